@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Create (or bring up to date) the course environment in .venv.
+# Used by both README commands; does nothing when .venv is already current.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -n "${PYTHON:-}" ]; then
+    py=$PYTHON
+elif command -v python3.11 >/dev/null 2>&1; then
+    py=python3.11
+else
+    py=python3
+fi
+
+stamp=.venv/.d2lconv-stamp
+want=$(cat pyproject.toml scripts/setup-env.sh | sha256sum | cut -d' ' -f1)
+if [ -x .venv/bin/python ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+    exit 0
+fi
+
+start=$(date +%s)
+echo "setup-env: creating .venv with $($py --version)"
+[ -x .venv/bin/python ] || "$py" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[course,dev]"
+# The book's package pins numpy 1.23.5, which does not build on Python 3.12+;
+# its real imports come with the "course" extra above.
+.venv/bin/python -m pip install -q --no-deps "d2l==1.0.3"
+.venv/bin/python -c "import d2lconv; from d2l import torch as d2l"
+echo "$want" > "$stamp"
+echo "setup-env: done in $(( $(date +%s) - start )) s, $(du -sh .venv | cut -f1) on disk"

@@ -7,7 +7,9 @@ from .device import default_device
 
 # shapes.py
 # ops.py
-# receptive.py
+# grid.py / sweep.py / stack.py / receptive.py
+from .grid import draw_grid, grid_figure
+
 # drawing.py
 # explorers (widgets)
 # cost.py

@@ -1,0 +1,287 @@
+"""Draw a matrix of numbers as coloured cells: the picture every explorer shares."""
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.collections import PatchCollection
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+MASK_COLOR = "#e9e9e9"
+MASK_TEXT_COLOR = "#8a8a8a"
+HIGHLIGHT_COLOR = "#d62728"
+
+
+def to_matrix(values):
+    """Return ``values`` (tensor, array, nested list) as a 2-D float array."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        array = array.reshape(1, 1)
+    elif array.ndim == 1:
+        array = array.reshape(1, -1)
+    elif array.ndim != 2:
+        raise ValueError(
+            f"values must be a 2-D matrix, got shape {tuple(array.shape)}; "
+            "draw one channel at a time"
+        )
+    return array
+
+
+def format_number(value):
+    """Write a cell value briefly: integers without a point, others with 2 decimals."""
+    if not np.isfinite(value):
+        return ""
+    if float(value).is_integer():
+        return str(int(value)) if abs(value) < 1e6 else f"{value:.2g}"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _cells(spec, shape):
+    """Turn a boolean matrix or an iterable of (row, col) into a list of cells."""
+    if spec is None:
+        return []
+    array = np.asarray(spec)
+    if array.dtype == bool and array.shape == shape:
+        return [tuple(int(i) for i in rc) for rc in np.argwhere(array)]
+    return [(int(r), int(c)) for r, c in spec]
+
+
+def _mask_array(mask, shape):
+    if mask is None:
+        return np.zeros(shape, dtype=bool)
+    array = np.asarray(mask)
+    if array.dtype == bool:
+        if array.shape != shape:
+            raise ValueError(
+                f"mask must have the shape of values {shape}, got {array.shape}"
+            )
+        return array.copy()
+    out = np.zeros(shape, dtype=bool)
+    for r, c in _cells(mask, shape):
+        out[r, c] = True
+    return out
+
+
+class Grid:
+    """The artists of one drawn matrix, kept so that a redraw only updates them."""
+
+    def __init__(
+        self,
+        ax,
+        values,
+        *,
+        title,
+        highlight,
+        mask,
+        fmt,
+        cmap,
+        vmin,
+        vmax,
+        indices,
+        index_origin,
+        fontsize,
+        highlight_color,
+    ):
+        self.ax = ax
+        self.fmt = fmt if callable(fmt) else fmt.format
+        self.vmin, self.vmax = vmin, vmax
+        self.highlight_color = highlight_color
+        data = to_matrix(values)
+        self.shape = data.shape
+        rows, cols = self.shape
+        if fontsize is None:
+            # Shrink the numbers as the grid grows so they stay inside their cells.
+            fontsize = max(5.0, 11.0 - 0.25 * max(rows, cols))
+        if cmap is None:
+            cmap = "RdBu_r" if np.nanmin(data) < 0 else "Blues"
+        self.cmap = colormaps[cmap].with_extremes(bad=MASK_COLOR)
+        self.norm = Normalize()
+        self.image = ax.imshow(
+            np.zeros(self.shape),
+            cmap=self.cmap,
+            norm=self.norm,
+            interpolation="nearest",
+            aspect="equal",
+        )
+        self.texts = [
+            [
+                ax.text(c, r, "", ha="center", va="center", fontsize=fontsize)
+                for c in range(cols)
+            ]
+            for r in range(rows)
+        ]
+        # Grid lines between cells, drawn once.
+        ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+        ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+        ax.grid(which="minor", color="white", linewidth=1.0)
+        ax.tick_params(which="minor", length=0)
+        if indices:
+            r0, c0 = index_origin
+            ax.set_xticks(range(cols), [str(c0 + c) for c in range(cols)])
+            ax.set_yticks(range(rows), [str(r0 + r) for r in range(rows)])
+            ax.xaxis.tick_top()
+            ax.tick_params(
+                which="major",
+                length=0,
+                labelsize=max(5, fontsize - 2),
+                labelcolor="#666666",
+            )
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for spine in ax.spines.values():
+            spine.set_visible(False)
+        ax.set_xlim(-0.5, cols - 0.5)
+        ax.set_ylim(rows - 0.5, -0.5)
+        # Leave room for the column indices above the grid.
+        self.title = ax.set_title(title or "", fontsize=10, pad=14 if indices else 6)
+        self.hatch = None
+        self.outline = None
+        self.mask = np.zeros(self.shape, dtype=bool)
+        self.set_mask(mask)
+        self.set_values(data)
+        self.set_highlight(highlight)
+
+    def set_values(self, values):
+        """Show new numbers (same shape) with colours rescaled to them."""
+        data = to_matrix(values)
+        if data.shape != self.shape:
+            raise ValueError(
+                f"values must keep the grid's shape {self.shape}, got {data.shape}"
+            )
+        self.values = data
+        shown = np.ma.masked_array(data, mask=self.mask)
+        finite = data[~self.mask & np.isfinite(data)]
+        lo = (
+            self.vmin if self.vmin is not None else (finite.min() if finite.size else 0)
+        )
+        hi = (
+            self.vmax if self.vmax is not None else (finite.max() if finite.size else 1)
+        )
+        if self.cmap.name.startswith("RdBu"):
+            # Diverging colours: keep zero white.
+            lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+        if hi <= lo:
+            hi = lo + 1
+        self.norm.vmin, self.norm.vmax = lo, hi
+        self.image.set_data(shown)
+        self.image.set_norm(self.norm)
+        rgba = self.cmap(self.norm(np.where(np.isfinite(data), data, lo)))
+        luminance = rgba[..., :3] @ np.array([0.299, 0.587, 0.114])
+        for r in range(self.shape[0]):
+            for c in range(self.shape[1]):
+                text = self.texts[r][c]
+                text.set_text(self.fmt(data[r, c]))
+                if self.mask[r, c]:
+                    text.set_color(MASK_TEXT_COLOR)
+                else:
+                    text.set_color("white" if luminance[r, c] < 0.5 else "black")
+
+    def set_mask(self, mask):
+        """Draw these cells (boolean matrix or (row, col) list) as padding."""
+        self.mask = _mask_array(mask, self.shape)
+        if self.hatch is not None:
+            self.hatch.remove()
+            self.hatch = None
+        cells = np.argwhere(self.mask)
+        if len(cells):
+            self.hatch = PatchCollection(
+                [Rectangle((c - 0.5, r - 0.5), 1, 1) for r, c in cells],
+                facecolor="none",
+                edgecolor="#b5b5b5",
+                hatch="///",
+                linewidth=0,
+            )
+            self.ax.add_collection(self.hatch)
+        if hasattr(self, "values"):
+            self.set_values(self.values)
+
+    def set_highlight(self, highlight):
+        """Outline these cells (boolean matrix or (row, col) list); None clears."""
+        if self.outline is not None:
+            self.outline.remove()
+            self.outline = None
+        cells = _cells(highlight, self.shape)
+        if cells:
+            self.outline = PatchCollection(
+                [Rectangle((c - 0.5, r - 0.5), 1, 1) for r, c in cells],
+                facecolor="none",
+                edgecolor=self.highlight_color,
+                linewidth=2.2,
+                zorder=3,
+            )
+            self.ax.add_collection(self.outline)
+
+    def set_title(self, title):
+        """Change the title above the grid."""
+        self.title.set_text(title or "")
+
+
+def draw_grid(
+    ax,
+    values,
+    *,
+    title=None,
+    highlight=None,
+    mask=None,
+    fmt=format_number,
+    cmap=None,
+    vmin=None,
+    vmax=None,
+    indices=False,
+    index_origin=(0, 0),
+    fontsize=None,
+    highlight_color=HIGHLIGHT_COLOR,
+):
+    """Draw ``values`` on ``ax`` as coloured cells with their numbers; return a Grid.
+
+    ``highlight`` cells are outlined, ``mask`` cells (such as padding) are grey
+    and hatched, ``fmt`` is a format string or a function of one number,
+    ``cmap=None`` picks a diverging map when some value is negative, and
+    ``indices=True`` labels rows and columns starting at ``index_origin``.
+    The returned ``Grid`` has ``set_values``, ``set_highlight``, ``set_mask`` and
+    ``set_title`` to update the picture without drawing it again.
+    """
+    return Grid(
+        ax,
+        values,
+        title=title,
+        highlight=highlight,
+        mask=mask,
+        fmt=fmt,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        indices=indices,
+        index_origin=index_origin,
+        fontsize=fontsize,
+        highlight_color=highlight_color,
+    )
+
+
+def grid_figure(*shapes, cell_size=0.42, gap=0.55, top=0.75, bottom=0.25, dpi=100):
+    """Make a Figure with one Axes per (rows, cols) shape, all cells the same size.
+
+    Returns ``(fig, axes)``. Axes sit side by side, top-aligned, at fixed
+    positions (no layout engine), so a cell is ``cell_size`` inches in every
+    panel and redrawing the Figure costs no layout pass.
+    """
+    if not shapes:
+        raise ValueError("grid_figure needs at least one (rows, cols) shape")
+    shapes = [(max(1, int(r)), max(1, int(c))) for r, c in shapes]
+    max_rows = max(r for r, _ in shapes)
+    margin = 0.35
+    width = 2 * margin + cell_size * sum(c for _, c in shapes) + gap * (len(shapes) - 1)
+    height = top + cell_size * max_rows + bottom
+    fig = Figure(figsize=(width, height), dpi=dpi)
+    axes = []
+    x = margin
+    for rows, cols in shapes:
+        w, h = cols * cell_size, rows * cell_size
+        y = height - top - h
+        axes.append(fig.add_axes((x / width, y / height, w / width, h / height)))
+        x += w + gap
+    return fig, axes

@@ -6,13 +6,32 @@
 from .device import default_device
 
 # shapes.py
+from .shapes import (
+    conv2d_output_shape,
+    conv_transpose2d_output_shape,
+    pool2d_output_shape,
+    same_padding,
+)
+
 # ops.py
+from .ops import (
+    Conv2D,
+    comp_conv2d,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    pool2d,
+)
+
 # grid.py / sweep.py / stack.py / receptive.py
 from .grid import draw_grid, grid_figure
 
 # drawing.py
 # explorers (widgets)
 # cost.py
+from .cost import conv2d_flops, conv2d_params
+
 # exercises.py
 
 __version__ = "0.1.0"

@@ -1,0 +1,222 @@
+"""Shape arithmetic for convolution and pooling, on plain ints (no tensors).
+
+All functions follow PyTorch's conventions: sizes are an int or an ``(h, w)``
+pair and ``padding`` is the number of rows/columns added on EACH side, as in
+``nn.Conv2d``. The book writes ``p_h`` for the TOTAL number of rows added (top
+plus bottom), so its formula
+
+    floor((n_h - k_h + p_h + s_h) / s_h)
+
+is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
+
+    floor((n + 2p - d(k - 1) - 1) / s) + 1.
+"""
+
+from ._validate import nonnegative_pair, positive_pair
+
+_AXES = ("height", "width")
+_SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
+
+
+def same_padding(kernel_size, dilation=1):
+    """Per-side padding ``((top, bottom), (left, right))`` that keeps the size.
+
+    The total padding is ``d(k - 1)`` per axis (the book's ``p = k - 1`` when
+    ``d = 1``). When it is odd, the extra row goes to the bottom and the extra
+    column to the right, which is where PyTorch's ``padding="same"`` puts it.
+    """
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    dilation = positive_pair(dilation, "dilation")
+    sides = []
+    for k, d in zip(kernel_size, dilation, strict=True):
+        total = d * (k - 1)
+        sides.append((total // 2, total - total // 2))
+    return tuple(sides)
+
+
+def _padding_sides(padding, kernel_size, stride, dilation):
+    """Turn any accepted ``padding`` into ``((top, bottom), (left, right))``."""
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0), (0, 0))
+        if padding == "same":
+            if stride != (1, 1):
+                raise ValueError(
+                    f'padding="same" needs stride 1 (as in PyTorch), got '
+                    f"stride={stride}; give the padding as numbers instead"
+                )
+            return same_padding(kernel_size, dilation)
+        raise ValueError(
+            f'padding must be an int, an (h, w) pair, "valid" or "same", '
+            f"got {padding!r}"
+        )
+    is_nested = (
+        isinstance(padding, (tuple, list))
+        and len(padding) == 2
+        and all(isinstance(p, (tuple, list)) for p in padding)
+    )
+    if is_nested:
+        # ((top, bottom), (left, right)), as returned by same_padding.
+        top_bottom = nonnegative_pair(tuple(padding[0]), "padding (top, bottom)")
+        left_right = nonnegative_pair(tuple(padding[1]), "padding (left, right)")
+        return (top_bottom, left_right)
+    ph, pw = nonnegative_pair(padding, "padding")
+    return ((ph, ph), (pw, pw))
+
+
+def _padding_text(sides, axis):
+    """The padding term of the formula, symbols and numbers."""
+    before, after = sides
+    if before == after:
+        return "2p", f"2*{before}"
+    names = _SIDES[axis]
+    return f"{names[0]} + {names[1]}", f"{before} + {after}"
+
+
+def _conv_axis(axis, n, k, s, sides, d):
+    """Output length along one axis, or a ``ValueError`` showing the formula."""
+    numerator = n + sides[0] + sides[1] - d * (k - 1) - 1
+    out = numerator // s + 1
+    if out < 1:
+        p_sym, p_num = _padding_text(sides, axis)
+        raise ValueError(
+            f"output {_AXES[axis]} = floor((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
+            f"floor(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1 = {out} < 1: "
+            f"kernel_size {k} (effective size d(k-1) + 1 = {d * (k - 1) + 1}) "
+            f"is larger than the padded input {n} + {p_num} = "
+            f"{n + sides[0] + sides[1]}"
+        )
+    return out
+
+
+def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1):
+    """Output ``(h, w)`` of ``nn.Conv2d`` with these arguments.
+
+    ``padding`` is per side (an int or an ``(h, w)`` pair), ``"valid"``,
+    ``"same"`` (stride 1 only) or ``((top, bottom), (left, right))``. Per axis:
+    ``floor((n + 2p - d(k - 1) - 1)/s) + 1``; the book's total padding is ``2p``.
+    """
+    input_size = positive_pair(input_size, "input_size")
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    stride = positive_pair(stride, "stride")
+    dilation = positive_pair(dilation, "dilation")
+    sides = _padding_sides(padding, kernel_size, stride, dilation)
+    return tuple(
+        _conv_axis(
+            axis,
+            input_size[axis],
+            kernel_size[axis],
+            stride[axis],
+            sides[axis],
+            dilation[axis],
+        )
+        for axis in (0, 1)
+    )
+
+
+def _check_pool_padding(padding, kernel_size):
+    """PyTorch's pooling rule: padding at most half the window, per axis."""
+    for axis in (0, 1):
+        p, k = padding[axis], kernel_size[axis]
+        # PyTorch checks both p <= k // 2 and p <= (d(k-1) + 1) // 2; the first
+        # is never looser, so it is the rule that counts, whatever the dilation.
+        if p > k // 2:
+            raise ValueError(
+                f"padding {_AXES[axis]} {p} is more than half the pooling window: "
+                f"padding must be <= kernel_size // 2 = {k} // 2 = {k // 2} "
+                f"(PyTorch's rule for pooling), got padding={padding}, "
+                f"kernel_size={kernel_size}"
+            )
+
+
+def _pool_axis(axis, n, k, s, p, d, ceil_mode):
+    """Output length of a pooling layer along one axis, or a ``ValueError``."""
+    numerator = n + 2 * p - d * (k - 1) - 1
+    rounding = "ceil" if ceil_mode else "floor"
+    # -(-a // b) is ceil(a / b) for ints of any sign.
+    out = (-(-numerator // s) if ceil_mode else numerator // s) + 1
+    steps = (
+        f"output {_AXES[axis]} = {rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
+        f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1 = {out}"
+    )
+    if ceil_mode and (out - 1) * s >= n + p:
+        # A last window that would start inside the right padding is dropped.
+        out -= 1
+        steps += (
+            f", minus 1 because the last window would start at "
+            f"{(out) * s} >= n + p = {n + p} (inside the right padding) = {out}"
+        )
+    if out < 1:
+        raise ValueError(
+            f"{steps} < 1: the pooling window (kernel_size {k}, effective size "
+            f"{d * (k - 1) + 1}) is larger than the padded input "
+            f"{n} + 2*{p} = {n + 2 * p}"
+        )
+    return out
+
+
+def pool2d_output_shape(
+    input_size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
+):
+    """Output ``(h, w)`` of ``nn.MaxPool2d`` with these arguments.
+
+    ``stride=None`` means the window size (PyTorch's default). ``padding`` is
+    per side and must be at most ``kernel_size // 2``. With ``ceil_mode`` the
+    division rounds up, but a last window that would start in the right
+    padding is dropped, exactly as PyTorch does.
+    """
+    input_size = positive_pair(input_size, "input_size")
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None else positive_pair(stride, "stride")
+    padding = nonnegative_pair(padding, "padding")
+    dilation = positive_pair(dilation, "dilation")
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    _check_pool_padding(padding, kernel_size)
+    return tuple(
+        _pool_axis(
+            axis,
+            input_size[axis],
+            kernel_size[axis],
+            stride[axis],
+            padding[axis],
+            dilation[axis],
+            ceil_mode,
+        )
+        for axis in (0, 1)
+    )
+
+
+def conv_transpose2d_output_shape(
+    input_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
+):
+    """Output ``(h, w)`` of ``nn.ConvTranspose2d`` with these arguments.
+
+    Per axis: ``(n - 1)s - 2p + d(k - 1) + output_padding + 1``, where
+    ``output_padding`` must be smaller than the stride or the dilation.
+    """
+    input_size = positive_pair(input_size, "input_size")
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    stride = positive_pair(stride, "stride")
+    padding = nonnegative_pair(padding, "padding")
+    output_padding = nonnegative_pair(output_padding, "output_padding")
+    dilation = positive_pair(dilation, "dilation")
+    shape = []
+    for axis in (0, 1):
+        n, k, s = input_size[axis], kernel_size[axis], stride[axis]
+        p, op, d = padding[axis], output_padding[axis], dilation[axis]
+        if not (op < s or op < d):
+            raise ValueError(
+                f"output_padding must be smaller than the stride or the dilation "
+                f"(as in PyTorch), got output_padding {_AXES[axis]} {op} with "
+                f"stride {s} and dilation {d}"
+            )
+        out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+        if out < 1:
+            raise ValueError(
+                f"output {_AXES[axis]} = (n-1)s - 2p + d(k-1) + output_padding + 1"
+                f" = ({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out} < 1: "
+                f"padding {p} removes more than the transposed convolution makes"
+            )
+        shape.append(out)
+    return tuple(shape)

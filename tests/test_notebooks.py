@@ -63,8 +63,9 @@ def text_of(cell):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
             parts.append(out["text"])
-        elif "data" in out and "application/vnd.jupyter.widget-view+json" not in (
-            out["data"]
+        elif (
+            "data" in out
+            and "application/vnd.jupyter.widget-view+json" not in (out["data"])
         ):
             parts.append(out["data"].get("text/plain", ""))
     return "".join(parts)

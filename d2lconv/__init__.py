@@ -26,8 +26,20 @@ from .ops import (
 
 # grid.py / sweep.py / stack.py / receptive.py
 from .grid import draw_grid, grid_figure
+from .receptive import receptive_field, receptive_field_table
 
 # drawing.py
+# figures.py
+from .figures import (
+    PADDING_MODES,
+    animate_sweep,
+    draw_padding_modes,
+    draw_transposed_conv,
+    pad2d,
+    save_gif,
+    save_png,
+)
+
 # explorers (widgets)
 # cost.py
 from .cost import conv2d_flops, conv2d_params

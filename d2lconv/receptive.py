@@ -1,0 +1,215 @@
+"""Receptive fields of a stack of convolution and pooling layers.
+
+Per axis, a layer with kernel ``k``, stride ``s``, per-side padding ``p`` and
+dilation ``d`` turns the field ``r``, jump ``j`` (how far apart, in input
+pixels, two neighbouring outputs look) and start (the input index where the
+first output's field begins) of the layer below into
+
+    r' = r + d(k - 1) j,   j' = j s,   start' = start - p j.
+"""
+
+from typing import NamedTuple
+
+from torch import nn
+
+from ._validate import check_int, nonnegative_pair, positive_pair
+from .shapes import conv2d_output_shape, pool2d_output_shape, same_padding
+
+# Layers that keep the geometry: they act on each pixel (or each channel) alone.
+_PIXELWISE = (
+    nn.ReLU,
+    nn.LeakyReLU,
+    nn.Sigmoid,
+    nn.Tanh,
+    nn.GELU,
+    nn.SiLU,
+    nn.ELU,
+    nn.BatchNorm2d,
+    nn.Dropout,
+    nn.Dropout2d,
+    nn.Identity,
+)
+_KINDS = ("conv", "max", "avg")
+_DICT_KEYS = {
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "kind",
+    "ceil_mode",
+    "name",
+}
+
+
+class LayerField(NamedTuple):
+    """One layer's geometry and what one of its outputs sees of the input."""
+
+    name: str
+    kernel_size: tuple
+    stride: tuple
+    padding: tuple  # ((top, bottom), (left, right)), per side as in PyTorch
+    dilation: tuple
+    output_size: tuple | None  # None when no input size was given
+    receptive_field: tuple  # (h, w) in input pixels
+    jump: tuple  # (h, w): input distance between neighbouring outputs
+    start: tuple  # (row, col) of the first output's field; < 0 is padding
+
+
+def _pair_text(pair):
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
+
+
+def _describe(kind, k, s, p, d):
+    label = {"conv": "conv", "max": "max pool", "avg": "avg pool"}[kind]
+    text = f"{label} {k[0]}x{k[1]}"
+    if s != (1, 1):
+        text += f" s={_pair_text(s)}"
+    if p[0][0] == p[0][1] and p[1][0] == p[1][1]:
+        if p != ((0, 0), (0, 0)):
+            text += f" p={_pair_text((p[0][0], p[1][0]))}"
+    else:
+        text += f" p={p}"
+    if d != (1, 1):
+        text += f" d={_pair_text(d)}"
+    return text
+
+
+def _padding_sides(padding, kernel_size, dilation):
+    if padding == "valid":
+        return ((0, 0), (0, 0))
+    if padding == "same":
+        return same_padding(kernel_size, dilation)
+    if (
+        isinstance(padding, (tuple, list))
+        and len(padding) == 2
+        and all(isinstance(p, (tuple, list)) for p in padding)
+    ):
+        return (
+            nonnegative_pair(tuple(padding[0]), "padding (top, bottom)"),
+            nonnegative_pair(tuple(padding[1]), "padding (left, right)"),
+        )
+    ph, pw = nonnegative_pair(padding, "padding")
+    return ((ph, ph), (pw, pw))
+
+
+def layer_geometry(layer):
+    """Return ``dict(kind, kernel_size, stride, padding, dilation, ceil_mode)``.
+
+    ``layer`` is an ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d`` or a dict
+    with ``kernel_size`` and optionally ``stride`` (default 1, or the window for
+    pooling), ``padding`` (per side), ``dilation``, ``kind`` ("conv", "max",
+    "avg") and ``ceil_mode``. Padding comes back as ``((top, bottom), (left, right))``.
+    """
+    if isinstance(layer, nn.Conv2d):
+        kind, ceil_mode = "conv", False
+        k, s, p, d = layer.kernel_size, layer.stride, layer.padding, layer.dilation
+    elif isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
+        kind = "max" if isinstance(layer, nn.MaxPool2d) else "avg"
+        k, s, p = layer.kernel_size, layer.stride, layer.padding
+        d = getattr(layer, "dilation", 1)
+        s = k if s is None or s == () else s
+        ceil_mode = bool(layer.ceil_mode)
+    elif isinstance(layer, dict):
+        unknown = set(layer) - _DICT_KEYS
+        if unknown:
+            raise TypeError(
+                f"layer dict has unknown keys {sorted(unknown)}; allowed: "
+                f"{sorted(_DICT_KEYS)}"
+            )
+        if "kernel_size" not in layer:
+            raise TypeError(f"layer dict needs a kernel_size, got {layer!r}")
+        kind = layer.get("kind", "conv")
+        if kind not in _KINDS:
+            raise ValueError(f"layer kind must be one of {_KINDS}, got {kind!r}")
+        k = layer["kernel_size"]
+        s = layer.get("stride", k if kind != "conv" else 1)
+        p = layer.get("padding", 0)
+        d = layer.get("dilation", 1)
+        ceil_mode = bool(layer.get("ceil_mode", False))
+    else:
+        raise TypeError(
+            f"each layer must be an nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d or a "
+            f"dict with kernel_size/stride/padding/dilation, got "
+            f"{type(layer).__name__}"
+        )
+    k = positive_pair(k, "kernel_size")
+    s = positive_pair(s, "stride")
+    d = positive_pair(d, "dilation")
+    return {
+        "kind": kind,
+        "kernel_size": k,
+        "stride": s,
+        "padding": _padding_sides(p, k, d),
+        "dilation": d,
+        "ceil_mode": ceil_mode,
+    }
+
+
+def _flatten(layers):
+    """Expand nn.Sequential and drop pixel-wise layers, which keep the geometry."""
+    if isinstance(layers, (nn.Module, dict)):
+        layers = [layers]
+    for layer in layers:
+        if isinstance(layer, nn.Sequential):
+            yield from _flatten(list(layer))
+        elif isinstance(layer, _PIXELWISE):
+            continue
+        else:
+            yield layer
+
+
+def receptive_field_table(layers, input_size=None):
+    """One ``LayerField`` per layer: output size, receptive field, jump, start.
+
+    ``layers`` is a list of layers (see ``layer_geometry``) or an
+    ``nn.Sequential``; pixel-wise layers such as ``nn.ReLU`` are skipped. With
+    ``input_size`` the output size of every layer is filled in, and a layer
+    whose output would be empty raises a ``ValueError`` that names it.
+    """
+    size = None if input_size is None else positive_pair(input_size, "input_size")
+    field, jump, start = (1, 1), (1, 1), (0, 0)
+    rows = []
+    for index, layer in enumerate(_flatten(layers)):
+        g = layer_geometry(layer)
+        k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
+        name = layer.get("name") if isinstance(layer, dict) else None
+        name = name or f"{index + 1}: " + _describe(g["kind"], k, s, p, d)
+        if size is not None:
+            try:
+                if g["kind"] == "conv":
+                    size = conv2d_output_shape(size, k, s, p, d)
+                else:
+                    if p[0][0] != p[0][1] or p[1][0] != p[1][1]:
+                        raise ValueError(
+                            f"pooling padding must be the same on both sides, got {p}"
+                        )
+                    size = pool2d_output_shape(
+                        size, k, s, (p[0][0], p[1][0]), d, g["ceil_mode"]
+                    )
+            except ValueError as err:
+                raise ValueError(f"layer {name}: {err}") from None
+        field = tuple(field[a] + d[a] * (k[a] - 1) * jump[a] for a in (0, 1))
+        start = tuple(start[a] - p[a][0] * jump[a] for a in (0, 1))
+        jump = tuple(jump[a] * s[a] for a in (0, 1))
+        rows.append(LayerField(name, k, s, p, d, size, field, jump, start))
+    return rows
+
+
+def receptive_field(layers):
+    """Receptive field ``(h, w)`` of one output of the whole stack, in input pixels."""
+    rows = receptive_field_table(layers)
+    return rows[-1].receptive_field if rows else (1, 1)
+
+
+def field_window(row, i, j):
+    """Input rows and columns ``((r0, r1), (c0, c1))`` seen by output ``(i, j)``.
+
+    Both ends are included; indices below 0 or past the input lie in the padding.
+    """
+    i, j = check_int(i, "i"), check_int(j, "j")
+    r0 = row.start[0] + i * row.jump[0]
+    c0 = row.start[1] + j * row.jump[1]
+    return (
+        (r0, r0 + row.receptive_field[0] - 1),
+        (c0, c0 + row.receptive_field[1] - 1),
+    )

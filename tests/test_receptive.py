@@ -1,0 +1,189 @@
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from d2lconv.receptive import (
+    field_window,
+    layer_geometry,
+    receptive_field,
+    receptive_field_table,
+)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    # Hundreds of tiny convolutions: thread start-up costs more than the work.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@st.composite
+def layer_specs(draw):
+    """A random conv / max pool / avg pool layer, as keyword arguments."""
+    kind = draw(st.sampled_from(["conv", "conv", "max", "avg"]))
+    k = (draw(st.integers(1, 4)), draw(st.integers(1, 4)))
+    s = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    if kind == "conv":
+        p = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+        d = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    else:
+        # PyTorch allows pooling padding of at most half the window.
+        p = (draw(st.integers(0, k[0] // 2)), draw(st.integers(0, k[1] // 2)))
+        d = (draw(st.integers(1, 2)), draw(st.integers(1, 2))) if kind == "max" else 1
+    ceil = draw(st.booleans()) if kind != "conv" else False
+    return dict(
+        kind=kind, kernel_size=k, stride=s, padding=p, dilation=d, ceil_mode=ceil
+    )
+
+
+def torch_layer(spec):
+    """The real PyTorch module for a spec."""
+    args = dict(
+        kernel_size=spec["kernel_size"], stride=spec["stride"], padding=spec["padding"]
+    )
+    if spec["kind"] == "conv":
+        return nn.Conv2d(1, 1, dilation=spec["dilation"], bias=False, **args)
+    if spec["kind"] == "max":
+        return nn.MaxPool2d(
+            dilation=spec["dilation"], ceil_mode=spec["ceil_mode"], **args
+        )
+    return nn.AvgPool2d(ceil_mode=spec["ceil_mode"], **args)
+
+
+def ones_conv(spec):
+    """A conv of the same geometry with all-one weights.
+
+    Its input gradient is positive on every input the output depends on, which
+    a max pool's gradient is not (it reaches only the maximum).
+    """
+    conv = nn.Conv2d(
+        1,
+        1,
+        spec["kernel_size"],
+        spec["stride"],
+        spec["padding"],
+        spec.get("dilation", 1),
+        bias=False,
+    ).double()
+    nn.init.ones_(conv.weight)
+    return conv
+
+
+def dependency_rows_cols(specs, size, i, j):
+    """Brute force: which input rows/columns output (i, j) depends on, by autograd."""
+    X = torch.rand(1, 1, *size, dtype=torch.float64, requires_grad=True)
+    Y = nn.Sequential(*[ones_conv(s) for s in specs])(X)
+    Y[0, 0, i, j].backward()
+    nonzero = X.grad[0, 0] != 0
+    rows = torch.nonzero(nonzero.any(1)).flatten().tolist()
+    cols = torch.nonzero(nonzero.any(0)).flatten().tolist()
+    return rows, cols, tuple(Y.shape[2:])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(layer_specs(), min_size=1, max_size=4))
+def test_receptive_field_matches_autograd_brute_force(specs):
+    table = receptive_field_table(specs)
+    last = table[-1]
+    r, J, start = last.receptive_field, last.jump, last.start
+    # An input large enough that some output sees a field lying wholly inside it.
+    size = tuple(r[a] - start[a] + J[a] + 2 for a in (0, 1))
+    i, j = (-(start[a] // J[a]) for a in (0, 1))  # ceil(-start / J)
+    rows, cols, out = dependency_rows_cols(specs, size, i, j)
+    assert i < out[0] and j < out[1]
+    (r0, r1), (c0, c1) = field_window(last, i, j)
+    assert r0 >= 0 and r1 < size[0] and c0 >= 0 and c1 < size[1]
+    # The span of what the output depends on is exactly the receptive field
+    # (dilation leaves holes inside it, the ends are exact).
+    assert (rows[0], rows[-1]) == (r0, r1)
+    assert (cols[0], cols[-1]) == (c0, c1)
+    assert receptive_field(specs) == r
+
+    # The corner output's field starts in the padding: what it depends on lies
+    # inside the field clipped to the input (possibly nothing at all).
+    rows, cols, _ = dependency_rows_cols(specs, size, 0, 0)
+    (r0, r1), (c0, c1) = field_window(last, 0, 0)
+    assert set(rows) <= set(range(max(r0, 0), r1 + 1))
+    assert set(cols) <= set(range(max(c0, 0), c1 + 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(layer_specs(), min_size=1, max_size=4),
+    st.integers(1, 24),
+    st.integers(1, 24),
+)
+def test_output_sizes_match_the_real_modules(specs, h, w):
+    X = torch.zeros(1, 1, h, w)
+    sizes = []
+    try:
+        for spec in specs:
+            X = torch_layer(spec)(X)
+            sizes.append(tuple(X.shape[2:]))
+    except RuntimeError:
+        # PyTorch refused: an empty output somewhere; ours must say so clearly.
+        with pytest.raises(ValueError, match="layer .*output"):
+            receptive_field_table(specs, (h, w))
+        return
+    table = receptive_field_table([torch_layer(s) for s in specs], (h, w))
+    assert [row.output_size for row in table] == sizes
+
+
+def test_book_example_two_2x2_layers_see_all_of_a_3x3_input():
+    table = receptive_field_table([dict(kernel_size=2), dict(kernel_size=2)], 3)
+    assert [row.output_size for row in table] == [(2, 2), (1, 1)]
+    assert [row.receptive_field for row in table] == [(2, 2), (3, 3)]
+
+
+def test_seven_5x5_layers():
+    table = receptive_field_table([dict(kernel_size=5)] * 7, 32)
+    assert table[0].output_size == (28, 28)
+    assert table[-1].output_size == (4, 4)
+    assert table[-1].receptive_field == (29, 29)
+
+
+def test_modules_and_sequential_are_read():
+    net = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(4, 4, (3, 5), stride=2, padding="valid", dilation=2),
+        nn.AvgPool2d(3, stride=1, padding=1),
+    )
+    table = receptive_field_table(net, 32)
+    assert len(table) == 4  # the ReLU changes no geometry
+    assert table[-1].output_size == tuple(net(torch.zeros(1, 1, 32, 32)).shape[2:])
+    assert table[1].jump == (2, 2) and table[2].jump == (4, 4)
+    # 3, +1 (pool 2x2 at jump 1), +2*2*2 (dilated 3 at jump 2), +2*4 (pool 3).
+    assert table[-1].receptive_field == (3 + 1 + 8 + 8, 3 + 1 + 16 + 8)
+
+
+def test_same_padding_keeps_the_size_and_starts_in_the_padding():
+    (row,) = receptive_field_table([nn.Conv2d(1, 1, 4, padding="same")], 7)
+    assert row.output_size == (7, 7)
+    assert row.padding == ((1, 2), (1, 2))  # PyTorch puts the extra one after
+    assert row.start == (-1, -1)
+
+
+def test_pool_stride_defaults_to_the_window():
+    assert layer_geometry(dict(kind="max", kernel_size=3))["stride"] == (3, 3)
+    assert layer_geometry(dict(kernel_size=3))["stride"] == (1, 1)
+
+
+def test_bad_layers_are_explained():
+    with pytest.raises(TypeError, match="unknown keys \\['kernal_size'\\]"):
+        receptive_field([dict(kernal_size=3)])
+    with pytest.raises(TypeError, match="needs a kernel_size"):
+        receptive_field([dict(stride=2)])
+    with pytest.raises(TypeError, match="got Linear"):
+        receptive_field([nn.Linear(3, 3)])
+    with pytest.raises(ValueError, match="kernel_size must be positive"):
+        receptive_field([dict(kernel_size=0)])
+    with pytest.raises(ValueError, match="layer 2: conv 5x5: output height"):
+        receptive_field_table([dict(kernel_size=3), dict(kernel_size=5)], 6)
+    with pytest.raises(ValueError, match="kind must be one of"):
+        receptive_field([dict(kernel_size=3, kind="min")])

@@ -1,0 +1,84 @@
+"""Regenerate every file in images/ from the d2lconv drawing functions.
+
+    .venv/bin/python scripts/make_images.py             # rewrite images/
+    .venv/bin/python scripts/make_images.py --out DIR   # write them elsewhere
+    .venv/bin/python scripts/make_images.py NAME ...    # only these files
+
+The output is deterministic: fixed inputs and seeds, fixed dpi, no metadata.
+The same library versions give the same bytes; ``rendered-with.json`` records
+the versions used, because another matplotlib or Pillow draws other pixels.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import matplotlib
+import PIL
+import torch
+from matplotlib import ft2font
+
+from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_png
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGES_DIR = ROOT / "images"
+STACK_FILE = "rendered-with.json"
+DPI = 80
+
+# The course's worked examples (SYLLABUS): the 3x3 ramp and the 2x2 kernel.
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+
+
+def png(draw):
+    """A writer that saves the Figure ``draw()`` returns as a PNG."""
+
+    def write(path):
+        fig = draw()
+        return save_png(fig, path, dpi=DPI)
+
+    return write
+
+
+IMAGES = {
+    "padding-modes.png": png(lambda: draw_padding_modes(padding=1)),
+    "transposed-conv.png": png(lambda: draw_transposed_conv(K2, K2)),
+    "transposed-conv-stride2.png": png(lambda: draw_transposed_conv(K2, K2, stride=2)),
+}
+
+
+def rendering_stack():
+    """The library versions that decide the pixels and bytes of the images."""
+    return {
+        "matplotlib": matplotlib.__version__,
+        "freetype": ft2font.__freetype_version__,
+        "Pillow": PIL.__version__,
+    }
+
+
+def generate(out_dir=IMAGES_DIR, names=None):
+    """Write the named images (all by default) into ``out_dir``; return their paths."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names = list(IMAGES) if names is None else list(names)
+    unknown = [name for name in names if name not in IMAGES]
+    if unknown:
+        raise ValueError(f"unknown images {unknown}; known: {', '.join(IMAGES)}")
+    paths = [IMAGES[name](out_dir / name) for name in names]
+    stack = json.dumps(rendering_stack(), indent=2, sort_keys=True) + "\n"
+    (out_dir / STACK_FILE).write_text(stack)
+    return paths
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("names", nargs="*", help="images to write (default: all)")
+    parser.add_argument("--out", default=IMAGES_DIR, help="folder (default: images/)")
+    args = parser.parse_args(argv)
+    for path in generate(args.out, args.names or None):
+        print(f"{path.stat().st_size / 1024:6.1f} KB  {path}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

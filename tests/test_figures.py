@@ -1,0 +1,286 @@
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image
+from torch import nn
+
+from d2lconv.figures import (
+    PADDING_MODES,
+    draw_padding_modes,
+    draw_transposed_conv,
+    pad2d,
+    save_gif,
+    save_png,
+)
+
+F_PAD_NAME = {"zeros": "constant"}
+
+
+def panel(fig, label):
+    """The Axes of ``fig`` that shows the panel called ``label``."""
+    (ax,) = [ax for ax in fig.axes if ax.get_label() == label]
+    return ax
+
+
+def shown(ax):
+    """The numbers a panel shows: its colour image data and its cell texts."""
+    values = np.asarray(ax.images[0].get_array().data, dtype=float)
+    texts = [t.get_text() for t in ax.texts]
+    return values, texts
+
+
+def int_matrix(seed, shape, low=-5, high=10):
+    generator = torch.Generator().manual_seed(seed)
+    return torch.randint(low, high, shape, generator=generator).float()
+
+
+# ---- padding modes -------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    h=st.integers(1, 6),
+    w=st.integers(1, 6),
+    ph=st.integers(0, 6),
+    pw=st.integers(0, 6),
+    mode=st.sampled_from(PADDING_MODES),
+    seed=st.integers(0, 1000),
+)
+def test_pad2d_equals_F_pad_with_per_side_padding(h, w, ph, pw, mode, seed):
+    X = int_matrix(seed, (h, w))
+    fits = {
+        "reflect": ph < h and pw < w,
+        "circular": ph <= h and pw <= w,
+    }.get(mode, True)
+    if not fits:
+        with pytest.raises(ValueError, match=f"padding .*'{mode}'"):
+            pad2d(X, (ph, pw), mode)
+        return
+    expected = F.pad(X[None, None], (pw, pw, ph, ph), mode=F_PAD_NAME.get(mode, mode))[
+        0, 0
+    ]
+    torch.testing.assert_close(pad2d(X, (ph, pw), mode), expected, rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("mode", PADDING_MODES)
+def test_pad2d_is_what_conv2d_padding_mode_uses(mode):
+    X = int_matrix(1, (5, 6))
+    conv = nn.Conv2d(1, 1, (3, 5), padding=(1, 2), padding_mode=mode, bias=False)
+    expected = conv(X[None, None])[0, 0]
+    got = F.conv2d(pad2d(X, (1, 2), mode)[None, None], conv.weight)[0, 0]
+    torch.testing.assert_close(got, expected)
+
+
+def test_padding_modes_figure_shows_F_pad_values():
+    X = int_matrix(3, (3, 4))
+    fig = draw_padding_modes(X, padding=(1, 2))
+    values, texts = shown(panel(fig, "input"))
+    np.testing.assert_array_equal(values, X.numpy())
+    for mode in PADDING_MODES:
+        expected = F.pad(X[None, None], (2, 2, 1, 1), mode=F_PAD_NAME.get(mode, mode))[
+            0, 0
+        ].numpy()
+        values, texts = shown(panel(fig, mode))
+        np.testing.assert_array_equal(values, expected)
+        assert texts == [str(int(v)) for v in expected.ravel()]
+        assert (
+            f"{expected.shape[0]}\u00d7{expected.shape[1]}"
+            in panel(fig, mode).get_title()
+        )
+    # Padding cells are hatched: 5x8 padded minus the 3x4 input.
+    hatched = panel(fig, "reflect").collections[0]
+    assert len(hatched.get_paths()) == 5 * 8 - 3 * 4
+
+
+def test_padding_modes_default_input_and_one_mode():
+    fig = draw_padding_modes(modes="replicate", padding=2)
+    assert [ax.get_label() for ax in fig.axes] == ["input", "replicate"]
+    values, _ = shown(panel(fig, "replicate"))
+    expected = F.pad(
+        torch.arange(1.0, 10.0).reshape(1, 1, 3, 3), (2, 2, 2, 2), mode="replicate"
+    )[0, 0]
+    np.testing.assert_array_equal(values, expected.numpy())
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (
+            lambda: pad2d(torch.ones(2, 3), 2, "reflect"),
+            ValueError,
+            ["padding height 2", "'reflect'", "input height 2", "p < n"],
+        ),
+        (
+            lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"),
+            ValueError,
+            ["padding width 3", "'circular'", "input width 2", "p <= n"],
+        ),
+        (
+            lambda: pad2d(torch.ones(2, 2), 1, "mirror"),
+            ValueError,
+            ["mode", "'mirror'", "'reflect'"],
+        ),
+        (lambda: pad2d(torch.ones(2, 2), -1), ValueError, ["padding", "-1", ">= 0"]),
+        (lambda: pad2d([[1, 2]], 1), TypeError, ["X", "torch.Tensor"]),
+        (lambda: pad2d(torch.ones(1, 2, 2), 1), ValueError, ["X", "2-D", "(1, 2, 2)"]),
+        (lambda: draw_padding_modes(modes=()), ValueError, ["modes"]),
+        (
+            lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
+            ValueError,
+            ["padding height 2", "'reflect'"],
+        ),
+    ],
+)
+def test_padding_bad_input_is_explained(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+# ---- transposed convolution ---------------------------------------------
+
+
+def term_panels(fig):
+    return {
+        tuple(int(v) for v in ax.get_label()[5:].split(",")): shown(ax)[0]
+        for ax in fig.axes
+        if ax.get_label().startswith("term ")
+    }
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    nh=st.integers(1, 3),
+    nw=st.integers(1, 3),
+    kh=st.integers(1, 3),
+    kw=st.integers(1, 3),
+    s=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    op=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    d=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    seed=st.integers(0, 1000),
+)
+def test_transposed_conv_figure_equals_conv_transpose2d(
+    nh, nw, kh, kw, s, p, op, d, seed
+):
+    X, K = int_matrix(seed, (nh, nw)), int_matrix(seed + 1, (kh, kw))
+    kwargs = dict(stride=s, padding=p, output_padding=op, dilation=d)
+    try:
+        expected = F.conv_transpose2d(X[None, None], K[None, None], **kwargs)[0, 0]
+    except RuntimeError:
+        # PyTorch refuses this combination; the figure must refuse it clearly.
+        with pytest.raises(ValueError, match="output"):
+            draw_transposed_conv(X, K, **kwargs)
+        return
+    fig = draw_transposed_conv(X, K, **kwargs)
+    values, texts = shown(panel(fig, "output"))
+    np.testing.assert_array_equal(values, expected.numpy())
+    assert texts == [str(int(v)) for v in expected.numpy().ravel()]
+    # Each term, cropped like the output, is the transposed convolution of
+    # X with every other element set to zero.
+    terms = term_panels(fig)
+    assert sorted(terms) == [(i, j) for i in range(nh) for j in range(nw)]
+    oh, ow = expected.shape
+    for (i, j), term in terms.items():
+        one = torch.zeros_like(X)
+        one[i, j] = X[i, j]
+        alone = F.conv_transpose2d(one[None, None], K[None, None], **kwargs)[0, 0]
+        cropped = np.nan_to_num(term)[p[0] : p[0] + oh, p[1] : p[1] + ow]
+        np.testing.assert_array_equal(cropped, alone.numpy())
+
+
+def test_transposed_conv_default_is_the_books_example():
+    fig = draw_transposed_conv()
+    X = K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    expected = F.conv_transpose2d(X[None, None], K[None, None])[0, 0]
+    np.testing.assert_array_equal(shown(panel(fig, "output"))[0], expected.numpy())
+    assert "= 3" in fig._suptitle.get_text()
+
+
+def test_transposed_conv_with_padding_shows_the_cropped_sum():
+    X, K = int_matrix(5, (2, 3)), int_matrix(6, (2, 2))
+    fig = draw_transposed_conv(X, K, stride=2, padding=1)
+    total = shown(panel(fig, "sum"))[0]
+    expected = F.conv_transpose2d(X[None, None], K[None, None], stride=2, padding=0)[
+        0, 0
+    ]
+    np.testing.assert_array_equal(total, expected.numpy())
+    # The ring of width 1 is hatched: 4x6 canvas minus the 2x4 output.
+    assert len(panel(fig, "sum").collections[0].get_paths()) == 4 * 6 - 2 * 4
+    assert (
+        "(2-1)\u00b72 - 2\u00b71 + 1\u00b7(2-1) + 0 + 1 = 2" in fig._suptitle.get_text()
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (
+            lambda: draw_transposed_conv(torch.ones(4, 3)),
+            ValueError,
+            ["4\u00d73 = 12", "max_terms=9"],
+        ),
+        (
+            lambda: draw_transposed_conv(stride=2, output_padding=2),
+            ValueError,
+            ["output_padding", "stride 2"],
+        ),
+        (
+            lambda: draw_transposed_conv(padding=2),
+            ValueError,
+            ["(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1"],
+        ),
+        (lambda: draw_transposed_conv(K=torch.ones(3)), ValueError, ["K", "2-D"]),
+        (
+            lambda: draw_transposed_conv(X=torch.ones(2, 2, dtype=torch.bool)),
+            TypeError,
+            ["X", "bool"],
+        ),
+        (lambda: draw_transposed_conv(stride=0), ValueError, ["stride", ">= 1"]),
+    ],
+)
+def test_transposed_conv_bad_input_is_explained(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+# ---- writing files -------------------------------------------------------
+
+
+def test_save_png_is_deterministic_and_carries_no_metadata(tmp_path):
+    a = save_png(draw_transposed_conv(), tmp_path / "a.png")
+    b = save_png(draw_transposed_conv(), tmp_path / "b.png")
+    assert a.read_bytes() == b.read_bytes()
+    assert b"matplotlib" not in a.read_bytes()
+    assert b"tEXt" not in a.read_bytes()
+
+
+def test_save_gif_writes_every_frame_with_one_palette(tmp_path):
+    figs = [draw_padding_modes(padding=p, modes="zeros") for p in (1, 1, 1)]
+    for fig, k in zip(figs, range(3), strict=True):
+        fig.suptitle(f"frame {k}")
+    path = save_gif(figs, tmp_path / "a.gif", duration=300, last_duration=900)
+    again = save_gif(figs, tmp_path / "b.gif", duration=300, last_duration=900)
+    assert path.read_bytes() == again.read_bytes()
+    with Image.open(path) as gif:
+        assert gif.n_frames == 3
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+        assert durations == [300, 300, 900]
+        assert gif.info["loop"] == 0
+
+
+def test_save_gif_bad_input_is_explained(tmp_path):
+    with pytest.raises(ValueError, match="at least one Figure"):
+        save_gif([], tmp_path / "a.gif")
+    different = [draw_padding_modes(padding=1), draw_padding_modes(padding=2)]
+    with pytest.raises(ValueError, match="same pixel size"):
+        save_gif(different, tmp_path / "a.gif")

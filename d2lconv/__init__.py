@@ -41,6 +41,17 @@ from .figures import (
 )
 
 # explorers (widgets)
+# training.py / channels.py / pooling.py
+from .pooling import PoolingExplorer, draw_pooling, pool
+from .training import (
+    TrainingExplorer,
+    draw_training,
+    edge_data,
+    train_builtin,
+    train_kernel,
+    train_scratch,
+)
+
 # cost.py
 from .cost import conv2d_flops, conv2d_params
 

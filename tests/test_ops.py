@@ -1,0 +1,345 @@
+"""The loop implementations against torch.nn.functional: values, shapes, gradients."""
+
+import warnings
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from torch import nn
+
+from d2lconv import (
+    Conv2D,
+    comp_conv2d,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    pool2d,
+)
+
+MANY = settings(max_examples=300, deadline=None)
+
+small = st.integers(1, 3)
+pair_of = st.tuples
+seeds = st.integers(0, 2**31 - 1)
+paddings = st.one_of(
+    st.integers(0, 2),
+    pair_of(st.integers(0, 2), st.integers(0, 2)),
+    st.sampled_from(["valid", "same"]),
+    # ((top, bottom), (left, right)), the form same_padding returns.
+    pair_of(
+        pair_of(st.integers(0, 2), st.integers(0, 2)),
+        pair_of(st.integers(0, 2), st.integers(0, 2)),
+    ),
+)
+
+
+def ints(shape, generator, dtype=torch.float32):
+    """Integer-valued floats: any summation order gives exactly the same result."""
+    return torch.randint(-4, 5, shape, generator=generator).to(dtype)
+
+
+def reference_conv(X, K, padding, stride, dilation):
+    """F.conv2d on (c_i, h, w) and (c_o, c_i, kh, kw); None when PyTorch refuses."""
+    if isinstance(padding, tuple) and isinstance(padding[0], tuple):
+        (top, bottom), (left, right) = padding
+        X = F.pad(X, (left, right, top, bottom))
+        padding = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return F.conv2d(
+                X[None], K, stride=stride, padding=padding, dilation=dilation
+            )[0]
+        except RuntimeError:
+            return None
+
+
+def ours(fn, *args, **kwargs):
+    """Our result, or None when we raise ValueError (any other error fails)."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError:
+        return None
+
+
+@MANY
+@given(
+    n=pair_of(st.integers(1, 7), st.integers(1, 7)),
+    k=pair_of(st.integers(1, 4), st.integers(1, 4)),
+    padding=paddings,
+    stride=st.one_of(small, pair_of(small, small)),
+    dilation=st.one_of(small, pair_of(small, small)),
+    seed=seeds,
+)
+def test_corr2d_equals_conv2d_exactly_on_integer_values(
+    n, k, padding, stride, dilation, seed
+):
+    g = torch.Generator().manual_seed(seed)
+    X, K = ints(n, g), ints(k, g)
+    expected = reference_conv(X[None], K[None, None], padding, stride, dilation)
+    got = ours(corr2d, X, K, padding=padding, stride=stride, dilation=dilation)
+    if expected is None:
+        assert got is None
+    else:
+        assert torch.equal(got, expected[0])
+
+
+@MANY
+@given(
+    n=pair_of(st.integers(1, 6), st.integers(1, 6)),
+    k=pair_of(st.integers(1, 3), st.integers(1, 3)),
+    padding=st.integers(0, 2),
+    stride=small,
+    dilation=small,
+    seed=seeds,
+)
+def test_corr2d_matches_conv2d_on_random_floats(n, k, padding, stride, dilation, seed):
+    g = torch.Generator().manual_seed(seed)
+    X, K = torch.randn(n, generator=g), torch.randn(k, generator=g)
+    expected = reference_conv(X[None], K[None, None], padding, stride, dilation)
+    got = ours(corr2d, X, K, padding=padding, stride=stride, dilation=dilation)
+    if expected is None:
+        assert got is None
+    else:
+        torch.testing.assert_close(got, expected[0], rtol=1e-5, atol=1e-5)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    n=pair_of(st.integers(2, 6), st.integers(2, 6)),
+    k=pair_of(st.integers(1, 2), st.integers(1, 2)),
+    padding=st.integers(0, 1),
+    stride=small,
+    seed=seeds,
+)
+def test_corr2d_gradients_equal_conv2d_gradients(n, k, padding, stride, seed):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(n, generator=g, dtype=torch.float64)
+    K = torch.randn(k, generator=g, dtype=torch.float64)
+    X1, K1 = X.clone().requires_grad_(), K.clone().requires_grad_()
+    X2, K2 = X.clone().requires_grad_(), K.clone().requires_grad_()
+    (corr2d(X1, K1, padding=padding, stride=stride) ** 2).sum().backward()
+    y = F.conv2d(X2[None, None], K2[None, None], padding=padding, stride=stride)
+    (y**2).sum().backward()
+    torch.testing.assert_close(X1.grad, X2.grad)
+    torch.testing.assert_close(K1.grad, K2.grad)
+
+
+@MANY
+@given(
+    c_i=st.integers(1, 3),
+    c_o=st.integers(1, 3),
+    n=pair_of(st.integers(1, 5), st.integers(1, 5)),
+    k=pair_of(st.integers(1, 3), st.integers(1, 3)),
+    padding=paddings,
+    stride=small,
+    seed=seeds,
+)
+def test_multi_channel_corr2d_equals_conv2d(c_i, c_o, n, k, padding, stride, seed):
+    g = torch.Generator().manual_seed(seed)
+    X, K = ints((c_i,) + n, g), ints((c_o, c_i) + k, g)
+    expected = reference_conv(X, K, padding, stride, 1)
+    got = ours(corr2d_multi_in_out, X, K, padding=padding, stride=stride)
+    if expected is None:
+        assert got is None
+        return
+    assert torch.equal(got, expected)
+    assert torch.equal(corr2d_multi_in(X, K[0], padding, stride), expected[0])
+
+
+@MANY
+@given(
+    c_i=st.integers(1, 4),
+    c_o=st.integers(1, 4),
+    n=pair_of(st.integers(1, 6), st.integers(1, 6)),
+    seed=seeds,
+)
+def test_1x1_as_matrix_product_equals_conv2d(c_i, c_o, n, seed):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn((c_i,) + n, generator=g)
+    K = torch.randn((c_o, c_i, 1, 1), generator=g)
+    expected = F.conv2d(X[None], K)[0]
+    torch.testing.assert_close(corr2d_multi_in_out_1x1(X, K), expected)
+    torch.testing.assert_close(
+        corr2d_multi_in_out_1x1(X, K), corr2d_multi_in_out(X, K), rtol=0, atol=1e-5
+    )
+
+
+def reference_pool(X, mode, pool_size, padding, stride):
+    """F.max_pool2d / F.avg_pool2d on (c, h, w); None when PyTorch refuses."""
+    try:
+        if mode == "max":
+            return F.max_pool2d(X[None], pool_size, stride, padding)[0]
+        return F.avg_pool2d(
+            X[None], pool_size, stride, padding, count_include_pad=True
+        )[0]
+    except RuntimeError:
+        return None
+
+
+@MANY
+@given(
+    c=st.integers(1, 2),
+    n=pair_of(st.integers(1, 7), st.integers(1, 7)),
+    pool_size=st.one_of(
+        st.integers(1, 4), pair_of(st.integers(1, 4), st.integers(1, 4))
+    ),
+    padding=st.one_of(st.integers(0, 2), pair_of(st.integers(0, 2), st.integers(0, 2))),
+    stride=st.one_of(st.none(), small, pair_of(small, small)),
+    mode=st.sampled_from(["max", "avg"]),
+    seed=seeds,
+)
+def test_pool2d_equals_pytorch_pooling(c, n, pool_size, padding, stride, mode, seed):
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn((c,) + n, generator=g)
+    expected = reference_pool(X, mode, pool_size, padding, stride)
+    got = ours(pool2d, X, pool_size, mode=mode, padding=padding, stride=stride)
+    if expected is None:
+        assert got is None
+        return
+    torch.testing.assert_close(got, expected)
+    # A 2-D input gives the first channel of the 3-D result.
+    torch.testing.assert_close(
+        pool2d(X[0], pool_size, mode=mode, padding=padding, stride=stride), expected[0]
+    )
+
+
+def test_max_pool_padding_never_wins_even_on_negative_inputs():
+    X = -torch.ones(2, 2) - torch.arange(4.0).reshape(2, 2)
+    expected = F.max_pool2d(X[None, None], 2, stride=1, padding=1)[0, 0]
+    assert torch.equal(pool2d(X, 2, padding=1), expected)
+    assert pool2d(X, 2, padding=1).max() == -1
+
+
+def test_max_pool_on_integer_tensors_pads_with_the_lowest_integer():
+    X = -torch.arange(1, 10).reshape(3, 3)
+    assert pool2d(X, 3, padding=1).tolist() == [
+        [-1, -1, -2],
+        [-1, -1, -2],
+        [-4, -4, -5],
+    ]
+
+
+def test_pool2d_default_stride_is_one_as_in_the_book():
+    X = torch.arange(16.0).reshape(4, 4)
+    assert pool2d(X, 2).shape == (3, 3)
+    assert pool2d(X, 2, stride=None).shape == nn.MaxPool2d(2)(X[None, None]).shape[2:]
+
+
+def test_comp_conv2d_matches_the_layer():
+    torch.manual_seed(0)
+    conv = nn.Conv2d(1, 1, kernel_size=3, padding=1, stride=2)
+    X = torch.rand(8, 8)
+    torch.testing.assert_close(comp_conv2d(conv, X), conv(X[None, None])[0, 0])
+
+
+def test_comp_conv2d_keeps_several_output_channels():
+    conv = nn.Conv2d(1, 3, kernel_size=3)
+    assert comp_conv2d(conv, torch.rand(5, 6)).shape == (3, 3, 4)
+
+
+def test_conv2d_module_computes_corr2d_plus_bias():
+    layer = Conv2D((1, 2), generator=torch.Generator().manual_seed(0))
+    assert layer.weight.shape == (1, 2)
+    assert layer.bias.shape == (1,)
+    X = torch.rand(6, 8)
+    expected = F.conv2d(X[None, None], layer.weight[None, None], layer.bias)[0, 0]
+    torch.testing.assert_close(layer(X), expected)
+
+
+# Rejected input: each class, its exception type and what the message says.
+
+
+def test_non_tensor_input_is_a_type_error():
+    with pytest.raises(TypeError, match="X must be a torch.Tensor, got list"):
+        corr2d([[1.0, 2.0]], torch.ones(1, 1))
+
+
+@pytest.mark.parametrize(
+    ("call", "pattern"),
+    [
+        (
+            lambda: corr2d(torch.ones(3), torch.ones(1, 1)),
+            r"X must be a 2-D tensor, got shape \(3,\)",
+        ),
+        (
+            lambda: corr2d(torch.ones(3, 3), torch.ones(1, 1, 1)),
+            r"K must be a 2-D tensor",
+        ),
+        (
+            lambda: corr2d_multi_in(torch.ones(3, 3), torch.ones(1, 1, 1)),
+            r"X must be a 3-D tensor",
+        ),
+        (
+            lambda: corr2d_multi_in_out(torch.ones(1, 3, 3), torch.ones(1, 1, 1)),
+            r"K must be a 4-D tensor",
+        ),
+        (lambda: pool2d(torch.ones(1, 1, 3, 3), 2), r"X must be a 2-D or 3-D tensor"),
+        (
+            lambda: comp_conv2d(nn.Conv2d(1, 1, 3), torch.ones(1, 8, 8)),
+            r"X must be a 2-D tensor",
+        ),
+    ],
+)
+def test_wrong_rank_is_a_value_error(call, pattern):
+    with pytest.raises(ValueError, match=pattern):
+        call()
+
+
+def test_channel_mismatch_is_a_value_error():
+    with pytest.raises(
+        ValueError, match=r"same number of input channels, got X with 2"
+    ):
+        corr2d_multi_in(torch.ones(2, 3, 3), torch.ones(3, 2, 2))
+    with pytest.raises(ValueError, match=r"K's second axis must match X's channels"):
+        corr2d_multi_in_out(torch.ones(2, 3, 3), torch.ones(4, 3, 2, 2))
+    with pytest.raises(
+        ValueError, match=r"K must have shape \(c_o, c_i, 1, 1\) = \(4, 2, 1, 1\)"
+    ):
+        corr2d_multi_in_out_1x1(torch.ones(2, 3, 3), torch.ones(4, 2, 2, 2))
+    with pytest.raises(ValueError, match="in_channels=3"):
+        comp_conv2d(nn.Conv2d(3, 1, 3), torch.ones(8, 8))
+
+
+def test_empty_output_is_a_value_error_with_the_formula():
+    with pytest.raises(
+        ValueError, match=r"floor\(\(3 \+ 2\*0 - 1\*\(4-1\) - 1\)/1\) \+ 1 = 0 < 1"
+    ):
+        corr2d(torch.ones(3, 3), torch.ones(4, 4))
+    with pytest.raises(
+        ValueError, match=r"floor\(\(2 \+ 2\*0 - 1\*\(3-1\) - 1\)/1\) \+ 1 = 0"
+    ):
+        pool2d(torch.ones(2, 2), 3)
+    with pytest.raises(
+        ValueError, match=r"floor\(\(8 \+ 2\*0 - 1\*\(9-1\) - 1\)/1\) \+ 1 = 0"
+    ):
+        comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8))
+
+
+def test_bad_pool_mode_and_padding_are_value_errors():
+    with pytest.raises(ValueError, match='mode must be "max" or "avg", got \'mean\''):
+        pool2d(torch.ones(3, 3), 2, mode="mean")
+    with pytest.raises(ValueError, match="kernel_size // 2 = 2 // 2 = 1"):
+        pool2d(torch.ones(3, 3), 2, padding=2)
+
+
+def test_bool_and_complex_tensors_are_type_errors():
+    with pytest.raises(TypeError, match="X must hold real numbers.*torch.bool"):
+        corr2d(torch.ones(3, 3, dtype=torch.bool), torch.ones(2, 2))
+    with pytest.raises(TypeError, match="K must hold real numbers.*complex64"):
+        corr2d(torch.ones(3, 3), torch.ones(2, 2, dtype=torch.complex64))
+
+
+def test_bad_stride_is_refused():
+    with pytest.raises(ValueError, match=r"stride must be positive \(>= 1\), got 0"):
+        corr2d(torch.ones(3, 3), torch.ones(2, 2), stride=0)
+    with pytest.raises(TypeError, match="stride must be an int or an"):
+        pool2d(torch.ones(3, 3), 2, stride=1.5)
+
+
+def test_comp_conv2d_needs_a_layer():
+    with pytest.raises(TypeError, match="conv2d must be a layer"):
+        comp_conv2d(3, torch.ones(8, 8))

@@ -1,0 +1,323 @@
+"""Shape arithmetic against the sizes PyTorch's own layers produce (and refuse)."""
+
+import warnings
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from d2lconv import (
+    conv2d_output_shape,
+    conv_transpose2d_output_shape,
+    pool2d_output_shape,
+    same_padding,
+)
+
+MANY = settings(max_examples=300, deadline=None)
+
+sizes = st.integers(1, 12)
+kernels = st.integers(1, 5)
+strides = st.integers(1, 4)
+dilations = st.integers(1, 3)
+paddings = st.integers(0, 3)
+
+
+def pairs(values):
+    """An int or an (h, w) pair drawn from ``values``."""
+    return st.one_of(values, st.tuples(values, values))
+
+
+def as_tuple(value):
+    return (value, value) if isinstance(value, int) else tuple(value)
+
+
+def torch_shape(fn, input_size, *args, **kwargs):
+    """Output (h, w) of ``fn`` on a zero input, or None when PyTorch refuses."""
+    x = torch.zeros((1, 1) + as_tuple(input_size))
+    with warnings.catch_warnings():
+        # "same" with an even kernel warns about an extra padded copy.
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            return tuple(fn(x, *args, **kwargs).shape[-2:])
+        except (RuntimeError, ValueError):
+            return None
+
+
+def our_shape(fn, *args, **kwargs):
+    """Our (h, w), or None when we raise ValueError (any other error fails)."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError:
+        return None
+
+
+@MANY
+@given(
+    input_size=pairs(sizes),
+    kernel_size=pairs(kernels),
+    stride=pairs(strides),
+    padding=st.one_of(pairs(paddings), st.sampled_from(["valid", "same"])),
+    dilation=pairs(dilations),
+)
+def test_conv2d_output_shape_matches_pytorch(
+    input_size, kernel_size, stride, padding, dilation
+):
+    weight = torch.zeros((1, 1) + as_tuple(kernel_size))
+    expected = torch_shape(
+        F.conv2d, input_size, weight, stride=stride, padding=padding, dilation=dilation
+    )
+    got = our_shape(
+        conv2d_output_shape, input_size, kernel_size, stride, padding, dilation
+    )
+    assert got == expected
+
+
+@MANY
+@given(
+    input_size=pairs(sizes),
+    kernel_size=pairs(kernels),
+    stride=st.one_of(st.none(), pairs(strides)),
+    padding=pairs(paddings),
+    dilation=pairs(dilations),
+    ceil_mode=st.booleans(),
+)
+def test_pool2d_output_shape_matches_max_pool2d(
+    input_size, kernel_size, stride, padding, dilation, ceil_mode
+):
+    expected = torch_shape(
+        F.max_pool2d,
+        input_size,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
+    got = our_shape(
+        pool2d_output_shape,
+        input_size,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        ceil_mode=ceil_mode,
+    )
+    assert got == expected
+
+
+@MANY
+@given(
+    input_size=pairs(sizes),
+    kernel_size=pairs(kernels),
+    stride=st.one_of(st.none(), pairs(strides)),
+    padding=pairs(paddings),
+    ceil_mode=st.booleans(),
+)
+def test_pool2d_output_shape_matches_avg_pool2d(
+    input_size, kernel_size, stride, padding, ceil_mode
+):
+    expected = torch_shape(
+        F.avg_pool2d,
+        input_size,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+    )
+    got = our_shape(
+        pool2d_output_shape,
+        input_size,
+        kernel_size,
+        stride=stride,
+        padding=padding,
+        ceil_mode=ceil_mode,
+    )
+    assert got == expected
+
+
+@MANY
+@given(
+    input_size=pairs(sizes),
+    kernel_size=pairs(kernels),
+    stride=pairs(strides),
+    padding=pairs(paddings),
+    output_padding=pairs(st.integers(0, 3)),
+    dilation=pairs(dilations),
+)
+def test_conv_transpose2d_output_shape_matches_pytorch(
+    input_size, kernel_size, stride, padding, output_padding, dilation
+):
+    weight = torch.zeros((1, 1) + as_tuple(kernel_size))
+    expected = torch_shape(
+        F.conv_transpose2d,
+        input_size,
+        weight,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+        dilation=dilation,
+    )
+    got = our_shape(
+        conv_transpose2d_output_shape,
+        input_size,
+        kernel_size,
+        stride,
+        padding,
+        output_padding,
+        dilation,
+    )
+    assert got == expected
+
+
+# F.conv2d(padding="same") is slow on CPU (milliseconds), hence fewer cases.
+@settings(max_examples=100, deadline=None)
+@given(
+    input_size=st.tuples(st.integers(1, 8), st.integers(1, 8)),
+    kernel_size=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    dilation=pairs(dilations),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_same_padding_is_where_pytorch_puts_it(input_size, kernel_size, dilation, seed):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randint(-5, 6, (1, 1) + input_size, generator=g).float()
+    w = torch.randint(-5, 6, (1, 1) + kernel_size, generator=g).float()
+    (top, bottom), (left, right) = same_padding(kernel_size, dilation)
+    padded = F.pad(x, (left, right, top, bottom))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        expected = F.conv2d(x, w, padding="same", dilation=dilation)
+    # Integer-valued inputs: every order of summation gives the same floats.
+    assert torch.equal(F.conv2d(padded, w, dilation=dilation), expected)
+
+
+def test_same_padding_puts_the_extra_row_at_the_bottom():
+    assert same_padding(3) == ((1, 1), (1, 1))
+    assert same_padding((2, 4)) == ((0, 1), (1, 2))
+    assert same_padding(2, dilation=3) == ((1, 2), (1, 2))
+
+
+@MANY
+@given(
+    n=st.integers(1, 40),
+    k=st.integers(1, 7),
+    p_total=st.integers(0, 8).map(lambda p: 2 * p),
+    s=st.integers(1, 5),
+)
+def test_book_total_padding_formula(n, k, p_total, s):
+    # The book: floor((n - k + p_h + s) / s) with p_h = TOTAL padding = 2 * padding.
+    book = (n - k + p_total + s) // s
+    if book >= 1:
+        assert conv2d_output_shape(n, k, s, p_total // 2) == (book, book)
+    else:
+        with pytest.raises(ValueError):
+            conv2d_output_shape(n, k, s, p_total // 2)
+
+
+# Rejected input: each class, its exception type and what the message says.
+
+
+def test_empty_conv_output_states_the_formula_with_numbers():
+    with pytest.raises(ValueError) as info:
+        conv2d_output_shape(3, 5)
+    message = str(info.value)
+    assert "output height = floor((n + 2p - d(k-1) - 1)/s) + 1" in message
+    assert "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1" in message
+    assert "larger than the padded input" in message
+
+
+def test_empty_conv_output_names_the_width_when_only_the_width_fails():
+    with pytest.raises(ValueError, match=r"output width = .*\(\(4 \+ 2\*1 - 2\*\(4-1"):
+        conv2d_output_shape((10, 4), (1, 4), padding=1, dilation=2)
+
+
+def test_asymmetric_padding_shows_each_side():
+    with pytest.raises(
+        ValueError, match=r"p_top \+ p_bottom.*\(1 \+ 0 \+ 1 - 1\*\(3-1"
+    ):
+        conv2d_output_shape(1, 3, padding=((0, 1), (1, 1)))
+
+
+def test_same_padding_with_stride_is_refused_like_pytorch():
+    with pytest.raises(ValueError, match=r'padding="same" needs stride 1.*\(2, 1\)'):
+        conv2d_output_shape(8, 3, stride=(2, 1), padding="same")
+
+
+def test_unknown_padding_string_is_refused():
+    with pytest.raises(ValueError, match="padding must be .*got 'full'"):
+        conv2d_output_shape(8, 3, padding="full")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        ({"input_size": 0}, "input_size"),
+        ({"kernel_size": (3, 0)}, "kernel_size"),
+        ({"stride": 0}, "stride"),
+        ({"dilation": -1}, "dilation"),
+    ],
+)
+def test_non_positive_sizes_are_refused(kwargs, name):
+    args = {"input_size": 8, "kernel_size": 3} | kwargs
+    with pytest.raises(ValueError, match=rf"{name} must be positive \(>= 1\), got"):
+        conv2d_output_shape(**args)
+
+
+def test_negative_padding_is_refused():
+    with pytest.raises(ValueError, match=r"padding must be non-negative.*\(1, -1\)"):
+        conv2d_output_shape(8, 3, padding=(1, -1))
+
+
+@pytest.mark.parametrize("bad", [2.0, "3", None, True, [3.0, 3]])
+def test_sizes_of_the_wrong_type_are_type_errors(bad):
+    with pytest.raises(TypeError, match="kernel_size must be an int or an"):
+        conv2d_output_shape(8, bad)
+
+
+def test_pool_padding_over_half_the_window_is_refused():
+    with pytest.raises(ValueError) as info:
+        pool2d_output_shape(8, 3, padding=2)
+    message = str(info.value)
+    assert "padding height 2" in message
+    assert "kernel_size // 2 = 3 // 2 = 1" in message
+
+
+def test_pool_padding_rule_uses_the_window_not_the_dilated_span():
+    # PyTorch refuses this although the dilated window spans 5 inputs.
+    with pytest.raises(ValueError, match="kernel_size // 2"):
+        pool2d_output_shape(8, 3, padding=2, dilation=2)
+
+
+def test_empty_pool_output_states_the_formula_with_numbers():
+    with pytest.raises(ValueError) as info:
+        pool2d_output_shape(2, 3, stride=1)
+    message = str(info.value)
+    assert "floor((2 + 2*0 - 1*(3-1) - 1)/1) + 1 = 0 < 1" in message
+
+
+def test_ceil_mode_drops_a_last_window_that_starts_in_the_padding():
+    # ceil((5 + 2 - 1 - 1)/2) + 1 = 4, but window 4 would start at 6 >= 5 + 1.
+    assert pool2d_output_shape(5, 2, stride=2, padding=1, ceil_mode=True) == (3, 3)
+    assert pool2d_output_shape(5, 2, stride=2, padding=1, ceil_mode=False) == (3, 3)
+    assert pool2d_output_shape(6, 2, stride=2, padding=1, ceil_mode=True) == (4, 4)
+
+
+def test_ceil_mode_must_be_a_bool():
+    with pytest.raises(TypeError, match="ceil_mode must be True or False, got 1"):
+        pool2d_output_shape(8, 2, ceil_mode=1)
+
+
+def test_output_padding_not_smaller_than_stride_or_dilation_is_refused():
+    with pytest.raises(ValueError) as info:
+        conv_transpose2d_output_shape(4, 3, stride=2, output_padding=(0, 2))
+    message = str(info.value)
+    assert "output_padding must be smaller than the stride or the dilation" in message
+    assert "output_padding width 2 with stride 2 and dilation 1" in message
+
+
+def test_empty_transposed_output_states_the_formula_with_numbers():
+    with pytest.raises(
+        ValueError, match=r"\(1-1\)\*1 - 2\*1 \+ 1\*\(1-1\) \+ 0 \+ 1 = -1"
+    ):
+        conv_transpose2d_output_shape(1, 1, padding=1)

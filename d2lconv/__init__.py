@@ -42,6 +42,7 @@ from .figures import (
 
 # explorers (widgets)
 # training.py / channels.py / pooling.py
+from .channels import ChannelsExplorer, channel_data, draw_channels
 from .pooling import PoolingExplorer, draw_pooling, pool
 from .training import (
     TrainingExplorer,
@@ -56,5 +57,43 @@ from .training import (
 from .cost import conv2d_flops, conv2d_params
 
 # exercises.py
+from .exercises import (
+    Y1_Y2_CHOICES,
+    check_1x1_cost,
+    check_audio_stride,
+    check_avg_pool_as_conv,
+    check_backward_cost,
+    check_backward_memory,
+    check_block_diagonal_speedup,
+    check_blur_kernel,
+    check_compose_kernels,
+    check_composed_kernel_size,
+    check_conv2d_as_matmul,
+    check_derivative_kernel_size,
+    check_diagonal_edges,
+    check_doubling_channels,
+    check_doubling_padding,
+    check_edge_kernel,
+    check_every_kernel_factors,
+    check_fc_weights,
+    check_forward_cost,
+    check_forward_memory,
+    check_fractional_stride,
+    check_kernel_gradient,
+    check_kernel_matrix,
+    check_max_from_relu,
+    check_max_pool_from_relu,
+    check_max_pool_not_linear,
+    check_min_pooling,
+    check_mirror_padding,
+    check_output_shape,
+    check_pooling_cost,
+    check_relu_max_layers,
+    check_second_derivative_kernel,
+    check_softmax_pooling,
+    check_stride_savings,
+    check_y1_y2,
+    diagonal_edge_image,
+)
 
 __version__ = "0.1.0"

@@ -342,6 +342,29 @@ def save_gif(figures, path, duration=700, last_duration=None, dpi=80):
     return Path(path)
 
 
+def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, **sweep_options):
+    """One ``draw_sweep`` Figure per output cell, in the kernel's visiting order."""
+    from .sweep import draw_sweep
+
+    check_tensor(X, "X", 2)
+    check_tensor(K, "K", 2)
+    oh, ow = conv2d_output_shape(
+        tuple(X.shape), tuple(K.shape), stride, padding, dilation
+    )
+    return [
+        draw_sweep(
+            X,
+            K,
+            padding=padding,
+            stride=stride,
+            dilation=dilation,
+            step=step,
+            **sweep_options,
+        )
+        for step in range(oh * ow)
+    ]
+
+
 def animate_sweep(
     path,
     X,
@@ -355,24 +378,10 @@ def animate_sweep(
     dpi=80,
     **sweep_options,
 ):
-    """Write a GIF of ``K`` sweeping ``X``: one ``draw_sweep`` frame per output cell."""
-    from .sweep import draw_sweep
-
-    oh, ow = conv2d_output_shape(
-        tuple(X.shape), tuple(K.shape), stride, padding, dilation
+    """Write a GIF of ``K`` sweeping ``X``, a frame per output cell; return the path."""
+    figures = sweep_frames(
+        X, K, padding=padding, stride=stride, dilation=dilation, **sweep_options
     )
-    figures = [
-        draw_sweep(
-            X,
-            K,
-            padding=padding,
-            stride=stride,
-            dilation=dilation,
-            step=step,
-            **sweep_options,
-        )
-        for step in range(oh * ow)
-    ]
     return save_gif(
         figures, path, duration=duration, last_duration=last_duration, dpi=dpi
     )

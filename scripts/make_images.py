@@ -19,33 +19,42 @@ import PIL
 import torch
 from matplotlib import ft2font
 
-from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_png
+from d2lconv.figures import (
+    draw_padding_modes,
+    draw_transposed_conv,
+    save_gif,
+    save_png,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES_DIR = ROOT / "images"
 STACK_FILE = "rendered-with.json"
 DPI = 80
+FRAME_MS = 700
+LAST_FRAME_MS = 2000
 
 # The course's worked examples (SYLLABUS): the 3x3 ramp and the 2x2 kernel.
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
 
 
-def png(draw):
-    """A writer that saves the Figure ``draw()`` returns as a PNG."""
-
-    def write(path):
-        fig = draw()
-        return save_png(fig, path, dpi=DPI)
-
-    return write
-
-
+# Every image: its file name and a function that draws it. A ``.png`` entry
+# returns one Figure, a ``.gif`` entry the list of its frames.
 IMAGES = {
-    "padding-modes.png": png(lambda: draw_padding_modes(padding=1)),
-    "transposed-conv.png": png(lambda: draw_transposed_conv(K2, K2)),
-    "transposed-conv-stride2.png": png(lambda: draw_transposed_conv(K2, K2, stride=2)),
+    "padding-modes.png": lambda: draw_padding_modes(padding=1),
+    "transposed-conv.png": lambda: draw_transposed_conv(K2, K2),
+    "transposed-conv-stride2.png": lambda: draw_transposed_conv(K2, K2, stride=2),
 }
+
+
+def write(name, path):
+    """Draw the image ``name`` and save it at ``path``."""
+    drawn = IMAGES[name]()
+    if name.endswith(".gif"):
+        return save_gif(
+            drawn, path, duration=FRAME_MS, last_duration=LAST_FRAME_MS, dpi=DPI
+        )
+    return save_png(drawn, path, dpi=DPI)
 
 
 def rendering_stack():
@@ -65,7 +74,7 @@ def generate(out_dir=IMAGES_DIR, names=None):
     unknown = [name for name in names if name not in IMAGES]
     if unknown:
         raise ValueError(f"unknown images {unknown}; known: {', '.join(IMAGES)}")
-    paths = [IMAGES[name](out_dir / name) for name in names]
+    paths = [write(name, out_dir / name) for name in names]
     stack = json.dumps(rendering_stack(), indent=2, sort_keys=True) + "\n"
     (out_dir / STACK_FILE).write_text(stack)
     return paths

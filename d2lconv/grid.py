@@ -2,9 +2,12 @@
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.collections import PatchCollection
-from matplotlib.colors import Normalize
+from matplotlib.artist import Artist
+from matplotlib.backends.backend_agg import get_hinting_flag
+from matplotlib.collections import LineCollection, PatchCollection
+from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.font_manager import findfont, get_font
 from matplotlib.patches import Rectangle
 
 MASK_COLOR = "#e9e9e9"
@@ -65,6 +68,91 @@ def _mask_array(mask, shape):
     return out
 
 
+class FastLabels(Artist):
+    """Draw many short Text artists from cached glyph bitmaps.
+
+    Drawing a matplotlib ``Text`` costs about a millisecond (layout, font
+    lookup); a grid has hundreds of them, which makes a redraw far too slow for
+    a slider. This artist keeps the ``Text`` objects (hidden, so ``ax.texts``
+    still tells what is written where) and paints each string from a bitmap
+    rendered once per (string, font, size, dpi) by the same FreeType code that
+    matplotlib's Agg backend uses, so the pixels look the same.
+    """
+
+    _cache = {}
+
+    def __init__(self, texts):
+        super().__init__()
+        self.texts = list(texts)
+        for text in self.texts:
+            text.set_visible(False)
+        self.set_zorder(4)
+
+    def add(self, text):
+        """Draw one more Text through this artist."""
+        text.set_visible(False)
+        self.texts.append(text)
+
+    @classmethod
+    def _bitmap(cls, line, prop, dpi):
+        key = (line, hash(prop), dpi)
+        bitmap = cls._cache.get(key)
+        if bitmap is None:
+            font = get_font(findfont(prop))
+            font.set_size(prop.get_size_in_points(), dpi)
+            font.set_text(line, 0.0, flags=get_hinting_flag())
+            font.draw_glyphs_to_bitmap(antialiased=True)
+            alpha = np.asarray(font.get_image())
+            descent = font.get_descent() / 64.0
+            bitmap = (alpha, descent)
+            if len(cls._cache) > 20000:
+                cls._cache.clear()
+            cls._cache[key] = bitmap
+        return bitmap
+
+    def draw(self, renderer):
+        if not self.get_visible():
+            return
+        gc = renderer.new_gc()
+        if self.axes is not None and self.get_clip_on():
+            gc.set_clip_rectangle(self.figure.bbox)
+        dpi = renderer.dpi
+        for text in self.texts:
+            string = text.get_text()
+            if not string:
+                continue
+            x, y = text.get_transform().transform(text.get_unitless_position())
+            rgba = np.array(to_rgba(text.get_color(), text.get_alpha()))
+            prop = text.get_fontproperties()
+            lines = string.split("\n")
+            bitmaps = [self._bitmap(line, prop, dpi) for line in lines]
+            step = prop.get_size_in_points() * dpi / 72 * 1.2
+            height = step * (len(lines) - 1) + bitmaps[-1][0].shape[0]
+            va = text.get_verticalalignment()
+            # y of the top of the block, in display pixels (y grows upwards).
+            if va == "top":
+                top = y
+            elif va == "bottom":
+                top = y + height
+            elif va == "baseline":
+                top = y + height - bitmaps[-1][1]
+            else:
+                top = y + height / 2
+            for i, (alpha, _) in enumerate(bitmaps):
+                h, w = alpha.shape
+                if not h or not w:
+                    continue
+                ha = text.get_horizontalalignment()
+                left = x - w / 2 if ha == "center" else x - w if ha == "right" else x
+                image = np.empty((h, w, 4), np.uint8)
+                image[..., :3] = np.round(rgba[:3] * 255)
+                image[..., 3] = alpha * rgba[3]
+                bottom = top - i * step - h
+                renderer.draw_image(gc, round(left), round(bottom), image[::-1])
+        gc.restore()
+        self.stale = False
+
+
 class Grid:
     """The artists of one drawn matrix, kept so that a redraw only updates them."""
 
@@ -113,31 +201,52 @@ class Grid:
             ]
             for r in range(rows)
         ]
-        # Grid lines between cells, drawn once.
-        ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-        ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-        ax.grid(which="minor", color="white", linewidth=1.0)
-        ax.tick_params(which="minor", length=0)
-        if indices:
-            r0, c0 = index_origin
-            ax.set_xticks(range(cols), [str(c0 + c) for c in range(cols)])
-            ax.set_yticks(range(rows), [str(r0 + r) for r in range(rows)])
-            ax.xaxis.tick_top()
-            ax.tick_params(
-                which="major",
-                length=0,
-                labelsize=max(5, fontsize - 2),
-                labelcolor="#666666",
-            )
-        else:
-            ax.set_xticks([])
-            ax.set_yticks([])
-        for spine in ax.spines.values():
-            spine.set_visible(False)
+        # White lines between cells, as one collection: axis gridlines would
+        # cost a tick machinery redraw each time.
+        segments = [[(x - 0.5, -0.5), (x - 0.5, rows - 0.5)] for x in range(1, cols)]
+        segments += [[(-0.5, y - 0.5), (cols - 0.5, y - 0.5)] for y in range(1, rows)]
+        self.lines = LineCollection(segments, colors="white", linewidths=1.0, zorder=2)
+        ax.add_collection(self.lines)
         ax.set_xlim(-0.5, cols - 0.5)
         ax.set_ylim(rows - 0.5, -0.5)
+        # No axis at all (ticks are slow to draw); indices are plain labels.
+        ax.set_axis_off()
+        labels = [t for row in self.texts for t in row]
+        if indices:
+            r0, c0 = index_origin
+            small = max(5.0, fontsize - 2)
+            for c in range(cols):
+                labels.append(
+                    ax.text(
+                        c,
+                        -0.6,
+                        str(c0 + c),
+                        ha="center",
+                        va="bottom",
+                        fontsize=small,
+                        color="#666666",
+                    )
+                )
+            for r in range(rows):
+                labels.append(
+                    ax.text(
+                        -0.6,
+                        r,
+                        str(r0 + r),
+                        ha="right",
+                        va="center",
+                        fontsize=small,
+                        color="#666666",
+                    )
+                )
         # Leave room for the column indices above the grid.
-        self.title = ax.set_title(title or "", fontsize=10, pad=14 if indices else 6)
+        # An explicit y keeps matplotlib from moving the title at each draw.
+        self.title = ax.set_title(
+            title or "", fontsize=10, pad=14 if indices else 6, y=1.0
+        )
+        labels.append(self.title)
+        self.labels = FastLabels(labels)
+        ax.add_artist(self.labels)
         self.hatch = None
         self.outline = None
         self.mask = np.zeros(self.shape, dtype=bool)
@@ -211,7 +320,7 @@ class Grid:
                 facecolor="none",
                 edgecolor=self.highlight_color,
                 linewidth=2.2,
-                zorder=3,
+                zorder=3.5,
             )
             self.ax.add_collection(self.outline)
 

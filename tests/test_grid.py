@@ -68,15 +68,32 @@ def test_negative_values_use_a_diverging_map_centred_on_zero():
 
 def test_indices_label_rows_and_columns_from_origin():
     fig, (ax,) = grid_figure((3, 4))
-    draw_grid(ax, np.zeros((3, 4)), indices=True, index_origin=(-1, -2))
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["-2", "-1", "0", "1"]
-    assert [t.get_text() for t in ax.get_yticklabels()] == ["-1", "0", "1"]
+    grid = draw_grid(ax, np.zeros((3, 4)), indices=True, index_origin=(-1, -2))
+    cells = {t for row in grid.texts for t in row}
+    labels = {(t.get_position(), t.get_text()) for t in ax.texts if t not in cells}
+    columns = {(x, text) for (x, y), text in labels if y < -0.5}
+    rows = {(y, text) for (x, y), text in labels if x < -0.5}
+    assert columns == {(0, "-2"), (1, "-1"), (2, "0"), (3, "1")}
+    assert rows == {(0, "-1"), (1, "0"), (2, "1")}
 
 
-def test_axis_ticks_are_off_by_default():
+def test_no_axis_is_drawn():
     fig, (ax,) = grid_figure((2, 2))
-    draw_grid(ax, np.zeros((2, 2)))
-    assert list(ax.get_xticks()) == [] and list(ax.get_yticks()) == []
+    draw_grid(ax, np.zeros((2, 2)), title="K")
+    assert not ax.axison
+    assert ax.get_title() == "K"
+
+
+def test_labels_and_title_are_painted():
+    # The numbers and the title really reach the pixels: compare with blanks.
+    def png(title, fmt):
+        fig, (ax,) = grid_figure((1, 2))
+        draw_grid(ax, [[3, 4]], title=title, fmt=fmt, cmap="Greys", vmin=0, vmax=9)
+        return figure_to_png(fig)
+
+    blank = png("", lambda v: "")
+    assert png("title", lambda v: "") != blank
+    assert png("", "{:g}") != blank
 
 
 def test_bad_shapes_are_explained():

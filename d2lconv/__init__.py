@@ -96,4 +96,15 @@ from .exercises import (
     diagonal_edge_image,
 )
 
+# fast.py
+from .fast import (
+    Progress,
+    conv2d_im2col,
+    corr2d_unfold,
+    draw_timings,
+    format_duration,
+    median_time,
+    time_implementations,
+)
+
 __version__ = "0.1.0"

@@ -1,0 +1,61 @@
+"""Benchmark: im2col + one matrix product against F.conv2d.
+
+Target: im2col takes at most 2 times as long as F.conv2d on each layer below.
+Both medians are measured in this run, alternating the two so that a busy
+machine slows both alike. Prints the medians, the ratios and PASS or FAIL;
+exits 0 either way.
+"""
+
+import statistics
+import sys
+
+import torch
+import torch.nn.functional as F
+
+from d2lconv import conv2d_flops, default_device
+from d2lconv.fast import conv2d_im2col, format_duration, median_time
+
+# (batch, c_i, size, c_o, kernel, padding): a small CNN layer, a wide one,
+# and the seeds' 1-GFLOP layer (100 -> 100 channels, 5x5, 64x64).
+LAYERS = [
+    (8, 16, 32, 32, 3, 1),
+    (4, 64, 28, 64, 3, 1),
+    (1, 100, 64, 100, 5, 2),
+]
+ROUNDS = 7
+TARGET = 2.0
+
+
+def main():
+    device = default_device()
+    print(f"device: {device}, torch threads: {torch.get_num_threads()}")
+    g = torch.Generator().manual_seed(0)
+    verdicts = []
+    for n, c_i, size, c_o, k, p in LAYERS:
+        X = torch.randn(n, c_i, size, size, generator=g).to(device)
+        K = torch.randn(c_o, c_i, k, k, generator=g).to(device)
+        mine, want = conv2d_im2col(X, K, None, p), F.conv2d(X, K, None, 1, p)
+        if not torch.allclose(mine, want, rtol=1e-3, atol=1e-3):
+            print("FAIL: im2col disagrees with F.conv2d")
+            return 0
+        ours, ref = [], []
+        for _ in range(ROUNDS):
+            ours.append(median_time(conv2d_im2col, X, K, None, p, repeats=3))
+            ref.append(median_time(F.conv2d, X, K, None, 1, p, repeats=3))
+        t_ours, t_ref = statistics.median(ours), statistics.median(ref)
+        macs = n * conv2d_flops(size, c_i, c_o, k, padding=p)
+        ratio = t_ours / t_ref
+        verdicts.append(ratio <= TARGET)
+        print(
+            f"N={n} c_i={c_i} {size}x{size} c_o={c_o} k={k} p={p}: "
+            f"im2col {format_duration(t_ours)} ({macs / t_ours / 1e9:.1f} GMAC/s), "
+            f"F.conv2d {format_duration(t_ref)} ({macs / t_ref / 1e9:.1f} GMAC/s), "
+            f"ratio {ratio:.2f}"
+        )
+    verdict = "PASS" if all(verdicts) else "FAIL"
+    print(f"target: im2col within {TARGET:g}x of F.conv2d on every layer: {verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,307 @@
+"""Fast cross-correlation for the performance lab, and a timer to compare methods.
+
+``corr2d`` in ``ops.py`` visits one window per Python step. The two functions
+here compute the same thing with no Python loop:
+
+- ``corr2d_unfold`` views every window at once (``Tensor.unfold``) and weighs
+  them all with the kernel in one call;
+- ``conv2d_im2col`` copies every window of a batch of multi-channel images into
+  the columns of a matrix (im2col) and does the whole layer as ONE matrix
+  product, which is how many libraries compute convolutions.
+
+Both follow PyTorch's conventions (padding per side) and match ``F.conv2d``.
+"""
+
+import math
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+from matplotlib.figure import Figure
+
+from ._validate import (
+    check_positive_int,
+    check_real_dtype,
+    check_same_device,
+    check_tensor,
+    positive_pair,
+)
+from .shapes import _padding_sides, conv2d_output_shape
+
+
+def _window_geometry(X_hw, K_hw, padding, stride, dilation):
+    """Validated ``(sides, stride, dilation, (oh, ow))``; ValueError if no output."""
+    stride = positive_pair(stride, "stride")
+    dilation = positive_pair(dilation, "dilation")
+    sides = _padding_sides(padding, K_hw, stride, dilation)
+    out = conv2d_output_shape(X_hw, K_hw, stride, sides, dilation)
+    return sides, stride, dilation, out
+
+
+def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
+    """``corr2d`` without a Python loop: all windows at once via ``Tensor.unfold``.
+
+    ``X`` (h, w), ``K`` (kh, kw) -> (oh, ow); same arguments and result as
+    ``corr2d``, exact on integer tensors.
+    """
+    check_tensor(X, "X", 2)
+    check_tensor(K, "K", 2)
+    check_real_dtype(X, "X")
+    check_real_dtype(K, "K")
+    check_same_device(X, K, "X", "K")
+    if 0 in X.shape or 0 in K.shape:
+        raise ValueError(
+            f"X and K must not be empty, got shapes {tuple(X.shape)} and "
+            f"{tuple(K.shape)}"
+        )
+    dtype = torch.promote_types(X.dtype, K.dtype)
+    X, K = X.to(dtype), K.to(dtype)
+    sides, (sh, sw), (dh, dw), (oh, ow) = _window_geometry(
+        tuple(X.shape), tuple(K.shape), padding, stride, dilation
+    )
+    (top, bottom), (left, right) = sides
+    kh, kw = K.shape
+    X = F.pad(X, (left, right, top, bottom))
+    # unfold returns a view (no copy): windows[i, j] is the patch under the
+    # kernel for output (i, j); a dilated kernel skips every d-th value.
+    windows = X.unfold(0, dh * (kh - 1) + 1, sh).unfold(1, dw * (kw - 1) + 1, sw)
+    windows = windows[:oh, :ow, ::dh, ::dw]
+    return torch.tensordot(windows, K, dims=2)
+
+
+def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
+    """``F.conv2d`` as im2col plus one matrix product.
+
+    ``X`` (N, c_i, h, w) or (c_i, h, w), ``K`` (c_o, c_i, kh, kw), ``bias``
+    (c_o,) or None -> (N, c_o, oh, ow) (or (c_o, oh, ow)). Floating point only,
+    like ``F.conv2d``.
+    """
+    check_tensor(X, "X", (3, 4))
+    check_tensor(K, "K", 4)
+    for name, T in (("X", X), ("K", K)):
+        if not T.is_floating_point():
+            raise TypeError(
+                f"{name} must be a floating-point tensor (as for F.conv2d), got "
+                f"dtype {T.dtype}; convert it with {name}.float()"
+            )
+    check_same_device(X, K, "X", "K")
+    batched = X.dim() == 4
+    if not batched:
+        X = X.unsqueeze(0)
+    n, c_i, h, w = X.shape
+    c_o, k_ci, kh, kw = K.shape
+    if k_ci != c_i:
+        raise ValueError(
+            f"K's second axis must match X's channels, got K of shape "
+            f"{tuple(K.shape)} (c_i = {k_ci}) and X of shape {tuple(X.shape)} "
+            f"(c_i = {c_i})"
+        )
+    if 0 in X.shape or 0 in K.shape:
+        raise ValueError(
+            f"X and K must not be empty, got shapes {tuple(X.shape)} and "
+            f"{tuple(K.shape)}"
+        )
+    if bias is not None:
+        check_tensor(bias, "bias", 1)
+        if bias.shape[0] != c_o:
+            raise ValueError(
+                f"bias must have one value per output channel, c_o = {c_o}, got "
+                f"shape {tuple(bias.shape)}"
+            )
+        check_same_device(X, bias, "X", "bias")
+    sides, stride, dilation, (oh, ow) = _window_geometry(
+        (h, w), (kh, kw), padding, stride, dilation
+    )
+    (top, bottom), (left, right) = sides
+    (sh, sw), (dh, dw) = stride, dilation
+    dtype = torch.promote_types(X.dtype, K.dtype)
+    X = F.pad(X.to(dtype), (left, right, top, bottom))
+    # A view of every window: (n, c_i, oh, ow, kh, kw), no copy yet.
+    windows = X.unfold(2, dh * (kh - 1) + 1, sh).unfold(3, dw * (kw - 1) + 1, sw)
+    windows = windows[:, :, :oh, :ow, ::dh, ::dw]
+    # im2col: one row per output position, holding the c_i*kh*kw inputs under
+    # its window (this reshape is the copy). Channels-last rows keep the
+    # product below one large, cache-friendly matrix multiplication.
+    cols = windows.permute(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c_i * kh * kw)
+    Y = cols @ K.to(dtype).reshape(c_o, c_i * kh * kw).T
+    if bias is not None:
+        Y = Y + bias.to(dtype)
+    Y = Y.reshape(n, oh, ow, c_o).permute(0, 3, 1, 2)
+    return Y if batched else Y[0]
+
+
+# ---------------------------------------------------------------------------
+# Timing
+
+
+def _synchronize(args):
+    """Wait for queued GPU work, so a timer measures the work and not its launch."""
+    devices = {a.device for a in args if isinstance(a, torch.Tensor)}
+    for device in devices:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+
+
+def median_time(fn, *args, repeats=5, warmup=1):
+    """Median wall-clock seconds of ``fn(*args)`` over ``repeats`` runs."""
+    if not callable(fn):
+        raise TypeError(f"fn must be callable, got {fn!r}")
+    repeats = check_positive_int(repeats, "repeats")
+    warmup = int(warmup)
+    if warmup < 0:
+        raise ValueError(f"warmup must be >= 0, got {warmup}")
+    # The first call pays one-off costs (memory allocation, kernel selection).
+    for _ in range(warmup):
+        fn(*args)
+    _synchronize(args)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn(*args)
+        _synchronize(args)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _in_notebook():
+    """True inside a Jupyter kernel, where a widget progress bar can be shown."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+
+
+class Progress:
+    """A progress bar: an ``ipywidgets.IntProgress`` in a notebook, text elsewhere."""
+
+    def __init__(self, total, description="timing", mode="auto", stream=None):
+        if mode not in ("auto", "widget", "text"):
+            raise ValueError(f'mode must be "auto", "widget" or "text", got {mode!r}')
+        self.total = check_positive_int(total, "total")
+        self.value = 0
+        self.description = description
+        self.stream = sys.stderr if stream is None else stream
+        if mode == "auto":
+            mode = "widget" if _in_notebook() else "text"
+        self.mode = mode
+        self.bar = None
+        if mode == "widget":
+            import ipywidgets
+            from IPython.display import display
+
+            self.bar = ipywidgets.IntProgress(
+                value=0, min=0, max=self.total, description=description
+            )
+            display(self.bar)
+
+    def update(self, value):
+        """Show that ``value`` of ``total`` steps are done."""
+        self.value = min(int(value), self.total)
+        if self.bar is not None:
+            self.bar.value = self.value
+            if self.value == self.total:
+                self.bar.bar_style = "success"
+        else:
+            filled = round(20 * self.value / self.total)
+            bar = "#" * filled + "." * (20 - filled)
+            end = "\n" if self.value == self.total else ""
+            print(
+                f"\r{self.description} [{bar}] {self.value}/{self.total}",
+                end=end,
+                file=self.stream,
+                flush=True,
+            )
+
+
+def time_implementations(
+    implementations,
+    sizes,
+    make_inputs,
+    repeats=3,
+    budget=1.0,
+    progress="auto",
+    show_after=1.0,
+):
+    """Median seconds of every implementation at every size: ``{name: [seconds]}``.
+
+    ``implementations`` maps a name to a function; ``make_inputs(size)`` returns
+    the tuple of arguments. Once an implementation's median passes ``budget``
+    seconds it is skipped (``nan``) at larger sizes, so a slow loop cannot
+    stall the run. A progress bar appears when the run has lasted more than
+    ``show_after`` seconds (``progress="auto"``: a widget in a notebook, text
+    in a terminal; ``"widget"``, ``"text"``, or ``None`` for no bar).
+    """
+    if not implementations:
+        raise ValueError("implementations must name at least one function")
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError("sizes must hold at least one size")
+    if progress not in ("auto", "widget", "text", None):
+        raise ValueError(
+            f'progress must be "auto", "widget", "text" or None, got {progress!r}'
+        )
+    results = {name: [] for name in implementations}
+    too_slow = set()
+    total = len(sizes) * len(implementations)
+    bar = None
+    start = time.perf_counter()
+    step = 0
+    for size in sizes:
+        args = make_inputs(size)
+        for name, fn in implementations.items():
+            if name in too_slow:
+                results[name].append(math.nan)
+            else:
+                seconds = median_time(fn, *args, repeats=repeats)
+                results[name].append(seconds)
+                if seconds > budget:
+                    too_slow.add(name)
+            step += 1
+            long_run = time.perf_counter() - start > show_after
+            if bar is None and progress is not None and long_run:
+                bar = Progress(total, mode=progress)
+            if bar is not None:
+                bar.update(step)
+    return results
+
+
+def format_duration(seconds):
+    """A duration in the unit that reads best: µs, ms, s, min, h or days."""
+    if not math.isfinite(seconds) or seconds < 0:
+        return "n/a"
+    for limit, unit, scale in (
+        (1e-3, "µs", 1e6),
+        (1, "ms", 1e3),
+        (60, "s", 1),
+        (3600, "min", 1 / 60),
+        (86400, "h", 1 / 3600),
+    ):
+        if seconds < limit:
+            return f"{seconds * scale:.3g} {unit}"
+    return f"{seconds / 86400:.3g} days"
+
+
+def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
+    """Log-log plot of median seconds against size, one line per implementation."""
+    fig = Figure(figsize=(6, 4), layout="constrained")
+    ax = fig.add_subplot()
+    for name, seconds in timings.items():
+        if len(seconds) != len(sizes):
+            raise ValueError(
+                f"timings[{name!r}] must have one value per size ({len(sizes)}), "
+                f"got {len(seconds)}"
+            )
+        ax.plot(sizes, seconds, marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("median time (s)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return fig

@@ -1,0 +1,262 @@
+"""The vectorised implementations agree with F.conv2d; the timer measures honestly."""
+
+import io
+import math
+import time
+
+import pytest
+import torch
+import torch.nn.functional as F
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.figure import Figure
+
+from d2lconv.fast import (
+    Progress,
+    conv2d_im2col,
+    corr2d_unfold,
+    draw_timings,
+    format_duration,
+    median_time,
+    time_implementations,
+)
+
+small = st.integers(1, 4)
+
+
+def torch_conv(X, K, bias=None, **kwargs):
+    """F.conv2d's answer, or None when PyTorch refuses the combination."""
+    try:
+        return F.conv2d(X, K, bias, **kwargs)
+    except RuntimeError:
+        return None
+
+
+def integer_valued(shape, seed):
+    # Small integers in float64: every sum is exact, so results must be equal.
+    g = torch.Generator().manual_seed(seed)
+    return torch.randint(-5, 6, shape, generator=g).double()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    h=st.integers(1, 10),
+    w=st.integers(1, 10),
+    kh=small,
+    kw=small,
+    padding=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    dilation=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    seed=st.integers(0, 2**16),
+)
+def test_corr2d_unfold_matches_conv2d(h, w, kh, kw, padding, stride, dilation, seed):
+    X = integer_valued((h, w), seed)
+    K = integer_valued((kh, kw), seed + 1)
+    args = dict(padding=padding, stride=stride, dilation=dilation)
+    want = torch_conv(X[None, None], K[None, None], **args)
+    if want is None:
+        with pytest.raises(ValueError, match="floor"):
+            corr2d_unfold(X, K, **args)
+    else:
+        assert torch.equal(corr2d_unfold(X, K, **args), want[0, 0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.integers(1, 3),
+    c_i=st.integers(1, 3),
+    c_o=st.integers(1, 3),
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    kh=small,
+    kw=small,
+    padding=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    stride=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    dilation=st.tuples(st.integers(1, 2), st.integers(1, 2)),
+    with_bias=st.booleans(),
+    batched=st.booleans(),
+    seed=st.integers(0, 2**16),
+)
+def test_conv2d_im2col_matches_conv2d(
+    n, c_i, c_o, h, w, kh, kw, padding, stride, dilation, with_bias, batched, seed
+):
+    X = integer_valued((n, c_i, h, w), seed)
+    K = integer_valued((c_o, c_i, kh, kw), seed + 1)
+    bias = integer_valued((c_o,), seed + 2) if with_bias else None
+    args = dict(padding=padding, stride=stride, dilation=dilation)
+    want = torch_conv(X, K, bias, **args)
+    X_in = X if batched else X[0]
+    if want is None:
+        with pytest.raises(ValueError, match="floor"):
+            conv2d_im2col(X_in, K, bias, **args)
+    else:
+        got = conv2d_im2col(X_in, K, bias, **args)
+        assert torch.equal(got, want if batched else want[0])
+
+
+def test_worked_examples_from_the_course():
+    X = torch.arange(9.0).reshape(3, 3)
+    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    assert corr2d_unfold(X, K).tolist() == [[19, 25], [37, 43]]
+    assert corr2d_unfold(X, K, padding=1).tolist() == [
+        [0, 3, 8, 4],
+        [9, 19, 25, 10],
+        [21, 37, 43, 16],
+        [6, 7, 8, 0],
+    ]
+    assert corr2d_unfold(X, K, padding=1, stride=(3, 2)).tolist() == [[0, 8], [6, 8]]
+    X2 = torch.stack([X, X + 1])
+    K2 = torch.stack([K, K + 1])
+    K3 = torch.stack([K2, K2 + 1, K2 + 2])
+    assert conv2d_im2col(X2, K3).tolist() == [
+        [[56, 72], [104, 120]],
+        [[76, 100], [148, 172]],
+        [[96, 128], [192, 224]],
+    ]
+
+
+def test_corr2d_unfold_keeps_integers_exact():
+    X = torch.arange(9).reshape(3, 3)
+    K = torch.tensor([[0, 1], [2, 3]])
+    Y = corr2d_unfold(X, K)
+    assert Y.dtype == torch.int64
+    assert Y.tolist() == [[19, 25], [37, 43]]
+
+
+# PyTorch warns that it copies the input for an even kernel; that is expected.
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_same_padding_with_an_even_kernel_matches_pytorch():
+    X = integer_valued((1, 2, 6, 7), 3)
+    K = integer_valued((3, 2, 2, 4), 4)
+    want = F.conv2d(X, K, padding="same")
+    assert torch.equal(conv2d_im2col(X, K, padding="same"), want)
+    want = F.conv2d(X[:, :1], K[:1, :1], padding="same")[0, 0]
+    assert torch.equal(corr2d_unfold(X[0, 0], K[0, 0], padding="same"), want)
+
+
+def test_gradients_flow_like_conv2d():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(2, 3, 7, 6, generator=g, dtype=torch.float64)
+    K = torch.randn(4, 3, 3, 2, generator=g, dtype=torch.float64)
+    mine = K.clone().requires_grad_(True)
+    ref = K.clone().requires_grad_(True)
+    conv2d_im2col(X, mine, padding=1, stride=2).square().sum().backward()
+    F.conv2d(X, ref, padding=1, stride=2).square().sum().backward()
+    assert torch.allclose(mine.grad, ref.grad)
+    k2 = K[0, 0].clone().requires_grad_(True)
+    corr2d_unfold(X[0, 0], k2).sum().backward()
+    k2_ref = K[0, 0].clone().requires_grad_(True)
+    F.conv2d(X[:1, :1], k2_ref[None, None]).sum().backward()
+    assert torch.allclose(k2.grad, k2_ref.grad)
+
+
+def test_bad_input_is_explained():
+    with pytest.raises(ValueError, match=r"c_i = 2.*c_i = 3"):
+        conv2d_im2col(torch.ones(1, 3, 4, 4), torch.ones(1, 2, 2, 2))
+    with pytest.raises(TypeError, match="X must be a floating-point"):
+        conv2d_im2col(torch.ones(1, 1, 4, 4, dtype=torch.int64), torch.ones(1, 1, 2, 2))
+    with pytest.raises(ValueError, match="bias must have one value per output"):
+        conv2d_im2col(torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))
+    with pytest.raises(ValueError, match=r"X must be a 3-D or 4-D tensor"):
+        conv2d_im2col(torch.ones(4, 4), torch.ones(1, 1, 2, 2))
+    with pytest.raises(ValueError, match=r"floor\(\(2 \+ 2\*0"):
+        corr2d_unfold(torch.ones(2, 2), torch.ones(3, 3))
+    with pytest.raises(ValueError, match="stride must be positive"):
+        corr2d_unfold(torch.ones(4, 4), torch.ones(2, 2), stride=0)
+    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
+        corr2d_unfold([[1, 2], [3, 4]], torch.ones(1, 1))
+
+
+def test_median_time_runs_warmup_then_repeats_and_takes_the_median():
+    calls = []
+
+    def nap(seconds):
+        calls.append(seconds)
+        time.sleep(seconds)
+
+    seconds = median_time(nap, 0.02, repeats=3, warmup=2)
+    assert len(calls) == 5
+    assert 0.02 <= seconds < 0.5
+    with pytest.raises(ValueError, match="repeats must be a positive int"):
+        median_time(nap, 0.0, repeats=0)
+
+
+def test_time_implementations_skips_what_exceeds_the_budget():
+
+    def quick(x):
+        return x
+
+    def slow(x):
+        time.sleep(0.02)
+
+    results = time_implementations(
+        {"quick": quick, "slow": slow},
+        sizes=[1, 2, 3],
+        make_inputs=lambda n: (n,),
+        repeats=1,
+        budget=0.01,
+        progress=None,
+    )
+    assert list(results) == ["quick", "slow"]
+    assert all(math.isfinite(t) for t in results["quick"])
+    assert results["slow"][0] >= 0.02
+    assert all(math.isnan(t) for t in results["slow"][1:])
+
+
+def test_text_progress_bar_fills_up():
+    stream = io.StringIO()
+    bar = Progress(3, description="timing", mode="text", stream=stream)
+    for step in (1, 2, 3):
+        bar.update(step)
+    assert stream.getvalue().endswith("timing [####################] 3/3\n")
+
+
+def test_progress_bar_is_a_widget_in_widget_mode():
+    bar = Progress(4, mode="widget")
+    bar.update(2)
+    assert (bar.bar.value, bar.bar.max) == (2, 4)
+    bar.update(4)
+    assert bar.bar.bar_style == "success"
+    with pytest.raises(ValueError, match="mode must be"):
+        Progress(4, mode="fancy")
+
+
+def test_time_implementations_shows_a_bar_on_long_runs(capsys):
+    time_implementations(
+        {"nap": lambda: time.sleep(0.01)},
+        sizes=[1, 2],
+        make_inputs=lambda n: (),
+        repeats=1,
+        progress="text",
+        show_after=0.0,
+    )
+    assert "2/2" in capsys.readouterr().err
+    time_implementations(
+        {"nap": lambda: None},
+        sizes=[1, 2],
+        make_inputs=lambda n: (),
+        repeats=1,
+        progress="text",
+        show_after=60.0,
+    )
+    assert capsys.readouterr().err == ""
+
+
+def test_format_duration_reproduces_the_seeds_estimate():
+    # SYLLABUS: 10 layers of 1.024e9 multiply-adds on 1M samples.
+    work = 10 * 1_000_000 * 1.024e9
+    assert format_duration(work / 0.15e12) == "19 h"
+    assert format_duration(work / 12e12) == "14.2 min"
+    assert format_duration(0.0123) == "12.3 ms"
+    assert format_duration(3e-6) == "3 µs"
+    assert format_duration(math.nan) == "n/a"
+
+
+def test_draw_timings_draws_one_line_per_implementation():
+    fig = draw_timings([8, 16], {"loop": [1e-3, 4e-3], "F.conv2d": [1e-5, 2e-5]})
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    assert [line.get_label() for line in ax.get_lines()] == ["loop", "F.conv2d"]
+    assert ax.get_xscale() == ax.get_yscale() == "log"
+    with pytest.raises(ValueError, match="one value per size"):
+        draw_timings([8, 16], {"loop": [1e-3]})

@@ -71,13 +71,18 @@ def _randn(*shape, g):
 def _call(fn, *args):
     """``(result, None)``, or ``(None, hint)`` when the student's code raised."""
     try:
-        return fn(*args), None
+        result = fn(*args)
     except Exception as err:  # a learner's code may raise anything
         return None, f"your function raised {type(err).__name__}: {err}"
+    if result is None:
+        return None, "your function returns None: replace the placeholder."
+    return result, None
 
 
 def _to_tensor(value):
     """``value`` as a float64 CPU tensor, or ``None`` if it is not array-like."""
+    if value is None:
+        return None
     if isinstance(value, torch.Tensor):
         return value.detach().to("cpu", torch.float64)
     try:
@@ -1069,9 +1074,9 @@ Y1_Y2_CHOICES = {
 
 def check_y1_y2(answer):
     """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
-    options = "; ".join(f"{k}) {v}" for k, v in Y1_Y2_CHOICES.items())
+    options = "".join(f"\n  {k}) {v}" for k, v in Y1_Y2_CHOICES.items())
     if not isinstance(answer, str) or answer.strip().lower() not in Y1_Y2_CHOICES:
-        return _hint(f"answer with one letter. {options}")
+        return _hint(f"answer with one letter:{options}")
     # Floating-point addition in a different order: a first-principles check.
     x, y, z = 0.1, 0.2, 0.3
     order_matters = (x + y) + z != x + (y + z)

@@ -298,9 +298,17 @@ def test_empty_pool_output_states_the_formula_with_numbers():
 
 def test_ceil_mode_drops_a_last_window_that_starts_in_the_padding():
     # ceil((5 + 2 - 1 - 1)/2) + 1 = 4, but window 4 would start at 6 >= 5 + 1.
-    assert pool2d_output_shape(5, 2, stride=2, padding=1, ceil_mode=True) == (3, 3)
-    assert pool2d_output_shape(5, 2, stride=2, padding=1, ceil_mode=False) == (3, 3)
-    assert pool2d_output_shape(6, 2, stride=2, padding=1, ceil_mode=True) == (4, 4)
+    assert pool2d_output_shape(5, 2, 2, padding=1, ceil_mode=True) == (3, 3)
+    # With n = 6 the fourth window starts at 6 < 6 + 1 and is kept.
+    assert pool2d_output_shape(6, 2, 2, padding=1, ceil_mode=True) == (4, 4)
+    for n in (5, 6):
+        torch_size = F.max_pool2d(torch.zeros(1, 1, n, n), 2, 2, 1, ceil_mode=True)
+        assert pool2d_output_shape(n, 2, 2, 1, ceil_mode=True) == torch_size.shape[2:]
+
+
+def test_ceil_mode_message_explains_the_dropped_window():
+    with pytest.raises(ValueError, match=r"ceil\(\(1 \+ 2\*0 - 1\*\(5-1\) - 1\)/2\)"):
+        pool2d_output_shape(1, 5, 2, ceil_mode=True)
 
 
 def test_ceil_mode_must_be_a_bool():

@@ -1,0 +1,72 @@
+"""Benchmark: the checked loop corr2d against the book's loop, at widget sizes.
+
+Target: on a 16x16 input with a 3x3 kernel (what the explorers redraw on every
+slider move), d2lconv.corr2d takes at most 1.5 times as long as the book's
+d2l.corr2d, measured in this run, alternating the two so that a busy machine
+slows both alike; and its median stays under 10 ms. Prints the medians, the
+ratio and PASS or FAIL; exits 0 either way.
+"""
+
+import statistics
+import sys
+import time
+
+import torch
+from d2l import torch as d2l
+
+from d2lconv import corr2d
+
+SIZE = 16
+KERNEL = 3
+ROUNDS = 7
+REPEATS = 20
+TARGET_RATIO = 1.5
+TARGET_MS = 10.0
+
+
+def median_ms(fn, *args):
+    """Median wall time of ``fn(*args)`` over REPEATS calls, in milliseconds."""
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        fn(*args)
+        times.append(time.perf_counter() - start)
+    return 1e3 * statistics.median(times)
+
+
+def forward_backward(X, K):
+    """One training step's worth of work: the loop forward pass and its gradient."""
+    corr2d(X, K).sum().backward()
+
+
+def main():
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(SIZE, SIZE, generator=g)
+    K = torch.randn(KERNEL, KERNEL, generator=g)
+    if not torch.equal(corr2d(X, K), d2l.corr2d(X, K)):
+        print("FAIL: d2lconv.corr2d and d2l.corr2d disagree")
+        return 0
+    ours, book = [], []
+    for _ in range(ROUNDS):
+        ours.append(median_ms(corr2d, X, K))
+        book.append(median_ms(d2l.corr2d, X, K))
+    t_ours, t_book = statistics.median(ours), statistics.median(book)
+    K_grad = K.clone().requires_grad_()
+    t_grad = median_ms(forward_backward, X, K_grad)
+    ratio = t_ours / t_book
+    print(f"torch {torch.__version__}, threads: {torch.get_num_threads()}")
+    print(f"input {SIZE}x{SIZE}, kernel {KERNEL}x{KERNEL}, {ROUNDS} rounds")
+    print(f"d2lconv.corr2d        median {t_ours:.2f} ms")
+    print(f"d2l.corr2d (book)     median {t_book:.2f} ms")
+    print(f"d2lconv forward+grad  median {t_grad:.2f} ms")
+    ok = ratio <= TARGET_RATIO and t_ours <= TARGET_MS
+    verdict = "PASS" if ok else "FAIL"
+    print(
+        f"ratio {ratio:.2f} (target <= {TARGET_RATIO}), "
+        f"median {t_ours:.2f} ms (target <= {TARGET_MS:.0f} ms): {verdict}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -148,8 +148,7 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     stride = kernel_size if stride is None else positive_pair(stride, "stride")
     padding = nonnegative_pair(padding, "padding")
     _check_pool_padding(padding, kernel_size)
-    n_h, n_w = X.shape[-2:]
-    if n_h == 0 or n_w == 0:
+    if 0 in X.shape:
         raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
     for axis in (0, 1):
         _pool_axis(

@@ -319,6 +319,17 @@ def test_empty_output_is_a_value_error_with_the_formula():
         comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8))
 
 
+def test_empty_inputs_are_value_errors():
+    with pytest.raises(ValueError, match=r"X must not be empty, got shape \(0, 3, 3\)"):
+        pool2d(torch.ones(0, 3, 3), 2)
+    with pytest.raises(ValueError, match=r"X must not be empty, got shape \(3, 0\)"):
+        corr2d(torch.ones(3, 0), torch.ones(1, 1))
+    with pytest.raises(ValueError, match=r"K must not be empty, got shape \(0, 1\)"):
+        corr2d(torch.ones(3, 3), torch.ones(0, 1))
+    with pytest.raises(ValueError, match="X must have at least one channel"):
+        corr2d_multi_in(torch.ones(0, 3, 3), torch.ones(0, 1, 1))
+
+
 def test_bad_pool_mode_and_padding_are_value_errors():
     with pytest.raises(ValueError, match='mode must be "max" or "avg", got \'mean\''):
         pool2d(torch.ones(3, 3), 2, mode="mean")

@@ -13,6 +13,9 @@ from matplotlib.patches import Rectangle
 MASK_COLOR = "#e9e9e9"
 MASK_TEXT_COLOR = "#8a8a8a"
 HIGHLIGHT_COLOR = "#d62728"
+# Colour maps whose middle colour is neutral: the grid keeps zero in the middle.
+DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm",
+             "bwr", "seismic"}
 
 
 def to_matrix(values):
@@ -270,7 +273,7 @@ class Grid:
         hi = (
             self.vmax if self.vmax is not None else (finite.max() if finite.size else 1)
         )
-        if self.cmap.name.startswith("RdBu"):
+        if self.cmap.name.split("_")[0] in DIVERGING:
             # Diverging colours: keep zero white.
             lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
         if hi <= lo:
@@ -328,6 +331,12 @@ class Grid:
         """Change the title above the grid."""
         self.title.set_text(title or "")
 
+    def set_fontsize(self, size):
+        """Change the size of the cell numbers (points)."""
+        for row in self.texts:
+            for text in row:
+                text.set_fontsize(size)
+
 
 def draw_grid(
     ax,
@@ -371,23 +380,28 @@ def draw_grid(
     )
 
 
-def grid_figure(*shapes, cell_size=0.42, gap=0.55, top=0.75, bottom=0.25, dpi=100):
+def grid_figure(
+    *shapes, cell_size=0.42, gap=0.55, top=0.75, bottom=0.25, min_width=0.0, dpi=100
+):
     """Make a Figure with one Axes per (rows, cols) shape, all cells the same size.
 
     Returns ``(fig, axes)``. Axes sit side by side, top-aligned, at fixed
     positions (no layout engine), so a cell is ``cell_size`` inches in every
-    panel and redrawing the Figure costs no layout pass.
+    panel and redrawing the Figure costs no layout pass. ``bottom`` inches are
+    left free under the grids (for text); a Figure narrower than ``min_width``
+    inches is widened and the panels centred.
     """
     if not shapes:
         raise ValueError("grid_figure needs at least one (rows, cols) shape")
     shapes = [(max(1, int(r)), max(1, int(c))) for r, c in shapes]
     max_rows = max(r for r, _ in shapes)
     margin = 0.35
-    width = 2 * margin + cell_size * sum(c for _, c in shapes) + gap * (len(shapes) - 1)
+    panels = cell_size * sum(c for _, c in shapes) + gap * (len(shapes) - 1)
+    width = max(2 * margin + panels, min_width)
     height = top + cell_size * max_rows + bottom
     fig = Figure(figsize=(width, height), dpi=dpi)
     axes = []
-    x = margin
+    x = (width - panels) / 2
     for rows, cols in shapes:
         w, h = cols * cell_size, rows * cell_size
         y = height - top - h

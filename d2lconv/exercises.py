@@ -4,8 +4,8 @@ Every ``check_*`` function prints one line that starts with ``Correct.`` or
 ``Not yet.`` and returns ``True`` or ``False``. A hint never gives the answer
 away. Code exercises pass a function (or a tensor); conceptual ones pass a
 short answer: a number, a shape, ``True``/``False`` or a letter. The reference
-answers are computed on the spot, by PyTorch (``torch.nn.functional``,
-``FlopCounterMode``) or from first principles, never typed in.
+answers are computed on the spot, by PyTorch (``torch.nn.functional``, shapes
+of real layers) or from first principles, never typed in.
 
 Padding is per side, as in ``nn.Conv2d``; the book's ``p_h`` is the total.
 
@@ -39,7 +39,6 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
-from torch.utils.flop_counter import FlopCounterMode
 
 # ---------------------------------------------------------------------------
 # Shared machinery
@@ -169,13 +168,10 @@ def _max_like(names):
 
 
 def _conv_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
-    """Multiply-adds of one conv forward pass, counted by ``FlopCounterMode``."""
-    X = torch.empty(1, c_i, h, w, device="meta")
-    K = torch.empty(c_o, c_i, k_h, k_w, device="meta")
-    with FlopCounterMode(display=False) as counter:
-        F.conv2d(X, K, padding=(p_h, p_w), stride=(s_h, s_w))
-    # PyTorch counts a multiply-add as two floating-point operations.
-    return counter.get_total_flops() // 2
+    """Multiply-adds of one conv forward pass on one sample."""
+    m_h, m_w = _conv_output_size(h, w, k_h, k_w, p_h, p_w, s_h, s_w)
+    # Each output value of each output channel sums c_i * k_h * k_w products.
+    return c_o * m_h * m_w * c_i * k_h * k_w
 
 
 def _conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
@@ -914,12 +910,9 @@ def check_forward_memory(forward_memory):
 
 def _backward_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
     """Multiply-adds of the backward pass (gradients of input and weights)."""
-    X = torch.empty(1, c_i, h, w, device="meta", requires_grad=True)
-    K = torch.empty(c_o, c_i, k_h, k_w, device="meta", requires_grad=True)
-    Y = F.conv2d(X, K, padding=(p_h, p_w), stride=(s_h, s_w))
-    with FlopCounterMode(display=False) as counter:
-        Y.backward(torch.empty_like(Y))
-    return counter.get_total_flops() // 2
+    # Every forward product x * w sends one multiply-add to dL/dx (w * dL/dy)
+    # and one to dL/dw (x * dL/dy).
+    return 2 * _conv_macs(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)
 
 
 def check_backward_cost(backward_cost):

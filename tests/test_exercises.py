@@ -1,0 +1,492 @@
+"""Every check accepts a correct answer and rejects the typical wrong ones."""
+
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch.utils.flop_counter import FlopCounterMode
+
+from d2lconv import Conv2D, corr2d, corr2d_multi_in_out, exercises
+
+# ---------------------------------------------------------------------------
+# Correct answers, written the way a student would
+
+
+def out_len(n, k, p, s):
+    return (n + 2 * p - k) // s + 1
+
+
+def edge_kernel(v):
+    v_h, v_w = v
+    # Directional derivative along v: v_h * (down - here) + v_w * (right - here).
+    return torch.tensor([[-(v_h + v_w), v_w], [v_h, 0.0]])
+
+
+def kernel_gradient_by_hand(X, Y, K, b):
+    return corr2d(X, 2 * (corr2d(X, K) + b - Y))
+
+
+def kernel_gradient_by_autograd(X, Y, K, b):
+    layer = Conv2D(tuple(K.shape))
+    with torch.no_grad():
+        layer.weight.copy_(K)
+        layer.bias.copy_(b)
+    ((layer(X) - Y) ** 2).sum().backward()
+    return layer.weight.grad
+
+
+def kernel_matrix(K, input_shape):
+    h, w = input_shape
+    kh, kw = K.shape
+    oh, ow = h - kh + 1, w - kw + 1
+    W = torch.zeros(oh * ow, h * w)
+    for i in range(oh):
+        for j in range(ow):
+            for a in range(kh):
+                W[i * ow + j, (i + a) * w + j : (i + a) * w + j + kw] = K[a]
+    return W
+
+
+def mirror_pad(X, p):
+    return F.pad(X[None], (p, p, p, p), mode="reflect")[0]
+
+
+def mirror_pad_symmetric(X, p):
+    # Repeats the border value: numpy's "symmetric".
+    for _ in range(2):
+        X = torch.cat([X[:p].flip(0), X, X[-p:].flip(0)]).T
+    return X
+
+
+def stride_half(X, K):
+    n, m = X.shape
+    Z = torch.zeros(2 * n - 1, 2 * m - 1)
+    Z[::2, ::2] = X
+    return corr2d(Z, K, padding=(K.shape[0] - 1, K.shape[1] - 1))
+
+
+def compose(K1, K2):
+    # The combined kernel is the full convolution of K1 with K2.
+    k2h, k2w = K2.shape
+    padded = F.pad(K1[None, None], (k2w - 1, k2w - 1, k2h - 1, k2h - 1))
+    return F.conv2d(padded, K2.flip(0, 1)[None, None])[0, 0]
+
+
+def forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    return c_i * c_o * k_h * k_w * out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w)
+
+
+def forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    m = out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w)
+    return c_i * h * w + c_o * c_i * k_h * k_w + c_o + c_o * m
+
+
+def backward_cost(*layer):
+    return 2 * forward_cost(*layer)
+
+
+def backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    m = out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w)
+    return 2 * c_i * h * w + 2 * c_o * c_i * k_h * k_w + c_o + c_o * m
+
+
+def conv2d_matmul(X, K):
+    c_o, c_i, kh, kw = K.shape
+    cols = F.unfold(X[None], (kh, kw))[0]
+    oh, ow = X.shape[1] - kh + 1, X.shape[2] - kw + 1
+    return (K.reshape(c_o, -1) @ cols).reshape(c_o, oh, ow)
+
+
+def avg_pool(X, k, s):
+    C = X.shape[1]
+    return F.conv2d(X, torch.full((C, 1, k, k), 1 / k**2), stride=s, groups=C)
+
+
+def relu_max(a, b):
+    return a + F.relu(b - a)
+
+
+def max_pool_relu(X):
+    top = relu_max(X[..., ::2, ::2], X[..., ::2, 1::2])
+    bottom = relu_max(X[..., 1::2, ::2], X[..., 1::2, 1::2])
+    return relu_max(top, bottom)
+
+
+def pooling_cost(c, h, w, k_h, k_w, p_h, p_w, s_h, s_w):
+    return c * out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w) * k_h * k_w
+
+
+def windows(X, k, s):
+    return X.unfold(2, k, s).unfold(3, k, s).flatten(-2)
+
+
+def softmax_pool(X, k, s):
+    win = windows(X, k, s)
+    return (torch.softmax(win, -1) * win).sum(-1)
+
+
+# ---------------------------------------------------------------------------
+# Typical wrong answers
+
+
+def forward_cost_total_padding(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    # The book's formula with PyTorch's per-side padding plugged in as the total.
+    m_h = (h - k_h + p_h + s_h) // s_h
+    m_w = (w - k_w + p_w + s_w) // s_w
+    return c_i * c_o * k_h * k_w * m_h * m_w
+
+
+def forward_cost_no_stride(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    return c_i * c_o * k_h * k_w * out_len(h, k_h, p_h, 1) * out_len(w, k_w, p_w, 1)
+
+
+def mixing_avg_pool(X, k, s):
+    C = X.shape[1]
+    return F.conv2d(X, torch.full((C, C, k, k), 1 / k**2), stride=s)
+
+
+CASES = {
+    "check_fc_weights": ([3.6e9], [[1.2e9], [14.4e9], ["lots"]]),
+    "check_diagonal_edges": ([0], [[1], [2], [3], [0.5]]),
+    "check_edge_kernel": (
+        [edge_kernel],
+        [
+            [lambda v: torch.tensor([[1.0, -1.0]])],  # the vertical-edge kernel
+            [lambda v: torch.tensor([[0.0, 1.0], [1.0, 0.0]])],  # not zero-sum
+            [lambda v: torch.tensor([[1.0, -2.0, 1.0]])],  # second derivative
+        ],
+    ),
+    "check_second_derivative_kernel": (
+        [torch.tensor([[1.0, -2.0, 1.0]])],
+        [
+            [torch.tensor([[1.0, -1.0]])],
+            [torch.tensor([[-1.0, 2.0, -1.0]])],
+            [torch.tensor([[1.0, -2.0, 2.0]])],
+            [torch.tensor([[0.5, -1.0, 0.5]])],
+        ],
+    ),
+    "check_derivative_kernel_size": (
+        [lambda d: d + 1],
+        [[lambda d: d], [lambda d: 2 * d + 1], [lambda d: 3]],
+    ),
+    "check_blur_kernel": (
+        [torch.ones(3, 3) / 9],
+        [
+            [torch.ones(3, 3)],
+            [torch.tensor([[0.0, 0.0], [0.0, 1.0]])],
+            [torch.tensor([[-1.0, 3.0, -1.0]])],
+        ],
+    ),
+    "check_kernel_gradient": (
+        [kernel_gradient_by_hand],
+        [
+            [lambda X, Y, K, b: corr2d(X, corr2d(X, K) + b - Y)],
+            [lambda X, Y, K, b: corr2d(X, 2 * (Y - corr2d(X, K) - b))],
+            [lambda X, Y, K, b: torch.zeros(3, 3)],
+        ],
+    ),
+    "check_kernel_matrix": (
+        [kernel_matrix],
+        [
+            [lambda K, s: kernel_matrix(K.flip(0, 1), s)],
+            [lambda K, s: kernel_matrix(K, s).T],
+        ],
+    ),
+    "check_output_shape": ([(2, 2)], [[(3, 3)], [(2, 3)], [(4, 4)], ["2x2"]]),
+    "check_audio_stride": ([8000], [[32000], [16000], [2]]),
+    "check_mirror_padding": (
+        [mirror_pad],
+        [
+            [lambda X, p: F.pad(X, (p, p, p, p))],
+            [lambda X, p: F.pad(X[None], (p, p, p, p), mode="replicate")[0]],
+            [lambda X, p: F.pad(X[None], (p, p, 0, 0), mode="reflect")[0]],
+        ],
+    ),
+    "check_stride_savings": ([4], [[2], [0.25], [8]]),
+    "check_fractional_stride": (
+        [stride_half],
+        [
+            [lambda X, K: stride_half(X, K.flip(0, 1))],
+            [lambda X, K: corr2d(X, K, padding=1)],
+        ],
+    ),
+    "check_composed_kernel_size": (
+        [lambda k1, k2: k1 + k2 - 1],
+        [[lambda k1, k2: k1 + k2], [lambda k1, k2: k1 * k2], [max]],
+    ),
+    "check_compose_kernels": (
+        [compose],
+        [
+            [lambda K1, K2: compose(K1, K2.flip(0, 1))],
+            [lambda K1, K2: K1 @ K2 if K1.shape[1] == K2.shape[0] else K1],
+        ],
+    ),
+    "check_every_kernel_factors": ([False], [[True], ["no"]]),
+    "check_forward_cost": (
+        [forward_cost],
+        [
+            [forward_cost_total_padding],
+            [forward_cost_no_stride],
+            [lambda *layer: 2 * forward_cost(*layer)],
+            [lambda *layer: forward_cost(*layer) // layer[0]],
+        ],
+    ),
+    "check_forward_memory": (
+        [forward_memory],
+        [
+            [lambda *layer: forward_memory(*layer) - layer[3]],
+            [lambda *layer: forward_memory(*layer) - layer[0] * layer[1] * layer[2]],
+            [forward_cost],
+        ],
+    ),
+    "check_backward_cost": (
+        [backward_cost],
+        [[forward_cost], [lambda *layer: 4 * forward_cost(*layer)]],
+    ),
+    "check_backward_memory": (
+        [backward_memory],
+        [[forward_memory], [lambda *layer: 2 * forward_memory(*layer)]],
+    ),
+    "check_doubling_channels": ([4], [[2], [16]]),
+    # The seeds' answer "padding doubled -> 2x the work" is wrong.
+    "check_doubling_padding": ([(68 / 64) ** 2], [[2], [4], [68 / 64]]),
+    "check_1x1_cost": (
+        [lambda c_i, c_o, h, w: c_i * c_o * h * w],
+        [
+            [lambda c_i, c_o, h, w: c_i * h * w],
+            [lambda c_i, c_o, h, w: c_i * c_o],
+            [lambda c_i, c_o, h, w: 0],
+        ],
+    ),
+    # The seeds' answer (floating-point error) is choice b; a says "identical".
+    "check_y1_y2": (["b"], [["a"], ["c"], ["d"], ["e"], [2]]),
+    "check_conv2d_as_matmul": (
+        [conv2d_matmul],
+        [
+            [lambda X, K: F.conv2d(X[None], K)[0]],
+            [corr2d_multi_in_out],
+            [lambda X, K: conv2d_matmul(X, K.flip(2, 3))],
+        ],
+    ),
+    "check_block_diagonal_speedup": (
+        [lambda c, b: b],
+        [[lambda c, b: b * b], [lambda c, b: c / b]],
+    ),
+    "check_avg_pool_as_conv": (
+        [avg_pool],
+        [
+            [mixing_avg_pool],
+            [lambda X, k, s: F.avg_pool2d(X, k, s)],
+            [lambda X, k, s: avg_pool(X, k, s) * k * k],
+        ],
+    ),
+    "check_max_pool_not_linear": (
+        [
+            torch.tensor([[1.0, 0.0], [0.0, 0.0]]),
+            torch.tensor([[0.0, 0.0], [0.0, 1.0]]),
+        ],
+        [
+            [torch.ones(3, 3), 2 * torch.ones(3, 3)],
+            [torch.ones(2, 2), torch.ones(3, 3)],
+        ],
+    ),
+    "check_max_from_relu": (
+        [relu_max],
+        [
+            [torch.maximum],
+            [lambda a, b: (a + b + (a - b).abs()) / 2],
+            [lambda a, b: torch.where(a > b, a, b)],
+            [lambda a, b: a.clamp(min=b)],
+            [max],
+            [lambda a, b: F.relu(b - a)],
+        ],
+    ),
+    "check_max_pool_from_relu": (
+        [max_pool_relu],
+        [[lambda X: F.max_pool2d(X, 2)], [lambda X: F.avg_pool2d(X, 2)]],
+    ),
+    "check_relu_max_layers": ([(2, 4)], [[(3, 8)], [(1, 1)], [(2, 3)]]),
+    "check_pooling_cost": (
+        [pooling_cost],
+        [[lambda *a: pooling_cost(*a) // a[0]], [lambda *a: pooling_cost(*a) * a[0]]],
+    ),
+    "check_min_pooling": (
+        [lambda X, k, s: -F.max_pool2d(-X, k, s)],
+        [
+            [lambda X, k, s: F.max_pool2d(X, k, s)],
+            [lambda X, k, s: -F.max_pool2d(X, k)],
+        ],
+    ),
+    "check_softmax_pooling": (
+        [softmax_pool],
+        [
+            [lambda X, k, s: F.avg_pool2d(X, k, s)],
+            [lambda X, k, s: F.max_pool2d(X, k, s)],
+        ],
+    ),
+}
+
+
+def test_every_check_is_tested():
+    checks = {n for n in dir(exercises) if n.startswith("check_")}
+    assert checks == set(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_check_accepts_the_correct_answer(name, capsys):
+    right, _ = CASES[name]
+    assert getattr(exercises, name)(*right) is True
+    assert capsys.readouterr().out.startswith("Correct. ")
+
+
+@pytest.mark.parametrize(
+    "name, index",
+    [(name, i) for name in sorted(CASES) for i in range(len(CASES[name][1]))],
+)
+def test_check_rejects_a_wrong_answer_with_a_hint(name, index, capsys):
+    wrong = CASES[name][1][index]
+    assert getattr(exercises, name)(*wrong) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet. Hint: ")
+    assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_placeholder_gets_a_hint_not_an_error(name, capsys):
+    right, _ = CASES[name]
+    assert getattr(exercises, name)(*([None] * len(right))) is False
+    assert capsys.readouterr().out.startswith("Not yet. Hint: ")
+
+
+@pytest.mark.parametrize("name", ["check_kernel_gradient", "check_edge_kernel"])
+def test_a_function_that_raises_gets_a_hint(name, capsys):
+    def broken(*args):
+        raise ZeroDivisionError("division by zero")
+
+    assert getattr(exercises, name)(broken) is False
+    assert "ZeroDivisionError: division by zero" in capsys.readouterr().out
+
+
+def test_autograd_through_the_hand_written_layer_is_accepted():
+    assert exercises.check_kernel_gradient(kernel_gradient_by_autograd)
+
+
+def test_symmetric_mirror_padding_is_accepted_and_named(capsys):
+    assert exercises.check_mirror_padding(mirror_pad_symmetric)
+    assert "symmetric" in capsys.readouterr().out
+
+
+def test_other_second_derivatives_are_accepted():
+    assert exercises.check_second_derivative_kernel(
+        torch.tensor([[1.0], [-2.0], [1.0]])
+    )
+    laplacian = torch.tensor([[0.0, 1.0, 0.0], [1.0, -4.0, 1.0], [0.0, 1.0, 0.0]])
+    assert exercises.check_second_derivative_kernel(laplacian)
+    assert exercises.check_second_derivative_kernel(torch.tensor([1.0, -2.0, 1.0]))
+
+
+def test_output_shape_check_follows_nn_conv2d_for_other_layers(capsys):
+    # SYLLABUS: kernel 3, padding (2, 3), stride 2 on 8x8 -> 5x6.
+    assert exercises.check_output_shape((5, 6), 8, 3, (2, 3), 2)
+    assert not exercises.check_output_shape((4, 4), 8, 3, (2, 3), 2)
+    # The book's total padding mistaken for PyTorch's per-side padding.
+    assert not exercises.check_output_shape((7, 7), 8, 3, 1, 1)
+    assert "per side" in capsys.readouterr().out
+    with pytest.raises(ValueError, match="floor"):
+        exercises.check_output_shape((1, 1), 2, 5)
+
+
+def test_hints_do_not_give_the_answer_away(capsys):
+    exercises.check_doubling_padding(2)
+    exercises.check_fc_weights(1e9)
+    exercises.check_output_shape((3, 3))
+    exercises.check_relu_max_layers((3, 8))
+    exercises.check_audio_stride(32000)
+    out = capsys.readouterr().out
+    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000"):
+        assert answer not in out
+
+
+def test_doubling_padding_is_not_twice_the_work(capsys):
+    # 64x64, 5x5, padding 2 -> 4 per side: the output goes from 64x64 to 68x68.
+    assert exercises.check_doubling_padding((68 / 64) ** 2)
+    assert "68x68" in capsys.readouterr().out
+    # 32x32, 3x3, padding 1 -> 2 per side: the output goes from 32x32 to 34x34.
+    assert exercises.check_doubling_padding((34 / 32) ** 2, 32, 3, 1)
+
+
+def test_seeds_layer_costs_one_gigaflop():
+    # SYLLABUS: c_i = c_o = 100, k = 5, m = 64 -> 1.024e9 multiply-adds.
+    assert forward_cost(100, 64, 64, 100, 5, 5, 2, 2, 1, 1) == 1_024_000_000
+    assert exercises.check_forward_cost(forward_cost)
+
+
+def test_backward_memory_counts_what_pytorch_saves():
+    # The check's definition says the forward pass keeps the input and the
+    # weights for the backward pass: PyTorch confirms it.
+    saved = []
+    X = torch.randn(1, 3, 9, 7, requires_grad=True)
+    layer = torch.nn.Conv2d(3, 4, (3, 2), stride=2, padding=1)
+    with torch.autograd.graph.saved_tensors_hooks(
+        lambda t: saved.append(t.shape) or t, lambda t: t
+    ):
+        layer(X)
+    assert sorted(saved) == sorted([X.shape, layer.weight.shape])
+
+
+@pytest.mark.parametrize(
+    "layer", [(3, 9, 7, 4, 3, 2, 1, 1, 2, 2), (2, 8, 8, 5, 5, 3, 2, 0, 1, 3)]
+)
+def test_cost_checks_agree_with_pytorchs_flop_counter(layer):
+    # PyTorch counts a multiply-add as 2 floating-point operations.
+    c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w = layer
+    X = torch.randn(1, c_i, h, w, requires_grad=True)
+    K = torch.randn(c_o, c_i, k_h, k_w, requires_grad=True)
+    with FlopCounterMode(display=False) as forward:
+        Y = F.conv2d(X, K, padding=(p_h, p_w), stride=(s_h, s_w))
+    with FlopCounterMode(display=False) as backward:
+        Y.backward(torch.ones_like(Y))
+    assert forward.get_total_flops() == 2 * forward_cost(*layer)
+    assert backward.get_total_flops() == 2 * backward_cost(*layer)
+
+
+def test_composed_kernel_size_is_what_composition_gives():
+    # Stacking a 3x3 and a 2x2 layer equals one 4x4 layer (k1 + k2 - 1).
+    g = torch.Generator().manual_seed(0)
+    K1, K2 = torch.randn(3, 3, generator=g), torch.randn(2, 2, generator=g)
+    X = torch.randn(9, 9, generator=g)
+    K = compose(K1, K2)
+    assert K.shape == (4, 4)
+    twice = F.conv2d(F.conv2d(X[None, None], K1[None, None]), K2[None, None])
+    assert torch.allclose(F.conv2d(X[None, None], K[None, None]), twice, atol=1e-5)
+
+
+def test_y1_y2_differ_only_by_rounding():
+    # The 1x1 code and the general code give results equal up to rounding.
+    g = torch.Generator().manual_seed(0)
+    X = torch.randn(3, 3, 3, generator=g)
+    K = torch.randn(2, 3, 1, 1, generator=g)
+    Y1 = (K.reshape(2, 3) @ X.reshape(3, 9)).reshape(2, 3, 3)
+    Y2 = corr2d_multi_in_out(X, K)
+    assert float((Y1 - Y2).abs().max()) < 1e-6
+
+
+def test_diagonal_edge_image_has_a_diagonal_edge():
+    X = exercises.diagonal_edge_image(4)
+    assert X.tolist() == [[1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]
+
+
+def test_checks_leave_the_global_random_state_alone():
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    exercises.check_blur_kernel(torch.ones(2, 2) / 4)
+    exercises.check_kernel_gradient(kernel_gradient_by_hand)
+    assert torch.equal(torch.rand(3), expected)
+
+
+def test_relu_max_layers_is_a_tournament():
+    # 4 values -> 2 -> 1; 9 -> 5 -> 3 -> 2 -> 1.
+    assert exercises.check_relu_max_layers((2, 4))
+    assert math.ceil(math.log2(9)) == 4

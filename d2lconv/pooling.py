@@ -12,7 +12,7 @@ from ._validate import as_pair
 from .explorer import Explorer
 from .grid import draw_grid, format_number
 from .shapes import pool2d_output_shape
-from .training import edge_image
+from .training import edge_image, one_thread
 
 MODES = ("max", "avg")
 
@@ -53,18 +53,19 @@ def pool(
     pool2d_output_shape(
         tuple(X.shape[-2:]), kernel_size, stride, padding, ceil_mode=ceil_mode
     )
-    if mode == "max":
-        return F.max_pool2d(X[None], kernel_size, stride, padding, ceil_mode=ceil_mode)[
-            0
-        ]
-    return F.avg_pool2d(
-        X[None],
-        kernel_size,
-        stride,
-        padding,
-        ceil_mode=ceil_mode,
-        count_include_pad=count_include_pad,
-    )[0]
+    with one_thread():
+        if mode == "max":
+            Y = F.max_pool2d(X[None], kernel_size, stride, padding, ceil_mode=ceil_mode)
+        else:
+            Y = F.avg_pool2d(
+                X[None],
+                kernel_size,
+                stride,
+                padding,
+                ceil_mode=ceil_mode,
+                count_include_pad=count_include_pad,
+            )
+    return Y[0]
 
 
 def pooling_window(input_size, cell, kernel_size, stride, padding):

@@ -1,5 +1,6 @@
 """Learn the edge-detecting kernel [1, -1] from an image and its edges, live."""
 
+import contextlib
 import math
 
 import ipywidgets as widgets
@@ -107,6 +108,21 @@ def _make_layer(use, bias, weight, b, device):
     return layer, layer
 
 
+@contextlib.contextmanager
+def one_thread():
+    """Run tiny tensor operations on one CPU thread, then restore the setting.
+
+    A 6x8 image gains nothing from several threads, and on a busy machine the
+    hand-offs between them cost tens of milliseconds per operation.
+    """
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 def _snapshot(step, loss, layer, bias):
     kernel = layer.weight.detach().reshape(1, 2).cpu().clone()
     b = float(layer.bias.detach().cpu()) if bias else None
@@ -145,17 +161,19 @@ def train_kernel(
     X, Y = X.to(device, torch.float32), Y.to(device, torch.float32)
     history = []
     for step in range(steps + 1):
-        loss = ((forward(X) - Y) ** 2).sum()
-        history.append(_snapshot(step, loss.item(), layer, bias))
+        with one_thread():
+            loss = ((forward(X) - Y) ** 2).sum()
+            history.append(_snapshot(step, loss.item(), layer, bias))
         if callback is not None:
             callback(history)
         if step == steps or not math.isfinite(history[-1].loss):
             break
-        loss.backward()
-        with torch.no_grad():
-            for p in params:
-                p -= lr * p.grad
-                p.grad = None
+        with one_thread():
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p -= lr * p.grad
+                    p.grad = None
     return history
 
 
@@ -229,8 +247,6 @@ class TrainingFigure:
 
     def __init__(self, X, Y, steps, bias=False, lr=None):
         self.X, self.Y = X.detach().cpu().float(), Y.detach().cpu().float()
-        self.steps, self.bias, self.lr = steps, bias, lr
-        self.limit = lr_limit(self.X, bias)
         self.fig = Figure(figsize=(13.5, 3.6), dpi=80)
         fig = self.fig
         self.ax_loss = fig.add_axes((0.045, 0.16, 0.19, 0.64))
@@ -248,13 +264,11 @@ class TrainingFigure:
         ax = self.ax_loss
         ax.set_yscale("log")
         ax.set_ylim(LOSS_RANGE)
-        ax.set_xlim(0, max(1, steps))
         ax.set_xlabel("step", fontsize=9)
         ax.set_title("loss (sum of squared errors)", fontsize=10)
         ax.tick_params(labelsize=8)
         (self.loss_line,) = ax.plot([], [], "-", color="#1f77b4", marker=".")
         ax = self.ax_kernel
-        ax.set_xlim(0, max(1, steps))
         ax.set_xlabel("step", fontsize=9)
         ax.set_title("kernel values (dashed: [1, -1])", fontsize=10)
         ax.tick_params(labelsize=8)
@@ -265,14 +279,27 @@ class TrainingFigure:
         (self.w1_line,) = ax.plot([], [], "-", color="#d62728", label="K[0, 0]")
         (self.w2_line,) = ax.plot([], [], "-", color="#1f77b4", label="K[0, 1]")
         (self.b_line,) = ax.plot([], [], "-", color="#2ca02c", label="bias")
-        self.b_line.set_visible(bias)
-        ax.legend(fontsize=7, loc="center right")
+        self.bias = None
         colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, fontsize=7)
         self.out_grid = draw_grid(
             self.ax_out, torch.zeros_like(self.Y), fmt=_fmt2, **colours
         )
         draw_grid(self.ax_target, self.Y, title="target Y = X * [1, -1]", **colours)
         self.suptitle = fig.suptitle("", fontsize=11)
+        self.configure(steps, bias, lr)
+
+    def configure(self, steps, bias, lr):
+        """Set the number of steps (x axis), the bias curve and the learning rate."""
+        self.steps, self.lr = steps, lr
+        for ax in (self.ax_loss, self.ax_kernel):
+            ax.set_xlim(0, max(1, steps))
+        if bias != self.bias:
+            self.bias = bias
+            self.limit = lr_limit(self.X, bias)
+            self.b_line.set_visible(bias)
+            lines = [self.w1_line, self.w2_line] + ([self.b_line] if bias else [])
+            self.ax_kernel.legend(handles=lines, fontsize=7, loc="center right")
+        return self
 
     def update(self, history):
         """Show the history so far: curves up to its last step, that step's output."""
@@ -361,6 +388,7 @@ class TrainingExplorer(Explorer):
         self.button.on_click(lambda _: self.train())
         self.history = []
         self._picture = None
+        self._pictures = {}
         c = controls
         layout = widgets.VBox(
             [
@@ -371,19 +399,17 @@ class TrainingExplorer(Explorer):
         )
         super().__init__(controls, layout=layout)
 
-    def _picture_for(self, X, Y, steps, bias, lr):
-        """Reuse the figure while only the numbers change; rebuild it otherwise."""
-        key = (tuple(X.shape), X.sum().item(), steps, bias)
-        if self._picture is None or self._picture_key != key:
-            self._picture = TrainingFigure(X, Y, steps, bias=bias, lr=lr)
-            self._picture_key = key
-        self._picture.lr = lr
-        return self._picture
+    def _picture_for(self, image, X, Y, steps, bias, lr):
+        """One figure per input image, built once and then only updated."""
+        if image not in self._pictures:
+            self._pictures[image] = TrainingFigure(X, Y, steps, bias=bias, lr=lr)
+        self._picture = self._pictures[image]
+        return self._picture.configure(steps, bias, lr)
 
     def draw(self, lr, steps, seed, init, bias, image, callback=None):
         """Train with these values (no animation) and draw the final state."""
         X, Y = edge_data(image)
-        picture = self._picture_for(X, Y, steps, bias, lr)
+        picture = self._picture_for(image, X, Y, steps, bias, lr)
         self.history = train_kernel(
             X,
             Y,
@@ -403,7 +429,8 @@ class TrainingExplorer(Explorer):
         few steps while training runs.
         """
         values = self.values()
-        every = max(1, values["steps"] // 25)
+        # About ten pictures per run: enough to watch, cheap enough to stay live.
+        every = max(1, values["steps"] // 10)
 
         def show(history):
             step = history[-1].step

@@ -1,0 +1,284 @@
+"""Learning the edge kernel: data, training loop, and the TrainingExplorer."""
+
+import hashlib
+import random
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from matplotlib.collections import Collection
+from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from d2lconv import (
+    TrainingExplorer,
+    draw_training,
+    edge_data,
+    train_builtin,
+    train_kernel,
+    train_scratch,
+)
+from d2lconv.training import lr_limit
+
+N_RANDOM = 200
+TARGET = torch.tensor([[1.0, -1.0]])
+
+
+def fingerprint(fig):
+    """Bytes that change whenever anything drawn in ``fig`` changes (no PNG needed)."""
+    digest = hashlib.sha1()
+    # Walk the artists by hand: Figure.findobj would create every tick object.
+    for ax in fig.axes:
+        artists = [ax.title, *ax.texts, *ax.images, *ax.lines, *ax.collections]
+        digest.update(np.asarray([ax.get_xlim(), ax.get_ylim()]).tobytes())
+        for artist in artists:
+            if not artist.get_visible():
+                continue
+            if isinstance(artist, Text):
+                digest.update(artist.get_text().encode())
+            elif isinstance(artist, AxesImage):
+                digest.update(np.ma.filled(artist.get_array(), -999.0).tobytes())
+            elif isinstance(artist, Line2D):
+                digest.update(np.asarray(artist.get_xydata(), dtype=float).tobytes())
+            elif isinstance(artist, Collection):
+                for path in artist.get_paths():
+                    digest.update(path.vertices.tobytes())
+    for text in fig.texts:
+        digest.update(text.get_text().encode())
+    return digest.digest()
+
+
+def error_outputs(explorer):
+    """Tracebacks or stderr text that reached the explorer's Output widget."""
+    return [
+        out
+        for out in explorer.output.outputs
+        if out.get("output_type") == "error" or out.get("name") == "stderr"
+    ]
+
+
+def reference_edges(X):
+    return F.conv2d(X[None, None], TARGET[None, None])[0, 0]
+
+
+def test_edge_data_is_the_books_stripe():
+    X, Y = edge_data()
+    assert X.shape == (6, 8) and Y.shape == (6, 7)
+    assert X[:, 2:6].eq(0).all() and X[:, [0, 1, 6, 7]].eq(1).all()
+    expected = torch.zeros(6, 7)
+    expected[:, 1], expected[:, 5] = 1, -1
+    assert torch.equal(Y, expected)
+    # The same kernel sees no edge in the transposed image.
+    assert reference_edges(X.T).eq(0).all()
+
+
+def test_diagonal_edges_follow_the_diagonal():
+    X, Y = edge_data("diagonal")
+    assert torch.equal(Y, reference_edges(X))
+    assert Y.eq(1).sum() > 0 and Y.eq(-1).sum() > 0
+    # Every row has its edges one column further right than the row above.
+    plus = [int(row.eq(1).nonzero()[0]) for row in Y if row.eq(1).any()]
+    assert plus == list(range(plus[0], plus[0] + len(plus)))
+
+
+def test_edge_data_rejects_unknown_kinds():
+    with pytest.raises(ValueError, match="kind"):
+        edge_data("horizontal")
+
+
+@pytest.mark.parametrize("seed", range(5))
+@pytest.mark.parametrize("init", ["random", "uniform", "zeros", "opposite"])
+def test_defaults_converge_to_the_edge_kernel(seed, init):
+    history = train_kernel(*edge_data(), seed=seed, init=init)
+    step, loss, kernel = history[-1]
+    assert step == 30 and len(history) == 31
+    assert (kernel - TARGET).abs().max() < 0.05
+    assert loss < history[0].loss
+
+
+def test_history_holds_the_start_and_every_step():
+    X, Y = edge_data()
+    history = train_kernel(X, Y, steps=3, init="zeros")
+    assert [h.step for h in history] == [0, 1, 2, 3]
+    # From a zero kernel the output is all zeros: the loss is the sum of Y^2.
+    assert history[0].loss == pytest.approx(float((Y**2).sum()))
+    assert history[0].kernel.eq(0).all() and history[0].bias is None
+    losses = [h.loss for h in history]
+    assert losses == sorted(losses, reverse=True)
+
+
+def test_builtin_variant_prints_every_two_steps(capsys):
+    history = train_builtin()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        f"step {i}" for i in (2, 4, 6, 8, 10)
+    ]
+    assert len(history) == 11 and history[-1].bias is None
+    assert (history[-1].kernel - TARGET).abs().max() < 0.1
+
+
+def test_scratch_variant_learns_kernel_and_bias(capsys):
+    history = train_scratch()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        f"step {i}" for i in range(5, 31, 5)
+    ]
+    last = history[-1]
+    assert last.loss < 0.01
+    assert (last.kernel - TARGET).abs().max() < 0.05
+    assert abs(last.bias) < 0.05
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_handwritten_layer_trains_like_nn_conv2d(bias):
+    X, Y = edge_data()
+    a = train_kernel(X, Y, lr=0.01, steps=15, bias=bias, use="nn.Conv2d")
+    b = train_kernel(X, Y, lr=0.01, steps=15, bias=bias, use="Conv2D")
+    for x, y in zip(a, b, strict=True):
+        assert x.loss == pytest.approx(y.loss, rel=1e-4, abs=1e-6)
+        assert torch.allclose(x.kernel, y.kernel, atol=1e-5)
+        if bias:
+            assert x.bias == pytest.approx(y.bias, abs=1e-5)
+
+
+def test_training_is_seeded_and_leaves_the_global_generator_alone():
+    X, Y = edge_data()
+    state = torch.get_rng_state()
+    a = train_kernel(X, Y, seed=3, steps=5)
+    b = train_kernel(X, Y, seed=3, steps=5, use="Conv2D", bias=True)
+    assert torch.equal(torch.get_rng_state(), state)
+    assert torch.equal(a[0].kernel, train_kernel(X, Y, seed=3, steps=0)[0].kernel)
+    assert not torch.equal(a[0].kernel, train_kernel(X, Y, seed=4, steps=0)[0].kernel)
+    assert b[0].bias is not None
+
+
+def test_lr_limit_of_the_stripe():
+    # Hand computation: the windows of X are (1,1) x2, (1,0), (0,1), (0,0) x3 per
+    # row, six rows, so A^T A = [[18, 12], [12, 18]], eigenvalues 30 and 6; the
+    # Hessian is 2 A^T A, and 2 / 60 is the largest stable learning rate.
+    X, _ = edge_data()
+    assert lr_limit(X) == pytest.approx(2 / 60)
+
+
+@pytest.mark.parametrize("image", ["vertical", "diagonal"])
+@pytest.mark.parametrize("bias", [False, True])
+def test_learning_rate_limit_separates_convergence_from_divergence(image, bias):
+    X, Y = edge_data(image)
+    limit = lr_limit(X, bias)
+    # A random start has a component along every eigenvector of the Hessian.
+    below = train_kernel(X, Y, lr=0.95 * limit, steps=300, bias=bias)
+    above = train_kernel(X, Y, lr=1.05 * limit, steps=300, bias=bias)
+    assert below[-1].loss < 1e-3
+    assert not above[-1].loss < above[0].loss
+
+
+def test_training_rejects_bad_arguments():
+    X, Y = edge_data()
+    with pytest.raises(ValueError, match="lr"):
+        train_kernel(X, Y, lr=-1)
+    with pytest.raises(ValueError, match="steps"):
+        train_kernel(X, Y, steps=2.5)
+    with pytest.raises(ValueError, match="init"):
+        train_kernel(X, Y, init="ones")
+    with pytest.raises(ValueError, match="use"):
+        train_kernel(X, Y, use="conv")
+
+
+def test_draw_training_shows_the_last_step():
+    X, Y = edge_data()
+    history = train_kernel(X, Y, steps=4, bias=True)
+    fig = draw_training(history, X, Y, lr=0.03)
+    assert "step 4/4" in fig._suptitle.get_text()
+    loss_line = fig.axes[0].lines[0]
+    assert np.allclose(loss_line.get_ydata(), [h.loss for h in history])
+
+
+@pytest.fixture
+def explorer(monkeypatch):
+    # PNG encoding is the slow part and is tested separately; here the image
+    # holds a fingerprint of everything the figure draws.
+    monkeypatch.setattr(TrainingExplorer, "render", lambda self, fig: fingerprint(fig))
+    return TrainingExplorer()
+
+
+def effective_state(explorer):
+    """The values that decide the picture: the seed only matters for random starts."""
+    v = explorer.values()
+    if v["init"] in ("zeros", "opposite"):
+        v.pop("seed")
+    return tuple(sorted(v.items()))
+
+
+def check_state(explorer, previous):
+    assert error_outputs(explorer) == []
+    # Every combination trains: a diverging run is a picture, not an error.
+    assert explorer.message == "" and explorer.figure is not None
+    v = explorer.values()
+    assert len(explorer.history) <= v["steps"] + 1
+    state = (effective_state(explorer), bytes(explorer.image.value))
+    if previous is not None and previous[0] != state[0]:
+        assert previous[1] != state[1], f"picture did not change: {state[0]}"
+    return state
+
+
+def test_every_control_at_its_boundaries(explorer):
+    previous = check_state(explorer, None)
+    for control in explorer.controls.values():
+        if hasattr(control, "options"):
+            ends = list(control.options) + [control.options[0]]
+        elif hasattr(control, "min"):
+            ends = [control.min, control.max, control.value]
+        else:
+            ends = [not control.value, control.value]
+        for value in ends:
+            control.value = value
+            previous = check_state(explorer, previous)
+
+
+def test_random_combinations(explorer):
+    rng = random.Random(0)
+    previous = None
+    for _ in range(N_RANDOM):
+        with explorer.hold():
+            for control in explorer.controls.values():
+                if hasattr(control, "options"):
+                    control.value = rng.choice(list(control.options))
+                elif hasattr(control, "min"):
+                    control.value = rng.randint(control.min, control.max)
+                else:
+                    control.value = rng.random() < 0.5
+        previous = check_state(explorer, previous)
+
+
+def test_train_converges_and_updates_the_picture_while_it_runs(explorer):
+    pictures = []
+    explorer.image.observe(lambda change: pictures.append(change["new"]), "value")
+    history = explorer.train()
+    assert len(history) == 31 and history is explorer.history
+    assert (history[-1].kernel - TARGET).abs().max() < 0.05
+    # Pictures arrived during training, not only the final one, all different.
+    assert len(pictures) >= 5
+    assert len({bytes(p) for p in pictures}) == len(pictures)
+    assert error_outputs(explorer) == []
+
+
+def test_train_button_runs_with_the_controls(explorer):
+    explorer.controls["steps"].value = 7
+    explorer.controls["bias"].value = True
+    explorer.history = []
+    explorer.button.click()
+    assert len(explorer.history) == 8 and explorer.history[-1].bias is not None
+
+
+def test_png_changes_with_the_state():
+    ex = TrainingExplorer(steps=5)
+    images = [bytes(ex.image.value)]
+    assert images[0].startswith(b"\x89PNG")
+    for name, value in [("lr", 0.01), ("bias", True), ("image", "diagonal")]:
+        ex.controls[name].value = value
+        assert bytes(ex.image.value) not in images
+        images.append(bytes(ex.image.value))
+    ex.train()
+    assert error_outputs(ex) == []

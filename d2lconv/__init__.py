@@ -39,6 +39,7 @@ from .figures import (
     pad2d,
     save_gif,
     save_png,
+    sweep_frames,
 )
 
 # explorers (widgets)

@@ -24,6 +24,7 @@ from ._validate import (
 )
 from .grid import draw_grid, grid_figure
 from .shapes import conv2d_output_shape, conv_transpose2d_output_shape
+from .sweep import draw_sweep
 
 # nn.Conv2d's names for its padding modes, in the order the course shows them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -344,8 +345,6 @@ def save_gif(figures, path, duration=700, last_duration=None, dpi=80):
 
 def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, **sweep_options):
     """One ``draw_sweep`` Figure per output cell, in the kernel's visiting order."""
-    from .sweep import draw_sweep
-
     check_tensor(X, "X", 2)
     check_tensor(K, "K", 2)
     oh, ow = conv2d_output_shape(

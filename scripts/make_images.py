@@ -19,12 +19,17 @@ import PIL
 import torch
 from matplotlib import ft2font
 
+from d2lconv.channels import MODES as CHANNEL_MODES
+from d2lconv.channels import book_example, channel_data, draw_channels
 from d2lconv.figures import (
     draw_padding_modes,
     draw_transposed_conv,
     save_gif,
     save_png,
+    sweep_frames,
 )
+from d2lconv.pooling import draw_pooling
+from d2lconv.sweep import draw_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES_DIR = ROOT / "images"
@@ -36,20 +41,48 @@ LAST_FRAME_MS = 2000
 # The course's worked examples (SYLLABUS): the 3x3 ramp and the 2x2 kernel.
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+# The classic stride-2 picture: a 5x5 input, a 3x3 kernel, padding 1.
+X5 = torch.arange(25.0).reshape(5, 5)
+K3 = torch.tensor([[0.0, 1.0, 2.0], [2.0, 2.0, 0.0], [0.0, 1.0, 2.0]])
+# Each sweep: its arguments, and the output cell the still image shows.
+SWEEPS = {
+    "sweep-no-padding": (dict(X=X3, K=K2), 0),
+    "sweep-padding": (dict(X=X3, K=K2, padding=1), 5),
+    "sweep-stride": (dict(X=X5, K=K3, padding=1, stride=2), 4),
+    "sweep-dilation": (dict(X=X5, K=K2, dilation=2), 4),
+}
+# The pooling example: arange(32) as 2 channels of 4x4, a 3x3 window,
+# padding 1 on each side, stride (2, 1).
+X32 = torch.arange(32.0).view(2, 4, 4)
+POOL = dict(kernel_size=3, stride=(2, 1), padding=1)
 
 
 # Every image: its file name and a function that draws it. A ``.png`` entry
 # returns one Figure, a ``.gif`` entry the list of its frames.
 IMAGES = {
+    **{
+        f"{name}.png": (lambda args=args, step=step: draw_sweep(**args, step=step))
+        for name, (args, step) in SWEEPS.items()
+    },
+    **{
+        f"{name}.gif": (lambda args=args: sweep_frames(**args))
+        for name, (args, _) in SWEEPS.items()
+    },
     "padding-modes.png": lambda: draw_padding_modes(padding=1),
+    "channels-multi-in.png": lambda: draw_channels(*book_example(1)),
+    "channels-multi-out.png": lambda: draw_channels(*book_example(3)),
+    "channels-1x1.png": lambda: draw_channels(
+        *channel_data(3, 2, kernel_size=1, size=3, seed=0), mode=CHANNEL_MODES[1]
+    ),
+    "pooling-max.png": lambda: draw_pooling(X32, mode="max", **POOL),
+    "pooling-avg.png": lambda: draw_pooling(X32, mode="avg", **POOL),
     "transposed-conv.png": lambda: draw_transposed_conv(K2, K2),
     "transposed-conv-stride2.png": lambda: draw_transposed_conv(K2, K2, stride=2),
 }
 
 
-def write(name, path):
-    """Draw the image ``name`` and save it at ``path``."""
-    drawn = IMAGES[name]()
+def save(name, drawn, path):
+    """Save what ``IMAGES[name]`` drew: a PNG, or a GIF of its frames."""
     if name.endswith(".gif"):
         return save_gif(
             drawn, path, duration=FRAME_MS, last_duration=LAST_FRAME_MS, dpi=DPI
@@ -66,15 +99,24 @@ def rendering_stack():
     }
 
 
-def generate(out_dir=IMAGES_DIR, names=None):
-    """Write the named images (all by default) into ``out_dir``; return their paths."""
+def generate(out_dir=IMAGES_DIR, names=None, inspect=None):
+    """Write the named images (all by default) into ``out_dir``; return their paths.
+
+    ``inspect(name, drawn)``, when given, sees each Figure (or list of frames)
+    before it is saved.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = list(IMAGES) if names is None else list(names)
     unknown = [name for name in names if name not in IMAGES]
     if unknown:
         raise ValueError(f"unknown images {unknown}; known: {', '.join(IMAGES)}")
-    paths = [write(name, out_dir / name) for name in names]
+    paths = []
+    for name in names:
+        drawn = IMAGES[name]()
+        if inspect is not None:
+            inspect(name, drawn)
+        paths.append(save(name, drawn, out_dir / name))
     stack = json.dumps(rendering_stack(), indent=2, sort_keys=True) + "\n"
     (out_dir / STACK_FILE).write_text(stack)
     return paths

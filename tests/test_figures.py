@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -9,11 +11,13 @@ from torch import nn
 
 from d2lconv.figures import (
     PADDING_MODES,
+    animate_sweep,
     draw_padding_modes,
     draw_transposed_conv,
     pad2d,
     save_gif,
     save_png,
+    sweep_frames,
 )
 
 F_PAD_NAME = {"zeros": "constant"}
@@ -289,3 +293,30 @@ def test_save_gif_bad_input_is_explained(tmp_path):
     different = [draw_padding_modes(padding=1), draw_padding_modes(padding=2)]
     with pytest.raises(ValueError, match="same pixel size"):
         save_gif(different, tmp_path / "a.gif")
+
+
+# ---- sweep animation -----------------------------------------------------
+
+
+def test_animate_sweep_has_one_frame_per_output_cell(tmp_path):
+    X, K = torch.arange(16.0).reshape(4, 4), torch.ones(2, 3)
+    args = dict(padding=(1, 0), stride=(2, 1))
+    Y = F.conv2d(X[None, None], K[None, None], **args)[0, 0]
+    path = animate_sweep(tmp_path / "sweep.gif", X, K, duration=200, **args)
+    with Image.open(path) as gif:
+        assert gif.n_frames == Y.numel() == 3 * 2
+        assert gif.info["duration"] == 200
+    frames = sweep_frames(X, K, **args)
+    # Frame k shows output cell k (row-major) and PyTorch's value for it.
+    for k, fig in enumerate(frames):
+        texts = fig.findobj(lambda artist: hasattr(artist, "get_text"))
+        text = "\n".join(t.get_text() for t in texts)
+        i, j = divmod(k, Y.shape[1])
+        assert re.search(rf"output\[{i}, {j}\] = [^\n]* = {int(Y[i, j])}\n", text)
+
+
+def test_animate_sweep_bad_input_is_explained(tmp_path):
+    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
+        animate_sweep(tmp_path / "a.gif", [[1, 2]], torch.ones(1, 1))
+    with pytest.raises(ValueError, match=r"floor\(\(2 \+ 2\*0 - 1\*\(3-1\) - 1\)/1\)"):
+        animate_sweep(tmp_path / "a.gif", torch.ones(2, 2), torch.ones(3, 3))

@@ -118,17 +118,25 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
     (sh, sw), (dh, dw) = stride, dilation
     dtype = torch.promote_types(X.dtype, K.dtype)
     X = F.pad(X.to(dtype), (left, right, top, bottom))
-    # A view of every window: (n, c_i, oh, ow, kh, kw), no copy yet.
-    windows = X.unfold(2, dh * (kh - 1) + 1, sh).unfold(3, dw * (kw - 1) + 1, sw)
-    windows = windows[:, :, :oh, :ow, ::dh, ::dw]
-    # im2col: one row per output position, holding the c_i*kh*kw inputs under
-    # its window (this reshape is the copy). Channels-last rows keep the
-    # product below one large, cache-friendly matrix multiplication.
-    cols = windows.permute(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c_i * kh * kw)
-    Y = cols @ K.to(dtype).reshape(c_o, c_i * kh * kw).T
+    # im2col: for each sample, a (kh*kw*c_i, oh*ow) matrix whose column l
+    # holds every input under window l. It is filled one kernel offset (a, b)
+    # at a time: that offset sees the strided slice of X starting at
+    # (a*dh, b*dw), a block copy of c_i*oh*ow values. The Python loop runs
+    # kh*kw times, not once per output.
+    cols = X.new_empty(n, kh * kw, c_i, oh, ow)
+    for a in range(kh):
+        for b in range(kw):
+            rows = slice(a * dh, a * dh + sh * (oh - 1) + 1, sh)
+            columns = slice(b * dw, b * dw + sw * (ow - 1) + 1, sw)
+            cols[:, a * kw + b] = X[:, :, rows, columns]
+    cols = cols.reshape(n, kh * kw * c_i, oh * ow)
+    # The kernels, flattened in the same (a, b, channel) order: one row each.
+    weights = K.to(dtype).permute(0, 2, 3, 1).reshape(c_o, kh * kw * c_i)
+    # ONE matrix product (batched over the samples) computes the whole layer.
+    Y = weights @ cols
     if bias is not None:
-        Y = Y + bias.to(dtype)
-    Y = Y.reshape(n, oh, ow, c_o).permute(0, 3, 1, 2)
+        Y = Y + bias.to(dtype)[:, None]
+    Y = Y.reshape(n, c_o, oh, ow)
     return Y if batched else Y[0]
 
 

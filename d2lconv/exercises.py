@@ -40,6 +40,9 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
+from ._validate import nonnegative_pair, positive_pair
+from .shapes import conv2d_output_shape
+
 # ---------------------------------------------------------------------------
 # Shared machinery
 
@@ -582,9 +585,6 @@ def check_output_shape(
     Sizes are an int or an (h, w) pair; padding is per side. The defaults are
     the section's last example.
     """
-    from ._validate import nonnegative_pair, positive_pair
-    from .shapes import conv2d_output_shape
-
     n = positive_pair(input_size, "input_size")
     k = positive_pair(kernel_size, "kernel_size")
     p = nonnegative_pair(padding, "padding")

@@ -1289,7 +1289,10 @@ def check_max_from_relu(max_from_relu):
     if got is None or got.shape != want.shape:
         return _hint("return a tensor shaped like a and b.")
     if not _close(got, want):
-        return _hint("ReLU(b - a) is how much b exceeds a, when it does.")
+        return _hint(
+            "write max(a, b) as a plus a correction that is zero whenever a "
+            "is the larger one."
+        )
     if "relu" not in names:
         return _hint("the values are right; now use ReLU.")
     return _pass("max(a, b) = a + ReLU(b - a): one ReLU per pair.")

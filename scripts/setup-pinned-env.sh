@@ -44,9 +44,13 @@ PYEOF
 start=$(date +%s)
 echo "setup-pinned-env: creating $env_dir with $($py --version)"
 [ -x "$env_dir/bin/python" ] || "$py" -m venv "$env_dir"
-"$env_dir/bin/python" -m pip install -q --upgrade pip
+quiet() {
+    # pip names every configured local index that lacks a package: noise here.
+    "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+}
+quiet "$env_dir/bin/python" -m pip install -q --upgrade pip
 # One resolver run over the whole list, so that nothing later moves d2l's pins.
-"$env_dir/bin/python" -m pip install -q -r "$reqs"
+quiet "$env_dir/bin/python" -m pip install -q -r "$reqs"
 "$env_dir/bin/python" -c "import d2lconv; from d2l import torch as d2l"
 "$env_dir/bin/python" -m pip check
 echo "$want" >"$stamp"

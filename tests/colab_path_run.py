@@ -1,0 +1,166 @@
+"""Every notebook runs on the Colab path: Colab's packages, install by the setup cell.
+
+Collected only when named: ``scripts/colab-path-test.sh`` builds the Colab-like
+environment and the wheels, then runs this file with
+
+- ``D2LCONV_COLAB_PYTHON``: the interpreter of that environment (no d2lconv, no
+  d2l, ipywidgets 7 and IPython 7 as on Colab);
+- ``D2LCONV_COLAB_WHEELS``: a folder with the d2lconv wheel and d2l's wheel.
+
+The kernel is told it runs on Colab the way Colab tells it: ``google.colab`` is
+imported at start-up (here an empty stand-in module). pip reads no
+configuration and may use no index, so the notebook's own setup cell has to
+install everything the notebook needs beyond what Colab ships.
+"""
+
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from test_notebooks import cell_errors, widget_errors
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted(
+    p
+    for p in (ROOT / "notebooks").glob("**/*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
+CHECK_SETUP = ROOT / "notebooks" / "00-check-setup.ipynb"
+# The check-setup notebook runs first, on its own test, with more asserts.
+NOTEBOOKS = [p for p in NOTEBOOKS if p != CHECK_SETUP]
+IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
+STARTUP = """\
+# Stand-in for Colab's own start-up, which imports google.colab into the kernel.
+import sys
+import types
+
+sys.modules.setdefault("google.colab", types.ModuleType("google.colab"))
+"""
+
+
+def setting(name):
+    value = os.environ.get(name)
+    assert value, f"{name} is not set: run bash scripts/colab-path-test.sh"
+    return value
+
+
+@pytest.fixture(scope="module")
+def colab(tmp_path_factory):
+    """The Colab-like kernel: its python, its kernel name, and pip's environment."""
+    python = setting("D2LCONV_COLAB_PYTHON")
+    wheels = Path(setting("D2LCONV_COLAB_WHEELS"))
+    (wheel,) = wheels.glob("d2lconv-*.whl")
+    assert list(wheels.glob("d2l-1.0.3-*.whl")), f"no d2l wheel in {wheels}"
+    home = tmp_path_factory.mktemp("colab")
+    startup = home / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-colab.py").write_text(STARTUP)
+    pip_env = {
+        "PIP_CONFIG_FILE": os.devnull,
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+        "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+    }
+    kernel_env = {
+        **pip_env,
+        "IPYTHONDIR": str(home / "ipython"),
+        "D2LCONV_SOURCE": wheel.as_uri(),
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    spec = home / "jupyter" / "kernels" / "colab"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Colab-like",
+                "language": "python",
+                "env": kernel_env,
+            }
+        )
+    )
+    os.environ["JUPYTER_PATH"] = str(home / "jupyter")
+    yield {"python": python, "kernel": "colab", "pip_env": pip_env, "home": home}
+    os.environ.pop("JUPYTER_PATH", None)
+
+
+def fresh(colab):
+    """Remove d2lconv and d2l again: each notebook must install them itself."""
+    python = colab["python"]
+    subprocess.run(
+        [python, "-m", "pip", "uninstall", "-q", "-y", "d2lconv", "d2l"],
+        env={**os.environ, **colab["pip_env"]},
+        check=True,
+        capture_output=True,
+    )
+    for module in ("d2lconv", "d2l"):
+        found = subprocess.run(
+            [python, "-c", f"import {module}"], cwd=colab["home"], capture_output=True
+        )
+        assert found.returncode != 0, f"{module} is still installed"
+
+
+def run(path, kernel):
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name=kernel,
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+    )
+    client.execute()
+    return nb
+
+
+def outputs_text(cell):
+    return "".join(
+        out.get("text", "") or out.get("data", {}).get("text/plain", "")
+        for out in cell.get("outputs", [])
+    )
+
+
+def test_the_environment_is_colabs(colab):
+    code = (
+        "import sys, numpy, matplotlib, ipywidgets, IPython;"
+        "print(sys.version_info[:2], numpy.__version__, matplotlib.__version__,"
+        " ipywidgets.__version__, IPython.__version__)"
+    )
+    out = subprocess.run(
+        [colab["python"], "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out[2:] == ["2.0.2", "3.10.0", "7.7.1", "7.34.0"]
+
+
+def test_check_setup_notebook_installs_and_reports_ok(colab, notebook_times):
+    fresh(colab)
+    start = time.perf_counter()
+    nb = run(CHECK_SETUP, colab["kernel"])
+    notebook_times[f"colab: {CHECK_SETUP.relative_to(ROOT)}"] = (
+        time.perf_counter() - start
+    )
+    assert cell_errors(nb) == []
+    check = next(c for c in nb.cells if "check_environment()" in c.source)
+    text = outputs_text(check)
+    assert "FAIL" not in text, text
+    assert "All needs are met." in text
+    assert "front end: Colab's own" in text
+    # Installed by the setup cell into the environment, not found in the repo.
+    (line,) = [x for x in text.splitlines() if x.startswith("OK    d2lconv")]
+    assert "site-packages" in line, text
+    assert "OK    d2l         1.0.3" in text
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_on_the_colab_path(colab, path, notebook_times):
+    fresh(colab)
+    start = time.perf_counter()
+    nb = run(path, colab["kernel"])
+    notebook_times[f"colab: {path.relative_to(ROOT)}"] = time.perf_counter() - start
+    assert cell_errors(nb) == []
+    assert widget_errors(nb) == []

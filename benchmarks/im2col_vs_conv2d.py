@@ -6,6 +6,7 @@ machine slows both alike. Prints the medians, the ratios and PASS or FAIL;
 exits 0 either way.
 """
 
+import argparse
 import statistics
 import sys
 
@@ -27,6 +28,11 @@ TARGET = 2.0
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # One thread by default: on a shared machine, multi-threaded timings swing
+    # with the load far more than the ratio between two algorithms does.
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    torch.set_num_threads(parser.parse_args().threads)
     device = default_device()
     print(f"device: {device}, torch threads: {torch.get_num_threads()}")
     g = torch.Generator().manual_seed(0)

@@ -5,6 +5,7 @@ measured in this run, alternating the two so that a busy machine slows both
 alike. Prints the medians, the ratio and PASS or FAIL; exits 0 either way.
 """
 
+import argparse
 import statistics
 import sys
 
@@ -20,6 +21,11 @@ TARGET = 100.0
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # One thread by default: on a shared machine, multi-threaded timings swing
+    # with the load far more than the ratio between two algorithms does.
+    parser.add_argument("--threads", type=int, default=1, help="torch threads")
+    torch.set_num_threads(parser.parse_args().threads)
     device = default_device()
     g = torch.Generator().manual_seed(0)
     X = torch.randn(SIZE, SIZE, generator=g).to(device)

@@ -19,8 +19,13 @@ from pathlib import Path
 
 import pytest
 
+from .jupyterlab import open_and_run
+
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(
+    p for p in NOTEBOOK_DIR.glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts
+)
 ARTIFACTS = ROOT / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,6 +44,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # Every notebook gets its own page and they run side by side: keep the
+    # pages in the background rendering at full speed.
+    "--disable-renderer-backgrounding",
+    "--disable-background-timer-throttling",
+    "--disable-backgrounding-occluded-windows",
 ]
 # JupyterLab user settings for the test lab. Autosave off: the notebooks are
 # the repository's files. No windowing: every cell stays in the DOM. No news
@@ -157,6 +167,8 @@ def lab(tmp_path_factory):
         f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
+        # Lets a test read a number from the notebook's kernel (kernel_print).
+        "--LabApp.expose_app_in_browser=True",
     ]
     if os.geteuid() == 0:
         # CI runs as root; Jupyter refuses to start as root without this.
@@ -215,13 +227,32 @@ def browser():
 
 
 @pytest.fixture(scope="session")
-def lab_context(lab, browser):
-    """A browser context logged in to the lab (token given once, then a cookie)."""
+def lab_page(lab, browser):
+    """JupyterLab in a browser page, logged in with the token."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
     page = context.new_page()
     page.goto(f"{lab.url}/lab?token={lab.token}")
-    page.wait_for_selector("#jp-main-dock-panel", state="attached")
-    page.close()
-    yield context
+    page.locator(".jp-DirListing-item").first.wait_for()
+    yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def notebook_pages(request, lab_page):
+    """{path: NotebookPage}: the notebooks this run's tests use, opened and run.
+
+    Each notebook is opened once and gets Restart Kernel and Run All Cells;
+    the notebook tests and the explorer tests then look at the same pages.
+    """
+    wanted = []
+    for item in request.session.items:
+        params = getattr(item, "callspec", None)
+        path = params.params.get("path") if params else None
+        if path in NOTEBOOKS and path not in wanted:
+            wanted.append(path)
+    start = time.perf_counter()
+    pages = open_and_run(lab_page, [p.relative_to(ROOT) for p in wanted])
+    seconds = time.perf_counter() - start
+    print(f"\nopened and ran {len(pages)} notebooks in {seconds:.1f} s")
+    return {ROOT / path: page for path, page in pages.items()}

@@ -1,0 +1,298 @@
+"""Drive a notebook and its explorers in JupyterLab the way a student does.
+
+Everything here works through what the page shows (toolbar buttons, prompts,
+outputs, widgets); the only look inside is ``NotebookPage.kernel_print``,
+which runs a line in the notebook's kernel to read a number the picture shows.
+"""
+
+import re
+import time
+
+STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+# An explorer: Explorer.widget is VBox([controls, Output(VBox([HTML, Image]))]).
+EXPLORER = ".jp-OutputArea-output > .widget-vbox:has(> .widget-output .widget-image)"
+OPEN_TIMEOUT = 180_000  # ms to load JupyterLab and start a kernel
+RUN_TIMEOUT = 600  # s for Restart Kernel and Run All Cells, all notebooks together
+
+# True while the notebook is still running: the kernel is busy or a cell is
+# queued ([*]); done when every code cell has a number or one shows an error.
+_RUN_FINISHED = """([panelSel, stderr]) => {
+  const panel = document.querySelector(panelSel);
+  if (!panel) return false;
+  if (!panel.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]'))
+    return false;
+  const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
+    .map(e => e.textContent.trim());
+  if (!prompts.length || prompts.some(p => p === '[*]:')) return false;
+  if (prompts.every(p => /^\\[\\d+\\]:$/.test(p))) return true;
+  return [...panel.querySelectorAll(stderr)]
+    .some(e => /Traceback|Error/.test(e.textContent));
+}"""
+
+# Runs code in the notebook's kernel and returns what it printed.
+_KERNEL_PRINT = """async ([id, code]) => {
+  const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.id === id);
+  const kernel = panel.sessionContext.session.kernel;
+  const future = kernel.requestExecute({code, silent: false, store_history: false});
+  let text = '';
+  future.onIOPub = (msg) => {
+    const t = msg.header.msg_type;
+    if (t === 'stream') text += msg.content.text;
+    if (t === 'error') text += msg.content.ename + ': ' + msg.content.evalue;
+  };
+  await future.done;
+  return text;
+}"""
+
+# Opens a notebook in a new tab, as a double click in the file browser does.
+_OPEN = """async (path) => {
+  await window.jupyterapp.restored;
+  const widget = await window.jupyterapp.commands.execute(
+    'docmanager:open', {path, factory: 'Notebook'});
+  return widget.id;
+}"""
+
+_ERROR_LAST_LINE = re.compile(r"^[\w.]*(Error|Exception|Interrupt)\b")
+
+
+def is_error_text(text):
+    """True for the text of a Python error output (traceback or 'XError: ...')."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if "Traceback (most recent call last)" in text:
+        return True
+    return bool(lines) and bool(_ERROR_LAST_LINE.match(lines[-1].strip()))
+
+
+class NotebookPage:
+    """One notebook open in a tab of the JupyterLab page."""
+
+    def __init__(self, page, name, panel_id):
+        self.page = page
+        self.name = name
+        self.panel_id = panel_id
+        self.selector = f'.jp-NotebookPanel[id="{panel_id}"]'
+        self.panel = page.locator(self.selector)
+        self.run_seconds = None
+        self._started = None
+
+    @classmethod
+    def open(cls, page, path):
+        """Open ``path`` (relative to the lab root) in a new tab of ``page``."""
+        panel_id = page.evaluate(_OPEN, str(path))
+        return cls(page, str(path), panel_id)
+
+    def activate(self):
+        """Click the notebook's tab, so that it is the one on screen."""
+        self.page.locator(f'.lm-TabBar-tab[data-id="{self.panel_id}"]').click()
+        self.page.locator(self.selector + ":not(.lm-mod-hidden)").wait_for()
+
+    def wait_until_open(self):
+        """Wait until the notebook is shown and its kernel is idle."""
+        self.panel.locator(
+            '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
+        ).wait_for(state="attached", timeout=OPEN_TIMEOUT)
+
+    def start_restart_and_run_all(self):
+        """Click 'Restart the kernel and run all cells' and confirm the dialog."""
+        self.activate()
+        self.panel.locator('[data-jp-item-name="restart-and-run"] jp-button').click()
+        self.page.locator(".jp-Dialog .jp-mod-accept").click()
+        self._started = time.perf_counter()
+        # Restarting first shows the prompts queued or empty; wait for that,
+        # so that the state before the restart never counts as finished.
+        self.page.wait_for_function(
+            """(sel) => [...document.querySelectorAll(sel + ' .jp-InputPrompt')]
+                 .some(e => !/^\\[\\d+\\]:$/.test(e.textContent.trim()))""",
+            arg=self.selector + " .jp-CodeCell",
+        )
+
+    def run_finished(self):
+        """True once the run is over: all cells ran, or one showed an error."""
+        if self.run_seconds is None and self.page.evaluate(
+            _RUN_FINISHED, [self.selector, STDERR]
+        ):
+            self.run_seconds = time.perf_counter() - self._started
+        return self.run_seconds is not None
+
+    def prompts(self):
+        """The input prompts of the code cells, e.g. ['[1]:', '[2]:']."""
+        return self.page.evaluate(
+            """(sel) => [...document.querySelectorAll(sel)]
+                 .map(e => e.textContent.trim())""",
+            self.selector + " .jp-CodeCell .jp-InputPrompt",
+        )
+
+    def error_outputs(self):
+        """(cell number, text) of each error shown in a cell or a widget's output."""
+        outputs = self.page.evaluate(
+            """([sel, stderr]) => [...document.querySelectorAll(sel)].flatMap(
+                 (cell, i) => [...cell.querySelectorAll(stderr)]
+                   .map(e => [i, e.textContent]))""",
+            [self.selector + " .jp-Notebook .jp-Cell", STDERR],
+        )
+        return [(i, text[-1500:]) for i, text in outputs if is_error_text(text)]
+
+    def log_messages(self):
+        """(level, text) of the messages in JupyterLab's log console.
+
+        Errors raised by widget callbacks outside any Output widget land here
+        (the status bar shows a counter); the panel is opened only when the
+        counter is visible.
+        """
+        self.activate()  # the status bar counts the messages of the active tab
+        item = self.page.locator(".jp-LogConsoleStatusItem")
+        if item.count() == 0 or "lm-mod-hidden" in (item.get_attribute("class") or ""):
+            return []
+        item.click()
+        panel = self.page.locator(".jp-LogConsolePanel")
+        panel.locator(".jp-OutputArea-child").first.wait_for()
+        messages = []
+        children = panel.locator(".jp-OutputArea-child")
+        for i in range(children.count()):
+            child = children.nth(i)
+            level = child.locator(".jp-OutputArea-prompt").get_attribute(
+                "data-log-level"
+            )
+            text = child.locator(".jp-OutputArea-output").inner_text()
+            messages.append((level, text[-1500:]))
+        return messages
+
+    def log_errors(self):
+        """Log console messages that are errors or tracebacks."""
+        return [
+            (level, text)
+            for level, text in self.log_messages()
+            if level in ("error", "critical") or is_error_text(text)
+        ]
+
+    def kernel_print(self, code):
+        """Run ``code`` in this notebook's kernel; return what it printed."""
+        return self.page.evaluate(_KERNEL_PRINT, [self.panel_id, code])
+
+    def explorers(self):
+        """(cell number, ExplorerView) of every explorer shown in the notebook."""
+        self.activate()
+        found = []
+        cells = self.panel.locator(".jp-Notebook .jp-Cell")
+        for i in range(cells.count()):
+            views = cells.nth(i).locator(EXPLORER)
+            for k in range(views.count()):
+                found.append((i, ExplorerView(self.page, views.nth(k))))
+        return found
+
+
+def open_and_run(page, paths):
+    """Open every notebook in a tab of ``page`` and Restart and Run All, all at once.
+
+    The notebooks run side by side (their kernels and the browser overlap
+    their waits); returns {path: NotebookPage} once every run is over.
+    """
+    pages = {path: NotebookPage.open(page, path) for path in paths}
+    for notebook in pages.values():
+        # JupyterLab builds a tab's content the first time it is shown.
+        notebook.activate()
+        notebook.wait_until_open()
+        notebook.start_restart_and_run_all()
+    deadline = time.monotonic() + RUN_TIMEOUT
+    pending = list(pages.values())
+    while pending:
+        pending = [nb for nb in pending if not nb.run_finished()]
+        if pending and time.monotonic() > deadline:
+            names = [nb.name for nb in pending]
+            raise TimeoutError(f"still running after {RUN_TIMEOUT} s: {names}")
+        if pending:
+            page.wait_for_timeout(200)  # poll interval, not a wait for the UI
+    return pages
+
+
+class ExplorerView:
+    """The controls and picture of one explorer on the page."""
+
+    def __init__(self, page, root):
+        self.page = page
+        self.root = root
+        self.image = root.locator(":scope > .widget-output img.widget-image").first
+        self.explanation = root.locator(
+            ":scope > .widget-output .widget-html-content"
+        ).first
+
+    def src(self):
+        """The image's current source (a new blob URL for every new PNG)."""
+        return self.image.get_attribute("src")
+
+    def state(self):
+        """What the student sees: (image source, explanation text)."""
+        return self.src(), self.explanation.inner_text()
+
+    def wait_for_new_state(self, old, timeout=20_000):
+        """Wait until the image or the explanation differs from ``old``."""
+        self.page.wait_for_function(
+            """([img, expl, src, text]) =>
+                 img.getAttribute('src') !== src || expl.innerText !== text""",
+            arg=[
+                self.image.element_handle(),
+                self.explanation.element_handle(),
+                old[0],
+                old[1],
+            ],
+            timeout=timeout,
+        )
+        return self.state()
+
+    def sliders(self):
+        """(label, handle) of every slider, in page order."""
+        result = []
+        boxes = self.root.locator(".widget-slider")
+        for i in range(boxes.count()):
+            box = boxes.nth(i)
+            label = box.locator(".widget-label").first.inner_text().strip()
+            result.append((label, box.locator(".noUi-handle").first))
+        return result
+
+    def slider(self, pattern):
+        """The handle of the first slider whose label matches ``pattern``."""
+        for label, handle in self.sliders():
+            if re.search(pattern, label, re.IGNORECASE):
+                return handle
+        labels = [label for label, _ in self.sliders()]
+        raise AssertionError(f"no slider labelled /{pattern}/ among {labels}")
+
+    def nudge(self, handle, key=None):
+        """Focus a slider handle and press an arrow key, as a student does."""
+        if key is None:
+            now = float(handle.get_attribute("aria-valuenow"))
+            top = float(handle.get_attribute("aria-valuemax"))
+            key = "ArrowLeft" if now >= top else "ArrowRight"
+        handle.focus()
+        self.page.keyboard.press(key)
+        return key
+
+    def drag(self, handle, fraction):
+        """Drag a slider handle with the mouse by ``fraction`` of the track width."""
+        track = handle.locator("xpath=ancestor::div[contains(@class,'noUi-base')]")
+        box = track.bounding_box()
+        hbox = handle.bounding_box()
+        x, y = hbox["x"] + hbox["width"] / 2, hbox["y"] + hbox["height"] / 2
+        self.page.mouse.move(x, y)
+        self.page.mouse.down()
+        self.page.mouse.move(x + fraction * box["width"], y, steps=8)
+        self.page.mouse.up()
+
+    def toggle_buttons(self):
+        """The toggle buttons that are not pressed now."""
+        return self.root.locator(".widget-toggle-button:not(.mod-active)")
+
+    def checkboxes(self):
+        return self.root.locator(".widget-checkbox input[type=checkbox]")
+
+    def dropdowns(self):
+        return self.root.locator(".widget-dropdown select")
+
+    def button(self, text):
+        """The (non-toggle) button whose text is ``text``."""
+        return self.root.locator("button.widget-button", has_text=text).first
+
+    def screenshot(self, path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.root.scroll_into_view_if_needed()
+        self.root.screenshot(path=str(path))

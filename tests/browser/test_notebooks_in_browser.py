@@ -1,0 +1,26 @@
+"""Every notebook runs in JupyterLab (Restart Kernel and Run All) showing no error."""
+
+import pytest
+
+from .conftest import NOTEBOOK_DIR, NOTEBOOKS
+
+IDS = [str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS]
+
+
+def test_the_course_has_notebooks():
+    assert NOTEBOOKS, f"no notebooks found under {NOTEBOOK_DIR}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+def test_notebook_runs_in_jupyterlab_without_errors(notebook_pages, path):
+    notebook = notebook_pages[path]
+    print(
+        f"{notebook.name}: Restart Kernel and Run All took {notebook.run_seconds:.1f} s"
+    )
+    errors = notebook.error_outputs()
+    assert not errors, "\n\n".join(f"cell {i}:\n{text}" for i, text in errors)
+    prompts = notebook.prompts()
+    unrun = [i for i, p in enumerate(prompts) if p != f"[{i + 1}]:"]
+    assert not unrun, f"code cells {unrun} did not run in order: {prompts}"
+    logged = notebook.log_errors()
+    assert not logged, "log console:\n" + "\n\n".join(t for _, t in logged)

@@ -1,13 +1,14 @@
 """Fast cross-correlation for the performance lab, and a timer to compare methods.
 
 ``corr2d`` in ``ops.py`` visits one window per Python step. The two functions
-here compute the same thing with no Python loop:
+here compute the same thing without a Python step per output value:
 
 - ``corr2d_unfold`` views every window at once (``Tensor.unfold``) and weighs
   them all with the kernel in one call;
 - ``conv2d_im2col`` copies every window of a batch of multi-channel images into
-  the columns of a matrix (im2col) and does the whole layer as ONE matrix
-  product, which is how many libraries compute convolutions.
+  the columns of a matrix (im2col, k_h*k_w block copies) and does the whole
+  layer as ONE matrix product, which is how many libraries compute
+  convolutions.
 
 Both follow PyTorch's conventions (padding per side) and match ``F.conv2d``.
 """

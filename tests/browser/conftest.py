@@ -1,69 +1,17 @@
-"""Start the course in JupyterLab the README way and drive it with headless Chromium.
+"""Browser tests: the course in JupyterLab, driven by headless Chromium.
 
-The lab is started once per test session through ``scripts/lab.sh`` (what
-``make lab`` runs) on 127.0.0.1, a free port and a token made here. JupyterLab
-keeps its settings and workspaces in a temporary folder, with autosave off, so
-running notebooks in the browser never writes to the files in ``notebooks/``.
+One JupyterLab (started by ``scripts/lab.sh``, as ``make lab`` does) and one
+browser page serve the whole session; every notebook is opened in a tab of
+that page and run once, then the notebook and explorer tests inspect it.
 """
 
-import json
-import os
-import secrets
-import signal
-import socket
-import subprocess
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .jupyterlab import open_and_run
-
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK_DIR = ROOT / "notebooks"
-NOTEBOOKS = sorted(
-    p for p in NOTEBOOK_DIR.glob("**/*.ipynb") if ".ipynb_checkpoints" not in p.parts
-)
-ARTIFACTS = ROOT / "artifacts"
-SCREENSHOTS = ARTIFACTS / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL_HINT = (
-    "run `bash scripts/install-browser.sh` (installs Debian chromium) and "
-    "`.venv/bin/pip install -e '.[dev]'` (installs playwright)"
-)
-# Flags that let Debian's Chromium run headless as root in a container with
-# no network: no sandbox (needs user namespaces), no GPU, no background traffic.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # Every notebook gets its own page and they run side by side: keep the
-    # pages in the background rendering at full speed.
-    "--disable-renderer-backgrounding",
-    "--disable-background-timer-throttling",
-    "--disable-backgrounding-occluded-windows",
-]
-# JupyterLab user settings for the test lab. Autosave off: the notebooks are
-# the repository's files. No windowing: every cell stays in the DOM. No news
-# or update pop-ups over the notebook.
-LAB_SETTINGS = {
-    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {
-        "windowingMode": "none"
-    },
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
-}
-LAB_START_TIMEOUT = 600  # s; the first start may create the environment
+from .labserver import ARTIFACTS, NOTEBOOKS, ROOT, chromium, login, running_lab
 
 
 def pytest_configure(config):
@@ -79,163 +27,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
-def http_get(url, headers=None, timeout=10):
-    """GET ``url`` without following redirects; return (status, headers, body)."""
-    request = urllib.request.Request(url, headers=headers or {})
-    try:
-        with _opener.open(request, timeout=timeout) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.headers, err.read()
-
-
-class Lab:
-    """A running JupyterLab: its base URL, token and log file."""
-
-    def __init__(self, url, token, port, log, process):
-        self.url = url
-        self.token = token
-        self.port = port
-        self.log = log
-        self.process = process
-
-    def api(self, path, token=True):
-        """GET an API path, with or without the token; return (status, body)."""
-        headers = {"Authorization": f"token {self.token}"} if token else {}
-        status, _, body = http_get(self.url + path, headers)
-        return status, body
-
-    def log_tail(self, n=40):
-        """The last lines the lab printed (for failure messages)."""
-        lines = self.log.read_text(errors="replace").splitlines()
-        return "\n".join(lines[-n:])
-
-
-def _write_settings(folder):
-    for name, values in LAB_SETTINGS.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
-
-
-def _stop(process):
-    """Stop the lab and its kernels: SIGTERM to its process group, then SIGKILL."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=10)
-
-
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """JupyterLab started with the README's command (scripts/lab.sh)."""
-    home = tmp_path_factory.mktemp("lab")
-    _write_settings(home / "settings")
-    token = secrets.token_hex(24)
-    port = free_port()
-    env = dict(
-        os.environ,
-        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-    )
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "lab.log"
-    command = [
-        "bash",
-        str(ROOT / "scripts" / "lab.sh"),
-        "--no-browser",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        # Lets a test read a number from the notebook's kernel (kernel_print).
-        "--LabApp.expose_app_in_browser=True",
-    ]
-    if os.geteuid() == 0:
-        # CI runs as root; Jupyter refuses to start as root without this.
-        command.append("--allow-root")
-    with open(log, "wb") as out:
-        # A session of its own, so stopping it also stops its kernels.
-        process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    url = f"http://127.0.0.1:{port}"
-    started = Lab(url, token, port, log, process)
-    deadline = time.monotonic() + LAB_START_TIMEOUT
     try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(
-                    f"`{' '.join(command)}` exited with {process.returncode}:\n"
-                    + started.log_tail()
-                )
-            try:
-                if started.api("/api/status")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(
-                    f"JupyterLab did not answer on {url} within "
-                    f"{LAB_START_TIMEOUT} s:\n" + started.log_tail()
-                )
-            time.sleep(0.2)
-        yield started
-    finally:
-        _stop(process)
+        with running_lab(tmp_path_factory.mktemp("lab"), ARTIFACTS / "lab.log") as lab:
+            yield lab
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright."""
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail(f"the playwright package is missing: {INSTALL_HINT}")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: {INSTALL_HINT}")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
+        with chromium() as browser:
+            yield browser
+    except RuntimeError as err:
+        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="session")
 def lab_page(lab, browser):
     """JupyterLab in a browser page, logged in with the token."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.goto(f"{lab.url}/lab?token={lab.token}")
-    page.locator(".jp-DirListing-item").first.wait_for()
+    page = login(browser, lab)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="session")

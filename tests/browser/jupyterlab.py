@@ -37,7 +37,7 @@ _KERNEL_PRINT = """async ([id, code]) => {
   let text = '';
   future.onIOPub = (msg) => {
     const t = msg.header.msg_type;
-    if (t === 'stream') text += msg.content.text;
+    if (t === 'stream' && msg.content.name === 'stdout') text += msg.content.text;
     if (t === 'error') text += msg.content.ename + ': ' + msg.content.evalue;
   };
   await future.done;
@@ -166,8 +166,16 @@ class NotebookPage:
         ]
 
     def kernel_print(self, code):
-        """Run ``code`` in this notebook's kernel; return what it printed."""
+        """Run ``code`` in this notebook's kernel; return what it printed to stdout."""
         return self.page.evaluate(_KERNEL_PRINT, [self.panel_id, code])
+
+    def explorer_in_cell(self, cell):
+        """The one explorer shown in the output of cell number ``cell``."""
+        self.activate()
+        views = self.panel.locator(".jp-Notebook .jp-Cell").nth(cell).locator(EXPLORER)
+        count = views.count()
+        assert count == 1, f"{self.name} cell {cell} shows {count} explorers, not 1"
+        return ExplorerView(self.page, views.first)
 
     def explorers(self):
         """(cell number, ExplorerView) of every explorer shown in the notebook."""
@@ -268,11 +276,17 @@ class ExplorerView:
         return key
 
     def drag(self, handle, fraction):
-        """Drag a slider handle with the mouse by ``fraction`` of the track width."""
+        """Drag a slider handle with the mouse by ``fraction`` of the track width.
+
+        The sign is chosen so that the handle moves away from the nearer end.
+        """
+        handle.scroll_into_view_if_needed()
         track = handle.locator("xpath=ancestor::div[contains(@class,'noUi-base')]")
         box = track.bounding_box()
         hbox = handle.bounding_box()
         x, y = hbox["x"] + hbox["width"] / 2, hbox["y"] + hbox["height"] / 2
+        if x > box["x"] + box["width"] / 2:
+            fraction = -abs(fraction)
         self.page.mouse.move(x, y)
         self.page.mouse.down()
         self.page.mouse.move(x + fraction * box["width"], y, steps=8)
@@ -282,11 +296,28 @@ class ExplorerView:
         """The toggle buttons that are not pressed now."""
         return self.root.locator(".widget-toggle-button:not(.mod-active)")
 
-    def checkboxes(self):
-        return self.root.locator(".widget-checkbox input[type=checkbox]")
+    def checkbox(self, pattern):
+        """The checkbox whose description matches ``pattern``."""
+        return (
+            self.root.locator(
+                ".widget-checkbox", has_text=re.compile(pattern, re.IGNORECASE)
+            )
+            .locator("input[type=checkbox]")
+            .first
+        )
 
-    def dropdowns(self):
-        return self.root.locator(".widget-dropdown select")
+    def dropdown(self, pattern):
+        """The <select> of the dropdown whose label matches ``pattern``."""
+        return (
+            self.root.locator(
+                ".widget-dropdown",
+                has=self.page.locator(
+                    ".widget-label", has_text=re.compile(pattern, re.IGNORECASE)
+                ),
+            )
+            .locator("select")
+            .first
+        )
 
     def button(self, text):
         """The (non-toggle) button whose text is ``text``."""
@@ -296,3 +327,46 @@ class ExplorerView:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.root.scroll_into_view_if_needed()
         self.root.screenshot(path=str(path))
+
+
+# Times, in the page, from a key press to the explorer's new image on screen:
+# keydown -> the <img> gets a new src -> the PNG is decoded -> next frame.
+_LATENCY_SETUP = """(img) => {
+  const lat = {samples: [], pressed: null};
+  window.__latency = lat;
+  document.addEventListener('keydown', (e) => { lat.pressed = e.timeStamp; }, true);
+  new MutationObserver(() => {
+    const t0 = lat.pressed;
+    if (t0 === null) return;
+    lat.pressed = null;
+    const t1 = performance.now();
+    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+      lat.samples.push({keydown: t0, src: t1, painted: performance.now()});
+    }));
+  }).observe(img, {attributes: true, attributeFilter: ['src']});
+}"""
+
+
+def key_latencies(view, handle, key, count):
+    """Press ``key`` on a slider ``count`` times; time each press to the new image.
+
+    Returns one dict per press, in ms: ``total`` from the keydown to the frame
+    after the new PNG is decoded, ``to_src`` from the keydown until the image
+    element gets its new source (the kernel's part and the transport).
+
+    Each press waits for its image before the next, as a student watching
+    the picture does.
+    """
+    page = view.page
+    page.evaluate(_LATENCY_SETUP, view.image.element_handle())
+    handle.focus()
+    for i in range(count):
+        page.keyboard.press(key)
+        page.wait_for_function(
+            "(n) => window.__latency.samples.length > n", arg=i, timeout=20_000
+        )
+    samples = page.evaluate("() => window.__latency.samples")
+    return [
+        {"total": s["painted"] - s["keydown"], "to_src": s["src"] - s["keydown"]}
+        for s in samples
+    ]

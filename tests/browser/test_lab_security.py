@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import http_get
+from .labserver import http_get
 
 API_PATHS = [
     "/api/contents",

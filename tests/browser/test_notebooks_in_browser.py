@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import NOTEBOOK_DIR, NOTEBOOKS
+from .labserver import NOTEBOOK_DIR, NOTEBOOKS
 
 IDS = [str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS]
 

@@ -105,7 +105,9 @@ class FastLabels(Artist):
             font.set_size(prop.get_size_in_points(), dpi)
             font.set_text(line, 0.0, flags=get_hinting_flag())
             font.draw_glyphs_to_bitmap(antialiased=True)
-            alpha = np.asarray(font.get_image())
+            # A copy: on matplotlib 3.7 the image is a view of the font's own
+            # buffer, which the next string drawn with this font overwrites.
+            alpha = np.array(font.get_image())
             descent = font.get_descent() / 64.0
             bitmap = (alpha, descent)
             if len(cls._cache) > 20000:

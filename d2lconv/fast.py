@@ -1,14 +1,13 @@
 """Fast cross-correlation for the performance lab, and a timer to compare methods.
 
 ``corr2d`` in ``ops.py`` visits one window per Python step. The two functions
-here compute the same thing without a Python step per output value:
+here compute the same thing with no Python loop:
 
 - ``corr2d_unfold`` views every window at once (``Tensor.unfold``) and weighs
   them all with the kernel in one call;
 - ``conv2d_im2col`` copies every window of a batch of multi-channel images into
-  the columns of a matrix (im2col, k_h*k_w block copies) and does the whole
-  layer as ONE matrix product, which is how many libraries compute
-  convolutions.
+  the columns of a matrix (im2col) and does the whole layer as ONE matrix
+  product, which is how many libraries compute convolutions.
 
 Both follow PyTorch's conventions (padding per side) and match ``F.conv2d``.
 """
@@ -119,18 +118,14 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
     (sh, sw), (dh, dw) = stride, dilation
     dtype = torch.promote_types(X.dtype, K.dtype)
     X = F.pad(X.to(dtype), (left, right, top, bottom))
-    # im2col: for each sample, a (kh*kw*c_i, oh*ow) matrix whose column l
-    # holds every input under window l. It is filled one kernel offset (a, b)
-    # at a time: that offset sees the strided slice of X starting at
-    # (a*dh, b*dw), a block copy of c_i*oh*ow values. The Python loop runs
-    # kh*kw times, not once per output.
-    cols = X.new_empty(n, kh * kw, c_i, oh, ow)
-    for a in range(kh):
-        for b in range(kw):
-            rows = slice(a * dh, a * dh + sh * (oh - 1) + 1, sh)
-            columns = slice(b * dw, b * dw + sw * (ow - 1) + 1, sw)
-            cols[:, a * kw + b] = X[:, :, rows, columns]
-    cols = cols.reshape(n, kh * kw * c_i, oh * ow)
+    # A view of every window, no copy yet: (n, c_i, oh, ow, kh, kw); a dilated
+    # kernel takes every d-th value of a wider window.
+    windows = X.unfold(2, dh * (kh - 1) + 1, sh).unfold(3, dw * (kw - 1) + 1, sw)
+    windows = windows[:, :, :oh, :ow, ::dh, ::dw]
+    # im2col: the reshape copies the view into a (kh*kw*c_i, oh*ow) matrix per
+    # sample, whose column l holds every input under window l. Ordering the
+    # rows (a, b, channel) makes the copy run along contiguous output rows.
+    cols = windows.permute(0, 4, 5, 1, 2, 3).reshape(n, kh * kw * c_i, oh * ow)
     # The kernels, flattened in the same (a, b, channel) order: one row each.
     weights = K.to(dtype).permute(0, 2, 3, 1).reshape(c_o, kh * kw * c_i)
     # ONE matrix product (batched over the samples) computes the whole layer.

@@ -110,7 +110,10 @@ def check_device():
     try:
         torch = importlib.import_module("torch")
     except Exception as err:
-        return Check("device", False, f"needs torch ({_import_error(err)})", fix)
+        detail = f"needs torch ({_import_error(err)})"
+        return Check(
+            "device", False, detail, "install torch first (see the torch line)"
+        )
     if torch.cuda.is_available():
         name = torch.cuda.get_device_name(0)
         return Check("device", True, f"cuda ({name}): training cells use the GPU", fix)

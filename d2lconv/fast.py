@@ -117,15 +117,19 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
     (top, bottom), (left, right) = sides
     (sh, sw), (dh, dw) = stride, dilation
     dtype = torch.promote_types(X.dtype, K.dtype)
-    X = F.pad(X.to(dtype), (left, right, top, bottom))
-    # A view of every window, no copy yet: (n, c_i, oh, ow, kh, kw); a dilated
-    # kernel takes every d-th value of a wider window.
-    windows = X.unfold(2, dh * (kh - 1) + 1, sh).unfold(3, dw * (kw - 1) + 1, sw)
-    windows = windows[:, :, :oh, :ow, ::dh, ::dw]
+    X = F.pad(X.to(dtype), (left, right, top, bottom)).contiguous()
+    # A view of every window, no copy yet: element (i, a, b, c, y, x) is input
+    # X[i, c, y*sh + a*dh, x*sw + b*dw], the value under kernel offset (a, b)
+    # of the window of output (y, x).
+    s_n, s_c, s_h, s_w = X.stride()
+    windows = X.as_strided(
+        (n, kh, kw, c_i, oh, ow),
+        (s_n, dh * s_h, dw * s_w, s_c, sh * s_h, sw * s_w),
+    )
     # im2col: the reshape copies the view into a (kh*kw*c_i, oh*ow) matrix per
     # sample, whose column l holds every input under window l. Ordering the
     # rows (a, b, channel) makes the copy run along contiguous output rows.
-    cols = windows.permute(0, 4, 5, 1, 2, 3).reshape(n, kh * kw * c_i, oh * ow)
+    cols = windows.reshape(n, kh * kw * c_i, oh * ow)
     # The kernels, flattened in the same (a, b, channel) order: one row each.
     weights = K.to(dtype).permute(0, 2, 3, 1).reshape(c_o, kh * kw * c_i)
     # ONE matrix product (batched over the samples) computes the whole layer.

@@ -78,5 +78,6 @@ trap 'rm -rf "$wheels"' EXIT
 quiet .venv/bin/python -m pip wheel -q --no-deps --no-build-isolation -w "$wheels" .
 quiet .venv/bin/python -m pip download -q --no-deps -d "$wheels" "d2l==1.0.3"
 
-D2LCONV_COLAB_PYTHON="$PWD/$env_dir/bin/python" D2LCONV_COLAB_WHEELS="$wheels" \
+D2LCONV_COLAB_PYTHON="$(cd "$env_dir" && pwd)/bin/python" \
+D2LCONV_COLAB_WHEELS="$wheels" \
     .venv/bin/python -m pytest -p no:cacheprovider tests/colab_path_run.py "$@"

@@ -136,13 +136,15 @@ def check_ipywidgets():
         return Check("ipywidgets", False, f"{version} is older than {wanted}", fix)
     if on_colab():
         return Check("ipywidgets", True, f"{version}, front end: Colab's own", fix)
-    front_ends = FRONT_ENDS.get(major[0], {}) if major else {}
+    # A major this check does not know yet: any installed front end will do.
+    front_ends = FRONT_ENDS.get(major[0] if major else None)
+    front_ends = front_ends or dict.fromkeys(FRONT_ENDS[8])
     found, mismatched = [], []
     for dist, want_major in front_ends.items():
         have = _dist_version(dist)
         if have is None:
             continue
-        if _version_tuple(have)[:1] == (want_major,):
+        if want_major is None or _version_tuple(have)[:1] == (want_major,):
             found.append(f"{dist} {have}")
         else:
             mismatched.append(f"{dist} {have} (needs {want_major}.x)")

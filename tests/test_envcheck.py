@@ -149,6 +149,13 @@ def test_ipywidgets_7_with_its_own_front_end_is_ok(monkeypatch):
     assert envcheck.check_ipywidgets().ok
 
 
+def test_ipywidgets_of_a_later_major_accepts_any_front_end(monkeypatch):
+    fake_versions(monkeypatch, "9.0.0", jupyterlab_widgets="4.0.0")
+    assert envcheck.check_ipywidgets().ok
+    fake_versions(monkeypatch, "9.0.0")
+    assert not envcheck.check_ipywidgets().ok
+
+
 def test_ipywidgets_older_than_7_7_fails(monkeypatch):
     fake_versions(monkeypatch, "7.6.5", widgetsnbextension="3.5.2")
     check = envcheck.check_ipywidgets()

@@ -1,26 +1,39 @@
 """Drive a notebook and its explorers in JupyterLab the way a student does.
 
-Everything here works through what the page shows (toolbar buttons, prompts,
-outputs, widgets); the only look inside is ``NotebookPage.kernel_print``,
-which runs a line in the notebook's kernel to read a number the picture shows.
+Controls are used through what the page shows (toolbar buttons, dialogs,
+sliders, buttons) and results are read from it (prompts, outputs, images).
+JupyterLab's app object (exposed by ``--LabApp.expose_app_in_browser``) is
+used only to open a notebook in a tab, to read a kernel's status, and in
+``NotebookPage.kernel_print``, which reads a number the picture shows.
 """
 
 import re
 import time
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 # An explorer: Explorer.widget is VBox([controls, Output(VBox([HTML, Image]))]).
 EXPLORER = ".jp-OutputArea-output > .widget-vbox:has(> .widget-output .widget-image)"
 OPEN_TIMEOUT = 180_000  # ms to load JupyterLab and start a kernel
-RUN_TIMEOUT = 600  # s for Restart Kernel and Run All Cells, all notebooks together
+RUN_TIMEOUT = 360  # s for Restart Kernel and Run All Cells, all notebooks together
 
-# True while the notebook is still running: the kernel is busy or a cell is
-# queued ([*]); done when every code cell has a number or one shows an error.
-_RUN_FINISHED = """([panelSel, stderr]) => {
-  const panel = document.querySelector(panelSel);
-  if (!panel) return false;
-  if (!panel.querySelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]'))
-    return false;
+# The kernel status of a notebook tab. Read from the session, not from the
+# toolbar: a tab's toolbar moves its items into a pop-up while it is hidden.
+_KERNEL_STATUS = """(id) => {
+  const panel = [...window.jupyterapp.shell.widgets('main')].find(w => w.id === id);
+  const kernel = panel && panel.sessionContext.session
+    && panel.sessionContext.session.kernel;
+  return kernel ? kernel.status : 'no kernel';
+}"""
+
+# False while the notebook is still running: the kernel is busy or a cell is
+# queued ([*]); true when every code cell has a number or one shows an error.
+_RUN_FINISHED = """([id, stderr]) => {
+  const status = (_KERNEL_STATUS_JS)(id);
+  if (status !== 'idle') return false;
+  const panel = document.getElementById(id);
   const prompts = [...panel.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]
     .map(e => e.textContent.trim());
   if (!prompts.length || prompts.some(p => p === '[*]:')) return false;
@@ -28,6 +41,8 @@ _RUN_FINISHED = """([panelSel, stderr]) => {
   return [...panel.querySelectorAll(stderr)]
     .some(e => /Traceback|Error/.test(e.textContent));
 }"""
+
+_RUN_FINISHED = _RUN_FINISHED.replace("_KERNEL_STATUS_JS", _KERNEL_STATUS)
 
 # Runs code in the notebook's kernel and returns what it printed.
 _KERNEL_PRINT = """async ([id, code]) => {
@@ -88,9 +103,12 @@ class NotebookPage:
 
     def wait_until_open(self):
         """Wait until the notebook is shown and its kernel is idle."""
-        self.panel.locator(
-            '.jp-Notebook-ExecutionIndicator[data-status="idle"]'
-        ).wait_for(state="attached", timeout=OPEN_TIMEOUT)
+        self.panel.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
+        self.page.wait_for_function(
+            f"(id) => ({_KERNEL_STATUS})(id) === 'idle'",
+            arg=self.panel_id,
+            timeout=OPEN_TIMEOUT,
+        )
 
     def start_restart_and_run_all(self):
         """Click 'Restart the kernel and run all cells' and confirm the dialog."""
@@ -109,10 +127,19 @@ class NotebookPage:
     def run_finished(self):
         """True once the run is over: all cells ran, or one showed an error."""
         if self.run_seconds is None and self.page.evaluate(
-            _RUN_FINISHED, [self.selector, STDERR]
+            _RUN_FINISHED, [self.panel_id, STDERR]
         ):
             self.run_seconds = time.perf_counter() - self._started
         return self.run_seconds is not None
+
+    def describe_stuck(self):
+        """Kernel status and prompts of a run that does not end, plus a screenshot."""
+        status = self.page.evaluate(_KERNEL_STATUS, self.panel_id)
+        self.activate()
+        shot = ARTIFACTS / "screenshots" / (Path(self.name).stem + "-stuck.png")
+        shot.parent.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(shot))
+        return f"{self.name}: kernel {status}, prompts {self.prompts()}, see {shot}"
 
     def prompts(self):
         """The input prompts of the code cells, e.g. ['[1]:', '[2]:']."""
@@ -206,8 +233,10 @@ def open_and_run(page, paths):
     while pending:
         pending = [nb for nb in pending if not nb.run_finished()]
         if pending and time.monotonic() > deadline:
-            names = [nb.name for nb in pending]
-            raise TimeoutError(f"still running after {RUN_TIMEOUT} s: {names}")
+            raise TimeoutError(
+                f"still running after {RUN_TIMEOUT} s:\n"
+                + "\n".join(nb.describe_stuck() for nb in pending)
+            )
         if pending:
             page.wait_for_timeout(200)  # poll interval, not a wait for the UI
     return pages

@@ -12,7 +12,7 @@ until the new image is decoded and painted:
   measured in the same run: the cost of the key, the comm round trip and
   the image decode, with no drawing at all.
 
-Targets (issue: on this 2-core machine): parameter change at most 100 ms,
+Targets (on a 2-core machine, no GPU): parameter change at most 100 ms,
 step change at most 50 ms (median). Prints the medians, the time the kernel
 spent in ``redraw`` (drawing and PNG encoding) for each, the ratio to the
 baseline, and PASS or FAIL for each target; exits 0 either way, since the

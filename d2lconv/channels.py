@@ -35,42 +35,67 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     return X.float(), K.float()
 
 
-class _Panels:
-    """A Figure measured in matrix cells, so every panel's cells are the same size.
+class Panels:
+    """One Figure of matrices, measured in cells, kept across redraws.
 
-    ``put`` draws a matrix the first time and only updates its numbers after,
-    so a redraw with the same shapes reuses every artist.
+    ``layout`` sizes the Figure for a new arrangement; ``put`` places a
+    matrix there, reusing the panel of the same key when its shape has not
+    changed (then only numbers and position change, which is fast);
+    ``finish`` removes the panels that the arrangement no longer uses.
     """
 
-    def __init__(self, width, height):
-        # Wide enough for the caption below the panels.
-        self.width, self.height = max(width, 36), height
-        self.fig = Figure(figsize=(self.width * CELL, height * CELL), dpi=80)
+    def __init__(self):
+        self.fig = Figure(dpi=80)
         self.grids = {}
+        self.signs = []
+        self.used = set()
+        self.width = self.height = 1
         self.caption = self.fig.text(
             0.01, 0.02, "", fontsize=8.5, family="monospace", va="bottom"
         )
 
+    def layout(self, width, height):
+        """Start an arrangement of ``width`` x ``height`` cells (caption included)."""
+        self.width, self.height = max(width, 36), height
+        self.fig.set_size_inches(self.width * CELL, height * CELL)
+        for sign in self.signs:
+            sign.remove()
+        self.signs, self.used = [], set()
+
     def put(self, key, x, y, values, **options):
         """Show ``values`` with its top-left corner at cell (x, y)."""
-        if key in self.grids:
-            self.grids[key].set_values(values)
-            return
         rows, cols = values.shape
         W, H = self.width, self.height
-        ax = self.fig.add_axes((x / W, 1 - (y + rows) / H, cols / W, rows / H))
-        self.grids[key] = draw_grid(ax, values, **options)
+        box = (x / W, 1 - (y + rows) / H, cols / W, rows / H)
+        grid = self.grids.get(key)
+        if grid is not None and grid.shape == (rows, cols):
+            grid.ax.set_position(box)
+            grid.set_values(values)
+        else:
+            if grid is not None:
+                self.fig.delaxes(grid.ax)
+            self.grids[key] = draw_grid(self.fig.add_axes(box), values, **options)
+        self.used.add(key)
 
     def sign(self, x, y, text):
         """A '+' or '=' between panels, centred on cell (x, y)."""
-        self.fig.text(
-            x / self.width,
-            1 - y / self.height,
-            text,
-            fontsize=14,
-            ha="center",
-            va="center",
+        self.signs.append(
+            self.fig.text(
+                x / self.width,
+                1 - y / self.height,
+                text,
+                fontsize=14,
+                ha="center",
+                va="center",
+            )
         )
+
+    def finish(self, caption):
+        """Drop the panels not used by this arrangement and set the caption."""
+        for key in [k for k in self.grids if k not in self.used]:
+            self.fig.delaxes(self.grids.pop(key).ax)
+        self.caption.set_text(caption)
+        return self
 
 
 def _costs_text(c_i, c_o, k, n):
@@ -88,16 +113,15 @@ def _costs_text(c_i, c_o, k, n):
     )
 
 
-def _draw_sums(X, K, Y, panels=None):
+def _draw_sums(X, K, Y, panels):
     """Every X_i * K[o, i] with the sum over i as output channel o, one row per o."""
     c_o, c_i, k, _ = K.shape
     n, m = X.shape[1], Y.shape[1]
     block = max(n, k + 1 + m)
     row = max(k, m) + TITLE
-    new = panels is None
-    if new:
-        width = 1 + c_i * block + (c_i - 1) + 2 + m + 1
-        panels = _Panels(width, TITLE + n + 0.6 + c_o * row + 2.6)
+    panels.layout(
+        1 + c_i * block + (c_i - 1) + 2 + m + 1, TITLE + n + 0.6 + c_o * row + 2.6
+    )
     for i in range(c_i):
         x = 1 + i * (block + 1)
         panels.put(("X", i), x, TITLE, X[i], title=f"input X[{i}]", cmap="Greys")
@@ -123,11 +147,10 @@ def _draw_sums(X, K, Y, panels=None):
                 title=f"X[{i}] * K[{o},{i}]",
                 cmap="RdBu_r",
             )
-            if new and i:
+            if i:
                 panels.sign(x - 0.5, y + m / 2, "+")
         x = 1 + c_i * (block + 1) + 1
-        if new:
-            panels.sign(x - 1, y + m / 2, "=")
+        panels.sign(x - 1, y + m / 2, "=")
         panels.put(
             ("Y", o),
             x,
@@ -141,15 +164,13 @@ def _draw_sums(X, K, Y, panels=None):
     return panels
 
 
-def _draw_matmul(X, K, Y, panels=None):
+def _draw_matmul(X, K, Y, panels):
     """The 1x1 layer as W (c_o, c_i) @ X reshaped to (c_i, h*w) = Y as (c_o, h*w)."""
     c_o, c_i = K.shape[:2]
     n = X.shape[1]
     pixels = n * n
-    new = panels is None
-    if new:
-        width = max(1 + c_i * (n + 1), 1 + c_i + 2 + pixels + 2 + pixels + 1)
-        panels = _Panels(width, TITLE + n + 1 + TITLE + max(c_i, c_o) + 2.6)
+    width = max(1 + c_i * (n + 1), 1 + c_i + 2 + pixels + 2 + pixels + 1)
+    panels.layout(width, TITLE + n + 1 + TITLE + max(c_i, c_o) + 2.6)
     for i in range(c_i):
         panels.put(
             ("X", i), 1 + i * (n + 1), TITLE, X[i], title=f"input X[{i}]", cmap="Greys"
@@ -182,9 +203,8 @@ def _draw_matmul(X, K, Y, panels=None):
         title="Y as (c_o, h*w); row o is output channel o",
         cmap="RdBu_r",
     )
-    if new:
-        panels.sign(1 + c_i + 1, y + c_o / 2, "@")
-        panels.sign(x - 1, y + c_o / 2, "=")
+    panels.sign(1 + c_i + 1, y + c_o / 2, "@")
+    panels.sign(x - 1, y + c_o / 2, "=")
     return panels
 
 
@@ -198,8 +218,8 @@ def draw_channels(X, K, mode=MODES[0]):
 
 
 def channels_figure(X, K, mode=MODES[0], reuse=None):
-    """Like ``draw_channels`` but return the panels, updating ``reuse`` in place
-    when it was drawn for the same shapes and mode."""
+    """Like ``draw_channels`` but return the ``Panels``; ``reuse`` (a ``Panels``)
+    is updated in place, keeping every panel whose shape did not change."""
     c_o, c_i, k_h, k_w = K.shape
     n = X.shape[1]
     if X.shape[0] != c_i:
@@ -225,22 +245,21 @@ def channels_figure(X, K, mode=MODES[0], reuse=None):
                 "window into a column: im2col, F.unfold.)"
             )
         Y1 = corr2d_multi_in_out_1x1(X, K)
-        panels = _draw_matmul(X, K, Y1, reuse)
+        panels = _draw_matmul(X, K, Y1, Panels() if reuse is None else reuse)
         check = (
             f"the matrix product equals the general multi-channel code: max "
             f"|difference| = {(Y1 - Y).abs().max().item():g}; equals F.conv2d: "
             f"{torch.allclose(Y1, reference)}"
         )
     elif mode == MODES[0]:
-        panels = _draw_sums(X, K, Y, reuse)
+        panels = _draw_sums(X, K, Y, Panels() if reuse is None else reuse)
         check = (
             f"each output channel sums c_i = {c_i} cross-correlations; "
             f"equals F.conv2d: {torch.allclose(Y, reference)}"
         )
     else:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    panels.caption.set_text(_costs_text(c_i, c_o, k_h, n) + "\n" + check)
-    return panels
+    return panels.finish(_costs_text(c_i, c_o, k_h, n) + "\n" + check)
 
 
 class ChannelsExplorer(Explorer):
@@ -274,7 +293,7 @@ class ChannelsExplorer(Explorer):
                 options=MODES, value=MODES[0], description="view", style=style
             ),
         }
-        self._panels = self._key = None
+        self._panels = None
         c = controls
         layout = widgets.VBox(
             [
@@ -302,8 +321,5 @@ class ChannelsExplorer(Explorer):
     def draw(self, mode, **values):
         """Draw the current state (the Explorer calls this)."""
         X, K = self.data(**values)
-        key = (mode, tuple(X.shape), tuple(K.shape))
-        reuse = self._panels if key == self._key else None
-        self._panels = channels_figure(X, K, mode, reuse)
-        self._key = key
+        self._panels = channels_figure(X, K, mode, self._panels)
         return self._panels.fig

@@ -27,6 +27,7 @@ from .ops import (
 # grid.py / sweep.py / stack.py / receptive.py
 from .grid import draw_grid, grid_figure
 from .receptive import receptive_field, receptive_field_table
+from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
 from .sweep import SweepExplorer, draw_sweep
 
 # drawing.py

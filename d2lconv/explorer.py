@@ -35,8 +35,8 @@ class Explorer:
         self.output = widgets.Output()
         with self.output:
             display(widgets.VBox([self.explanation, self.image]))
-        panel = layout if layout is not None else widgets.VBox(
-            list(self.controls.values())
+        panel = (
+            layout if layout is not None else widgets.VBox(list(self.controls.values()))
         )
         self.widget = widgets.VBox([panel, self.output])
         for control in self.controls.values():

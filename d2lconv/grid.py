@@ -14,8 +14,18 @@ MASK_COLOR = "#e9e9e9"
 MASK_TEXT_COLOR = "#8a8a8a"
 HIGHLIGHT_COLOR = "#d62728"
 # Colour maps whose middle colour is neutral: the grid keeps zero in the middle.
-DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm",
-             "bwr", "seismic"}
+DIVERGING = {
+    "RdBu",
+    "PuOr",
+    "PiYG",
+    "PRGn",
+    "BrBG",
+    "RdGy",
+    "RdYlBu",
+    "coolwarm",
+    "bwr",
+    "seismic",
+}
 
 
 def to_matrix(values):

@@ -4,5 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh
+# Jupyter refuses to run as root unless told (containers, CI).
+if [ "$(id -u)" -eq 0 ]; then
+    set -- --allow-root "$@"
+fi
 exec .venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 \
     --ServerApp.root_dir="$PWD" --LabApp.default_url=/lab/tree/notebooks "$@"

@@ -155,9 +155,6 @@ def running_lab(home, log):
         # Lets a test read a number from the notebook's kernel (kernel_print).
         "--LabApp.expose_app_in_browser=True",
     ]
-    if os.geteuid() == 0:
-        # CI runs as root; Jupyter refuses to start as root without this.
-        command.append("--allow-root")
     with open(log, "wb") as out:
         # A session of its own, so stopping it also stops its kernels.
         process = subprocess.Popen(

@@ -262,10 +262,20 @@ class ExplorerView:
         return self.src(), self.explanation.inner_text()
 
     def wait_for_new_state(self, old, timeout=20_000):
-        """Wait until the image or the explanation differs from ``old``."""
+        """Wait until a new picture or a new explanation has settled on the page.
+
+        A redraw reaches the page as several widget updates (explanation
+        cleared, image shown, new PNG), so wait for a whole state: a new image
+        source that is displayed with no explanation, or a new explanation
+        with the image hidden.
+        """
         self.page.wait_for_function(
-            """([img, expl, src, text]) =>
-                 img.getAttribute('src') !== src || expl.innerText !== text""",
+            """([img, expl, src, text]) => {
+                 const shown = img.offsetParent !== null;
+                 const words = expl.innerText.trim();
+                 if (shown) return img.getAttribute('src') !== src && !words;
+                 return words !== '' && expl.innerText !== text;
+               }""",
             arg=[
                 self.image.element_handle(),
                 self.explanation.element_handle(),

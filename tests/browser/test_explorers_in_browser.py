@@ -48,9 +48,10 @@ ACTIONS = {
         ("select", "kernel"),
     ],
     "StackExplorer": [
+        # Notebook 2 starts on a 3x3 input: make room for more layers first.
+        ("drag", "input size", 0.3),
         ("key", "layers"),
         ("key", "kernel size"),
-        ("drag", "input size", 0.3),
     ],
     "ChannelsExplorer": [
         # The book's example has fixed sizes: leave it first.

@@ -17,7 +17,7 @@ from d2lconv import conv2d_flops, default_device
 from d2lconv.fast import conv2d_im2col, format_duration, median_time
 
 # (batch, c_i, size, c_o, kernel, padding): a small CNN layer, a wide one,
-# and the seeds' 1-GFLOP layer (100 -> 100 channels, 5x5, 64x64).
+# and notebook 4's 1-GFLOP layer (100 -> 100 channels, 5x5, 64x64).
 LAYERS = [
     (8, 16, 32, 32, 3, 1),
     (4, 64, 28, 64, 3, 1),

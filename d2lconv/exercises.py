@@ -188,7 +188,7 @@ def _conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
 
 
 # Layers used to test the cost formulas: (c_i, h, w, c_o, k_h, k_w, p_h, p_w,
-# s_h, s_w), padding per side. They include the seeds' 1-GFLOP layer.
+# s_h, s_w), padding per side. They include notebook 4's 1-GFLOP layer.
 _COST_CASES = [
     (1, 8, 8, 1, 3, 3, 1, 1, 1, 1),
     (3, 32, 32, 16, 5, 5, 2, 2, 1, 1),
@@ -871,7 +871,7 @@ def check_forward_cost(forward_cost):
         return bad
     return _pass(
         "c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output size: "
-        "1.024e9 for the seeds' layer."
+        "1.024e9 for notebook 4's layer."
     )
 
 

@@ -17,6 +17,7 @@ import statistics
 import sys
 import time
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
@@ -69,6 +70,33 @@ def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
     windows = X.unfold(0, dh * (kh - 1) + 1, sh).unfold(1, dw * (kw - 1) + 1, sw)
     windows = windows[:oh, :ow, ::dh, ::dw]
     return torch.tensordot(windows, K, dims=2)
+
+
+# glibc's largest threshold for serving a block with its own fresh mapping.
+_HUGE_PAGE_MATRIX_BYTES = 32 * 2**20
+
+
+def _empty_matrix(shape, dtype, device):
+    """An uninitialised tensor for the im2col matrix, on huge pages if possible.
+
+    The matrix holds every input ``kh*kw`` times (41 MB in float32 for a
+    100-channel 5x5 layer on 64x64), and the operating system maps a fresh
+    buffer that size in on first write, one page fault per 4 KB page: on one
+    thread that took about 17 of the 20 ms spent filling the matrix. So a CPU
+    matrix of 32 MiB or more comes from NumPy, which on Linux asks for 2 MB
+    ("transparent huge") pages for arrays of 4 MB or more
+    (``madvise(MADV_HUGEPAGE)``, honoured unless the system disables them),
+    and its bytes are viewed as ``dtype``. Smaller ones, and those on other
+    devices, come from ``torch.empty``: the C library (glibc) hands out
+    blocks under 32 MiB from memory it keeps after a free, which is already
+    mapped, and huge pages made those slower, not faster.
+    """
+    itemsize = torch.empty((), dtype=dtype).element_size()
+    nbytes = math.prod(shape) * itemsize
+    if device.type != "cpu" or nbytes < _HUGE_PAGE_MATRIX_BYTES:
+        return torch.empty(shape, dtype=dtype, device=device)
+    buffer = np.empty(nbytes, dtype=np.uint8)
+    return torch.from_numpy(buffer).view(dtype).view(shape)
 
 
 def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
@@ -126,10 +154,12 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
         (n, kh, kw, c_i, oh, ow),
         (s_n, dh * s_h, dw * s_w, s_c, sh * s_h, sw * s_w),
     )
-    # im2col: the reshape copies the view into a (kh*kw*c_i, oh*ow) matrix per
-    # sample, whose column l holds every input under window l. Ordering the
-    # rows (a, b, channel) makes the copy run along contiguous output rows.
-    cols = windows.reshape(n, kh * kw * c_i, oh * ow)
+    # im2col: copy the view into a (kh*kw*c_i, oh*ow) matrix per sample, whose
+    # column l holds every input under window l. Ordering the rows (a, b,
+    # channel) makes the copy run along contiguous output rows.
+    cols = _empty_matrix((n, kh, kw, c_i, oh, ow), dtype, X.device)
+    cols.copy_(windows)
+    cols = cols.view(n, kh * kw * c_i, oh * ow)
     # The kernels, flattened in the same (a, b, channel) order: one row each.
     weights = K.to(dtype).permute(0, 2, 3, 1).reshape(c_o, kh * kw * c_i)
     # ONE matrix product (batched over the samples) computes the whole layer.

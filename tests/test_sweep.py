@@ -1,14 +1,23 @@
+import io
 import random
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from PIL import Image
 from scipy.signal import convolve2d
 
+from d2lconv.explorer import figure_to_png
 from d2lconv.grid import format_number
 from d2lconv.shapes import conv2d_output_shape
-from d2lconv.sweep import SweepExplorer, draw_sweep, sweep_kernel
+from d2lconv.sweep import (
+    SweepExplorer,
+    SweepPicture,
+    _PngWriter,
+    draw_sweep,
+    sweep_kernel,
+)
 
 RANGES = {
     "input_h": range(1, 17),
@@ -100,6 +109,31 @@ def picture(e):
     return bytes(e.image.value) if e.figure is not None else None
 
 
+def pixels(png):
+    with Image.open(io.BytesIO(png)) as image:
+        return np.asarray(image.convert("RGB"))
+
+
+def drawn(fig):
+    """The pixels of the whole figure, drawn in one go."""
+    fig.canvas.draw()
+    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+
+
+def drawn_afresh(e):
+    """The pixels of the explorer's state drawn by a new figure."""
+    v = e.values()
+    picture = SweepPicture(*e.geometry())
+    return drawn(picture.update(e.X, e.K, e.result, v["step"], v["flip"]))
+
+
+def check_picture(e):
+    """The PNG shown (drawn in parts, encoded in bands) is the whole figure."""
+    shown = pixels(e.image.value)
+    np.testing.assert_array_equal(shown, drawn(e.figure))
+    np.testing.assert_array_equal(shown, drawn_afresh(e))
+
+
 def test_book_examples():
     e = SweepExplorer()
     assert e.result.tolist() == [[19, 25], [37, 43]]
@@ -177,30 +211,82 @@ def test_empty_output_explains_instead_of_a_traceback():
 def test_every_control_over_its_range_and_random_combinations():
     e = SweepExplorer(input_size=5, kernel_size=3)
     before = shown_state(e), picture(e), e.message
+    changes = 0
 
     def change(name, value):
-        nonlocal before
+        nonlocal before, changes
         e.controls[name].value = value
         check(e)
         now = shown_state(e), picture(e), e.message
         if now[0] != before[0] and e.figure is not None:
             # A different state shows a different picture.
             assert now[1] != before[1]
+        changes += 1
+        if e.figure is not None and changes % 12 == 0:
+            check_picture(e)
         before = now
 
     for name, values in RANGES.items():
-        for value in [values[0], values[-1], values[len(values) // 2]]:
+        # Every value, boundaries first, then back to a middle one.
+        for value in [values[0], values[-1], *values[1:-1]]:
             change(name, value)
         change(name, RANGES[name][0] if name not in ("input_h", "input_w") else 5)
     rng = random.Random(0)
     names = list(RANGES) + ["step"] * 3
-    for _ in range(200):
+    for _ in range(240):
         name = rng.choice(names)
         if name == "step":
             value = rng.randint(0, e.controls["step"].max)
         else:
             value = rng.choice(list(RANGES[name]))
         change(name, value)
+    assert changes > 300
+
+
+def test_step_changes_redraw_in_parts_and_match_a_full_drawing():
+    e = SweepExplorer(input_size=(5, 7), kernel_size=(2, 3), padding=1, stride=(2, 1))
+    e.controls["values"].value = "random"
+    cells = e.controls["step"].max + 1
+    order = list(range(cells)) + [cells - 1, 0, cells // 2, 1, cells - 2]
+    for step in order:
+        e.controls["step"].value = step
+        check(e)
+        check_picture(e)
+    # Frames already seen come from the cache and are the same picture.
+    e.controls["step"].value = 3
+    first = bytes(e.image.value)
+    e.controls["step"].value = 4
+    e.controls["step"].value = 3
+    assert bytes(e.image.value) == first
+    # A parameter that keeps the sizes, then one that changes them.
+    e.controls["flip"].value = True
+    check_picture(e)
+    e.controls["padding_w"].value = 0
+    check(e)
+    check_picture(e)
+
+
+def test_png_writer_reencodes_changed_bands_exactly():
+    rng = np.random.default_rng(0)
+    writer = _PngWriter()
+    image = np.full((70, 53, 4), 255, np.uint8)
+    for k in range(8):
+        if k == 5:
+            image = np.full((41, 30, 4), 255, np.uint8)  # a new size
+        top = rng.integers(0, image.shape[0] - 5)
+        image[top : top + 5, 3:20, :3] = rng.integers(0, 256, (5, 17, 3))
+        png = writer.encode(image)
+        np.testing.assert_array_equal(pixels(png), image[..., :3])
+
+
+def test_draw_sweep_saves_as_png_and_vector_graphics():
+    X = torch.arange(9.0).reshape(3, 3)
+    fig = draw_sweep(X, torch.ones(2, 2), padding=1, step=2)
+    np.testing.assert_array_equal(pixels(figure_to_png(fig)), drawn(fig))
+    for fmt in ("pdf", "svg"):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format=fmt)
+        assert len(buffer.getvalue()) > 1000
 
 
 def test_draw_sweep_shows_the_book_padding_example():
@@ -229,3 +315,16 @@ def test_floor_drop_is_reported():
 def test_step_out_of_range_is_explained():
     with pytest.raises(ValueError, match="step must be between 0 and 3"):
         draw_sweep(torch.zeros(3, 3), torch.zeros(2, 2), step=4)
+
+
+def test_tight_bounding_box_keeps_titles_and_formulas():
+    # Jupyter shows a Figure with bbox_inches="tight": the titles and the
+    # formula lines, painted from hidden Text artists, must not be cut off.
+    fig = draw_sweep(torch.arange(9.0).reshape(3, 3), torch.ones(2, 2), step=1)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    tight = pixels(buffer.getvalue())
+    full = drawn(fig)
+    assert tight.shape[0] > 0.85 * full.shape[0]
+    # Ink in the last tenth: the line about dropped rows is there.
+    assert (tight[-tight.shape[0] // 10 :] < 128).any()

@@ -1,4 +1,4 @@
-"""Shared pytest set-up: report notebook run times at the end of the run."""
+"""Shared pytest set-up: report notebook run times and measurements at the end."""
 
 import os
 
@@ -8,6 +8,7 @@ import pytest
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 RUN_TIMES = pytest.StashKey[dict]()
+MEASUREMENTS = pytest.StashKey[list]()
 
 
 @pytest.fixture
@@ -16,11 +17,26 @@ def notebook_times(request):
     return request.config.stash.setdefault(RUN_TIMES, {})
 
 
+@pytest.fixture(scope="session")
+def report(request):
+    """``report(line)``: print a measurement in the summary at the end of the run.
+
+    pytest hides what a passing test prints; measurements a person needs to
+    read (latencies, loss values) go through this instead.
+    """
+    lines = request.config.stash.setdefault(MEASUREMENTS, [])
+    return lines.append
+
+
 def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(RUN_TIMES, {})
-    if not times:
-        return
-    terminalreporter.section("notebook run times (fresh kernel, Run All)")
-    for name, seconds in sorted(times.items()):
-        terminalreporter.write_line(f"{seconds:7.2f} s  {name}")
-    terminalreporter.write_line(f"{sum(times.values()):7.2f} s  in all")
+    if times:
+        terminalreporter.section("notebook run times (fresh kernel, Run All)")
+        for name, seconds in sorted(times.items()):
+            terminalreporter.write_line(f"{seconds:7.2f} s  {name}")
+        terminalreporter.write_line(f"{sum(times.values()):7.2f} s  in all")
+    lines = config.stash.get(MEASUREMENTS, [])
+    if lines:
+        terminalreporter.section("measurements")
+        for line in lines:
+            terminalreporter.write_line(line)

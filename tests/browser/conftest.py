@@ -56,7 +56,7 @@ def lab_page(lab, browser):
 
 
 @pytest.fixture(scope="session")
-def notebook_pages(request, lab_page):
+def notebook_pages(request, lab_page, report):
     """{path: NotebookPage}: the notebooks this run's tests use, opened and run.
 
     Each notebook is opened once and gets Restart Kernel and Run All Cells;
@@ -71,5 +71,5 @@ def notebook_pages(request, lab_page):
     start = time.perf_counter()
     pages = open_and_run(lab_page, [p.relative_to(ROOT) for p in wanted])
     seconds = time.perf_counter() - start
-    print(f"\nopened and ran {len(pages)} notebooks in {seconds:.1f} s")
+    report(f"JupyterLab: opened and ran {len(pages)} notebooks in {seconds:.1f} s")
     return {ROOT / path: page for path, page in pages.items()}

@@ -146,7 +146,9 @@ TRAINING = [(p, c, n) for p, c, n in EXPLORERS if n == "TrainingExplorer"]
 @pytest.mark.parametrize(
     "path, cell, name", TRAINING, ids=[f"{p.stem}-cell{c}" for p, c, _ in TRAINING]
 )
-def test_train_button_animates_the_loss_and_ends_low(notebook_pages, path, cell, name):
+def test_train_button_animates_the_loss_and_ends_low(
+    notebook_pages, path, cell, name, report
+):
     """Train with the notebook's settings: the curve grows live, the loss ends low."""
     notebook = notebook_pages[path]
     view = notebook.explorer_in_cell(cell)
@@ -162,13 +164,16 @@ def test_train_button_animates_the_loss_and_ends_low(notebook_pages, path, cell,
     )
     view.button("Train").click()
     # The kernel answers this only after the training run the click started.
-    report = notebook.kernel_print(REPORT_TRAINED).split()
-    assert report and report[0] == "1", f"one explorer should have trained: {report}"
-    first, last = float(report[1]), float(report[2])
+    trained = notebook.kernel_print(REPORT_TRAINED).split()
+    assert trained and trained[0] == "1", f"one explorer should have trained: {trained}"
+    first, last = float(trained[1]), float(trained[2])
     page.wait_for_function("() => window.__trainFrames.length >= 3", timeout=20_000)
     frames = page.evaluate("() => window.__trainFrames")
     view.screenshot(SCREENSHOTS / f"{path.stem}-cell{cell}-{name}-trained.png")
-    print(f"Train: {len(set(frames))} pictures shown, loss {first:.3g} -> {last:.3g}")
+    report(
+        f"{path.name} Train: {len(set(frames))} pictures shown while training, "
+        f"loss {first:.3g} -> {last:.3g}"
+    )
     assert len(set(frames)) >= 3, "the loss curve did not update while training"
     assert last < 1e-3 and last < first / 1000, f"loss ended at {last} (from {first})"
     check_no_errors(notebook)
@@ -180,7 +185,7 @@ SWEEPS = [(p, c, n) for p, c, n in EXPLORERS if n == "SweepExplorer"][:1]
 @pytest.mark.parametrize(
     "path, cell, name", SWEEPS, ids=[f"{p.stem}-cell{c}" for p, c, _ in SWEEPS]
 )
-def test_sweep_latency_a_student_feels(notebook_pages, path, cell, name):
+def test_sweep_latency_a_student_feels(notebook_pages, path, cell, name, report):
     """Median ms from a key press to the new image: a parameter, then the step.
 
     Printed, not judged (the targets live in benchmarks/browser_latency.py).
@@ -197,11 +202,11 @@ def test_sweep_latency_a_student_feels(notebook_pages, path, cell, name):
     cells = int(float(step.get_attribute("aria-valuemax"))) + 1
     assert cells >= 11, f"only {cells} output cells to step through"
     stepping = key_latencies(view, step, "ArrowRight", 10)
-    print("\nSweepExplorer, key press -> new image painted, median of 10 (ms):")
+    report("SweepExplorer in JupyterLab, key press -> new image painted, median of 10:")
     for label, samples in (("input width", parameter), ("output cell", stepping)):
         total = statistics.median(s["total"] for s in samples)
         kernel = statistics.median(s["to_src"] for s in samples)
-        print(f"  {label:12s} {total:6.0f}  (until the new src: {kernel:.0f})")
+        report(f"  {label:12s} {total:6.0f} ms  (until the new src: {kernel:.0f} ms)")
     assert len(parameter) == len(stepping) == 10
     check_no_errors(notebook)
 

@@ -12,10 +12,11 @@ def test_the_course_has_notebooks():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_in_jupyterlab_without_errors(notebook_pages, path):
+def test_notebook_runs_in_jupyterlab_without_errors(notebook_pages, path, report):
     notebook = notebook_pages[path]
-    print(
-        f"{notebook.name}: Restart Kernel and Run All took {notebook.run_seconds:.1f} s"
+    report(
+        f"JupyterLab, {notebook.name}: Restart Kernel and Run All "
+        f"{notebook.run_seconds:.1f} s (all notebooks at once)"
     )
     errors = notebook.error_outputs()
     assert not errors, "\n\n".join(f"cell {i}:\n{text}" for i, text in errors)

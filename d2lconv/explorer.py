@@ -5,6 +5,7 @@ import html
 import io
 
 import ipywidgets as widgets
+from IPython import get_ipython
 from IPython.display import display
 
 
@@ -33,8 +34,11 @@ class Explorer:
         self.image = widgets.Image(format="png")
         self.explanation = widgets.HTML()
         self.output = widgets.Output()
-        with self.output:
-            display(widgets.VBox([self.explanation, self.image]))
+        if get_ipython() is not None:
+            # Outside IPython (a script, a benchmark) there is no front end to
+            # draw the widgets, and display() would print their repr instead.
+            with self.output:
+                display(widgets.VBox([self.explanation, self.image]))
         panel = (
             layout if layout is not None else widgets.VBox(list(self.controls.values()))
         )

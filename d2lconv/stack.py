@@ -4,6 +4,7 @@ import ipywidgets as widgets
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from ._validate import check_positive_int, positive_pair
 from .explorer import Explorer
@@ -93,6 +94,8 @@ def draw_stack(input_size, layers, *, dpi=100):
         xs, fields, "s-", ms=3, color="#e6550d", label="receptive field (rows)"
     )
     ax_plot.set_xlabel("layer (0 = input)")
+    ax_plot.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_plot.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax_plot.set_ylabel("pixels")
     ax_plot.grid(alpha=0.3)
     ax_plot.legend(fontsize=8)

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from .cost import conv2d_flops, conv2d_params
-from .explorer import Explorer
+from .explorer import Explorer, int_slider
 from .grid import draw_grid
 from .ops import corr2d, corr2d_multi_in_out, corr2d_multi_in_out_1x1
 
@@ -276,8 +276,13 @@ class ChannelsExplorer(Explorer):
         style = {"description_width": "initial"}
 
         def slider(description, value, low, high):
-            return widgets.IntSlider(
-                value=value, min=low, max=high, description=description, style=style
+            return int_slider(
+                value,
+                low,
+                high,
+                description,
+                label_width="initial",
+                continuous_update=True,
             )
 
         controls = {

@@ -16,6 +16,20 @@ def figure_to_png(fig, dpi=None):
     return buf.getvalue()
 
 
+def int_slider(
+    value, low, high, description, *, label_width="110px", continuous_update=False
+):
+    """An integer slider for an explorer's controls (by default, redraw on release)."""
+    return widgets.IntSlider(
+        value=value,
+        min=low,
+        max=high,
+        description=description,
+        continuous_update=continuous_update,
+        style={"description_width": label_width},
+    )
+
+
 class Explorer:
     """Link ipywidgets controls to a drawing function.
 

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from ._validate import as_pair
-from .explorer import Explorer
+from .explorer import Explorer, int_slider
 from .grid import draw_grid, format_number
 from .shapes import pool2d_output_shape
 from .training import edge_image, one_thread
@@ -312,8 +312,13 @@ class PoolingExplorer(Explorer):
         style = {"description_width": "initial"}
 
         def slider(description, value, low, high):
-            return widgets.IntSlider(
-                value=value, min=low, max=high, description=description, style=style
+            return int_slider(
+                value,
+                low,
+                high,
+                description,
+                label_width="initial",
+                continuous_update=True,
             )
 
         controls = {

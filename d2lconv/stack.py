@@ -1,13 +1,12 @@
 """A stack of convolution layers: how the size shrinks and the receptive field grows."""
 
-import ipywidgets as widgets
 from matplotlib.collections import PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ._validate import check_positive_int, positive_pair
-from .explorer import Explorer
+from .explorer import Explorer, int_slider
 from .receptive import field_window, receptive_field_table
 
 
@@ -118,23 +117,13 @@ class StackExplorer(Explorer):
     def __init__(
         self, count=7, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1
     ):
-        def slider(value, low, high, description):
-            return widgets.IntSlider(
-                value=value,
-                min=low,
-                max=high,
-                description=description,
-                continuous_update=False,
-                style={"description_width": "110px"},
-            )
-
         controls = {
-            "count": slider(count, 1, 60, "layers"),
-            "input_size": slider(input_size, 1, 256, "input size"),
-            "kernel_size": slider(kernel_size, 1, 7, "kernel size"),
-            "padding": slider(padding, 0, 3, "padding (each side)"),
-            "stride": slider(stride, 1, 3, "stride"),
-            "dilation": slider(dilation, 1, 3, "dilation"),
+            "count": int_slider(count, 1, 60, "layers"),
+            "input_size": int_slider(input_size, 1, 256, "input size"),
+            "kernel_size": int_slider(kernel_size, 1, 7, "kernel size"),
+            "padding": int_slider(padding, 0, 3, "padding (each side)"),
+            "stride": int_slider(stride, 1, 3, "stride"),
+            "dilation": int_slider(dilation, 1, 3, "dilation"),
         }
         self.table = None
         super().__init__(controls)

@@ -21,7 +21,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from ._validate import positive_pair
-from .explorer import Explorer
+from .explorer import Explorer, int_slider
 from .grid import (
     DIVERGING,
     HIGHLIGHT_COLOR,
@@ -1066,33 +1066,23 @@ class SweepExplorer(Explorer):
             )
         s_h, s_w = positive_pair(stride, "stride")
 
-        def slider(value, low, high, description):
-            return widgets.IntSlider(
-                value=value,
-                min=low,
-                max=high,
-                description=description,
-                continuous_update=False,
-                style={"description_width": "110px"},
-            )
-
         controls = {
-            "input_h": slider(n_h, 1, 16, "input height"),
-            "input_w": slider(n_w, 1, 16, "input width"),
-            "kernel_h": slider(k_h, 1, 7, "kernel height"),
-            "kernel_w": slider(k_w, 1, 7, "kernel width"),
-            "padding_h": slider(p_h[0], 0, 4, "padding h (each side)"),
-            "padding_w": slider(p_w[0], 0, 4, "padding w (each side)"),
-            "stride_h": slider(s_h, 1, 4, "stride height"),
-            "stride_w": slider(s_w, 1, 4, "stride width"),
-            "dilation": slider(dilation, 1, 3, "dilation"),
+            "input_h": int_slider(n_h, 1, 16, "input height"),
+            "input_w": int_slider(n_w, 1, 16, "input width"),
+            "kernel_h": int_slider(k_h, 1, 7, "kernel height"),
+            "kernel_w": int_slider(k_w, 1, 7, "kernel width"),
+            "padding_h": int_slider(p_h[0], 0, 4, "padding h (each side)"),
+            "padding_w": int_slider(p_w[0], 0, 4, "padding w (each side)"),
+            "stride_h": int_slider(s_h, 1, 4, "stride height"),
+            "stride_w": int_slider(s_w, 1, 4, "stride width"),
+            "dilation": int_slider(dilation, 1, 3, "dilation"),
             "values": widgets.Dropdown(
                 options=_INPUTS, value=values, description="input"
             ),
             "kernel": widgets.Dropdown(
                 options=_KERNELS, value=kernel, description="kernel"
             ),
-            "seed": slider(seed, 0, 20, "seed"),
+            "seed": int_slider(seed, 0, 20, "seed"),
             "flip": widgets.Checkbox(
                 value=flip, description="true convolution (flip K)"
             ),

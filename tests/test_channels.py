@@ -1,55 +1,18 @@
 """ChannelsExplorer: per-channel sums, the 1x1 matrix product, and the costs."""
 
-import hashlib
 import random
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from matplotlib.collections import Collection
-from matplotlib.image import AxesImage
-from matplotlib.lines import Line2D
-from matplotlib.text import Text
+from explorer_checks import error_outputs, fingerprint
 from torch import nn
 
 from d2lconv import ChannelsExplorer, channel_data, draw_channels
 from d2lconv.channels import MODES, VALUES, book_example
 
 N_RANDOM = 200
-
-
-def fingerprint(fig):
-    """Bytes that change whenever anything drawn in ``fig`` changes (no PNG needed)."""
-    digest = hashlib.sha1()
-    # Walk the artists by hand: Figure.findobj would create every tick object.
-    for ax in fig.axes:
-        artists = [ax.title, *ax.texts, *ax.images, *ax.lines, *ax.collections]
-        digest.update(np.asarray([ax.get_xlim(), ax.get_ylim()]).tobytes())
-        for artist in artists:
-            if not artist.get_visible():
-                continue
-            if isinstance(artist, Text):
-                digest.update(artist.get_text().encode())
-            elif isinstance(artist, AxesImage):
-                digest.update(np.ma.filled(artist.get_array(), -999.0).tobytes())
-            elif isinstance(artist, Line2D):
-                digest.update(np.asarray(artist.get_xydata(), dtype=float).tobytes())
-            elif isinstance(artist, Collection):
-                for path in artist.get_paths():
-                    digest.update(path.vertices.tobytes())
-    for text in fig.texts:
-        digest.update(text.get_text().encode())
-    return digest.digest()
-
-
-def error_outputs(explorer):
-    """Tracebacks or stderr text that reached the explorer's Output widget."""
-    return [
-        out
-        for out in explorer.output.outputs
-        if out.get("output_type") == "error" or out.get("name") == "stderr"
-    ]
 
 
 def shown(explorer, key):

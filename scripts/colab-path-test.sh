@@ -8,7 +8,9 @@
 #   bash scripts/colab-path-test.sh            # every notebook
 #   bash scripts/colab-path-test.sh -k 00      # extra arguments go to pytest
 #
-# COLAB_PYTHON picks another interpreter (default: Python 3.12).
+# COLAB_PYTHON picks another interpreter (default: Python 3.12), COLAB_VENV
+# another environment folder (default: .venv-colab); for example
+#   COLAB_PYTHON=python3.13 COLAB_VENV=.venv-colab313 bash scripts/colab-path-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh
@@ -17,9 +19,18 @@ env_dir=${COLAB_VENV:-.venv-colab}
 
 find_python() {
     local candidate
-    for candidate in "${COLAB_PYTHON:-}" python3.12 \
+    if [ -n "${COLAB_PYTHON:-}" ]; then
+        # Asked for by name: that one or nothing, never a silent substitute.
+        if "$COLAB_PYTHON" -c pass >/dev/null 2>&1; then
+            command -v "$COLAB_PYTHON"
+            return
+        fi
+        echo "colab-path-test: COLAB_PYTHON=$COLAB_PYTHON does not run" >&2
+        return 1
+    fi
+    for candidate in python3.12 \
         "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do
-        if [ -n "$candidate" ] && "$candidate" -c pass >/dev/null 2>&1; then
+        if "$candidate" -c pass >/dev/null 2>&1; then
             command -v "$candidate"
             return
         fi
@@ -52,6 +63,17 @@ colab_packages=(
     torch==2.14.1
     torchvision==0.29.1
 )
+
+# Colab moves to a new Python now and then: on Python 3.13 (COLAB_PYTHON), the
+# first releases of these packages with wheels for it replace the ones above.
+if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
+    for i in "${!colab_packages[@]}"; do
+        case ${colab_packages[$i]} in
+        numpy==*) colab_packages[$i]=numpy==2.1.3 ;;
+        pandas==*) colab_packages[$i]=pandas==2.2.3 ;;
+        esac
+    done
+fi
 
 quiet() {
     # pip names every configured local index that lacks a package: noise here.

@@ -276,14 +276,7 @@ class ChannelsExplorer(Explorer):
         style = {"description_width": "initial"}
 
         def slider(description, value, low, high):
-            return int_slider(
-                value,
-                low,
-                high,
-                description,
-                label_width="initial",
-                continuous_update=True,
-            )
+            return int_slider(value, low, high, description, label_width="initial")
 
         controls = {
             "in_channels": slider("input channels c_i", in_channels, 1, 4),

@@ -312,14 +312,7 @@ class PoolingExplorer(Explorer):
         style = {"description_width": "initial"}
 
         def slider(description, value, low, high):
-            return int_slider(
-                value,
-                low,
-                high,
-                description,
-                label_width="initial",
-                continuous_update=True,
-            )
+            return int_slider(value, low, high, description, label_width="initial")
 
         controls = {
             "mode": widgets.ToggleButtons(

@@ -9,6 +9,7 @@ from matplotlib.colors import Normalize, to_rgba
 from matplotlib.figure import Figure
 from matplotlib.font_manager import findfont, get_font
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import Bbox
 
 MASK_COLOR = "#e9e9e9"
 MASK_TEXT_COLOR = "#8a8a8a"
@@ -100,6 +101,9 @@ class FastLabels(Artist):
         for text in self.texts:
             text.set_visible(False)
         self.set_zorder(4)
+        # Titles and indices lie outside the Axes: never clipped to it, which
+        # also keeps them in a tight bounding box.
+        self.set_clip_on(False)
 
     def add(self, text):
         """Draw one more Text through this artist."""
@@ -125,44 +129,62 @@ class FastLabels(Artist):
             cls._cache[key] = bitmap
         return bitmap
 
+    def _layout(self, text, dpi):
+        """Each line of ``text``: (coverage bitmap, left, bottom) in display pixels."""
+        string = text.get_text()
+        if not string:
+            return []
+        x, y = text.get_transform().transform(text.get_unitless_position())
+        prop = text.get_fontproperties()
+        lines = string.split("\n")
+        bitmaps = [self._bitmap(line, prop, dpi) for line in lines]
+        step = prop.get_size_in_points() * dpi / 72 * 1.2
+        height = step * (len(lines) - 1) + bitmaps[-1][0].shape[0]
+        va, ha = text.get_verticalalignment(), text.get_horizontalalignment()
+        # y of the top of the block, in display pixels (y grows upwards).
+        if va == "top":
+            top = y
+        elif va == "bottom":
+            top = y + height
+        elif va == "baseline":
+            top = y + height - bitmaps[-1][1]
+        else:
+            top = y + height / 2
+        placed = []
+        for i, (alpha, _) in enumerate(bitmaps):
+            h, w = alpha.shape
+            left = x - w / 2 if ha == "center" else x - w if ha == "right" else x
+            placed.append((alpha, left, top - i * step - h))
+        return placed
+
+    def get_window_extent(self, renderer=None):
+        """Where the labels are drawn, so that ``bbox_inches="tight"`` (Jupyter's
+        inline figures) keeps titles and indices that lie outside the Axes."""
+        dpi = self.figure.dpi if renderer is None else renderer.dpi
+        boxes = [
+            Bbox.from_bounds(left, bottom, alpha.shape[1], alpha.shape[0])
+            for text in self.texts
+            for alpha, left, bottom in self._layout(text, dpi)
+            if alpha.size
+        ]
+        return Bbox.union(boxes) if boxes else Bbox.null()
+
     def draw(self, renderer):
         if not self.get_visible():
             return
         gc = renderer.new_gc()
-        if self.axes is not None and self.get_clip_on():
-            gc.set_clip_rectangle(self.figure.bbox)
-        dpi = renderer.dpi
         for text in self.texts:
-            string = text.get_text()
-            if not string:
+            placed = self._layout(text, renderer.dpi)
+            if not placed:
                 continue
-            x, y = text.get_transform().transform(text.get_unitless_position())
             rgba = np.array(to_rgba(text.get_color(), text.get_alpha()))
-            prop = text.get_fontproperties()
-            lines = string.split("\n")
-            bitmaps = [self._bitmap(line, prop, dpi) for line in lines]
-            step = prop.get_size_in_points() * dpi / 72 * 1.2
-            height = step * (len(lines) - 1) + bitmaps[-1][0].shape[0]
-            va = text.get_verticalalignment()
-            # y of the top of the block, in display pixels (y grows upwards).
-            if va == "top":
-                top = y
-            elif va == "bottom":
-                top = y + height
-            elif va == "baseline":
-                top = y + height - bitmaps[-1][1]
-            else:
-                top = y + height / 2
-            for i, (alpha, _) in enumerate(bitmaps):
+            for alpha, left, bottom in placed:
                 h, w = alpha.shape
                 if not h or not w:
                     continue
-                ha = text.get_horizontalalignment()
-                left = x - w / 2 if ha == "center" else x - w if ha == "right" else x
                 image = np.empty((h, w, 4), np.uint8)
                 image[..., :3] = np.round(rgba[:3] * 255)
                 image[..., 3] = alpha * rgba[3]
-                bottom = top - i * step - h
                 renderer.draw_image(gc, round(left), round(bottom), image[::-1])
         gc.restore()
         self.stale = False

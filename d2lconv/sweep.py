@@ -207,35 +207,6 @@ def _hatch(rows, cols, dpi):
     return np.clip(dpi / 72 / 2 + 0.5 - distance, 0, 1).astype(np.float32)
 
 
-class _Labels(FastLabels):
-    """``FastLabels`` that report where they draw, so ``bbox_inches="tight"``
-    (Jupyter's inline figures) keeps titles and indices in the picture."""
-
-    def get_window_extent(self, renderer=None):
-        dpi = self.figure.dpi if renderer is None else renderer.dpi
-        boxes = []
-        for text in self.texts:
-            string = text.get_text()
-            if not string:
-                continue
-            x, y = text.get_transform().transform(text.get_unitless_position())
-            prop = text.get_fontproperties()
-            lines = string.split("\n")
-            bitmaps = [self._bitmap(line, prop, dpi) for line in lines]
-            step = prop.get_size_in_points() * dpi / 72 * 1.2
-            height = step * (len(lines) - 1) + bitmaps[-1][0].shape[0]
-            va, ha = text.get_verticalalignment(), text.get_horizontalalignment()
-            top = {"top": y, "bottom": y + height, "baseline": y + height}.get(
-                va, y + height / 2
-            )
-            width = max(alpha.shape[1] for alpha, _ in bitmaps)
-            left = (
-                x - width / 2 if ha == "center" else x - width if ha == "right" else x
-            )
-            boxes.append(Bbox([[left, top - height], [left + width, top]]))
-        return Bbox.union(boxes) if boxes else Bbox.null()
-
-
 class _PanelImage(AxesImage):
     """The Axes image of a panel: holds the values, draws the whole panel.
 
@@ -280,11 +251,8 @@ class _Panel:
         self.indices = indices
         # An explicit y keeps matplotlib from moving the title at each draw.
         self.title = ax.set_title("", fontsize=10, pad=14 if indices else 6, y=1.0)
-        self.labels = _Labels([self.title])
+        self.labels = FastLabels([self.title])
         ax.add_artist(self.labels)
-        # Titles and indices lie outside the Axes: no clipping, so that a
-        # tight bounding box includes them.
-        self.labels.set_clip_on(False)
         self.texts = []
         self._spare = []
         self._index_texts = []
@@ -557,7 +525,7 @@ class _Outline(Artist):
         self.stale = False
 
 
-class _TextLines(Artist):
+class _TextLines(FastLabels):
     """Draw lines of monospaced text from cached bitmaps of their characters.
 
     FreeType takes about a millisecond for each string it lays out (it sets
@@ -572,13 +540,6 @@ class _TextLines(Artist):
     _lines = {}
     # Glyphs before each character: the tallest, the lowest, then a space.
     _LEAD = "|_g "
-
-    def __init__(self, texts):
-        super().__init__()
-        self.texts = list(texts)
-        for text in self.texts:
-            text.set_visible(False)
-        self.set_zorder(4)
 
     @classmethod
     def _glyphs(cls, prop, dpi):

@@ -1,6 +1,9 @@
+import io
+
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
 from d2lconv.explorer import figure_to_png
 from d2lconv.grid import draw_grid, format_number, grid_figure
@@ -116,3 +119,18 @@ def test_grid_figure_gives_equal_cells():
     ]
     for w, h in sizes:
         assert w == pytest.approx(0.5) and h == pytest.approx(0.5)
+
+
+def test_tight_bounding_box_keeps_the_title_and_indices():
+    # Jupyter shows a Figure with bbox_inches="tight": the title and the row
+    # and column numbers, painted outside the Axes, must not be cut off.
+    fig, (ax,) = grid_figure((3, 3))
+    draw_grid(ax, torch.arange(9.0).reshape(3, 3), title="input X", indices=True)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    tight = np.asarray(Image.open(buffer).convert("L"))
+    # The title row sits above the column indices, above the first cell row:
+    # a tight crop to the cells alone would start with coloured cells.
+    first_ink = np.nonzero((tight < 128).any(axis=1))[0][0]
+    cells_top = np.nonzero((tight < 250).sum(axis=1) > tight.shape[1] // 3)[0][0]
+    assert cells_top - first_ink > 20

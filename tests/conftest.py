@@ -3,6 +3,23 @@
 import os
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests: the same examples on every run unless `make fuzz` asks for
+# random ones (HYPOTHESIS_PROFILE=fuzz, with a seed it prints). A property
+# must hold for every seed; CI must not go red because it drew a new one.
+settings.register_profile(
+    "ci", derandomize=True, database=None, print_blob=True, deadline=None
+)
+settings.register_profile(
+    "fuzz",
+    derandomize=False,
+    database=None,
+    print_blob=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Headless runs must never try to open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")

@@ -2,14 +2,15 @@
 
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from props import examples
 from torch import nn
 from torch.utils.flop_counter import FlopCounterMode
 
 from d2lconv import conv2d_flops, conv2d_params
 
-MANY = settings(max_examples=300, deadline=None)
+MANY = examples(300)
 
 small = st.integers(1, 4)
 pairs = st.one_of(small, st.tuples(small, small))
@@ -24,7 +25,7 @@ def test_params_equal_those_of_nn_conv2d(c_i, c_o, kernel_size, bias):
 
 
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     input_size=st.tuples(st.integers(1, 9), st.integers(1, 9)),
     c_i=small,

@@ -2,13 +2,14 @@
 
 import torch
 from d2l import torch as d2l
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from props import examples
 
 from d2lconv import corr2d
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(
     n=st.tuples(st.integers(1, 8), st.integers(1, 8)),
     k=st.tuples(st.integers(1, 4), st.integers(1, 4)),

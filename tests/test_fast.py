@@ -7,9 +7,10 @@ import time
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from matplotlib.figure import Figure
+from props import examples
 
 from d2lconv.fast import (
     Progress,
@@ -38,7 +39,7 @@ def integer_valued(shape, seed):
     return torch.randint(-5, 6, shape, generator=g).double()
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     h=st.integers(1, 10),
     w=st.integers(1, 10),
@@ -61,7 +62,7 @@ def test_corr2d_unfold_matches_conv2d(h, w, kh, kw, padding, stride, dilation, s
         assert torch.equal(corr2d_unfold(X, K, **args), want[0, 0])
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     n=st.integers(1, 3),
     c_i=st.integers(1, 3),

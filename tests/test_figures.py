@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
+from props import examples
 from torch import nn
 
 from d2lconv.figures import (
@@ -50,7 +51,7 @@ def int_matrix(seed, shape, low=-5, high=10):
 # ---- padding modes -------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@examples(60)
 @given(
     h=st.integers(1, 6),
     w=st.integers(1, 6),
@@ -161,7 +162,7 @@ def term_panels(fig):
     }
 
 
-@settings(max_examples=25, deadline=None)
+@examples(25)
 @given(
     nh=st.integers(1, 3),
     nw=st.integers(1, 3),

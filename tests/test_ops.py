@@ -5,8 +5,9 @@ import warnings
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from props import examples
 from torch import nn
 
 from d2lconv import (
@@ -19,7 +20,7 @@ from d2lconv import (
     pool2d,
 )
 
-MANY = settings(max_examples=300, deadline=None)
+MANY = examples(300)
 
 small = st.integers(1, 3)
 pair_of = st.tuples
@@ -107,7 +108,7 @@ def test_corr2d_matches_conv2d_on_random_floats(n, k, padding, stride, dilation,
         torch.testing.assert_close(got, expected[0], rtol=1e-5, atol=1e-5)
 
 
-@settings(max_examples=100, deadline=None)
+@examples(100)
 @given(
     n=pair_of(st.integers(2, 6), st.integers(2, 6)),
     k=pair_of(st.integers(1, 2), st.integers(1, 2)),

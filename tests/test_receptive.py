@@ -1,7 +1,8 @@
 import pytest
 import torch
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from props import examples
 from torch import nn
 
 from d2lconv.receptive import (
@@ -84,7 +85,7 @@ def dependency_rows_cols(specs, size, i, j):
     return rows, cols, tuple(Y.shape[2:])
 
 
-@settings(max_examples=300, deadline=None)
+@examples(300)
 @given(st.lists(layer_specs(), min_size=1, max_size=4))
 def test_receptive_field_matches_autograd_brute_force(specs):
     table = receptive_field_table(specs)
@@ -111,7 +112,7 @@ def test_receptive_field_matches_autograd_brute_force(specs):
     assert set(cols) <= set(range(max(c0, 0), c1 + 1))
 
 
-@settings(max_examples=200, deadline=None)
+@examples(200)
 @given(
     st.lists(layer_specs(), min_size=1, max_size=4),
     st.integers(1, 24),

@@ -5,8 +5,9 @@ import warnings
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
+from props import examples
 
 from d2lconv import (
     conv2d_output_shape,
@@ -15,7 +16,7 @@ from d2lconv import (
     same_padding,
 )
 
-MANY = settings(max_examples=300, deadline=None)
+MANY = examples(300)
 
 sizes = st.integers(1, 12)
 kernels = st.integers(1, 5)
@@ -172,7 +173,7 @@ def test_conv_transpose2d_output_shape_matches_pytorch(
 
 
 # F.conv2d(padding="same") is slow on CPU (milliseconds), hence fewer cases.
-@settings(max_examples=100, deadline=None)
+@examples(100)
 @given(
     input_size=st.tuples(st.integers(1, 8), st.integers(1, 8)),
     kernel_size=st.tuples(st.integers(1, 5), st.integers(1, 5)),

@@ -10,6 +10,16 @@ plus bottom), so its formula
 is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
 
     floor((n + 2p - d(k - 1) - 1) / s) + 1.
+
+Zero-size outputs, decided once for every function here: an output size
+below 1 (zero or negative) is always a ``ValueError`` that shows the formula
+with the numbers filled in. This follows PyTorch wherever PyTorch refuses
+(``nn.Conv2d`` and both pooling layers raise for every such case); where
+PyTorch silently returns an empty tensor (``nn.ConvTranspose2d`` can give a
+0x0 output, e.g. input 1, kernel 4, padding 2), we still raise, because an
+empty feature map is a mistake in a network, not a result to teach with.
+An output of exactly 1 is fine everywhere. ``padding="same"`` keeps the
+input size, so it can never produce an empty output.
 """
 
 from ._validate import nonnegative_pair, positive_pair
@@ -95,6 +105,7 @@ def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1
     ``padding`` is per side (an int or an ``(h, w)`` pair), ``"valid"``,
     ``"same"`` (stride 1 only) or ``((top, bottom), (left, right))``. Per axis:
     ``floor((n + 2p - d(k - 1) - 1)/s) + 1``; the book's total padding is ``2p``.
+    An output size below 1 is a ``ValueError``, as in PyTorch.
     """
     input_size = positive_pair(input_size, "input_size")
     kernel_size = positive_pair(kernel_size, "kernel_size")
@@ -163,7 +174,8 @@ def pool2d_output_shape(
     ``stride=None`` means the window size (PyTorch's default). ``padding`` is
     per side and must be at most ``kernel_size // 2``. With ``ceil_mode`` the
     division rounds up, but a last window that would start in the right
-    padding is dropped, exactly as PyTorch does.
+    padding is dropped, exactly as PyTorch does. An output size below 1 is a
+    ``ValueError``, as in PyTorch.
     """
     input_size = positive_pair(input_size, "input_size")
     kernel_size = positive_pair(kernel_size, "kernel_size")
@@ -193,7 +205,9 @@ def conv_transpose2d_output_shape(
     """Output ``(h, w)`` of ``nn.ConvTranspose2d`` with these arguments.
 
     Per axis: ``(n - 1)s - 2p + d(k - 1) + output_padding + 1``, where
-    ``output_padding`` must be smaller than the stride or the dilation.
+    ``output_padding`` must be smaller than the stride or the dilation. An
+    output size below 1 is a ``ValueError``, including a size of 0, for which
+    PyTorch returns an empty tensor (see the module docstring).
     """
     input_size = positive_pair(input_size, "input_size")
     kernel_size = positive_pair(kernel_size, "kernel_size")
@@ -216,7 +230,8 @@ def conv_transpose2d_output_shape(
             raise ValueError(
                 f"output {_AXES[axis]} = (n-1)s - 2p + d(k-1) + output_padding + 1"
                 f" = ({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out} < 1: "
-                f"padding {p} removes more than the transposed convolution makes"
+                f"padding 2*{p} removes as much as or more than the transposed "
+                f"convolution makes, leaving an empty output"
             )
         shape.append(out)
     return tuple(shape)

@@ -48,7 +48,9 @@ def report(request):
 def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(RUN_TIMES, {})
     if times:
-        terminalreporter.section("notebook run times (fresh kernel, Run All)")
+        terminalreporter.section(
+            "notebook run times (fresh kernel, Run All, each code cell twice)"
+        )
         for name, seconds in sorted(times.items()):
             terminalreporter.write_line(f"{seconds:7.2f} s  {name}")
         terminalreporter.write_line(f"{sum(times.values()):7.2f} s  in all")

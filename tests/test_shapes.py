@@ -35,15 +35,21 @@ def as_tuple(value):
 
 
 def torch_shape(fn, input_size, *args, **kwargs):
-    """Output (h, w) of ``fn`` on a zero input, or None when PyTorch refuses."""
+    """Output (h, w) of ``fn`` on a zero input, or None when there is none.
+
+    None when PyTorch refuses, and also when it returns an EMPTY output (size
+    0 on an axis, as conv_transpose2d can): d2lconv raises there by design
+    (see the docstring of d2lconv/shapes.py).
+    """
     x = torch.zeros((1, 1) + as_tuple(input_size))
     with warnings.catch_warnings():
         # "same" with an even kernel warns about an extra padded copy.
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return tuple(fn(x, *args, **kwargs).shape[-2:])
+            shape = tuple(fn(x, *args, **kwargs).shape[-2:])
         except (RuntimeError, ValueError):
             return None
+    return shape if min(shape) > 0 else None
 
 
 def our_shape(fn, *args, **kwargs):
@@ -330,3 +336,98 @@ def test_empty_transposed_output_states_the_formula_with_numbers():
         ValueError, match=r"\(1-1\)\*1 - 2\*1 \+ 1\*\(1-1\) \+ 0 \+ 1 = -1"
     ):
         conv_transpose2d_output_shape(1, 1, padding=1)
+
+
+# Zero-size outputs: the boundary, case by case (see d2lconv/shapes.py).
+# Each row: the arguments, then the output size worked out by hand from the
+# formula, with 0 or a negative number where there is no output.
+CONV_BOUNDARY = [
+    # n, k, s, p, d -> floor((n + 2p - d(k-1) - 1)/s) + 1
+    ((3, 3, 1, 0, 1), 1),  # (3 - 2 - 1)/1 + 1 = 1: exactly one output
+    ((2, 3, 1, 0, 1), 0),  # (2 - 2 - 1)/1 + 1 = 0
+    ((1, 5, 2, 0, 1), -1),  # floor((1 - 4 - 1)/2) + 1 = -1
+    ((1, 3, 1, 1, 1), 1),  # padding rescues it: (1 + 2 - 2 - 1) + 1 = 1
+    ((4, 3, 1, 0, 2), 0),  # dilation: (4 - 4 - 1) + 1 = 0
+    ((3, 3, 5, 0, 1), 1),  # a large stride still gives one window
+]
+
+
+@pytest.mark.parametrize(("args", "size"), CONV_BOUNDARY)
+def test_conv_boundary_sizes(args, size):
+    n, k, s, p, d = args
+    x, w = torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k)
+    if size >= 1:
+        assert conv2d_output_shape(n, k, s, p, d) == (size, size)
+        assert F.conv2d(x, w, stride=s, padding=p, dilation=d).shape[-2:] == (
+            size,
+            size,
+        )
+    else:
+        with pytest.raises(ValueError, match=rf"= {size} < 1"):
+            conv2d_output_shape(n, k, s, p, d)
+        with pytest.raises(RuntimeError):  # PyTorch refuses too
+            F.conv2d(x, w, stride=s, padding=p, dilation=d)
+
+
+POOL_BOUNDARY = [
+    # n, k, s, p, ceil_mode -> (floor or ceil)((n + 2p - k)/s) + 1
+    ((3, 3, 1, 0, False), 1),
+    ((2, 3, 1, 0, False), 0),  # (2 - 3)/1 + 1 = 0
+    ((2, 3, 2, 0, True), 1),  # ceil(-1/2) + 1 = 0 + 1 = 1: ceil_mode keeps one
+    ((2, 3, 1, 0, True), 0),  # ceil(-1/1) + 1 = 0, even rounding up
+    ((1, 5, 2, 0, False), -1),  # floor((1 - 5)/2) + 1 = -1
+    ((1, 3, 2, 1, True), 1),  # ceil((1 + 2 - 3)/2) + 1 = 1
+]
+
+
+@pytest.mark.parametrize(("args", "size"), POOL_BOUNDARY)
+def test_pool_boundary_sizes(args, size):
+    n, k, s, p, ceil_mode = args
+    x = torch.zeros(1, 1, n, n)
+    for fn in (F.max_pool2d, F.avg_pool2d):
+        if size >= 1:
+            assert fn(x, k, s, p, ceil_mode=ceil_mode).shape[-2:] == (size, size)
+        else:
+            with pytest.raises(RuntimeError):
+                fn(x, k, s, p, ceil_mode=ceil_mode)
+    if size >= 1:
+        assert pool2d_output_shape(n, k, s, p, ceil_mode=ceil_mode) == (size, size)
+    else:
+        with pytest.raises(ValueError, match=rf"= {size} < 1"):
+            pool2d_output_shape(n, k, s, p, ceil_mode=ceil_mode)
+
+
+TRANSPOSED_BOUNDARY = [
+    # n, k, s, p -> (n - 1)s - 2p + (k - 1) + 1
+    ((1, 3, 1, 1), 1),  # 0 - 2 + 2 + 1 = 1: exactly one output
+    ((1, 4, 1, 2), 0),  # 0 - 4 + 3 + 1 = 0: PyTorch returns an EMPTY 0x0 tensor
+    ((2, 1, 1, 1), 0),  # 1 - 2 + 0 + 1 = 0: here PyTorch raises
+    ((1, 1, 1, 1), -1),  # 0 - 2 + 0 + 1 = -1
+]
+
+
+@pytest.mark.parametrize(("args", "size"), TRANSPOSED_BOUNDARY)
+def test_transposed_boundary_sizes(args, size):
+    n, k, s, p = args
+    x, w = torch.zeros(1, 1, n, n), torch.zeros(1, 1, k, k)
+    if size >= 1:
+        assert conv_transpose2d_output_shape(n, k, s, p) == (size, size)
+        assert F.conv_transpose2d(x, w, stride=s, padding=p).shape[-2:] == (
+            size,
+            size,
+        )
+    else:
+        with pytest.raises(ValueError, match=rf"= {size} < 1.*empty output"):
+            conv_transpose2d_output_shape(n, k, s, p)
+
+
+def test_transposed_zero_size_is_refused_where_pytorch_returns_an_empty_tensor():
+    # The case hypothesis once found: PyTorch gives 0x0 without a word.
+    empty = F.conv_transpose2d(
+        torch.zeros(1, 1, 1, 1), torch.zeros(1, 1, 4, 4), padding=2
+    )
+    assert empty.shape[-2:] == (0, 0)
+    with pytest.raises(
+        ValueError, match=r"\(1-1\)\*1 - 2\*2 \+ 1\*\(4-1\) \+ 0 \+ 1 = 0"
+    ):
+        conv_transpose2d_output_shape(1, 4, stride=1, padding=2)

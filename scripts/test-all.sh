@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# make test-all (what CI runs): make test, then the same course on
+#   - the book's pinned stack: environment.yml built with pip into .venv-pinned;
+#   - the Colab path: Colab's packages on Python 3.12 (.venv-colab) and on
+#     Python 3.13 (.venv-colab313), each notebook installing the course from a
+#     freshly built wheel through its own first cell.
+# It checks first that everything it needs is there, and stops at once with
+# one line saying what is missing (never a silent skip). The three extra
+# environments are built in the background while make test runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+t0=$(date +%s)
+step() { echo; echo "== test-all.sh: $1 ($(( $(date +%s) - t0 )) s so far)"; }
+
+# A Python for the Colab path: COLAB_PYTHON312 / COLAB_PYTHON313 if set (that
+# one or nothing), else python3.X on PATH, else one installed by pyenv.
+find_python() {
+    local version=$1 variable=$2 candidate
+    if [ -n "${!variable:-}" ]; then
+        if "${!variable}" -c pass >/dev/null 2>&1; then
+            command -v "${!variable}"
+            return
+        fi
+        echo "test-all: $variable=${!variable} does not run; point it at a" \
+            "Python $version interpreter" >&2
+        return 1
+    fi
+    for candidate in "python$version" \
+        "$(pyenv root 2>/dev/null || echo /nonexistent)"/versions/"$version".*/bin/python"$version"; do
+        if "$candidate" -c pass >/dev/null 2>&1; then
+            command -v "$candidate"
+            return
+        fi
+    done
+    echo "test-all: no Python $version for the Colab path: install it (for" \
+        "example 'pyenv install $version') or set $variable=/path/to/python$version" >&2
+    return 1
+}
+py312=$(find_python 3.12 COLAB_PYTHON312)
+py313=$(find_python 3.13 COLAB_PYTHON313)
+bash scripts/install-browser.sh
+
+step "course environment"
+bash scripts/setup-env.sh
+
+mkdir -p artifacts
+envs_log=artifacts/test-environments.log
+(
+    bash scripts/setup-pinned-env.sh
+    COLAB_SETUP_ONLY=1 COLAB_PYTHON=$py312 COLAB_VENV=.venv-colab \
+        bash scripts/colab-path-test.sh
+    COLAB_SETUP_ONLY=1 COLAB_PYTHON=$py313 COLAB_VENV=.venv-colab313 \
+        bash scripts/colab-path-test.sh
+) >"$envs_log" 2>&1 &
+envs_pid=$!
+trap 'kill "$envs_pid" 2>/dev/null || true' EXIT
+echo "test-all: building the pinned and Colab environments in the background" \
+    "(log: $envs_log)"
+
+step "make test"
+bash scripts/test.sh
+
+step "the other environments (built in the background)"
+if ! wait "$envs_pid"; then
+    cat "$envs_log"
+    echo "test-all: building the pinned or Colab environments failed" >&2
+    exit 1
+fi
+trap - EXIT
+grep -E "done in|environment in|creating" "$envs_log" || echo "(all up to date)"
+
+step "test suite on the book's pinned stack"
+bash scripts/test-pinned.sh
+
+step "Colab path on Python 3.12 ($py312)"
+COLAB_PYTHON=$py312 COLAB_VENV=.venv-colab bash scripts/colab-path-test.sh
+
+step "Colab path on Python 3.13 ($py313)"
+COLAB_PYTHON=$py313 COLAB_VENV=.venv-colab313 bash scripts/colab-path-test.sh
+
+step "make test-all passed"

@@ -5,9 +5,9 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from ._grid_mpl import draw_grid
 from .cost import conv2d_flops, conv2d_params
 from .explorer import Explorer, int_slider
-from .grid import draw_grid
 from .ops import corr2d, corr2d_multi_in_out, corr2d_multi_in_out_1x1
 
 VALUES = ("small random integers", "book example")

@@ -15,6 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
+from ._grid_mpl import draw_grid, grid_figure
 from ._validate import (
     check_positive_int,
     check_real_dtype,
@@ -22,7 +23,6 @@ from ._validate import (
     nonnegative_pair,
     positive_pair,
 )
-from .grid import draw_grid, grid_figure
 from .shapes import conv2d_output_shape, conv_transpose2d_output_shape
 from .sweep import draw_sweep
 

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from ._grid_mpl import draw_grid, format_number
 from ._validate import as_pair
 from .explorer import Explorer, int_slider
-from .grid import draw_grid, format_number
 from .shapes import pool2d_output_shape
 from .training import edge_image, one_thread
 

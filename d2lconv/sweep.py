@@ -20,9 +20,7 @@ from matplotlib.image import AxesImage
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
-from ._validate import positive_pair
-from .explorer import Explorer, int_slider
-from .grid import (
+from ._grid_mpl import (
     DIVERGING,
     HIGHLIGHT_COLOR,
     MASK_COLOR,
@@ -30,6 +28,8 @@ from .grid import (
     FastLabels,
     format_number,
 )
+from ._validate import positive_pair
+from .explorer import Explorer, int_slider
 from .ops import corr2d
 from .shapes import _padding_sides, conv2d_output_shape
 

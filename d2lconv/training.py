@@ -9,9 +9,9 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn
 
+from ._grid_mpl import draw_grid
 from .device import default_device
 from .explorer import Explorer
-from .grid import draw_grid
 from .ops import Conv2D, corr2d
 
 EDGE_KERNEL = ((1.0, -1.0),)

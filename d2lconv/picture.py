@@ -46,14 +46,14 @@ so a new panel or colour is one edit in one place. Primitives may carry
 browsers read them.
 """
 
+import functools
 import math
 import pathlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.colors import Normalize
 
 CELL = 30
 GAP = 36
@@ -103,8 +103,22 @@ def format_number(value):
     return "0" if text in ("-0", "") else text
 
 
+@functools.cache
+def palette(cmap):
+    """The colours of a matplotlib colormap as hex strings, and which are dark.
+
+    Looked up once per name: ``colormaps[name]`` builds a new table each time.
+    """
+    colormap = colormaps[cmap]
+    rgba = colormap(np.arange(colormap.N))
+    rgb = np.round(rgba[:, :3] * 255).astype(int)
+    hexes = np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb.tolist()])
+    return hexes, rgba[:, :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
+
+
 def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
-    """Hex fill colours of ``values`` from a matplotlib colormap (NaN: grey)."""
+    """Hex fill colours of ``values`` from a matplotlib colormap, and the ink
+    (white on dark cells) of their numbers; NaN cells are grey."""
     finite = np.isfinite(values) & (True if ignore is None else ~ignore)
     shown = values[finite]
     if cmap is None:
@@ -115,21 +129,20 @@ def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
         lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
     if hi <= lo:
         hi = lo + 1
-    clipped = np.clip(np.nan_to_num(values, nan=lo, posinf=hi, neginf=lo), lo, hi)
-    rgba = colormaps[cmap](Normalize(lo, hi)(clipped))
-    rgb = np.round(rgba[..., :3] * 255).astype(int)
-    fills = np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb.reshape(-1, 3)])
-    fills = fills.reshape(values.shape)
-    fills[np.isnan(values)] = MASK_COLOR
-    dark = rgba[..., :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
-    inks = np.where(dark & ~np.isnan(values), "white", "black")
+    hexes, dark = palette(cmap)
+    # As a matplotlib colormap does: [lo, hi] onto its N colours, clipped.
+    scaled = (np.nan_to_num(values, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo)
+    index = np.clip((scaled * len(hexes)).astype(int), 0, len(hexes) - 1)
+    nan = np.isnan(values)
+    fills = np.where(nan, MASK_COLOR, hexes[index])
+    inks = np.where(dark[index] & ~nan, "white", "black")
     return fills, inks
 
 
 # ---- primitives -----------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Rect:
     x: float
     y: float
@@ -139,10 +152,10 @@ class Rect:
     stroke: str = "none"
     stroke_width: float = 0.0
     opacity: float = 1.0
-    data: dict = field(default_factory=dict)
+    data: dict = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Text:
     x: float
     y: float  # the baseline
@@ -152,7 +165,7 @@ class Text:
     anchor: str = "middle"  # "start", "middle" or "end"
     bold: bool = False
     mono: bool = False
-    data: dict = field(default_factory=dict)
+    data: dict = None
 
     def extent(self):
         """(left, top, right, bottom), estimated from the number of characters."""
@@ -161,14 +174,14 @@ class Text:
         return left, self.y - self.size, left + width, self.y + 0.3 * self.size
 
 
-@dataclass
+@dataclass(slots=True)
 class Polyline:
     """Line segments (``[(x0, y0), (x1, y1), ...]`` each), or polylines."""
 
     lines: list
     stroke: str = "black"
     stroke_width: float = 1.0
-    data: dict = field(default_factory=dict)
+    data: dict = None
 
 
 # ---- panels ---------------------------------------------------------------
@@ -253,6 +266,7 @@ class Picture:
         """Each panel's label and primitives, and the bounds (x0, y0, x1, y1)."""
         groups = [(p.label, p.primitives()) for p in self.panels]
         boxes = [_extent(item) for _, items in groups for item in items]
+        boxes = [box for box in boxes if box is not None]
         if not boxes:
             return groups, (0, 0, 2 * MARGIN, 2 * MARGIN)
         x0, y0, x1, y1 = (
@@ -313,14 +327,10 @@ def _extent(item):
             item.y + item.height + half,
         )
     points = [p for line in item.lines for p in line]
+    if not points:
+        return None
     xs, ys = [p[0] for p in points], [p[1] for p in points]
     return min(xs), min(ys), max(xs), max(ys)
-
-
-def _n(value):
-    """A coordinate, briefly."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
 
 
 def _data(data):
@@ -331,15 +341,15 @@ def _data(data):
 
 def _svg_rect(r):
     extra = (
-        f' stroke="{r.stroke}" stroke-width="{_n(r.stroke_width)}"'
+        f' stroke="{r.stroke}" stroke-width="{r.stroke_width:.5g}"'
         if r.stroke_width
         else ""
     )
     if r.opacity != 1:
         extra += f' fill-opacity="{r.opacity}"'
     return (
-        f'<rect x="{_n(r.x)}" y="{_n(r.y)}" width="{_n(r.width)}" '
-        f'height="{_n(r.height)}" fill="{r.fill}"{extra}{_data(r.data)}/>'
+        f'<rect x="{r.x:.5g}" y="{r.y:.5g}" width="{r.width:.5g}" '
+        f'height="{r.height:.5g}" fill="{r.fill}"{extra}{_data(r.data)}/>'
     )
 
 
@@ -352,18 +362,18 @@ def _svg_text(t):
     if t.color != "black":
         extra += f' fill="{t.color}"'
     return (
-        f'<text x="{_n(t.x)}" y="{_n(t.y)}" font-size="{_n(t.size)}"{extra}'
+        f'<text x="{t.x:.5g}" y="{t.y:.5g}" font-size="{t.size:.5g}"{extra}'
         f"{_data(t.data)}>{escape(t.text, quote=False)}</text>"
     )
 
 
 def _svg_path(p):
     d = " ".join(
-        "M" + " L".join(f"{_n(x)} {_n(y)}" for x, y in line) for line in p.lines
+        "M" + " L".join(f"{x:.5g} {y:.5g}" for x, y in line) for line in p.lines
     )
     return (
         f'<path d="{d}" fill="none" stroke="{p.stroke}" '
-        f'stroke-width="{_n(p.stroke_width)}"{_data(p.data)}/>'
+        f'stroke-width="{p.stroke_width:.5g}"{_data(p.data)}/>'
     )
 
 

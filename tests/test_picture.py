@@ -1,7 +1,5 @@
 """The picture model and its SVG: what a reader gets (text, labels, marks)."""
 
-import xml.etree.ElementTree as ET
-
 import ipywidgets as widgets
 import numpy as np
 import pytest
@@ -9,42 +7,13 @@ import torch
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from PIL import Image
+from svg_checks import SVG, marked, numbers, panel, parse
 
 from d2lconv.explorer import Explorer
 from d2lconv.grid import Grid, draw_grid
 from d2lconv.picture import Lines, Picture, format_number, row
 from d2lconv.picture_mpl import to_figure
 from d2lconv.plot import Plot
-
-SVG = "{http://www.w3.org/2000/svg}"
-
-
-def parse(svg):
-    return ET.fromstring(svg)
-
-
-def panel(root, label):
-    """The <g> of the panel whose aria-label is ``label``."""
-    (group,) = [g for g in root.iter(SVG + "g") if g.get("aria-label") == label]
-    return group
-
-
-def numbers(group):
-    """The cell numbers of a panel by (row, col)."""
-    return {
-        tuple(int(i) for i in t.get("data-cell").split(",")): t.text
-        for t in group.iter(SVG + "text")
-        if t.get("data-cell")
-    }
-
-
-def marked(group, kind):
-    """The cells marked ``kind`` (outline, padding, dimmed), as (row, col) pairs."""
-    return {
-        tuple(int(i) for i in e.get(f"data-{kind}").split(","))
-        for e in group.iter()
-        if e.get(f"data-{kind}")
-    }
 
 
 def test_numbers_are_text_and_the_panel_says_what_it_is():

@@ -1,26 +1,16 @@
 """Self-checks for the exercises: each one says "Correct." or gives a hint.
 
 Every ``check_*`` function prints one line that starts with ``Correct.`` or
-``Not yet.`` and returns ``True`` or ``False``. A hint never gives the answer
-away. Code exercises pass a function (or a tensor); conceptual ones pass a
-short answer: a number, a shape, ``True``/``False`` or a letter. The reference
-answers are computed on the spot, by PyTorch (``torch.nn.functional``, shapes
-of real layers) or from first principles, never typed in. A check's own
-arguments (such as the layer of ``check_output_shape``) are checked too: a
-``TypeError`` or ``ValueError`` names the parameter, the value and the rule.
-
+``Not yet.`` and returns ``True`` or ``False``; a hint never gives the answer
+away. Code exercises pass a function (or a tensor), the others a short answer:
+a number, a shape, ``True``/``False`` or a letter. The right answers are
+computed on the spot, by PyTorch or from first principles, never typed in.
 Padding is per side, as in ``nn.Conv2d``; the book's ``p_h`` is the total.
 
-One module per notebook (``nb02_cross_correlation`` for
-``02-cross-correlation.ipynb``); ``_common`` holds what the checks share.
+The checks of ``notebooks/NN-topic.ipynb`` live in ``nbNN_topic.py``.
 """
 
-# Each block below belongs to one notebook; keep the names sorted inside a block.
-
-# 01-why-convolution
 from .nb01_why_convolution import check_fc_weights
-
-# 02-cross-correlation
 from .nb02_cross_correlation import (
     check_blur_kernel,
     check_derivative_kernel_size,
@@ -31,8 +21,6 @@ from .nb02_cross_correlation import (
     check_second_derivative_kernel,
     diagonal_edge_image,
 )
-
-# 03-padding-and-stride
 from .nb03_padding_and_stride import (
     check_audio_stride,
     check_fractional_stride,
@@ -40,8 +28,6 @@ from .nb03_padding_and_stride import (
     check_output_shape,
     check_stride_savings,
 )
-
-# 04-channels
 from .nb04_channels import (
     Y1_Y2_CHOICES,
     check_1x1_cost,
@@ -58,8 +44,6 @@ from .nb04_channels import (
     check_forward_memory,
     check_y1_y2,
 )
-
-# 05-pooling
 from .nb05_pooling import (
     check_avg_pool_as_conv,
     check_max_from_relu,

@@ -47,11 +47,13 @@ def check_diagonal_edges(answer):
     )
 
 
-def _ramps(K):
-    """Row and column index images ``i``, ``j``, a few pixels larger than ``K``."""
+def _responses(K):
+    """What ``K`` makes of the images 1, i, j, i^2, ij, j^2 (row i, column j)."""
     n = max(K.shape) + 8
     i = torch.arange(n, dtype=torch.float64)[:, None].expand(n, n)
-    return i, i.T
+    j = i.T
+    images = {"1": i**0, "i": i, "j": j, "i^2": i**2, "ij": i * j, "j^2": j**2}
+    return {name: xcorr(image, K) for name, image in images.items()}
 
 
 def _edge_kernel_hint(K, v):
@@ -59,16 +61,18 @@ def _edge_kernel_hint(K, v):
     K = as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
         return "return a 2-D kernel of size at most 7x7."
-    (v_h, v_w), (i, j) = v, _ramps(K)
+    (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
-    along = xcorr(v_h * i + v_w * j, K).abs().max()
+    # Brightness v_h * i + v_w * j changes along v; the response is linear.
+    along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
         return "your kernel does not respond when brightness changes along v."
-    if xcorr(torch.ones_like(i), K).abs().max() > 1e-6 * scale:
+    if r["1"].abs().max() > 1e-6 * scale:
         return (
-            "your kernel responds to a flat image: it must ignore constant brightness."
+            "your kernel responds to a flat image: an edge detector must "
+            "ignore constant brightness."
         )
-    if xcorr(-v_w * i + v_h * j, K).abs().max() > 1e-6 * along:
+    if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
         return (
             f"your kernel also responds when brightness changes along "
             f"({-v_w:g}, {v_h:g}), which is parallel to the edge; it should "
@@ -103,10 +107,7 @@ def check_second_derivative_kernel(K):
     K = as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
         return hint("give a 1-D or 2-D kernel (a tensor) of size at most 7.")
-    K = K[None, :] if K.dim() == 1 else K
-    i, j = _ramps(K)
-    images = {"1": torch.ones_like(i), "i": i, "j": j, "i^2": i**2, "ij": i * j}
-    r = {name: xcorr(image, K) for name, image in {**images, "j^2": j**2}.items()}
+    r = _responses(K[None, :] if K.dim() == 1 else K)
 
     def equals(name, value):
         return bool(torch.allclose(r[name], torch.full_like(r[name], value)))

@@ -77,7 +77,7 @@ def check_compose_kernels(compose):
         right="two stacked kernels with nothing in between are one bigger kernel.",
         otherwise="push a single 1 through K1 and then K2: what comes out is the "
         "combined kernel, up to a flip.",
-        shape="the combined kernel has shape {want}, got {got}.",
+        shape="they combine into a kernel of shape {want}, got {got}.",
     )
 
 

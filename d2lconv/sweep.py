@@ -182,19 +182,18 @@ def sweep_picture(X, K, g, step=0, flip=False, padding=None):
         f", padded to {H}x{W}" if (H, W) != (n_h, n_w) else ""
     )
     kernel = f"kernel {k_h}x{k_w}" + (", flipped" if flip else "")
-    products_title = f"window * kernel\nsum = {format_number(products.sum())}"
+    sum_title = f"window * kernel\nsum = {format_number(products.sum())}"
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step
     window_cells = [(r, c) for r in rows for c in cols]
+    marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
+    marks["indices"] = (-top, -left)
+    red = dict(cmap="RdBu_r", cell=cell)
     panels = [
-        Grid(padded, title=title, label=title, cmap="Blues", hatched=hatched,
-             outlined=window_cells, dropped=g.dropped, indices=(-top, -left),
-             cell=cell),
+        Grid(padded, title=title, label=title, cmap="Blues", cell=cell, **marks),
         Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=cell),
-        Grid(products, title=products_title, label=f"products {k_h}x{k_w}",
-             cmap="RdBu_r", cell=cell),
-        Grid(Y, title=f"output {o_h}x{o_w}", cmap="RdBu_r", cell=cell,
-             outlined=[(i, j)], dimmed=later),
-    ]  # fmt: skip
+        Grid(products, title=sum_title, label=f"products {k_h}x{k_w}", **red),
+        Grid(Y, title=f"output {o_h}x{o_w}", outlined=[(i, j)], dimmed=later, **red),
+    ]
     bottom_y = row(panels)
     what = "convolution (kernel flipped)" if flip else "cross-correlation"
     lines = Lines(

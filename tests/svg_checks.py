@@ -2,6 +2,8 @@
 
 import xml.etree.ElementTree as ET
 
+import numpy as np
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -52,3 +54,14 @@ def marked(group, kind):
         for e in group.iter()
         if e.get(f"data-{kind}")
     }
+
+
+def matrix(group):
+    """The cell numbers of a grid panel as a float array: "" is NaN, "−∞" is -inf."""
+    words = {"": "nan", "\u2212\u221e": "-inf", "\u221e": "inf"}
+    return np.array(
+        [
+            [float(words.get(t, t.replace("\u2212", "-"))) for t in r]
+            for r in grid_numbers(group)
+        ]
+    )

@@ -89,6 +89,10 @@ class Explorer:
             layout if layout is not None else widgets.VBox(list(self.controls.values()))
         )
         self.widget = widgets.VBox([panel, self.explanation, self.view, self.output])
+        # Names for the page (browser tests, a course's own CSS).
+        self.widget.add_class("d2lconv-explorer")
+        self.view.add_class("d2lconv-picture")
+        self.explanation.add_class("d2lconv-explanation")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
@@ -125,6 +129,7 @@ class Explorer:
         self.picture = picture
         self.message = ""
         self.view.value = picture_html(picture)
+        self.explanation.value = ""
         self.explanation.layout.display = "none"
         self.view.layout.display = None
 

@@ -132,7 +132,8 @@ def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
     hexes, dark = palette(cmap)
     # As a matplotlib colormap does: [lo, hi] onto its N colours, clipped.
     scaled = (np.nan_to_num(values, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo)
-    index = np.clip((scaled * len(hexes)).astype(int), 0, len(hexes) - 1)
+    # Clipped before the cast: a huge value (a diverging run) is the top colour.
+    index = np.minimum((np.clip(scaled, 0, 1) * len(hexes)).astype(int), len(hexes) - 1)
     nan = np.isnan(values)
     fills = np.where(nan, MASK_COLOR, hexes[index])
     inks = np.where(dark[index] & ~nan, "white", "black")

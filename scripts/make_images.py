@@ -74,13 +74,13 @@ IMAGES = {
         for name, (args, _) in SWEEPS.items()
     },
     "padding-modes.svg": lambda: draw_padding_modes(padding=1),
-    "channels-multi-in.png": lambda: draw_channels(*book_example(1)),
-    "channels-multi-out.png": lambda: draw_channels(*book_example(3)),
-    "channels-1x1.png": lambda: draw_channels(
+    "channels-multi-in.svg": lambda: draw_channels(*book_example(1)),
+    "channels-multi-out.svg": lambda: draw_channels(*book_example(3)),
+    "channels-1x1.svg": lambda: draw_channels(
         *channel_data(3, 2, kernel_size=1, size=3, seed=0), mode=CHANNEL_MODES[1]
     ),
-    "pooling-max.png": lambda: draw_pooling(X32, mode="max", **POOL),
-    "pooling-avg.png": lambda: draw_pooling(X32, mode="avg", **POOL),
+    "pooling-max.svg": lambda: draw_pooling(X32, mode="max", **POOL),
+    "pooling-avg.svg": lambda: draw_pooling(X32, mode="avg", **POOL),
     "transposed-conv.svg": lambda: draw_transposed_conv(K2, K2),
     "transposed-conv-stride2.svg": lambda: draw_transposed_conv(K2, K2, stride=2),
 }

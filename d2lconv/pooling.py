@@ -8,11 +8,12 @@ import torch
 import torch.nn.functional as F
 
 from ._validate import as_pair, check_tensor
+from .data import edge_image
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pool2d_output_shape
-from .training import edge_image, one_thread
+from .training import one_thread
 
 MODES = ("max", "avg")
 CELL = 28  # pixels per matrix cell
@@ -24,7 +25,7 @@ def pooling_inputs():
     return {
         "arange(32): 2 channels, 4x4 (book)": torch.arange(32.0).view(2, 4, 4),
         "0..8: 1 channel, 3x3 (book)": torch.arange(9.0).view(1, 3, 3),
-        "edge image: 1 channel, 6x8": edge_image("vertical")[None],
+        "edge image: 1 channel, 6x8": edge_image()[None],
         "random 0..9: 2 channels, 6x6": torch.randint(
             0, 10, (2, 6, 6), generator=generator
         ).float(),

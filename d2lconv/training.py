@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .data import edge_image as stripe_image
 from .device import default_device
 from .explorer import Explorer
 from .grid import Grid
@@ -46,10 +47,7 @@ class TrainingStep(tuple):
 def edge_image(kind="vertical"):
     """Return the input image: a dark vertical stripe (6x8) or diagonal band (8x8)."""
     if kind == "vertical":
-        # Ones with columns 2..5 dark: two vertical edges.
-        X = torch.ones(6, 8)
-        X[:, 2:6] = 0
-        return X
+        return stripe_image()
     if kind == "diagonal":
         # Ones with a dark band three pixels wide along the main diagonal.
         rows = torch.arange(8).view(-1, 1)

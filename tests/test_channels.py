@@ -5,7 +5,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 from explorer_checks import error_outputs
-from props import combinations, describe, rng
+from hypothesis import given
+from hypothesis import strategies as st
+from props import combinations, describe, examples, rng
 from svg_checks import matrix, panel, parse, texts
 from torch import nn
 
@@ -60,6 +62,26 @@ def test_each_part_is_one_channel_cross_correlated_and_the_parts_add_up():
     # A screen reader hears the equation: parts, "plus", "equals", the output.
     labels = [g.get("aria-label") for g in root.iter() if g.get("aria-label")]
     assert labels.count("plus") == 2 * 2 and labels.count("equals") == 2
+
+
+@examples(25)
+@given(
+    c_i=st.integers(1, 3),
+    c_o=st.integers(1, 3),
+    k=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    extra=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    seed=st.integers(0, 99),
+)
+def test_every_output_channel_shown_is_f_conv2d(c_i, c_o, k, extra, seed):
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randint(
+        -3, 4, (c_i, k[0] + extra[0], k[1] + extra[1]), generator=generator
+    )
+    K = torch.randint(-2, 3, (c_o, c_i, *k), generator=generator)
+    root = parse(draw_channels(X.float(), K.float()).svg)
+    expected = F.conv2d(X[None].float(), K.float())[0]
+    for o in range(c_o):
+        assert np.array_equal(matrix(panel(root, f"output Y[{o}]")), expected[o])
 
 
 def test_one_by_one_view_is_a_matrix_product():

@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 import torch
 from explorer_checks import error_outputs
-from props import combinations, describe, rng
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from props import combinations, describe, examples, rng
 from svg_checks import marked, matrix, panel, parse, texts
 from torch import nn
 
@@ -107,6 +109,31 @@ def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():
         f"= 4 - 1 (last window would start in the padding) = {expected.shape[0]}"
         in (formula)
     )
+
+
+@examples(40)
+@given(
+    size=st.tuples(st.integers(1, 2), st.integers(1, 7), st.integers(1, 7)),
+    k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    s=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    mode=st.sampled_from(["max", "avg"]),
+    ceil=st.booleans(),
+    include=st.booleans(),
+    seed=st.integers(0, 99),
+)
+def test_every_output_shown_is_pytorchs(size, k, s, p, mode, ceil, include, seed):
+    X = torch.randint(-9, 10, size, generator=torch.Generator().manual_seed(seed))
+    X = X.float()
+    expected = reference(X, k, s, p, mode, ceil, include)
+    assume(expected is not None)
+    root = parse(draw_pooling(X, k, s, p, mode, ceil, include).svg)
+    for ch in range(size[0]):
+        shown = matrix(panel(root, f"output channel {ch}"))
+        assert np.allclose(shown, expected[ch].numpy(), atol=0.006)
+    # The line under the picture, pasted, makes the same layer.
+    layer = pasted_layer(texts(root))
+    assert torch.allclose(layer(X[None])[0], expected)
 
 
 def test_pool_on_the_3x3_example():

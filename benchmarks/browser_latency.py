@@ -3,18 +3,18 @@
 Starts the course's JupyterLab as ``make lab`` does (scripts/lab.sh, 127.0.0.1,
 a token), opens a scratch notebook (written to artifacts/benchmarks/) in
 headless Chromium, and times, in the page, each key press on a focused slider
-until the new image is decoded and painted:
+until the new SVG picture is in the page and painted:
 
 - parameter: ArrowRight on "input width" (every press a new geometry);
-- step, first visit: ArrowRight on "output cell" (frames not drawn before);
-- step, revisit: ArrowLeft back over the same cells (the explorer's frame cache);
-- baseline: a plain slider that swaps precomputed PNGs of the same size,
-  measured in the same run: the cost of the key, the comm round trip and
-  the image decode, with no drawing at all.
+- step, first visit: ArrowRight on "output cell";
+- step, revisit: ArrowLeft back over the same cells (drawn again: no cache);
+- baseline: a plain slider that swaps precomputed SVGs of the same size in an
+  ipywidgets.HTML, measured in the same run: the cost of the key, the comm
+  round trip and the page's own work, with no drawing in the kernel.
 
 Targets (on a 2-core machine, no GPU): parameter change at most 100 ms,
 step change at most 50 ms (median). Prints the medians, the time the kernel
-spent in ``redraw`` (drawing and PNG encoding) for each, the ratio to the
+spent in ``redraw`` (building the picture and its SVG) for each, the ratio to the
 baseline, and PASS or FAIL for each target; exits 0 either way, since the
 absolute figures depend on the machine's load. Needs Chromium and playwright
 (see scripts/install-browser.sh).
@@ -52,19 +52,21 @@ def timed_redraw():
 
 sweep.redraw = timed_redraw
 sweep""",
-    # Baseline: same-sized PNGs, precomputed, swapped by a slider.
+    # Baseline: same-sized SVGs, precomputed, swapped by a slider.
     """source = d2lconv.SweepExplorer(input_size=(3, 16), kernel_size=2)
 frames = []
 for step in range(source.controls["step"].max + 1):
     source.controls["step"].value = step
-    frames.append(source.image.value)
+    frames.append(source.svg)
 frame = widgets.IntSlider(value=0, min=0, max=len(frames) - 1, description="frame")
-image = widgets.Image(value=frames[0], format="png")
-out = widgets.Output()
-with out:
-    display(widgets.VBox([widgets.HTML(), image]))
-frame.observe(lambda change: setattr(image, "value", frames[change["new"]]), "value")
-widgets.VBox([widgets.VBox([frame]), out])""",
+picture = widgets.HTML(frames[0])
+picture.add_class("d2lconv-picture")
+explanation = widgets.HTML()
+explanation.add_class("d2lconv-explanation")
+frame.observe(lambda change: setattr(picture, "value", frames[change["new"]]), "value")
+box = widgets.VBox([widgets.VBox([frame]), explanation, picture])
+box.add_class("d2lconv-explorer")
+box""",
 ]
 
 

@@ -24,8 +24,10 @@ from .ops import (
     pool2d,
 )
 
-# grid.py / sweep.py / stack.py / receptive.py
-from .grid import draw_grid, grid_figure
+# picture.py / picture_mpl.py / grid.py / sweep.py / stack.py / receptive.py
+from .grid import Grid, draw_grid
+from .picture import Picture
+from .picture_mpl import to_figure
 from .receptive import receptive_field, receptive_field_table
 from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
 from .sweep import SweepExplorer, draw_sweep

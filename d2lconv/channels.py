@@ -3,17 +3,20 @@
 import ipywidgets as widgets
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 
+from ._validate import check_real_dtype, check_tensor
 from .cost import conv2d_flops, conv2d_params
 from .explorer import Explorer, int_slider
-from .grid import draw_grid
-from .ops import corr2d, corr2d_multi_in_out, corr2d_multi_in_out_1x1
+from .grid import Grid
+from .ops import corr2d_multi_in_out_1x1
+from .picture import GAP, Lines, Picture, row
+from .training import one_thread
 
 VALUES = ("small random integers", "book example")
 MODES = ("sum of cross-correlations", "1x1 as a matrix product")
-CELL = 0.3  # inches per matrix cell
-TITLE = 0.9  # cells of room above a panel for its title
+CELL = 26  # pixels per matrix cell
+LONG_CELL = 22  # the reshaped matrices of the 1x1 view are long
+KERNEL_COLOURS = dict(cmap="RdBu_r", vmin=-3, vmax=3)
 
 
 def book_example(out_channels=3):
@@ -35,231 +38,166 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     return X.float(), K.float()
 
 
-class Panels:
-    """One Figure of matrices, measured in cells, kept across redraws.
+def _sign(text, label):
+    """A "+", "=" or "@" standing between two panels."""
+    return Lines([text], mono=False, size=20, label=label)
 
-    ``layout`` sizes the Figure for a new arrangement; ``put`` places a
-    matrix there, reusing the panel of the same key when its shape has not
-    changed (then only numbers and position change, which is fast);
-    ``finish`` removes the panels that the arrangement no longer uses.
+
+def _centre(sign, beside):
+    """Put ``sign`` at the height of the middle of the panel ``beside``."""
+    sign.y = beside.y + beside.height / 2 - sign.height / 2
+
+
+def _costs_lines(c_i, c_o, kernel_size, input_size):
+    """The layer as PyTorch code, its parameters and multiply-adds (from cost.py)."""
+    (k_h, k_w), (n_h, n_w) = kernel_size, input_size
+    m_h, m_w = n_h - k_h + 1, n_w - k_w + 1
+    weights = conv2d_params(c_i, c_o, kernel_size, bias=False)
+    flops = conv2d_flops(input_size, c_i, c_o, kernel_size)
+    k = k_h if k_h == k_w else (k_h, k_w)
+    return [
+        f"nn.Conv2d({c_i}, {c_o}, kernel_size={k}, bias=False)"
+        f"  # ({c_i}, {n_h}, {n_w}) -> ({c_o}, {m_h}, {m_w})",
+        f"parameters c_o*c_i*k_h*k_w = {c_o}*{c_i}*{k_h}*{k_w} = {weights} weights "
+        f"(+ {c_o} biases = {weights + c_o} with bias=True; bias not drawn)",
+        f"multiply-adds for one {n_h}x{n_w} image: c_i*c_o*k_h*k_w*m_h*m_w = "
+        f"{c_i}*{c_o}*{k_h}*{k_w}*{m_h}*{m_w} = {flops}",
+    ]
+
+
+def _inputs(X):
+    """The input channels side by side; returns the panels and the y below them."""
+    grids = [
+        Grid(X[i], title=f"input X[{i}]", cmap="Greys", cell=CELL)
+        for i in range(X.shape[0])
+    ]
+    return grids, row(grids)
+
+
+def channel_parts(X, K):
+    """``parts[o, i]``: the cross-correlation of input channel i with ``K[o, i]``.
+
+    Output channel o of the layer is ``parts[o].sum(0)``. One grouped
+    ``F.conv2d`` computes them all.
     """
-
-    def __init__(self):
-        self.fig = Figure(dpi=80)
-        self.grids = {}
-        self.signs = []
-        self.used = set()
-        self.width = self.height = 1
-        self.caption = self.fig.text(
-            0.01, 0.02, "", fontsize=8.5, family="monospace", va="bottom"
-        )
-
-    def layout(self, width, height):
-        """Start an arrangement of ``width`` x ``height`` cells (caption included)."""
-        self.width, self.height = max(width, 36), height
-        self.fig.set_size_inches(self.width * CELL, height * CELL)
-        for sign in self.signs:
-            sign.remove()
-        self.signs, self.used = [], set()
-
-    def put(self, key, x, y, values, **options):
-        """Show ``values`` with its top-left corner at cell (x, y)."""
-        rows, cols = values.shape
-        W, H = self.width, self.height
-        box = (x / W, 1 - (y + rows) / H, cols / W, rows / H)
-        grid = self.grids.get(key)
-        if grid is not None and grid.shape == (rows, cols):
-            grid.ax.set_position(box)
-            grid.set_values(values)
-        else:
-            if grid is not None:
-                self.fig.delaxes(grid.ax)
-            self.grids[key] = draw_grid(self.fig.add_axes(box), values, **options)
-        self.used.add(key)
-
-    def sign(self, x, y, text):
-        """A '+' or '=' between panels, centred on cell (x, y)."""
-        self.signs.append(
-            self.fig.text(
-                x / self.width,
-                1 - y / self.height,
-                text,
-                fontsize=14,
-                ha="center",
-                va="center",
-            )
-        )
-
-    def finish(self, caption):
-        """Drop the panels not used by this arrangement and set the caption."""
-        for key in [k for k in self.grids if k not in self.used]:
-            self.fig.delaxes(self.grids.pop(key).ax)
-        self.caption.set_text(caption)
-        return self
+    c_o, c_i, k_h, k_w = K.shape
+    weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
+    with one_thread():
+        parts = F.conv2d(X[None], weight, groups=c_i)[0]
+    return parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
 
 
-def _costs_text(c_i, c_o, k, n):
-    """Parameters and multiply-adds of this layer, formula and numbers from cost.py."""
-    m = n - k + 1
-    weights = conv2d_params(c_i, c_o, k, bias=False)
-    total = conv2d_params(c_i, c_o, k, bias=True)
-    flops = conv2d_flops(n, c_i, c_o, k)
-    return (
-        f"nn.Conv2d({c_i}, {c_o}, kernel_size={k}): parameters c_o*c_i*k_h*k_w "
-        f"= {c_o}*{c_i}*{k}*{k} = {weights} weights (+ {c_o} biases = {total}; "
-        "bias not drawn)\n"
-        f"multiply-adds for one {n}x{n} image: c_i*c_o*k_h*k_w*m_h*m_w = "
-        f"{c_i}*{c_o}*{k}*{k}*{m}*{m} = {flops}"
-    )
-
-
-def _draw_sums(X, K, Y, panels):
-    """Every X_i * K[o, i] with the sum over i as output channel o, one row per o."""
-    c_o, c_i, k, _ = K.shape
-    n, m = X.shape[1], Y.shape[1]
-    block = max(n, k + 1 + m)
-    row = max(k, m) + TITLE
-    panels.layout(
-        1 + c_i * block + (c_i - 1) + 2 + m + 1, TITLE + n + 0.6 + c_o * row + 2.6
-    )
-    for i in range(c_i):
-        x = 1 + i * (block + 1)
-        panels.put(("X", i), x, TITLE, X[i], title=f"input X[{i}]", cmap="Greys")
-    for o in range(c_o):
-        y = TITLE + n + 0.6 + o * row + TITLE
-        for i in range(c_i):
-            x = 1 + i * (block + 1)
-            panels.put(
-                ("K", o, i),
-                x,
-                y,
-                K[o, i],
-                title=f"K[{o},{i}]",
-                cmap="RdBu_r",
-                vmin=-3,
-                vmax=3,
-            )
-            panels.put(
-                ("P", o, i),
-                x + k + 1,
-                y,
-                corr2d(X[i], K[o, i]),
-                title=f"X[{i}] * K[{o},{i}]",
-                cmap="RdBu_r",
-            )
-            if i:
-                panels.sign(x - 0.5, y + m / 2, "+")
-        x = 1 + c_i * (block + 1) + 1
-        panels.sign(x - 1, y + m / 2, "=")
-        panels.put(
-            ("Y", o),
-            x,
-            y,
-            Y[o],
-            title=f"output Y[{o}]",
-            cmap="RdBu_r",
-            highlight=[(r, c) for r in range(m) for c in range(m)],
-            highlight_color="#2ca02c",
-        )
-    return panels
-
-
-def _draw_matmul(X, K, Y, panels):
-    """The 1x1 layer as W (c_o, c_i) @ X reshaped to (c_i, h*w) = Y as (c_o, h*w)."""
+def _sums(X, K, parts):
+    """Every X[i] * K[o, i] and their sum over i, output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
-    n = X.shape[1]
-    pixels = n * n
-    width = max(1 + c_i * (n + 1), 1 + c_i + 2 + pixels + 2 + pixels + 1)
-    panels.layout(width, TITLE + n + 1 + TITLE + max(c_i, c_o) + 2.6)
-    for i in range(c_i):
-        panels.put(
-            ("X", i), 1 + i * (n + 1), TITLE, X[i], title=f"input X[{i}]", cmap="Greys"
-        )
-    y = TITLE + n + 1 + TITLE
-    panels.put(
-        "W",
-        1,
-        y,
-        K.reshape(c_o, c_i),
-        title="W (c_o, c_i)",
-        cmap="RdBu_r",
-        vmin=-3,
-        vmax=3,
-    )
-    panels.put(
-        "Xr",
-        1 + c_i + 2,
-        y,
+    Y = parts.sum(1)
+    panels, bottom = _inputs(X)
+    for o in range(c_o):
+        line = []
+        for i in range(c_i):
+            if i:
+                line.append(_sign("+", "plus"))
+            line.append(Grid(K[o, i], title=f"K[{o},{i}]", cell=CELL, **KERNEL_COLOURS))
+            part = parts[o, i]
+            line.append(
+                Grid(part, title=f"X[{i}] * K[{o},{i}]", cmap="RdBu_r", cell=CELL)
+            )
+        line.append(_sign("=", "equals"))
+        line.append(Grid(Y[o], title=f"output Y[{o}]", cmap="RdBu_r", cell=CELL))
+        bottom = row(line, y=bottom + GAP / 2)
+        for k, panel in enumerate(line):
+            if isinstance(panel, Lines):
+                _centre(panel, line[k + 1])
+        panels += line
+    return panels, bottom
+
+
+def _matmul(X, K, Y):
+    """The 1x1 layer as W (c_o, c_i) @ X as (c_i, h*w) = Y as (c_o, h*w)."""
+    c_o, c_i = K.shape[:2]
+    pixels = X.shape[1] * X.shape[2]
+    panels, bottom = _inputs(X)
+    W = Grid(K.reshape(c_o, c_i), title="W (c_o, c_i)", cell=CELL, **KERNEL_COLOURS)
+    Xr = Grid(
         X.reshape(c_i, pixels),
         title=f"X reshaped to (c_i, h*w) = ({c_i}, {pixels})",
+        label=f"X reshaped {c_i}x{pixels}",
         cmap="Greys",
+        cell=LONG_CELL,
     )
-    x = 1 + c_i + 2 + pixels + 2
-    panels.put(
-        "Yr",
-        x,
-        y,
+    Yr = Grid(
         Y.reshape(c_o, pixels),
-        title="Y as (c_o, h*w); row o is output channel o",
+        title=f"Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o",
+        label=f"Y reshaped {c_o}x{pixels}",
         cmap="RdBu_r",
+        cell=LONG_CELL,
     )
-    panels.sign(1 + c_i + 1, y + c_o / 2, "@")
-    panels.sign(x - 1, y + c_o / 2, "=")
-    return panels
+    times, equals = _sign("@", "matrix product"), _sign("=", "equals")
+    bottom = row([W, times, Xr], y=bottom + GAP / 2)
+    # The product is long: Y goes under X reshaped, the "=" under the "@".
+    Yr.x, Yr.y = Xr.x, bottom + GAP / 2 + Yr.top
+    equals.x = times.x
+    _centre(times, W)
+    _centre(equals, Yr)
+    bottom = Yr.y + Yr.height
+    return panels + [W, times, Xr, equals, Yr], bottom
 
 
 def draw_channels(X, K, mode=MODES[0]):
-    """Draw a multi-channel convolution: per-channel parts and sums, or a matmul.
+    """Picture of a multi-channel convolution: per-channel parts and sums, or a matmul.
 
-    ``X`` is (c_i, n, n), ``K`` is (c_o, c_i, k, k). The second mode needs
-    ``k == 1`` and shows the same result as one matrix product.
+    ``X`` is (c_i, h, w), ``K`` is (c_o, c_i, k_h, k_w). The second mode needs
+    1x1 kernels and shows the same result as one matrix product.
     """
-    return channels_figure(X, K, mode).fig
-
-
-def channels_figure(X, K, mode=MODES[0], reuse=None):
-    """Like ``draw_channels`` but return the ``Panels``; ``reuse`` (a ``Panels``)
-    is updated in place, keeping every panel whose shape did not change."""
+    check_tensor(X, "X", 3)
+    check_tensor(K, "K", 4)
+    check_real_dtype(X, "X")
+    check_real_dtype(K, "K")
+    X, K = X.detach().cpu().float(), K.detach().cpu().float()
     c_o, c_i, k_h, k_w = K.shape
-    n = X.shape[1]
+    n_h, n_w = X.shape[1:]
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if X.shape[0] != c_i:
         raise ValueError(
             f"X has {X.shape[0]} channels but K expects c_i = {c_i} (K of shape "
-            f"{tuple(K.shape)})"
+            f"{tuple(K.shape)}): K's second axis must match X's first"
         )
-    if k_h > n:
+    if k_h > n_h or k_w > n_w:
         raise ValueError(
-            f"kernel_size {k_h} is larger than the {n}x{n} input: the output "
-            f"would be (n - k + 1) = {n} - {k_h} + 1 = {n - k_h + 1} wide. "
+            f"kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the "
+            f"output would be (n - k + 1) = {n_h - k_h + 1}x{n_w - k_w + 1}. "
             "Choose a smaller kernel or a larger input."
         )
-    Y = corr2d_multi_in_out(X, K)
-    reference = F.conv2d(X[None], K)[0]
-    if mode == MODES[1]:
-        if (k_h, k_w) != (1, 1):
-            raise ValueError(
-                f"The matrix-product view is for 1x1 kernels, got kernel_size "
-                f"{k_h}. Set the kernel size to 1: then every output pixel mixes "
-                "only the channels of the same input pixel. (Larger kernels can "
-                "be written as a matrix product too, after unfolding every "
-                "window into a column: im2col, F.unfold.)"
-            )
-        Y1 = corr2d_multi_in_out_1x1(X, K)
-        panels = _draw_matmul(X, K, Y1, Panels() if reuse is None else reuse)
-        check = (
-            f"the matrix product equals the general multi-channel code: max "
-            f"|difference| = {(Y1 - Y).abs().max().item():g}; equals F.conv2d: "
-            f"{torch.allclose(Y1, reference)}"
+    if mode == MODES[1] and (k_h, k_w) != (1, 1):
+        raise ValueError(
+            f"The matrix-product view is for 1x1 kernels, got kernel_size "
+            f"{k_h}x{k_w}. Set the kernel size to 1: then every output pixel mixes "
+            "only the channels of the same input pixel. (Larger kernels can be "
+            "written as a matrix product too, after unfolding every window into "
+            "a column: im2col, F.unfold.)"
         )
-    elif mode == MODES[0]:
-        panels = _draw_sums(X, K, Y, Panels() if reuse is None else reuse)
+    with one_thread():
+        reference = F.conv2d(X[None], K)[0]
+        Y = corr2d_multi_in_out_1x1(X, K) if mode == MODES[1] else None
+    if mode == MODES[1]:
+        panels, bottom = _matmul(X, K, Y)
         check = (
-            f"each output channel sums c_i = {c_i} cross-correlations; "
-            f"equals F.conv2d: {torch.allclose(Y, reference)}"
+            "the matrix product equals F.conv2d: max |difference| = "
+            f"{(Y - reference).abs().max().item():g}"
         )
     else:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    return panels.finish(_costs_text(c_i, c_o, k_h, n) + "\n" + check)
+        parts = channel_parts(X, K)
+        panels, bottom = _sums(X, K, parts)
+        difference = (parts.sum(1) - reference).abs().max().item()
+        check = (
+            f"each output channel sums c_i = {c_i} cross-correlations; the sums "
+            f"equal F.conv2d: max |difference| = {difference:g}"
+        )
+    caption = Lines([*_costs_lines(c_i, c_o, (k_h, k_w), (n_h, n_w)), check], bold=[0])
+    caption.y = bottom + GAP / 2
+    title = f"{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}"
+    return Picture([*panels, caption], title=title)
 
 
 class ChannelsExplorer(Explorer):
@@ -291,7 +229,6 @@ class ChannelsExplorer(Explorer):
                 options=MODES, value=MODES[0], description="view", style=style
             ),
         }
-        self._panels = None
         c = controls
         layout = widgets.VBox(
             [
@@ -317,7 +254,5 @@ class ChannelsExplorer(Explorer):
         return channel_data(in_channels, out_channels, kernel_size, size, seed)
 
     def draw(self, mode, **values):
-        """Draw the current state (the Explorer calls this)."""
-        X, K = self.data(**values)
-        self._panels = channels_figure(X, K, mode, self._panels)
-        return self._panels.fig
+        """The picture of the current state (the Explorer calls this)."""
+        return draw_channels(*self.data(**values), mode)

@@ -1,19 +1,15 @@
 """The common frame of every explorer: controls in, one redrawn picture out."""
 
+import base64
 import contextlib
+import gc
 import html
 import io
 
 import ipywidgets as widgets
 from IPython import get_ipython
-from IPython.display import display
 
-
-def figure_to_png(fig, dpi=None):
-    """Render a matplotlib Figure to PNG bytes (no pyplot, no display)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
+from .picture import Picture
 
 
 def int_slider(
@@ -30,72 +26,120 @@ def int_slider(
     )
 
 
+def picture_html(picture):
+    """HTML for a Picture (its SVG) or a matplotlib Figure (a PNG image)."""
+    if isinstance(picture, Picture):
+        return picture.svg
+    buffer = io.BytesIO()
+    picture.savefig(buffer, format="png")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(str(picture))}">'
+
+
+def explanation_html(text):
+    """A plain-language explanation in place of a picture."""
+    return (
+        '<div style="padding:8px;border-left:4px solid #d62728;'
+        'background:#fff5f5;white-space:pre-wrap;font-family:monospace">'
+        f"{html.escape(text)}</div>"
+    )
+
+
+@contextlib.contextmanager
+def _no_cycle_collection():
+    """Pause Python's cycle collector while a picture is built.
+
+    A picture is thousands of short-lived objects; with the collector on, they
+    now and then start a full collection of the kernel's heap (about 100 ms
+    with torch loaded) in the middle of a redraw. Freed by reference counting,
+    they leave nothing for the collector when it resumes.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 class Explorer:
     """Link ipywidgets controls to a drawing function.
 
     Subclasses build ``controls`` (name -> ipywidgets control) and implement
-    ``draw(**values)``, which returns a matplotlib Figure or raises
-    ``ValueError`` whose message explains why the combination has no picture.
-    The picture is shown as a PNG in an ``Image`` widget inside an ``Output``
-    widget, so it needs no ipympl and works in JupyterLab, VS Code and Colab.
+    ``draw(**values)``, which returns a ``Picture`` (or a matplotlib Figure)
+    or raises ``ValueError`` whose message explains why the combination has no
+    picture. The picture's SVG is the value of an ``ipywidgets.HTML``, so its
+    numbers are text in the page (ipywidgets 7 and 8, no ipympl).
+
+    ``picture`` is what is shown (None during an explanation), ``svg`` its
+    HTML text and ``message`` the explanation ("" while a picture is shown).
     """
 
     def __init__(self, controls, layout=None):
         self.controls = dict(controls)
-        self.figure = None
+        self.picture = None
         self.message = ""
         self._held = 0
-        self.image = widgets.Image(format="png")
-        self.explanation = widgets.HTML()
+        self.view = widgets.HTML()
+        self.explanation = widgets.HTML(layout=widgets.Layout(display="none"))
+        # Catches anything a redraw prints or raises, in the notebook.
         self.output = widgets.Output()
-        if get_ipython() is not None:
-            # Outside IPython (a script, a benchmark) there is no front end to
-            # draw the widgets, and display() would print their repr instead.
-            with self.output:
-                display(widgets.VBox([self.explanation, self.image]))
         panel = (
             layout if layout is not None else widgets.VBox(list(self.controls.values()))
         )
-        self.widget = widgets.VBox([panel, self.output])
+        self.widget = widgets.VBox([panel, self.explanation, self.view, self.output])
+        # Names for the page (browser tests, a course's own CSS).
+        self.widget.add_class("d2lconv-explorer")
+        self.view.add_class("d2lconv-picture")
+        self.explanation.add_class("d2lconv-explanation")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
+
+    @property
+    def svg(self):
+        """The HTML of the picture shown ("" during an explanation)."""
+        return self.view.value if self.picture is not None else ""
 
     def values(self):
         """The current value of every control, by name."""
         return {name: c.value for name, c in self.controls.items()}
 
     def draw(self, **values):
-        """Return the Figure for these control values (subclasses implement)."""
+        """Return the Picture for these control values (subclasses implement)."""
         raise NotImplementedError
-
-    def render(self, fig):
-        """Turn the Figure into PNG bytes; subclasses may cache frames."""
-        return figure_to_png(fig)
 
     def redraw(self):
         """Draw the current state, or explain why there is nothing to draw."""
+        with self.output if get_ipython() is not None else contextlib.nullcontext():
+            with _no_cycle_collection():
+                self._redraw()
+
+    def _redraw(self):
         try:
-            fig = self.draw(**self.values())
+            picture = self.draw(**self.values())
         except ValueError as err:
             self.show_explanation(str(err))
             return
-        self.figure = fig
+        self.show(picture)
+
+    def show(self, picture):
+        """Put ``picture`` (a Picture or a Figure) in the view."""
+        self.picture = picture
         self.message = ""
+        self.view.value = picture_html(picture)
         self.explanation.value = ""
-        self.image.layout.display = None
-        self.image.value = self.render(fig)
+        self.explanation.layout.display = "none"
+        self.view.layout.display = None
 
     def show_explanation(self, text):
         """Replace the picture by a plain-language explanation."""
-        self.figure = None
+        self.picture = None
         self.message = text
-        self.image.layout.display = "none"
-        self.explanation.value = (
-            '<div style="padding:8px;border-left:4px solid #d62728;'
-            'background:#fff5f5;white-space:pre-wrap;font-family:monospace">'
-            f"{html.escape(text)}</div>"
-        )
+        self.explanation.value = explanation_html(text)
+        self.explanation.layout.display = None
+        self.view.layout.display = "none"
 
     @contextlib.contextmanager
     def hold(self):
@@ -112,5 +156,20 @@ class Explorer:
         if not self._held:
             self.redraw()
 
-    def _ipython_display_(self):
-        display(self.widget)
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The widget, and the current picture as HTML for pages without widgets."""
+        widget = self.widget
+        if hasattr(widget, "_repr_mimebundle_"):  # ipywidgets 8
+            bundle = dict(widget._repr_mimebundle_())
+        else:  # ipywidgets 7: what its _ipython_display_ sends
+            bundle = {
+                "text/plain": repr(widget)[:110],
+                "application/vnd.jupyter.widget-view+json": {
+                    "version_major": 2,
+                    "version_minor": 0,
+                    "model_id": widget._model_id,
+                },
+            }
+        shown = self.svg or explanation_html(self.message)
+        bundle["text/html"] = shown
+        return bundle

@@ -1,8 +1,9 @@
-"""Pictures for the course's images: padding modes, transposed convolution, GIFs.
+"""Pictures for the course's images: padding modes, transposed convolution, sweeps.
 
-The drawing functions return a ``matplotlib.figure.Figure``; ``save_png`` and
-``save_gif`` write them with no timestamp or software metadata, so the same
-code and the same library versions always give the same bytes.
+The drawing functions return a ``Picture`` (SVG text); ``save_png`` and
+``save_gif`` write pictures through plain matplotlib with no timestamp or
+software metadata, so the same code and the same library versions always give
+the same bytes (an SVG file is the same text on any machine).
 """
 
 import io
@@ -12,9 +13,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
+from . import picture_mpl
 from ._validate import (
     check_positive_int,
     check_real_dtype,
@@ -22,9 +23,10 @@ from ._validate import (
     nonnegative_pair,
     positive_pair,
 )
-from .grid import draw_grid, grid_figure
-from .shapes import conv2d_output_shape, conv_transpose2d_output_shape
-from .sweep import draw_sweep
+from .grid import Grid
+from .picture import MARGIN, Lines, Picture, row
+from .shapes import conv_transpose2d_output_shape
+from .sweep import draw_sweep, sweep_geometry
 
 # nn.Conv2d's names for its padding modes, in the order the course shows them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -79,11 +81,29 @@ def pad2d(X, padding, mode="zeros"):
     return F.pad(X[None, None], (pw, pw, ph, ph), mode=F_mode)[0, 0]
 
 
-def _size(shape):
-    return f"{shape[0]}\u00d7{shape[1]}"
+def _size(shape, sign="\u00d7"):
+    return f"{shape[0]}{sign}{shape[1]}"
 
 
-def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES, *, dpi=100):
+def _grid(values, name, title, **options):
+    """A Grid titled "title" over its size, labelled "name HxW"."""
+    shape = tuple(values.shape)
+    label = f"{name} {_size(shape, 'x')}"
+    return Grid(values, title=f"{title}\n{_size(shape)}", label=label, **options)
+
+
+def _heading(lines, panels, title):
+    """A picture: ``lines`` of text on top, then ``panels`` in rows below."""
+    heading = Lines(lines, mono=False, size=13, label="heading")
+    y = MARGIN + heading.height + 10
+    for panel_row in panels:
+        y = row(panel_row, y=y) + 8
+    return Picture(
+        [heading, *(p for panel_row in panels for p in panel_row)], title=title
+    )
+
+
+def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES):
     """Draw ``X`` and ``X`` padded by ``padding`` per side in each of ``modes``.
 
     The values come from ``F.pad``; padding cells are grey and hatched. The
@@ -99,29 +119,26 @@ def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES, *, dpi=100):
     padded = [pad2d(X, (ph, pw), mode) for mode in modes]
     mask = np.ones(padded[0].shape, dtype=bool)
     mask[ph : ph + X.shape[0], pw : pw + X.shape[1]] = False
-    fig, axes = grid_figure(
-        tuple(X.shape), *(tuple(P.shape) for P in padded), top=0.95, dpi=dpi
-    )
-    fig.suptitle(
-        f"padding = ({ph}, {pw}) on each side (the book's total p_h = {2 * ph}, "
-        f"p_w = {2 * pw}): {_size(X.shape)} input \u2192 "
-        f"{_size(padded[0].shape)} padded input",
-        fontsize=10,
-        y=0.985,
-    )
-    draw_grid(axes[0], X, title=f"input X\n{_size(X.shape)}")
-    axes[0].set_label("input")
     lo = min(float(P.min()) for P in padded)
     hi = max(float(P.max()) for P in padded)
-    for ax, mode, P in zip(axes[1:], modes, padded, strict=True):
+    panels = [
+        Grid(
+            X, title=f"input X\n{_size(X.shape)}", label=f"input {_size(X.shape, 'x')}"
+        )
+    ]
+    for mode, P in zip(modes, padded, strict=True):
         name = (
             f"'{mode}'"
             if mode == _F_PAD_MODES[mode]
             else f"'{mode}' (F.pad 'constant')"
         )
-        draw_grid(ax, P, mask=mask, vmin=lo, vmax=hi, title=f"{name}\n{_size(P.shape)}")
-        ax.set_label(mode)
-    return fig
+        panels.append(_grid(P, mode, name, hatched=mask, vmin=lo, vmax=hi))
+    heading = (
+        f"padding = ({ph}, {pw}) on each side (the book's total p_h = {2 * ph}, "
+        f"p_w = {2 * pw}): {_size(X.shape)} input \u2192 "
+        f"{_size(padded[0].shape)} padded input"
+    )
+    return _heading([heading], [panels], title="padding modes: " + heading)
 
 
 def _transposed_terms(X, K, stride, dilation, canvas):
@@ -147,16 +164,13 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
+def _formula(n, k, s, p, op, d):
+    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+    return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
+
+
 def draw_transposed_conv(
-    X=None,
-    K=None,
-    *,
-    stride=1,
-    padding=0,
-    output_padding=0,
-    dilation=1,
-    max_terms=9,
-    dpi=100,
+    X=None, K=None, *, stride=1, padding=0, output_padding=0, dilation=1, max_terms=9
 ):
     """Draw a transposed convolution: each ``X[i, j]`` scatters ``X[i, j] * K``.
 
@@ -195,12 +209,28 @@ def draw_transposed_conv(
     output = total[ph : ph + out_shape[0], pw : pw + out_shape[1]]
     cropped = np.ones(canvas, dtype=bool)
     cropped[ph : ph + out_shape[0], pw : pw + out_shape[1]] = False
-    crops = bool(cropped.any())
-
-    top_shapes = [tuple(X.shape), tuple(K.shape), canvas] + (
-        [out_shape] if crops else []
-    )
-    fig, top_axes, term_axes = _transposed_layout(top_shapes, X.shape, canvas, dpi)
+    top = [_grid(X, "input", "input X"), _grid(K, "kernel", "kernel K")]
+    if cropped.any():
+        title = "sum of the terms (hatched: removed by padding)"
+        top += [
+            _grid(total, "sum", title, hatched=cropped),
+            _grid(output, "output", "output"),
+        ]
+    else:
+        top.append(_grid(output, "output", "output (sum)"))
+    finite = [t[np.isfinite(t)] for t in terms.values()]
+    lo = min(0.0, min(float(f.min()) for f in finite))
+    hi = max(0.0, max(float(f.max()) for f in finite))
+    term_rows = [[] for _ in range(X.shape[0])]
+    for (i, j), term in terms.items():
+        title = (
+            f"X[{i},{j}]\u00b7K = {float(X[i, j]):g}\u00b7K\n"
+            f"at ({i * stride[0]}, {j * stride[1]})"
+        )
+        placed = np.isfinite(term)
+        label = f"term {i},{j} {_size(canvas, 'x')}"
+        options = dict(outlined=placed, vmin=lo, vmax=hi, cell=24)
+        term_rows[i].append(Grid(term, title=title, label=label, **options))
     formula = "(n-1)s - 2p + d(k-1) + output_padding + 1"
     numbers = [
         _formula(
@@ -220,115 +250,51 @@ def draw_transposed_conv(
             f"output {name} = {formula} = {nums}"
             for name, nums in zip(_AXES, numbers, strict=True)
         ]
-    fig.suptitle("\n".join(lines), fontsize=10, y=1 - 0.12 / fig.get_figheight())
-    ax_x, ax_k, ax_sum = top_axes[:3]
-    draw_grid(ax_x, X, title=f"input X\n{_size(X.shape)}", highlight=None)
-    ax_x.set_label("input")
-    draw_grid(ax_k, K, title=f"kernel K\n{_size(K.shape)}")
-    ax_k.set_label("kernel")
-    if crops:
-        draw_grid(
-            ax_sum,
-            total,
-            mask=cropped,
-            title=f"sum of the terms {_size(canvas)}\n(hatched: removed by padding)",
-        )
-        ax_sum.set_label("sum")
-        draw_grid(top_axes[3], output, title=f"output\n{_size(out_shape)}")
-        top_axes[3].set_label("output")
-    else:
-        draw_grid(ax_sum, output, title=f"output (sum)\n{_size(out_shape)}")
-        ax_sum.set_label("output")
-    finite = [t[np.isfinite(t)] for t in terms.values()]
-    lo = min(0.0, min(float(f.min()) for f in finite))
-    hi = max(0.0, max(float(f.max()) for f in finite))
-    for (i, j), term in terms.items():
-        ax = term_axes[i][j]
-        placed = np.isfinite(term)
-        draw_grid(
-            ax,
-            term,
-            highlight=placed,
-            vmin=lo,
-            vmax=hi,
-            title=f"X[{i},{j}]\u00b7K = {float(X[i, j]):g}\u00b7K\n"
-            f"at ({i * stride[0]}, {j * stride[1]})",
-        )
-        ax.set_label(f"term {i},{j}")
-    return fig
+    return _heading(lines, [top, *term_rows], title="transposed convolution")
 
 
-def _transposed_layout(top_shapes, grid, canvas, dpi):
-    """Axes for one row of panels above an ``grid``-shaped block of term panels."""
-    cell, gap, margin, title, head = 0.36, 0.5, 0.3, 0.75, 0.7
-    top_w = cell * sum(c for _, c in top_shapes) + gap * (len(top_shapes) - 1)
-    top_h = cell * max(r for r, _ in top_shapes)
-    n_rows, n_cols = grid
-    terms_w = n_cols * canvas[1] * cell + (n_cols - 1) * gap
-    # Wide enough for the formula above the panels.
-    width = max(6.6, 2 * margin + max(top_w, terms_w))
-    height = head + title + top_h + n_rows * (title + canvas[0] * cell) + 0.2
-    fig = Figure(figsize=(width, height), dpi=dpi)
-
-    def add(x, y_top, shape):
-        w, h = shape[1] * cell, shape[0] * cell
-        return fig.add_axes(
-            ((x) / width, (height - y_top - h) / height, w / width, h / height)
-        )
-
-    top_axes, x = [], margin
-    for shape in top_shapes:
-        top_axes.append(add(x, head + title, shape))
-        x += shape[1] * cell + gap
-    term_axes = []
-    y = head + title + top_h
-    for _ in range(n_rows):
-        y += title
-        term_axes.append(
-            [
-                add(margin + j * (canvas[1] * cell + gap), y, canvas)
-                for j in range(n_cols)
-            ]
-        )
-        y += canvas[0] * cell
-    return fig, top_axes, term_axes
-
-
-def save_png(fig, path, dpi=80):
-    """Write ``fig`` as a PNG without metadata: same figure, same bytes."""
-    fig.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+def save_png(picture, path, dpi=80):
+    """Write a Picture (or a matplotlib Figure) as a PNG without metadata."""
+    if isinstance(picture, Picture):
+        picture = picture_mpl.to_figure(picture)
+    picture.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
     return Path(path)
 
 
-def _rgb(fig, dpi):
-    """Render ``fig`` at ``dpi`` to a Pillow RGB image."""
+def _rgb(picture, dpi):
+    """Render a Picture (or a Figure) at ``dpi`` to a Pillow RGB image."""
+    fig = picture_mpl.to_figure(picture) if isinstance(picture, Picture) else picture
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
 
 
-def save_gif(figures, path, duration=700, last_duration=None, dpi=80):
-    """Write ``figures`` (same size) as a looping GIF, ``duration`` ms per frame.
+def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
+    """Write ``frames`` (Pictures or Figures) as a looping GIF.
 
-    All frames share one palette computed from all of them, so a colour never
-    shifts between frames; the last frame stays ``last_duration`` ms.
+    Each frame shows ``duration`` ms, the last one ``last_duration`` ms; a
+    frame smaller than the largest is drawn at its top left on white. All
+    frames share one palette computed from all of them, so a colour never
+    shifts between frames.
     """
-    frames = [_rgb(fig, dpi) for fig in figures]
-    if not frames:
-        raise ValueError("figures must hold at least one Figure, got none")
-    sizes = {f.size for f in frames}
-    if len(sizes) != 1:
-        raise ValueError(f"every frame must have the same pixel size, got {sizes}")
-    width, height = frames[0].size
-    strip = Image.new("RGB", (width, height * len(frames)))
-    for k, frame in enumerate(frames):
-        strip.paste(frame, (0, k * height))
+    images = [_rgb(frame, dpi) for frame in frames]
+    if not images:
+        raise ValueError("frames must hold at least one picture, got none")
+    width = max(image.size[0] for image in images)
+    height = max(image.size[1] for image in images)
+    for k, image in enumerate(images):
+        if image.size != (width, height):
+            images[k] = Image.new("RGB", (width, height), "white")
+            images[k].paste(image, (0, 0))
+    strip = Image.new("RGB", (width, height * len(images)))
+    for k, image in enumerate(images):
+        strip.paste(image, (0, k * height))
     palette = strip.quantize(
         colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
     )
-    indexed = [f.quantize(palette=palette, dither=Image.Dither.NONE) for f in frames]
-    durations = [duration] * len(frames)
+    indexed = [i.quantize(palette=palette, dither=Image.Dither.NONE) for i in images]
+    durations = [duration] * len(images)
     durations[-1] = duration if last_duration is None else last_duration
     buffer = io.BytesIO()
     indexed[0].save(
@@ -343,44 +309,23 @@ def save_gif(figures, path, duration=700, last_duration=None, dpi=80):
     return Path(path)
 
 
-def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, **sweep_options):
-    """One ``draw_sweep`` Figure per output cell, in the kernel's visiting order."""
+def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
+    """One ``draw_sweep`` Picture per output cell, in the kernel's visiting order."""
     check_tensor(X, "X", 2)
     check_tensor(K, "K", 2)
-    oh, ow = conv2d_output_shape(
-        tuple(X.shape), tuple(K.shape), stride, padding, dilation
-    )
-    return [
-        draw_sweep(
-            X,
-            K,
-            padding=padding,
-            stride=stride,
-            dilation=dilation,
-            step=step,
-            **sweep_options,
-        )
-        for step in range(oh * ow)
-    ]
+    steps = sweep_geometry(tuple(X.shape), tuple(K.shape), padding, stride, dilation)
+    options = dict(padding=padding, stride=stride, dilation=dilation, flip=flip)
+    return [draw_sweep(X, K, step=step, **options) for step in range(steps.steps)]
 
 
 def animate_sweep(
-    path,
-    X,
-    K,
-    *,
-    padding=0,
-    stride=1,
-    dilation=1,
-    duration=700,
-    last_duration=1800,
-    dpi=80,
-    **sweep_options,
+    path, X, K, *, duration=700, last_duration=1800, dpi=80, **sweep_options
 ):
-    """Write a GIF of ``K`` sweeping ``X``, a frame per output cell; return the path."""
-    figures = sweep_frames(
-        X, K, padding=padding, stride=stride, dilation=dilation, **sweep_options
-    )
+    """Write a GIF of ``K`` sweeping ``X``, a frame per output cell; return the path.
+
+    ``sweep_options`` are ``padding``, ``stride``, ``dilation`` and ``flip``.
+    """
+    frames = sweep_frames(X, K, **sweep_options)
     return save_gif(
-        figures, path, duration=duration, last_duration=last_duration, dpi=dpi
+        frames, path, duration=duration, last_duration=last_duration, dpi=dpi
     )

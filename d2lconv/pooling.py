@@ -6,15 +6,17 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.figure import Figure
 
-from ._validate import as_pair
+from ._validate import as_pair, check_tensor
+from .data import edge_image
 from .explorer import Explorer, int_slider
-from .grid import draw_grid, format_number
+from .grid import Grid
+from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pool2d_output_shape
-from .training import edge_image, one_thread
+from .training import one_thread
 
 MODES = ("max", "avg")
+CELL = 28  # pixels per matrix cell
 
 
 def pooling_inputs():
@@ -23,7 +25,7 @@ def pooling_inputs():
     return {
         "arange(32): 2 channels, 4x4 (book)": torch.arange(32.0).view(2, 4, 4),
         "0..8: 1 channel, 3x3 (book)": torch.arange(9.0).view(1, 3, 3),
-        "edge image: 1 channel, 6x8": edge_image("vertical")[None],
+        "edge image: 1 channel, 6x8": edge_image()[None],
         "random 0..9: 2 channels, 6x6": torch.randint(
             0, 10, (2, 6, 6), generator=generator
         ).float(),
@@ -105,86 +107,7 @@ def _cell_formula(x, rows, cols, p, mode, divisor):
     return f"({total}) / {divisor} = {value:.4g}", value
 
 
-class PoolingFigure:
-    """Padded input and output of every channel, kept so that a redraw only updates."""
-
-    CELL = 0.36
-
-    def __init__(self, channels, padded_shape, output_shape):
-        self.channels = channels
-        ph, pw = padded_shape
-        oh, ow = output_shape
-        cell, gap, left, top = self.CELL, 0.45, 0.3, 0.55
-        rows = max(ph, oh)
-        width = left * 2 + channels * (pw + ow) * cell + (2 * channels - 1) * gap
-        text_h = 1.1
-        height = top + rows * cell + text_h
-        self.fig = Figure(figsize=(max(width, 10.5), height), dpi=80)
-        W, H = self.fig.get_size_inches()
-        self.inputs, self.outputs = [], []
-        x = left
-        for _ in range(channels):
-            for shape, store in (((ph, pw), self.inputs), ((oh, ow), self.outputs)):
-                h, w = shape[0] * cell, shape[1] * cell
-                ax = self.fig.add_axes((x / W, (H - top - h) / H, w / W, h / H))
-                store.append(ax)
-                x += w + gap
-        self.text = self.fig.text(
-            0.01, 0.03, "", fontsize=8.5, family="monospace", va="bottom"
-        )
-        self.input_grids = []
-        self.output_grids = []
-
-    def update(self, padded, mask, output, window, cell, titles, text):
-        """Show new values, the window of ``cell`` and the caption."""
-        window_cells = [
-            (r, c)
-            for r in window[0]
-            for c in window[1]
-            if r < padded.shape[1] and c < padded.shape[2]
-        ]
-        for ch in range(self.channels):
-            if len(self.input_grids) <= ch:
-                self.input_grids.append(
-                    draw_grid(
-                        self.inputs[ch],
-                        padded[ch],
-                        mask=mask,
-                        fmt=_fmt_cell,
-                        highlight=window_cells,
-                        fontsize=8,
-                        cmap="Blues",
-                    )
-                )
-                self.output_grids.append(
-                    draw_grid(
-                        self.outputs[ch],
-                        output[ch],
-                        highlight=[cell],
-                        fontsize=8,
-                        cmap="Blues",
-                    )
-                )
-            else:
-                grid = self.input_grids[ch]
-                grid.set_mask(mask)
-                grid.set_values(padded[ch])
-                grid.set_highlight(window_cells)
-                self.output_grids[ch].set_values(output[ch])
-                self.output_grids[ch].set_highlight([cell])
-            self.input_grids[ch].set_title(titles[ch][0])
-            self.output_grids[ch].set_title(titles[ch][1])
-        self.text.set_text(text)
-        return self
-
-
-def _fmt_cell(value):
-    if value == -math.inf:
-        return "−∞"
-    return format_number(value)
-
-
-def _padded_view(X, padding, extent, mode, count_include_pad):
+def _padded_view(X, padding, extent, mode):
     """The input with its padding (and any ceil-mode overhang) for display.
 
     Max pooling pads with -inf (padding never wins); average pooling with zeros
@@ -208,10 +131,29 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
     parts = []
     for axis, name in ((0, "h"), (1, "w")):
         n, k, s, p = (input_size[axis], kernel_size[axis], stride[axis], padding[axis])
-        parts.append(
-            f"{name}: {rounding}(({n} + 2*{p} - {k})/{s}) + 1 = {output_size[axis]}"
-        )
+        quotient = (n + 2 * p - k) / s
+        out = (math.ceil(quotient) if ceil_mode else math.floor(quotient)) + 1
+        text = f"{name}: {rounding}(({n} + 2*{p} - {k})/{s}) + 1 = {out}"
+        if out != output_size[axis]:
+            # PyTorch drops a last window that would start in the right padding.
+            text += f" - 1 (last window would start in the padding) = {out - 1}"
+        parts.append(text)
     return ",  ".join(parts)
+
+
+def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad):
+    """The ``nn.MaxPool2d(...)`` / ``nn.AvgPool2d(...)`` call with these settings."""
+
+    def pair(value):
+        return value[0] if value[0] == value[1] else value
+
+    args = (
+        f"kernel_size={pair(kernel_size)}, stride={pair(stride)}, "
+        f"padding={pair(padding)}, ceil_mode={ceil_mode}"
+    )
+    if mode == "max":
+        return f"nn.MaxPool2d({args})"
+    return f"nn.AvgPool2d({args}, count_include_pad={count_include_pad})"
 
 
 def draw_pooling(
@@ -224,29 +166,14 @@ def draw_pooling(
     count_include_pad=True,
     cell=0,
 ):
-    """Draw pooling of ``X`` (c, h, w) channel by channel, with one output's window.
+    """Picture of pooling ``X`` (c, h, w) channel by channel, with one output's window.
 
     ``cell`` is the output position (row-major index or ``(i, j)``) whose window
-    is outlined; the numbers come from PyTorch's pooling functions.
+    is outlined; the numbers come from PyTorch's pooling functions. The text
+    under the panels is the matching PyTorch layer and its output shape.
     """
-    return pooling_figure(
-        X, kernel_size, stride, padding, mode, ceil_mode, count_include_pad, cell
-    ).fig
-
-
-def pooling_figure(
-    X,
-    kernel_size,
-    stride=None,
-    padding=0,
-    mode="max",
-    ceil_mode=False,
-    count_include_pad=True,
-    cell=0,
-    reuse=None,
-):
-    """Like ``draw_pooling`` but return the ``PoolingFigure``, updating ``reuse``
-    when it has the right shape (a redraw then only changes numbers)."""
+    check_tensor(X, "X", (2, 3))
+    X = X.detach().cpu().float()
     if X.dim() == 2:
         X = X[None]
     kernel_size = as_pair(kernel_size, "kernel_size")
@@ -254,54 +181,83 @@ def pooling_figure(
     padding = as_pair(padding, "padding")
     Y = pool(X, kernel_size, stride, padding, mode, ceil_mode, count_include_pad)
     c, oh, ow = Y.shape
-    if isinstance(cell, int):
+    cell = _output_cell(cell, (oh, ow))
+    extent = tuple(
+        (o - 1) * s + k for o, s, k in zip((oh, ow), stride, kernel_size, strict=True)
+    )
+    padded, mask = _padded_view(X, padding, extent, mode)
+    input_size = tuple(X.shape[1:])
+    rows, cols, with_pad, without_pad = pooling_window(
+        input_size, cell, kernel_size, stride, padding
+    )
+    window = [(r, q) for r in rows for q in cols]
+    # Rows and columns of the padded input that no window reaches.
+    dropped = tuple(
+        max(0, n + 2 * p - e)
+        for n, p, e in zip(input_size, padding, extent, strict=True)
+    )
+    panels = []
+    for ch in range(c):
+        panels.append(
+            Grid(
+                padded[ch],
+                title=f"input channel {ch}\npadding {padding}",
+                hatched=mask,
+                outlined=window,
+                dropped=dropped,
+                cmap="Blues",
+                cell=CELL,
+            )
+        )
+        panels.append(
+            Grid(
+                Y[ch],
+                title=f"output channel {ch}\n{mode} pool",
+                outlined=[cell],
+                cmap="Blues",
+                cell=CELL,
+            )
+        )
+    bottom = row(panels)
+    divisor = with_pad if count_include_pad else without_pad
+    formula, _ = _cell_formula(X[0], rows, cols, padding, mode, divisor)
+    if mode == "max":
+        note = "padding is -inf: it never wins"
+    else:
+        note = "padding counts as 0" if count_include_pad else "padding not counted"
+    lines = [
+        pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad),
+        f"# input {tuple(X.shape)} -> output {tuple(Y.shape)}: each channel is "
+        "pooled on its own, channels are never summed",
+        "output size (p = padding per side; the book's total padding is 2p): "
+        + describe_pooling(
+            input_size, kernel_size, stride, padding, ceil_mode, (oh, ow)
+        ),
+        f"channel 0, output cell {cell}: {formula}   ({note})",
+    ]
+    caption = Lines(lines, bold=[0])
+    caption.y = bottom + GAP / 2
+    title = f"{mode} pooling of a {c}x{input_size[0]}x{input_size[1]} input"
+    return Picture([*panels, caption], title=title)
+
+
+def _output_cell(cell, shape):
+    """``cell`` (a row-major index or an ``(i, j)`` pair) as ``(i, j)``, checked."""
+    oh, ow = shape
+    if isinstance(cell, int) and not isinstance(cell, bool):
         if not 0 <= cell < oh * ow:
             raise ValueError(
                 f"cell must be between 0 and {oh * ow - 1} (the output has "
                 f"{oh}x{ow} cells), got {cell}"
             )
-        cell = divmod(cell, ow)
-    extent = tuple(
-        (o - 1) * s + k for o, s, k in zip((oh, ow), stride, kernel_size, strict=True)
-    )
-    padded, mask = _padded_view(X, padding, extent, mode, count_include_pad)
-    figure = reuse
-    if figure is None or figure.key != (c, padded.shape[1:], (oh, ow)):
-        figure = PoolingFigure(c, tuple(padded.shape[1:]), (oh, ow))
-        figure.key = (c, padded.shape[1:], (oh, ow))
-    input_size = tuple(X.shape[1:])
-    rows, cols, with_pad, without_pad = pooling_window(
-        input_size, cell, kernel_size, stride, padding
-    )
-    divisor = with_pad if count_include_pad else without_pad
-    formula, _ = _cell_formula(X[0], rows, cols, padding, mode, divisor)
-    titles = [
-        (f"channel {ch}: input, padding {padding}", f"{mode} pool") for ch in range(c)
-    ]
-    layer = "MaxPool2d" if mode == "max" else "AvgPool2d"
-    args = f"kernel_size={kernel_size}, stride={stride}, padding={padding}"
-    args += f", ceil_mode={ceil_mode}"
-    if mode == "avg":
-        args += f", count_include_pad={count_include_pad}"
-    pad_note = "padding counts as 0" if count_include_pad else "padding not counted"
-    text = "\n".join(
-        [
-            f"nn.{layer}({args})",
-            f"input {tuple(X.shape)} -> output {tuple(Y.shape)}: each channel is "
-            "pooled on its own, channels are never summed",
-            "output size (p = padding per side; the book's total padding is 2p): "
-            + describe_pooling(
-                input_size, kernel_size, stride, padding, ceil_mode, (oh, ow)
-            ),
-            f"channel 0, output cell {cell}: {formula}"
-            + (
-                "   (padding is -inf: it never wins)"
-                if mode == "max"
-                else f"   ({pad_note})"
-            ),
-        ]
-    )
-    return figure.update(padded, mask, Y, (rows, cols), cell, titles, text)
+        return divmod(cell, ow)
+    i, j = as_pair(cell, "cell")
+    if not (0 <= i < oh and 0 <= j < ow):
+        raise ValueError(
+            f"cell must be a position (i, j) in the {oh}x{ow} output, 0 <= i < "
+            f"{oh} and 0 <= j < {ow}, got {cell!r}"
+        )
+    return i, j
 
 
 class PoolingExplorer(Explorer):
@@ -333,7 +289,6 @@ class PoolingExplorer(Explorer):
             ),
             "cell": slider("output cell", 0, 0, 7),
         }
-        self._figure = None
         c = controls
         layout = widgets.VBox(
             [
@@ -392,15 +347,11 @@ class PoolingExplorer(Explorer):
         super().redraw()
 
     def draw(self, input, cell, **values):
-        """Draw the current state (the Explorer calls this)."""
+        """The picture of the current state (the Explorer calls this)."""
         X = self.inputs[input]
         try:
-            self._figure = pooling_figure(
-                X,
-                cell=cell,
-                reuse=self._figure,
-                **self.parameters({**values, "input": input}),
+            return draw_pooling(
+                X, cell=cell, **self.parameters({**values, "input": input})
             )
         except ValueError as err:
             raise ValueError(f"No pooling for these settings.\n{err}") from None
-        return self._figure.fig

@@ -1,13 +1,13 @@
 """A stack of convolution layers: how the size shrinks and the receptive field grows."""
 
-from matplotlib.collections import PatchCollection
-from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
-
 from ._validate import check_positive_int, positive_pair
 from .explorer import Explorer, int_slider
-from .receptive import field_window, receptive_field_table
+from .picture import GAP, MARGIN, Picture, Rect, Text, title_texts
+from .plot import Plot
+from .receptive import receptive_field_table
+
+BAR_COLOR, BAR_EDGE, SEEN_COLOR = "#c6dbef", "#6baed6", "#fd8d3c"
+FIELD_COLOR, SIZE_COLOR = "#e6550d", "#1f77b4"
 
 
 def repeat_layer(count, kernel_size, padding=0, stride=1, dilation=1):
@@ -24,88 +24,122 @@ def stack_sizes(input_size, layers):
     return [row.output_size for row in receptive_field_table(layers, input_size)]
 
 
-def _centre_windows(layers, sizes):
-    """Rows of every level that the centre output of the last layer depends on."""
-    last = sizes[-1][0]
-    centre = (last - 1) // 2
-    windows = []
-    for level in range(len(layers) + 1):
-        above = layers[level:]
-        if not above:
-            windows.append((centre, centre))
-            continue
-        rows, _ = field_window(receptive_field_table(above)[-1], centre, 0)
-        windows.append(rows)
+def centre_windows(table):
+    """Rows ``(r0, r1)`` of every level (input first) that the centre output sees.
+
+    The centre output of the last layer sees one row of its own level; one
+    layer down, rows ``r0*s - p`` to ``r1*s - p + d(k - 1)`` (``p`` the top
+    padding). Rows below 0 or past a level's height lie in the padding.
+    """
+    centre = (table[-1].output_size[0] - 1) // 2
+    windows = [(centre, centre)]
+    for row in reversed(table):
+        (r0, r1), k, s = windows[0], row.kernel_size[0], row.stride[0]
+        p, d = row.padding[0][0], row.dilation[0]
+        windows.insert(0, (r0 * s - p, r1 * s - p + d * (k - 1)))
     return windows
 
 
-def draw_stack(input_size, layers, *, dpi=100):
-    """Figure: each layer's size as a bar, the centre output's field as a cone."""
+class Bars:
+    """One bar per level, as wide as its height in pixels; orange: what is seen."""
+
+    def __init__(self, sizes, windows, *, width=420, title=""):
+        self.sizes, self.windows, self.title = sizes, windows, title
+        self.label = f"size per layer ({len(sizes) - 1} layers)"
+        self.bar = min(18.0, max(5.0, 480 / len(sizes)))
+        self.scale = width / max(h for h, _ in sizes)
+        self.width, self.height = width + 120, self.bar * len(sizes)
+        self.top, self.span = 2 * 13 * 1.25 + 8, (0, 0)
+        self.x = self.y = MARGIN
+
+    def primitives(self):
+        out, widest = [], max(h for h, _ in self.sizes) * self.scale
+        levels = len(self.sizes)
+        for level, ((h, w), (r0, r1)) in enumerate(
+            zip(self.sizes, self.windows, strict=True)
+        ):
+            y = self.y + level * self.bar
+            left = self.x + (widest - h * self.scale) / 2
+            name = "input" if level == 0 else f"layer {level}"
+            out.append(
+                Rect(
+                    left, y + 1, h * self.scale, self.bar - 2, BAR_COLOR, BAR_EDGE, 0.5
+                )
+            )
+            # The part of this level that the last layer's centre output sees,
+            # clipped to the level: beyond it lies padding.
+            lo, hi = max(r0, 0), min(r1, h - 1)
+            if lo <= hi:
+                seen = Rect(
+                    left + lo * self.scale,
+                    y + 1,
+                    (hi - lo + 1) * self.scale,
+                    self.bar - 2,
+                    SEEN_COLOR,
+                    data={"seen": f"{name}: rows {lo}..{hi} of {h}"},
+                )
+                out.append(seen)
+            if levels <= 24 or level in (0, levels - 1) or level % 5 == 0:
+                size = min(11.0, self.bar * 0.8) if levels <= 24 else 9.0
+                text = f"{name}: {h}x{w}"
+                out.append(
+                    Text(
+                        self.x + widest + 8,
+                        y + self.bar / 2 + 0.36 * size,
+                        text,
+                        size,
+                        anchor="start",
+                        data={"level": level},
+                    )
+                )
+        return out + title_texts(self.title, self.x + self.width / 2, self.y - 8, 12)
+
+
+def draw_stack(input_size, layers):
+    """Picture: each layer's size as a bar, the centre output's field, a size plot."""
     input_size = positive_pair(input_size, "input_size")
     table = receptive_field_table(layers, input_size)
+    if not table:
+        raise ValueError(
+            "layers must hold at least one convolution or pooling layer, "
+            f"got {layers!r}"
+        )
+    return _stack_picture(input_size, table)
+
+
+def _stack_picture(input_size, table):
+    """The picture of ``draw_stack`` from the table of a stack of layers."""
     sizes = [input_size] + [row.output_size for row in table]
-    windows = _centre_windows(layers, sizes)
-    levels = len(sizes)
-    bar_height = min(0.32, 5.0 / levels)
-    height = 1.6 + bar_height * levels
-    fig = Figure(figsize=(10, height), dpi=dpi)
-    # Fixed positions: a layout engine would cost more than the drawing.
-    top, bottom = 0.45 / height, 0.55 / height
-    ax_bars = fig.add_axes((0.01, bottom, 0.55, 1 - top - bottom))
-    ax_plot = fig.add_axes((0.64, bottom, 0.34, 1 - top - bottom))
-    widest = max(h for h, _ in sizes)
-    bars, seen = [], []
-    for level, ((h, w), (r0, r1)) in enumerate(zip(sizes, windows, strict=True)):
-        left = (widest - h) / 2
-        bars.append(Rectangle((left, level - 0.4), h, 0.8))
-        # The part of this level that the last layer's centre output sees,
-        # clipped to the level: beyond it lies padding.
-        lo, hi = max(r0, 0), min(r1, h - 1)
-        if lo <= hi:
-            seen.append(Rectangle((left + lo, level - 0.4), hi - lo + 1, 0.8))
-        name = "input" if level == 0 else f"layer {level}"
-        if levels <= 24 or level in (0, levels - 1) or level % 5 == 0:
-            ax_bars.text(
-                widest + widest * 0.03,
-                level,
-                f"{name}: {h}x{w}",
-                va="center",
-                fontsize=8,
-            )
-    ax_bars.add_collection(
-        PatchCollection(bars, facecolor="#c6dbef", edgecolor="#6baed6", linewidth=0.5)
+    bars = Bars(
+        sizes,
+        centre_windows(table),
+        title="size per layer (height axis)\norange: what the centre output "
+        "of the last layer sees",
     )
-    ax_bars.add_collection(
-        PatchCollection(seen, facecolor="#fd8d3c", alpha=0.8, linewidth=0)
-    )
-    ax_bars.set_xlim(-widest * 0.02, widest * 1.35)
-    ax_bars.set_ylim(levels - 0.5, -0.5)
-    ax_bars.set_axis_off()
-    ax_bars.set_title(
-        "size per layer (height axis); orange: what the centre "
-        "output of the last layer sees",
-        fontsize=9,
-    )
-    xs = list(range(levels))
-    ax_plot.plot(xs, [h for h, _ in sizes], "o-", ms=3, label="output height")
+    levels = list(range(len(sizes)))
     fields = [1] + [row.receptive_field[0] for row in table]
-    ax_plot.plot(
-        xs, fields, "s-", ms=3, color="#e6550d", label="receptive field (rows)"
-    )
-    ax_plot.set_xlabel("layer (0 = input)")
-    ax_plot.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_plot.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_plot.set_ylabel("pixels")
-    ax_plot.grid(alpha=0.3)
-    ax_plot.legend(fontsize=8)
     last = table[-1]
-    ax_plot.set_title(
-        f"after {len(table)} layers: {last.output_size[0]}x{last.output_size[1]}, "
-        f"field {last.receptive_field[0]}x{last.receptive_field[1]}, "
-        f"jump {last.jump[0]}x{last.jump[1]}",
-        fontsize=9,
+    plot = Plot(
+        [
+            (levels, [h for h, _ in sizes], SIZE_COLOR, "output height"),
+            (levels, fields, FIELD_COLOR, "receptive field (rows)"),
+        ],
+        width=300,
+        height=max(160, min(bars.height, 300)),
+        ylim=(0, 1.05 * max(max(h for h, _ in sizes), max(fields))),
+        title=f"after {len(table)} layers: {last.output_size[0]}x"
+        f"{last.output_size[1]}, field {last.receptive_field[0]}x"
+        f"{last.receptive_field[1]}, jump {last.jump[0]}x{last.jump[1]}",
+        xlabel="layer (0 = input)",
+        ylabel="pixels",
+        label="output height and receptive field per layer",
     )
-    return fig
+    bars.x, bars.y = MARGIN, MARGIN + bars.top
+    plot.x = bars.x + bars.width + GAP + plot.span[0]
+    plot.y = bars.y
+    return Picture(
+        [bars, plot], title=f"a stack of {len(table)} layers on a {input_size} input"
+    )
 
 
 class StackExplorer(Explorer):
@@ -136,7 +170,7 @@ class StackExplorer(Explorer):
         )
 
     def draw(self, **v):
+        """The picture of the current state (the Explorer calls this)."""
         self.table = None
-        layers = self.layers(v)
-        self.table = receptive_field_table(layers, v["input_size"])
-        return draw_stack(v["input_size"], layers)
+        self.table = receptive_field_table(self.layers(v), v["input_size"])
+        return _stack_picture(positive_pair(v["input_size"], "input_size"), self.table)

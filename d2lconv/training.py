@@ -2,17 +2,21 @@
 
 import contextlib
 import math
+import time
 
 import ipywidgets as widgets
 import numpy as np
 import torch
-from matplotlib.figure import Figure
+import torch.nn.functional as F
 from torch import nn
 
+from .data import edge_image as stripe_image
 from .device import default_device
 from .explorer import Explorer
-from .grid import draw_grid
+from .grid import Grid
 from .ops import Conv2D, corr2d
+from .picture import GAP, Lines, Picture, row
+from .plot import Plot
 
 EDGE_KERNEL = ((1.0, -1.0),)
 IMAGES = ("vertical", "diagonal")
@@ -43,10 +47,7 @@ class TrainingStep(tuple):
 def edge_image(kind="vertical"):
     """Return the input image: a dark vertical stripe (6x8) or diagonal band (8x8)."""
     if kind == "vertical":
-        # Ones with columns 2..5 dark: two vertical edges.
-        X = torch.ones(6, 8)
-        X[:, 2:6] = 0
-        return X
+        return stripe_image()
     if kind == "diagonal":
         # Ones with a dark band three pixels wide along the main diagonal.
         rows = torch.arange(8).view(-1, 1)
@@ -84,7 +85,7 @@ def _initial_values(init, bias, generator):
 
 
 def _make_layer(use, bias, weight, b, device):
-    """Build the layer, set its parameters, and say how to call it on a 2-D image."""
+    """Build the layer and set its parameters."""
     # Constructing a layer draws its default initialisation from the global
     # random generator; fork_rng puts that generator back as it was.
     with torch.random.fork_rng(devices=[]):
@@ -102,10 +103,7 @@ def _make_layer(use, bias, weight, b, device):
     if use == "Conv2D" and not bias:
         # The hand-written module always has a bias: keep it at zero.
         layer.bias.requires_grad_(False)
-    if use == "nn.Conv2d":
-        # nn.Conv2d wants (batch, channels, h, w); the image is (h, w).
-        return layer, lambda X: layer(X[None, None])[0, 0]
-    return layer, layer
+    return layer
 
 
 @contextlib.contextmanager
@@ -124,8 +122,8 @@ def one_thread():
 
 
 def _snapshot(step, loss, layer, bias):
-    kernel = layer.weight.detach().reshape(1, 2).cpu().clone()
-    b = float(layer.bias.detach().cpu()) if bias else None
+    kernel = layer.weight.detach().cpu().reshape(1, 2).clone()
+    b = layer.bias.item() if bias else None
     return TrainingStep(step, loss, kernel, b)
 
 
@@ -156,23 +154,25 @@ def train_kernel(
     device = default_device() if device is None else torch.device(device)
     generator = torch.Generator().manual_seed(int(seed))
     weight, b = _initial_values(init, bias, generator)
-    layer, forward = _make_layer(use, bias, weight, b, device)
+    layer = _make_layer(use, bias, weight, b, device)
     params = [p for p in layer.parameters() if p.requires_grad]
     X, Y = X.to(device, torch.float32), Y.to(device, torch.float32)
+    if use == "nn.Conv2d":
+        # nn.Conv2d wants (batch, channels, h, w); the image is (h, w).
+        X, Y = X[None, None], Y[None, None]
     history = []
-    for step in range(steps + 1):
-        with one_thread():
-            loss = ((forward(X) - Y) ** 2).sum()
+    with one_thread():
+        for step in range(steps + 1):
+            loss = F.mse_loss(layer(X), Y, reduction="sum")
             history.append(_snapshot(step, loss.item(), layer, bias))
-        if callback is not None:
-            callback(history)
-        if step == steps or not math.isfinite(history[-1].loss):
-            break
-        with one_thread():
+            if callback is not None:
+                callback(history)
+            if step == steps or not math.isfinite(history[-1].loss):
+                break
             loss.backward()
             with torch.no_grad():
                 for p in params:
-                    p -= lr * p.grad
+                    p.sub_(p.grad, alpha=lr)
                     p.grad = None
     return history
 
@@ -184,10 +184,13 @@ def lr_limit(X, bias=False):
     every start exactly when ``lr < 2 / lambda_max`` of its Hessian ``2 A^T A``,
     where row ``A[i]`` holds the two pixels one output sees (and a 1 for the bias).
     """
-    A = torch.nn.functional.unfold(X[None, None].double(), (1, 2))[0].T
+    x = X.detach().cpu().double().numpy()
+    # Tiny matrices: NumPy answers in microseconds, where torch's threads cost ms.
+    columns = [x[:, :-1].ravel(), x[:, 1:].ravel()]
     if bias:
-        A = torch.cat([A, torch.ones(len(A), 1, dtype=A.dtype)], dim=1)
-    return 2 / (2 * torch.linalg.eigvalsh(A.T @ A).max().item())
+        columns.append(np.ones(columns[0].size))
+    A = np.stack(columns, axis=1)
+    return 2 / (2 * np.linalg.eigvalsh(A.T @ A).max())
 
 
 def _print_every(every):
@@ -239,112 +242,106 @@ def _fmt2(value):
         return "nan"
     if abs(value) >= 100:
         return ">99" if value > 0 else "<-99"
-    return f"{value:.2f}"
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
 
 
-class TrainingFigure:
-    """The loss curve, kernel values and output-vs-target panels, kept for updates."""
+def _clipped(values, limits):
+    """Values pinned to a plot's range (NaN stays a gap): curves stay inside."""
+    return np.clip(np.asarray(values, dtype=float), *limits)
 
-    def __init__(self, X, Y, steps, bias=False, lr=None):
-        self.X, self.Y = X.detach().cpu().float(), Y.detach().cpu().float()
-        self.fig = Figure(figsize=(13.5, 3.6), dpi=80)
-        fig = self.fig
-        self.ax_loss = fig.add_axes((0.045, 0.16, 0.19, 0.64))
-        self.ax_kernel = fig.add_axes((0.29, 0.16, 0.19, 0.64))
-        rows, cols = self.Y.shape
-        # Both grids get the same cell size, chosen to fit the tallest image.
-        cell_h = 0.66 / rows
-        cell_w = cell_h * 3.6 / 13.5
-        self.ax_out = fig.add_axes((0.53, 0.1, cols * cell_w, rows * cell_h))
-        self.ax_target = fig.add_axes(
-            (0.545 + cols * cell_w, 0.1, cols * cell_w, rows * cell_h)
-        )
-        # Fixed axis limits: runs with different settings compare at a glance,
-        # and a redraw needs no new tick layout.
-        ax = self.ax_loss
-        ax.set_yscale("log")
-        ax.set_ylim(LOSS_RANGE)
-        ax.set_xlabel("step", fontsize=9)
-        ax.set_title("loss (sum of squared errors)", fontsize=10)
-        ax.tick_params(labelsize=8)
-        (self.loss_line,) = ax.plot([], [], "-", color="#1f77b4", marker=".")
-        ax = self.ax_kernel
-        ax.set_xlabel("step", fontsize=9)
-        ax.set_title("kernel values (dashed: [1, -1])", fontsize=10)
-        ax.tick_params(labelsize=8)
-        ax.set_ylim(-KERNEL_RANGE, KERNEL_RANGE)
-        for target in (1, -1):
-            ax.axhline(target, color="#999999", linestyle="--", linewidth=1)
-        ax.axhline(0, color="#cccccc", linewidth=0.8)
-        (self.w1_line,) = ax.plot([], [], "-", color="#d62728", label="K[0, 0]")
-        (self.w2_line,) = ax.plot([], [], "-", color="#1f77b4", label="K[0, 1]")
-        (self.b_line,) = ax.plot([], [], "-", color="#2ca02c", label="bias")
-        self.bias = None
-        colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, fontsize=7)
-        self.out_grid = draw_grid(
-            self.ax_out, torch.zeros_like(self.Y), fmt=_fmt2, **colours
-        )
-        draw_grid(self.ax_target, self.Y, title="target Y = X * [1, -1]", **colours)
-        self.suptitle = fig.suptitle("", fontsize=11)
-        self.configure(steps, bias, lr)
 
-    def configure(self, steps, bias, lr):
-        """Set the number of steps (x axis), the bias curve and the learning rate."""
-        self.steps, self.lr = steps, lr
-        for ax in (self.ax_loss, self.ax_kernel):
-            ax.set_xlim(0, max(1, steps))
-        if bias != self.bias:
-            self.bias = bias
-            self.limit = lr_limit(self.X, bias)
-            self.b_line.set_visible(bias)
-            lines = [self.w1_line, self.w2_line] + ([self.b_line] if bias else [])
-            self.ax_kernel.legend(handles=lines, fontsize=7, loc="center right")
-        return self
-
-    def update(self, history):
-        """Show the history so far: curves up to its last step, that step's output."""
-        steps = [h.step for h in history]
-        losses = np.array([h.loss for h in history], dtype=float)
-        kernels = np.array([h.kernel.reshape(2).tolist() for h in history])
-        finite = np.isfinite(losses)
-        self.loss_line.set_data(
-            np.array(steps)[finite], np.maximum(losses[finite], LOSS_RANGE[0])
-        )
-        self.w1_line.set_data(steps, kernels[:, 0])
-        self.w2_line.set_data(steps, kernels[:, 1])
-        if self.bias:
-            self.b_line.set_data(steps, [h.bias for h in history])
-        last = history[-1]
-        b = last.bias if last.bias is not None else 0.0
-        with np.errstate(all="ignore"):
-            output = corr2d(self.X, last.kernel) + b
-        self.out_grid.set_values(output)
-        self.out_grid.set_title(f"output at step {last.step}")
-        text = f"step {last.step}/{self.steps}: loss {last.loss:.3g}, kernel ["
-        if not math.isfinite(last.loss):
-            text = f"stopped at step {last.step}: the loss overflowed, kernel ["
-        text += ", ".join(_fmt2(v) for v in kernels[-1]) + "]"
-        if last.bias is not None:
-            text += f", bias {_fmt2(last.bias)}"
-        if self.lr is not None:
-            rule = "<" if self.lr < self.limit else ">="
-            verdict = "converges" if self.lr < self.limit else "diverges"
-            text += (
-                f"   |   lr {self.lr} {rule} 2/lambda_max = {self.limit:.4f}: {verdict}"
-            )
-        self.suptitle.set_text(text)
-        return self.fig
+def _status(last, steps, lr, limit):
+    """One line: the step, the loss, the kernel, and whether this lr converges."""
+    if math.isfinite(last.loss):
+        text = f"step {last.step}/{steps}: loss {last.loss:.3g}, kernel ["
+    else:
+        text = f"stopped at step {last.step}: the loss overflowed, kernel ["
+    text += ", ".join(_fmt2(v) for v in last.kernel.reshape(2).tolist()) + "]"
+    if last.bias is not None:
+        text += f", bias {_fmt2(last.bias)}"
+    if lr is not None:
+        rule, verdict = ("<", "converges") if lr < limit else (">=", "diverges")
+        text += f"   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}"
+    return text
 
 
 def draw_training(history, X, Y, steps=None, lr=None):
-    """Draw a training history: loss curve, kernel values, output against target."""
-    bias = bool(history) and history[0].bias is not None
-    steps = history[-1].step if steps is None else steps
-    return TrainingFigure(X, Y, steps, bias=bias, lr=lr).update(history)
+    """Picture of a training history: loss curve, kernel values, output and target.
+
+    ``steps`` fixes the x axes (default: the last step), so the pictures of a
+    run in progress keep their scale; with ``lr`` the text says whether that
+    learning rate converges (``lr < 2 / lambda_max``, see ``lr_limit``).
+    """
+    if not history:
+        raise ValueError("history must hold at least one step, got an empty list")
+    X, Y = X.detach().cpu().float(), Y.detach().cpu().float()
+    last = history[-1]
+    steps = last.step if steps is None else steps
+    bias = last.bias is not None
+    xs = [h.step for h in history]
+    xlim = (0, max(1, steps))
+    log_range = tuple(math.log10(v) for v in LOSS_RANGE)
+    with np.errstate(all="ignore"):
+        losses = np.log10(np.maximum([h.loss for h in history], LOSS_RANGE[0]))
+    loss = Plot(
+        [(xs, _clipped(losses, log_range), "#1f77b4", "loss")],
+        width=260,
+        height=170,
+        title="loss: sum of squared errors",
+        xlabel="step",
+        ylabel="log10(loss)",
+        xlim=xlim,
+        ylim=log_range,
+        label="loss per step",
+    )
+    kernel_range = (-KERNEL_RANGE, KERNEL_RANGE)
+    kernels = torch.cat([h.kernel for h in history]).numpy()
+    series = [
+        (
+            [0, steps, math.nan, 0, steps],
+            [1, 1, math.nan, -1, -1],
+            "#999999",
+            "[1, -1]",
+        ),
+        (xs, _clipped(kernels[:, 0], kernel_range), "#d62728", "K[0, 0]"),
+        (xs, _clipped(kernels[:, 1], kernel_range), "#1f77b4", "K[0, 1]"),
+    ]
+    if bias:
+        series.append(
+            (xs, _clipped([h.bias for h in history], kernel_range), "#2ca02c", "bias")
+        )
+    values = Plot(
+        series,
+        width=260,
+        height=170,
+        title="kernel values (grey: the edge detector)",
+        xlabel="step",
+        xlim=xlim,
+        ylim=kernel_range,
+        label="kernel values per step",
+    )
+    with np.errstate(all="ignore"), one_thread():
+        weight = last.kernel.view(1, 1, 1, 2)
+        output = F.conv2d(X[None, None], weight)[0, 0] + (last.bias or 0.0)
+    colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
+    grids = [
+        Grid(output, title=f"output at step {last.step}", fmt=_fmt2, **colours),
+        Grid(Y, title="target Y = X * [1, -1]", **colours),
+    ]
+    bottom = row([loss, values, *grids])
+    text = Lines([_status(last, steps, lr, lr_limit(X, bias))], bold=[0])
+    text.y = bottom + GAP
+    title = f"learning the edge kernel: step {last.step} of {steps}"
+    return Picture([loss, values, *grids, text], title=title)
 
 
 class TrainingExplorer(Explorer):
     """Train the 1x2 edge kernel with sliders; the Train button animates the run."""
+
+    # The Train button shows about this many pictures a second (the run is
+    # paced so that a student can watch it).
+    PICTURES_PER_SECOND = 25
 
     def __init__(
         self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
@@ -387,8 +384,6 @@ class TrainingExplorer(Explorer):
         )
         self.button.on_click(lambda _: self.train())
         self.history = []
-        self._picture = None
-        self._pictures = {}
         c = controls
         layout = widgets.VBox(
             [
@@ -399,17 +394,9 @@ class TrainingExplorer(Explorer):
         )
         super().__init__(controls, layout=layout)
 
-    def _picture_for(self, image, X, Y, steps, bias, lr):
-        """One figure per input image, built once and then only updated."""
-        if image not in self._pictures:
-            self._pictures[image] = TrainingFigure(X, Y, steps, bias=bias, lr=lr)
-        self._picture = self._pictures[image]
-        return self._picture.configure(steps, bias, lr)
-
     def draw(self, lr, steps, seed, init, bias, image, callback=None):
-        """Train with these values (no animation) and draw the final state."""
+        """Train with these values and return the picture of the final state."""
         X, Y = edge_data(image)
-        picture = self._picture_for(image, X, Y, steps, bias, lr)
         self.history = train_kernel(
             X,
             Y,
@@ -420,31 +407,32 @@ class TrainingExplorer(Explorer):
             bias=bias,
             callback=callback,
         )
-        return picture.update(self.history)
+        return draw_training(self.history, X, Y, steps=steps, lr=lr)
 
     def train(self, live=True):
         """Run the loop with the current control values; return the history.
 
-        With ``live`` the loss curve, kernel values and output are redrawn every
-        few steps while training runs.
+        With ``live`` the picture is redrawn while training runs: about
+        ``PICTURES_PER_SECOND`` pictures a second, for a run of 1 to 2 seconds.
         """
         values = self.values()
-        # About ten pictures per run: enough to watch, cheap enough to stay live.
-        every = max(1, values["steps"] // 10)
+        X, Y = edge_data(values["image"])
+        every = max(1, values["steps"] // 30)
+        pause = 1 / self.PICTURES_PER_SECOND
+        shown = [time.perf_counter()]
 
         def show(history):
             step = history[-1].step
-            if step % every == 0 and step != values["steps"]:
-                self.image.value = self.render(self._picture.update(history))
+            if step % every or step == values["steps"]:
+                return
+            picture = draw_training(history, X, Y, values["steps"], values["lr"])
+            time.sleep(max(0.0, shown[0] + pause - time.perf_counter()))
+            self.show(picture)
+            shown[0] = time.perf_counter()
 
         try:
-            fig = self.draw(**values, callback=show if live else None)
+            self.show(self.draw(**values, callback=show if live else None))
         except ValueError as err:
             self.show_explanation(str(err))
             return []
-        self.figure = fig
-        self.message = ""
-        self.explanation.value = ""
-        self.image.layout.display = None
-        self.image.value = self.render(fig)
         return self.history

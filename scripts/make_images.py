@@ -4,9 +4,12 @@
     .venv/bin/python scripts/make_images.py --out DIR   # write them elsewhere
     .venv/bin/python scripts/make_images.py NAME ...    # only these files
 
-The output is deterministic: fixed inputs and seeds, fixed dpi, no metadata.
-The same library versions give the same bytes; ``rendered-with.json`` records
-the versions used, because another matplotlib or Pillow draws other pixels.
+Still pictures are SVG files (text: the same bytes on any machine); the sweep
+animations are GIFs, and a ``.png`` entry accepts a Picture or a matplotlib
+Figure. The output is deterministic: fixed inputs and seeds, fixed dpi, no
+metadata. For GIF and PNG files the same library versions give the same bytes;
+``rendered-with.json`` records the versions used, because another matplotlib
+or Pillow draws other pixels.
 """
 
 import argparse
@@ -28,6 +31,7 @@ from d2lconv.figures import (
     save_png,
     sweep_frames,
 )
+from d2lconv.picture import Picture
 from d2lconv.pooling import draw_pooling
 from d2lconv.sweep import draw_sweep
 
@@ -57,36 +61,41 @@ X32 = torch.arange(32.0).view(2, 4, 4)
 POOL = dict(kernel_size=3, stride=(2, 1), padding=1)
 
 
-# Every image: its file name and a function that draws it. A ``.png`` entry
-# returns one Figure, a ``.gif`` entry the list of its frames.
+# Every image: its file name and a function that draws it. An ``.svg`` entry
+# returns a Picture, a ``.png`` entry a Picture or a Figure, a ``.gif`` entry
+# the list of its frames.
 IMAGES = {
     **{
-        f"{name}.png": (lambda args=args, step=step: draw_sweep(**args, step=step))
+        f"{name}.svg": (lambda args=args, step=step: draw_sweep(**args, step=step))
         for name, (args, step) in SWEEPS.items()
     },
     **{
         f"{name}.gif": (lambda args=args: sweep_frames(**args))
         for name, (args, _) in SWEEPS.items()
     },
-    "padding-modes.png": lambda: draw_padding_modes(padding=1),
-    "channels-multi-in.png": lambda: draw_channels(*book_example(1)),
-    "channels-multi-out.png": lambda: draw_channels(*book_example(3)),
-    "channels-1x1.png": lambda: draw_channels(
+    "padding-modes.svg": lambda: draw_padding_modes(padding=1),
+    "channels-multi-in.svg": lambda: draw_channels(*book_example(1)),
+    "channels-multi-out.svg": lambda: draw_channels(*book_example(3)),
+    "channels-1x1.svg": lambda: draw_channels(
         *channel_data(3, 2, kernel_size=1, size=3, seed=0), mode=CHANNEL_MODES[1]
     ),
-    "pooling-max.png": lambda: draw_pooling(X32, mode="max", **POOL),
-    "pooling-avg.png": lambda: draw_pooling(X32, mode="avg", **POOL),
-    "transposed-conv.png": lambda: draw_transposed_conv(K2, K2),
-    "transposed-conv-stride2.png": lambda: draw_transposed_conv(K2, K2, stride=2),
+    "pooling-max.svg": lambda: draw_pooling(X32, mode="max", **POOL),
+    "pooling-avg.svg": lambda: draw_pooling(X32, mode="avg", **POOL),
+    "transposed-conv.svg": lambda: draw_transposed_conv(K2, K2),
+    "transposed-conv-stride2.svg": lambda: draw_transposed_conv(K2, K2, stride=2),
 }
 
 
 def save(name, drawn, path):
-    """Save what ``IMAGES[name]`` drew: a PNG, or a GIF of its frames."""
+    """Save what ``IMAGES[name]`` drew: SVG text, a PNG, or a GIF of its frames."""
     if name.endswith(".gif"):
         return save_gif(
             drawn, path, duration=FRAME_MS, last_duration=LAST_FRAME_MS, dpi=DPI
         )
+    if name.endswith(".svg"):
+        if not isinstance(drawn, Picture):
+            raise TypeError(f"{name} needs a Picture, got {type(drawn).__name__}")
+        return drawn.save(path)
     return save_png(drawn, path, dpi=DPI)
 
 
@@ -102,8 +111,8 @@ def rendering_stack():
 def generate(out_dir=IMAGES_DIR, names=None, inspect=None):
     """Write the named images (all by default) into ``out_dir``; return their paths.
 
-    ``inspect(name, drawn)``, when given, sees each Figure (or list of frames)
-    before it is saved.
+    ``inspect(name, drawn)``, when given, sees each Picture or Figure (or list
+    of frames) before it is saved.
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,79 +1,113 @@
-"""ChannelsExplorer: per-channel sums, the 1x1 matrix product, and the costs."""
-
-import random
+"""Multiple channels: the picture's numbers are PyTorch's, sums and 1x1 matmul."""
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from explorer_checks import error_outputs, fingerprint
+from explorer_checks import error_outputs
+from hypothesis import given
+from hypothesis import strategies as st
+from props import combinations, describe, examples, rng
+from svg_checks import matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import ChannelsExplorer, channel_data, draw_channels
 from d2lconv.channels import MODES, VALUES, book_example
 
-N_RANDOM = 200
+# The book's two-channel example.
+X_BOOK = torch.tensor(
+    [[[0.0, 1, 2], [3, 4, 5], [6, 7, 8]], [[1.0, 2, 3], [4, 5, 6], [7, 8, 9]]]
+)
+K_BOOK = torch.tensor([[[0.0, 1], [2, 3]], [[1.0, 2], [3, 4]]])
 
 
-def shown(explorer, key):
-    return explorer._panels.grids[key].values
+def test_the_books_two_channel_example_shows_its_output_as_text():
+    root = parse(draw_channels(X_BOOK, K_BOOK[None]).svg)
+    words = texts(root)
+    for value in ("56", "72", "104", "120"):
+        assert value in words
+    expected = F.conv2d(X_BOOK[None], K_BOOK[None])[0, 0]
+    assert np.array_equal(matrix(panel(root, "output Y[0]")), expected.numpy())
+    # The inputs and the kernels are shown as given.
+    for i in range(2):
+        assert np.array_equal(matrix(panel(root, f"input X[{i}]")), X_BOOK[i].numpy())
+        assert np.array_equal(matrix(panel(root, f"K[0,{i}]")), K_BOOK[i].numpy())
 
 
-def test_book_example_gives_the_books_three_outputs():
+def test_three_output_channels_of_the_book():
     X, K = book_example(3)
-    assert K.shape == (3, 2, 2, 2)
-    expected = torch.tensor(
-        [
-            [[56.0, 72], [104, 120]],
-            [[76, 100], [148, 172]],
-            [[96, 128], [192, 224]],
-        ]
-    )
-    assert torch.equal(F.conv2d(X[None], K)[0], expected)
-    ex = ChannelsExplorer()
-    assert ex.message == ""
+    assert torch.equal(X, X_BOOK) and torch.equal(K[0], K_BOOK)
+    root = parse(draw_channels(X, K).svg)
+    expected = F.conv2d(X[None], K)[0]
+    assert expected[2].tolist() == [[96, 128], [192, 224]]
     for o in range(3):
-        assert np.array_equal(shown(ex, ("Y", o)), expected[o].numpy())
+        assert np.array_equal(
+            matrix(panel(root, f"output Y[{o}]")), expected[o].numpy()
+        )
 
 
-def test_parts_add_up_to_each_output_channel():
-    ex = ChannelsExplorer(values=VALUES[0], in_channels=3, out_channels=2, size=5)
-    X, K = ex.data(**{k: v for k, v in ex.values().items() if k != "mode"})
-    reference = F.conv2d(X[None], K)[0]
+def test_each_part_is_one_channel_cross_correlated_and_the_parts_add_up():
+    X, K = channel_data(3, 2, kernel_size=2, size=5, seed=4)
+    root = parse(draw_channels(X, K).svg)
     for o in range(2):
-        parts = [shown(ex, ("P", o, i)) for i in range(3)]
-        for i, part in enumerate(parts):
-            assert np.array_equal(
-                part, F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
-            )
-        assert np.array_equal(sum(parts), reference[o].numpy())
-        assert np.array_equal(shown(ex, ("Y", o)), reference[o].numpy())
+        parts = []
+        for i in range(3):
+            part = matrix(panel(root, f"X[{i}] * K[{o},{i}]"))
+            reference = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
+            assert np.array_equal(part, reference.numpy())
+            parts.append(part)
+        output = matrix(panel(root, f"output Y[{o}]"))
+        assert np.array_equal(sum(parts), output)
+        assert np.array_equal(output, F.conv2d(X[None], K)[0, o].numpy())
+    # A screen reader hears the equation: parts, "plus", "equals", the output.
+    labels = [g.get("aria-label") for g in root.iter() if g.get("aria-label")]
+    assert labels.count("plus") == 2 * 2 and labels.count("equals") == 2
 
 
-def test_one_by_one_mode_is_a_matrix_product():
-    ex = ChannelsExplorer(
-        values=VALUES[0], in_channels=3, out_channels=2, kernel_size=1, size=4
+@examples(25)
+@given(
+    c_i=st.integers(1, 3),
+    c_o=st.integers(1, 3),
+    k=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    extra=st.tuples(st.integers(0, 3), st.integers(0, 3)),
+    seed=st.integers(0, 99),
+)
+def test_every_output_channel_shown_is_f_conv2d(c_i, c_o, k, extra, seed):
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randint(
+        -3, 4, (c_i, k[0] + extra[0], k[1] + extra[1]), generator=generator
     )
-    ex.controls["mode"].value = MODES[1]
-    assert ex.message == ""
-    X, K = ex.data(**{k: v for k, v in ex.values().items() if k != "mode"})
-    reference = F.conv2d(X[None], K)[0]
-    assert np.array_equal(shown(ex, "W"), K.reshape(2, 3).numpy())
-    assert np.array_equal(shown(ex, "Xr"), X.reshape(3, 16).numpy())
-    assert np.array_equal(shown(ex, "Yr"), reference.reshape(2, 16).numpy())
+    K = torch.randint(-2, 3, (c_o, c_i, *k), generator=generator)
+    root = parse(draw_channels(X.float(), K.float()).svg)
+    expected = F.conv2d(X[None].float(), K.float())[0]
+    for o in range(c_o):
+        assert np.array_equal(matrix(panel(root, f"output Y[{o}]")), expected[o])
 
 
-def test_costs_match_pytorchs_layer():
-    ex = ChannelsExplorer(
-        values=VALUES[0], in_channels=3, out_channels=4, kernel_size=2, size=5
-    )
-    caption = ex._panels.caption.get_text()
-    layer = nn.Conv2d(3, 4, 2)
+def test_one_by_one_view_is_a_matrix_product():
+    X, K = channel_data(3, 2, kernel_size=1, size=4, seed=1)
+    root = parse(draw_channels(X, K, MODES[1]).svg)
+    W = matrix(panel(root, "W (c_o, c_i)"))
+    Xr = matrix(panel(root, "X reshaped 3x16"))
+    Yr = matrix(panel(root, "Y reshaped 2x16"))
+    assert np.array_equal(W, K.reshape(2, 3).numpy())
+    assert np.array_equal(Xr, X.reshape(3, 16).numpy())
+    assert np.array_equal(Yr, F.conv2d(X[None], K)[0].reshape(2, 16).numpy())
+    assert np.array_equal(W @ Xr, Yr)
+
+
+def test_the_text_gives_the_layer_and_its_costs_as_pytorch_counts_them():
+    X, K = channel_data(3, 4, kernel_size=2, size=5)
+    words = texts(parse(draw_channels(X, K).svg))
+    layer = nn.Conv2d(3, 4, 2, bias=False)
+    code = next(w for w in words if w.startswith("nn.Conv2d("))
+    # The line runs as it reads, and gives the output shape PyTorch gives.
+    assert code.startswith("nn.Conv2d(3, 4, kernel_size=2, bias=False)")
+    assert f"-> {tuple(layer(X).shape)}" in code
     weights = layer.weight.numel()
-    assert f"= {weights} weights" in caption
-    assert f"= {weights + layer.bias.numel()};" in caption
+    assert any(f"= {weights} weights" in w for w in words)
     # One multiply-add per weight per output pixel: 4x4 outputs.
-    assert caption.split("\n")[1].endswith(f"= {weights * 16}")
+    assert any(w.endswith(f"= {weights * 16}") for w in words if "multiply" in w)
 
 
 def test_channel_data_is_seeded_small_integers():
@@ -86,27 +120,27 @@ def test_channel_data_is_seeded_small_integers():
     assert not torch.equal(X, channel_data(4, 4, 3, 6, seed=6)[0])
 
 
-def test_draw_channels_explains_bad_shapes():
+def test_draw_channels_explains_bad_arguments():
     X, K = channel_data(2, 1, 3, 2)
-    with pytest.raises(ValueError, match="larger than"):
+    with pytest.raises(ValueError, match="kernel_size 3x3 is larger than the 2x2"):
         draw_channels(X, K)
     X, K = channel_data(2, 1, 2, 3)
-    with pytest.raises(ValueError, match="1x1"):
+    with pytest.raises(ValueError, match="1x1 kernels, got kernel_size 2x2"):
         draw_channels(X, K, MODES[1])
-    assert draw_channels(X, K).axes
+    with pytest.raises(ValueError, match="mode must be one of"):
+        draw_channels(X, K, "sideways")
+    with pytest.raises(ValueError, match="X has 3 channels but K expects c_i = 2"):
+        draw_channels(torch.zeros(3, 3, 3), K)
+    with pytest.raises(ValueError, match="K must be a 4-D tensor"):
+        draw_channels(X, K[0])
+    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
+        draw_channels(X.tolist(), K)
 
 
 def expected_problem(v):
     """Why a combination has no picture (from the rules the course teaches), or None."""
-    if v["values"] == "book example" and (
-        v["in_channels"],
-        v["kernel_size"],
-        v["size"],
-    ) != (
-        2,
-        2,
-        3,
-    ):
+    book = (v["in_channels"], v["kernel_size"], v["size"]) == (2, 2, 3)
+    if v["values"] == "book example" and not book:
         return "book's example"
     if v["kernel_size"] > v["size"]:
         return "larger than"
@@ -123,75 +157,68 @@ def effective_state(explorer):
     return tuple(sorted(v.items()))
 
 
-@pytest.fixture
-def explorer(monkeypatch):
-    # PNG encoding is the slow part and is tested separately; here the image
-    # holds a fingerprint of everything the figure draws.
-    monkeypatch.setattr(ChannelsExplorer, "render", lambda self, fig: fingerprint(fig))
-    return ChannelsExplorer()
-
-
-def check_state(explorer, previous):
-    assert error_outputs(explorer) == []
+def check_state(explorer, previous, why=""):
+    """Assert the explorer shows F.conv2d's numbers or the right explanation."""
+    assert error_outputs(explorer) == [], why
     v = explorer.values()
     problem = expected_problem(v)
     if problem is not None:
-        assert explorer.figure is None
-        assert problem in explorer.message
-        assert explorer.explanation.value != ""
+        assert explorer.picture is None and problem in explorer.message, why
+        assert explorer.svg == "" and explorer.explanation.value != "", why
         return None
-    assert explorer.message == "" and explorer.figure is not None
+    assert explorer.message == "", why
+    root = parse(explorer.svg)
     X, K = explorer.data(**{k: v for k, v in v.items() if k != "mode"})
     reference = F.conv2d(X[None], K)[0]
     if v["mode"] == MODES[0]:
         for o in range(v["out_channels"]):
-            assert np.array_equal(shown(explorer, ("Y", o)), reference[o].numpy())
+            shown = matrix(panel(root, f"output Y[{o}]"))
+            assert np.array_equal(shown, reference[o].numpy()), why
     else:
-        assert np.allclose(
-            shown(explorer, "Yr"), reference.reshape(K.shape[0], -1).numpy()
-        )
-    state = (effective_state(explorer), bytes(explorer.image.value))
+        c_o, pixels = v["out_channels"], v["size"] ** 2
+        shown = matrix(panel(root, f"Y reshaped {c_o}x{pixels}"))
+        assert np.array_equal(shown, reference.reshape(c_o, -1).numpy()), why
+    state = (effective_state(explorer), explorer.svg)
     if previous is not None and previous[0] != state[0]:
-        assert previous[1] != state[1], f"picture did not change: {state[0]}"
+        assert previous[1] != state[1], f"picture did not change: {state[0]} {why}"
     return state
 
 
-def test_every_control_at_its_boundaries(explorer):
+def test_book_explorer_starts_on_the_books_numbers():
+    ex = ChannelsExplorer()
+    assert ex.message == ""
+    assert check_state(ex, None) is not None
+    assert "120" in texts(parse(ex.svg))
+
+
+def test_every_control_at_its_boundaries():
+    explorer = ChannelsExplorer()
     previous = check_state(explorer, None)
     explorer.controls["values"].value = VALUES[0]
-    for control in explorer.controls.values():
+    for name, control in explorer.controls.items():
         if hasattr(control, "options"):
             ends = list(control.options) + [control.value]
-        elif hasattr(control, "min"):
+        else:
             ends = [control.min, control.max, control.value]
         for value in ends:
             control.value = value
-            previous = check_state(explorer, previous) or previous
+            why = f"{name} = {value!r}"
+            previous = check_state(explorer, previous, why) or previous
 
 
-def test_random_combinations(explorer):
-    rng = random.Random(0)
-    previous = None
-    invalid = 0
-    for _ in range(N_RANDOM):
+def test_random_combinations():
+    explorer = ChannelsExplorer()
+    r = rng("channels")
+    previous, invalid, count = None, 0, combinations(40)
+    for _ in range(count):
         with explorer.hold():
             for control in explorer.controls.values():
                 if hasattr(control, "options"):
-                    control.value = rng.choice(list(control.options))
+                    control.value = r.choice(list(control.options))
                 else:
-                    control.value = rng.randint(control.min, control.max)
-        state = check_state(explorer, previous)
+                    control.value = r.randint(control.min, control.max)
+        why = f"{explorer.values()}; {describe(r)}"
+        state = check_state(explorer, previous, why)
         invalid += state is None
         previous = state or previous
-    assert 0 < invalid < N_RANDOM
-
-
-def test_png_changes_with_the_state():
-    ex = ChannelsExplorer()
-    images = [bytes(ex.image.value)]
-    assert images[0].startswith(b"\x89PNG")
-    for name, value in [("out_channels", 1), ("values", VALUES[0]), ("seed", 3)]:
-        ex.controls[name].value = value
-        assert bytes(ex.image.value) not in images
-        images.append(bytes(ex.image.value))
-    assert error_outputs(ex) == []
+    assert 0 < invalid < count, describe(r)

@@ -1,12 +1,14 @@
 """Every check accepts a correct answer and rejects the typical wrong ones."""
 
 import math
+from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
+import d2lconv
 from d2lconv import Conv2D, corr2d, corr2d_multi_in_out, exercises
 
 # ---------------------------------------------------------------------------
@@ -490,3 +492,62 @@ def test_relu_max_layers_is_a_tournament():
     # 4 values -> 2 -> 1; 9 -> 5 -> 3 -> 2 -> 1.
     assert exercises.check_relu_max_layers((2, 4))
     assert math.ceil(math.log2(9)) == 4
+
+
+def test_each_check_lives_in_the_module_of_the_notebook_that_calls_it():
+    # nbNN_topic.py holds the checks of notebooks/NN-topic.ipynb, and each
+    # check is called there; d2lconv re-exports the very same objects.
+    notebooks = Path(__file__).parent.parent / "notebooks"
+    for name in sorted(CASES) + ["Y1_Y2_CHOICES", "diagonal_edge_image"]:
+        assert getattr(d2lconv, name) is getattr(exercises, name)
+    for name in CASES:
+        module = getattr(exercises, name).__module__.rsplit(".", 1)[1]
+        (notebook,) = notebooks.glob(f"{module[2:4]}-*.ipynb")
+        assert notebook.stem.replace("-", "_") == module[2:]
+        assert f"exercises.{name}(" in notebook.read_text()
+
+
+def test_a_hint_says_which_case_went_wrong(capsys):
+    # Right for d = 1 and 2, wrong from d = 3 on.
+    assert not exercises.check_derivative_kernel_size(lambda d: min(d + 1, 3))
+    assert "for d=3:" in capsys.readouterr().out
+    # Right for the first layer only: the hint names the second one.
+    assert not exercises.check_pooling_cost(lambda c, *layer: 16 if c == 1 else 0)
+    assert "for c=3, h=32, w=32, k_h=3" in capsys.readouterr().out
+
+
+def test_mirror_padding_that_switches_modes_is_not_accepted(capsys):
+    # Reflect for p = 1, symmetric for larger p: each case is a mirror, the
+    # whole is not one padding.
+    def mixed(X, p):
+        return mirror_pad(X, p) if p == 1 else mirror_pad_symmetric(X, p)
+
+    assert not exercises.check_mirror_padding(mixed)
+    assert "be consistent" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "check, args, error, words",
+    [
+        ("check_audio_stride", (8000, 0), ValueError, ["sample_rate", "0", ">= 1"]),
+        ("check_audio_stride", (8000, "16k"), TypeError, ["sample_rate", "'16k'"]),
+        ("check_doubling_padding", (1.0, 64, 5, -1), ValueError, ["padding", "-1"]),
+        ("check_doubling_padding", (1.0, 64, 2.5), TypeError, ["kernel_size", "2.5"]),
+        ("check_doubling_padding", (1.0, 2, 5, 0), ValueError, ["kernel_size 5"]),
+        ("check_doubling_padding", (1.0, 8, 3, 1, 0), ValueError, ["stride", "0"]),
+        ("check_output_shape", ((1, 1), 8, "3"), TypeError, ["kernel_size", "'3'"]),
+        ("check_output_shape", ((1, 1), 8, 3, (1, 2, 3)), ValueError, ["padding"]),
+    ],
+)
+def test_a_bad_setting_of_a_check_raises_a_clear_error(check, args, error, words):
+    with pytest.raises(error) as raised:
+        getattr(exercises, check)(*args)
+    for word in words:
+        assert word in str(raised.value)
+
+
+@pytest.mark.parametrize("answer", [float("inf"), float("nan"), torch.tensor(1.5)])
+def test_odd_numbers_get_a_hint_not_an_error(answer, capsys):
+    assert exercises.check_diagonal_edges(answer) is False
+    assert exercises.check_fc_weights(answer) is False
+    assert capsys.readouterr().out.count("Not yet. Hint: ") == 2

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 from props import examples
+from svg_checks import SVG, marked, numbers, panel, parse, texts
 from torch import nn
 
 from d2lconv.figures import (
@@ -24,23 +25,23 @@ from d2lconv.figures import (
 F_PAD_NAME = {"zeros": "constant"}
 
 
-def panel(fig, label):
-    """The Axes of ``fig`` that shows the panel called ``label``."""
-    (ax,) = [ax for ax in fig.axes if ax.get_label() == label]
-    return ax
+def shown(picture, label):
+    """The numbers a panel shows, as a float matrix (NaN where a cell is blank)."""
+    group = panel(parse(picture.svg), label)
+    rows, cols = (int(n) for n in group.get("aria-label").split()[-1].split("x"))
+    values = np.full((rows, cols), np.nan)
+    for (r, c), text in numbers(group).items():
+        values[r, c] = float(text.replace("\u2212", "-"))
+    return values
 
 
-def shown(ax):
-    """The numbers a panel shows: its colour image data and its cell texts."""
-    values = np.asarray(ax.images[0].get_array().data, dtype=float)
-    texts = [t.get_text() for t in ax.texts]
-    return values, texts
-
-
-def hatched_cells(ax):
+def hatched_cells(picture, label):
     """How many cells of a panel are hatched (drawn as padding)."""
-    (hatch,) = [c for c in ax.collections if c.get_hatch() == "///"]
-    return len(hatch.get_paths())
+    return len(marked(panel(parse(picture.svg), label), "padding"))
+
+
+def labels(picture):
+    return [g.get("aria-label") for g in parse(picture.svg).iter(SVG + "g")]
 
 
 def int_matrix(seed, shape, low=-5, high=10):
@@ -85,34 +86,26 @@ def test_pad2d_is_what_conv2d_padding_mode_uses(mode):
     torch.testing.assert_close(got, expected)
 
 
-def test_padding_modes_figure_shows_F_pad_values():
+def test_padding_modes_picture_shows_F_pad_values():
     X = int_matrix(3, (3, 4))
-    fig = draw_padding_modes(X, padding=(1, 2))
-    values, texts = shown(panel(fig, "input"))
-    np.testing.assert_array_equal(values, X.numpy())
+    picture = draw_padding_modes(X, padding=(1, 2))
+    np.testing.assert_array_equal(shown(picture, "input 3x4"), X.numpy())
     for mode in PADDING_MODES:
-        expected = F.pad(X[None, None], (2, 2, 1, 1), mode=F_PAD_NAME.get(mode, mode))[
-            0, 0
-        ].numpy()
-        values, texts = shown(panel(fig, mode))
-        np.testing.assert_array_equal(values, expected)
-        assert texts == [str(int(v)) for v in expected.ravel()]
-        assert (
-            f"{expected.shape[0]}\u00d7{expected.shape[1]}"
-            in panel(fig, mode).get_title()
-        )
+        expected = F.pad(X[None, None], (2, 2, 1, 1), mode=F_PAD_NAME.get(mode, mode))
+        np.testing.assert_array_equal(shown(picture, f"{mode} 5x8"), expected[0, 0])
+        group = panel(parse(picture.svg), f"{mode} 5x8")
+        assert "5\u00d78" in texts(group)
     # Padding cells are hatched: 5x8 padded minus the 3x4 input.
-    assert hatched_cells(panel(fig, "reflect")) == 5 * 8 - 3 * 4
+    assert hatched_cells(picture, "reflect 5x8") == 5 * 8 - 3 * 4
 
 
 def test_padding_modes_default_input_and_one_mode():
-    fig = draw_padding_modes(modes="replicate", padding=2)
-    assert [ax.get_label() for ax in fig.axes] == ["input", "replicate"]
-    values, _ = shown(panel(fig, "replicate"))
+    picture = draw_padding_modes(modes="replicate", padding=2)
+    assert labels(picture) == ["heading", "input 3x3", "replicate 7x7"]
     expected = F.pad(
         torch.arange(1.0, 10.0).reshape(1, 1, 3, 3), (2, 2, 2, 2), mode="replicate"
     )[0, 0]
-    np.testing.assert_array_equal(values, expected.numpy())
+    np.testing.assert_array_equal(shown(picture, "replicate 7x7"), expected.numpy())
 
 
 @pytest.mark.parametrize(
@@ -154,12 +147,14 @@ def test_padding_bad_input_is_explained(call, error, words):
 # ---- transposed convolution ---------------------------------------------
 
 
-def term_panels(fig):
-    return {
-        tuple(int(v) for v in ax.get_label()[5:].split(",")): shown(ax)[0]
-        for ax in fig.axes
-        if ax.get_label().startswith("term ")
-    }
+def term_panels(picture):
+    """Each term panel's numbers, by the (i, j) of its input element."""
+    terms = {}
+    for label in labels(picture):
+        if label.startswith("term "):
+            i, j = label.split()[1].split(",")
+            terms[int(i), int(j)] = shown(picture, label)
+    return terms
 
 
 @examples(25)
@@ -186,15 +181,13 @@ def test_transposed_conv_figure_equals_conv_transpose2d(
         with pytest.raises(ValueError, match="output"):
             draw_transposed_conv(X, K, **kwargs)
         return
-    fig = draw_transposed_conv(X, K, **kwargs)
-    values, texts = shown(panel(fig, "output"))
-    np.testing.assert_array_equal(values, expected.numpy())
-    assert texts == [str(int(v)) for v in expected.numpy().ravel()]
+    picture = draw_transposed_conv(X, K, **kwargs)
+    oh, ow = expected.shape
+    np.testing.assert_array_equal(shown(picture, f"output {oh}x{ow}"), expected)
     # Each term, cropped like the output, is the transposed convolution of
     # X with every other element set to zero.
-    terms = term_panels(fig)
+    terms = term_panels(picture)
     assert sorted(terms) == [(i, j) for i in range(nh) for j in range(nw)]
-    oh, ow = expected.shape
     for (i, j), term in terms.items():
         one = torch.zeros_like(X)
         one[i, j] = X[i, j]
@@ -204,26 +197,26 @@ def test_transposed_conv_figure_equals_conv_transpose2d(
 
 
 def test_transposed_conv_default_is_the_books_example():
-    fig = draw_transposed_conv()
+    picture = draw_transposed_conv()
     X = K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
     expected = F.conv_transpose2d(X[None, None], K[None, None])[0, 0]
-    np.testing.assert_array_equal(shown(panel(fig, "output"))[0], expected.numpy())
-    assert "= 3" in fig._suptitle.get_text()
+    np.testing.assert_array_equal(shown(picture, "output 3x3"), expected.numpy())
+    heading = texts(panel(parse(picture.svg), "heading"))
+    assert heading[-1].endswith("= 3")
+    # Each term outlines the cells where X[i, j] * K lands.
+    term = panel(parse(picture.svg), "term 1,0")
+    assert marked(term, "outline") == {(1, 0), (1, 1), (2, 0), (2, 1)}
 
 
 def test_transposed_conv_with_padding_shows_the_cropped_sum():
     X, K = int_matrix(5, (2, 3)), int_matrix(6, (2, 2))
-    fig = draw_transposed_conv(X, K, stride=2, padding=1)
-    total = shown(panel(fig, "sum"))[0]
-    expected = F.conv_transpose2d(X[None, None], K[None, None], stride=2, padding=0)[
-        0, 0
-    ]
-    np.testing.assert_array_equal(total, expected.numpy())
+    picture = draw_transposed_conv(X, K, stride=2, padding=1)
+    expected = F.conv_transpose2d(X[None, None], K[None, None], stride=2, padding=0)
+    np.testing.assert_array_equal(shown(picture, "sum 4x6"), expected[0, 0])
     # The ring of width 1 is hatched: 4x6 canvas minus the 2x4 output.
-    assert hatched_cells(panel(fig, "sum")) == 4 * 6 - 2 * 4
-    assert (
-        "(2-1)\u00b72 - 2\u00b71 + 1\u00b7(2-1) + 0 + 1 = 2" in fig._suptitle.get_text()
-    )
+    assert hatched_cells(picture, "sum 4x6") == 4 * 6 - 2 * 4
+    heading = " ".join(texts(panel(parse(picture.svg), "heading")))
+    assert "(2-1)\u00b72 - 2\u00b71 + 1\u00b7(2-1) + 0 + 1 = 2" in heading
 
 
 @pytest.mark.parametrize(
@@ -272,28 +265,28 @@ def test_save_png_is_deterministic_and_carries_no_metadata(tmp_path):
 
 
 def test_save_gif_writes_every_frame_with_one_palette(tmp_path):
-    figs = [draw_padding_modes(padding=p, modes="zeros") for p in (1, 1, 1)]
-    for fig, k in zip(figs, range(3), strict=True):
-        fig.suptitle(f"frame {k}")
-    path = save_gif(figs, tmp_path / "a.gif", duration=300, last_duration=900)
-    again = save_gif(figs, tmp_path / "b.gif", duration=300, last_duration=900)
+    frames = [draw_padding_modes(padding=p, modes="zeros") for p in (1, 2, 1)]
+    path = save_gif(frames, tmp_path / "a.gif", duration=300, last_duration=900)
+    again = save_gif(frames, tmp_path / "b.gif", duration=300, last_duration=900)
     assert path.read_bytes() == again.read_bytes()
     with Image.open(path) as gif:
         assert gif.n_frames == 3
         durations = []
+        pixels = []
         for k in range(gif.n_frames):
             gif.seek(k)
             durations.append(gif.info["duration"])
+            pixels.append(np.asarray(gif.convert("RGB")))
         assert durations == [300, 300, 900]
         assert gif.info["loop"] == 0
+    # Frames differ (padding 2 is larger) and the smaller ones sit on white.
+    assert (pixels[0] != pixels[1]).any() and (pixels[0] == pixels[2]).all()
+    assert (pixels[0][-5:, -5:] >= 245).all()
 
 
 def test_save_gif_bad_input_is_explained(tmp_path):
-    with pytest.raises(ValueError, match="at least one Figure"):
+    with pytest.raises(ValueError, match="at least one picture"):
         save_gif([], tmp_path / "a.gif")
-    different = [draw_padding_modes(padding=1), draw_padding_modes(padding=2)]
-    with pytest.raises(ValueError, match="same pixel size"):
-        save_gif(different, tmp_path / "a.gif")
 
 
 # ---- sweep animation -----------------------------------------------------
@@ -309,9 +302,8 @@ def test_animate_sweep_has_one_frame_per_output_cell(tmp_path):
         assert gif.info["duration"] == 200
     frames = sweep_frames(X, K, **args)
     # Frame k shows output cell k (row-major) and PyTorch's value for it.
-    for k, fig in enumerate(frames):
-        texts = fig.findobj(lambda artist: hasattr(artist, "get_text"))
-        text = "\n".join(t.get_text() for t in texts)
+    for k, picture in enumerate(frames):
+        text = "\n".join(texts(parse(picture.svg)))
         i, j = divmod(k, Y.shape[1])
         assert re.search(rf"output\[{i}, {j}\] = [^\n]* = {int(Y[i, j])}\n", text)
 

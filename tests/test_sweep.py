@@ -1,23 +1,18 @@
-import io
-import random
+import re
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from props import combinations, describe, rng
 from scipy.signal import convolve2d
+from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse, texts
+from torch import nn
 
-from d2lconv.explorer import figure_to_png
-from d2lconv.grid import format_number
+from d2lconv.data import sweep_kernel
+from d2lconv.picture import format_number
 from d2lconv.shapes import conv2d_output_shape
-from d2lconv.sweep import (
-    SweepExplorer,
-    SweepPicture,
-    _PngWriter,
-    draw_sweep,
-    sweep_kernel,
-)
+from d2lconv.sweep import SweepExplorer, draw_sweep
 
 RANGES = {
     "input_h": range(1, 17),
@@ -34,14 +29,8 @@ RANGES = {
     "seed": range(0, 21),
     "flip": [False, True],
 }
-
-
-def panel_numbers(fig, label):
-    """The numbers written in the cells of one panel of the figure."""
-    (ax,) = [ax for ax in fig.axes if ax.get_label() == label]
-    image = ax.images[0].get_array()
-    texts = [t.get_text() for t in ax.texts]
-    return texts[: image.size], image.shape
+X3 = torch.arange(9.0).reshape(3, 3)
+K2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
 
 
 def reference(e):
@@ -59,12 +48,29 @@ def reference(e):
     )[0, 0]
 
 
-def check(e):
+def run_pytorch_line(root, X, K):
+    """Run the nn.Conv2d line written in the picture on X with weights K."""
+    (line,) = [t for t in texts(root) if t.startswith("PyTorch: ")]
+    call, shapes = line[len("PyTorch: ") :].split("  # ")
+    x = X[None, None].float()
+    padded = re.match(r"F\.pad\(x, (\(.*?\))\) then (.*)", call)
+    if padded:
+        x = F.pad(x, eval(padded.group(1)))
+        call = padded.group(2)
+    conv = eval(call, {"nn": nn})
+    with torch.no_grad():
+        conv.weight.copy_(K[None, None])
+        y = conv(x)
+    shape_in, shape_out = (tuple(eval(s)) for s in shapes.split(" -> "))
+    assert shape_in == tuple(X[None, None].shape)
+    assert shape_out == tuple(y.shape)
+    return y[0, 0]
+
+
+def check(e, why=""):
     """Everything that must hold in any state of the explorer."""
     v = e.values()
-    for item in e.output.outputs:
-        assert item.get("output_type") != "error", item
-        assert item.get("name") != "stderr", item
+    assert not e.output.outputs, (e.output.outputs, why)
     try:
         oh, ow = conv2d_output_shape(
             (v["input_h"], v["input_w"]),
@@ -74,64 +80,40 @@ def check(e):
             v["dilation"],
         )
     except ValueError as err:
-        assert e.figure is None and e.result is None
-        assert e.message == str(err)
+        assert e.picture is None and e.result is None and e.svg == "", why
+        assert e.message == str(err), why
         assert "output" in e.explanation.value and "&lt; 1" in e.explanation.value
-        assert e.image.layout.display == "none"
-        assert e.controls["step"].max == 0
+        assert e.view.layout.display == "none", why
+        assert e.controls["step"].max == 0, why
         return
-    assert e.message == "" and e.explanation.value == ""
-    assert e.image.layout.display is None
-    assert e.controls["step"].max == oh * ow - 1 == e.play.max
-    torch.testing.assert_close(e.result, reference(e), rtol=0, atol=1e-4)
-    texts, shape = panel_numbers(e.figure, "output")
-    assert shape == (oh, ow)
-    assert texts == [format_number(y) for y in e.result.flatten().tolist()]
-    i, j = divmod(v["step"], ow)
-    products, _ = panel_numbers(e.figure, "products")
-    # The products panel holds the terms of the current output cell.
-    title = [ax for ax in e.figure.axes if ax.get_label() == "products"][0].get_title()
-    assert title.endswith(f"sum = {format_number(e.result[i, j].item())}")
-    assert len(products) == v["kernel_h"] * v["kernel_w"]
-
-
-def shown_state(e):
-    """What the picture depends on (the seed matters only through the values)."""
-    v = e.values()
-    geometry = tuple(v[name] for name in list(RANGES)[:9])
-    if e.X is None:
-        return geometry, e.message
-    return geometry, e.X.tolist(), e.K.tolist(), v["step"], v["flip"]
-
-
-def picture(e):
-    """The image shown, or None while an explanation replaces it."""
-    return bytes(e.image.value) if e.figure is not None else None
-
-
-def pixels(png):
-    with Image.open(io.BytesIO(png)) as image:
-        return np.asarray(image.convert("RGB"))
-
-
-def drawn(fig):
-    """The pixels of the whole figure, drawn in one go."""
-    fig.canvas.draw()
-    return np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-
-
-def drawn_afresh(e):
-    """The pixels of the explorer's state drawn by a new figure."""
-    v = e.values()
-    picture = SweepPicture(*e.geometry())
-    return drawn(picture.update(e.X, e.K, e.result, v["step"], v["flip"]))
-
-
-def check_picture(e):
-    """The PNG shown (drawn in parts, encoded in bands) is the whole figure."""
-    shown = pixels(e.image.value)
-    np.testing.assert_array_equal(shown, drawn(e.figure))
-    np.testing.assert_array_equal(shown, drawn_afresh(e))
+    assert e.message == "" and e.explanation.layout.display == "none", why
+    assert e.view.layout.display is None, why
+    assert e.controls["step"].max == oh * ow - 1 == e.play.max, why
+    Y = reference(e)
+    torch.testing.assert_close(e.result, Y, rtol=0, atol=1e-4, msg=why)
+    root = parse(e.svg)
+    output = panel(root, f"output {oh}x{ow}")
+    expected = [[format_number(y) for y in row] for row in e.result.tolist()]
+    assert grid_numbers(output) == expected, why
+    # The current cell is outlined, the cells still to come are pale.
+    step = v["step"]
+    i, j = divmod(step, ow)
+    assert marked(output, "outline") == {(i, j)}, why
+    later = {(k // ow, k % ow) for k in range(step + 1, oh * ow)}
+    assert marked(output, "dimmed") == later, why
+    # The window: rows i*s + a*d, columns j*s + b*d of the padded input.
+    rows = [i * v["stride_h"] + a * v["dilation"] for a in range(v["kernel_h"])]
+    cols = [j * v["stride_w"] + b * v["dilation"] for b in range(v["kernel_w"])]
+    padded = F.pad(e.X, (v["padding_w"],) * 2 + (v["padding_h"],) * 2)
+    group = panel(root, "input")
+    assert marked(group, "outline") == {(r, c) for r in rows for c in cols}, why
+    assert len(marked(group, "padding")) == padded.numel() - e.X.numel(), why
+    # The products are the window times the kernel; they sum to the output.
+    products = padded[rows][:, cols] * e.K
+    shown = grid_numbers(panel(root, "products"))
+    assert shown == [[format_number(p) for p in row] for row in products.tolist()]
+    assert f"sum = {format_number(Y[i, j].item())}" in texts(root), why
+    assert e.pytorch in " ".join(texts(root)), why
 
 
 def test_book_examples():
@@ -178,17 +160,18 @@ def test_true_convolution_matches_scipy():
     padded = F.pad(e.X, (1, 1, 1, 1))
     expected = convolve2d(padded.numpy(), K.numpy(), mode="valid")
     np.testing.assert_allclose(e.result.numpy(), expected)
+    assert "kernel 2x3, flipped" in texts(parse(e.svg))
     check(e)
 
 
 def test_step_walks_every_output_cell():
     e = SweepExplorer(input_size=4, kernel_size=2, padding=1, stride=2)
-    images = set()
+    pictures = set()
     for step in range(e.controls["step"].max + 1):
         e.controls["step"].value = step
         check(e)
-        images.add(e.image.value)
-    assert len(images) == 9 == e.result.numel()
+        pictures.add(e.svg)
+    assert len(pictures) == 9 == e.result.numel()
     # Growing the kernel shrinks the output: the step follows, Play too.
     e.controls["kernel_h"].value = 4
     assert e.controls["step"].max == e.play.max == 2 * 3 - 1
@@ -199,132 +182,149 @@ def test_step_walks_every_output_cell():
 def test_empty_output_explains_instead_of_a_traceback():
     e = SweepExplorer(input_size=3, kernel_size=2)
     e.controls["kernel_w"].value = 5
-    assert e.figure is None and "output width" in e.message
+    assert e.picture is None and "output width" in e.message
     assert "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1" in e.message
     assert e.controls["step"].disabled and e.play.disabled
     check(e)
     e.controls["padding_w"].value = 1
-    assert e.figure is not None and not e.controls["step"].disabled
+    assert e.picture is not None and not e.controls["step"].disabled
     check(e)
 
 
 def test_every_control_over_its_range_and_random_combinations():
     e = SweepExplorer(input_size=5, kernel_size=3)
-    before = shown_state(e), picture(e), e.message
     changes = 0
 
-    def change(name, value):
-        nonlocal before, changes
+    def shown_state():
+        """What the picture depends on (the seed only through the values)."""
+        geometry = tuple(e.values()[name] for name in list(RANGES)[:9])
+        if e.picture is None:
+            return geometry, e.message
+        v = e.values()
+        return geometry, e.X.tolist(), e.K.tolist(), v["step"], v["flip"]
+
+    def change(name, value, why=""):
+        nonlocal changes
+        before = shown_state(), e.svg
         e.controls[name].value = value
-        check(e)
-        now = shown_state(e), picture(e), e.message
-        if now[0] != before[0] and e.figure is not None:
-            # A different state shows a different picture.
-            assert now[1] != before[1]
+        check(e, why)
+        if shown_state() != before[0] and e.picture is not None:
+            assert e.svg != before[1], f"the picture did not change; {why}"
         changes += 1
-        if e.figure is not None and changes % 12 == 0:
-            check_picture(e)
-        before = now
 
     for name, values in RANGES.items():
         # Every value, boundaries first, then back to a middle one.
         for value in [values[0], values[-1], *values[1:-1]]:
             change(name, value)
         change(name, RANGES[name][0] if name not in ("input_h", "input_w") else 5)
-    rng = random.Random(0)
+    r = rng("sweep explorer")
     names = list(RANGES) + ["step"] * 3
-    for _ in range(240):
-        name = rng.choice(names)
+    for _ in range(combinations(240)):
+        name = r.choice(names)
         if name == "step":
-            value = rng.randint(0, e.controls["step"].max)
+            value = r.randint(0, e.controls["step"].max)
         else:
-            value = rng.choice(list(RANGES[name]))
-        change(name, value)
+            value = r.choice(list(RANGES[name]))
+        change(name, value, f"{name}={value!r} after {e.values()}; {describe(r)}")
     assert changes > 300
 
 
-def test_step_changes_redraw_in_parts_and_match_a_full_drawing():
-    e = SweepExplorer(input_size=(5, 7), kernel_size=(2, 3), padding=1, stride=(2, 1))
-    e.controls["values"].value = "random"
-    cells = e.controls["step"].max + 1
-    order = list(range(cells)) + [cells - 1, 0, cells // 2, 1, cells - 2]
-    for step in order:
-        e.controls["step"].value = step
-        check(e)
-        check_picture(e)
-    # Frames already seen come from the cache and are the same picture.
-    e.controls["step"].value = 3
-    first = bytes(e.image.value)
-    e.controls["step"].value = 4
-    e.controls["step"].value = 3
-    assert bytes(e.image.value) == first
-    # A parameter that keeps the sizes, then one that changes them.
-    e.controls["flip"].value = True
-    check_picture(e)
-    e.controls["padding_w"].value = 0
-    check(e)
-    check_picture(e)
+def test_pytorch_line_runs_and_gives_the_output_shown():
+    cases = [
+        dict(input_size=3, kernel_size=2),
+        dict(input_size=(5, 7), kernel_size=(2, 3), padding=(1, 2), stride=(2, 1)),
+        dict(input_size=(6, 8), kernel_size=3, padding=2, dilation=2, stride=3),
+    ]
+    for case in cases:
+        e = SweepExplorer(values="random", kernel="random", **case)
+        y = run_pytorch_line(parse(e.svg), e.X, e.K)
+        torch.testing.assert_close(y, e.result, msg=str(case))
+    # padding="same" with an even kernel pads one side more: F.pad first.
+    X = torch.arange(20.0).reshape(4, 5)
+    root = parse(draw_sweep(X, K2, padding="same").svg)
+    expected = F.conv2d(X[None, None], K2[None, None], padding="same")[0, 0]
+    torch.testing.assert_close(run_pytorch_line(root, X, K2), expected)
 
 
-def test_png_writer_reencodes_changed_bands_exactly():
-    rng = np.random.default_rng(0)
-    writer = _PngWriter()
-    image = np.full((70, 53, 4), 255, np.uint8)
-    for k in range(8):
-        if k == 5:
-            image = np.full((41, 30, 4), 255, np.uint8)  # a new size
-        top = rng.integers(0, image.shape[0] - 5)
-        image[top : top + 5, 3:20, :3] = rng.integers(0, 256, (5, 17, 3))
-        png = writer.encode(image)
-        np.testing.assert_array_equal(pixels(png), image[..., :3])
-
-
-def test_draw_sweep_saves_as_png_and_vector_graphics():
-    X = torch.arange(9.0).reshape(3, 3)
-    fig = draw_sweep(X, torch.ones(2, 2), padding=1, step=2)
-    np.testing.assert_array_equal(pixels(figure_to_png(fig)), drawn(fig))
-    for fmt in ("pdf", "svg"):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format=fmt)
-        assert len(buffer.getvalue()) > 1000
+def test_draw_sweep_shows_the_book_output_as_text():
+    root = parse(draw_sweep(X3, K2, step=3).svg)
+    assert {"19", "25", "37", "43"} <= set(texts(root))
+    assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
+    assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
+    assert "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43" in " ".join(texts(root))
+    # Numbers are text, not pictures of text.
+    assert not list(root.iter(SVG + "image"))
 
 
 def test_draw_sweep_shows_the_book_padding_example():
-    X = torch.arange(9.0).reshape(3, 3)
-    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
-    fig = draw_sweep(X, K, padding=1, step=5)
-    texts, shape = panel_numbers(fig, "output")
-    assert shape == (4, 4)
-    assert texts == "0 3 8 4 9 19 25 10 21 37 43 16 6 7 8 0".split()
-    padded, shape = panel_numbers(fig, "input")
-    assert shape == (5, 5) and padded[6:9] == ["0", "1", "2"]
-    lines = [t.get_text() for t in fig.texts]
-    assert any("output[1, 1] = 0*0 + 1*1 + 3*2 + 4*3 = 19" in line for line in lines)
-    assert any("floor((3 + 2*1 - 1*(2-1) - 1)/1) + 1 = 4" in line for line in lines)
-    assert any("total padding p = 2" in line for line in lines)
+    root = parse(draw_sweep(X3, K2, padding=1, step=5).svg)
+    output = panel(root, "output 4x4")
+    assert [t for row in grid_numbers(output) for t in row] == (
+        "0 3 8 4 9 19 25 10 21 37 43 16 6 7 8 0".split()
+    )
+    padded = panel(root, "input 3x3, padded to 5x5")
+    assert grid_numbers(padded)[1] == ["0", "0", "1", "2", "0"]
+    assert len(marked(padded, "padding")) == 25 - 9
+    assert marked(padded, "outline") == {(1, 1), (1, 2), (2, 1), (2, 2)}
+    lines = " ".join(texts(root))
+    assert "output[1, 1] = 0*0 + 1*1 + 3*2 + 4*3 = 19" in lines
+    assert "floor((3 + 2*1 - 1*(2-1) - 1)/1) + 1 = 4" in lines
+    assert "total padding p = 2" in lines
 
 
-def test_floor_drop_is_reported():
-    fig = draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3))
-    lines = " ".join(t.get_text() for t in fig.texts)
+def test_floor_drop_is_reported_and_tinted():
+    root = parse(draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3)).svg)
     # 7 rows, windows of 2 every 2: rows 0..5 used, row 6 dropped; 7 columns
     # every 3: columns 0..4 used, 2 dropped.
-    assert "drops 1 row at the bottom and 2 columns at the right" in lines
+    assert "drops 1 row at the bottom and 2 columns at the right" in " ".join(
+        texts(root)
+    )
+    group = panel(root, "input 7x7")
+    tints = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
+    assert tints == {"1 rows", "2 columns"}
 
 
-def test_step_out_of_range_is_explained():
-    with pytest.raises(ValueError, match="step must be between 0 and 3"):
-        draw_sweep(torch.zeros(3, 3), torch.zeros(2, 2), step=4)
+def test_dilated_window_skips_cells():
+    root = parse(draw_sweep(torch.ones(5, 5), torch.ones(2, 2), dilation=2, step=4).svg)
+    # Output 3x3, step 4 is the centre (1, 1): rows and columns 1 and 3.
+    window = marked(panel(root, "input 5x5"), "outline")
+    assert window == {(1, 1), (1, 3), (3, 1), (3, 3)}
+    assert numbers(panel(root, "output 3x3"))[(1, 1)] == "4"
 
 
-def test_tight_bounding_box_keeps_titles_and_formulas():
-    # Jupyter shows a Figure with bbox_inches="tight": the titles and the
-    # formula lines, painted from hidden Text artists, must not be cut off.
-    fig = draw_sweep(torch.arange(9.0).reshape(3, 3), torch.ones(2, 2), step=1)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", bbox_inches="tight")
-    tight = pixels(buffer.getvalue())
-    full = drawn(fig)
-    assert tight.shape[0] > 0.85 * full.shape[0]
-    # Ink in the last tenth: the line about dropped rows is there.
-    assert (tight[-tight.shape[0] // 10 :] < 128).any()
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: draw_sweep(X3, K2, step=4), ValueError, ["step", "0 and 3", "4"]),
+        (lambda: draw_sweep(X3, K2, step=1.0), TypeError, ["step", "1.0"]),
+        (lambda: draw_sweep([[1.0]], K2), TypeError, ["X", "torch.Tensor"]),
+        (lambda: draw_sweep(X3, K2[None]), ValueError, ["K", "2-D", "(1, 2, 2)"]),
+        (
+            lambda: draw_sweep(X3 > 0, K2),
+            TypeError,
+            ["X", "real numbers", "torch.bool"],
+        ),
+        (lambda: draw_sweep(X3, K2, stride=0), ValueError, ["stride", ">= 1"]),
+        (lambda: draw_sweep(X3, K2, padding=-1), ValueError, ["padding", "-1"]),
+        (lambda: draw_sweep(X3, K2, flip=1), TypeError, ["flip", "1"]),
+        (
+            lambda: draw_sweep(X3, torch.ones(4, 4)),
+            ValueError,
+            ["floor((3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"],
+        ),
+        (lambda: SweepExplorer(padding="same"), ValueError, ["padding", "same"]),
+    ],
+)
+def test_bad_input_is_explained(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_draw_sweep_saves_svg_text_and_png(tmp_path):
+    picture = draw_sweep(X3, K2, padding=1, step=2)
+    text = picture.save(tmp_path / "sweep.svg").read_text()
+    assert "43" in texts(parse(text))
+    png = picture.save(tmp_path / "sweep.png").read_bytes()
+    assert png.startswith(b"\x89PNG")

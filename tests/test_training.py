@@ -1,12 +1,15 @@
 """Learning the edge kernel: data, training loop, and the TrainingExplorer."""
 
-import random
+import math
+import warnings
 
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from explorer_checks import error_outputs, fingerprint
+from explorer_checks import error_outputs
+from props import combinations, describe, rng
+from svg_checks import SVG, grid_numbers, matrix, panel, parse, texts
 
 from d2lconv import (
     TrainingExplorer,
@@ -18,7 +21,6 @@ from d2lconv import (
 )
 from d2lconv.training import lr_limit
 
-N_RANDOM = 200
 TARGET = torch.tensor([[1.0, -1.0]])
 
 
@@ -149,21 +151,54 @@ def test_training_rejects_bad_arguments():
         train_kernel(X, Y, use="conv")
 
 
+def shown_output(root, step):
+    """The output panel's numbers; a diverging run's are ">99", "<-99", "nan"."""
+    words = {">99": "inf", "<-99": "-inf"}
+    rows = grid_numbers(panel(root, f"output at step {step}"))
+    return np.array([[float(words.get(t, t)) for t in row] for row in rows])
+
+
+def loss_points(root):
+    """The vertices of the loss curve, one per step drawn."""
+    path = next(e for e in root.iter(SVG + "path") if e.get("data-series") == "loss")
+    return path.get("d").count("M") + path.get("d").count("L")
+
+
 def test_draw_training_shows_the_last_step():
     X, Y = edge_data()
-    history = train_kernel(X, Y, steps=4, bias=True)
-    fig = draw_training(history, X, Y, lr=0.03)
-    assert "step 4/4" in fig._suptitle.get_text()
-    loss_line = fig.axes[0].lines[0]
-    assert np.allclose(loss_line.get_ydata(), [h.loss for h in history])
+    history = train_kernel(X, Y, lr=0.01, steps=4, bias=True)
+    root = parse(draw_training(history, X, Y, lr=0.01).svg)
+    words = texts(root)
+    status = next(w for w in words if w.startswith("step "))
+    assert status.startswith(f"step 4/4: loss {history[-1].loss:.3g}")
+    assert f"bias {history[-1].bias:.2f}" in status
+    assert loss_points(root) == len(history)
+    # The output panel is the layer's output at the last step (two decimals).
+    last = history[-1]
+    expected = F.conv2d(X[None, None], last.kernel.view(1, 1, 1, 2))[0, 0] + last.bias
+    assert np.allclose(shown_output(root, 4), expected.numpy(), atol=0.006)
+    assert np.array_equal(matrix(panel(root, "target Y = X * [1, -1]")), Y.numpy())
 
 
-@pytest.fixture
-def explorer(monkeypatch):
-    # PNG encoding is the slow part and is tested separately; here the image
-    # holds a fingerprint of everything the figure draws.
-    monkeypatch.setattr(TrainingExplorer, "render", lambda self, fig: fingerprint(fig))
-    return TrainingExplorer()
+def test_draw_training_says_whether_the_learning_rate_converges():
+    X, Y = edge_data()
+    below = texts(parse(draw_training(train_kernel(X, Y, lr=0.03), X, Y, lr=0.03).svg))
+    assert any("lr 0.03 < 2/lambda_max = 0.0333: converges" in w for w in below)
+    history = train_kernel(X, Y, lr=0.1, steps=100)
+    assert not math.isfinite(history[-1].loss)
+    with warnings.catch_warnings():
+        # A warning would print in the explorer's output, under the picture.
+        warnings.simplefilter("error")
+        above = texts(parse(draw_training(history, X, Y, steps=100, lr=0.1).svg))
+    stopped = f"stopped at step {history[-1].step}: the loss overflowed"
+    assert any(w.startswith(stopped) for w in above)
+    assert any("lr 0.1 >= 2/lambda_max = 0.0333: diverges" in w for w in above)
+
+
+def test_draw_training_explains_an_empty_history():
+    X, Y = edge_data()
+    with pytest.raises(ValueError, match="history must hold at least one step"):
+        draw_training([], X, Y)
 
 
 def effective_state(explorer):
@@ -174,21 +209,42 @@ def effective_state(explorer):
     return tuple(sorted(v.items()))
 
 
-def check_state(explorer, previous):
-    assert error_outputs(explorer) == []
+def fast(explorer):
+    # Train paces its pictures for the eye; tests need not wait.
+    explorer.PICTURES_PER_SECOND = math.inf
+    return explorer
+
+
+def check_state(explorer, previous, why=""):
+    assert error_outputs(explorer) == [], why
     # Every combination trains: a diverging run is a picture, not an error.
-    assert explorer.message == "" and explorer.figure is not None
+    assert explorer.message == "" and explorer.picture is not None, why
     v = explorer.values()
-    assert len(explorer.history) <= v["steps"] + 1
-    state = (effective_state(explorer), bytes(explorer.image.value))
+    history = explorer.history
+    assert len(history) <= v["steps"] + 1, why
+    root = parse(explorer.svg)
+    last = history[-1]
+    X, _ = edge_data(v["image"])
+    output = F.conv2d(X[None, None], last.kernel.view(1, 1, 1, 2))[0, 0]
+    output = (output + (last.bias or 0.0)).numpy()
+    shown = shown_output(root, last.step)
+    inside = np.abs(output) < 99
+    assert np.allclose(shown[inside], output[inside], atol=0.006), why
+    outside = ~inside & np.isfinite(output)
+    assert np.array_equal(np.sign(shown[outside]), np.sign(output[outside])), why
+    if math.isfinite(last.loss):
+        assert len(history) == v["steps"] + 1, why
+        assert loss_points(root) == len(history), why
+    state = (effective_state(explorer), explorer.svg)
     if previous is not None and previous[0] != state[0]:
-        assert previous[1] != state[1], f"picture did not change: {state[0]}"
+        assert previous[1] != state[1], f"picture did not change: {state[0]} {why}"
     return state
 
 
-def test_every_control_at_its_boundaries(explorer):
+def test_every_control_at_its_boundaries():
+    explorer = fast(TrainingExplorer())
     previous = check_state(explorer, None)
-    for control in explorer.controls.values():
+    for name, control in explorer.controls.items():
         if hasattr(control, "options"):
             ends = list(control.options) + [control.options[0]]
         elif hasattr(control, "min"):
@@ -197,51 +253,53 @@ def test_every_control_at_its_boundaries(explorer):
             ends = [not control.value, control.value]
         for value in ends:
             control.value = value
-            previous = check_state(explorer, previous)
+            previous = check_state(explorer, previous, f"{name} = {value!r}")
 
 
-def test_random_combinations(explorer):
-    rng = random.Random(0)
+def test_random_combinations():
+    explorer = fast(TrainingExplorer())
+    r = rng("training")
     previous = None
-    for _ in range(N_RANDOM):
+    for _ in range(combinations(40)):
         with explorer.hold():
             for control in explorer.controls.values():
                 if hasattr(control, "options"):
-                    control.value = rng.choice(list(control.options))
+                    control.value = r.choice(list(control.options))
                 elif hasattr(control, "min"):
-                    control.value = rng.randint(control.min, control.max)
+                    control.value = r.randint(control.min, control.max)
                 else:
-                    control.value = rng.random() < 0.5
-        previous = check_state(explorer, previous)
+                    control.value = r.random() < 0.5
+        previous = check_state(
+            explorer, previous, f"{explorer.values()}; {describe(r)}"
+        )
 
 
-def test_train_converges_and_updates_the_picture_while_it_runs(explorer):
+def test_train_converges_and_updates_the_picture_while_it_runs():
+    explorer = fast(TrainingExplorer())
     pictures = []
-    explorer.image.observe(lambda change: pictures.append(change["new"]), "value")
+    explorer.view.observe(lambda change: pictures.append(change["new"]), "value")
     history = explorer.train()
     assert len(history) == 31 and history is explorer.history
     assert (history[-1].kernel - TARGET).abs().max() < 0.05
-    # Pictures arrived during training, not only the final one, all different.
-    assert len(pictures) >= 5
-    assert len({bytes(p) for p in pictures}) == len(pictures)
+    # Pictures arrived during training, not only the final one, all different,
+    # each showing the step it was drawn at.
+    assert len(pictures) >= 10
+    assert len(set(pictures)) == len(pictures)
+    steps = [
+        int(w.split("/")[0].split()[1])
+        for svg in pictures
+        for w in texts(parse(svg))
+        if w.startswith("step ")
+    ]
+    assert steps == sorted(steps) and steps[-1] == 30 and steps[0] < 10
     assert error_outputs(explorer) == []
 
 
-def test_train_button_runs_with_the_controls(explorer):
+def test_train_button_runs_with_the_controls():
+    explorer = fast(TrainingExplorer())
     explorer.controls["steps"].value = 7
     explorer.controls["bias"].value = True
     explorer.history = []
     explorer.button.click()
     assert len(explorer.history) == 8 and explorer.history[-1].bias is not None
-
-
-def test_png_changes_with_the_state():
-    ex = TrainingExplorer(steps=5)
-    images = [bytes(ex.image.value)]
-    assert images[0].startswith(b"\x89PNG")
-    for name, value in [("lr", 0.01), ("bias", True), ("image", "diagonal")]:
-        ex.controls[name].value = value
-        assert bytes(ex.image.value) not in images
-        images.append(bytes(ex.image.value))
-    ex.train()
-    assert error_outputs(ex) == []
+    assert "step 7/7" in texts(parse(explorer.svg))[-1]

@@ -1,7 +1,8 @@
 """Drive a notebook and its explorers in JupyterLab the way a student does.
 
 Controls are used through what the page shows (toolbar buttons, dialogs,
-sliders, buttons) and results are read from it (prompts, outputs, images).
+sliders, buttons) and results are read from it (prompts, outputs, the text of
+the explorers' SVG pictures).
 JupyterLab's app object (exposed by ``--LabApp.expose_app_in_browser``) is
 used only to open a notebook in a tab, to read a kernel's status, and in
 ``NotebookPage.kernel_print``, which reads a number the picture shows.
@@ -14,8 +15,9 @@ from pathlib import Path
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-# An explorer: Explorer.widget is VBox([controls, Output(VBox([HTML, Image]))]).
-EXPLORER = ".jp-OutputArea-output > .widget-vbox:has(> .widget-output .widget-image)"
+# An explorer: Explorer.widget is VBox([controls, explanation, picture, Output]),
+# the picture an ipywidgets.HTML holding the SVG (d2lconv/explorer.py).
+EXPLORER = ".jp-OutputArea-output > .d2lconv-explorer"
 OPEN_TIMEOUT = 180_000  # ms to load JupyterLab and start a kernel
 RUN_TIMEOUT = 360  # s for Restart Kernel and Run All Cells, all notebooks together
 
@@ -248,36 +250,46 @@ class ExplorerView:
     def __init__(self, page, root):
         self.page = page
         self.root = root
-        self.image = root.locator(":scope > .widget-output img.widget-image").first
+        self.picture = root.locator(":scope > .d2lconv-picture").first
         self.explanation = root.locator(
-            ":scope > .widget-output .widget-html-content"
+            ":scope > .d2lconv-explanation .widget-html-content"
         ).first
 
-    def src(self):
-        """The image's current source (a new blob URL for every new PNG)."""
-        return self.image.get_attribute("src")
+    def svg(self):
+        """The picture's SVG as the page holds it ("" while hidden)."""
+        return self.picture.evaluate(
+            "e => e.offsetParent === null ? '' : e.querySelector('svg')?.outerHTML"
+        )
+
+    def grid(self, label):
+        """(aria-label, cell numbers row by row) of the panel whose aria-label
+        starts with ``label``: the DOM text a student can select and copy."""
+        panel = self.picture.locator(f'g[aria-label^="{label}"]').first
+        cells = panel.locator("text[data-cell]").all_text_contents()
+        return panel.get_attribute("aria-label"), cells
 
     def state(self):
-        """What the student sees: (image source, explanation text)."""
-        return self.src(), self.explanation.inner_text()
+        """What the student sees: (the picture's SVG, the explanation text)."""
+        return self.svg(), self.explanation.inner_text()
 
     def wait_for_new_state(self, old, timeout=20_000):
         """Wait until a new picture or a new explanation has settled on the page.
 
         A redraw reaches the page as several widget updates (explanation
-        cleared, image shown, new PNG), so wait for a whole state: a new image
-        source that is displayed with no explanation, or a new explanation
-        with the image hidden.
+        cleared, picture shown, new SVG), so wait for a whole state: a new SVG
+        that is displayed with no explanation, or a new explanation with the
+        picture hidden.
         """
         self.page.wait_for_function(
-            """([img, expl, src, text]) => {
-                 const shown = img.offsetParent !== null;
+            """([pic, expl, svg, text]) => {
+                 const shown = pic.offsetParent !== null;
                  const words = expl.innerText.trim();
-                 if (shown) return img.getAttribute('src') !== src && !words;
+                 const now = pic.querySelector('svg');
+                 if (shown) return now && now.outerHTML !== svg && !words;
                  return words !== '' && expl.innerText !== text;
                }""",
             arg=[
-                self.image.element_handle(),
+                self.picture.element_handle(),
                 self.explanation.element_handle(),
                 old[0],
                 old[1],
@@ -368,9 +380,9 @@ class ExplorerView:
         self.root.screenshot(path=str(path))
 
 
-# Times, in the page, from a key press to the explorer's new image on screen:
-# keydown -> the <img> gets a new src -> the PNG is decoded -> next frame.
-_LATENCY_SETUP = """(img) => {
+# Times, in the page, from a key press to the explorer's new picture on screen:
+# keydown -> the picture's HTML gets a new SVG -> the next frame is painted.
+_LATENCY_SETUP = """(pic) => {
   const lat = {samples: [], pressed: null};
   window.__latency = lat;
   document.addEventListener('keydown', (e) => { lat.pressed = e.timeStamp; }, true);
@@ -379,25 +391,25 @@ _LATENCY_SETUP = """(img) => {
     if (t0 === null) return;
     lat.pressed = null;
     const t1 = performance.now();
-    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+    requestAnimationFrame(() => requestAnimationFrame(() => {
       lat.samples.push({keydown: t0, src: t1, painted: performance.now()});
     }));
-  }).observe(img, {attributes: true, attributeFilter: ['src']});
+  }).observe(pic, {childList: true, subtree: true});
 }"""
 
 
 def key_latencies(view, handle, key, count):
-    """Press ``key`` on a slider ``count`` times; time each press to the new image.
+    """Press ``key`` on a slider ``count`` times; time each press to the new picture.
 
     Returns one dict per press, in ms: ``total`` from the keydown to the frame
-    after the new PNG is decoded, ``to_src`` from the keydown until the image
-    element gets its new source (the kernel's part and the transport).
+    after the new SVG is in the page, ``to_src`` from the keydown until the
+    picture's element gets its new SVG (the kernel's part and the transport).
 
-    Each press waits for its image before the next, as a student watching
+    Each press waits for its picture before the next, as a student watching
     the picture does.
     """
     page = view.page
-    page.evaluate(_LATENCY_SETUP, view.image.element_handle())
+    page.evaluate(_LATENCY_SETUP, view.picture.element_handle())
     handle.focus()
     for i in range(count):
         page.keyboard.press(key)

@@ -12,6 +12,8 @@ import re
 import statistics
 
 import pytest
+import torch
+import torch.nn.functional as F
 
 from .jupyterlab import key_latencies
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, SCREENSHOTS
@@ -155,12 +157,14 @@ def test_train_button_animates_the_loss_and_ends_low(
     page = view.page
     notebook.kernel_print(REMEMBER_HISTORIES)
     page.evaluate(
-        """(img) => {
+        """(pic) => {
              window.__trainFrames = [];
-             new MutationObserver(() => window.__trainFrames.push(img.src))
-               .observe(img, {attributes: true, attributeFilter: ['src']});
+             new MutationObserver(() => {
+               const svg = pic.querySelector('svg');
+               if (svg) window.__trainFrames.push(svg.outerHTML);
+             }).observe(pic, {childList: true, subtree: true});
            }""",
-        view.image.element_handle(),
+        view.picture.element_handle(),
     )
     view.button("Train").click()
     # The kernel answers this only after the training run the click started.
@@ -186,7 +190,7 @@ SWEEPS = [(p, c, n) for p, c, n in EXPLORERS if n == "SweepExplorer"][:1]
     "path, cell, name", SWEEPS, ids=[f"{p.stem}-cell{c}" for p, c, _ in SWEEPS]
 )
 def test_sweep_latency_a_student_feels(notebook_pages, path, cell, name, report):
-    """Median ms from a key press to the new image: a parameter, then the step.
+    """Median ms from a key press to the new picture: a parameter, then the step.
 
     Printed, not judged (the targets live in benchmarks/browser_latency.py).
     """
@@ -202,12 +206,57 @@ def test_sweep_latency_a_student_feels(notebook_pages, path, cell, name, report)
     cells = int(float(step.get_attribute("aria-valuemax"))) + 1
     assert cells >= 11, f"only {cells} output cells to step through"
     stepping = key_latencies(view, step, "ArrowRight", 10)
-    report("SweepExplorer in JupyterLab, key press -> new image painted, median of 10:")
+    report(
+        "SweepExplorer in JupyterLab, key press -> new picture painted, median of 10:"
+    )
     for label, samples in (("input width", parameter), ("output cell", stepping)):
         total = statistics.median(s["total"] for s in samples)
         kernel = statistics.median(s["to_src"] for s in samples)
         report(f"  {label:12s} {total:6.0f} ms  (until the new src: {kernel:.0f} ms)")
     assert len(parameter) == len(stepping) == 10
+    check_no_errors(notebook)
+
+
+def matrix(label, cells):
+    """The numbers of a panel, shaped as its aria-label says ("output 4x4")."""
+    rows, cols = (int(n) for n in re.findall(r"(\d+)x(\d+)", label)[-1])
+    values = [float(c.replace("\u2212", "-")) for c in cells]
+    return torch.tensor(values).reshape(rows, cols)
+
+
+@pytest.mark.parametrize(
+    "path, cell, name", SWEEPS, ids=[f"{p.stem}-cell{c}" for p, c, _ in SWEEPS]
+)
+def test_sweep_numbers_are_text_in_the_page_and_match_conv2d(
+    notebook_pages, path, cell, name
+):
+    """After a key press, the output read from the page's text is F.conv2d of
+    the input and kernel read from the page's text."""
+    notebook = notebook_pages[path]
+    view = notebook.explorer_in_cell(cell)
+    old = view.state()
+    view.nudge(view.slider("padding h"))
+    view.wait_for_new_state(old)
+    sliders = {
+        label: int(float(handle.get_attribute("aria-valuenow")))
+        for label, handle in view.sliders()
+    }
+    ph, pw = sliders["padding h (each side)"], sliders["padding w (each side)"]
+    n_h, n_w = sliders["input height"], sliders["input width"]
+    padded = matrix(*view.grid("input"))
+    assert padded.shape == (n_h + 2 * ph, n_w + 2 * pw)
+    X = padded[ph : ph + n_h, pw : pw + n_w]
+    K = matrix(*view.grid("kernel"))
+    Y = matrix(*view.grid("output"))
+    expected = F.conv2d(
+        X[None, None],
+        K[None, None],
+        padding=(ph, pw),
+        stride=(sliders["stride height"], sliders["stride width"]),
+        dilation=sliders["dilation"],
+    )[0, 0]
+    # The page shows at most two decimals.
+    torch.testing.assert_close(Y, expected, rtol=0, atol=0.006)
     check_no_errors(notebook)
 
 
@@ -229,7 +278,7 @@ def test_explorer_answers_its_controls(notebook_pages, path, cell, name):
             raise AssertionError(
                 f"{name}: the picture did not change after {done}"
             ) from err
-        if new[0] != old[0] and view.image.is_visible():
+        if new[0] != old[0] and view.picture.is_visible():
             new_images += 1
     view.screenshot(shot.with_name(shot.name + "-after.png"))
     assert new_images >= 2, f"{name}: only {new_images} actions drew a new picture"

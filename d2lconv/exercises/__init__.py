@@ -1,0 +1,56 @@
+"""Self-checks for the exercises: each one says "Correct." or gives a hint.
+
+Every ``check_*`` function prints one line that starts with ``Correct.`` or
+``Not yet.`` and returns ``True`` or ``False``; a hint never gives the answer
+away. Code exercises pass a function (or a tensor), the others a short answer:
+a number, a shape, ``True``/``False`` or a letter. The right answers are
+computed on the spot, by PyTorch or from first principles, never typed in.
+Padding is per side, as in ``nn.Conv2d``; the book's ``p_h`` is the total.
+
+The checks of ``notebooks/NN-topic.ipynb`` live in ``nbNN_topic.py``.
+"""
+
+from .nb01_why_convolution import check_fc_weights
+from .nb02_cross_correlation import (
+    check_blur_kernel,
+    check_derivative_kernel_size,
+    check_diagonal_edges,
+    check_edge_kernel,
+    check_kernel_gradient,
+    check_kernel_matrix,
+    check_second_derivative_kernel,
+    diagonal_edge_image,
+)
+from .nb03_padding_and_stride import (
+    check_audio_stride,
+    check_fractional_stride,
+    check_mirror_padding,
+    check_output_shape,
+    check_stride_savings,
+)
+from .nb04_channels import (
+    Y1_Y2_CHOICES,
+    check_1x1_cost,
+    check_backward_cost,
+    check_backward_memory,
+    check_block_diagonal_speedup,
+    check_compose_kernels,
+    check_composed_kernel_size,
+    check_conv2d_as_matmul,
+    check_doubling_channels,
+    check_doubling_padding,
+    check_every_kernel_factors,
+    check_forward_cost,
+    check_forward_memory,
+    check_y1_y2,
+)
+from .nb05_pooling import (
+    check_avg_pool_as_conv,
+    check_max_from_relu,
+    check_max_pool_from_relu,
+    check_max_pool_not_linear,
+    check_min_pooling,
+    check_pooling_cost,
+    check_relu_max_layers,
+    check_softmax_pooling,
+)

@@ -1,0 +1,267 @@
+"""Checks for the exercises of notebook 02-cross-correlation."""
+
+import math
+from functools import partial
+
+import torch
+import torch.nn.functional as F
+
+from ._common import (
+    as_number,
+    as_tensor,
+    correct,
+    grade_answer,
+    grade_formula,
+    grade_function,
+    hint,
+    random_normal,
+    xcorr,
+)
+
+
+def diagonal_edge_image(n=6):
+    """An ``n x n`` image with a diagonal edge: ones on and below the diagonal."""
+    return torch.tril(torch.ones(n, n))
+
+
+def check_diagonal_edges(answer):
+    """How many of K on X, K on X.T, K.T on X are all zeros (K = [[1, -1]])?
+
+    ``X = diagonal_edge_image()``; ``answer`` is an int from 0 to 3.
+    """
+    X = diagonal_edge_image().double()
+    K = torch.tensor([[1.0, -1.0]], dtype=torch.float64)
+    zeros = sum(
+        bool((Y == 0).all()) for Y in (xcorr(X, K), xcorr(X.T, K), xcorr(X, K.T))
+    )
+    return grade_answer(
+        answer,
+        zeros,
+        right="a diagonal edge changes brightness along both rows and columns, "
+        "so both the horizontal and the vertical difference see it.",
+        otherwise="the stripe image gave zeros once transposed because its edge "
+        "was vertical. Is a diagonal edge vertical or horizontal? Compute the "
+        "three outputs with corr2d.",
+        ask="give a whole number from 0 to 3",
+        read=lambda answer: n if (n := as_number(answer)) in (0, 1, 2, 3) else None,
+    )
+
+
+def _responses(K):
+    """What ``K`` makes of the images 1, i, j, i^2, ij, j^2 (row i, column j)."""
+    n = max(K.shape) + 8
+    i = torch.arange(n, dtype=torch.float64)[:, None].expand(n, n)
+    j = i.T
+    images = {"1": i**0, "i": i, "j": j, "i^2": i**2, "ij": i * j, "j^2": j**2}
+    return {name: xcorr(image, K) for name, image in images.items()}
+
+
+def _edge_kernel_hint(K, v):
+    """Why ``K`` is not an edge detector for brightness changing along ``v``."""
+    K = as_tensor(K)
+    if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
+        return "return a 2-D kernel of size at most 7x7."
+    (v_h, v_w), r = v, _responses(K)
+    scale = float(K.abs().sum())
+    # Brightness v_h * i + v_w * j changes along v; the response is linear.
+    along = (v_h * r["i"] + v_w * r["j"]).abs().max()
+    if scale == 0 or along < 1e-6 * scale:
+        return "your kernel does not respond when brightness changes along v."
+    if r["1"].abs().max() > 1e-6 * scale:
+        return (
+            "your kernel responds to a flat image: an edge detector must "
+            "ignore constant brightness."
+        )
+    if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
+        return (
+            f"your kernel also responds when brightness changes along "
+            f"({-v_w:g}, {v_h:g}), which is parallel to the edge; it should "
+            f"only see changes along v."
+        )
+    return None
+
+
+def check_edge_kernel(edge_kernel):
+    """``edge_kernel(v)`` -> a 2-D kernel that detects edges orthogonal to ``v``.
+
+    ``v = (v_h, v_w)`` is a unit vector (down the rows, along the columns); the
+    kernel must respond to brightness changing along ``v``, not to brightness
+    changing along the edge, nor to a flat image.
+    """
+    s = math.sqrt(0.5)
+    directions = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
+    return grade_function(
+        edge_kernel,
+        ((f"v = {v}", (v,), partial(_edge_kernel_hint, v=v), []) for v in directions),
+        right="your kernel measures how fast brightness changes along v, whatever v.",
+    )
+
+
+def check_second_derivative_kernel(K):
+    """``K``: a finite-difference kernel for the second derivative.
+
+    Along the width (d^2/dw^2, a row kernel), along the height, or both (the
+    Laplacian) are accepted: on the image ``j**2`` (``j`` the column) the
+    width version must give exactly 2 everywhere, the second derivative of j^2.
+    """
+    K = as_tensor(K)
+    if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
+        return hint("give a 1-D or 2-D kernel (a tensor) of size at most 7.")
+    r = _responses(K[None, :] if K.dim() == 1 else K)
+
+    def equals(name, value):
+        return bool(torch.allclose(r[name], torch.full_like(r[name], value)))
+
+    if not equals("1", 0):
+        return hint("a flat image must give 0: what must the weights sum to?")
+    if not (equals("i", 0) and equals("j", 0)):
+        return hint(
+            "your kernel responds to a straight ramp (brightness i or j): that "
+            "is a first derivative. A second derivative measures how the slope "
+            "changes, so it gives 0 on any ramp."
+        )
+    if not equals("ij", 0):
+        return hint("your kernel responds to the image i*j: a mixed derivative.")
+    ii, jj = r["i^2"].mean().item(), r["j^2"].mean().item()
+    if not (equals("i^2", ii) and equals("j^2", jj)):
+        return hint("the response to i^2 or j^2 should be the same everywhere.")
+    if {round(ii, 6), round(jj, 6)} <= {0.0, -2.0} and (ii, jj) != (0, 0):
+        return hint("the sign is flipped: the second derivative of j^2 is +2.")
+    found = {(2.0, 0.0): "along the height", (0.0, 2.0): "along the width"}
+    found[(2.0, 2.0)] = "in both directions (the Laplacian)"
+    if (key := (round(ii, 6), round(jj, 6))) in found:
+        return correct(f"your kernel takes the second derivative {found[key]}.")
+    return hint(
+        f"on the image j^2 (second derivative 2) your kernel gives {jj:g}; "
+        f"on i^2 it gives {ii:g}. Scale or rethink the weights."
+    )
+
+
+def _smallest_difference_kernel(d):
+    """Fewest taps of a 1-D kernel that gives the d-th derivative of polynomials."""
+    for k in range(1, 4 * d + 4):
+        # Taps c_0..c_{k-1} at offsets 0..k-1 must satisfy sum c_b b^m = 0 for
+        # m < d and d! for m = d (Taylor expansion); solvable or not?
+        offsets = torch.arange(k, dtype=torch.float64)
+        V = offsets[None, :] ** torch.arange(d + 1, dtype=torch.float64)[:, None]
+        target = torch.zeros(d + 1, 1, dtype=torch.float64)
+        target[d] = math.factorial(d)
+        solution = torch.linalg.lstsq(V, target, driver="gelsd").solution
+        if torch.allclose(V @ solution, target, atol=1e-8):
+            return k
+    raise AssertionError(f"no difference kernel found for d = {d}")
+
+
+def check_derivative_kernel_size(kernel_size):
+    """``kernel_size(d)`` -> fewest taps of a kernel for the d-th derivative."""
+    single = [(1, "can a single weight tell a slope from a flat image?")]
+    centred = (
+        "a symmetric (centred) kernel works but is not the smallest: for the "
+        "first derivative, how many taps does [-1, 1] have?"
+    )
+    return grade_formula(
+        kernel_size,
+        "d",
+        [(d,) for d in range(1, 7)],
+        _smallest_difference_kernel,
+        lambda want, d: (single if d == 1 else []) + [(2 * d + 1, centred)],
+        right="the d-th derivative needs d + 1 taps; 3 for the second.",
+        otherwise="your answer is {got!r}. A kernel with k taps sees k values; "
+        "how many values pin down a polynomial of degree d?",
+    )
+
+
+def check_blur_kernel(K):
+    """``K``: a 2-D blur kernel (averages neighbours, keeps the brightness)."""
+    K = as_tensor(K)
+    if K is None or K.dim() != 2 or K.numel() == 0:
+        return hint("give a 2-D kernel (a tensor).")
+    if bool((K < 0).any()):
+        return hint(
+            "a negative weight subtracts neighbours, which sharpens or finds "
+            "edges; a blur only averages."
+        )
+    if not math.isclose(total := float(K.sum()), 1.0, rel_tol=1e-4):
+        return hint(
+            f"your weights add up to {total:g}: a flat image would come out "
+            f"{total:g} times as bright."
+        )
+    if int((K > 0).sum()) < 2:
+        return hint("a single nonzero weight only copies (or shifts) the image.")
+    noise = random_normal(0)(32, 32)
+    before, after = float(noise.std()), float(xcorr(noise, K).std())
+    if after >= before:
+        return hint("your kernel does not smooth random noise.")
+    return correct(
+        f"it averages neighbours: random noise drops from std {before:.2f} "
+        f"to {after:.2f}, a flat image is unchanged."
+    )
+
+
+def check_kernel_gradient(kernel_gradient):
+    """``kernel_gradient(X, Y, K, b)`` -> dL/dK for L = sum((corr2d(X, K) + b - Y)**2).
+
+    ``X`` and ``Y`` are 2-D, ``K`` is the 2-D kernel and ``b`` a tensor of
+    shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
+    hand are both fine.
+    """
+    normal = random_normal(1)
+
+    def case(x_shape, k_shape):
+        X, K, b = normal(*x_shape), normal(*k_shape), normal(1)
+        Y = normal(x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
+        K_ref = K.clone().requires_grad_(True)
+        (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
+        wrong = [
+            (want / 2, "you are off by a factor 2: the derivative of z^2 is 2z."),
+            (-want, "the sign is flipped: the error is (prediction - target)."),
+        ]
+        args = (X.float(), Y.float(), K.float(), b.float())
+        return f"X of shape {x_shape} and K of shape {k_shape}", args, want, wrong
+
+    shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
+    return grade_function(
+        kernel_gradient,
+        (case(*pair) for pair in shapes),
+        right="the gradient of a cross-correlation with respect to its kernel is "
+        "itself a cross-correlation: of X with the output's gradient.",
+        otherwise="each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
+        "gradient sums those inputs weighted by the error at (i, j).",
+        shape="dL/dK has one entry per kernel weight: shape {want}, got {got}.",
+    )
+
+
+def _kernel_matrix(K, x_shape):
+    """The matrix of ``X -> corr2d(X, K)`` on flattened ``X``."""
+    h, w = x_shape
+    # Column c is the output for the image that is 1 at pixel c and 0 elsewhere.
+    basis = torch.eye(h * w, dtype=K.dtype).reshape(h * w, 1, h, w)
+    return F.conv2d(basis, K[None, None]).reshape(h * w, -1).T
+
+
+def check_kernel_matrix(kernel_matrix):
+    """``kernel_matrix(K, input_shape)`` -> a matrix W for cross-correlation.
+
+    W @ X.flatten() must equal corr2d(X, K).flatten().
+
+    ``input_shape`` is the (h, w) of X; W has one row per output value.
+    """
+    normal = random_normal(2)
+
+    def case(x_shape, k_shape):
+        K = normal(*k_shape)
+        flipped = _kernel_matrix(K.flip(0, 1), x_shape)
+        wrong = [(flipped, "your W flips the kernel: that is a convolution.")]
+        where = f"X of shape {x_shape} and K of shape {k_shape}"
+        return where, (K.float(), x_shape), _kernel_matrix(K, x_shape), wrong
+
+    shapes = [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((4, 5), (3, 2)), ((5, 4), (2, 3))]
+    return grade_function(
+        kernel_matrix,
+        (case(*pair) for pair in shapes),
+        right="a cross-correlation is a (sparse, repetitive) matrix product.",
+        otherwise="row r of W holds the kernel's weights at the columns of the "
+        "inputs under the window of output r, and zeros elsewhere.",
+        shape="W needs one row per output value and one column per input value: "
+        "{want}, got {got}.",
+    )

@@ -1,0 +1,385 @@
+"""Pictures as data, drawn as SVG text: the one model behind every grid picture.
+
+A ``Picture`` is a list of panels placed in pixels. ``picture.svg`` is its SVG
+text: numbers are ``<text>``, each panel is a ``<g role="group"
+aria-label="output 2x2">`` with a ``<title>``, attributes only (no
+``<style>``). Jupyter shows a Picture inline (``_repr_svg_``, ``_repr_html_``);
+``picture.save("x.svg")`` or ``picture.save("x.png")`` writes a file (PNG
+through ``picture_mpl.to_figure``, plain matplotlib, also a Figure on demand).
+
+Panels (each has ``label``, ``x, y`` = top left of its body in pixels, ``top``
+= room for its title above that, ``span`` = extra room left and right,
+``width``, ``height`` and ``primitives()``):
+
+- ``grid.Grid(values, title=..., cmap=..., vmin=..., vmax=..., fmt=...,
+  hatched=..., outlined=..., dimmed=..., dropped=(rows, cols),
+  indices=(row0, col0), cell=30)``: coloured cells with their numbers.
+  ``hatched`` cells are padding (grey, hatched), ``outlined`` cells get a red
+  frame (the window), ``dimmed`` cells are pale (not computed yet),
+  ``dropped`` tints the last rows and columns red (what the floor drops).
+  Cells are given as ``(row, col)`` pairs or a boolean matrix. The label is
+  "<first title line> RxC" unless ``label=`` says otherwise.
+- ``Lines(lines, mono=True, bold=(0,))``: lines of text (formulas, captions).
+- ``plot.Plot(series, width=..., height=..., title=..., xlabel=..., ylabel=...)``:
+  a small line plot, ``series`` of ``(xs, ys, colour, name)``.
+
+``row(panels, x, y)`` places panels side by side, their bodies aligned under
+the tallest title, and returns the y below them; a panel can also be placed
+by setting ``x`` and ``y``. The picture's size is the extent of what is drawn.
+
+    X, K = torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1], [2, 3]])
+    panels = [Grid(X, title="input"), Grid(K, title="kernel", cmap="PuOr_r")]
+    bottom = row(panels)
+    caption = Lines(["one line of text"])
+    caption.y = bottom + 10
+    Picture([*panels, caption], title="a kernel and its input").svg
+
+Colours come from matplotlib colormaps: ``cmap=None`` picks ``"RdBu_r"`` when
+a value is negative, else ``"Blues"``; diverging maps keep zero white.
+
+Panels turn themselves into three primitives (``Rect``, ``Text``,
+``Polyline``); the SVG writer here and ``picture_mpl`` only draw primitives,
+so a new panel or colour is one edit in one place. Primitives may carry
+``data`` that becomes ``data-*`` attributes saying what a mark means:
+``data-cell="r,c"`` on a cell's number, ``data-outline``, ``data-padding``,
+``data-dimmed`` (all "r,c") and ``data-dropped`` ("2 rows"); tests and
+browsers read them.
+"""
+
+import functools
+import math
+import pathlib
+from dataclasses import dataclass
+from html import escape
+
+import numpy as np
+from matplotlib import colormaps
+
+CELL = 30
+GAP = 36
+MARGIN = 12
+TITLE_SIZE = 13
+LINE_SIZE = 12
+MASK_COLOR = "#e9e9e9"
+MASK_TEXT_COLOR = "#8a8a8a"
+HATCH_COLOR = "#b5b5b5"
+HIGHLIGHT_COLOR = "#d62728"
+INDEX_COLOR = "#666666"
+SANS = "DejaVu Sans, Arial, Helvetica, sans-serif"
+MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
+# Colour maps whose middle colour is neutral: zero stays in the middle.
+DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm"}
+DIVERGING |= {"bwr", "seismic"}
+
+
+def to_matrix(values, name="values"):
+    """Return ``values`` (tensor, array, nested list) as a 2-D float array."""
+    if hasattr(values, "detach"):
+        values = values.detach().cpu().numpy()
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 0:
+        array = array.reshape(1, 1)
+    elif array.ndim == 1:
+        array = array.reshape(1, -1)
+    elif array.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D matrix, got shape {tuple(array.shape)}; "
+            "draw one channel at a time"
+        )
+    if array.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+    return array
+
+
+def format_number(value):
+    """Write a cell value briefly: integers without a point, others with 2 decimals."""
+    if math.isnan(value):
+        return ""
+    if math.isinf(value):
+        return "\u2212\u221e" if value < 0 else "\u221e"
+    if float(value).is_integer():
+        return str(int(value)) if abs(value) < 1e6 else f"{value:.2g}"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@functools.cache
+def palette(cmap):
+    """The colours of a matplotlib colormap as hex strings, and which are dark.
+
+    Looked up once per name: ``colormaps[name]`` builds a new table each time.
+    """
+    colormap = colormaps[cmap]
+    rgba = colormap(np.arange(colormap.N))
+    rgb = np.round(rgba[:, :3] * 255).astype(int)
+    hexes = np.array([f"#{r:02x}{g:02x}{b:02x}" for r, g, b in rgb.tolist()])
+    return hexes, rgba[:, :3] @ np.array([0.299, 0.587, 0.114]) < 0.5
+
+
+def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
+    """Hex fill colours of ``values`` from a matplotlib colormap, and the ink
+    (white on dark cells) of their numbers; NaN cells are grey."""
+    finite = np.isfinite(values) & (True if ignore is None else ~ignore)
+    shown = values[finite]
+    if cmap is None:
+        cmap = "RdBu_r" if shown.size and shown.min() < 0 else "Blues"
+    lo = vmin if vmin is not None else (shown.min() if shown.size else 0.0)
+    hi = vmax if vmax is not None else (shown.max() if shown.size else 1.0)
+    if cmap.split("_")[0] in DIVERGING:
+        lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+    if hi <= lo:
+        hi = lo + 1
+    hexes, dark = palette(cmap)
+    # As a matplotlib colormap does: [lo, hi] onto its N colours, clipped.
+    scaled = (np.nan_to_num(values, nan=lo, posinf=hi, neginf=lo) - lo) / (hi - lo)
+    # Clipped before the cast: a huge value (a diverging run) is the top colour.
+    index = np.minimum((np.clip(scaled, 0, 1) * len(hexes)).astype(int), len(hexes) - 1)
+    nan = np.isnan(values)
+    fills = np.where(nan, MASK_COLOR, hexes[index])
+    inks = np.where(dark[index] & ~nan, "white", "black")
+    return fills, inks
+
+
+# ---- primitives -----------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Rect:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: str = "none"
+    stroke: str = "none"
+    stroke_width: float = 0.0
+    opacity: float = 1.0
+    data: dict = None
+
+
+@dataclass(slots=True)
+class Text:
+    x: float
+    y: float  # the baseline
+    text: str
+    size: float = LINE_SIZE
+    color: str = "black"
+    anchor: str = "middle"  # "start", "middle" or "end"
+    bold: bool = False
+    mono: bool = False
+    data: dict = None
+
+    def extent(self):
+        """(left, top, right, bottom), estimated from the number of characters."""
+        width = len(self.text) * self.size * (0.61 if self.mono else 0.6)
+        left = self.x - {"start": 0, "middle": width / 2, "end": width}[self.anchor]
+        return left, self.y - self.size, left + width, self.y + 0.3 * self.size
+
+
+@dataclass(slots=True)
+class Polyline:
+    """Line segments (``[(x0, y0), (x1, y1), ...]`` each), or polylines."""
+
+    lines: list
+    stroke: str = "black"
+    stroke_width: float = 1.0
+    data: dict = None
+
+
+# ---- panels ---------------------------------------------------------------
+
+
+def title_texts(title, x, bottom, size=TITLE_SIZE):
+    lines = title.split("\n") if title else []
+    step = size * 1.25
+    return [
+        Text(x, bottom - (len(lines) - 1 - k) * step, line, size=size)
+        for k, line in enumerate(lines)
+    ]
+
+
+class Lines:
+    """Lines of text, left-aligned; ``bold`` holds the indices of bold lines."""
+
+    def __init__(self, lines, *, mono=True, size=LINE_SIZE, bold=(), label="text"):
+        self.lines = [str(line) for line in lines]
+        self.mono, self.size, self.bold, self.label = mono, size, set(bold), label
+        self.x = self.y = MARGIN
+        self.top = 0
+        self.span = (0, 0)
+
+    @property
+    def width(self):
+        return max((len(s) for s in self.lines), default=0) * self.size * 0.61
+
+    @property
+    def height(self):
+        return len(self.lines) * self.size * 1.35
+
+    def primitives(self):
+        step = self.size * 1.35
+        return [
+            Text(
+                self.x,
+                self.y + (k + 1) * step - 0.35 * self.size,
+                line,
+                self.size,
+                anchor="start",
+                bold=k in self.bold,
+                mono=self.mono,
+            )
+            for k, line in enumerate(self.lines)
+            if line
+        ]
+
+
+def row(panels, x=MARGIN, y=MARGIN, gap=GAP):
+    """Place ``panels`` side by side, bodies aligned under the tallest title.
+
+    Returns the y just below the tallest panel.
+    """
+    top = max((p.top for p in panels), default=0)
+    for panel in panels:
+        left, right = panel.span
+        panel.x, panel.y = x + left, y + top
+        x += left + panel.width + right + gap
+    return y + top + max((p.height for p in panels), default=0)
+
+
+# ---- the picture and its SVG ----------------------------------------------
+
+
+class Picture:
+    """Panels placed in pixels; ``svg`` is the SVG text, Jupyter shows it inline."""
+
+    def __init__(self, panels, *, title=""):
+        self.panels = list(panels)
+        self.title = title
+
+    def panel(self, label):
+        """The panel whose label (aria-label) is ``label``."""
+        for panel in self.panels:
+            if panel.label == label:
+                return panel
+        labels = ", ".join(repr(p.label) for p in self.panels)
+        raise KeyError(f"no panel labelled {label!r}; the panels are {labels}")
+
+    def groups(self):
+        """Each panel's label and primitives, and the bounds (x0, y0, x1, y1)."""
+        groups = [(p.label, p.primitives()) for p in self.panels]
+        boxes = [_extent(item) for _, items in groups for item in items]
+        boxes = [box for box in boxes if box is not None]
+        if not boxes:
+            return groups, (0, 0, 2 * MARGIN, 2 * MARGIN)
+        x0, y0, x1, y1 = (
+            f(b[k] for b in boxes) for k, f in enumerate((min, min, max, max))
+        )
+        return groups, (x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN)
+
+    @property
+    def svg(self):
+        """The picture as SVG text."""
+        groups, (x0, y0, x1, y1) = self.groups()
+        w, h = math.ceil(x1 - x0), math.ceil(y1 - y0)
+        x0, y0 = math.floor(x0), math.floor(y0)
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            f'viewBox="{x0} {y0} {w} {h}" font-family="{SANS}" role="group" '
+            f'aria-label="{escape(self.title or "picture")}">',
+            f"<title>{escape(self.title or 'picture')}</title>",
+            f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="white"/>',
+        ]
+        for label, items in groups:
+            label = escape(label)
+            parts.append(f'<g role="group" aria-label="{label}"><title>{label}</title>')
+            parts += [_SVG[type(item)](item) for item in items]
+            parts.append("</g>")
+        parts.append("</svg>")
+        return "\n".join(parts)
+
+    def __repr__(self):
+        labels = ", ".join(p.label for p in self.panels)
+        return f"<Picture {self.title!r}: {labels}>"
+
+    def _repr_svg_(self):
+        return self.svg
+
+    def _repr_html_(self):
+        return self.svg
+
+    def save(self, path, dpi=80):
+        """Write ``path``: ``.svg`` (the text) or ``.png`` (through matplotlib)."""
+        path = pathlib.Path(path)
+        if path.suffix == ".svg":
+            path.write_text(self.svg, encoding="utf-8")
+        elif path.suffix == ".png":
+            from .picture_mpl import save_png
+
+            save_png(self, path, dpi=dpi)
+        else:
+            raise ValueError(f"path must end in .svg or .png, got {str(path)!r}")
+        return path
+
+
+def _extent(item):
+    if isinstance(item, Text):
+        return item.extent()
+    if isinstance(item, Rect):
+        half = item.stroke_width / 2
+        return (
+            item.x - half,
+            item.y - half,
+            item.x + item.width + half,
+            item.y + item.height + half,
+        )
+    points = [p for line in item.lines for p in line]
+    if not points:
+        return None
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _data(data):
+    if not data:
+        return ""
+    return "".join(f' data-{k}="{escape(str(v))}"' for k, v in data.items())
+
+
+def _svg_rect(r):
+    extra = (
+        f' stroke="{r.stroke}" stroke-width="{r.stroke_width:.5g}"'
+        if r.stroke_width
+        else ""
+    )
+    if r.opacity != 1:
+        extra += f' fill-opacity="{r.opacity}"'
+    return (
+        f'<rect x="{r.x:.5g}" y="{r.y:.5g}" width="{r.width:.5g}" '
+        f'height="{r.height:.5g}" fill="{r.fill}"{extra}{_data(r.data)}/>'
+    )
+
+
+def _svg_text(t):
+    extra = "" if t.anchor == "start" else f' text-anchor="{t.anchor}"'
+    if t.bold:
+        extra += ' font-weight="bold"'
+    if t.mono:
+        extra += f' font-family="{MONO}" xml:space="preserve"'
+    if t.color != "black":
+        extra += f' fill="{t.color}"'
+    return (
+        f'<text x="{t.x:.5g}" y="{t.y:.5g}" font-size="{t.size:.5g}"{extra}'
+        f"{_data(t.data)}>{escape(t.text, quote=False)}</text>"
+    )
+
+
+def _svg_path(p):
+    d = " ".join(
+        "M" + " L".join(f"{x:.5g} {y:.5g}" for x, y in line) for line in p.lines
+    )
+    return (
+        f'<path d="{d}" fill="none" stroke="{p.stroke}" '
+        f'stroke-width="{p.stroke_width:.5g}"{_data(p.data)}/>'
+    )
+
+
+_SVG = {Rect: _svg_rect, Text: _svg_text, Polyline: _svg_path}

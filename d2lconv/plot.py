@@ -1,0 +1,99 @@
+"""Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws."""
+
+import math
+
+import numpy as np
+
+from .picture import INDEX_COLOR, MARGIN, TITLE_SIZE, Polyline, Rect, Text, title_texts
+
+
+class Plot:
+    """A small line plot: ``series`` of ``(xs, ys, colour, name)``, axes with ticks."""
+
+    def __init__(
+        self,
+        series,
+        *,
+        width=280,
+        height=180,
+        title="",
+        xlabel="",
+        ylabel="",
+        xlim=None,
+        ylim=None,
+        label=None,
+    ):
+        self.series = [
+            (np.asarray(xs, float), np.asarray(ys, float), color, name)
+            for xs, ys, color, name in series
+        ]
+        for xs, ys, _, name in self.series:
+            if xs.shape != ys.shape or xs.ndim != 1:
+                raise ValueError(
+                    f"series {name!r} needs xs and ys of one same 1-D length, got "
+                    f"shapes {xs.shape} and {ys.shape}"
+                )
+        self.width, self.height = width, height
+        self.title, self.xlabel, self.ylabel = title, xlabel, ylabel
+        self.xlim = xlim or _limits([s[0] for s in self.series])
+        self.ylim = ylim or _limits([s[1] for s in self.series])
+        self.label = label or (title.split("\n")[0] if title else "plot")
+        self.x = self.y = MARGIN
+        self.top = (len(title.split("\n")) if title else 0) * TITLE_SIZE * 1.25 + 20
+        self.span = (46, 10)
+
+    def _to_pixels(self, xs, ys):
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        px = self.x + (xs - x0) / (x1 - x0) * self.width
+        py = self.y + self.height - (ys - y0) / (y1 - y0) * self.height
+        return px, py
+
+    def primitives(self):
+        x, y, w, h = self.x, self.y, self.width, self.height
+        out = [Rect(x, y, w, h, "white", "#444444", 1)]
+        for value in _ticks(*self.xlim):
+            px = self._to_pixels(np.array([value]), np.array([0.0]))[0][0]
+            out.append(Polyline([[(px, y + h), (px, y + h + 4)]], "#444444"))
+            out.append(Text(px, y + h + 15, f"{value:g}", 10, INDEX_COLOR))
+        for value in _ticks(*self.ylim):
+            py = self._to_pixels(np.array([0.0]), np.array([value]))[1][0]
+            out.append(Polyline([[(x - 4, py), (x, py)]], "#444444"))
+            out.append(Text(x - 6, py + 3.5, f"{value:g}", 10, INDEX_COLOR, "end"))
+        for k, (xs, ys, color, name) in enumerate(self.series):
+            px, py = self._to_pixels(xs, ys)
+            keep = np.isfinite(px) & np.isfinite(py)
+            pieces = np.split(np.arange(len(px)), np.flatnonzero(~keep))
+            lines = [[(px[i], py[i]) for i in piece if keep[i]] for piece in pieces]
+            out.append(
+                Polyline(
+                    [line for line in lines if line], color, 2, data={"series": name}
+                )
+            )
+            out.append(Rect(x + w - 110, y + 8 + 15 * k, 14, 3, color))
+            out.append(Text(x + w - 92, y + 13 + 15 * k, name, 10, anchor="start"))
+        if self.xlabel:
+            out.append(Text(x + w / 2, y + h + 30, self.xlabel, 11))
+        if self.ylabel:
+            out.append(Text(x, y - 6, self.ylabel, 11, anchor="start"))
+        return out + title_texts(self.title, x + w / 2, y - 22)
+
+
+def _limits(arrays):
+    values = np.concatenate([a[np.isfinite(a)] for a in arrays] or [np.zeros(0)])
+    if not values.size:
+        return (0.0, 1.0)
+    lo, hi = float(values.min()), float(values.max())
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+def _ticks(lo, hi, count=5):
+    """Round tick values between ``lo`` and ``hi``."""
+    step = 10 ** math.floor(math.log10((hi - lo) / count))
+    for factor in (1, 2, 5, 10):
+        if (hi - lo) / (step * factor) <= count:
+            break
+    step *= factor
+    first = math.ceil(lo / step - 1e-9) * step
+    return [
+        round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)
+    ]

@@ -1,0 +1,205 @@
+"""The picture model and its SVG: what a reader gets (text, labels, marks)."""
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import torch
+from matplotlib import colormaps
+from matplotlib.colors import to_hex
+from PIL import Image
+from svg_checks import SVG, marked, numbers, panel, parse
+
+from d2lconv.explorer import Explorer
+from d2lconv.grid import Grid, draw_grid
+from d2lconv.picture import Lines, Picture, format_number, row
+from d2lconv.picture_mpl import to_figure
+from d2lconv.plot import Plot
+
+
+def test_numbers_are_text_and_the_panel_says_what_it_is():
+    Y = torch.tensor([[19.0, 25.0], [37.0, 43.0]])
+    root = parse(draw_grid(Y, title="output").svg)
+    group = panel(root, "output 2x2")
+    assert group.find(SVG + "title").text == "output 2x2"
+    assert group.get("role") == "group"
+    assert numbers(group) == {(0, 0): "19", (0, 1): "25", (1, 0): "37", (1, 1): "43"}
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert "output" in texts
+    # Attributes only: a <style> block would restyle the notebook page.
+    assert not list(root.iter(SVG + "style"))
+    assert int(root.get("width")) > 60 and int(root.get("height")) > 60
+
+
+def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
+    hatched = np.ones((4, 5), dtype=bool)
+    hatched[1:3, 1:4] = False
+    picture = draw_grid(
+        np.arange(20.0).reshape(4, 5),
+        title="input",
+        hatched=hatched,
+        outlined=[(1, 1), (1, 2)],
+        dimmed=[(3, 4)],
+        dropped=(1, 2),
+        indices=(-1, -1),
+    )
+    group = panel(parse(picture.svg), "input 4x5")
+    assert marked(group, "outline") == {(1, 1), (1, 2)}
+    assert marked(group, "padding") == {tuple(rc) for rc in np.argwhere(hatched)}
+    assert marked(group, "dimmed") == {(3, 4)}
+    dropped = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
+    assert dropped == {"1 rows", "2 columns"}
+    # Row and column indices start at the given origin.
+    small = [t.text for t in group.iter(SVG + "text") if t.get("font-size") == "10"]
+    assert small == ["-1", "0", "1", "2", "3", "-1", "0", "1", "2"]
+
+
+def test_colours_come_from_the_matplotlib_colormap():
+    group = panel(parse(draw_grid([[0.0, 5.0, 10.0]], cmap="Blues").svg), "grid 1x3")
+    fills = [r.get("fill") for r in group.iter(SVG + "rect")]
+    cmap = colormaps["Blues"]
+    assert fills == [to_hex(cmap(0.0)), to_hex(cmap(0.5)), to_hex(cmap(1.0))]
+    # A diverging map keeps zero in the middle; negative values pick one.
+    group = panel(parse(draw_grid([[-2.0, 0.0, 1.0]]).svg), "grid 1x3")
+    fills = [r.get("fill") for r in group.iter(SVG + "rect")]
+    assert fills[1] == to_hex(colormaps["RdBu_r"](0.5))
+    # Dark cells get white numbers.
+    ink = [t.get("fill", "black") for t in group.iter(SVG + "text")]
+    assert ink == ["white", "black", "black"]
+
+
+def test_row_places_panels_side_by_side_without_overlap():
+    grids = [Grid(np.zeros((3, 3)), title="a long title for a small grid"), Grid([1])]
+    row(grids)
+    a, b = grids
+    assert b.x > a.x + a.width
+    assert a.y == b.y and a.y >= a.top
+
+
+def test_text_is_escaped_and_lines_keep_their_spaces():
+    picture = Picture(
+        [Lines(["a < b & c", "  indented"], bold=[0])], title="<formulas>"
+    )
+    root = parse(picture.svg)
+    texts = list(root.iter(SVG + "text"))
+    assert [t.text for t in texts] == ["a < b & c", "  indented"]
+    assert texts[0].get("font-weight") == "bold"
+    assert root.find(SVG + "title").text == "<formulas>"
+
+
+def test_format_number():
+    assert [format_number(v) for v in (3.0, -0.001, 2.5, 1 / 3, float("nan"))] == [
+        "3",
+        "0",
+        "2.5",
+        "0.33",
+        "",
+    ]
+    assert format_number(float("-inf")) == "\u2212\u221e"
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: Grid(np.zeros((2, 2, 2))), ValueError, ["values", "2-D", "(2, 2, 2)"]),
+        (lambda: Grid(np.zeros((0, 3))), ValueError, ["values", "empty"]),
+        (lambda: Grid([[1, 2]], outlined=[(1, 0)]), ValueError, ["outlined", "(1, 0)"]),
+        (
+            lambda: Grid([[1, 2]], hatched=np.ones((2, 2), bool)),
+            ValueError,
+            ["hatched", "(1, 2)", "(2, 2)"],
+        ),
+        (lambda: Grid([[1]], cmap="Blu"), ValueError, ["cmap", "'Blu'"]),
+        (lambda: Grid([[1]], cell=0), ValueError, ["cell", "0"]),
+        (lambda: Grid([[1]], dropped=(2, 0)), ValueError, ["dropped", "(2, 0)"]),
+        (
+            lambda: Plot([([0, 1], [1], "red", "loss")]),
+            ValueError,
+            ["'loss'", "(2,)", "(1,)"],
+        ),
+        (lambda: draw_grid([[1]]).save("x.pdf"), ValueError, ["path", "x.pdf"]),
+        (lambda: to_figure("<svg/>"), TypeError, ["Picture", "str"]),
+    ],
+)
+def test_bad_input_is_explained(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_plot_draws_each_series_through_its_points():
+    plot = Plot(
+        [([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "loss")],
+        title="training",
+        xlabel="step",
+    )
+    root = parse(Picture([plot]).svg)
+    (line,) = [p for p in root.iter(SVG + "path") if p.get("data-series") == "loss"]
+    points = line.get("d").replace("M", "").split(" L")
+    assert len(points) == 3
+    # y grows downwards in SVG: the largest value is the highest point.
+    ys = [float(p.split()[1]) for p in points]
+    assert ys[0] > ys[1] > ys[2]
+    texts = [t.text for t in root.iter(SVG + "text")]
+    assert {"training", "step", "loss", "0", "4"} <= set(texts)
+
+
+def test_save_writes_svg_text_and_a_reproducible_png(tmp_path):
+    picture = draw_grid(torch.tensor([[19.0, 25.0], [37.0, 43.0]]), title="output")
+    text = picture.save(tmp_path / "a.svg").read_text()
+    assert numbers(panel(parse(text), "output 2x2"))[(1, 1)] == "43"
+    a = picture.save(tmp_path / "a.png", dpi=144).read_bytes()
+    b = picture.save(tmp_path / "b.png", dpi=144).read_bytes()
+    assert a == b and b"tEXt" not in a
+    width = int(parse(picture.svg).get("width"))
+    with Image.open(tmp_path / "a.png") as image:
+        assert abs(image.size[0] - 2 * width) <= 2
+        # Some cells are dark blue: the picture is drawn, not blank.
+        assert np.asarray(image.convert("L")).min() < 100
+
+
+def test_matplotlib_figure_holds_the_same_numbers():
+    picture = draw_grid(torch.tensor([[19.0, 25.0], [37.0, 43.0]]), title="output")
+    fig = to_figure(picture)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {"19", "25", "37", "43", "output"} <= texts
+
+
+class Doubler(Explorer):
+    """A minimal explorer: a slider and its value doubled, or an explanation."""
+
+    def __init__(self):
+        super().__init__({"n": widgets.IntSlider(value=2, min=-3, max=5)})
+
+    def draw(self, n):
+        if n < 0:
+            raise ValueError(f"n must be >= 0, got {n}")
+        return draw_grid([[n, 2 * n]], title="output")
+
+
+def test_explorer_shows_the_svg_and_an_explanation_instead_of_a_traceback():
+    e = Doubler()
+    assert numbers(panel(parse(e.view.value), "output 1x2")) == {
+        (0, 0): "2",
+        (0, 1): "4",
+    }
+    assert e.svg == e.view.value and e.message == ""
+    assert e.explanation.layout.display == "none"
+    e.controls["n"].value = -1
+    assert e.picture is None and e.svg == ""
+    assert e.message == "n must be >= 0, got -1"
+    assert "n must be &gt;= 0" in e.explanation.value
+    assert e.view.layout.display == "none" and e.explanation.layout.display is None
+    e.controls["n"].value = 3
+    assert numbers(panel(parse(e.svg), "output 1x2"))[(0, 1)] == "6"
+    assert e.view.layout.display is None
+
+
+def test_explorer_display_carries_the_picture_for_pages_without_widgets():
+    e = Doubler()
+    bundle = e._repr_mimebundle_()
+    view = bundle["application/vnd.jupyter.widget-view+json"]
+    assert view["model_id"] == e.widget.model_id
+    assert numbers(panel(parse(bundle["text/html"]), "output 1x2"))[(0, 1)] == "4"
+    e.controls["n"].value = -2
+    assert "n must be &gt;= 0" in e._repr_mimebundle_()["text/html"]

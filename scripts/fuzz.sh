@@ -2,7 +2,7 @@
 # The long random runs: every property test (hypothesis) and every explorer's
 # random combinations, with SCALE times the usual number of cases and a fresh
 # random seed, printed first and again on failure so that it can be replayed:
-#   make fuzz                  # a new seed, 20 times the cases
+#   make fuzz                  # a new seed, 10 times the cases
 #   make fuzz SEED=123         # replay that seed
 #   make fuzz SCALE=50         # more cases
 # Extra arguments go to pytest. CI does not run this (it is random by design);
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh
 seed=${SEED:-$(( (RANDOM << 15) | RANDOM ))}
-scale=${SCALE:-20}
+scale=${SCALE:-10}
 echo "fuzz: seed $seed, $scale times the usual cases"
 t0=$(date +%s)
 status=0

@@ -12,6 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 from props import describe, rng
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,28 @@ def test_notebook_runs_clean_then_its_sections_rerun_in_any_order(path, notebook
     generator.shuffle(order)
     titles = [sections(nb)[number][0] for number in order]
     pairs = with_sections_rerun(nb, order)
-    seconds = execute(nb, path)
+    rerun_from = len(nb.cells) - len(pairs)
+    try:
+        seconds = execute(nb, path)
+    except CellExecutionError as err:
+        failed = next(
+            (
+                title
+                for title, _, again in pairs
+                if nb.cells[again].get("outputs")
+                and any(
+                    o.get("output_type") == "error" for o in nb.cells[again].outputs
+                )
+            ),
+            None,
+        )
+        where = (
+            f"when section {failed!r} ran again, after Run All, in the order "
+            f"{titles} ({describe(generator)})"
+            if failed
+            else f"during Run All (before any section ran again; {rerun_from} cells)"
+        )
+        raise AssertionError(f"{path.name}: a cell failed {where}:\n{err}") from None
     notebook_times[str(path.relative_to(ROOT))] = seconds
     assert cell_errors(nb) == [], (
         f"after Run All, the sections re-run in the order {titles} "

@@ -59,6 +59,21 @@ from .training import (
 # cost.py
 from .cost import conv2d_flops, conv2d_params
 
+# photo.py
+from .photo import (
+    PHOTO_CREDIT,
+    format_kernels,
+    initial_kernel,
+    kernel_hessian,
+    learn_kernel,
+    load_photo,
+    stable_lr,
+    window_matrix,
+)
+
+# checks.py
+from .checks import CheckFailed, expect_close, expect_descent, expect_shrinks
+
 # exercises.py
 from .exercises import (
     Y1_Y2_CHOICES,

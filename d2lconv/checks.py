@@ -55,7 +55,8 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
     """Print ``check passed: {what}`` if ``got`` matches ``expected``; else raise.
 
     ``got`` and ``expected`` are tensors, numbers or tuples (shapes); they match
-    when the shapes agree and every value is within ``atol + rtol * |expected|``.
+    when the shapes agree and every value is within ``atol + rtol * |expected|``
+    (NaN matches NaN).
     On a mismatch it raises ``CheckFailed`` with one sentence: the expected and
     actual values at the worst position, and ``cause`` (by default: both sides
     come from the same inputs, so a changed input does not explain it).
@@ -71,8 +72,9 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
             f"{tuple(g.shape)}; {cause}."
         )
     if g.numel():
-        # NaN never matches; infinities match only themselves.
-        bad = ~torch.isclose(g, e, rtol=rtol, atol=atol)
+        # NaN matches only NaN, and an infinity only itself: two computations
+        # that overflow in the same places agree.
+        bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
         if bool(bad.any()):
             gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
             where = tuple(int(i) for i in torch.unravel_index(gap.argmax(), g.shape))

@@ -66,6 +66,9 @@ def test_tolerances_and_nan():
         expect_close(1.001, 1.0, "too far", atol=1e-4, rtol=0)
     with pytest.raises(CheckFailed, match=r"expected 0 at \(1,\), got nan"):
         expect_close(torch.tensor([0.0, math.nan]), torch.zeros(2), "no nan")
+    # Two runs that overflow in the same places agree.
+    both = torch.tensor([1.0, math.nan, math.inf])
+    assert expect_close(both, both.clone(), "the same overflow")
 
 
 def test_expect_close_rejects_bad_arguments():

@@ -9,6 +9,7 @@ inputs explains the difference.
 import math
 import numbers
 
+import numpy as np
 import torch
 
 SAME_INPUTS = (
@@ -77,7 +78,8 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
         bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
         if bool(bad.any()):
             gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
-            where = tuple(int(i) for i in torch.unravel_index(gap.argmax(), g.shape))
+            # numpy's unravel_index: torch's needs torch 2.2, the course 2.0.
+            where = tuple(int(i) for i in np.unravel_index(int(gap.argmax()), g.shape))
             at = f" at {where}" if g.dim() else ""
             count = int(bad.sum())
             also = f" ({count} of {g.numel()} values differ)" if g.numel() > 1 else ""

@@ -255,7 +255,9 @@ def test_learn_kernel_defaults_and_seeds(lesson):
     b = learn_kernel(
         centred, target, lr=LEARN_FRACTION * stable_lr(centred, 3), steps=3
     )
-    assert torch.equal(a[0], b[0]) and a[1] == b[1]
+    # (Not bit for bit: a GPU's convolutions may add in another order.)
+    assert torch.allclose(a[0], b[0], rtol=0, atol=1e-12)
+    assert a[1] == pytest.approx(b[1], rel=1e-12)
 
 
 @pytest.mark.parametrize(

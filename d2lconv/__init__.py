@@ -61,6 +61,21 @@ from .training import (
 # cost.py
 from .cost import conv2d_flops, conv2d_params
 
+# photo.py
+from .photo import (
+    PHOTO_CREDIT,
+    format_kernels,
+    initial_kernel,
+    kernel_hessian,
+    learn_kernel,
+    load_photo,
+    stable_lr,
+    window_matrix,
+)
+
+# checks.py
+from .checks import CheckFailed, expect_close, expect_descent, expect_shrinks
+
 # exercises.py
 from .exercises import (
     Y1_Y2_CHOICES,
@@ -79,6 +94,7 @@ from .exercises import (
     check_doubling_channels,
     check_doubling_padding,
     check_edge_kernel,
+    check_edge_strength,
     check_every_kernel_factors,
     check_fc_weights,
     check_forward_cost,
@@ -86,15 +102,18 @@ from .exercises import (
     check_fractional_stride,
     check_kernel_gradient,
     check_kernel_matrix,
+    check_limit_scaling,
     check_max_from_relu,
     check_max_pool_from_relu,
     check_max_pool_not_linear,
     check_min_pooling,
     check_mirror_padding,
     check_output_shape,
+    check_pooled_size,
     check_pooling_cost,
     check_relu_max_layers,
     check_second_derivative_kernel,
+    check_sobel_y,
     check_softmax_pooling,
     check_stride_savings,
     check_y1_y2,

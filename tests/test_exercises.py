@@ -128,6 +128,20 @@ def softmax_pool(X, k, s):
     return (torch.softmax(win, -1) * win).sum(-1)
 
 
+SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+
+
+def sobel_maps(X, padding=0):
+    K = torch.stack([SOBEL_X, SOBEL_X.T])[:, None]
+    gx, gy = F.conv2d(X[None, None], K, padding=padding)[0]
+    return gx, gy
+
+
+def edge_strength(X):
+    gx, gy = sobel_maps(X)
+    return torch.sqrt(gx**2 + gy**2)
+
+
 # ---------------------------------------------------------------------------
 # Typical wrong answers
 
@@ -326,6 +340,31 @@ CASES = {
             [lambda X, k, s: F.avg_pool2d(X, k, s)],
             [lambda X, k, s: F.max_pool2d(X, k, s)],
         ],
+    ),
+    "check_sobel_y": (
+        [SOBEL_X.T],
+        [
+            [SOBEL_X],
+            [-SOBEL_X.T],
+            [torch.tensor([[-1.0, -1, -1], [0, 0, 0], [1, 1, 1]])],  # Prewitt
+            [torch.ones(3, 3)],
+            [torch.tensor([[1.0, -1.0]])],
+        ],
+    ),
+    "check_edge_strength": (
+        [edge_strength],
+        [
+            [lambda X: sum(g.abs() for g in sobel_maps(X))],
+            [lambda X: sum(g**2 for g in sobel_maps(X))],
+            [lambda X: sobel_maps(X)[0].abs()],
+            [lambda X: torch.sqrt(sum(g**2 for g in sobel_maps(X, padding=1)))],
+            [lambda X: X],
+        ],
+    ),
+    "check_limit_scaling": ([0.25], [[0.5], [4], [1], [0.1], ["a quarter"]]),
+    "check_pooled_size": (
+        [(16, 13)],
+        [[(16, 14)], [(125, 106)], [(32, 27)], [(16.0, 13.5)]],
     ),
 }
 
@@ -551,3 +590,22 @@ def test_odd_numbers_get_a_hint_not_an_error(answer, capsys):
     assert exercises.check_diagonal_edges(answer) is False
     assert exercises.check_fc_weights(answer) is False
     assert capsys.readouterr().out.count("Not yet. Hint: ") == 2
+
+
+def test_pooled_size_follows_the_photo_it_is_given(capsys):
+    # 150 x 128 -> 75 x 64 -> 37 x 32 -> 18 x 16.
+    assert exercises.check_pooled_size((18, 16), torch.Size([150, 128]))
+    assert exercises.check_pooled_size((37, 32), (150, 128), rounds=2)
+    assert not exercises.check_pooled_size((16, 13), (150, 128))
+    with pytest.raises(ValueError, match="rounds must be >= 1 and leave at least"):
+        exercises.check_pooled_size((1, 1), (4, 4), rounds=3)
+    with pytest.raises(TypeError, match="shape must be an int or an"):
+        exercises.check_pooled_size((1, 1), "128x109")
+
+
+def test_limit_scaling_is_a_quarter():
+    # The Hessian 2 A^T A / N holds two factors of the image.
+    from d2lconv import stable_lr
+
+    X = torch.rand(9, 7, dtype=torch.float64)
+    assert stable_lr(2 * X, 3) / stable_lr(X, 3) == pytest.approx(0.25)

@@ -54,3 +54,9 @@ from .nb05_pooling import (
     check_relu_max_layers,
     check_softmax_pooling,
 )
+from .nb07_real_photo import (
+    check_edge_strength,
+    check_limit_scaling,
+    check_pooled_size,
+    check_sobel_y,
+)

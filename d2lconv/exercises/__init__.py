@@ -28,7 +28,7 @@ from .nb03_padding_and_stride import (
     check_output_shape,
     check_stride_savings,
 )
-from .nb04_channels import (
+from .nb06_channels import (
     Y1_Y2_CHOICES,
     check_1x1_cost,
     check_backward_cost,
@@ -44,7 +44,7 @@ from .nb04_channels import (
     check_forward_memory,
     check_y1_y2,
 )
-from .nb05_pooling import (
+from .nb08_pooling import (
     check_avg_pool_as_conv,
     check_max_from_relu,
     check_max_pool_from_relu,
@@ -54,7 +54,7 @@ from .nb05_pooling import (
     check_relu_max_layers,
     check_softmax_pooling,
 )
-from .nb07_real_photo import (
+from .nb10_real_photo import (
     check_edge_strength,
     check_limit_scaling,
     check_pooled_size,

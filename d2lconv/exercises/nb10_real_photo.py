@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebook 07-real-photo."""
+"""Checks for the exercises of notebook 10-real-photo."""
 
 import numbers
 

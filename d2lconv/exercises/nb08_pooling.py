@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebook 05-pooling."""
+"""Checks for the exercises of notebook 08-pooling."""
 
 import torch
 import torch.nn.functional as F

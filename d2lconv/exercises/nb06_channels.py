@@ -1,4 +1,4 @@
-"""Checks for the exercises of notebook 04-channels."""
+"""Checks for the exercises of notebook 06-channels."""
 
 import math
 

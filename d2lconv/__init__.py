@@ -74,7 +74,13 @@ from .photo import (
 )
 
 # checks.py
-from .checks import CheckFailed, expect_close, expect_descent, expect_shrinks
+from .checks import (
+    CheckFailed,
+    expect_book,
+    expect_close,
+    expect_descent,
+    expect_shrinks,
+)
 
 # exercises.py
 from .exercises import (

@@ -214,3 +214,61 @@ def expect_shrinks(start, end, factor, steps, what):
         f"(at most {bound:.4g} in theory)"
     )
     return True
+
+
+BOOK_INPUTS = "these are the book's inputs, so a change of input does not explain it"
+
+
+def _same_input(value, book):
+    """Whether an input of the cell is the book's: equal values (and shapes)."""
+    if isinstance(value, str) or isinstance(book, str):
+        return value == book
+    try:
+        a, b = _as_tensor(value, "an input"), _as_tensor(book, "a book input")
+    except TypeError:
+        return value == book
+    return a.shape == b.shape and bool(torch.equal(a, b))
+
+
+def _values_text(value):
+    """Up to 16 values as a nested list (whole numbers without ".0"), else the shape."""
+    if value.numel() > 16:
+        return f"a {'x'.join(map(str, value.shape))} tensor"
+
+    def short(v):
+        return int(v) if float(v).is_integer() else round(v, 4)
+
+    def walk(v):
+        return [walk(x) for x in v] if isinstance(v, list) else short(v)
+
+    return str(walk(value.tolist()))
+
+
+def expect_book(got, book, what, inputs, book_inputs, atol=1e-6):
+    """Check ``got`` against the book's value ``book`` when the inputs are the book's.
+
+    ``inputs`` and ``book_inputs`` map each input's name to its value in this
+    cell and in the book. With the book's inputs this is ``expect_close`` (a
+    failure says that no change of input explains it). With other inputs it
+    prints which ones changed, that this explains any difference from the
+    book's value, and what came out; it returns ``False`` and does not fail.
+    """
+    if not isinstance(what, str) or not what:
+        raise TypeError(f"what must be a non-empty string, got {what!r}")
+    missing = sorted(set(book_inputs) - set(inputs))
+    if missing:
+        raise ValueError(f"inputs must give every book input, missing {missing}")
+    changed = [
+        name for name in book_inputs if not _same_input(inputs[name], book_inputs[name])
+    ]
+    if changed:
+        g, b = _as_tensor(got, "got"), _as_tensor(book, "book")
+        print(
+            f"not the book's example: you changed {', '.join(changed)}, which "
+            f"explains any difference from the book's {what} {_values_text(b)}; "
+            f"got {_values_text(g)}"
+        )
+        return False
+    return expect_close(
+        got, book, f"{what}, as in the book", atol=atol, rtol=0, cause=BOOK_INPUTS
+    )

@@ -220,6 +220,24 @@ CASES = {
         ],
     ),
     "check_stride_savings": ([4], [[2], [0.25], [8]]),
+    "check_padded_size": ([(7, 8)], [[(5, 6)], [(3, 4)], [(9, 10)], ["7x8"]]),
+    "check_corner_uses": ([4], [[1], [9], [2], [4.5], [float("inf")]]),
+    "check_same_padding": (
+        [((1, 2), (0, 1))],
+        [
+            [((2, 1), (1, 0))],
+            [((3, 3), (1, 1))],
+            [((1, 1), (0, 1))],
+            [((1.5, 1.5), (0.5, 0.5))],
+            [(3, 1)],
+        ],
+    ),
+    "check_stride_prediction": ([(4, 4)], [[(3, 3)], [(7, 7)], [(5, 5)], [4]]),
+    "check_stack_prediction": (
+        [(1, 63)],
+        [[(22, 63)], [(2, 63)], [(1, 11)], [(1, 32)], [(1, 31)], [1]],
+    ),
+    "check_dilated_field": ([15], [[7], [19], [17], [9], [16]]),
     "check_fractional_stride": (
         [stride_half],
         [
@@ -609,3 +627,44 @@ def test_limit_scaling_is_a_quarter():
 
     X = torch.rand(9, 7, dtype=torch.float64)
     assert stable_lr(2 * X, 3) / stable_lr(X, 3) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    "check, args, words",
+    [
+        ("check_padded_size", ((5, 6),), "per side in PyTorch"),
+        ("check_padded_size", ((3, 4),), "both sides"),
+        ("check_corner_uses", (1,), "without padding"),
+        ("check_corner_uses", (2,), "both axes"),
+        ("check_same_padding", (((2, 1), (1, 0)),), "the book's choice"),
+        ("check_same_padding", (((3, 3), (1, 1)),), "split it"),
+        ("check_same_padding", (((1, 1), (0, 1)),), "add up to k - 1"),
+        ("check_stride_prediction", ((7, 7),), "jumps s rows"),
+        ("check_stride_prediction", ((4, 4), 7, 3, 1, 2, 2), "dilation matters"),
+        ("check_stride_prediction", ((4, 4), 9, 3, 0, 1, 2), "not d * k"),
+        ("check_output_shape", ((3, 3),), "round down"),
+        ("check_stack_prediction", ((22, 63),), "divides the size"),
+        ("check_stack_prediction", ((1, 11),), "multiplies the jump"),
+        ("check_stack_prediction", ((1, 32),), "larger than the input"),
+        ("check_dilated_field", (7,), "spreads the kernel"),
+        ("check_dilated_field", (19,), "not d * k"),
+        ("check_dilated_field", (17,), "overlap by one"),
+    ],
+)
+def test_padding_and_stride_mistakes_get_their_own_hint(check, args, words, capsys):
+    assert getattr(exercises, check)(*args) is False
+    assert words in capsys.readouterr().out
+
+
+def test_padding_and_stride_checks_follow_pytorch_for_other_settings(capsys):
+    assert exercises.check_stride_prediction((3, 3), 7, 3, 1, 2, dilation=2)
+    assert exercises.check_padded_size((6, 6), 4, 3, 2)
+    assert exercises.check_corner_uses(9, 8, 3, 2)
+    assert exercises.check_corner_uses(1, 8, 3, 0)
+    assert exercises.check_same_padding(((2, 2), (1, 2)), (5, 4))
+    assert exercises.check_stack_prediction((4, 15), 3, 32, 3, 1, 2)
+    assert exercises.check_dilated_field(5, (2,))
+    with pytest.raises(ValueError, match="square"):
+        exercises.check_corner_uses(1, (6, 5))
+    with pytest.raises(ValueError, match="one dilation per layer"):
+        exercises.check_dilated_field(1, 2)

@@ -21,11 +21,19 @@ from .nb02_cross_correlation import (
     check_second_derivative_kernel,
     diagonal_edge_image,
 )
-from .nb03_padding_and_stride import (
-    check_audio_stride,
-    check_fractional_stride,
+from .nb04_padding import (
+    check_corner_uses,
     check_mirror_padding,
+    check_padded_size,
+    check_same_padding,
+)
+from .nb05_stride_and_dilation import (
+    check_audio_stride,
+    check_dilated_field,
+    check_fractional_stride,
     check_output_shape,
+    check_stack_prediction,
+    check_stride_prediction,
     check_stride_savings,
 )
 from .nb06_channels import (

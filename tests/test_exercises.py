@@ -209,6 +209,27 @@ CASES = {
             [lambda K, s: kernel_matrix(K, s).T],
         ],
     ),
+    "check_fc_weights_224": (
+        [150_528_000],
+        [[50_176_000], [672_000], [602_112_000], ["lots"]],
+    ),
+    "check_conv_params_224": ([1792], [[1728], [640], [576], [150_528]]),
+    "check_position_task": (
+        ["c", "b"],
+        [["a", "b"], ["d", "b"], ["c", "a"], ["c", "c"], ["x", "b"]],
+    ),
+    "check_audio_text": (
+        ["b", "c"],
+        [["a", "c"], ["c", "c"], ["b", "b"], ["b", "a"], [1, "c"]],
+    ),
+    "check_layers_to_see_all": ([112], [[111], [75], [224], [112.5]]),
+    "check_sweep_shape": ([(3, 4)], [[(2, 3)], [(5, 8)], [(4, 3)], ["3x4"]]),
+    "check_training_prediction": (["diverges"], [["converges"], ["maybe"]]),
+    "check_stack_field": ([17], [[20], [16], [21], [5], [17.5]]),
+    "check_receptive_field_size": (
+        [lambda sizes: 1 + sum(k - 1 for k in sizes)],
+        [[sum], [lambda sizes: sum(k - 1 for k in sizes)], [max]],
+    ),
     "check_output_shape": ([(2, 2)], [[(3, 3)], [(2, 3)], [(4, 4)], ["2x2"]]),
     "check_audio_stride": ([8000], [[32000], [16000], [2]]),
     "check_mirror_padding": (
@@ -668,3 +689,39 @@ def test_padding_and_stride_checks_follow_pytorch_for_other_settings(capsys):
         exercises.check_corner_uses(1, (6, 5))
     with pytest.raises(ValueError, match="one dilation per layer"):
         exercises.check_dilated_field(1, 2)
+
+
+@pytest.mark.parametrize(
+    "check, args, words",
+    [
+        ("check_fc_weights_224", (50_176_000,), "three values"),
+        ("check_conv_params_224", (1728,), "bias"),
+        ("check_position_task", ("a", "b"), "stays the same"),
+        ("check_position_task", ("c", "a"), "same kernel at every position"),
+        ("check_audio_text", ("a", "c"), "loudness"),
+        ("check_audio_text", ("b", "b"), "locality"),
+        ("check_audio_text", ("b", "a"), "word order"),
+        ("check_layers_to_see_all", (111,), "one short"),
+        ("check_layers_to_see_all", (75,), "overlap"),
+        ("check_sweep_shape", ((2, 3),), "fits once"),
+        ("check_sweep_shape", ((4, 3),), "rows come first"),
+        ("check_training_prediction", ("converges",), "lambda_max"),
+        ("check_stack_field", (20,), "overlap"),
+        ("check_stack_field", (16,), "1 pixel"),
+    ],
+)
+def test_why_convolution_and_kernel_mistakes_get_their_own_hint(
+    check, args, words, capsys
+):
+    assert getattr(exercises, check)(*args) is False
+    assert words in capsys.readouterr().out
+
+
+def test_training_prediction_follows_the_stable_limit(monkeypatch, capsys):
+    # The check compares the task's rate with the image's limit, not a stored
+    # answer: a rate below the diagonal image's limit converges.
+    from d2lconv.exercises import nb03_learning_a_kernel as nb03
+
+    monkeypatch.setattr(nb03, "TRAINING_TASK_LR", 0.01)
+    assert exercises.check_training_prediction("converges")
+    assert "Correct." in capsys.readouterr().out

@@ -10,16 +10,33 @@ Padding is per side, as in ``nn.Conv2d``; the book's ``p_h`` is the total.
 The checks of ``notebooks/NN-topic.ipynb`` live in ``nbNN_topic.py``.
 """
 
-from .nb01_why_convolution import check_fc_weights
+from .nb01_why_convolution import (
+    AUDIO_STATEMENTS,
+    POSITION_REMEDIES,
+    POSITION_TASKS,
+    TEXT_STATEMENTS,
+    check_audio_text,
+    check_conv_params_224,
+    check_fc_weights,
+    check_fc_weights_224,
+    check_layers_to_see_all,
+    check_position_task,
+)
 from .nb02_cross_correlation import (
     check_blur_kernel,
     check_derivative_kernel_size,
     check_diagonal_edges,
     check_edge_kernel,
-    check_kernel_gradient,
     check_kernel_matrix,
     check_second_derivative_kernel,
+    check_sweep_shape,
     diagonal_edge_image,
+)
+from .nb03_learning_a_kernel import (
+    check_kernel_gradient,
+    check_receptive_field_size,
+    check_stack_field,
+    check_training_prediction,
 )
 from .nb04_padding import (
     check_corner_uses,

@@ -244,7 +244,7 @@ def _values_text(value):
     return str(walk(value.tolist()))
 
 
-def expect_book(got, book, what, inputs, book_inputs, atol=1e-6):
+def expect_book(got, book, what, inputs, book_inputs, atol=1e-6, source="the book"):
     """Check ``got`` against the book's value ``book`` when the inputs are the book's.
 
     ``inputs`` and ``book_inputs`` map each input's name to its value in this
@@ -252,6 +252,7 @@ def expect_book(got, book, what, inputs, book_inputs, atol=1e-6):
     failure says that no change of input explains it). With other inputs it
     prints which ones changed, that this explains any difference from the
     book's value, and what came out; it returns ``False`` and does not fail.
+    ``source`` names where the values come from (``"the lecture notes"``).
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string, got {what!r}")
@@ -263,12 +264,18 @@ def expect_book(got, book, what, inputs, book_inputs, atol=1e-6):
     ]
     if changed:
         g, b = _as_tensor(got, "got"), _as_tensor(book, "book")
+        owner = source + ("'" if source.endswith("s") else "'s")
         print(
-            f"not the book's example: you changed {', '.join(changed)}, which "
-            f"explains any difference from the book's {what} {_values_text(b)}; "
+            f"not {owner} example: you changed {', '.join(changed)}, which "
+            f"explains any difference from {owner} {what} {_values_text(b)}; "
             f"got {_values_text(g)}"
         )
         return False
     return expect_close(
-        got, book, f"{what}, as in the book", atol=atol, rtol=0, cause=BOOK_INPUTS
+        got,
+        book,
+        f"{what}, as in {source}",
+        atol=atol,
+        rtol=0,
+        cause=BOOK_INPUTS.replace("the book", source),
     )

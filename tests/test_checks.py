@@ -254,3 +254,14 @@ def test_expect_book_compares_strings_and_shapes(capsys):
     assert "you changed n," in capsys.readouterr().out
     with pytest.raises(ValueError, match="missing"):
         expect_book(1, 1, "size", {}, dict(n=8))
+
+
+def test_expect_book_names_another_source(capsys):
+    notes = "the lecture notes"
+    assert expect_book(19, 19, "hours", dict(n=64), dict(n=64), source=notes)
+    assert not expect_book(9, 19, "hours", dict(n=32), dict(n=64), source=notes)
+    assert capsys.readouterr().out == (
+        "check passed: hours, as in the lecture notes\n"
+        "not the lecture notes' example: you changed n, which explains any "
+        "difference from the lecture notes' hours 19; got 9\n"
+    )

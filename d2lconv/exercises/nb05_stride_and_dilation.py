@@ -181,10 +181,15 @@ def check_stack_prediction(
                 "below that layer."
             )
         return hint(f"the receptive field: {text}")
+    beyond = (
+        f", more than the {n} input pixels: the rest of the field is padding"
+        if want[1] > n
+        else ""
+    )
     return correct(
         f"{want[0]}x{want[0]}, and each output sees {want[1]}x{want[1]} input "
-        f"pixels (jump {last.jump[0]}): the stride {s} multiplies the jump at "
-        f"every layer."
+        f"pixels{beyond}. The stride {s} multiplies the jump at every layer "
+        f"(jump {last.jump[0]} after the last)."
     )
 
 

@@ -6,6 +6,7 @@ shuffled (seeded) order, as a student re-runs the part they are reading.
 
 import copy
 import json
+import re
 import time
 from pathlib import Path
 
@@ -171,3 +172,56 @@ def test_notebook_runs_clean_then_its_sections_rerun_in_any_order(path, notebook
 
 def test_the_course_has_notebooks():
     assert len(NOTEBOOKS) >= 1
+
+
+# The notebook whose training cells a student is invited to re-run with another
+# seed or another learning rate (train_scratch, the hand-written loop, nn.Conv2d).
+TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
+SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
+RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
+
+
+def run_edited(nb, what):
+    """Execute ``nb``; fail with ``what`` was changed and the error if a cell fails."""
+    try:
+        execute(nb, TRAINING_NOTEBOOK)
+    except CellExecutionError as err:
+        raise AssertionError(f"{TRAINING_NOTEBOOK.name} with {what}:\n{err}") from None
+    assert cell_errors(nb) == [], what
+    assert widget_errors(nb) == [], what
+
+
+@pytest.mark.notebook
+def test_training_cells_run_clean_for_other_seeds_and_halved_rates():
+    # What a student does: another seed in the cells that call train_scratch,
+    # or every learning rate halved. The checks must hold, not just the code.
+    # One run: the seeds' cells set to the first drawn seed, then run again
+    # for the four others; a second run: every `lr = ...` halved.
+    generator = rng("training seeds")
+    seeds = generator.sample(range(10_000), 5)
+    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
+    seeded = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and "train_scratch(" in cell.source
+        and SEED_LINE.search(cell.source)
+    ]
+    assert len(seeded) >= 2, "the cells calling train_scratch set `seed = ...`"
+    for seed in seeds[1:]:
+        for i in seeded:
+            again = copy.deepcopy(nb.cells[i])
+            again.source = SEED_LINE.sub(f"seed = {seed}", again.source)
+            nb.cells.append(again)
+    for i in seeded:
+        nb.cells[i].source = SEED_LINE.sub(f"seed = {seeds[0]}", nb.cells[i].source)
+    run_edited(nb, f"train_scratch seeds {seeds} ({describe(generator)})")
+
+    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
+    halved = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source, count = RATE_LINE.subn(r"lr = (\1) / 2\2", cell.source)
+            halved += count
+    assert halved >= 4, "each training cell sets its rate as `lr = ...`"
+    run_edited(nb, f"its {halved} learning rates halved")

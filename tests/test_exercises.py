@@ -1,6 +1,7 @@
 """Every check accepts a correct answer and rejects the typical wrong ones."""
 
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,18 @@ def max_pool_relu(X):
 
 def pooling_cost(c, h, w, k_h, k_w, p_h, p_w, s_h, s_w):
     return c * out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w) * k_h * k_w
+
+
+def loglog_slopes(n, t):
+    return [
+        math.log(t2 / t1) / math.log(n2 / n1)
+        for (n1, n2), (t1, t2) in zip(pairwise(n), pairwise(t), strict=True)
+    ]
+
+
+def intensity(c, n=64, k=5, p=2):
+    m = n + 2 * p - k + 1
+    return c * c * k * k * m * m / (c * n * n + c * c * k * k + c * m * m)
 
 
 def windows(X, k, s):
@@ -380,6 +393,50 @@ CASES = {
             [lambda X, k, s: F.max_pool2d(X, k, s)],
         ],
     ),
+    # Notebook 6's explorer task: nn.Conv2d(3, 2, 3) on a 3x5x5 input.
+    "check_channel_prediction": (
+        [54, (2, 3, 3)],
+        [
+            [27, (2, 3, 3)],  # one kernel for all output channels
+            [18, (2, 3, 3)],  # one slice for all input channels
+            [56, (2, 3, 3)],  # the bias counted
+            [54, (3, 3, 3)],  # c_i output channels
+            [54, (1, 3, 3)],  # the output channels summed
+            [54, (2, 5, 5)],  # no shrinking
+            [54, "2x3x3"],
+        ],
+    ),
+    # Notebook 8's explorer task: MaxPool2d(3, 2, 1) on the 7x7 input 0..48.
+    "check_pooling_prediction": (
+        [(4, 4), 8],
+        [[(3, 3), 8], [(7, 7), 8], [(4, 4), 16], [(4, 4), 16 / 9], [(4, 4), 0]],
+    ),
+    "check_strided_conv_params": ([16448], [[16384], [320], [256], [0], ["lots"]]),
+    "check_pool_or_conv": (["b"], [["a"], ["c"], ["d"], ["e"], [2]]),
+    "check_loglog_slopes": (
+        [loglog_slopes],
+        [
+            [lambda n, t: [math.log(b / a) for a, b in pairwise(t)]],
+            [lambda n, t: [math.log2(b / a) for a, b in pairwise(t)]],
+            [lambda n, t: [b / a for a, b in pairwise(t)]],
+            [lambda n, t: [-s for s in loglog_slopes(n, t)]],
+            [lambda n, t: loglog_slopes(n, t)[:1]],
+        ],
+    ),
+    # 100 channels, 5x5 kernel, 64x64 input, padding 2: 2500 x 4096 floats.
+    "check_im2col_megabytes": (
+        [40.96],
+        [[2500 * 4096 * 4 / 2**20], [10.24], [81.92], [0.4096], [1.6384], ["40 MB"]],
+    ),
+    "check_arithmetic_intensity": (
+        [intensity],
+        [
+            [lambda c: c * c * 25 * 64 * 64 / (2 * c * 64 * 64)],  # no weights
+            [lambda c: c * c * 25 * 64 * 64 / (c * 64 * 64 + c * c * 25)],
+            [lambda c: c * c * 25 * 64 * 64],
+        ],
+    ),
+    "check_float64_memory_bound": ([2], [[0.5], [1], [4], ["twice"]]),
     "check_sobel_y": (
         [SOBEL_X.T],
         [
@@ -725,3 +782,32 @@ def test_training_prediction_follows_the_stable_limit(monkeypatch, capsys):
     monkeypatch.setattr(nb03, "TRAINING_TASK_LR", 0.01)
     assert exercises.check_training_prediction("converges")
     assert "Correct." in capsys.readouterr().out
+
+
+def test_channel_prediction_follows_the_layer_it_is_given(capsys):
+    # nn.Conv2d(1, 2, 2) on a 1x3x3 input: 8 weights, output (2, 2, 2).
+    assert exercises.check_channel_prediction(8, (2, 2, 2), 1, 2, 2, 3)
+    assert not exercises.check_channel_prediction(54, (2, 3, 3), 1, 2, 2, 3)
+    assert "the weights:" in capsys.readouterr().out
+
+
+def test_pooling_prediction_follows_the_layer_it_is_given(capsys):
+    # MaxPool2d(3, 2, 1) on the 4x4 input 0..15: 2x2, first window max 5.
+    assert exercises.check_pooling_prediction((2, 2), 5, size=4)
+    assert not exercises.check_pooling_prediction((2, 2), 10, size=4)
+    assert "the top-left value:" in capsys.readouterr().out
+
+
+def test_im2col_megabytes_follow_the_layer_it_is_given():
+    # 3 channels, 3x3 kernel, 8x8 input, padding 1: 27 rows, 64 columns.
+    assert exercises.check_im2col_megabytes(27 * 64 * 4 / 1e6, 3, 3, 8, 1)
+    with pytest.raises(ValueError):
+        exercises.check_im2col_megabytes(1.0, 3, 9, 4, 0)
+
+
+def test_slopes_of_a_fixed_cost_then_n_squared():
+    sizes = [8, 16, 32, 64, 128, 256, 512, 1024]
+    seconds = [1e-5 + 1e-9 * n**2 for n in sizes]
+    found = loglog_slopes(sizes, seconds)
+    assert found[0] < 0.1 < 1.9 < found[-1] < 2
+    assert exercises.check_loglog_slopes(loglog_slopes)

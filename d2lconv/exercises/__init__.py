@@ -55,29 +55,42 @@ from .nb05_stride_and_dilation import (
 )
 from .nb06_channels import (
     Y1_Y2_CHOICES,
-    check_1x1_cost,
-    check_backward_cost,
-    check_backward_memory,
     check_block_diagonal_speedup,
+    check_channel_prediction,
     check_compose_kernels,
     check_composed_kernel_size,
     check_conv2d_as_matmul,
-    check_doubling_channels,
-    check_doubling_padding,
     check_every_kernel_factors,
-    check_forward_cost,
-    check_forward_memory,
     check_y1_y2,
 )
+from .nb07_layer_cost import (
+    check_1x1_cost,
+    check_backward_cost,
+    check_backward_memory,
+    check_doubling_channels,
+    check_doubling_padding,
+    check_forward_cost,
+    check_forward_memory,
+)
 from .nb08_pooling import (
+    POOL_OR_CONV_CHOICES,
     check_avg_pool_as_conv,
     check_max_from_relu,
     check_max_pool_from_relu,
     check_max_pool_not_linear,
     check_min_pooling,
+    check_pool_or_conv,
     check_pooling_cost,
+    check_pooling_prediction,
     check_relu_max_layers,
     check_softmax_pooling,
+    check_strided_conv_params,
+)
+from .nb09_performance import (
+    check_arithmetic_intensity,
+    check_float64_memory_bound,
+    check_im2col_megabytes,
+    check_loglog_slopes,
 )
 from .nb10_real_photo import (
     check_edge_strength,

@@ -1,18 +1,16 @@
 """Checks for the exercises of notebook 06-channels."""
 
-import math
-
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_nonnegative_int, check_positive_int
-from ..shapes import conv2d_output_shape
 from ._common import (
-    conv_macs,
-    conv_output_size,
+    answer_hint,
+    as_number,
+    correct,
     grade_answer,
     grade_formula,
     grade_function,
+    hint,
     random_normal,
     without,
 )
@@ -93,249 +91,6 @@ def check_every_kernel_factors(answer):
         otherwise="count the numbers you can choose in two 2x2 kernels and in one 3x3.",
         ask="answer True or False",
         read=lambda answer: answer if isinstance(answer, bool) else None,
-    )
-
-
-_ONE_OPERATION = "count a multiply-add as one operation."
-
-# Layers used to test the cost formulas: (c_i, h, w, c_o, k_h, k_w, p_h, p_w,
-# s_h, s_w), padding per side. They include notebook 4's 1-GFLOP layer.
-_LAYERS = [
-    (1, 8, 8, 1, 3, 3, 1, 1, 1, 1),
-    (3, 32, 32, 16, 5, 5, 2, 2, 1, 1),
-    (2, 9, 7, 3, 3, 2, 0, 1, 2, 3),
-    (4, 15, 16, 8, 3, 3, 1, 1, 2, 2),
-    (3, 8, 8, 2, 3, 5, 0, 1, 3, 4),
-    (100, 64, 64, 100, 5, 5, 2, 2, 1, 1),
-]
-
-
-def _grade_layer_formula(fn, reference, mistakes, right):
-    """The verdict on ``fn(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)``."""
-    return grade_formula(
-        fn,
-        "c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w",
-        _LAYERS,
-        reference,
-        mistakes,
-        right=right,
-        otherwise="your count is {got!r}. Work out the output size first (padding "
-        "per side), then count.",
-    )
-
-
-def _forward_cost_mistakes(right, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-    # Padding read as the book's total (p instead of 2p rows added).
-    total = max((h - k_h + p_h + s_h) // s_h, 0) * max((w - k_w + p_w + s_w) // s_w, 0)
-    no_stride = (h + 2 * p_h - k_h + 1) * (w + 2 * p_w - k_w + 1)
-    per_side = (
-        "padding here is per side (PyTorch's padding=): the padded input has "
-        "h + 2*p_h rows. The book's p_h is the total."
-    )
-    stride = (
-        "with a stride the window jumps s rows or columns at a time, so there "
-        "are fewer output positions."
-    )
-    return [
-        (c_i * c_o * k_h * k_w * total, per_side),
-        (c_i * c_o * k_h * k_w * no_stride, stride),
-        (right // c_i, "each output value sums over all c_i input channels."),
-        (right // c_o, "every one of the c_o output channels has its own kernel."),
-        (
-            2 * right,
-            "count a multiply-add (one multiplication and one addition) "
-            "as one operation, as the course does.",
-        ),
-    ]
-
-
-def check_forward_cost(forward_cost):
-    """``forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds.
-
-    One forward pass of one sample, no bias; padding per side. A multiply-add
-    counts as one operation.
-    """
-    return _grade_layer_formula(
-        forward_cost,
-        conv_macs,
-        _forward_cost_mistakes,
-        right="c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
-        "size: 1.024e9 for notebook 4's layer.",
-    )
-
-
-def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-    """(Values of input, weights, bias and output; values saved for backward)."""
-    X = torch.empty(1, c_i, h, w, device="meta", requires_grad=True)
-    layer = torch.nn.Conv2d(c_i, c_o, (k_h, k_w), (s_h, s_w), (p_h, p_w), device="meta")
-    saved = []
-    with torch.autograd.graph.saved_tensors_hooks(
-        lambda t: saved.append(t.numel()) or t, lambda t: t
-    ):
-        Y = layer(X)
-    held = X.numel() + sum(p.numel() for p in layer.parameters()) + Y.numel()
-    return held, sum(saved)
-
-
-def _forward_values(*layer):
-    """Numbers a forward pass holds: input, weights, bias and output."""
-    return _conv_values(*layer)[0]
-
-
-def check_forward_memory(forward_memory):
-    """``forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values.
-
-    Count the values held by one forward pass of one sample: the input, the
-    weights, the bias (c_o values) and the output. Padding is per side and is
-    not stored (PyTorch pads on the fly). Multiply by 4 for bytes in float32.
-    """
-
-    def mistakes(right, c_i, h, w, c_o, k_h, k_w, *_):
-        return [
-            (
-                right - c_o * c_i * k_h * k_w - c_o,
-                "the weights and the bias are stored too.",
-            ),
-            (right - c_o, "the bias has c_o values."),
-            (right - c_i * h * w, "the input is stored too."),
-        ]
-
-    return _grade_layer_formula(
-        forward_memory,
-        _forward_values,
-        mistakes,
-        right="c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
-        "each in float32).",
-    )
-
-
-def _backward_macs(*layer):
-    """Multiply-adds of the backward pass (gradients of input and weights)."""
-    # Every forward product x * w sends one multiply-add to dL/dx (w * dL/dy)
-    # and one to dL/dw (x * dL/dy).
-    return 2 * conv_macs(*layer)
-
-
-def check_backward_cost(backward_cost):
-    """``backward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds.
-
-    The gradients with respect to the input and to the weights, for one sample
-    (the bias gradient is only additions: leave it out).
-    """
-    two = (
-        "the backward pass computes two gradients: for the input (to pass on) "
-        "and for the weights (to learn)."
-    )
-    return _grade_layer_formula(
-        backward_cost,
-        _backward_macs,
-        lambda right, *_: [(right // 2, two), (2 * right, _ONE_OPERATION)],
-        right="twice the forward cost: one pass for dL/dX, one for dL/dW, each "
-        "as many multiply-adds as the forward pass.",
-    )
-
-
-def _backward_values(*layer):
-    """Saved tensors (as PyTorch saves them) + incoming gradient + gradients out."""
-    held, saved = _conv_values(*layer)
-    # The incoming gradient is shaped like the output, the gradients out like
-    # the input, the weights and the bias: the forward pass's values again.
-    return saved + held
-
-
-def check_backward_memory(backward_memory):
-    """``backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values.
-
-    Count what the backward pass of one sample holds: the tensors the forward
-    pass kept for it (the input and the weights), the gradient arriving from
-    the next layer (shaped like the output), and the gradients it produces (for
-    the input, the weights and the bias).
-    """
-    kept = (
-        "the forward pass keeps the input and the weights for the backward "
-        "pass: count them."
-    )
-
-    def mistakes(right, c_i, h, w, c_o, k_h, k_w, *_):
-        return [
-            (right - c_i * h * w - c_o * c_i * k_h * k_w, kept),
-            (right - c_o, "the bias gradient has c_o values."),
-        ]
-
-    return _grade_layer_formula(
-        backward_memory,
-        _backward_values,
-        mistakes,
-        right="2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
-        "about twice the forward pass.",
-    )
-
-
-def check_doubling_channels(answer):
-    """``answer``: factor by which multiply-adds grow when c_i and c_o both double."""
-    before = conv_macs(16, 16, 16, 16, 3, 3, 1, 1)
-    after = conv_macs(32, 16, 16, 32, 3, 3, 1, 1)
-    return grade_answer(
-        answer,
-        after / before,
-        right="4 times: c_i * c_o appears as a product in the cost.",
-        wrong=[(2.0, "both c_i and c_o double, and the cost has their product.")],
-        otherwise="look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w.",
-    )
-
-
-def check_doubling_padding(answer, input_size=64, kernel_size=5, padding=2, stride=1):
-    """``answer``: factor by which multiply-adds grow when the padding doubles.
-
-    Defaults: a 64x64 input, 5x5 kernel, padding 2 per side (output 64x64),
-    which becomes padding 4 per side. Give the exact ratio (e.g. 1.25).
-    """
-    n = check_positive_int(input_size, "input_size")
-    k = check_positive_int(kernel_size, "kernel_size")
-    p = check_nonnegative_int(padding, "padding")
-    s = check_positive_int(stride, "stride")
-    # A clear ValueError (with the formula) if the layer has no output.
-    conv2d_output_shape(n, k, s, p)
-    m0 = conv_output_size(n, n, k, k, p, p, s, s)
-    m1 = conv_output_size(n, n, k, k, 2 * p, 2 * p, s, s)
-    want = (m1[0] * m1[1]) / (m0[0] * m0[1])
-    border = (
-        "padding does not scale the work; it adds a border of zeros. Compute "
-        "the output size before and after."
-    )
-    return grade_answer(
-        answer,
-        want,
-        right=f"the output grows from {m0[0]}x{m0[1]} to {m1[0]}x{m1[1]}: "
-        f"{want:.4f} times the work, not 2 (padding only adds a border).",
-        wrong=[
-            (2.0, border),
-            (4.0, border),
-            (math.sqrt(want), "the output grows in height and in width."),
-        ],
-        otherwise="compute both output sizes; the cost is proportional to their area.",
-        rel=1e-3,
-    )
-
-
-def check_1x1_cost(cost_1x1):
-    """``cost_1x1(c_i, c_o, h, w)`` -> multiply-adds of a 1x1 conv layer (stride 1)."""
-    each = "every output channel reads every input channel."
-
-    def mistakes(want, c_i, c_o, h, w):
-        mixing = "the channel mixing happens at every pixel."
-        return [(c_i * h * w, each), (c_o * h * w, each), (c_i * c_o, mixing)] + [
-            (2 * want, _ONE_OPERATION)
-        ]
-
-    return grade_formula(
-        cost_1x1,
-        "c_i, c_o, h, w",
-        [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)],
-        lambda c_i, c_o, h, w: conv_macs(c_i, h, w, c_o, 1, 1),
-        mistakes,
-        right="c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix.",
-        otherwise="you answered {got!r}; think of a matrix product.",
     )
 
 
@@ -430,7 +185,74 @@ def check_block_diagonal_speedup(speedup):
         [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
         reference,
         lambda want, c, b: [(b * b, "there are b blocks, each (c/b) x (c/b).")],
-        right="b times faster (c^2 / b multiply-adds), but the blocks no longer "
-        "exchange information: grouped convolutions shuffle channels to fix that.",
+        right="b times faster (c^2 / b multiply-adds), but the groups no longer "
+        "exchange information: a 1x1 layer or a shuffle of the channels between "
+        "grouped layers lets them mix again.",
         otherwise="you answered {got!r}: count the nonzero entries of both matrices.",
+    )
+
+
+def _int_triple(value):
+    """``value`` as a tuple of three ints, or ``None``."""
+    ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == 3
+    ints = ok and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return tuple(value) if ints else None
+
+
+def check_channel_prediction(
+    weights, shape, in_channels=3, out_channels=2, kernel_size=3, size=5
+):
+    """``weights``, ``shape``: the weights (no bias) and the output of a layer.
+
+    The layer is ``nn.Conv2d(in_channels, out_channels, kernel_size)``, no
+    padding, stride 1, on one ``in_channels x size x size`` input; ``shape`` is
+    ``(channels, height, width)``, as the channels explorer prints it.
+    """
+    c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
+    layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
+    want_weights = layer.weight.numel()
+    want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
+    got_weights, got_shape = as_number(weights), _int_triple(shape)
+    if got_weights is None:
+        return hint(f"give the number of weights as a number, got {weights!r}")
+    if got_shape is None:
+        return hint(
+            f"give the output shape as (channels, height, width), got {shape!r}"
+        )
+    m = n - k + 1
+    text = answer_hint(
+        got_weights,
+        want_weights,
+        wrong=[
+            (c_i * k * k, "every output channel has a kernel of its own."),
+            (c_o * k * k, "each output kernel has a slice per input channel."),
+            (k * k, "one k x k slice per input channel, for every output channel."),
+            (want_weights + c_o, "leave the bias out: count the weights only."),
+        ],
+        otherwise=f"the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, "
+        f"{k}, {k}): how many numbers is that?",
+    )
+    if text:
+        return hint(f"the weights: {text}")
+    text = answer_hint(
+        got_shape,
+        want_shape,
+        wrong=[
+            ((c_i, m, m), "one output channel per kernel: c_o of them, not c_i."),
+            (
+                (1, m, m),
+                "the input channels are summed, but each of the c_o kernels "
+                "gives an output channel of its own.",
+            ),
+            ((c_o, n, n), "without padding a k x k window fits n - k + 1 times."),
+            ((c_o, n - k, n - k), "count the window positions: n - k + 1."),
+        ],
+        otherwise="one channel per output kernel, each shrunk as in notebook 2 "
+        "(no padding, stride 1).",
+    )
+    if text:
+        return hint(f"the output shape: {text}")
+    return correct(
+        f"{want_weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
+        f"and an output of shape {want_shape}: set the sliders and compare."
     )

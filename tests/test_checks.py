@@ -82,7 +82,7 @@ def test_expect_close_rejects_bad_arguments():
 
 
 # ---------------------------------------------------------------------------
-# expect_descent, on real runs of gradient descent (the edge kernel of nb02)
+# expect_descent, on real runs of gradient descent (the edge kernel of nb03)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ lab:
 	bash scripts/lab.sh
 
 # The course environment only: ruff, unit and property tests, every notebook
-# (run once, each cell twice), and the browser suite (JupyterLab in Chromium).
+# (run once, then each section again), and the browser suite (JupyterLab in Chromium).
 test:
 	bash scripts/test.sh
 

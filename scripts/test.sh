@@ -2,7 +2,7 @@
 # make test: everything in the course environment (.venv), nothing else:
 #   1. ruff (lint and format check, notebooks included);
 #   2. the whole pytest suite: unit and property tests (derandomised), every
-#      notebook executed once in a fresh kernel with each code cell run twice,
+#      notebook executed once in a fresh kernel, then each section run again,
 #      and the browser suite (JupyterLab driven by Debian's Chromium, which is
 #      installed here when missing).
 # Extra arguments go to pytest (for example -k shapes).

@@ -49,7 +49,7 @@ def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(RUN_TIMES, {})
     if times:
         terminalreporter.section(
-            "notebook run times (fresh kernel, Run All, each code cell twice)"
+            "notebook run times (Run All in a fresh kernel, then every section again)"
         )
         for name, seconds in sorted(times.items()):
             terminalreporter.write_line(f"{seconds:7.2f} s  {name}")

@@ -1,6 +1,7 @@
 """Every check accepts a correct answer and rejects the typical wrong ones."""
 
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -119,6 +120,18 @@ def pooling_cost(c, h, w, k_h, k_w, p_h, p_w, s_h, s_w):
     return c * out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w) * k_h * k_w
 
 
+def loglog_slopes(n, t):
+    return [
+        math.log(t2 / t1) / math.log(n2 / n1)
+        for (n1, n2), (t1, t2) in zip(pairwise(n), pairwise(t), strict=True)
+    ]
+
+
+def intensity(c, n=64, k=5, p=2):
+    m = n + 2 * p - k + 1
+    return c * c * k * k * m * m / (c * n * n + c * c * k * k + c * m * m)
+
+
 def windows(X, k, s):
     return X.unfold(2, k, s).unfold(3, k, s).flatten(-2)
 
@@ -126,6 +139,20 @@ def windows(X, k, s):
 def softmax_pool(X, k, s):
     win = windows(X, k, s)
     return (torch.softmax(win, -1) * win).sum(-1)
+
+
+SOBEL_X = torch.tensor([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+
+
+def sobel_maps(X, padding=0):
+    K = torch.stack([SOBEL_X, SOBEL_X.T])[:, None]
+    gx, gy = F.conv2d(X[None, None], K, padding=padding)[0]
+    return gx, gy
+
+
+def edge_strength(X):
+    gx, gy = sobel_maps(X)
+    return torch.sqrt(gx**2 + gy**2)
 
 
 # ---------------------------------------------------------------------------
@@ -195,6 +222,27 @@ CASES = {
             [lambda K, s: kernel_matrix(K, s).T],
         ],
     ),
+    "check_fc_weights_224": (
+        [150_528_000],
+        [[50_176_000], [672_000], [602_112_000], ["lots"]],
+    ),
+    "check_conv_params_224": ([1792], [[1728], [640], [576], [150_528]]),
+    "check_position_task": (
+        ["c", "b"],
+        [["a", "b"], ["d", "b"], ["c", "a"], ["c", "c"], ["x", "b"]],
+    ),
+    "check_audio_text": (
+        ["b", "c"],
+        [["a", "c"], ["c", "c"], ["b", "b"], ["b", "a"], [1, "c"]],
+    ),
+    "check_layers_to_see_all": ([112], [[111], [75], [224], [112.5]]),
+    "check_sweep_shape": ([(3, 4)], [[(2, 3)], [(5, 8)], [(4, 3)], ["3x4"]]),
+    "check_training_prediction": (["diverges"], [["converges"], ["maybe"]]),
+    "check_stack_field": ([17], [[20], [16], [21], [5], [17.5]]),
+    "check_receptive_field_size": (
+        [lambda sizes: 1 + sum(k - 1 for k in sizes)],
+        [[sum], [lambda sizes: sum(k - 1 for k in sizes)], [max]],
+    ),
     "check_output_shape": ([(2, 2)], [[(3, 3)], [(2, 3)], [(4, 4)], ["2x2"]]),
     "check_audio_stride": ([8000], [[32000], [16000], [2]]),
     "check_mirror_padding": (
@@ -206,6 +254,24 @@ CASES = {
         ],
     ),
     "check_stride_savings": ([4], [[2], [0.25], [8]]),
+    "check_padded_size": ([(7, 8)], [[(5, 6)], [(3, 4)], [(9, 10)], ["7x8"]]),
+    "check_corner_uses": ([4], [[1], [9], [2], [4.5], [float("inf")]]),
+    "check_same_padding": (
+        [((1, 2), (0, 1))],
+        [
+            [((2, 1), (1, 0))],
+            [((3, 3), (1, 1))],
+            [((1, 1), (0, 1))],
+            [((1.5, 1.5), (0.5, 0.5))],
+            [(3, 1)],
+        ],
+    ),
+    "check_stride_prediction": ([(4, 4)], [[(3, 3)], [(7, 7)], [(5, 5)], [4]]),
+    "check_stack_prediction": (
+        [(1, 63)],
+        [[(22, 63)], [(2, 63)], [(1, 11)], [(1, 32)], [(1, 31)], [1]],
+    ),
+    "check_dilated_field": ([15], [[7], [19], [17], [9], [16]]),
     "check_fractional_stride": (
         [stride_half],
         [
@@ -326,6 +392,75 @@ CASES = {
             [lambda X, k, s: F.avg_pool2d(X, k, s)],
             [lambda X, k, s: F.max_pool2d(X, k, s)],
         ],
+    ),
+    # Notebook 6's explorer task: nn.Conv2d(3, 2, 3) on a 3x5x5 input.
+    "check_channel_prediction": (
+        [54, (2, 3, 3)],
+        [
+            [27, (2, 3, 3)],  # one kernel for all output channels
+            [18, (2, 3, 3)],  # one slice for all input channels
+            [56, (2, 3, 3)],  # the bias counted
+            [54, (3, 3, 3)],  # c_i output channels
+            [54, (1, 3, 3)],  # the output channels summed
+            [54, (2, 5, 5)],  # no shrinking
+            [54, "2x3x3"],
+        ],
+    ),
+    # Notebook 8's explorer task: MaxPool2d(3, 2, 1) on the 7x7 input 0..48.
+    "check_pooling_prediction": (
+        [(4, 4), 8],
+        [[(3, 3), 8], [(7, 7), 8], [(4, 4), 16], [(4, 4), 16 / 9], [(4, 4), 0]],
+    ),
+    "check_strided_conv_params": ([16448], [[16384], [320], [256], [0], ["lots"]]),
+    "check_pool_or_conv": (["b"], [["a"], ["c"], ["d"], ["e"], [2]]),
+    "check_loglog_slopes": (
+        [loglog_slopes],
+        [
+            [lambda n, t: [math.log(b / a) for a, b in pairwise(t)]],
+            [lambda n, t: [math.log2(b / a) for a, b in pairwise(t)]],
+            [lambda n, t: [b / a for a, b in pairwise(t)]],
+            [lambda n, t: [-s for s in loglog_slopes(n, t)]],
+            [lambda n, t: loglog_slopes(n, t)[:1]],
+        ],
+    ),
+    # 100 channels, 5x5 kernel, 64x64 input, padding 2: 2500 x 4096 floats.
+    "check_im2col_megabytes": (
+        [40.96],
+        [[2500 * 4096 * 4 / 2**20], [10.24], [81.92], [0.4096], [1.6384], ["40 MB"]],
+    ),
+    "check_arithmetic_intensity": (
+        [intensity],
+        [
+            [lambda c: c * c * 25 * 64 * 64 / (2 * c * 64 * 64)],  # no weights
+            [lambda c: c * c * 25 * 64 * 64 / (c * 64 * 64 + c * c * 25)],
+            [lambda c: c * c * 25 * 64 * 64],
+        ],
+    ),
+    "check_float64_memory_bound": ([2], [[0.5], [1], [4], ["twice"]]),
+    "check_sobel_y": (
+        [SOBEL_X.T],
+        [
+            [SOBEL_X],
+            [-SOBEL_X.T],
+            [torch.tensor([[-1.0, -1, -1], [0, 0, 0], [1, 1, 1]])],  # Prewitt
+            [torch.ones(3, 3)],
+            [torch.tensor([[1.0, -1.0]])],
+        ],
+    ),
+    "check_edge_strength": (
+        [edge_strength],
+        [
+            [lambda X: sum(g.abs() for g in sobel_maps(X))],
+            [lambda X: sum(g**2 for g in sobel_maps(X))],
+            [lambda X: sobel_maps(X)[0].abs()],
+            [lambda X: torch.sqrt(sum(g**2 for g in sobel_maps(X, padding=1)))],
+            [lambda X: X],
+        ],
+    ),
+    "check_limit_scaling": ([0.25], [[0.5], [4], [1], [0.1], ["a quarter"]]),
+    "check_pooled_size": (
+        [(16, 13)],
+        [[(16, 14)], [(125, 106)], [(32, 27)], [(16.0, 13.5)]],
     ),
 }
 
@@ -551,3 +686,128 @@ def test_odd_numbers_get_a_hint_not_an_error(answer, capsys):
     assert exercises.check_diagonal_edges(answer) is False
     assert exercises.check_fc_weights(answer) is False
     assert capsys.readouterr().out.count("Not yet. Hint: ") == 2
+
+
+def test_pooled_size_follows_the_photo_it_is_given(capsys):
+    # 150 x 128 -> 75 x 64 -> 37 x 32 -> 18 x 16.
+    assert exercises.check_pooled_size((18, 16), torch.Size([150, 128]))
+    assert exercises.check_pooled_size((37, 32), (150, 128), rounds=2)
+    assert not exercises.check_pooled_size((16, 13), (150, 128))
+    with pytest.raises(ValueError, match="rounds must be >= 1 and leave at least"):
+        exercises.check_pooled_size((1, 1), (4, 4), rounds=3)
+    with pytest.raises(TypeError, match="shape must be an int or an"):
+        exercises.check_pooled_size((1, 1), "128x109")
+
+
+def test_limit_scaling_is_a_quarter():
+    # The Hessian 2 A^T A / N holds two factors of the image.
+    from d2lconv import stable_lr
+
+    X = torch.rand(9, 7, dtype=torch.float64)
+    assert stable_lr(2 * X, 3) / stable_lr(X, 3) == pytest.approx(0.25)
+
+
+@pytest.mark.parametrize(
+    "check, args, words",
+    [
+        ("check_padded_size", ((5, 6),), "per side in PyTorch"),
+        ("check_padded_size", ((3, 4),), "both sides"),
+        ("check_corner_uses", (1,), "without padding"),
+        ("check_corner_uses", (2,), "both axes"),
+        ("check_same_padding", (((2, 1), (1, 0)),), "the book's choice"),
+        ("check_same_padding", (((3, 3), (1, 1)),), "split it"),
+        ("check_same_padding", (((1, 1), (0, 1)),), "add up to k - 1"),
+        ("check_stride_prediction", ((7, 7),), "jumps s rows"),
+        ("check_stride_prediction", ((4, 4), 7, 3, 1, 2, 2), "dilation matters"),
+        ("check_stride_prediction", ((4, 4), 9, 3, 0, 1, 2), "not d * k"),
+        ("check_output_shape", ((3, 3),), "round down"),
+        ("check_stack_prediction", ((22, 63),), "divides the size"),
+        ("check_stack_prediction", ((1, 11),), "multiplies the jump"),
+        ("check_stack_prediction", ((1, 32),), "larger than the input"),
+        ("check_dilated_field", (7,), "spreads the kernel"),
+        ("check_dilated_field", (19,), "not d * k"),
+        ("check_dilated_field", (17,), "overlap by one"),
+    ],
+)
+def test_padding_and_stride_mistakes_get_their_own_hint(check, args, words, capsys):
+    assert getattr(exercises, check)(*args) is False
+    assert words in capsys.readouterr().out
+
+
+def test_padding_and_stride_checks_follow_pytorch_for_other_settings(capsys):
+    assert exercises.check_stride_prediction((3, 3), 7, 3, 1, 2, dilation=2)
+    assert exercises.check_padded_size((6, 6), 4, 3, 2)
+    assert exercises.check_corner_uses(9, 8, 3, 2)
+    assert exercises.check_corner_uses(1, 8, 3, 0)
+    assert exercises.check_same_padding(((2, 2), (1, 2)), (5, 4))
+    assert exercises.check_stack_prediction((4, 15), 3, 32, 3, 1, 2)
+    assert exercises.check_dilated_field(5, (2,))
+    with pytest.raises(ValueError, match="square"):
+        exercises.check_corner_uses(1, (6, 5))
+    with pytest.raises(ValueError, match="one dilation per layer"):
+        exercises.check_dilated_field(1, 2)
+
+
+@pytest.mark.parametrize(
+    "check, args, words",
+    [
+        ("check_fc_weights_224", (50_176_000,), "three values"),
+        ("check_conv_params_224", (1728,), "bias"),
+        ("check_position_task", ("a", "b"), "stays the same"),
+        ("check_position_task", ("c", "a"), "same kernel at every position"),
+        ("check_audio_text", ("a", "c"), "loudness"),
+        ("check_audio_text", ("b", "b"), "locality"),
+        ("check_audio_text", ("b", "a"), "word order"),
+        ("check_layers_to_see_all", (111,), "one short"),
+        ("check_layers_to_see_all", (75,), "overlap"),
+        ("check_sweep_shape", ((2, 3),), "fits once"),
+        ("check_sweep_shape", ((4, 3),), "rows come first"),
+        ("check_training_prediction", ("converges",), "lambda_max"),
+        ("check_stack_field", (20,), "overlap"),
+        ("check_stack_field", (16,), "1 pixel"),
+    ],
+)
+def test_why_convolution_and_kernel_mistakes_get_their_own_hint(
+    check, args, words, capsys
+):
+    assert getattr(exercises, check)(*args) is False
+    assert words in capsys.readouterr().out
+
+
+def test_training_prediction_follows_the_stable_limit(monkeypatch, capsys):
+    # The check compares the task's rate with the image's limit, not a stored
+    # answer: a rate below the diagonal image's limit converges.
+    from d2lconv.exercises import nb03_learning_a_kernel as nb03
+
+    monkeypatch.setattr(nb03, "TRAINING_TASK_LR", 0.01)
+    assert exercises.check_training_prediction("converges")
+    assert "Correct." in capsys.readouterr().out
+
+
+def test_channel_prediction_follows_the_layer_it_is_given(capsys):
+    # nn.Conv2d(1, 2, 2) on a 1x3x3 input: 8 weights, output (2, 2, 2).
+    assert exercises.check_channel_prediction(8, (2, 2, 2), 1, 2, 2, 3)
+    assert not exercises.check_channel_prediction(54, (2, 3, 3), 1, 2, 2, 3)
+    assert "the weights:" in capsys.readouterr().out
+
+
+def test_pooling_prediction_follows_the_layer_it_is_given(capsys):
+    # MaxPool2d(3, 2, 1) on the 4x4 input 0..15: 2x2, first window max 5.
+    assert exercises.check_pooling_prediction((2, 2), 5, size=4)
+    assert not exercises.check_pooling_prediction((2, 2), 10, size=4)
+    assert "the top-left value:" in capsys.readouterr().out
+
+
+def test_im2col_megabytes_follow_the_layer_it_is_given():
+    # 3 channels, 3x3 kernel, 8x8 input, padding 1: 27 rows, 64 columns.
+    assert exercises.check_im2col_megabytes(27 * 64 * 4 / 1e6, 3, 3, 8, 1)
+    with pytest.raises(ValueError):
+        exercises.check_im2col_megabytes(1.0, 3, 9, 4, 0)
+
+
+def test_slopes_of_a_fixed_cost_then_n_squared():
+    sizes = [8, 16, 32, 64, 128, 256, 512, 1024]
+    seconds = [1e-5 + 1e-9 * n**2 for n in sizes]
+    found = loglog_slopes(sizes, seconds)
+    assert found[0] < 0.1 < 1.9 < found[-1] < 2
+    assert exercises.check_loglog_slopes(loglog_slopes)

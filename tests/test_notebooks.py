@@ -1,13 +1,20 @@
-"""Every course notebook runs top to bottom in a fresh kernel, each cell twice."""
+"""Every course notebook runs in a fresh kernel; then each section runs again.
+
+One execution per notebook: Run All, then every ``##`` section once more in a
+shuffled (seeded) order, as a student re-runs the part they are reading.
+"""
 
 import copy
 import json
+import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+from props import describe, rng
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("**/*.ipynb"))
@@ -15,7 +22,7 @@ NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
 IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 
 # Cells whose printed text legitimately differs between runs (timings) carry
-# this tag; the idempotency test still runs them twice but skips the text diff.
+# this tag; they still run twice, but their text is not compared.
 VARIES_TAG = "output-varies"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
@@ -81,41 +88,140 @@ def test_notebook_is_stored_without_outputs(path):
     assert "widgets" not in nb.get("metadata", {}), "stored widget state"
 
 
-def with_every_code_cell_twice(nb):
-    """Put a copy of each code cell right after it; return the (first, copy) pairs.
+def sections(nb):
+    """``[(title, [code cell indices])]`` of each ``##`` section, in order.
 
-    One execution of this notebook is both Run All in a fresh kernel and the
-    re-run check: a student runs cells again, so each must give the same
-    output the second time and must not depend on having run only once.
+    The cells before the first ``##`` heading (title, set-up, imports) are
+    not a section: they run once, at the start.
     """
-    doubled, pairs = [], []
-    for cell in nb.cells:
-        doubled.append(cell)
-        if cell.cell_type == "code":
-            doubled.append(copy.deepcopy(cell))
-            pairs.append((len(doubled) - 2, len(doubled) - 1))
-    nb.cells = doubled
+    found = []
+    for i, cell in enumerate(nb.cells):
+        first_line = cell.source.lstrip().split("\n", 1)[0]
+        if cell.cell_type == "markdown" and first_line.startswith("## "):
+            found.append((first_line[3:].strip(), []))
+        elif cell.cell_type == "code" and found:
+            found[-1][1].append(i)
+    return found
+
+
+def with_sections_rerun(nb, order):
+    """Append a copy of every section's code cells, sections in ``order``.
+
+    Returns ``[(section title, original index, copy index)]``. One execution of
+    this notebook is Run All in a fresh kernel, then each section run again
+    after all the others (a student re-running a section, in any order):
+    each code cell runs twice and must print the same both times.
+    """
+    parts = sections(nb)
+    pairs = []
+    for number in order:
+        title, indices = parts[number]
+        for index in indices:
+            nb.cells.append(copy.deepcopy(nb.cells[index]))
+            pairs.append((title, index, len(nb.cells) - 1))
     return pairs
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_clean_and_every_cell_reruns(path, notebook_times):
+def test_notebook_runs_clean_then_its_sections_rerun_in_any_order(path, notebook_times):
     nb = nbformat.read(path, as_version=4)
-    pairs = with_every_code_cell_twice(nb)
-    seconds = execute(nb, path)
+    generator = rng(f"sections of {path.name}")
+    order = list(range(len(sections(nb))))
+    generator.shuffle(order)
+    titles = [sections(nb)[number][0] for number in order]
+    pairs = with_sections_rerun(nb, order)
+    rerun_from = len(nb.cells) - len(pairs)
+    try:
+        seconds = execute(nb, path)
+    except CellExecutionError as err:
+        failed = next(
+            (
+                title
+                for title, _, again in pairs
+                if nb.cells[again].get("outputs")
+                and any(
+                    o.get("output_type") == "error" for o in nb.cells[again].outputs
+                )
+            ),
+            None,
+        )
+        where = (
+            f"when section {failed!r} ran again, after Run All, in the order "
+            f"{titles} ({describe(generator)})"
+            if failed
+            else f"during Run All (before any section ran again; {rerun_from} cells)"
+        )
+        raise AssertionError(f"{path.name}: a cell failed {where}:\n{err}") from None
     notebook_times[str(path.relative_to(ROOT))] = seconds
-    assert cell_errors(nb) == []
+    assert cell_errors(nb) == [], (
+        f"after Run All, the sections re-run in the order {titles} "
+        f"({describe(generator)})"
+    )
     assert widget_errors(nb) == []
-    for number, (first, second) in enumerate(pairs, start=1):
+    for title, first, again in pairs:
         cell = nb.cells[first]
         if VARIES_TAG in cell.metadata.get("tags", []):
             continue
-        assert text_of(nb.cells[second]) == text_of(cell), (
-            f"code cell {number} prints something else when run again:\n"
-            f"{cell.source[:200]}"
+        assert text_of(nb.cells[again]) == text_of(cell), (
+            f"a code cell of section {title!r} prints something else when its "
+            f"section is run again after the sections {titles} "
+            f"({describe(generator)}):\n{cell.source[:300]}"
         )
 
 
 def test_the_course_has_notebooks():
     assert len(NOTEBOOKS) >= 1
+
+
+# The notebook whose training cells a student is invited to re-run with another
+# seed or another learning rate (train_scratch, the hand-written loop, nn.Conv2d).
+TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
+SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
+RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
+
+
+def run_edited(nb, what):
+    """Execute ``nb``; fail with ``what`` was changed and the error if a cell fails."""
+    try:
+        execute(nb, TRAINING_NOTEBOOK)
+    except CellExecutionError as err:
+        raise AssertionError(f"{TRAINING_NOTEBOOK.name} with {what}:\n{err}") from None
+    assert cell_errors(nb) == [], what
+    assert widget_errors(nb) == [], what
+
+
+@pytest.mark.notebook
+def test_training_cells_run_clean_for_other_seeds_and_halved_rates():
+    # What a student does: another seed in the cells that call train_scratch,
+    # or every learning rate halved. The checks must hold, not just the code.
+    # One run: the seeds' cells set to the first drawn seed, then run again
+    # for the four others; a second run: every `lr = ...` halved.
+    generator = rng("training seeds")
+    seeds = generator.sample(range(10_000), 5)
+    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
+    seeded = [
+        i
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        and "train_scratch(" in cell.source
+        and SEED_LINE.search(cell.source)
+    ]
+    assert len(seeded) >= 2, "the cells calling train_scratch set `seed = ...`"
+    for seed in seeds[1:]:
+        for i in seeded:
+            again = copy.deepcopy(nb.cells[i])
+            again.source = SEED_LINE.sub(f"seed = {seed}", again.source)
+            nb.cells.append(again)
+    for i in seeded:
+        nb.cells[i].source = SEED_LINE.sub(f"seed = {seeds[0]}", nb.cells[i].source)
+    run_edited(nb, f"train_scratch seeds {seeds} ({describe(generator)})")
+
+    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
+    halved = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.source, count = RATE_LINE.subn(r"lr = (\1) / 2\2", cell.source)
+            halved += count
+    assert halved >= 4, "each training cell sets its rate as `lr = ...`"
+    run_edited(nb, f"its {halved} learning rates halved")

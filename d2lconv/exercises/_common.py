@@ -228,3 +228,61 @@ def conv_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
     m_h, m_w = conv_output_size(h, w, k_h, k_w, p_h, p_w, s_h, s_w)
     # Each output value of each output channel sums c_i * k_h * k_w products.
     return c_o * m_h * m_w * c_i * k_h * k_w
+
+
+def _axis_size(n, k, p, s, d=1, rounding=math.floor):
+    """Output length of one axis: ``rounding((n + 2p - d(k - 1) - 1) / s) + 1``."""
+    return rounding((n + 2 * p - d * (k - 1) - 1) / s) + 1
+
+
+def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=""):
+    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` on ``n`` (pairs; per-side ``p``).
+
+    The right size comes from PyTorch; the typical mistakes (padding read as
+    the book's total, no padding, no stride, the dilation forgotten or read as
+    ``d * k``, rounding up) each get their own hint.
+    """
+    X = torch.empty(1, 1, *n, device="meta")
+    K = torch.empty(1, 1, *k, device="meta")
+    want = tuple(F.conv2d(X, K, stride=s, padding=p, dilation=d).shape[2:])
+
+    def size(**change):
+        def one(a):
+            v = dict(n=n[a], k=k[a], p=p[a], s=s[a], d=d[a])
+            v.update({name: f(v) for name, f in change.items()})
+            return _axis_size(**v)
+
+        return (one(0), one(1))
+
+    wrong = [
+        (
+            size(p=lambda v: v["p"] / 2),
+            "padding= is per side in PyTorch: the padded input has n + 2p rows. "
+            "The book's p_h is the total.",
+        ),
+        (size(p=lambda v: 0), "the padding adds rows and columns on both sides."),
+        (size(s=lambda v: 1), "the window jumps s rows (columns) at a time."),
+        (
+            size(d=lambda v: 1),
+            "a dilated kernel spans d(k - 1) + 1 rows: the dilation matters.",
+        ),
+        (
+            size(k=lambda v: v["d"] * v["k"], d=lambda v: 1),
+            "a dilated kernel spans d(k - 1) + 1 rows, not d * k.",
+        ),
+        (
+            size(rounding=lambda v: math.ceil),
+            "a window that would stick out past the padded input is not "
+            "computed: round down.",
+        ),
+    ]
+    return grade_answer(
+        answer,
+        want,
+        right=right or f"the output is {want[0]}x{want[1]}, as nn.Conv2d says.",
+        wrong=[(value, text) for value, text in wrong if value != want],
+        otherwise="one axis at a time: pad both sides, then count the window "
+        "positions that fit when the window jumps s at a time (round down).",
+        ask="give a pair of whole numbers (height, width)",
+        read=as_int_pair,
+    )

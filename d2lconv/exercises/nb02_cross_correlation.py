@@ -7,6 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from ._common import (
+    as_int_pair,
     as_number,
     as_tensor,
     correct,
@@ -17,6 +18,9 @@ from ._common import (
     random_normal,
     xcorr,
 )
+
+# The sizes of the sweep explorer task: input 4x6 (h, w), kernel 2x3.
+SWEEP_INPUT, SWEEP_KERNEL = (4, 6), (2, 3)
 
 
 def diagonal_edge_image(n=6):
@@ -44,6 +48,37 @@ def check_diagonal_edges(answer):
         "three outputs with corr2d.",
         ask="give a whole number from 0 to 3",
         read=lambda answer: n if (n := as_number(answer)) in (0, 1, 2, 3) else None,
+    )
+
+
+def check_sweep_shape(answer):
+    """Output shape (rows, columns) of a 4x6 input swept by a 2x3 kernel."""
+    (n_h, n_w), (k_h, k_w) = SWEEP_INPUT, SWEEP_KERNEL
+    want = tuple(xcorr(torch.zeros(n_h, n_w), torch.zeros(k_h, k_w)).shape)
+    return grade_answer(
+        answer,
+        want,
+        right=f"{want[0]} x {want[1]}: the kernel fits in n - k + 1 positions "
+        f"along each axis, so the sweep takes {want[0] * want[1]} steps.",
+        wrong=[
+            (
+                (n_h - k_h, n_w - k_w),
+                "count the positions: a kernel as wide as the input still fits once.",
+            ),
+            (
+                (n_h + k_h - 1, n_w + k_w - 1),
+                "the kernel must stay inside the input (no padding yet): the "
+                "output is smaller than the input, not larger.",
+            ),
+            (
+                (want[1], want[0]),
+                "rows come first: height, then width.",
+            ),
+        ],
+        otherwise="along each axis, how many positions does the kernel fit in "
+        "without sticking out of the input?",
+        ask="give the shape as a pair (rows, columns)",
+        read=as_int_pair,
     )
 
 
@@ -195,39 +230,6 @@ def check_blur_kernel(K):
     return correct(
         f"it averages neighbours: random noise drops from std {before:.2f} "
         f"to {after:.2f}, a flat image is unchanged."
-    )
-
-
-def check_kernel_gradient(kernel_gradient):
-    """``kernel_gradient(X, Y, K, b)`` -> dL/dK for L = sum((corr2d(X, K) + b - Y)**2).
-
-    ``X`` and ``Y`` are 2-D, ``K`` is the 2-D kernel and ``b`` a tensor of
-    shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
-    hand are both fine.
-    """
-    normal = random_normal(1)
-
-    def case(x_shape, k_shape):
-        X, K, b = normal(*x_shape), normal(*k_shape), normal(1)
-        Y = normal(x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
-        K_ref = K.clone().requires_grad_(True)
-        (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
-        wrong = [
-            (want / 2, "you are off by a factor 2: the derivative of z^2 is 2z."),
-            (-want, "the sign is flipped: the error is (prediction - target)."),
-        ]
-        args = (X.float(), Y.float(), K.float(), b.float())
-        return f"X of shape {x_shape} and K of shape {k_shape}", args, want, wrong
-
-    shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
-    return grade_function(
-        kernel_gradient,
-        (case(*pair) for pair in shapes),
-        right="the gradient of a cross-correlation with respect to its kernel is "
-        "itself a cross-correlation: of X with the output's gradient.",
-        otherwise="each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
-        "gradient sums those inputs weighted by the error at (i, j).",
-        shape="dL/dK has one entry per kernel weight: shape {want}, got {got}.",
     )
 
 

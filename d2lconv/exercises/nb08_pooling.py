@@ -1,10 +1,13 @@
-"""Checks for the exercises of notebook 05-pooling."""
+"""Checks for the exercises of notebook 08-pooling."""
 
 import torch
 import torch.nn.functional as F
 
+from .._validate import check_positive_int
 from ._common import (
+    answer_hint,
     as_int_pair,
+    as_number,
     as_tensor,
     correct,
     grade_answer,
@@ -229,4 +232,127 @@ def check_softmax_pooling(softmax_pool):
         right="softmax pooling lies between average and max pooling, but costs "
         "exponentials for every value, and its output depends on the scale "
         "of the inputs.",
+    )
+
+
+def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
+    """``shape``, ``top_left``: what max pooling makes of the ``0..size*size-1`` input.
+
+    The layer is ``nn.MaxPool2d(window, stride, padding)`` on the explorer's
+    ``0..48`` input (one channel, ``size x size``, row by row); ``shape`` is
+    the output's ``(h, w)`` and ``top_left`` its first value.
+    """
+    n, k, p, s = size, window, padding, stride
+    X = torch.arange(float(n * n)).view(1, 1, n, n)
+    Y = F.max_pool2d(X, k, s, p)[0, 0]
+    want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
+    got_shape, got_value = as_int_pair(shape), as_number(top_left)
+    if got_shape is None:
+        return hint(f"give the output shape as a pair (h, w), got {shape!r}")
+    if got_value is None:
+        return hint(f"give the top-left output value as a number, got {top_left!r}")
+    no_padding = (n - k) // s + 1
+    text = answer_hint(
+        got_shape,
+        want_shape,
+        wrong=[
+            ((no_padding,) * 2, "the padding adds p rows and columns on each side."),
+            ((n + 2 * p - k + 1,) * 2, "the window jumps s rows (columns) at a time."),
+        ],
+        otherwise="use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution.",
+    )
+    if text:
+        return hint(f"the shape: {text}")
+    first_real = X[0, 0, : k - p, : k - p]
+    text = answer_hint(
+        got_value,
+        want_value,
+        wrong=[
+            (X[0, 0, :k, :k].max().item(), "the first window starts in the padding."),
+            (
+                first_real.sum().item() / (k * k),
+                "this is max pooling: keep the largest value, do not average.",
+            ),
+            (0.0, "max pooling pads with -inf, so padding never wins the maximum."),
+        ],
+        otherwise=f"the first window covers rows and columns -{p} to {k - p - 1}; "
+        f"which real pixels does it hold, and which is the largest?",
+    )
+    if text:
+        return hint(f"the top-left value: {text}")
+    return correct(
+        f"output {want_shape}, top-left value {want_value:g}: the first window "
+        f"holds only {(k - p) ** 2} real pixels. Now set the explorer and compare."
+    )
+
+
+def check_strided_conv_params(answer, channels=64):
+    """``answer``: parameters ``nn.Conv2d(c, c, 2, stride=2)`` adds instead of pooling.
+
+    It replaces ``nn.MaxPool2d(2)`` on ``channels`` channels (bias included).
+    """
+    c = check_positive_int(channels, "channels")
+    conv = torch.nn.Conv2d(c, c, 2, stride=2, device="meta")
+    pool = torch.nn.MaxPool2d(2)
+    want = sum(p.numel() for p in conv.parameters()) - sum(
+        p.numel() for p in pool.parameters()
+    )
+    return grade_answer(
+        answer,
+        want,
+        right=f"{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
+        f"pooling has none.",
+        wrong=[
+            (c * c * 4, "nn.Conv2d has a bias by default: c_o more parameters."),
+            (c * 4 + c, "every output channel reads every input channel."),
+            (c * 4, "every output channel reads every input channel."),
+            (0, "pooling has no parameters, but the convolution has."),
+        ],
+        otherwise="the weight has shape (c_o, c_i, k, k); add the bias.",
+    )
+
+
+POOL_OR_CONV_CHOICES = {
+    "a": "A stride-2 convolution does everything a 2x2 max-pooling layer does, "
+    "at no extra cost.",
+    "b": "A stride-2 convolution shrinks the input just as much and can learn "
+    "average pooling, but no convolution computes a maximum, and it adds "
+    "weights to learn and multiply-adds to compute.",
+    "c": "A convolution cannot shrink its input, so pooling layers are needed.",
+    "d": "Pooling layers learn their weights too, so the two are the same layer.",
+}
+
+
+def check_pool_or_conv(answer):
+    """``answer``: the letter of ``POOL_OR_CONV_CHOICES`` that is right."""
+    x = torch.tensor([[[[1.0, 0.0], [0.0, 0.0]]]])
+    y = torch.tensor([[[[0.0, 0.0], [0.0, 1.0]]]])
+    # Each fact behind the right letter, checked with PyTorch.
+    shrinks = F.conv2d(torch.empty(1, 1, 8, 8), torch.ones(1, 1, 2, 2), stride=2)
+    average = F.conv2d(x + 2 * y, torch.full((1, 1, 2, 2), 0.25), stride=2)
+    max_linear = bool(F.max_pool2d(x + y, 2) == F.max_pool2d(x, 2) + F.max_pool2d(y, 2))
+    facts = (
+        shrinks.shape[-1] == 4
+        and torch.equal(average, F.avg_pool2d(x + 2 * y, 2))
+        and not max_linear
+    )
+    return grade_answer(
+        answer,
+        "b" if facts else "a",
+        right="a strided convolution can downsample, and learn to average, but "
+        "max pooling is not linear (exercise 2); the convolution also costs "
+        "parameters (part a) and multiply-adds.",
+        wrong=[
+            ("a", "exercise 2: can any convolution compute a maximum?"),
+            ("c", "what does stride 2 do to the output size?"),
+            ("d", "count the parameters of nn.MaxPool2d."),
+        ],
+        otherwise="compare what each layer computes and what it costs.",
+        ask=f"answer with one of the letters {', '.join(POOL_OR_CONV_CHOICES)} "
+        f"(see POOL_OR_CONV_CHOICES)",
+        read=lambda a: (
+            a.strip().lower()
+            if isinstance(a, str) and a.strip().lower() in POOL_OR_CONV_CHOICES
+            else None
+        ),
     )

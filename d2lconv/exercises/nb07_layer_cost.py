@@ -1,9 +1,8 @@
-"""Checks for the exercises of notebook 04-channels."""
+"""Checks for the exercises of notebook 07-layer-cost."""
 
 import math
 
 import torch
-import torch.nn.functional as F
 
 from .._validate import check_nonnegative_int, check_positive_int
 from ..shapes import conv2d_output_shape
@@ -12,94 +11,12 @@ from ._common import (
     conv_output_size,
     grade_answer,
     grade_formula,
-    grade_function,
-    random_normal,
-    without,
 )
-
-
-def _impulse_response_size(k1, k2):
-    """Size of what two stacked kernels make of a single 1: their combined kernel."""
-    normal = random_normal(5)
-    # Positive weights, so no value cancels out by chance.
-    K1, K2 = normal(1, 1, k1, k1).abs() + 0.5, normal(1, 1, k2, k2).abs() + 0.5
-    n = 2 * (k1 + k2) + 1
-    X = torch.zeros(1, 1, n, n, dtype=torch.float64)
-    X[0, 0, n // 2, n // 2] = 1.0
-    Y = F.conv2d(F.conv2d(X, K1, padding=k1 - 1), K2, padding=k2 - 1)[0, 0]
-    return int((Y != 0).any(dim=1).sum())
-
-
-def check_composed_kernel_size(composed_size):
-    """``composed_size(k1, k2)`` -> size of the single kernel equal to k1 then k2."""
-    shifted = (
-        "each value of the second layer sees k2 values of the first; each of "
-        "those sees k1 inputs, shifted by one: how wide is that?"
-    )
-    ones = "two 1x1 kernels make one 1x1 kernel: what does yours give?"
-    return grade_formula(
-        composed_size,
-        "k1, k2",
-        [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)],
-        _impulse_response_size,
-        lambda want, k1, k2: [
-            (k1 + k2, ones),
-            (k1 * k2, shifted),
-            (max(k1, k2), shifted),
-        ],
-        right="two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
-        "(with no nonlinearity in between).",
-        otherwise="you answered {got!r}. Push a single 1 through both layers and "
-        "measure what comes out.",
-    )
-
-
-def check_compose_kernels(compose):
-    """``compose(K1, K2)`` -> K: corr2d(corr2d(X, K1), K2) = corr2d(X, K), all 2-D."""
-    normal = random_normal(6)
-
-    def case(s1, s2):
-        K1, K2 = normal(*s1), normal(*s2)
-        # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
-        # the kernel is the full convolution of K1 with K2.
-        want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
-        return (
-            f"K1 of shape {s1} and K2 of shape {s2}",
-            (K1.float(), K2.float()),
-            want,
-            [],
-        )
-
-    shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
-    return grade_function(
-        compose,
-        (case(*pair) for pair in shapes),
-        right="two stacked kernels with nothing in between are one bigger kernel.",
-        otherwise="push a single 1 through K1 and then K2: what comes out is the "
-        "combined kernel, up to a flip.",
-        shape="they combine into a kernel of shape {want}, got {got}.",
-    )
-
-
-def check_every_kernel_factors(answer):
-    """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
-    two_small = 2 * 2 * 2
-    one_big = 3 * 3
-    return grade_answer(
-        answer,
-        two_small >= one_big,
-        right=f"two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
-        f"{one_big}: the pairs cannot reach every 3x3 kernel (most do not factor).",
-        otherwise="count the numbers you can choose in two 2x2 kernels and in one 3x3.",
-        ask="answer True or False",
-        read=lambda answer: answer if isinstance(answer, bool) else None,
-    )
-
 
 _ONE_OPERATION = "count a multiply-add as one operation."
 
 # Layers used to test the cost formulas: (c_i, h, w, c_o, k_h, k_w, p_h, p_w,
-# s_h, s_w), padding per side. They include notebook 4's 1-GFLOP layer.
+# s_h, s_w), padding per side. They include notebook 7's 1-GFLOP layer.
 _LAYERS = [
     (1, 8, 8, 1, 3, 3, 1, 1, 1, 1),
     (3, 32, 32, 16, 5, 5, 2, 2, 1, 1),
@@ -160,7 +77,7 @@ def check_forward_cost(forward_cost):
         conv_macs,
         _forward_cost_mistakes,
         right="c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
-        "size: 1.024e9 for notebook 4's layer.",
+        "size: 1.024e9 for notebook 7's layer.",
     )
 
 
@@ -336,101 +253,4 @@ def check_1x1_cost(cost_1x1):
         mistakes,
         right="c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix.",
         otherwise="you answered {got!r}; think of a matrix product.",
-    )
-
-
-Y1_Y2_CHOICES = {
-    "a": "They are always exactly equal: both add up the same products.",
-    "b": "They agree up to rounding: the same products are added in a different "
-    "order, and floating-point addition is not associative.",
-    "c": "They differ because the kernel is random.",
-    "d": "They differ because the matrix-product version leaves out the bias.",
-}
-
-
-def _letter(answer):
-    if isinstance(answer, str) and answer.strip().lower() in Y1_Y2_CHOICES:
-        return answer.strip().lower()
-    return None
-
-
-def check_y1_y2(answer):
-    """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
-    # Floating-point addition in a different order: a first-principles check.
-    x, y, z = 0.1, 0.2, 0.3
-    order_matters = (x + y) + z != x + (y + z)
-    return grade_answer(
-        answer,
-        "b" if order_matters else "a",
-        right=f"in float64, (0.1 + 0.2) + 0.3 = {(x + y) + z!r} but 0.1 + (0.2 "
-        f"+ 0.3) = {x + (y + z)!r}; compare with a tolerance, never with ==.",
-        otherwise="both codes use the same kernel and neither has a bias. Does "
-        "the order in which floats are added change the result?",
-        ask=f"answer with one of the letters {', '.join(Y1_Y2_CHOICES)} "
-        f"(see Y1_Y2_CHOICES)",
-        read=_letter,
-    )
-
-
-def check_conv2d_as_matmul(conv2d_matmul):
-    """``conv2d_matmul(X, K)``: X (c_i, h, w), K (c_o, c_i, k_h, k_w) -> (c_o, m, m').
-
-    No padding, stride 1. Use one matrix product (``@``, ``torch.matmul``...);
-    calling a convolution function (``F.conv2d``...) does not count.
-    """
-    normal = random_normal(7)
-    X0 = torch.stack(
-        [torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10.0).reshape(3, 3)]
-    )
-    K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
-    pairs = [
-        (X0.double(), torch.stack([K0, K0 + 1, K0 + 2]).double()),
-        (normal(3, 6, 5), normal(4, 3, 3, 2)),
-        (normal(1, 4, 4), normal(2, 1, 1, 1)),
-    ]
-    return grade_function(
-        conv2d_matmul,
-        (
-            (
-                f"X of shape {tuple(X.shape)} and K of shape {tuple(K.shape)}",
-                (X.float(), K.float()),
-                F.conv2d(X[None], K)[0],
-                [],
-            )
-            for X, K in pairs
-        ),
-        right="unfold the windows into columns (im2col), flatten the kernels into "
-        "rows, multiply once: this is how many libraries compute convolutions.",
-        otherwise="lay each window of X (all channels) out as one column; each "
-        "output channel's kernel becomes one row.",
-        forbid=without(
-            lambda n: "conv" in n, "do it without {}: that is the reference."
-        ),
-        require=(
-            {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"},
-            "the values are right; now do the sums as one matrix product.",
-        ),
-    )
-
-
-def check_block_diagonal_speedup(speedup):
-    """``speedup(c, b)``: how much faster a c x c block-diagonal matrix (b blocks) is.
-
-    Compare the multiply-adds of a (c x c) matrix times a vector, dense versus
-    block-diagonal with b equal blocks (b divides c).
-    """
-
-    def reference(c, b):
-        block = torch.block_diag(*[torch.ones(c // b, c // b)] * b)
-        return c * c / int(block.count_nonzero())
-
-    return grade_formula(
-        speedup,
-        "c, b",
-        [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
-        reference,
-        lambda want, c, b: [(b * b, "there are b blocks, each (c/b) x (c/b).")],
-        right="b times faster (c^2 / b multiply-adds), but the blocks no longer "
-        "exchange information: grouped convolutions shuffle channels to fix that.",
-        otherwise="you answered {got!r}: count the nonzero entries of both matrices.",
     )

@@ -1,0 +1,281 @@
+"""Checks for worked examples: ``check passed: ...``, or one sentence saying why not.
+
+A check computes what it expects from the cell's own inputs (or with
+PyTorch), so it still passes after a student changes an input. When it fails,
+its message says what was expected, what came out, and whether a change of the
+inputs explains the difference.
+"""
+
+import math
+import numbers
+
+import numpy as np
+import torch
+
+SAME_INPUTS = (
+    "both sides come from this cell's inputs, so changing an input does not explain it"
+)
+
+
+class CheckFailed(AssertionError):
+    """A worked example came out wrong; the message says what and why."""
+
+
+def _as_tensor(value, name):
+    """``value`` (a tensor, a number or a sequence of them) as float64 on the CPU."""
+    if isinstance(value, torch.Tensor):
+        return value.detach().to("cpu", torch.float64)
+    if isinstance(value, bool):
+        raise TypeError(f"{name} must be a number or a tensor, got {value!r}")
+    try:
+        return torch.as_tensor(value, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"{name} must be a number, a tensor or a sequence of numbers, got "
+            f"{value!r} of type {type(value).__name__}"
+        ) from None
+
+
+def _text(value):
+    """A short rendering of a float64 tensor: its value, or its shape and range."""
+    if value.numel() == 1:
+        return f"{value.item():.6g}"
+    if value.numel() <= 6:
+        return str([round(v, 6) for v in value.flatten().tolist()])
+    return f"a {'x'.join(map(str, value.shape))} tensor"
+
+
+def _check_tolerance(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not value >= 0:
+        raise ValueError(f"{name} must be >= 0, got {value!r}")
+
+
+def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
+    """Print ``check passed: {what}`` if ``got`` matches ``expected``; else raise.
+
+    ``got`` and ``expected`` are tensors, numbers or tuples (shapes); they match
+    when the shapes agree and every value is within ``atol + rtol * |expected|``
+    (NaN matches NaN).
+    On a mismatch it raises ``CheckFailed`` with one sentence: the expected and
+    actual values at the worst position, and ``cause`` (by default: both sides
+    come from the same inputs, so a changed input does not explain it).
+    """
+    if not isinstance(what, str) or not what:
+        raise TypeError(f"what must be a non-empty string, got {what!r}")
+    _check_tolerance(atol, "atol")
+    _check_tolerance(rtol, "rtol")
+    g, e = _as_tensor(got, "got"), _as_tensor(expected, "expected")
+    if g.shape != e.shape:
+        raise CheckFailed(
+            f"check failed: {what}: expected shape {tuple(e.shape)}, got shape "
+            f"{tuple(g.shape)}; {cause}."
+        )
+    if g.numel():
+        # NaN matches only NaN, and an infinity only itself: two computations
+        # that overflow in the same places agree.
+        bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+        if bool(bad.any()):
+            gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
+            # numpy's unravel_index: torch's needs torch 2.2, the course 2.0.
+            where = tuple(int(i) for i in np.unravel_index(int(gap.argmax()), g.shape))
+            at = f" at {where}" if g.dim() else ""
+            count = int(bad.sum())
+            also = f" ({count} of {g.numel()} values differ)" if g.numel() > 1 else ""
+            raise CheckFailed(
+                f"check failed: {what}: expected {e[where].item():.6g}{at}, got "
+                f"{g[where].item():.6g}{also}; {cause}."
+            )
+    print(f"check passed: {what}")
+    return True
+
+
+def _number(value, name):
+    """``value`` (a number or a one-element tensor) as a float."""
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    return float(value)
+
+
+def _losses(losses):
+    if isinstance(losses, torch.Tensor):
+        losses = losses.detach().cpu().flatten().tolist()
+    try:
+        values = [float(v) for v in losses]
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"losses must be a sequence of numbers, got {type(losses).__name__}"
+        ) from None
+    if len(values) < 2:
+        raise ValueError(
+            f"losses must hold the loss before and after at least one step, got "
+            f"{len(values)} value(s)"
+        )
+    return values
+
+
+def _positive(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {value!r}")
+    if not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive, finite number, got {value!r}")
+    return float(value)
+
+
+def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
+    """Check a run of gradient descent on a quadratic loss against its stable limit.
+
+    ``losses[t]`` is the loss after ``t`` steps at learning rate ``lr``; ``limit``
+    is ``2 / lambda_max`` of the loss's Hessian. Below the limit every step must
+    lower the loss (a rise larger than ``rtol`` times the first loss fails) and
+    the loss must fall at least ``fall``-fold overall; it prints ``check
+    passed`` or raises ``CheckFailed``. At or above the limit it says so plainly
+    and returns ``False`` instead of failing.
+    """
+    values = _losses(losses)
+    lr, limit = _positive(lr, "lr"), _positive(limit, "limit")
+    fall = _positive(fall, "fall")
+    _check_tolerance(rtol, "rtol")
+    first, last, steps = values[0], values[-1], len(values) - 1
+    if lr >= limit:
+        print(
+            f"lr = {lr:.4g} is at or above the stable limit {limit:.4g}, so no "
+            f"check: the loss went from {first:.4g} to {last:.4g} in {steps} "
+            f"steps. Above the limit each step overshoots the minimum along the "
+            f"steepest direction by more than it was off, so the error there "
+            f"grows at every step until the numbers overflow; choose lr below "
+            f"{limit:.4g}."
+        )
+        return False
+    for t in range(steps):
+        before, after = values[t], values[t + 1]
+        if not (math.isfinite(after) and after <= before + rtol * abs(first)):
+            raise CheckFailed(
+                f"check failed: expected the loss to fall at every step (lr = "
+                f"{lr:.4g} is below the stable limit {limit:.4g}), got "
+                f"{before:.6g} -> {after:.6g} at step {t + 1}; a rate below the "
+                f"limit does not explain it, so look at the update step."
+            )
+    ratio = first / last if last > 0 else math.inf
+    if ratio < fall:
+        raise CheckFailed(
+            f"check failed: expected the loss to fall at least {fall:g}-fold, it "
+            f"fell {ratio:.3g}-fold in {steps} steps; it fell at every step, so "
+            f"it is still converging, slowly: lr = {lr:.4g} is "
+            f"{lr / limit:.2g} of the limit {limit:.4g}, and a smaller rate or "
+            f"fewer steps explain it (raise either)."
+        )
+    print(
+        f"check passed: below the stable limit {limit:.4g} the loss fell at "
+        f"every step, {ratio:.3g}-fold in {steps} steps"
+    )
+    return True
+
+
+def expect_shrinks(start, end, factor, steps, what):
+    """Check that gradient descent shrank a distance: ``end <= factor**steps * start``.
+
+    ``factor`` is the largest ``|1 - lr c|`` over the Hessian's eigenvalues ``c``:
+    below the stable limit it is under 1 and bounds how much of the error one
+    step keeps. With ``factor >= 1`` (a rate at or above the limit) there is no
+    bound: it says so and returns ``False``.
+    """
+    start, end = _number(start, "start"), _number(end, "end")
+    _check_tolerance(start, "start")
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+        raise TypeError(f"factor must be a number, got {factor!r}")
+    if not factor >= 0:
+        raise ValueError(f"factor must be >= 0, got {factor!r}")
+    if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
+        raise TypeError(f"steps must be an int, got {steps!r}")
+    if steps < 0:
+        raise ValueError(f"steps must be an int >= 0, got {steps}")
+    if factor >= 1:
+        print(
+            f"no check: each step may keep {factor:.4g} of the error (a rate at "
+            f"or above the stable limit), so {what} may grow; it went from "
+            f"{start:.4g} to {end:.4g}"
+        )
+        return False
+    bound = factor**steps * start
+    # Rounding leaves a floor of about 1e-12 of the start in float64.
+    if not end <= bound + 1e-9 * start:
+        raise CheckFailed(
+            f"check failed: expected {what} to be at most {bound:.4g} after {steps} "
+            f"steps (each step keeps at most {factor:.6g} of it), got {end:.4g}; "
+            f"the bound follows from this cell's rate and data, so changing them "
+            f"does not explain it."
+        )
+    print(
+        f"check passed: {what} fell from {start:.4g} to {end:.4g} "
+        f"(at most {bound:.4g} in theory)"
+    )
+    return True
+
+
+BOOK_INPUTS = "these are the book's inputs, so a change of input does not explain it"
+
+
+def _same_input(value, book):
+    """Whether an input of the cell is the book's: equal values (and shapes)."""
+    if isinstance(value, str) or isinstance(book, str):
+        return value == book
+    try:
+        a, b = _as_tensor(value, "an input"), _as_tensor(book, "a book input")
+    except TypeError:
+        return value == book
+    return a.shape == b.shape and bool(torch.equal(a, b))
+
+
+def _values_text(value):
+    """Up to 16 values as a nested list (whole numbers without ".0"), else the shape."""
+    if value.numel() > 16:
+        return f"a {'x'.join(map(str, value.shape))} tensor"
+
+    def short(v):
+        return int(v) if float(v).is_integer() else round(v, 4)
+
+    def walk(v):
+        return [walk(x) for x in v] if isinstance(v, list) else short(v)
+
+    return str(walk(value.tolist()))
+
+
+def expect_book(got, book, what, inputs, book_inputs, atol=1e-6, source="the book"):
+    """Check ``got`` against the book's value ``book`` when the inputs are the book's.
+
+    ``inputs`` and ``book_inputs`` map each input's name to its value in this
+    cell and in the book. With the book's inputs this is ``expect_close`` (a
+    failure says that no change of input explains it). With other inputs it
+    prints which ones changed, that this explains any difference from the
+    book's value, and what came out; it returns ``False`` and does not fail.
+    ``source`` names where the values come from (``"the lecture notes"``).
+    """
+    if not isinstance(what, str) or not what:
+        raise TypeError(f"what must be a non-empty string, got {what!r}")
+    missing = sorted(set(book_inputs) - set(inputs))
+    if missing:
+        raise ValueError(f"inputs must give every book input, missing {missing}")
+    changed = [
+        name for name in book_inputs if not _same_input(inputs[name], book_inputs[name])
+    ]
+    if changed:
+        g, b = _as_tensor(got, "got"), _as_tensor(book, "book")
+        owner = source + ("'" if source.endswith("s") else "'s")
+        print(
+            f"not {owner} example: you changed {', '.join(changed)}, which "
+            f"explains any difference from {owner} {what} {_values_text(b)}; "
+            f"got {_values_text(g)}"
+        )
+        return False
+    return expect_close(
+        got,
+        book,
+        f"{what}, as in {source}",
+        atol=atol,
+        rtol=0,
+        cause=BOOK_INPUTS.replace("the book", source),
+    )

@@ -1,0 +1,157 @@
+"""Checks for the exercises of notebook 03-learning-a-kernel."""
+
+import torch
+
+from ..receptive import receptive_field
+from ..training import edge_image, lr_limit
+from ._common import (
+    grade_answer,
+    grade_formula,
+    grade_function,
+    random_normal,
+    xcorr,
+)
+
+# The training explorer task: the diagonal image, no bias, this learning rate.
+TRAINING_TASK_LR = 0.03
+# The stack explorer task: this many layers of this kernel size (stride 1).
+STACK_TASK = (4, 5)
+OUTCOMES = ("converges", "diverges")
+
+
+def _outcome(answer):
+    """``"converges"`` or ``"diverges"`` (or a word like them), else ``None``."""
+    if not isinstance(answer, str):
+        return None
+    word = answer.strip().lower()
+    for outcome in OUTCOMES:
+        if word in (outcome, outcome[:-1], outcome[:-1] + "d", outcome[:-1] + "nce"):
+            return outcome
+    return None
+
+
+def check_training_prediction(answer):
+    """Does 1x2-kernel training converge on the diagonal image at lr 0.03, no bias?"""
+    lr, limit = TRAINING_TASK_LR, lr_limit(edge_image("diagonal"), bias=False)
+    if lr < limit:
+        want = "converges"
+        right = (
+            f"{lr} is below the diagonal image's stable limit 2 / lambda_max = "
+            f"{limit:.4f}: every step shrinks the error in every direction."
+        )
+    else:
+        want = "diverges"
+        right = (
+            f"the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, "
+            f"below {lr}: every step overshoots along the steepest direction by "
+            "more than it was off, and the loss blows up. The kernel [1, -1] "
+            "still fits the image exactly: lower the rate and it is found."
+        )
+    other = OUTCOMES[1 - OUTCOMES.index(want)]
+    return grade_answer(
+        answer,
+        want,
+        right=right,
+        wrong=[
+            (
+                other,
+                "the limit 2 / lambda_max depends on the image. Does the diagonal "
+                "image have more or fewer bright pixels in the windows than the "
+                "stripe, and what does that do to lambda_max? Compute its limit "
+                "with curvatures(...).",
+            )
+        ],
+        ask=f"answer {OUTCOMES[0]!r} or {OUTCOMES[1]!r}",
+        read=_outcome,
+    )
+
+
+def check_stack_field(answer):
+    """Receptive field (rows) of four 5x5 layers, stride 1."""
+    count, k = STACK_TASK
+    want = receptive_field([{"kernel_size": k}] * count)[0]
+    return grade_answer(
+        answer,
+        want,
+        right=f"{want}: the field starts at 1 pixel and each {k}x{k} layer adds "
+        f"k - 1 = {k - 1}, so 1 + {count} x {k - 1} = {want}.",
+        wrong=[
+            (
+                count * k,
+                "the windows of neighbouring outputs overlap: each layer adds "
+                "fewer than k new pixels.",
+            ),
+            (count * (k - 1), "before the first layer an output sees 1 pixel, not 0."),
+            (1 + count * k, "each layer adds k - 1 pixels, not k."),
+            (k, "that is one layer's field; the second layer sees several of them."),
+        ],
+        otherwise="one layer sees k pixels per axis; what does each further layer add?",
+        ask="give a whole number (rows of the field)",
+    )
+
+
+def check_receptive_field_size(receptive_field_size):
+    """``receptive_field_size(kernel_sizes)`` -> rows seen by one output of the stack.
+
+    ``kernel_sizes`` lists the (square) kernel size of each layer, first layer
+    first; every layer has stride 1 and no dilation.
+    """
+    stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
+
+    def reference(sizes):
+        return receptive_field([{"kernel_size": k} for k in sizes])[0]
+
+    def mistakes(want, sizes):
+        return [
+            (
+                sum(sizes),
+                "neighbouring windows overlap: a layer adds k - 1 rows, not k.",
+            ),
+            (sum(k - 1 for k in sizes), "before the first layer an output sees 1 row."),
+            (max(sizes), "the layers add up: each one widens what the next sees."),
+        ]
+
+    return grade_formula(
+        receptive_field_size,
+        "kernel_sizes",
+        [(sizes,) for sizes in stacks],
+        reference,
+        mistakes,
+        right="1 + sum(k - 1): each layer adds k - 1 rows and columns (with "
+        "stride 1; notebook 5 adds stride and dilation).",
+        otherwise="your answer is {got!r}. Start from 1 row and add what each "
+        "layer adds.",
+    )
+
+
+def check_kernel_gradient(kernel_gradient):
+    """``kernel_gradient(X, Y, K, b)`` -> dL/dK for L = sum((corr2d(X, K) + b - Y)**2).
+
+    ``X`` and ``Y`` are 2-D, ``K`` is the 2-D kernel and ``b`` a tensor of
+    shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
+    hand are both fine.
+    """
+    normal = random_normal(1)
+
+    def case(x_shape, k_shape):
+        X, K, b = normal(*x_shape), normal(*k_shape), normal(1)
+        Y = normal(x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
+        K_ref = K.clone().requires_grad_(True)
+        (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
+        wrong = [
+            (want / 2, "you are off by a factor 2: the derivative of z^2 is 2z."),
+            (-want, "the sign is flipped: the error is (prediction - target)."),
+        ]
+        args = (X.float(), Y.float(), K.float(), b.float())
+        return f"X of shape {x_shape} and K of shape {k_shape}", args, want, wrong
+
+    shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
+    return grade_function(
+        kernel_gradient,
+        (case(*pair) for pair in shapes),
+        right="the gradient of a cross-correlation with respect to its kernel is "
+        "itself a cross-correlation: of X with the output's gradient.",
+        otherwise="each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
+        "gradient sums those inputs weighted by the error at (i, j).",
+        shape="dL/dK has one entry per kernel weight: shape {want}, got {got}.",
+    )

@@ -1,0 +1,258 @@
+"""Checks for the exercises of notebook 06-channels."""
+
+import torch
+import torch.nn.functional as F
+
+from ._common import (
+    answer_hint,
+    as_number,
+    correct,
+    grade_answer,
+    grade_formula,
+    grade_function,
+    hint,
+    random_normal,
+    without,
+)
+
+
+def _impulse_response_size(k1, k2):
+    """Size of what two stacked kernels make of a single 1: their combined kernel."""
+    normal = random_normal(5)
+    # Positive weights, so no value cancels out by chance.
+    K1, K2 = normal(1, 1, k1, k1).abs() + 0.5, normal(1, 1, k2, k2).abs() + 0.5
+    n = 2 * (k1 + k2) + 1
+    X = torch.zeros(1, 1, n, n, dtype=torch.float64)
+    X[0, 0, n // 2, n // 2] = 1.0
+    Y = F.conv2d(F.conv2d(X, K1, padding=k1 - 1), K2, padding=k2 - 1)[0, 0]
+    return int((Y != 0).any(dim=1).sum())
+
+
+def check_composed_kernel_size(composed_size):
+    """``composed_size(k1, k2)`` -> size of the single kernel equal to k1 then k2."""
+    shifted = (
+        "each value of the second layer sees k2 values of the first; each of "
+        "those sees k1 inputs, shifted by one: how wide is that?"
+    )
+    ones = "two 1x1 kernels make one 1x1 kernel: what does yours give?"
+    return grade_formula(
+        composed_size,
+        "k1, k2",
+        [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)],
+        _impulse_response_size,
+        lambda want, k1, k2: [
+            (k1 + k2, ones),
+            (k1 * k2, shifted),
+            (max(k1, k2), shifted),
+        ],
+        right="two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
+        "(with no nonlinearity in between).",
+        otherwise="you answered {got!r}. Push a single 1 through both layers and "
+        "measure what comes out.",
+    )
+
+
+def check_compose_kernels(compose):
+    """``compose(K1, K2)`` -> K: corr2d(corr2d(X, K1), K2) = corr2d(X, K), all 2-D."""
+    normal = random_normal(6)
+
+    def case(s1, s2):
+        K1, K2 = normal(*s1), normal(*s2)
+        # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
+        # the kernel is the full convolution of K1 with K2.
+        want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
+        return (
+            f"K1 of shape {s1} and K2 of shape {s2}",
+            (K1.float(), K2.float()),
+            want,
+            [],
+        )
+
+    shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
+    return grade_function(
+        compose,
+        (case(*pair) for pair in shapes),
+        right="two stacked kernels with nothing in between are one bigger kernel.",
+        otherwise="push a single 1 through K1 and then K2: what comes out is the "
+        "combined kernel, up to a flip.",
+        shape="they combine into a kernel of shape {want}, got {got}.",
+    )
+
+
+def check_every_kernel_factors(answer):
+    """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
+    two_small = 2 * 2 * 2
+    one_big = 3 * 3
+    return grade_answer(
+        answer,
+        two_small >= one_big,
+        right=f"two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
+        f"{one_big}: the pairs cannot reach every 3x3 kernel (most do not factor).",
+        otherwise="count the numbers you can choose in two 2x2 kernels and in one 3x3.",
+        ask="answer True or False",
+        read=lambda answer: answer if isinstance(answer, bool) else None,
+    )
+
+
+Y1_Y2_CHOICES = {
+    "a": "They are always exactly equal: both add up the same products.",
+    "b": "They agree up to rounding: the same products are added in a different "
+    "order, and floating-point addition is not associative.",
+    "c": "They differ because the kernel is random.",
+    "d": "They differ because the matrix-product version leaves out the bias.",
+}
+
+
+def _letter(answer):
+    if isinstance(answer, str) and answer.strip().lower() in Y1_Y2_CHOICES:
+        return answer.strip().lower()
+    return None
+
+
+def check_y1_y2(answer):
+    """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
+    # Floating-point addition in a different order: a first-principles check.
+    x, y, z = 0.1, 0.2, 0.3
+    order_matters = (x + y) + z != x + (y + z)
+    return grade_answer(
+        answer,
+        "b" if order_matters else "a",
+        right=f"in float64, (0.1 + 0.2) + 0.3 = {(x + y) + z!r} but 0.1 + (0.2 "
+        f"+ 0.3) = {x + (y + z)!r}; compare with a tolerance, never with ==.",
+        otherwise="both codes use the same kernel and neither has a bias. Does "
+        "the order in which floats are added change the result?",
+        ask=f"answer with one of the letters {', '.join(Y1_Y2_CHOICES)} "
+        f"(see Y1_Y2_CHOICES)",
+        read=_letter,
+    )
+
+
+def check_conv2d_as_matmul(conv2d_matmul):
+    """``conv2d_matmul(X, K)``: X (c_i, h, w), K (c_o, c_i, k_h, k_w) -> (c_o, m, m').
+
+    No padding, stride 1. Use one matrix product (``@``, ``torch.matmul``...);
+    calling a convolution function (``F.conv2d``...) does not count.
+    """
+    normal = random_normal(7)
+    X0 = torch.stack(
+        [torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10.0).reshape(3, 3)]
+    )
+    K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
+    pairs = [
+        (X0.double(), torch.stack([K0, K0 + 1, K0 + 2]).double()),
+        (normal(3, 6, 5), normal(4, 3, 3, 2)),
+        (normal(1, 4, 4), normal(2, 1, 1, 1)),
+    ]
+    return grade_function(
+        conv2d_matmul,
+        (
+            (
+                f"X of shape {tuple(X.shape)} and K of shape {tuple(K.shape)}",
+                (X.float(), K.float()),
+                F.conv2d(X[None], K)[0],
+                [],
+            )
+            for X, K in pairs
+        ),
+        right="unfold the windows into columns (im2col), flatten the kernels into "
+        "rows, multiply once: this is how many libraries compute convolutions.",
+        otherwise="lay each window of X (all channels) out as one column; each "
+        "output channel's kernel becomes one row.",
+        forbid=without(
+            lambda n: "conv" in n, "do it without {}: that is the reference."
+        ),
+        require=(
+            {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"},
+            "the values are right; now do the sums as one matrix product.",
+        ),
+    )
+
+
+def check_block_diagonal_speedup(speedup):
+    """``speedup(c, b)``: how much faster a c x c block-diagonal matrix (b blocks) is.
+
+    Compare the multiply-adds of a (c x c) matrix times a vector, dense versus
+    block-diagonal with b equal blocks (b divides c).
+    """
+
+    def reference(c, b):
+        block = torch.block_diag(*[torch.ones(c // b, c // b)] * b)
+        return c * c / int(block.count_nonzero())
+
+    return grade_formula(
+        speedup,
+        "c, b",
+        [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
+        reference,
+        lambda want, c, b: [(b * b, "there are b blocks, each (c/b) x (c/b).")],
+        right="b times faster (c^2 / b multiply-adds), but the groups no longer "
+        "exchange information: a 1x1 layer or a shuffle of the channels between "
+        "grouped layers lets them mix again.",
+        otherwise="you answered {got!r}: count the nonzero entries of both matrices.",
+    )
+
+
+def _int_triple(value):
+    """``value`` as a tuple of three ints, or ``None``."""
+    ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == 3
+    ints = ok and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    return tuple(value) if ints else None
+
+
+def check_channel_prediction(
+    weights, shape, in_channels=3, out_channels=2, kernel_size=3, size=5
+):
+    """``weights``, ``shape``: the weights (no bias) and the output of a layer.
+
+    The layer is ``nn.Conv2d(in_channels, out_channels, kernel_size)``, no
+    padding, stride 1, on one ``in_channels x size x size`` input; ``shape`` is
+    ``(channels, height, width)``, as the channels explorer prints it.
+    """
+    c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
+    layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
+    want_weights = layer.weight.numel()
+    want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
+    got_weights, got_shape = as_number(weights), _int_triple(shape)
+    if got_weights is None:
+        return hint(f"give the number of weights as a number, got {weights!r}")
+    if got_shape is None:
+        return hint(
+            f"give the output shape as (channels, height, width), got {shape!r}"
+        )
+    m = n - k + 1
+    text = answer_hint(
+        got_weights,
+        want_weights,
+        wrong=[
+            (c_i * k * k, "every output channel has a kernel of its own."),
+            (c_o * k * k, "each output kernel has a slice per input channel."),
+            (k * k, "one k x k slice per input channel, for every output channel."),
+            (want_weights + c_o, "leave the bias out: count the weights only."),
+        ],
+        otherwise=f"the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, "
+        f"{k}, {k}): how many numbers is that?",
+    )
+    if text:
+        return hint(f"the weights: {text}")
+    text = answer_hint(
+        got_shape,
+        want_shape,
+        wrong=[
+            ((c_i, m, m), "one output channel per kernel: c_o of them, not c_i."),
+            (
+                (1, m, m),
+                "the input channels are summed, but each of the c_o kernels "
+                "gives an output channel of its own.",
+            ),
+            ((c_o, n, n), "without padding a k x k window fits n - k + 1 times."),
+            ((c_o, n - k, n - k), "count the window positions: n - k + 1."),
+        ],
+        otherwise="one channel per output kernel, each shrunk as in notebook 2 "
+        "(no padding, stride 1).",
+    )
+    if text:
+        return hint(f"the output shape: {text}")
+    return correct(
+        f"{want_weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
+        f"and an output of shape {want_shape}: set the sliders and compare."
+    )

@@ -1,0 +1,195 @@
+"""A real photo: Grace Hopper's portrait, and learning a kernel from it.
+
+The photo is matplotlib's sample file ``grace_hopper.jpg``: an official US Navy
+photograph of Grace Hopper, in the public domain as a work of the US
+government. It ships with matplotlib, so nothing is downloaded.
+"""
+
+import numbers
+
+import matplotlib.image
+import torch
+import torch.nn.functional as F
+from matplotlib import cbook
+
+from ._validate import (
+    check_int,
+    check_nonnegative_int,
+    check_real_dtype,
+    check_tensor,
+    positive_pair,
+)
+from .device import default_device
+from .training import one_thread
+
+PHOTO_FILE = "grace_hopper.jpg"
+PHOTO_CREDIT = (
+    "Grace Hopper, official US Navy photograph (public domain, a work of the "
+    "US government); bundled with matplotlib as grace_hopper.jpg"
+)
+# ITU-R BT.601 luma weights, the ones Pillow's convert("L") uses.
+LUMA = (0.299, 0.587, 0.114)
+LEARN_STEPS = 1000
+LEARN_FRACTION = 0.9
+
+
+def photo_path():
+    """The path of ``grace_hopper.jpg`` in matplotlib's bundled sample data."""
+    return cbook.get_sample_data(PHOTO_FILE, asfileobj=False)
+
+
+def _photo_size(size, full):
+    """``size`` (None, a height, or ``(h, w)``) as ``(h, w)`` within ``full``."""
+    if size is None:
+        return full
+    if isinstance(size, numbers.Integral) and not isinstance(size, bool):
+        if size < 1:
+            raise ValueError(f"size must be a positive height (>= 1), got {size}")
+        # Keep the photo's proportions: the width follows the height.
+        size = (int(size), max(1, round(size * full[1] / full[0])))
+    else:
+        size = positive_pair(size, "size")
+    if size[0] > full[0] or size[1] > full[1]:
+        raise ValueError(
+            f"size must be at most the photo's {full[0]} x {full[1]} pixels "
+            f"(the photo is only ever shrunk), got {size[0]} x {size[1]}"
+        )
+    return size
+
+
+def load_photo(size=128):
+    """Grace Hopper's portrait in grey, shrunk to ``size``: an (h, w) tensor in [0, 1].
+
+    ``size`` is the height in pixels (the width keeps the proportions), an
+    ``(h, w)`` pair, or ``None`` for the full 600 x 512 photo. Each colour pixel
+    becomes ``0.299 R + 0.587 G + 0.114 B``; each small pixel is the mean of the
+    block of large pixels it covers (``F.interpolate(mode="area")``).
+    """
+    rgb = torch.from_numpy(matplotlib.image.imread(photo_path()).copy())
+    grey = rgb.double() @ torch.tensor(LUMA, dtype=torch.float64) / 255
+    h, w = _photo_size(size, tuple(grey.shape))
+    if (h, w) != tuple(grey.shape):
+        grey = F.interpolate(grey[None, None], size=(h, w), mode="area")[0, 0]
+    return grey.float().clamp(0, 1)
+
+
+def _check_image(X, name):
+    check_tensor(X, name, 2)
+    check_real_dtype(X, name)
+    if 0 in X.shape:
+        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
+
+
+def window_matrix(X, kernel_size):
+    """``A``: one row per output position, holding the input window it sees.
+
+    ``X`` cross-correlated with a kernel ``K`` (no padding, stride 1) is
+    ``A @ K.flatten()``, so a loss on the output is a function of ``A``.
+    """
+    _check_image(X, "X")
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    if kh > X.shape[0] or kw > X.shape[1]:
+        raise ValueError(
+            f"kernel_size must fit in X: got {kh} x {kw} for X of shape "
+            f"{tuple(X.shape)}"
+        )
+    return F.unfold(X.detach().cpu().double()[None, None], (kh, kw))[0].T
+
+
+def kernel_hessian(X, kernel_size):
+    """Hessian of the mean squared error of a kernel on ``X``: ``2 A^T A / N``.
+
+    ``A`` is ``window_matrix(X, kernel_size)`` and ``N`` its number of rows (the
+    output pixels). The loss is quadratic in the kernel, so the Hessian is the
+    same for every kernel and every target.
+    """
+    A = window_matrix(X, kernel_size)
+    return 2 * A.T @ A / len(A)
+
+
+def stable_lr(X, kernel_size):
+    """The largest stable learning rate for a kernel on ``X``: ``2 / lambda_max``."""
+    return 2 / torch.linalg.eigvalsh(kernel_hessian(X, kernel_size)).max().item()
+
+
+def initial_kernel(kernel_size, seed=0):
+    """A random kernel like ``nn.Conv2d``'s: uniform in ``+-1/sqrt(kh kw)``, seeded."""
+    kh, kw = positive_pair(kernel_size, "kernel_size")
+    generator = torch.Generator().manual_seed(check_int(seed, "seed"))
+    bound = 1 / (kh * kw) ** 0.5
+    return (
+        torch.rand(kh, kw, generator=generator, dtype=torch.float64) * 2 - 1
+    ) * bound
+
+
+def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
+    """Learn ``K`` with ``corr2d(X, K) ~ target`` by gradient descent: ``(K, losses)``.
+
+    The loss is the mean squared error; ``K`` starts at ``initial_kernel`` and
+    its size follows from the shapes (no padding, stride 1). ``lr`` defaults to
+    0.9 of ``stable_lr(X, K's size)``. ``losses`` holds the loss before each of
+    the ``steps`` updates and after the last one. It computes in float64 on
+    ``device`` (default: ``default_device()``) and returns ``K`` on the CPU.
+    """
+    _check_image(X, "X")
+    _check_image(target, "target")
+    kh, kw = X.shape[0] - target.shape[0] + 1, X.shape[1] - target.shape[1] + 1
+    if kh < 1 or kw < 1:
+        raise ValueError(
+            f"target must be no larger than X (it is X cross-correlated with "
+            f"the kernel), got X of shape {tuple(X.shape)} and target of shape "
+            f"{tuple(target.shape)}"
+        )
+    steps = check_nonnegative_int(steps, "steps")
+    if lr is None:
+        lr = LEARN_FRACTION * stable_lr(X, (kh, kw))
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"lr must be a number, got {lr!r} of type {type(lr).__name__}")
+    if not lr > 0 or lr == float("inf"):
+        raise ValueError(f"lr must be a positive, finite number, got {lr!r}")
+    device = default_device() if device is None else torch.device(device)
+    P = X.to(device, torch.float64)[None, None]
+    T = target.to(device, torch.float64)[None, None]
+    W = initial_kernel((kh, kw), seed).to(device).requires_grad_()
+    losses = []
+    # A photo of a hundred pixels square gains nothing from several CPU threads.
+    with one_thread():
+        for _ in range(steps):
+            loss = ((F.conv2d(P, W[None, None]) - T) ** 2).mean()
+            losses.append(loss.item())
+            loss.backward()
+            with torch.no_grad():
+                W -= lr * W.grad
+            W.grad = None
+        with torch.no_grad():
+            losses.append(((F.conv2d(P, W[None, None]) - T) ** 2).mean().item())
+    return W.detach().cpu(), losses
+
+
+def format_kernels(kernels, digits=2):
+    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor."""
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(
+            f"kernels must be a non-empty dict of title -> 2-D tensor, got {kernels!r}"
+        )
+    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
+        raise TypeError(f"digits must be an int, got {digits!r}")
+    if digits < 0:
+        raise ValueError(f"digits must be an int >= 0, got {digits}")
+    blocks = []
+    for title, K in kernels.items():
+        check_tensor(K, f"kernels[{title!r}]", 2)
+        # + 0.0 turns -0.0 into 0.0; whole-number kernels print without decimals.
+        values = K.detach().cpu().double() + 0.0
+        places = 0 if bool((values == values.round()).all()) else digits
+        cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
+        width = max(len(c) for row in cells for c in row)
+        rows = [" ".join(c.rjust(width) for c in row) for row in cells]
+        block_width = max(len(str(title)), *(len(r) for r in rows))
+        blocks.append(
+            [str(title).ljust(block_width)] + [r.ljust(block_width) for r in rows]
+        )
+    height = max(len(b) for b in blocks)
+    for b in blocks:
+        b.extend([" " * len(b[0])] * (height - len(b)))
+    return "\n".join("    ".join(parts).rstrip() for parts in zip(*blocks, strict=True))

@@ -251,6 +251,7 @@ def sphinx_config(settings, static, extra):
     """Every Sphinx setting of the site (there is no conf.py)."""
     return {
         "project": "d2lconv",
+        "author": "the d2lconv authors",
         "extensions": ["myst_nb", "sphinx.ext.mathjax"],
         "html_theme": "sphinx_book_theme",
         "html_title": TITLE,

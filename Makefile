@@ -1,5 +1,5 @@
 # The commands of the course (see README.md). Each creates .venv first if needed.
-.PHONY: lab test test-all check fuzz env
+.PHONY: lab test test-all check fuzz env site serve-site
 
 # Create the environment (first time only) and open the course in JupyterLab.
 lab:
@@ -26,3 +26,14 @@ fuzz:
 
 env:
 	bash scripts/setup-env.sh
+
+# The course as a website in site/: every notebook run once in a fresh kernel,
+# rendered by Sphinx and MyST-NB. `make serve-site` builds it and serves it on
+# http://127.0.0.1:8000 (SITE_PORT=... for another port).
+site:
+	bash scripts/setup-env.sh
+	.venv/bin/python scripts/build_site.py
+
+SITE_PORT ?= 8000
+serve-site: site
+	.venv/bin/python -m http.server --bind 127.0.0.1 --directory site $(SITE_PORT)

@@ -5,11 +5,17 @@ import contextlib
 import gc
 import html
 import io
+import os
 
 import ipywidgets as widgets
 from IPython import get_ipython
 
-from .picture import Picture
+from .picture import Animation, Picture
+
+# Set by the course's site build (scripts/build_site.py): an explorer's display
+# then also carries its moving picture, for a web page where nothing can run.
+MOTION_VARIABLE = "D2LCONV_MOTION"
+MOTION_MIME = "application/vnd.d2lconv.motion+xml"
 
 
 def int_slider(
@@ -74,7 +80,13 @@ class Explorer:
 
     ``picture`` is what is shown (None during an explanation), ``svg`` its
     HTML text and ``message`` the explanation ("" while a picture is shown).
+    An explorer whose picture moves (a window sweeping, a training run) also
+    implements ``frames()``; ``animation()`` turns them into an ``Animation``.
     """
+
+    # How long an animation shows each frame, and its last one, in ms.
+    FRAME_MS = 700
+    LAST_FRAME_MS = 1800
 
     def __init__(self, controls, layout=None):
         self.controls = dict(controls)
@@ -109,6 +121,27 @@ class Explorer:
     def draw(self, **values):
         """Return the Picture for these control values (subclasses implement)."""
         raise NotImplementedError
+
+    def frames(self):
+        """The pictures of the current state in motion, in order ([]: none move)."""
+        return []
+
+    def animation(self):
+        """The current state in motion as an ``Animation``, or None (nothing moves)."""
+        with _no_cycle_collection():
+            try:
+                frames = self.frames()
+            except ValueError:
+                frames = []
+        if len(frames) < 2:
+            return None
+        title = f"{frames[0].title or 'picture'}: {len(frames)} steps, looping"
+        return Animation(
+            frames,
+            duration=self.FRAME_MS,
+            last_duration=self.LAST_FRAME_MS,
+            title=title,
+        )
 
     def redraw(self):
         """Draw the current state, or explain why there is nothing to draw."""
@@ -172,4 +205,8 @@ class Explorer:
             }
         shown = self.svg or explanation_html(self.message)
         bundle["text/html"] = shown
+        if os.environ.get(MOTION_VARIABLE) and self.picture is not None:
+            moving = self.animation()
+            if moving is not None:
+                bundle[MOTION_MIME] = moving.svg
         return bundle

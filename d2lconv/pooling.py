@@ -346,6 +346,12 @@ class PoolingExplorer(Explorer):
         self.controls["count_include_pad"].disabled = v["mode"] != "avg"
         super().redraw()
 
+    def frames(self):
+        """One picture per output cell: the window visits each in turn."""
+        v = self.values()
+        _, oh, ow = self.result().shape
+        return [self.draw(**{**v, "cell": cell}) for cell in range(oh * ow)]
+
     def draw(self, input, cell, **values):
         """The picture of the current state (the Explorer calls this)."""
         X = self.inputs[input]

@@ -371,6 +371,11 @@ class SweepExplorer(Explorer):
                 self.controls["kernel_h"].value, self.controls["kernel_w"].value = 1, 2
             self._sync_step_range()
 
+    def frames(self):
+        """One picture per output cell, in the order the kernel visits them."""
+        v = self.values()
+        return [self.draw(**{**v, "step": s}) for s in range(self.geometry(v).steps)]
+
     def draw(self, **v):
         self.X = self.K = self.result = None
         g = self.geometry(v)

@@ -346,6 +346,10 @@ class TrainingExplorer(Explorer):
     # The Train button shows about this many pictures a second (the run is
     # paced so that a student can watch it).
     PICTURES_PER_SECOND = 25
+    # Its animation (a web page's moving picture): at most this many frames.
+    ANIMATION_FRAMES = 16
+    FRAME_MS = 250
+    LAST_FRAME_MS = 2500
 
     def __init__(
         self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
@@ -412,6 +416,16 @@ class TrainingExplorer(Explorer):
             callback=callback,
         )
         return draw_training(self.history, X, Y, steps=steps, lr=lr)
+
+    def frames(self):
+        """The run shown: its picture every few steps, up to the last step."""
+        v = self.values()
+        X, Y = edge_data(v["image"])
+        every = max(1, math.ceil(len(self.history) / self.ANIMATION_FRAMES))
+        ends = list(range(1, len(self.history), every)) + [len(self.history)]
+        return [
+            draw_training(self.history[:end], X, Y, v["steps"], v["lr"]) for end in ends
+        ]
 
     def train(self, live=True):
         """Run the loop with the current control values; return the history.

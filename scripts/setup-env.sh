@@ -27,7 +27,7 @@ start=$(date +%s)
 echo "setup-env: creating .venv with $($py --version)"
 [ -x .venv/bin/python ] || "$py" -m venv .venv
 quiet .venv/bin/python -m pip install -q --upgrade pip
-quiet .venv/bin/python -m pip install -q -e ".[course,dev]"
+quiet .venv/bin/python -m pip install -q -e ".[course,dev,site]"
 # The book's package pins numpy 1.23.5, which does not build on Python 3.12+;
 # its real imports come with the "course" extra above.
 quiet .venv/bin/python -m pip install -q --no-deps "d2l==1.0.3"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test-all (what CI runs): make test, then the same course on
+# make test-all (what CI runs): make test, the course website (tests/site:
+# `make site`'s build, every page in Chromium), then the same course on
 #   - the book's pinned stack: environment.yml built with pip into .venv-pinned;
 #   - the Colab path: Colab's packages on Python 3.12 (.venv-colab) and on
 #     Python 3.13 (.venv-colab313), each notebook installing the course from a
@@ -60,6 +61,9 @@ echo "test-all: building the pinned and Colab environments in the background" \
 
 step "make test"
 bash scripts/test.sh
+
+step "the course website (site/ built, every page opened in Chromium)"
+.venv/bin/python -m pytest tests/site
 
 step "the other environments (built in the background)"
 if ! wait "$envs_pid"; then

@@ -9,9 +9,9 @@ from matplotlib.colors import to_hex
 from PIL import Image
 from svg_checks import SVG, marked, numbers, panel, parse
 
-from d2lconv.explorer import Explorer
+from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE, Explorer
 from d2lconv.grid import Grid, draw_grid
-from d2lconv.picture import Lines, Picture, format_number, row
+from d2lconv.picture import Animation, Lines, Picture, format_number, row
 from d2lconv.picture_mpl import to_figure
 from d2lconv.plot import Plot
 
@@ -203,3 +203,72 @@ def test_explorer_display_carries_the_picture_for_pages_without_widgets():
     assert numbers(panel(parse(bundle["text/html"]), "output 1x2"))[(0, 1)] == "4"
     e.controls["n"].value = -2
     assert "n must be &gt;= 0" in e._repr_mimebundle_()["text/html"]
+
+
+def shown_frames(root, seconds):
+    """The frames of an Animation's SVG visible ``seconds`` into its loop."""
+    shown = []
+    for group in root.iter(SVG + "g"):
+        if group.get("data-frame") is None:
+            continue
+        animate = group.find(SVG + "animate")
+        if animate is None:
+            shown.append(int(group.get("data-frame")))
+            continue
+        duration = float(animate.get("dur").rstrip("s"))
+        t = (seconds % duration) / duration
+        keys = [float(k) for k in animate.get("keyTimes").split(";")]
+        values = animate.get("values").split(";")
+        # calcMode="discrete": a value holds from its key time to the next.
+        value = [v for k, v in zip(keys, values, strict=True) if k <= t][-1]
+        assert animate.get("calcMode") == "discrete"
+        assert animate.get("repeatCount") == "indefinite"
+        if value == "visible":
+            shown.append(int(group.get("data-frame")))
+    return shown
+
+
+def test_animation_shows_each_picture_in_turn_as_svg_text(tmp_path):
+    frames = [draw_grid([[k, 10 * k]], title="output") for k in range(3)]
+    animation = Animation(frames, duration=500, last_duration=2000, title="count")
+    root = parse(animation.svg)
+    assert root.get("data-frames") == "3" and root.get("aria-label") == "count"
+    assert not list(root.iter(SVG + "style")) and not list(root.iter(SVG + "script"))
+    # Each frame is the picture itself: its numbers are text.
+    inner = [g for g in root.iter(SVG + "g") if g.get("data-frame") is not None]
+    assert [numbers(panel(g, "output 1x2"))[(0, 1)] for g in inner] == [
+        "0",
+        "10",
+        "20",
+    ]
+    # One frame at a time: 500 ms each, the last one 2000 ms, then again.
+    assert animation.times() == ([0, 500, 1000], 3000)
+    for seconds, frame in [(0, 0), (0.49, 0), (0.51, 1), (1.2, 2), (2.9, 2), (3.1, 0)]:
+        assert shown_frames(root, seconds) == [frame], seconds
+    # The frame shown before the animation starts (or without SMIL) is the first.
+    assert [g.get("visibility") for g in inner] == ["visible", "hidden", "hidden"]
+    assert animation.save(tmp_path / "a.svg").read_text() == animation.svg
+    with pytest.raises(ValueError, match=r"must end in \.svg"):
+        animation.save(tmp_path / "a.gif")
+
+
+def test_animation_of_one_picture_does_not_move_and_bad_timings_are_refused():
+    root = parse(Animation([draw_grid([[1]])]).svg)
+    assert not list(root.iter(SVG + "animate"))
+    assert shown_frames(root, 5) == [0]
+    with pytest.raises(ValueError, match="at least one picture"):
+        Animation([])
+    with pytest.raises(ValueError, match="duration must be a positive number"):
+        Animation([draw_grid([[1]])], duration=0)
+    with pytest.raises(ValueError, match="last_duration must be a positive"):
+        Animation([draw_grid([[1]])], last_duration=-1)
+
+
+def test_explorer_sends_its_motion_only_when_the_site_build_asks(monkeypatch):
+    e = Doubler()
+    monkeypatch.delenv(MOTION_VARIABLE, raising=False)
+    assert MOTION_MIME not in e._repr_mimebundle_()
+    monkeypatch.setenv(MOTION_VARIABLE, "1")
+    # Nothing moves in this explorer: no animation, still the picture.
+    assert e.frames() == [] and e.animation() is None
+    assert MOTION_MIME not in e._repr_mimebundle_()

@@ -281,3 +281,18 @@ def test_windows_shown_give_pytorchs_numbers():
                 assert torch.allclose(got, Y[:, i, j], atol=1e-5)
                 checked += 1
     assert checked > 1000
+
+
+def test_motion_moves_the_window_over_every_output_cell():
+    e = PoolingExplorer()
+    _, oh, ow = e.result().shape
+    frames = e.frames()
+    assert len(frames) == oh * ow
+    cells = [marked(panel(parse(f.svg), "output channel 0"), "outline") for f in frames]
+    assert cells == [{divmod(k, ow)} for k in range(oh * ow)]
+    assert e.animation().times()[1] == e.FRAME_MS * (oh * ow - 1) + e.LAST_FRAME_MS
+    # Settings with no output have no motion either (and no traceback).
+    e.controls["padding_h"].value = 2
+    e.controls["window_h"].value = 1
+    assert e.picture is None
+    assert e.animation() is None

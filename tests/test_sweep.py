@@ -10,6 +10,7 @@ from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse, texts
 from torch import nn
 
 from d2lconv.data import sweep_kernel
+from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE
 from d2lconv.picture import format_number
 from d2lconv.shapes import conv2d_output_shape
 from d2lconv.sweep import SweepExplorer, draw_sweep
@@ -328,3 +329,17 @@ def test_draw_sweep_saves_svg_text_and_png(tmp_path):
     assert "43" in texts(parse(text))
     png = picture.save(tmp_path / "sweep.png").read_bytes()
     assert png.startswith(b"\x89PNG")
+
+
+def test_motion_is_one_frame_per_output_cell_in_visiting_order(monkeypatch):
+    e = SweepExplorer(input_size=4, kernel_size=2, padding=1, stride=2)
+    frames = e.frames()
+    assert len(frames) == 9 == e.result.numel()
+    for step, frame in enumerate(frames):
+        outlined = marked(panel(parse(frame.svg), "output 3x3"), "outline")
+        assert outlined == {divmod(step, 3)}
+    # The still picture and the controls are left as they were.
+    assert e.controls["step"].value == 0 and e.svg == e.view.value
+    monkeypatch.setenv(MOTION_VARIABLE, "1")
+    motion = parse(e._repr_mimebundle_()[MOTION_MIME])
+    assert motion.get("data-frames") == "9"

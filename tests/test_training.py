@@ -2,6 +2,7 @@
 
 import inspect
 import math
+import re
 import warnings
 
 import numpy as np
@@ -338,3 +339,15 @@ def test_train_button_runs_with_the_controls():
     explorer.button.click()
     assert len(explorer.history) == 8 and explorer.history[-1].bias is not None
     assert "step 7/7" in texts(parse(explorer.svg))[-1]
+
+
+def test_motion_is_the_run_every_few_steps_up_to_the_last():
+    e = TrainingExplorer(steps=40)
+    frames = e.frames()
+    assert 2 <= len(frames) <= e.ANIMATION_FRAMES + 1
+    steps = [
+        int(re.search(r"output at step (\d+)", " ".join(texts(parse(f.svg)))).group(1))
+        for f in frames
+    ]
+    assert steps[0] == 0 and steps[-1] == 40 and steps == sorted(set(steps))
+    assert frames[-1].svg == e.svg

@@ -1,0 +1,405 @@
+"""Build the course website into site/ (what `make site` runs).
+
+The site is made by Sphinx with MyST-NB (notebooks as pages, their outputs as
+they are) and the sphinx-book-theme (navigation, search, a Colab button); this
+script only prepares their input and their settings:
+
+1. every notebook under notebooks/ (solutions included) is executed in a
+   fresh kernel, several at a time, with ``D2LCONV_MOTION=1`` so that each
+   explorer also sends its moving picture (``d2lconv.explorer``);
+2. each executed copy is made ready for a page that nothing can run: the
+   Colab badge (an image from the internet) becomes an "Open in Colab" and a
+   "Download notebook" link, the Colab setup cell is hidden, and each explorer
+   shows its picture, its moving picture and a link to run it on Colab;
+3. an index page with the course table is written from README.md and the
+   notebooks' own titles, and Sphinx builds the site into site/, with MathJax
+   from the jupyter-server-mathjax package (no page loads anything from the
+   internet).
+
+Nothing here names a notebook: the pages, their order and their titles come
+from notebooks/*.ipynb and notebooks/solutions/*.ipynb, the Colab links from
+``[tool.d2lconv]`` in pyproject.toml (through scripts/notebook_headers.py).
+
+    python scripts/build_site.py              # build site/
+    python scripts/build_site.py --jobs 1     # one notebook at a time
+"""
+
+import argparse
+import concurrent.futures
+import html
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_headers as headers  # noqa: E402
+
+from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
+OUT = ROOT / "site"
+WORK = ROOT / "build" / "site"
+TITLE = "d2lconv: convolution, hands on"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+GOALS_MARK = "you will be able to"
+CELL_TIMEOUT = 600  # s; a cell of the performance lab times several methods
+CSS = """\
+/* A picture wider than the column shrinks to fit (its text stays text). */
+div.cell_output svg { max-width: 100%; height: auto; }
+div.cell_output .output { overflow-x: auto; }
+.d2lconv-links a { margin-right: 1em; font-weight: 600; }
+.d2lconv-explorer-note {
+    margin: 0.4em 0; padding: 0.4em 0.8em; border-left: 4px solid #1f77b4;
+    background: #f4f8fc; font-family: var(--pst-font-family-base, sans-serif);
+}
+"""
+
+# A 3x3 input with a 2x2 window outlined.
+FAVICON = """\
+<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 3 3">
+<rect width="3" height="3" fill="#6aaed6"/>
+<path d="M1 0V3M2 0V3M0 1H3M0 2H3" stroke="white" stroke-width="0.08"/>
+<rect x="0.1" y="0.1" width="1.8" height="1.8" fill="none" stroke="#d62728"
+ stroke-width="0.2"/>
+</svg>
+"""
+
+
+class Page:
+    """A notebook and its page: paths, title, Colab and download links."""
+
+    def __init__(self, path, settings):
+        self.path = path
+        self.rel = path.relative_to(ROOT)  # notebooks/02-....ipynb
+        self.docname = path.relative_to(NOTEBOOKS).with_suffix("").as_posix()
+        self.solution = path.parent != NOTEBOOKS
+        self.colab = headers.colab_url(settings, self.rel)
+        nb = nbformat.read(path, as_version=4)
+        self.title = headers.title_of(nb) or path.stem
+        self.goals = goals_of(nb)
+
+    def href(self, target):
+        """A link from this page to ``target`` (a path from the site's root)."""
+        depth = self.docname.count("/")
+        return "../" * depth + target
+
+    @property
+    def download(self):
+        """The link to the notebook as stored (no outputs), from this page."""
+        return self.href(self.rel.as_posix())
+
+
+def goals_of(nb):
+    """The first item of the notebook's "you will be able to" list, or ""."""
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and GOALS_MARK in cell.source:
+            items = cell.source.split("\n- ")[1:]
+            if items:
+                return " ".join(items[0].split()).rstrip(";.")
+    return ""
+
+
+def execute(path):
+    """Run a notebook in a fresh kernel from its own folder; (notebook, seconds)."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    # The kernel's own log (a line about its transport) is noise here; an
+    # error in a cell still stops the build, with its traceback.
+    client.execute(stderr=subprocess.DEVNULL)
+    return nb, time.perf_counter() - start
+
+
+def links_html(page):
+    """The line under a page's title: run it on Colab, or download it."""
+    return (
+        '<p class="d2lconv-links">'
+        f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
+        "Open in Colab</a>"
+        f'<a class="d2lconv-download" href="{html.escape(page.download)}" '
+        "download>Download notebook</a></p>"
+    )
+
+
+def widget_html(text, page):
+    """A plain widget (no picture of its own) on a page: what it is, where it runs."""
+    link = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
+    return (
+        '<div class="d2lconv-widget-static"><p class="d2lconv-explorer-note">'
+        f"A widget, <code>{html.escape(text)}</code>: it is interactive in "
+        f"JupyterLab or Colab ({link}open this notebook in Colab</a>).</p></div>"
+    )
+
+
+def explorer_html(still, motion, page):
+    """An explorer on a page: a note with the Colab link, its picture, its motion."""
+    link = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
+    parts = [
+        '<div class="d2lconv-explorer-static">',
+        '<p class="d2lconv-explorer-note">An explorer: its controls are '
+        f"interactive in JupyterLab or Colab ({link}open this notebook in "
+        "Colab</a> and run it). Here is the picture it draws first.</p>",
+    ]
+    if still:
+        parts.append(f'<div class="d2lconv-still">{still}</div>')
+    if motion:
+        parts.append(
+            '<p class="d2lconv-explorer-note">The same picture moving, as the '
+            "explorer's play or train control shows it:</p>"
+        )
+        parts.append(f'<div class="d2lconv-motion">{motion}</div>')
+    parts.append("</div>")
+    return "\n".join(parts)
+
+
+def prepare(nb, page):
+    """Make an executed notebook ready for a static page (in place)."""
+    first = nb.cells[0]
+    first.source = headers._with_badge(first.source, links_html(page))
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        if cell.source.startswith(headers.SETUP_MARK):
+            # It only installs the course on Colab; on the page it is noise.
+            tags = cell.metadata.setdefault("tags", [])
+            tags.append("remove-cell")
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if WIDGET_VIEW not in data:
+                continue
+            text = data.get("text/plain", "")
+            if "text/html" in data:  # an explorer: its picture comes with it
+                shown = explorer_html(data["text/html"], data.get(MOTION_MIME), page)
+            else:
+                shown = widget_html(text, page)
+            output["data"] = {"text/html": shown, "text/plain": text}
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def description(page, readme_descriptions):
+    """What the README's table says a notebook teaches, else its first goal."""
+    return readme_descriptions.get(page.rel.as_posix()) or page.goals
+
+
+def index_markdown(pages):
+    """The home page: the README's introduction and the course table."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    intro = readme.split("\n## ", 1)[0].split("\n", 1)[1].strip()
+    start, end = readme.find(headers.README_START), readme.find(headers.README_END)
+    described = headers._descriptions(readme[start:end]) if start < end else {}
+    lessons = [p for p in pages if not p.solution]
+    solutions = [p for p in pages if p.solution]
+
+    def row(page):
+        colab = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">Colab</a>'
+        download = f'<a href="{html.escape(page.download)}" download>.ipynb</a>'
+        return (
+            f"| [{page.title}]({page.docname}.ipynb) | "
+            f"{description(page, described)} | {colab} | {download} |"
+        )
+
+    lines = [
+        f"# {TITLE}",
+        "",
+        intro,
+        "",
+        "This site shows every notebook of the course run once, with its output:",
+        "pictures, printed checks, and each explorer's picture (the explorers",
+        "themselves move in JupyterLab or Colab). To run a notebook, open it in",
+        "Colab or download it.",
+        "",
+        "## The notebooks",
+        "",
+        "| notebook | what you will be able to do | run | download |",
+        "| --- | --- | --- | --- |",
+        *[row(p) for p in lessons],
+        "",
+    ]
+    if solutions:
+        lines += ["## Solutions", "", "Worked solutions to the exercises:", ""]
+        lines += [f"- [{p.title}]({p.docname}.ipynb)" for p in solutions]
+        lines.append("")
+    for caption, group in (("Lessons", lessons), ("Solutions", solutions)):
+        if group:
+            lines += ["```{toctree}", ":hidden:", f":caption: {caption}", ""]
+            lines += [p.docname for p in group]
+            lines += ["```", ""]
+    return "\n".join(lines)
+
+
+def mathjax_folder():
+    """MathJax 2 as the jupyter-server-mathjax package ships it."""
+    import jupyter_server_mathjax
+
+    return Path(jupyter_server_mathjax.__file__).parent / "static"
+
+
+def sphinx_config(settings, static, extra):
+    """Every Sphinx setting of the site (there is no conf.py)."""
+    return {
+        "project": "d2lconv",
+        "author": "the d2lconv authors",
+        "extensions": ["myst_nb", "sphinx.ext.mathjax"],
+        "html_theme": "sphinx_book_theme",
+        "html_title": TITLE,
+        "html_theme_options": {
+            "repository_url": f"https://github.com/{settings.repository}",
+            "repository_branch": settings.branch,
+            "path_to_docs": "notebooks",
+            "use_repository_button": True,
+            "launch_buttons": {"colab_url": "https://colab.research.google.com"},
+            # The page's own line links the notebook as stored; the theme's
+            # button would offer the executed copy.
+            "use_download_button": False,
+            "home_page_in_toc": True,
+        },
+        # Light: the pictures are drawn on white.
+        "html_context": {"default_mode": "light"},
+        "html_favicon": str(static / "favicon.svg"),
+        "html_static_path": [str(static)],
+        "html_css_files": ["d2lconv.css"],
+        "html_extra_path": [str(extra)],
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_show_copyright": False,
+        # The notebooks are executed above, once, in fresh kernels.
+        "nb_execution_mode": "off",
+        # Widgets need a kernel: their outputs became HTML in prepare().
+        "nb_ipywidgets_js": {},
+        "nb_mime_priority_overrides": [("html", WIDGET_VIEW, None)],
+        "myst_enable_extensions": ["dollarmath", "amsmath"],
+        "myst_heading_anchors": 3,
+        # MyST's settings are for MathJax 3; ours are below.
+        "myst_update_mathjax": False,
+        # MathJax 2 from our own site, with the web font it ships (the
+        # settings the classic Jupyter Notebook used for a local MathJax).
+        "mathjax_path": "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full",
+        "mathjax2_config": {
+            "HTML-CSS": {
+                "availableFonts": [],
+                "imageFont": None,
+                "preferredFont": None,
+                "webFont": "STIX-Web",
+                # Its default blank font is url('about:blank'), which Chromium
+                # refuses with a console error; no font at all does the same.
+                "styles": {
+                    "@font-face": {
+                        "font-family": "MathJax_Blank",
+                        "src": "local('MathJax_Blank')",
+                    }
+                },
+            },
+            "showMathMenu": False,
+            "messageStyle": "none",
+        },
+    }
+
+
+def build(jobs):
+    """Execute, prepare and render every notebook; return the seconds per step."""
+    settings = headers.load_settings(ROOT / "pyproject.toml")
+    paths = headers.notebook_paths(ROOT)
+    if not paths:
+        raise SystemExit(f"build_site: no notebooks under {NOTEBOOKS}")
+    pages = [Page(path, settings) for path in paths]
+    shutil.rmtree(WORK, ignore_errors=True)
+    src, static, extra = WORK / "src", WORK / "static", WORK / "extra"
+    for folder in (src, static, extra):
+        folder.mkdir(parents=True)
+    times = {}
+
+    start = time.perf_counter()
+    os.environ[MOTION_VARIABLE] = "1"  # the kernels inherit it
+    # The biggest notebooks start first, so that none is left alone at the end.
+    order = sorted(pages, key=lambda p: p.path.stat().st_size, reverse=True)
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(execute, p.path): p for p in order}
+        for future in concurrent.futures.as_completed(futures):
+            page = futures[future]
+            try:
+                nb, seconds = future.result()
+            except Exception as err:
+                for other in futures:
+                    other.cancel()
+                raise SystemExit(f"build_site: {page.rel} failed:\n{err}") from err
+            print(f"build_site: ran {page.rel} in {seconds:.0f} s", flush=True)
+            target = src / f"{page.docname}.ipynb"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(prepare(nb, page), target)
+            copy = extra / page.rel
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(page.path, copy)
+    times["execute"] = time.perf_counter() - start
+
+    (src / "index.md").write_text(index_markdown(pages), encoding="utf-8")
+    (static / "d2lconv.css").write_text(CSS, encoding="utf-8")
+    (static / "favicon.svg").write_text(FAVICON, encoding="utf-8")
+    shutil.copytree(mathjax_folder(), static / "mathjax")
+
+    start = time.perf_counter()
+    print("build_site: rendering the pages with Sphinx", flush=True)
+    render(src, WORK / "html", sphinx_config(settings, static, extra), jobs)
+    # Built beside its sources (MyST-NB writes next to the output folder),
+    # then moved into place.
+    shutil.rmtree(OUT, ignore_errors=True)
+    shutil.move(WORK / "html", OUT)
+    times["render"] = time.perf_counter() - start
+    return pages, times
+
+
+def render(src, out, config, jobs):
+    """Sphinx: the pages in ``src`` to HTML in ``out``."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    with patch_docutils(None), docutils_namespace():
+        app = Sphinx(
+            src,
+            None,
+            out,
+            out.parent / "doctrees",
+            "html",
+            confoverrides=config,
+            status=None,
+            freshenv=True,
+            parallel=jobs,
+        )
+        app.build(force_all=True)
+    if app.statuscode:
+        raise SystemExit(f"build_site: Sphinx failed ({app.statuscode})")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=min(4, os.cpu_count() or 1),
+        help="notebooks executed at once (default: the cores, at most 4)",
+    )
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    pages, times = build(max(1, args.jobs))
+    print(
+        f"build_site: {len(pages)} notebooks run in {times['execute']:.0f} s, "
+        f"rendered in {times['render']:.0f} s; {OUT.relative_to(ROOT)}/ built in "
+        f"{time.perf_counter() - start:.0f} s. View it with: make serve-site"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

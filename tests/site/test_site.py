@@ -1,0 +1,421 @@
+"""The course website, read as a visitor reads it: built, served, opened in Chromium.
+
+The site is built once for this module with ``scripts/build_site.py`` (what
+``make site`` runs: every notebook executed in a fresh kernel), served from
+127.0.0.1 by Python's HTTP server, and every page is opened in Debian's
+Chromium through Playwright. Requests that leave the local server are refused
+and recorded. Screenshots go to ``artifacts/site/``.
+
+Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
+``make test-all``, or alone with ``.venv/bin/python -m pytest tests/site``.
+``D2LCONV_SITE_REUSE=1`` tests the site/ already built instead of building it.
+"""
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+import pytest
+from browser.labserver import ARTIFACTS, chromium
+
+import d2lconv
+from d2lconv.explorer import Explorer
+
+pytestmark = pytest.mark.site
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "site"
+SHOTS = ARTIFACTS / "site"
+NOTEBOOKS = ROOT / "notebooks"
+EXECUTED = ROOT / "build" / "site" / "src"  # the notebooks as run for the site
+BUILD_TIMEOUT = 900  # s; the build itself takes 1-2 minutes here
+# The explorers whose picture moves (a window, a training run).
+MOVING = {
+    name
+    for name in dir(d2lconv)
+    if name.endswith("Explorer")
+    and getattr(d2lconv, name).frames is not Explorer.frames
+}
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import notebook_headers as headers  # noqa: E402
+
+SETTINGS = headers.load_settings(ROOT / "pyproject.toml")
+
+# What the page holds, read once it has loaded and MathJax has finished.
+READ_PAGE = """async () => {
+    if (window.MathJax && MathJax.Hub) {
+        await new Promise(done => MathJax.Hub.Register.StartupHook("End", done));
+    }
+    const top = svg => !svg.parentElement.closest("svg");
+    const svgInfo = svg => ({
+        label: svg.getAttribute("aria-label"),
+        texts: [...svg.querySelectorAll("text")].map(t => t.textContent),
+        cells: [...svg.querySelectorAll("text[data-cell]")].map(t => t.textContent),
+        frames: Number(svg.getAttribute("data-frames") || 0),
+    });
+    const goals = [...document.querySelectorAll("article p, article strong")]
+        .find(e => e.textContent.includes("you will be able to"));
+    const firstCell = document.querySelector("article div.cell");
+    return {
+        links: [...document.querySelectorAll("a[href]")].map(a => a.href),
+        images: [...document.querySelectorAll("img")].map(i => i.src),
+        pictures: [...document.querySelectorAll("div.cell_output svg")]
+            .filter(top).map(svgInfo),
+        explorers: [...document.querySelectorAll(".d2lconv-explorer-static")]
+            .map(e => ({
+                still: [...e.querySelectorAll(".d2lconv-still svg")]
+                    .filter(top).map(svgInfo),
+                motion: [...e.querySelectorAll(".d2lconv-motion svg")]
+                    .filter(top).map(svgInfo),
+                links: [...e.querySelectorAll("a[href]")].map(a => a.href),
+            })),
+        colab: [...document.querySelectorAll("a[href*='colab.research.google']")]
+            .map(a => a.href),
+        download: [...document.querySelectorAll("a.d2lconv-download")]
+            .map(a => a.href),
+        next: [...document.querySelectorAll("a.right-next")].map(a => a.href),
+        goalsFirst: !!goals && (!firstCell ||
+            !!(goals.compareDocumentPosition(firstCell) &
+               Node.DOCUMENT_POSITION_FOLLOWING)),
+        text: document.body.innerText,
+        // Sphinx's maths (MathJax's own output has a class "math" too).
+        maths: document.querySelectorAll(".math.notranslate").length,
+        mathsUntypeset: [...document.querySelectorAll(".math.notranslate")]
+            .filter(e => !e.querySelector(".MathJax, .MathJax_Display")).length,
+        mathErrors: document.querySelectorAll(".MathJax_Error, merror").length,
+    };
+}"""
+# The frame each animation on the page shows now.
+SHOWN_FRAMES = """() => [...document.querySelectorAll(".d2lconv-motion > svg")].map(
+    svg => [...svg.querySelectorAll(":scope > g[data-frame]")]
+        .filter(g => getComputedStyle(g).visibility === "visible")
+        .map(g => g.dataset.frame).join(","))"""
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        # The browser left a page before a file was sent: not the site's error.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def page_of(url, base):
+    """The site path of a local URL, without query or fragment ("" if not local)."""
+    if not url.startswith(base):
+        return ""
+    return urlsplit(url).path.lstrip("/") or "index.html"
+
+
+def notebook_of(page):
+    """The notebook (path under notebooks/) a page shows, or None."""
+    path = NOTEBOOKS / Path(page).with_suffix(".ipynb")
+    return path if path.exists() else None
+
+
+def shows_explorer(cell):
+    """Whether a code cell's value is an explorer (its last line builds one)."""
+    lines = [line for line in cell.source.splitlines() if line.strip()]
+    match = re.search(r"(\w+Explorer)\(.*\)\s*$", lines[-1]) if lines else None
+    return match.group(1) if match else None
+
+
+@pytest.fixture(scope="module")
+def site():
+    """site/, built now by scripts/build_site.py (as `make site` does)."""
+    if os.environ.get("D2LCONV_SITE_REUSE") and (SITE / "index.html").exists():
+        return SITE
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "build_site.py")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT,
+    )
+    seconds = time.perf_counter() - start
+    if result.returncode:
+        pytest.fail(f"the site build failed:\n{result.stdout[-3000:]}{result.stderr}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "build.log").write_text(result.stdout + result.stderr)
+    print(f"\nsite built in {seconds:.0f} s")
+    return SITE
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site on http://127.0.0.1:<free port>/."""
+    handler = functools.partial(Quiet, directory=str(site))
+    httpd = Server(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def pages(site):
+    """Every HTML page of the site, as paths from its root."""
+    found = sorted(
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).parts[0].startswith("_")
+    )
+    assert "index.html" in found
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        with chromium() as browser:
+            yield browser
+    except RuntimeError as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="module")
+def visits(browser, server, pages):
+    """{page: what Chromium saw on it}: errors, requests and the page's content."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    outside = []
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    seen = {}
+    for name in pages:
+        record = {"errors": [], "outside": [], "failed": []}
+        outside.clear()
+        handlers = {
+            "console": lambda m, r=record: (
+                m.type == "error" and r["errors"].append(m.text)
+            ),
+            "pageerror": lambda e, r=record: r["errors"].append(str(e)),
+            "request": lambda q, r=record: (
+                not q.url.startswith((server, "data:", "blob:"))
+                and r["outside"].append(q.url)
+            ),
+            "response": lambda s, r=record: (
+                s.status >= 400 and r["failed"].append(f"{s.status} {s.url}")
+            ),
+        }
+        for event, handler in handlers.items():
+            page.on(event, handler)
+        page.goto(server + name, wait_until="load")
+        record.update(page.evaluate(READ_PAGE))
+        if record["explorers"]:
+            # Sample the animations over ~3 s: longer than any one frame.
+            record["shown"] = []
+            for _ in range(4):
+                record["shown"].append(page.evaluate(SHOWN_FRAMES))
+                page.wait_for_timeout(900)
+        screenshot(page, name)
+        for event, handler in handlers.items():
+            page.remove_listener(event, handler)
+        record["outside"] += outside
+        seen[name] = record
+    context.close()
+    return seen
+
+
+def screenshot(page, name):
+    """The index and two lessons, for review: top of page, and an explorer."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    stem = Path(name).with_suffix("").as_posix().replace("/", "-")
+    lesson = notebook_of(name) is not None and "/" not in name
+    if name == "index.html":
+        page.screenshot(path=SHOTS / "index.png", full_page=True)
+    elif lesson and ("cross-correlation" in name or "pooling" in name):
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=SHOTS / f"{stem}.png")
+        explorer = page.locator(".d2lconv-explorer-static").first
+        if explorer.count():
+            explorer.scroll_into_view_if_needed()
+            page.screenshot(path=SHOTS / f"{stem}-explorer.png")
+
+
+def notebook_pages(pages):
+    return [p for p in pages if notebook_of(p) is not None]
+
+
+def lesson_pages(pages):
+    return [p for p in notebook_pages(pages) if "/" not in p]
+
+
+def test_every_page_loads_with_no_console_error_and_nothing_from_outside(visits):
+    for name, seen in visits.items():
+        assert seen["errors"] == [], f"{name}: console errors {seen['errors']}"
+        assert seen["outside"] == [], f"{name}: loads from outside {seen['outside']}"
+        assert seen["failed"] == [], f"{name}: failed requests {seen['failed']}"
+
+
+def test_every_internal_link_and_image_resolves(visits, server, site):
+    targets = {}
+    for name, seen in visits.items():
+        for url in seen["links"] + seen["images"]:
+            if url.startswith(server):
+                targets.setdefault(url, name)
+        for url in seen["images"]:
+            assert url.startswith((server, "data:")), f"{name}: image {url}"
+    assert len(targets) > 50
+    ids = {}
+    for url, name in sorted(targets.items()):
+        path = page_of(url, server)
+        target = site / path
+        with urllib.request.urlopen(url.split("#")[0], timeout=10) as response:
+            assert response.status == 200, f"{name}: {url}"
+        fragment = urlsplit(url).fragment
+        if fragment and target.suffix == ".html":
+            if path not in ids:
+                text = target.read_text(encoding="utf-8")
+                ids[path] = set(re.findall(r'\bid="([^"]+)"', text))
+            assert fragment in ids[path], f"{name}: {url} has no #{fragment}"
+
+
+def picture_outputs(page):
+    """How many pictures (SVG outputs) the notebook's run for this page drew."""
+    nb = nbformat.read(EXECUTED / Path(page).with_suffix(".ipynb"), as_version=4)
+    return sum(
+        1
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if "image/svg+xml" in output.get("data", {})
+        or output.get("data", {}).get("text/html", "").lstrip().startswith("<svg")
+    )
+
+
+def test_lesson_pages_hold_their_pictures_as_inline_svg_with_numbers_as_text(
+    visits, pages
+):
+    drawn = 0
+    for name in lesson_pages(pages):
+        pictures = visits[name]["pictures"]
+        expected = picture_outputs(name)
+        drawn += expected
+        # Every picture the run drew is inline SVG (explorers add theirs).
+        assert len(pictures) >= expected, f"{name}: {len(pictures)} < {expected}"
+        for picture in pictures:
+            assert picture["texts"], f"{name}: {picture['label']} has no text"
+            assert all(cell.strip() for cell in picture["cells"]), picture["label"]
+        assert "<svg" not in visits[name]["text"], f"{name}: SVG shown as text"
+    assert drawn > 0
+    [page] = [p for p in lesson_pages(pages) if "cross-correlation" in p]
+    numbers = {t for p in visits[page]["pictures"] for t in p["cells"]}
+    assert {"19", "25", "37", "43"} <= numbers
+
+
+def test_every_explorer_shows_its_picture_and_the_moving_ones_move(visits, pages):
+    moving_seen = 0
+    for name in notebook_pages(pages):
+        nb = nbformat.read(notebook_of(name), as_version=4)
+        kinds = [shows_explorer(c) for c in nb.cells if c.cell_type == "code"]
+        kinds = [k for k in kinds if k]
+        seen = visits[name]
+        assert len(seen["explorers"]) == len(kinds), f"{name}: {kinds}"
+        colab = headers.colab_url(SETTINGS, notebook_of(name).relative_to(ROOT))
+        motions = 0
+        for kind, explorer in zip(kinds, seen["explorers"], strict=True):
+            [still] = explorer["still"]
+            assert still["texts"], f"{name}: {kind} has no picture"
+            assert colab in explorer["links"], f"{name}: {kind} has no Colab link"
+            if kind in MOVING:
+                [motion] = explorer["motion"]
+                assert motion["frames"] >= 2 and motion["texts"], f"{name}: {kind}"
+                motions += 1
+            else:
+                assert explorer["motion"] == [], f"{name}: {kind} moves"
+        if motions:
+            # Each animation shows one frame at a time, and not always the same.
+            samples = list(zip(*seen["shown"], strict=True))
+            assert len(samples) == motions
+            for frames in samples:
+                assert all(f and "," not in f for f in frames), frames
+                assert len(set(frames)) >= 2, f"{name}: an animation stands still"
+        moving_seen += motions
+    assert moving_seen >= 1
+
+
+def test_colab_and_download_links_name_the_pages_notebook(visits, pages, server):
+    lessons = []
+    for name in notebook_pages(pages):
+        rel = notebook_of(name).relative_to(ROOT)
+        seen = visits[name]
+        expected = headers.colab_url(SETTINGS, rel)
+        assert seen["colab"], f"{name}: no Colab link"
+        assert set(seen["colab"]) == {expected}, f"{name}: {seen['colab']}"
+        assert seen["colab"][0].endswith("/" + rel.as_posix())
+        [download] = set(seen["download"])
+        assert download == server + rel.as_posix()
+        with urllib.request.urlopen(download, timeout=10) as response:
+            assert response.read() == (ROOT / rel).read_bytes()
+        if "/" not in name:
+            lessons.append(expected)
+    index = visits["index.html"]
+    assert set(index["colab"]) == set(lessons)
+
+
+def test_pages_open_with_their_goals_and_next_walks_the_course(visits, pages, server):
+    for name in lesson_pages(pages):
+        source = notebook_of(name).read_text(encoding="utf-8")
+        seen = visits[name]
+        if "you will be able to" in source:
+            assert seen["goalsFirst"], f"{name}: the goals are not at the top"
+        assert headers.SETUP_MARK not in seen["text"], f"{name}: the setup cell"
+    # Next, next, next from the index: every lesson, then every solution.
+    walked, name = [], "index.html"
+    while visits[name]["next"]:
+        name = page_of(visits[name]["next"][0], server)
+        walked.append(name)
+    course = lesson_pages(pages)
+    solutions = [p for p in notebook_pages(pages) if p not in course]
+    assert walked[: len(course) + len(solutions)] == course + solutions
+    # The sidebar links every notebook from every notebook page.
+    for name in notebook_pages(pages):
+        linked = {page_of(url, server) for url in visits[name]["links"]}
+        assert set(notebook_pages(pages)) <= linked, name
+
+
+def test_maths_is_typeset_offline(visits, pages):
+    typeset = 0
+    for name in notebook_pages(pages):
+        seen = visits[name]
+        assert seen["mathErrors"] == 0, name
+        assert seen["mathsUntypeset"] == 0, f"{name}: raw TeX left"
+        typeset += seen["maths"]
+    assert typeset > 100
+
+
+def test_search_finds_a_lesson(browser, server, pages):
+    page = browser.new_page()
+    try:
+        page.goto(server + "search.html?q=cross-correlation")
+        results = page.locator("ul.search li a")
+        results.first.wait_for(timeout=30_000)
+        hrefs = results.evaluate_all("links => links.map(a => a.href)")
+        found = {page_of(href, server) for href in hrefs}
+    finally:
+        page.close()
+    assert any("cross-correlation" in p for p in found & set(notebook_pages(pages)))

@@ -150,6 +150,7 @@ from .exercises import (
     check_strided_conv_params,
     check_sweep_shape,
     check_training_prediction,
+    check_undilated_layers,
     check_y1_y2,
     diagonal_edge_image,
 )

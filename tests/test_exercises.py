@@ -272,6 +272,7 @@ CASES = {
         [[(22, 63)], [(2, 63)], [(1, 11)], [(1, 32)], [(1, 31)], [1]],
     ),
     "check_dilated_field": ([15], [[7], [19], [17], [9], [16]]),
+    "check_undilated_layers": ([7], [[3], [15], [6], [5], [8], [7.5]]),
     "check_fractional_stride": (
         [stride_half],
         [
@@ -727,6 +728,9 @@ def test_limit_scaling_is_a_quarter():
         ("check_dilated_field", (7,), "spreads the kernel"),
         ("check_dilated_field", (19,), "not d * k"),
         ("check_dilated_field", (17,), "overlap by one"),
+        ("check_undilated_layers", (3,), "far below"),
+        ("check_undilated_layers", (15,), "field in pixels"),
+        ("check_undilated_layers", (5,), "not 3"),
     ],
 )
 def test_padding_and_stride_mistakes_get_their_own_hint(check, args, words, capsys):
@@ -742,6 +746,8 @@ def test_padding_and_stride_checks_follow_pytorch_for_other_settings(capsys):
     assert exercises.check_same_padding(((2, 2), (1, 2)), (5, 4))
     assert exercises.check_stack_prediction((4, 15), 3, 32, 3, 1, 2)
     assert exercises.check_dilated_field(5, (2,))
+    assert exercises.check_undilated_layers(2, (2,))
+    assert exercises.check_undilated_layers(3, (1, 2), kernel_size=2)
     with pytest.raises(ValueError, match="square"):
         exercises.check_corner_uses(1, (6, 5))
     with pytest.raises(ValueError, match="one dilation per layer"):

@@ -52,6 +52,7 @@ from .nb05_stride_and_dilation import (
     check_stack_prediction,
     check_stride_prediction,
     check_stride_savings,
+    check_undilated_layers,
 )
 from .nb06_channels import (
     Y1_Y2_CHOICES,

@@ -342,6 +342,7 @@ CASES = {
         [lambda c, b: b],
         [[lambda c, b: b * b], [lambda c, b: c / b]],
     ),
+    "check_groups_lose": (["b"], [["a"], ["c"], ["d"], ["e"], [2]]),
     "check_avg_pool_as_conv": (
         [avg_pool],
         [
@@ -634,7 +635,8 @@ def test_each_check_lives_in_the_module_of_the_notebook_that_calls_it():
     # nbNN_topic.py holds the checks of notebooks/NN-topic.ipynb, and each
     # check is called there; d2lconv re-exports the very same objects.
     notebooks = Path(__file__).parent.parent / "notebooks"
-    for name in sorted(CASES) + ["Y1_Y2_CHOICES", "diagonal_edge_image"]:
+    choices = ["Y1_Y2_CHOICES", "GROUPS_CHOICES", "POOL_OR_CONV_CHOICES"]
+    for name in sorted(CASES) + choices + ["diagonal_edge_image"]:
         assert getattr(d2lconv, name) is getattr(exercises, name)
     for name in CASES:
         module = getattr(exercises, name).__module__.rsplit(".", 1)[1]

@@ -654,6 +654,16 @@ def test_a_hint_says_which_case_went_wrong(capsys):
     assert "for c=3, h=32, w=32, k_h=3" in capsys.readouterr().out
 
 
+def test_forward_memory_of_the_padded_input_gets_its_hint(capsys):
+    def padded_input(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+        layer = (c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)
+        padded = c_i * (h + 2 * p_h) * (w + 2 * p_w)
+        return forward_memory(*layer) - c_i * h * w + padded
+
+    assert not exercises.check_forward_memory(padded_input)
+    assert "the padding is not stored" in capsys.readouterr().out
+
+
 def test_mirror_padding_that_switches_modes_is_not_accepted(capsys):
     # Reflect for p = 1, symmetric for larger p: each case is a mirror, the
     # whole is not one padding.

@@ -85,6 +85,7 @@ from .checks import (
 # exercises.py
 from .exercises import (
     AUDIO_STATEMENTS,
+    GROUPS_CHOICES,
     POOL_OR_CONV_CHOICES,
     POSITION_REMEDIES,
     POSITION_TASKS,
@@ -119,6 +120,7 @@ from .exercises import (
     check_forward_cost,
     check_forward_memory,
     check_fractional_stride,
+    check_groups_lose,
     check_im2col_megabytes,
     check_kernel_gradient,
     check_kernel_matrix,
@@ -150,6 +152,7 @@ from .exercises import (
     check_strided_conv_params,
     check_sweep_shape,
     check_training_prediction,
+    check_undilated_layers,
     check_y1_y2,
     diagonal_edge_image,
 )

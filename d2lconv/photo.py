@@ -179,10 +179,16 @@ def format_kernels(kernels, digits=2):
     blocks = []
     for title, K in kernels.items():
         check_tensor(K, f"kernels[{title!r}]", 2)
-        # + 0.0 turns -0.0 into 0.0; whole-number kernels print without decimals.
-        values = K.detach().cpu().double() + 0.0
-        places = 0 if bool((values == values.round()).all()) else digits
-        cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
+        values = K.detach().cpu().double()
+        if not bool(values.isfinite().all()) or bool((values.abs() >= 1e6).any()):
+            # A diverging run: fixed point would print 40-digit numbers.
+            cells = [[f"{v:.{digits}e}" for v in row] for row in values.tolist()]
+        else:
+            # Whole-number kernels print without decimals. Rounding first and
+            # adding 0.0 prints -0.0, and -0.0001 at 2 places, as 0.
+            places = 0 if bool((values == values.round()).all()) else digits
+            values = values.round(decimals=places) + 0.0
+            cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
         width = max(len(c) for row in cells for c in row)
         rows = [" ".join(c.rjust(width) for c in row) for row in cells]
         block_width = max(len(str(title)), *(len(r) for r in rows))

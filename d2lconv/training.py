@@ -331,7 +331,7 @@ def draw_training(history, X, Y, steps=None, lr=None):
     colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
     grids = [
         Grid(output, title=f"output at step {last.step}", fmt=_fmt2, **colours),
-        Grid(Y, title="target Y = X * [1, -1]", **colours),
+        Grid(Y, title="target Y = corr2d(X, [1, -1])", **colours),
     ]
     bottom = row([loss, values, *grids])
     text = Lines([_status(last, steps, lr, lr_limit(X, bias))], bold=[0])

@@ -272,6 +272,7 @@ CASES = {
         [[(22, 63)], [(2, 63)], [(1, 11)], [(1, 32)], [(1, 31)], [1]],
     ),
     "check_dilated_field": ([15], [[7], [19], [17], [9], [16]]),
+    "check_undilated_layers": ([7], [[3], [15], [6], [5], [8], [7.5]]),
     "check_fractional_stride": (
         [stride_half],
         [
@@ -341,6 +342,7 @@ CASES = {
         [lambda c, b: b],
         [[lambda c, b: b * b], [lambda c, b: c / b]],
     ),
+    "check_groups_lose": (["b"], [["a"], ["c"], ["d"], ["e"], [2]]),
     "check_avg_pool_as_conv": (
         [avg_pool],
         [
@@ -633,7 +635,8 @@ def test_each_check_lives_in_the_module_of_the_notebook_that_calls_it():
     # nbNN_topic.py holds the checks of notebooks/NN-topic.ipynb, and each
     # check is called there; d2lconv re-exports the very same objects.
     notebooks = Path(__file__).parent.parent / "notebooks"
-    for name in sorted(CASES) + ["Y1_Y2_CHOICES", "diagonal_edge_image"]:
+    choices = ["Y1_Y2_CHOICES", "GROUPS_CHOICES", "POOL_OR_CONV_CHOICES"]
+    for name in sorted(CASES) + choices + ["diagonal_edge_image"]:
         assert getattr(d2lconv, name) is getattr(exercises, name)
     for name in CASES:
         module = getattr(exercises, name).__module__.rsplit(".", 1)[1]
@@ -649,6 +652,16 @@ def test_a_hint_says_which_case_went_wrong(capsys):
     # Right for the first layer only: the hint names the second one.
     assert not exercises.check_pooling_cost(lambda c, *layer: 16 if c == 1 else 0)
     assert "for c=3, h=32, w=32, k_h=3" in capsys.readouterr().out
+
+
+def test_forward_memory_of_the_padded_input_gets_its_hint(capsys):
+    def padded_input(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+        layer = (c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)
+        padded = c_i * (h + 2 * p_h) * (w + 2 * p_w)
+        return forward_memory(*layer) - c_i * h * w + padded
+
+    assert not exercises.check_forward_memory(padded_input)
+    assert "the padding is not stored" in capsys.readouterr().out
 
 
 def test_mirror_padding_that_switches_modes_is_not_accepted(capsys):
@@ -727,6 +740,9 @@ def test_limit_scaling_is_a_quarter():
         ("check_dilated_field", (7,), "spreads the kernel"),
         ("check_dilated_field", (19,), "not d * k"),
         ("check_dilated_field", (17,), "overlap by one"),
+        ("check_undilated_layers", (3,), "far below"),
+        ("check_undilated_layers", (15,), "field in pixels"),
+        ("check_undilated_layers", (5,), "not 3"),
     ],
 )
 def test_padding_and_stride_mistakes_get_their_own_hint(check, args, words, capsys):
@@ -742,6 +758,8 @@ def test_padding_and_stride_checks_follow_pytorch_for_other_settings(capsys):
     assert exercises.check_same_padding(((2, 2), (1, 2)), (5, 4))
     assert exercises.check_stack_prediction((4, 15), 3, 32, 3, 1, 2)
     assert exercises.check_dilated_field(5, (2,))
+    assert exercises.check_undilated_layers(2, (2,))
+    assert exercises.check_undilated_layers(3, (1, 2), kernel_size=2)
     with pytest.raises(ValueError, match="square"):
         exercises.check_corner_uses(1, (6, 5))
     with pytest.raises(ValueError, match="one dilation per layer"):

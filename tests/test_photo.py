@@ -304,6 +304,17 @@ def test_format_kernels_side_by_side():
     )
 
 
+def test_format_kernels_rounds_tiny_negatives_to_zero():
+    text = format_kernels({"d": torch.tensor([[-0.0001, 0.004, -0.006]])}, digits=2)
+    assert text == "d\n 0.00  0.00 -0.01"
+
+
+def test_format_kernels_diverged_values_in_scientific_notation():
+    W = torch.tensor([[2.1e40, -3.0], [float("nan"), 1.0]], dtype=torch.float64)
+    text = format_kernels({"W": W})
+    assert text == "W\n 2.10e+40 -3.00e+00\n      nan  1.00e+00"
+
+
 def test_format_kernels_rejects_bad_arguments():
     with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
         format_kernels([torch.ones(2, 2)])

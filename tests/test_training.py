@@ -213,7 +213,8 @@ def test_draw_training_shows_the_last_step():
     last = history[-1]
     expected = F.conv2d(X[None, None], last.kernel.view(1, 1, 1, 2))[0, 0] + last.bias
     assert np.allclose(shown_output(root, 4), expected.numpy(), atol=0.006)
-    assert np.array_equal(matrix(panel(root, "target Y = X * [1, -1]")), Y.numpy())
+    target = panel(root, "target Y = corr2d(X, [1, -1])")
+    assert np.array_equal(matrix(target), Y.numpy())
 
 
 def test_draw_training_says_whether_the_learning_rate_converges():

@@ -52,8 +52,10 @@ from .nb05_stride_and_dilation import (
     check_stack_prediction,
     check_stride_prediction,
     check_stride_savings,
+    check_undilated_layers,
 )
 from .nb06_channels import (
+    GROUPS_CHOICES,
     Y1_Y2_CHOICES,
     check_block_diagonal_speedup,
     check_channel_prediction,
@@ -61,6 +63,7 @@ from .nb06_channels import (
     check_composed_kernel_size,
     check_conv2d_as_matmul,
     check_every_kernel_factors,
+    check_groups_lose,
     check_y1_y2,
 )
 from .nb07_layer_cost import (

@@ -212,7 +212,8 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
         answer,
         want,
         right=f"{want}: each layer adds d(k - 1), so {len(ds)} layers see "
-        f"{want} pixels; without dilation they would see {1 + len(ds) * (k - 1)}.",
+        f"{want} pixels; the same {len(ds)} layers without dilation would see "
+        f"only {1 + len(ds) * (k - 1)} pixels.",
         wrong=[
             (
                 1 + len(ds) * (k - 1),
@@ -236,4 +237,49 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
         otherwise="one layer at a time: a layer with dilation d and kernel k "
         "adds d(k - 1) to the field (stride 1 keeps the jump at 1).",
         ask="give a whole number of pixels",
+    )
+
+
+def check_undilated_layers(answer, dilations=(1, 2, 4), kernel_size=3):
+    """``answer``: how many undilated layers (stride 1) see as far as the dilated ones.
+
+    The dilated stack has one ``kernel_size`` layer per dilation, stride 1; the
+    plain stack has layers of the same kernel, dilation 1.
+    """
+    if isinstance(dilations, int) or not dilations:
+        raise ValueError(
+            f"dilations must list one dilation per layer, got {dilations!r}"
+        )
+    k = check_positive_int(kernel_size, "kernel_size")
+    if k < 2:
+        raise ValueError(f"kernel_size must be >= 2 to widen the field, got {k}")
+    ds = [check_positive_int(d, "dilation") for d in dilations]
+    dilated = [dict(kernel_size=k, dilation=d) for d in ds]
+    field = receptive_field_table(dilated)[-1].receptive_field[0]
+    want = 1
+    while receptive_field_table(repeat_layer(want, k))[-1].receptive_field[0] < field:
+        want += 1
+    return grade_answer(
+        answer,
+        want,
+        right=f"{want} layers: each adds k - 1 = {k - 1}, so 1 + {want} x {k - 1} = "
+        f"{1 + want * (k - 1)} pixels, with {want * k * k} weights; the dilated "
+        f"stack sees {field} with {len(ds)} layers and {len(ds) * k * k} weights.",
+        wrong=[
+            (
+                len(ds),
+                f"{len(ds)} undilated layers widen the field by only {k - 1} "
+                f"each: 1 + {len(ds)} x {k - 1} is far below {field}.",
+            ),
+            (field, "that is the field in pixels; count the layers it takes."),
+            (want - 1, f"one short: 1 + {want - 1} x {k - 1} < {field}."),
+            (
+                math.ceil(field / k),
+                f"stacked windows overlap: each layer adds k - 1 = {k - 1} "
+                f"pixels, not {k}.",
+            ),
+        ],
+        otherwise=f"a single output sees 1 pixel before the first layer, and each "
+        f"undilated {k}x{k} layer adds k - 1 = {k - 1}.",
+        ask="give a whole number of layers",
     )

@@ -185,10 +185,61 @@ def check_block_diagonal_speedup(speedup):
         [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
         reference,
         lambda want, c, b: [(b * b, "there are b blocks, each (c/b) x (c/b).")],
-        right="b times faster (c^2 / b multiply-adds), but the groups no longer "
-        "exchange information: a 1x1 layer or a shuffle of the channels between "
-        "grouped layers lets them mix again.",
+        right="b times faster: c^2 / b multiply-adds per pixel instead of c^2.",
         otherwise="you answered {got!r}: count the nonzero entries of both matrices.",
+    )
+
+
+GROUPS_CHOICES = {
+    "a": "Nothing: a grouped layer computes everything a dense one does, with "
+    "fewer multiply-adds.",
+    "b": "An output channel sees only the input channels of its own group: "
+    "within the layer, no information crosses from one group to another.",
+    "c": "Resolution: a grouped layer divides the height and width by b.",
+    "d": "Output channels: a grouped layer gives c / b of them instead of c.",
+}
+
+
+def check_groups_lose(answer):
+    """``answer``: the letter of ``GROUPS_CHOICES`` saying what b groups lose."""
+    c, b = 4, 2
+    X = torch.zeros(1, c, 3, 3)
+    X_other = X.clone()
+    X_other[:, -1] = 1.0  # a change in the last group's input only
+    grouped = torch.ones(c, c // b, 1, 1)  # nn.Conv2d(c, c, 1, groups=b)'s weight
+    dense = torch.ones(c, c, 1, 1)
+
+    def sees_other_group(weight, groups):
+        """Whether output channel 0 changes with the last group's input."""
+        before = F.conv2d(X, weight, groups=groups)[:, 0]
+        return not torch.equal(before, F.conv2d(X_other, weight, groups=groups)[:, 0])
+
+    # Each fact behind the right letter, checked with PyTorch.
+    isolated = not sees_other_group(grouped, b)
+    dense_sees = sees_other_group(dense, 1)
+    same_shape = F.conv2d(X, grouped, groups=b).shape == X.shape
+    return grade_answer(
+        answer,
+        "b" if isolated and dense_sees and same_shape else "a",
+        right="the b groups are b thin layers side by side. A dense 1x1 layer, or "
+        "a shuffle of the channels, between grouped layers lets them mix again.",
+        wrong=[
+            (
+                "a",
+                "the grouped weight is block-diagonal: can output channel 0 "
+                "weigh an input channel of another group?",
+            ),
+            ("c", "a 1x1 layer with stride 1 keeps the height and the width."),
+            ("d", "each of the b groups gives c / b output channels: c in all."),
+        ],
+        otherwise="compare which input channels an output channel reads.",
+        ask=f"answer with one of the letters {', '.join(GROUPS_CHOICES)} "
+        f"(see GROUPS_CHOICES)",
+        read=lambda a: (
+            a.strip().lower()
+            if isinstance(a, str) and a.strip().lower() in GROUPS_CHOICES
+            else None
+        ),
     )
 
 

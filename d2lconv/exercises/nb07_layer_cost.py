@@ -107,7 +107,8 @@ def check_forward_memory(forward_memory):
     not stored (PyTorch pads on the fly). Multiply by 4 for bytes in float32.
     """
 
-    def mistakes(right, c_i, h, w, c_o, k_h, k_w, *_):
+    def mistakes(right, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
+        padded = c_i * (h + 2 * p_h) * (w + 2 * p_w)
         return [
             (
                 right - c_o * c_i * k_h * k_w - c_o,
@@ -115,6 +116,10 @@ def check_forward_memory(forward_memory):
             ),
             (right - c_o, "the bias has c_o values."),
             (right - c_i * h * w, "the input is stored too."),
+            (
+                right - c_i * h * w + padded,
+                "the padding is not stored: count the input as it is, c_i*h*w.",
+            ),
         ]
 
     return _grade_layer_formula(

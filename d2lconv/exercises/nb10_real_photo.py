@@ -108,8 +108,8 @@ def check_edge_strength(edge_strength):
             "combine the two maps into the length of the gradient (gx, gy)."
         )
     return correct(
-        "(gx, gy) points across the edge, and its length does not depend on "
-        "the direction the edge runs."
+        "(gx, gy) points across the edge, and its length sees edges that run "
+        "any way (for a smooth ramp it does not depend on the direction at all)."
     )
 
 

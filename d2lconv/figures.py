@@ -12,10 +12,8 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from . import picture_mpl
 from ._validate import (
     check_positive_int,
     check_real_dtype,
@@ -25,6 +23,8 @@ from ._validate import (
 )
 from .grid import Grid
 from .picture import MARGIN, Lines, Picture, row
+from .picture_mpl import rgb_image
+from .picture_mpl import save_png as save_png  # the course's images use it
 from .shapes import conv_transpose2d_output_shape
 from .sweep import draw_sweep, sweep_geometry
 
@@ -164,11 +164,6 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
-def _formula(n, k, s, p, op, d):
-    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
-    return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
-
-
 def draw_transposed_conv(
     X=None, K=None, *, stride=1, padding=0, output_padding=0, dilation=1, max_terms=9
 ):
@@ -253,23 +248,6 @@ def draw_transposed_conv(
     return _heading(lines, [top, *term_rows], title="transposed convolution")
 
 
-def save_png(picture, path, dpi=80):
-    """Write a Picture (or a matplotlib Figure) as a PNG without metadata."""
-    if isinstance(picture, Picture):
-        picture = picture_mpl.to_figure(picture)
-    picture.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
-    return Path(path)
-
-
-def _rgb(picture, dpi):
-    """Render a Picture (or a Figure) at ``dpi`` to a Pillow RGB image."""
-    fig = picture_mpl.to_figure(picture) if isinstance(picture, Picture) else picture
-    fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-
-
 def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
     """Write ``frames`` (Pictures or Figures) as a looping GIF.
 
@@ -278,7 +256,7 @@ def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
     frames share one palette computed from all of them, so a colour never
     shifts between frames.
     """
-    images = [_rgb(frame, dpi) for frame in frames]
+    images = [rgb_image(frame, dpi) for frame in frames]
     if not images:
         raise ValueError("frames must hold at least one picture, got none")
     width = max(image.size[0] for image in images)

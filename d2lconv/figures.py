@@ -25,8 +25,8 @@ from .grid import Grid
 from .picture import MARGIN, Lines, Picture, row
 from .picture_mpl import rgb_image
 from .picture_mpl import save_png as save_png  # the course's images use it
-from .shapes import conv_transpose2d_output_shape
-from .sweep import draw_sweep, sweep_geometry
+from .shapes import conv2d_geometry, conv_transpose2d_output_shape
+from .sweep import draw_sweep
 
 # nn.Conv2d's names for its padding modes, in the order the course shows them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -291,9 +291,10 @@ def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
     """One ``draw_sweep`` Picture per output cell, in the kernel's visiting order."""
     check_tensor(X, "X", 2)
     check_tensor(K, "K", 2)
-    steps = sweep_geometry(tuple(X.shape), tuple(K.shape), padding, stride, dilation)
+    g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
     options = dict(padding=padding, stride=stride, dilation=dilation, flip=flip)
-    return [draw_sweep(X, K, step=step, **options) for step in range(steps.steps)]
+    steps = range(g.output_size[0] * g.output_size[1])
+    return [draw_sweep(X, K, step=step, **options) for step in steps]
 
 
 def animate_sweep(

@@ -318,32 +318,22 @@ class PoolingExplorer(Explorer):
         return pool(self.inputs[v["input"]], **self.parameters(v))
 
     def redraw(self):
-        # The output-cell slider must span the new output; adjust it first.
+        # The output-cell slider must span the output to draw; adjust it first.
         v = self.values()
-        X = self.inputs[v["input"]]
+        self.controls["count_include_pad"].disabled = v["mode"] != "avg"
         p = self.parameters(v)
+        size = tuple(self.inputs[v["input"]].shape[1:])
         try:
-            oh, ow = pool2d_output_shape(
-                tuple(X.shape[1:]),
+            shape = pool2d_output_shape(
+                size,
                 p["kernel_size"],
                 p["stride"],
                 p["padding"],
                 ceil_mode=p["ceil_mode"],
             )
+            self.fit_slider("cell", shape[0] * shape[1])
         except ValueError:
-            oh = ow = None
-        cell = self.controls["cell"]
-        if oh is not None and cell.max != oh * ow - 1:
-            self._held += 1
-            try:
-                if oh * ow - 1 > cell.max:
-                    cell.max = oh * ow - 1
-                else:
-                    cell.value = min(cell.value, oh * ow - 1)
-                    cell.max = oh * ow - 1
-            finally:
-                self._held -= 1
-        self.controls["count_include_pad"].disabled = v["mode"] != "avg"
+            pass  # draw() explains it
         super().redraw()
 
     def draw(self, input, cell, **values):

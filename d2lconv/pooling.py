@@ -12,7 +12,7 @@ from .data import edge_image
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .picture import GAP, Lines, Picture, format_number, row
-from .shapes import pool2d_output_shape
+from .shapes import pair_text, pool2d_output_shape
 from .training import one_thread
 
 MODES = ("max", "avg")
@@ -143,13 +143,9 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
 
 def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad):
     """The ``nn.MaxPool2d(...)`` / ``nn.AvgPool2d(...)`` call with these settings."""
-
-    def pair(value):
-        return value[0] if value[0] == value[1] else value
-
     args = (
-        f"kernel_size={pair(kernel_size)}, stride={pair(stride)}, "
-        f"padding={pair(padding)}, ceil_mode={ceil_mode}"
+        f"kernel_size={pair_text(kernel_size)}, stride={pair_text(stride)}, "
+        f"padding={pair_text(padding)}, ceil_mode={ceil_mode}"
     )
     if mode == "max":
         return f"nn.MaxPool2d({args})"
@@ -319,19 +315,10 @@ class PoolingExplorer(Explorer):
 
     def redraw(self):
         # The output-cell slider must span the output to draw; adjust it first.
-        v = self.values()
-        self.controls["count_include_pad"].disabled = v["mode"] != "avg"
-        p = self.parameters(v)
-        size = tuple(self.inputs[v["input"]].shape[1:])
+        mode = self.controls["mode"].value
+        self.controls["count_include_pad"].disabled = mode != "avg"
         try:
-            shape = pool2d_output_shape(
-                size,
-                p["kernel_size"],
-                p["stride"],
-                p["padding"],
-                ceil_mode=p["ceil_mode"],
-            )
-            self.fit_slider("cell", shape[0] * shape[1])
+            self.fit_slider("cell", self.result()[0].numel())
         except ValueError:
             pass  # draw() explains it
         super().redraw()

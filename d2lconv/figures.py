@@ -191,12 +191,8 @@ def draw_transposed_conv(
         )
     # The terms land on the uncropped canvas, (n-1)s + d(k-1) + 1 plus the
     # output_padding rows/columns PyTorch adds at the bottom/right.
-    canvas = tuple(
-        (X.shape[a] - 1) * stride[a]
-        + dilation[a] * (K.shape[a] - 1)
-        + 1
-        + output_padding[a]
-        for a in (0, 1)
+    canvas = conv_transpose2d_output_shape(
+        tuple(X.shape), tuple(K.shape), stride, 0, output_padding, dilation
     )
     terms = _transposed_terms(X, K, stride, dilation, canvas)
     total = np.nansum(np.stack(list(terms.values())), axis=0)
@@ -227,17 +223,8 @@ def draw_transposed_conv(
         options = dict(outlined=placed, vmin=lo, vmax=hi, cell=24)
         term_rows[i].append(Grid(term, title=title, label=label, **options))
     formula = "(n-1)s - 2p + d(k-1) + output_padding + 1"
-    numbers = [
-        _formula(
-            X.shape[a],
-            K.shape[a],
-            stride[a],
-            padding[a],
-            output_padding[a],
-            dilation[a],
-        )
-        for a in (0, 1)
-    ]
+    sizes = (X.shape, K.shape, stride, padding, output_padding, dilation)
+    numbers = [_formula(*(size[a] for size in sizes)) for a in (0, 1)]
     if numbers[0] == numbers[1]:
         lines = [f"output height and width = {formula}", f"= {numbers[0]}"]
     else:

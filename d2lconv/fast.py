@@ -23,6 +23,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from ._validate import (
+    check_nonnegative_int,
     check_positive_int,
     check_same_device,
     check_tensor,
@@ -162,9 +163,7 @@ def median_time(fn, *args, repeats=5, warmup=1):
     if not callable(fn):
         raise TypeError(f"fn must be callable, got {fn!r}")
     repeats = check_positive_int(repeats, "repeats")
-    warmup = int(warmup)
-    if warmup < 0:
-        raise ValueError(f"warmup must be >= 0, got {warmup}")
+    warmup = check_nonnegative_int(warmup, "warmup")
     # The first call pays one-off costs (memory allocation, kernel selection).
     for _ in range(warmup):
         fn(*args)
@@ -180,12 +179,9 @@ def median_time(fn, *args, repeats=5, warmup=1):
 
 def _in_notebook():
     """True inside a Jupyter kernel, where a widget progress bar can be shown."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    from IPython import get_ipython
+
+    return type(get_ipython()).__name__ == "ZMQInteractiveShell"
 
 
 class Progress:

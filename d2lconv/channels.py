@@ -6,11 +6,11 @@ import torch.nn.functional as F
 
 from ._validate import check_real_dtype, check_tensor
 from .cost import conv2d_flops, conv2d_params
+from .device import one_thread
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .ops import corr2d_multi_in_out_1x1
 from .picture import GAP, Lines, Picture, row
-from .training import one_thread
 
 VALUES = ("small random integers", "book example")
 MODES = ("sum of cross-correlations", "1x1 as a matrix product")

@@ -9,11 +9,11 @@ import torch.nn.functional as F
 
 from ._validate import as_pair, check_tensor
 from .data import edge_image
+from .device import one_thread
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pair_text, pool2d_output_shape
-from .training import one_thread
 
 MODES = ("max", "avg")
 CELL = 28  # pixels per matrix cell

@@ -1,6 +1,5 @@
 """Learn the edge-detecting kernel [1, -1] from an image and its edges, live."""
 
-import contextlib
 import math
 import time
 
@@ -11,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import edge_image as stripe_image
-from .device import default_device
+from .device import default_device, one_thread
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .ops import Conv2D, corr2d
@@ -104,21 +103,6 @@ def _make_layer(use, bias, weight, b, device):
         # The hand-written module always has a bias: keep it at zero.
         layer.bias.requires_grad_(False)
     return layer
-
-
-@contextlib.contextmanager
-def one_thread():
-    """Run tiny tensor operations on one CPU thread, then restore the setting.
-
-    A 6x8 image gains nothing from several threads, and on a busy machine the
-    hand-offs between them cost tens of milliseconds per operation.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def _snapshot(step, loss, layer, bias):

@@ -9,6 +9,7 @@ import torch
 from ._validate import check_int, check_real_dtype, check_tensor, positive_pair
 from .data import sweep_input, sweep_kernel
 from .explorer import Explorer, int_slider
+from .fast import corr2d_unfold
 from .grid import Grid
 from .picture import Lines, Picture, format_number, row
 from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
@@ -16,18 +17,6 @@ from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
-
-
-def cross_correlate(padded, K, g):
-    """``padded`` (a 2-D array) cross-correlated with ``K`` as the geometry ``g``
-    says: one shifted, strided copy of the input per kernel element, summed."""
-    (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
-    Y = np.zeros((oh, ow))
-    for a, b in np.ndindex(*g.kernel_size):
-        rows = slice(a * dh, a * dh + (oh - 1) * sh + 1, sh)
-        cols = slice(b * dw, b * dw + (ow - 1) * sw + 1, sw)
-        Y += K[a, b] * padded[rows, cols]
-    return Y
 
 
 def conv2d_call(g, padding=None):
@@ -96,11 +85,12 @@ def _dropped_text(dropped_h, dropped_w):
     )
 
 
-def sweep_picture(padded, K, Y, g, step=0, flip=False, padding=None):
-    """The picture of the applied kernel ``K`` over ``padded`` at ``step``.
+def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
+    """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
-    ``padded``, ``K`` and the output ``Y`` are 2-D arrays, ``g`` their geometry.
+    ``X``, ``K`` and the output ``Y`` are 2-D tensors, ``g`` their geometry.
     """
+    padded, K, Y = np.pad(X.numpy(), g.sides), K.numpy(), Y.numpy()
     (n_h, n_w), (k_h, k_w), (o_h, o_w) = g.input_size, g.kernel_size, g.output_size
     (H, W), (top, bottom), (left, right) = g.padded_size, *g.sides
     i, j = divmod(step, o_w)
@@ -154,7 +144,7 @@ def _matrix(X, name):
     check_real_dtype(X, name)
     if X.numel() == 0:
         raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-    return X.detach().cpu().double().numpy()
+    return X.detach().cpu().double()
 
 
 def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
@@ -174,10 +164,9 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
         )
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
-    applied = K[::-1, ::-1] if flip else K
-    padded = np.pad(X, g.sides)
-    Y = cross_correlate(padded, applied, g)
-    return sweep_picture(padded, applied, Y, g, step, flip, padding)
+    applied = torch.flip(K, (0, 1)) if flip else K
+    Y = corr2d_unfold(X, applied, g.sides, g.stride, g.dilation)
+    return sweep_picture(X, applied, Y, g, step, flip, padding)
 
 
 _INPUTS = [
@@ -305,8 +294,8 @@ class SweepExplorer(Explorer):
         X = sweep_input(v["values"], g.input_size, v["seed"])
         K = sweep_kernel(v["kernel"], g.kernel_size, v["seed"])
         applied = torch.flip(K, (0, 1)) if v["flip"] else K
-        padded = np.pad(X.double().numpy(), g.sides)
-        Y = cross_correlate(padded, applied.numpy(), g)
-        self.X, self.K, self.result = X, applied, torch.from_numpy(Y).float()
+        X64, K64 = X.double(), applied.double()
+        Y = corr2d_unfold(X64, K64, g.sides, g.stride, g.dilation)
+        self.X, self.K, self.result = X, applied, Y.float()
         self.pytorch = conv2d_call(g)
-        return sweep_picture(padded, applied.numpy(), Y, g, v["step"], v["flip"])
+        return sweep_picture(X64, K64, Y, g, v["step"], v["flip"])

@@ -15,8 +15,8 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ._validate import (
+    check_matrix,
     check_positive_int,
-    check_real_dtype,
     check_tensor,
     nonnegative_pair,
     positive_pair,
@@ -43,11 +43,7 @@ _AXES = ("height", "width")
 
 def _check_matrix(X, name):
     """A non-empty 2-D real tensor, as float32 (F.pad's modes need floats)."""
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if X.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-    return X.detach().to(torch.float32).cpu()
+    return check_matrix(X, name).detach().to(torch.float32).cpu()
 
 
 def pad2d(X, padding, mode="zeros"):

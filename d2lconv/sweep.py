@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import numpy as np
 import torch
 
-from ._validate import check_int, check_real_dtype, check_tensor, positive_pair
+from ._validate import check_int, check_matrix, positive_pair
 from .data import sweep_input, sweep_kernel
 from .explorer import Explorer, int_slider
 from .fast import corr2d_unfold
@@ -139,21 +139,14 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
     )
 
 
-def _matrix(X, name):
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if X.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-    return X.detach().cpu().double()
-
-
 def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     """Picture of ``K`` sweeping ``X``: padded input, window, products, output.
 
     ``padding`` is per side as in ``nn.Conv2d``; ``step`` is the output cell in
     row-major order; ``flip=True`` flips the kernel (true convolution).
     """
-    X, K = _matrix(X, "X"), _matrix(K, "K")
+    X = check_matrix(X, "X").detach().cpu().double()
+    K = check_matrix(K, "K").detach().cpu().double()
     g = conv2d_geometry(X.shape, K.shape, stride, padding, dilation)
     steps = math.prod(g.output_size)
     step = check_int(step, "step")

@@ -90,7 +90,7 @@ def pooling_window(input_size, cell, kernel_size, stride, padding):
 
 
 def _cell_formula(x, rows, cols, p, mode, divisor):
-    """The arithmetic of one output cell, written out, and its value."""
+    """The arithmetic of one output cell, written out."""
     n_h, n_w = x.shape
     inside = [
         float(x[r - p[0], c - p[1]])
@@ -100,11 +100,9 @@ def _cell_formula(x, rows, cols, p, mode, divisor):
     ]
     shown = ", ".join(format_number(v) for v in inside)
     if mode == "max":
-        value = max(inside)
-        return f"max({shown}) = {format_number(value)}", value
-    value = sum(inside) / divisor
+        return f"max({shown}) = {format_number(max(inside))}"
     total = " + ".join(format_number(v) for v in inside)
-    return f"({total}) / {divisor} = {value:.4g}", value
+    return f"({total}) / {divisor} = {sum(inside) / divisor:.4g}"
 
 
 def _padded_view(X, padding, extent, mode):
@@ -192,31 +190,17 @@ def draw_pooling(
         max(0, n + 2 * p - e)
         for n, p, e in zip(input_size, padding, extent, strict=True)
     )
+    marks = dict(hatched=mask, outlined=window, dropped=dropped)
+    blues = dict(cmap="Blues", cell=CELL)
     panels = []
     for ch in range(c):
-        panels.append(
-            Grid(
-                padded[ch],
-                title=f"input channel {ch}\npadding {padding}",
-                hatched=mask,
-                outlined=window,
-                dropped=dropped,
-                cmap="Blues",
-                cell=CELL,
-            )
-        )
-        panels.append(
-            Grid(
-                Y[ch],
-                title=f"output channel {ch}\n{mode} pool",
-                outlined=[cell],
-                cmap="Blues",
-                cell=CELL,
-            )
-        )
+        title = f"input channel {ch}\npadding {padding}"
+        panels.append(Grid(padded[ch], title=title, **marks, **blues))
+        title = f"output channel {ch}\n{mode} pool"
+        panels.append(Grid(Y[ch], title=title, outlined=[cell], **blues))
     bottom = row(panels)
     divisor = with_pad if count_include_pad else without_pad
-    formula, _ = _cell_formula(X[0], rows, cols, padding, mode, divisor)
+    formula = _cell_formula(X[0], rows, cols, padding, mode, divisor)
     if mode == "max":
         note = "padding is -inf: it never wins"
     else:

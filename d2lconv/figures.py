@@ -17,7 +17,6 @@ from PIL import Image
 from ._validate import (
     check_matrix,
     check_positive_int,
-    check_tensor,
     nonnegative_pair,
     positive_pair,
 )
@@ -272,8 +271,8 @@ def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
 
 def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
     """One ``draw_sweep`` Picture per output cell, in the kernel's visiting order."""
-    check_tensor(X, "X", 2)
-    check_tensor(K, "K", 2)
+    check_matrix(X, "X")
+    check_matrix(K, "K")
     g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
     options = dict(padding=padding, stride=stride, dilation=dilation, flip=flip)
     steps = range(g.output_size[0] * g.output_size[1])

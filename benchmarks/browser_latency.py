@@ -1,13 +1,14 @@
 """Benchmark: the latency a student feels on every explorer, in JupyterLab, in Chromium.
 
-Run: .venv/bin/python benchmarks/browser_latency.py [--presses 12] [NAME ...]
+Run: .venv/bin/python benchmarks/browser_latency.py [--presses 16] [NAME ...]
 
 Starts the course's JupyterLab as ``make lab`` does (scripts/lab.sh, 127.0.0.1,
 a token), opens a scratch notebook (written to artifacts/benchmarks/) in
 headless Chromium, and times, in the page, each key press on a focused slider
 until the new SVG picture is in the page and painted (the frame after it
 arrives). Each explorer starts from the largest picture its sliders allow
-(as benchmarks/explorer_latency.py does):
+(as benchmarks/explorer_latency.py does), and the slider goes one step and
+back, again and again:
 
 - SweepExplorer, 16x16 input, 3x3 kernel, padding 4: "input width" (a new
   geometry every press) and "output cell" (a step along the sweep);
@@ -16,8 +17,8 @@ arrives). Each explorer starts from the largest picture its sliders allow
 - StackExplorer, 60 layers on a 256 input: "input size";
 - TrainingExplorer, 100 steps: "seed" (trains again and draws).
 
-The baseline, measured in the same run and interleaved with each explorer's
-presses, is a plain slider that swaps precomputed SVGs in an ipywidgets.HTML:
+The baseline, measured in the same run, press by press alternating with the
+explorer's, is a plain slider that swaps precomputed SVGs in an ipywidgets.HTML:
 the same pictures, in the same order, as the explorer draws. It costs the key,
 the comm round trip, the page putting the same SVG in place and painting it,
 and no drawing in the kernel. So median(explorer) - median(baseline) is what
@@ -34,11 +35,15 @@ trip depends on the machine and its load, and no explorer can make it shorter.
 
 Prints, for each explorer, the medians (explorer, baseline), the difference,
 the ratio, the kernel's median time in ``redraw`` and PASS or FAIL; exits 1 on
-any FAIL. Needs Chromium and playwright (see scripts/install-browser.sh).
+any FAIL. The machine's load average is printed too: the kernel's redraw
+slows with the machine's other work while the baseline has none to slow, so
+run it on a quiet machine. Needs Chromium and playwright (see
+scripts/install-browser.sh).
 """
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -51,13 +56,13 @@ from tests.browser.jupyterlab import NotebookPage, key_latencies  # noqa: E402
 from tests.browser.labserver import chromium, login, running_lab  # noqa: E402
 
 TARGET_MS = 30.0
-ROUNDS = 3  # explorer and baseline presses alternate in this many blocks
 OUT = ROOT / "artifacts" / "benchmarks"
 
 HEAVY_SWEEP = (
     'd2lconv.SweepExplorer(input_size=16, kernel_size=3, padding=4, values="random")'
 )
-# name: (code that builds the explorer, control, slider label, key).
+BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
+# name: (code that builds the explorer, control, slider label, first key).
 CASES = {
     "SweepExplorer, parameter": (
         HEAVY_SWEEP,
@@ -118,11 +123,12 @@ def timed(name, explorer):
 
 
 def baseline(explorer, control, presses, step):
-    """A slider that swaps the SVGs ``explorer`` shows after each press: no drawing."""
+    """A slider that swaps the SVGs ``explorer`` shows after each press (one step
+    of ``control`` and back, again and again): no drawing."""
     slider = explorer.controls[control]
     frames = [explorer.svg]
-    for _ in range(presses):
-        slider.value += step
+    for i in range(presses):
+        slider.value += step if i % 2 == 0 else -step
         frames.append(explorer.svg)
     assert all(frames), "every state of the benchmark must draw a picture"
     frame = widgets.IntSlider(value=0, min=0, max=presses, description="frame")
@@ -211,14 +217,14 @@ def measure(page, path, names, presses):
         key_latencies(base, base.slider("frame"), "ArrowRight", 1)
         notebook.kernel_print(f"redraw_ms[{name!r}].clear()")
         samples = {"explorer": [], "baseline": []}
-        block = presses // ROUNDS
-        for _ in range(ROUNDS):
-            samples["explorer"] += key_latencies(
-                explorer, explorer.slider(label), key, block
-            )
-            samples["baseline"] += key_latencies(
-                base, base.slider("frame"), "ArrowRight", block
-            )
+        handle, frame = explorer.slider(label), base.slider("frame")
+        # Press by press, explorer and baseline alternating: a change in the
+        # machine's load meets both alike. The explorer's slider goes one step
+        # and back, so the picture stays the largest.
+        for i in range(presses):
+            back = BACK[key] if i % 2 == 0 else key
+            samples["explorer"] += key_latencies(explorer, handle, back, 1)
+            samples["baseline"] += key_latencies(base, frame, "ArrowRight", 1)
         printed = notebook.kernel_print(f"print(*redraw_ms[{name!r}])")
         samples["redraw_ms"] = [float(x) for x in printed.split()]
         errors = notebook.error_outputs()
@@ -231,7 +237,7 @@ def measure(page, path, names, presses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--presses", type=int, default=12, help="timed presses per explorer"
+        "--presses", type=int, default=16, help="timed presses per explorer"
     )
     parser.add_argument("names", nargs="*", help="cases to measure (default all)")
     args = parser.parse_args(argv)
@@ -239,24 +245,33 @@ def main(argv=None):
     unknown = [n for n in names if n not in CASES]
     if unknown:
         parser.error(f"unknown cases {unknown}; choose from {list(CASES)}")
-    presses = max(ROUNDS, args.presses - args.presses % ROUNDS)
+    presses = max(1, args.presses)
     path = OUT / "browser_latency.ipynb"
     # The warm-up press plus the timed ones: the baseline needs a frame for each.
     scratch_notebook(path, cells(names, presses + 1))
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as home:
         with running_lab(Path(home), OUT / "lab.log") as lab, chromium() as browser:
             page = login(browser, lab)
             results = measure(page, path, names, presses)
+    load = (load_before, os.getloadavg()[0])
     print(
         f"JupyterLab in headless Chromium: key press -> new picture painted, "
-        f"median of {presses} presses each (explorer and baseline interleaved)"
+        f"median of {presses} presses each (explorer and baseline alternating); "
+        f"load average {load[0]:.1f} before, {load[1]:.1f} after, "
+        f"on {os.cpu_count()} CPUs"
     )
     print(
         f"{'explorer':26s} {'explorer':>9s} {'baseline':>9s} {'difference':>11s} "
         f"{'ratio':>6s} {'in redraw':>10s}"
     )
     failed = []
-    record = {"target_ms": TARGET_MS, "presses": presses, "cases": {}}
+    record = {
+        "target_ms": TARGET_MS,
+        "presses": presses,
+        "load_average": load,
+        "cases": {},
+    }
     for name, samples in results.items():
         mine = statistics.median(s["total"] for s in samples["explorer"])
         base = statistics.median(s["total"] for s in samples["baseline"])

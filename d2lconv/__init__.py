@@ -24,7 +24,7 @@ from .ops import (
     pool2d,
 )
 
-# picture.py / picture_mpl.py / grid.py / sweep.py / stack.py / receptive.py
+# pictures: picture.py, picture_mpl.py, grid.py, sweep.py, stack.py, receptive.py
 from .grid import Grid, draw_grid
 from .picture import Picture
 from .picture_mpl import to_figure
@@ -32,7 +32,6 @@ from .receptive import receptive_field, receptive_field_table
 from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
 from .sweep import SweepExplorer, draw_sweep
 
-# drawing.py
 # figures.py
 from .figures import (
     PADDING_MODES,
@@ -45,8 +44,7 @@ from .figures import (
     sweep_frames,
 )
 
-# explorers (widgets)
-# training.py / channels.py / pooling.py
+# training.py, channels.py, pooling.py
 from .channels import ChannelsExplorer, channel_data, draw_channels
 from .pooling import PoolingExplorer, draw_pooling, pool
 from .training import (
@@ -82,7 +80,7 @@ from .checks import (
     expect_shrinks,
 )
 
-# exercises.py
+# exercises/
 from .exercises import (
     AUDIO_STATEMENTS,
     GROUPS_CHOICES,

@@ -110,3 +110,12 @@ def check_same_device(X, K, x_name, k_name):
             f"{x_name} and {k_name} must be on the same device, got {X.device} "
             f"and {K.device}; move one with .to(...)"
         )
+
+
+def check_matrix(X, name):
+    """Raise unless ``X`` is a non-empty 2-D tensor of real numbers."""
+    check_tensor(X, name, 2)
+    check_real_dtype(X, name)
+    if X.numel() == 0:
+        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
+    return X

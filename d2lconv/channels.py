@@ -6,11 +6,12 @@ import torch.nn.functional as F
 
 from ._validate import check_real_dtype, check_tensor
 from .cost import conv2d_flops, conv2d_params
+from .device import one_thread
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .ops import corr2d_multi_in_out_1x1
 from .picture import GAP, Lines, Picture, row
-from .training import one_thread
+from .shapes import conv2d_output_shape, pair_text
 
 VALUES = ("small random integers", "book example")
 MODES = ("sum of cross-correlations", "1x1 as a matrix product")
@@ -51,12 +52,11 @@ def _centre(sign, beside):
 def _costs_lines(c_i, c_o, kernel_size, input_size):
     """The layer as PyTorch code, its parameters and multiply-adds (from cost.py)."""
     (k_h, k_w), (n_h, n_w) = kernel_size, input_size
-    m_h, m_w = n_h - k_h + 1, n_w - k_w + 1
+    m_h, m_w = conv2d_output_shape(input_size, kernel_size)
     weights = conv2d_params(c_i, c_o, kernel_size, bias=False)
     flops = conv2d_flops(input_size, c_i, c_o, kernel_size)
-    k = k_h if k_h == k_w else (k_h, k_w)
     return [
-        f"nn.Conv2d({c_i}, {c_o}, kernel_size={k}, bias=False)"
+        f"nn.Conv2d({c_i}, {c_o}, kernel_size={pair_text(kernel_size)}, bias=False)"
         f"  # ({c_i}, {n_h}, {n_w}) -> ({c_o}, {m_h}, {m_w})",
         f"parameters c_o*c_i*k_h*k_w = {c_o}*{c_i}*{k_h}*{k_w} = {weights} weights "
         f"(+ {c_o} biases = {weights + c_o} with bias=True; bias not drawn)",

@@ -9,6 +9,7 @@ what to install) in an environment where torch or d2lconv itself is missing.
 import importlib
 import importlib.metadata
 import os
+import re
 import sys
 from typing import NamedTuple
 
@@ -44,19 +45,8 @@ def on_colab():
 
 def _version_tuple(text):
     """The leading numbers of a version string: "2.14.1+cu128" -> (2, 14, 1)."""
-    numbers = []
-    for part in text.split("+")[0].split("."):
-        digits = ""
-        for char in part:
-            if not char.isdigit():
-                break
-            digits += char
-        if not digits:
-            break
-        numbers.append(int(digits))
-        if len(digits) != len(part):
-            break
-    return tuple(numbers)
+    release = re.match(r"\d+(\.\d+)*", text)
+    return tuple(int(n) for n in release.group().split(".")) if release else ()
 
 
 def _dist_version(name):
@@ -130,15 +120,14 @@ def check_ipywidgets():
     except Exception as err:
         return Check("ipywidgets", False, _import_error(err), fix)
     version = ipywidgets.__version__
-    major = _version_tuple(version)[:1]
+    release = _version_tuple(version)
     wanted = ".".join(str(n) for n in MIN_IPYWIDGETS)
-    if _version_tuple(version) < MIN_IPYWIDGETS:
+    if release < MIN_IPYWIDGETS:
         return Check("ipywidgets", False, f"{version} is older than {wanted}", fix)
     if on_colab():
         return Check("ipywidgets", True, f"{version}, front end: Colab's own", fix)
     # A major this check does not know yet: any installed front end will do.
-    front_ends = FRONT_ENDS.get(major[0] if major else None)
-    front_ends = front_ends or dict.fromkeys(FRONT_ENDS[8])
+    front_ends = FRONT_ENDS.get(release[0]) or dict.fromkeys(FRONT_ENDS[8])
     found, mismatched = [], []
     for dist, want_major in front_ends.items():
         have = _dist_version(dist)
@@ -155,12 +144,8 @@ def check_ipywidgets():
     if mismatched:
         detail = f"{version}, but the front end does not match: "
         return Check("ipywidgets", False, detail + ", ".join(mismatched), fix)
-    return Check(
-        "ipywidgets",
-        False,
-        f"{version}, but no front end (jupyterlab_widgets or widgetsnbextension)",
-        fix,
-    )
+    detail = f"{version}, but no front end (jupyterlab_widgets or widgetsnbextension)"
+    return Check("ipywidgets", False, detail, fix)
 
 
 def check_d2l():

@@ -174,6 +174,16 @@ class Explorer:
         self.explanation.layout.display = None
         self.view.layout.display = "none"
 
+    def fit_slider(self, name, count):
+        """Let the slider ``name`` pick one of ``count`` cells, 0 to count - 1."""
+        slider = self.controls[name]
+        self._held += 1
+        try:
+            slider.value = min(slider.value, count - 1)
+            slider.max = count - 1
+        finally:
+            self._held -= 1
+
     @contextlib.contextmanager
     def hold(self):
         """Change several controls (ranges, values) and redraw once at the end."""

@@ -23,22 +23,13 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from ._validate import (
+    check_nonnegative_int,
     check_positive_int,
-    check_real_dtype,
     check_same_device,
     check_tensor,
-    positive_pair,
 )
-from .shapes import _padding_sides, conv2d_output_shape
-
-
-def _window_geometry(X_hw, K_hw, padding, stride, dilation):
-    """Validated ``(sides, stride, dilation, (oh, ow))``; ValueError if no output."""
-    stride = positive_pair(stride, "stride")
-    dilation = positive_pair(dilation, "dilation")
-    sides = _padding_sides(padding, K_hw, stride, dilation)
-    out = conv2d_output_shape(X_hw, K_hw, stride, sides, dilation)
-    return sides, stride, dilation, out
+from .ops import _check_pair_of_tensors
+from .shapes import conv2d_geometry
 
 
 def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
@@ -47,27 +38,19 @@ def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
     ``X`` (h, w), ``K`` (kh, kw) -> (oh, ow); same arguments and result as
     ``corr2d``, exact on integer tensors.
     """
-    check_tensor(X, "X", 2)
-    check_tensor(K, "K", 2)
-    check_real_dtype(X, "X")
-    check_real_dtype(K, "K")
-    check_same_device(X, K, "X", "K")
+    X, K = _check_pair_of_tensors(X, K, 2, 2)
     if 0 in X.shape or 0 in K.shape:
         raise ValueError(
             f"X and K must not be empty, got shapes {tuple(X.shape)} and "
             f"{tuple(K.shape)}"
         )
-    dtype = torch.promote_types(X.dtype, K.dtype)
-    X, K = X.to(dtype), K.to(dtype)
-    sides, (sh, sw), (dh, dw), (oh, ow) = _window_geometry(
-        tuple(X.shape), tuple(K.shape), padding, stride, dilation
-    )
-    (top, bottom), (left, right) = sides
-    kh, kw = K.shape
+    g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
+    (top, bottom), (left, right) = g.sides
+    (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
     X = F.pad(X, (left, right, top, bottom))
     # unfold returns a view (no copy): windows[i, j] is the patch under the
     # kernel for output (i, j); a dilated kernel skips every d-th value.
-    windows = X.unfold(0, dh * (kh - 1) + 1, sh).unfold(1, dw * (kw - 1) + 1, sw)
+    windows = X.unfold(0, g.span[0], sh).unfold(1, g.span[1], sw)
     windows = windows[:oh, :ow, ::dh, ::dw]
     return torch.tensordot(windows, K, dims=2)
 
@@ -79,17 +62,12 @@ _HUGE_PAGE_MATRIX_BYTES = 32 * 2**20
 def _empty_matrix(shape, dtype, device):
     """An uninitialised tensor for the im2col matrix, on huge pages if possible.
 
-    The matrix holds every input ``kh*kw`` times (41 MB in float32 for a
-    100-channel 5x5 layer on 64x64), and the operating system maps a fresh
-    buffer that size in on first write, one page fault per 4 KB page: on one
-    thread that took about 17 of the 20 ms spent filling the matrix. So a CPU
-    matrix of 32 MiB or more comes from NumPy, which on Linux asks for 2 MB
-    ("transparent huge") pages for arrays of 4 MB or more
-    (``madvise(MADV_HUGEPAGE)``, honoured unless the system disables them),
-    and its bytes are viewed as ``dtype``. Smaller ones, and those on other
-    devices, come from ``torch.empty``: the C library (glibc) hands out
-    blocks under 32 MiB from memory it keeps after a free, which is already
-    mapped, and huge pages made those slower, not faster.
+    The matrix holds every input ``kh*kw`` times (41 MB for a 100-channel 5x5
+    layer on 64x64); a fresh buffer that size is mapped in one 4 KB page fault
+    at a time, which took most of the time spent filling it. NumPy asks Linux
+    for 2 MB pages for large arrays, so a CPU matrix of 32 MiB or more comes
+    from NumPy; smaller ones from ``torch.empty`` (glibc reuses memory already
+    mapped for those, and huge pages made them slower).
     """
     itemsize = torch.empty((), dtype=dtype).element_size()
     nbytes = math.prod(shape) * itemsize
@@ -139,11 +117,9 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
                 f"shape {tuple(bias.shape)}"
             )
         check_same_device(X, bias, "X", "bias")
-    sides, stride, dilation, (oh, ow) = _window_geometry(
-        (h, w), (kh, kw), padding, stride, dilation
-    )
-    (top, bottom), (left, right) = sides
-    (sh, sw), (dh, dw) = stride, dilation
+    g = conv2d_geometry((h, w), (kh, kw), stride, padding, dilation)
+    (top, bottom), (left, right) = g.sides
+    (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
     dtype = torch.promote_types(X.dtype, K.dtype)
     X = F.pad(X.to(dtype), (left, right, top, bottom)).contiguous()
     # A view of every window, no copy yet: element (i, a, b, c, y, x) is input
@@ -187,9 +163,7 @@ def median_time(fn, *args, repeats=5, warmup=1):
     if not callable(fn):
         raise TypeError(f"fn must be callable, got {fn!r}")
     repeats = check_positive_int(repeats, "repeats")
-    warmup = int(warmup)
-    if warmup < 0:
-        raise ValueError(f"warmup must be >= 0, got {warmup}")
+    warmup = check_nonnegative_int(warmup, "warmup")
     # The first call pays one-off costs (memory allocation, kernel selection).
     for _ in range(warmup):
         fn(*args)
@@ -205,12 +179,9 @@ def median_time(fn, *args, repeats=5, warmup=1):
 
 def _in_notebook():
     """True inside a Jupyter kernel, where a widget progress bar can be shown."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and type(shell).__name__ == "ZMQInteractiveShell"
+    from IPython import get_ipython
+
+    return type(get_ipython()).__name__ == "ZMQInteractiveShell"
 
 
 class Progress:

@@ -12,21 +12,20 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from . import picture_mpl
 from ._validate import (
+    check_matrix,
     check_positive_int,
-    check_real_dtype,
-    check_tensor,
     nonnegative_pair,
     positive_pair,
 )
 from .grid import Grid
 from .picture import MARGIN, Lines, Picture, row
-from .shapes import conv_transpose2d_output_shape
-from .sweep import draw_sweep, sweep_geometry
+from .picture_mpl import rgb_image
+from .picture_mpl import save_png as save_png  # the course's images use it
+from .shapes import conv2d_geometry, conv_transpose2d_output_shape
+from .sweep import draw_sweep
 
 # nn.Conv2d's names for its padding modes, in the order the course shows them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -43,11 +42,7 @@ _AXES = ("height", "width")
 
 def _check_matrix(X, name):
     """A non-empty 2-D real tensor, as float32 (F.pad's modes need floats)."""
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if X.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-    return X.detach().to(torch.float32).cpu()
+    return check_matrix(X, name).detach().to(torch.float32).cpu()
 
 
 def pad2d(X, padding, mode="zeros"):
@@ -164,11 +159,6 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
-def _formula(n, k, s, p, op, d):
-    out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
-    return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
-
-
 def draw_transposed_conv(
     X=None, K=None, *, stride=1, padding=0, output_padding=0, dilation=1, max_terms=9
 ):
@@ -196,12 +186,8 @@ def draw_transposed_conv(
         )
     # The terms land on the uncropped canvas, (n-1)s + d(k-1) + 1 plus the
     # output_padding rows/columns PyTorch adds at the bottom/right.
-    canvas = tuple(
-        (X.shape[a] - 1) * stride[a]
-        + dilation[a] * (K.shape[a] - 1)
-        + 1
-        + output_padding[a]
-        for a in (0, 1)
+    canvas = conv_transpose2d_output_shape(
+        tuple(X.shape), tuple(K.shape), stride, 0, output_padding, dilation
     )
     terms = _transposed_terms(X, K, stride, dilation, canvas)
     total = np.nansum(np.stack(list(terms.values())), axis=0)
@@ -232,17 +218,8 @@ def draw_transposed_conv(
         options = dict(outlined=placed, vmin=lo, vmax=hi, cell=24)
         term_rows[i].append(Grid(term, title=title, label=label, **options))
     formula = "(n-1)s - 2p + d(k-1) + output_padding + 1"
-    numbers = [
-        _formula(
-            X.shape[a],
-            K.shape[a],
-            stride[a],
-            padding[a],
-            output_padding[a],
-            dilation[a],
-        )
-        for a in (0, 1)
-    ]
+    sizes = (X.shape, K.shape, stride, padding, output_padding, dilation)
+    numbers = [_formula(*(size[a] for size in sizes)) for a in (0, 1)]
     if numbers[0] == numbers[1]:
         lines = [f"output height and width = {formula}", f"= {numbers[0]}"]
     else:
@@ -253,23 +230,6 @@ def draw_transposed_conv(
     return _heading(lines, [top, *term_rows], title="transposed convolution")
 
 
-def save_png(picture, path, dpi=80):
-    """Write a Picture (or a matplotlib Figure) as a PNG without metadata."""
-    if isinstance(picture, Picture):
-        picture = picture_mpl.to_figure(picture)
-    picture.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
-    return Path(path)
-
-
-def _rgb(picture, dpi):
-    """Render a Picture (or a Figure) at ``dpi`` to a Pillow RGB image."""
-    fig = picture_mpl.to_figure(picture) if isinstance(picture, Picture) else picture
-    fig.set_dpi(dpi)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return Image.fromarray(np.asarray(canvas.buffer_rgba())).convert("RGB")
-
-
 def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
     """Write ``frames`` (Pictures or Figures) as a looping GIF.
 
@@ -278,7 +238,7 @@ def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
     frames share one palette computed from all of them, so a colour never
     shifts between frames.
     """
-    images = [_rgb(frame, dpi) for frame in frames]
+    images = [rgb_image(frame, dpi) for frame in frames]
     if not images:
         raise ValueError("frames must hold at least one picture, got none")
     width = max(image.size[0] for image in images)
@@ -311,11 +271,12 @@ def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
 
 def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
     """One ``draw_sweep`` Picture per output cell, in the kernel's visiting order."""
-    check_tensor(X, "X", 2)
-    check_tensor(K, "K", 2)
-    steps = sweep_geometry(tuple(X.shape), tuple(K.shape), padding, stride, dilation)
+    check_matrix(X, "X")
+    check_matrix(K, "K")
+    g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
     options = dict(padding=padding, stride=stride, dilation=dilation, flip=flip)
-    return [draw_sweep(X, K, step=step, **options) for step in range(steps.steps)]
+    steps = range(g.output_size[0] * g.output_size[1])
+    return [draw_sweep(X, K, step=step, **options) for step in steps]
 
 
 def animate_sweep(

@@ -168,14 +168,9 @@ class Grid:
         if drop_cols:
             x, what = x0 + (cols - drop_cols) * cell, f"{drop_cols} columns"
             out.append(_tint(x, y0, drop_cols * cell, self.height, what))
+        frame = dict(stroke=HIGHLIGHT_COLOR, stroke_width=2.5)
         out += [
-            self._box(
-                r,
-                c,
-                stroke=HIGHLIGHT_COLOR,
-                stroke_width=2.5,
-                data={"outline": f"{r},{c}"},
-            )
+            self._box(r, c, data={"outline": f"{r},{c}"}, **frame)
             for r, c in np.argwhere(self.outlined).tolist()
         ]
         if self.indices is not None:
@@ -184,15 +179,9 @@ class Grid:
                 Text(x0 + (c + 0.5) * cell, y0 - 5, str(c0 + c), 10, INDEX_COLOR)
                 for c in range(cols)
             ]
+            middle = y0 + 0.5 * cell + 3.6  # the baseline of row 0's index
             out += [
-                Text(
-                    x0 - 5,
-                    y0 + (r + 0.5) * cell + 3.6,
-                    str(r0 + r),
-                    10,
-                    INDEX_COLOR,
-                    "end",
-                )
+                Text(x0 - 5, middle + r * cell, str(r0 + r), 10, INDEX_COLOR, "end")
                 for r in range(rows)
             ]
         bottom = y0 - (18 if self.indices else 6) - 2

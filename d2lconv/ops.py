@@ -16,13 +16,7 @@ from ._validate import (
     nonnegative_pair,
     positive_pair,
 )
-from .shapes import (
-    _check_pool_padding,
-    _conv_axis,
-    _padding_sides,
-    _pool_axis,
-    conv2d_output_shape,
-)
+from .shapes import conv2d_geometry, conv2d_output_shape, pool2d_output_shape
 
 
 def _check_pair_of_tensors(X, K, x_ndim, k_ndim):
@@ -44,21 +38,16 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
     total padding ``p_h`` is twice PyTorch's ``padding``.
     """
     X, K = _check_pair_of_tensors(X, K, 2, 2)
-    stride = positive_pair(stride, "stride")
-    dilation = positive_pair(dilation, "dilation")
-    kh, kw = K.shape
-    if kh == 0 or kw == 0:
+    if 0 in K.shape:
         raise ValueError(f"K must not be empty, got shape {tuple(K.shape)}")
-    if X.shape[0] == 0 or X.shape[1] == 0:
+    if 0 in X.shape:
         raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
-    (top, bottom), (left, right) = _padding_sides(padding, (kh, kw), stride, dilation)
-    oh = _conv_axis(0, X.shape[0], kh, stride[0], (top, bottom), dilation[0])
-    ow = _conv_axis(1, X.shape[1], kw, stride[1], (left, right), dilation[1])
+    g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
+    (top, bottom), (left, right) = g.sides
     X = F.pad(X, (left, right, top, bottom))
-    sh, sw = stride
-    dh, dw = dilation
+    (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
     # The window under the kernel spans d(k - 1) + 1 input rows/columns.
-    span_h, span_w = dh * (kh - 1) + 1, dw * (kw - 1) + 1
+    span_h, span_w = g.span
     values = []
     for i in range(oh):
         for j in range(ow):
@@ -146,20 +135,11 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
         raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
     kernel_size = positive_pair(pool_size, "pool_size")
     stride = kernel_size if stride is None else positive_pair(stride, "stride")
-    padding = nonnegative_pair(padding, "padding")
-    _check_pool_padding(padding, kernel_size)
     if 0 in X.shape:
         raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
-    for axis in (0, 1):
-        _pool_axis(
-            axis,
-            X.shape[axis - 2],
-            kernel_size[axis],
-            stride[axis],
-            padding[axis],
-            1,
-            False,
-        )
+    # Checks the padding (at most half the window) and explains an empty output.
+    pool2d_output_shape(tuple(X.shape[-2:]), kernel_size, stride, padding)
+    padding = nonnegative_pair(padding, "padding")
     if mode == "avg" and not X.is_floating_point():
         X = X.to(torch.get_default_dtype())
     if mode == "max":

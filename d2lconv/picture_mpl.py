@@ -4,7 +4,7 @@ One SVG pixel is one point of the Figure (72 dpi), so fonts and lines keep
 their sizes; ``savefig(dpi=...)`` scales the whole picture.
 """
 
-import io
+from pathlib import Path
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -69,9 +69,13 @@ def _draw(ax, item, z):
         ax.add_collection(lines)
 
 
+def _as_figure(picture):
+    return to_figure(picture) if isinstance(picture, Picture) else picture
+
+
 def rgb_image(picture, dpi=80):
-    """The picture as a Pillow RGB image, ``dpi / 72`` pixels per SVG pixel."""
-    fig = to_figure(picture)
+    """A Picture (or a Figure) as a Pillow RGB image, ``dpi / 72`` pixels a point."""
+    fig = _as_figure(picture)
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
@@ -79,11 +83,7 @@ def rgb_image(picture, dpi=80):
 
 
 def save_png(picture, path, dpi=80):
-    """Write ``picture`` as a PNG without metadata: same picture, same bytes."""
-    buffer = io.BytesIO()
-    to_figure(picture).savefig(
-        buffer, format="png", dpi=dpi, metadata={"Software": None}
-    )
-    with open(path, "wb") as file:
-        file.write(buffer.getvalue())
-    return path
+    """Write a Picture (or a Figure) as a PNG, no metadata: same picture, same bytes."""
+    fig = _as_figure(picture)
+    fig.savefig(path, format="png", dpi=dpi, metadata={"Software": None})
+    return Path(path)

@@ -9,11 +9,11 @@ import torch.nn.functional as F
 
 from ._validate import as_pair, check_tensor
 from .data import edge_image
+from .device import one_thread
 from .explorer import Explorer, int_slider
 from .grid import Grid
 from .picture import GAP, Lines, Picture, format_number, row
-from .shapes import pool2d_output_shape
-from .training import one_thread
+from .shapes import pair_text, pool2d_output_shape
 
 MODES = ("max", "avg")
 CELL = 28  # pixels per matrix cell
@@ -90,7 +90,7 @@ def pooling_window(input_size, cell, kernel_size, stride, padding):
 
 
 def _cell_formula(x, rows, cols, p, mode, divisor):
-    """The arithmetic of one output cell, written out, and its value."""
+    """The arithmetic of one output cell, written out."""
     n_h, n_w = x.shape
     inside = [
         float(x[r - p[0], c - p[1]])
@@ -100,11 +100,9 @@ def _cell_formula(x, rows, cols, p, mode, divisor):
     ]
     shown = ", ".join(format_number(v) for v in inside)
     if mode == "max":
-        value = max(inside)
-        return f"max({shown}) = {format_number(value)}", value
-    value = sum(inside) / divisor
+        return f"max({shown}) = {format_number(max(inside))}"
     total = " + ".join(format_number(v) for v in inside)
-    return f"({total}) / {divisor} = {value:.4g}", value
+    return f"({total}) / {divisor} = {sum(inside) / divisor:.4g}"
 
 
 def _padded_view(X, padding, extent, mode):
@@ -143,13 +141,9 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
 
 def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad):
     """The ``nn.MaxPool2d(...)`` / ``nn.AvgPool2d(...)`` call with these settings."""
-
-    def pair(value):
-        return value[0] if value[0] == value[1] else value
-
     args = (
-        f"kernel_size={pair(kernel_size)}, stride={pair(stride)}, "
-        f"padding={pair(padding)}, ceil_mode={ceil_mode}"
+        f"kernel_size={pair_text(kernel_size)}, stride={pair_text(stride)}, "
+        f"padding={pair_text(padding)}, ceil_mode={ceil_mode}"
     )
     if mode == "max":
         return f"nn.MaxPool2d({args})"
@@ -196,31 +190,17 @@ def draw_pooling(
         max(0, n + 2 * p - e)
         for n, p, e in zip(input_size, padding, extent, strict=True)
     )
+    marks = dict(hatched=mask, outlined=window, dropped=dropped)
+    blues = dict(cmap="Blues", cell=CELL)
     panels = []
     for ch in range(c):
-        panels.append(
-            Grid(
-                padded[ch],
-                title=f"input channel {ch}\npadding {padding}",
-                hatched=mask,
-                outlined=window,
-                dropped=dropped,
-                cmap="Blues",
-                cell=CELL,
-            )
-        )
-        panels.append(
-            Grid(
-                Y[ch],
-                title=f"output channel {ch}\n{mode} pool",
-                outlined=[cell],
-                cmap="Blues",
-                cell=CELL,
-            )
-        )
+        title = f"input channel {ch}\npadding {padding}"
+        panels.append(Grid(padded[ch], title=title, **marks, **blues))
+        title = f"output channel {ch}\n{mode} pool"
+        panels.append(Grid(Y[ch], title=title, outlined=[cell], **blues))
     bottom = row(panels)
     divisor = with_pad if count_include_pad else without_pad
-    formula, _ = _cell_formula(X[0], rows, cols, padding, mode, divisor)
+    formula = _cell_formula(X[0], rows, cols, padding, mode, divisor)
     if mode == "max":
         note = "padding is -inf: it never wins"
     else:
@@ -318,32 +298,13 @@ class PoolingExplorer(Explorer):
         return pool(self.inputs[v["input"]], **self.parameters(v))
 
     def redraw(self):
-        # The output-cell slider must span the new output; adjust it first.
-        v = self.values()
-        X = self.inputs[v["input"]]
-        p = self.parameters(v)
+        # The output-cell slider must span the output to draw; adjust it first.
+        mode = self.controls["mode"].value
+        self.controls["count_include_pad"].disabled = mode != "avg"
         try:
-            oh, ow = pool2d_output_shape(
-                tuple(X.shape[1:]),
-                p["kernel_size"],
-                p["stride"],
-                p["padding"],
-                ceil_mode=p["ceil_mode"],
-            )
+            self.fit_slider("cell", self.result()[0].numel())
         except ValueError:
-            oh = ow = None
-        cell = self.controls["cell"]
-        if oh is not None and cell.max != oh * ow - 1:
-            self._held += 1
-            try:
-                if oh * ow - 1 > cell.max:
-                    cell.max = oh * ow - 1
-                else:
-                    cell.value = min(cell.value, oh * ow - 1)
-                    cell.max = oh * ow - 1
-            finally:
-                self._held -= 1
-        self.controls["count_include_pad"].disabled = v["mode"] != "avg"
+            pass  # draw() explains it
         super().redraw()
 
     def frames(self):

@@ -12,8 +12,13 @@ from typing import NamedTuple
 
 from torch import nn
 
-from ._validate import check_int, nonnegative_pair, positive_pair
-from .shapes import conv2d_output_shape, pool2d_output_shape, same_padding
+from ._validate import check_int, positive_pair
+from .shapes import (
+    _padding_sides,
+    conv2d_output_shape,
+    pair_text,
+    pool2d_output_shape,
+)
 
 # Layers that keep the geometry: they act on each pixel (or each channel) alone.
 _PIXELWISE = (
@@ -30,15 +35,7 @@ _PIXELWISE = (
     nn.Identity,
 )
 _KINDS = ("conv", "max", "avg")
-_DICT_KEYS = {
-    "kernel_size",
-    "stride",
-    "padding",
-    "dilation",
-    "kind",
-    "ceil_mode",
-    "name",
-}
+_DICT_KEYS = set("name kind kernel_size stride padding dilation ceil_mode".split())
 
 
 class LayerField(NamedTuple):
@@ -55,41 +52,19 @@ class LayerField(NamedTuple):
     start: tuple  # (row, col) of the first output's field; < 0 is padding
 
 
-def _pair_text(pair):
-    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
-
-
 def _describe(kind, k, s, p, d):
     label = {"conv": "conv", "max": "max pool", "avg": "avg pool"}[kind]
     text = f"{label} {k[0]}x{k[1]}"
     if s != (1, 1):
-        text += f" s={_pair_text(s)}"
+        text += f" s={pair_text(s)}"
     if p[0][0] == p[0][1] and p[1][0] == p[1][1]:
         if p != ((0, 0), (0, 0)):
-            text += f" p={_pair_text((p[0][0], p[1][0]))}"
+            text += f" p={pair_text((p[0][0], p[1][0]))}"
     else:
         text += f" p={p}"
     if d != (1, 1):
-        text += f" d={_pair_text(d)}"
+        text += f" d={pair_text(d)}"
     return text
-
-
-def _padding_sides(padding, kernel_size, dilation):
-    if padding == "valid":
-        return ((0, 0), (0, 0))
-    if padding == "same":
-        return same_padding(kernel_size, dilation)
-    if (
-        isinstance(padding, (tuple, list))
-        and len(padding) == 2
-        and all(isinstance(p, (tuple, list)) for p in padding)
-    ):
-        return (
-            nonnegative_pair(tuple(padding[0]), "padding (top, bottom)"),
-            nonnegative_pair(tuple(padding[1]), "padding (left, right)"),
-        )
-    ph, pw = nonnegative_pair(padding, "padding")
-    return ((ph, ph), (pw, pw))
 
 
 def layer_geometry(layer):
@@ -139,7 +114,7 @@ def layer_geometry(layer):
         "kind": kind,
         "kernel_size": k,
         "stride": s,
-        "padding": _padding_sides(p, k, d),
+        "padding": _padding_sides(p, k, s, d),
         "dilation": d,
         "ceil_mode": ceil_mode,
     }

@@ -22,10 +22,17 @@ An output of exactly 1 is fine everywhere. ``padding="same"`` keeps the
 input size, so it can never produce an empty output.
 """
 
+from typing import NamedTuple
+
 from ._validate import nonnegative_pair, positive_pair
 
 _AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
+
+
+def pair_text(pair):
+    """A pair as PyTorch code writes it: ``3`` for (3, 3), else ``(3, 1)``."""
+    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
 def same_padding(kernel_size, dilation=1):
@@ -83,20 +90,81 @@ def _padding_text(sides, axis):
     return f"{names[0]} + {names[1]}", f"{before} + {after}"
 
 
+def _conv_formula(axis, n, k, s, sides, d):
+    """Output length along one axis, and PyTorch's formula with the numbers in it."""
+    out = (n + sides[0] + sides[1] - d * (k - 1) - 1) // s + 1
+    p_sym, p_num = _padding_text(sides, axis)
+    formula = (
+        f"floor((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
+        f"floor(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1 = {out}"
+    )
+    return out, formula
+
+
 def _conv_axis(axis, n, k, s, sides, d):
     """Output length along one axis, or a ``ValueError`` showing the formula."""
-    numerator = n + sides[0] + sides[1] - d * (k - 1) - 1
-    out = numerator // s + 1
+    out, formula = _conv_formula(axis, n, k, s, sides, d)
     if out < 1:
-        p_sym, p_num = _padding_text(sides, axis)
+        p_num = _padding_text(sides, axis)[1]
         raise ValueError(
-            f"output {_AXES[axis]} = floor((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
-            f"floor(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1 = {out} < 1: "
+            f"output {_AXES[axis]} = {formula} < 1: "
             f"kernel_size {k} (effective size d(k-1) + 1 = {d * (k - 1) + 1}) "
             f"is larger than the padded input {n} + {p_num} = "
             f"{n + sides[0] + sides[1]}"
         )
     return out
+
+
+class ConvGeometry(NamedTuple):
+    """The sizes of one ``nn.Conv2d``, each an ``(h, w)`` pair, checked once."""
+
+    input_size: tuple
+    kernel_size: tuple
+    stride: tuple
+    dilation: tuple
+    sides: tuple  # ((top, bottom), (left, right)), per side as in nn.Conv2d
+    output_size: tuple
+
+    @property
+    def span(self):
+        """Rows and columns under one window: ``d(k - 1) + 1``."""
+        k, d = self.kernel_size, self.dilation
+        return d[0] * (k[0] - 1) + 1, d[1] * (k[1] - 1) + 1
+
+    @property
+    def padded_size(self):
+        (top, bottom), (left, right) = self.sides
+        return self.input_size[0] + top + bottom, self.input_size[1] + left + right
+
+    @property
+    def dropped(self):
+        """Rows and columns of the padded input that no window reaches."""
+        # The last window starts at (out - 1) * s.
+        (H, W), (oh, ow), (sh, sw) = self.padded_size, self.output_size, self.stride
+        return H - (oh - 1) * sh - self.span[0], W - (ow - 1) * sw - self.span[1]
+
+    def formula(self, axis):
+        """PyTorch's output-size formula along ``axis`` (0 or 1), numbers filled in."""
+        n, k, s = self.input_size[axis], self.kernel_size[axis], self.stride[axis]
+        d, sides = self.dilation[axis], self.sides[axis]
+        return _conv_formula(axis, n, k, s, sides, d)[1]
+
+
+def conv2d_geometry(input_size, kernel_size, stride=1, padding=0, dilation=1):
+    """The ``ConvGeometry`` of ``nn.Conv2d`` with these arguments, or a ValueError.
+
+    The arguments are those of ``conv2d_output_shape``.
+    """
+    input_size = positive_pair(input_size, "input_size")
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    stride = positive_pair(stride, "stride")
+    dilation = positive_pair(dilation, "dilation")
+    sides = _padding_sides(padding, kernel_size, stride, dilation)
+    output_size = tuple(
+        _conv_axis(a, input_size[a], kernel_size[a], stride[a], sides[a], dilation[a])
+        for a in (0, 1)
+    )
+    return ConvGeometry(input_size, kernel_size, stride, dilation, sides, output_size)
 
 
 def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -107,22 +175,8 @@ def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1
     ``floor((n + 2p - d(k - 1) - 1)/s) + 1``; the book's total padding is ``2p``.
     An output size below 1 is a ``ValueError``, as in PyTorch.
     """
-    input_size = positive_pair(input_size, "input_size")
-    kernel_size = positive_pair(kernel_size, "kernel_size")
-    stride = positive_pair(stride, "stride")
-    dilation = positive_pair(dilation, "dilation")
-    sides = _padding_sides(padding, kernel_size, stride, dilation)
-    return tuple(
-        _conv_axis(
-            axis,
-            input_size[axis],
-            kernel_size[axis],
-            stride[axis],
-            sides[axis],
-            dilation[axis],
-        )
-        for axis in (0, 1)
-    )
+    geometry = conv2d_geometry(input_size, kernel_size, stride, padding, dilation)
+    return geometry.output_size
 
 
 def _check_pool_padding(padding, kernel_size):

@@ -1,93 +1,22 @@
 """The kernel sweeping over the input, one output cell at a time."""
 
-from dataclasses import dataclass
+import math
 
 import ipywidgets as widgets
 import numpy as np
 import torch
 
-from ._validate import check_int, check_real_dtype, check_tensor, positive_pair
+from ._validate import check_int, check_matrix, positive_pair
 from .data import sweep_input, sweep_kernel
 from .explorer import Explorer, int_slider
+from .fast import corr2d_unfold
 from .grid import Grid
 from .picture import Lines, Picture, format_number, row
-from .shapes import _padding_sides, conv2d_output_shape
+from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
 
-_AXES = ("height", "width")
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
-
-
-@dataclass(frozen=True)
-class SweepGeometry:
-    """The sizes of one sweep, computed once; the operation and the picture use it."""
-
-    input_size: tuple
-    kernel_size: tuple
-    stride: tuple
-    dilation: tuple
-    sides: tuple  # ((top, bottom), (left, right)), per side as in nn.Conv2d
-    output_size: tuple
-
-    @property
-    def padded_size(self):
-        (top, bottom), (left, right) = self.sides
-        return (self.input_size[0] + top + bottom, self.input_size[1] + left + right)
-
-    @property
-    def dropped(self):
-        """Rows and columns of the padded input that no window reaches."""
-        # The last window starts at (out - 1) * s and spans d(k - 1) + 1 cells.
-        (oh, ow), (sh, sw), (dh, dw) = self.output_size, self.stride, self.dilation
-        (kh, kw), (H, W) = self.kernel_size, self.padded_size
-        return H - (oh - 1) * sh - dh * (kh - 1) - 1, W - (ow - 1) * sw - dw * (
-            kw - 1
-        ) - 1
-
-    @property
-    def steps(self):
-        return self.output_size[0] * self.output_size[1]
-
-    def window(self, step):
-        """The rows and the columns of the padded input under the kernel at ``step``."""
-        i, j = divmod(step, self.output_size[1])
-        (sh, sw), (dh, dw) = self.stride, self.dilation
-        rows = [i * sh + a * dh for a in range(self.kernel_size[0])]
-        cols = [j * sw + b * dw for b in range(self.kernel_size[1])]
-        return rows, cols
-
-    def pad(self, X):
-        """``X`` (a 2-D array) with its zero padding."""
-        return np.pad(np.asarray(X, dtype=float), self.sides)
-
-    def output(self, padded, K):
-        """The cross-correlation of the padded input with ``K``: one array per kernel
-        element, shifted and strided, summed."""
-        (oh, ow), (sh, sw), (dh, dw) = self.output_size, self.stride, self.dilation
-        Y = np.zeros((oh, ow))
-        for a, b in np.ndindex(*self.kernel_size):
-            rows = slice(a * dh, a * dh + (oh - 1) * sh + 1, sh)
-            cols = slice(b * dw, b * dw + (ow - 1) * sw + 1, sw)
-            Y += K[a, b] * padded[rows, cols]
-        return Y
-
-
-def sweep_geometry(input_size, kernel_size, padding=0, stride=1, dilation=1):
-    """Check the sizes (a ValueError explains an empty output) and return them."""
-    input_size = positive_pair(input_size, "input_size")
-    kernel_size = positive_pair(kernel_size, "kernel_size")
-    stride = positive_pair(stride, "stride")
-    dilation = positive_pair(dilation, "dilation")
-    output_size = conv2d_output_shape(
-        input_size, kernel_size, stride, padding, dilation
-    )
-    sides = _padding_sides(padding, kernel_size, stride, dilation)
-    return SweepGeometry(input_size, kernel_size, stride, dilation, sides, output_size)
-
-
-def _pair(pair):
-    return str(pair[0]) if pair[0] == pair[1] else f"({pair[0]}, {pair[1]})"
 
 
 def conv2d_call(g, padding=None):
@@ -96,13 +25,14 @@ def conv2d_call(g, padding=None):
     if isinstance(padding, str):
         pad, before = repr(padding), ""
     elif top == bottom and left == right:
-        pad, before = _pair((top, left)), ""
+        pad, before = pair_text((top, left)), ""
     else:  # nn.Conv2d pads both sides alike: pad first
         pad, before = "0", f"F.pad(x, ({left}, {right}, {top}, {bottom})) then "
     (n_h, n_w), (o_h, o_w) = g.input_size, g.output_size
     return (
-        f"{before}nn.Conv2d(1, 1, kernel_size={_pair(g.kernel_size)}, "
-        f"stride={_pair(g.stride)}, padding={pad}, dilation={_pair(g.dilation)}, "
+        f"{before}nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, "
+        f"stride={pair_text(g.stride)}, padding={pad}, "
+        f"dilation={pair_text(g.dilation)}, "
         f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
     )
 
@@ -122,31 +52,21 @@ def _terms_text(window, kernel, total, i, j):
 
 
 def _formula_lines(axis, g):
-    """Both output-size formulas for one axis, with the numbers filled in."""
+    """PyTorch's and the book's output-size formulas for one axis, numbers filled in."""
     n, k, s = g.input_size[axis], g.kernel_size[axis], g.stride[axis]
-    (before, after), d, out = g.sides[axis], g.dilation[axis], g.output_size[axis]
-    name = _AXES[axis]
-    if before == after:
-        p_sym, p_num = "2p", f"2*{before}"
+    total, out, name = sum(g.sides[axis]), g.output_size[axis], _AXES[axis]
+    if g.dilation[axis] == 1:
+        book = f"floor((n - k + p + s)/s) = floor(({n} - {k} + {total} + {s})/{s})"
     else:
-        p_sym, p_num = "p_before + p_after", f"{before} + {after}"
-    torch_line = (
-        f"{name}: floor((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
-        f"floor(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1 = {out}"
-        "   (PyTorch: padding per side)"
-    )
-    total, indent = before + after, " " * len(name)
-    if d == 1:
-        book = (
-            f"floor((n - k + p + s)/s) = floor(({n} - {k} + {total} + {s})/{s}) = {out}"
-        )
-    else:
-        keff = d * (k - 1) + 1
+        keff = g.span[axis]
         book = (
             f"dilated kernel k' = d(k-1)+1 = {keff}: floor((n - k' + p + s)/s) = "
-            f"floor(({n} - {keff} + {total} + {s})/{s}) = {out}"
+            f"floor(({n} - {keff} + {total} + {s})/{s})"
         )
-    return torch_line, f"{indent}  book, total padding p = {total}: {book}"
+    return (
+        f"{name}: {g.formula(axis)}   (PyTorch: padding per side)",
+        f"{' ' * len(name)}  book, total padding p = {total}: {book} = {out}",
+    )
 
 
 def _dropped_text(dropped_h, dropped_w):
@@ -165,16 +85,19 @@ def _dropped_text(dropped_h, dropped_w):
     )
 
 
-def sweep_picture(X, K, g, step=0, flip=False, padding=None):
-    """The picture of the applied kernel ``K`` (2-D arrays) over ``X`` at ``step``."""
-    padded = g.pad(X)
-    Y = g.output(padded, K)
+def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
+    """The picture of the applied kernel ``K`` over ``X`` at ``step``.
+
+    ``X``, ``K`` and the output ``Y`` are 2-D tensors, ``g`` their geometry.
+    """
+    padded, K, Y = np.pad(X.numpy(), g.sides), K.numpy(), Y.numpy()
     (n_h, n_w), (k_h, k_w), (o_h, o_w) = g.input_size, g.kernel_size, g.output_size
     (H, W), (top, bottom), (left, right) = g.padded_size, *g.sides
-    rows, cols = g.window(step)
+    i, j = divmod(step, o_w)
+    rows = range(i * g.stride[0], i * g.stride[0] + g.span[0], g.dilation[0])
+    cols = range(j * g.stride[1], j * g.stride[1] + g.span[1], g.dilation[1])
     window = padded[np.ix_(rows, cols)]
     products = window * K
-    i, j = divmod(step, o_w)
     cell = min(30, max(14, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
     hatched = np.ones((H, W), dtype=bool)
     hatched[top : top + n_h, left : left + n_w] = False
@@ -198,7 +121,7 @@ def sweep_picture(X, K, g, step=0, flip=False, padding=None):
     what = "convolution (kernel flipped)" if flip else "cross-correlation"
     lines = Lines(
         [
-            f"{what}, step {step + 1} of {g.steps}: "
+            f"{what}, step {step + 1} of {o_h * o_w}: "
             + _terms_text(window, K, Y[i, j], i, j),
             f"stride {g.stride}, dilation {g.dilation}, padding "
             f"(top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
@@ -216,32 +139,27 @@ def sweep_picture(X, K, g, step=0, flip=False, padding=None):
     )
 
 
-def _matrix(X, name):
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if X.numel() == 0:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-    return X.detach().cpu().double().numpy()
-
-
 def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     """Picture of ``K`` sweeping ``X``: padded input, window, products, output.
 
     ``padding`` is per side as in ``nn.Conv2d``; ``step`` is the output cell in
     row-major order; ``flip=True`` flips the kernel (true convolution).
     """
-    X, K = _matrix(X, "X"), _matrix(K, "K")
-    g = sweep_geometry(X.shape, K.shape, padding, stride, dilation)
+    X = check_matrix(X, "X").detach().cpu().double()
+    K = check_matrix(K, "K").detach().cpu().double()
+    g = conv2d_geometry(X.shape, K.shape, stride, padding, dilation)
+    steps = math.prod(g.output_size)
     step = check_int(step, "step")
-    if not 0 <= step < g.steps:
+    if not 0 <= step < steps:
         raise ValueError(
-            f"step must be between 0 and {g.steps - 1} (the output has "
-            f"{g.output_size[0]}x{g.output_size[1]} = {g.steps} cells), got {step}"
+            f"step must be between 0 and {steps - 1} (the output has "
+            f"{g.output_size[0]}x{g.output_size[1]} = {steps} cells), got {step}"
         )
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
-    applied = K[::-1, ::-1] if flip else K
-    return sweep_picture(X, applied, g, step, flip, padding)
+    applied = torch.flip(K, (0, 1)) if flip else K
+    Y = corr2d_unfold(X, applied, g.sides, g.stride, g.dilation)
+    return sweep_picture(X, applied, Y, g, step, flip, padding)
 
 
 _INPUTS = [
@@ -312,7 +230,10 @@ class SweepExplorer(Explorer):
             "flip": widgets.Checkbox(
                 value=flip, description="true convolution (flip K)"
             ),
-            "step": widgets.IntSlider(value=0, min=0, max=0, description="output cell"),
+            # The first redraw fits the range to the output.
+            "step": widgets.IntSlider(
+                value=max(step, 0), min=0, max=max(step, 0), description="output cell"
+            ),
         }
         self.play = widgets.Play(interval=700, min=0, max=0, description="play")
         widgets.link((self.play, "value"), (controls["step"], "value"))
@@ -326,50 +247,39 @@ class SweepExplorer(Explorer):
         boxes[2].children += (widgets.HBox([self.play, controls["step"]]),)
         self.pytorch = ""
         self.X = self.K = self.result = None
-        # The step range must fit the first output before the first redraw.
-        self.controls = controls
-        self._held = 0
-        self._sync_step_range()
-        controls["step"].value = min(step, controls["step"].max)
         super().__init__(controls, layout=widgets.HBox(boxes))
 
     def geometry(self, values=None):
-        """The current ``SweepGeometry`` (a ValueError explains an empty output)."""
+        """The current ``ConvGeometry`` (a ValueError explains an empty output)."""
         v = self.values() if values is None else values
-        return sweep_geometry(
+        return conv2d_geometry(
             (v["input_h"], v["input_w"]),
             (v["kernel_h"], v["kernel_w"]),
-            (v["padding_h"], v["padding_w"]),
-            (v["stride_h"], v["stride_w"]),
-            v["dilation"],
+            stride=(v["stride_h"], v["stride_w"]),
+            padding=(v["padding_h"], v["padding_w"]),
+            dilation=v["dilation"],
         )
 
-    def _sync_step_range(self):
-        """Make the step slider cover exactly the cells of the current output."""
+    def redraw(self):
+        # The step slider must cover exactly the cells of the output to draw.
         try:
-            cells = self.geometry().steps
+            cells = math.prod(self.geometry().output_size)
         except ValueError:
             cells = 1
-        step = self.controls["step"]
-        if step.value > cells - 1:
-            step.value = cells - 1
-        step.max = cells - 1
-        step.disabled = self.play.disabled = cells == 1
+        self.fit_slider("step", cells)
+        self.controls["step"].disabled = self.play.disabled = cells == 1
+        super().redraw()
 
     def _on_change(self, change):
         if self._held:
             return
-        owner = change["owner"]
-        if owner is self.controls["step"]:
-            self.redraw()
-            return
+        c, edge = self.controls, change["new"] == "edge"
         with self.hold():
             # Choosing the book's examples also sets the sizes they come in.
-            if owner is self.controls["values"] and change["new"] == "edge":
-                self.controls["input_h"].value, self.controls["input_w"].value = 6, 8
-            if owner is self.controls["kernel"] and change["new"] == "edge":
-                self.controls["kernel_h"].value, self.controls["kernel_w"].value = 1, 2
-            self._sync_step_range()
+            if change["owner"] is c["values"] and edge:
+                c["input_h"].value, c["input_w"].value = 6, 8
+            if change["owner"] is c["kernel"] and edge:
+                c["kernel_h"].value, c["kernel_w"].value = 1, 2
 
     def frames(self):
         """One picture per output cell, in the order the kernel visits them."""
@@ -382,9 +292,8 @@ class SweepExplorer(Explorer):
         X = sweep_input(v["values"], g.input_size, v["seed"])
         K = sweep_kernel(v["kernel"], g.kernel_size, v["seed"])
         applied = torch.flip(K, (0, 1)) if v["flip"] else K
-        picture = sweep_picture(X.numpy(), applied.numpy(), g, v["step"], v["flip"])
-        self.X, self.K = X, applied
-        Y = g.output(g.pad(X.numpy()), applied.numpy())
-        self.result = torch.from_numpy(Y).float()
+        X64, K64 = X.double(), applied.double()
+        Y = corr2d_unfold(X64, K64, g.sides, g.stride, g.dilation)
+        self.X, self.K, self.result = X, applied, Y.float()
         self.pytorch = conv2d_call(g)
-        return picture
+        return sweep_picture(X64, K64, Y, g, v["step"], v["flip"])

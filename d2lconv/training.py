@@ -1,6 +1,5 @@
 """Learn the edge-detecting kernel [1, -1] from an image and its edges, live."""
 
-import contextlib
 import math
 import time
 
@@ -11,8 +10,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import edge_image as stripe_image
-from .device import default_device
-from .explorer import Explorer
+from .device import default_device, one_thread
+from .explorer import Explorer, int_slider
 from .grid import Grid
 from .ops import Conv2D, corr2d
 from .picture import GAP, Lines, Picture, row
@@ -106,21 +105,6 @@ def _make_layer(use, bias, weight, b, device):
     return layer
 
 
-@contextlib.contextmanager
-def one_thread():
-    """Run tiny tensor operations on one CPU thread, then restore the setting.
-
-    A 6x8 image gains nothing from several threads, and on a busy machine the
-    hand-offs between them cost tens of milliseconds per operation.
-    """
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
-
-
 def _snapshot(step, loss, layer, bias):
     kernel = layer.weight.detach().cpu().reshape(1, 2).clone()
     b = layer.bias.item() if bias else None
@@ -204,19 +188,9 @@ def _print_every(every):
 
 def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
     """The book's variant: ``nn.Conv2d(1, 1, (1, 2), bias=False)``; prints the loss."""
-    if X is None:
-        X, Y = edge_data()
-    return train_kernel(
-        X,
-        Y,
-        lr=lr,
-        steps=steps,
-        seed=seed,
-        init="uniform",
-        bias=False,
-        use="nn.Conv2d",
-        callback=_print_every(print_every),
-    )
+    X, Y = edge_data() if X is None else (X, Y)
+    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every))
+    return train_kernel(X, Y, init="uniform", bias=False, use="nn.Conv2d", **run)
 
 
 # With the bias, the stripe's loss has Hessian eigenvalues 12, 19.7 and 124.3:
@@ -225,19 +199,9 @@ def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
 # [1, -1]; 100 steps bring seeds 0-99 within 0.01, at lr 0.01 and at half of it.
 def train_scratch(X=None, Y=None, steps=100, lr=0.01, seed=0, print_every=10):
     """The hand-written variant: ``Conv2D``, random weight and bias; prints the loss."""
-    if X is None:
-        X, Y = edge_data()
-    return train_kernel(
-        X,
-        Y,
-        lr=lr,
-        steps=steps,
-        seed=seed,
-        init="random",
-        bias=True,
-        use="Conv2D",
-        callback=_print_every(print_every),
-    )
+    X, Y = edge_data() if X is None else (X, Y)
+    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every))
+    return train_kernel(X, Y, init="random", bias=True, use="Conv2D", **run)
 
 
 def _fmt2(value):
@@ -284,30 +248,23 @@ def draw_training(history, X, Y, steps=None, lr=None):
     steps = last.step if steps is None else steps
     bias = last.bias is not None
     xs = [h.step for h in history]
-    xlim = (0, max(1, steps))
     log_range = tuple(math.log10(v) for v in LOSS_RANGE)
     with np.errstate(all="ignore"):
         losses = np.log10(np.maximum([h.loss for h in history], LOSS_RANGE[0]))
+    axes = dict(width=260, height=170, xlabel="step", xlim=(0, max(1, steps)))
     loss = Plot(
         [(xs, _clipped(losses, log_range), "#1f77b4", "loss")],
-        width=260,
-        height=170,
         title="loss: sum of squared errors",
-        xlabel="step",
         ylabel="log10(loss)",
-        xlim=xlim,
         ylim=log_range,
         label="loss per step",
+        **axes,
     )
     kernel_range = (-KERNEL_RANGE, KERNEL_RANGE)
     kernels = torch.cat([h.kernel for h in history]).numpy()
+    edge_detector = [0, steps, math.nan, 0, steps], [1, 1, math.nan, -1, -1]
     series = [
-        (
-            [0, steps, math.nan, 0, steps],
-            [1, 1, math.nan, -1, -1],
-            "#999999",
-            "[1, -1]",
-        ),
+        (*edge_detector, "#999999", "[1, -1]"),
         (xs, _clipped(kernels[:, 0], kernel_range), "#d62728", "K[0, 0]"),
         (xs, _clipped(kernels[:, 1], kernel_range), "#1f77b4", "K[0, 1]"),
     ]
@@ -317,13 +274,10 @@ def draw_training(history, X, Y, steps=None, lr=None):
         )
     values = Plot(
         series,
-        width=260,
-        height=170,
         title="kernel values (grey: the edge detector)",
-        xlabel="step",
-        xlim=xlim,
         ylim=kernel_range,
         label="kernel values per step",
+        **axes,
     )
     with np.errstate(all="ignore"), one_thread():
         weight = last.kernel.view(1, 1, 1, 2)
@@ -363,22 +317,8 @@ class TrainingExplorer(Explorer):
                 style=style,
                 continuous_update=False,
             ),
-            "steps": widgets.IntSlider(
-                value=steps,
-                min=1,
-                max=100,
-                description="steps",
-                style=style,
-                continuous_update=False,
-            ),
-            "seed": widgets.IntSlider(
-                value=seed,
-                min=0,
-                max=20,
-                description="seed",
-                style=style,
-                continuous_update=False,
-            ),
+            "steps": int_slider(steps, 1, 100, "steps", label_width="initial"),
+            "seed": int_slider(seed, 0, 20, "seed", label_width="initial"),
             "init": widgets.Dropdown(
                 options=INITS, value=init, description="initialisation", style=style
             ),
@@ -402,20 +342,11 @@ class TrainingExplorer(Explorer):
         )
         super().__init__(controls, layout=layout)
 
-    def draw(self, lr, steps, seed, init, bias, image, callback=None):
+    def draw(self, image, callback=None, **options):
         """Train with these values and return the picture of the final state."""
         X, Y = edge_data(image)
-        self.history = train_kernel(
-            X,
-            Y,
-            lr=lr,
-            steps=steps,
-            seed=seed,
-            init=init,
-            bias=bias,
-            callback=callback,
-        )
-        return draw_training(self.history, X, Y, steps=steps, lr=lr)
+        self.history = train_kernel(X, Y, callback=callback, **options)
+        return draw_training(self.history, X, Y, options["steps"], options["lr"])
 
     def frames(self):
         """The run shown: its picture every few steps, up to the last step."""

@@ -15,6 +15,7 @@ install everything the notebook needs beyond what Colab ships.
 
 import json
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -22,7 +23,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
-from test_notebooks import cell_errors, widget_errors
+from svg_checks import SVG, parse
+from test_notebooks import WIDGET_STATE, cell_errors, widget_errors
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(
@@ -61,6 +63,9 @@ def colab(tmp_path_factory):
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text(STARTUP)
     pip_env = {
+        # Nothing outside the environment: a PYTHONPATH to a checkout (a
+        # worktree's own d2lconv) would hide what the setup cell installs.
+        "PYTHONPATH": "",
         "PIP_CONFIG_FILE": os.devnull,
         "PIP_NO_INDEX": "1",
         "PIP_FIND_LINKS": str(wheels),
@@ -100,7 +105,10 @@ def fresh(colab):
     )
     for module in ("d2lconv", "d2l"):
         found = subprocess.run(
-            [python, "-c", f"import {module}"], cwd=colab["home"], capture_output=True
+            [python, "-c", f"import {module}"],
+            cwd=colab["home"],
+            env={**os.environ, **colab["pip_env"]},
+            capture_output=True,
         )
         assert found.returncode != 0, f"{module} is still installed"
 
@@ -123,6 +131,57 @@ def outputs_text(cell):
         out.get("text", "") or out.get("data", {}).get("text/plain", "")
         for out in cell.get("outputs", [])
     )
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def explorer_cells(nb):
+    """(cell number, class name) of every explorer the notebook's code shows."""
+    return [
+        (i, name)
+        for i, cell in enumerate(nb.cells)
+        if cell.cell_type == "code"
+        for name in re.findall(r"(?<!class )\b(\w+Explorer)\(", cell.source)
+    ]
+
+
+def widget_tree(state, model_id):
+    """The stored state of a widget and of every widget under it."""
+    found, todo = [], [model_id]
+    while todo:
+        model = state[todo.pop()]
+        found.append(model["state"])
+        for child in model["state"].get("children", []):
+            todo.append(child.removeprefix("IPY_MODEL_"))
+    return found
+
+
+def assert_svg_with_text(svg, what):
+    assert svg.startswith("<svg"), f"{what} is not an SVG: {svg[:200]!r}"
+    texts = list(parse(svg).iter(SVG + "text"))
+    assert texts, f"{what} has no <text> elements"
+
+
+def check_explorer_pictures(nb):
+    """Each explorer's SVG is in the stored widget state, and its display has
+    the picture as text/html for a page without widgets."""
+    state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    for i, name in explorer_cells(nb):
+        what = f"cell {i} ({name})"
+        shown = [o for o in nb.cells[i].outputs if WIDGET_VIEW in o.get("data", {})]
+        assert len(shown) == 1, f"{what}: {len(shown)} widget outputs, not 1"
+        data = shown[0]["data"]
+        assert_svg_with_text(data.get("text/html", ""), f"{what}'s text/html")
+        model_id = data[WIDGET_VIEW]["model_id"]
+        assert model_id in state, f"{what}: widget {model_id} not in the stored state"
+        pictures = [
+            w["value"]
+            for w in widget_tree(state, model_id)
+            if "d2lconv-picture" in w.get("_dom_classes", ())
+        ]
+        assert len(pictures) == 1, f"{what}: {len(pictures)} picture widgets, not 1"
+        assert_svg_with_text(pictures[0], f"{what}'s stored picture")
 
 
 def test_the_environment_is_colabs(colab):
@@ -167,3 +226,4 @@ def test_notebook_runs_on_the_colab_path(colab, path, notebook_times):
     notebook_times[f"colab: {path.relative_to(ROOT)}"] = time.perf_counter() - start
     assert cell_errors(nb) == []
     assert widget_errors(nb) == []
+    check_explorer_pictures(nb)

@@ -15,6 +15,7 @@ from d2lconv import (
     pool2d_output_shape,
     same_padding,
 )
+from d2lconv.shapes import conv2d_geometry
 
 MANY = examples(300)
 
@@ -79,6 +80,38 @@ def test_conv2d_output_shape_matches_pytorch(
         conv2d_output_shape, input_size, kernel_size, stride, padding, dilation
     )
     assert got == expected
+
+
+@examples(100)
+@given(
+    input_size=st.tuples(sizes, sizes),
+    kernel_size=st.tuples(kernels, kernels),
+    stride=st.tuples(strides, strides),
+    padding=st.tuples(paddings, paddings),
+    dilation=st.tuples(dilations, dilations),
+)
+def test_conv2d_geometry_is_where_pytorchs_windows_lie(
+    input_size, kernel_size, stride, padding, dilation
+):
+    args = (input_size, kernel_size, stride, padding, dilation)
+    if our_shape(conv2d_output_shape, *args) is None:
+        return
+    g = conv2d_geometry(*args)
+    assert g.output_size == conv2d_output_shape(*args)
+    (ph, pw), X = padding, torch.zeros(input_size)
+    padded = F.pad(X, (pw, pw, ph, ph))
+    assert g.padded_size == tuple(padded.shape)
+    # Every cell's own row and column number, read through PyTorch's windows:
+    # the largest is the last row (column) a window reaches.
+    H, W = padded.shape
+    rows = torch.arange(H, dtype=torch.float32)[:, None].expand(H, W)
+    cols = torch.arange(W, dtype=torch.float32)[None, :].expand(H, W)
+    options = dict(kernel_size=kernel_size, stride=stride, dilation=dilation)
+    last_row = F.unfold(rows[None, None], **options).max().item()
+    last_col = F.unfold(cols[None, None], **options).max().item()
+    assert g.dropped == (H - 1 - last_row, W - 1 - last_col)
+    for axis in (0, 1):
+        assert g.formula(axis).endswith(f"= {g.output_size[axis]}")
 
 
 @MANY

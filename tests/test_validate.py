@@ -6,6 +6,7 @@ import torch
 
 from d2lconv._validate import (
     as_pair,
+    check_matrix,
     check_nonnegative_int,
     check_positive_int,
     check_real_dtype,
@@ -85,3 +86,21 @@ def test_tensor_checks():
     check_same_device(X, torch.zeros(1), "X", "K")
     with pytest.raises(ValueError, match="X and K must be on the same device"):
         check_same_device(X, torch.zeros(1, device="meta"), "X", "K")
+
+
+@pytest.mark.parametrize(
+    ("value", "error", "words"),
+    [
+        ([[1.0]], TypeError, ["X must be a torch.Tensor"]),
+        (torch.ones(2, 2, 2), ValueError, ["X must be a 2-D tensor", "(2, 2, 2)"]),
+        (torch.ones(2, 2) > 0, TypeError, ["X must hold real numbers", "torch.bool"]),
+        (torch.ones(0, 3), ValueError, ["X must not be empty", "(0, 3)"]),
+    ],
+)
+def test_check_matrix_names_the_rule_broken(value, error, words):
+    with pytest.raises(error) as info:
+        check_matrix(value, "X")
+    for word in words:
+        assert word in str(info.value)
+    ones = torch.ones(2, 3)
+    assert check_matrix(ones, "X") is ones

@@ -382,19 +382,29 @@ class ExplorerView:
 
 # Times, in the page, from a key press to the explorer's new picture on screen:
 # keydown -> the picture's HTML gets a new SVG -> the next frame is painted.
+# One keydown listener for the page and one observer per picture, installed
+# on first use, so that several timings of the same picture add up to nothing.
 _LATENCY_SETUP = """(pic) => {
-  const lat = {samples: [], pressed: null};
-  window.__latency = lat;
-  document.addEventListener('keydown', (e) => { lat.pressed = e.timeStamp; }, true);
-  new MutationObserver(() => {
-    const t0 = lat.pressed;
-    if (t0 === null) return;
-    lat.pressed = null;
-    const t1 = performance.now();
-    requestAnimationFrame(() => requestAnimationFrame(() => {
-      lat.samples.push({keydown: t0, src: t1, painted: performance.now()});
-    }));
-  }).observe(pic, {childList: true, subtree: true});
+  if (!window.__latencyKeys) {
+    const keys = {pressed: null};
+    window.__latencyKeys = keys;
+    document.addEventListener('keydown', (e) => { keys.pressed = e.timeStamp; }, true);
+  }
+  if (!pic.__latency) {
+    const samples = [];
+    pic.__latency = samples;
+    new MutationObserver(() => {
+      const keys = window.__latencyKeys;
+      const t0 = keys.pressed;
+      if (t0 === null) return;
+      keys.pressed = null;
+      const t1 = performance.now();
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        samples.push({keydown: t0, src: t1, painted: performance.now()});
+      }));
+    }).observe(pic, {childList: true, subtree: true});
+  }
+  return pic.__latency.length;
 }"""
 
 
@@ -409,14 +419,17 @@ def key_latencies(view, handle, key, count):
     the picture does.
     """
     page = view.page
-    page.evaluate(_LATENCY_SETUP, view.picture.element_handle())
+    picture = view.picture.element_handle()
+    before = page.evaluate(_LATENCY_SETUP, picture)
     handle.focus()
     for i in range(count):
         page.keyboard.press(key)
         page.wait_for_function(
-            "(n) => window.__latency.samples.length > n", arg=i, timeout=20_000
+            "([pic, n]) => pic.__latency.length > n",
+            arg=[picture, before + i],
+            timeout=20_000,
         )
-    samples = page.evaluate("() => window.__latency.samples")
+    samples = page.evaluate("(pic) => pic.__latency", picture)[before:]
     return [
         {"total": s["painted"] - s["keydown"], "to_src": s["src"] - s["keydown"]}
         for s in samples

@@ -5,11 +5,12 @@ import math
 import ipywidgets as widgets
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 from ._validate import check_int, check_matrix, positive_pair
 from .data import sweep_input, sweep_kernel
+from .device import one_thread
 from .explorer import Explorer, int_slider
-from .fast import corr2d_unfold
 from .grid import Grid
 from .picture import Lines, Picture, format_number, row
 from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
@@ -17,6 +18,15 @@ from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
+
+
+def _output(X, K, g):
+    """PyTorch's output of the sweep: ``F.conv2d`` of ``X`` with ``K`` (2-D)."""
+    (top, bottom), (left, right) = g.sides
+    padded = F.pad(X, (left, right, top, bottom))[None, None]
+    with one_thread():  # a tiny convolution: more threads only cost time
+        Y = F.conv2d(padded, K[None, None], stride=g.stride, dilation=g.dilation)
+    return Y[0, 0]
 
 
 def conv2d_call(g, padding=None):
@@ -158,8 +168,7 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
     applied = torch.flip(K, (0, 1)) if flip else K
-    Y = corr2d_unfold(X, applied, g.sides, g.stride, g.dilation)
-    return sweep_picture(X, applied, Y, g, step, flip, padding)
+    return sweep_picture(X, applied, _output(X, applied, g), g, step, flip, padding)
 
 
 _INPUTS = [
@@ -293,7 +302,7 @@ class SweepExplorer(Explorer):
         K = sweep_kernel(v["kernel"], g.kernel_size, v["seed"])
         applied = torch.flip(K, (0, 1)) if v["flip"] else K
         X64, K64 = X.double(), applied.double()
-        Y = corr2d_unfold(X64, K64, g.sides, g.stride, g.dilation)
+        Y = _output(X64, K64, g)
         self.X, self.K, self.result = X, applied, Y.float()
         self.pytorch = conv2d_call(g)
         return sweep_picture(X64, K64, Y, g, v["step"], v["flip"])

@@ -293,7 +293,8 @@ class SweepExplorer(Explorer):
     def frames(self):
         """One picture per output cell, in the order the kernel visits them."""
         v = self.values()
-        return [self.draw(**{**v, "step": s}) for s in range(self.geometry(v).steps)]
+        cells = math.prod(self.geometry(v).output_size)
+        return [self.draw(**{**v, "step": s}) for s in range(cells)]
 
     def draw(self, **v):
         self.X = self.K = self.result = None

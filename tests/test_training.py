@@ -112,6 +112,8 @@ def test_scratch_rates_are_below_the_stable_limit_with_bias():
     assert SCRATCH_LR / 2 < SCRATCH_LR < limit
 
 
+# 100 seeds twice: about 18 s, so make check (the quick loop) leaves it to make test.
+@pytest.mark.slow
 @pytest.mark.parametrize("lr", [SCRATCH_LR, SCRATCH_LR / 2], ids=["lr", "half-lr"])
 def test_scratch_converges_for_every_seed(lr, report, capsys):
     # What the notebook promises a student who changes the seed (or halves

@@ -101,6 +101,17 @@ def grade_answer(
     return hint(text) if text else correct(right)
 
 
+def grade_choice(answer, choices, name, want, right, wrong=(), otherwise=""):
+    """``grade_answer`` for a letter of the multiple choice ``choices`` (``name``)."""
+
+    def letter(value):
+        text = value.strip().lower() if isinstance(value, str) else None
+        return text if text in choices else None
+
+    ask = f"answer with one of the letters {', '.join(choices)} (see {name})"
+    return grade_answer(answer, want, right, wrong, otherwise, ask=ask, read=letter)
+
+
 def judge(got, want, wrong=(), otherwise="the values differ.", shape=""):
     """``None`` if a function's result ``got`` is ``want``, else a hint for it.
 

@@ -8,6 +8,7 @@ from ._common import (
     as_number,
     correct,
     grade_answer,
+    grade_choice,
     grade_formula,
     grade_function,
     hint,
@@ -103,27 +104,20 @@ Y1_Y2_CHOICES = {
 }
 
 
-def _letter(answer):
-    if isinstance(answer, str) and answer.strip().lower() in Y1_Y2_CHOICES:
-        return answer.strip().lower()
-    return None
-
-
 def check_y1_y2(answer):
     """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
     # Floating-point addition in a different order: a first-principles check.
     x, y, z = 0.1, 0.2, 0.3
     order_matters = (x + y) + z != x + (y + z)
-    return grade_answer(
+    return grade_choice(
         answer,
+        Y1_Y2_CHOICES,
+        "Y1_Y2_CHOICES",
         "b" if order_matters else "a",
         right=f"in float64, (0.1 + 0.2) + 0.3 = {(x + y) + z!r} but 0.1 + (0.2 "
         f"+ 0.3) = {x + (y + z)!r}; compare with a tolerance, never with ==.",
         otherwise="both codes use the same kernel and neither has a bias. Does "
         "the order in which floats are added change the result?",
-        ask=f"answer with one of the letters {', '.join(Y1_Y2_CHOICES)} "
-        f"(see Y1_Y2_CHOICES)",
-        read=_letter,
     )
 
 
@@ -218,8 +212,10 @@ def check_groups_lose(answer):
     isolated = not sees_other_group(grouped, b)
     dense_sees = sees_other_group(dense, 1)
     same_shape = F.conv2d(X, grouped, groups=b).shape == X.shape
-    return grade_answer(
+    return grade_choice(
         answer,
+        GROUPS_CHOICES,
+        "GROUPS_CHOICES",
         "b" if isolated and dense_sees and same_shape else "a",
         right="the b groups are b thin layers side by side. A dense 1x1 layer, or "
         "a shuffle of the channels, between grouped layers lets them mix again.",
@@ -233,13 +229,6 @@ def check_groups_lose(answer):
             ("d", "each of the b groups gives c / b output channels: c in all."),
         ],
         otherwise="compare which input channels an output channel reads.",
-        ask=f"answer with one of the letters {', '.join(GROUPS_CHOICES)} "
-        f"(see GROUPS_CHOICES)",
-        read=lambda a: (
-            a.strip().lower()
-            if isinstance(a, str) and a.strip().lower() in GROUPS_CHOICES
-            else None
-        ),
     )
 
 

@@ -11,6 +11,7 @@ from ._common import (
     as_tensor,
     correct,
     grade_answer,
+    grade_choice,
     grade_formula,
     grade_function,
     hint,
@@ -336,8 +337,10 @@ def check_pool_or_conv(answer):
         and torch.equal(average, F.avg_pool2d(x + 2 * y, 2))
         and not max_linear
     )
-    return grade_answer(
+    return grade_choice(
         answer,
+        POOL_OR_CONV_CHOICES,
+        "POOL_OR_CONV_CHOICES",
         "b" if facts else "a",
         right="a strided convolution can downsample, and learn to average, but "
         "max pooling is not linear (exercise 2); the convolution also costs "
@@ -348,11 +351,4 @@ def check_pool_or_conv(answer):
             ("d", "count the parameters of nn.MaxPool2d."),
         ],
         otherwise="compare what each layer computes and what it costs.",
-        ask=f"answer with one of the letters {', '.join(POOL_OR_CONV_CHOICES)} "
-        f"(see POOL_OR_CONV_CHOICES)",
-        read=lambda a: (
-            a.strip().lower()
-            if isinstance(a, str) and a.strip().lower() in POOL_OR_CONV_CHOICES
-            else None
-        ),
     )

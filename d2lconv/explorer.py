@@ -1,16 +1,14 @@
 """The common frame of every explorer: controls in, one redrawn picture out."""
 
-import base64
 import contextlib
 import gc
 import html
-import io
 import os
 
 import ipywidgets as widgets
 from IPython import get_ipython
 
-from .picture import Animation, Picture
+from .picture import Animation
 
 # Set by the course's site build (scripts/build_site.py): an explorer's display
 # then also carries its moving picture, for a web page where nothing can run.
@@ -30,16 +28,6 @@ def int_slider(
         continuous_update=continuous_update,
         style={"description_width": label_width},
     )
-
-
-def picture_html(picture):
-    """HTML for a Picture (its SVG) or a matplotlib Figure (a PNG image)."""
-    if isinstance(picture, Picture):
-        return picture.svg
-    buffer = io.BytesIO()
-    picture.savefig(buffer, format="png")
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img src="data:image/png;base64,{data}" alt="{html.escape(str(picture))}">'
 
 
 def explanation_html(text):
@@ -73,10 +61,10 @@ class Explorer:
     """Link ipywidgets controls to a drawing function.
 
     Subclasses build ``controls`` (name -> ipywidgets control) and implement
-    ``draw(**values)``, which returns a ``Picture`` (or a matplotlib Figure)
-    or raises ``ValueError`` whose message explains why the combination has no
-    picture. The picture's SVG is the value of an ``ipywidgets.HTML``, so its
-    numbers are text in the page (ipywidgets 7 and 8, no ipympl).
+    ``draw(**values)``, which returns a ``Picture`` or raises ``ValueError``
+    whose message explains why the combination has no picture. The picture's
+    SVG is the value of an ``ipywidgets.HTML``, so its numbers are text in the
+    page (ipywidgets 7 and 8, no ipympl).
 
     ``picture`` is what is shown (None during an explanation), ``svg`` its
     HTML text and ``message`` the explanation ("" while a picture is shown).
@@ -158,10 +146,10 @@ class Explorer:
         self.show(picture)
 
     def show(self, picture):
-        """Put ``picture`` (a Picture or a Figure) in the view."""
+        """Put ``picture`` (a Picture) in the view."""
         self.picture = picture
         self.message = ""
-        self.view.value = picture_html(picture)
+        self.view.value = picture.svg
         self.explanation.value = ""
         self.explanation.layout.display = "none"
         self.view.layout.display = None

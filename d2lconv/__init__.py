@@ -5,6 +5,9 @@
 # device.py
 from .device import default_device
 
+# i18n.py
+from .i18n import language, set_language
+
 # shapes.py
 from .shapes import (
     conv2d_output_shape,

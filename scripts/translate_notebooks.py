@@ -1,0 +1,251 @@
+"""Write the Chinese notebooks (notebooks/zh/) from the English ones and translations.
+
+The English notebooks are the source. A Chinese notebook is its English
+notebook with every markdown cell replaced by its translation; the code cells
+are the same cells (same ids, same code), and one code cell more, right after
+the Colab setup cell, switches the package to Chinese
+(``d2lconv.set_language("zh")``), so the checks, hints and explorers speak
+Chinese too.
+
+The translations are kept in ``notebooks/zh/translations/``, one Markdown file
+per notebook (``solutions/`` for the solutions), with one entry per English
+markdown cell::
+
+    <!-- cell 3f2a9c0e en:5d41402abc4b -->
+    ## 2.1 互相关运算
+    ...
+
+``3f2a9c0e`` is the cell's id, ``5d41402abc4b`` the first 12 hex digits of the
+SHA-256 of the English text it translates (the first cell without its Colab
+badge). When an English cell changes, its entry becomes stale and this script
+says which; an entry whose text still holds ``TODO(translate)`` counts as
+missing.
+
+    python scripts/translate_notebooks.py           # write notebooks/zh/
+    python scripts/translate_notebooks.py --check   # exit 1: missing, stale, unwritten
+    python scripts/translate_notebooks.py --status  # what is missing or stale (English)
+    python scripts/translate_notebooks.py --stub notebooks/04-padding.ipynb
+        # add a TODO entry (with the English text) for each missing cell
+"""
+
+import argparse
+import copy
+import hashlib
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+from notebook_headers import BADGE_SVG, load_settings, update_notebook
+
+ROOT = Path(__file__).resolve().parents[1]
+ZH = Path("notebooks") / "zh"
+TRANSLATIONS = ZH / "translations"
+TODO = "TODO(translate)"
+LANGUAGE_CELL_ID = "zh-language"
+LANGUAGE_CELL = (
+    "# 中文版：让 d2lconv 的检查、提示和探索器都用中文显示。\n"
+    "import d2lconv\n"
+    "\n"
+    'd2lconv.set_language("zh")'
+)
+ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
+LINK = re.compile(r"\]\(([^)\s]+)\)|(?:src|href)=\"([^\"]+)\"")
+
+
+class TranslationError(ValueError):
+    """A translation is missing, stale or broken; the message names the cell."""
+
+
+def english_text(cell):
+    """The English text a translation translates: the source without the Colab badge."""
+    lines = [line for line in cell.source.splitlines() if BADGE_SVG not in line]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def fingerprint(text):
+    """The first 12 hex digits of the SHA-256 of ``text`` (UTF-8)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def english_notebooks(root):
+    """Every English notebook (solutions included), relative to ``root``, sorted."""
+    notebooks = root / "notebooks"
+    return sorted(
+        p.relative_to(root)
+        for p in notebooks.glob("**/*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts and (root / ZH) not in p.parents
+    )
+
+
+def translation_path(rel):
+    """``notebooks/x/y.ipynb`` -> ``notebooks/zh/translations/x/y.md``."""
+    return TRANSLATIONS / rel.relative_to("notebooks").with_suffix(".md")
+
+
+def chinese_path(rel):
+    """``notebooks/x/y.ipynb`` -> ``notebooks/zh/x/y.ipynb``."""
+    return ZH / rel.relative_to("notebooks")
+
+
+def read_entries(path):
+    """``{cell id: (hash, text)}`` of a translation file ({} if there is none)."""
+    if not path.exists():
+        return {}
+    source = path.read_text(encoding="utf-8")
+    marks = list(ENTRY.finditer(source))
+    entries = {}
+    for mark, after in zip(marks, marks[1:] + [None], strict=True):
+        end = after.start() if after else len(source)
+        cell_id, digest = mark.groups()
+        if cell_id in entries:
+            raise TranslationError(f"{path}: cell {cell_id} has two entries")
+        entries[cell_id] = (digest, source[mark.end() : end].strip())
+    return entries
+
+
+def problems(root, rel):
+    """``[(kind, cell id, English text)]``: kind is 'missing' or 'stale'."""
+    nb = nbformat.read(root / rel, as_version=4)
+    entries = read_entries(root / translation_path(rel))
+    found = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        text = english_text(cell)
+        digest, translated = entries.get(cell.id, (None, ""))
+        if digest is None or not translated or TODO in translated:
+            found.append(("missing", cell.id, text))
+        elif digest != fingerprint(text):
+            found.append(("stale", cell.id, text))
+    return found
+
+
+def _check_links(text, rel_zh, root, cell_id):
+    for match in LINK.finditer(text):
+        target = (match.group(1) or match.group(2)).split("#")[0]
+        if not target or re.match(r"[a-z]+:", target):
+            continue
+        if not (root / rel_zh.parent / target).exists() and not (
+            target.endswith(".ipynb")
+            and (root / chinese_path(rel_zh.parent / target)).parent.exists()
+        ):
+            raise TranslationError(
+                f"{rel_zh} cell {cell_id}: the link {target!r} leads nowhere"
+            )
+
+
+def chinese_notebook(root, rel, settings):
+    """The Chinese notebook of the English notebook ``rel`` (an nbformat node)."""
+    found = problems(root, rel)
+    if found:
+        listed = ", ".join(f"{kind} {cell_id}" for kind, cell_id, _ in found)
+        raise TranslationError(
+            f"{translation_path(rel)}: {listed} (python "
+            f"scripts/translate_notebooks.py --status shows the English text)"
+        )
+    nb = copy.deepcopy(nbformat.read(root / rel, as_version=4))
+    entries = read_entries(root / translation_path(rel))
+    rel_zh = chinese_path(rel)
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = entries[cell.id][1]
+            _check_links(cell.source, rel, root, cell.id)
+    update_notebook(nb, rel_zh, settings)
+    language = nbformat.v4.new_code_cell(LANGUAGE_CELL)
+    language.id = LANGUAGE_CELL_ID
+    nb.cells.insert(2, language)
+    nb.metadata["d2lconv"] = {
+        "language": "zh",
+        "generated_from": rel.as_posix(),
+        "by": "scripts/translate_notebooks.py",
+    }
+    return nb
+
+
+def planned(root):
+    """``({zh path: text}, {English path: problems})`` for every notebook."""
+    settings = load_settings(root / "pyproject.toml")
+    texts, trouble = {}, {}
+    for rel in english_notebooks(root):
+        found = problems(root, rel)
+        if found:
+            trouble[rel] = found
+            continue
+        nb = chinese_notebook(root, rel, settings)
+        texts[chinese_path(rel)] = nbformat.writes(nb) + "\n"
+    return texts, trouble
+
+
+def stub(root, rel):
+    """Append a TODO entry, with the English text, for each missing cell of ``rel``."""
+    path = root / translation_path(rel)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    added = []
+    for kind, cell_id, text in problems(root, rel):
+        if kind == "missing" and cell_id not in read_entries(path):
+            added.append(
+                f"<!-- cell {cell_id} en:{fingerprint(text)} -->\n{TODO}\n\n{text}\n"
+            )
+    if added:
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
+        path.write_text(
+            old + ("\n" if old else "") + "\n".join(added), encoding="utf-8"
+        )
+    return len(added)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 if stale"
+    )
+    parser.add_argument(
+        "--status", action="store_true", help="list missing and stale cells"
+    )
+    parser.add_argument("--stub", nargs="+", type=Path, metavar="NOTEBOOK")
+    parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if args.stub:
+        for path in args.stub:
+            rel = path.resolve().relative_to(root)
+            print(f"{translation_path(rel)}: {stub(root, rel)} entries added")
+        return 0
+    texts, trouble = planned(root)
+    for rel, found in trouble.items():
+        for kind, cell_id, text in found:
+            print(
+                f"{kind}: {translation_path(rel)} cell {cell_id} en:{fingerprint(text)}"
+            )
+            if args.status:
+                print("    " + text.replace("\n", "\n    ") + "\n")
+    if args.status:
+        return 1 if trouble else 0
+    written = {
+        p.relative_to(root)
+        for p in (root / ZH).glob("**/*.ipynb")
+        if ".ipynb_checkpoints" not in p.parts
+    }
+    stale = []
+    for rel_zh, text in texts.items():
+        path = root / rel_zh
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            stale.append(rel_zh)
+            if not args.check:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+    orphans = sorted(written - set(texts) - {chinese_path(r) for r in trouble})
+    for rel_zh in stale:
+        print(("stale: " if args.check else "written: ") + str(rel_zh))
+    for rel_zh in orphans:
+        print(f"no English notebook: {rel_zh}" + ("" if args.check else " (removed)"))
+        if not args.check:
+            (root / rel_zh).unlink()
+    if args.check:
+        return 1 if trouble or stale or orphans else 0
+    return 1 if trouble else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

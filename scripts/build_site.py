@@ -20,6 +20,9 @@ Nothing here names a notebook: the pages, their order and their titles come
 from notebooks/*.ipynb and notebooks/solutions/*.ipynb, the Colab links from
 ``[tool.d2lconv]`` in pyproject.toml (through scripts/notebook_headers.py).
 
+The Chinese edition (notebooks/zh/, README.zh.md) is built the same way into
+site/zh/; every page links the same page in the other language.
+
     python scripts/build_site.py              # build site/
     python scripts/build_site.py --jobs 1     # one notebook at a time
 """
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbclient import NotebookClient
@@ -47,6 +51,79 @@ NOTEBOOKS = ROOT / "notebooks"
 OUT = ROOT / "site"
 WORK = ROOT / "build" / "site"
 TITLE = "d2lconv: convolution, hands on"
+
+
+class Edition(NamedTuple):
+    """One language of the site: its notebooks, README, folder and words."""
+
+    code: str  # "en", "zh"
+    notebooks: Path  # the edition's notebooks (solutions in solutions/)
+    readme: Path
+    folder: str  # under site/: "" or "zh"
+    language: str  # Sphinx's language
+    words: dict
+
+
+ENGLISH = Edition(
+    "en",
+    NOTEBOOKS,
+    ROOT / "README.md",
+    "",
+    "en",
+    {
+        "title": TITLE,
+        "colab": "Open in Colab",
+        "download": "Download notebook",
+        "other": "中文",
+        "widget": "A widget, <code>{text}</code>: it is interactive in JupyterLab "
+        "or Colab ({link}open this notebook in Colab</a>).",
+        "explorer": "An explorer: its controls are interactive in JupyterLab or "
+        "Colab ({link}open this notebook in Colab</a> and run it). Here is the "
+        "picture it draws first.",
+        "motion": "The same picture moving, as the explorer's play or train "
+        "control shows it:",
+        "intro": [
+            "This site shows every notebook of the course run once, with its output:",
+            "pictures, printed checks, and each explorer's picture (the explorers",
+            "themselves move in JupyterLab or Colab). To run a notebook, open it in",
+            "Colab or download it.",
+        ],
+        "the notebooks": "The notebooks",
+        "header": "| notebook | what you will be able to do | run | download |",
+        "solutions": "Solutions",
+        "worked": "Worked solutions to the exercises:",
+        "lessons": "Lessons",
+    },
+)
+CHINESE = Edition(
+    "zh",
+    NOTEBOOKS / "zh",
+    ROOT / "README.zh.md",
+    "zh",
+    "zh_CN",
+    {
+        "title": "d2lconv：动手学卷积",
+        "colab": "在 Colab 中打开",
+        "download": "下载笔记本",
+        "other": "English",
+        "widget": "一个控件 <code>{text}</code>：在 JupyterLab 或 Colab 中可以交互"
+        "（{link}在 Colab 中打开这个笔记本</a>）。",
+        "explorer": "一个探索器：它的控件在 JupyterLab 或 Colab 中可以交互"
+        "（{link}在 Colab 中打开这个笔记本</a>并运行）。下面是它最先画出的图。",
+        "motion": "同一幅图动起来的样子，就像探索器的播放或训练控件显示的那样：",
+        "intro": [
+            "本网站展示课程的每个笔记本运行一次后的样子，连同输出：图、打印出的检查结果，"
+            "以及每个探索器的图（探索器本身要在 JupyterLab 或 Colab 中才能拖动）。"
+            "要运行笔记本，请在 Colab 中打开或下载它。",
+        ],
+        "the notebooks": "笔记本",
+        "header": "| 笔记本 | 学完你能做什么 | 运行 | 下载 |",
+        "solutions": "参考答案",
+        "worked": "练习的参考答案：",
+        "lessons": "课程",
+    },
+)
+EDITIONS = (ENGLISH, CHINESE)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 GOALS_MARK = "you will be able to"
 CELL_TIMEOUT = 600  # s; a cell of the performance lab times several methods
@@ -75,11 +152,12 @@ FAVICON = """\
 class Page:
     """A notebook and its page: paths, title, Colab and download links."""
 
-    def __init__(self, path, settings):
+    def __init__(self, path, settings, edition=ENGLISH):
         self.path = path
+        self.edition = edition
         self.rel = path.relative_to(ROOT)  # notebooks/02-....ipynb
-        self.docname = path.relative_to(NOTEBOOKS).with_suffix("").as_posix()
-        self.solution = path.parent != NOTEBOOKS
+        self.docname = path.relative_to(edition.notebooks).with_suffix("").as_posix()
+        self.solution = path.parent != edition.notebooks
         self.colab = headers.colab_url(settings, self.rel)
         nb = nbformat.read(path, as_version=4)
         self.title = headers.title_of(nb) or path.stem
@@ -87,13 +165,19 @@ class Page:
 
     def href(self, target):
         """A link from this page to ``target`` (a path from the site's root)."""
-        depth = self.docname.count("/")
+        depth = self.docname.count("/") + bool(self.edition.folder)
         return "../" * depth + target
 
     @property
     def download(self):
         """The link to the notebook as stored (no outputs), from this page."""
         return self.href(self.rel.as_posix())
+
+    @property
+    def other_language(self):
+        """The link to this page in the other edition (English <-> Chinese)."""
+        other = "" if self.edition.folder else f"{CHINESE.folder}/"
+        return self.href(f"{other}{self.docname}.html")
 
 
 def goals_of(nb):
@@ -123,42 +207,41 @@ def execute(path):
 
 
 def links_html(page):
-    """The line under a page's title: run it on Colab, or download it."""
+    """The line under a page's title: Colab, download, the other language."""
+    words = page.edition.words
     return (
         '<p class="d2lconv-links">'
         f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
-        "Open in Colab</a>"
+        f"{words['colab']}</a>"
         f'<a class="d2lconv-download" href="{html.escape(page.download)}" '
-        "download>Download notebook</a></p>"
+        f"download>{words['download']}</a>"
+        f'<a class="d2lconv-language" href="{html.escape(page.other_language)}">'
+        f"{words['other']}</a></p>"
     )
 
 
 def widget_html(text, page):
     """A plain widget (no picture of its own) on a page: what it is, where it runs."""
     link = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
+    note = page.edition.words["widget"].format(text=html.escape(text), link=link)
     return (
         '<div class="d2lconv-widget-static"><p class="d2lconv-explorer-note">'
-        f"A widget, <code>{html.escape(text)}</code>: it is interactive in "
-        f"JupyterLab or Colab ({link}open this notebook in Colab</a>).</p></div>"
+        f"{note}</p></div>"
     )
 
 
 def explorer_html(still, motion, page):
     """An explorer on a page: a note with the Colab link, its picture, its motion."""
     link = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
+    words = page.edition.words
     parts = [
         '<div class="d2lconv-explorer-static">',
-        '<p class="d2lconv-explorer-note">An explorer: its controls are '
-        f"interactive in JupyterLab or Colab ({link}open this notebook in "
-        "Colab</a> and run it). Here is the picture it draws first.</p>",
+        f'<p class="d2lconv-explorer-note">{words["explorer"].format(link=link)}</p>',
     ]
     if still:
         parts.append(f'<div class="d2lconv-still">{still}</div>')
     if motion:
-        parts.append(
-            '<p class="d2lconv-explorer-note">The same picture moving, as the '
-            "explorer's play or train control shows it:</p>"
-        )
+        parts.append(f'<p class="d2lconv-explorer-note">{words["motion"]}</p>')
         parts.append(f'<div class="d2lconv-motion">{motion}</div>')
     parts.append("</div>")
     return "\n".join(parts)
@@ -194,10 +277,18 @@ def description(page, readme_descriptions):
     return readme_descriptions.get(page.rel.as_posix()) or page.goals
 
 
-def index_markdown(pages):
+def index_markdown(pages, edition=ENGLISH):
     """The home page: the README's introduction and the course table."""
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    words = edition.words
+    readme = edition.readme.read_text(encoding="utf-8")
     intro = readme.split("\n## ", 1)[0].split("\n", 1)[1].strip()
+    # The README's line of languages ("English | [中文](README.zh.md)") gives
+    # way to a link to the other edition of the site.
+    lines = intro.splitlines()
+    intro = "\n".join(x for x in lines if "](README" not in x).strip()
+    other = f"{CHINESE.folder}/index.html" if edition is ENGLISH else "../index.html"
+    switch = f'<p class="d2lconv-links"><a class="d2lconv-language" href="{other}">'
+    switch += f"{words['other']}</a></p>"
     start, end = readme.find(headers.README_START), readme.find(headers.README_END)
     described = headers._descriptions(readme[start:end]) if start < end else {}
     lessons = [p for p in pages if not p.solution]
@@ -212,27 +303,29 @@ def index_markdown(pages):
         )
 
     lines = [
-        f"# {TITLE}",
+        f"# {words['title']}",
+        "",
+        switch,
         "",
         intro,
         "",
-        "This site shows every notebook of the course run once, with its output:",
-        "pictures, printed checks, and each explorer's picture (the explorers",
-        "themselves move in JupyterLab or Colab). To run a notebook, open it in",
-        "Colab or download it.",
+        *words["intro"],
         "",
-        "## The notebooks",
+        f"## {words['the notebooks']}",
         "",
-        "| notebook | what you will be able to do | run | download |",
+        words["header"],
         "| --- | --- | --- | --- |",
         *[row(p) for p in lessons],
         "",
     ]
     if solutions:
-        lines += ["## Solutions", "", "Worked solutions to the exercises:", ""]
+        lines += [f"## {words['solutions']}", "", words["worked"], ""]
         lines += [f"- [{p.title}]({p.docname}.ipynb)" for p in solutions]
         lines.append("")
-    for caption, group in (("Lessons", lessons), ("Solutions", solutions)):
+    for caption, group in (
+        (words["lessons"], lessons),
+        (words["solutions"], solutions),
+    ):
         if group:
             lines += ["```{toctree}", ":hidden:", f":caption: {caption}", ""]
             lines += [p.docname for p in group]
@@ -247,18 +340,19 @@ def mathjax_folder():
     return Path(jupyter_server_mathjax.__file__).parent / "static"
 
 
-def sphinx_config(settings, static, extra):
+def sphinx_config(settings, static, extra, edition=ENGLISH):
     """Every Sphinx setting of the site (there is no conf.py)."""
     return {
         "project": "d2lconv",
         "author": "the d2lconv authors",
+        "language": edition.language,
         "extensions": ["myst_nb", "sphinx.ext.mathjax"],
         "html_theme": "sphinx_book_theme",
-        "html_title": TITLE,
+        "html_title": edition.words["title"],
         "html_theme_options": {
             "repository_url": f"https://github.com/{settings.repository}",
             "repository_branch": settings.branch,
-            "path_to_docs": "notebooks",
+            "path_to_docs": edition.notebooks.relative_to(ROOT).as_posix(),
             "use_repository_button": True,
             "launch_buttons": {"colab_url": "https://colab.research.google.com"},
             # The page's own line links the notebook as stored; the theme's
@@ -308,16 +402,28 @@ def sphinx_config(settings, static, extra):
     }
 
 
+def edition_paths(edition):
+    """The notebooks of one edition, solutions included."""
+    paths = headers.notebook_paths(ROOT)
+    if edition is CHINESE:
+        return [p for p in paths if CHINESE.notebooks in p.parents]
+    return [p for p in paths if CHINESE.notebooks not in p.parents]
+
+
 def build(jobs):
     """Execute, prepare and render every notebook; return the seconds per step."""
     settings = headers.load_settings(ROOT / "pyproject.toml")
-    paths = headers.notebook_paths(ROOT)
-    if not paths:
+    pages = [
+        Page(path, settings, edition)
+        for edition in EDITIONS
+        for path in edition_paths(edition)
+    ]
+    if not pages:
         raise SystemExit(f"build_site: no notebooks under {NOTEBOOKS}")
-    pages = [Page(path, settings) for path in paths]
     shutil.rmtree(WORK, ignore_errors=True)
-    src, static, extra = WORK / "src", WORK / "static", WORK / "extra"
-    for folder in (src, static, extra):
+    static, extra = WORK / "static", WORK / "extra"
+    sources = {e.code: WORK / "src" / (e.folder or "en") for e in EDITIONS}
+    for folder in (static, extra, *sources.values()):
         folder.mkdir(parents=True)
     times = {}
 
@@ -336,22 +442,33 @@ def build(jobs):
                     other.cancel()
                 raise SystemExit(f"build_site: {page.rel} failed:\n{err}") from err
             print(f"build_site: ran {page.rel} in {seconds:.0f} s", flush=True)
-            target = src / f"{page.docname}.ipynb"
+            target = sources[page.edition.code] / f"{page.docname}.ipynb"
             target.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(prepare(nb, page), target)
+            # Every notebook as stored, for the download links (site/notebooks/).
             copy = extra / page.rel
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(page.path, copy)
     times["execute"] = time.perf_counter() - start
 
-    (src / "index.md").write_text(index_markdown(pages), encoding="utf-8")
     (static / "d2lconv.css").write_text(CSS, encoding="utf-8")
     (static / "favicon.svg").write_text(FAVICON, encoding="utf-8")
     shutil.copytree(mathjax_folder(), static / "mathjax")
 
     start = time.perf_counter()
-    print("build_site: rendering the pages with Sphinx", flush=True)
-    render(src, WORK / "html", sphinx_config(settings, static, extra), jobs)
+    shutil.rmtree(WORK / "html", ignore_errors=True)
+    for edition in EDITIONS:
+        own = [p for p in pages if p.edition is edition]
+        if not own:
+            continue
+        src = sources[edition.code]
+        (src / "index.md").write_text(index_markdown(own, edition), encoding="utf-8")
+        print(f"build_site: rendering the {edition.code} pages with Sphinx", flush=True)
+        out = WORK / "html" / edition.folder if edition.folder else WORK / "html"
+        files = extra if edition is ENGLISH else WORK / "no-extra"
+        files.mkdir(exist_ok=True)
+        config = sphinx_config(settings, static, files, edition)
+        render(src, out, config, jobs, doctrees=WORK / f"doctrees-{edition.code}")
     # Built beside its sources (MyST-NB writes next to the output folder),
     # then moved into place.
     shutil.rmtree(OUT, ignore_errors=True)
@@ -360,7 +477,7 @@ def build(jobs):
     return pages, times
 
 
-def render(src, out, config, jobs):
+def render(src, out, config, jobs, doctrees):
     """Sphinx: the pages in ``src`` to HTML in ``out``."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -370,7 +487,7 @@ def render(src, out, config, jobs):
             src,
             None,
             out,
-            out.parent / "doctrees",
+            doctrees,
             "html",
             confoverrides=config,
             status=None,

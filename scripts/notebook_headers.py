@@ -42,6 +42,27 @@ README_END = "<!-- notebooks:end -->"
 SOURCE_VARIABLE = "D2LCONV_SOURCE"
 
 
+class Readme(NamedTuple):
+    """A README that lists the notebooks of one folder (one per language)."""
+
+    name: str
+    folder: Path
+    header: str
+
+
+READMES = (
+    Readme(
+        "README.md",
+        Path("notebooks"),
+        "| notebook | what you will be able to do | Colab |",
+    ),
+    # The Chinese edition (written by scripts/translate_notebooks.py).
+    Readme(
+        "README.zh.md", Path("notebooks") / "zh", "| 笔记本 | 学完你能做什么 | Colab |"
+    ),
+)
+
+
 class Settings(NamedTuple):
     """Where the course lives: ``OWNER/REPO`` on GitHub and the branch to link."""
 
@@ -78,11 +99,11 @@ def colab_url(settings, rel_path):
     )
 
 
-def binder_url(settings):
-    """The Binder address that opens the course in JupyterLab."""
+def binder_url(settings, folder="notebooks"):
+    """The Binder address that opens the course (``folder``) in JupyterLab."""
     return (
         f"https://mybinder.org/v2/gh/{settings.repository}/{settings.branch}"
-        "?urlpath=lab/tree/notebooks"
+        f"?urlpath=lab/tree/{Path(folder).as_posix()}"
     )
 
 
@@ -168,14 +189,15 @@ def _descriptions(block):
     return found
 
 
-def readme_block(settings, notebooks, old_block=""):
+def readme_block(settings, notebooks, old_block="", readme=None):
     """The README text between the markers: Binder badge and notebook table."""
+    readme = readme or READMES[0]
     descriptions = _descriptions(old_block)
     lines = [
         "",
-        f"[![Binder]({BINDER_SVG})]({binder_url(settings)})",
+        f"[![Binder]({BINDER_SVG})]({binder_url(settings, readme.folder)})",
         "",
-        "| notebook | what you will be able to do | Colab |",
+        readme.header,
         "| --- | --- | --- |",
     ]
     for rel_path, title in notebooks:
@@ -208,7 +230,7 @@ def notebook_paths(root):
 def planned_changes(root, settings, only=None):
     """Map path -> new text for every file whose header or list is stale."""
     changes = {}
-    listed = []
+    listed = {readme.folder: [] for readme in READMES}
     for path in notebook_paths(root):
         rel = path.relative_to(root)
         old = path.read_text(encoding="utf-8")
@@ -217,16 +239,19 @@ def planned_changes(root, settings, only=None):
             new = nbformat.writes(update_notebook(nb, rel, settings)) + "\n"
             if new != old:
                 changes[path] = new
-        if rel.parent == Path("notebooks"):
-            listed.append((rel, title_of(nb)))
-    readme = root / "README.md"
-    if only is None and readme.exists():
-        old = readme.read_text(encoding="utf-8")
+        if rel.parent in listed:
+            listed[rel.parent].append((rel, title_of(nb)))
+    for readme in READMES:
+        path = root / readme.name
+        if only is not None or not path.exists():
+            continue
+        old = path.read_text(encoding="utf-8")
         start, end = old.find(README_START), old.find(README_END)
         block = old[start + len(README_START) : end] if 0 <= start < end else ""
-        new = update_readme(old, readme_block(settings, listed, block))
+        table = readme_block(settings, listed[readme.folder], block, readme)
+        new = update_readme(old, table)
         if new != old:
-            changes[readme] = new
+            changes[path] = new
     return changes
 
 

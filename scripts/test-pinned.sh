@@ -9,4 +9,7 @@ bash scripts/setup-pinned-env.sh
 print('test-pinned: Python', sys.version.split()[0], '| numpy', numpy.__version__,
       '| matplotlib', matplotlib.__version__, '| IPython', IPython.__version__,
       '| ipywidgets', ipywidgets.__version__, '| torch', torch.__version__)"
-.venv-pinned/bin/python -m pytest --ignore=tests/browser "$@"
+# The Chinese notebooks (the English code cells, the package in Chinese) run
+# in the course environment and on the Colab path; here the English ones do.
+.venv-pinned/bin/python -m pytest --ignore=tests/browser \
+    --deselect tests/test_notebooks.py::test_chinese_notebook_runs_clean_and_speaks_chinese "$@"

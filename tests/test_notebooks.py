@@ -17,9 +17,16 @@ from nbclient.exceptions import CellExecutionError
 from props import describe, rng
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-NOTEBOOKS = [p for p in NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+ALL_NOTEBOOKS = sorted((ROOT / "notebooks").glob("**/*.ipynb"))
+ALL_NOTEBOOKS = [p for p in ALL_NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
+ALL_IDS = [str(p.relative_to(ROOT / "notebooks")) for p in ALL_NOTEBOOKS]
+# The Chinese edition (notebooks/zh/) has the English notebooks' code cells:
+# its notebooks run once each (Run All), and must speak Chinese.
+CHINESE = ROOT / "notebooks" / "zh"
+NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE not in p.parents]
 IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
+ZH_NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE in p.parents]
+ZH_IDS = [str(p.relative_to(CHINESE)) for p in ZH_NOTEBOOKS]
 
 # Cells whose printed text legitimately differs between runs (timings) carry
 # this tag; they still run twice, but their text is not compared.
@@ -78,7 +85,7 @@ def text_of(cell):
     return "".join(parts)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ALL_IDS)
 def test_notebook_is_stored_without_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"]):
@@ -172,6 +179,34 @@ def test_notebook_runs_clean_then_its_sections_rerun_in_any_order(path, notebook
 
 def test_the_course_has_notebooks():
     assert len(NOTEBOOKS) >= 1
+    assert len(ZH_NOTEBOOKS) == len(NOTEBOOKS)
+
+
+# What the package prints in English at the start of a line; in the Chinese
+# notebooks these lines come out in Chinese (检查通过：..., 正确。..., 还不对。...).
+ENGLISH_VERDICTS = re.compile(r"^(check passed|check failed|Correct\.|Not yet\.)", re.M)
+MISSING_CELL = "from d2lconv import i18n\nprint(repr(i18n.missing()))"
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=ZH_IDS)
+def test_chinese_notebook_runs_clean_and_speaks_chinese(path, notebook_times):
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(MISSING_CELL))
+    try:
+        seconds = execute(nb, path)
+    except CellExecutionError as err:
+        raise AssertionError(f"zh/{path.name}: a cell failed:\n{err}") from None
+    notebook_times[str(path.relative_to(ROOT))] = seconds
+    assert cell_errors(nb) == []
+    assert widget_errors(nb) == []
+    assert text_of(nb.cells[-1]).strip() == "[]", (
+        "texts the package showed in English for want of a translation "
+        "(d2lconv/locale/zh): " + text_of(nb.cells[-1])
+    )
+    for cell in nb.cells[:-1]:
+        found = ENGLISH_VERDICTS.findall(text_of(cell))
+        assert not found, f"an English verdict {found} under:\n{cell.source[:300]}"
 
 
 # The notebook whose training cells a student is invited to re-run with another

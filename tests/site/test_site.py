@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = ROOT / "site"
 SHOTS = ARTIFACTS / "site"
 NOTEBOOKS = ROOT / "notebooks"
-EXECUTED = ROOT / "build" / "site" / "src"  # the notebooks as run for the site
+# The English notebooks as run for the site (the Chinese ones: src/zh).
+EXECUTED = ROOT / "build" / "site" / "src" / "en"
 BUILD_TIMEOUT = 900  # s; the build itself takes 1-2 minutes here
 # The explorers whose picture moves (a window, a training run).
 MOVING = {
@@ -83,6 +84,9 @@ READ_PAGE = """async () => {
             .map(a => a.href),
         download: [...document.querySelectorAll("a.d2lconv-download")]
             .map(a => a.href),
+        language: [...document.querySelectorAll("a.d2lconv-language")]
+            .map(a => a.href),
+        lang: document.documentElement.lang,
         next: [...document.querySelectorAll("a.right-next")].map(a => a.href),
         goalsFirst: !!goals && (!firstCell ||
             !!(goals.compareDocumentPosition(firstCell) &
@@ -265,6 +269,11 @@ def lesson_pages(pages):
     return [p for p in notebook_pages(pages) if "/" not in p]
 
 
+def chinese_pages(pages):
+    """The pages of the Chinese edition (site/zh/), index included."""
+    return [p for p in pages if p.startswith("zh/")]
+
+
 def test_every_page_loads_with_no_console_error_and_nothing_from_outside(visits):
     for name, seen in visits.items():
         assert seen["errors"] == [], f"{name}: console errors {seen['errors']}"
@@ -390,12 +399,43 @@ def test_pages_open_with_their_goals_and_next_walks_the_course(visits, pages, se
         name = page_of(visits[name]["next"][0], server)
         walked.append(name)
     course = lesson_pages(pages)
-    solutions = [p for p in notebook_pages(pages) if p not in course]
+    english = [p for p in notebook_pages(pages) if p not in chinese_pages(pages)]
+    solutions = [p for p in english if p not in course]
     assert walked[: len(course) + len(solutions)] == course + solutions
-    # The sidebar links every notebook from every notebook page.
-    for name in notebook_pages(pages):
-        linked = {page_of(url, server) for url in visits[name]["links"]}
-        assert set(notebook_pages(pages)) <= linked, name
+    # The sidebar links every notebook of its edition from every notebook page.
+    for edition in (english, [p for p in notebook_pages(pages) if p.startswith("zh/")]):
+        for name in edition:
+            linked = {page_of(url, server) for url in visits[name]["links"]}
+            assert set(edition) <= linked, name
+
+
+def test_every_page_links_the_same_page_in_the_other_language(visits, pages, server):
+    chinese = chinese_pages(pages)
+    english = [p for p in pages if p not in chinese]
+    # Every notebook has its Chinese page, and the index its Chinese index.
+    assert sorted(chinese) == sorted(
+        f"zh/{p}" for p in english if p == "index.html" or notebook_of(p)
+    )
+    for name in [*notebook_pages(pages), "index.html", "zh/index.html"]:
+        other = name[3:] if name.startswith("zh/") else f"zh/{name}"
+        linked = [page_of(url, server) for url in visits[name]["language"]]
+        assert linked == [other], (
+            f"{name} should link {other}: {visits[name]['language']}"
+        )
+
+
+def test_chinese_pages_are_chinese_with_chinese_pictures(visits, pages):
+    for name in chinese_pages(pages):
+        seen = visits[name]
+        assert seen["lang"] == "zh-CN", f"{name}: <html lang={seen['lang']!r}>"
+        assert re.search("[\u4e00-\u9fff]{20}", seen["text"].replace("\n", "")) or (
+            len(re.findall("[\u4e00-\u9fff]", seen["text"])) > 40
+        ), f"{name} has little Chinese text"
+        for explorer in seen["explorers"]:
+            [still] = explorer["still"]
+            assert any(re.search("[\u4e00-\u9fff]", t) for t in still["texts"]), (
+                f"{name}: an explorer's picture has no Chinese text"
+            )
 
 
 def test_maths_is_typeset_offline(visits, pages):

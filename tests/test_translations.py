@@ -1,0 +1,252 @@
+"""The Chinese edition: generated from the English notebooks, complete and current."""
+
+import importlib.util
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from zh_text import CJK
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+SPEC = importlib.util.spec_from_file_location(
+    "translate_notebooks", ROOT / "scripts" / "translate_notebooks.py"
+)
+translate = importlib.util.module_from_spec(SPEC)
+SPEC.loader.exec_module(translate)
+
+ENGLISH = translate.english_notebooks(ROOT)
+IDS = [str(rel.relative_to("notebooks")) for rel in ENGLISH]
+GLOSSARY = ROOT / "notebooks" / "zh" / "GLOSSARY.md"
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$", re.DOTALL)
+LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+
+
+def chinese(rel):
+    return nbformat.read(ROOT / translate.chinese_path(rel), as_version=4)
+
+
+def english(rel):
+    return nbformat.read(ROOT / rel, as_version=4)
+
+
+def pairs(rel):
+    """``(English cell, Chinese cell)`` of every markdown cell, by id."""
+    zh = {cell.id: cell for cell in chinese(rel).cells}
+    return [(c, zh[c.id]) for c in english(rel).cells if c.cell_type == "markdown"]
+
+
+def test_every_translation_is_present_current_and_written():
+    # What --check says: no missing or stale entry, every Chinese notebook
+    # written from the current English one and its translation.
+    texts, trouble = translate.planned(ROOT)
+    listed = [
+        f"{kind}: {translate.translation_path(rel)} cell {cell_id}"
+        for rel, found in trouble.items()
+        for kind, cell_id, _ in found
+    ]
+    assert listed == [], "run python scripts/translate_notebooks.py --status"
+    stale = [
+        str(path)
+        for path, text in texts.items()
+        if not (ROOT / path).exists() or (ROOT / path).read_text("utf-8") != text
+    ]
+    assert stale == [], "run python scripts/translate_notebooks.py"
+
+
+@pytest.mark.parametrize("rel", ENGLISH, ids=IDS)
+def test_code_cells_are_the_english_ones_plus_the_language_cell(rel):
+    code = [c for c in english(rel).cells if c.cell_type == "code"]
+    zh = [c for c in chinese(rel).cells if c.cell_type == "code"]
+    assert zh[1].id == translate.LANGUAGE_CELL_ID
+    assert 'd2lconv.set_language("zh")' in zh[1].source
+    del zh[1]
+    assert [(c.id, c.source) for c in zh] == [(c.id, c.source) for c in code]
+    assert [c.metadata.get("tags", []) for c in zh] == [
+        c.metadata.get("tags", []) for c in code
+    ]
+    # The cells come in the same order, markdown and code alike.
+    ids = [c.id for c in chinese(rel).cells if c.id != translate.LANGUAGE_CELL_ID]
+    assert ids == [c.id for c in english(rel).cells]
+
+
+@pytest.mark.parametrize("rel", ENGLISH, ids=IDS)
+def test_each_translated_cell_keeps_formulas_links_and_headings(rel):
+    for en, zh in pairs(rel):
+        where = f"{translate.translation_path(rel)} cell {en.id}"
+        text = translate.english_text(en)
+        assert MATH.findall(zh.source) == MATH.findall(text), (
+            f"{where}: the formulas differ from the English cell's"
+        )
+        badge = translate.BADGE_SVG
+        targets = [t for t in LINK_TARGET.findall(zh.source) if badge not in t]
+        assert targets == [t for t in LINK_TARGET.findall(en.source) if badge not in t]
+        levels = [len(h) for h in re.findall(r"^(#+) ", zh.source, re.MULTILINE)]
+        assert levels == [len(h) for h in re.findall(r"^(#+) ", text, re.MULTILINE)], (
+            f"{where}: headings of other levels than the English cell's"
+        )
+        if re.search(r"[A-Za-z]{3,}", MATH.sub("", text)):
+            assert CJK.search(zh.source), f"{where} is not translated"
+
+
+def glossary():
+    """``[(English, [中文 terms], [也称], [不用])]`` from the glossary's table."""
+    rows = []
+    for line in GLOSSARY.read_text(encoding="utf-8").split("\n## ")[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] not in ("English", "---"):
+            split = [
+                [t for t in re.split("[、,，]", c) if t.strip()] for c in cells[1:]
+            ]
+            rows.append((cells[0], *split))
+    return rows
+
+
+def chinese_markdown():
+    """``{notebook: its markdown text}`` of every Chinese notebook."""
+    return {
+        str(rel): "\n".join(
+            c.source for c in chinese(rel).cells if c.cell_type == "markdown"
+        )
+        for rel in ENGLISH
+    }
+
+
+def test_the_glossary_lists_the_terms_of_the_source_material():
+    terms = {t for _, used, *_ in glossary() for t in used}
+    also = {t for _, _, named, _ in glossary() for t in named}
+    for term in [
+        "互相关",
+        "卷积核",
+        "填充",
+        "步幅",
+        "通道",
+        "池化",
+        "感受野",
+        "特征映射",
+        "超参数",
+        "学习率",
+    ]:
+        assert term in terms
+    assert "汇聚" in also
+
+
+def test_glossary_terms_are_used_and_the_avoided_words_are_not():
+    text = chinese_markdown()
+    everything = "\n".join(text.values())
+    catalogs = "\n".join(
+        p.read_text(encoding="utf-8")
+        for p in (ROOT / "d2lconv" / "locale" / "zh").glob("*.json")
+    )
+    for english_term, used, named, avoided in glossary():
+        for term in used:
+            assert term in everything, f"{term} ({english_term}) is never used"
+        for term in named:
+            assert term in everything, f"{term} ({english_term}) is never mentioned"
+        for word in avoided:
+            found = [name for name, t in text.items() if word in t]
+            assert found == [], f"{word} (for {english_term}: say {used}) in {found}"
+            assert word not in catalogs, f"{word} in d2lconv/locale/zh"
+
+
+def test_the_chinese_readme_lists_every_chinese_notebook_with_its_badge():
+    readme = (ROOT / "README.zh.md").read_text(encoding="utf-8")
+    for rel in ENGLISH:
+        if rel.parent != Path("notebooks"):
+            continue
+        path = translate.chinese_path(rel).as_posix()
+        assert f"]({path})" in readme
+        assert f"/blob/main/{path})" in readme
+    for command in ("make lab", "make test"):
+        assert command in readme
+
+
+# The script on a small course: what a translator sees.
+
+MD, CODE = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A course with one notebook (title, setup, text, code) and its translation."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    (tmp_path / "notebooks").mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [MD("# 1. Ones"), MD("Add **one** to $x$."), CODE("x = 1\nx + 1")]
+    for cell, cell_id in zip(nb.cells, ["title", "text", "sum"], strict=True):
+        cell.id = cell_id
+    nbformat.write(nb, tmp_path / "notebooks" / "01-ones.ipynb")
+    return tmp_path
+
+
+def run(root, *args):
+    return translate.main([*args, "--root", str(root)])
+
+
+def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
+    assert run(course, "--check") == 1
+    out = capsys.readouterr().out
+    assert "missing: notebooks/zh/translations/01-ones.md cell title" in out
+    assert "cell text" in out
+    assert run(course, "--stub", str(course / "notebooks" / "01-ones.ipynb")) == 0
+    path = course / translate.translation_path(Path("notebooks/01-ones.ipynb"))
+    stubbed = path.read_text(encoding="utf-8")
+    assert "Add **one** to $x$." in stubbed and translate.TODO in stubbed
+    assert run(course, "--check") == 1  # a TODO entry is still missing
+    path.write_text(
+        stubbed.replace(f"{translate.TODO}\n\n# 1. Ones", "# 1. 一").replace(
+            f"{translate.TODO}\n\nAdd **one** to $x$.", "给 $x$ 加**一**。"
+        ),
+        encoding="utf-8",
+    )
+    assert run(course) == 0
+    assert run(course, "--check") == 0
+    nb = nbformat.read(course / "notebooks" / "zh" / "01-ones.ipynb", as_version=4)
+    assert [c.id for c in nb.cells] == [
+        "title",
+        "colab-setup",
+        translate.LANGUAGE_CELL_ID,
+        "text",
+        "sum",
+    ]
+    assert nb.cells[0].source.startswith("# 1. 一")
+    assert "notebooks/zh/01-ones.ipynb" in nb.cells[0].source  # its own badge
+    assert nb.cells[3].source == "给 $x$ 加**一**。"
+    assert nb.cells[4].source == "x = 1\nx + 1"
+
+
+def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
+    run(course, "--stub", str(course / "notebooks" / "01-ones.ipynb"))
+    rel = Path("notebooks/01-ones.ipynb")
+    path = course / translate.translation_path(rel)
+    path.write_text(
+        re.sub(r"TODO\(translate\)\n\n[^<]*", "译文\n\n", path.read_text("utf-8")),
+        encoding="utf-8",
+    )
+    assert run(course) == 0
+    nb = nbformat.read(course / rel, as_version=4)
+    nb.cells[1].source = "Add **two** to $x$."
+    nbformat.write(nb, course / rel)
+    capsys.readouterr()
+    assert run(course, "--check") == 1
+    assert "stale: notebooks/zh/translations/01-ones.md cell text" in (
+        capsys.readouterr().out
+    )
+    # The code changed in English: the Chinese notebook is rewritten with it.
+    run(course, "--stub", str(course / rel))
+    entries = translate.read_entries(path)
+    path.write_text(
+        path.read_text("utf-8").replace(
+            f"en:{entries['text'][0]}",
+            f"en:{translate.fingerprint('Add **two** to $x$.')}",
+        ),
+        encoding="utf-8",
+    )
+    nb.cells[2].source = "x = 2\nx + 1"
+    nbformat.write(nb, course / rel)
+    assert run(course) == 0
+    zh = nbformat.read(course / "notebooks/zh/01-ones.ipynb", as_version=4)
+    assert zh.cells[-1].source == "x = 2\nx + 1"

@@ -14,7 +14,8 @@ torch, numpy, matplotlib, ipywidgets and what d2l imports, and d2l's own pins do
 not install on Colab's Python); anywhere else it does nothing. In README.md it
 rewrites what stands between ``<!-- notebooks:start -->`` and
 ``<!-- notebooks:end -->``: a Binder badge and a table of the notebooks with
-their Colab badges, keeping the descriptions already written in that table.
+their Colab badges, keeping the descriptions already written in that table;
+README.zh.md gets the same table of the Chinese notebooks (notebooks/zh/).
 
     python scripts/notebook_headers.py            # write
     python scripts/notebook_headers.py --check    # exit 1 if anything is stale

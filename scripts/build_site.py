@@ -456,7 +456,6 @@ def build(jobs):
     shutil.copytree(mathjax_folder(), static / "mathjax")
 
     start = time.perf_counter()
-    shutil.rmtree(WORK / "html", ignore_errors=True)
     for edition in EDITIONS:
         own = [p for p in pages if p.edition is edition]
         if not own:
@@ -464,15 +463,18 @@ def build(jobs):
         src = sources[edition.code]
         (src / "index.md").write_text(index_markdown(own, edition), encoding="utf-8")
         print(f"build_site: rendering the {edition.code} pages with Sphinx", flush=True)
-        out = WORK / "html" / edition.folder if edition.folder else WORK / "html"
+        # Built beside its sources (MyST-NB writes next to the output folder),
+        # then moved into place: the Chinese pages into site/zh/.
+        out = WORK / "build" / edition.code / "html"
         files = extra if edition is ENGLISH else WORK / "no-extra"
         files.mkdir(exist_ok=True)
         config = sphinx_config(settings, static, files, edition)
-        render(src, out, config, jobs, doctrees=WORK / f"doctrees-{edition.code}")
-    # Built beside its sources (MyST-NB writes next to the output folder),
-    # then moved into place.
+        render(src, out, config, jobs, doctrees=out.parent / "doctrees")
     shutil.rmtree(OUT, ignore_errors=True)
-    shutil.move(WORK / "html", OUT)
+    shutil.move(WORK / "build" / ENGLISH.code / "html", OUT)
+    for edition in EDITIONS[1:]:
+        if (WORK / "build" / edition.code / "html").exists():
+            shutil.move(WORK / "build" / edition.code / "html", OUT / edition.folder)
     times["render"] = time.perf_counter() - start
     return pages, times
 

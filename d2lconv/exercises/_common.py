@@ -8,6 +8,7 @@ right one, then with typical mistakes, each with its own hint.
 import contextlib
 import math
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import torch
@@ -40,6 +41,30 @@ def hint(text):
     """Print ``Not yet. Hint:`` and ``text``; return ``False``."""
     print(tr("Not yet. Hint: {text}", text=text))
     return False
+
+
+class Choices(Mapping):
+    """Letter -> statement, read in the current language.
+
+    ``make()`` returns the dict, its texts wrapped in ``tr``: a module constant
+    (the statements a notebook prints) is made at import, before the notebook
+    sets the language, so it is translated each time it is read.
+    """
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getitem__(self, letter):
+        return self._make()[letter]
+
+    def __iter__(self):
+        return iter(self._make())
+
+    def __len__(self):
+        return len(self._make())
+
+    def __repr__(self):
+        return repr(self._make())
 
 
 def _is_int(value):

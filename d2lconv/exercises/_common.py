@@ -8,20 +8,27 @@ right one, then with typical mistakes, each with its own hint.
 import contextlib
 import math
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
+from ..i18n import language, tr
+
 
 def verdict(ok, text):
-    """Print the verdict line and return ``ok``."""
+    """Print the verdict line and return ``ok``.
+
+    ``text`` is in the current language already (the caller's ``tr``); the
+    verdict's own words are translated here.
+    """
     first = text.split(" ", 1)[0]
-    # Start the sentence with a capital, unless it starts with maths (c_i, b).
-    if first.isalpha() and (len(first) > 1 or first == "a"):
+    # Start an English sentence with a capital, unless it starts with maths (c_i, b).
+    if language() == "en" and first.isalpha() and (len(first) > 1 or first == "a"):
         text = text[0].upper() + text[1:]
-    print(("Correct. " if ok else "Not yet. ") + text)
+    print(tr("Correct. {text}", text=text) if ok else tr("Not yet. {text}", text=text))
     return ok
 
 
@@ -32,7 +39,32 @@ def correct(text):
 
 def hint(text):
     """Print ``Not yet. Hint:`` and ``text``; return ``False``."""
-    return verdict(False, "Hint: " + text)
+    print(tr("Not yet. Hint: {text}", text=text))
+    return False
+
+
+class Choices(Mapping):
+    """Letter -> statement, read in the current language.
+
+    ``make()`` returns the dict, its texts wrapped in ``tr``: a module constant
+    (the statements a notebook prints) is made at import, before the notebook
+    sets the language, so it is translated each time it is read.
+    """
+
+    def __init__(self, make):
+        self._make = make
+
+    def __getitem__(self, letter):
+        return self._make()[letter]
+
+    def __iter__(self):
+        return iter(self._make())
+
+    def __len__(self):
+        return len(self._make())
+
+    def __repr__(self):
+        return repr(self._make())
 
 
 def _is_int(value):
@@ -96,7 +128,8 @@ def grade_answer(
     or ``None``: then the hint is ``ask``. ``rel`` is the tolerance for numbers.
     """
     if (got := read(answer)) is None:
-        return hint(f"{ask or 'give a number'}, got {answer!r}")
+        ask = ask or tr("give a number")
+        return hint(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
     text = answer_hint(got, want, wrong, otherwise, rel)
     return hint(text) if text else correct(right)
 
@@ -108,17 +141,23 @@ def grade_choice(answer, choices, name, want, right, wrong=(), otherwise=""):
         text = value.strip().lower() if isinstance(value, str) else None
         return text if text in choices else None
 
-    ask = f"answer with one of the letters {', '.join(choices)} (see {name})"
+    ask = tr(
+        "answer with one of the letters {letters} (see {name})",
+        letters=", ".join(choices),
+        name=name,
+    )
     return grade_answer(answer, want, right, wrong, otherwise, ask=ask, read=letter)
 
 
-def judge(got, want, wrong=(), otherwise="the values differ.", shape=""):
+def judge(got, want, wrong=(), otherwise="", shape=""):
     """``None`` if a function's result ``got`` is ``want``, else a hint for it.
 
     ``want`` is a number, a tensor or the check's own judge (a function of
     ``got``); ``otherwise`` may show ``{got!r}``, ``shape`` (the hint for a
-    tensor of another shape) ``{want}`` and ``{got}``.
+    tensor of another shape) ``{want}`` and ``{got}``. Both come translated
+    by the caller (``tr`` without values gives the template back).
     """
+    otherwise = otherwise or tr("the values differ.")
     if callable(want):
         return want(got)
     if not isinstance(want, torch.Tensor):
@@ -126,7 +165,7 @@ def judge(got, want, wrong=(), otherwise="the values differ.", shape=""):
     got = as_tensor(got)
     if got is None or got.shape != want.shape:
         got = None if got is None else tuple(got.shape)
-        return (shape or "the output has shape {want}, got {got}.").format(
+        return (shape or tr("the output has shape {want}, got {got}.")).format(
             want=tuple(want.shape), got=got
         )
     if close(got, want):
@@ -151,18 +190,31 @@ def call(fn, *args):
     try:
         result = fn(*args)
     except Exception as err:  # a learner's code may raise anything
-        return None, f"your function raised {type(err).__name__}: {err}"
+        return None, tr(
+            "your function raised {error}: {message}",
+            error=type(err).__name__,
+            message=err,
+        )
     if result is None:
-        return None, "your function returns None: replace the placeholder."
+        return None, tr("your function returns None: replace the placeholder.")
     return result, None
 
 
-def without(match, text="do it without {}."):
-    """A rule for ``first_hint``: no torch function whose name ``match``es."""
+def without(match, text=None):
+    """A rule for ``first_hint``: no torch function whose name ``match``es.
+
+    ``text`` is the hint, with ``{}`` for the names: a string (translated by
+    the caller) or a function that returns one, called when the rule is
+    applied (for a rule made once at import, before the language is set).
+    """
 
     def rule(names):
         used = sorted({n for n in names if match(n)})
-        return text.format(", ".join(used)) if used else None
+        if not used:
+            return None
+        if text is None:
+            return tr("do it without {names}.", names=", ".join(used))
+        return (text() if callable(text) else text).format(", ".join(used))
 
     return rule
 
@@ -178,7 +230,10 @@ def first_hint(fn, cases, forbid=None, require=None, **texts):
     """
     if not callable(fn):
         name = type(fn).__name__
-        return f"pass your function itself (its name, without parentheses), got {name}"
+        return tr(
+            "pass your function itself (its name, without parentheses), got {name}",
+            name=name,
+        )
     for where, args, want, wrong in cases:
         names = []
         with _Recorder(names) if forbid or require else contextlib.nullcontext():
@@ -186,7 +241,7 @@ def first_hint(fn, cases, forbid=None, require=None, **texts):
         if not error and forbid and (text := forbid(names)):
             return text
         if text := error or judge(got, want, wrong, **texts):
-            return f"for {where}: {text}" if where else text
+            return tr("for {where}: {text}", where=where, text=text) if where else text
         if require and not set(require[0]) & set(names):
             return require[1]
     return None
@@ -268,32 +323,39 @@ def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=""):
     wrong = [
         (
             size(p=lambda v: v["p"] / 2),
-            "padding= is per side in PyTorch: the padded input has n + 2p rows. "
-            "The book's p_h is the total.",
+            tr(
+                "padding= is per side in PyTorch: the padded input has n + 2p "
+                "rows. The book's p_h is the total."
+            ),
         ),
-        (size(p=lambda v: 0), "the padding adds rows and columns on both sides."),
-        (size(s=lambda v: 1), "the window jumps s rows (columns) at a time."),
+        (size(p=lambda v: 0), tr("the padding adds rows and columns on both sides.")),
+        (size(s=lambda v: 1), tr("the window jumps s rows (columns) at a time.")),
         (
             size(d=lambda v: 1),
-            "a dilated kernel spans d(k - 1) + 1 rows: the dilation matters.",
+            tr("a dilated kernel spans d(k - 1) + 1 rows: the dilation matters."),
         ),
         (
             size(k=lambda v: v["d"] * v["k"], d=lambda v: 1),
-            "a dilated kernel spans d(k - 1) + 1 rows, not d * k.",
+            tr("a dilated kernel spans d(k - 1) + 1 rows, not d * k."),
         ),
         (
             size(rounding=lambda v: math.ceil),
-            "a window that would stick out past the padded input is not "
-            "computed: round down.",
+            tr(
+                "a window that would stick out past the padded input is not "
+                "computed: round down."
+            ),
         ),
     ]
     return grade_answer(
         answer,
         want,
-        right=right or f"the output is {want[0]}x{want[1]}, as nn.Conv2d says.",
+        right=right
+        or tr("the output is {h}x{w}, as nn.Conv2d says.", h=want[0], w=want[1]),
         wrong=[(value, text) for value, text in wrong if value != want],
-        otherwise="one axis at a time: pad both sides, then count the window "
-        "positions that fit when the window jumps s at a time (round down).",
-        ask="give a pair of whole numbers (height, width)",
+        otherwise=tr(
+            "one axis at a time: pad both sides, then count the window "
+            "positions that fit when the window jumps s at a time (round down)."
+        ),
+        ask=tr("give a pair of whole numbers (height, width)"),
         read=as_int_pair,
     )

@@ -6,6 +6,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
+from ..i18n import tr
 from ._common import (
     as_int_pair,
     as_number,
@@ -41,12 +42,16 @@ def check_diagonal_edges(answer):
     return grade_answer(
         answer,
         zeros,
-        right="a diagonal edge changes brightness along both rows and columns, "
-        "so both the horizontal and the vertical difference see it.",
-        otherwise="the stripe image gave zeros once transposed because its edge "
-        "was vertical. Is a diagonal edge vertical or horizontal? Compute the "
-        "three outputs with corr2d.",
-        ask="give a whole number from 0 to 3",
+        right=tr(
+            "a diagonal edge changes brightness along both rows and columns, so "
+            "both the horizontal and the vertical difference see it."
+        ),
+        otherwise=tr(
+            "the stripe image gave zeros once transposed because its edge was "
+            "vertical. Is a diagonal edge vertical or horizontal? Compute the "
+            "three outputs with corr2d."
+        ),
+        ask=tr("give a whole number from 0 to 3"),
         read=lambda answer: n if (n := as_number(answer)) in (0, 1, 2, 3) else None,
     )
 
@@ -58,26 +63,38 @@ def check_sweep_shape(answer):
     return grade_answer(
         answer,
         want,
-        right=f"{want[0]} x {want[1]}: the kernel fits in n - k + 1 positions "
-        f"along each axis, so the sweep takes {want[0] * want[1]} steps.",
+        right=tr(
+            "{rows} x {columns}: the kernel fits in n - k + 1 positions along "
+            "each axis, so the sweep takes {steps} steps.",
+            rows=want[0],
+            columns=want[1],
+            steps=want[0] * want[1],
+        ),
         wrong=[
             (
                 (n_h - k_h, n_w - k_w),
-                "count the positions: a kernel as wide as the input still fits once.",
+                tr(
+                    "count the positions: a kernel as wide as the input still "
+                    "fits once."
+                ),
             ),
             (
                 (n_h + k_h - 1, n_w + k_w - 1),
-                "the kernel must stay inside the input (no padding yet): the "
-                "output is smaller than the input, not larger.",
+                tr(
+                    "the kernel must stay inside the input (no padding yet): the "
+                    "output is smaller than the input, not larger."
+                ),
             ),
             (
                 (want[1], want[0]),
-                "rows come first: height, then width.",
+                tr("rows come first: height, then width."),
             ),
         ],
-        otherwise="along each axis, how many positions does the kernel fit in "
-        "without sticking out of the input?",
-        ask="give the shape as a pair (rows, columns)",
+        otherwise=tr(
+            "along each axis, how many positions does the kernel fit in without "
+            "sticking out of the input?"
+        ),
+        ask=tr("give the shape as a pair (rows, columns)"),
         read=as_int_pair,
     )
 
@@ -95,23 +112,25 @@ def _edge_kernel_hint(K, v):
     """Why ``K`` is not an edge detector for brightness changing along ``v``."""
     K = as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
-        return "return a 2-D kernel of size at most 7x7."
+        return tr("return a 2-D kernel of size at most 7x7.")
     (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
     # Brightness v_h * i + v_w * j changes along v; the response is linear.
     along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
-        return "your kernel does not respond when brightness changes along v."
+        return tr("your kernel does not respond when brightness changes along v.")
     if r["1"].abs().max() > 1e-6 * scale:
-        return (
-            "your kernel responds to a flat image: an edge detector must "
-            "ignore constant brightness."
+        return tr(
+            "your kernel responds to a flat image: an edge detector must ignore "
+            "constant brightness."
         )
     if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
-        return (
-            f"your kernel also responds when brightness changes along "
-            f"({-v_w:g}, {v_h:g}), which is parallel to the edge; it should "
-            f"only see changes along v."
+        return tr(
+            "your kernel also responds when brightness changes along ({a:g}, "
+            "{b:g}), which is parallel to the edge; it should only see changes "
+            "along v.",
+            a=-v_w,
+            b=v_h,
         )
     return None
 
@@ -128,7 +147,9 @@ def check_edge_kernel(edge_kernel):
     return grade_function(
         edge_kernel,
         ((f"v = {v}", (v,), partial(_edge_kernel_hint, v=v), []) for v in directions),
-        right="your kernel measures how fast brightness changes along v, whatever v.",
+        right=tr(
+            "your kernel measures how fast brightness changes along v, whatever v."
+        ),
     )
 
 
@@ -141,34 +162,46 @@ def check_second_derivative_kernel(K):
     """
     K = as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
-        return hint("give a 1-D or 2-D kernel (a tensor) of size at most 7.")
+        return hint(tr("give a 1-D or 2-D kernel (a tensor) of size at most 7."))
     r = _responses(K[None, :] if K.dim() == 1 else K)
 
     def equals(name, value):
         return bool(torch.allclose(r[name], torch.full_like(r[name], value)))
 
     if not equals("1", 0):
-        return hint("a flat image must give 0: what must the weights sum to?")
+        return hint(tr("a flat image must give 0: what must the weights sum to?"))
     if not (equals("i", 0) and equals("j", 0)):
         return hint(
-            "your kernel responds to a straight ramp (brightness i or j): that "
-            "is a first derivative. A second derivative measures how the slope "
-            "changes, so it gives 0 on any ramp."
+            tr(
+                "your kernel responds to a straight ramp (brightness i or j): "
+                "that is a first derivative. A second derivative measures how the "
+                "slope changes, so it gives 0 on any ramp."
+            )
         )
     if not equals("ij", 0):
-        return hint("your kernel responds to the image i*j: a mixed derivative.")
+        return hint(tr("your kernel responds to the image i*j: a mixed derivative."))
     ii, jj = r["i^2"].mean().item(), r["j^2"].mean().item()
     if not (equals("i^2", ii) and equals("j^2", jj)):
-        return hint("the response to i^2 or j^2 should be the same everywhere.")
+        return hint(tr("the response to i^2 or j^2 should be the same everywhere."))
     if {round(ii, 6), round(jj, 6)} <= {0.0, -2.0} and (ii, jj) != (0, 0):
-        return hint("the sign is flipped: the second derivative of j^2 is +2.")
-    found = {(2.0, 0.0): "along the height", (0.0, 2.0): "along the width"}
-    found[(2.0, 2.0)] = "in both directions (the Laplacian)"
+        return hint(tr("the sign is flipped: the second derivative of j^2 is +2."))
+    found = {
+        (2.0, 0.0): tr("your kernel takes the second derivative along the height."),
+        (0.0, 2.0): tr("your kernel takes the second derivative along the width."),
+        (2.0, 2.0): tr(
+            "your kernel takes the second derivative in both directions (the "
+            "Laplacian)."
+        ),
+    }
     if (key := (round(ii, 6), round(jj, 6))) in found:
-        return correct(f"your kernel takes the second derivative {found[key]}.")
+        return correct(found[key])
     return hint(
-        f"on the image j^2 (second derivative 2) your kernel gives {jj:g}; "
-        f"on i^2 it gives {ii:g}. Scale or rethink the weights."
+        tr(
+            "on the image j^2 (second derivative 2) your kernel gives {jj:g}; on "
+            "i^2 it gives {ii:g}. Scale or rethink the weights.",
+            jj=jj,
+            ii=ii,
+        )
     )
 
 
@@ -189,8 +222,8 @@ def _smallest_difference_kernel(d):
 
 def check_derivative_kernel_size(kernel_size):
     """``kernel_size(d)`` -> fewest taps of a kernel for the d-th derivative."""
-    single = [(1, "can a single weight tell a slope from a flat image?")]
-    centred = (
+    single = [(1, tr("can a single weight tell a slope from a flat image?"))]
+    centred = tr(
         "a symmetric (centred) kernel works but is not the smallest: for the "
         "first derivative, how many taps does [-1, 1] have?"
     )
@@ -200,9 +233,11 @@ def check_derivative_kernel_size(kernel_size):
         [(d,) for d in range(1, 7)],
         _smallest_difference_kernel,
         lambda want, d: (single if d == 1 else []) + [(2 * d + 1, centred)],
-        right="the d-th derivative needs d + 1 taps; 3 for the second.",
-        otherwise="your answer is {got!r}. A kernel with k taps sees k values; "
-        "how many values pin down a polynomial of degree d?",
+        right=tr("the d-th derivative needs d + 1 taps; 3 for the second."),
+        otherwise=tr(
+            "your answer is {got!r}. A kernel with k taps sees k values; how many "
+            "values pin down a polynomial of degree d?"
+        ),
     )
 
 
@@ -210,26 +245,35 @@ def check_blur_kernel(K):
     """``K``: a 2-D blur kernel (averages neighbours, keeps the brightness)."""
     K = as_tensor(K)
     if K is None or K.dim() != 2 or K.numel() == 0:
-        return hint("give a 2-D kernel (a tensor).")
+        return hint(tr("give a 2-D kernel (a tensor)."))
     if bool((K < 0).any()):
         return hint(
-            "a negative weight subtracts neighbours, which sharpens or finds "
-            "edges; a blur only averages."
+            tr(
+                "a negative weight subtracts neighbours, which sharpens or finds "
+                "edges; a blur only averages."
+            )
         )
     if not math.isclose(total := float(K.sum()), 1.0, rel_tol=1e-4):
         return hint(
-            f"your weights add up to {total:g}: a flat image would come out "
-            f"{total:g} times as bright."
+            tr(
+                "your weights add up to {total:g}: a flat image would come out "
+                "{total:g} times as bright.",
+                total=total,
+            )
         )
     if int((K > 0).sum()) < 2:
-        return hint("a single nonzero weight only copies (or shifts) the image.")
+        return hint(tr("a single nonzero weight only copies (or shifts) the image."))
     noise = random_normal(0)(32, 32)
     before, after = float(noise.std()), float(xcorr(noise, K).std())
     if after >= before:
-        return hint("your kernel does not smooth random noise.")
+        return hint(tr("your kernel does not smooth random noise."))
     return correct(
-        f"it averages neighbours: random noise drops from std {before:.2f} "
-        f"to {after:.2f}, a flat image is unchanged."
+        tr(
+            "it averages neighbours: random noise drops from std {before:.2f} to "
+            "{after:.2f}, a flat image is unchanged.",
+            before=before,
+            after=after,
+        )
     )
 
 
@@ -253,17 +297,21 @@ def check_kernel_matrix(kernel_matrix):
     def case(x_shape, k_shape):
         K = normal(*k_shape)
         flipped = _kernel_matrix(K.flip(0, 1), x_shape)
-        wrong = [(flipped, "your W flips the kernel: that is a convolution.")]
-        where = f"X of shape {x_shape} and K of shape {k_shape}"
+        wrong = [(flipped, tr("your W flips the kernel: that is a convolution."))]
+        where = tr("X of shape {x} and K of shape {k}", x=x_shape, k=k_shape)
         return where, (K.float(), x_shape), _kernel_matrix(K, x_shape), wrong
 
     shapes = [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((4, 5), (3, 2)), ((5, 4), (2, 3))]
     return grade_function(
         kernel_matrix,
         (case(*pair) for pair in shapes),
-        right="a cross-correlation is a (sparse, repetitive) matrix product.",
-        otherwise="row r of W holds the kernel's weights at the columns of the "
-        "inputs under the window of output r, and zeros elsewhere.",
-        shape="W needs one row per output value and one column per input value: "
-        "{want}, got {got}.",
+        right=tr("a cross-correlation is a (sparse, repetitive) matrix product."),
+        otherwise=tr(
+            "row r of W holds the kernel's weights at the columns of the inputs "
+            "under the window of output r, and zeros elsewhere."
+        ),
+        shape=tr(
+            "W needs one row per output value and one column per input value: "
+            "{want}, got {got}."
+        ),
     )

@@ -2,6 +2,7 @@
 
 import torch
 
+from ..i18n import tr
 from ..receptive import receptive_field
 from ..training import edge_image, lr_limit
 from ._common import (
@@ -17,6 +18,8 @@ TRAINING_TASK_LR = 0.03
 # The stack explorer task: this many layers of this kernel size (stride 1).
 STACK_TASK = (4, 5)
 OUTCOMES = ("converges", "diverges")
+# The same answers in Chinese, for the Chinese edition.
+CHINESE_OUTCOMES = {"收敛": "converges", "发散": "diverges"}
 
 
 def _outcome(answer):
@@ -24,6 +27,8 @@ def _outcome(answer):
     if not isinstance(answer, str):
         return None
     word = answer.strip().lower()
+    if word in CHINESE_OUTCOMES:
+        return CHINESE_OUTCOMES[word]
     for outcome in OUTCOMES:
         if word in (outcome, outcome[:-1], outcome[:-1] + "d", outcome[:-1] + "nce"):
             return outcome
@@ -35,17 +40,21 @@ def check_training_prediction(answer):
     lr, limit = TRAINING_TASK_LR, lr_limit(edge_image("diagonal"), bias=False)
     if lr < limit:
         want = "converges"
-        right = (
-            f"{lr} is below the diagonal image's stable limit 2 / lambda_max = "
-            f"{limit:.4f}: every step shrinks the error in every direction."
+        right = tr(
+            "{lr} is below the diagonal image's stable limit 2 / lambda_max = "
+            "{limit:.4f}: every step shrinks the error in every direction.",
+            lr=lr,
+            limit=limit,
         )
     else:
         want = "diverges"
-        right = (
-            f"the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, "
-            f"below {lr}: every step overshoots along the steepest direction by "
+        right = tr(
+            "the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, "
+            "below {lr}: every step overshoots along the steepest direction by "
             "more than it was off, and the loss blows up. The kernel [1, -1] "
-            "still fits the image exactly: lower the rate and it is found."
+            "still fits the image exactly: lower the rate and it is found.",
+            limit=limit,
+            lr=lr,
         )
     other = OUTCOMES[1 - OUTCOMES.index(want)]
     return grade_answer(
@@ -55,13 +64,19 @@ def check_training_prediction(answer):
         wrong=[
             (
                 other,
-                "the limit 2 / lambda_max depends on the image. Does the diagonal "
-                "image have more or fewer bright pixels in the windows than the "
-                "stripe, and what does that do to lambda_max? Compute its limit "
-                "with curvatures(...).",
+                tr(
+                    "the limit 2 / lambda_max depends on the image. Does the "
+                    "diagonal image have more or fewer bright pixels in the "
+                    "windows than the stripe, and what does that do to "
+                    "lambda_max? Compute its limit with curvatures(...)."
+                ),
             )
         ],
-        ask=f"answer {OUTCOMES[0]!r} or {OUTCOMES[1]!r}",
+        ask=tr(
+            "answer {converges!r} or {diverges!r}",
+            converges=OUTCOMES[0],
+            diverges=OUTCOMES[1],
+        ),
         read=_outcome,
     )
 
@@ -73,20 +88,36 @@ def check_stack_field(answer):
     return grade_answer(
         answer,
         want,
-        right=f"{want}: the field starts at 1 pixel and each {k}x{k} layer adds "
-        f"k - 1 = {k - 1}, so 1 + {count} x {k - 1} = {want}.",
+        right=tr(
+            "{field}: the field starts at 1 pixel and each {k}x{k} layer adds "
+            "k - 1 = {added}, so 1 + {count} x {added} = {field}.",
+            field=want,
+            k=k,
+            added=k - 1,
+            count=count,
+        ),
         wrong=[
             (
                 count * k,
-                "the windows of neighbouring outputs overlap: each layer adds "
-                "fewer than k new pixels.",
+                tr(
+                    "the windows of neighbouring outputs overlap: each layer adds "
+                    "fewer than k new pixels."
+                ),
             ),
-            (count * (k - 1), "before the first layer an output sees 1 pixel, not 0."),
-            (1 + count * k, "each layer adds k - 1 pixels, not k."),
-            (k, "that is one layer's field; the second layer sees several of them."),
+            (
+                count * (k - 1),
+                tr("before the first layer an output sees 1 pixel, not 0."),
+            ),
+            (1 + count * k, tr("each layer adds k - 1 pixels, not k.")),
+            (
+                k,
+                tr("that is one layer's field; the second layer sees several of them."),
+            ),
         ],
-        otherwise="one layer sees k pixels per axis; what does each further layer add?",
-        ask="give a whole number (rows of the field)",
+        otherwise=tr(
+            "one layer sees k pixels per axis; what does each further layer add?"
+        ),
+        ask=tr("give a whole number (rows of the field)"),
     )
 
 
@@ -105,10 +136,13 @@ def check_receptive_field_size(receptive_field_size):
         return [
             (
                 sum(sizes),
-                "neighbouring windows overlap: a layer adds k - 1 rows, not k.",
+                tr("neighbouring windows overlap: a layer adds k - 1 rows, not k."),
             ),
-            (sum(k - 1 for k in sizes), "before the first layer an output sees 1 row."),
-            (max(sizes), "the layers add up: each one widens what the next sees."),
+            (
+                sum(k - 1 for k in sizes),
+                tr("before the first layer an output sees 1 row."),
+            ),
+            (max(sizes), tr("the layers add up: each one widens what the next sees.")),
         ]
 
     return grade_formula(
@@ -117,10 +151,13 @@ def check_receptive_field_size(receptive_field_size):
         [(sizes,) for sizes in stacks],
         reference,
         mistakes,
-        right="1 + sum(k - 1): each layer adds k - 1 rows and columns (with "
-        "stride 1; notebook 5 adds stride and dilation).",
-        otherwise="your answer is {got!r}. Start from 1 row and add what each "
-        "layer adds.",
+        right=tr(
+            "1 + sum(k - 1): each layer adds k - 1 rows and columns (with stride "
+            "1; notebook 5 adds stride and dilation)."
+        ),
+        otherwise=tr(
+            "your answer is {got!r}. Start from 1 row and add what each layer adds."
+        ),
     )
 
 
@@ -139,19 +176,24 @@ def check_kernel_gradient(kernel_gradient):
         K_ref = K.clone().requires_grad_(True)
         (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
         wrong = [
-            (want / 2, "you are off by a factor 2: the derivative of z^2 is 2z."),
-            (-want, "the sign is flipped: the error is (prediction - target)."),
+            (want / 2, tr("you are off by a factor 2: the derivative of z^2 is 2z.")),
+            (-want, tr("the sign is flipped: the error is (prediction - target).")),
         ]
         args = (X.float(), Y.float(), K.float(), b.float())
-        return f"X of shape {x_shape} and K of shape {k_shape}", args, want, wrong
+        where = tr("X of shape {x} and K of shape {k}", x=x_shape, k=k_shape)
+        return where, args, want, wrong
 
     shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
     return grade_function(
         kernel_gradient,
         (case(*pair) for pair in shapes),
-        right="the gradient of a cross-correlation with respect to its kernel is "
-        "itself a cross-correlation: of X with the output's gradient.",
-        otherwise="each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
-        "gradient sums those inputs weighted by the error at (i, j).",
-        shape="dL/dK has one entry per kernel weight: shape {want}, got {got}.",
+        right=tr(
+            "the gradient of a cross-correlation with respect to its kernel is "
+            "itself a cross-correlation: of X with the output's gradient."
+        ),
+        otherwise=tr(
+            "each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
+            "gradient sums those inputs weighted by the error at (i, j)."
+        ),
+        shape=tr("dL/dK has one entry per kernel weight: shape {want}, got {got}."),
     )

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import nonnegative_pair, positive_pair
+from ..i18n import tr
 from ..shapes import conv2d_output_shape
 from ._common import (
     as_number,
@@ -39,8 +40,13 @@ def check_padded_size(answer, input_size=(5, 6), kernel_size=3, padding=2):
         k,
         p,
         (1, 1),
-        right=f"n + 2p - k + 1 per axis: padding={padding} per side adds "
-        f"{2 * p[0]} rows and {2 * p[1]} columns in total.",
+        right=tr(
+            "n + 2p - k + 1 per axis: padding={padding} per side adds {rows} rows "
+            "and {columns} columns in total.",
+            padding=padding,
+            rows=2 * p[0],
+            columns=2 * p[1],
+        ),
     )
 
 
@@ -78,25 +84,35 @@ def check_corner_uses(answer, input_size=6, kernel_size=3, padding=1):
     return grade_answer(
         answer,
         want,
-        right=f"{want} windows, against {centre} for a central pixel: padding "
-        f"gives the border more weight, but still less than the middle.",
+        right=tr(
+            "{uses} windows, against {centre} for a central pixel: padding gives "
+            "the border more weight, but still less than the middle.",
+            uses=want,
+            centre=centre,
+        ),
         wrong=[
             (
                 unpadded,
-                "that is without padding: with padding the windows that "
-                "start in the padding cover the corner too.",
+                tr(
+                    "that is without padding: with padding the windows that start "
+                    "in the padding cover the corner too."
+                ),
             ),
             (
                 centre,
-                "that is a pixel in the middle: count only the windows "
-                "that contain the corner.",
+                tr(
+                    "that is a pixel in the middle: count only the windows that "
+                    "contain the corner."
+                ),
             ),
-            (per_axis, "count along both axes: rows and columns."),
+            (per_axis, tr("count along both axes: rows and columns.")),
         ],
-        otherwise="count, along one axis, the window positions that contain "
-        "row 0 of the input (the padded input starts p rows earlier), then "
-        "multiply the two axes.",
-        ask="give a whole number of outputs",
+        otherwise=tr(
+            "count, along one axis, the window positions that contain row 0 of the "
+            "input (the padded input starts p rows earlier), then multiply the two "
+            "axes."
+        ),
+        ask=tr("give a whole number of outputs"),
         read=_whole,
     )
 
@@ -147,56 +163,78 @@ def check_same_padding(answer, kernel_size=(4, 2)):
     got = _as_sides(answer)
     if got is None:
         return hint(
-            f"give ((top, bottom), (left, right)) as whole numbers, got {answer!r}"
+            tr(
+                "give ((top, bottom), (left, right)) as whole numbers, got {answer!r}",
+                answer=answer,
+            )
         )
     if got == want:
         return correct(
-            f"{want}: top + bottom = {k[0] - 1} = k_h - 1 keeps the height, and "
-            "with an odd total PyTorch puts the extra row at the bottom and the "
-            "extra column at the right."
+            tr(
+                "{sides}: top + bottom = {total} = k_h - 1 keeps the height, and "
+                "with an odd total PyTorch puts the extra row at the bottom and "
+                "the extra column at the right.",
+                sides=want,
+                total=k[0] - 1,
+            )
         )
     if got == book and book != want:
         return hint(
-            "that is the book's choice (the extra row on top); PyTorch's 'same' "
-            "puts it at the other end."
+            tr(
+                "that is the book's choice (the extra row on top); PyTorch's "
+                "'same' puts it at the other end."
+            )
         )
     if got == per_side:
         return hint(
-            "k - 1 is the total padding of an axis: split it between the sides."
+            tr("k - 1 is the total padding of an axis: split it between the sides.")
         )
     if sum(got[0]) != k[0] - 1 or sum(got[1]) != k[1] - 1:
         return hint(
-            "to keep the size, the padding of an axis must add up to k - 1 "
-            "(top + bottom = k_h - 1)."
+            tr(
+                "to keep the size, the padding of an axis must add up to k - 1 "
+                "(top + bottom = k_h - 1)."
+            )
         )
-    return hint("the totals are right; which side gets the larger share?")
+    return hint(tr("the totals are right; which side gets the larger share?"))
 
 
-_PAD_HINTS = {
-    "reflect": "be consistent: either repeat the border value or never.",
-    "symmetric": "be consistent: either repeat the border value or never.",
-    "constant": "that is zero padding; mirror the image instead.",
-    "edge": "that repeats the border value; a mirror copies the values next to "
-    "the border, in reverse order.",
-}
+def _pad_hints():
+    """numpy padding mode -> the hint for a student's padding that matches it."""
+    consistent = tr("be consistent: either repeat the border value or never.")
+    return {
+        "reflect": consistent,
+        "symmetric": consistent,
+        "constant": tr("that is zero padding; mirror the image instead."),
+        "edge": tr(
+            "that repeats the border value; a mirror copies the values next to "
+            "the border, in reverse order."
+        ),
+    }
 
 
 def _mirror_hint(got, X, p, modes):
     """Why ``got`` is not ``X`` mirrored in one of ``modes``, which it narrows."""
     got, want = as_tensor(got), (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
-        return (
-            f"p rows and columns are added on every side: X of shape "
-            f"{tuple(X.shape)} with p = {p} becomes {want}."
+        return tr(
+            "p rows and columns are added on every side: X of shape {shape} with "
+            "p = {p} becomes {want}.",
+            shape=tuple(X.shape),
+            p=p,
+            want=want,
         )
-    padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in _PAD_HINTS}
+    hints = _pad_hints()
+    padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
     if matched := {mode for mode in modes if close(got, padded[mode])}:
         modes.intersection_update(matched)
         return None
     return next(
-        (text for mode, text in _PAD_HINTS.items() if close(got, padded[mode])),
-        "the padded values should be the image's own values next to the "
-        "border, in reverse order, as in a mirror.",
+        (text for mode, text in hints.items() if close(got, padded[mode])),
+        tr(
+            "the padded values should be the image's own values next to the "
+            "border, in reverse order, as in a mirror."
+        ),
     )
 
 
@@ -212,10 +250,14 @@ def check_mirror_padding(mirror_pad):
         return hint(text)
     if "reflect" in modes:
         return correct(
-            "this is PyTorch's F.pad(..., mode='reflect'): the border value is "
-            "not repeated."
+            tr(
+                "this is PyTorch's F.pad(..., mode='reflect'): the border value is "
+                "not repeated."
+            )
         )
     return correct(
-        "the border value is repeated (numpy's 'symmetric'); PyTorch's "
-        "'reflect' mirrors without repeating it. Both are mirror padding."
+        tr(
+            "the border value is repeated (numpy's 'symmetric'); PyTorch's "
+            "'reflect' mirrors without repeating it. Both are mirror padding."
+        )
     )

@@ -6,6 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_positive_int, nonnegative_pair, positive_pair
+from ..i18n import tr
 from ..receptive import receptive_field_table
 from ..shapes import conv2d_output_shape
 from ..stack import repeat_layer
@@ -47,17 +48,23 @@ def check_audio_stride(answer, sample_rate=16000):
     return grade_answer(
         answer,
         want,
-        right=f"{want} samples per second: stride 2 halves the sampling rate "
-        f"(downsampling), so the highest frequency it can represent halves too.",
+        right=tr(
+            "{samples} samples per second: stride 2 halves the sampling rate "
+            "(downsampling), so the highest frequency it can represent halves too.",
+            samples=want,
+        ),
         wrong=[
             (
                 2 * sample_rate,
-                "a stride skips positions: are there more outputs or fewer?",
+                tr("a stride skips positions: are there more outputs or fewer?"),
             )
         ],
-        otherwise=f"the input has {sample_rate} samples per second; the kernel "
-        f"moves 2 samples between outputs.",
-        ask="give a number of samples per second",
+        otherwise=tr(
+            "the input has {rate} samples per second; the kernel moves 2 samples "
+            "between outputs.",
+            rate=sample_rate,
+        ),
+        ask=tr("give a number of samples per second"),
     )
 
 
@@ -72,13 +79,19 @@ def check_stride_savings(answer):
     return grade_answer(
         answer,
         want,
-        right=f"{want:g} times fewer: stride s computes one output in s*s, and "
-        f"the smaller output also needs {want:g} times less memory.",
+        right=tr(
+            "{ratio:g} times fewer: stride s computes one output in s*s, and the "
+            "smaller output also needs {ratio:g} times less memory.",
+            ratio=want,
+        ),
         wrong=[
-            (math.sqrt(want), "the stride applies to the height and to the width."),
-            (1 / want, "give how many times fewer (a number above 1)."),
+            (
+                math.sqrt(want),
+                tr("the stride applies to the height and to the width."),
+            ),
+            (1 / want, tr("give how many times fewer (a number above 1).")),
         ],
-        otherwise="compare the number of output positions for the two strides.",
+        otherwise=tr("compare the number of output positions for the two strides."),
         rel=1e-3,
     )
 
@@ -96,19 +109,25 @@ def check_fractional_stride(stride_half):
         # A transposed convolution with stride 2 is the same computation with
         # the kernel flipped.
         want = F.conv_transpose2d(X[None, None], K.flip(0, 1)[None, None], stride=2)
-        where = f"X of shape {x_shape} and K of shape {k_shape}"
+        where = tr("X of shape {x} and K of shape {k}", x=x_shape, k=k_shape)
         return where, (X.float(), K.float()), want[0, 0], []
 
     shapes = [((3, 3), (2, 2)), ((2, 4), (3, 3)), ((4, 3), (1, 2))]
     return grade_function(
         stride_half,
         (case(*pair) for pair in shapes),
-        right="this doubles the size: it is PyTorch's transposed convolution "
-        "(nn.ConvTranspose2d, stride 2), used to upsample.",
-        otherwise="the shape is right, the values are not: check where the "
-        "inserted zeros go, and that you cross-correlate (no flip).",
-        shape="the output is {want}, got {got}: check the zeros inserted "
-        "(n -> 2n - 1) and the k - 1 zeros of padding per side.",
+        right=tr(
+            "this doubles the size: it is PyTorch's transposed convolution "
+            "(nn.ConvTranspose2d, stride 2), used to upsample."
+        ),
+        otherwise=tr(
+            "the shape is right, the values are not: check where the inserted "
+            "zeros go, and that you cross-correlate (no flip)."
+        ),
+        shape=tr(
+            "the output is {want}, got {got}: check the zeros inserted "
+            "(n -> 2n - 1) and the k - 1 zeros of padding per side."
+        ),
     )
 
 
@@ -132,8 +151,10 @@ def check_stride_prediction(
         p,
         s,
         d,
-        right="floor((n + 2p - d(k - 1) - 1) / s) + 1 per axis; set the "
-        "sliders and watch the windows land.",
+        right=tr(
+            "floor((n + 2p - d(k - 1) - 1) / s) + 1 per axis; set the sliders and "
+            "watch the windows land."
+        ),
     )
 
 
@@ -153,43 +174,60 @@ def check_stack_prediction(
     got = as_int_pair(answer)
     if got is None:
         return hint(
-            f"give a pair of whole numbers (output size, receptive field), got "
-            f"{answer!r}"
+            tr(
+                "give a pair of whole numbers (output size, receptive field), got "
+                "{answer!r}",
+                answer=answer,
+            )
         )
     k, s = last.kernel_size[0], last.stride[0]
     size, field = got
     if size != want[0]:
         if size == n - count * (k - 1):
-            text = "a stride s divides the size by about s at every layer."
-        else:
-            text = "apply floor((n + 2p - k) / s) + 1 once per layer."
-        return hint(f"the output size: {text}")
+            return hint(
+                tr(
+                    "the output size: a stride s divides the size by about s at "
+                    "every layer."
+                )
+            )
+        return hint(
+            tr("the output size: apply floor((n + 2p - k) / s) + 1 once per layer.")
+        )
     if field != want[1]:
         if field == 1 + count * (k - 1):
-            text = (
-                "each layer adds (k - 1) times the jump below it, and every "
-                "stride multiplies the jump."
+            text = tr(
+                "the receptive field: each layer adds (k - 1) times the jump below "
+                "it, and every stride multiplies the jump."
             )
         elif field == n:
-            text = (
-                "a receptive field can be larger than the input: the part "
-                "outside lies in the padding."
+            text = tr(
+                "the receptive field: a receptive field can be larger than the "
+                "input: the part outside lies in the padding."
             )
         else:
-            text = (
-                "add, layer by layer, (k - 1) times the product of the strides "
-                "below that layer."
+            text = tr(
+                "the receptive field: add, layer by layer, (k - 1) times the "
+                "product of the strides below that layer."
             )
-        return hint(f"the receptive field: {text}")
-    beyond = (
-        f", more than the {n} input pixels: the rest of the field is padding"
-        if want[1] > n
-        else ""
-    )
+        return hint(text)
+    values = dict(size=want[0], field=want[1], n=n, s=s, jump=last.jump[0])
+    if want[1] > n:
+        return correct(
+            tr(
+                "{size}x{size}, and each output sees {field}x{field} input pixels, "
+                "more than the {n} input pixels: the rest of the field is padding. "
+                "The stride {s} multiplies the jump at every layer (jump {jump} "
+                "after the last).",
+                **values,
+            )
+        )
     return correct(
-        f"{want[0]}x{want[0]}, and each output sees {want[1]}x{want[1]} input "
-        f"pixels{beyond}. The stride {s} multiplies the jump at every layer "
-        f"(jump {last.jump[0]} after the last)."
+        tr(
+            "{size}x{size}, and each output sees {field}x{field} input pixels. The "
+            "stride {s} multiplies the jump at every layer (jump {jump} after the "
+            "last).",
+            **values,
+        )
     )
 
 
@@ -211,32 +249,43 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
     return grade_answer(
         answer,
         want,
-        right=f"{want}: each layer adds d(k - 1), so {len(ds)} layers see "
-        f"{want} pixels; the same {len(ds)} layers without dilation would see "
-        f"only {1 + len(ds) * (k - 1)} pixels.",
+        right=tr(
+            "{field}: each layer adds d(k - 1), so {layers} layers see {field} "
+            "pixels; the same {layers} layers without dilation would see only "
+            "{plain} pixels.",
+            field=want,
+            layers=len(ds),
+            plain=1 + len(ds) * (k - 1),
+        ),
         wrong=[
             (
                 1 + len(ds) * (k - 1),
-                "the dilation spreads the kernel: a layer "
-                "with dilation d spans d(k - 1) + 1 pixels.",
+                tr(
+                    "the dilation spreads the kernel: a layer with dilation d "
+                    "spans d(k - 1) + 1 pixels."
+                ),
             ),
             (
                 1 + sum(d * k - 1 for d in ds),
-                "a dilated kernel spans d(k - 1) + 1 pixels, not d * k.",
+                tr("a dilated kernel spans d(k - 1) + 1 pixels, not d * k."),
             ),
             (
                 sum(spans),
-                "fields do not simply add: two stacked windows of 3 "
-                "see 5 pixels, not 6 (they overlap by one).",
+                tr(
+                    "fields do not simply add: two stacked windows of 3 see 5 "
+                    "pixels, not 6 (they overlap by one)."
+                ),
             ),
             (
                 max(spans),
-                "the layers below widen what each input of the last layer sees.",
+                tr("the layers below widen what each input of the last layer sees."),
             ),
         ],
-        otherwise="one layer at a time: a layer with dilation d and kernel k "
-        "adds d(k - 1) to the field (stride 1 keeps the jump at 1).",
-        ask="give a whole number of pixels",
+        otherwise=tr(
+            "one layer at a time: a layer with dilation d and kernel k adds "
+            "d(k - 1) to the field (stride 1 keeps the jump at 1)."
+        ),
+        ask=tr("give a whole number of pixels"),
     )
 
 
@@ -262,24 +311,54 @@ def check_undilated_layers(answer, dilations=(1, 2, 4), kernel_size=3):
     return grade_answer(
         answer,
         want,
-        right=f"{want} layers: each adds k - 1 = {k - 1}, so 1 + {want} x {k - 1} = "
-        f"{1 + want * (k - 1)} pixels, with {want * k * k} weights; the dilated "
-        f"stack sees {field} with {len(ds)} layers and {len(ds) * k * k} weights.",
+        right=tr(
+            "{layers} layers: each adds k - 1 = {added}, so 1 + {layers} x {added} "
+            "= {plain} pixels, with {weights} weights; the dilated stack sees "
+            "{field} with {dilated} layers and {dilated_weights} weights.",
+            layers=want,
+            added=k - 1,
+            plain=1 + want * (k - 1),
+            weights=want * k * k,
+            field=field,
+            dilated=len(ds),
+            dilated_weights=len(ds) * k * k,
+        ),
         wrong=[
             (
                 len(ds),
-                f"{len(ds)} undilated layers widen the field by only {k - 1} "
-                f"each: 1 + {len(ds)} x {k - 1} is far below {field}.",
+                tr(
+                    "{layers} undilated layers widen the field by only {added} "
+                    "each: 1 + {layers} x {added} is far below {field}.",
+                    layers=len(ds),
+                    added=k - 1,
+                    field=field,
+                ),
             ),
-            (field, "that is the field in pixels; count the layers it takes."),
-            (want - 1, f"one short: 1 + {want - 1} x {k - 1} < {field}."),
+            (field, tr("that is the field in pixels; count the layers it takes.")),
+            (
+                want - 1,
+                tr(
+                    "one short: 1 + {fewer} x {added} < {field}.",
+                    fewer=want - 1,
+                    added=k - 1,
+                    field=field,
+                ),
+            ),
             (
                 math.ceil(field / k),
-                f"stacked windows overlap: each layer adds k - 1 = {k - 1} "
-                f"pixels, not {k}.",
+                tr(
+                    "stacked windows overlap: each layer adds k - 1 = {added} "
+                    "pixels, not {k}.",
+                    added=k - 1,
+                    k=k,
+                ),
             ),
         ],
-        otherwise=f"a single output sees 1 pixel before the first layer, and each "
-        f"undilated {k}x{k} layer adds k - 1 = {k - 1}.",
-        ask="give a whole number of layers",
+        otherwise=tr(
+            "a single output sees 1 pixel before the first layer, and each "
+            "undilated {k}x{k} layer adds k - 1 = {added}.",
+            k=k,
+            added=k - 1,
+        ),
+        ask=tr("give a whole number of layers"),
     )

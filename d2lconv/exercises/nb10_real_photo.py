@@ -14,6 +14,7 @@ from ._common import (
     call,
     close,
     correct,
+    first_hint,
     hint,
     same,
     xcorr,
@@ -83,13 +84,9 @@ def check_edge_strength(edge_strength):
     ``gx`` and ``gy`` are ``X`` cross-correlated with Sobel's x kernel and its
     transpose, without padding; ``X`` is a float32 tensor.
     """
-    if not callable(edge_strength):
-        return hint(
-            tr(
-                "pass your function itself (its name, without parentheses), got {name}",
-                name=type(edge_strength).__name__,
-            )
-        )
+    # With no cases, first_hint only has a hint if edge_strength is no function.
+    if text := first_hint(edge_strength, ()):
+        return hint(text)
     g = torch.Generator().manual_seed(7)
     ramp = torch.arange(7.0)[None, :] + 2 * torch.arange(6.0)[:, None]
     for X in (torch.randn(8, 9, generator=g), ramp, torch.ones(5, 5)):

@@ -1,8 +1,11 @@
 """Checks for the exercises of notebook 06-channels."""
 
+from collections.abc import Mapping
+
 import torch
 import torch.nn.functional as F
 
+from ..i18n import tr
 from ._common import (
     answer_hint,
     as_number,
@@ -31,11 +34,11 @@ def _impulse_response_size(k1, k2):
 
 def check_composed_kernel_size(composed_size):
     """``composed_size(k1, k2)`` -> size of the single kernel equal to k1 then k2."""
-    shifted = (
+    shifted = tr(
         "each value of the second layer sees k2 values of the first; each of "
         "those sees k1 inputs, shifted by one: how wide is that?"
     )
-    ones = "two 1x1 kernels make one 1x1 kernel: what does yours give?"
+    ones = tr("two 1x1 kernels make one 1x1 kernel: what does yours give?")
     return grade_formula(
         composed_size,
         "k1, k2",
@@ -46,10 +49,14 @@ def check_composed_kernel_size(composed_size):
             (k1 * k2, shifted),
             (max(k1, k2), shifted),
         ],
-        right="two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
-        "(with no nonlinearity in between).",
-        otherwise="you answered {got!r}. Push a single 1 through both layers and "
-        "measure what comes out.",
+        right=tr(
+            "two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
+            "(with no nonlinearity in between)."
+        ),
+        otherwise=tr(
+            "you answered {got!r}. Push a single 1 through both layers and "
+            "measure what comes out."
+        ),
     )
 
 
@@ -63,7 +70,7 @@ def check_compose_kernels(compose):
         # the kernel is the full convolution of K1 with K2.
         want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
         return (
-            f"K1 of shape {s1} and K2 of shape {s2}",
+            tr("K1 of shape {s1} and K2 of shape {s2}", s1=s1, s2=s2),
             (K1.float(), K2.float()),
             want,
             [],
@@ -73,10 +80,12 @@ def check_compose_kernels(compose):
     return grade_function(
         compose,
         (case(*pair) for pair in shapes),
-        right="two stacked kernels with nothing in between are one bigger kernel.",
-        otherwise="push a single 1 through K1 and then K2: what comes out is the "
-        "combined kernel, up to a flip.",
-        shape="they combine into a kernel of shape {want}, got {got}.",
+        right=tr("two stacked kernels with nothing in between are one bigger kernel."),
+        otherwise=tr(
+            "push a single 1 through K1 and then K2: what comes out is the "
+            "combined kernel, up to a flip."
+        ),
+        shape=tr("they combine into a kernel of shape {want}, got {got}."),
     )
 
 
@@ -87,21 +96,56 @@ def check_every_kernel_factors(answer):
     return grade_answer(
         answer,
         two_small >= one_big,
-        right=f"two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
-        f"{one_big}: the pairs cannot reach every 3x3 kernel (most do not factor).",
-        otherwise="count the numbers you can choose in two 2x2 kernels and in one 3x3.",
-        ask="answer True or False",
+        right=tr(
+            "two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
+            "{one_big}: the pairs cannot reach every 3x3 kernel (most do not factor).",
+            two_small=two_small,
+            one_big=one_big,
+        ),
+        otherwise=tr(
+            "count the numbers you can choose in two 2x2 kernels and in one 3x3."
+        ),
+        ask=tr("answer True or False"),
         read=lambda answer: answer if isinstance(answer, bool) else None,
     )
 
 
-Y1_Y2_CHOICES = {
-    "a": "They are always exactly equal: both add up the same products.",
-    "b": "They agree up to rounding: the same products are added in a different "
-    "order, and floating-point addition is not associative.",
-    "c": "They differ because the kernel is random.",
-    "d": "They differ because the matrix-product version leaves out the bias.",
-}
+class Choices(Mapping):
+    """A multiple choice, letter -> sentence, in the language of the moment.
+
+    ``texts()`` gives the letters and their sentences (each through ``tr``),
+    so that ``choices.items()`` prints them in the language the notebook set.
+    """
+
+    def __init__(self, texts):
+        self._texts = texts
+
+    def __getitem__(self, letter):
+        return self._texts()[letter]
+
+    def __iter__(self):
+        return iter(self._texts())
+
+    def __len__(self):
+        return len(self._texts())
+
+    def __repr__(self):
+        return repr(dict(self))
+
+
+def _y1_y2_texts():
+    return {
+        "a": tr("They are always exactly equal: both add up the same products."),
+        "b": tr(
+            "They agree up to rounding: the same products are added in a different "
+            "order, and floating-point addition is not associative."
+        ),
+        "c": tr("They differ because the kernel is random."),
+        "d": tr("They differ because the matrix-product version leaves out the bias."),
+    }
+
+
+Y1_Y2_CHOICES = Choices(_y1_y2_texts)
 
 
 def check_y1_y2(answer):
@@ -114,10 +158,16 @@ def check_y1_y2(answer):
         Y1_Y2_CHOICES,
         "Y1_Y2_CHOICES",
         "b" if order_matters else "a",
-        right=f"in float64, (0.1 + 0.2) + 0.3 = {(x + y) + z!r} but 0.1 + (0.2 "
-        f"+ 0.3) = {x + (y + z)!r}; compare with a tolerance, never with ==.",
-        otherwise="both codes use the same kernel and neither has a bias. Does "
-        "the order in which floats are added change the result?",
+        right=tr(
+            "in float64, (0.1 + 0.2) + 0.3 = {left!r} but 0.1 + (0.2 + 0.3) = "
+            "{right!r}; compare with a tolerance, never with ==.",
+            left=(x + y) + z,
+            right=x + (y + z),
+        ),
+        otherwise=tr(
+            "both codes use the same kernel and neither has a bias. Does "
+            "the order in which floats are added change the result?"
+        ),
     )
 
 
@@ -141,23 +191,31 @@ def check_conv2d_as_matmul(conv2d_matmul):
         conv2d_matmul,
         (
             (
-                f"X of shape {tuple(X.shape)} and K of shape {tuple(K.shape)}",
+                tr(
+                    "X of shape {x_shape} and K of shape {k_shape}",
+                    x_shape=tuple(X.shape),
+                    k_shape=tuple(K.shape),
+                ),
                 (X.float(), K.float()),
                 F.conv2d(X[None], K)[0],
                 [],
             )
             for X, K in pairs
         ),
-        right="unfold the windows into columns (im2col), flatten the kernels into "
-        "rows, multiply once: this is how many libraries compute convolutions.",
-        otherwise="lay each window of X (all channels) out as one column; each "
-        "output channel's kernel becomes one row.",
+        right=tr(
+            "unfold the windows into columns (im2col), flatten the kernels into "
+            "rows, multiply once: this is how many libraries compute convolutions."
+        ),
+        otherwise=tr(
+            "lay each window of X (all channels) out as one column; each "
+            "output channel's kernel becomes one row."
+        ),
         forbid=without(
-            lambda n: "conv" in n, "do it without {}: that is the reference."
+            lambda n: "conv" in n, tr("do it without {}: that is the reference.")
         ),
         require=(
             {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"},
-            "the values are right; now do the sums as one matrix product.",
+            tr("the values are right; now do the sums as one matrix product."),
         ),
     )
 
@@ -178,20 +236,30 @@ def check_block_diagonal_speedup(speedup):
         "c, b",
         [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
         reference,
-        lambda want, c, b: [(b * b, "there are b blocks, each (c/b) x (c/b).")],
-        right="b times faster: c^2 / b multiply-adds per pixel instead of c^2.",
-        otherwise="you answered {got!r}: count the nonzero entries of both matrices.",
+        lambda want, c, b: [(b * b, tr("there are b blocks, each (c/b) x (c/b)."))],
+        right=tr("b times faster: c^2 / b multiply-adds per pixel instead of c^2."),
+        otherwise=tr(
+            "you answered {got!r}: count the nonzero entries of both matrices."
+        ),
     )
 
 
-GROUPS_CHOICES = {
-    "a": "Nothing: a grouped layer computes everything a dense one does, with "
-    "fewer multiply-adds.",
-    "b": "An output channel sees only the input channels of its own group: "
-    "within the layer, no information crosses from one group to another.",
-    "c": "Resolution: a grouped layer divides the height and width by b.",
-    "d": "Output channels: a grouped layer gives c / b of them instead of c.",
-}
+def _groups_texts():
+    return {
+        "a": tr(
+            "Nothing: a grouped layer computes everything a dense one does, with "
+            "fewer multiply-adds."
+        ),
+        "b": tr(
+            "An output channel sees only the input channels of its own group: "
+            "within the layer, no information crosses from one group to another."
+        ),
+        "c": tr("Resolution: a grouped layer divides the height and width by b."),
+        "d": tr("Output channels: a grouped layer gives c / b of them instead of c."),
+    }
+
+
+GROUPS_CHOICES = Choices(_groups_texts)
 
 
 def check_groups_lose(answer):
@@ -217,18 +285,22 @@ def check_groups_lose(answer):
         GROUPS_CHOICES,
         "GROUPS_CHOICES",
         "b" if isolated and dense_sees and same_shape else "a",
-        right="the b groups are b thin layers side by side. A dense 1x1 layer, or "
-        "a shuffle of the channels, between grouped layers lets them mix again.",
+        right=tr(
+            "the b groups are b thin layers side by side. A dense 1x1 layer, or "
+            "a shuffle of the channels, between grouped layers lets them mix again."
+        ),
         wrong=[
             (
                 "a",
-                "the grouped weight is block-diagonal: can output channel 0 "
-                "weigh an input channel of another group?",
+                tr(
+                    "the grouped weight is block-diagonal: can output channel 0 "
+                    "weigh an input channel of another group?"
+                ),
             ),
-            ("c", "a 1x1 layer with stride 1 keeps the height and the width."),
-            ("d", "each of the b groups gives c / b output channels: c in all."),
+            ("c", tr("a 1x1 layer with stride 1 keeps the height and the width.")),
+            ("d", tr("each of the b groups gives c / b output channels: c in all.")),
         ],
-        otherwise="compare which input channels an output channel reads.",
+        otherwise=tr("compare which input channels an output channel reads."),
     )
 
 
@@ -254,45 +326,77 @@ def check_channel_prediction(
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
     got_weights, got_shape = as_number(weights), _int_triple(shape)
     if got_weights is None:
-        return hint(f"give the number of weights as a number, got {weights!r}")
+        return hint(
+            tr(
+                "give the number of weights as a number, got {weights!r}",
+                weights=weights,
+            )
+        )
     if got_shape is None:
         return hint(
-            f"give the output shape as (channels, height, width), got {shape!r}"
+            tr(
+                "give the output shape as (channels, height, width), got {shape!r}",
+                shape=shape,
+            )
         )
     m = n - k + 1
     text = answer_hint(
         got_weights,
         want_weights,
         wrong=[
-            (c_i * k * k, "every output channel has a kernel of its own."),
-            (c_o * k * k, "each output kernel has a slice per input channel."),
-            (k * k, "one k x k slice per input channel, for every output channel."),
-            (want_weights + c_o, "leave the bias out: count the weights only."),
+            (c_i * k * k, tr("every output channel has a kernel of its own.")),
+            (c_o * k * k, tr("each output kernel has a slice per input channel.")),
+            (
+                k * k,
+                tr("one k x k slice per input channel, for every output channel."),
+            ),
+            (want_weights + c_o, tr("leave the bias out: count the weights only.")),
         ],
-        otherwise=f"the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, "
-        f"{k}, {k}): how many numbers is that?",
+        otherwise=tr(
+            "the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, "
+            "{k}, {k}): how many numbers is that?",
+            c_o=c_o,
+            c_i=c_i,
+            k=k,
+        ),
     )
     if text:
-        return hint(f"the weights: {text}")
+        return hint(tr("the weights: {text}", text=text))
     text = answer_hint(
         got_shape,
         want_shape,
         wrong=[
-            ((c_i, m, m), "one output channel per kernel: c_o of them, not c_i."),
+            (
+                (c_i, m, m),
+                tr("one output channel per kernel: c_o of them, not c_i."),
+            ),
             (
                 (1, m, m),
-                "the input channels are summed, but each of the c_o kernels "
-                "gives an output channel of its own.",
+                tr(
+                    "the input channels are summed, but each of the c_o kernels "
+                    "gives an output channel of its own."
+                ),
             ),
-            ((c_o, n, n), "without padding a k x k window fits n - k + 1 times."),
-            ((c_o, n - k, n - k), "count the window positions: n - k + 1."),
+            (
+                (c_o, n, n),
+                tr("without padding a k x k window fits n - k + 1 times."),
+            ),
+            ((c_o, n - k, n - k), tr("count the window positions: n - k + 1.")),
         ],
-        otherwise="one channel per output kernel, each shrunk as in notebook 2 "
-        "(no padding, stride 1).",
+        otherwise=tr(
+            "one channel per output kernel, each shrunk as in notebook 2 "
+            "(no padding, stride 1)."
+        ),
     )
     if text:
-        return hint(f"the output shape: {text}")
+        return hint(tr("the output shape: {text}", text=text))
     return correct(
-        f"{want_weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
-        f"and an output of shape {want_shape}: set the sliders and compare."
+        tr(
+            "{weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
+            "and an output of shape {shape}: set the sliders and compare.",
+            weights=want_weights,
+            c_i=c_i,
+            k=k,
+            shape=want_shape,
+        )
     )

@@ -5,6 +5,7 @@ import math
 import torch
 
 from .._validate import check_nonnegative_int, check_positive_int
+from ..i18n import tr
 from ..shapes import conv2d_output_shape
 from ._common import (
     conv_macs,
@@ -13,7 +14,10 @@ from ._common import (
     grade_formula,
 )
 
-_ONE_OPERATION = "count a multiply-add as one operation."
+
+def _one_operation():
+    return tr("count a multiply-add as one operation.")
+
 
 # Layers used to test the cost formulas: (c_i, h, w, c_o, k_h, k_w, p_h, p_w,
 # s_h, s_w), padding per side. They include notebook 7's 1-GFLOP layer.
@@ -36,8 +40,10 @@ def _grade_layer_formula(fn, reference, mistakes, right):
         reference,
         mistakes,
         right=right,
-        otherwise="your count is {got!r}. Work out the output size first (padding "
-        "per side), then count.",
+        otherwise=tr(
+            "your count is {got!r}. Work out the output size first (padding "
+            "per side), then count."
+        ),
     )
 
 
@@ -45,23 +51,28 @@ def _forward_cost_mistakes(right, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
     # Padding read as the book's total (p instead of 2p rows added).
     total = max((h - k_h + p_h + s_h) // s_h, 0) * max((w - k_w + p_w + s_w) // s_w, 0)
     no_stride = (h + 2 * p_h - k_h + 1) * (w + 2 * p_w - k_w + 1)
-    per_side = (
+    per_side = tr(
         "padding here is per side (PyTorch's padding=): the padded input has "
         "h + 2*p_h rows. The book's p_h is the total."
     )
-    stride = (
+    stride = tr(
         "with a stride the window jumps s rows or columns at a time, so there "
         "are fewer output positions."
     )
     return [
         (c_i * c_o * k_h * k_w * total, per_side),
         (c_i * c_o * k_h * k_w * no_stride, stride),
-        (right // c_i, "each output value sums over all c_i input channels."),
-        (right // c_o, "every one of the c_o output channels has its own kernel."),
+        (right // c_i, tr("each output value sums over all c_i input channels.")),
+        (
+            right // c_o,
+            tr("every one of the c_o output channels has its own kernel."),
+        ),
         (
             2 * right,
-            "count a multiply-add (one multiplication and one addition) "
-            "as one operation, as the course does.",
+            tr(
+                "count a multiply-add (one multiplication and one addition) "
+                "as one operation, as the course does."
+            ),
         ),
     ]
 
@@ -76,8 +87,10 @@ def check_forward_cost(forward_cost):
         forward_cost,
         conv_macs,
         _forward_cost_mistakes,
-        right="c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
-        "size: 1.024e9 for notebook 7's layer.",
+        right=tr(
+            "c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
+            "size: 1.024e9 for notebook 7's layer."
+        ),
     )
 
 
@@ -112,13 +125,13 @@ def check_forward_memory(forward_memory):
         return [
             (
                 right - c_o * c_i * k_h * k_w - c_o,
-                "the weights and the bias are stored too.",
+                tr("the weights and the bias are stored too."),
             ),
-            (right - c_o, "the bias has c_o values."),
-            (right - c_i * h * w, "the input is stored too."),
+            (right - c_o, tr("the bias has c_o values.")),
+            (right - c_i * h * w, tr("the input is stored too.")),
             (
                 right - c_i * h * w + padded,
-                "the padding is not stored: count the input as it is, c_i*h*w.",
+                tr("the padding is not stored: count the input as it is, c_i*h*w."),
             ),
         ]
 
@@ -126,8 +139,10 @@ def check_forward_memory(forward_memory):
         forward_memory,
         _forward_values,
         mistakes,
-        right="c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
-        "each in float32).",
+        right=tr(
+            "c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
+            "each in float32)."
+        ),
     )
 
 
@@ -144,16 +159,18 @@ def check_backward_cost(backward_cost):
     The gradients with respect to the input and to the weights, for one sample
     (the bias gradient is only additions: leave it out).
     """
-    two = (
+    two = tr(
         "the backward pass computes two gradients: for the input (to pass on) "
         "and for the weights (to learn)."
     )
     return _grade_layer_formula(
         backward_cost,
         _backward_macs,
-        lambda right, *_: [(right // 2, two), (2 * right, _ONE_OPERATION)],
-        right="twice the forward cost: one pass for dL/dX, one for dL/dW, each "
-        "as many multiply-adds as the forward pass.",
+        lambda right, *_: [(right // 2, two), (2 * right, _one_operation())],
+        right=tr(
+            "twice the forward cost: one pass for dL/dX, one for dL/dW, each "
+            "as many multiply-adds as the forward pass."
+        ),
     )
 
 
@@ -173,7 +190,7 @@ def check_backward_memory(backward_memory):
     the next layer (shaped like the output), and the gradients it produces (for
     the input, the weights and the bias).
     """
-    kept = (
+    kept = tr(
         "the forward pass keeps the input and the weights for the backward "
         "pass: count them."
     )
@@ -181,15 +198,17 @@ def check_backward_memory(backward_memory):
     def mistakes(right, c_i, h, w, c_o, k_h, k_w, *_):
         return [
             (right - c_i * h * w - c_o * c_i * k_h * k_w, kept),
-            (right - c_o, "the bias gradient has c_o values."),
+            (right - c_o, tr("the bias gradient has c_o values.")),
         ]
 
     return _grade_layer_formula(
         backward_memory,
         _backward_values,
         mistakes,
-        right="2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
-        "about twice the forward pass.",
+        right=tr(
+            "2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
+            "about twice the forward pass."
+        ),
     )
 
 
@@ -200,9 +219,9 @@ def check_doubling_channels(answer):
     return grade_answer(
         answer,
         after / before,
-        right="4 times: c_i * c_o appears as a product in the cost.",
-        wrong=[(2.0, "both c_i and c_o double, and the cost has their product.")],
-        otherwise="look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w.",
+        right=tr("4 times: c_i * c_o appears as a product in the cost."),
+        wrong=[(2.0, tr("both c_i and c_o double, and the cost has their product."))],
+        otherwise=tr("look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w."),
     )
 
 
@@ -221,33 +240,42 @@ def check_doubling_padding(answer, input_size=64, kernel_size=5, padding=2, stri
     m0 = conv_output_size(n, n, k, k, p, p, s, s)
     m1 = conv_output_size(n, n, k, k, 2 * p, 2 * p, s, s)
     want = (m1[0] * m1[1]) / (m0[0] * m0[1])
-    border = (
+    border = tr(
         "padding does not scale the work; it adds a border of zeros. Compute "
         "the output size before and after."
     )
     return grade_answer(
         answer,
         want,
-        right=f"the output grows from {m0[0]}x{m0[1]} to {m1[0]}x{m1[1]}: "
-        f"{want:.4f} times the work, not 2 (padding only adds a border).",
+        right=tr(
+            "the output grows from {h0}x{w0} to {h1}x{w1}: "
+            "{want:.4f} times the work, not 2 (padding only adds a border).",
+            h0=m0[0],
+            w0=m0[1],
+            h1=m1[0],
+            w1=m1[1],
+            want=want,
+        ),
         wrong=[
             (2.0, border),
             (4.0, border),
-            (math.sqrt(want), "the output grows in height and in width."),
+            (math.sqrt(want), tr("the output grows in height and in width.")),
         ],
-        otherwise="compute both output sizes; the cost is proportional to their area.",
+        otherwise=tr(
+            "compute both output sizes; the cost is proportional to their area."
+        ),
         rel=1e-3,
     )
 
 
 def check_1x1_cost(cost_1x1):
     """``cost_1x1(c_i, c_o, h, w)`` -> multiply-adds of a 1x1 conv layer (stride 1)."""
-    each = "every output channel reads every input channel."
 
     def mistakes(want, c_i, c_o, h, w):
-        mixing = "the channel mixing happens at every pixel."
+        each = tr("every output channel reads every input channel.")
+        mixing = tr("the channel mixing happens at every pixel.")
         return [(c_i * h * w, each), (c_o * h * w, each), (c_i * c_o, mixing)] + [
-            (2 * want, _ONE_OPERATION)
+            (2 * want, _one_operation())
         ]
 
     return grade_formula(
@@ -256,6 +284,6 @@ def check_1x1_cost(cost_1x1):
         [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)],
         lambda c_i, c_o, h, w: conv_macs(c_i, h, w, c_o, 1, 1),
         mistakes,
-        right="c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix.",
-        otherwise="you answered {got!r}; think of a matrix product.",
+        right=tr("c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix."),
+        otherwise=tr("you answered {got!r}; think of a matrix product."),
     )

@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_positive_int
+from ..i18n import tr
 from ._common import (
     answer_hint,
     as_int_pair,
@@ -18,6 +19,7 @@ from ._common import (
     random_normal,
     without,
 )
+from .nb06_channels import Choices
 
 
 def _pool_cases(reference, mistakes=lambda X, k, s: []):
@@ -29,7 +31,9 @@ def _pool_cases(reference, mistakes=lambda X, k, s: []):
         ((1, 2, 7, 5), 3, 2),
     ]:
         X = normal(*shape)
-        where = f"X of shape {shape}, pool_size={k}, stride={s}"
+        where = tr(
+            "X of shape {shape}, pool_size={k}, stride={s}", shape=shape, k=k, s=s
+        )
         yield where, (X.float(), k, s), reference(X, k, s), mistakes(X, k, s)
 
 
@@ -48,7 +52,7 @@ def check_avg_pool_as_conv(avg_pool):
     def mixed(X, k, s):
         # A kernel over all channels averages their sum into every channel.
         summed = F.avg_pool2d(X.sum(1, keepdim=True), k, s)
-        text = (
+        text = tr(
             "your result mixes channels: pooling works on each channel "
             "separately (the channel count stays the same)."
         )
@@ -57,10 +61,12 @@ def check_avg_pool_as_conv(avg_pool):
     return grade_function(
         avg_pool,
         _pool_cases(F.avg_pool2d, mixed),
-        right="average pooling is a convolution with fixed weights 1/(k*k), one "
-        "channel at a time: a linear operation.",
+        right=tr(
+            "average pooling is a convolution with fixed weights 1/(k*k), one "
+            "channel at a time: a linear operation."
+        ),
         forbid=without(lambda name: "pool" in name),
-        require=({"conv2d"}, "the values are right; now use conv2d."),
+        require=({"conv2d"}, tr("the values are right; now use conv2d.")),
     )
 
 
@@ -73,30 +79,36 @@ def check_max_pool_not_linear(x, y):
     """
     x, y = as_tensor(x), as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
-        return hint("give two 2-D tensors of the same shape, at least 2x2.")
+        return hint(tr("give two 2-D tensors of the same shape, at least 2x2."))
 
     def pool(t):
         return F.max_pool2d(t[None, None], 2, stride=1)[0, 0]
 
     if torch.allclose(pool(x + y), pool(x) + pool(y)):
         return hint(
-            "for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose "
-            "largest values sit in different places."
+            tr(
+                "for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose "
+                "largest values sit in different places."
+            )
         )
     return correct(
-        "pool(x + y) != pool(x) + pool(y): max pooling is not linear, and every "
-        "convolution is, so no convolution can compute it."
+        tr(
+            "pool(x + y) != pool(x) + pool(y): max pooling is not linear, and every "
+            "convolution is, so no convolution can compute it."
+        )
     )
 
 
 _COMPARISONS = {"gt", "ge", "lt", "le", "greater", "less", "greater_equal"}
 _MAX_LIKE = ("max", "min", "clamp", "clip", "where", "sort", "topk", "abs", "sign")
 
-# Taking a maximum any other way than with ReLU.
-_RELU_ONLY = without(
-    lambda name: name in _COMPARISONS or any(word in name for word in _MAX_LIKE),
-    "do it with ReLU only, without {}.",
-)
+
+def _relu_only():
+    """The rule against taking a maximum any other way than with ReLU."""
+    return without(
+        lambda name: name in _COMPARISONS or any(word in name for word in _MAX_LIKE),
+        tr("do it with ReLU only, without {}."),
+    )
 
 
 def check_max_from_relu(max_from_relu):
@@ -112,12 +124,14 @@ def check_max_from_relu(max_from_relu):
     return grade_function(
         max_from_relu,
         [(None, (a.clone(), b.clone()), torch.maximum(a, b).double(), [])],
-        right="max(a, b) = a + ReLU(b - a): one ReLU per pair.",
-        otherwise="write max(a, b) as a plus a correction that is zero whenever a "
-        "is the larger one.",
-        shape="return a tensor shaped like a and b.",
-        forbid=_RELU_ONLY,
-        require=({"relu"}, "the values are right; now use ReLU."),
+        right=tr("max(a, b) = a + ReLU(b - a): one ReLU per pair."),
+        otherwise=tr(
+            "write max(a, b) as a plus a correction that is zero whenever a "
+            "is the larger one."
+        ),
+        shape=tr("return a tensor shaped like a and b."),
+        forbid=_relu_only(),
+        require=({"relu"}, tr("the values are right; now use ReLU.")),
     )
 
 
@@ -130,17 +144,26 @@ def check_max_pool_from_relu(max_pool):
     normal = random_normal(10)
     shapes = [(1, 1, 4, 4), (2, 3, 6, 8)]
     cases = (
-        (f"X of shape {tuple(x.shape)}", (x.float(),), F.max_pool2d(x, 2), [])
+        (
+            tr("X of shape {shape}", shape=tuple(x.shape)),
+            (x.float(),),
+            F.max_pool2d(x, 2),
+            [],
+        )
         for x in (normal(*shape) for shape in shapes)
     )
     return grade_function(
         max_pool,
         cases,
-        right="a 2x2 max is two rounds of pairwise maxima, each a ReLU: a "
-        "convolution-and-ReLU network can pool.",
-        otherwise="take the max of the two top values and of the two bottom "
-        "values, then the max of those two.",
-        forbid=_RELU_ONLY,
+        right=tr(
+            "a 2x2 max is two rounds of pairwise maxima, each a ReLU: a "
+            "convolution-and-ReLU network can pool."
+        ),
+        otherwise=tr(
+            "take the max of the two top values and of the two bottom "
+            "values, then the max of those two."
+        ),
+        forbid=_relu_only(),
     )
 
 
@@ -163,14 +186,24 @@ def check_relu_max_layers(answer):
     return grade_answer(
         answer,
         want,
-        right=f"{want[0]} layers for 2x2 (4 values) and {want[1]} for 3x3 (9 "
-        f"values): ceil(log2(window size)), since each layer halves the candidates.",
+        right=tr(
+            "{layers_2x2} layers for 2x2 (4 values) and {layers_3x3} for 3x3 (9 "
+            "values): ceil(log2(window size)), since each layer halves the "
+            "candidates.",
+            layers_2x2=want[0],
+            layers_3x3=want[1],
+        ),
         wrong=[
-            ((4 - 1, 9 - 1), "compare pairs side by side in one layer: a tournament.")
+            (
+                (4 - 1, 9 - 1),
+                tr("compare pairs side by side in one layer: a tournament."),
+            )
         ],
-        otherwise="each layer halves the number of candidates (rounding up). How "
-        "many halvings take 4 values to 1? And 9?",
-        ask="give two whole numbers (2x2, 3x3)",
+        otherwise=tr(
+            "each layer halves the number of candidates (rounding up). How "
+            "many halvings take 4 values to 1? And 9?"
+        ),
+        ask=tr("give two whole numbers (2x2, 3x3)"),
         read=as_int_pair,
     )
 
@@ -198,11 +231,15 @@ def check_pooling_cost(pooling_cost):
             (64, 56, 56, 3, 3, 1, 1, 2, 2),
         ],
         _pool_reads,
-        lambda want, c, *_: [(want / c, "each channel is pooled on its own.")],
-        right="c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c "
-        "but no channel mixing, and no parameters.",
-        otherwise="you answered {got!r}: find the output size first (as for a "
-        "convolution), then count the window's values.",
+        lambda want, c, *_: [(want / c, tr("each channel is pooled on its own."))],
+        right=tr(
+            "c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c "
+            "but no channel mixing, and no parameters."
+        ),
+        otherwise=tr(
+            "you answered {got!r}: find the output size first (as for a "
+            "convolution), then count the window's values."
+        ),
     )
 
 
@@ -211,8 +248,10 @@ def check_min_pooling(min_pool):
     return grade_function(
         min_pool,
         _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1)),
-        right="min pooling needs no layer of its own: min(x) = -max(-x), so "
-        "negate, max-pool, negate.",
+        right=tr(
+            "min pooling needs no layer of its own: min(x) = -max(-x), so "
+            "negate, max-pool, negate."
+        ),
     )
 
 
@@ -230,9 +269,11 @@ def check_softmax_pooling(softmax_pool):
     return grade_function(
         softmax_pool,
         _pool_cases(reference),
-        right="softmax pooling lies between average and max pooling, but costs "
-        "exponentials for every value, and its output depends on the scale "
-        "of the inputs.",
+        right=tr(
+            "softmax pooling lies between average and max pooling, but costs "
+            "exponentials for every value, and its output depends on the scale "
+            "of the inputs."
+        ),
     )
 
 
@@ -249,41 +290,71 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
     got_shape, got_value = as_int_pair(shape), as_number(top_left)
     if got_shape is None:
-        return hint(f"give the output shape as a pair (h, w), got {shape!r}")
+        return hint(
+            tr("give the output shape as a pair (h, w), got {shape!r}", shape=shape)
+        )
     if got_value is None:
-        return hint(f"give the top-left output value as a number, got {top_left!r}")
+        return hint(
+            tr(
+                "give the top-left output value as a number, got {top_left!r}",
+                top_left=top_left,
+            )
+        )
     no_padding = (n - k) // s + 1
     text = answer_hint(
         got_shape,
         want_shape,
         wrong=[
-            ((no_padding,) * 2, "the padding adds p rows and columns on each side."),
-            ((n + 2 * p - k + 1,) * 2, "the window jumps s rows (columns) at a time."),
+            (
+                (no_padding,) * 2,
+                tr("the padding adds p rows and columns on each side."),
+            ),
+            (
+                (n + 2 * p - k + 1,) * 2,
+                tr("the window jumps s rows (columns) at a time."),
+            ),
         ],
-        otherwise="use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution.",
+        otherwise=tr(
+            "use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution."
+        ),
     )
     if text:
-        return hint(f"the shape: {text}")
+        return hint(tr("the shape: {text}", text=text))
     first_real = X[0, 0, : k - p, : k - p]
     text = answer_hint(
         got_value,
         want_value,
         wrong=[
-            (X[0, 0, :k, :k].max().item(), "the first window starts in the padding."),
+            (
+                X[0, 0, :k, :k].max().item(),
+                tr("the first window starts in the padding."),
+            ),
             (
                 first_real.sum().item() / (k * k),
-                "this is max pooling: keep the largest value, do not average.",
+                tr("this is max pooling: keep the largest value, do not average."),
             ),
-            (0.0, "max pooling pads with -inf, so padding never wins the maximum."),
+            (
+                0.0,
+                tr("max pooling pads with -inf, so padding never wins the maximum."),
+            ),
         ],
-        otherwise=f"the first window covers rows and columns -{p} to {k - p - 1}; "
-        f"which real pixels does it hold, and which is the largest?",
+        otherwise=tr(
+            "the first window covers rows and columns -{p} to {last}; "
+            "which real pixels does it hold, and which is the largest?",
+            p=p,
+            last=k - p - 1,
+        ),
     )
     if text:
-        return hint(f"the top-left value: {text}")
+        return hint(tr("the top-left value: {text}", text=text))
     return correct(
-        f"output {want_shape}, top-left value {want_value:g}: the first window "
-        f"holds only {(k - p) ** 2} real pixels. Now set the explorer and compare."
+        tr(
+            "output {shape}, top-left value {value:g}: the first window "
+            "holds only {real} real pixels. Now set the explorer and compare.",
+            shape=want_shape,
+            value=want_value,
+            real=(k - p) ** 2,
+        )
     )
 
 
@@ -301,27 +372,41 @@ def check_strided_conv_params(answer, channels=64):
     return grade_answer(
         answer,
         want,
-        right=f"{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
-        f"pooling has none.",
+        right=tr(
+            "{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
+            "pooling has none.",
+            want=want,
+            c=c,
+        ),
         wrong=[
-            (c * c * 4, "nn.Conv2d has a bias by default: c_o more parameters."),
-            (c * 4 + c, "every output channel reads every input channel."),
-            (c * 4, "every output channel reads every input channel."),
-            (0, "pooling has no parameters, but the convolution has."),
+            (c * c * 4, tr("nn.Conv2d has a bias by default: c_o more parameters.")),
+            (c * 4 + c, tr("every output channel reads every input channel.")),
+            (c * 4, tr("every output channel reads every input channel.")),
+            (0, tr("pooling has no parameters, but the convolution has.")),
         ],
-        otherwise="the weight has shape (c_o, c_i, k, k); add the bias.",
+        otherwise=tr("the weight has shape (c_o, c_i, k, k); add the bias."),
     )
 
 
-POOL_OR_CONV_CHOICES = {
-    "a": "A stride-2 convolution does everything a 2x2 max-pooling layer does, "
-    "at no extra cost.",
-    "b": "A stride-2 convolution shrinks the input just as much and can learn "
-    "average pooling, but no convolution computes a maximum, and it adds "
-    "weights to learn and multiply-adds to compute.",
-    "c": "A convolution cannot shrink its input, so pooling layers are needed.",
-    "d": "Pooling layers learn their weights too, so the two are the same layer.",
-}
+def _pool_or_conv_texts():
+    return {
+        "a": tr(
+            "A stride-2 convolution does everything a 2x2 max-pooling layer does, "
+            "at no extra cost."
+        ),
+        "b": tr(
+            "A stride-2 convolution shrinks the input just as much and can learn "
+            "average pooling, but no convolution computes a maximum, and it adds "
+            "weights to learn and multiply-adds to compute."
+        ),
+        "c": tr("A convolution cannot shrink its input, so pooling layers are needed."),
+        "d": tr(
+            "Pooling layers learn their weights too, so the two are the same layer."
+        ),
+    }
+
+
+POOL_OR_CONV_CHOICES = Choices(_pool_or_conv_texts)
 
 
 def check_pool_or_conv(answer):
@@ -342,13 +427,15 @@ def check_pool_or_conv(answer):
         POOL_OR_CONV_CHOICES,
         "POOL_OR_CONV_CHOICES",
         "b" if facts else "a",
-        right="a strided convolution can downsample, and learn to average, but "
-        "max pooling is not linear (exercise 2); the convolution also costs "
-        "parameters (part a) and multiply-adds.",
+        right=tr(
+            "a strided convolution can downsample, and learn to average, but "
+            "max pooling is not linear (exercise 2); the convolution also costs "
+            "parameters (part a) and multiply-adds."
+        ),
         wrong=[
-            ("a", "exercise 2: can any convolution compute a maximum?"),
-            ("c", "what does stride 2 do to the output size?"),
-            ("d", "count the parameters of nn.MaxPool2d."),
+            ("a", tr("exercise 2: can any convolution compute a maximum?")),
+            ("c", tr("what does stride 2 do to the output size?")),
+            ("d", tr("count the parameters of nn.MaxPool2d.")),
         ],
-        otherwise="compare what each layer computes and what it costs.",
+        otherwise=tr("compare what each layer computes and what it costs."),
     )

@@ -4,6 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_nonnegative_int, check_positive_int
+from ..i18n import tr
 from ..shapes import conv2d_output_shape
 from ._common import conv_macs, grade_answer, grade_formula, grade_function
 
@@ -25,15 +26,19 @@ def _slope_cases():
         want = (t[1:] - t[:-1]) / (n[1:] - n[:-1])
         ratio = torch.tensor(seconds[1:]) / torch.tensor(seconds[:-1])
         steps = torch.tensor(sizes[1:]) / torch.tensor(sizes[:-1])
-        log_size = "divide by the log of the size ratio, log(n2 / n1), too."
+        log_size = tr("divide by the log of the size ratio, log(n2 / n1), too.")
         wrong = [
-            (want.neg(), "the slope is positive when the time grows with n."),
-            (ratio.double(), "on log-log axes the slope compares logarithms."),
+            (want.neg(), tr("the slope is positive when the time grows with n.")),
+            (ratio.double(), tr("on log-log axes the slope compares logarithms.")),
             ((t[1:] - t[:-1]), log_size),
             (ratio.log2().double(), log_size),
-            ((steps.log() / ratio.log()).double(), "the time's change goes on top."),
+            (
+                (steps.log() / ratio.log()).double(),
+                tr("the time's change goes on top."),
+            ),
         ]
-        yield f"sizes {sizes}", (list(sizes), list(seconds)), want, wrong
+        where = tr("sizes {sizes}", sizes=sizes)
+        yield where, (list(sizes), list(seconds)), want, wrong
 
 
 def check_loglog_slopes(slopes):
@@ -45,12 +50,17 @@ def check_loglog_slopes(slopes):
     return grade_function(
         slopes,
         _slope_cases(),
-        right="a slope of 2 means the time grows like n^2; near 0, a fixed cost "
-        "per call dominates.",
-        otherwise="a straight line on log-log axes is t = c * n^a; take the log "
-        "of both sides and solve for a between two points.",
-        shape="return one slope per pair of neighbouring sizes: {want} values, "
-        "got {got}.",
+        right=tr(
+            "a slope of 2 means the time grows like n^2; near 0, a fixed cost "
+            "per call dominates."
+        ),
+        otherwise=tr(
+            "a straight line on log-log axes is t = c * n^a; take the log "
+            "of both sides and solve for a between two points."
+        ),
+        shape=tr(
+            "return one slope per pair of neighbouring sizes: {want} values, got {got}."
+        ),
     )
 
 
@@ -73,21 +83,31 @@ def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding
     return grade_answer(
         answer,
         want,
-        right=f"{rows} rows (c_i*k_h*k_w) by {cols} columns (m_h*m_w), 4 bytes "
-        f"each: {want:.4g} MB, {want / (c * n * n * 4 / 1e6):.0f} times the input.",
+        right=tr(
+            "{rows} rows (c_i*k_h*k_w) by {cols} columns (m_h*m_w), 4 bytes "
+            "each: {megabytes:.4g} MB, {times:.0f} times the input.",
+            rows=rows,
+            cols=cols,
+            megabytes=want,
+            times=want / (c * n * n * 4 / 1e6),
+        ),
         wrong=[
-            (want * 1e6 / 2**20, "that is in MiB (2^20 bytes); give MB (10^6)."),
-            (want / 4, "each float32 value takes 4 bytes."),
-            (want * 2, "float32 takes 4 bytes per value, not 8."),
-            (want / c, "a column holds the window of every input channel."),
+            (want * 1e6 / 2**20, tr("that is in MiB (2^20 bytes); give MB (10^6).")),
+            (want / 4, tr("each float32 value takes 4 bytes.")),
+            (want * 2, tr("float32 takes 4 bytes per value, not 8.")),
+            (want / c, tr("a column holds the window of every input channel.")),
             (
                 c * n * n * 4 / 1e6,
-                "that is the input; im2col copies each value once per window "
-                "that covers it.",
+                tr(
+                    "that is the input; im2col copies each value once per window "
+                    "that covers it."
+                ),
             ),
         ],
-        otherwise="count the rows (one per kernel weight of one output channel) "
-        "and the columns (one per output position), then the bytes.",
+        otherwise=tr(
+            "count the rows (one per kernel weight of one output channel) "
+            "and the columns (one per output position), then the bytes."
+        ),
         rel=0.01,
     )
 
@@ -113,9 +133,9 @@ def check_arithmetic_intensity(intensity):
     def mistakes(want, c):
         macs = conv_macs(c, n, n, c, k, k, _PADDING, _PADDING)
         return [
-            (macs / (2 * c * n * n), "the weights are read too."),
-            (macs / (c * n * n + c * c * k * k), "the output is written too."),
-            (macs, "divide by the number of values moved."),
+            (macs / (2 * c * n * n), tr("the weights are read too.")),
+            (macs / (c * n * n + c * c * k * k), tr("the output is written too.")),
+            (macs, tr("divide by the number of values moved.")),
         ]
 
     return grade_formula(
@@ -124,12 +144,18 @@ def check_arithmetic_intensity(intensity):
         [(1,), (32,), (100,), (256,)],
         _intensity,
         mistakes,
-        right=f"the work grows like c^2, the input and output only like c: "
-        f"{_intensity(32):.0f} multiply-adds per value for c = 32, "
-        f"{_intensity(100):.0f} for c = 100. A wider layer does more arithmetic "
-        f"per value it moves.",
-        otherwise="you answered {got!r}: divide c*c*k*k*m*m by the values of "
-        "input (c*n*n), weights (c*c*k*k) and output (c*m*m).",
+        right=tr(
+            "the work grows like c^2, the input and output only like c: "
+            "{at_32:.0f} multiply-adds per value for c = 32, "
+            "{at_100:.0f} for c = 100. A wider layer does more arithmetic "
+            "per value it moves.",
+            at_32=_intensity(32),
+            at_100=_intensity(100),
+        ),
+        otherwise=tr(
+            "you answered {got!r}: divide c*c*k*k*m*m by the values of "
+            "input (c*n*n), weights (c*c*k*k) and output (c*m*m)."
+        ),
     )
 
 
@@ -142,13 +168,19 @@ def check_float64_memory_bound(answer):
     return grade_answer(
         answer,
         want,
-        right=f"{want:g} times: a float64 value is {want:g} times as many bytes. "
-        "Compare with what you measure.",
+        right=tr(
+            "{want:g} times: a float64 value is {want:g} times as many bytes. "
+            "Compare with what you measure.",
+            want=want,
+        ),
         wrong=[
-            (1 / want, "more bytes take longer: the ratio of the times is above 1."),
-            (1.0, "the number of values is the same, but each is larger."),
-            (want**2, "each value takes 8 bytes instead of 4."),
+            (
+                1 / want,
+                tr("more bytes take longer: the ratio of the times is above 1."),
+            ),
+            (1.0, tr("the number of values is the same, but each is larger.")),
+            (want**2, tr("each value takes 8 bytes instead of 4.")),
         ],
-        otherwise="compare the bytes of one float64 and one float32 value.",
-        ask="give a number (a ratio of times)",
+        otherwise=tr("compare the bytes of one float64 and one float32 value."),
+        ask=tr("give a number (a ratio of times)"),
     )

@@ -1,12 +1,11 @@
 """Checks for the exercises of notebook 06-channels."""
 
-from collections.abc import Mapping
-
 import torch
 import torch.nn.functional as F
 
 from ..i18n import tr
 from ._common import (
+    Choices,
     answer_hint,
     as_number,
     correct,
@@ -108,29 +107,6 @@ def check_every_kernel_factors(answer):
         ask=tr("answer True or False"),
         read=lambda answer: answer if isinstance(answer, bool) else None,
     )
-
-
-class Choices(Mapping):
-    """A multiple choice, letter -> sentence, in the language of the moment.
-
-    ``texts()`` gives the letters and their sentences (each through ``tr``),
-    so that ``choices.items()`` prints them in the language the notebook set.
-    """
-
-    def __init__(self, texts):
-        self._texts = texts
-
-    def __getitem__(self, letter):
-        return self._texts()[letter]
-
-    def __iter__(self):
-        return iter(self._texts())
-
-    def __len__(self):
-        return len(self._texts())
-
-    def __repr__(self):
-        return repr(dict(self))
 
 
 def _y1_y2_texts():

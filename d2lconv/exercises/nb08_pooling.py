@@ -6,6 +6,7 @@ import torch.nn.functional as F
 from .._validate import check_positive_int
 from ..i18n import tr
 from ._common import (
+    Choices,
     answer_hint,
     as_int_pair,
     as_number,
@@ -19,7 +20,6 @@ from ._common import (
     random_normal,
     without,
 )
-from .nb06_channels import Choices
 
 
 def _pool_cases(reference, mistakes=lambda X, k, s: []):

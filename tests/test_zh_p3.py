@@ -1,0 +1,229 @@
+"""The Chinese edition: the checks, the environment check, the timing and photo
+helpers speak Chinese after ``set_language("zh")``, with the numbers they compute."""
+
+import pytest
+import torch
+from zh_text import assert_chinese
+
+import d2lconv
+from d2lconv import (
+    CheckFailed,
+    edge_data,
+    expect_book,
+    expect_close,
+    expect_descent,
+    expect_shrinks,
+    i18n,
+    train_kernel,
+)
+from d2lconv.training import lr_limit
+
+
+@pytest.fixture
+def zh():
+    d2lconv.set_language("zh")
+    yield
+    d2lconv.set_language("en")
+
+
+@pytest.fixture
+def nothing_missing(zh):
+    """Every text asked for in this test had a Chinese entry."""
+    before = set(i18n.missing())
+    yield
+    assert set(i18n.missing()) - before == set()
+
+
+def lines(out):
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def assert_all_chinese(out, what):
+    assert lines(out), f"{what} printed nothing"
+    for line in lines(out):
+        assert_chinese(line, what)
+
+
+def failure(check, *args, **kwargs):
+    with pytest.raises(CheckFailed) as info:
+        check(*args, **kwargs)
+    return str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# expect_close
+
+
+def test_a_passed_check_is_chinese_with_the_notebooks_text(nothing_missing, capsys):
+    X = torch.tensor([[0.0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    assert expect_close(X.sum(), 36, "the counts") is True
+    assert expect_close((2, 3), torch.Size([2, 3]), "output shape") is True
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_close")
+    first, second = lines(out)
+    assert first.startswith("检查通过：") and "the counts" not in first
+    assert second.startswith("检查通过：") and "output shape" not in second
+
+
+def test_a_wrong_value_names_the_numbers_where_and_the_cause(nothing_missing):
+    expected = torch.zeros(3, 4)
+    got = expected.clone()
+    got[1, 2], got[2, 0] = 0.5, -2.0
+    text = failure(expect_close, got, expected, "corr2d is F.conv2d")
+    assert_chinese(text, "a failed expect_close")
+    assert text.startswith("检查未通过：corr2d ")
+    # The worst position, both values and how many of the 12 differ.
+    for number in ("(2, 0)", "-2", " 0", "12", "2 "):
+        assert number in text, (number, text)
+    assert text.endswith("。")
+
+
+def test_a_wrong_shape_and_a_wrong_number_are_chinese(nothing_missing):
+    text = failure(expect_close, torch.ones(4, 5), torch.ones(3, 5), "output shape")
+    assert_chinese(text, "a wrong shape")
+    assert "(3, 5)" in text and "(4, 5)" in text
+    text = failure(expect_close, 1.5, 1.0, "count")
+    assert_chinese(text, "a wrong number")
+    assert "1.5" in text and "1" in text
+    text = failure(expect_close, torch.tensor([1.5]), torch.tensor([1.0]), "count")
+    assert_chinese(text, "a wrong one-element tensor")
+    assert "(0,)" in text and "1.5" in text
+
+
+def test_the_notebooks_cause_and_f_string_what_are_translated(nothing_missing):
+    cause = "a zero in K cuts paths, which explains it"
+    text = failure(
+        expect_close, 2.0, 1.0, "loop corr2d is F.conv2d", atol=0, cause=cause
+    )
+    assert_chinese(text, "a failure with the notebook's cause")
+    # The name of the implementation is kept, the sentence around it translated.
+    assert "loop corr2d" in text and "cuts paths" not in text
+
+
+def test_a_text_no_notebook_passes_is_shown_as_it_is_and_remembered(zh, capsys):
+    expect_close(1, 1, "my own check of the output")
+    out = capsys.readouterr().out
+    assert out == "检查通过：my own check of the output\n"
+    assert "my own check of the output" in i18n.missing()
+    i18n._missing.discard("my own check of the output")
+
+
+# ---------------------------------------------------------------------------
+# expect_descent and expect_shrinks, on real runs of gradient descent
+
+
+@pytest.fixture(scope="module")
+def edges():
+    X, Y = edge_data()
+    return X, Y, lr_limit(X)
+
+
+def losses_of(X, Y, lr, steps=30):
+    return [h.loss for h in train_kernel(X, Y, lr=lr, steps=steps, seed=1)]
+
+
+def test_descent_below_the_limit_passes_in_chinese(edges, nothing_missing, capsys):
+    X, Y, limit = edges
+    losses = losses_of(X, Y, 0.5 * limit)
+    assert expect_descent(losses, 0.5 * limit, limit) is True
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_descent")
+    assert out.startswith("检查通过：")
+    assert f"{limit:.4g}" in out and f"{losses[0] / losses[-1]:.3g}" in out
+    assert "30" in out
+
+
+def test_descent_above_the_limit_explains_in_chinese(edges, nothing_missing, capsys):
+    X, Y, limit = edges
+    losses = losses_of(X, Y, 1.2 * limit)
+    assert expect_descent(losses, 1.2 * limit, limit) is False
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_descent above the limit")
+    for number in (1.2 * limit, limit, losses[0], losses[-1]):
+        assert f"{number:.4g}" in out
+
+
+def test_descent_failures_are_chinese_with_their_numbers(edges, nothing_missing):
+    X, Y, limit = edges
+    losses = losses_of(X, Y, 0.05 * limit, steps=10)
+    text = failure(expect_descent, losses, 0.05 * limit, limit)
+    assert_chinese(text, "too few steps")
+    assert text.startswith("检查未通过：")
+    for number in (f"{losses[0] / losses[-1]:.3g}", "100", "10", "0.05"):
+        assert number in text, (number, text)
+    text = failure(expect_descent, [4.0, 3.0, 3.5, 1e-3], 0.5 * limit, limit)
+    assert_chinese(text, "a rise below the limit")
+    assert "3 -> 3.5" in text and "2" in text
+
+
+def test_shrinks_in_chinese(nothing_missing, capsys):
+    what = "the distance to Sobel's kernel"
+    assert expect_shrinks(2.0, 0.01, 0.9, 30, what)
+    assert expect_shrinks(2.0, 50.0, 1.3, 30, what) is False
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_shrinks")
+    passed, no_check = lines(out)
+    assert passed.startswith("检查通过：") and f"{0.9**30 * 2:.4g}" in passed
+    assert "1.3" in no_check and "50" in no_check
+    text = failure(expect_shrinks, torch.tensor(2.0), torch.tensor(1.0), 0.9, 30, what)
+    assert_chinese(text, "a failed expect_shrinks")
+    assert f"{0.9**30 * 2:.4g}" in text and "30" in text and "0.9" in text
+
+
+# ---------------------------------------------------------------------------
+# expect_book
+
+BOOK_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
+
+
+def test_the_books_inputs_pass_and_fail_in_chinese(nothing_missing, capsys):
+    X = torch.tensor(BOOK_X, dtype=torch.float32)
+    got = torch.tensor([[19.0, 25], [37, 43]])
+    assert expect_book(got, [[19, 25], [37, 43]], "output", dict(X=X), dict(X=BOOK_X))
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_book")
+    assert out.startswith("检查通过：")
+    text = failure(expect_book, (3, 4), (4, 4), "sizes", dict(n=4), dict(n=4))
+    assert_chinese(text, "a failed expect_book")
+    assert "(0,)" in text and "4" in text and "3" in text
+
+
+def test_changed_inputs_are_named_in_chinese(nothing_missing, capsys):
+    X = torch.tensor(BOOK_X) + 1
+    inputs = dict(X=X, stride=(3, 2))
+    book = dict(X=BOOK_X, stride=(2, 2))
+    got = torch.tensor([[1.5, 8], [6, 8]])
+    what = "output for stride (3, 2)"
+    assert expect_book(got, [[0, 8], [6, 8]], what, inputs, book) is False
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_book with changed inputs")
+    # The names of the changed inputs, the book's values and ours.
+    assert "X" in out and "stride" in out
+    assert "[[0, 8], [6, 8]]" in out and "[[1.5, 8], [6, 8]]" in out
+
+
+def test_another_source_is_translated_too(nothing_missing, capsys):
+    notes = "the lecture notes"
+    assert expect_book(19, 19, "GFLOP (rounded)", dict(n=64), dict(n=64), source=notes)
+    assert not expect_book(
+        9, 19, "GFLOP (rounded)", dict(n=32), dict(n=64), source=notes
+    )
+    assert not expect_book(
+        torch.zeros(5, 5), torch.ones(5, 5), "outputs", {"n": 3}, {"n": 4}
+    )
+    out = capsys.readouterr().out
+    assert_all_chinese(out, "expect_book from the lecture notes")
+    assert "lecture notes" not in out
+    assert "19" in out and "9" in out and "5x5" in out
+    text = failure(
+        expect_book, 9, 19, "GFLOP (rounded)", dict(n=64), dict(n=64), source=notes
+    )
+    assert_chinese(text, "a failure with the lecture notes' inputs")
+    assert "lecture notes" not in text
+
+
+def test_english_is_unchanged_after_chinese(capsys):
+    d2lconv.set_language("zh")
+    d2lconv.set_language("en")
+    expect_close(1, 1, "the counts")
+    assert capsys.readouterr().out == "check passed: the counts\n"

@@ -1,6 +1,15 @@
 """The Chinese edition: the checks, the environment check, the timing and photo
 helpers speak Chinese after ``set_language("zh")``, with the numbers they compute."""
 
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+import unicodedata
+from pathlib import Path
+
 import pytest
 import torch
 from zh_text import assert_chinese
@@ -9,6 +18,7 @@ import d2lconv
 from d2lconv import (
     CheckFailed,
     edge_data,
+    envcheck,
     expect_book,
     expect_close,
     expect_descent,
@@ -17,6 +27,8 @@ from d2lconv import (
     train_kernel,
 )
 from d2lconv.training import lr_limit
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -34,6 +46,15 @@ def nothing_missing(zh):
     assert set(i18n.missing()) - before == set()
 
 
+# What stays as it is in Chinese: commands to type and Python's own messages.
+CODE = re.compile(r"pip install [^；，（）]*|\w+Error: [^）]*")
+
+
+def columns(text):
+    """The width of ``text`` in a terminal: a Chinese character takes 2 columns."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
 def lines(out):
     return [line for line in out.splitlines() if line.strip()]
 
@@ -41,7 +62,7 @@ def lines(out):
 def assert_all_chinese(out, what):
     assert lines(out), f"{what} printed nothing"
     for line in lines(out):
-        assert_chinese(line, what)
+        assert_chinese(CODE.sub("", line), what)
 
 
 def failure(check, *args, **kwargs):
@@ -227,3 +248,129 @@ def test_english_is_unchanged_after_chinese(capsys):
     d2lconv.set_language("en")
     expect_close(1, 1, "the counts")
     assert capsys.readouterr().out == "check passed: the counts\n"
+
+
+# ---------------------------------------------------------------------------
+# The environment check (notebook 00 and `python -m d2lconv.envcheck`)
+
+
+def test_every_line_of_the_environment_check_is_chinese(nothing_missing, capsys):
+    checks = envcheck.check_environment()
+    out = capsys.readouterr().out
+    assert all(check.ok for check in checks), out
+    assert_all_chinese(out, "check_environment")
+    assert len(lines(out)) == 7
+    # The columns are as wide as in English: the details line up.
+    for line in lines(out)[:-1]:
+        assert line[:2] == "正常", line
+        status_and_name = re.match(r"\S+\s+\S+\s+", line).group()
+        assert columns(status_and_name) == 18, line
+    assert "FAIL" not in out and "OK" not in out
+
+
+def test_a_missing_package_fails_with_a_chinese_fix(
+    monkeypatch, nothing_missing, capsys
+):
+    monkeypatch.setitem(sys.modules, "d2l", None)
+    for loaded in [m for m in sys.modules if m.startswith("d2l.")]:
+        monkeypatch.delitem(sys.modules, loaded)
+    checks = {check.name: check for check in envcheck.check_environment()}
+    out = capsys.readouterr().out
+    assert not checks["d2l"].ok
+    assert_all_chinese(out, "check_environment without d2l")
+    (failed,) = [
+        line for line in lines(out) if "d2l " in line and "d2lconv" not in line
+    ]
+    assert failed.startswith("失败")
+    fix = lines(out)[lines(out).index(failed) + 1]
+    assert "pip install --no-deps d2l==1.0.3" in fix
+    assert lines(out)[-1].startswith("有 1 ")
+
+
+def test_the_details_and_fixes_are_chinese(monkeypatch, nothing_missing):
+    check = envcheck.check_python((3, 9, 7), "/usr/bin/python3")
+    assert_chinese(check.detail, "an old Python")
+    assert "3.9.7" in check.detail and "/usr/bin/python3" in check.detail
+    assert_chinese(check.fix, "the fix of an old Python")
+    assert "3.10" in check.fix
+    monkeypatch.setitem(sys.modules, "torch", types.SimpleNamespace(__version__="1.13"))
+    check = envcheck.check_torch()
+    assert_chinese(check.detail, "an old torch")
+    assert "1.13" in check.detail and "2.0" in check.detail
+    assert_chinese(check.fix, "the fix of an old torch")
+    monkeypatch.setitem(sys.modules, "torch", None)
+    check = envcheck.check_device()
+    assert_chinese(CODE.sub("", check.detail), "the device without torch")
+    assert_chinese(check.fix, "the fix of the device line")
+
+
+@pytest.mark.parametrize(
+    ("ipywidgets", "dists", "ok", "numbers"),
+    [
+        ("8.1.5", {}, False, ["8.1.5"]),
+        ("8.1.5", {"jupyterlab_widgets": "1.1.11"}, False, ["1.1.11", "3.x"]),
+        ("7.6.5", {"widgetsnbextension": "3.5.2"}, False, ["7.6.5", "7.7"]),
+        ("8.1.5", {"jupyterlab_widgets": "3.0.9"}, True, ["3.0.9"]),
+    ],
+)
+def test_the_ipywidgets_line_is_chinese(
+    monkeypatch, nothing_missing, ipywidgets, dists, ok, numbers
+):
+    monkeypatch.setitem(
+        sys.modules, "ipywidgets", types.SimpleNamespace(__version__=ipywidgets)
+    )
+    monkeypatch.setattr(envcheck, "_dist_version", dists.get)
+    check = envcheck.check_ipywidgets()
+    assert check.ok is ok
+    assert_chinese(check.detail, "the ipywidgets line")
+    assert_chinese(check.fix, "the ipywidgets fix")
+    for number in numbers:
+        assert number in check.detail
+
+
+def test_a_d2l_import_that_is_missing_is_named_in_chinese(monkeypatch, nothing_missing):
+    def fail(name):
+        raise ModuleNotFoundError("No module named 'pandas'", name="pandas")
+
+    monkeypatch.setattr(envcheck.importlib, "import_module", fail)
+    check = envcheck.check_d2l()
+    assert check.fix.startswith("pip install pandas（")
+    assert_chinese(CODE.sub("", check.fix), "the fix naming pandas")
+
+
+def run_command(args, tmp_path, hide=None, lang="zh"):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["D2LCONV_LANG"] = lang
+    if hide:
+        (tmp_path / "sitecustomize.py").write_text(
+            f"import sys\nsys.modules[{hide!r}] = None\n"
+        )
+        env["PYTHONPATH"] = str(tmp_path)
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env
+    )
+
+
+def test_the_command_speaks_chinese(tmp_path):
+    result = run_command(["-m", "d2lconv.envcheck"], tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert_all_chinese(result.stdout, "python -m d2lconv.envcheck")
+
+
+def test_the_file_speaks_chinese_without_the_package(tmp_path):
+    # Without torch, `import d2lconv` fails; the file loads i18n.py beside it.
+    result = run_command([str(ROOT / "d2lconv" / "envcheck.py")], tmp_path, "torch")
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert_all_chinese(result.stdout, "python d2lconv/envcheck.py")
+    assert [line[:2] for line in lines(result.stdout)[:2]] == ["正常", "失败"]
+
+
+def test_a_copy_of_the_file_alone_still_runs_in_english(tmp_path):
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(ROOT / "d2lconv" / "envcheck.py", alone / "envcheck.py")
+    result = run_command([str(alone / "envcheck.py")], tmp_path, "torch")
+    assert result.returncode == 1
+    assert result.stderr == ""
+    assert "OK    Python" in result.stdout and "FAIL  torch" in result.stdout

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import string
+import unicodedata
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
@@ -104,6 +105,14 @@ def tr(text, /, **values):
             _missing.add(text)
             template = text
     return template.format(**values) if values else template
+
+
+def columns(text):
+    """How many columns ``text`` takes in a fixed-width font (a Chinese character: 2).
+
+    For lining up text tables: ``len`` counts a Chinese character as one.
+    """
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def missing():

@@ -1,17 +1,20 @@
 """The Chinese edition: the checks, the environment check, the timing and photo
 helpers speak Chinese after ``set_language("zh")``, with the numbers they compute."""
 
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import types
-import unicodedata
+import warnings
 from pathlib import Path
 
 import pytest
 import torch
+from matplotlib import font_manager
+from torch import nn
 from zh_text import assert_chinese
 
 import d2lconv
@@ -23,9 +26,13 @@ from d2lconv import (
     expect_close,
     expect_descent,
     expect_shrinks,
+    fast,
     i18n,
     train_kernel,
 )
+from d2lconv.fast import Progress, draw_timings, format_duration, time_implementations
+from d2lconv.i18n import columns
+from d2lconv.receptive import LayerError
 from d2lconv.training import lr_limit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,11 +55,6 @@ def nothing_missing(zh):
 
 # What stays as it is in Chinese: commands to type and Python's own messages.
 CODE = re.compile(r"pip install [^；，（）]*|\w+Error: [^）]*")
-
-
-def columns(text):
-    """The width of ``text`` in a terminal: a Chinese character takes 2 columns."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def lines(out):
@@ -374,3 +376,148 @@ def test_a_copy_of_the_file_alone_still_runs_in_english(tmp_path):
     assert result.returncode == 1
     assert result.stderr == ""
     assert "OK    Python" in result.stdout and "FAIL  torch" in result.stdout
+
+
+# ---------------------------------------------------------------------------
+# fast.py: the progress bar, durations and the timing plot
+
+
+def test_the_progress_bar_and_durations_are_chinese(nothing_missing):
+    stream = io.StringIO()
+    bar = Progress(3, mode="text", stream=stream)
+    for step in (1, 2, 3):
+        bar.update(step)
+    last = stream.getvalue().split("\r")[-1]
+    assert_chinese(last, "the progress bar")
+    assert last.endswith(" [####################] 3/3\n")
+    widget = Progress(4, mode="widget")
+    assert_chinese(widget.bar.description, "the progress widget")
+    # Units are symbols in both editions; only days are a word.
+    assert format_duration(0.0123) == "12.3 ms"
+    days = format_duration(3 * 86400)
+    assert_chinese(days, "a duration in days")
+    assert days.startswith("3 ")
+
+
+def test_time_implementations_shows_a_chinese_bar(nothing_missing, capsys):
+    time_implementations(
+        {"nap": lambda: None},
+        sizes=[1, 2],
+        make_inputs=lambda n: (),
+        repeats=1,
+        progress="text",
+        show_after=0.0,
+    )
+    err = capsys.readouterr().err
+    assert "2/2" in err
+    assert_chinese(err.split("\r")[-1], "the bar of time_implementations")
+
+
+CJK_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
+
+
+@pytest.fixture
+def cjk_font(monkeypatch):
+    """A matplotlib that knows a Chinese font (restored afterwards)."""
+    if not CJK_FILE.exists():
+        pytest.skip(f"no Chinese font on this machine ({CJK_FILE})")
+    manager = font_manager.fontManager
+    monkeypatch.setattr(manager, "ttflist", list(manager.ttflist))
+    manager.addfont(str(CJK_FILE))
+    yield
+    font_manager.fontManager._findfont_cached.cache_clear()
+
+
+def drawn_texts(fig):
+    (ax,) = fig.axes
+    return ax.get_xlabel(), ax.get_ylabel(), ax.get_title()
+
+
+def test_the_timing_plot_is_chinese_with_a_chinese_font(cjk_font, nothing_missing):
+    timings = {"loop corr2d (cpu)": [1e-3, 4e-3], "F.conv2d (cpu)": [1e-5, 2e-5]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" included
+        fig = draw_timings([8, 16], timings, title="3x3 kernel on an n x n input")
+        fig.savefig(io.BytesIO(), format="png")
+    for text in drawn_texts(fig):
+        assert_chinese(text, "a label of the timing plot")
+    (ax,) = fig.axes
+    assert "CJK" in ax.xaxis.label.get_fontname()
+    # The implementations keep their names.
+    assert [line.get_label() for line in ax.get_lines()] == list(timings)
+
+
+def test_the_timing_plot_stays_english_without_a_chinese_font(zh, monkeypatch):
+    monkeypatch.setattr(fast, "_cjk_font", lambda: None)
+    before = i18n.missing()
+    fig = draw_timings([8, 16], {"loop": [1e-3, 4e-3]}, title="my own title")
+    assert drawn_texts(fig) == (
+        "input size n (n x n)",
+        "median time (s)",
+        "my own title",
+    )
+    assert i18n.missing() == before
+
+
+# ---------------------------------------------------------------------------
+# photo.py and receptive.py: the text tables the notebooks print
+
+
+def test_the_kernel_table_has_chinese_titles_that_line_up(nothing_missing):
+    sobel = torch.outer(torch.tensor([1.0, 2, 1]), torch.tensor([-1.0, 0, 1]))
+    learned = sobel + 0.0123
+    text = d2lconv.format_kernels(
+        {"learned": learned, "Sobel": sobel, "learned - Sobel": learned - sobel},
+        digits=3,
+    )
+    title, *rows = text.splitlines()
+    assert_chinese(title, "the titles of format_kernels")
+    assert "learned" not in title
+    # Each title starts in the column of its kernel's values.
+    starts = [m.start() for m in re.finditer(r"(?<!\S)\S", rows[0])]
+    starts = [starts[0], starts[3], starts[6]]
+    titles = [m.start() for m in re.finditer(r"\S+(?: \S+)*", title)]
+    assert [columns(title[:i]) for i in titles] == starts
+    assert rows[0].split()[:3] == ["-0.988", "0.012", "1.012"]
+
+
+def test_the_kernel_table_keeps_the_names_of_tensors(nothing_missing):
+    text = d2lconv.format_kernels(
+        {"K": torch.tensor([[1.0, -1.0]]), "K.T": torch.tensor([[1.0], [-1.0]])}
+    )
+    assert text.splitlines()[0].split() == ["K", "K.T"]
+
+
+def test_the_photo_credit_prints_in_chinese(nothing_missing, capsys):
+    print(d2lconv.PHOTO_CREDIT)
+    out = capsys.readouterr().out
+    assert_chinese(out, "the photo credit")
+    assert "grace_hopper.jpg" in out
+    assert d2lconv.PHOTO_CREDIT.startswith("Grace Hopper, official US Navy")
+
+
+def test_the_photo_credit_is_unchanged_in_english(capsys):
+    print(d2lconv.PHOTO_CREDIT)
+    assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
+    assert f"{d2lconv.PHOTO_CREDIT}" == str.__str__(d2lconv.PHOTO_CREDIT)
+
+
+def test_the_receptive_field_table_names_layers_in_chinese(nothing_missing):
+    layers = [
+        nn.Conv2d(1, 1, 3, stride=2, padding=1),
+        nn.MaxPool2d(2),
+        nn.AvgPool2d(3, stride=1),
+    ]
+    table = d2lconv.receptive_field_table(layers, 16)
+    for row in table:
+        assert_chinese(row.name, "a layer's name")
+    assert [row.name.split()[-1] for row in table] == ["p=1", "s=2", "3x3"]
+    assert [row.receptive_field for row in table] == [(3, 3), (5, 5), (13, 13)]
+
+
+def test_an_impossible_layer_is_an_english_error_that_names_it(zh):
+    with pytest.raises(LayerError, match="layer 2: conv 5x5: output height") as info:
+        d2lconv.receptive_field_table([dict(kernel_size=3), dict(kernel_size=5)], 6)
+    assert info.value.layer == "2: conv 5x5"
+    assert isinstance(info.value.error, ValueError)
+    assert str(info.value) == f"layer 2: conv 5x5: {info.value.error}"

@@ -300,6 +300,12 @@ def test_the_details_and_fixes_are_chinese(monkeypatch, nothing_missing):
     assert_chinese(check.detail, "an old torch")
     assert "1.13" in check.detail and "2.0" in check.detail
     assert_chinese(check.fix, "the fix of an old torch")
+    monkeypatch.setitem(sys.modules, "torch", torch)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda i=0: "Tesla T4")
+    check = envcheck.check_device()
+    assert check.detail.startswith("cuda（Tesla T4）")
+    assert_chinese(check.detail, "the device line with a GPU")
     monkeypatch.setitem(sys.modules, "torch", None)
     check = envcheck.check_device()
     assert_chinese(CODE.sub("", check.detail), "the device without torch")

@@ -12,6 +12,9 @@ import numbers
 import numpy as np
 import torch
 
+from .i18n import given, tr
+
+# The default explanation of a failed ``expect_close`` (also in ``_cause``).
 SAME_INPUTS = (
     "both sides come from this cell's inputs, so changing an input does not explain it"
 )
@@ -52,6 +55,16 @@ def _check_tolerance(value, name):
         raise ValueError(f"{name} must be >= 0, got {value!r}")
 
 
+def _cause(cause):
+    """The explanation of a failure in the current language."""
+    if cause == SAME_INPUTS:
+        return tr(
+            "both sides come from this cell's inputs, so changing an input does "
+            "not explain it"
+        )
+    return given(cause)
+
+
 def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
     """Print ``check passed: {what}`` if ``got`` matches ``expected``; else raise.
 
@@ -64,13 +77,24 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string, got {what!r}")
+    return _expect_close(got, expected, given(what), atol, rtol, _cause(cause))
+
+
+def _expect_close(got, expected, what, atol, rtol, cause):
+    """``expect_close`` with ``what`` and ``cause`` in the current language."""
     _check_tolerance(atol, "atol")
     _check_tolerance(rtol, "rtol")
     g, e = _as_tensor(got, "got"), _as_tensor(expected, "expected")
     if g.shape != e.shape:
         raise CheckFailed(
-            f"check failed: {what}: expected shape {tuple(e.shape)}, got shape "
-            f"{tuple(g.shape)}; {cause}."
+            tr(
+                "check failed: {what}: expected shape {want}, got shape {got}; "
+                "{cause}.",
+                what=what,
+                want=tuple(e.shape),
+                got=tuple(g.shape),
+                cause=cause,
+            )
         )
     if g.numel():
         # NaN matches only NaN, and an infinity only itself: two computations
@@ -80,14 +104,35 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
             gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
             # numpy's unravel_index: torch's needs torch 2.2, the course 2.0.
             where = tuple(int(i) for i in np.unravel_index(int(gap.argmax()), g.shape))
-            at = f" at {where}" if g.dim() else ""
-            count = int(bad.sum())
-            also = f" ({count} of {g.numel()} values differ)" if g.numel() > 1 else ""
-            raise CheckFailed(
-                f"check failed: {what}: expected {e[where].item():.6g}{at}, got "
-                f"{g[where].item():.6g}{also}; {cause}."
+            values = dict(
+                what=what,
+                want=e[where].item(),
+                got=g[where].item(),
+                where=where,
+                count=int(bad.sum()),
+                total=g.numel(),
+                cause=cause,
             )
-    print(f"check passed: {what}")
+            if g.numel() > 1:
+                message = tr(
+                    "check failed: {what}: expected {want:.6g} at {where}, got "
+                    "{got:.6g} ({count} of {total} values differ); {cause}.",
+                    **values,
+                )
+            elif g.dim():
+                message = tr(
+                    "check failed: {what}: expected {want:.6g} at {where}, got "
+                    "{got:.6g}; {cause}.",
+                    **values,
+                )
+            else:
+                message = tr(
+                    "check failed: {what}: expected {want:.6g}, got {got:.6g}; "
+                    "{cause}.",
+                    **values,
+                )
+            raise CheckFailed(message)
+    print(tr("check passed: {what}", what=what))
     return True
 
 
@@ -142,35 +187,62 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
     first, last, steps = values[0], values[-1], len(values) - 1
     if lr >= limit:
         print(
-            f"lr = {lr:.4g} is at or above the stable limit {limit:.4g}, so no "
-            f"check: the loss went from {first:.4g} to {last:.4g} in {steps} "
-            f"steps. Above the limit each step overshoots the minimum along the "
-            f"steepest direction by more than it was off, so the error there "
-            f"grows at every step until the numbers overflow; choose lr below "
-            f"{limit:.4g}."
+            tr(
+                "lr = {lr:.4g} is at or above the stable limit {limit:.4g}, so no "
+                "check: the loss went from {first:.4g} to {last:.4g} in {steps} "
+                "steps. Above the limit each step overshoots the minimum along the "
+                "steepest direction by more than it was off, so the error there "
+                "grows at every step until the numbers overflow; choose lr below "
+                "{limit:.4g}.",
+                lr=lr,
+                limit=limit,
+                first=first,
+                last=last,
+                steps=steps,
+            )
         )
         return False
     for t in range(steps):
         before, after = values[t], values[t + 1]
         if not (math.isfinite(after) and after <= before + rtol * abs(first)):
             raise CheckFailed(
-                f"check failed: expected the loss to fall at every step (lr = "
-                f"{lr:.4g} is below the stable limit {limit:.4g}), got "
-                f"{before:.6g} -> {after:.6g} at step {t + 1}; a rate below the "
-                f"limit does not explain it, so look at the update step."
+                tr(
+                    "check failed: expected the loss to fall at every step (lr = "
+                    "{lr:.4g} is below the stable limit {limit:.4g}), got "
+                    "{before:.6g} -> {after:.6g} at step {step}; a rate below the "
+                    "limit does not explain it, so look at the update step.",
+                    lr=lr,
+                    limit=limit,
+                    before=before,
+                    after=after,
+                    step=t + 1,
+                )
             )
     ratio = first / last if last > 0 else math.inf
     if ratio < fall:
         raise CheckFailed(
-            f"check failed: expected the loss to fall at least {fall:g}-fold, it "
-            f"fell {ratio:.3g}-fold in {steps} steps; it fell at every step, so "
-            f"it is still converging, slowly: lr = {lr:.4g} is "
-            f"{lr / limit:.2g} of the limit {limit:.4g}, and a smaller rate or "
-            f"fewer steps explain it (raise either)."
+            tr(
+                "check failed: expected the loss to fall at least {fall:g}-fold, "
+                "it fell {ratio:.3g}-fold in {steps} steps; it fell at every step, "
+                "so it is still converging, slowly: lr = {lr:.4g} is "
+                "{share:.2g} of the limit {limit:.4g}, and a smaller rate or "
+                "fewer steps explain it (raise either).",
+                fall=fall,
+                ratio=ratio,
+                steps=steps,
+                lr=lr,
+                share=lr / limit,
+                limit=limit,
+            )
         )
     print(
-        f"check passed: below the stable limit {limit:.4g} the loss fell at "
-        f"every step, {ratio:.3g}-fold in {steps} steps"
+        tr(
+            "check passed: below the stable limit {limit:.4g} the loss fell at "
+            "every step, {ratio:.3g}-fold in {steps} steps",
+            limit=limit,
+            ratio=ratio,
+            steps=steps,
+        )
     )
     return True
 
@@ -193,29 +265,51 @@ def expect_shrinks(start, end, factor, steps, what):
         raise TypeError(f"steps must be an int, got {steps!r}")
     if steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps}")
+    what = given(what)
     if factor >= 1:
         print(
-            f"no check: each step may keep {factor:.4g} of the error (a rate at "
-            f"or above the stable limit), so {what} may grow; it went from "
-            f"{start:.4g} to {end:.4g}"
+            tr(
+                "no check: each step may keep {factor:.4g} of the error (a rate at "
+                "or above the stable limit), so {what} may grow; it went from "
+                "{start:.4g} to {end:.4g}",
+                factor=factor,
+                what=what,
+                start=start,
+                end=end,
+            )
         )
         return False
     bound = factor**steps * start
     # Rounding leaves a floor of about 1e-12 of the start in float64.
     if not end <= bound + 1e-9 * start:
         raise CheckFailed(
-            f"check failed: expected {what} to be at most {bound:.4g} after {steps} "
-            f"steps (each step keeps at most {factor:.6g} of it), got {end:.4g}; "
-            f"the bound follows from this cell's rate and data, so changing them "
-            f"does not explain it."
+            tr(
+                "check failed: expected {what} to be at most {bound:.4g} after "
+                "{steps} steps (each step keeps at most {factor:.6g} of it), got "
+                "{end:.4g}; the bound follows from this cell's rate and data, so "
+                "changing them does not explain it.",
+                what=what,
+                bound=bound,
+                steps=steps,
+                factor=factor,
+                end=end,
+            )
         )
     print(
-        f"check passed: {what} fell from {start:.4g} to {end:.4g} "
-        f"(at most {bound:.4g} in theory)"
+        tr(
+            "check passed: {what} fell from {start:.4g} to {end:.4g} "
+            "(at most {bound:.4g} in theory)",
+            what=what,
+            start=start,
+            end=end,
+            bound=bound,
+        )
     )
     return True
 
 
+BOOK = "the book"
+# A failure with the book's inputs: ``source`` in place of "the book".
 BOOK_INPUTS = "these are the book's inputs, so a change of input does not explain it"
 
 
@@ -233,7 +327,7 @@ def _same_input(value, book):
 def _values_text(value):
     """Up to 16 values as a nested list (whole numbers without ".0"), else the shape."""
     if value.numel() > 16:
-        return f"a {'x'.join(map(str, value.shape))} tensor"
+        return tr("a {shape} tensor", shape="x".join(map(str, value.shape)))
 
     def short(v):
         return int(v) if float(v).is_integer() else round(v, 4)
@@ -244,7 +338,7 @@ def _values_text(value):
     return str(walk(value.tolist()))
 
 
-def expect_book(got, book, what, inputs, book_inputs, atol=1e-6, source="the book"):
+def expect_book(got, book, what, inputs, book_inputs, atol=1e-6, source=BOOK):
     """Check ``got`` against the book's value ``book`` when the inputs are the book's.
 
     ``inputs`` and ``book_inputs`` map each input's name to its value in this
@@ -262,20 +356,34 @@ def expect_book(got, book, what, inputs, book_inputs, atol=1e-6, source="the boo
     changed = [
         name for name in book_inputs if not _same_input(inputs[name], book_inputs[name])
     ]
+    what = given(what)
+    shown = tr("the book") if source == BOOK else given(source)
     if changed:
         g, b = _as_tensor(got, "got"), _as_tensor(book, "book")
-        owner = source + ("'" if source.endswith("s") else "'s")
+        if source.endswith("s"):
+            owner = tr("{source}'", source=shown)
+        else:
+            owner = tr("{source}'s", source=shown)
         print(
-            f"not {owner} example: you changed {', '.join(changed)}, which "
-            f"explains any difference from {owner} {what} {_values_text(b)}; "
-            f"got {_values_text(g)}"
+            tr(
+                "not {owner} example: you changed {changed}, which explains any "
+                "difference from {owner} {what} {book}; got {got}",
+                owner=owner,
+                changed=tr(", ").join(map(str, changed)),
+                what=what,
+                book=_values_text(b),
+                got=_values_text(g),
+            )
         )
         return False
-    return expect_close(
+    return _expect_close(
         got,
         book,
-        f"{what}, as in {source}",
-        atol=atol,
-        rtol=0,
-        cause=BOOK_INPUTS.replace("the book", source),
+        tr("{what}, as in {source}", what=what, source=shown),
+        atol,
+        0,
+        tr(
+            "these are {source}'s inputs, so a change of input does not explain it",
+            source=shown,
+        ),
     )

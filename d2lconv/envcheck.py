@@ -4,14 +4,44 @@ Run ``python -m d2lconv.envcheck`` in a terminal, or call
 ``check_environment()`` in a notebook. This module imports only the standard
 library at the top, so ``python d2lconv/envcheck.py`` still runs (and says
 what to install) in an environment where torch or d2lconv itself is missing.
+It speaks the package's language (``d2lconv.set_language``, or the variable
+``D2LCONV_LANG=zh`` for the command): ``i18n.py`` needs only the standard
+library too, and run as a file this module loads it from its own folder.
 """
 
 import importlib
 import importlib.metadata
+import importlib.util
 import os
 import re
 import sys
+import unicodedata
 from typing import NamedTuple
+
+
+def _file_i18n():
+    """``tr`` of the ``i18n.py`` beside this file, for a run as a plain script.
+
+    Without it (a copy of this file alone), English: ``text`` with its values.
+    """
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n.py")
+    try:
+        spec = importlib.util.spec_from_file_location("_d2lconv_i18n", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        return module.tr
+    except Exception:
+
+        def tr(text, /, **values):
+            return text.format(**values) if values else text
+
+        return tr
+
+
+try:
+    from .i18n import tr
+except ImportError:  # run as a file: no package to import from
+    tr = _file_i18n()
 
 # Lower bounds of what the course is tested with.
 MIN_PYTHON = (3, 10)
@@ -25,8 +55,13 @@ FRONT_ENDS = {
     8: {"jupyterlab_widgets": 3, "widgetsnbextension": 4},
 }
 
-SETUP_HINT = "run `make env` in the course folder, then use the kernel of .venv"
-COLAB_HINT = "on Colab, run the notebook's first code cell (the Colab setup)"
+
+def _setup_hint():
+    return tr("run `make env` in the course folder, then use the kernel of .venv")
+
+
+def _colab_hint():
+    return tr("on Colab, run the notebook's first code cell (the Colab setup)")
 
 
 class Check(NamedTuple):
@@ -71,15 +106,22 @@ def check_python(version_info=None, executable=None):
     return Check(
         "Python",
         version_info[:2] >= MIN_PYTHON,
-        f"{found} at {executable}",
-        f"use Python {wanted} or newer (the course is tested on 3.11 and 3.12): "
-        f"{SETUP_HINT}",
+        tr("{found} at {executable}", found=found, executable=executable),
+        tr(
+            "use Python {wanted} or newer (the course is tested on 3.11 and 3.12): "
+            "{setup}",
+            wanted=wanted,
+            setup=_setup_hint(),
+        ),
     )
 
 
 def check_torch():
     """PyTorch imports and is recent enough."""
-    fix = "pip install torch (or: " + SETUP_HINT + "); on Colab torch is preinstalled"
+    fix = tr(
+        "pip install torch (or: {setup}); on Colab torch is preinstalled",
+        setup=_setup_hint(),
+    )
     try:
         torch = importlib.import_module("torch")
     except Exception as err:
@@ -87,34 +129,36 @@ def check_torch():
     version = torch.__version__
     wanted = ".".join(str(n) for n in MIN_TORCH)
     if _version_tuple(version) < MIN_TORCH:
-        return Check(
-            "torch", False, f"{version} is older than {wanted}", f"{fix} >= {wanted}"
-        )
+        detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
+        return Check("torch", False, detail, f"{fix} >= {wanted}")
     return Check("torch", True, version, fix)
 
 
 def check_device():
     """Where the notebooks put tensors: CUDA when a GPU is usable, else the CPU."""
-    fix = "the course also runs on the CPU; for a GPU on Colab: Runtime > "
-    fix += "Change runtime type > GPU, then run the notebook again"
+    fix = tr(
+        "the course also runs on the CPU; for a GPU on Colab: Runtime > "
+        "Change runtime type > GPU, then run the notebook again"
+    )
     try:
         torch = importlib.import_module("torch")
     except Exception as err:
-        detail = f"needs torch ({_import_error(err)})"
+        detail = tr("needs torch ({error})", error=_import_error(err))
         return Check(
-            "device", False, detail, "install torch first (see the torch line)"
+            "device", False, detail, tr("install torch first (see the torch line)")
         )
     if torch.cuda.is_available():
         name = torch.cuda.get_device_name(0)
-        return Check("device", True, f"cuda ({name}): training cells use the GPU", fix)
+        detail = tr("cuda ({name}): training cells use the GPU", name=name)
+        return Check("device", True, detail, fix)
     return Check(
-        "device", True, "cpu (no CUDA GPU found): training cells use the CPU", fix
+        "device", True, tr("cpu (no CUDA GPU found): training cells use the CPU"), fix
     )
 
 
 def check_ipywidgets():
     """ipywidgets imports, and a front end that can draw its widgets is installed."""
-    fix = "pip install 'ipywidgets>=8' jupyterlab_widgets, then restart JupyterLab"
+    fix = tr("pip install 'ipywidgets>=8' jupyterlab_widgets, then restart JupyterLab")
     try:
         ipywidgets = importlib.import_module("ipywidgets")
     except Exception as err:
@@ -123,9 +167,11 @@ def check_ipywidgets():
     release = _version_tuple(version)
     wanted = ".".join(str(n) for n in MIN_IPYWIDGETS)
     if release < MIN_IPYWIDGETS:
-        return Check("ipywidgets", False, f"{version} is older than {wanted}", fix)
+        detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
+        return Check("ipywidgets", False, detail, fix)
     if on_colab():
-        return Check("ipywidgets", True, f"{version}, front end: Colab's own", fix)
+        detail = tr("{version}, front end: Colab's own", version=version)
+        return Check("ipywidgets", True, detail, fix)
     # A major this check does not know yet: any installed front end will do.
     front_ends = FRONT_ENDS.get(release[0]) or dict.fromkeys(FRONT_ENDS[8])
     found, mismatched = [], []
@@ -136,23 +182,41 @@ def check_ipywidgets():
         if want_major is None or _version_tuple(have)[:1] == (want_major,):
             found.append(f"{dist} {have}")
         else:
-            mismatched.append(f"{dist} {have} (needs {want_major}.x)")
+            mismatched.append(
+                tr(
+                    "{dist} {have} (needs {major}.x)",
+                    dist=dist,
+                    have=have,
+                    major=want_major,
+                )
+            )
     if found:
-        return Check(
-            "ipywidgets", True, f"{version}, front end: {', '.join(found)}", fix
+        detail = tr(
+            "{version}, front end: {found}",
+            version=version,
+            found=tr(", ").join(found),
         )
+        return Check("ipywidgets", True, detail, fix)
     if mismatched:
-        detail = f"{version}, but the front end does not match: "
-        return Check("ipywidgets", False, detail + ", ".join(mismatched), fix)
-    detail = f"{version}, but no front end (jupyterlab_widgets or widgetsnbextension)"
+        detail = tr(
+            "{version}, but the front end does not match: {found}",
+            version=version,
+            found=tr(", ").join(mismatched),
+        )
+        return Check("ipywidgets", False, detail, fix)
+    detail = tr(
+        "{version}, but no front end (jupyterlab_widgets or widgetsnbextension)",
+        version=version,
+    )
     return Check("ipywidgets", False, detail, fix)
 
 
 def check_d2l():
     """The book's package imports: ``from d2l import torch as d2l``."""
-    fix = (
+    fix = tr(
         "pip install --no-deps d2l==1.0.3 and its imports: pip install "
-        "torchvision pandas scipy requests matplotlib-inline Pillow; " + COLAB_HINT
+        "torchvision pandas scipy requests matplotlib-inline Pillow; {colab}",
+        colab=_colab_hint(),
     )
     try:
         importlib.import_module("d2l.torch")
@@ -160,22 +224,27 @@ def check_d2l():
         missing = getattr(err, "name", None)
         top = (missing or "d2l").split(".")[0]
         if isinstance(err, ModuleNotFoundError) and top != "d2l":
-            fix = f"pip install {top} (d2l imports it); " + fix
+            fix = tr("pip install {top} (d2l imports it); {fix}", top=top, fix=fix)
         return Check("d2l", False, _import_error(err), fix)
     version = getattr(sys.modules.get("d2l"), "__version__", "?")
-    return Check("d2l", True, f"{version}, `from d2l import torch as d2l` works", fix)
+    detail = tr("{version}, `from d2l import torch as d2l` works", version=version)
+    return Check("d2l", True, detail, fix)
 
 
 def check_d2lconv():
     """The course package imports, and from where."""
-    fix = "pip install -e . in the course folder (or: " + SETUP_HINT
-    fix += "); " + COLAB_HINT
+    fix = tr(
+        "pip install -e . in the course folder (or: {setup}); {colab}",
+        setup=_setup_hint(),
+        colab=_colab_hint(),
+    )
     try:
         module = importlib.import_module("d2lconv")
     except Exception as err:
         return Check("d2lconv", False, _import_error(err), fix)
     where = os.path.dirname(getattr(module, "__file__", "") or "?")
-    return Check("d2lconv", True, f"{module.__version__} from {where}", fix)
+    detail = tr("{version} from {where}", version=module.__version__, where=where)
+    return Check("d2lconv", True, detail, fix)
 
 
 CHECKS = (
@@ -188,12 +257,20 @@ CHECKS = (
 )
 
 
+def _pad(text, width):
+    """``text`` padded with spaces to ``width`` columns (a Chinese character: 2)."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * (width - columns)
+
+
 def format_check(check):
     """The lines printed for one check: OK or FAIL, then the fix when it failed."""
-    line = f"{'OK  ' if check.ok else 'FAIL'}  {check.name:<11} {check.detail}"
+    status = _pad(tr("OK") if check.ok else tr("FAIL"), 4)
+    name = tr("device") if check.name == "device" else check.name
+    line = f"{status}  {_pad(name, 11)} {check.detail}"
     if check.ok:
         return line
-    return f"{line}\n      fix: {check.fix}"
+    return f"{line}\n      " + tr("fix: {fix}", fix=check.fix)
 
 
 def check_environment(verbose=True):
@@ -203,7 +280,10 @@ def check_environment(verbose=True):
         for check in checks:
             print(format_check(check))
         failed = sum(not check.ok for check in checks)
-        print("All needs are met." if not failed else f"{failed} need(s) to fix.")
+        if failed:
+            print(tr("{failed} need(s) to fix.", failed=failed))
+        else:
+            print(tr("All needs are met."))
     return checks
 
 

@@ -28,6 +28,7 @@ from ._validate import (
     check_same_device,
     check_tensor,
 )
+from .i18n import given, language, tr
 from .ops import _check_pair_of_tensors
 from .shapes import conv2d_geometry
 
@@ -192,6 +193,8 @@ class Progress:
             raise ValueError(f'mode must be "auto", "widget" or "text", got {mode!r}')
         self.total = check_positive_int(total, "total")
         self.value = 0
+        if description == "timing":
+            description = tr("timing")
         self.description = description
         self.stream = sys.stderr if stream is None else stream
         if mode == "auto":
@@ -291,11 +294,48 @@ def format_duration(seconds):
     ):
         if seconds < limit:
             return f"{seconds * scale:.3g} {unit}"
-    return f"{seconds / 86400:.3g} days"
+    return tr("{days:.3g} days", days=seconds / 86400)
+
+
+# Fonts with Chinese characters, the first one matplotlib knows draws the
+# Chinese labels (without one they stay English: no empty boxes in a picture).
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Source Han Sans SC",
+    "Source Han Sans CN",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "PingFang SC",
+    "Microsoft YaHei",
+    "SimHei",
+    "Noto Serif CJK SC",
+)
+
+
+def _cjk_font():
+    """The first of ``CJK_FONTS`` matplotlib can use, or None."""
+    from matplotlib import font_manager
+
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in known), None)
 
 
 def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
-    """Log-log plot of median seconds against size, one line per implementation."""
+    """Log-log plot of median seconds against size, one line per implementation.
+
+    In Chinese the labels and ``title`` are Chinese when matplotlib has a font
+    for them (``CJK_FONTS``), else English.
+    """
+    ylabel, font = "median time (s)", {}
+    cjk = _cjk_font() if language() != "en" else None
+    if cjk is not None:
+        if xlabel == "input size n (n x n)":
+            xlabel = tr("input size n (n x n)")
+        else:
+            xlabel = given(xlabel)
+        ylabel, title = tr("median time (s)"), given(title)
+        font = {"fontfamily": [cjk, "DejaVu Sans"]}
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     for name, seconds in timings.items():
@@ -307,10 +347,10 @@ def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
         ax.plot(sizes, seconds, marker="o", label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("median time (s)")
+    ax.set_xlabel(xlabel, **font)
+    ax.set_ylabel(ylabel, **font)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     if title:
-        ax.set_title(title)
+        ax.set_title(title, **font)
     return fig

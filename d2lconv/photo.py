@@ -20,10 +20,26 @@ from ._validate import (
     positive_pair,
 )
 from .device import default_device
+from .i18n import columns, given, tr
 from .training import one_thread
 
 PHOTO_FILE = "grace_hopper.jpg"
-PHOTO_CREDIT = (
+
+
+class _Credit(str):
+    """The photo's credit: an English string, printed in the current language."""
+
+    def __str__(self):
+        return tr(
+            "Grace Hopper, official US Navy photograph (public domain, a work of "
+            "the US government); bundled with matplotlib as grace_hopper.jpg"
+        )
+
+    def __format__(self, spec):
+        return format(str(self), spec)
+
+
+PHOTO_CREDIT = _Credit(
     "Grace Hopper, official US Navy photograph (public domain, a work of the "
     "US government); bundled with matplotlib as grace_hopper.jpg"
 )
@@ -167,7 +183,10 @@ def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
 
 
 def format_kernels(kernels, digits=2):
-    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor."""
+    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor.
+
+    The titles the notebooks give are shown in the current language.
+    """
     if not isinstance(kernels, dict) or not kernels:
         raise TypeError(
             f"kernels must be a non-empty dict of title -> 2-D tensor, got {kernels!r}"
@@ -191,11 +210,13 @@ def format_kernels(kernels, digits=2):
             cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
         width = max(len(c) for row in cells for c in row)
         rows = [" ".join(c.rjust(width) for c in row) for row in cells]
-        block_width = max(len(str(title)), *(len(r) for r in rows))
+        shown = given(str(title))
+        block_width = max(columns(shown), *(len(r) for r in rows))
         blocks.append(
-            [str(title).ljust(block_width)] + [r.ljust(block_width) for r in rows]
+            [shown + " " * (block_width - columns(shown))]
+            + [r.ljust(block_width) for r in rows]
         )
     height = max(len(b) for b in blocks)
     for b in blocks:
-        b.extend([" " * len(b[0])] * (height - len(b)))
+        b.extend([" " * columns(b[0])] * (height - len(b)))
     return "\n".join("    ".join(parts).rstrip() for parts in zip(*blocks, strict=True))

@@ -13,6 +13,7 @@ from typing import NamedTuple
 from torch import nn
 
 from ._validate import check_int, positive_pair
+from .i18n import tr
 from .shapes import (
     _padding_sides,
     conv2d_output_shape,
@@ -35,7 +36,20 @@ _PIXELWISE = (
     nn.Identity,
 )
 _KINDS = ("conv", "max", "avg")
+_LABELS = {"conv": "conv", "max": "max pool", "avg": "avg pool"}
 _DICT_KEYS = set("name kind kernel_size stride padding dilation ceil_mode".split())
+
+
+class LayerError(ValueError):
+    """A layer of a stack cannot be applied to its input (an empty output).
+
+    The message names the layer in English (``"layer 2: conv 5x5: ..."``);
+    ``layer`` is that name and ``error`` the ``ValueError`` that explains why.
+    """
+
+    def __init__(self, layer, error):
+        super().__init__(f"layer {layer}: {error}")
+        self.layer, self.error = layer, error
 
 
 class LayerField(NamedTuple):
@@ -52,8 +66,14 @@ class LayerField(NamedTuple):
     start: tuple  # (row, col) of the first output's field; < 0 is padding
 
 
-def _describe(kind, k, s, p, d):
-    label = {"conv": "conv", "max": "max pool", "avg": "avg pool"}[kind]
+def _label(kind):
+    """The kind of a layer, as its name in a table shows it (current language)."""
+    if kind == "conv":
+        return tr("conv")
+    return tr("max pool") if kind == "max" else tr("avg pool")
+
+
+def _describe(label, k, s, p, d):
     text = f"{label} {k[0]}x{k[1]}"
     if s != (1, 1):
         text += f" s={pair_text(s)}"
@@ -147,8 +167,11 @@ def receptive_field_table(layers, input_size=None):
     for index, layer in enumerate(_flatten(layers)):
         g = layer_geometry(layer)
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
-        name = layer.get("name") if isinstance(layer, dict) else None
-        name = name or f"{index + 1}: " + _describe(g["kind"], k, s, p, d)
+        named = layer.get("name") if isinstance(layer, dict) else None
+        number = f"{index + 1}: "
+        name = named or number + _describe(_label(g["kind"]), k, s, p, d)
+        # An error names the layer in English, as the API's errors do.
+        english = named or number + _describe(_LABELS[g["kind"]], k, s, p, d)
         if size is not None:
             try:
                 if g["kind"] == "conv":
@@ -162,7 +185,7 @@ def receptive_field_table(layers, input_size=None):
                         size, k, s, (p[0][0], p[1][0]), d, g["ceil_mode"]
                     )
             except ValueError as err:
-                raise ValueError(f"layer {name}: {err}") from None
+                raise LayerError(english, err) from None
         field = tuple(field[a] + d[a] * (k[a] - 1) * jump[a] for a in (0, 1))
         start = tuple(start[a] - p[a][0] * jump[a] for a in (0, 1))
         jump = tuple(jump[a] * s[a] for a in (0, 1))

@@ -340,8 +340,38 @@ def mathjax_folder():
     return Path(jupyter_server_mathjax.__file__).parent / "static"
 
 
+def glossary_words():
+    """The Chinese terms of notebooks/zh/GLOSSARY.md (its table's second column)."""
+    text = (NOTEBOOKS / "zh" / "GLOSSARY.md").read_text(encoding="utf-8")
+    words = []
+    for line in text.split("\n## ")[0].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 4 and cells[0] not in ("English", "---"):
+            words += [w.strip() for w in cells[1].split("、") if w.strip()]
+    return words
+
+
+def search_settings(edition):
+    """Chinese pages: words found by jieba, the glossary's terms kept whole."""
+    if edition is ENGLISH:
+        return {}
+    words = WORK / "search-words.txt"
+    words.write_text("\n".join(glossary_words()) + "\n", encoding="utf-8")
+    return {
+        "extensions": ["myst_nb", "sphinx.ext.mathjax", "site_search_zh"],
+        "html_search_options": {"dict": str(words)},
+    }
+
+
 def sphinx_config(settings, static, extra, edition=ENGLISH):
     """Every Sphinx setting of the site (there is no conf.py)."""
+    return {
+        **_sphinx_config(settings, static, extra, edition),
+        **search_settings(edition),
+    }
+
+
+def _sphinx_config(settings, static, extra, edition):
     return {
         "project": "d2lconv",
         "author": "the d2lconv authors",

@@ -178,7 +178,7 @@ def pages(site):
     found = sorted(
         p.relative_to(site).as_posix()
         for p in site.rglob("*.html")
-        if not p.relative_to(site).parts[0].startswith("_")
+        if not any(part.startswith("_") for part in p.relative_to(site).parts)
     )
     assert "index.html" in found
     return found
@@ -448,14 +448,32 @@ def test_maths_is_typeset_offline(visits, pages):
     assert typeset > 100
 
 
-def test_search_finds_a_lesson(browser, server, pages):
+def search(browser, server, path):
+    """The pages a search on the site lists (``path``: "search.html?q=...")."""
     page = browser.new_page()
+    errors = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     try:
-        page.goto(server + "search.html?q=cross-correlation")
+        page.goto(server + path)
         results = page.locator("ul.search li a")
         results.first.wait_for(timeout=30_000)
         hrefs = results.evaluate_all("links => links.map(a => a.href)")
-        found = {page_of(href, server) for href in hrefs}
     finally:
         page.close()
+    assert errors == [], f"{path}: console errors {errors}"
+    return {page_of(href, server) for href in hrefs}
+
+
+def test_search_finds_a_lesson(browser, server, pages):
+    found = search(browser, server, "search.html?q=cross-correlation")
     assert any("cross-correlation" in p for p in found & set(notebook_pages(pages)))
+
+
+@pytest.mark.parametrize(
+    "term, lesson", [("互相关", "02-cross-correlation"), ("感受野", "03-learning")]
+)
+def test_chinese_search_finds_a_lesson_by_a_glossary_term(
+    browser, server, pages, term, lesson
+):
+    found = search(browser, server, f"zh/search.html?q={term}")
+    assert any(lesson in p for p in found if p.startswith("zh/")), (term, found)

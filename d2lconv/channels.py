@@ -7,14 +7,16 @@ import torch.nn.functional as F
 from ._validate import check_real_dtype, check_tensor
 from .cost import conv2d_flops, conv2d_params
 from .device import one_thread
-from .explorer import Explorer, int_slider
+from .explorer import Explorer, choices, int_slider
 from .grid import Grid
+from .i18n import N_, tr
+from .i18n import tr as translate  # for texts marked with N_ where they are written
 from .ops import corr2d_multi_in_out_1x1
-from .picture import GAP, Lines, Picture, row
-from .shapes import conv2d_output_shape, pair_text
+from .picture import GAP, Lines, Picture, drawing, row
+from .shapes import ShapeError, conv2d_output_shape, pair_text
 
-VALUES = ("small random integers", "book example")
-MODES = ("sum of cross-correlations", "1x1 as a matrix product")
+VALUES = (N_("small random integers"), N_("book example"))
+MODES = (N_("sum of cross-correlations"), N_("1x1 as a matrix product"))
 CELL = 26  # pixels per matrix cell
 LONG_CELL = 22  # the reshaped matrices of the 1x1 view are long
 KERNEL_COLOURS = dict(cmap="RdBu_r", vmin=-3, vmax=3)
@@ -58,17 +60,29 @@ def _costs_lines(c_i, c_o, kernel_size, input_size):
     return [
         f"nn.Conv2d({c_i}, {c_o}, kernel_size={pair_text(kernel_size)}, bias=False)"
         f"  # ({c_i}, {n_h}, {n_w}) -> ({c_o}, {m_h}, {m_w})",
-        f"parameters c_o*c_i*k_h*k_w = {c_o}*{c_i}*{k_h}*{k_w} = {weights} weights "
-        f"(+ {c_o} biases = {weights + c_o} with bias=True; bias not drawn)",
-        f"multiply-adds for one {n_h}x{n_w} image: c_i*c_o*k_h*k_w*m_h*m_w = "
-        f"{c_i}*{c_o}*{k_h}*{k_w}*{m_h}*{m_w} = {flops}",
+        tr(
+            "parameters c_o*c_i*k_h*k_w = {product} = {weights} weights "
+            "(+ {c_o} biases = {total} with bias=True; bias not drawn)",
+            product=f"{c_o}*{c_i}*{k_h}*{k_w}",
+            weights=weights,
+            c_o=c_o,
+            total=weights + c_o,
+        ),
+        tr(
+            "multiply-adds for one {h}x{w} image: c_i*c_o*k_h*k_w*m_h*m_w = "
+            "{product} = {flops}",
+            h=n_h,
+            w=n_w,
+            product=f"{c_i}*{c_o}*{k_h}*{k_w}*{m_h}*{m_w}",
+            flops=flops,
+        ),
     ]
 
 
 def _inputs(X):
     """The input channels side by side; returns the panels and the y below them."""
     grids = [
-        Grid(X[i], title=f"input X[{i}]", cmap="Greys", cell=CELL)
+        Grid(X[i], title=tr("input X[{i}]", i=i), cmap="Greys", cell=CELL)
         for i in range(X.shape[0])
     ]
     return grids, row(grids)
@@ -96,14 +110,15 @@ def _sums(X, K, parts):
         line = []
         for i in range(c_i):
             if i:
-                line.append(_sign("+", "plus"))
+                line.append(_sign("+", tr("plus")))
             line.append(Grid(K[o, i], title=f"K[{o},{i}]", cell=CELL, **KERNEL_COLOURS))
             part = parts[o, i]
             line.append(
                 Grid(part, title=f"X[{i}] * K[{o},{i}]", cmap="RdBu_r", cell=CELL)
             )
-        line.append(_sign("=", "equals"))
-        line.append(Grid(Y[o], title=f"output Y[{o}]", cmap="RdBu_r", cell=CELL))
+        line.append(_sign("=", tr("equals")))
+        title = tr("output Y[{o}]", o=o)
+        line.append(Grid(Y[o], title=title, cmap="RdBu_r", cell=CELL))
         bottom = row(line, y=bottom + GAP / 2)
         for k, panel in enumerate(line):
             if isinstance(panel, Lines):
@@ -120,19 +135,25 @@ def _matmul(X, K, Y):
     W = Grid(K.reshape(c_o, c_i), title="W (c_o, c_i)", cell=CELL, **KERNEL_COLOURS)
     Xr = Grid(
         X.reshape(c_i, pixels),
-        title=f"X reshaped to (c_i, h*w) = ({c_i}, {pixels})",
-        label=f"X reshaped {c_i}x{pixels}",
+        title=tr(
+            "X reshaped to (c_i, h*w) = ({c_i}, {pixels})", c_i=c_i, pixels=pixels
+        ),
+        label=tr("X reshaped {c_i}x{pixels}", c_i=c_i, pixels=pixels),
         cmap="Greys",
         cell=LONG_CELL,
     )
     Yr = Grid(
         Y.reshape(c_o, pixels),
-        title=f"Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o",
-        label=f"Y reshaped {c_o}x{pixels}",
+        title=tr(
+            "Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o",
+            c_o=c_o,
+            pixels=pixels,
+        ),
+        label=tr("Y reshaped {c_o}x{pixels}", c_o=c_o, pixels=pixels),
         cmap="RdBu_r",
         cell=LONG_CELL,
     )
-    times, equals = _sign("@", "matrix product"), _sign("=", "equals")
+    times, equals = _sign("@", tr("matrix product")), _sign("=", tr("equals"))
     bottom = row([W, times, Xr], y=bottom + GAP / 2)
     # The product is long: Y goes under X reshaped, the "=" under the "@".
     Yr.x, Yr.y = Xr.x, bottom + GAP / 2 + Yr.top
@@ -143,6 +164,7 @@ def _matmul(X, K, Y):
     return panels + [W, times, Xr, equals, Yr], bottom
 
 
+@drawing
 def draw_channels(X, K, mode=MODES[0]):
     """Picture of a multi-channel convolution: per-channel parts and sums, or a matmul.
 
@@ -164,39 +186,60 @@ def draw_channels(X, K, mode=MODES[0]):
             f"{tuple(K.shape)}): K's second axis must match X's first"
         )
     if k_h > n_h or k_w > n_w:
-        raise ValueError(
-            f"kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the "
-            f"output would be (n - k + 1) = {n_h - k_h + 1}x{n_w - k_w + 1}. "
-            "Choose a smaller kernel or a larger input."
+        raise ShapeError(
+            N_(
+                "kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the "
+                "output would be (n - k + 1) = {o_h}x{o_w}. Choose a smaller "
+                "kernel or a larger input."
+            ),
+            k_h=k_h,
+            k_w=k_w,
+            n_h=n_h,
+            n_w=n_w,
+            o_h=n_h - k_h + 1,
+            o_w=n_w - k_w + 1,
         )
     if mode == MODES[1] and (k_h, k_w) != (1, 1):
-        raise ValueError(
-            f"The matrix-product view is for 1x1 kernels, got kernel_size "
-            f"{k_h}x{k_w}. Set the kernel size to 1: then every output pixel mixes "
-            "only the channels of the same input pixel. (Larger kernels can be "
-            "written as a matrix product too, after unfolding every window into "
-            "a column: im2col, F.unfold.)"
+        raise ShapeError(
+            N_(
+                "The matrix-product view is for 1x1 kernels, got kernel_size "
+                "{k_h}x{k_w}. Set the kernel size to 1: then every output pixel "
+                "mixes only the channels of the same input pixel. (Larger kernels "
+                "can be written as a matrix product too, after unfolding every "
+                "window into a column: im2col, F.unfold.)"
+            ),
+            k_h=k_h,
+            k_w=k_w,
         )
     with one_thread():
         reference = F.conv2d(X[None], K)[0]
         Y = corr2d_multi_in_out_1x1(X, K) if mode == MODES[1] else None
     if mode == MODES[1]:
         panels, bottom = _matmul(X, K, Y)
-        check = (
-            "the matrix product equals F.conv2d: max |difference| = "
-            f"{(Y - reference).abs().max().item():g}"
+        check = tr(
+            "the matrix product equals F.conv2d: max |difference| = {difference:g}",
+            difference=(Y - reference).abs().max().item(),
         )
     else:
         parts = channel_parts(X, K)
         panels, bottom = _sums(X, K, parts)
         difference = (parts.sum(1) - reference).abs().max().item()
-        check = (
-            f"each output channel sums c_i = {c_i} cross-correlations; the sums "
-            f"equal F.conv2d: max |difference| = {difference:g}"
+        check = tr(
+            "each output channel sums c_i = {c_i} cross-correlations; the sums "
+            "equal F.conv2d: max |difference| = {difference:g}",
+            c_i=c_i,
+            difference=difference,
         )
     caption = Lines([*_costs_lines(c_i, c_o, (k_h, k_w), (n_h, n_w)), check], bold=[0])
     caption.y = bottom + GAP / 2
-    title = f"{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}"
+    title = tr(
+        "{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
+        c_i=c_i,
+        c_o=c_o,
+        k_h=k_h,
+        k_w=k_w,
+        mode=translate(mode),
+    )
     return Picture([*panels, caption], title=title)
 
 
@@ -217,16 +260,22 @@ class ChannelsExplorer(Explorer):
             return int_slider(value, low, high, description, label_width="initial")
 
         controls = {
-            "in_channels": slider("input channels c_i", in_channels, 1, 4),
-            "out_channels": slider("output channels c_o", out_channels, 1, 4),
-            "kernel_size": slider("kernel size k", kernel_size, 1, 4),
-            "size": slider("input size n", size, 2, 6),
+            "in_channels": slider(tr("input channels c_i"), in_channels, 1, 4),
+            "out_channels": slider(tr("output channels c_o"), out_channels, 1, 4),
+            "kernel_size": slider(tr("kernel size k"), kernel_size, 1, 4),
+            "size": slider(tr("input size n"), size, 2, 6),
             "values": widgets.Dropdown(
-                options=VALUES, value=values, description="values", style=style
+                options=choices((v, v) for v in VALUES),
+                value=values,
+                description=tr("values"),
+                style=style,
             ),
-            "seed": slider("seed", 0, 0, 20),
+            "seed": slider(tr("seed"), 0, 0, 20),
             "mode": widgets.ToggleButtons(
-                options=MODES, value=MODES[0], description="view", style=style
+                options=choices((m, m) for m in MODES),
+                value=MODES[0],
+                description=tr("view"),
+                style=style,
             ),
         }
         c = controls
@@ -244,11 +293,15 @@ class ChannelsExplorer(Explorer):
         """The (X, K) that the controls describe."""
         if values == "book example":
             if (in_channels, kernel_size, size) != (2, 2, 3):
-                raise ValueError(
-                    "The book's example has c_i = 2 input channels, 2x2 kernels "
-                    f"and a 3x3 input; got c_i = {in_channels}, kernel size "
-                    f"{kernel_size}, input {size}x{size}. Choose 'small random "
-                    "integers' to try other sizes."
+                raise ShapeError(
+                    N_(
+                        "The book's example has c_i = 2 input channels, 2x2 kernels "
+                        "and a 3x3 input; got c_i = {c_i}, kernel size {k}, input "
+                        "{n}x{n}. Choose 'small random integers' to try other sizes."
+                    ),
+                    c_i=in_channels,
+                    k=kernel_size,
+                    n=size,
                 )
             return book_example(out_channels)
         return channel_data(in_channels, out_channels, kernel_size, size, seed)

@@ -3,12 +3,16 @@
 import contextlib
 import gc
 import html
+import math
 import os
 
 import ipywidgets as widgets
 from IPython import get_ipython
 
-from .picture import Animation
+from .i18n import tr
+from .i18n import tr as translate  # for texts marked with N_ where they are written
+from .picture import Animation, wide_characters
+from .shapes import ShapeError
 
 # Set by the course's site build (scripts/build_site.py): an explorer's display
 # then also carries its moving picture, for a web page where nothing can run.
@@ -28,6 +32,53 @@ def int_slider(
         continuous_update=continuous_update,
         style={"description_width": label_width},
     )
+
+
+def choices(pairs):
+    """Options of a dropdown or toggle from ``(English label, value)`` pairs.
+
+    The labels (marked with ``N_``) are shown in the reader's language; the
+    values are the English keys the code uses. When every label shown is its
+    value (English labels that are the values) the options are just the values.
+    """
+    pairs = [(translate(label), value) for label, value in pairs]
+    if all(label == value for label, value in pairs):
+        return [value for _, value in pairs]
+    return pairs
+
+
+def explanation_text(err):
+    """The message of a ValueError in the reader's language.
+
+    A ``shapes.ShapeError`` carries its English template and values and
+    translates itself; any other error is its English ``str()``.
+    """
+    return err.translated() if isinstance(err, ShapeError) else str(err)
+
+
+# About how wide, in pixels, a description's characters are (13px font), and
+# the room around them.
+_WIDE_PX, _NARROW_PX, _LABEL_PAD_PX = 13, 7.5, 12
+
+
+def fit_description(control):
+    """Widen ``control``'s description box so that a Chinese one is not cut off.
+
+    English descriptions (plain ASCII) are left as they are; the box keeps its
+    width when the text fits (``"initial"`` fits any text).
+    """
+    text = getattr(control, "description", "") or ""
+    style = getattr(control, "style", None)
+    if text.isascii() or style is None or isinstance(control, widgets.Checkbox):
+        return
+    width = getattr(style, "description_width", None)
+    if width is None or width == "initial":
+        return
+    wide = wide_characters(text)
+    needed = wide * _WIDE_PX + (len(text) - wide) * _NARROW_PX + _LABEL_PAD_PX
+    current = float(width[:-2]) if width.endswith("px") else 80.0  # the default
+    if needed > current:
+        style.description_width = f"{math.ceil(needed)}px"
 
 
 def explanation_html(text):
@@ -94,6 +145,7 @@ class Explorer:
         self.view.add_class("d2lconv-picture")
         self.explanation.add_class("d2lconv-explanation")
         for control in self.controls.values():
+            fit_description(control)
             control.observe(self._on_change, names="value")
         self.redraw()
 
@@ -123,7 +175,11 @@ class Explorer:
                 frames = []
         if len(frames) < 2:
             return None
-        title = f"{frames[0].title or 'picture'}: {len(frames)} steps, looping"
+        title = tr(
+            "{title}: {count} steps, looping",
+            title=frames[0].title or tr("picture"),
+            count=len(frames),
+        )
         return Animation(
             frames,
             duration=self.FRAME_MS,
@@ -141,7 +197,7 @@ class Explorer:
         try:
             picture = self.draw(**self.values())
         except ValueError as err:
-            self.show_explanation(str(err))
+            self.show_explanation(explanation_text(err))
             return
         self.show(picture)
 

@@ -21,7 +21,8 @@ from ._validate import (
     positive_pair,
 )
 from .grid import Grid
-from .picture import MARGIN, Lines, Picture, row
+from .i18n import tr
+from .picture import MARGIN, Lines, Picture, drawing, row
 from .picture_mpl import rgb_image
 from .picture_mpl import save_png as save_png  # the course's images use it
 from .shapes import conv2d_geometry, conv_transpose2d_output_shape
@@ -89,7 +90,7 @@ def _grid(values, name, title, **options):
 
 def _heading(lines, panels, title):
     """A picture: ``lines`` of text on top, then ``panels`` in rows below."""
-    heading = Lines(lines, mono=False, size=13, label="heading")
+    heading = Lines(lines, mono=False, size=13, label=tr("heading"))
     y = MARGIN + heading.height + 10
     for panel_row in panels:
         y = row(panel_row, y=y) + 8
@@ -98,6 +99,7 @@ def _heading(lines, panels, title):
     )
 
 
+@drawing
 def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES):
     """Draw ``X`` and ``X`` padded by ``padding`` per side in each of ``modes``.
 
@@ -116,24 +118,25 @@ def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES):
     mask[ph : ph + X.shape[0], pw : pw + X.shape[1]] = False
     lo = min(float(P.min()) for P in padded)
     hi = max(float(P.max()) for P in padded)
-    panels = [
-        Grid(
-            X, title=f"input X\n{_size(X.shape)}", label=f"input {_size(X.shape, 'x')}"
-        )
-    ]
+    panels = [_grid(X, tr("input"), tr("input X"))]
     for mode, P in zip(modes, padded, strict=True):
-        name = (
-            f"'{mode}'"
-            if mode == _F_PAD_MODES[mode]
-            else f"'{mode}' (F.pad 'constant')"
-        )
+        if mode == _F_PAD_MODES[mode]:
+            name = f"'{mode}'"
+        else:
+            name = tr("'{mode}' (F.pad 'constant')", mode=mode)
         panels.append(_grid(P, mode, name, hatched=mask, vmin=lo, vmax=hi))
-    heading = (
-        f"padding = ({ph}, {pw}) on each side (the book's total p_h = {2 * ph}, "
-        f"p_w = {2 * pw}): {_size(X.shape)} input \u2192 "
-        f"{_size(padded[0].shape)} padded input"
+    heading = tr(
+        "padding = ({ph}, {pw}) on each side (the book's total p_h = {total_h}, "
+        "p_w = {total_w}): {input} input \u2192 {padded} padded input",
+        ph=ph,
+        pw=pw,
+        total_h=2 * ph,
+        total_w=2 * pw,
+        input=_size(X.shape),
+        padded=_size(padded[0].shape),
     )
-    return _heading([heading], [panels], title="padding modes: " + heading)
+    title = tr("padding modes: {heading}", heading=heading)
+    return _heading([heading], [panels], title=title)
 
 
 def _transposed_terms(X, K, stride, dilation, canvas):
@@ -159,6 +162,7 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
+@drawing
 def draw_transposed_conv(
     X=None, K=None, *, stride=1, padding=0, output_padding=0, dilation=1, max_terms=9
 ):
@@ -195,39 +199,47 @@ def draw_transposed_conv(
     output = total[ph : ph + out_shape[0], pw : pw + out_shape[1]]
     cropped = np.ones(canvas, dtype=bool)
     cropped[ph : ph + out_shape[0], pw : pw + out_shape[1]] = False
-    top = [_grid(X, "input", "input X"), _grid(K, "kernel", "kernel K")]
+    top = [_grid(X, tr("input"), tr("input X")), _grid(K, tr("kernel"), tr("kernel K"))]
     if cropped.any():
-        title = "sum of the terms (hatched: removed by padding)"
+        title = tr("sum of the terms (hatched: removed by padding)")
         top += [
-            _grid(total, "sum", title, hatched=cropped),
-            _grid(output, "output", "output"),
+            _grid(total, tr("sum"), title, hatched=cropped),
+            _grid(output, tr("output"), tr("output")),
         ]
     else:
-        top.append(_grid(output, "output", "output (sum)"))
+        top.append(_grid(output, tr("output"), tr("output (sum)")))
     finite = [t[np.isfinite(t)] for t in terms.values()]
     lo = min(0.0, min(float(f.min()) for f in finite))
     hi = max(0.0, max(float(f.max()) for f in finite))
     term_rows = [[] for _ in range(X.shape[0])]
     for (i, j), term in terms.items():
-        title = (
-            f"X[{i},{j}]\u00b7K = {float(X[i, j]):g}\u00b7K\n"
-            f"at ({i * stride[0]}, {j * stride[1]})"
+        title = tr(
+            "X[{i},{j}]\u00b7K = {x:g}\u00b7K\nat ({row}, {col})",
+            i=i,
+            j=j,
+            x=float(X[i, j]),
+            row=i * stride[0],
+            col=j * stride[1],
         )
         placed = np.isfinite(term)
-        label = f"term {i},{j} {_size(canvas, 'x')}"
+        label = tr("term {i},{j} {size}", i=i, j=j, size=_size(canvas, "x"))
         options = dict(outlined=placed, vmin=lo, vmax=hi, cell=24)
         term_rows[i].append(Grid(term, title=title, label=label, **options))
     formula = "(n-1)s - 2p + d(k-1) + output_padding + 1"
     sizes = (X.shape, K.shape, stride, padding, output_padding, dilation)
     numbers = [_formula(*(size[a] for size in sizes)) for a in (0, 1)]
     if numbers[0] == numbers[1]:
-        lines = [f"output height and width = {formula}", f"= {numbers[0]}"]
-    else:
         lines = [
-            f"output {name} = {formula} = {nums}"
-            for name, nums in zip(_AXES, numbers, strict=True)
+            tr("output height and width = {formula}", formula=formula),
+            f"= {numbers[0]}",
         ]
-    return _heading(lines, [top, *term_rows], title="transposed convolution")
+    else:
+        n_h, n_w = numbers
+        lines = [
+            tr("output height = {formula} = {numbers}", formula=formula, numbers=n_h),
+            tr("output width = {formula} = {numbers}", formula=formula, numbers=n_w),
+        ]
+    return _heading(lines, [top, *term_rows], title=tr("transposed convolution"))
 
 
 def save_gif(frames, path, duration=700, last_duration=None, dpi=80):

@@ -7,6 +7,7 @@ picture of one matrix, for a notebook cell.
 import numpy as np
 from matplotlib import colormaps
 
+from .i18n import tr
 from .picture import (
     CELL,
     HATCH_COLOR,
@@ -21,7 +22,9 @@ from .picture import (
     Rect,
     Text,
     colors,
+    drawing,
     format_number,
+    text_units,
     title_texts,
     to_matrix,
 )
@@ -82,7 +85,7 @@ class Grid:
                 f"grid, got {dropped!r}"
             )
         self.title, self.cmap, self.vmin, self.vmax = title, cmap, vmin, vmax
-        first = title.split("\n")[0] if title else "grid"
+        first = title.split("\n")[0] if title else tr("grid")
         self.label = label or f"{first} {shape[0]}x{shape[1]}"
         fmt = fmt if callable(fmt) else fmt.format
         self.texts = [[fmt(v) for v in row] for row in self.values.tolist()]
@@ -114,7 +117,7 @@ class Grid:
     @property
     def span(self):
         """(room left of the cells, room to their right): indices, a wide title."""
-        title = max((len(s) for s in self.title.split("\n")), default=0) * 7.8
+        title = max((text_units(s) for s in self.title.split("\n")), default=0) * 7.8
         spare = max(0.0, (title - self.width) / 2)
         return spare + (18 if self.indices else 0), spare
 
@@ -214,6 +217,7 @@ def _grid_lines(x, y, rows, cols, cell):
     ]
 
 
+@drawing
 def draw_grid(values, *, title="", indices=False, **options):
     """A picture of one matrix: coloured cells with their numbers.
 

@@ -49,14 +49,19 @@ so a new panel or colour is one edit in one place. Primitives may carry
 browsers read them.
 """
 
+import contextlib
 import functools
 import math
 import pathlib
 from dataclasses import dataclass
 from html import escape
+from unicodedata import east_asian_width
 
 import numpy as np
 from matplotlib import colormaps
+
+from . import i18n
+from .i18n import tr
 
 CELL = 30
 GAP = 36
@@ -70,9 +75,70 @@ HIGHLIGHT_COLOR = "#d62728"
 INDEX_COLOR = "#666666"
 SANS = "DejaVu Sans, Arial, Helvetica, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"
+# A picture drawn in Chinese: the same Latin fonts first, then fonts that have
+# Chinese characters (Linux, macOS, Windows), so the browser finds them.
+CJK_FAMILIES = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei"
+SANS_CJK = f"DejaVu Sans, Arial, Helvetica, {CJK_FAMILIES}, sans-serif"
+MONO_CJK = (
+    f"DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, {CJK_FAMILIES}, "
+    "monospace"
+)
 # Colour maps whose middle colour is neutral: zero stays in the middle.
 DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm"}
 DIVERGING |= {"bwr", "seismic"}
+
+
+def wide_characters(text):
+    """How many characters of ``text`` are wide: Chinese, full-width signs."""
+    if text.isascii():
+        return 0
+    return sum(east_asian_width(c) in "WF" for c in text)
+
+
+def text_units(text):
+    """The width of ``text`` in Latin characters (about 0.6 em each).
+
+    A wide character (a Chinese one, a full-width comma) is about 1 em: 5/3 of
+    a Latin one. Text without wide characters counts its characters.
+    """
+    wide = wide_characters(text)
+    return len(text) + wide * 2 / 3 if wide else len(text)
+
+
+def drawing(function):
+    """Decorate a function that returns a Picture (every ``draw_...`` of the course).
+
+    In another language than English the picture also remembers how to draw
+    itself in English, ``picture.english()``: a raster image (PNG, GIF) falls
+    back on it where matplotlib has no font with Chinese characters.
+    """
+
+    @functools.wraps(function)
+    def draw(*args, **kwargs):
+        picture = function(*args, **kwargs)
+        if i18n.language() != "en":
+            # Lists (a training history that grows) are copied as they are now.
+            args = tuple(list(a) if isinstance(a, list) else a for a in args)
+            picture.english = functools.partial(_in_english, function, args, kwargs)
+        return picture
+
+    return draw
+
+
+@contextlib.contextmanager
+def in_english():
+    """Speak English inside the block, then the language spoken before."""
+    before = i18n.language()
+    i18n.set_language("en")
+    try:
+        yield
+    finally:
+        i18n.set_language(before)
+
+
+def _in_english(function, args, kwargs):
+    with in_english():
+        return function(*args, **kwargs)
 
 
 def to_matrix(values, name="values"):
@@ -173,7 +239,9 @@ class Text:
 
     def extent(self):
         """(left, top, right, bottom), estimated from the number of characters."""
-        width = len(self.text) * self.size * (0.61 if self.mono else 0.6)
+        text = self.text
+        units = len(text) if text.isascii() else text_units(text)  # the numbers: fast
+        width = units * self.size * (0.61 if self.mono else 0.6)
         left = self.x - {"start": 0, "middle": width / 2, "end": width}[self.anchor]
         return left, self.y - self.size, left + width, self.y + 0.3 * self.size
 
@@ -203,16 +271,17 @@ def title_texts(title, x, bottom, size=TITLE_SIZE):
 class Lines:
     """Lines of text, left-aligned; ``bold`` holds the indices of bold lines."""
 
-    def __init__(self, lines, *, mono=True, size=LINE_SIZE, bold=(), label="text"):
+    def __init__(self, lines, *, mono=True, size=LINE_SIZE, bold=(), label=None):
         self.lines = [str(line) for line in lines]
-        self.mono, self.size, self.bold, self.label = mono, size, set(bold), label
+        self.mono, self.size, self.bold = mono, size, set(bold)
+        self.label = tr("text") if label is None else label
         self.x = self.y = MARGIN
         self.top = 0
         self.span = (0, 0)
 
     @property
     def width(self):
-        return max((len(s) for s in self.lines), default=0) * self.size * 0.61
+        return max((text_units(s) for s in self.lines), default=0) * self.size * 0.61
 
     @property
     def height(self):
@@ -252,11 +321,18 @@ def row(panels, x=MARGIN, y=MARGIN, gap=GAP):
 
 
 class Picture:
-    """Panels placed in pixels; ``svg`` is the SVG text, Jupyter shows it inline."""
+    """Panels placed in pixels; ``svg`` is the SVG text, Jupyter shows it inline.
+
+    A picture made in Chinese names fonts with Chinese characters too.
+    ``english`` (set by ``drawing``) draws the same picture in English, or None.
+    """
+
+    english = None
 
     def __init__(self, panels, *, title=""):
         self.panels = list(panels)
         self.title = title
+        self.fonts = (SANS, MONO) if i18n.language() == "en" else (SANS_CJK, MONO_CJK)
 
     def panel(self, label):
         """The panel whose label (aria-label) is ``label``."""
@@ -284,17 +360,20 @@ class Picture:
         groups, (x0, y0, x1, y1) = self.groups()
         w, h = math.ceil(x1 - x0), math.ceil(y1 - y0)
         x0, y0 = math.floor(x0), math.floor(y0)
+        sans, mono = self.fonts
+        title = escape(self.title or tr("picture"))
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
-            f'viewBox="{x0} {y0} {w} {h}" font-family="{SANS}" role="group" '
-            f'aria-label="{escape(self.title or "picture")}">',
-            f"<title>{escape(self.title or 'picture')}</title>",
+            f'viewBox="{x0} {y0} {w} {h}" font-family="{sans}" role="group" '
+            f'aria-label="{title}">',
+            f"<title>{title}</title>",
             f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="white"/>',
         ]
+        svg = _SVG if mono == MONO else {**_SVG, Text: _svg_text_cjk}
         for label, items in groups:
             label = escape(label)
             parts.append(f'<g role="group" aria-label="{label}"><title>{label}</title>')
-            parts += [_SVG[type(item)](item) for item in items]
+            parts += [svg[type(item)](item) for item in items]
             parts.append("</g>")
         parts.append("</svg>")
         return "\n".join(parts)
@@ -356,7 +435,9 @@ class Animation:
         svgs = [frame.svg for frame in self.frames]
         sizes = [_size(svg) for svg in svgs]
         w, h = max(s[0] for s in sizes), max(s[1] for s in sizes)
-        label = escape(self.title or f"animation of {len(svgs)} pictures")
+        label = escape(
+            self.title or tr("animation of {count} pictures", count=len(svgs))
+        )
         parts = [
             f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
             f'viewBox="0 0 {w} {h}" role="group" aria-label="{label}" '
@@ -463,12 +544,12 @@ def _svg_rect(r):
     )
 
 
-def _svg_text(t):
+def _svg_text(t, mono=MONO):
     extra = "" if t.anchor == "start" else f' text-anchor="{t.anchor}"'
     if t.bold:
         extra += ' font-weight="bold"'
     if t.mono:
-        extra += f' font-family="{MONO}" xml:space="preserve"'
+        extra += f' font-family="{mono}" xml:space="preserve"'
     if t.color != "black":
         extra += f' fill="{t.color}"'
     return (
@@ -485,6 +566,10 @@ def _svg_path(p):
         f'<path d="{d}" fill="none" stroke="{p.stroke}" '
         f'stroke-width="{p.stroke_width:.5g}"{_data(p.data)}/>'
     )
+
+
+def _svg_text_cjk(t):
+    return _svg_text(t, MONO_CJK)
 
 
 _SVG = {Rect: _svg_rect, Text: _svg_text, Polyline: _svg_path}

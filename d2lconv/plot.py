@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 
+from .i18n import tr
 from .picture import INDEX_COLOR, MARGIN, TITLE_SIZE, Polyline, Rect, Text, title_texts
 
 
@@ -37,7 +38,7 @@ class Plot:
         self.title, self.xlabel, self.ylabel = title, xlabel, ylabel
         self.xlim = xlim or _limits([s[0] for s in self.series])
         self.ylim = ylim or _limits([s[1] for s in self.series])
-        self.label = label or (title.split("\n")[0] if title else "plot")
+        self.label = label or (title.split("\n")[0] if title else tr("plot"))
         self.x = self.y = MARGIN
         self.top = (len(title.split("\n")) if title else 0) * TITLE_SIZE * 1.25 + 20
         self.span = (46, 10)

@@ -10,12 +10,14 @@ import torch.nn.functional as F
 from ._validate import as_pair, check_tensor
 from .data import edge_image
 from .device import one_thread
-from .explorer import Explorer, int_slider
+from .explorer import Explorer, choices, int_slider
 from .grid import Grid
-from .picture import GAP, Lines, Picture, format_number, row
-from .shapes import pair_text, pool2d_output_shape
+from .i18n import N_, tr
+from .i18n import tr as translate  # for texts marked with N_ where they are written
+from .picture import GAP, Lines, Picture, drawing, format_number, row
+from .shapes import ShapeError, pair_text, pool2d_output_shape
 
-MODES = ("max", "avg")
+MODES = (N_("max"), N_("avg"))
 CELL = 28  # pixels per matrix cell
 
 
@@ -23,13 +25,13 @@ def pooling_inputs():
     """The inputs the explorer offers, by name: each a (channels, h, w) tensor."""
     generator = torch.Generator().manual_seed(0)
     return {
-        "arange(32): 2 channels, 4x4 (book)": torch.arange(32.0).view(2, 4, 4),
-        "0..8: 1 channel, 3x3 (book)": torch.arange(9.0).view(1, 3, 3),
-        "edge image: 1 channel, 6x8": edge_image()[None],
-        "random 0..9: 2 channels, 6x6": torch.randint(
+        N_("arange(32): 2 channels, 4x4 (book)"): torch.arange(32.0).view(2, 4, 4),
+        N_("0..8: 1 channel, 3x3 (book)"): torch.arange(9.0).view(1, 3, 3),
+        N_("edge image: 1 channel, 6x8"): edge_image()[None],
+        N_("random 0..9: 2 channels, 6x6"): torch.randint(
             0, 10, (2, 6, 6), generator=generator
         ).float(),
-        "0..48: 1 channel, 7x7": torch.arange(49.0).view(1, 7, 7),
+        N_("0..48: 1 channel, 7x7"): torch.arange(49.0).view(1, 7, 7),
     }
 
 
@@ -134,7 +136,11 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
         text = f"{name}: {rounding}(({n} + 2*{p} - {k})/{s}) + 1 = {out}"
         if out != output_size[axis]:
             # PyTorch drops a last window that would start in the right padding.
-            text += f" - 1 (last window would start in the padding) = {out - 1}"
+            text = tr(
+                "{formula} - 1 (last window would start in the padding) = {out}",
+                formula=text,
+                out=out - 1,
+            )
         parts.append(text)
     return ",  ".join(parts)
 
@@ -150,6 +156,7 @@ def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_p
     return f"nn.AvgPool2d({args}, count_include_pad={count_include_pad})"
 
 
+@drawing
 def draw_pooling(
     X,
     kernel_size,
@@ -194,30 +201,50 @@ def draw_pooling(
     blues = dict(cmap="Blues", cell=CELL)
     panels = []
     for ch in range(c):
-        title = f"input channel {ch}\npadding {padding}"
+        title = tr("input channel {ch}\npadding {padding}", ch=ch, padding=padding)
         panels.append(Grid(padded[ch], title=title, **marks, **blues))
-        title = f"output channel {ch}\n{mode} pool"
+        title = tr("output channel {ch}\n{mode} pool", ch=ch, mode=translate(mode))
         panels.append(Grid(Y[ch], title=title, outlined=[cell], **blues))
     bottom = row(panels)
     divisor = with_pad if count_include_pad else without_pad
     formula = _cell_formula(X[0], rows, cols, padding, mode, divisor)
     if mode == "max":
-        note = "padding is -inf: it never wins"
+        note = tr("padding is -inf: it never wins")
+    elif count_include_pad:
+        note = tr("padding counts as 0")
     else:
-        note = "padding counts as 0" if count_include_pad else "padding not counted"
+        note = tr("padding not counted")
     lines = [
         pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad),
-        f"# input {tuple(X.shape)} -> output {tuple(Y.shape)}: each channel is "
-        "pooled on its own, channels are never summed",
-        "output size (p = padding per side; the book's total padding is 2p): "
-        + describe_pooling(
-            input_size, kernel_size, stride, padding, ceil_mode, (oh, ow)
+        tr(
+            "# input {input} -> output {output}: each channel is pooled on its own, "
+            "channels are never summed",
+            input=tuple(X.shape),
+            output=tuple(Y.shape),
         ),
-        f"channel 0, output cell {cell}: {formula}   ({note})",
+        tr(
+            "output size (p = padding per side; the book's total padding is 2p): "
+            "{formulas}",
+            formulas=describe_pooling(
+                input_size, kernel_size, stride, padding, ceil_mode, (oh, ow)
+            ),
+        ),
+        tr(
+            "channel 0, output cell {cell}: {formula}   ({note})",
+            cell=cell,
+            formula=formula,
+            note=note,
+        ),
     ]
     caption = Lines(lines, bold=[0])
     caption.y = bottom + GAP / 2
-    title = f"{mode} pooling of a {c}x{input_size[0]}x{input_size[1]} input"
+    title = tr(
+        "{mode} pooling of a {c}x{h}x{w} input",
+        mode=translate(mode),
+        c=c,
+        h=input_size[0],
+        w=input_size[1],
+    )
     return Picture([*panels, caption], title=title)
 
 
@@ -252,22 +279,27 @@ class PoolingExplorer(Explorer):
 
         controls = {
             "mode": widgets.ToggleButtons(
-                options=MODES, value="max", description="pooling", style=style
+                options=choices((m, m) for m in MODES),
+                value="max",
+                description=tr("pooling"),
+                style=style,
             ),
             "input": widgets.Dropdown(
-                options=list(self.inputs), description="input", style=style
+                options=choices((name, name) for name in self.inputs),
+                description=tr("input"),
+                style=style,
             ),
-            "window_h": slider("window h", 3, 1, 4),
-            "window_w": slider("window w", 3, 1, 4),
-            "padding_h": slider("padding h", 1, 0, 2),
-            "padding_w": slider("padding w", 1, 0, 2),
-            "stride_h": slider("stride h", 2, 1, 4),
-            "stride_w": slider("stride w", 1, 1, 4),
+            "window_h": slider(tr("window h"), 3, 1, 4),
+            "window_w": slider(tr("window w"), 3, 1, 4),
+            "padding_h": slider(tr("padding h"), 1, 0, 2),
+            "padding_w": slider(tr("padding w"), 1, 0, 2),
+            "stride_h": slider(tr("stride h"), 2, 1, 4),
+            "stride_w": slider(tr("stride w"), 1, 1, 4),
             "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode"),
             "count_include_pad": widgets.Checkbox(
                 value=True, description="count_include_pad"
             ),
-            "cell": slider("output cell", 0, 0, 7),
+            "cell": slider(tr("output cell"), 0, 0, 7),
         }
         c = controls
         layout = widgets.VBox(
@@ -321,4 +353,6 @@ class PoolingExplorer(Explorer):
                 X, cell=cell, **self.parameters({**values, "input": input})
             )
         except ValueError as err:
-            raise ValueError(f"No pooling for these settings.\n{err}") from None
+            raise ShapeError(
+                N_("No pooling for these settings.\n{reason}"), reason=err
+            ) from None

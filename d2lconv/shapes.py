@@ -20,14 +20,91 @@ PyTorch silently returns an empty tensor (``nn.ConvTranspose2d`` can give a
 empty feature map is a mistake in a network, not a result to teach with.
 An output of exactly 1 is fine everywhere. ``padding="same"`` keeps the
 input size, so it can never produce an empty output.
+
+Those errors are ``ShapeError``s: ValueErrors with the English message, that
+also keep its template and values, so that the explorers can show the same
+explanation in Chinese (``err.translated()``).
 """
 
 from typing import NamedTuple
 
 from ._validate import nonnegative_pair, positive_pair
+from .i18n import N_
+from .i18n import tr as translate  # for texts marked with N_ where they are written
 
 _AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
+
+
+def _filled(template, values, english):
+    """``template`` with ``values``; Phrases and ShapeErrors among them in English
+    (``english``) or in the current language (a translated ``template`` too)."""
+    if english:
+        return template.format(
+            **{k: str(v) if isinstance(v, _PIECES) else v for k, v in values.items()}
+        )
+    return translate(
+        template,
+        **{
+            k: v.translated() if isinstance(v, _PIECES) else v
+            for k, v in values.items()
+        },
+    )
+
+
+class Phrase:
+    """Part of an explanation: an English template (marked with ``N_``) and values.
+
+    ``str()`` is the English text, ``translated()`` the text in the current
+    language. Values may be Phrases or ShapeErrors.
+    """
+
+    __slots__ = ("template", "values")
+
+    def __init__(self, template, /, **values):
+        self.template, self.values = template, values
+
+    def __str__(self):
+        return _filled(self.template, self.values, english=True)
+
+    def translated(self):
+        """The text in the current language (``d2lconv.set_language``)."""
+        return _filled(self.template, self.values, english=False)
+
+    def __repr__(self):
+        return f"Phrase({self.template!r}, **{self.values!r})"
+
+
+class ShapeError(ValueError):
+    """A ``ValueError`` whose English message is ``template`` filled in with ``values``.
+
+    ``str(err)`` (and an f-string) stays English, as PyTorch's messages do; the
+    error keeps ``template`` and ``values`` so that an explorer can show the
+    explanation in the reader's language: ``err.translated()``. A value may be
+    a Phrase (an axis, a clause) or another ShapeError (the reason), translated
+    with it.
+    """
+
+    def __init__(self, template, /, **values):
+        super().__init__(_filled(template, values, english=True))
+        self.template, self.values = template, values
+
+    def translated(self):
+        """The message in the current language (``d2lconv.set_language``)."""
+        return _filled(self.template, self.values, english=False)
+
+    def __reduce__(self):
+        return _shape_error, (self.template, self.values)
+
+
+def _shape_error(template, values):
+    return ShapeError(template, **values)
+
+
+# The axes in explanations, as Phrases (each translated where it is shown).
+_AXIS_PHRASES = (Phrase(N_("height")), Phrase(N_("width")))
+# Values that are themselves explanations, English or translated with the rest.
+_PIECES = (Phrase, ShapeError)
 
 
 def pair_text(pair):
@@ -105,12 +182,19 @@ def _conv_axis(axis, n, k, s, sides, d):
     """Output length along one axis, or a ``ValueError`` showing the formula."""
     out, formula = _conv_formula(axis, n, k, s, sides, d)
     if out < 1:
-        p_num = _padding_text(sides, axis)[1]
-        raise ValueError(
-            f"output {_AXES[axis]} = {formula} < 1: "
-            f"kernel_size {k} (effective size d(k-1) + 1 = {d * (k - 1) + 1}) "
-            f"is larger than the padded input {n} + {p_num} = "
-            f"{n + sides[0] + sides[1]}"
+        raise ShapeError(
+            N_(
+                "output {axis} = {formula} < 1: kernel_size {k} (effective size "
+                "d(k-1) + 1 = {span}) is larger than the padded input {n} + "
+                "{padding} = {padded}"
+            ),
+            axis=_AXIS_PHRASES[axis],
+            formula=formula,
+            k=k,
+            span=d * (k - 1) + 1,
+            n=n,
+            padding=_padding_text(sides, axis)[1],
+            padded=n + sides[0] + sides[1],
         )
     return out
 
@@ -186,36 +270,69 @@ def _check_pool_padding(padding, kernel_size):
         # PyTorch checks both p <= k // 2 and p <= (d(k-1) + 1) // 2; the first
         # is never looser, so it is the rule that counts, whatever the dilation.
         if p > k // 2:
-            raise ValueError(
-                f"padding {_AXES[axis]} {p} is more than half the pooling window: "
-                f"padding must be <= kernel_size // 2 = {k} // 2 = {k // 2} "
-                f"(PyTorch's rule for pooling), got padding={padding}, "
-                f"kernel_size={kernel_size}"
+            raise ShapeError(
+                N_(
+                    "padding {axis} {p} is more than half the pooling window: "
+                    "padding must be <= kernel_size // 2 = {k} // 2 = {half} "
+                    "(PyTorch's rule for pooling), got padding={padding}, "
+                    "kernel_size={kernel_size}"
+                ),
+                axis=_AXIS_PHRASES[axis],
+                p=p,
+                k=k,
+                half=k // 2,
+                padding=padding,
+                kernel_size=kernel_size,
             )
 
 
 def _pool_axis(axis, n, k, s, p, d, ceil_mode):
     """Output length of a pooling layer along one axis, or a ``ValueError``."""
     numerator = n + 2 * p - d * (k - 1) - 1
-    rounding = "ceil" if ceil_mode else "floor"
     # -(-a // b) is ceil(a / b) for ints of any sign.
-    out = (-(-numerator // s) if ceil_mode else numerator // s) + 1
-    steps = (
-        f"output {_AXES[axis]} = {rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
-        f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1 = {out}"
-    )
+    rounded = (-(-numerator // s) if ceil_mode else numerator // s) + 1
+    out = rounded
     if ceil_mode and (out - 1) * s >= n + p:
         # A last window that would start inside the right padding is dropped.
         out -= 1
-        steps += (
-            f", minus 1 because the last window would start at "
-            f"{(out) * s} >= n + p = {n + p} (inside the right padding) = {out}"
-        )
     if out < 1:
-        raise ValueError(
-            f"{steps} < 1: the pooling window (kernel_size {k}, effective size "
-            f"{d * (k - 1) + 1}) is larger than the padded input "
-            f"{n} + 2*{p} = {n + 2 * p}"
+        rounding = "ceil" if ceil_mode else "floor"
+        formula = (
+            f"{rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
+            f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+        )
+        if out == rounded:
+            steps = Phrase(
+                N_("output {axis} = {formula} = {out}"),
+                axis=_AXIS_PHRASES[axis],
+                formula=formula,
+                out=out,
+            )
+        else:
+            steps = Phrase(
+                N_(
+                    "output {axis} = {formula} = {rounded}, minus 1 because the "
+                    "last window would start at {start} >= n + p = {limit} "
+                    "(inside the right padding) = {out}"
+                ),
+                axis=_AXIS_PHRASES[axis],
+                formula=formula,
+                rounded=rounded,
+                start=out * s,
+                limit=n + p,
+                out=out,
+            )
+        raise ShapeError(
+            N_(
+                "{steps} < 1: the pooling window (kernel_size {k}, effective size "
+                "{span}) is larger than the padded input {n} + 2*{p} = {padded}"
+            ),
+            steps=steps,
+            k=k,
+            span=d * (k - 1) + 1,
+            n=n,
+            p=p,
+            padded=n + 2 * p,
         )
     return out
 

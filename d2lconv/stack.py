@@ -2,9 +2,11 @@
 
 from ._validate import check_positive_int, positive_pair
 from .explorer import Explorer, int_slider
-from .picture import GAP, MARGIN, Picture, Rect, Text, title_texts
+from .i18n import N_, tr
+from .picture import GAP, MARGIN, Picture, Rect, Text, drawing, title_texts
 from .plot import Plot
 from .receptive import receptive_field_table
+from .shapes import ShapeError
 
 BAR_COLOR, BAR_EDGE, SEEN_COLOR = "#c6dbef", "#6baed6", "#fd8d3c"
 FIELD_COLOR, SIZE_COLOR = "#e6550d", "#1f77b4"
@@ -45,7 +47,7 @@ class Bars:
 
     def __init__(self, sizes, windows, *, width=420, title=""):
         self.sizes, self.windows, self.title = sizes, windows, title
-        self.label = f"size per layer ({len(sizes) - 1} layers)"
+        self.label = tr("size per layer ({count} layers)", count=len(sizes) - 1)
         self.bar = min(18.0, max(5.0, 480 / len(sizes)))
         self.scale = width / max(h for h, _ in sizes)
         self.width, self.height = width + 120, self.bar * len(sizes)
@@ -60,7 +62,8 @@ class Bars:
         ):
             y = self.y + level * self.bar
             left = self.x + (widest - h * self.scale) / 2
-            name = "input" if level == 0 else f"layer {level}"
+            english = "input" if level == 0 else f"layer {level}"  # data-seen
+            name = tr("input") if level == 0 else tr("layer {level}", level=level)
             out.append(
                 Rect(
                     left, y + 1, h * self.scale, self.bar - 2, BAR_COLOR, BAR_EDGE, 0.5
@@ -76,12 +79,12 @@ class Bars:
                     (hi - lo + 1) * self.scale,
                     self.bar - 2,
                     SEEN_COLOR,
-                    data={"seen": f"{name}: rows {lo}..{hi} of {h}"},
+                    data={"seen": f"{english}: rows {lo}..{hi} of {h}"},
                 )
                 out.append(seen)
             if levels <= 24 or level in (0, levels - 1) or level % 5 == 0:
                 size = min(11.0, self.bar * 0.8) if levels <= 24 else 9.0
-                text = f"{name}: {h}x{w}"
+                text = tr("{name}: {h}x{w}", name=name, h=h, w=w)
                 out.append(
                     Text(
                         self.x + widest + 8,
@@ -95,6 +98,7 @@ class Bars:
         return out + title_texts(self.title, self.x + self.width / 2, self.y - 8, 12)
 
 
+@drawing
 def draw_stack(input_size, layers):
     """Picture: each layer's size as a bar, the centre output's field, a size plot."""
     input_size = positive_pair(input_size, "input_size")
@@ -107,39 +111,53 @@ def draw_stack(input_size, layers):
     return _stack_picture(input_size, table)
 
 
+@drawing
 def _stack_picture(input_size, table):
     """The picture of ``draw_stack`` from the table of a stack of layers."""
     sizes = [input_size] + [row.output_size for row in table]
     bars = Bars(
         sizes,
         centre_windows(table),
-        title="size per layer (height axis)\norange: what the centre output "
-        "of the last layer sees",
+        title=tr(
+            "size per layer (height axis)\norange: what the centre output of the "
+            "last layer sees"
+        ),
     )
     levels = list(range(len(sizes)))
     fields = [1] + [row.receptive_field[0] for row in table]
     last = table[-1]
     plot = Plot(
         [
-            (levels, [h for h, _ in sizes], SIZE_COLOR, "output height"),
-            (levels, fields, FIELD_COLOR, "receptive field (rows)"),
+            (levels, [h for h, _ in sizes], SIZE_COLOR, tr("output height")),
+            (levels, fields, FIELD_COLOR, tr("receptive field (rows)")),
         ],
         width=300,
         height=max(160, min(bars.height, 300)),
         ylim=(0, 1.05 * max(max(h for h, _ in sizes), max(fields))),
-        title=f"after {len(table)} layers: {last.output_size[0]}x"
-        f"{last.output_size[1]}, field {last.receptive_field[0]}x"
-        f"{last.receptive_field[1]}, jump {last.jump[0]}x{last.jump[1]}",
-        xlabel="layer (0 = input)",
-        ylabel="pixels",
-        label="output height and receptive field per layer",
+        title=tr(
+            "after {count} layers: {h}x{w}, field {field_h}x{field_w}, "
+            "jump {jump_h}x{jump_w}",
+            count=len(table),
+            h=last.output_size[0],
+            w=last.output_size[1],
+            field_h=last.receptive_field[0],
+            field_w=last.receptive_field[1],
+            jump_h=last.jump[0],
+            jump_w=last.jump[1],
+        ),
+        xlabel=tr("layer (0 = input)"),
+        ylabel=tr("pixels"),
+        label=tr("output height and receptive field per layer"),
     )
     bars.x, bars.y = MARGIN, MARGIN + bars.top
     plot.x = bars.x + bars.width + GAP + plot.span[0]
     plot.y = bars.y
-    return Picture(
-        [bars, plot], title=f"a stack of {len(table)} layers on a {input_size} input"
+    title = tr(
+        "a stack of {count} layers on a {input} input",
+        count=len(table),
+        input=input_size,
     )
+    return Picture([bars, plot], title=title)
 
 
 class StackExplorer(Explorer):
@@ -152,12 +170,12 @@ class StackExplorer(Explorer):
         self, count=7, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1
     ):
         controls = {
-            "count": int_slider(count, 1, 60, "layers"),
-            "input_size": int_slider(input_size, 1, 256, "input size"),
-            "kernel_size": int_slider(kernel_size, 1, 7, "kernel size"),
-            "padding": int_slider(padding, 0, 3, "padding (each side)"),
-            "stride": int_slider(stride, 1, 3, "stride"),
-            "dilation": int_slider(dilation, 1, 3, "dilation"),
+            "count": int_slider(count, 1, 60, tr("layers")),
+            "input_size": int_slider(input_size, 1, 256, tr("input size")),
+            "kernel_size": int_slider(kernel_size, 1, 7, tr("kernel size")),
+            "padding": int_slider(padding, 0, 3, tr("padding (each side)")),
+            "stride": int_slider(stride, 1, 3, tr("stride")),
+            "dilation": int_slider(dilation, 1, 3, tr("dilation")),
         }
         self.table = None
         super().__init__(controls)
@@ -172,5 +190,26 @@ class StackExplorer(Explorer):
     def draw(self, **v):
         """The picture of the current state (the Explorer calls this)."""
         self.table = None
-        self.table = receptive_field_table(self.layers(v), v["input_size"])
+        try:
+            self.table = receptive_field_table(self.layers(v), v["input_size"])
+        except ValueError as err:
+            raise _layer_error(err) from None
         return _stack_picture(positive_pair(v["input_size"], "input_size"), self.table)
+
+
+def _layer_error(err):
+    """``receptive_field_table``'s "layer 3: conv 5x5: <why>" as a ShapeError.
+
+    It raises from the ShapeError of ``shapes`` (``err.__context__``), which
+    says why in the reader's language; the English message stays ``str(err)``.
+    """
+    reason, text = err.__context__, str(err)
+    if not isinstance(reason, ShapeError) or not text.endswith(f": {reason}"):
+        return err
+    name = text[len("layer ") : -len(f": {reason}")]
+    if not text.startswith("layer ") or ": " not in name:
+        return err
+    index, layer = name.split(": ", 1)
+    return ShapeError(
+        N_("layer {index}: {layer}: {reason}"), index=index, layer=layer, reason=reason
+    )

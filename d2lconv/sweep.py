@@ -10,10 +10,11 @@ import torch.nn.functional as F
 from ._validate import check_int, check_matrix, positive_pair
 from .data import sweep_input, sweep_kernel
 from .device import one_thread
-from .explorer import Explorer, int_slider
+from .explorer import Explorer, choices, int_slider
 from .grid import Grid
-from .picture import Lines, Picture, format_number, row
-from .shapes import _AXES, _padding_sides, conv2d_geometry, pair_text
+from .i18n import N_, tr
+from .picture import Lines, Picture, drawing, format_number, row, text_units
+from .shapes import _padding_sides, conv2d_geometry, pair_text
 
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
@@ -32,19 +33,24 @@ def _output(X, K, g):
 def conv2d_call(g, padding=None):
     """The ``nn.Conv2d`` line for this sweep, with the shapes in and out."""
     (top, bottom), (left, right) = g.sides
+    uneven = not isinstance(padding, str) and (top != bottom or left != right)
     if isinstance(padding, str):
-        pad, before = repr(padding), ""
-    elif top == bottom and left == right:
-        pad, before = pair_text((top, left)), ""
+        pad = repr(padding)
+    elif not uneven:
+        pad = pair_text((top, left))
     else:  # nn.Conv2d pads both sides alike: pad first
-        pad, before = "0", f"F.pad(x, ({left}, {right}, {top}, {bottom})) then "
+        pad = "0"
     (n_h, n_w), (o_h, o_w) = g.input_size, g.output_size
-    return (
-        f"{before}nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, "
+    call = (
+        f"nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, "
         f"stride={pair_text(g.stride)}, padding={pad}, "
         f"dilation={pair_text(g.dilation)}, "
         f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
     )
+    if not uneven:
+        return call
+    pad_call = f"F.pad(x, ({left}, {right}, {top}, {bottom}))"
+    return tr("{pad} then {conv}", pad=pad_call, conv=call)
 
 
 def _terms_text(window, kernel, total, i, j):
@@ -53,48 +59,79 @@ def _terms_text(window, kernel, total, i, j):
         f"{format_number(x)}*{format_number(k)}"
         for x, k in zip(window.ravel(), kernel.ravel(), strict=True)
     ]
-    head = f"output[{i}, {j}] = "
     if len(pairs) > 9:
-        body = " + ".join(pairs[:4]) + f" + ... ({len(pairs)} products)"
+        body = tr(
+            "{first} + ... ({count} products)",
+            first=" + ".join(pairs[:4]),
+            count=len(pairs),
+        )
     else:
         body = " + ".join(pairs)
-    return f"{head}{body} = {format_number(total)}".replace("+ -", "- ")
+    text = tr(
+        "output[{i}, {j}] = {terms} = {total}",
+        i=i,
+        j=j,
+        terms=body,
+        total=format_number(total),
+    )
+    return text.replace("+ -", "- ")
 
 
 def _formula_lines(axis, g):
     """PyTorch's and the book's output-size formulas for one axis, numbers filled in."""
     n, k, s = g.input_size[axis], g.kernel_size[axis], g.stride[axis]
-    total, out, name = sum(g.sides[axis]), g.output_size[axis], _AXES[axis]
+    total, out = sum(g.sides[axis]), g.output_size[axis]
+    name = tr("width") if axis else tr("height")
     if g.dilation[axis] == 1:
         book = f"floor((n - k + p + s)/s) = floor(({n} - {k} + {total} + {s})/{s})"
     else:
         keff = g.span[axis]
-        book = (
-            f"dilated kernel k' = d(k-1)+1 = {keff}: floor((n - k' + p + s)/s) = "
-            f"floor(({n} - {keff} + {total} + {s})/{s})"
+        book = tr(
+            "dilated kernel k' = d(k-1)+1 = {span}: {formula}",
+            span=keff,
+            formula=f"floor((n - k' + p + s)/s) = "
+            f"floor(({n} - {keff} + {total} + {s})/{s})",
         )
-    return (
-        f"{name}: {g.formula(axis)}   (PyTorch: padding per side)",
-        f"{' ' * len(name)}  book, total padding p = {total}: {book} = {out}",
+    formula = g.formula(axis)
+    first = tr(
+        "{axis}: {formula}   (PyTorch: padding per side)", axis=name, formula=formula
     )
+    # The book's formula starts under PyTorch's.
+    indent = " " * round(text_units(first[: first.index(formula)]))
+    second = tr(
+        "{indent}book, total padding p = {total}: {book} = {out}",
+        indent=indent,
+        total=total,
+        book=book,
+        out=out,
+    )
+    return first, second
 
 
 def _dropped_text(dropped_h, dropped_w):
     if not dropped_h and not dropped_w:
-        return (
+        return tr(
             "the floor drops nothing: the last window ends on the last row and column"
         )
     parts = []
-    if dropped_h:
-        parts.append(f"{dropped_h} row{'s' * (dropped_h > 1)} at the bottom")
-    if dropped_w:
-        parts.append(f"{dropped_w} column{'s' * (dropped_w > 1)} at the right")
-    return (
-        "the floor drops " + " and ".join(parts) + " of the padded input "
-        "(red): the next stride would run off the edge"
+    if dropped_h == 1:
+        parts.append(tr("{count} row at the bottom", count=dropped_h))
+    elif dropped_h:
+        parts.append(tr("{count} rows at the bottom", count=dropped_h))
+    if dropped_w == 1:
+        parts.append(tr("{count} column at the right", count=dropped_w))
+    elif dropped_w:
+        parts.append(tr("{count} columns at the right", count=dropped_w))
+    if len(parts) == 2:
+        parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
+    return tr(
+        "the floor drops {what} of the padded input (red): the next stride would "
+        "run off the edge",
+        what=parts[0],
     )
 
 
+@drawing
 def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
@@ -111,11 +148,19 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
     cell = min(30, max(14, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
     hatched = np.ones((H, W), dtype=bool)
     hatched[top : top + n_h, left : left + n_w] = False
-    title = f"input {n_h}x{n_w}" + (
-        f", padded to {H}x{W}" if (H, W) != (n_h, n_w) else ""
+    if (H, W) != (n_h, n_w):
+        title = tr("input {h}x{w}, padded to {ph}x{pw}", h=n_h, w=n_w, ph=H, pw=W)
+    else:
+        title = tr("input {h}x{w}", h=n_h, w=n_w)
+    if flip:
+        kernel = tr("kernel {h}x{w}, flipped", h=k_h, w=k_w)
+    else:
+        kernel = tr("kernel {h}x{w}", h=k_h, w=k_w)
+    sum_title = tr(
+        "window * kernel\nsum = {total}", total=format_number(products.sum())
     )
-    kernel = f"kernel {k_h}x{k_w}" + (", flipped" if flip else "")
-    sum_title = f"window * kernel\nsum = {format_number(products.sum())}"
+    products_label = tr("products {h}x{w}", h=k_h, w=k_w)
+    output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step
     window_cells = [(r, c) for r in rows for c in cols]
     marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
@@ -124,31 +169,50 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
     panels = [
         Grid(padded, title=title, label=title, cmap="Blues", cell=cell, **marks),
         Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=cell),
-        Grid(products, title=sum_title, label=f"products {k_h}x{k_w}", **red),
-        Grid(Y, title=f"output {o_h}x{o_w}", outlined=[(i, j)], dimmed=later, **red),
+        Grid(products, title=sum_title, label=products_label, **red),
+        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, **red),
     ]
     bottom_y = row(panels)
-    what = "convolution (kernel flipped)" if flip else "cross-correlation"
+    what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")
     lines = Lines(
         [
-            f"{what}, step {step + 1} of {o_h * o_w}: "
-            + _terms_text(window, K, Y[i, j], i, j),
-            f"stride {g.stride}, dilation {g.dilation}, padding "
-            f"(top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
+            tr(
+                "{what}, step {step} of {steps}: {terms}",
+                what=what,
+                step=step + 1,
+                steps=o_h * o_w,
+                terms=_terms_text(window, K, Y[i, j], i, j),
+            ),
+            tr(
+                "stride {stride}, dilation {dilation}, padding (top, bottom, left, "
+                "right) = ({top}, {bottom}, {left}, {right})",
+                stride=g.stride,
+                dilation=g.dilation,
+                top=top,
+                bottom=bottom,
+                left=left,
+                right=right,
+            ),
             *_formula_lines(0, g),
             *_formula_lines(1, g),
             _dropped_text(*g.dropped),
-            "PyTorch: " + conv2d_call(g, padding),
+            tr("PyTorch: {code}", code=conv2d_call(g, padding)),
         ],
         bold=[0],
-        label="formulas",
+        label=tr("formulas"),
     )
     lines.y = bottom_y + 14
-    return Picture(
-        [*panels, lines], title=f"{what}: {title}, {kernel}, output {o_h}x{o_w}"
+    title = tr(
+        "{what}: {input}, {kernel}, {output}",
+        what=what,
+        input=title,
+        kernel=kernel,
+        output=output,
     )
+    return Picture([*panels, lines], title=title)
 
 
+@drawing
 def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     """Picture of ``K`` sweeping ``X``: padded input, window, products, output.
 
@@ -172,15 +236,15 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
 
 
 _INPUTS = [
-    ("0..n-1 ramp", "ramp"),
-    ("small random integers", "random"),
-    ("edge image (6x8)", "edge"),
+    (N_("0..n-1 ramp"), "ramp"),
+    (N_("small random integers"), "random"),
+    (N_("edge image (6x8)"), "edge"),
 ]
 _KERNELS = [
-    ("0..k-1 ramp", "ramp"),
-    ("ones", "ones"),
-    ("small random integers", "random"),
-    ("edge detector [1, -1]", "edge"),
+    (N_("0..k-1 ramp"), "ramp"),
+    (N_("ones"), "ones"),
+    (N_("small random integers"), "random"),
+    (N_("edge detector [1, -1]"), "edge"),
 ]
 
 
@@ -220,31 +284,34 @@ class SweepExplorer(Explorer):
         s_h, s_w = positive_pair(stride, "stride")
 
         controls = {
-            "input_h": int_slider(n_h, 1, 16, "input height"),
-            "input_w": int_slider(n_w, 1, 16, "input width"),
-            "kernel_h": int_slider(k_h, 1, 7, "kernel height"),
-            "kernel_w": int_slider(k_w, 1, 7, "kernel width"),
-            "padding_h": int_slider(p_h[0], 0, 4, "padding h (each side)"),
-            "padding_w": int_slider(p_w[0], 0, 4, "padding w (each side)"),
-            "stride_h": int_slider(s_h, 1, 4, "stride height"),
-            "stride_w": int_slider(s_w, 1, 4, "stride width"),
-            "dilation": int_slider(dilation, 1, 3, "dilation"),
+            "input_h": int_slider(n_h, 1, 16, tr("input height")),
+            "input_w": int_slider(n_w, 1, 16, tr("input width")),
+            "kernel_h": int_slider(k_h, 1, 7, tr("kernel height")),
+            "kernel_w": int_slider(k_w, 1, 7, tr("kernel width")),
+            "padding_h": int_slider(p_h[0], 0, 4, tr("padding h (each side)")),
+            "padding_w": int_slider(p_w[0], 0, 4, tr("padding w (each side)")),
+            "stride_h": int_slider(s_h, 1, 4, tr("stride height")),
+            "stride_w": int_slider(s_w, 1, 4, tr("stride width")),
+            "dilation": int_slider(dilation, 1, 3, tr("dilation")),
             "values": widgets.Dropdown(
-                options=_INPUTS, value=values, description="input"
+                options=choices(_INPUTS), value=values, description=tr("input")
             ),
             "kernel": widgets.Dropdown(
-                options=_KERNELS, value=kernel, description="kernel"
+                options=choices(_KERNELS), value=kernel, description=tr("kernel")
             ),
-            "seed": int_slider(seed, 0, 20, "seed"),
+            "seed": int_slider(seed, 0, 20, tr("seed")),
             "flip": widgets.Checkbox(
-                value=flip, description="true convolution (flip K)"
+                value=flip, description=tr("true convolution (flip K)")
             ),
             # The first redraw fits the range to the output.
             "step": widgets.IntSlider(
-                value=max(step, 0), min=0, max=max(step, 0), description="output cell"
+                value=max(step, 0),
+                min=0,
+                max=max(step, 0),
+                description=tr("output cell"),
             ),
         }
-        self.play = widgets.Play(interval=700, min=0, max=0, description="play")
+        self.play = widgets.Play(interval=700, min=0, max=0, description=tr("play"))
         widgets.link((self.play, "value"), (controls["step"], "value"))
         widgets.link((self.play, "max"), (controls["step"], "max"))
         columns = [

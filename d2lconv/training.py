@@ -11,15 +11,16 @@ from torch import nn
 
 from .data import edge_image as stripe_image
 from .device import default_device, one_thread
-from .explorer import Explorer, int_slider
+from .explorer import Explorer, choices, explanation_text, int_slider
 from .grid import Grid
+from .i18n import N_, tr
 from .ops import Conv2D, corr2d
-from .picture import GAP, Lines, Picture, row
+from .picture import GAP, Lines, Picture, drawing, row
 from .plot import Plot
 
 EDGE_KERNEL = ((1.0, -1.0),)
-IMAGES = ("vertical", "diagonal")
-INITS = ("random", "uniform", "zeros", "opposite")
+IMAGES = (N_("vertical"), N_("diagonal"))
+INITS = (N_("random"), N_("uniform"), N_("zeros"), N_("opposite"))
 IMPLEMENTATIONS = ("nn.Conv2d", "Conv2D")
 LOSS_RANGE = (1e-8, 1e4)
 KERNEL_RANGE = 3.0
@@ -181,7 +182,7 @@ def _print_every(every):
     def report(history):
         step, loss, _ = history[-1]
         if step and step % every == 0:
-            print(f"step {step}, loss {loss:.3f}")
+            print(tr("step {step}, loss {loss:.3f}", step=step, loss=loss))
 
     return report
 
@@ -221,19 +222,40 @@ def _clipped(values, limits):
 
 def _status(last, steps, lr, limit):
     """One line: the step, the loss, the kernel, and whether this lr converges."""
+    kernel = "[" + ", ".join(_fmt2(v) for v in last.kernel.reshape(2).tolist()) + "]"
     if math.isfinite(last.loss):
-        text = f"step {last.step}/{steps}: loss {last.loss:.3g}, kernel ["
+        text = tr(
+            "step {step}/{steps}: loss {loss:.3g}, kernel {kernel}",
+            step=last.step,
+            steps=steps,
+            loss=last.loss,
+            kernel=kernel,
+        )
     else:
-        text = f"stopped at step {last.step}: the loss overflowed, kernel ["
-    text += ", ".join(_fmt2(v) for v in last.kernel.reshape(2).tolist()) + "]"
+        text = tr(
+            "stopped at step {step}: the loss overflowed, kernel {kernel}",
+            step=last.step,
+            kernel=kernel,
+        )
     if last.bias is not None:
-        text += f", bias {_fmt2(last.bias)}"
+        text = tr("{status}, bias {bias}", status=text, bias=_fmt2(last.bias))
     if lr is not None:
-        rule, verdict = ("<", "converges") if lr < limit else (">=", "diverges")
-        text += f"   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}"
+        if lr < limit:
+            rule, verdict = "<", tr("converges")
+        else:
+            rule, verdict = ">=", tr("diverges")
+        text = tr(
+            "{status}   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}",
+            status=text,
+            lr=lr,
+            rule=rule,
+            limit=limit,
+            verdict=verdict,
+        )
     return text
 
 
+@drawing
 def draw_training(history, X, Y, steps=None, lr=None):
     """Picture of a training history: loss curve, kernel values, output and target.
 
@@ -251,13 +273,13 @@ def draw_training(history, X, Y, steps=None, lr=None):
     log_range = tuple(math.log10(v) for v in LOSS_RANGE)
     with np.errstate(all="ignore"):
         losses = np.log10(np.maximum([h.loss for h in history], LOSS_RANGE[0]))
-    axes = dict(width=260, height=170, xlabel="step", xlim=(0, max(1, steps)))
+    axes = dict(width=260, height=170, xlabel=tr("step"), xlim=(0, max(1, steps)))
     loss = Plot(
-        [(xs, _clipped(losses, log_range), "#1f77b4", "loss")],
-        title="loss: sum of squared errors",
-        ylabel="log10(loss)",
+        [(xs, _clipped(losses, log_range), "#1f77b4", tr("loss"))],
+        title=tr("loss: sum of squared errors"),
+        ylabel=tr("log10(loss)"),
         ylim=log_range,
-        label="loss per step",
+        label=tr("loss per step"),
         **axes,
     )
     kernel_range = (-KERNEL_RANGE, KERNEL_RANGE)
@@ -270,13 +292,18 @@ def draw_training(history, X, Y, steps=None, lr=None):
     ]
     if bias:
         series.append(
-            (xs, _clipped([h.bias for h in history], kernel_range), "#2ca02c", "bias")
+            (
+                xs,
+                _clipped([h.bias for h in history], kernel_range),
+                "#2ca02c",
+                tr("bias"),
+            )
         )
     values = Plot(
         series,
-        title="kernel values (grey: the edge detector)",
+        title=tr("kernel values (grey: the edge detector)"),
         ylim=kernel_range,
-        label="kernel values per step",
+        label=tr("kernel values per step"),
         **axes,
     )
     with np.errstate(all="ignore"), one_thread():
@@ -284,13 +311,20 @@ def draw_training(history, X, Y, steps=None, lr=None):
         output = F.conv2d(X[None, None], weight)[0, 0] + (last.bias or 0.0)
     colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
     grids = [
-        Grid(output, title=f"output at step {last.step}", fmt=_fmt2, **colours),
-        Grid(Y, title="target Y = corr2d(X, [1, -1])", **colours),
+        Grid(
+            output,
+            title=tr("output at step {step}", step=last.step),
+            fmt=_fmt2,
+            **colours,
+        ),
+        Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
     bottom = row([loss, values, *grids])
     text = Lines([_status(last, steps, lr, lr_limit(X, bias))], bold=[0])
     text.y = bottom + GAP
-    title = f"learning the edge kernel: step {last.step} of {steps}"
+    title = tr(
+        "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps
+    )
     return Picture([loss, values, *grids, text], title=title)
 
 
@@ -313,22 +347,28 @@ class TrainingExplorer(Explorer):
             "lr": widgets.SelectionSlider(
                 options=LEARNING_RATES,
                 value=lr,
-                description="learning rate",
+                description=tr("learning rate"),
                 style=style,
                 continuous_update=False,
             ),
-            "steps": int_slider(steps, 1, 100, "steps", label_width="initial"),
-            "seed": int_slider(seed, 0, 20, "seed", label_width="initial"),
+            "steps": int_slider(steps, 1, 100, tr("steps"), label_width="initial"),
+            "seed": int_slider(seed, 0, 20, tr("seed"), label_width="initial"),
             "init": widgets.Dropdown(
-                options=INITS, value=init, description="initialisation", style=style
+                options=choices((name, name) for name in INITS),
+                value=init,
+                description=tr("initialisation"),
+                style=style,
             ),
-            "bias": widgets.Checkbox(value=bias, description="learn a bias"),
+            "bias": widgets.Checkbox(value=bias, description=tr("learn a bias")),
             "image": widgets.ToggleButtons(
-                options=IMAGES, value=image, description="input image", style=style
+                options=choices((name, name) for name in IMAGES),
+                value=image,
+                description=tr("input image"),
+                style=style,
             ),
         }
         self.button = widgets.Button(
-            description="Train", button_style="primary", icon="play"
+            description=tr("Train"), button_style="primary", icon="play"
         )
         self.button.on_click(lambda _: self.train())
         self.history = []
@@ -382,6 +422,6 @@ class TrainingExplorer(Explorer):
         try:
             self.show(self.draw(**values, callback=show if live else None))
         except ValueError as err:
-            self.show_explanation(str(err))
+            self.show_explanation(explanation_text(err))
             return []
         return self.history

@@ -1,0 +1,631 @@
+"""The explorers and pictures in Chinese: what a reader of the Chinese edition sees.
+
+Every explorer is built and driven with ``d2lconv.set_language("zh")``: its
+control labels, the words in its SVG picture (panel titles, aria-labels,
+<title>s, captions) and its explanation of an impossible setting are Chinese,
+the numbers are still PyTorch's, and no text was asked for without a
+translation (``i18n.missing()``). Raster images (matplotlib) show Chinese only
+with a font that has it, else the English picture.
+"""
+
+import pickle
+import re
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+from explorer_checks import error_outputs
+from props import combinations, describe, rng
+from svg_checks import SVG, grid_numbers, marked, matrix, panel, parse, texts
+from torch import nn
+from zh_text import CJK, assert_chinese, english_runs
+
+import d2lconv
+from d2lconv import i18n, picture_mpl
+from d2lconv.channels import MODES, VALUES, ChannelsExplorer
+from d2lconv.explorer import explanation_text, fit_description, int_slider
+from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_gif
+from d2lconv.grid import draw_grid
+from d2lconv.picture import MONO, SANS, Animation, Lines, Picture
+from d2lconv.picture_mpl import rgb_image, to_figure
+from d2lconv.pooling import PoolingExplorer, draw_pooling
+from d2lconv.receptive import receptive_field_table
+from d2lconv.shapes import ShapeError, conv2d_output_shape, pool2d_output_shape
+from d2lconv.stack import StackExplorer, draw_stack, repeat_layer
+from d2lconv.sweep import SweepExplorer, draw_sweep
+from d2lconv.training import (
+    TrainingExplorer,
+    edge_data,
+    train_builtin,
+    train_kernel,
+    train_scratch,
+)
+
+# The control labels the translators of the notebooks refer to.
+LABELS = {
+    "input height": "输入高度",
+    "input width": "输入宽度",
+    "kernel height": "卷积核高度",
+    "kernel width": "卷积核宽度",
+    "padding h (each side)": "每侧填充（高）",
+    "padding w (each side)": "每侧填充（宽）",
+    "padding (each side)": "每侧填充",
+    "stride height": "步幅（高）",
+    "stride width": "步幅（宽）",
+    "stride": "步幅",
+    "dilation": "膨胀",
+    "input": "输入",
+    "kernel": "卷积核",
+    "seed": "随机种子",
+    "true convolution (flip K)": "真正的卷积（翻转 K）",
+    "output cell": "输出位置",
+    "layers": "层数",
+    "input size": "输入大小",
+    "kernel size": "卷积核大小",
+    "learning rate": "学习率",
+    "steps": "步数",
+    "initialisation": "初始化",
+    "learn a bias": "学习偏置",
+    "input image": "输入图像",
+    "Train": "训练",
+    "pooling": "池化",
+    "view": "视图",
+    "values": "数值",
+}
+# PyTorch's parameter names, shown as they are.
+KEPT = {"ceil_mode", "count_include_pad"}
+# Code and notation in a text: calls, keyword arguments, names with a dot or
+# an underscore, quoted names, the padding modes and PyTorch's rounding.
+CODE = re.compile(
+    r"'[^']*'|[A-Za-z_][\w.]*\(|\w+=\S*|\w*_\w*|\w+\.\w+|\b(?:PyTorch|floor|ceil|"
+    r"max|inf|nan|zeros|reflect|replicate|circular|lambda)\b"
+)
+
+
+@pytest.fixture
+def zh():
+    """Speak Chinese in the test, English again afterwards."""
+    i18n.set_language("zh")
+    try:
+        yield
+    finally:
+        i18n.set_language("en")
+
+
+def assert_reads_chinese(text, what):
+    """Text a student reads: Chinese wherever it has words, no English sentence."""
+    assert not english_runs(text), f"{what} still has English: {text!r}"
+    if re.search("[A-Za-z]{3,}", CODE.sub("", text)):
+        assert_chinese(text, what)
+
+
+def assert_picture_in_chinese(svg, what):
+    """The title, every panel's label and every text of an SVG picture."""
+    root = parse(svg)
+    assert_chinese(root.get("aria-label"), f"{what}: aria-label")
+    assert_chinese(root.find(SVG + "title").text, f"{what}: <title>")
+    # Fonts with Chinese characters after the Latin ones, sans and monospace.
+    for family in [root.get("font-family")] + [
+        t.get("font-family") for t in root.iter(SVG + "text") if t.get("font-family")
+    ]:
+        assert re.search(r"DejaVu Sans.*Noto Sans CJK SC.*Microsoft YaHei", family)
+    for group in root.iter(SVG + "g"):
+        label = group.get("aria-label")
+        assert_reads_chinese(label, f"{what}: panel {label!r}")
+        assert group.find(SVG + "title").text == label
+    for text in texts(root):
+        assert_reads_chinese(text, f"{what}: text")
+    return root
+
+
+def assert_controls_in_chinese(explorer):
+    for name, control in explorer.controls.items():
+        text = control.description
+        if text in KEPT:
+            continue
+        assert_chinese(text, f"the label of {name}")
+        labels = getattr(control, "_options_labels", ())
+        values = getattr(control, "_options_values", ())
+        for label, value in zip(labels, values, strict=True):
+            if isinstance(value, str):
+                assert_reads_chinese(label, f"option {value!r} of {name}")
+                assert CJK.search(label) and not CJK.search(value), (label, value)
+        # The box is wide enough for the label (about 14 px a Chinese character).
+        width = control.style.description_width or "80px"
+        if width != "initial" and not isinstance(control, widgets.Checkbox):
+            wide = len(CJK.findall(text)) + len(re.findall("[\uff08\uff09]", text))
+            needed = 14 * wide + 8 * (len(text) - wide)
+            assert float(width.removesuffix("px")) >= needed, (text, width)
+
+
+def assert_explains_in_chinese(explorer, *numbers):
+    """An explanation instead of a picture: Chinese, with the numbers that matter."""
+    assert explorer.picture is None and explorer.svg == ""
+    assert_chinese(explorer.message, "the explanation")
+    for line in explorer.message.split("\n"):
+        assert not english_runs(line), line
+    for number in numbers:
+        assert number in explorer.message, (number, explorer.message)
+    assert explorer.explanation.layout.display is None
+    assert error_outputs(explorer) == []
+
+
+def no_missing():
+    assert i18n.missing() == []
+
+
+# ---- sweep ------------------------------------------------------------------
+
+
+def run_pytorch_line(root, X, K):
+    """Run the nn.Conv2d line of the picture ("PyTorch 代码：...") with weights K."""
+    (line,) = [t for t in texts(root) if t.startswith("PyTorch") and "Conv2d" in t]
+    assert_chinese(line.split("nn.Conv2d")[0], "the words before the code")
+    call, shapes = line.split("\uff1a", 1)[1].split("  # ")
+    x = X[None, None].float()
+    padded = re.match(r"\u5148 F\.pad\(x, (\(.*?\))\)\uff0c\u518d (.*)", call)
+    if padded:
+        x = F.pad(x, eval(padded.group(1)))
+        call = padded.group(2)
+    conv = eval(call, {"nn": nn})
+    with torch.no_grad():
+        conv.weight.copy_(K[None, None])
+        y = conv(x)
+    assert tuple(eval(shapes.split(" -> ")[1])) == tuple(y.shape)
+    return y[0, 0]
+
+
+def check_sweep(e, why=""):
+    """Chinese picture with PyTorch's numbers, or a Chinese explanation."""
+    v = e.values()
+    assert error_outputs(e) == [], why
+    try:
+        oh, ow = conv2d_output_shape(
+            (v["input_h"], v["input_w"]),
+            (v["kernel_h"], v["kernel_w"]),
+            (v["stride_h"], v["stride_w"]),
+            (v["padding_h"], v["padding_w"]),
+            v["dilation"],
+        )
+    except ValueError as err:
+        # The API's error stays English; the explorer explains it in Chinese,
+        # with the same formula and numbers.
+        assert english_runs(str(err)) and not CJK.search(str(err))
+        formula = re.search(r"floor\(\(\d.*?\+ 1 = -?\d+", str(err)).group(0)
+        assert_explains_in_chinese(e, formula, "< 1")
+        return
+    root = assert_picture_in_chinese(e.svg, f"sweep {v}")
+    padded = F.pad(e.X, (v["padding_w"],) * 2 + (v["padding_h"],) * 2)
+    K = e.K
+    Y = F.conv2d(
+        padded[None, None],
+        K[None, None],
+        stride=(v["stride_h"], v["stride_w"]),
+        dilation=v["dilation"],
+    )[0, 0]
+    assert np.array_equal(matrix(panel(root, f"输出 {oh}x{ow}")), Y.numpy()), why
+    step = v["step"]
+    i, j = divmod(step, ow)
+    line = " ".join(texts(root))
+    assert f"第 {step + 1} 步（共 {oh * ow} 步）" in line, why
+    assert f"= {d2lconv.picture.format_number(Y[i, j].item())}" in line, why
+    window = marked(panel(root, "输入"), "outline")
+    assert len(window) == v["kernel_h"] * v["kernel_w"], why
+    torch.testing.assert_close(run_pytorch_line(root, e.X, K), Y)
+    assert e.pytorch in " ".join(texts(root))
+
+
+def test_sweep_explorer_speaks_chinese_and_shows_pytorchs_numbers(zh):
+    e = SweepExplorer(padding=1)
+    assert_controls_in_chinese(e)
+    shown = {c.description for c in e.controls.values()}
+    assert {
+        LABELS[k]
+        for k in (
+            "input height",
+            "input width",
+            "kernel height",
+            "kernel width",
+            "padding h (each side)",
+            "padding w (each side)",
+            "stride height",
+            "stride width",
+            "dilation",
+            "input",
+            "kernel",
+            "seed",
+            "true convolution (flip K)",
+            "output cell",
+        )
+    } == shown
+    # The dropdowns show Chinese, the values stay the code's keys.
+    assert dict(e.controls["values"].options)["随机小整数"] == "random"
+    check_sweep(e)
+    root = parse(e.svg)
+    assert grid_numbers(panel(root, "输出 4x4"))[1] == ["9", "19", "25", "10"]
+    assert "输入 3x3，填充后为 5x5" in texts(root)
+    for step in range(16):
+        e.controls["step"].value = step
+        check_sweep(e, f"step {step}")
+    e.controls["flip"].value = True
+    assert "卷积核 2x2，已翻转" in texts(parse(e.svg))
+    check_sweep(e)
+    no_missing()
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_sweep_floor_drop_and_dilation_are_explained_in_chinese(zh):
+    root = parse(draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3)).svg)
+    line = " ".join(texts(root))
+    assert "底部 1 行和右侧 2 列" in line
+    root = parse(draw_sweep(torch.ones(5, 5), torch.ones(2, 2), dilation=2, step=4).svg)
+    assert "膨胀后的卷积核 k' = d(k-1)+1 = 3" in " ".join(texts(root))
+    assert_picture_in_chinese(draw_sweep(torch.ones(5, 5), torch.ones(2, 2)).svg, "")
+    # padding="same" with an even kernel pads one side more: F.pad first.
+    X, K = torch.arange(20.0).reshape(4, 5), torch.tensor([[0.0, 1], [2, 3]])
+    root = assert_picture_in_chinese(draw_sweep(X, K, padding="same").svg, "same")
+    expected = F.conv2d(F.pad(X[None, None], (0, 1, 0, 1)), K[None, None])[0, 0]
+    torch.testing.assert_close(run_pytorch_line(root, X, K), expected)
+    # Padding one side more than the other: F.pad first, then the layer.
+    sides = ((0, 1), (1, 0))
+    root = assert_picture_in_chinese(draw_sweep(X, K, padding=sides).svg, "F.pad")
+    expected = F.conv2d(F.pad(X[None, None], (1, 0, 0, 1)), K[None, None])[0, 0]
+    torch.testing.assert_close(run_pytorch_line(root, X, K), expected)
+    # Many cells: the sum is shortened, in Chinese.
+    picture = draw_sweep(torch.ones(6, 6), torch.ones(4, 4))
+    assert "（共 16 个乘积）" in " ".join(texts(parse(picture.svg)))
+    no_missing()
+
+
+def test_sweep_impossible_settings_are_explained_in_chinese(zh):
+    e = SweepExplorer(input_size=3, kernel_size=2)
+    e.controls["kernel_w"].value = 5
+    assert_explains_in_chinese(
+        e, "输出宽度", "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1", "3 + 2*0 = 3"
+    )
+    assert e.controls["step"].disabled
+    e.controls["padding_w"].value = 1
+    assert e.picture is not None
+    check_sweep(e)
+    no_missing()
+
+
+def test_sweep_random_combinations_in_chinese(zh):
+    e = SweepExplorer(input_size=5, kernel_size=3)
+    ranges = {
+        "input_h": range(1, 17),
+        "input_w": range(1, 17),
+        "kernel_h": range(1, 8),
+        "kernel_w": range(1, 8),
+        "padding_h": range(0, 5),
+        "padding_w": range(0, 5),
+        "stride_h": range(1, 5),
+        "stride_w": range(1, 5),
+        "dilation": range(1, 4),
+        "values": ["ramp", "random", "edge"],
+        "kernel": ["ramp", "ones", "random", "edge"],
+        "flip": [False, True],
+    }
+    r = rng("sweep in Chinese")
+    explained = 0
+    for _ in range(combinations(40)):
+        name = r.choice(list(ranges))
+        e.controls[name].value = r.choice(list(ranges[name]))
+        if e.picture is not None and e.controls["step"].max:
+            e.controls["step"].value = r.randint(0, e.controls["step"].max)
+        check_sweep(e, f"{e.values()}; {describe(r)}")
+        explained += e.picture is None
+    assert explained, describe(r)
+    no_missing()
+
+
+# ---- channels ---------------------------------------------------------------
+
+
+def test_channels_explorer_speaks_chinese_and_shows_f_conv2d(zh):
+    e = ChannelsExplorer()
+    assert_controls_in_chinese(e)
+    assert e.controls["values"].value == "book example"
+    assert dict(e.controls["values"].options)["随机小整数"] == VALUES[0]
+    assert {LABELS["values"], LABELS["view"], LABELS["seed"]} <= {
+        c.description for c in e.controls.values()
+    }
+    root = assert_picture_in_chinese(e.svg, "channels")
+    X, K = e.data(**{k: v for k, v in e.values().items() if k != "mode"})
+    reference = F.conv2d(X[None], K)[0]
+    for o in range(3):
+        assert np.array_equal(matrix(panel(root, f"输出 Y[{o}]")), reference[o])
+    labels = [g.get("aria-label") for g in root.iter(SVG + "g")]
+    assert labels.count("加") == 3 and labels.count("等于") == 3
+    words = " ".join(texts(root))
+    assert "= 24 个权重" in words and "= 96" in words  # 3*2*2*2, and 96 multiply-adds
+    # The 1x1 view: the matrix product, in Chinese.
+    e.controls["values"].value = VALUES[0]
+    e.controls["kernel_size"].value = 1
+    e.controls["mode"].value = MODES[1]
+    root = assert_picture_in_chinese(e.svg, "channels 1x1")
+    X, K = e.data(**{k: v for k, v in e.values().items() if k != "mode"})
+    Y = F.conv2d(X[None], K)[0].reshape(3, -1)
+    assert np.array_equal(matrix(panel(root, "变形后的 Y 3x9")), Y.numpy())
+    no_missing()
+
+
+def test_channels_impossible_settings_are_explained_in_chinese(zh):
+    e = ChannelsExplorer()
+    e.controls["kernel_size"].value = 3
+    assert_explains_in_chinese(e, "c_i = 2", "卷积核大小 3", "输入 3x3", "随机小整数")
+    e.controls["values"].value = VALUES[0]
+    e.controls["size"].value = 2
+    assert_explains_in_chinese(e, "3x3", "2x2", "(n - k + 1) = 0x0")
+    e.controls["size"].value = 4
+    e.controls["mode"].value = MODES[1]
+    assert_explains_in_chinese(e, "1x1", "kernel_size 为 3x3", "F.unfold")
+    r = rng("channels in Chinese")
+    for _ in range(combinations(12)):
+        with e.hold():
+            for control in e.controls.values():
+                if hasattr(control, "options"):
+                    control.value = r.choice(list(control._options_values))
+                else:
+                    control.value = r.randint(control.min, control.max)
+        if e.picture is None:
+            assert_explains_in_chinese(e)
+        else:
+            assert_picture_in_chinese(e.svg, f"{e.values()}; {describe(r)}")
+    no_missing()
+
+
+# ---- pooling ----------------------------------------------------------------
+
+
+def pasted_layer(root):
+    code = next(
+        w for w in texts(root) if w.startswith(("nn.MaxPool2d(", "nn.AvgPool2d("))
+    )
+    return eval(code, {"nn": nn})
+
+
+def test_pooling_explorer_speaks_chinese_and_shows_pytorchs_numbers(zh):
+    e = PoolingExplorer()
+    assert_controls_in_chinese(e)
+    assert e.controls["ceil_mode"].description == "ceil_mode"
+    assert dict(e.controls["mode"].options)["最大池化"] == "max"
+    root = assert_picture_in_chinese(e.svg, "pooling")
+    X = e.inputs[e.controls["input"].value]
+    expected = nn.MaxPool2d(3, (2, 1), 1)(X[None])[0]
+    for ch in range(2):
+        assert np.array_equal(matrix(panel(root, f"输出通道 {ch}")), expected[ch])
+    assert torch.equal(pasted_layer(root)(X[None])[0], expected)
+    words = " ".join(texts(root))
+    assert f"-> 输出 {tuple(expected.shape)}" in words
+    assert "max(0, 1, 4, 5) = 5" in words
+    # Average pooling, ceil_mode: the dropped window is explained in Chinese.
+    e.controls["mode"].value = "avg"
+    e.controls["input"].value = "0..48: 1 channel, 7x7"
+    with e.hold():
+        e.controls["window_h"].value, e.controls["stride_h"].value = 4, 3
+        e.controls["padding_h"].value, e.controls["ceil_mode"].value = 2, True
+    root = assert_picture_in_chinese(e.svg, "avg pooling")
+    X = e.inputs["0..48: 1 channel, 7x7"]
+    expected = nn.AvgPool2d((4, 3), (3, 1), (2, 1), ceil_mode=True)(X[None])[0, 0]
+    assert np.allclose(matrix(panel(root, "输出通道 0")), expected, atol=0.006)
+    assert "- 1（最后一个窗口会从填充中开始）= 3" in " ".join(texts(root))
+    no_missing()
+
+
+def test_pooling_impossible_settings_are_explained_in_chinese(zh):
+    e = PoolingExplorer()
+    e.controls["padding_h"].value = 2
+    assert_explains_in_chinese(e, "无法池化", "高度方向的填充 2", "3 // 2 = 1")
+    e.controls["padding_h"].value = 0
+    e.controls["input"].value = "0..8: 1 channel, 3x3 (book)"
+    with e.hold():
+        e.controls["window_h"].value, e.controls["stride_h"].value = 4, 1
+    assert_explains_in_chinese(
+        e, "输出高度", "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0", "< 1"
+    )
+    e.controls["window_h"].value = 2
+    assert e.picture is not None
+    no_missing()
+
+
+# ---- stack ------------------------------------------------------------------
+
+
+def test_stack_explorer_speaks_chinese_and_shows_the_sizes(zh):
+    e = StackExplorer()
+    assert_controls_in_chinese(e)
+    assert {c.description for c in e.controls.values()} == {
+        LABELS[k]
+        for k in (
+            "layers",
+            "input size",
+            "kernel size",
+            "padding (each side)",
+            "stride",
+            "dilation",
+        )
+    }
+    root = assert_picture_in_chinese(e.svg, "stack")
+    table = receptive_field_table(repeat_layer(7, 5), 32)
+    shown = [t for t in texts(root) if t.startswith("第 ")]
+    assert shown == [
+        f"第 {k + 1} 层：{r.output_size[0]}x{r.output_size[1]}"
+        for k, r in enumerate(table)
+    ]
+    assert "7 层之后：4x4，感受野 29x29，跳距 1x1" in texts(root)
+    picture = draw_stack(
+        64, [dict(kernel_size=3, padding=1), dict(kind="max", kernel_size=2)]
+    )
+    assert_picture_in_chinese(picture.svg, "draw_stack")
+    no_missing()
+
+
+def test_stack_impossible_settings_are_explained_in_chinese(zh):
+    e = StackExplorer()
+    e.controls["count"].value = 8
+    assert_explains_in_chinese(e, "第 8 层", "conv 5x5", "输出高度", "= 0 < 1")
+    # The API's error is English, the layer named as before.
+    with pytest.raises(ValueError, match=r"^layer 8: conv 5x5: output height"):
+        receptive_field_table(repeat_layer(8, 5), 32)
+    e.controls["padding"].value = 2
+    assert e.picture is not None
+    no_missing()
+
+
+# ---- training ---------------------------------------------------------------
+
+
+def test_training_explorer_speaks_chinese_and_shows_the_run(zh):
+    e = TrainingExplorer()
+    assert_controls_in_chinese(e)
+    assert e.button.description == LABELS["Train"]
+    assert dict(e.controls["init"].options)["随机"] == "random"
+    root = assert_picture_in_chinese(e.svg, "training")
+    last = e.history[-1]
+    (status,) = [t for t in texts(root) if t.startswith("第 30/30 步")]
+    assert f"损失 {last.loss:.3g}" in status and "：收敛" in status
+    X, Y = edge_data()
+    assert np.array_equal(matrix(panel(root, "目标 Y")), Y.numpy())
+    e.controls["lr"].value = 0.1
+    status = texts(parse(e.svg))[-1]
+    assert "学习率 lr 0.1 >= 2/lambda_max = " in status and status.endswith("发散")
+    e.controls["bias"].value = True
+    assert "偏置" in texts(parse(e.svg))[-1]
+    assert e.train(live=False) and e.message == ""
+    assert_picture_in_chinese(e.svg, "after Train")
+    no_missing()
+
+
+def test_train_functions_print_chinese_lines_with_the_losses(zh, capsys):
+    X, Y = edge_data()
+    history = train_builtin(steps=4, print_every=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"第 {s} 步，损失 {history[s].loss:.3f}" for s in (2, 4)]
+    history = train_scratch(steps=10, print_every=5)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == [f"第 {s} 步，损失 {history[s].loss:.3f}" for s in (5, 10)]
+    for line in lines:
+        assert_chinese(line, "a printed line")
+    assert train_kernel(X, Y, steps=0)[0].loss > history[-1].loss
+    no_missing()
+
+
+# ---- figures, grid, animation ---------------------------------------------
+
+
+def test_figures_are_drawn_in_chinese_with_pytorchs_numbers(zh):
+    root = assert_picture_in_chinese(draw_padding_modes().svg, "padding modes")
+    X = torch.arange(1.0, 10.0).reshape(3, 3)
+    for mode, F_mode in (("zeros", "constant"), ("reflect", "reflect")):
+        expected = F.pad(X[None, None], (1, 1, 1, 1), mode=F_mode)[0, 0]
+        assert np.array_equal(matrix(panel(root, f"{mode} 5x5")), expected.numpy())
+    root = assert_picture_in_chinese(
+        draw_transposed_conv(stride=2, padding=1).svg, "transposed convolution"
+    )
+    K = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    expected = F.conv_transpose2d(K[None, None], K[None, None], stride=2, padding=1)
+    assert np.array_equal(matrix(panel(root, "输出 2x2")), expected[0, 0].numpy())
+    assert_picture_in_chinese(draw_transposed_conv(stride=(2, 1)).svg, "two formulas")
+    no_missing()
+
+
+def test_grid_lines_and_animation_get_chinese_labels(zh):
+    picture = draw_grid(torch.arange(6.0).view(2, 3))
+    assert parse(picture.svg).get("aria-label") == "网格 2x3"
+    assert Lines(["x"]).label == "文字"
+    assert parse(Picture([]).svg).get("aria-label") == "图"
+    e = SweepExplorer()
+    motion = e.animation()
+    assert motion.title == "互相关：输入 3x3，卷积核 2x2，输出 2x2：共 4 步，循环播放"
+    assert_chinese(parse(Animation([e.picture]).svg).get("aria-label"), "animation")
+    no_missing()
+
+
+def test_english_pictures_keep_their_fonts_and_labels():
+    assert i18n.language() == "en"
+    root = parse(draw_sweep(torch.ones(3, 3), torch.ones(2, 2)).svg)
+    assert root.get("font-family") == SANS
+    assert {t.get("font-family") for t in root.iter(SVG + "text")} == {None, MONO}
+    assert not CJK.search(draw_sweep(torch.ones(3, 3), torch.ones(2, 2)).svg)
+    assert SweepExplorer().controls["input_h"].style.description_width == "110px"
+
+
+# ---- the explanation of a ShapeError -----------------------------------------
+
+
+def test_shape_errors_stay_english_and_explain_in_chinese(zh):
+    with pytest.raises(ValueError) as info:
+        pool2d_output_shape(3, 4, stride=1)
+    err = info.value
+    assert isinstance(err, ShapeError)
+    assert str(err).startswith("output height = floor(") and not CJK.search(str(err))
+    assert explanation_text(err).startswith("输出高度 = floor(")
+    # An f-string, as another message quotes it, stays English too.
+    assert f"{err}" == str(err) and err.translated() == explanation_text(err)
+    # Pickled (another process), it is the same error.
+    again = pickle.loads(pickle.dumps(err))
+    assert str(again) == str(err) and explanation_text(again) == explanation_text(err)
+    i18n.set_language("en")
+    assert explanation_text(err) == str(err)
+    no_missing()
+
+
+# ---- raster images: matplotlib ----------------------------------------------
+
+
+def figure_texts(figure):
+    return [t.get_text() for t in figure.axes[0].texts]
+
+
+def test_raster_without_a_chinese_font_is_drawn_in_english(zh, monkeypatch):
+    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: None)
+    picture = draw_sweep(torch.arange(9.0).view(3, 3), torch.ones(2, 2), step=1)
+    assert CJK.search(picture.svg)
+    words = figure_texts(to_figure(picture))
+    assert "input 3x3" in words and not any(CJK.search(w) for w in words)
+    assert "output[0, 1] = 1*1 + 2*1 + 4*1 + 5*1 = 12" in " ".join(words)
+    assert i18n.language() == "zh"  # back to Chinese after the English drawing
+    frames = [draw_pooling(torch.arange(16.0).view(1, 4, 4), 2, cell=k) for k in (0, 1)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        image = rgb_image(frames[0])
+    assert image.size[0] > 100
+    assert [w for w in caught if "missing from" in str(w.message)] == []
+    no_missing()
+
+
+def test_raster_with_a_chinese_font_puts_it_first(zh, monkeypatch):
+    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: "Some CJK Font")
+    figure = to_figure(draw_grid(torch.ones(2, 2), title="输入"))
+    families = {t.get_text(): t.get_fontfamily() for t in figure.axes[0].texts}
+    assert families["输入"][0] == "Some CJK Font"
+    assert families["1"] == ["DejaVu Sans"]
+    no_missing()
+
+
+def test_raster_with_the_machines_chinese_font_has_every_glyph(zh, tmp_path):
+    if picture_mpl.cjk_font() is None:
+        pytest.skip("matplotlib finds no font with Chinese characters here")
+    frames = [draw_sweep(torch.ones(3, 3), torch.ones(2, 2), step=k) for k in (0, 1)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        figure = to_figure(frames[0])
+        assert any(CJK.search(w) for w in figure_texts(figure))
+        save_gif(frames, tmp_path / "sweep.gif")
+        frames[0].save(tmp_path / "sweep.png")
+    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
+    assert missing == []
+    no_missing()
+
+
+def test_a_long_chinese_label_gets_a_wider_box(zh):
+    slider = int_slider(1, 0, 3, "真正的卷积核高度（每侧）", label_width="110px")
+    fit_description(slider)
+    assert float(slider.style.description_width.removesuffix("px")) >= 12 * 13
+    slider = int_slider(1, 0, 3, "a long English description here")
+    fit_description(slider)
+    assert slider.style.description_width == "110px"

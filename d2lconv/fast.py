@@ -297,35 +297,18 @@ def format_duration(seconds):
     return tr("{days:.3g} days", days=seconds / 86400)
 
 
-# Fonts with Chinese characters, the first one matplotlib knows draws the
-# Chinese labels (without one they stay English: no empty boxes in a picture).
-CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Noto Sans CJK JP",
-    "Source Han Sans SC",
-    "Source Han Sans CN",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "PingFang SC",
-    "Microsoft YaHei",
-    "SimHei",
-    "Noto Serif CJK SC",
-)
-
-
 def _cjk_font():
-    """The first of ``CJK_FONTS`` matplotlib can use, or None."""
-    from matplotlib import font_manager
+    """A font with Chinese characters that matplotlib has, or None (picture_mpl)."""
+    from .picture_mpl import cjk_font
 
-    known = {font.name for font in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in known), None)
+    return cjk_font()
 
 
 def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
     """Log-log plot of median seconds against size, one line per implementation.
 
     In Chinese the labels and ``title`` are Chinese when matplotlib has a font
-    for them (``CJK_FONTS``), else English.
+    for them (``picture_mpl.CJK_FONTS``), else English.
     """
     ylabel, font = "median time (s)", {}
     cjk = _cjk_font() if language() != "en" else None

@@ -4,10 +4,12 @@
 # font with Chinese glyphs (Debian's fonts-noto-cjk) for the Chinese notebooks.
 # Does nothing when both are there; stops with one line saying what is
 # missing when it cannot install it (the browser tests need both).
+#   bash scripts/install-browser.sh          # Chromium and the Chinese font
+#   bash scripts/install-browser.sh fonts    # the Chinese font only (make check)
 set -euo pipefail
 
 missing=()
-if [ ! -x /usr/bin/chromium ]; then
+if [ "${1:-}" != fonts ] && [ ! -x /usr/bin/chromium ]; then
     missing+=(chromium)
 fi
 # fontconfig comes with Chromium; no Chinese font is what it lists for :lang=zh.

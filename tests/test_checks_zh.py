@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 import torch
-from matplotlib import font_manager
 from torch import nn
 from zh_text import assert_chinese
 
@@ -28,6 +27,7 @@ from d2lconv import (
     expect_shrinks,
     fast,
     i18n,
+    picture_mpl,
     train_kernel,
 )
 from d2lconv.fast import Progress, draw_timings, format_duration, time_implementations
@@ -419,19 +419,14 @@ def test_time_implementations_shows_a_chinese_bar(nothing_missing, capsys):
     assert_chinese(err.split("\r")[-1], "the bar of time_implementations")
 
 
-CJK_FILE = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
-
-
 @pytest.fixture
-def cjk_font(monkeypatch):
-    """A matplotlib that knows a Chinese font (restored afterwards)."""
-    if not CJK_FILE.exists():
-        pytest.skip(f"no Chinese font on this machine ({CJK_FILE})")
-    manager = font_manager.fontManager
-    monkeypatch.setattr(manager, "ttflist", list(manager.ttflist))
-    manager.addfont(str(CJK_FILE))
-    yield
-    font_manager.fontManager._findfont_cached.cache_clear()
+def cjk_font():
+    """A matplotlib that has a font with Chinese characters (fonts-noto-cjk)."""
+    if picture_mpl.cjk_font() is None:
+        pytest.fail(
+            "matplotlib finds no font with Chinese characters: install one "
+            "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
+        )
 
 
 def drawn_texts(fig):

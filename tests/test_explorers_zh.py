@@ -609,7 +609,10 @@ def test_raster_with_a_chinese_font_puts_it_first(zh, monkeypatch):
 
 def test_raster_with_the_machines_chinese_font_has_every_glyph(zh, tmp_path):
     if picture_mpl.cjk_font() is None:
-        pytest.skip("matplotlib finds no font with Chinese characters here")
+        pytest.fail(
+            "matplotlib finds no font with Chinese characters: install one "
+            "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
+        )
     frames = [draw_sweep(torch.ones(3, 3), torch.ones(2, 2), step=k) for k in (0, 1)]
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

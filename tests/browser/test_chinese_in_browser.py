@@ -80,12 +80,14 @@ def test_explorer_speaks_chinese_in_real_glyphs(notebook_pages, path, cell, name
     root = view.root
     # Every label a student reads: slider and dropdown descriptions, checkbox
     # texts, toggle buttons and buttons, the options of every dropdown.
+    # (An empty description is a zero-width space in ipywidgets' page.)
+    texts = root.locator(
+        ".widget-label, .widget-checkbox label, button, option"
+    ).all_inner_texts()
     labels = [
-        t.strip()
-        for t in root.locator(
-            ".widget-label, .widget-checkbox label, button, option"
-        ).all_inner_texts()
-        if t.strip() and not re.fullmatch(r"[\d\s.,x×:()/+-]*", t.strip())
+        t.strip().strip("\u200b")
+        for t in texts
+        if not re.fullmatch(r"[\d\s.,x×:()/+\u200b-]*", t)
     ]
     english = [t for t in labels if not CJK.search(t) and t not in PYTORCH_NAMES]
     assert labels and not english, f"{name}: labels not in Chinese: {english}"

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 from explorer_checks import error_outputs
 from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, marked, matrix, panel, parse, texts
+from test_sweep import RANGES as SWEEP_RANGES
 from torch import nn
 from zh_text import CJK, assert_chinese, english_runs
 
@@ -295,20 +296,7 @@ def test_sweep_impossible_settings_are_explained_in_chinese(zh):
 
 def test_sweep_random_combinations_in_chinese(zh):
     e = SweepExplorer(input_size=5, kernel_size=3)
-    ranges = {
-        "input_h": range(1, 17),
-        "input_w": range(1, 17),
-        "kernel_h": range(1, 8),
-        "kernel_w": range(1, 8),
-        "padding_h": range(0, 5),
-        "padding_w": range(0, 5),
-        "stride_h": range(1, 5),
-        "stride_w": range(1, 5),
-        "dilation": range(1, 4),
-        "values": ["ramp", "random", "edge"],
-        "kernel": ["ramp", "ones", "random", "edge"],
-        "flip": [False, True],
-    }
+    ranges = SWEEP_RANGES  # the English test's controls and values
     r = rng("sweep in Chinese")
     explained = 0
     for _ in range(combinations(40)):

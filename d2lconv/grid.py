@@ -7,7 +7,7 @@ picture of one matrix, for a notebook cell.
 import numpy as np
 from matplotlib import colormaps
 
-from .i18n import tr
+from .i18n import given, tr
 from .picture import (
     CELL,
     HATCH_COLOR,
@@ -229,7 +229,8 @@ def draw_grid(values, *, title="", indices=False, **options):
         indices = (0, 0)
     elif indices is False:
         indices = None
-    grid = Grid(values, title=title, indices=indices, **options)
+    # A title the notebook's code passes in, in the reader's language.
+    grid = Grid(values, title=given(title), indices=indices, **options)
     left, _ = grid.span
     grid.x, grid.y = MARGIN + left, MARGIN + grid.top
     return Picture([grid], title=grid.label)

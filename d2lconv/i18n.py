@@ -192,8 +192,10 @@ def given(text):
     ``text`` itself.
     """
     code = _language[0]
-    if code == "en" or not isinstance(text, str):
+    if code == "en" or not isinstance(text, str) or not text.strip():
         return text
+    if code == "zh" and re.search("[\u3400-\u9fff]", text):
+        return text  # already Chinese (a student's own title)
     exact, templates = _given_catalog(code)
     if text in exact:
         return exact[text]

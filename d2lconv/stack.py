@@ -5,7 +5,7 @@ from .explorer import Explorer, int_slider
 from .i18n import N_, tr
 from .picture import GAP, MARGIN, Picture, Rect, Text, drawing, title_texts
 from .plot import Plot
-from .receptive import receptive_field_table
+from .receptive import _LABELS, _label, receptive_field_table
 from .shapes import ShapeError
 
 BAR_COLOR, BAR_EDGE, SEEN_COLOR = "#c6dbef", "#6baed6", "#fd8d3c"
@@ -210,6 +210,11 @@ def _layer_error(err):
     if not text.startswith("layer ") or ": " not in name:
         return err
     index, layer = name.split(": ", 1)
+    # "conv 5x5" -> the layer's name as the table shows it ("卷积 5x5" in Chinese).
+    for kind, english in _LABELS.items():
+        if layer.startswith(english + " "):
+            layer = _label(kind) + layer[len(english) :]
+            break
     return ShapeError(
         N_("layer {index}: {layer}: {reason}"), index=index, layer=layer, reason=reason
     )

@@ -178,10 +178,18 @@ def lr_limit(X, bias=False):
     return 2 / (2 * np.linalg.eigvalsh(A.T @ A).max())
 
 
-def _print_every(every):
+def _print_every(every, steps):
+    """Print "step N, loss L" every ``every`` steps, as the book's loop does.
+
+    Step N computes its loss before its update, on the kernel of N - 1
+    updates (``history[N - 1]``), and prints it: the hand-written loops of
+    notebook 3 print the same lines.
+    """
+
     def report(history):
-        step, loss, _ = history[-1]
-        if step and step % every == 0:
+        done, loss, _ = history[-1]
+        step = done + 1
+        if step <= steps and step % every == 0:
             print(tr("step {step}, loss {loss:.3f}", step=step, loss=loss))
 
     return report
@@ -190,7 +198,7 @@ def _print_every(every):
 def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
     """The book's variant: ``nn.Conv2d(1, 1, (1, 2), bias=False)``; prints the loss."""
     X, Y = edge_data() if X is None else (X, Y)
-    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every))
+    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
     return train_kernel(X, Y, init="uniform", bias=False, use="nn.Conv2d", **run)
 
 
@@ -201,7 +209,7 @@ def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
 def train_scratch(X=None, Y=None, steps=100, lr=0.01, seed=0, print_every=10):
     """The hand-written variant: ``Conv2D``, random weight and bias; prints the loss."""
     X, Y = edge_data() if X is None else (X, Y)
-    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every))
+    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
     return train_kernel(X, Y, init="random", bias=True, use="Conv2D", **run)
 
 

@@ -455,7 +455,8 @@ def test_stack_explorer_speaks_chinese_and_shows_the_sizes(zh):
 def test_stack_impossible_settings_are_explained_in_chinese(zh):
     e = StackExplorer()
     e.controls["count"].value = 8
-    assert_explains_in_chinese(e, "第 8 层", "conv 5x5", "输出高度", "= 0 < 1")
+    # The layer as the stack's table names it in Chinese.
+    assert_explains_in_chinese(e, "第 8 层", "卷积 5x5", "输出高度", "= 0 < 1")
     # The API's error is English, the layer named as before.
     with pytest.raises(ValueError, match=r"^layer 8: conv 5x5: output height"):
         receptive_field_table(repeat_layer(8, 5), 32)
@@ -492,10 +493,10 @@ def test_train_functions_print_chinese_lines_with_the_losses(zh, capsys):
     X, Y = edge_data()
     history = train_builtin(steps=4, print_every=2)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"第 {s} 步，损失 {history[s].loss:.3f}" for s in (2, 4)]
+    assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in (2, 4)]
     history = train_scratch(steps=10, print_every=5)
     lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"第 {s} 步，损失 {history[s].loss:.3f}" for s in (5, 10)]
+    assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in (5, 10)]
     for line in lines:
         assert_chinese(line, "a printed line")
     assert train_kernel(X, Y, steps=0)[0].loss > history[-1].loss

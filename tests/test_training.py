@@ -86,6 +86,28 @@ def test_builtin_variant_prints_every_two_steps(capsys):
     assert (history[-1].kernel - TARGET).abs().max() < 0.1
 
 
+def test_printed_losses_are_those_of_the_books_loop(capsys):
+    # The book's loop (notebook 3 writes it out): step i + 1 computes the loss,
+    # updates, then prints that loss. train_builtin must print the same lines.
+    X, Y = edge_data()
+    history = train_builtin(X, Y, steps=10, lr=3e-2, seed=0, print_every=2)
+    printed = capsys.readouterr().out.splitlines()
+    conv2d = torch.nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)
+    with torch.no_grad():
+        conv2d.weight.copy_(history[0].kernel.reshape(1, 1, 1, 2))
+    X4, Y4 = X.reshape(1, 1, *X.shape), Y.reshape(1, 1, *Y.shape)
+    expected = []
+    for i in range(10):
+        loss = ((conv2d(X4) - Y4) ** 2).sum()
+        conv2d.zero_grad()
+        loss.backward()
+        with torch.no_grad():
+            conv2d.weight -= 3e-2 * conv2d.weight.grad
+        if (i + 1) % 2 == 0:
+            expected.append(f"step {i + 1}, loss {loss.item():.3f}")
+    assert printed == expected
+
+
 def test_scratch_variant_learns_kernel_and_bias(capsys):
     history = train_scratch()
     lines = capsys.readouterr().out.splitlines()

@@ -86,7 +86,9 @@ class Grid:
             )
         self.title, self.cmap, self.vmin, self.vmax = title, cmap, vmin, vmax
         first = title.split("\n")[0] if title else tr("grid")
-        self.label = label or f"{first} {shape[0]}x{shape[1]}"
+        size = f"{shape[0]}x{shape[1]}"
+        # "output 4x4" (a title that already ends with the size keeps it once)
+        self.label = label or (first if first.endswith(size) else f"{first} {size}")
         fmt = fmt if callable(fmt) else fmt.format
         self.texts = [[fmt(v) for v in row] for row in self.values.tolist()]
         self.hatched = cell_mask(hatched, shape, "hatched")

@@ -70,6 +70,7 @@ from .photo import (
     kernel_hessian,
     learn_kernel,
     load_photo,
+    show_images,
     stable_lr,
     window_matrix,
 )

@@ -220,3 +220,44 @@ def format_kernels(kernels, digits=2):
     for b in blocks:
         b.extend([" " * columns(b[0])] * (height - len(b)))
     return "\n".join("    ".join(parts).rstrip() for parts in zip(*blocks, strict=True))
+
+
+def show_images(images, signed=False):
+    """Images side by side, in grey, as a matplotlib Figure (Jupyter shows it).
+
+    ``images`` maps a title to a 2-D tensor: grey values in [0, 1], or with
+    ``signed=True`` values of either sign (mid-grey is 0, white and black the
+    largest of each sign). The titles the notebooks give are shown in the
+    current language when matplotlib has a font for it, else as given (no
+    empty boxes).
+    """
+    from matplotlib.figure import Figure
+
+    from .picture_mpl import cjk_font
+
+    if not isinstance(images, dict) or not images:
+        raise TypeError(
+            f"images must be a non-empty dict of title -> 2-D tensor, got {images!r}"
+        )
+    for title, image in images.items():
+        check_tensor(image, f"images[{title!r}]", 2)
+    titles = {title: given(str(title)) for title in images}
+    font = {}
+    if any(t != str(title) for title, t in titles.items()):
+        found = cjk_font()
+        if found is None:
+            titles = {title: str(title) for title in images}
+        else:
+            font = {"fontfamily": [found, "DejaVu Sans"]}
+    fig = Figure(figsize=(3.3 * len(images), 3.6), layout="constrained")
+    axes = fig.subplots(1, len(images), squeeze=False)[0]
+    for ax, (title, image) in zip(axes, images.items(), strict=True):
+        image = image.detach().cpu().float().numpy()
+        if signed:
+            top = float(abs(image).max()) or 1.0
+            ax.imshow(image, cmap="gray", vmin=-top, vmax=top)
+        else:
+            ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+        ax.set_title(titles[title], fontsize=10, **font)
+        ax.axis("off")
+    return fig

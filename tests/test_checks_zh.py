@@ -522,3 +522,27 @@ def test_an_impossible_layer_is_an_english_error_that_names_it(zh):
     assert info.value.layer == "2: conv 5x5"
     assert isinstance(info.value.error, ValueError)
     assert str(info.value) == f"layer 2: conv 5x5: {info.value.error}"
+
+
+# ---- the photo notebook's pictures -------------------------------------------
+
+
+def titles_of(fig):
+    return [ax.get_title() for ax in fig.axes]
+
+
+def test_photo_titles_are_chinese_with_a_chinese_font(cjk_font, nothing_missing):
+    images = {"photo": torch.rand(6, 5), "vertical edges": torch.randn(6, 4)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" included
+        fig = d2lconv.show_images(images, signed=True)
+        fig.savefig(io.BytesIO(), format="png")
+    for title in titles_of(fig):
+        assert_chinese(title, "a photo's title")
+    assert "CJK" in fig.axes[0].title.get_fontname()
+
+
+def test_photo_titles_stay_as_given_without_a_chinese_font(zh, monkeypatch):
+    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: None)
+    fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
+    assert titles_of(fig) == ["photo", "my own"]

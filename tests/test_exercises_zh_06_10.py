@@ -282,9 +282,9 @@ def test_a_right_answer_shows_what_the_check_computed(name, args, numbers, chine
 def test_the_hint_of_a_case_names_the_case_in_chinese(chinese):
     # The hint of a wrong function names the input it failed on, in Chinese.
     _, text = _run("check_compose_kernels", (lambda K1, K2: K1,), {}, "zh")
-    assert "形状为 (2, 2) 的 K1" in text and "(3, 3)" in text
+    assert "K1 的形状为 (2, 2)" in text and "(3, 3)" in text
     _, text = _run("check_avg_pool_as_conv", (lambda X, k, s: X,), {}, "zh")
-    assert "形状为 (1, 1, 4, 4) 的 X" in text and "pool_size=2" in text
+    assert "X 的形状为 (1, 1, 4, 4)" in text and "pool_size=2" in text
     assert i18n.missing() == []
 
 

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 
+import d2lconv
 from d2lconv import (
     expect_descent,
     format_kernels,
@@ -322,3 +323,30 @@ def test_format_kernels_rejects_bad_arguments():
         format_kernels({"v": torch.ones(3)})
     with pytest.raises(ValueError, match="digits must be an int >= 0, got -1"):
         format_kernels({"K": torch.ones(1, 1)}, digits=-1)
+
+
+def test_show_images_draws_each_image_with_its_title_in_grey():
+    photo = torch.tensor([[0.0, 0.5], [1.0, 0.25]])
+    edges = torch.tensor([[-2.0, 1.0]])
+    fig = d2lconv.show_images({"photo": photo, "edges": edges}, signed=False)
+    assert [ax.get_title() for ax in fig.axes] == ["photo", "edges"]
+    (image,) = fig.axes[0].get_images()
+    assert image.get_clim() == (0, 1)
+    fig = d2lconv.show_images({"edges": edges}, signed=True)
+    (image,) = fig.axes[0].get_images()
+    # Mid-grey is 0: the range is symmetric about it, to the largest value.
+    assert image.get_clim() == (-2.0, 2.0)
+    assert image.get_cmap().name == "gray"
+
+
+@pytest.mark.parametrize(
+    "images, match",
+    [
+        ({}, "images must be a non-empty dict"),
+        ([1], "images must be"),
+        ({"a": torch.ones(3)}, r"images\['a'\]"),
+    ],
+)
+def test_show_images_names_a_bad_argument(images, match):
+    with pytest.raises((TypeError, ValueError), match=match):
+        d2lconv.show_images(images)

@@ -829,3 +829,34 @@ def test_slopes_of_a_fixed_cost_then_n_squared():
     found = loglog_slopes(sizes, seconds)
     assert found[0] < 0.1 < 1.9 < found[-1] < 2
     assert exercises.check_loglog_slopes(loglog_slopes)
+
+
+def _summing_conv(X, k, s):
+    """Average pooling's typical slip: a kernel of ones (a sum, not a mean)."""
+    channels = X.shape[1]
+    return F.conv2d(X, torch.ones(channels, 1, k, k), stride=s, groups=channels)
+
+
+@pytest.mark.parametrize(
+    "name, answer, words",
+    [
+        ("check_min_pooling", lambda X, k, s: F.max_pool2d(X, k, s), "max pooling"),
+        ("check_min_pooling", lambda X, k, s: -F.max_pool2d(X, k, s), "negate the"),
+        ("check_min_pooling", lambda X, k, s: F.avg_pool2d(X, k, s), "window's mean"),
+        ("check_softmax_pooling", lambda X, k, s: F.avg_pool2d(X, k, s), "plain mean"),
+        ("check_softmax_pooling", lambda X, k, s: F.max_pool2d(X, k, s), "softmax(x)"),
+        ("check_avg_pool_as_conv", _summing_conv, "sums each window"),
+        ("check_composed_kernel_size", lambda k1, k2: k1 * k2, "sees k2 values"),
+        ("check_composed_kernel_size", lambda k1, k2: k1 + k2, "two 1x1 kernels"),
+    ],
+)
+def test_a_typical_mistake_gets_the_hint_that_names_it(name, answer, words, capsys):
+    assert getattr(exercises, name)(answer) is False
+    out = capsys.readouterr().out
+    assert out.startswith("Not yet. Hint:") and words in out, out
+
+
+def test_a_scaled_sobel_kernel_is_told_its_scale(capsys):
+    sobel_y = torch.tensor([[-1.0, -2, -1], [0, 0, 0], [1, 2, 1]])
+    assert exercises.check_sobel_y(2 * sobel_y) is False
+    assert "2 times Sobel's weights" in capsys.readouterr().out

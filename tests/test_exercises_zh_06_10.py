@@ -84,6 +84,7 @@ MORE = [
     ("check_pooled_size", ((1, 2),), {}),
     ("check_sobel_y", (torch.zeros(3, 3),), {}),
     ("check_sobel_y", ([[-1.0, -2, -1], [0, 0, 0], [1, 1, 1]],), {}),
+    ("check_sobel_y", ([[-2.0, -4, -2], [0, 0, 0], [2, 4, 2]],), {}),
     ("check_limit_scaling", (2.0,), {}),
     ("check_relu_max_layers", ((5, 5),), {}),
     ("check_relu_max_layers", ((2, 4, 1),), {}),

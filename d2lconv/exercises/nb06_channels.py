@@ -43,8 +43,9 @@ def check_composed_kernel_size(composed_size):
         "k1, k2",
         [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)],
         _impulse_response_size,
+        # (2, 2) gives k1 + k2 = k1 * k2 = 4: the 1x1 hint only where it fits.
         lambda want, k1, k2: [
-            (k1 + k2, ones),
+            *([(k1 + k2, ones)] if k1 == k2 == 1 else []),
             (k1 * k2, shifted),
             (max(k1, k2), shifted),
         ],

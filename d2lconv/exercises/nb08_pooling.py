@@ -56,7 +56,14 @@ def check_avg_pool_as_conv(avg_pool):
             "your result mixes channels: pooling works on each channel "
             "separately (the channel count stays the same)."
         )
-        return [(summed.expand(-1, X.shape[1], -1, -1), text)]
+        sums = tr(
+            "your kernel sums each window: the mean divides that sum by the "
+            "k*k values of the window."
+        )
+        return [
+            (summed.expand(-1, X.shape[1], -1, -1), text),
+            (F.avg_pool2d(X, k, s) * k * k, sums),
+        ]
 
     return grade_function(
         avg_pool,
@@ -245,9 +252,21 @@ def check_pooling_cost(pooling_cost):
 
 def check_min_pooling(min_pool):
     """``min_pool(X, pool_size, stride)``: minimum pooling of X (N, C, H, W)."""
+
+    def mistakes(X, k, s):
+        windows = _windows(X, k, s)
+        return [
+            (windows.amax(-1), tr("that is max pooling: min(x) = -max(-x).")),
+            (
+                -windows.amax(-1),
+                tr("negate the input as well: min(x) = -max(-x), not -max(x)."),
+            ),
+            (windows.mean(-1), tr("that is each window's mean, not its minimum.")),
+        ]
+
     return grade_function(
         min_pool,
-        _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1)),
+        _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1), mistakes),
         right=tr(
             "min pooling needs no layer of its own: min(x) = -max(-x), so "
             "negate, max-pool, negate."
@@ -266,9 +285,29 @@ def check_softmax_pooling(softmax_pool):
         windows = _windows(X, k, s)
         return (torch.softmax(windows, -1) * windows).sum(-1)
 
+    def mistakes(X, k, s):
+        windows = _windows(X, k, s)
+        return [
+            (
+                windows.mean(-1),
+                tr(
+                    "that is the plain mean: weight each value by the softmax of "
+                    "its window's values."
+                ),
+            ),
+            (
+                windows.amax(-1),
+                tr("that is max pooling: weight each value by softmax(x) instead."),
+            ),
+            (
+                torch.softmax(windows, -1).sum(-1),
+                tr("the weights alone add up to 1: multiply each by its value x."),
+            ),
+        ]
+
     return grade_function(
         softmax_pool,
-        _pool_cases(reference),
+        _pool_cases(reference, mistakes),
         right=tr(
             "softmax pooling lies between average and max pooling, but costs "
             "exponentials for every value, and its output depends on the scale "

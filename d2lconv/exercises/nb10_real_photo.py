@@ -62,6 +62,16 @@ def check_sobel_y(K):
         )
     if abs(float(K.sum())) > 1e-6:
         return hint(tr("a flat image must give 0: the weights must add up to 0."))
+    # A multiple of the kernel: the right shape, the wrong scale.
+    scale = float((K * reference).sum() / (reference * reference).sum())
+    if scale > 0 and close(K, scale * reference, 1e-6):
+        return hint(
+            tr(
+                "right shape, but {scale:g} times Sobel's weights: its rows are "
+                "[-1, -2, -1], [0, 0, 0] and [1, 2, 1].",
+                scale=scale,
+            )
+        )
     ramp = torch.arange(6.0, dtype=torch.float64)[:, None].expand(6, 6)
     if bool((xcorr(ramp, K) > 0).all()):
         return hint(

@@ -59,3 +59,13 @@ def pytest_terminal_summary(terminalreporter, config):
         terminalreporter.section("measurements")
         for line in lines:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture(scope="module")
+def edges():
+    """The edge image of notebook 3, its target and its largest stable rate."""
+    from d2lconv import edge_data
+    from d2lconv.training import lr_limit
+
+    X, Y = edge_data()
+    return X, Y, lr_limit(X)

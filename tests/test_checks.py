@@ -7,7 +7,6 @@ import torch
 
 from d2lconv import (
     CheckFailed,
-    edge_data,
     expect_book,
     expect_close,
     expect_descent,
@@ -15,7 +14,6 @@ from d2lconv import (
     train_kernel,
 )
 from d2lconv.checks import BOOK_INPUTS, SAME_INPUTS
-from d2lconv.training import lr_limit
 
 # ---------------------------------------------------------------------------
 # expect_close
@@ -83,12 +81,6 @@ def test_expect_close_rejects_bad_arguments():
 
 # ---------------------------------------------------------------------------
 # expect_descent, on real runs of gradient descent (the edge kernel of nb03)
-
-
-@pytest.fixture(scope="module")
-def edges():
-    X, Y = edge_data()
-    return X, Y, lr_limit(X)
 
 
 def losses_of(X, Y, lr, steps=30):

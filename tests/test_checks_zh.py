@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 import torch
+from test_checks import losses_of
 from torch import nn
 from zh_text import assert_chinese
 
 import d2lconv
 from d2lconv import (
     CheckFailed,
-    edge_data,
     envcheck,
     expect_book,
     expect_close,
@@ -28,12 +28,10 @@ from d2lconv import (
     fast,
     i18n,
     picture_mpl,
-    train_kernel,
 )
 from d2lconv.fast import Progress, draw_timings, format_duration, time_implementations
 from d2lconv.i18n import columns
 from d2lconv.receptive import LayerError
-from d2lconv.training import lr_limit
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -133,16 +131,6 @@ def test_a_text_no_notebook_passes_is_shown_as_it_is_and_remembered(zh, capsys):
 
 # ---------------------------------------------------------------------------
 # expect_descent and expect_shrinks, on real runs of gradient descent
-
-
-@pytest.fixture(scope="module")
-def edges():
-    X, Y = edge_data()
-    return X, Y, lr_limit(X)
-
-
-def losses_of(X, Y, lr, steps=30):
-    return [h.loss for h in train_kernel(X, Y, lr=lr, steps=steps, seed=1)]
 
 
 def test_descent_below_the_limit_passes_in_chinese(edges, nothing_missing, capsys):

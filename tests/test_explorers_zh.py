@@ -21,6 +21,7 @@ from explorer_checks import error_outputs
 from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, marked, matrix, panel, parse, texts
 from test_sweep import RANGES as SWEEP_RANGES
+from test_sweep import run_pytorch_call
 from torch import nn
 from zh_text import CJK, assert_chinese, english_runs
 
@@ -166,17 +167,9 @@ def run_pytorch_line(root, X, K):
     (line,) = [t for t in texts(root) if t.startswith("PyTorch") and "Conv2d" in t]
     assert_chinese(line.split("nn.Conv2d")[0], "the words before the code")
     call, shapes = line.split("\uff1a", 1)[1].split("  # ")
-    x = X[None, None].float()
     padded = re.match(r"\u5148 F\.pad\(x, (\(.*?\))\)\uff0c\u518d (.*)", call)
-    if padded:
-        x = F.pad(x, eval(padded.group(1)))
-        call = padded.group(2)
-    conv = eval(call, {"nn": nn})
-    with torch.no_grad():
-        conv.weight.copy_(K[None, None])
-        y = conv(x)
-    assert tuple(eval(shapes.split(" -> ")[1])) == tuple(y.shape)
-    return y[0, 0]
+    pad, call = (padded.group(1), padded.group(2)) if padded else (None, call)
+    return run_pytorch_call(call, pad, shapes, X, K)
 
 
 def check_sweep(e, why=""):

@@ -53,11 +53,17 @@ def run_pytorch_line(root, X, K):
     """Run the nn.Conv2d line written in the picture on X with weights K."""
     (line,) = [t for t in texts(root) if t.startswith("PyTorch: ")]
     call, shapes = line[len("PyTorch: ") :].split("  # ")
-    x = X[None, None].float()
     padded = re.match(r"F\.pad\(x, (\(.*?\))\) then (.*)", call)
-    if padded:
-        x = F.pad(x, eval(padded.group(1)))
-        call = padded.group(2)
+    pad, call = (padded.group(1), padded.group(2)) if padded else (None, call)
+    return run_pytorch_call(call, pad, shapes, X, K)
+
+
+def run_pytorch_call(call, pad, shapes, X, K):
+    """``call`` ("nn.Conv2d(...)") after ``F.pad(x, pad)`` (None: no pad) on X,
+    with weights K; the shapes "(1, 1, h, w) -> (1, 1, h', w')" must hold."""
+    x = X[None, None].float()
+    if pad is not None:
+        x = F.pad(x, eval(pad))
     conv = eval(call, {"nn": nn})
     with torch.no_grad():
         conv.weight.copy_(K[None, None])

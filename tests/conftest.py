@@ -69,3 +69,19 @@ def edges():
 
     X, Y = edge_data()
     return X, Y, lr_limit(X)
+
+
+@pytest.fixture(autouse=True)
+def _english_and_nothing_missing_at_the_start():
+    """Each test starts in English with no untranslated text recorded.
+
+    ``d2lconv.i18n`` keeps the language and the texts it had no translation
+    for in the process; a test that switches to Chinese, or shows a text of
+    its own, must not change what the next test sees.
+    """
+    from d2lconv import i18n
+
+    i18n.set_language("en")
+    i18n._missing.clear()
+    yield
+    i18n.set_language("en")

@@ -9,9 +9,10 @@ import os
 import ipywidgets as widgets
 from IPython import get_ipython
 
+from .animation import Animation
 from .i18n import tr
 from .i18n import tr as translate  # for texts marked with N_ where they are written
-from .picture import Animation, wide_characters
+from .picture import wide_characters
 from .shapes import ShapeError
 
 # Set by the course's site build (scripts/build_site.py): an explorer's display

@@ -27,11 +27,12 @@ from zh_text import CJK, assert_chinese, english_runs
 
 import d2lconv
 from d2lconv import i18n, picture_mpl
+from d2lconv.animation import Animation
 from d2lconv.channels import MODES, VALUES, ChannelsExplorer
 from d2lconv.explorer import explanation_text, fit_description, int_slider
 from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_gif
 from d2lconv.grid import draw_grid
-from d2lconv.picture import MONO, SANS, Animation, Lines, Picture
+from d2lconv.picture import MONO, SANS, Lines, Picture
 from d2lconv.picture_mpl import rgb_image, to_figure
 from d2lconv.pooling import PoolingExplorer, draw_pooling
 from d2lconv.receptive import receptive_field_table

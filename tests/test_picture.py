@@ -9,9 +9,10 @@ from matplotlib.colors import to_hex
 from PIL import Image
 from svg_checks import SVG, marked, numbers, panel, parse
 
+from d2lconv.animation import Animation
 from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE, Explorer
 from d2lconv.grid import Grid, draw_grid
-from d2lconv.picture import Animation, Lines, Picture, format_number, row
+from d2lconv.picture import Lines, Picture, format_number, row
 from d2lconv.picture_mpl import to_figure
 from d2lconv.plot import Plot
 

@@ -1,0 +1,114 @@
+"""Pictures shown one after another: an ``Animation``, one SVG that moves by itself.
+
+The explorers whose picture moves (a window sweeping, a training run) turn
+their frames into one (``Explorer.animation``); the course's website shows it.
+"""
+
+import pathlib
+from html import escape
+
+from .i18n import tr
+
+
+class Animation:
+    """Pictures shown one after another, as one SVG that moves by itself.
+
+    Each frame is a Picture's SVG in a group that an SMIL ``<animate>`` shows
+    in turn, looping: no script and no ``<style>``, so it moves inline in a
+    static web page and as an .svg file, and its numbers stay text. Each frame
+    shows ``duration`` ms, the last one ``last_duration`` ms.
+    """
+
+    def __init__(self, frames, *, duration=700, last_duration=None, title=""):
+        self.frames = list(frames)
+        if not self.frames:
+            raise ValueError("frames must hold at least one picture, got none")
+        for name, value in (("duration", duration), ("last_duration", last_duration)):
+            if value is not None and not (
+                isinstance(value, (int, float)) and value > 0
+            ):
+                raise ValueError(f"{name} must be a positive number of ms, got {value}")
+        self.duration = duration
+        self.last_duration = duration if last_duration is None else last_duration
+        self.title = title
+
+    def times(self):
+        """When each frame starts, and the length of one loop, in ms."""
+        starts = [k * self.duration for k in range(len(self.frames))]
+        return starts, starts[-1] + self.last_duration
+
+    @property
+    def svg(self):
+        """The animation as SVG text: one group per frame, each with its timing."""
+        svgs = [frame.svg for frame in self.frames]
+        sizes = [_size(svg) for svg in svgs]
+        w, h = max(s[0] for s in sizes), max(s[1] for s in sizes)
+        label = escape(
+            self.title or tr("animation of {count} pictures", count=len(svgs))
+        )
+        parts = [
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
+            f'viewBox="0 0 {w} {h}" role="group" aria-label="{label}" '
+            f'data-frames="{len(svgs)}">',
+            f"<title>{label}</title>",
+            f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
+        ]
+        starts, total = self.times()
+        ends = starts[1:] + [total]
+        for k, (svg, start, end) in enumerate(zip(svgs, starts, ends, strict=True)):
+            parts.append(f'<g data-frame="{k}"{_frame_timing(start, end, total)}')
+            parts.append(svg)
+            parts.append("</g>")
+        parts.append("</svg>")
+        return "\n".join(parts)
+
+    def __repr__(self):
+        return f"<Animation {self.title!r}: {len(self.frames)} frames>"
+
+    def _repr_svg_(self):
+        return self.svg
+
+    def _repr_html_(self):
+        return self.svg
+
+    def save(self, path):
+        """Write the animation to ``path`` (an .svg file)."""
+        path = pathlib.Path(path)
+        if path.suffix != ".svg":
+            raise ValueError(f"path must end in .svg, got {str(path)!r}")
+        path.write_text(self.svg, encoding="utf-8")
+        return path
+
+
+def _size(svg):
+    """The width and height written on an SVG text's root element."""
+    head = svg[: svg.index(">")]
+    return tuple(
+        int(head.split(f' {name}="', 1)[1].split('"', 1)[0])
+        for name in ("width", "height")
+    )
+
+
+def _frame_timing(start, end, total):
+    """The rest of a frame's ``<g`` tag: hidden, and an animate that shows it.
+
+    With ``calcMode="discrete"`` each value holds from its key time to the
+    next; the loop repeats every ``total`` ms.
+    """
+    if start == 0 and end == total:
+        return ">"
+    values, times = [], []
+    if start > 0:
+        values, times = ["hidden"], [0]
+    values.append("visible")
+    times.append(start / total)
+    if end < total:
+        values.append("hidden")
+        times.append(end / total)
+    first = "visible" if start == 0 else "hidden"
+    key_times = ";".join(f"{t:.6g}" for t in times)
+    return (
+        f' visibility="{first}"><animate attributeName="visibility" '
+        f'values="{";".join(values)}" keyTimes="{key_times}" calcMode="discrete" '
+        f'dur="{total / 1000:.6g}s" repeatCount="indefinite"/>'
+    )

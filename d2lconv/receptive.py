@@ -45,11 +45,14 @@ class LayerError(ValueError):
 
     The message names the layer in English (``"layer 2: conv 5x5: ..."``);
     ``layer`` is that name and ``error`` the ``ValueError`` that explains why.
+    ``number`` is the layer's place (None for a layer given a name) and
+    ``shown`` its description as the table shows it, in the reader's language.
     """
 
-    def __init__(self, layer, error):
+    def __init__(self, layer, error, number=None, shown=None):
         super().__init__(f"layer {layer}: {error}")
         self.layer, self.error = layer, error
+        self.number, self.shown = number, shown
 
 
 class LayerField(NamedTuple):
@@ -169,7 +172,8 @@ def receptive_field_table(layers, input_size=None):
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
         named = layer.get("name") if isinstance(layer, dict) else None
         number = f"{index + 1}: "
-        name = named or number + _describe(_label(g["kind"]), k, s, p, d)
+        shown = _describe(_label(g["kind"]), k, s, p, d)
+        name = named or number + shown
         # An error names the layer in English, as the API's errors do.
         english = named or number + _describe(_LABELS[g["kind"]], k, s, p, d)
         if size is not None:
@@ -185,7 +189,8 @@ def receptive_field_table(layers, input_size=None):
                         size, k, s, (p[0][0], p[1][0]), d, g["ceil_mode"]
                     )
             except ValueError as err:
-                raise LayerError(english, err) from None
+                place = None if named else index + 1
+                raise LayerError(english, err, place, shown) from None
         field = tuple(field[a] + d[a] * (k[a] - 1) * jump[a] for a in (0, 1))
         start = tuple(start[a] - p[a][0] * jump[a] for a in (0, 1))
         jump = tuple(jump[a] * s[a] for a in (0, 1))

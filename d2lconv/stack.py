@@ -5,7 +5,7 @@ from .explorer import Explorer, int_slider
 from .i18n import N_, tr
 from .picture import GAP, MARGIN, Picture, Rect, Text, drawing, title_texts
 from .plot import Plot
-from .receptive import _LABELS, _label, receptive_field_table
+from .receptive import LayerError, receptive_field_table
 from .shapes import ShapeError
 
 BAR_COLOR, BAR_EDGE, SEEN_COLOR = "#c6dbef", "#6baed6", "#fd8d3c"
@@ -198,23 +198,20 @@ class StackExplorer(Explorer):
 
 
 def _layer_error(err):
-    """``receptive_field_table``'s "layer 3: conv 5x5: <why>" as a ShapeError.
+    """``receptive_field_table``'s ``LayerError`` as a ShapeError the explorer shows.
 
-    It raises from the ShapeError of ``shapes`` (``err.__context__``), which
-    says why in the reader's language; the English message stays ``str(err)``.
+    The layer is named as the table names it and the reason is the ShapeError
+    of ``shapes``, both in the reader's language; ``str(err)`` stays English.
     """
-    reason, text = err.__context__, str(err)
-    if not isinstance(reason, ShapeError) or not text.endswith(f": {reason}"):
+    if not (
+        isinstance(err, LayerError)
+        and err.number is not None
+        and isinstance(err.error, ShapeError)
+    ):
         return err
-    name = text[len("layer ") : -len(f": {reason}")]
-    if not text.startswith("layer ") or ": " not in name:
-        return err
-    index, layer = name.split(": ", 1)
-    # "conv 5x5" -> the layer's name as the table shows it ("卷积 5x5" in Chinese).
-    for kind, english in _LABELS.items():
-        if layer.startswith(english + " "):
-            layer = _label(kind) + layer[len(english) :]
-            break
     return ShapeError(
-        N_("layer {index}: {layer}: {reason}"), index=index, layer=layer, reason=reason
+        N_("layer {index}: {layer}: {reason}"),
+        index=err.number,
+        layer=err.shown,
+        reason=err.error,
     )

@@ -10,7 +10,6 @@ from .device import one_thread
 from .explorer import Explorer, choices, int_slider
 from .grid import Grid
 from .i18n import N_, tr
-from .i18n import tr as translate  # for texts marked with N_ where they are written
 from .ops import corr2d_multi_in_out_1x1
 from .picture import GAP, Lines, Picture, drawing, row
 from .shapes import ShapeError, conv2d_output_shape, pair_text
@@ -238,7 +237,7 @@ def draw_channels(X, K, mode=MODES[0]):
         c_o=c_o,
         k_h=k_h,
         k_w=k_w,
-        mode=translate(mode),
+        mode=tr(mode),
     )
     return Picture([*panels, caption], title=title)
 

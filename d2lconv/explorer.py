@@ -11,7 +11,6 @@ from IPython import get_ipython
 
 from .animation import Animation
 from .i18n import tr
-from .i18n import tr as translate  # for texts marked with N_ where they are written
 from .picture import wide_characters
 from .shapes import ShapeError
 
@@ -42,7 +41,7 @@ def choices(pairs):
     values are the English keys the code uses. When every label shown is its
     value (English labels that are the values) the options are just the values.
     """
-    pairs = [(translate(label), value) for label, value in pairs]
+    pairs = [(tr(label), value) for label, value in pairs]
     if all(label == value for label, value in pairs):
         return [value for _, value in pairs]
     return pairs

@@ -13,7 +13,6 @@ from .device import one_thread
 from .explorer import Explorer, choices, int_slider
 from .grid import Grid
 from .i18n import N_, tr
-from .i18n import tr as translate  # for texts marked with N_ where they are written
 from .picture import GAP, Lines, Picture, drawing, format_number, row
 from .shapes import ShapeError, pair_text, pool2d_output_shape
 
@@ -203,7 +202,7 @@ def draw_pooling(
     for ch in range(c):
         title = tr("input channel {ch}\npadding {padding}", ch=ch, padding=padding)
         panels.append(Grid(padded[ch], title=title, **marks, **blues))
-        title = tr("output channel {ch}\n{mode} pool", ch=ch, mode=translate(mode))
+        title = tr("output channel {ch}\n{mode} pool", ch=ch, mode=tr(mode))
         panels.append(Grid(Y[ch], title=title, outlined=[cell], **blues))
     bottom = row(panels)
     divisor = with_pad if count_include_pad else without_pad
@@ -240,7 +239,7 @@ def draw_pooling(
     caption.y = bottom + GAP / 2
     title = tr(
         "{mode} pooling of a {c}x{h}x{w} input",
-        mode=translate(mode),
+        mode=tr(mode),
         c=c,
         h=input_size[0],
         w=input_size[1],

@@ -29,8 +29,7 @@ explanation in Chinese (``err.translated()``).
 from typing import NamedTuple
 
 from ._validate import nonnegative_pair, positive_pair
-from .i18n import N_
-from .i18n import tr as translate  # for texts marked with N_ where they are written
+from .i18n import N_, tr
 
 _AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
@@ -43,7 +42,7 @@ def _filled(template, values, english):
         return template.format(
             **{k: str(v) if isinstance(v, _PIECES) else v for k, v in values.items()}
         )
-    return translate(
+    return tr(
         template,
         **{
             k: v.translated() if isinstance(v, _PIECES) else v

@@ -27,9 +27,12 @@ def marked_texts():
                 continue
             where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
             first = node.args[0] if node.args else None
+            if name == "tr" and isinstance(first, (ast.Name, ast.Attribute)):
+                continue  # a text marked with N_("...") where it is written
             assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
                 f"{where}: {name}() must be given the English text as a string "
-                "literal (an f-string cannot be looked up; use {names} and keywords)"
+                "literal, or tr() a name bound to one marked with N_ (an f-string "
+                "cannot be looked up; use {names} and keywords)"
             )
             found.setdefault(first.value, []).append(where)
     return found

@@ -357,26 +357,19 @@ def search_settings(edition):
         return {}
     words = WORK / "search-words.txt"
     words.write_text("\n".join(glossary_words()) + "\n", encoding="utf-8")
-    return {
-        "extensions": ["myst_nb", "sphinx.ext.mathjax", "site_search_zh"],
-        "html_search_options": {"dict": str(words)},
-    }
+    return {"html_search_options": {"dict": str(words)}}
 
 
 def sphinx_config(settings, static, extra, edition=ENGLISH):
     """Every Sphinx setting of the site (there is no conf.py)."""
+    # The Chinese search needs its own registration (scripts/site_search_zh.py).
+    search = [] if edition is ENGLISH else ["site_search_zh"]
     return {
-        **_sphinx_config(settings, static, extra, edition),
         **search_settings(edition),
-    }
-
-
-def _sphinx_config(settings, static, extra, edition):
-    return {
         "project": "d2lconv",
         "author": "the d2lconv authors",
         "language": edition.language,
-        "extensions": ["myst_nb", "sphinx.ext.mathjax"],
+        "extensions": ["myst_nb", "sphinx.ext.mathjax", *search],
         "html_theme": "sphinx_book_theme",
         "html_title": edition.words["title"],
         "html_theme_options": {

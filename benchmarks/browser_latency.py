@@ -59,7 +59,8 @@ TARGET_MS = 30.0
 OUT = ROOT / "artifacts" / "benchmarks"
 
 HEAVY_SWEEP = (
-    'd2lconv.SweepExplorer(input_size=16, kernel_size=3, padding=4, values="random")'
+    "d2lconv.SweepExplorer(input_size=16, kernel_size=3, padding=4, "
+    'values="random", controls="padding")'
 )
 BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
 # name: (code that builds the explorer, control, slider label, first key).

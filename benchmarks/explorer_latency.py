@@ -48,7 +48,9 @@ STEP_CONTROLS = {("SweepExplorer", "step")}
 
 
 def heavy_sweep():
-    return SweepExplorer(input_size=16, kernel_size=3, padding=4, values="random")
+    return SweepExplorer(
+        input_size=16, kernel_size=3, padding=4, values="random", controls="padding"
+    )
 
 
 def heavy_channels():

@@ -64,11 +64,13 @@ def baseline(step, padding):
 def main():
     torch.set_num_threads(1)
     base = [timed(lambda s=s: baseline(s, s % 2)) for s in range(8)]
-    e = SweepExplorer(input_size=8, kernel_size=3, padding=1)
+    e = SweepExplorer(input_size=8, kernel_size=3, padding=1, controls="padding")
     params = [timed(setter(e, n, v)) for _ in range(2) for n, v in CHANGES]
     steps = [timed(setter(e, "step", s)) for s in range(1, e.controls["step"].max + 1)]
     # The largest pictures: 16x16 input, padding 4, every kernel size.
-    big = SweepExplorer(input_size=16, kernel_size=1, padding=4, values="random")
+    big = SweepExplorer(
+        input_size=16, kernel_size=1, padding=4, values="random", controls="padding"
+    )
     worst = [timed(setter(big, "step", s)) for s in range(1, 40)]
     for k in (2, 7, 1):
         worst += [timed(setter(big, "kernel_h", k)), timed(setter(big, "kernel_w", k))]

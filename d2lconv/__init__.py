@@ -3,7 +3,7 @@
 # Each block below belongs to one module; keep the names sorted inside a block.
 
 # device.py
-from .device import default_device
+from .device import default_device, one_thread
 
 # i18n.py
 from .i18n import language, set_language
@@ -78,7 +78,6 @@ from .photo import (
 # checks.py
 from .checks import (
     CheckFailed,
-    expect_book,
     expect_close,
     expect_descent,
     expect_shrinks,

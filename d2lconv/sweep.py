@@ -15,10 +15,15 @@ from .grid import Grid
 from .i18n import N_, tr
 from .picture import Lines, Picture, drawing, format_number, row, text_units
 from .shapes import _padding_sides, conv2d_geometry, pair_text
+from .shapes import _padding_text as padding_terms
 
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
+# What a sweep can show beyond input and kernel, in the order the lessons
+# teach it (padding in notebook 4, stride and dilation in notebook 5): the
+# picture's formulas and the explorer's controls cover the topics taught.
+TOPICS = ("stride", "padding", "dilation")
 
 
 def _output(X, K, g):
@@ -30,8 +35,11 @@ def _output(X, K, g):
     return Y[0, 0]
 
 
-def conv2d_call(g, padding=None):
-    """The ``nn.Conv2d`` line for this sweep, with the shapes in and out."""
+def conv2d_call(g, padding=None, topics=TOPICS):
+    """The ``nn.Conv2d`` line for this sweep, with the shapes in and out.
+
+    It names the arguments of ``topics`` (those a lesson has taught).
+    """
     (top, bottom), (left, right) = g.sides
     uneven = not isinstance(padding, str) and (top != bottom or left != right)
     if isinstance(padding, str):
@@ -41,11 +49,15 @@ def conv2d_call(g, padding=None):
     else:  # nn.Conv2d pads both sides alike: pad first
         pad = "0"
     (n_h, n_w), (o_h, o_w) = g.input_size, g.output_size
+    arguments = {
+        "stride": f"stride={pair_text(g.stride)}, ",
+        "padding": f"padding={pad}, ",
+        "dilation": f"dilation={pair_text(g.dilation)}, ",
+    }
     call = (
         f"nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, "
-        f"stride={pair_text(g.stride)}, padding={pad}, "
-        f"dilation={pair_text(g.dilation)}, "
-        f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
+        + "".join(arguments[t] for t in TOPICS if t in topics)
+        + f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
     )
     if not uneven:
         return call
@@ -77,14 +89,28 @@ def _terms_text(window, kernel, total, i, j):
     return text.replace("+ -", "- ")
 
 
-def _formula_lines(axis, g):
-    """PyTorch's and the book's output-size formulas for one axis, numbers filled in."""
+def _formula_lines(axis, g, topics=TOPICS):
+    """PyTorch's and the book's output-size formulas for one axis, numbers filled in.
+
+    Without stride and dilation among ``topics`` the formulas are the simpler
+    ones of the lessons before notebook 5 (no floor), without padding the
+    book's and PyTorch's are the same one line.
+    """
     n, k, s = g.input_size[axis], g.kernel_size[axis], g.stride[axis]
     total, out = sum(g.sides[axis]), g.output_size[axis]
     name = tr("width") if axis else tr("height")
-    if g.dilation[axis] == 1:
+    if "stride" not in topics and "dilation" not in topics:
+        if "padding" not in topics:
+            formula = f"n - k + 1 = {n} - {k} + 1 = {out}"
+            return (tr("{axis}: {formula}", axis=name, formula=formula),)
+        p_sym, p_num = padding_terms(g.sides[axis], axis)
+        formula = f"n + {p_sym} - k + 1 = {n} + {p_num} - {k} + 1 = {out}"
+        book = f"n - k + p + 1 = {n} - {k} + {total} + 1"
+    elif g.dilation[axis] == 1:
+        formula = g.formula(axis)
         book = f"floor((n - k + p + s)/s) = floor(({n} - {k} + {total} + {s})/{s})"
     else:
+        formula = g.formula(axis)
         keff = g.span[axis]
         book = tr(
             "dilated kernel k' = d(k-1)+1 = {span}: {formula}",
@@ -92,7 +118,6 @@ def _formula_lines(axis, g):
             formula=f"floor((n - k' + p + s)/s) = "
             f"floor(({n} - {keff} + {total} + {s})/{s})",
         )
-    formula = g.formula(axis)
     first = tr(
         "{axis}: {formula}   (PyTorch: padding per side)", axis=name, formula=formula
     )
@@ -132,10 +157,11 @@ def _dropped_text(dropped_h, dropped_w):
 
 
 @drawing
-def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
+def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
-    ``X``, ``K`` and the output ``Y`` are 2-D tensors, ``g`` their geometry.
+    ``X``, ``K`` and the output ``Y`` are 2-D tensors, ``g`` their geometry;
+    the formulas under it cover ``topics`` (see ``TOPICS``).
     """
     padded, K, Y = np.pad(X.numpy(), g.sides), K.numpy(), Y.numpy()
     (n_h, n_w), (k_h, k_w), (o_h, o_w) = g.input_size, g.kernel_size, g.output_size
@@ -174,6 +200,18 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
     ]
     bottom_y = row(panels)
     what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")
+    settings = {
+        "stride": tr("stride {stride}", stride=g.stride),
+        "dilation": tr("dilation {dilation}", dilation=g.dilation),
+        "padding": tr(
+            "padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
+            top=top,
+            bottom=bottom,
+            left=left,
+            right=right,
+        ),
+    }
+    shown = [settings[t] for t in TOPICS if t in topics]
     lines = Lines(
         [
             tr(
@@ -183,20 +221,11 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None):
                 steps=o_h * o_w,
                 terms=_terms_text(window, K, Y[i, j], i, j),
             ),
-            tr(
-                "stride {stride}, dilation {dilation}, padding (top, bottom, left, "
-                "right) = ({top}, {bottom}, {left}, {right})",
-                stride=g.stride,
-                dilation=g.dilation,
-                top=top,
-                bottom=bottom,
-                left=left,
-                right=right,
-            ),
-            *_formula_lines(0, g),
-            *_formula_lines(1, g),
-            _dropped_text(*g.dropped),
-            tr("PyTorch: {code}", code=conv2d_call(g, padding)),
+            *([tr(", ").join(shown)] if shown else []),
+            *_formula_lines(0, g, topics),
+            *_formula_lines(1, g, topics),
+            *([_dropped_text(*g.dropped)] if "stride" in topics else []),
+            tr("PyTorch: {code}", code=conv2d_call(g, padding, topics)),
         ],
         bold=[0],
         label=tr("formulas"),
@@ -217,7 +246,9 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     """Picture of ``K`` sweeping ``X``: padded input, window, products, output.
 
     ``padding`` is per side as in ``nn.Conv2d``; ``step`` is the output cell in
-    row-major order; ``flip=True`` flips the kernel (true convolution).
+    row-major order; ``flip=True`` flips the kernel (true convolution). The
+    formulas under the picture cover the arguments given other than their
+    defaults (no padding, stride 1, dilation 1).
     """
     X = check_matrix(X, "X").detach().cpu().double()
     K = check_matrix(K, "K").detach().cpu().double()
@@ -232,7 +263,14 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
     applied = torch.flip(K, (0, 1)) if flip else K
-    return sweep_picture(X, applied, _output(X, applied, g), g, step, flip, padding)
+    used = {
+        "padding": isinstance(padding, str) or any(map(sum, g.sides)),
+        "stride": g.stride != (1, 1),
+        "dilation": g.dilation != (1, 1),
+    }
+    topics = tuple(t for t in TOPICS if used[t])
+    Y = _output(X, applied, g)
+    return sweep_picture(X, applied, Y, g, step, flip, padding, topics)
 
 
 _INPUTS = [
@@ -249,12 +287,14 @@ _KERNELS = [
 
 
 class SweepExplorer(Explorer):
-    """Sliders for input, kernel, padding, stride and dilation; watch the sweep.
+    """Sliders for the input and the kernel, step and Play: watch the sweep.
 
     ``SweepExplorer()`` starts from the book's 3x3 input and 2x2 kernel (the
     6x8 image and 1x2 kernel for ``"edge"``); keyword arguments set the start.
-    ``X``, ``K`` (the kernel as applied, flipped for convolution) and
-    ``result`` hold what is shown.
+    ``controls`` adds the sliders of topics the lesson has taught, any of
+    ``"padding"``, ``"stride"``, ``"dilation"``; the formulas under the
+    picture follow them. ``X``, ``K`` (the kernel as applied, flipped for
+    convolution) and ``result`` hold what is shown.
     """
 
     def __init__(
@@ -269,7 +309,17 @@ class SweepExplorer(Explorer):
         flip=False,
         seed=0,
         step=0,
+        controls=(),
     ):
+        if isinstance(controls, str):
+            controls = (controls,)
+        unknown = [c for c in controls if c not in TOPICS]
+        if unknown:
+            raise ValueError(
+                f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
+                f"got {unknown[0]!r}"
+            )
+        self.topics = tuple(t for t in TOPICS if t in controls)
         if input_size is None:
             input_size = (6, 8) if values == "edge" else 3
         if kernel_size is None:
@@ -282,6 +332,17 @@ class SweepExplorer(Explorer):
                 f"padding must be the same on both sides here, got {padding}"
             )
         s_h, s_w = positive_pair(stride, "stride")
+        starts = {
+            "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
+            "stride": (stride, (s_h, s_w) != (1, 1)),
+            "dilation": (dilation, positive_pair(dilation, "dilation") != (1, 1)),
+        }
+        for topic, (value, changed) in starts.items():
+            if changed and topic not in self.topics:
+                raise ValueError(
+                    f"{topic}={value!r} needs the {topic} sliders: pass "
+                    f"controls=({topic!r},) (or {topic}'s default)"
+                )
 
         controls = {
             "input_h": int_slider(n_h, 1, 16, tr("input height")),
@@ -314,13 +375,19 @@ class SweepExplorer(Explorer):
         self.play = widgets.Play(interval=700, min=0, max=0, description=tr("play"))
         widgets.link((self.play, "value"), (controls["step"], "value"))
         widgets.link((self.play, "max"), (controls["step"], "max"))
+        taught = {
+            "padding": ["padding_h", "padding_w"],
+            "stride": ["stride_h", "stride_w"],
+            "dilation": ["dilation"],
+        }
         columns = [
-            ["input_h", "input_w", "kernel_h", "kernel_w", "dilation"],
-            ["padding_h", "padding_w", "stride_h", "stride_w", "seed"],
+            ["input_h", "input_w", "kernel_h", "kernel_w", "seed"],
+            [name for topic in self.topics for name in taught[topic]],
             ["values", "kernel", "flip"],
         ]
+        columns = [names for names in columns if names]
         boxes = [widgets.VBox([controls[name] for name in names]) for names in columns]
-        boxes[2].children += (widgets.HBox([self.play, controls["step"]]),)
+        boxes[-1].children += (widgets.HBox([self.play, controls["step"]]),)
         self.pytorch = ""
         self.X = self.K = self.result = None
         super().__init__(controls, layout=widgets.HBox(boxes))
@@ -372,5 +439,5 @@ class SweepExplorer(Explorer):
         X64, K64 = X.double(), applied.double()
         Y = _output(X64, K64, g)
         self.X, self.K, self.result = X, applied, Y.float()
-        self.pytorch = conv2d_call(g)
-        return sweep_picture(X64, K64, Y, g, v["step"], v["flip"])
+        self.pytorch = conv2d_call(g, topics=self.topics)
+        return sweep_picture(X64, K64, Y, g, v["step"], v["flip"], topics=self.topics)

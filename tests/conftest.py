@@ -49,7 +49,7 @@ def pytest_terminal_summary(terminalreporter, config):
     times = config.stash.get(RUN_TIMES, {})
     if times:
         terminalreporter.section(
-            "notebook run times (Run All in a fresh kernel, then every section again)"
+            "notebook run times (Run All in a fresh kernel, without the re-runs)"
         )
         for name, seconds in sorted(times.items()):
             terminalreporter.write_line(f"{seconds:7.2f} s  {name}")

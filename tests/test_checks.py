@@ -7,13 +7,12 @@ import torch
 
 from d2lconv import (
     CheckFailed,
-    expect_book,
     expect_close,
     expect_descent,
     expect_shrinks,
     train_kernel,
 )
-from d2lconv.checks import BOOK_INPUTS, SAME_INPUTS
+from d2lconv.checks import SAME_INPUTS
 
 # ---------------------------------------------------------------------------
 # expect_close
@@ -201,59 +200,3 @@ def test_expect_shrinks_rejects_bad_arguments():
         expect_shrinks(1.0, 0.5, -0.5, 2, "d")
     with pytest.raises(TypeError, match="start must be a number, got 'a'"):
         expect_shrinks("a", 0.5, 0.9, 2, "d")
-
-
-# ---------------------------------------------------------------------------
-# expect_book
-
-BOOK_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-
-
-def test_the_books_inputs_give_the_books_values(capsys):
-    X = torch.tensor(BOOK_X, dtype=torch.float32)
-    got = torch.tensor([[19.0, 25], [37, 43]])
-    inputs, book = dict(X=X, padding=1), dict(X=BOOK_X, padding=1)
-    assert expect_book(got, [[19, 25], [37, 43]], "the output", inputs, book)
-    assert capsys.readouterr().out == "check passed: the output, as in the book\n"
-
-
-def test_a_wrong_value_from_the_books_inputs_is_not_explained_by_them():
-    with pytest.raises(CheckFailed) as info:
-        expect_book((3, 4), (4, 4), "the output size", dict(n=4), dict(n=4))
-    assert str(info.value) == (
-        "check failed: the output size, as in the book: expected 4 at (0,), got 3 "
-        f"(1 of 2 values differ); {BOOK_INPUTS}."
-    )
-
-
-def test_changed_inputs_are_named_and_explain_the_difference(capsys):
-    X = torch.tensor(BOOK_X) + 1
-    inputs = dict(X=X, K=torch.ones(2, 2), stride=(3, 2))
-    book = dict(X=BOOK_X, K=torch.ones(2, 2), stride=(2, 2))
-    got = torch.tensor([[1.5, 8], [6, 8]])
-    assert expect_book(got, [[0, 8], [6, 8]], "output", inputs, book) is False
-    assert capsys.readouterr().out == (
-        "not the book's example: you changed X, stride, which explains any "
-        "difference from the book's output [[0, 8], [6, 8]]; got "
-        "[[1.5, 8], [6, 8]]\n"
-    )
-
-
-def test_expect_book_compares_strings_and_shapes(capsys):
-    assert expect_book((8, 8), (8, 8), "size", dict(p="same"), dict(p="same"))
-    assert not expect_book((8, 8), (8, 8), "size", dict(p="valid"), dict(p="same"))
-    assert not expect_book(1, 1, "size", dict(n=(8, 8)), dict(n=8))
-    assert "you changed n," in capsys.readouterr().out
-    with pytest.raises(ValueError, match="missing"):
-        expect_book(1, 1, "size", {}, dict(n=8))
-
-
-def test_expect_book_names_another_source(capsys):
-    notes = "the lecture notes"
-    assert expect_book(19, 19, "hours", dict(n=64), dict(n=64), source=notes)
-    assert not expect_book(9, 19, "hours", dict(n=32), dict(n=64), source=notes)
-    assert capsys.readouterr().out == (
-        "check passed: hours, as in the lecture notes\n"
-        "not the lecture notes' example: you changed n, which explains any "
-        "difference from the lecture notes' hours 19; got 9\n"
-    )

@@ -21,7 +21,6 @@ import d2lconv
 from d2lconv import (
     CheckFailed,
     envcheck,
-    expect_book,
     expect_close,
     expect_descent,
     expect_shrinks,
@@ -179,58 +178,6 @@ def test_shrinks_in_chinese(nothing_missing, capsys):
     text = failure(expect_shrinks, torch.tensor(2.0), torch.tensor(1.0), 0.9, 30, what)
     assert_chinese(text, "a failed expect_shrinks")
     assert f"{0.9**30 * 2:.4g}" in text and "30" in text and "0.9" in text
-
-
-# ---------------------------------------------------------------------------
-# expect_book
-
-BOOK_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-
-
-def test_the_books_inputs_pass_and_fail_in_chinese(nothing_missing, capsys):
-    X = torch.tensor(BOOK_X, dtype=torch.float32)
-    got = torch.tensor([[19.0, 25], [37, 43]])
-    assert expect_book(got, [[19, 25], [37, 43]], "output", dict(X=X), dict(X=BOOK_X))
-    out = capsys.readouterr().out
-    assert_all_chinese(out, "expect_book")
-    assert out.startswith("检查通过：")
-    text = failure(expect_book, (3, 4), (4, 4), "sizes", dict(n=4), dict(n=4))
-    assert_chinese(text, "a failed expect_book")
-    assert "(0,)" in text and "4" in text and "3" in text
-
-
-def test_changed_inputs_are_named_in_chinese(nothing_missing, capsys):
-    X = torch.tensor(BOOK_X) + 1
-    inputs = dict(X=X, stride=(3, 2))
-    book = dict(X=BOOK_X, stride=(2, 2))
-    got = torch.tensor([[1.5, 8], [6, 8]])
-    what = "output for stride (3, 2)"
-    assert expect_book(got, [[0, 8], [6, 8]], what, inputs, book) is False
-    out = capsys.readouterr().out
-    assert_all_chinese(out, "expect_book with changed inputs")
-    # The names of the changed inputs, the book's values and ours.
-    assert "X" in out and "stride" in out
-    assert "[[0, 8], [6, 8]]" in out and "[[1.5, 8], [6, 8]]" in out
-
-
-def test_another_source_is_translated_too(nothing_missing, capsys):
-    notes = "the lecture notes"
-    assert expect_book(19, 19, "GFLOP (rounded)", dict(n=64), dict(n=64), source=notes)
-    assert not expect_book(
-        9, 19, "GFLOP (rounded)", dict(n=32), dict(n=64), source=notes
-    )
-    assert not expect_book(
-        torch.zeros(5, 5), torch.ones(5, 5), "outputs", {"n": 3}, {"n": 4}
-    )
-    out = capsys.readouterr().out
-    assert_all_chinese(out, "expect_book from the lecture notes")
-    assert "lecture notes" not in out
-    assert "19" in out and "9" in out and "5x5" in out
-    text = failure(
-        expect_book, 9, 19, "GFLOP (rounded)", dict(n=64), dict(n=64), source=notes
-    )
-    assert_chinese(text, "a failure with the lecture notes' inputs")
-    assert "lecture notes" not in text
 
 
 def test_english_is_unchanged_after_chinese(capsys):

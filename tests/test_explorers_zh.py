@@ -38,7 +38,7 @@ from d2lconv.pooling import PoolingExplorer, draw_pooling
 from d2lconv.receptive import receptive_field_table
 from d2lconv.shapes import ShapeError, conv2d_output_shape, pool2d_output_shape
 from d2lconv.stack import StackExplorer, draw_stack, repeat_layer
-from d2lconv.sweep import SweepExplorer, draw_sweep
+from d2lconv.sweep import TOPICS, SweepExplorer, draw_sweep
 from d2lconv.training import (
     TrainingExplorer,
     edge_data,
@@ -214,7 +214,7 @@ def check_sweep(e, why=""):
 
 
 def test_sweep_explorer_speaks_chinese_and_shows_pytorchs_numbers(zh):
-    e = SweepExplorer(padding=1)
+    e = SweepExplorer(controls=TOPICS, padding=1)
     assert_controls_in_chinese(e)
     shown = {c.description for c in e.controls.values()}
     assert {
@@ -276,7 +276,7 @@ def test_sweep_floor_drop_and_dilation_are_explained_in_chinese(zh):
 
 
 def test_sweep_impossible_settings_are_explained_in_chinese(zh):
-    e = SweepExplorer(input_size=3, kernel_size=2)
+    e = SweepExplorer(controls=TOPICS, input_size=3, kernel_size=2)
     e.controls["kernel_w"].value = 5
     assert_explains_in_chinese(
         e, "输出宽度", "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1", "3 + 2*0 = 3"
@@ -289,7 +289,7 @@ def test_sweep_impossible_settings_are_explained_in_chinese(zh):
 
 
 def test_sweep_random_combinations_in_chinese(zh):
-    e = SweepExplorer(input_size=5, kernel_size=3)
+    e = SweepExplorer(controls=TOPICS, input_size=5, kernel_size=3)
     ranges = SWEEP_RANGES  # the English test's controls and values
     r = rng("sweep in Chinese")
     explained = 0
@@ -521,7 +521,7 @@ def test_grid_lines_and_animation_get_chinese_labels(zh):
     assert parse(picture.svg).get("aria-label") == "网格 2x3"
     assert Lines(["x"]).label == "文字"
     assert parse(Picture([]).svg).get("aria-label") == "图"
-    e = SweepExplorer()
+    e = SweepExplorer(controls=TOPICS)
     motion = e.animation()
     assert motion.title == "互相关：输入 3x3，卷积核 2x2，输出 2x2：共 4 步，循环播放"
     assert_chinese(parse(Animation([e.picture]).svg).get("aria-label"), "animation")
@@ -534,7 +534,10 @@ def test_english_pictures_keep_their_fonts_and_labels():
     assert root.get("font-family") == SANS
     assert {t.get("font-family") for t in root.iter(SVG + "text")} == {None, MONO}
     assert not CJK.search(draw_sweep(torch.ones(3, 3), torch.ones(2, 2)).svg)
-    assert SweepExplorer().controls["input_h"].style.description_width == "110px"
+    assert (
+        SweepExplorer(controls=TOPICS).controls["input_h"].style.description_width
+        == "110px"
+    )
 
 
 # ---- the explanation of a ShapeError -----------------------------------------

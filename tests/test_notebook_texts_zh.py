@@ -29,7 +29,6 @@ CATALOG = i18n.LOCALE / "zh" / i18n.NOTEBOOKS
 # the titles shown.
 SHOWN = {
     "expect_close": {2: "what", 5: "cause"},
-    "expect_book": {2: "what", 6: "source"},
     "expect_shrinks": {4: "what"},
     "format_kernels": {0: "kernels"},
     "show_images": {0: "kernels"},

@@ -1,17 +1,22 @@
-"""Every course notebook runs in a fresh kernel; then each section runs again.
+"""Every course notebook runs in a fresh kernel; then every cell runs again.
 
-One execution per notebook: Run All, then every ``##`` section once more in a
-shuffled (seeded) order, as a student re-runs the part they are reading.
+One execution per notebook: Run All, then every code cell once more from the
+bottom up, as a student re-runs a cell after Run All; each must print what it
+printed the first time. The book's worked examples (``book_numbers.py``) are
+read from the executed notebook.
 """
 
 import copy
+import datetime
 import json
+import math
 import re
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
+from book_numbers import BOOK, PRINTED, Approx
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from props import describe, rng
@@ -95,85 +100,144 @@ def test_notebook_is_stored_without_outputs(path):
     assert "widgets" not in nb.get("metadata", {}), "stored widget state"
 
 
-def sections(nb):
-    """``[(title, [code cell indices])]`` of each ``##`` section, in order.
+PROBE = "# book numbers (tests/book_numbers.py)"
 
-    The cells before the first ``##`` heading (title, set-up, imports) are
-    not a section: they run once, at the start.
+
+def probe_cell(expressions):
+    """A cell that prints the values of ``expressions`` as JSON, in the kernel."""
+    lines = [
+        PROBE,
+        "import json as _json",
+        "def _plain(v):",
+        "    v = v.tolist() if hasattr(v, 'tolist') else v",
+        "    return [_plain(x) for x in v] if isinstance(v, (list, tuple)) else v",
+        f"print(_json.dumps({{e: _plain(eval(e)) for e in {list(expressions)!r}}}))",
+    ]
+    return nbformat.v4.new_code_cell("\n".join(lines))
+
+
+def with_book_probes(nb, expected):
+    """Insert after each cell of ``expected`` a probe of its expressions.
+
+    Returns ``{cell id: probe cell}``; a cell id the notebook lacks fails.
     """
-    found = []
-    for i, cell in enumerate(nb.cells):
-        first_line = cell.source.lstrip().split("\n", 1)[0]
-        if cell.cell_type == "markdown" and first_line.startswith("## "):
-            found.append((first_line[3:].strip(), []))
-        elif cell.cell_type == "code" and found:
-            found[-1][1].append(i)
-    return found
+    ids = [cell.get("id") for cell in nb.cells]
+    unknown = sorted(set(expected) - set(ids))
+    assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
+    probes = {}
+    for cell_id, values in expected.items():
+        expressions = [e for e in values if e != PRINTED]
+        if expressions:
+            probes[cell_id] = probe_cell(expressions)
+            nb.cells.insert(ids.index(cell_id) + 1, probes[cell_id])
+            ids = [cell.get("id") for cell in nb.cells]
+    return probes
 
 
-def with_sections_rerun(nb, order):
-    """Append a copy of every section's code cells, sections in ``order``.
+def same_numbers(got, want, atol):
+    """Whether ``got`` (from JSON) equals the book's ``want`` within ``atol``."""
+    if isinstance(want, Approx):
+        return same_numbers(got, want.value, want.atol)
+    if isinstance(want, (list, tuple)):
+        return (
+            isinstance(got, list)
+            and len(got) == len(want)
+            and all(same_numbers(g, w, atol) for g, w in zip(got, want, strict=True))
+        )
+    if isinstance(want, str) or isinstance(got, str):
+        return got == want
+    return isinstance(got, (int, float)) and abs(got - want) <= atol + 1e-6 * abs(want)
 
-    Returns ``[(section title, original index, copy index)]``. One execution of
-    this notebook is Run All in a fresh kernel, then each section run again
-    after all the others (a student re-running a section, in any order):
-    each code cell runs twice and must print the same both times.
+
+def assert_book_numbers(nb, expected, probes):
+    """Every value of ``expected`` came out of the executed notebook."""
+    wrong = []
+    for cell_id, values in expected.items():
+        cell = next(c for c in nb.cells if c.get("id") == cell_id)
+        for expression, want in values.items():
+            if expression == PRINTED:
+                texts = [want] if isinstance(want, str) else want
+                wrong += [
+                    f"{cell_id} prints no {text!r}"
+                    for text in texts
+                    if text not in text_of(cell)
+                ]
+                continue
+            got = json.loads(text_of(probes[cell_id]))[expression]
+            if not same_numbers(got, want, 0):
+                wrong.append(f"{cell_id}: {expression} = {got}, the book: {want}")
+    assert not wrong, "the book's numbers: " + "; ".join(wrong)
+
+
+def with_cells_rerun_in_reverse(nb):
+    """Append a copy of every code cell, last first: ``[(original, copy)]``.
+
+    One execution is then Run All in a fresh kernel, followed by every code
+    cell run again from the bottom up, as a student re-runs a cell after Run
+    All, whatever it reads of what the later cells left behind.
     """
-    parts = sections(nb)
     pairs = []
-    for number in order:
-        title, indices = parts[number]
-        for index in indices:
-            nb.cells.append(copy.deepcopy(nb.cells[index]))
-            pairs.append((title, index, len(nb.cells) - 1))
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    for index in reversed(code):
+        nb.cells.append(copy.deepcopy(nb.cells[index]))
+        pairs.append((index, len(nb.cells) - 1))
     return pairs
+
+
+def run_all_seconds(nb, count):
+    """Seconds from the start of the first cell to the end of cell ``count - 1``."""
+    times = [cell.metadata.get("execution", {}) for cell in nb.cells[:count]]
+    starts = [t["iopub.status.busy"] for t in times if "iopub.status.busy" in t]
+    ends = [t["iopub.status.idle"] for t in times if "iopub.status.idle" in t]
+    if not starts:
+        return math.nan
+    parse = datetime.datetime.fromisoformat
+    first, last = parse(min(starts)[:26]), parse(max(ends)[:26])
+    return (last - first).total_seconds()
 
 
 @pytest.mark.notebook
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_clean_then_its_sections_rerun_in_any_order(path, notebook_times):
+def test_notebook_runs_then_every_cell_reruns_in_reverse(path, notebook_times):
     nb = nbformat.read(path, as_version=4)
-    generator = rng(f"sections of {path.name}")
-    order = list(range(len(sections(nb))))
-    generator.shuffle(order)
-    titles = [sections(nb)[number][0] for number in order]
-    pairs = with_sections_rerun(nb, order)
-    rerun_from = len(nb.cells) - len(pairs)
+    expected = BOOK.get(path.stem, {})
+    probes = with_book_probes(nb, expected)
+    probe_ids = {id(cell) for cell in probes.values()}
+    run_all = len(nb.cells)
+    pairs = [
+        (first, again)
+        for first, again in with_cells_rerun_in_reverse(nb)
+        if id(nb.cells[first]) not in probe_ids
+    ]
     try:
-        seconds = execute(nb, path)
+        execute(nb, path)
     except CellExecutionError as err:
         failed = next(
             (
-                title
-                for title, _, again in pairs
-                if nb.cells[again].get("outputs")
-                and any(
-                    o.get("output_type") == "error" for o in nb.cells[again].outputs
-                )
+                first
+                for first, again in pairs
+                if any(o.get("output_type") == "error" for o in nb.cells[again].outputs)
             ),
             None,
         )
         where = (
-            f"when section {failed!r} ran again, after Run All, in the order "
-            f"{titles} ({describe(generator)})"
-            if failed
-            else f"during Run All (before any section ran again; {rerun_from} cells)"
+            f"when cell {nb.cells[failed].get('id')} ran again after Run All (the "
+            "cells below it had run again before it)"
+            if failed is not None
+            else "during Run All"
         )
         raise AssertionError(f"{path.name}: a cell failed {where}:\n{err}") from None
-    notebook_times[str(path.relative_to(ROOT))] = seconds
-    assert cell_errors(nb) == [], (
-        f"after Run All, the sections re-run in the order {titles} "
-        f"({describe(generator)})"
-    )
+    notebook_times[str(path.relative_to(ROOT))] = run_all_seconds(nb, run_all)
+    assert cell_errors(nb) == []
     assert widget_errors(nb) == []
-    for title, first, again in pairs:
+    assert_book_numbers(nb, expected, probes)
+    for first, again in pairs:
         cell = nb.cells[first]
         if VARIES_TAG in cell.metadata.get("tags", []):
             continue
         assert text_of(nb.cells[again]) == text_of(cell), (
-            f"a code cell of section {title!r} prints something else when its "
-            f"section is run again after the sections {titles} "
-            f"({describe(generator)}):\n{cell.source[:300]}"
+            f"cell {cell.get('id')} prints something else when run again after Run "
+            f"All (the cells below it ran again first):\n{cell.source[:300]}"
         )
 
 

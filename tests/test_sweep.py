@@ -13,7 +13,7 @@ from d2lconv.data import sweep_kernel
 from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE
 from d2lconv.picture import format_number
 from d2lconv.shapes import conv2d_output_shape
-from d2lconv.sweep import SweepExplorer, draw_sweep
+from d2lconv.sweep import TOPICS, SweepExplorer, draw_sweep
 
 RANGES = {
     "input_h": range(1, 17),
@@ -124,7 +124,7 @@ def check(e, why=""):
 
 
 def test_book_examples():
-    e = SweepExplorer()
+    e = SweepExplorer(controls=TOPICS)
     assert e.result.tolist() == [[19, 25], [37, 43]]
     e.controls["padding_h"].value = e.controls["padding_w"].value = 1
     assert e.result.tolist() == [
@@ -139,7 +139,7 @@ def test_book_examples():
 
 
 def test_edge_example_sets_the_book_sizes():
-    e = SweepExplorer(values="edge", kernel="edge")
+    e = SweepExplorer(controls=TOPICS, values="edge", kernel="edge")
     assert e.X.shape == (6, 8) and e.K.tolist() == [[1, -1]]
     expected = torch.zeros(6, 7)
     expected[:, 1], expected[:, 5] = 1, -1
@@ -155,6 +155,7 @@ def test_edge_example_sets_the_book_sizes():
 
 def test_true_convolution_matches_scipy():
     e = SweepExplorer(
+        controls=TOPICS,
         input_size=(5, 6),
         kernel_size=(2, 3),
         padding=1,
@@ -172,7 +173,7 @@ def test_true_convolution_matches_scipy():
 
 
 def test_step_walks_every_output_cell():
-    e = SweepExplorer(input_size=4, kernel_size=2, padding=1, stride=2)
+    e = SweepExplorer(controls=TOPICS, input_size=4, kernel_size=2, padding=1, stride=2)
     pictures = set()
     for step in range(e.controls["step"].max + 1):
         e.controls["step"].value = step
@@ -187,7 +188,7 @@ def test_step_walks_every_output_cell():
 
 
 def test_empty_output_explains_instead_of_a_traceback():
-    e = SweepExplorer(input_size=3, kernel_size=2)
+    e = SweepExplorer(controls=TOPICS, input_size=3, kernel_size=2)
     e.controls["kernel_w"].value = 5
     assert e.picture is None and "output width" in e.message
     assert "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1" in e.message
@@ -199,7 +200,7 @@ def test_empty_output_explains_instead_of_a_traceback():
 
 
 def test_every_control_over_its_range_and_random_combinations():
-    e = SweepExplorer(input_size=5, kernel_size=3)
+    e = SweepExplorer(controls=TOPICS, input_size=5, kernel_size=3)
     changes = 0
 
     def shown_state():
@@ -243,7 +244,7 @@ def test_pytorch_line_runs_and_gives_the_output_shown():
         dict(input_size=(6, 8), kernel_size=3, padding=2, dilation=2, stride=3),
     ]
     for case in cases:
-        e = SweepExplorer(values="random", kernel="random", **case)
+        e = SweepExplorer(controls=TOPICS, values="random", kernel="random", **case)
         y = run_pytorch_line(parse(e.svg), e.X, e.K)
         torch.testing.assert_close(y, e.result, msg=str(case))
     # padding="same" with an even kernel pads one side more: F.pad first.
@@ -275,8 +276,37 @@ def test_draw_sweep_shows_the_book_padding_example():
     assert marked(padded, "outline") == {(1, 1), (1, 2), (2, 1), (2, 2)}
     lines = " ".join(texts(root))
     assert "output[1, 1] = 0*0 + 1*1 + 3*2 + 4*3 = 19" in lines
-    assert "floor((3 + 2*1 - 1*(2-1) - 1)/1) + 1 = 4" in lines
-    assert "total padding p = 2" in lines
+    # Padding alone: the formulas of notebook 4, PyTorch's per side, the book's total.
+    assert "height: n + 2p - k + 1 = 3 + 2*1 - 2 + 1 = 4" in lines
+    assert "book, total padding p = 2: n - k + p + 1 = 3 - 2 + 2 + 1 = 4" in lines
+    assert "floor" not in lines and "stride" not in lines and "dilation" not in lines
+    assert "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)" in lines
+
+
+def test_the_sweep_of_notebook_2_shows_input_kernel_step_and_flip_only():
+    e = SweepExplorer()
+    shown = [
+        getattr(c, "description", "")
+        for box in e.widget.children[0].children
+        for c in box.children
+    ]
+    assert not any(
+        word in " ".join(shown) for word in ("padding", "stride", "dilation")
+    )
+    assert {"input height", "kernel width", "true convolution (flip K)"} <= set(shown)
+    lines = " ".join(texts(parse(e.svg)))
+    assert "height: n - k + 1 = 3 - 2 + 1 = 2" in lines
+    assert "nn.Conv2d(1, 1, kernel_size=2, bias=False)" in lines
+    assert not any(word in lines for word in ("floor", "padding", "stride", "dilation"))
+
+
+def test_the_lesson_chooses_the_sweeps_controls():
+    e = SweepExplorer(padding=1, controls=["padding"])
+    assert e.topics == ("padding",) and e.values()["padding_h"] == 1
+    with pytest.raises(ValueError, match=r"stride=2 needs the stride sliders"):
+        SweepExplorer(stride=2, controls="padding")
+    with pytest.raises(ValueError, match=r"controls must name topics .* got 'flip'"):
+        SweepExplorer(controls=["flip"])
 
 
 def test_floor_drop_is_reported_and_tinted():
@@ -319,7 +349,11 @@ def test_dilated_window_skips_cells():
             ValueError,
             ["floor((3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"],
         ),
-        (lambda: SweepExplorer(padding="same"), ValueError, ["padding", "same"]),
+        (
+            lambda: SweepExplorer(controls=TOPICS, padding="same"),
+            ValueError,
+            ["padding", "same"],
+        ),
     ],
 )
 def test_bad_input_is_explained(call, error, words):
@@ -338,7 +372,7 @@ def test_draw_sweep_saves_svg_text_and_png(tmp_path):
 
 
 def test_motion_is_one_frame_per_output_cell_in_visiting_order(monkeypatch):
-    e = SweepExplorer(input_size=4, kernel_size=2, padding=1, stride=2)
+    e = SweepExplorer(controls=TOPICS, input_size=4, kernel_size=2, padding=1, stride=2)
     frames = e.frames()
     assert len(frames) == 9 == e.result.numel()
     for step, frame in enumerate(frames):

@@ -1,0 +1,48 @@
+"""The book's worked examples, as the executed lessons must reproduce them.
+
+A lesson cell prints what a student compares with the book; the numbers
+themselves are asserted here, from the executed notebook
+(``tests/test_notebooks.py``). ``BOOK[lesson][cell id]`` maps an expression,
+evaluated in the kernel right after that cell ran in Run All, to the book's
+value (numbers, nested lists or tuples; a tensor is compared through
+``.tolist()``). ``PRINTED`` is text that must appear in what that cell
+prints. ``Approx(value, atol)`` marks a value the book gives rounded.
+
+The numbers come from the syllabus (``shared/SYLLABUS.md``): the book, its
+lecture notes and notebook, checked once against PyTorch by hand.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Approx:
+    """A book value given rounded: equal within ``atol``."""
+
+    value: object
+    atol: float
+
+
+PRINTED = "printed"
+
+BOOK = {}
+
+BOOK["01-why-convolution"] = {}
+
+BOOK["02-cross-correlation"] = {}
+
+BOOK["03-learning-a-kernel"] = {}
+
+BOOK["04-padding"] = {}
+
+BOOK["05-stride-and-dilation"] = {}
+
+BOOK["06-channels"] = {}
+
+BOOK["07-layer-cost"] = {}
+
+BOOK["08-pooling"] = {}
+
+BOOK["09-performance"] = {}
+
+BOOK["10-real-photo"] = {}

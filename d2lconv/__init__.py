@@ -79,7 +79,9 @@ from .photo import (
 from .checks import (
     CheckFailed,
     expect_close,
+    expect_conv2d,
     expect_descent,
+    expect_pool2d,
     expect_shrinks,
 )
 

@@ -11,8 +11,11 @@ import numbers
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 
+from ._validate import check_tensor, positive_pair
 from .i18n import given, tr
+from .shapes import ShapeError, conv2d_geometry, pool2d_output_shape
 
 # The default explanation of a failed ``expect_close`` (also in ``_cause``).
 SAME_INPUTS = (
@@ -306,3 +309,107 @@ def expect_shrinks(start, end, factor, steps, what):
         )
     )
     return True
+
+
+def _reference_text(function, options):
+    """``F.conv2d(X, K, padding=1)``: the PyTorch call a check compares with."""
+    arguments = ["X", "K"] if function == "F.conv2d" else ["X"]
+    arguments += [f"{name}={value!r}" for name, value in options.items()]
+    return f"{function}({', '.join(arguments)})"
+
+
+def _no_output(what, X, K, err):
+    """The failure of a check whose inputs give no output at all."""
+    return CheckFailed(
+        tr(
+            "check failed: {what}: the window {window} does not fit in the input "
+            "{input}, so there is no output to compare ({reason})",
+            what=what,
+            window="x".join(map(str, K)),
+            input="x".join(map(str, X)),
+            reason=err.translated(),
+        )
+    )
+
+
+def expect_conv2d(got, X, K, what=None, atol=1e-5, rtol=1e-5, **options):
+    """Check ``got`` against PyTorch's ``F.conv2d`` of ``X`` with the kernel ``K``.
+
+    ``X`` (h, w) with ``K`` (k_h, k_w); ``X`` (c_i, h, w) with ``K`` (c_i, k_h,
+    k_w) for one output channel, or ``K`` (c_o, c_i, k_h, k_w). ``options`` are
+    ``F.conv2d``'s ``stride``, ``padding`` (per side) and ``dilation``. Prints
+    ``check passed: ...`` or raises ``CheckFailed`` with one sentence, also when
+    the shapes cannot be convolved (it names both).
+    """
+    check_tensor(X, "X", (2, 3))
+    check_tensor(K, "K", (2, 3, 4))
+    what = tr("the result") if what is None else given(what)
+    pairs = {(2, 2), (3, 3), (3, 4)}
+    if (X.dim(), K.dim()) not in pairs:
+        raise CheckFailed(
+            tr(
+                "check failed: {what}: X of shape {x} and K of shape {k} do not go "
+                "together: X (h, w) takes K (k_h, k_w), X (c_i, h, w) takes K "
+                "(c_i, k_h, k_w) or (c_o, c_i, k_h, k_w)",
+                what=what,
+                x=tuple(X.shape),
+                k=tuple(K.shape),
+            )
+        )
+    channels = K.shape[-3] if X.dim() == 3 else 1
+    if X.dim() == 3 and X.shape[0] != channels:
+        raise CheckFailed(
+            tr(
+                "check failed: {what}: X has {x} input channels (shape {xs}) and K "
+                "has {k} (shape {ks}): each input channel needs a kernel slice of "
+                "its own",
+                what=what,
+                x=X.shape[0],
+                xs=tuple(X.shape),
+                k=channels,
+                ks=tuple(K.shape),
+            )
+        )
+    size, window = tuple(X.shape[-2:]), tuple(K.shape[-2:])
+    try:
+        conv2d_geometry(size, window, **options)
+    except ShapeError as err:
+        raise _no_output(what, size, window, err) from None
+    x64 = X.detach().cpu().double().reshape(1, -1, *size)
+    k64 = K.detach().cpu().double().reshape(-1, x64.shape[1], *window)
+    want = F.conv2d(x64, k64, **options)[0]
+    want = want[0] if K.dim() < 4 else want
+    shown = tr(
+        "{what} equals {call}", what=what, call=_reference_text("F.conv2d", options)
+    )
+    return _expect_close(got, want, shown, atol, rtol, _cause(SAME_INPUTS))
+
+
+def expect_pool2d(got, X, pool_size, mode="max", what=None, **options):
+    """Check ``got`` against PyTorch's max or average pooling of ``X``.
+
+    ``X`` is (h, w) or (c, h, w), pooled channel by channel; ``mode`` is
+    ``"max"`` or ``"avg"``; ``options`` are those of ``F.max_pool2d`` /
+    ``F.avg_pool2d`` (``stride`` defaults to the window, as in PyTorch;
+    ``padding`` per side). Prints ``check passed: ...`` or raises
+    ``CheckFailed`` with one sentence.
+    """
+    check_tensor(X, "X", (2, 3))
+    if mode not in ("max", "avg"):
+        raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
+    what = tr("the result") if what is None else given(what)
+    size = tuple(X.shape[-2:])
+    window = positive_pair(pool_size, "pool_size")
+    geometry = {k: v for k, v in options.items() if k != "count_include_pad"}
+    try:
+        pool2d_output_shape(size, window, **geometry)
+    except ShapeError as err:
+        raise _no_output(what, size, window, err) from None
+    pool = F.max_pool2d if mode == "max" else F.avg_pool2d
+    x64 = X.detach().cpu().double().reshape(1, -1, *size)
+    pooled = pool(x64, window, **options)
+    want = pooled.reshape(*X.shape[:-2], *pooled.shape[-2:])
+    options = {"kernel_size": pool_size, **options}
+    call = _reference_text(f"F.{mode}_pool2d", options)
+    shown = tr("{what} equals {call}", what=what, call=call)
+    return _expect_close(got, want, shown, 1e-5, 1e-5, _cause(SAME_INPUTS))

@@ -8,7 +8,9 @@ import torch
 from d2lconv import (
     CheckFailed,
     expect_close,
+    expect_conv2d,
     expect_descent,
+    expect_pool2d,
     expect_shrinks,
     train_kernel,
 )
@@ -200,3 +202,63 @@ def test_expect_shrinks_rejects_bad_arguments():
         expect_shrinks(1.0, 0.5, -0.5, 2, "d")
     with pytest.raises(TypeError, match="start must be a number, got 'a'"):
         expect_shrinks("a", 0.5, 0.9, 2, "d")
+
+
+# ---------------------------------------------------------------------------
+# expect_conv2d, expect_pool2d: PyTorch's result of the cell's own inputs
+
+BOOK_X = torch.arange(9.0).reshape(3, 3)
+BOOK_K = torch.tensor([[0.0, 1], [2, 3]])
+
+
+def test_expect_conv2d_passes_the_books_worked_examples(capsys):
+    # The numbers worked out by hand in the syllabus, not by the code.
+    assert expect_conv2d(torch.tensor([[19.0, 25], [37, 43]]), BOOK_X, BOOK_K)
+    padded = [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]
+    assert expect_conv2d(torch.tensor(padded), BOOK_X, BOOK_K, "Y", padding=1)
+    X2, K2 = torch.stack([BOOK_X, BOOK_X + 1]), torch.stack([BOOK_K, BOOK_K + 1])
+    assert expect_conv2d(torch.tensor([[56, 72], [104, 120]]), X2, K2)
+    K3 = torch.stack([K2, K2 + 1, K2 + 2])
+    three = [[[56, 72], [104, 120]], [[76, 100], [148, 172]], [[96, 128], [192, 224]]]
+    assert expect_conv2d(torch.tensor(three), X2, K3, "corr2d_multi_in_out")
+    assert capsys.readouterr().out.splitlines() == [
+        "check passed: the result equals F.conv2d(X, K)",
+        "check passed: Y equals F.conv2d(X, K, padding=1)",
+        "check passed: the result equals F.conv2d(X, K)",
+        "check passed: corr2d_multi_in_out equals F.conv2d(X, K)",
+    ]
+
+
+def test_expect_conv2d_says_what_differs_and_why_shapes_do_not_fit():
+    with pytest.raises(CheckFailed) as info:
+        expect_conv2d(torch.tensor([[19.0, 25], [37, 44]]), BOOK_X, BOOK_K, "corr2d")
+    assert str(info.value).startswith(
+        "check failed: corr2d equals F.conv2d(X, K): expected 43 at (1, 1), got 44"
+    )
+    with pytest.raises(CheckFailed) as info:
+        expect_conv2d(torch.zeros(0, 0), BOOK_X, torch.ones(4, 4), "corr2d")
+    assert "the window 4x4 does not fit in the input 3x3" in str(info.value)
+    X2 = torch.stack([BOOK_X, BOOK_X])
+    with pytest.raises(CheckFailed, match=r"X has 2 input channels .* K has 3"):
+        expect_conv2d(torch.zeros(2, 2), X2, torch.ones(1, 3, 2, 2))
+    with pytest.raises(CheckFailed, match=r"X of shape \(3, 3\) and K of shape"):
+        expect_conv2d(torch.zeros(2, 2), BOOK_X, torch.ones(1, 2, 2))
+    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
+        expect_conv2d(torch.zeros(2, 2), [[1.0]], BOOK_K)
+
+
+def test_expect_pool2d_passes_the_books_pooling_examples(capsys):
+    assert expect_pool2d(torch.tensor([[4.0, 5], [7, 8]]), BOOK_X, 2, stride=1)
+    avg = torch.tensor([[2.0, 3], [5, 6]])
+    assert expect_pool2d(avg, BOOK_X, (2, 2), "avg", "pool2d", stride=1)
+    X = torch.arange(32.0).reshape(2, 4, 4)
+    want = [[[5, 6, 7, 7], [13, 14, 15, 15]], [[21, 22, 23, 23], [29, 30, 31, 31]]]
+    assert expect_pool2d(torch.tensor(want), X, 3, padding=1, stride=(2, 1))
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == (
+        "check passed: pool2d equals F.avg_pool2d(X, kernel_size=(2, 2), stride=1)"
+    )
+    with pytest.raises(CheckFailed, match="the window 4x4 does not fit"):
+        expect_pool2d(torch.zeros(1, 1), BOOK_X, 4)
+    with pytest.raises(ValueError, match='mode must be "max" or "avg", got'):
+        expect_pool2d(torch.zeros(1, 1), BOOK_X, 2, "min")

@@ -29,6 +29,8 @@ CATALOG = i18n.LOCALE / "zh" / i18n.NOTEBOOKS
 # the titles shown.
 SHOWN = {
     "expect_close": {2: "what", 5: "cause"},
+    "expect_conv2d": {3: "what"},
+    "expect_pool2d": {4: "what"},
     "expect_shrinks": {4: "what"},
     "format_kernels": {0: "kernels"},
     "show_images": {0: "kernels"},

@@ -33,7 +33,8 @@ from .picture import Picture
 from .picture_mpl import to_figure
 from .receptive import receptive_field, receptive_field_table
 from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
-from .sweep import SweepExplorer, draw_sweep
+from .sweep import draw_sweep
+from .explorers.sweep import SweepExplorer
 
 # figures.py
 from .figures import (

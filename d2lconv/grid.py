@@ -132,6 +132,8 @@ class Grid:
         rows, cols = self.values.shape
         x0, y0, cell, size = self.x, self.y, self.cell, self.fontsize
         fills, inks = colors(self.values, self.cmap, self.vmin, self.vmax, self.hatched)
+        # Object arrays: "white"/"black" would cut a longer colour to 5 letters.
+        fills, inks = fills.astype(object), inks.astype(object)
         fills[self.hatched], inks[self.hatched] = MASK_COLOR, MASK_TEXT_COLOR
         # Padding first, then the hatch across it, then the other cells on top
         # (so one set of long lines hatches every padding cell).

@@ -2,20 +2,17 @@
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_int, check_matrix, positive_pair
-from .data import sweep_input, sweep_kernel
+from ._validate import check_int, check_matrix
 from .device import one_thread
-from .explorer import Explorer, choices, int_slider
 from .grid import Grid
-from .i18n import N_, tr
+from .i18n import tr
 from .picture import Lines, Picture, drawing, format_number, row, text_units
-from .shapes import _padding_sides, conv2d_geometry, pair_text
 from .shapes import _padding_text as padding_terms
+from .shapes import conv2d_geometry, pair_text
 
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
@@ -271,173 +268,3 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     topics = tuple(t for t in TOPICS if used[t])
     Y = _output(X, applied, g)
     return sweep_picture(X, applied, Y, g, step, flip, padding, topics)
-
-
-_INPUTS = [
-    (N_("0..n-1 ramp"), "ramp"),
-    (N_("small random integers"), "random"),
-    (N_("edge image (6x8)"), "edge"),
-]
-_KERNELS = [
-    (N_("0..k-1 ramp"), "ramp"),
-    (N_("ones"), "ones"),
-    (N_("small random integers"), "random"),
-    (N_("edge detector [1, -1]"), "edge"),
-]
-
-
-class SweepExplorer(Explorer):
-    """Sliders for the input and the kernel, step and Play: watch the sweep.
-
-    ``SweepExplorer()`` starts from the book's 3x3 input and 2x2 kernel (the
-    6x8 image and 1x2 kernel for ``"edge"``); keyword arguments set the start.
-    ``controls`` adds the sliders of topics the lesson has taught, any of
-    ``"padding"``, ``"stride"``, ``"dilation"``; the formulas under the
-    picture follow them. ``X``, ``K`` (the kernel as applied, flipped for
-    convolution) and ``result`` hold what is shown.
-    """
-
-    def __init__(
-        self,
-        input_size=None,
-        kernel_size=None,
-        padding=0,
-        stride=1,
-        dilation=1,
-        values="ramp",
-        kernel="ramp",
-        flip=False,
-        seed=0,
-        step=0,
-        controls=(),
-    ):
-        if isinstance(controls, str):
-            controls = (controls,)
-        unknown = [c for c in controls if c not in TOPICS]
-        if unknown:
-            raise ValueError(
-                f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
-                f"got {unknown[0]!r}"
-            )
-        self.topics = tuple(t for t in TOPICS if t in controls)
-        if input_size is None:
-            input_size = (6, 8) if values == "edge" else 3
-        if kernel_size is None:
-            kernel_size = (1, 2) if kernel == "edge" else 2
-        n_h, n_w = positive_pair(input_size, "input_size")
-        k_h, k_w = positive_pair(kernel_size, "kernel_size")
-        p_h, p_w = _padding_sides(padding, (k_h, k_w), (1, 1), (1, 1))
-        if p_h[0] != p_h[1] or p_w[0] != p_w[1]:
-            raise ValueError(
-                f"padding must be the same on both sides here, got {padding}"
-            )
-        s_h, s_w = positive_pair(stride, "stride")
-        starts = {
-            "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
-            "stride": (stride, (s_h, s_w) != (1, 1)),
-            "dilation": (dilation, positive_pair(dilation, "dilation") != (1, 1)),
-        }
-        for topic, (value, changed) in starts.items():
-            if changed and topic not in self.topics:
-                raise ValueError(
-                    f"{topic}={value!r} needs the {topic} sliders: pass "
-                    f"controls=({topic!r},) (or {topic}'s default)"
-                )
-
-        controls = {
-            "input_h": int_slider(n_h, 1, 16, tr("input height")),
-            "input_w": int_slider(n_w, 1, 16, tr("input width")),
-            "kernel_h": int_slider(k_h, 1, 7, tr("kernel height")),
-            "kernel_w": int_slider(k_w, 1, 7, tr("kernel width")),
-            "padding_h": int_slider(p_h[0], 0, 4, tr("padding h (each side)")),
-            "padding_w": int_slider(p_w[0], 0, 4, tr("padding w (each side)")),
-            "stride_h": int_slider(s_h, 1, 4, tr("stride height")),
-            "stride_w": int_slider(s_w, 1, 4, tr("stride width")),
-            "dilation": int_slider(dilation, 1, 3, tr("dilation")),
-            "values": widgets.Dropdown(
-                options=choices(_INPUTS), value=values, description=tr("input")
-            ),
-            "kernel": widgets.Dropdown(
-                options=choices(_KERNELS), value=kernel, description=tr("kernel")
-            ),
-            "seed": int_slider(seed, 0, 20, tr("seed")),
-            "flip": widgets.Checkbox(
-                value=flip, description=tr("true convolution (flip K)")
-            ),
-            # The first redraw fits the range to the output.
-            "step": widgets.IntSlider(
-                value=max(step, 0),
-                min=0,
-                max=max(step, 0),
-                description=tr("output cell"),
-            ),
-        }
-        self.play = widgets.Play(interval=700, min=0, max=0, description=tr("play"))
-        widgets.link((self.play, "value"), (controls["step"], "value"))
-        widgets.link((self.play, "max"), (controls["step"], "max"))
-        taught = {
-            "padding": ["padding_h", "padding_w"],
-            "stride": ["stride_h", "stride_w"],
-            "dilation": ["dilation"],
-        }
-        columns = [
-            ["input_h", "input_w", "kernel_h", "kernel_w", "seed"],
-            [name for topic in self.topics for name in taught[topic]],
-            ["values", "kernel", "flip"],
-        ]
-        columns = [names for names in columns if names]
-        boxes = [widgets.VBox([controls[name] for name in names]) for names in columns]
-        boxes[-1].children += (widgets.HBox([self.play, controls["step"]]),)
-        self.pytorch = ""
-        self.X = self.K = self.result = None
-        super().__init__(controls, layout=widgets.HBox(boxes))
-
-    def geometry(self, values=None):
-        """The current ``ConvGeometry`` (a ValueError explains an empty output)."""
-        v = self.values() if values is None else values
-        return conv2d_geometry(
-            (v["input_h"], v["input_w"]),
-            (v["kernel_h"], v["kernel_w"]),
-            stride=(v["stride_h"], v["stride_w"]),
-            padding=(v["padding_h"], v["padding_w"]),
-            dilation=v["dilation"],
-        )
-
-    def redraw(self):
-        # The step slider must cover exactly the cells of the output to draw.
-        try:
-            cells = math.prod(self.geometry().output_size)
-        except ValueError:
-            cells = 1
-        self.fit_slider("step", cells)
-        self.controls["step"].disabled = self.play.disabled = cells == 1
-        super().redraw()
-
-    def _on_change(self, change):
-        if self._held:
-            return
-        c, edge = self.controls, change["new"] == "edge"
-        with self.hold():
-            # Choosing the book's examples also sets the sizes they come in.
-            if change["owner"] is c["values"] and edge:
-                c["input_h"].value, c["input_w"].value = 6, 8
-            if change["owner"] is c["kernel"] and edge:
-                c["kernel_h"].value, c["kernel_w"].value = 1, 2
-
-    def frames(self):
-        """One picture per output cell, in the order the kernel visits them."""
-        v = self.values()
-        cells = math.prod(self.geometry(v).output_size)
-        return [self.draw(**{**v, "step": s}) for s in range(cells)]
-
-    def draw(self, **v):
-        self.X = self.K = self.result = None
-        g = self.geometry(v)
-        X = sweep_input(v["values"], g.input_size, v["seed"])
-        K = sweep_kernel(v["kernel"], g.kernel_size, v["seed"])
-        applied = torch.flip(K, (0, 1)) if v["flip"] else K
-        X64, K64 = X.double(), applied.double()
-        Y = _output(X64, K64, g)
-        self.X, self.K, self.result = X, applied, Y.float()
-        self.pytorch = conv2d_call(g, topics=self.topics)
-        return sweep_picture(X64, K64, Y, g, v["step"], v["flip"], topics=self.topics)

@@ -19,13 +19,18 @@ import torch
 import torch.nn.functional as F
 from explorer_checks import error_outputs
 from props import combinations, describe, rng
-from svg_checks import SVG, grid_numbers, marked, matrix, panel, parse, texts
-from test_sweep import RANGES as SWEEP_RANGES
+from svg_checks import SVG, matrix, panel, parse, texts
 from test_sweep import run_pytorch_call
 from torch import nn
-from zh_text import CJK, assert_chinese, english_runs
+from zh_text import (
+    CJK,
+    KEPT,
+    assert_chinese,
+    assert_picture_in_chinese,
+    assert_reads_chinese,
+    english_runs,
+)
 
-import d2lconv
 from d2lconv import i18n, picture_mpl
 from d2lconv.animation import Animation
 from d2lconv.channels import MODES, VALUES, ChannelsExplorer
@@ -36,9 +41,9 @@ from d2lconv.picture import MONO, SANS, Lines, Picture
 from d2lconv.picture_mpl import rgb_image, to_figure
 from d2lconv.pooling import PoolingExplorer, draw_pooling
 from d2lconv.receptive import receptive_field_table
-from d2lconv.shapes import ShapeError, conv2d_output_shape, pool2d_output_shape
+from d2lconv.shapes import ShapeError, pool2d_output_shape
 from d2lconv.stack import StackExplorer, draw_stack, repeat_layer
-from d2lconv.sweep import TOPICS, SweepExplorer, draw_sweep
+from d2lconv.sweep import draw_sweep
 from d2lconv.training import (
     TrainingExplorer,
     edge_data,
@@ -78,14 +83,6 @@ LABELS = {
     "view": "视图",
     "values": "数值",
 }
-# PyTorch's parameter names, shown as they are.
-KEPT = {"ceil_mode", "count_include_pad"}
-# Code and notation in a text: calls, keyword arguments, names with a dot or
-# an underscore, quoted names, the padding modes and PyTorch's rounding.
-CODE = re.compile(
-    r"'[^']*'|[A-Za-z_][\w.]*\(|\w+=\S*|\w*_\w*|\w+\.\w+|\b(?:PyTorch|floor|ceil|"
-    r"max|inf|nan|zeros|reflect|replicate|circular|lambda)\b"
-)
 
 
 @pytest.fixture
@@ -96,32 +93,6 @@ def zh():
         yield
     finally:
         i18n.set_language("en")
-
-
-def assert_reads_chinese(text, what):
-    """Text a student reads: Chinese wherever it has words, no English sentence."""
-    assert not english_runs(text), f"{what} still has English: {text!r}"
-    if re.search("[A-Za-z]{3,}", CODE.sub("", text)):
-        assert_chinese(text, what)
-
-
-def assert_picture_in_chinese(svg, what):
-    """The title, every panel's label and every text of an SVG picture."""
-    root = parse(svg)
-    assert_chinese(root.get("aria-label"), f"{what}: aria-label")
-    assert_chinese(root.find(SVG + "title").text, f"{what}: <title>")
-    # Fonts with Chinese characters after the Latin ones, sans and monospace.
-    for family in [root.get("font-family")] + [
-        t.get("font-family") for t in root.iter(SVG + "text") if t.get("font-family")
-    ]:
-        assert re.search(r"DejaVu Sans.*Noto Sans CJK SC.*Microsoft YaHei", family)
-    for group in root.iter(SVG + "g"):
-        label = group.get("aria-label")
-        assert_reads_chinese(label, f"{what}: panel {label!r}")
-        assert group.find(SVG + "title").text == label
-    for text in texts(root):
-        assert_reads_chinese(text, f"{what}: text")
-    return root
 
 
 def assert_controls_in_chinese(explorer):
@@ -173,84 +144,6 @@ def run_pytorch_line(root, X, K):
     return run_pytorch_call(call, pad, shapes, X, K)
 
 
-def check_sweep(e, why=""):
-    """Chinese picture with PyTorch's numbers, or a Chinese explanation."""
-    v = e.values()
-    assert error_outputs(e) == [], why
-    try:
-        oh, ow = conv2d_output_shape(
-            (v["input_h"], v["input_w"]),
-            (v["kernel_h"], v["kernel_w"]),
-            (v["stride_h"], v["stride_w"]),
-            (v["padding_h"], v["padding_w"]),
-            v["dilation"],
-        )
-    except ValueError as err:
-        # The API's error stays English; the explorer explains it in Chinese,
-        # with the same formula and numbers.
-        assert english_runs(str(err)) and not CJK.search(str(err))
-        formula = re.search(r"floor\(\(\d.*?\+ 1 = -?\d+", str(err)).group(0)
-        assert_explains_in_chinese(e, formula, "< 1")
-        return
-    root = assert_picture_in_chinese(e.svg, f"sweep {v}")
-    padded = F.pad(e.X, (v["padding_w"],) * 2 + (v["padding_h"],) * 2)
-    K = e.K
-    Y = F.conv2d(
-        padded[None, None],
-        K[None, None],
-        stride=(v["stride_h"], v["stride_w"]),
-        dilation=v["dilation"],
-    )[0, 0]
-    assert np.array_equal(matrix(panel(root, f"输出 {oh}x{ow}")), Y.numpy()), why
-    step = v["step"]
-    i, j = divmod(step, ow)
-    line = " ".join(texts(root))
-    assert f"第 {step + 1} 步（共 {oh * ow} 步）" in line, why
-    assert f"= {d2lconv.picture.format_number(Y[i, j].item())}" in line, why
-    window = marked(panel(root, "输入"), "outline")
-    assert len(window) == v["kernel_h"] * v["kernel_w"], why
-    torch.testing.assert_close(run_pytorch_line(root, e.X, K), Y)
-    assert e.pytorch in " ".join(texts(root))
-
-
-def test_sweep_explorer_speaks_chinese_and_shows_pytorchs_numbers(zh):
-    e = SweepExplorer(controls=TOPICS, padding=1)
-    assert_controls_in_chinese(e)
-    shown = {c.description for c in e.controls.values()}
-    assert {
-        LABELS[k]
-        for k in (
-            "input height",
-            "input width",
-            "kernel height",
-            "kernel width",
-            "padding h (each side)",
-            "padding w (each side)",
-            "stride height",
-            "stride width",
-            "dilation",
-            "input",
-            "kernel",
-            "seed",
-            "true convolution (flip K)",
-            "output cell",
-        )
-    } == shown
-    # The dropdowns show Chinese, the values stay the code's keys.
-    assert dict(e.controls["values"].options)["随机小整数"] == "random"
-    check_sweep(e)
-    root = parse(e.svg)
-    assert grid_numbers(panel(root, "输出 4x4"))[1] == ["9", "19", "25", "10"]
-    assert "输入 3x3，填充后为 5x5" in texts(root)
-    for step in range(16):
-        e.controls["step"].value = step
-        check_sweep(e, f"step {step}")
-    e.controls["flip"].value = True
-    assert "卷积核 2x2，已翻转" in texts(parse(e.svg))
-    check_sweep(e)
-    no_missing()
-
-
 @pytest.mark.filterwarnings("ignore:Using padding='same'")
 def test_sweep_floor_drop_and_dilation_are_explained_in_chinese(zh):
     root = parse(draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3)).svg)
@@ -272,35 +165,6 @@ def test_sweep_floor_drop_and_dilation_are_explained_in_chinese(zh):
     # Many cells: the sum is shortened, in Chinese.
     picture = draw_sweep(torch.ones(6, 6), torch.ones(4, 4))
     assert "（共 16 个乘积）" in " ".join(texts(parse(picture.svg)))
-    no_missing()
-
-
-def test_sweep_impossible_settings_are_explained_in_chinese(zh):
-    e = SweepExplorer(controls=TOPICS, input_size=3, kernel_size=2)
-    e.controls["kernel_w"].value = 5
-    assert_explains_in_chinese(
-        e, "输出宽度", "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1", "3 + 2*0 = 3"
-    )
-    assert e.controls["step"].disabled
-    e.controls["padding_w"].value = 1
-    assert e.picture is not None
-    check_sweep(e)
-    no_missing()
-
-
-def test_sweep_random_combinations_in_chinese(zh):
-    e = SweepExplorer(controls=TOPICS, input_size=5, kernel_size=3)
-    ranges = SWEEP_RANGES  # the English test's controls and values
-    r = rng("sweep in Chinese")
-    explained = 0
-    for _ in range(combinations(40)):
-        name = r.choice(list(ranges))
-        e.controls[name].value = r.choice(list(ranges[name]))
-        if e.picture is not None and e.controls["step"].max:
-            e.controls["step"].value = r.randint(0, e.controls["step"].max)
-        check_sweep(e, f"{e.values()}; {describe(r)}")
-        explained += e.picture is None
-    assert explained, describe(r)
     no_missing()
 
 
@@ -521,10 +385,8 @@ def test_grid_lines_and_animation_get_chinese_labels(zh):
     assert parse(picture.svg).get("aria-label") == "网格 2x3"
     assert Lines(["x"]).label == "文字"
     assert parse(Picture([]).svg).get("aria-label") == "图"
-    e = SweepExplorer(controls=TOPICS)
-    motion = e.animation()
-    assert motion.title == "互相关：输入 3x3，卷积核 2x2，输出 2x2：共 4 步，循环播放"
-    assert_chinese(parse(Animation([e.picture]).svg).get("aria-label"), "animation")
+    picture = draw_sweep(torch.arange(9.0).view(3, 3), torch.ones(2, 2))
+    assert_chinese(parse(Animation([picture]).svg).get("aria-label"), "animation")
     no_missing()
 
 
@@ -534,10 +396,6 @@ def test_english_pictures_keep_their_fonts_and_labels():
     assert root.get("font-family") == SANS
     assert {t.get("font-family") for t in root.iter(SVG + "text")} == {None, MONO}
     assert not CJK.search(draw_sweep(torch.ones(3, 3), torch.ones(2, 2)).svg)
-    assert (
-        SweepExplorer(controls=TOPICS).controls["input_h"].style.description_width
-        == "110px"
-    )
 
 
 # ---- the explanation of a ShapeError -----------------------------------------

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from d2lconv import i18n
+from d2lconv.explorers import TR_CALL
 
 PACKAGE = Path(i18n.__file__).resolve().parent
 MARKERS = {"tr", "N_"}
@@ -35,6 +36,13 @@ def marked_texts():
                 "cannot be looked up; use {names} and keywords)"
             )
             found.setdefault(first.value, []).append(where)
+    # The explorers' ES modules show their texts through tr("...") too.
+    for path in sorted(PACKAGE.glob("explorers/*.js")):
+        source = path.read_text(encoding="utf-8")
+        for match in TR_CALL.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            where = f"{path.relative_to(PACKAGE.parent)}:{line}"
+            found.setdefault(json.loads(f'"{match.group(1)}"'), []).append(where)
     return found
 
 

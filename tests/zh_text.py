@@ -2,6 +2,8 @@
 
 import re
 
+from svg_checks import SVG, parse, texts
+
 CJK = re.compile(r"[\u3400-\u9fff]")
 # Four English words in a row (a sentence left in English); code such as
 # ``nn.Conv2d(1, 1, kernel_size=3)`` or a single term such as ``ceil_mode`` is fine.
@@ -18,3 +20,39 @@ def assert_chinese(text, what):
     assert CJK.search(text), f"{what} has no Chinese: {text!r}"
     runs = english_runs(text)
     assert not runs, f"{what} still has English {runs}: {text!r}"
+
+
+# PyTorch's parameter names, shown as they are.
+KEPT = {"ceil_mode", "count_include_pad"}
+# Code and notation in a text: calls, keyword arguments, names with a dot or
+# an underscore, quoted names, the padding modes and PyTorch's rounding.
+CODE = re.compile(
+    r"'[^']*'|[A-Za-z_][\w.]*\(|\w+=\S*|\w*_\w*|\w+\.\w+|\b(?:PyTorch|floor|ceil|"
+    r"max|inf|nan|zeros|reflect|replicate|circular|lambda)\b"
+)
+
+
+def assert_reads_chinese(text, what):
+    """Text a student reads: Chinese wherever it has words, no English sentence."""
+    assert not english_runs(text), f"{what} still has English: {text!r}"
+    if re.search("[A-Za-z]{3,}", CODE.sub("", text)):
+        assert_chinese(text, what)
+
+
+def assert_picture_in_chinese(svg, what):
+    """The title, every panel's label and every text of an SVG picture."""
+    root = parse(svg)
+    assert_chinese(root.get("aria-label"), f"{what}: aria-label")
+    assert_chinese(root.find(SVG + "title").text, f"{what}: <title>")
+    # Fonts with Chinese characters after the Latin ones, sans and monospace.
+    for family in [root.get("font-family")] + [
+        t.get("font-family") for t in root.iter(SVG + "text") if t.get("font-family")
+    ]:
+        assert re.search(r"DejaVu Sans.*Noto Sans CJK SC.*Microsoft YaHei", family)
+    for group in root.iter(SVG + "g"):
+        label = group.get("aria-label")
+        assert_reads_chinese(label, f"{what}: panel {label!r}")
+        assert group.find(SVG + "title").text == label
+    for text in texts(root):
+        assert_reads_chinese(text, f"{what}: text")
+    return root

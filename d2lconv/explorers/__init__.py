@@ -1,0 +1,113 @@
+"""The explorers: widgets whose controls and picture live in the page.
+
+Each explorer is an ``anywidget.AnyWidget``: its settings are traits, and its
+front end is a plain ES module (``core.js`` followed by the explorer's own
+``sweep.js``, ...) that builds the controls and redraws the picture in the
+browser on every movement, with no message to Python. Python computes what
+needs PyTorch (random inputs from a seed, a training run) and sends it; the
+tests compare every number the page shows with PyTorch.
+
+Displayed, an explorer also carries its current picture as SVG (``text/html``),
+drawn in Python by the module's ``draw_*`` function: pages that run no
+JavaScript (GitHub, nbviewer) show that.
+"""
+
+import functools
+import html
+import json
+import re
+from pathlib import Path
+
+import anywidget
+import traitlets
+from IPython.display import display
+
+from .. import i18n
+from ..picture import palette
+
+HERE = Path(__file__).resolve().parent
+# The texts an ES module shows: the string literal of each tr("...") or
+# N_("...") call.
+TR_CALL = re.compile(r'\b(?:tr|N_)\("((?:[^"\\]|\\.)*)"')
+
+
+@functools.cache
+def module(name):
+    """The ES module of the explorer ``name``: core.js, then ``name``.js."""
+    files = ("core.js", f"{name}.js")
+    return "\n".join((HERE / f).read_text(encoding="utf-8") for f in files)
+
+
+def texts(name):
+    """The English texts the ES module of ``name`` shows (its tr("...") literals)."""
+    return sorted({json.loads(f'"{s}"') for s in TR_CALL.findall(module(name))})
+
+
+def explanation_html(text):
+    """A plain-language explanation in place of a picture."""
+    return (
+        '<div style="padding:8px;border-left:4px solid #d62728;'
+        'background:#fff5f5;white-space:pre-wrap;font-family:monospace">'
+        f"{html.escape(text)}</div>"
+    )
+
+
+class Explorer(anywidget.AnyWidget):
+    """The frame every explorer shares: language, colours, and the static picture.
+
+    A subclass sets ``_esm = module(name)``, ``PALETTES`` (the colour maps its
+    picture uses) and its traits, and implements ``picture()``: the Python
+    drawing of the current settings (a ValueError explains why there is none).
+    ``answered`` counts the requests Python has answered: the page tells a
+    student when a control needs a kernel that is not there.
+    """
+
+    text = traitlets.Dict().tag(sync=True)
+    language = traitlets.Unicode("en").tag(sync=True)
+    palettes = traitlets.Dict().tag(sync=True)
+    answered = traitlets.Int(0).tag(sync=True)
+    NAME = ""
+    PALETTES = ()
+
+    def __init__(self, **traits):
+        language = i18n.language()
+        shown = {} if language == "en" else {t: i18n.tr(t) for t in texts(self.NAME)}
+        colours = {}
+        for cmap in self.PALETTES:
+            hexes, dark = palette(cmap)
+            colours[cmap] = [hexes.tolist(), dark.tolist()]
+        super().__init__(text=shown, language=language, palettes=colours, **traits)
+
+    def picture(self):
+        """The current settings drawn in Python (a ``Picture``)."""
+        raise NotImplementedError
+
+    @property
+    def svg(self):
+        """The SVG of the current picture ("" when the settings have none)."""
+        try:
+            return self.picture().svg
+        except ValueError:
+            return ""
+
+    @property
+    def message(self):
+        """The explanation shown instead of a picture ("" when there is one)."""
+        try:
+            self.picture()
+        except ValueError as err:
+            return err.translated() if hasattr(err, "translated") else str(err)
+        return ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        data, metadata = super()._repr_mimebundle_(**kwargs)
+        data["text/html"] = self.svg or explanation_html(self.message)
+        return data, metadata
+
+    def _ipython_display_(self, **kwargs):
+        # ipywidgets 7 (Colab) displays widgets through this method, not the
+        # mime bundle: send the same bundle, the static picture included.
+        data, metadata = self._repr_mimebundle_()
+        display(data, metadata=metadata, raw=True)
+        if hasattr(self, "_handle_displayed"):
+            self._handle_displayed(**kwargs)

@@ -1,0 +1,527 @@
+// core.js: what every explorer's front end shares. Plain JavaScript, no build.
+//
+// An explorer's module is this file followed by its own (sweep.js, ...):
+// d2lconv/explorers/__init__.py joins the two texts into the anywidget ES
+// module, and the course website does the same. The pictures are the ones
+// d2lconv/picture.py draws in Python (same panels, labels, marks and SVG),
+// made here in the page so that a control redraws with no message to Python.
+
+// ---- numbers as Python writes them ----------------------------------------
+
+// Python's f"{x:.{digits}f}": the nearest decimal, ties to even. A tie is an
+// odd multiple of 2^-(digits + 1), exact in binary; toFixed rounds those up.
+export function fixed(x, digits) {
+  const t = Math.abs(x) * 2 ** (digits + 1);
+  if (Number.isInteger(t) && t % 2 === 1) {
+    const down = Math.floor(Math.abs(x) * 10 ** digits);
+    const even = (down % 2 === 0 ? down : down + 1) / 10 ** digits;
+    return (x < 0 ? "-" : "") + even.toFixed(digits);
+  }
+  return x.toFixed(digits);
+}
+
+// Python's f"{x:.{p}g}" (and f"{x:g}" for p = 6).
+export function general(x, p = 6) {
+  if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
+  if (x === 0) return Object.is(x, -0) ? "-0" : "0";
+  let [mantissa, exponent] = x.toExponential(p - 1).split("e");
+  let e = Number(exponent);
+  if (e < -4 || e >= p) {
+    if (mantissa.includes(".")) mantissa = mantissa.replace(/\.?0+$/, "");
+    const sign = e < 0 ? "-" : "+";
+    return `${mantissa}e${sign}${String(Math.abs(e)).padStart(2, "0")}`;
+  }
+  const text = fixed(x, Math.max(0, p - 1 - e));
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+}
+
+// picture.format_number: integers without a point, others with 2 decimals.
+export function formatNumber(v) {
+  if (Number.isNaN(v)) return "";
+  if (!Number.isFinite(v)) return v < 0 ? "\u2212\u221e" : "\u221e";
+  if (Number.isInteger(v)) return Math.abs(v) < 1e6 ? String(v) : general(v, 2);
+  const text = fixed(v, 2).replace(/0+$/, "").replace(/\.$/, "");
+  return text === "-0" || text === "" ? "0" : text;
+}
+
+// shapes.pair_text: "3" for (3, 3), else "(3, 1)".
+export const pairText = ([a, b]) => (a === b ? String(a) : `(${a}, ${b})`);
+// A Python tuple as str() writes it.
+export const tupleText = (t) => (t.length === 1 ? `(${t[0]},)` : `(${t.join(", ")})`);
+
+// ---- the reader's language --------------------------------------------------
+
+// tr(english, values): the text in the language of the catalog `text` (an
+// English -> translation map the Python side sends), {name} fields filled in.
+export function translator(text) {
+  return (english, values = {}) =>
+    (text[english] ?? english).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+}
+
+// Marks a text shown elsewhere through tr (Python's catalog finds it).
+export const N_ = (english) => english;
+
+// Latin characters count 1, wide (Chinese) ones 5/3: picture.text_units.
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
+export function textUnits(text) {
+  const wide = (text.match(WIDE) || []).length;
+  return text.length + (wide * 2) / 3;
+}
+
+// ---- the picture ------------------------------------------------------------
+
+export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
+const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
+export const HIGHLIGHT = "#d62728", INDEX = "#666666";
+const SANS = "DejaVu Sans, Arial, Helvetica, sans-serif";
+const MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace";
+const CJK = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei";
+const FONTS = {
+  en: [SANS, MONO],
+  zh: [`DejaVu Sans, Arial, Helvetica, ${CJK}, sans-serif`,
+       `DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, ${CJK}, monospace`],
+};
+const DIVERGING = new Set("RdBu PuOr PiYG PRGn BrBG RdGy RdYlBu coolwarm bwr seismic".split(" "));
+
+// Fill colours of a matrix from a matplotlib colormap (`palettes[name]` =
+// [hex colours, dark flags], sent by Python), as picture.colors does.
+export function colors(values, palettes, cmap, vmin, vmax, ignore) {
+  const shown = [];
+  values.forEach((row, r) => row.forEach((v, c) => {
+    if (Number.isFinite(v) && !(ignore && ignore[r][c])) shown.push(v);
+  }));
+  if (cmap == null) cmap = shown.length && Math.min(...shown) < 0 ? "RdBu_r" : "Blues";
+  let lo = vmin ?? (shown.length ? Math.min(...shown) : 0);
+  let hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
+  if (DIVERGING.has(cmap.split("_")[0])) {
+    const m = Math.max(Math.abs(lo), Math.abs(hi));
+    [lo, hi] = [-m, m];
+  }
+  if (hi <= lo) hi = lo + 1;
+  const [hexes, dark] = palettes[cmap];
+  const n = hexes.length;
+  const pick = (v) => {
+    if (Number.isNaN(v)) return [MASK, "black"];
+    const x = v === Infinity ? hi : v === -Infinity ? lo : v;
+    const scaled = Math.min(Math.max((x - lo) / (hi - lo), 0), 1);
+    const i = Math.min(Math.floor(scaled * n), n - 1);
+    return [hexes[i], dark[i] ? "white" : "black"];
+  };
+  return values.map((row) => row.map(pick));
+}
+
+// Primitives: {type: "rect" | "text" | "path", ...}, drawn by toSvg below.
+const rect = (x, y, width, height, fill = "none", extra = {}) =>
+  ({ type: "rect", x, y, width, height, fill, stroke: "none", strokeWidth: 0, opacity: 1, ...extra });
+const text = (x, y, value, size = LINE_SIZE, color = "black", anchor = "middle", extra = {}) =>
+  ({ type: "text", x, y, text: value, size, color, anchor, bold: false, mono: false, ...extra });
+const path = (lines, stroke = "black", strokeWidth = 1, data = null) =>
+  ({ type: "path", lines, stroke, strokeWidth, data });
+export { rect, text, path };
+
+export function titleTexts(title, x, bottom, size = TITLE_SIZE) {
+  const lines = title ? title.split("\n") : [];
+  const step = size * 1.25;
+  return lines.map((line, k) => text(x, bottom - (lines.length - 1 - k) * step, line, size));
+}
+
+// A matrix as coloured cells with their numbers: grid.Grid.
+export function grid(values, o = {}) {
+  const rows = values.length, cols = values[0].length;
+  const cell = o.cell ?? CELL, title = o.title ?? "";
+  const mask = (m) => m ?? values.map((row) => row.map(() => false));
+  const texts = values.map((row) => row.map(o.fmt ?? formatNumber));
+  const longest = Math.max(2, ...texts.flat().map((t) => t.length));
+  const fit = (cell * 0.85) / (0.62 * longest);
+  const first = title ? title.split("\n")[0] : o.tr("grid");
+  const size = `${rows}x${cols}`;
+  const titleWidth = Math.max(0, ...(title ? title.split("\n") : []).map(textUnits)) * 7.8;
+  const spare = Math.max(0, (titleWidth - cols * cell) / 2);
+  const panel = {
+    label: o.label ?? (first.endsWith(size) ? first : `${first} ${size}`),
+    x: MARGIN, y: MARGIN, width: cols * cell, height: rows * cell,
+    top: (title ? title.split("\n").length : 0) * TITLE_SIZE * 1.25 + (o.indices ? 18 : 6),
+    span: [spare + (o.indices ? 18 : 0), spare],
+  };
+  const fontsize = o.fontsize ?? Math.round(Math.min(0.45 * cell, fit) * 10) / 10;
+  panel.primitives = () => {
+    const { x: x0, y: y0 } = panel;
+    const hatched = mask(o.hatched), outlined = mask(o.outlined), dimmed = mask(o.dimmed);
+    const paint = colors(values, o.palettes, o.cmap, o.vmin, o.vmax, hatched);
+    const box = (r, c, fill = "none", extra = {}) => rect(x0 + c * cell, y0 + r * cell, cell, cell, fill, extra);
+    const cells = (m) => values.flatMap((row, r) => row.map((_, c) => [r, c])).filter(([r, c]) => m[r][c]);
+    const padding = cells(hatched);
+    const out = padding.map(([r, c]) => box(r, c, MASK, { data: { padding: `${r},${c}` } }));
+    if (padding.length) {
+      const r0 = Math.min(...padding.map((p) => p[0])), r1 = Math.max(...padding.map((p) => p[0])) + 1;
+      const c0 = Math.min(...padding.map((p) => p[1])), c1 = Math.max(...padding.map((p) => p[1])) + 1;
+      out.push(path(hatch(x0 + c0 * cell, y0 + r0 * cell, (c1 - c0) * cell, (r1 - r0) * cell), HATCH));
+    }
+    out.push(...cells(hatched.map((row) => row.map((h) => !h))).map(([r, c]) => box(r, c, paint[r][c][0])));
+    out.push(...cells(dimmed).map(([r, c]) => box(r, c, "white", { opacity: 0.65, data: { dimmed: `${r},${c}` } })));
+    const bottom = y0 + rows * cell, right = x0 + cols * cell, lines = [];
+    for (let c = 1; c < cols; c++) lines.push([[x0 + c * cell, y0], [x0 + c * cell, bottom]]);
+    for (let r = 1; r < rows; r++) lines.push([[x0, y0 + r * cell], [right, y0 + r * cell]]);
+    out.push(path(lines, "white"));
+    texts.forEach((line, r) => line.forEach((t, c) => {
+      if (!t) return;
+      const ink = hatched[r][c] ? MASK_TEXT : paint[r][c][1];
+      out.push(text(x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, ink,
+        "middle", { data: { cell: `${r},${c}` } }));
+    }));
+    const [dropRows, dropCols] = o.dropped ?? [0, 0];
+    const tint = (x, y, w, h, what) => rect(x, y, w, h, HIGHLIGHT, { opacity: 0.18, data: { dropped: what } });
+    if (dropRows) out.push(tint(x0, y0 + (rows - dropRows) * cell, cols * cell, dropRows * cell, `${dropRows} rows`));
+    if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
+    out.push(...cells(outlined).map(([r, c]) =>
+      box(r, c, "none", { stroke: HIGHLIGHT, strokeWidth: 2.5, data: { outline: `${r},${c}` } })));
+    if (o.indices) {
+      const [ri, ci] = o.indices;
+      for (let c = 0; c < cols; c++) out.push(text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), 10, INDEX));
+      const middle = y0 + 0.5 * cell + 3.6;
+      for (let r = 0; r < rows; r++) out.push(text(x0 - 5, middle + r * cell, String(ri + r), 10, INDEX, "end"));
+    }
+    return out.concat(titleTexts(title, x0 + panel.width / 2, y0 - (o.indices ? 18 : 6) - 2));
+  };
+  return panel;
+}
+
+// Rising diagonal lines across a box, as segments: grid._hatch.
+function hatch(x, y, w, h, spacing = 7) {
+  const lines = [];
+  for (let t = spacing / 2; t < w + h; t += spacing) {
+    const u0 = Math.max(0, t - h), u1 = Math.min(w, t);
+    lines.push([[x + u0, y + h - t + u0], [x + u1, y + h - t + u1]]);
+  }
+  return lines;
+}
+
+// Lines of text, left-aligned: picture.Lines.
+export function lines(strings, o = {}) {
+  const size = o.size ?? LINE_SIZE, mono = o.mono ?? true, bold = new Set(o.bold ?? []);
+  const panel = {
+    label: o.label, x: MARGIN, y: MARGIN, top: 0, span: [0, 0],
+    width: Math.max(0, ...strings.map(textUnits)) * size * 0.61,
+    height: strings.length * size * 1.35,
+  };
+  const step = size * 1.35;
+  panel.primitives = () => strings.flatMap((line, k) => line ? [text(panel.x,
+    panel.y + (k + 1) * step - 0.35 * size, line, size, "black", "start",
+    { bold: bold.has(k), mono })] : []);
+  return panel;
+}
+
+// A small line plot: series of [xs, ys, colour, name]; plot.Plot.
+export function plot(series, o = {}) {
+  const width = o.width ?? 280, height = o.height ?? 180, title = o.title ?? "";
+  const xlim = o.xlim ?? limits(series.map((s) => s[0]));
+  const ylim = o.ylim ?? limits(series.map((s) => s[1]));
+  const panel = {
+    label: o.label ?? (title ? title.split("\n")[0] : o.tr("plot")),
+    x: MARGIN, y: MARGIN, width, height, span: [46, 10],
+    top: (title ? title.split("\n").length : 0) * TITLE_SIZE * 1.25 + 20,
+  };
+  const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
+  const py = (v) => panel.y + height - ((v - ylim[0]) / (ylim[1] - ylim[0])) * height;
+  panel.primitives = () => {
+    const { x, y } = panel, grey = "#444444";
+    const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
+    for (const v of ticks(...xlim)) {
+      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey));
+      out.push(text(px(v), y + height + 15, general(v), 10, INDEX));
+    }
+    for (const v of ticks(...ylim)) {
+      out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey));
+      out.push(text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
+    }
+    series.forEach(([xs, ys, color, name], k) => {
+      // A non-finite point breaks the line, as NaN does in plot.Plot.
+      const pieces = [[]];
+      xs.forEach((v, i) => {
+        const [a, b] = [px(v), py(ys[i])];
+        if (Number.isFinite(a) && Number.isFinite(b)) pieces[pieces.length - 1].push([a, b]);
+        else pieces.push([]);
+      });
+      out.push(path(pieces.filter((line) => line.length), color, 2, { series: name }));
+      out.push(rect(x + width - 110, y + 8 + 15 * k, 14, 3, color));
+      out.push(text(x + width - 92, y + 13 + 15 * k, name, 10, "black", "start"));
+    });
+    if (o.xlabel) out.push(text(x + width / 2, y + height + 30, o.xlabel, 11));
+    if (o.ylabel) out.push(text(x, y - 6, o.ylabel, 11, "black", "start"));
+    return out.concat(titleTexts(title, x + width / 2, y - 22));
+  };
+  return panel;
+}
+
+function limits(arrays) {
+  const values = arrays.flat().filter(Number.isFinite);
+  if (!values.length) return [0, 1];
+  const lo = Math.min(...values), hi = Math.max(...values);
+  return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
+}
+
+// Round tick values between lo and hi: plot._ticks.
+export function ticks(lo, hi, count = 5) {
+  let step = 10 ** Math.floor(Math.log10((hi - lo) / count));
+  let factor = 1;
+  for (factor of [1, 2, 5, 10]) if ((hi - lo) / (step * factor) <= count) break;
+  step *= factor;
+  const first = Math.ceil(lo / step - 1e-9) * step;
+  const n = Math.floor((hi - first) / step + 1e-9) + 1;
+  return Array.from({ length: n }, (_, k) => Math.round((first + k * step) * 1e10) / 1e10);
+}
+
+// Place panels side by side, bodies aligned under the tallest title: picture.row.
+export function row(panels, x = MARGIN, y = MARGIN, gap = GAP) {
+  const top = Math.max(0, ...panels.map((p) => p.top));
+  for (const p of panels) {
+    p.x = x + p.span[0];
+    p.y = y + top;
+    x += p.span[0] + p.width + p.span[1] + gap;
+  }
+  return y + top + Math.max(0, ...panels.map((p) => p.height));
+}
+
+const g5 = (v) => general(v, 5);
+const escapeXml = (s, quote = true) => {
+  s = String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return quote ? s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;") : s;
+};
+const dataAttributes = (data) => (data ? Object.entries(data)
+  .map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join("") : "");
+
+function extent(p) {
+  if (p.type === "text") {
+    const width = textUnits(p.text) * p.size * (p.mono ? 0.61 : 0.6);
+    const left = p.x - { start: 0, middle: width / 2, end: width }[p.anchor];
+    return [left, p.y - p.size, left + width, p.y + 0.3 * p.size];
+  }
+  if (p.type === "rect") {
+    const half = p.strokeWidth / 2;
+    return [p.x - half, p.y - half, p.x + p.width + half, p.y + p.height + half];
+  }
+  const points = p.lines.flat();
+  if (!points.length) return null;
+  const xs = points.map((q) => q[0]), ys = points.map((q) => q[1]);
+  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+}
+
+function primitiveSvg(p, mono) {
+  if (p.type === "rect") {
+    let extra = p.strokeWidth ? ` stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` : "";
+    if (p.opacity !== 1) extra += ` fill-opacity="${p.opacity}"`;
+    return `<rect x="${g5(p.x)}" y="${g5(p.y)}" width="${g5(p.width)}" height="${g5(p.height)}" ` +
+      `fill="${p.fill}"${extra}${dataAttributes(p.data)}/>`;
+  }
+  if (p.type === "text") {
+    let extra = p.anchor === "start" ? "" : ` text-anchor="${p.anchor}"`;
+    if (p.bold) extra += ' font-weight="bold"';
+    if (p.mono) extra += ` font-family="${mono}" xml:space="preserve"`;
+    if (p.color !== "black") extra += ` fill="${p.color}"`;
+    return `<text x="${g5(p.x)}" y="${g5(p.y)}" font-size="${g5(p.size)}"${extra}` +
+      `${dataAttributes(p.data)}>${escapeXml(p.text, false)}</text>`;
+  }
+  const d = p.lines.map((line) => "M" + line.map(([x, y]) => `${g5(x)} ${g5(y)}`).join(" L")).join(" ");
+  return `<path d="${d}" fill="none" stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` +
+    `${dataAttributes(p.data)}/>`;
+}
+
+// The SVG text of placed panels: picture.Picture.svg.
+export function toSvg(panels, title, language = "en") {
+  const groups = panels.map((p) => [p.label, p.primitives()]);
+  const boxes = groups.flatMap(([, items]) => items.map(extent)).filter(Boolean);
+  let [x0, y0, x1, y1] = boxes.length ? [0, 1, 2, 3].map((k) =>
+    (k < 2 ? Math.min : Math.max)(...boxes.map((b) => b[k]))) : [MARGIN, MARGIN, MARGIN, MARGIN];
+  [x0, y0, x1, y1] = [x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN];
+  const w = Math.ceil(x1 - x0), h = Math.ceil(y1 - y0);
+  [x0, y0] = [Math.floor(x0), Math.floor(y0)];
+  const [sans, mono] = FONTS[language] ?? FONTS.en;
+  const name = escapeXml(title);
+  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
+    `viewBox="${x0} ${y0} ${w} ${h}" font-family="${sans}" role="group" aria-label="${name}">`,
+    `<title>${name}</title>`, `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="white"/>`];
+  for (const [label, items] of groups) {
+    const l = escapeXml(label);
+    parts.push(`<g role="group" aria-label="${l}"><title>${l}</title>`);
+    for (const item of items) parts.push(primitiveSvg(item, mono));
+    parts.push("</g>");
+  }
+  parts.push("</svg>");
+  return parts.join("\n");
+}
+
+// ---- the model: Python's traits, or the state saved in a page -------------
+
+// The explorer's link to its model. `save(changes)` sends settings to Python
+// when there is a kernel (in a saved page there is none). `ask(changes)` sends
+// settings that only Python can answer (a new seed, a training run): it shows
+// `waiting` until Python has answered, or says the kernel is missing.
+export function connect(model, el, tr) {
+  const note = document.createElement("div");
+  note.className = "d2lconv-kernel-note";
+  note.setAttribute("role", "status");
+  note.style.cssText = "min-height:1.3em;font:13px sans-serif;color:#8a4b00";
+  const link = {
+    note,
+    get: (name) => model.get(name),
+    save(changes) {
+      for (const [k, v] of Object.entries(changes)) model.set(k, v);
+      try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
+    },
+    ask(changes) {
+      const before = model.get("answered");
+      link.save(changes);
+      if (model.d2lconvStatic) {
+        note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
+        return;
+      }
+      note.textContent = tr("asking Python...");
+      clearTimeout(link.timer);
+      link.timer = setTimeout(() => {
+        if (model.get("answered") === before) {
+          note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
+        }
+      }, 3000);
+    },
+  };
+  model.on("change:answered", () => { clearTimeout(link.timer); note.textContent = ""; });
+  return link;
+}
+
+// A model for a page with no kernel (the course website, the tests' pages):
+// the state the notebook run saved, with anywidget's get, set and on.
+export function pageModel(state) {
+  const handlers = {};
+  return {
+    d2lconvStatic: true,
+    get: (name) => state[name],
+    set(name, value) {
+      state[name] = value;
+      for (const f of handlers[`change:${name}`] ?? []) f();
+    },
+    on: (event, f) => { (handlers[event] ??= []).push(f); },
+    save_changes() {},
+  };
+}
+
+// Draw an explorer in `el` from a saved state (its module's render).
+export function mount(el, state) {
+  return render({ model: pageModel(state), el });
+}
+
+// ---- controls: native inputs with visible labels ---------------------------
+
+let serial = 0;
+function labelled(labelText, input) {
+  const id = `d2lconv-${++serial}`;
+  const box = document.createElement("span");
+  box.className = "d2lconv-control";
+  box.style.cssText = "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;font:13px sans-serif";
+  const label = document.createElement("label");
+  label.htmlFor = id;
+  label.textContent = labelText;
+  input.id = id;
+  box.append(label, input);
+  // JupyterLab takes arrow keys for its own shortcuts unless they stop here.
+  input.addEventListener("keydown", (e) => e.stopPropagation());
+  return box;
+}
+
+// A slider: `input` events while it moves (drag, arrow keys), value shown.
+export function slider(labelText, min, max, value, onInput) {
+  const input = document.createElement("input");
+  Object.assign(input, { type: "range", min, max, step: 1, value });
+  input.style.width = "120px";
+  const shown = document.createElement("output");
+  shown.textContent = value;
+  const box = labelled(labelText, input);
+  box.append(shown);
+  input.addEventListener("input", () => { shown.textContent = input.value; onInput(Number(input.value)); });
+  const control = {
+    el: box, input,
+    get value() { return Number(input.value); },
+    set(v, high = Number(input.max)) {
+      input.max = high;
+      input.value = Math.min(Math.max(v, Number(input.min)), high);
+      shown.textContent = input.value;
+    },
+  };
+  return control;
+}
+
+// A list to choose from: [[label, value], ...].
+export function select(labelText, options, value, onChange) {
+  const input = document.createElement("select");
+  for (const [label, v] of options) input.add(new Option(label, v, false, v === value));
+  input.addEventListener("change", () => onChange(input.value));
+  return { el: labelled(labelText, input), input, get value() { return input.value; },
+    set(v) { input.value = v; } };
+}
+
+export function checkbox(labelText, value, onChange) {
+  const input = document.createElement("input");
+  input.type = "checkbox";
+  input.checked = value;
+  input.addEventListener("change", () => onChange(input.checked));
+  return { el: labelled(labelText, input), input, get value() { return input.checked; },
+    set(v) { input.checked = v; } };
+}
+
+// Play: steps `control` (a slider) to its end, one step every `ms()` ms.
+export function player(tr, control, ms, onStep) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.style.cssText = "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em";
+  let timer = null;
+  const label = () => { button.textContent = timer ? tr("pause") : tr("play"); };
+  const stop = () => { clearInterval(timer); timer = null; label(); };
+  button.addEventListener("click", () => {
+    if (timer) return stop();
+    if (control.value >= Number(control.input.max)) { control.set(0); onStep(0); }
+    timer = setInterval(() => {
+      const next = control.value + 1;
+      if (next > Number(control.input.max)) return stop();
+      control.set(next);
+      onStep(next);
+    }, ms());
+    label();
+  });
+  label();
+  return { el: button, stop, get playing() { return timer !== null; } };
+}
+
+// The frame of an explorer: controls on top, then the picture or, when the
+// settings have no picture, an explanation in words.
+export function frame(el, rows) {
+  el.classList.add("d2lconv-explorer");
+  const controls = document.createElement("div");
+  controls.className = "d2lconv-controls";
+  for (const items of rows) {
+    const line = document.createElement("div");
+    line.style.cssText = "display:flex;flex-wrap:wrap;align-items:center";
+    line.append(...items.filter(Boolean).map((c) => c.el ?? c));
+    controls.append(line);
+  }
+  const picture = document.createElement("div");
+  picture.className = "d2lconv-picture";
+  picture.style.overflowX = "auto";
+  const explanation = document.createElement("div");
+  explanation.className = "d2lconv-explanation";
+  explanation.setAttribute("role", "alert");
+  explanation.style.cssText = "display:none;padding:8px;border-left:4px solid #d62728;" +
+    "background:#fff5f5;white-space:pre-wrap;font-family:monospace";
+  el.replaceChildren(controls, explanation, picture);
+  return {
+    show(svg) {
+      picture.innerHTML = svg;
+      picture.style.display = "";
+      explanation.style.display = "none";
+    },
+    explain(message) {
+      explanation.textContent = message;
+      explanation.style.display = "";
+      picture.style.display = "none";
+    },
+    controls,
+  };
+}

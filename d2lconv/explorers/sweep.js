@@ -1,0 +1,269 @@
+// sweep.js: the kernel sweeping over its input, one output cell at a time.
+// Loaded after core.js (see its first lines). The picture is sweep.py's
+// sweep_picture; the output is computed here (a few hundred multiply-adds)
+// and compared with F.conv2d by the tests.
+
+// What a sweep can show beyond input and kernel, in the order of the lessons.
+export const TOPICS = ["stride", "padding", "dilation"];
+const MAX_WIDTH = 1000;
+
+// One axis of nn.Conv2d: n input, k kernel, s stride, [before, after]
+// padding, d dilation. An empty output is explained as shapes.py does.
+export function axisGeometry(tr, axis, n, k, s, sides, d) {
+  const [before, after] = sides;
+  const out = Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
+  const [pSym, pNum] = before === after ? ["2p", `2*${before}`]
+    : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
+  const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
+    `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
+  if (out < 1) {
+    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
+      axis: axis ? tr("width") : tr("height"), formula, k, span: d * (k - 1) + 1, n,
+      padding: pNum, padded: n + before + after,
+    }));
+  }
+  return { n, k, s, d, sides, out, span: d * (k - 1) + 1, formula, pSym, pNum };
+}
+
+// The geometry of both axes (a thrown Error explains an empty output).
+export function geometry(tr, v) {
+  const sides = [[v.padding_h, v.padding_h], [v.padding_w, v.padding_w]];
+  const axes = [0, 1].map((a) => axisGeometry(tr, a, [v.input_h, v.input_w][a],
+    [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], sides[a], v.dilation));
+  const padded = axes.map((g) => g.n + g.sides[0] + g.sides[1]);
+  const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
+  return { axes, padded, dropped };
+}
+
+// The input and kernel values: a ramp, ones, the edge image or detector, or
+// the top-left corner of the random integers PyTorch drew for the seed.
+export function inputValues(kind, h, w, pool) {
+  if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
+  if (kind === "edge") {
+    const q = Math.floor(w / 4);
+    return range(h).map(() => range(w).map((c) => (c >= q && c < w - q ? 0 : 1)));
+  }
+  return range(h).map((r) => range(w).map((c) => r * w + c));
+}
+
+export function kernelValues(kind, h, w, pool) {
+  if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
+  if (kind === "ones") return range(h).map(() => range(w).map(() => 1));
+  if (kind === "edge") return range(h).map(() => range(w).map((c) => (c === 0) - (c === w - 1)));
+  return range(h).map((r) => range(w).map((c) => r * w + c));
+}
+
+export const range = (n) => Array.from({ length: n }, (_, i) => i);
+export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
+
+// The padded input, and the output of cross-correlating it with K.
+export function correlate(X, K, g) {
+  const [gh, gw] = g.axes;
+  const padded = range(g.padded[0]).map((r) => range(g.padded[1]).map((c) => {
+    const i = r - gh.sides[0], j = c - gw.sides[0];
+    return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
+  }));
+  const Y = range(gh.out).map((i) => range(gw.out).map((j) => {
+    let total = 0;
+    for (let a = 0; a < gh.k; a++) {
+      for (let b = 0; b < gw.k; b++) total += padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * K[a][b];
+    }
+    return total;
+  }));
+  return { padded, Y };
+}
+
+// "output[i, j] = x*k + ... = total", shortened when the kernel is large.
+function termsText(tr, window, K, total, i, j) {
+  const pairs = window.flat().map((x, n) => `${formatNumber(x)}*${formatNumber(K.flat()[n])}`);
+  const body = pairs.length > 9
+    ? tr("{first} + ... ({count} products)", { first: pairs.slice(0, 4).join(" + "), count: pairs.length })
+    : pairs.join(" + ");
+  return tr("output[{i}, {j}] = {terms} = {total}", { i, j, terms: body, total: formatNumber(total) })
+    .replaceAll("+ -", "- ");
+}
+
+// PyTorch's and the book's output-size formulas for one axis: sweep._formula_lines.
+function formulaLines(tr, axis, g, topics) {
+  const { n, k, s, out } = g;
+  const total = g.sides[0] + g.sides[1];
+  const name = axis ? tr("width") : tr("height");
+  let formula, book;
+  if (!topics.includes("stride") && !topics.includes("dilation")) {
+    if (!topics.includes("padding")) {
+      return [tr("{axis}: {formula}", { axis: name, formula: `n - k + 1 = ${n} - ${k} + 1 = ${out}` })];
+    }
+    formula = `n + ${g.pSym} - k + 1 = ${n} + ${g.pNum} - ${k} + 1 = ${out}`;
+    book = `n - k + p + 1 = ${n} - ${k} + ${total} + 1`;
+  } else if (g.d === 1) {
+    formula = g.formula;
+    book = `floor((n - k + p + s)/s) = floor((${n} - ${k} + ${total} + ${s})/${s})`;
+  } else {
+    formula = g.formula;
+    book = tr("dilated kernel k' = d(k-1)+1 = {span}: {formula}", {
+      span: g.span, formula: `floor((n - k' + p + s)/s) = floor((${n} - ${g.span} + ${total} + ${s})/${s})`,
+    });
+  }
+  const first = tr("{axis}: {formula}   (PyTorch: padding per side)", { axis: name, formula });
+  const indent = " ".repeat(Math.round(textUnits(first.slice(0, first.indexOf(formula)))));
+  return [first, tr("{indent}book, total padding p = {total}: {book} = {out}", { indent, total, book, out })];
+}
+
+function droppedText(tr, [rows, cols]) {
+  if (!rows && !cols) return tr("the floor drops nothing: the last window ends on the last row and column");
+  const parts = [];
+  if (rows) parts.push(rows === 1 ? tr("{count} row at the bottom", { count: rows }) : tr("{count} rows at the bottom", { count: rows }));
+  if (cols) parts.push(cols === 1 ? tr("{count} column at the right", { count: cols }) : tr("{count} columns at the right", { count: cols }));
+  const what = parts.length === 2 ? tr("{first} and {second}", { first: parts[0], second: parts[1] }) : parts[0];
+  return tr("the floor drops {what} of the padded input (red): the next stride would run off the edge", { what });
+}
+
+// The nn.Conv2d line, naming the arguments of the topics taught.
+export function conv2dCall(g, topics) {
+  const [gh, gw] = g.axes;
+  const args = {
+    stride: `stride=${pairText([gh.s, gw.s])}, `,
+    padding: `padding=${pairText([gh.sides[0], gw.sides[0]])}, `,
+    dilation: `dilation=${pairText([gh.d, gw.d])}, `,
+  };
+  return `nn.Conv2d(1, 1, kernel_size=${pairText([gh.k, gw.k])}, ` +
+    TOPICS.filter((t) => topics.includes(t)).map((t) => args[t]).join("") +
+    `bias=False)  # (1, 1, ${gh.n}, ${gw.n}) -> (1, 1, ${gh.out}, ${gw.out})`;
+}
+
+// The picture of the sweep at `v.step`: sweep.sweep_picture. Returns
+// {svg, cells, Y}; throws an Error whose message explains an empty output.
+export function sweepPicture(tr, v, pools, palettes, language = "en") {
+  const g = geometry(tr, v);
+  const [gh, gw] = g.axes;
+  const X = inputValues(v.values, v.input_h, v.input_w, pools.x);
+  const K0 = kernelValues(v.kernel, v.kernel_h, v.kernel_w, pools.k);
+  const K = v.flip ? flip(K0) : K0;
+  const { padded, Y } = correlate(X, K, g);
+  const cells = gh.out * gw.out;
+  const step = Math.min(v.step, cells - 1);
+  const i = Math.floor(step / gw.out), j = step % gw.out;
+  const rows = range(gh.k).map((a) => i * gh.s + a * gh.d);
+  const cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
+  const window = rows.map((r) => cols.map((c) => padded[r][c]));
+  const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
+  const [H, W] = g.padded;
+  const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
+  const hatched = range(H).map((r) => range(W).map((c) =>
+    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n));
+  const title = H !== gh.n || W !== gw.n
+    ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
+    : tr("input {h}x{w}", { h: gh.n, w: gw.n });
+  const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
+  const sum = products.flat().reduce((a, b) => a + b, 0);
+  const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
+  const inWindow = range(H).map((r) => range(W).map((c) => rows.includes(r) && cols.includes(c)));
+  const common = { palettes, tr, cell };
+  const panels = [
+    grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
+      dropped: g.dropped, indices: [-gh.sides[0], -gw.sides[0]] }),
+    grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
+    grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(sum) }),
+      label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
+    grid(Y, { ...common, title: output, cmap: "RdBu_r",
+      outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
+      dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
+  ];
+  const bottom = row(panels);
+  const what = v.flip ? tr("convolution (kernel flipped)") : tr("cross-correlation");
+  const topics = v.topics;
+  const settings = {
+    stride: tr("stride {stride}", { stride: tupleText([gh.s, gw.s]) }),
+    dilation: tr("dilation {dilation}", { dilation: tupleText([gh.d, gw.d]) }),
+    padding: tr("padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
+      { top: gh.sides[0], bottom: gh.sides[1], left: gw.sides[0], right: gw.sides[1] }),
+  };
+  const shown = TOPICS.filter((t) => topics.includes(t)).map((t) => settings[t]);
+  const text = lines([
+    tr("{what}, step {step} of {steps}: {terms}", { what, step: step + 1, steps: cells,
+      terms: termsText(tr, window, K, Y[i][j], i, j) }),
+    ...(shown.length ? [shown.join(tr(", "))] : []),
+    ...formulaLines(tr, 0, gh, topics),
+    ...formulaLines(tr, 1, gw, topics),
+    ...(topics.includes("stride") ? [droppedText(tr, g.dropped)] : []),
+    tr("PyTorch: {code}", { code: conv2dCall(g, topics) }),
+  ], { bold: [0], label: tr("formulas") });
+  text.y = bottom + 14;
+  const name = tr("{what}: {input}, {kernel}, {output}", { what, input: title, kernel, output });
+  return { svg: toSvg([...panels, text], name, language), cells, Y };
+}
+
+// The explorer: sliders in the page, the picture redrawn on every movement.
+function render({ model, el }) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const v = {};
+  for (const name of ["input_h", "input_w", "kernel_h", "kernel_w", "padding_h", "padding_w",
+    "stride_h", "stride_w", "dilation", "values", "kernel", "seed", "flip", "step", "topics"]) {
+    v[name] = model.get(name);
+  }
+  const controls = {};
+  const num = (name, label, low, high) => {
+    controls[name] = slider(tr(label), low, high, v[name], (x) => change({ [name]: x }));
+  };
+  num("input_h", N_("input height"), 1, 16);
+  num("input_w", N_("input width"), 1, 16);
+  num("kernel_h", N_("kernel height"), 1, 7);
+  num("kernel_w", N_("kernel width"), 1, 7);
+  num("padding_h", N_("padding h (each side)"), 0, 4);
+  num("padding_w", N_("padding w (each side)"), 0, 4);
+  num("stride_h", N_("stride height"), 1, 4);
+  num("stride_w", N_("stride width"), 1, 4);
+  num("dilation", N_("dilation"), 1, 3);
+  controls.seed = slider(tr("seed"), 0, 20, v.seed, (x) => {
+    v.seed = x;
+    link.ask({ seed: x });
+  });
+  const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
+  controls.values = select(tr("input"), options([[N_("0..n-1 ramp"), "ramp"],
+    [N_("small random integers"), "random"], [N_("edge image (6x8)"), "edge"]]), v.values,
+    (x) => change(x === "edge" ? { values: x, input_h: 6, input_w: 8 } : { values: x }));
+  controls.kernel = select(tr("kernel"), options([[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],
+    [N_("small random integers"), "random"], [N_("edge detector [1, -1]"), "edge"]]), v.kernel,
+    (x) => change(x === "edge" ? { kernel: x, kernel_h: 1, kernel_w: 2 } : { kernel: x }));
+  controls.flip = checkbox(tr("true convolution (flip K)"), v.flip, (x) => change({ flip: x }));
+  controls.step = slider(tr("output cell"), 0, 0, v.step, (x) => change({ step: x }, false));
+  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
+  const play = player(tr, controls.step, () => 1000 / speed.value, (x) => change({ step: x }, false));
+  const taught = { stride: ["stride_h", "stride_w"], padding: ["padding_h", "padding_w"], dilation: ["dilation"] };
+  const shown = TOPICS.filter((t) => v.topics.includes(t)).flatMap((t) => taught[t]);
+  const view = frame(el, [
+    ["input_h", "input_w", "kernel_h", "kernel_w"].map((n) => controls[n]),
+    shown.map((n) => controls[n]),
+    [controls.values, controls.kernel, controls.seed, controls.flip],
+    [play, controls.step, speed],
+    [link.note],
+  ]);
+
+  // Redraw from the local state; tell Python the new settings (when it runs).
+  function change(changes, sync = true) {
+    Object.assign(v, changes);
+    for (const [name, value] of Object.entries(changes)) controls[name]?.set(value);
+    draw();
+    if (sync) link.save(changes);
+  }
+  function draw() {
+    let cells = 1;
+    try {
+      const pools = model.get("pools");
+      const picture = sweepPicture(tr, v, pools, model.get("palettes"), model.get("language"));
+      cells = picture.cells;
+      view.show(picture.svg);
+    } catch (err) {
+      view.explain(err.message);
+    }
+    v.step = Math.min(v.step, cells - 1);
+    controls.step.set(v.step, cells - 1);
+    controls.step.input.disabled = play.el.disabled = cells === 1;
+  }
+  model.on("change:pools", draw);
+  draw();
+  return () => play.stop();
+}
+
+export default { render };

@@ -1,0 +1,155 @@
+"""SweepExplorer: input and kernel sliders, step and Play; the page draws the sweep."""
+
+import math
+
+import torch
+import traitlets
+
+from .._validate import positive_pair
+from ..data import random_pool, sweep_input, sweep_kernel
+from ..shapes import _padding_sides, conv2d_geometry
+from ..sweep import TOPICS, _output, sweep_picture
+from . import Explorer, module
+
+
+class SweepExplorer(Explorer):
+    """Sliders for the input and the kernel, step and Play: watch the sweep.
+
+    ``SweepExplorer()`` starts from the book's 3x3 input and 2x2 kernel (the
+    6x8 image and 1x2 kernel for ``"edge"``); keyword arguments set the start.
+    ``controls`` adds the sliders of topics the lesson has taught, any of
+    ``"padding"``, ``"stride"``, ``"dilation"``; the formulas under the
+    picture follow them. The page computes the output; PyTorch draws the
+    random integers of each ``seed`` (16x16 for the input, 7x7 for the
+    kernel: a smaller input or kernel is their top-left corner).
+    """
+
+    NAME = "sweep"
+    _esm = module(NAME)
+    PALETTES = ("Blues", "PuOr_r", "RdBu_r")
+
+    input_h = traitlets.Int(3).tag(sync=True)
+    input_w = traitlets.Int(3).tag(sync=True)
+    kernel_h = traitlets.Int(2).tag(sync=True)
+    kernel_w = traitlets.Int(2).tag(sync=True)
+    padding_h = traitlets.Int(0).tag(sync=True)
+    padding_w = traitlets.Int(0).tag(sync=True)
+    stride_h = traitlets.Int(1).tag(sync=True)
+    stride_w = traitlets.Int(1).tag(sync=True)
+    dilation = traitlets.Int(1).tag(sync=True)
+    values = traitlets.Unicode("ramp").tag(sync=True)
+    kernel = traitlets.Unicode("ramp").tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    flip = traitlets.Bool(False).tag(sync=True)
+    step = traitlets.Int(0).tag(sync=True)
+    topics = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    pools = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        input_size=None,
+        kernel_size=None,
+        padding=0,
+        stride=1,
+        dilation=1,
+        values="ramp",
+        kernel="ramp",
+        flip=False,
+        seed=0,
+        step=0,
+        controls=(),
+    ):
+        if isinstance(controls, str):
+            controls = (controls,)
+        unknown = [c for c in controls if c not in TOPICS]
+        if unknown:
+            raise ValueError(
+                f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
+                f"got {unknown[0]!r}"
+            )
+        if values not in ("ramp", "random", "edge"):
+            raise ValueError(
+                f'values must be "ramp", "random" or "edge", got {values!r}'
+            )
+        if kernel not in ("ramp", "ones", "random", "edge"):
+            raise ValueError(
+                f'kernel must be "ramp", "ones", "random" or "edge", got {kernel!r}'
+            )
+        if input_size is None:
+            input_size = (6, 8) if values == "edge" else 3
+        if kernel_size is None:
+            kernel_size = (1, 2) if kernel == "edge" else 2
+        n_h, n_w = positive_pair(input_size, "input_size")
+        k_h, k_w = positive_pair(kernel_size, "kernel_size")
+        p_h, p_w = _padding_sides(padding, (k_h, k_w), (1, 1), (1, 1))
+        if p_h[0] != p_h[1] or p_w[0] != p_w[1]:
+            raise ValueError(
+                f"padding must be the same on both sides here, got {padding}"
+            )
+        s_h, s_w = positive_pair(stride, "stride")
+        d = positive_pair(dilation, "dilation")
+        starts = {
+            "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
+            "stride": (stride, (s_h, s_w) != (1, 1)),
+            "dilation": (dilation, d != (1, 1)),
+        }
+        for topic, (value, changed) in starts.items():
+            if changed and topic not in controls:
+                raise ValueError(
+                    f"{topic}={value!r} needs the {topic} sliders: pass "
+                    f"controls=({topic!r},) (or {topic}'s default)"
+                )
+        if d[0] != d[1]:
+            raise ValueError(f"dilation must be one int here, got {dilation!r}")
+        super().__init__(
+            input_h=n_h,
+            input_w=n_w,
+            kernel_h=k_h,
+            kernel_w=k_w,
+            padding_h=p_h[0],
+            padding_w=p_w[0],
+            stride_h=s_h,
+            stride_w=s_w,
+            dilation=d[0],
+            values=values,
+            kernel=kernel,
+            flip=bool(flip),
+            seed=seed,
+            step=step,
+            topics=[t for t in TOPICS if t in controls],
+            pools=self._pools(seed),
+        )
+
+    @staticmethod
+    def _pools(seed):
+        return {"x": random_pool(seed, "input"), "k": random_pool(seed, "kernel")}
+
+    @traitlets.observe("seed")
+    def _new_seed(self, change):
+        self.pools = self._pools(change["new"])
+        self.answered += 1
+
+    def geometry(self):
+        """The current ``ConvGeometry`` (a ValueError explains an empty output)."""
+        return conv2d_geometry(
+            (self.input_h, self.input_w),
+            (self.kernel_h, self.kernel_w),
+            stride=(self.stride_h, self.stride_w),
+            padding=(self.padding_h, self.padding_w),
+            dilation=self.dilation,
+        )
+
+    def tensors(self):
+        """``(X, K, Y)``: the input, the kernel as applied and PyTorch's output."""
+        g = self.geometry()
+        X = sweep_input(self.values, g.input_size, self.seed).double()
+        K = sweep_kernel(self.kernel, g.kernel_size, self.seed).double()
+        K = torch.flip(K, (0, 1)) if self.flip else K
+        return X, K, _output(X, K, g)
+
+    def picture(self):
+        X, K, Y = self.tensors()
+        step = min(self.step, math.prod(Y.shape) - 1)
+        g = self.geometry()
+        return sweep_picture(X, K, Y, g, step, self.flip, None, self.topics)
+

@@ -1,0 +1,40 @@
+// The numbers of core.js are written exactly as Python writes them (the
+// expected strings are Python's own output for each value).
+import assert from "node:assert/strict";
+import test from "node:test";
+import { explorer } from "./load.mjs";
+
+const m = await explorer("sweep");
+
+test("fixed rounds like Python's f-strings, ties to even", () => {
+  const cases = [[0.125, 2, "0.12"], [0.375, 2, "0.38"], [2.675, 2, "2.67"],
+    [1.005, 2, "1.00"], [-0.125, 2, "-0.12"], [0.5, 0, "0"], [1.5, 0, "2"],
+    [2.5, 0, "2"], [0.0625, 3, "0.062"], [1e-7, 2, "0.00"]];
+  for (const [x, digits, python] of cases) assert.equal(m.fixed(x, digits), python, `${x}`);
+});
+
+test("general is Python's g format", () => {
+  const cases = [[1.0, 6, "1"], [0.0001, 6, "0.0001"], [0.00001234, 3, "1.23e-05"],
+    [123456789.0, 6, "1.23457e+08"], [1.024e9, 4, "1.024e+09"], [12.5, 3, "12.5"],
+    [0.125, 2, "0.12"], [100, 3, "100"], [1e16, 6, "1e+16"], [-2.5e-5, 3, "-2.5e-05"],
+    [3.14159, 6, "3.14159"], [0.1 + 0.2, 6, "0.3"], [1234567, 2, "1.2e+06"]];
+  for (const [x, p, python] of cases) assert.equal(m.general(x, p), python, `${x}`);
+});
+
+test("formatNumber writes cell values as picture.format_number", () => {
+  const cases = [[19, "19"], [-3, "-3"], [1.5, "1.5"], [1 / 3, "0.33"], [0.125, "0.12"],
+    [-0.001, "0"], [2e6, "2e+06"], [NaN, ""], [-Infinity, "\u2212\u221e"], [10 / 9, "1.11"]];
+  for (const [x, python] of cases) assert.equal(m.formatNumber(x), python, `${x}`);
+});
+
+test("translator fills fields and falls back on English", () => {
+  const tr = m.translator({ "input {h}x{w}": "输入 {h}x{w}" });
+  assert.equal(tr("input {h}x{w}", { h: 3, w: 4 }), "输入 3x4");
+  assert.equal(tr("kernel {h}x{w}", { h: 2, w: 2 }), "kernel 2x2");
+});
+
+test("textUnits counts a Chinese character as 5/3 of a Latin one", () => {
+  assert.equal(m.textUnits("abc"), 3);
+  // Python: len("输入 3") + 2 * 2 / 3
+  assert.equal(m.textUnits("输入 3"), 4 + (2 * 2) / 3);
+});

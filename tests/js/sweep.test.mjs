@@ -1,0 +1,50 @@
+// The sweep's arithmetic against numbers worked out by hand (the book's).
+import assert from "node:assert/strict";
+import test from "node:test";
+import { english, explorer } from "./load.mjs";
+
+const m = await explorer("sweep");
+const tr = english(m);
+const settings = (o) => ({ input_h: 3, input_w: 3, kernel_h: 2, kernel_w: 2, padding_h: 0,
+  padding_w: 0, stride_h: 1, stride_w: 1, dilation: 1, values: "ramp", kernel: "ramp",
+  flip: false, step: 0, topics: [], ...o });
+
+function output(o) {
+  const v = settings(o);
+  const g = m.geometry(tr, v);
+  const X = m.inputValues(v.values, v.input_h, v.input_w, null);
+  const K = m.kernelValues(v.kernel, v.kernel_h, v.kernel_w, null);
+  return m.correlate(X, v.flip ? m.flip(K) : K, g).Y;
+}
+
+test("the book's cross-correlation, padding and stride examples", () => {
+  assert.deepEqual(output({}), [[19, 25], [37, 43]]);
+  assert.deepEqual(output({ padding_h: 1, padding_w: 1 }),
+    [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]);
+  assert.deepEqual(output({ padding_h: 1, padding_w: 1, stride_h: 3, stride_w: 2 }),
+    [[0, 8], [6, 8]]);
+});
+
+test("the edge detector finds the stripe's two edges", () => {
+  const Y = output({ values: "edge", input_h: 6, input_w: 8, kernel: "edge", kernel_h: 1, kernel_w: 2 });
+  for (const line of Y) assert.deepEqual(line, [0, 1, 0, 0, 0, -1, 0]);
+});
+
+test("sizes follow floor((n + 2p - d(k-1) - 1)/s) + 1", () => {
+  const g = m.geometry(tr, settings({ input_h: 7, input_w: 7, stride_h: 2, stride_w: 3 }));
+  assert.deepEqual(g.axes.map((a) => a.out), [3, 2]);
+  assert.deepEqual(g.dropped, [1, 2]);
+  const d = m.geometry(tr, settings({ input_h: 5, input_w: 5, dilation: 2 }));
+  assert.deepEqual(d.axes.map((a) => a.out), [3, 3]);
+});
+
+test("an empty output is explained with the formula, not drawn", () => {
+  assert.throws(() => m.geometry(tr, settings({ kernel_h: 4 })),
+    { message: "output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1: kernel_size 4 (effective size d(k-1) + 1 = 4) is larger than the padded input 3 + 2*0 = 3" });
+});
+
+test("the nn.Conv2d line names the arguments of the topics taught", () => {
+  const g = m.geometry(tr, settings({ padding_h: 1, padding_w: 1 }));
+  assert.equal(m.conv2dCall(g, []), "nn.Conv2d(1, 1, kernel_size=2, bias=False)  # (1, 1, 3, 3) -> (1, 1, 4, 4)");
+  assert.equal(m.conv2dCall(g, ["padding"]), "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)  # (1, 1, 3, 3) -> (1, 1, 4, 4)");
+});

@@ -152,4 +152,3 @@ class SweepExplorer(Explorer):
         step = min(self.step, math.prod(Y.shape) - 1)
         g = self.geometry()
         return sweep_picture(X, K, Y, g, step, self.flip, None, self.topics)
-

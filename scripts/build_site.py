@@ -5,12 +5,14 @@ they are) and the sphinx-book-theme (navigation, search, a Colab button); this
 script only prepares their input and their settings:
 
 1. every notebook under notebooks/ (solutions included) is executed in a
-   fresh kernel, several at a time, with ``D2LCONV_MOTION=1`` so that each
-   explorer also sends its moving picture (``d2lconv.explorer``);
-2. each executed copy is made ready for a page that nothing can run: the
-   Colab badge (an image from the internet) becomes an "Open in Colab" and a
-   "Download notebook" link, the Colab setup cell is hidden, and each explorer
-   shows its picture, its moving picture and a link to run it on Colab;
+   fresh kernel, several at a time, keeping the state of its widgets;
+2. each executed copy is made ready for a page with no kernel: the Colab
+   badge (an image from the internet) becomes an "Open in Colab" and a
+   "Download notebook" link, the Colab setup cell is hidden, and each
+   explorer becomes live: its ES module (d2lconv/explorers, served by the
+   site in _static/d2lconv/) is mounted by ``live.js`` on the state the run
+   saved, so its controls redraw the picture in the page; its picture as
+   Python drew it stays inside for a browser with no JavaScript;
 3. an index page with the course table is written from README.md and the
    notebooks' own titles, and Sphinx builds the site into site/, with MathJax
    from the jupyter-server-mathjax package (no page loads anything from the
@@ -30,6 +32,7 @@ site/zh/; every page links the same page in the other language.
 import argparse
 import concurrent.futures
 import html
+import json
 import os
 import shutil
 import subprocess
@@ -44,7 +47,7 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import notebook_headers as headers  # noqa: E402
 
-from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE  # noqa: E402
+from d2lconv import explorers  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
@@ -77,16 +80,13 @@ ENGLISH = Edition(
         "other": "中文",
         "widget": "A widget, <code>{text}</code>: it is interactive in JupyterLab "
         "or Colab ({link}open this notebook in Colab</a>).",
-        "explorer": "An explorer: its controls are interactive in JupyterLab or "
-        "Colab ({link}open this notebook in Colab</a> and run it). Here is the "
-        "picture it draws first.",
-        "motion": "The same picture moving, as the explorer's play or train "
-        "control shows it:",
+        "explorer": "An explorer: move its controls, the picture follows. A "
+        "control that needs PyTorch (a new seed, a new training run) works in "
+        "Jupyter or Colab ({link}open this notebook in Colab</a>).",
         "intro": [
             "This site shows every notebook of the course run once, with its output:",
-            "pictures, printed checks, and each explorer's picture (the explorers",
-            "themselves move in JupyterLab or Colab). To run a notebook, open it in",
-            "Colab or download it.",
+            "pictures, printed checks, and the explorers, whose controls work in the",
+            "page. To run a notebook, open it in Colab or download it.",
         ],
         "the notebooks": "The notebooks",
         "header": "| notebook | what you will be able to do | run | download |",
@@ -108,12 +108,12 @@ CHINESE = Edition(
         "other": "English",
         "widget": "一个控件 <code>{text}</code>：在 JupyterLab 或 Colab 中可以交互"
         "（{link}在 Colab 中打开这个笔记本</a>）。",
-        "explorer": "一个探索器：它的控件在 JupyterLab 或 Colab 中可以交互"
-        "（{link}在 Colab 中打开这个笔记本</a>并运行）。下面是它最先画出的图。",
-        "motion": "同一幅图动起来的样子，就像探索器的播放或训练控件显示的那样：",
+        "explorer": "一个探索器：拖动它的控件，图会随之变化。需要 PyTorch 计算的控件"
+        "（新的随机种子、重新训练）要在 Jupyter 或 Colab 中才能使用"
+        "（{link}在 Colab 中打开这个笔记本</a>）。",
         "intro": [
             "本网站展示课程的每个笔记本运行一次后的样子，连同输出：图、打印出的检查结果，"
-            "以及每个探索器的图（探索器本身要在 JupyterLab 或 Colab 中才能拖动）。"
+            "以及探索器，它们的控件在网页里就能拖动。"
             "要运行笔记本，请在 Colab 中打开或下载它。",
         ],
         "the notebooks": "笔记本",
@@ -125,6 +125,7 @@ CHINESE = Edition(
 )
 EDITIONS = (ENGLISH, CHINESE)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 GOALS_MARK = "you will be able to"
 CELL_TIMEOUT = 600  # s; a cell of the performance lab times several methods
 CSS = """\
@@ -198,6 +199,7 @@ def execute(path):
         timeout=CELL_TIMEOUT,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
     )
     start = time.perf_counter()
     # The kernel's own log (a line about its transport) is noise here; an
@@ -230,27 +232,44 @@ def widget_html(text, page):
     )
 
 
-def explorer_html(still, motion, page):
-    """An explorer on a page: a note with the Colab link, its picture, its motion."""
+# Mounts every explorer of a page from the state its notebook run saved.
+LIVE_JS = """\
+for (const box of document.querySelectorAll(".d2lconv-live")) {
+  const state = JSON.parse(box.querySelector(".d2lconv-state").textContent);
+  const url = new URL(`${box.dataset.explorer}.js`, import.meta.url);
+  const { mount } = await import(url);
+  const el = document.createElement("div");
+  box.querySelector(".d2lconv-still").replaceWith(el);
+  box.d2lconvState = state;  // the settings as the controls move (tests read them)
+  mount(el, state);
+}
+"""
+# Traits of the widget machinery, not of the explorer.
+NOT_STATE = {"layout", "tabbable", "tooltip"}
+
+
+def explorer_html(name, state, still, page):
+    """A live explorer: its note, its state, and its picture for a page with no JS."""
     link = f'<a class="d2lconv-colab" href="{html.escape(page.colab)}">'
-    words = page.edition.words
-    parts = [
-        '<div class="d2lconv-explorer-static">',
-        f'<p class="d2lconv-explorer-note">{words["explorer"].format(link=link)}</p>',
-    ]
-    if still:
-        parts.append(f'<div class="d2lconv-still">{still}</div>')
-    if motion:
-        parts.append(f'<p class="d2lconv-explorer-note">{words["motion"]}</p>')
-        parts.append(f'<div class="d2lconv-motion">{motion}</div>')
-    parts.append("</div>")
-    return "\n".join(parts)
+    note = page.edition.words["explorer"].format(link=link)
+    kept = {k: v for k, v in state.items() if k[0] != "_" and k not in NOT_STATE}
+    data = json.dumps(kept, ensure_ascii=False).replace("</", "<\\/")
+    return "\n".join(
+        [
+            f'<div class="d2lconv-live" data-explorer="{name}">',
+            f'<p class="d2lconv-explorer-note">{note}</p>',
+            f'<div class="d2lconv-still">{still}</div>',
+            f'<script type="application/json" class="d2lconv-state">{data}</script>',
+            "</div>",
+        ]
+    )
 
 
 def prepare(nb, page):
-    """Make an executed notebook ready for a static page (in place)."""
+    """Make an executed notebook ready for a page with no kernel (in place)."""
     first = nb.cells[0]
     first.source = headers._with_badge(first.source, links_html(page))
+    saved = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
@@ -263,8 +282,10 @@ def prepare(nb, page):
             if WIDGET_VIEW not in data:
                 continue
             text = data.get("text/plain", "")
-            if "text/html" in data:  # an explorer: its picture comes with it
-                shown = explorer_html(data["text/html"], data.get(MOTION_MIME), page)
+            model = saved.get(data[WIDGET_VIEW]["model_id"], {}).get("state", {})
+            kind = model.get("_anywidget_id", "").split(".")
+            if kind[:2] == ["d2lconv", "explorers"]:
+                shown = explorer_html(kind[2], model, data.get("text/html"), page)
             else:
                 shown = widget_html(text, page)
             output["data"] = {"text/html": shown, "text/plain": text}
@@ -388,13 +409,14 @@ def sphinx_config(settings, static, extra, edition=ENGLISH):
         "html_favicon": str(static / "favicon.svg"),
         "html_static_path": [str(static)],
         "html_css_files": ["d2lconv.css"],
+        "html_js_files": [("d2lconv/live.js", {"type": "module"})],
         "html_extra_path": [str(extra)],
         "html_copy_source": False,
         "html_show_sourcelink": False,
         "html_show_copyright": False,
         # The notebooks are executed above, once, in fresh kernels.
         "nb_execution_mode": "off",
-        # Widgets need a kernel: their outputs became HTML in prepare().
+        # Widgets became HTML in prepare(): the explorers mount themselves.
         "nb_ipywidgets_js": {},
         "nb_mime_priority_overrides": [("html", WIDGET_VIEW, None)],
         "myst_enable_extensions": ["dollarmath", "amsmath"],
@@ -451,7 +473,6 @@ def build(jobs):
     times = {}
 
     start = time.perf_counter()
-    os.environ[MOTION_VARIABLE] = "1"  # the kernels inherit it
     # The biggest notebooks start first, so that none is left alone at the end.
     order = sorted(pages, key=lambda p: p.path.stat().st_size, reverse=True)
     with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -476,6 +497,13 @@ def build(jobs):
 
     (static / "d2lconv.css").write_text(CSS, encoding="utf-8")
     (static / "favicon.svg").write_text(FAVICON, encoding="utf-8")
+    # Each explorer's ES module (core.js and its own, as the widget gets them).
+    (static / "d2lconv").mkdir()
+    (static / "d2lconv" / "live.js").write_text(LIVE_JS, encoding="utf-8")
+    for path in sorted(explorers.HERE.glob("*.js")):
+        if path.stem != "core":
+            module = explorers.module(path.stem)
+            (static / "d2lconv" / path.name).write_text(module, encoding="utf-8")
     shutil.copytree(mathjax_folder(), static / "mathjax")
 
     start = time.perf_counter()

@@ -352,8 +352,8 @@ export function toSvg(panels, title, language = "en") {
 
 // ---- the model: Python's traits, or the state saved in a page -------------
 
-// The explorer's link to its model. `save(changes)` sends settings to Python
-// when there is a kernel (in a saved page there is none). `ask(changes)` sends
+// The explorer's link to its model. `save(changes)` keeps settings in the
+// model and sends them to Python when there is a kernel (a saved page has none). `ask(changes)` sends
 // settings that only Python can answer (a new seed, a training run): it shows
 // `waiting` until Python has answered, or says the kernel is missing.
 export function connect(model, el, tr) {
@@ -364,8 +364,11 @@ export function connect(model, el, tr) {
   const link = {
     note,
     get: (name) => model.get(name),
-    save(changes) {
+    // The model keeps every setting; Python hears of them unless `send` is false
+    // (a step of Play: the page alone needs it).
+    save(changes, send = true) {
       for (const [k, v] of Object.entries(changes)) model.set(k, v);
+      if (!send) return;
       try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
     },
     ask(changes) {
@@ -411,9 +414,10 @@ export function mount(el, state) {
 
 // ---- controls: native inputs with visible labels ---------------------------
 
-let serial = 0;
+// Ids unique in the page, whichever explorer module made them.
 function labelled(labelText, input) {
-  const id = `d2lconv-${++serial}`;
+  globalThis.d2lconvControls = (globalThis.d2lconvControls ?? 0) + 1;
+  const id = `d2lconv-control-${globalThis.d2lconvControls}`;
   const box = document.createElement("span");
   box.className = "d2lconv-control";
   box.style.cssText = "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;font:13px sans-serif";

@@ -245,7 +245,7 @@ function render({ model, el }) {
     Object.assign(v, changes);
     for (const [name, value] of Object.entries(changes)) controls[name]?.set(value);
     draw();
-    if (sync) link.save(changes);
+    link.save(changes, sync);
   }
   function draw() {
     let cells = 1;
@@ -258,6 +258,7 @@ function render({ model, el }) {
       view.explain(err.message);
     }
     v.step = Math.min(v.step, cells - 1);
+    link.save({ step: v.step }, false);
     controls.step.set(v.step, cells - 1);
     controls.step.input.disabled = play.el.disabled = cells === 1;
   }

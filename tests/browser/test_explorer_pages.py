@@ -7,7 +7,6 @@ labels, numbers, marks, lines) with the one Python draws for the same settings.
 """
 
 import math
-import re
 
 import pytest
 import torch
@@ -22,59 +21,9 @@ from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.picture import format_number
 from d2lconv.sweep import TOPICS
 
-from .pages import labels, open_explorer, seen, set_controls
+from .pages import assert_same_picture, labels, open_explorer, seen, set_controls
 
 SETTINGS = 300  # random settings per explorer
-
-
-NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
-
-
-def elements(svg):
-    """Every element of an SVG picture: tag, attributes and text (its XML, read).
-
-    An attribute is its text with the numbers taken out, and the numbers.
-    """
-
-    def attribute(value):
-        return NUMBER.sub("#", value), [float(n) for n in NUMBER.findall(value)]
-
-    return [
-        (e.tag, {k: attribute(v) for k, v in e.attrib.items()}, e.text or "")
-        for e in parse(svg).iter()
-    ]
-
-
-def same_element(a, b):
-    """Equal, numbers in attributes to 0.011 (both write 5 significant digits,
-    and the last one may round the other way)."""
-    (tag, attributes, text), (tag_b, attributes_b, text_b) = a, b
-    if (tag, text, attributes.keys()) != (tag_b, text_b, attributes_b.keys()):
-        return False
-    for name, (shape, numbers) in attributes.items():
-        shape_b, numbers_b = attributes_b[name]
-        if shape != shape_b or len(numbers) != len(numbers_b):
-            return False
-        if any(abs(x - y) > 0.011 for x, y in zip(numbers, numbers_b, strict=True)):
-            return False
-    return True
-
-
-def assert_same_picture(shown, python, where):
-    """The page shows what Python draws for the same settings (or explains alike).
-
-    The same picture: every panel, number, mark, line and colour of the SVG.
-    """
-    if "explanation" in shown:
-        assert shown["explanation"] == python.message, where
-        return
-    assert python.svg, f"the page drew a picture, Python explains: {python.message}"
-    page, drawn = elements(shown["svg"]), elements(python.svg)
-    assert len(page) == len(drawn), (
-        f"{len(page)} elements, Python {len(drawn)}; {where}"
-    )
-    for a, b in zip(page, drawn, strict=True):
-        assert same_element(a, b), f"page {a} != Python {b}; {where}"
 
 
 # ---- the sweep ---------------------------------------------------------------

@@ -26,9 +26,10 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 from browser.labserver import ARTIFACTS, chromium
+from browser.pages import assert_same_picture
 
-import d2lconv
-from d2lconv.explorer import Explorer
+from d2lconv import i18n
+from d2lconv.explorers import Explorer
 
 pytestmark = pytest.mark.site
 
@@ -39,13 +40,6 @@ NOTEBOOKS = ROOT / "notebooks"
 # The English notebooks as run for the site (the Chinese ones: src/zh).
 EXECUTED = ROOT / "build" / "site" / "src" / "en"
 BUILD_TIMEOUT = 900  # s; the build itself takes 1-2 minutes here
-# The explorers whose picture moves (a window, a training run).
-MOVING = {
-    name
-    for name in dir(d2lconv)
-    if name.endswith("Explorer")
-    and getattr(d2lconv, name).frames is not Explorer.frames
-}
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebook_headers as headers  # noqa: E402
@@ -72,11 +66,11 @@ READ_PAGE = """async () => {
         images: [...document.querySelectorAll("img")].map(i => i.src),
         pictures: [...document.querySelectorAll("div.cell_output svg")]
             .filter(top).map(svgInfo),
-        explorers: [...document.querySelectorAll(".d2lconv-explorer-static")]
+        explorers: [...document.querySelectorAll(".d2lconv-live")]
             .map(e => ({
-                still: [...e.querySelectorAll(".d2lconv-still svg")]
-                    .filter(top).map(svgInfo),
-                motion: [...e.querySelectorAll(".d2lconv-motion svg")]
+                name: e.dataset.explorer,
+                labels: [...e.querySelectorAll("label")].map(l => l.textContent),
+                pictures: [...e.querySelectorAll(".d2lconv-picture svg")]
                     .filter(top).map(svgInfo),
                 links: [...e.querySelectorAll("a[href]")].map(a => a.href),
             })),
@@ -99,11 +93,37 @@ READ_PAGE = """async () => {
         mathErrors: document.querySelectorAll(".MathJax_Error, merror").length,
     };
 }"""
-# The frame each animation on the page shows now.
-SHOWN_FRAMES = """() => [...document.querySelectorAll(".d2lconv-motion > svg")].map(
-    svg => [...svg.querySelectorAll(":scope > g[data-frame]")]
-        .filter(g => getComputedStyle(g).visibility === "visible")
-        .map(g => g.dataset.frame).join(","))"""
+# Move each explorer of the page as a student does: a key on its first
+# slider (the other way at the end of its range). Before and after: what it
+# shows, and its settings then.
+MOVE_EXPLORERS = """async () => {
+    const shown = (box) => {
+        const note = box.querySelector(".d2lconv-explanation");
+        if (note && note.style.display !== "none") {
+            return {explanation: note.textContent};
+        }
+        return {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
+    };
+    const moved = [];
+    for (const box of document.querySelectorAll(".d2lconv-live")) {
+        const slider = [...box.querySelectorAll("input[type=range]")]
+            .find((s) => !s.disabled && s.max !== s.min);
+        const before = shown(box);
+        const up = Number(slider.value) < Number(slider.max);
+        const key = up ? "ArrowRight" : "ArrowLeft";
+        moved.push({name: box.dataset.explorer, id: slider.id, key, before});
+    }
+    return moved;
+}"""
+READ_EXPLORER = """(id) => {
+    const slider = document.getElementById(id);
+    const box = slider.closest(".d2lconv-live");
+    const note = box.querySelector(".d2lconv-explanation");
+    const after = note && note.style.display !== "none"
+        ? {explanation: note.textContent}
+        : {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
+    return {after, state: JSON.parse(JSON.stringify(box.d2lconvState))};
+}"""
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -229,13 +249,20 @@ def visits(browser, server, pages):
         for event, handler in handlers.items():
             page.on(event, handler)
         page.goto(server + name, wait_until="load")
+        live = page.locator(".d2lconv-live")
+        if live.count():
+            # The explorers mount themselves (live.js); wait for their pictures.
+            page.wait_for_function(
+                "n => document.querySelectorAll('.d2lconv-live .d2lconv-controls')"
+                ".length === n",
+                arg=live.count(),
+            )
         record.update(page.evaluate(READ_PAGE))
-        if record["explorers"]:
-            # Sample the animations over ~3 s: longer than any one frame.
-            record["shown"] = []
-            for _ in range(4):
-                record["shown"].append(page.evaluate(SHOWN_FRAMES))
-                page.wait_for_timeout(900)
+        record["moved"] = []
+        for move in page.evaluate(MOVE_EXPLORERS):
+            page.focus(f"#{move['id']}")
+            page.keyboard.press(move["key"])
+            record["moved"].append({**move, **page.evaluate(READ_EXPLORER, move["id"])})
         screenshot(page, name)
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
@@ -255,7 +282,7 @@ def screenshot(page, name):
     elif lesson and ("cross-correlation" in name or "pooling" in name):
         page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=SHOTS / f"{stem}.png")
-        explorer = page.locator(".d2lconv-explorer-static").first
+        explorer = page.locator(".d2lconv-live").first
         if explorer.count():
             explorer.scroll_into_view_if_needed()
             page.screenshot(path=SHOTS / f"{stem}-explorer.png")
@@ -336,35 +363,46 @@ def test_lesson_pages_hold_their_pictures_as_inline_svg_with_numbers_as_text(
     assert {"19", "25", "37", "43"} <= numbers
 
 
-def test_every_explorer_shows_its_picture_and_the_moving_ones_move(visits, pages):
-    moving_seen = 0
+def python_explorer(name, state):
+    """The explorer ``name`` in Python, with the settings of the page's state."""
+    [kind] = [k for k in all_explorers() if k.NAME == name]
+    i18n.set_language(state["language"])
+    explorer = kind()
+    explorer.set_state(state)
+    return explorer
+
+
+def all_explorers():
+    import d2lconv
+
+    kinds = [getattr(d2lconv, n) for n in dir(d2lconv) if n.endswith("Explorer")]
+    return [k for k in kinds if isinstance(k, type) and issubclass(k, Explorer)]
+
+
+def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):
+    """Each explorer of every page: its controls, its picture, and a key press
+    that redraws it, with no kernel and nothing from another host; the new
+    picture is the one Python draws, with PyTorch's numbers, for its settings."""
+    kinds = {k.NAME for k in all_explorers()}
+    moved = set()
     for name in notebook_pages(pages):
         nb = nbformat.read(notebook_of(name), as_version=4)
-        kinds = [shows_explorer(c) for c in nb.cells if c.cell_type == "code"]
-        kinds = [k for k in kinds if k]
+        shown = [shows_explorer(c) for c in nb.cells if c.cell_type == "code"]
         seen = visits[name]
-        assert len(seen["explorers"]) == len(kinds), f"{name}: {kinds}"
+        assert len(seen["explorers"]) == len([k for k in shown if k]), name
         colab = headers.colab_url(SETTINGS, notebook_of(name).relative_to(ROOT))
-        motions = 0
-        for kind, explorer in zip(kinds, seen["explorers"], strict=True):
-            [still] = explorer["still"]
-            assert still["texts"], f"{name}: {kind} has no picture"
-            assert colab in explorer["links"], f"{name}: {kind} has no Colab link"
-            if kind in MOVING:
-                [motion] = explorer["motion"]
-                assert motion["frames"] >= 2 and motion["texts"], f"{name}: {kind}"
-                motions += 1
-            else:
-                assert explorer["motion"] == [], f"{name}: {kind} moves"
-        if motions:
-            # Each animation shows one frame at a time, and not always the same.
-            samples = list(zip(*seen["shown"], strict=True))
-            assert len(samples) == motions
-            for frames in samples:
-                assert all(f and "," not in f for f in frames), frames
-                assert len(set(frames)) >= 2, f"{name}: an animation stands still"
-        moving_seen += motions
-    assert moving_seen >= 1
+        for explorer, move in zip(seen["explorers"], seen["moved"], strict=True):
+            assert explorer["labels"] and explorer["pictures"], f"{name}: {explorer}"
+            assert colab in explorer["links"], f"{name}: no Colab link"
+            assert move["after"] != move["before"], f"{name}: {move['name']} still"
+            where = f"{name}: {move['name']} after {move['key']} on {move['id']}"
+            try:
+                python = python_explorer(move["name"], move["state"])
+                assert_same_picture(move["after"], python, where)
+            finally:
+                i18n.set_language("en")
+            moved.add(move["name"])
+    assert moved == kinds, f"explorers never seen live: {kinds - moved}"
 
 
 def test_colab_and_download_links_name_the_pages_notebook(visits, pages, server):
@@ -432,8 +470,8 @@ def test_chinese_pages_are_chinese_with_chinese_pictures(visits, pages):
             len(re.findall("[\u4e00-\u9fff]", seen["text"])) > 40
         ), f"{name} has little Chinese text"
         for explorer in seen["explorers"]:
-            [still] = explorer["still"]
-            assert any(re.search("[\u4e00-\u9fff]", t) for t in still["texts"]), (
+            [picture] = explorer["pictures"]
+            assert any(re.search("[\u4e00-\u9fff]", t) for t in picture["texts"]), (
                 f"{name}: an explorer's picture has no Chinese text"
             )
 

@@ -56,7 +56,8 @@ class Explorer(anywidget.AnyWidget):
     """The frame every explorer shares: language, colours, and the static picture.
 
     A subclass sets ``_esm = module(name)``, ``PALETTES`` (the colour maps its
-    picture uses) and its traits, and implements ``picture()``: the Python
+    picture uses), ``ASKS`` (the settings that need PyTorch: a new seed, a
+    training run) and its traits, and implements ``picture()``: the Python
     drawing of the current settings (a ValueError explains why there is none).
     ``answered`` counts the requests Python has answered: the page tells a
     student when a control needs a kernel that is not there.
@@ -68,6 +69,8 @@ class Explorer(anywidget.AnyWidget):
     answered = traitlets.Int(0).tag(sync=True)
     NAME = ""
     PALETTES = ()
+    # The traits only Python can answer (its page marks their controls).
+    ASKS = ()
 
     def __init__(self, **traits):
         language = i18n.language()

@@ -371,6 +371,11 @@ export function connect(model, el, tr) {
       if (!send) return;
       try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
     },
+    // Marks a control whose changes only Python can answer (tests find it).
+    asks(control) {
+      control.input.dataset.needsPython = "true";
+      return control;
+    },
     ask(changes) {
       const before = model.get("answered");
       link.save(changes);

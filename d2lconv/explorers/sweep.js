@@ -215,10 +215,10 @@ function render({ model, el }) {
   num("stride_h", N_("stride height"), 1, 4);
   num("stride_w", N_("stride width"), 1, 4);
   num("dilation", N_("dilation"), 1, 3);
-  controls.seed = slider(tr("seed"), 0, 20, v.seed, (x) => {
+  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
     v.seed = x;
     link.ask({ seed: x });
-  });
+  }));
   const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
   controls.values = select(tr("input"), options([[N_("0..n-1 ramp"), "ramp"],
     [N_("small random integers"), "random"], [N_("edge image (6x8)"), "edge"]]), v.values,

@@ -27,6 +27,7 @@ class SweepExplorer(Explorer):
     NAME = "sweep"
     _esm = module(NAME)
     PALETTES = ("Blues", "PuOr_r", "RdBu_r")
+    ASKS = ("seed",)
 
     input_h = traitlets.Int(3).tag(sync=True)
     input_w = traitlets.Int(3).tag(sync=True)

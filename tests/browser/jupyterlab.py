@@ -15,9 +15,8 @@ from pathlib import Path
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-# An explorer: Explorer.widget is VBox([controls, explanation, picture, Output]),
-# the picture an ipywidgets.HTML holding the SVG (d2lconv/explorer.py).
-EXPLORER = ".jp-OutputArea-output > .d2lconv-explorer"
+# An explorer: the element its ES module draws in (d2lconv/explorers/core.js).
+EXPLORER = ".jp-OutputArea-output .d2lconv-explorer"
 OPEN_TIMEOUT = 180_000  # ms to load JupyterLab and start a kernel
 RUN_TIMEOUT = 360  # s for Restart Kernel and Run All Cells, all notebooks together
 
@@ -202,6 +201,13 @@ class NotebookPage:
         """The one explorer shown in the output of cell number ``cell``."""
         self.activate()
         views = self.panel.locator(".jp-Notebook .jp-Cell").nth(cell).locator(EXPLORER)
+        # The widget draws itself once its ES module has loaded.
+        self.page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel)[n]"
+            "?.querySelector('.d2lconv-explorer svg, .d2lconv-explanation')",
+            arg=[self.selector + " .jp-Notebook .jp-Cell", cell],
+            timeout=30_000,
+        )
         count = views.count()
         assert count == 1, f"{self.name} cell {cell} shows {count} explorers, not 1"
         return ExplorerView(self.page, views.first)
@@ -245,48 +251,31 @@ def open_and_run(page, paths):
 
 
 class ExplorerView:
-    """The controls and picture of one explorer on the page."""
+    """The controls and picture of one explorer on the page (its ES module's DOM)."""
 
     def __init__(self, page, root):
         self.page = page
         self.root = root
-        self.picture = root.locator(":scope > .d2lconv-picture").first
-        self.explanation = root.locator(
-            ":scope > .d2lconv-explanation .widget-html-content"
-        ).first
+        self.picture = root.locator(".d2lconv-picture").first
+        self.explanation = root.locator(".d2lconv-explanation").first
 
     def svg(self):
         """The picture's SVG as the page holds it ("" while hidden)."""
         return self.picture.evaluate(
-            "e => e.offsetParent === null ? '' : e.querySelector('svg')?.outerHTML"
+            "e => e.style.display === 'none' ? '' : e.querySelector('svg')?.outerHTML"
         )
-
-    def grid(self, label):
-        """(aria-label, cell numbers row by row) of the panel whose aria-label
-        starts with ``label``: the DOM text a student can select and copy."""
-        panel = self.picture.locator(f'g[aria-label^="{label}"]').first
-        cells = panel.locator("text[data-cell]").all_text_contents()
-        return panel.get_attribute("aria-label"), cells
 
     def state(self):
         """What the student sees: (the picture's SVG, the explanation text)."""
         return self.svg(), self.explanation.inner_text()
 
-    def wait_for_new_state(self, old, timeout=20_000):
-        """Wait until a new picture or a new explanation has settled on the page.
-
-        A redraw reaches the page as several widget updates (explanation
-        cleared, picture shown, new SVG), so wait for a whole state: a new SVG
-        that is displayed with no explanation, or a new explanation with the
-        picture hidden.
-        """
+    def wait_for_new_state(self, old, timeout=5_000):
+        """Wait until the picture or the explanation differs from ``old``."""
         self.page.wait_for_function(
             """([pic, expl, svg, text]) => {
-                 const shown = pic.offsetParent !== null;
-                 const words = expl.innerText.trim();
-                 const now = pic.querySelector('svg');
-                 if (shown) return now && now.outerHTML !== svg && !words;
-                 return words !== '' && expl.innerText !== text;
+                 const now = pic.style.display === 'none' ? ''
+                   : pic.querySelector('svg')?.outerHTML;
+                 return now !== svg || expl.innerText !== text;
                }""",
             arg=[
                 self.picture.element_handle(),
@@ -299,80 +288,39 @@ class ExplorerView:
         return self.state()
 
     def sliders(self):
-        """(label, handle) of every slider, in page order."""
-        result = []
-        boxes = self.root.locator(".widget-slider")
-        for i in range(boxes.count()):
-            box = boxes.nth(i)
-            label = box.locator(".widget-label").first.inner_text().strip()
-            result.append((label, box.locator(".noUi-handle").first))
-        return result
+        """(label, input) of every slider that can move, in page order."""
+        found = []
+        for label in self.root.locator("label").all():
+            control = self.root.locator(f"#{label.get_attribute('for')}")
+            if control.get_attribute("type") == "range" and control.is_enabled():
+                if control.get_attribute("max") != control.get_attribute("min"):
+                    found.append((label.inner_text(), control))
+        return found
 
     def slider(self, pattern):
-        """The handle of the first slider whose label matches ``pattern``."""
-        for label, handle in self.sliders():
+        """The first slider whose label matches ``pattern``."""
+        for label, control in self.sliders():
             if re.search(pattern, label, re.IGNORECASE):
-                return handle
+                return control
         labels = [label for label, _ in self.sliders()]
         raise AssertionError(f"no slider labelled /{pattern}/ among {labels}")
 
-    def nudge(self, handle, key=None):
-        """Focus a slider handle and press an arrow key, as a student does."""
+    def asking_python(self):
+        """The controls whose change only Python can answer (data-needs-python)."""
+        return self.root.locator("[data-needs-python]")
+
+    def note(self):
+        """The explorer's line about Python ("" when there is nothing to say)."""
+        return self.root.locator(".d2lconv-kernel-note").inner_text()
+
+    def nudge(self, control, key=None):
+        """Focus a slider and press an arrow key, as a student does."""
         if key is None:
-            now = float(handle.get_attribute("aria-valuenow"))
-            top = float(handle.get_attribute("aria-valuemax"))
-            key = "ArrowLeft" if now >= top else "ArrowRight"
-        handle.focus()
+            up = float(control.input_value()) < float(control.get_attribute("max"))
+            key = "ArrowRight" if up else "ArrowLeft"
+        control.focus()
         self.page.keyboard.press(key)
         return key
-
-    def drag(self, handle, fraction):
-        """Drag a slider handle with the mouse by ``fraction`` of the track width.
-
-        The sign is chosen so that the handle moves away from the nearer end.
-        """
-        handle.scroll_into_view_if_needed()
-        track = handle.locator("xpath=ancestor::div[contains(@class,'noUi-base')]")
-        box = track.bounding_box()
-        hbox = handle.bounding_box()
-        x, y = hbox["x"] + hbox["width"] / 2, hbox["y"] + hbox["height"] / 2
-        if x > box["x"] + box["width"] / 2:
-            fraction = -abs(fraction)
-        self.page.mouse.move(x, y)
-        self.page.mouse.down()
-        self.page.mouse.move(x + fraction * box["width"], y, steps=8)
-        self.page.mouse.up()
-
-    def toggle_buttons(self):
-        """The toggle buttons that are not pressed now."""
-        return self.root.locator(".widget-toggle-button:not(.mod-active)")
-
-    def checkbox(self, pattern):
-        """The checkbox whose description matches ``pattern``."""
-        return (
-            self.root.locator(
-                ".widget-checkbox", has_text=re.compile(pattern, re.IGNORECASE)
-            )
-            .locator("input[type=checkbox]")
-            .first
-        )
-
-    def dropdown(self, pattern):
-        """The <select> of the dropdown whose label matches ``pattern``."""
-        return (
-            self.root.locator(
-                ".widget-dropdown",
-                has=self.page.locator(
-                    ".widget-label", has_text=re.compile(pattern, re.IGNORECASE)
-                ),
-            )
-            .locator("select")
-            .first
-        )
-
-    def button(self, text):
-        """The (non-toggle) button whose text is ``text``."""
-        return self.root.locator("button.widget-button", has_text=text).first
 
     def screenshot(self, path):
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,7 +27,19 @@ PRINTED = "printed"
 
 BOOK = {}
 
-BOOK["01-why-convolution"] = {}
+BOOK["01-why-convolution"] = {
+    # A 12-megapixel RGB photo into 100 hidden units (the lecture notes).
+    "nb01-05": {
+        "values": 36_000_000,
+        "weights": 3_600_000_000,
+        "size_bytes / 1e9": 14.4,
+        "round(size_bytes / 2**30, 1)": 13.4,
+        PRINTED: ["36,000,000", "3.6 billion", "14.4 GB", "13.4 GiB"],
+    },
+    # A 1000x1000 image: 10^12 weights fully connected, about 4 x 10^6 with
+    # translation invariance (the book's one-digit figure for (2n - 1)^2).
+    "nb01-16": {"full": 10**12, "shared": Approx(4 * 10**6, 5 * 10**5)},
+}
 
 BOOK["02-cross-correlation"] = {}
 

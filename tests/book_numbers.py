@@ -41,7 +41,14 @@ BOOK["01-why-convolution"] = {
     "nb01-16": {"full": 10**12, "shared": Approx(4 * 10**6, 5 * 10**5)},
 }
 
-BOOK["02-cross-correlation"] = {}
+BOOK["02-cross-correlation"] = {
+    "nb02-07": {"Y": [[19, 25], [37, 43]], PRINTED: "[[19., 25.],"},
+    "nb02-09": {"d2l.corr2d(X, K)": [[19, 25], [37, 43]]},
+    # The stripe's edges under [1, -1]: 6x7, 1 in column 1, -1 in column 5.
+    "nb02-20": {"Y": [[0, 1, 0, 0, 0, -1, 0]] * 6, "tuple(Y.shape)": (6, 7)},
+    # X.T: the same kernel sees no edge at all.
+    "nb02-22": {"Y_t": [[0] * 5] * 8},
+}
 
 BOOK["03-learning-a-kernel"] = {}
 

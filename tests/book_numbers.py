@@ -52,9 +52,42 @@ BOOK["02-cross-correlation"] = {
 
 BOOK["03-learning-a-kernel"] = {}
 
-BOOK["04-padding"] = {}
+BOOK["04-padding"] = {
+    # 32x32 through 5x5 kernels without padding: 28x28 after one, 4x4 after 7.
+    "nb04-05": {
+        "sizes[1]": 28,
+        "sizes[-1]": 4,
+        PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4",
+    },
+    # The 3x3 input padded with one zero per side, the 2x2 kernel.
+    "nb04-09": {"Y": [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]},
+    # comp_conv2d on 8x8: kernel_size=3, padding=1; kernel_size=(5, 3), padding=(2, 1).
+    "nb04-12": {"tuple(Y.shape)": (8, 8), PRINTED: "torch.Size([8, 8])"},
+    "nb04-14": {"tuple(Y.shape)": (8, 8), PRINTED: "torch.Size([8, 8])"},
+}
 
-BOOK["05-stride-and-dilation"] = {}
+BOOK["05-stride-and-dilation"] = {
+    # 224x224 needs 55 layers of 5x5 kernels to reach 4x4.
+    "nb05-05": {"(layers, size)": (55, 4)},
+    # The 3x3 input, padding 1 per side, the 2x2 kernel, stride (3, 2).
+    "nb05-07": {"Y": [[0, 8], [6, 8]]},
+    # comp_conv2d on 8x8 with the book's three strided layers.
+    "nb05-20": {
+        "[tuple(d2lconv.comp_conv2d(c, X).shape) for c in layers]": [
+            (4, 4),
+            (2, 2),
+            (5, 6),
+        ],
+        PRINTED: [
+            "Conv2d(1, 1, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)) -> "
+            "torch.Size([4, 4])",
+            "Conv2d(1, 1, kernel_size=(3, 5), stride=(3, 4), padding=(0, 1)) -> "
+            "torch.Size([2, 2])",
+            "Conv2d(1, 1, kernel_size=(3, 3), stride=(2, 2), padding=(2, 3)) -> "
+            "torch.Size([5, 6])",
+        ],
+    },
+}
 
 BOOK["06-channels"] = {}
 

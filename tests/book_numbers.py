@@ -37,7 +37,28 @@ BOOK["04-padding"] = {}
 
 BOOK["05-stride-and-dilation"] = {}
 
-BOOK["06-channels"] = {}
+BOOK["06-channels"] = {
+    # corr2d_multi_in: two input channels, one output channel.
+    "nb06-05": {"Y": [[56, 72], [104, 120]]},
+    "nb06-07": {"Y[0, 0]": [[56, 72], [104, 120]]},
+    # corr2d_multi_in_out with the kernels K, K + 1, K + 2.
+    "nb06-09": {
+        "tuple(K.shape)": (3, 2, 2, 2),
+        "Y": [
+            [[56, 72], [104, 120]],
+            [[76, 100], [148, 172]],
+            [[96, 128], [192, 224]],
+        ],
+    },
+    # The 1x1 convolution as one matrix product agrees with the general code.
+    "nb06-16": {"float((Y1 - Y2).abs().max())": Approx(0.0, 1e-6)},
+    # nn.Conv2d(2, 3, kernel_size=(3, 5), padding=(1, 2)) on a (4, 2, 3, 5) batch.
+    "nb06-22": {
+        "tuple(Y.shape)": (4, 3, 3, 5),
+        "tuple(conv2d.weight.shape)": (3, 2, 3, 5),
+        "tuple(conv2d.bias.shape)": (3,),
+    },
+}
 
 BOOK["07-layer-cost"] = {}
 

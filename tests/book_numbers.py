@@ -89,9 +89,55 @@ BOOK["05-stride-and-dilation"] = {
     },
 }
 
-BOOK["06-channels"] = {}
+BOOK["06-channels"] = {
+    # corr2d_multi_in: two input channels, one output channel.
+    "nb06-05": {"Y": [[56, 72], [104, 120]]},
+    "nb06-07": {"Y[0, 0]": [[56, 72], [104, 120]]},
+    # corr2d_multi_in_out with the kernels K, K + 1, K + 2.
+    "nb06-09": {
+        "tuple(K.shape)": (3, 2, 2, 2),
+        "Y": [
+            [[56, 72], [104, 120]],
+            [[76, 100], [148, 172]],
+            [[96, 128], [192, 224]],
+        ],
+    },
+    # The 1x1 convolution as one matrix product agrees with the general code.
+    "nb06-16": {"float((Y1 - Y2).abs().max())": Approx(0.0, 1e-6)},
+    # nn.Conv2d(2, 3, kernel_size=(3, 5), padding=(1, 2)) on a (4, 2, 3, 5) batch.
+    "nb06-22": {
+        "tuple(Y.shape)": (4, 3, 3, 5),
+        "tuple(conv2d.weight.shape)": (3, 2, 3, 5),
+        "tuple(conv2d.bias.shape)": (3,),
+    },
+}
 
-BOOK["07-layer-cost"] = {}
+BOOK["07-layer-cost"] = {
+    # c_i = c_o = 100, k = 5, a 64x64 output: 1.024e9 multiply-adds.
+    "nb07-05": {"(m_h, m_w)": (64, 64), "macs": 1_024_000_000},
+    # PyTorch's counter: 2 FLOPs per multiply-add.
+    "nb07-07": {"flops": 2_048_000_000},
+    # 10 layers, 1M samples: about 10 PFLOP; 19 hours at 0.15 TFLOPS, 14
+    # minutes at 12 TFLOPS (the notes, rounding a layer to 1e9: 18 h, 14 min).
+    "nb07-09": {
+        "exact": 1.024e16,
+        "round(exact / 1e15)": 10,
+        "exact / cpu / 3600": Approx(19, 0.5),
+        "exact / gpu / 60": Approx(14, 0.5),
+        "int(rounded / cpu / 3600)": 18,
+        "round(rounded / gpu / 60)": 14,
+    },
+    # Parameters: c_i*c_o*k_h*k_w weights (+ c_o biases), whatever the image
+    # size; a fully connected layer between 100x64x64 maps: c1*c2*h1*w1*h2*w2.
+    "nb07-12": {
+        "weights": 250_000,
+        "biases": 100,
+        "torch_count": 250_100,
+        "fc_weights": 167_772_160_000,
+    },
+    # Doubling both channel counts: 4 times the multiply-adds.
+    "nb07-14": {"doubled / before": 4},
+}
 
 BOOK["08-pooling"] = {}
 

@@ -139,7 +139,18 @@ BOOK["07-layer-cost"] = {
     "nb07-14": {"doubled / before": 4},
 }
 
-BOOK["08-pooling"] = {}
+BOOK["08-pooling"] = {
+    # The book's pool2d on the 3x3 input 0..8 with a 2x2 window.
+    "nb08-09": {"Y_max": [[4, 5], [7, 8]], "Y_avg": [[2, 3], [5, 6]]},
+    # arange(32) as (1, 2, 4, 4): MaxPool2d(3, padding=1, stride=(2, 1)).
+    "nb08-17": {
+        "Y": [[[[5, 6, 7, 7], [13, 14, 15, 15]], [[21, 22, 23, 23], [29, 30, 31, 31]]]]
+    },
+    # AvgPool2d with the same arguments (padding counted), the first channel.
+    "nb08-21": {
+        "Y_avg[0, 0]": Approx([[1.1111, 2, 2.6667, 2], [5.6667, 9, 10, 7]], 1e-4)
+    },
+}
 
 BOOK["09-performance"] = {}
 

@@ -315,7 +315,12 @@ CASES = {
     ),
     "check_backward_memory": (
         [backward_memory],
-        [[forward_memory], [lambda *layer: 2 * forward_memory(*layer)]],
+        [
+            [forward_memory],
+            [lambda *layer: 2 * forward_memory(*layer)],
+            # The bias counted as kept by the forward pass, and as its gradient.
+            [lambda *layer: backward_memory(*layer) + layer[3]],
+        ],
     ),
     "check_doubling_channels": ([4], [[2], [16]]),
     # The seeds' answer "padding doubled -> 2x the work" is wrong.
@@ -848,6 +853,11 @@ def _summing_conv(X, k, s):
         ("check_avg_pool_as_conv", _summing_conv, "sums each window"),
         ("check_composed_kernel_size", lambda k1, k2: k1 * k2, "sees k2 values"),
         ("check_composed_kernel_size", lambda k1, k2: k1 + k2, "two 1x1 kernels"),
+        (
+            "check_backward_memory",
+            lambda *layer: backward_memory(*layer) + layer[3],
+            "the bias appears only once",
+        ),
     ],
 )
 def test_a_typical_mistake_gets_the_hint_that_names_it(name, answer, words, capsys):

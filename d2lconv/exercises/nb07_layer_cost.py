@@ -199,6 +199,14 @@ def check_backward_memory(backward_memory):
         return [
             (right - c_i * h * w - c_o * c_i * k_h * k_w, kept),
             (right - c_o, tr("the bias gradient has c_o values.")),
+            (
+                right + c_o,
+                tr(
+                    "the bias appears only once, as its gradient: the forward "
+                    "pass does not keep it for the backward pass (the bias "
+                    "gradient is the sum of dL/dY and needs no saved value)."
+                ),
+            ),
         ]
 
     return _grade_layer_formula(

@@ -290,7 +290,7 @@ class ExplorerView:
     def sliders(self):
         """(label, input) of every slider that can move, in page order."""
         found = []
-        for label in self.root.locator("label").all():
+        for label in self.root.locator("label[for]").all():
             control = self.root.locator(f"#{label.get_attribute('for')}")
             if control.get_attribute("type") == "range" and control.is_enabled():
                 if control.get_attribute("max") != control.get_attribute("min"):
@@ -356,12 +356,16 @@ _LATENCY_SETUP = """(pic) => {
 }"""
 
 
+BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
+
+
 def key_latencies(view, handle, key, count):
-    """Press ``key`` on a slider ``count`` times; time each press to the new picture.
+    """Press ``key`` on a slider, then the other way, ``count`` times in all; time
+    each press to the new picture.
 
     Returns one dict per press, in ms: ``total`` from the keydown to the frame
     after the new SVG is in the page, ``to_src`` from the keydown until the
-    picture's element gets its new SVG (the kernel's part and the transport).
+    picture's element gets its new SVG.
 
     Each press waits for its picture before the next, as a student watching
     the picture does.
@@ -371,7 +375,7 @@ def key_latencies(view, handle, key, count):
     before = page.evaluate(_LATENCY_SETUP, picture)
     handle.focus()
     for i in range(count):
-        page.keyboard.press(key)
+        page.keyboard.press(key if i % 2 == 0 else BACK[key])
         page.wait_for_function(
             "([pic, n]) => pic.__latency.length > n",
             arg=[picture, before + i],

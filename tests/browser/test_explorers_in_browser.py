@@ -15,7 +15,7 @@ import statistics
 
 import pytest
 
-from .jupyterlab import key_latencies
+from .jupyterlab import BACK, key_latencies
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS
 
 
@@ -91,8 +91,7 @@ def test_a_key_redraws_in_the_page_and_the_kernel_hears_it(
         )
     ]
     assert {value} in [set(c.values()) for c in changed], (label, value, changed)
-    back = "ArrowRight" if key == "ArrowLeft" else "ArrowLeft"
-    samples = key_latencies(view, slider, back, 6)
+    samples = key_latencies(view, slider, BACK[key], 6)
     report(
         f"{path.name} {name}, {label!r}: key press -> picture painted, median "
         f"of 6: {statistics.median(s['total'] for s in samples):.1f} ms"

@@ -54,6 +54,8 @@ colab_packages=(
     ipython==7.34.0
     ipykernel==6.17.1
     ipywidgets==7.7.1
+    anywidget==0.9.21
+    psygnal==0.11.1
     widgetsnbextension==3.6.10
     jupyterlab_widgets==3.0.16
     jupyter_client==7.4.9

@@ -22,6 +22,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from browser.labserver import chromium
+from browser.pages import assert_same_svg, open_saved, seen
 from nbclient import NotebookClient
 from svg_checks import SVG, parse
 from test_notebooks import WIDGET_STATE, cell_errors, widget_errors
@@ -150,42 +152,39 @@ def explorer_cells(nb):
     ]
 
 
-def widget_tree(state, model_id):
-    """The stored state of a widget and of every widget under it."""
-    found, todo = [], [model_id]
-    while todo:
-        model = state[todo.pop()]
-        found.append(model["state"])
-        for child in model["state"].get("children", []):
-            todo.append(child.removeprefix("IPY_MODEL_"))
-    return found
-
-
 def assert_svg_with_text(svg, what):
     assert svg.startswith("<svg"), f"{what} is not an SVG: {svg[:200]!r}"
     texts = list(parse(svg).iter(SVG + "text"))
     assert texts, f"{what} has no <text> elements"
 
 
-def check_explorer_pictures(nb):
-    """Each explorer's SVG is in the stored widget state, and its display has
-    the picture as text/html for a page without widgets."""
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as browser:
+        yield browser
+
+
+def check_explorers(nb, browser):
+    """Each explorer's display holds its picture (text/html, for a page without
+    widgets), and the state ipywidgets 7 and anywidget 0.9 saved renders in
+    Chromium, through its ES module, to that same picture."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for i, name in explorer_cells(nb):
         what = f"cell {i} ({name})"
         shown = [o for o in nb.cells[i].outputs if WIDGET_VIEW in o.get("data", {})]
         assert len(shown) == 1, f"{what}: {len(shown)} widget outputs, not 1"
         data = shown[0]["data"]
-        assert_svg_with_text(data.get("text/html", ""), f"{what}'s text/html")
-        model_id = data[WIDGET_VIEW]["model_id"]
-        assert model_id in state, f"{what}: widget {model_id} not in the stored state"
-        pictures = [
-            w["value"]
-            for w in widget_tree(state, model_id)
-            if "d2lconv-picture" in w.get("_dom_classes", ())
-        ]
-        assert len(pictures) == 1, f"{what}: {len(pictures)} picture widgets, not 1"
-        assert_svg_with_text(pictures[0], f"{what}'s stored picture")
+        still = data.get("text/html", "")
+        assert_svg_with_text(still, f"{what}'s text/html")
+        model = state[data[WIDGET_VIEW]["model_id"]]
+        assert model["model_module"] == "anywidget", f"{what}: {model['model_module']}"
+        saved = model["state"]
+        assert saved["_anywidget_id"].startswith("d2lconv.explorers."), what
+        page = open_saved(browser, saved["_esm"], saved)
+        try:
+            assert_same_svg(seen(page)["svg"], still, f"{what} from its saved state")
+        finally:
+            page.close()
 
 
 def test_the_environment_is_colabs(colab):
@@ -223,11 +222,11 @@ def test_check_setup_notebook_installs_and_reports_ok(colab, notebook_times):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_on_the_colab_path(colab, path, notebook_times):
+def test_notebook_runs_on_the_colab_path(colab, browser, path, notebook_times):
     fresh(colab)
     start = time.perf_counter()
     nb = run(path, colab["kernel"])
     notebook_times[f"colab: {path.relative_to(ROOT)}"] = time.perf_counter() - start
     assert cell_errors(nb) == []
     assert widget_errors(nb) == []
-    check_explorer_pictures(nb)
+    check_explorers(nb, browser)

@@ -57,9 +57,13 @@ def labels(page):
 
 def open_explorer(browser, widget):
     """A new page showing ``widget`` from its state, as the website shows it."""
-    state = json.dumps(widget.get_state())
+    return open_saved(browser, widget._esm, widget.get_state())
+
+
+def open_saved(browser, module, state):
+    """A new page showing an explorer from its ES module and a saved state."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_content(PAGE.format(module=widget._esm, state=state))
+    page.set_content(PAGE.format(module=module, state=json.dumps(state)))
     page.wait_for_function("window.d2lconvReady === true")
     return page
 
@@ -107,6 +111,14 @@ def same_element(a, b):
     return True
 
 
+def assert_same_svg(svg, other, where):
+    """Two SVG pictures with the same elements (numbers to 0.011)."""
+    page, drawn = elements(svg), elements(other)
+    assert len(page) == len(drawn), f"{len(page)} elements, not {len(drawn)}; {where}"
+    for a, b in zip(page, drawn, strict=True):
+        assert same_element(a, b), f"page {a} != Python {b}; {where}"
+
+
 def assert_same_picture(shown, python, where):
     """The page shows what Python draws for the same settings (or explains alike).
 
@@ -116,9 +128,4 @@ def assert_same_picture(shown, python, where):
         assert shown["explanation"] == python.message, where
         return
     assert python.svg, f"the page drew a picture, Python explains: {python.message}"
-    page, drawn = elements(shown["svg"]), elements(python.svg)
-    assert len(page) == len(drawn), (
-        f"{len(page)} elements, Python {len(drawn)}; {where}"
-    )
-    for a, b in zip(page, drawn, strict=True):
-        assert same_element(a, b), f"page {a} != Python {b}; {where}"
+    assert_same_svg(shown["svg"], python.svg, where)

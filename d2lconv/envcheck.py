@@ -211,6 +211,21 @@ def check_ipywidgets():
     return Check("ipywidgets", False, detail, fix)
 
 
+def check_anywidget():
+    """anywidget imports: the explorers' controls and pictures run in the page."""
+    fix = tr("pip install 'anywidget>=0.9', then restart JupyterLab")
+    try:
+        anywidget = importlib.import_module("anywidget")
+    except Exception as err:
+        return Check("anywidget", False, _import_error(err), fix)
+    version = getattr(anywidget, "__version__", None) or _dist_version("anywidget")
+    if _version_tuple(version or "0") < (0, 9):
+        detail = tr("{version} is older than {wanted}", version=version, wanted="0.9")
+        return Check("anywidget", False, detail, fix)
+    detail = tr("{version}: the explorers draw in the page", version=version)
+    return Check("anywidget", True, detail, fix)
+
+
 def check_d2l():
     """The book's package imports: ``from d2l import torch as d2l``."""
     fix = tr(
@@ -252,6 +267,7 @@ CHECKS = (
     check_torch,
     check_device,
     check_ipywidgets,
+    check_anywidget,
     check_d2l,
     check_d2lconv,
 )

@@ -25,12 +25,13 @@ def test_every_need_is_met_in_the_course_environment(capsys):
         "torch",
         "device",
         "ipywidgets",
+        "anywidget",
         "d2l",
         "d2lconv",
     ]
     assert all(c.ok for c in checks), out
     assert "FAIL" not in out
-    assert out.count("OK  ") == 6
+    assert out.count("OK  ") == 7
     assert "All needs are met." in out
 
 
@@ -195,7 +196,7 @@ def test_command_exits_zero_and_prints_ok_lines():
     result = run_command(["-m", "d2lconv.envcheck"])
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stderr == ""
-    assert result.stdout.count("OK  ") == 6
+    assert result.stdout.count("OK  ") == 7
 
 
 def test_command_exits_non_zero_on_fail(tmp_path):
@@ -228,3 +229,19 @@ def test_file_runs_where_the_package_cannot_be_imported(tmp_path):
 
 def _env():
     return {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+
+
+def test_anywidget_missing_or_older_than_0_9_fails_with_the_fix(monkeypatch):
+    monkeypatch.setitem(sys.modules, "anywidget", None)
+    check = envcheck.check_anywidget()
+    assert not check.ok and "anywidget>=0.9" in check.fix
+    monkeypatch.setitem(
+        sys.modules, "anywidget", types.SimpleNamespace(__version__="0.8.4")
+    )
+    check = envcheck.check_anywidget()
+    assert not check.ok
+    assert check.detail == "0.8.4 is older than 0.9"
+    monkeypatch.setitem(
+        sys.modules, "anywidget", types.SimpleNamespace(__version__="0.9.21")
+    )
+    assert envcheck.check_anywidget().ok

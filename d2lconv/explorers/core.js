@@ -282,7 +282,15 @@ export function row(panels, x = MARGIN, y = MARGIN, gap = GAP) {
   return y + top + Math.max(0, ...panels.map((p) => p.height));
 }
 
-const g5 = (v) => general(v, 5);
+// Coordinates as Python's f"{v:.5g}" writes them; the common cases fast (a
+// picture has thousands of numbers), a tie in the last digit may round up.
+const g5 = (v) => {
+  if (Number.isInteger(v) && Math.abs(v) < 1e5) return String(v);
+  const a = Math.abs(v);
+  if (a < 1e-4 || a >= 1e5) return general(v, 5);
+  const text = v.toPrecision(5);
+  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+};
 const escapeXml = (s, quote = true) => {
   s = String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return quote ? s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;") : s;

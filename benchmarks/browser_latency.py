@@ -1,4 +1,4 @@
-"""Benchmark: from a key press or a drag to the painted picture, every explorer, JupyterLab.
+"""Benchmark: key press or drag to the painted picture, every explorer, in JupyterLab.
 
 Run: .venv/bin/python benchmarks/browser_latency.py [--presses 16] [NAME ...]
 

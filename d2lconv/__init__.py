@@ -49,8 +49,10 @@ from .figures import (
 )
 
 # training.py, channels.py, pooling.py
-from .channels import ChannelsExplorer, channel_data, draw_channels
-from .pooling import PoolingExplorer, draw_pooling, pool
+from .channels import channel_data, draw_channels
+from .pooling import draw_pooling, pool
+from .explorers.channels import ChannelsExplorer
+from .explorers.pooling import PoolingExplorer
 from .training import (
     TrainingExplorer,
     draw_training,

@@ -1,13 +1,11 @@
 """Several input and output channels: per-channel cross-correlations and their sums."""
 
-import ipywidgets as widgets
 import torch
 import torch.nn.functional as F
 
-from ._validate import check_real_dtype, check_tensor
+from ._validate import check_positive_int, check_real_dtype, check_tensor
 from .cost import conv2d_flops, conv2d_params
 from .device import one_thread
-from .explorer import Explorer, choices, int_slider
 from .grid import Grid
 from .i18n import N_, tr
 from .ops import corr2d_multi_in_out_1x1
@@ -28,16 +26,44 @@ def book_example(out_channels=3):
     return X, torch.stack([K + o for o in range(out_channels)])
 
 
+# The largest sizes the explorer offers: its page takes the leading part of
+# the integers drawn at these sizes, so that a size change needs no PyTorch.
+LARGEST = dict(in_channels=4, out_channels=4, kernel_size=4, size=6)
+
+
+def channel_pool(seed=0):
+    """The seed's small integers at the largest sizes: X (4, 6, 6), K (4, 4, 4, 4)."""
+    generator = torch.Generator().manual_seed(seed)
+    c, n, k = LARGEST["in_channels"], LARGEST["size"], LARGEST["kernel_size"]
+    X = torch.randint(0, 4, (c, n, n), generator=generator)
+    K = torch.randint(-1, 3, (LARGEST["out_channels"], c, k, k), generator=generator)
+    return X.float(), K.float()
+
+
 def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     """Seeded small integers: X (c_i, n, n) in 0..3 and K (c_o, c_i, k, k) in -1..2.
 
-    Small integers keep every product and sum readable in the picture.
+    Small integers keep every product and sum readable in the picture. They
+    are the leading part of ``channel_pool(seed)`` (the integers of the
+    largest sizes, 4 channels in and out, k = 4, n = 6), so the explorer's page
+    takes them from there for any size: sizes above those are a ValueError.
     """
-    generator = torch.Generator().manual_seed(seed)
-    X = torch.randint(0, 4, (in_channels, size, size), generator=generator)
-    shape = (out_channels, in_channels, kernel_size, kernel_size)
-    K = torch.randint(-1, 3, shape, generator=generator)
-    return X.float(), K.float()
+    sizes = dict(
+        in_channels=in_channels,
+        out_channels=out_channels,
+        kernel_size=kernel_size,
+        size=size,
+    )
+    for name, value in sizes.items():
+        if check_positive_int(value, name) > LARGEST[name]:
+            raise ValueError(
+                f"{name} must be at most {LARGEST[name]} (the largest size of "
+                f"the random integers), got {value}"
+            )
+    X, K = channel_pool(seed)
+    n, k = size, kernel_size
+    X = X[:in_channels, :n, :n]
+    return X.clone(), K[:out_channels, :in_channels, :k, :k].clone()
 
 
 def _sign(text, label):
@@ -240,71 +266,3 @@ def draw_channels(X, K, mode=MODES[0]):
         mode=tr(mode),
     )
     return Picture([*panels, caption], title=title)
-
-
-class ChannelsExplorer(Explorer):
-    """Input and output channels, kernel size and input size, with the costs."""
-
-    def __init__(
-        self,
-        in_channels=2,
-        out_channels=3,
-        kernel_size=2,
-        size=3,
-        values="book example",
-    ):
-        style = {"description_width": "initial"}
-
-        def slider(description, value, low, high):
-            return int_slider(value, low, high, description, label_width="initial")
-
-        controls = {
-            "in_channels": slider(tr("input channels c_i"), in_channels, 1, 4),
-            "out_channels": slider(tr("output channels c_o"), out_channels, 1, 4),
-            "kernel_size": slider(tr("kernel size k"), kernel_size, 1, 4),
-            "size": slider(tr("input size n"), size, 2, 6),
-            "values": widgets.Dropdown(
-                options=choices((v, v) for v in VALUES),
-                value=values,
-                description=tr("values"),
-                style=style,
-            ),
-            "seed": slider(tr("seed"), 0, 0, 20),
-            "mode": widgets.ToggleButtons(
-                options=choices((m, m) for m in MODES),
-                value=MODES[0],
-                description=tr("view"),
-                style=style,
-            ),
-        }
-        c = controls
-        layout = widgets.VBox(
-            [
-                widgets.HBox([c["in_channels"], c["out_channels"]]),
-                widgets.HBox([c["kernel_size"], c["size"]]),
-                widgets.HBox([c["values"], c["seed"]]),
-                c["mode"],
-            ]
-        )
-        super().__init__(controls, layout=layout)
-
-    def data(self, in_channels, out_channels, kernel_size, size, values, seed):
-        """The (X, K) that the controls describe."""
-        if values == "book example":
-            if (in_channels, kernel_size, size) != (2, 2, 3):
-                raise ShapeError(
-                    N_(
-                        "The book's example has c_i = 2 input channels, 2x2 kernels "
-                        "and a 3x3 input; got c_i = {c_i}, kernel size {k}, input "
-                        "{n}x{n}. Choose 'small random integers' to try other sizes."
-                    ),
-                    c_i=in_channels,
-                    k=kernel_size,
-                    n=size,
-                )
-            return book_example(out_channels)
-        return channel_data(in_channels, out_channels, kernel_size, size, seed)
-
-    def draw(self, mode, **values):
-        """The picture of the current state (the Explorer calls this)."""
-        return draw_channels(*self.data(**values), mode)

@@ -2,7 +2,6 @@
 
 import math
 
-import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -10,11 +9,10 @@ import torch.nn.functional as F
 from ._validate import as_pair, check_tensor
 from .data import edge_image
 from .device import one_thread
-from .explorer import Explorer, choices, int_slider
 from .grid import Grid
 from .i18n import N_, tr
 from .picture import GAP, Lines, Picture, drawing, format_number, row
-from .shapes import ShapeError, pair_text, pool2d_output_shape
+from .shapes import pair_text, pool2d_output_shape
 
 MODES = (N_("max"), N_("avg"))
 CELL = 28  # pixels per matrix cell
@@ -264,94 +262,3 @@ def _output_cell(cell, shape):
             f"{oh} and 0 <= j < {ow}, got {cell!r}"
         )
     return i, j
-
-
-class PoolingExplorer(Explorer):
-    """Max or average pooling with sliders for window, padding, stride and modes."""
-
-    def __init__(self):
-        self.inputs = pooling_inputs()
-        style = {"description_width": "initial"}
-
-        def slider(description, value, low, high):
-            return int_slider(value, low, high, description, label_width="initial")
-
-        controls = {
-            "mode": widgets.ToggleButtons(
-                options=choices((m, m) for m in MODES),
-                value="max",
-                description=tr("pooling"),
-                style=style,
-            ),
-            "input": widgets.Dropdown(
-                options=choices((name, name) for name in self.inputs),
-                description=tr("input"),
-                style=style,
-            ),
-            "window_h": slider(tr("window h"), 3, 1, 4),
-            "window_w": slider(tr("window w"), 3, 1, 4),
-            "padding_h": slider(tr("padding h"), 1, 0, 2),
-            "padding_w": slider(tr("padding w"), 1, 0, 2),
-            "stride_h": slider(tr("stride h"), 2, 1, 4),
-            "stride_w": slider(tr("stride w"), 1, 1, 4),
-            "ceil_mode": widgets.Checkbox(value=False, description="ceil_mode"),
-            "count_include_pad": widgets.Checkbox(
-                value=True, description="count_include_pad"
-            ),
-            "cell": slider(tr("output cell"), 0, 0, 7),
-        }
-        c = controls
-        layout = widgets.VBox(
-            [
-                widgets.HBox([c["mode"], c["input"]]),
-                widgets.HBox([c["window_h"], c["padding_h"], c["stride_h"]]),
-                widgets.HBox([c["window_w"], c["padding_w"], c["stride_w"]]),
-                widgets.HBox([c["ceil_mode"], c["count_include_pad"], c["cell"]]),
-            ]
-        )
-        super().__init__(controls, layout=layout)
-
-    def parameters(self, values=None):
-        """The pooling arguments that the controls describe."""
-        v = self.values() if values is None else values
-        return dict(
-            kernel_size=(v["window_h"], v["window_w"]),
-            stride=(v["stride_h"], v["stride_w"]),
-            padding=(v["padding_h"], v["padding_w"]),
-            mode=v["mode"],
-            ceil_mode=v["ceil_mode"],
-            count_include_pad=v["count_include_pad"],
-        )
-
-    def result(self):
-        """The pooled input for the current controls (PyTorch's numbers)."""
-        v = self.values()
-        return pool(self.inputs[v["input"]], **self.parameters(v))
-
-    def redraw(self):
-        # The output-cell slider must span the output to draw; adjust it first.
-        mode = self.controls["mode"].value
-        self.controls["count_include_pad"].disabled = mode != "avg"
-        try:
-            self.fit_slider("cell", self.result()[0].numel())
-        except ValueError:
-            pass  # draw() explains it
-        super().redraw()
-
-    def frames(self):
-        """One picture per output cell: the window visits each in turn."""
-        v = self.values()
-        _, oh, ow = self.result().shape
-        return [self.draw(**{**v, "cell": cell}) for cell in range(oh * ow)]
-
-    def draw(self, input, cell, **values):
-        """The picture of the current state (the Explorer calls this)."""
-        X = self.inputs[input]
-        try:
-            return draw_pooling(
-                X, cell=cell, **self.parameters({**values, "input": input})
-            )
-        except ValueError as err:
-            raise ShapeError(
-                N_("No pooling for these settings.\n{reason}"), reason=err
-            ) from None

@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from explorer_checks import error_outputs
 from hypothesis import given
 from hypothesis import strategies as st
 from props import combinations, describe, examples, rng
@@ -13,6 +12,7 @@ from torch import nn
 
 from d2lconv import ChannelsExplorer, channel_data, draw_channels
 from d2lconv.channels import MODES, VALUES, book_example
+from d2lconv.explorers.channels import RANGES
 
 # The book's two-channel example.
 X_BOOK = torch.tensor(
@@ -120,6 +120,21 @@ def test_channel_data_is_seeded_small_integers():
     assert not torch.equal(X, channel_data(4, 4, 3, 6, seed=6)[0])
 
 
+def test_channel_data_is_the_leading_part_of_the_largest_draw():
+    # PyTorch draws the largest sizes the explorer offers, X then K: the page
+    # takes any smaller size from them, so Python's picture and the page agree.
+    generator = torch.Generator().manual_seed(3)
+    X = torch.randint(0, 4, (4, 6, 6), generator=generator).float()
+    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
+    X3, K3 = channel_data(3, 2, kernel_size=2, size=5, seed=3)
+    assert torch.equal(X3, X[:3, :5, :5]) and torch.equal(K3, K[:2, :3, :2, :2])
+    assert X3.is_contiguous() and K3.is_contiguous()
+    with pytest.raises(ValueError, match="size must be at most 6 .*got 7"):
+        channel_data(size=7)
+    with pytest.raises(TypeError, match="in_channels must be an int"):
+        channel_data(in_channels=2.0)
+
+
 def test_draw_channels_explains_bad_arguments():
     X, K = channel_data(2, 1, 3, 2)
     with pytest.raises(ValueError, match="kernel_size 3x3 is larger than the 2x2"):
@@ -149,26 +164,26 @@ def expected_problem(v):
     return None
 
 
-def effective_state(explorer):
-    """The values that decide the picture: the book's numbers ignore the seed."""
-    v = explorer.values()
+def expected_data(v):
+    """(X, K) of the settings, from the book's numbers or PyTorch's seeded draw."""
     if v["values"] == "book example":
-        v.pop("seed")
-    return tuple(sorted(v.items()))
+        return book_example(v["out_channels"])
+    generator = torch.Generator().manual_seed(v["seed"])
+    X = torch.randint(0, 4, (4, 6, 6), generator=generator).float()
+    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
+    c_i, c_o, k, n = (v[name] for name in RANGES)
+    return X[:c_i, :n, :n], K[:c_o, :c_i, :k, :k]
 
 
-def check_state(explorer, previous, why=""):
-    """Assert the explorer shows F.conv2d's numbers or the right explanation."""
-    assert error_outputs(explorer) == [], why
-    v = explorer.values()
+def check_settings(explorer, v, why=""):
+    """Assert Python's picture shows F.conv2d's numbers or the right explanation."""
     problem = expected_problem(v)
     if problem is not None:
-        assert explorer.picture is None and problem in explorer.message, why
-        assert explorer.svg == "" and explorer.explanation.value != "", why
-        return None
+        assert explorer.svg == "" and problem in explorer.message, why
+        return False
     assert explorer.message == "", why
     root = parse(explorer.svg)
-    X, K = explorer.data(**{k: v for k, v in v.items() if k != "mode"})
+    X, K = expected_data(v)
     reference = F.conv2d(X[None], K)[0]
     if v["mode"] == MODES[0]:
         for o in range(v["out_channels"]):
@@ -178,47 +193,63 @@ def check_state(explorer, previous, why=""):
         c_o, pixels = v["out_channels"], v["size"] ** 2
         shown = matrix(panel(root, f"Y reshaped {c_o}x{pixels}"))
         assert np.array_equal(shown, reference.reshape(c_o, -1).numpy()), why
-    state = (effective_state(explorer), explorer.svg)
-    if previous is not None and previous[0] != state[0]:
-        assert previous[1] != state[1], f"picture did not change: {state[0]} {why}"
-    return state
+    return True
 
 
 def test_book_explorer_starts_on_the_books_numbers():
-    ex = ChannelsExplorer()
-    assert ex.message == ""
-    assert check_state(ex, None) is not None
-    assert "120" in texts(parse(ex.svg))
+    e = ChannelsExplorer()
+    assert (e.in_channels, e.out_channels, e.kernel_size, e.size) == (2, 3, 2, 3)
+    assert (e.values, e.mode, e.seed) == ("book example", MODES[0], 0)
+    assert check_settings(e, e.get_state())
+    assert "120" in texts(parse(e.svg))
 
 
-def test_every_control_at_its_boundaries():
-    explorer = ChannelsExplorer()
-    previous = check_state(explorer, None)
-    explorer.controls["values"].value = VALUES[0]
-    for name, control in explorer.controls.items():
-        if hasattr(control, "options"):
-            ends = list(control.options) + [control.value]
-        else:
-            ends = [control.min, control.max, control.value]
-        for value in ends:
-            control.value = value
-            why = f"{name} = {value!r}"
-            previous = check_state(explorer, previous, why) or previous
+def test_the_page_gets_the_seeds_integers_and_a_new_seed_is_answered():
+    e = ChannelsExplorer(4, 4, kernel_size=3, size=6, values=VALUES[0])
+    generator = torch.Generator().manual_seed(0)
+    assert e.pools["x"] == torch.randint(0, 4, (4, 6, 6), generator=generator).tolist()
+    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator)
+    assert e.pools["k"] == K.tolist()
+    answered = e.answered
+    e.seed = 9
+    assert e.answered == answered + 1
+    assert e.pools["x"] == channel_data(4, 4, 4, 6, seed=9)[0].int().tolist()
+    assert check_settings(e, e.get_state())
 
 
-def test_random_combinations():
-    explorer = ChannelsExplorer()
+def test_random_settings_show_f_conv2d_or_explain():
+    e = ChannelsExplorer()
     r = rng("channels")
-    previous, invalid, count = None, 0, combinations(40)
+    invalid, count = 0, combinations(40)
     for _ in range(count):
-        with explorer.hold():
-            for control in explorer.controls.values():
-                if hasattr(control, "options"):
-                    control.value = r.choice(list(control.options))
-                else:
-                    control.value = r.randint(control.min, control.max)
-        why = f"{explorer.values()}; {describe(r)}"
-        state = check_state(explorer, previous, why)
-        invalid += state is None
-        previous = state or previous
+        v = {name: r.randint(*RANGES[name]) for name in RANGES}
+        v.update(values=r.choice(VALUES), mode=r.choice(MODES), seed=r.randint(0, 20))
+        e.set_state(v)
+        invalid += not check_settings(e, v, f"{v}; {describe(r)}")
     assert 0 < invalid < count, describe(r)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "error", "words"),
+    [
+        (dict(in_channels=5), ValueError, ["in_channels", "between 1 and 4", "5"]),
+        (dict(size=1), ValueError, ["size", "between 2 and 6", "got 1"]),
+        (dict(kernel_size=2.0), TypeError, ["kernel_size", "int", "2.0"]),
+        (dict(values="zeros"), ValueError, ["values", "'book example'", "'zeros'"]),
+    ],
+)
+def test_bad_arguments_are_explained(arguments, error, words):
+    with pytest.raises(error) as info:
+        ChannelsExplorer(**arguments)
+    for word in words:
+        assert word in str(info.value)
+
+
+def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
+    e = ChannelsExplorer()
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg
+    e.kernel_size = 3
+    bundle, _ = e._repr_mimebundle_()
+    assert "The book&#x27;s example has c_i = 2" in bundle["text/html"]

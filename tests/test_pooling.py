@@ -5,7 +5,6 @@ import random
 import numpy as np
 import pytest
 import torch
-from explorer_checks import error_outputs
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from props import combinations, describe, examples, rng
@@ -163,89 +162,124 @@ def test_draw_pooling_explains_bad_arguments():
         draw_pooling(X, 2.5)
 
 
-def settings(explorer):
-    v = explorer.values()
-    return (
-        explorer.inputs[v["input"]],
-        (v["window_h"], v["window_w"]),
-        (v["stride_h"], v["stride_w"]),
-        (v["padding_h"], v["padding_w"]),
-        v["mode"],
-        v["ceil_mode"],
-        v["count_include_pad"],
+RANDOM_INPUT = "random 0..9: 2 channels, 6x6"
+
+
+def explorer(**settings):
+    """A pooling explorer with ``settings`` as traits (what the page sends)."""
+    e = PoolingExplorer()
+    e.set_state(settings)
+    return e
+
+
+def test_explorer_starts_on_the_books_example():
+    e = PoolingExplorer()
+    X = torch.arange(32.0).view(2, 4, 4)
+    expected = nn.MaxPool2d(3, stride=(2, 1), padding=1)(X[None])[0]
+    assert torch.equal(e.result(), expected)
+    root = parse(e.svg)
+    for ch in range(2):
+        assert np.array_equal(matrix(panel(root, f"output channel {ch}")), expected[ch])
+    assert marked(panel(root, "output channel 0"), "outline") == {(0, 0)}
+    assert "nn.MaxPool2d(kernel_size=3, stride=(2, 1), padding=1, ceil_mode=False)" in (
+        texts(root)
     )
 
 
-def effective_state(explorer):
-    """The values that decide the picture: count_include_pad only matters for avg."""
-    v = explorer.values()
-    if v["mode"] == "max":
-        v.pop("count_include_pad")
-    return tuple(sorted(v.items()))
+def test_the_page_gets_the_values_of_every_input():
+    e = PoolingExplorer()
+    assert list(e.inputs) == [
+        "arange(32): 2 channels, 4x4 (book)",
+        "0..8: 1 channel, 3x3 (book)",
+        "edge image: 1 channel, 6x8",
+        RANDOM_INPUT,
+        "0..48: 1 channel, 7x7",
+    ]
+    assert e.input == "arange(32): 2 channels, 4x4 (book)"
+    assert e.inputs[e.input] == torch.arange(32).view(2, 4, 4).tolist()
+    assert e.inputs["0..48: 1 channel, 7x7"] == torch.arange(49).view(1, 7, 7).tolist()
+    generator = torch.Generator().manual_seed(0)
+    random_values = torch.randint(0, 10, (2, 6, 6), generator=generator)
+    assert e.inputs[RANDOM_INPUT] == random_values.tolist()
+    assert e.inputs["edge image: 1 channel, 6x8"][0][0] == [1, 1, 0, 0, 0, 0, 1, 1]
 
 
-def check_state(explorer, previous, why=""):
-    """Assert the explorer shows PyTorch's result or an explanation; return state."""
-    assert error_outputs(explorer) == [], why
-    args = settings(explorer)
-    expected = reference(*args)
-    if expected is None:
-        assert explorer.picture is None, why
-        assert "No pooling for these settings" in explorer.message, why
-        assert explorer.explanation.value != "", why
-        return None
-    assert explorer.message == "", why
-    assert torch.equal(explorer.result(), expected), why
-    root = parse(explorer.svg)
-    tolerance = 0 if args[4] == "max" else 0.006  # avg shows two decimals
-    for ch in range(expected.shape[0]):
-        shown = matrix(panel(root, f"output channel {ch}"))
-        assert np.allclose(shown, expected[ch].numpy(), atol=tolerance), why
-    # The outlined output cell is the one the cell slider names.
-    oh, ow = expected.shape[1:]
-    assert explorer.controls["cell"].max == oh * ow - 1, why
-    cell = divmod(explorer.controls["cell"].value, ow)
-    assert marked(panel(root, "output channel 0"), "outline") == {cell}, why
-    state = (effective_state(explorer), explorer.svg)
-    if previous is not None and previous[0] != state[0]:
-        assert previous[1] != state[1], f"picture did not change: {state[0]} {why}"
-    return state
+def test_average_pooling_with_ceil_mode_is_pytorchs():
+    e = explorer(mode="avg", input="0..48: 1 channel, 7x7", window_h=4)
+    e.set_state(dict(stride_h=3, padding_h=2, ceil_mode=True, count_include_pad=False))
+    X = torch.arange(49.0).view(1, 1, 7, 7)
+    layer = nn.AvgPool2d(
+        (4, 3), (3, 1), (2, 1), ceil_mode=True, count_include_pad=False
+    )
+    assert torch.equal(e.result(), layer(X)[0])
+    shown = matrix(panel(parse(e.svg), "output channel 0"))
+    assert np.allclose(shown, layer(X)[0, 0], atol=0.006)
 
 
-def test_every_control_at_its_boundaries():
-    explorer = PoolingExplorer()
-    previous = check_state(explorer, None)
-    for name, control in explorer.controls.items():
-        if hasattr(control, "options"):
-            ends = list(control.options)
-        elif hasattr(control, "min"):
-            ends = [control.min, control.max, control.min]
-        else:
-            ends = [not control.value, control.value]
-        for value in ends:
-            control.value = value
-            why = f"{name} = {value!r}"
-            previous = check_state(explorer, previous, why) or previous
+def test_an_output_cell_beyond_the_output_is_its_last():
+    e = explorer(cell=99)
+    assert marked(panel(parse(e.svg), "output channel 0"), "outline") == {(1, 3)}
 
 
-def test_random_combinations():
-    explorer = PoolingExplorer()
+def test_impossible_settings_are_explained_in_words():
+    e = explorer(padding_h=2)
+    assert e.svg == ""
+    assert e.message.startswith("No pooling for these settings.\npadding height 2")
+    assert "padding must be <= kernel_size // 2 = 3 // 2 = 1" in e.message
+    bundle, _ = e._repr_mimebundle_()
+    assert "No pooling for these settings." in bundle["text/html"]
+    e = explorer(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
+    e.stride_h = 1
+    assert "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1" in e.message
+
+
+def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
+    e = PoolingExplorer()
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg and "15" in texts(parse(e.svg))
+
+
+def test_random_settings_show_pytorchs_numbers_or_explain():
+    """Python's picture of the settings (the page's fallback) against PyTorch."""
+    e = PoolingExplorer()
     r = rng("pooling")
-    previous, invalid, count = None, 0, combinations(60)
+    invalid, count = 0, combinations(60)
     for _ in range(count):
-        with explorer.hold():
-            for control in explorer.controls.values():
-                if hasattr(control, "options"):
-                    control.value = r.choice(list(control.options))
-                elif hasattr(control, "min"):
-                    control.value = r.randint(control.min, control.max)
-                else:
-                    control.value = r.random() < 0.5
-        why = f"{explorer.values()}; {describe(r)}"
-        state = check_state(explorer, previous, why)
-        invalid += state is None
-        previous = state or previous
-    # Both kinds of combination were exercised.
+        k = (r.randint(1, 4), r.randint(1, 4))
+        settings = dict(
+            mode=r.choice(["max", "avg"]),
+            input=r.choice(list(e.inputs)),
+            window_h=k[0],
+            window_w=k[1],
+            padding_h=r.randint(0, 2),
+            padding_w=r.randint(0, 2),
+            stride_h=r.randint(1, 4),
+            stride_w=r.randint(1, 4),
+            ceil_mode=r.random() < 0.5,
+            count_include_pad=r.random() < 0.5,
+        )
+        e.set_state(settings)
+        why = f"{settings}; {describe(r)}"
+        X = torch.tensor(e.inputs[e.input], dtype=torch.float32)
+        p = e.parameters()
+        expected = reference(
+            X,
+            p["kernel_size"],
+            p["stride"],
+            p["padding"],
+            e.mode,
+            e.ceil_mode,
+            e.count_include_pad,
+        )
+        if expected is None:
+            assert e.svg == "" and "No pooling" in e.message, why
+            invalid += 1
+            continue
+        root = parse(e.svg)
+        for ch in range(expected.shape[0]):
+            shown = matrix(panel(root, f"output channel {ch}"))
+            assert np.allclose(shown, expected[ch].numpy(), atol=0.006), why
     assert 0 < invalid < count, describe(r)
 
 
@@ -281,18 +315,3 @@ def test_windows_shown_give_pytorchs_numbers():
                 assert torch.allclose(got, Y[:, i, j], atol=1e-5)
                 checked += 1
     assert checked > 1000
-
-
-def test_motion_moves_the_window_over_every_output_cell():
-    e = PoolingExplorer()
-    _, oh, ow = e.result().shape
-    frames = e.frames()
-    assert len(frames) == oh * ow
-    cells = [marked(panel(parse(f.svg), "output channel 0"), "outline") for f in frames]
-    assert cells == [{divmod(k, ow)} for k in range(oh * ow)]
-    assert e.animation().times()[1] == e.FRAME_MS * (oh * ow - 1) + e.LAST_FRAME_MS
-    # Settings with no output have no motion either (and no traceback).
-    e.controls["padding_h"].value = 2
-    e.controls["window_h"].value = 1
-    assert e.picture is None
-    assert e.animation() is None

@@ -13,12 +13,19 @@ import torch
 import torch.nn.functional as F
 from props import combinations, describe, rng
 from svg_checks import grid_numbers, panel, parse, texts
+from torch import nn
 from zh_text import KEPT, assert_chinese, assert_picture_in_chinese
 
 from d2lconv import i18n
+from d2lconv.channels import MODES as CHANNEL_MODES
+from d2lconv.channels import VALUES as CHANNEL_VALUES
+from d2lconv.channels import book_example, channel_data
 from d2lconv.data import sweep_input, sweep_kernel
+from d2lconv.explorers.channels import ChannelsExplorer
+from d2lconv.explorers.pooling import PoolingExplorer
 from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.picture import format_number
+from d2lconv.pooling import pooling_inputs
 from d2lconv.sweep import TOPICS
 
 from .pages import assert_same_picture, labels, open_explorer, seen, set_controls
@@ -177,6 +184,285 @@ def test_sweep_page_in_chinese_is_pythons_chinese_picture(browser, zh):
         shown = seen(page)
         explorer.set_state(v)
         where = f"sweep in Chinese {v} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        if "svg" in shown:
+            assert_picture_in_chinese(shown["svg"], where)
+        else:
+            assert_chinese(shown["explanation"], where)
+    assert i18n.missing() == []
+    page.close()
+
+
+# ---- pooling -----------------------------------------------------------------
+
+POOLING_LABELS = {
+    "mode": "pooling",
+    "input": "input",
+    "window_h": "window h",
+    "window_w": "window w",
+    "padding_h": "padding h",
+    "padding_w": "padding w",
+    "stride_h": "stride h",
+    "stride_w": "stride w",
+    "ceil_mode": "ceil_mode",
+    "count_include_pad": "count_include_pad",
+}
+
+
+def pooling_reference(v):
+    """PyTorch's pooling of the input for these settings (None: it refuses)."""
+    X = pooling_inputs()[v["input"]]
+    args = (
+        (v["window_h"], v["window_w"]),
+        (v["stride_h"], v["stride_w"]),
+        (v["padding_h"], v["padding_w"]),
+    )
+    try:
+        if v["mode"] == "max":
+            return F.max_pool2d(X[None], *args, ceil_mode=v["ceil_mode"])[0]
+        include = v["count_include_pad"]
+        return F.avg_pool2d(
+            X[None], *args, ceil_mode=v["ceil_mode"], count_include_pad=include
+        )[0]
+    except RuntimeError:
+        return None  # PyTorch has no output for these settings
+
+
+def random_pooling(g):
+    k = (g.randint(1, 4), g.randint(1, 4))
+    # Padding up to half the window, PyTorch's rule; now and then more, which
+    # the page explains.
+    p = [g.randint(0, 2) if g.random() < 0.1 else g.randint(0, n // 2) for n in k]
+    return {
+        "mode": g.choice(["max", "avg"]),
+        "input": g.choice(list(pooling_inputs())),
+        "window_h": k[0],
+        "window_w": k[1],
+        "padding_h": p[0],
+        "padding_w": p[1],
+        "stride_h": g.randint(1, 4),
+        "stride_w": g.randint(1, 4),
+        "ceil_mode": g.random() < 0.5,
+        "count_include_pad": g.random() < 0.5,
+    }
+
+
+def assert_pytorchs_pooling(svg, v, Y, where):
+    """Every output number, the chosen cell's formula and the layer line."""
+    root = parse(svg)
+    for ch in range(Y.shape[0]):
+        output = panel(root, f"output channel {ch}")
+        assert grid_numbers(output) == formatted(Y[ch]), where
+    i, j = divmod(v["cell"], Y.shape[2])
+    (line,) = [t for t in texts(root) if t.startswith("channel 0, output cell")]
+    assert line.startswith(f"channel 0, output cell ({i}, {j}): "), where
+    shown = float(line.split("   (")[0].rsplit(" = ", 1)[1])
+    assert math.isclose(shown, Y[0, i, j].item(), rel_tol=1e-3), where
+    code = next(t for t in texts(root) if t.startswith("nn."))
+    layer = eval(code, {"nn": nn})  # the line a student pastes
+    X = pooling_inputs()[v["input"]]
+    assert torch.equal(layer(X[None])[0], Y), where
+
+
+def test_pooling_page_shows_pytorchs_numbers_and_pythons_picture(browser):
+    explorer = PoolingExplorer()
+    page = open_explorer(browser, explorer)
+    g = rng("pooling page")
+    drawn = 0
+    for _ in range(combinations(SETTINGS)):
+        v = random_pooling(g)
+        set_controls(page, {POOLING_LABELS[k]: value for k, value in v.items()})
+        Y = pooling_reference(v)
+        v["cell"] = g.randrange(Y[0].numel()) if Y is not None else 0
+        set_controls(page, {"output cell": v["cell"]})
+        where = f"pooling settings {v} ({describe(g)})"
+        shown = seen(page)
+        explorer.set_state(v)
+        if Y is None:
+            assert "explanation" in shown, where
+        else:
+            assert "svg" in shown, f"{where}: {shown}"
+            assert_pytorchs_pooling(shown["svg"], v, Y, where)
+            drawn += 1
+        assert_same_picture(shown, explorer, where)
+    page.close()
+    assert SETTINGS // 2 < drawn < SETTINGS  # both kinds of settings were seen
+
+
+def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(browser):
+    page = open_explorer(browser, PoolingExplorer())
+    # The book's start: 3x3 window, padding 1, stride (2, 1) on arange(32): 2x4.
+    assert page.evaluate("window.controlState('output cell').max") == "7"
+    assert page.evaluate("window.controlState('count_include_pad').disabled")
+    page.get_by_label("output cell").focus()
+    page.keyboard.press("ArrowRight")
+    line = " ".join(texts(parse(seen(page)["svg"])))
+    assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in line
+    page.get_by_role("button", name="play").click()
+    last = "() => document.querySelector('#explorer svg').textContent"
+    page.wait_for_function(f"{last}.includes('output cell (1, 3)')")
+    set_controls(page, {"pooling": "avg"})
+    assert not page.evaluate("window.controlState('count_include_pad').disabled")
+    set_controls(page, {"count_include_pad": False, "output cell": 0})
+    line = " ".join(texts(parse(seen(page)["svg"])))
+    assert "(0 + 1 + 4 + 5) / 4 = 2.5   (padding not counted)" in line
+    set_controls(page, {"padding h": 2})
+    explanation = seen(page)["explanation"]
+    assert explanation.startswith("No pooling for these settings.\npadding height 2")
+    page.close()
+
+
+# ---- channels ----------------------------------------------------------------
+
+CHANNELS_LABELS = {
+    "in_channels": "input channels c_i",
+    "out_channels": "output channels c_o",
+    "kernel_size": "kernel size k",
+    "size": "input size n",
+    "values": "values",
+    "mode": "view",
+}
+
+
+def channels_reference(v, seed):
+    """(X, K, F.conv2d's output) for these settings, or None (no picture)."""
+    names = ("in_channels", "out_channels", "kernel_size", "size")
+    c_i, c_o, k, n = (v[name] for name in names)
+    if v["values"] == "book example":
+        if (c_i, k, n) != (2, 2, 3):
+            return None
+        X, K = book_example(c_o)
+    else:
+        X, K = channel_data(c_i, c_o, k, n, seed)
+    if k > n or (v["mode"] == CHANNEL_MODES[1] and k != 1):
+        return None
+    return X, K, F.conv2d(X[None], K)[0]
+
+
+def random_channels(g):
+    v = {
+        "in_channels": g.randint(1, 4),
+        "out_channels": g.randint(1, 4),
+        "kernel_size": g.randint(1, 4),
+        "size": g.randint(2, 6),
+        "values": g.choice(CHANNEL_VALUES),
+        "mode": g.choice(CHANNEL_MODES),
+    }
+    # The book's sizes, and 1x1 kernels, often enough to draw most settings.
+    if v["values"] == "book example" and g.random() < 0.7:
+        v.update(in_channels=2, kernel_size=2, size=3)
+    if v["mode"] == CHANNEL_MODES[1] and g.random() < 0.7:
+        v["kernel_size"] = 1
+    return v
+
+
+def formatted(T):
+    """A matrix's numbers as the picture writes them."""
+    return [[format_number(x) for x in line] for line in T.tolist()]
+
+
+def assert_f_conv2d(svg, v, X, K, Y, where):
+    """Every output (and in the sums, every part) is F.conv2d's."""
+    root = parse(svg)
+    c_o, c_i = K.shape[:2]
+    if v["mode"] == CHANNEL_MODES[1]:
+        output = panel(root, f"Y reshaped {c_o}x{X.shape[1] * X.shape[2]}")
+        assert grid_numbers(output) == formatted(Y.reshape(c_o, -1)), where
+        return
+    for o in range(c_o):
+        assert grid_numbers(panel(root, f"output Y[{o}]")) == formatted(Y[o]), where
+        for i in range(c_i):
+            part = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
+            shown = grid_numbers(panel(root, f"X[{i}] * K[{o},{i}]"))
+            assert shown == formatted(part), where
+
+
+@pytest.mark.parametrize("seed", [0, 7, 13])
+def test_channels_page_shows_f_conv2d_and_pythons_picture(browser, seed):
+    explorer = ChannelsExplorer()
+    explorer.seed = seed  # PyTorch draws the seed's integers before the page opens
+    page = open_explorer(browser, explorer)
+    g = rng(f"channels page {seed}")
+    drawn = 0
+    for _ in range(combinations(SETTINGS // 3)):
+        v = random_channels(g)
+        set_controls(page, {CHANNELS_LABELS[k]: value for k, value in v.items()})
+        reference = channels_reference(v, seed)
+        where = f"channels settings {v}, seed {seed} ({describe(g)})"
+        shown = seen(page)
+        explorer.set_state(v)
+        if reference is None:
+            assert "explanation" in shown, where
+        else:
+            assert "svg" in shown, f"{where}: {shown}"
+            assert_f_conv2d(shown["svg"], v, *reference, where)
+            drawn += 1
+        assert_same_picture(shown, explorer, where)
+    page.close()
+    assert SETTINGS // 6 < drawn < SETTINGS // 3  # pictures and explanations
+
+
+def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(browser):
+    page = open_explorer(browser, ChannelsExplorer(values="small random integers"))
+    page.get_by_label("output channels c_o").focus()
+    page.keyboard.press("ArrowLeft")
+    words = texts(parse(seen(page)["svg"]))
+    code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
+    assert code in words
+    before = seen(page)["svg"]
+    set_controls(page, {"seed": 5})
+    note = page.locator("#explorer .d2lconv-kernel-note").inner_text()
+    assert "needs Python" in note
+    assert seen(page)["svg"] == before  # the numbers of seed 0 stay, as drawn
+    set_controls(page, {"values": "book example", "input size n": 4})
+    explanation = seen(page)["explanation"]
+    assert explanation.startswith("The book's example has c_i = 2 input channels")
+    page.close()
+
+
+def in_chinese(names):
+    """The Chinese label of each control (PyTorch's parameter names stay)."""
+    return {k: label if label in KEPT else i18n.tr(label) for k, label in names.items()}
+
+
+def test_pooling_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    explorer = PoolingExplorer()
+    page = open_explorer(browser, explorer)
+    assert_labels_in_chinese(page)
+    chinese = in_chinese(POOLING_LABELS)
+    assert set(chinese.values()) <= set(labels(page))
+    g = rng("pooling page in Chinese")
+    for _ in range(combinations(20)):
+        v = random_pooling(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        Y = pooling_reference(v)
+        v["cell"] = g.randrange(Y[0].numel()) if Y is not None else 0
+        set_controls(page, {i18n.tr("output cell"): v["cell"]})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"pooling in Chinese {v} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        if "svg" in shown:
+            assert_picture_in_chinese(shown["svg"], where)
+        else:
+            assert_chinese(shown["explanation"], where)
+    assert i18n.missing() == []
+    page.close()
+
+
+def test_channels_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    explorer = ChannelsExplorer()
+    page = open_explorer(browser, explorer)
+    assert_labels_in_chinese(page)
+    chinese = in_chinese(CHANNELS_LABELS)
+    assert set(chinese.values()) <= set(labels(page))
+    g = rng("channels page in Chinese")
+    for _ in range(combinations(20)):
+        v = random_channels(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"channels in Chinese {v} ({describe(g)})"
         assert_same_picture(shown, explorer, where)
         if "svg" in shown:
             assert_picture_in_chinese(shown["svg"], where)

@@ -1,0 +1,178 @@
+// channels.js: several input and output channels. Loaded after core.js (see
+// its first lines). The picture is channels.py's draw_channels; the page
+// computes every cross-correlation and sum (small integers, exact in float32
+// too), and the tests compare them with F.conv2d.
+
+const VALUES = [N_("small random integers"), N_("book example")];
+const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
+const CHANNEL_CELL = 26, LONG_CELL = 22;
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+
+// X (c_i, n, n) and K (c_o, c_i, k, k): the book's numbers (channels.book_example),
+// or the leading part of the integers PyTorch drew for the seed at the largest
+// sizes (channels.channel_data). The book's example has fixed sizes.
+export function channelData(tr, v, pools) {
+  const { in_channels: ci, out_channels: co, kernel_size: k, size: n } = v;
+  if (v.values === "book example") {
+    if (ci !== 2 || k !== 2 || n !== 3) {
+      throw new Error(tr("The book's example has c_i = 2 input channels, 2x2 kernels and a 3x3 input; got c_i = {c_i}, kernel size {k}, input {n}x{n}. Choose 'small random integers' to try other sizes.",
+        { c_i: ci, k, n }));
+    }
+    const X = [0, 1].map((i) => range(3).map((r) => range(3).map((c) => 3 * r + c + i)));
+    const K = range(co).map((o) => [0, 1].map((i) => range(2).map((r) => range(2).map((c) => 2 * r + c + i + o))));
+    return [X, K];
+  }
+  const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));
+  return [pools.x.slice(0, ci).map((x) => corner(x, n)),
+    pools.k.slice(0, co).map((ko) => ko.slice(0, ci).map((kk) => corner(kk, k)))];
+}
+
+// The cross-correlation of one channel with one kernel (no padding, stride 1).
+export function corr2d(x, kernel) {
+  const k = kernel.length, m = x.length - k + 1;
+  return range(m).map((i) => range(m).map((j) => {
+    let total = 0;
+    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) total += x[i + a][j + b] * kernel[a][b];
+    return total;
+  }));
+}
+
+// parts[o][i] = X[i] cross-correlated with K[o][i]; Y[o] is the sum over i.
+export function channelParts(X, K) {
+  const parts = K.map((ko) => ko.map((kernel, i) => corr2d(X[i], kernel)));
+  const Y = parts.map((po) => po.reduce((sum, part) => sum.map((line, r) => line.map((s, c) => s + part[r][c]))));
+  return { parts, Y };
+}
+
+// The layer as PyTorch code, its parameters and multiply-adds: channels._costs_lines.
+export function costsLines(tr, ci, co, k, n) {
+  const m = n - k + 1, weights = co * ci * k * k;
+  return [
+    `nn.Conv2d(${ci}, ${co}, kernel_size=${k}, bias=False)  # (${ci}, ${n}, ${n}) -> (${co}, ${m}, ${m})`,
+    tr("parameters c_o*c_i*k_h*k_w = {product} = {weights} weights (+ {c_o} biases = {total} with bias=True; bias not drawn)",
+      { product: `${co}*${ci}*${k}*${k}`, weights, c_o: co, total: weights + co }),
+    tr("multiply-adds for one {h}x{w} image: c_i*c_o*k_h*k_w*m_h*m_w = {product} = {flops}",
+      { h: n, w: n, product: `${ci}*${co}*${k}*${k}*${m}*${m}`, flops: ci * co * k * k * m * m }),
+  ];
+}
+
+// A "+", "=" or "@" between two panels, and its place beside a panel.
+const sign = (symbol, label) => Object.assign(lines([symbol], { mono: false, size: 20, label }), { sign: true });
+const centre = (s, beside) => { s.y = beside.y + beside.height / 2 - s.height / 2; };
+
+// The picture of the settings: channels.draw_channels. Returns {svg, Y};
+// throws an Error whose message explains settings with no picture.
+export function channelsPicture(tr, v, pools, palettes, language = "en") {
+  const [X, K] = channelData(tr, v, pools);
+  const ci = X.length, co = K.length, k = K[0][0].length, n = X[0].length;
+  if (k > n) {
+    throw new Error(tr("kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the output would be (n - k + 1) = {o_h}x{o_w}. Choose a smaller kernel or a larger input.",
+      { k_h: k, k_w: k, n_h: n, n_w: n, o_h: n - k + 1, o_w: n - k + 1 }));
+  }
+  const matmul = v.mode === VIEWS[1];
+  if (matmul && k !== 1) {
+    throw new Error(tr("The matrix-product view is for 1x1 kernels, got kernel_size {k_h}x{k_w}. Set the kernel size to 1: then every output pixel mixes only the channels of the same input pixel. (Larger kernels can be written as a matrix product too, after unfolding every window into a column: im2col, F.unfold.)",
+      { k_h: k, k_w: k }));
+  }
+  const common = { palettes, tr, cell: CHANNEL_CELL };
+  const kernelGrid = (values, title) => grid(values, { ...common, title, cmap: "RdBu_r", vmin: -3, vmax: 3 });
+  const panels = X.map((x, i) => grid(x, { ...common, title: tr("input X[{i}]", { i }), cmap: "Greys" }));
+  let bottom = row(panels);
+  const { parts, Y } = channelParts(X, K);
+  let check;
+  if (matmul) {
+    // W (c_o, c_i) @ X as (c_i, h*w) = Y as (c_o, h*w): channels._matmul.
+    const pixels = n * n;
+    const W = kernelGrid(K.map((ko) => ko.map((kernel) => kernel[0][0])), "W (c_o, c_i)");
+    const Xr = grid(X.map((x) => x.flat()), { ...common, cell: LONG_CELL, cmap: "Greys",
+      title: tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", { c_i: ci, pixels }),
+      label: tr("X reshaped {c_i}x{pixels}", { c_i: ci, pixels }) });
+    const Yr = grid(Y.map((y) => y.flat()), { ...common, cell: LONG_CELL, cmap: "RdBu_r",
+      title: tr("Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", { c_o: co, pixels }),
+      label: tr("Y reshaped {c_o}x{pixels}", { c_o: co, pixels }) });
+    const times = sign("@", tr("matrix product")), equals = sign("=", tr("equals"));
+    bottom = row([W, times, Xr], MARGIN, bottom + GAP / 2);
+    // The product is long: Y goes under X reshaped, the "=" under the "@".
+    Yr.x = Xr.x;
+    Yr.y = bottom + GAP / 2 + Yr.top;
+    equals.x = times.x;
+    centre(times, W);
+    centre(equals, Yr);
+    bottom = Yr.y + Yr.height;
+    panels.push(W, times, Xr, equals, Yr);
+    check = tr("the matrix product equals F.conv2d: max |difference| = {difference:g}");
+  } else {
+    for (let o = 0; o < co; o++) {
+      const line = [];
+      for (let i = 0; i < ci; i++) {
+        if (i) line.push(sign("+", tr("plus")));
+        line.push(kernelGrid(K[o][i], `K[${o},${i}]`));
+        line.push(grid(parts[o][i], { ...common, title: `X[${i}] * K[${o},${i}]`, cmap: "RdBu_r" }));
+      }
+      line.push(sign("=", tr("equals")));
+      line.push(grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
+      bottom = row(line, MARGIN, bottom + GAP / 2);
+      line.forEach((panel, t) => { if (panel.sign) centre(panel, line[t + 1]); });
+      panels.push(...line);
+    }
+    check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d: max |difference| = {difference:g}", { c_i: ci });
+  }
+  // Integer sums are exact in PyTorch's float32 too: Python's measured
+  // difference is 0 (the tests compare every number with F.conv2d).
+  check = check.replace("{difference:g}", general(0));
+  const caption = lines([...costsLines(tr, ci, co, k, n), check], { bold: [0], label: tr("text") });
+  caption.y = bottom + GAP / 2;
+  const title = tr("{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
+    { c_i: ci, c_o: co, k_h: k, k_w: k, mode: tr(v.mode) });
+  return { svg: toSvg([...panels, caption], title, language), Y };
+}
+
+// The explorer: controls in the page, the picture redrawn on every movement.
+function render({ model, el }) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const v = {};
+  for (const name of ["in_channels", "out_channels", "kernel_size", "size", "values", "seed", "mode"]) {
+    v[name] = model.get(name);
+  }
+  const controls = {};
+  const num = (name, label, low, high) => {
+    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
+  };
+  num("in_channels", tr("input channels c_i"), 1, 4);
+  num("out_channels", tr("output channels c_o"), 1, 4);
+  num("kernel_size", tr("kernel size k"), 1, 4);
+  num("size", tr("input size n"), 2, 6);
+  controls.values = select(tr("values"), VALUES.map((x) => [tr(x), x]), v.values, (x) => change({ values: x }));
+  controls.seed = slider(tr("seed"), 0, 20, v.seed, (x) => {
+    v.seed = x;
+    link.ask({ seed: x });
+  });
+  controls.mode = select(tr("view"), VIEWS.map((x) => [tr(x), x]), v.mode, (x) => change({ mode: x }));
+  const c = controls;
+  const view = frame(el, [
+    [c.in_channels, c.out_channels],
+    [c.kernel_size, c.size],
+    [c.values, c.seed],
+    [c.mode],
+    [link.note],
+  ]);
+
+  // Redraw from the local state; tell Python the new settings (when it runs).
+  function change(changes) {
+    Object.assign(v, changes);
+    draw();
+    link.save(changes);
+  }
+  function draw() {
+    try {
+      view.show(channelsPicture(tr, v, model.get("pools"), model.get("palettes"), model.get("language")).svg);
+    } catch (err) {
+      view.explain(err.message);
+    }
+  }
+  model.on("change:pools", draw);
+  draw();
+}
+
+export default { render };

@@ -1,0 +1,100 @@
+"""ChannelsExplorer: channels in and out, kernel and input size; the page draws."""
+
+import traitlets
+
+from .._validate import check_int
+from ..channels import (
+    MODES,
+    VALUES,
+    book_example,
+    channel_data,
+    channel_pool,
+    draw_channels,
+)
+from ..i18n import N_
+from ..shapes import ShapeError
+from . import Explorer, module
+
+# The sliders' ranges, as the page offers them (within channel_data's largest).
+RANGES = dict(in_channels=(1, 4), out_channels=(1, 4), kernel_size=(1, 4), size=(2, 6))
+
+
+class ChannelsExplorer(Explorer):
+    """Input and output channels, kernel size and input size, with the costs.
+
+    The page computes every cross-correlation and sum (small integers); for
+    "small random integers" PyTorch draws the integers of each ``seed`` at the
+    largest sizes (``channel_pool``) and the page takes their leading part, as
+    ``channel_data`` does.
+    """
+
+    NAME = "channels"
+    _esm = module(NAME)
+    PALETTES = ("Greys", "RdBu_r")
+
+    in_channels = traitlets.Int(2).tag(sync=True)
+    out_channels = traitlets.Int(3).tag(sync=True)
+    kernel_size = traitlets.Int(2).tag(sync=True)
+    size = traitlets.Int(3).tag(sync=True)
+    values = traitlets.Unicode(VALUES[1]).tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    mode = traitlets.Unicode(MODES[0]).tag(sync=True)
+    pools = traitlets.Dict().tag(sync=True)
+
+    def __init__(
+        self,
+        in_channels=2,
+        out_channels=3,
+        kernel_size=2,
+        size=3,
+        values="book example",
+    ):
+        sizes = dict(
+            in_channels=in_channels,
+            out_channels=out_channels,
+            kernel_size=kernel_size,
+            size=size,
+        )
+        for name, value in sizes.items():
+            low, high = RANGES[name]
+            if not low <= check_int(value, name) <= high:
+                raise ValueError(
+                    f"{name} must be between {low} and {high} (the explorer's "
+                    f"slider), got {value}"
+                )
+        if values not in VALUES:
+            raise ValueError(
+                f"values must be one of {', '.join(map(repr, VALUES))}, got {values!r}"
+            )
+        super().__init__(values=values, pools=self._pools(0), **sizes)
+
+    @staticmethod
+    def _pools(seed):
+        X, K = channel_pool(seed)
+        return {"x": X.int().tolist(), "k": K.int().tolist()}
+
+    @traitlets.observe("seed")
+    def _new_seed(self, change):
+        self.pools = self._pools(change["new"])
+        self.answered += 1
+
+    def data(self):
+        """The (X, K) of the settings (a ValueError explains the book's sizes)."""
+        c_i, k, n = self.in_channels, self.kernel_size, self.size
+        if self.values == "book example":
+            if (c_i, k, n) != (2, 2, 3):
+                raise ShapeError(
+                    N_(
+                        "The book's example has c_i = 2 input channels, 2x2 kernels "
+                        "and a 3x3 input; got c_i = {c_i}, kernel size {k}, input "
+                        "{n}x{n}. Choose 'small random integers' to try other sizes."
+                    ),
+                    c_i=c_i,
+                    k=k,
+                    n=n,
+                )
+            return book_example(self.out_channels)
+        return channel_data(c_i, self.out_channels, k, n, self.seed)
+
+    def picture(self):
+        return draw_channels(*self.data(), self.mode)

@@ -1,0 +1,225 @@
+// pooling.js: max and average pooling, one window at a time. Loaded after
+// core.js (see its first lines). The picture is pooling.py's draw_pooling;
+// the page pools the inputs Python sent as F.max_pool2d and F.avg_pool2d do,
+// and the tests compare every number with them.
+
+const POOL_CELL = 28;
+const range = (n) => Array.from({ length: n }, (_, i) => i);
+const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
+
+// The output length along one axis (window k, stride s, padding p per side),
+// as PyTorch computes it: with ceil_mode a last window that would start in
+// the right padding is dropped. Impossible settings throw, explained in the
+// words of shapes.py (the same text Python's `message` gives).
+export function poolAxis(tr, axis, n, k, s, p, ceil) {
+  const numerator = n + 2 * p - (k - 1) - 1;
+  const rounded = (ceil ? Math.ceil(numerator / s) : Math.floor(numerator / s)) + 1;
+  const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
+  // Dropping a window never empties the output: only the rounding can.
+  if (out < 1) {
+    const rounding = ceil ? "ceil" : "floor";
+    const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ` +
+      `${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
+    const steps = tr("output {axis} = {formula} = {out}", { axis: axisName(tr, axis), formula, out });
+    throw new Error(tr("{steps} < 1: the pooling window (kernel_size {k}, effective size {span}) is larger than the padded input {n} + 2*{p} = {padded}",
+      { steps, k, span: k, n, p, padded: n + 2 * p }));
+  }
+  return out;
+}
+
+// The output size [oh, ow]; throws the explanation of impossible settings.
+export function poolShape(tr, size, k, s, p, ceil) {
+  for (const axis of [0, 1]) {
+    if (p[axis] > Math.floor(k[axis] / 2)) {
+      throw new Error(tr("padding {axis} {p} is more than half the pooling window: padding must be <= kernel_size // 2 = {k} // 2 = {half} (PyTorch's rule for pooling), got padding={padding}, kernel_size={kernel_size}", {
+        axis: axisName(tr, axis), p: p[axis], k: k[axis], half: Math.floor(k[axis] / 2),
+        padding: tupleText(p), kernel_size: tupleText(k),
+      }));
+    }
+  }
+  return [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
+}
+
+// Output cell [i, j]'s window in padded-input coordinates, and the two
+// divisors of average pooling: with the padding it covers (count_include_pad)
+// and without. The window is cut at the end of the padding: pooling.pooling_window.
+export function poolingWindow(size, [i, j], k, s, p) {
+  const spans = [];
+  let withPad = 1, withoutPad = 1;
+  [i, j].forEach((o, a) => {
+    const start = o * s[a] - p[a], end = Math.min(start + k[a], size[a] + p[a]);
+    withPad *= end - start;
+    withoutPad *= Math.min(end, size[a]) - Math.max(start, 0);
+    spans.push(range(k[a]).map((t) => start + p[a] + t));
+  });
+  return { rows: spans[0], cols: spans[1], withPad, withoutPad };
+}
+
+// The input values under a window (row by row), padding left out.
+function inside(x, w, p) {
+  return w.rows.flatMap((r) => w.cols.map((c) => [r - p[0], c - p[1]]))
+    .filter(([r, c]) => r >= 0 && r < x.length && c >= 0 && c < x[0].length)
+    .map(([r, c]) => x[r][c]);
+}
+
+// One channel pooled: the largest input value of each window (padding is
+// -inf, it never wins), or their sum over the divisor. PyTorch's average is
+// a float32: the exact integer sum divided, then rounded as float32 rounds.
+export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
+  const size = [x.length, x[0].length];
+  return range(out[0]).map((i) => range(out[1]).map((j) => {
+    const w = poolingWindow(size, [i, j], k, s, p);
+    const values = inside(x, w, p);
+    if (mode === "max") return Math.max(...values);
+    const total = values.reduce((a, b) => a + b, 0);
+    return Math.fround(total / (countIncludePad ? w.withPad : w.withoutPad));
+  }));
+}
+
+// The output-size formulas, numbers filled in: pooling.describe_pooling.
+function describePooling(tr, size, k, s, p, ceil, out) {
+  const rounding = ceil ? "ceil" : "floor";
+  return ["h", "w"].map((name, a) => {
+    const quotient = (size[a] + 2 * p[a] - k[a]) / s[a];
+    const rounded = (ceil ? Math.ceil(quotient) : Math.floor(quotient)) + 1;
+    const text = `${name}: ${rounding}((${size[a]} + 2*${p[a]} - ${k[a]})/${s[a]}) + 1 = ${rounded}`;
+    return rounded === out[a] ? text
+      : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out: rounded - 1 });
+  }).join(",  ");
+}
+
+const pyBool = (b) => (b ? "True" : "False");
+
+// The nn.MaxPool2d(...) / nn.AvgPool2d(...) line: pooling.pytorch_layer.
+export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
+  const args = `kernel_size=${pairText(k)}, stride=${pairText(s)}, ` +
+    `padding=${pairText(p)}, ceil_mode=${pyBool(ceil)}`;
+  return mode === "max" ? `nn.MaxPool2d(${args})`
+    : `nn.AvgPool2d(${args}, count_include_pad=${pyBool(countIncludePad)})`;
+}
+
+// The picture of pooling X (channels, h, w): pooling.draw_pooling. Returns
+// {svg, cells, Y}; throws an Error whose message explains impossible settings.
+export function poolingPicture(tr, v, X, palettes, language = "en") {
+  const k = [v.window_h, v.window_w], s = [v.stride_h, v.stride_w];
+  const p = [v.padding_h, v.padding_w], size = [X[0].length, X[0][0].length];
+  let out;
+  try {
+    out = poolShape(tr, size, k, s, p, v.ceil_mode);
+  } catch (err) {
+    throw new Error(tr("No pooling for these settings.\n{reason}", { reason: err.message }));
+  }
+  const Y = X.map((x) => poolChannel(x, out, k, s, p, v.mode, v.count_include_pad));
+  const cells = out[0] * out[1];
+  const step = Math.min(v.cell, cells - 1);
+  const cell = [Math.floor(step / out[1]), step % out[1]];
+  // The padded input as shown: padding -inf (max) or 0 (avg), and NaN where
+  // a ceil_mode window reaches past the padding.
+  const extent = [0, 1].map((a) => (out[a] - 1) * s[a] + k[a]);
+  const shape = [0, 1].map((a) => Math.max(size[a] + 2 * p[a], extent[a]));
+  const isInput = (r, c) => r >= p[0] && r < p[0] + size[0] && c >= p[1] && c < p[1] + size[1];
+  const isPadded = (r, c) => r < size[0] + 2 * p[0] && c < size[1] + 2 * p[1];
+  const fill = v.mode === "max" ? -Infinity : 0;
+  const padded = X.map((x) => range(shape[0]).map((r) => range(shape[1]).map((c) =>
+    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN)));
+  const hatched = range(shape[0]).map((r) => range(shape[1]).map((c) => !isInput(r, c)));
+  const w = poolingWindow(size, cell, k, s, p);
+  const outlined = range(shape[0]).map((r) => range(shape[1]).map((c) =>
+    w.rows.includes(r) && w.cols.includes(c)));
+  const dropped = [0, 1].map((a) => Math.max(0, size[a] + 2 * p[a] - extent[a]));
+  const common = { palettes, tr, cmap: "Blues", cell: POOL_CELL };
+  const panels = X.flatMap((_, ch) => [
+    grid(padded[ch], { ...common, title: tr("input channel {ch}\npadding {padding}", { ch, padding: tupleText(p) }),
+      hatched, outlined, dropped }),
+    grid(Y[ch], { ...common, title: tr("output channel {ch}\n{mode} pool", { ch, mode: tr(v.mode) }),
+      outlined: Y[ch].map((line, r) => line.map((_, c) => r === cell[0] && c === cell[1])) }),
+  ]);
+  const bottom = row(panels);
+  const values = inside(X[0], w, p);
+  const shown = values.map(formatNumber);
+  let formula, note;
+  if (v.mode === "max") {
+    formula = `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`;
+    note = tr("padding is -inf: it never wins");
+  } else {
+    const divisor = v.count_include_pad ? w.withPad : w.withoutPad;
+    const total = values.reduce((a, b) => a + b, 0);
+    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(total / divisor, 4)}`;
+    note = v.count_include_pad ? tr("padding counts as 0") : tr("padding not counted");
+  }
+  const caption = lines([
+    pytorchLayer(k, s, p, v.mode, v.ceil_mode, v.count_include_pad),
+    tr("# input {input} -> output {output}: each channel is pooled on its own, channels are never summed",
+      { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
+    tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
+      { formulas: describePooling(tr, size, k, s, p, v.ceil_mode, out) }),
+    tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
+  ], { bold: [0], label: tr("text") });
+  caption.y = bottom + GAP / 2;
+  const title = tr("{mode} pooling of a {c}x{h}x{w} input", { mode: tr(v.mode), c: X.length, h: size[0], w: size[1] });
+  return { svg: toSvg([...panels, caption], title, language), cells, Y };
+}
+
+// The explorer: controls in the page, the picture redrawn on every movement.
+function render({ model, el }) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const inputs = model.get("inputs");
+  const v = {};
+  for (const name of ["mode", "input", "window_h", "window_w", "padding_h", "padding_w",
+    "stride_h", "stride_w", "ceil_mode", "count_include_pad", "cell"]) v[name] = model.get(name);
+  const controls = {};
+  const num = (name, label, low, high) => {
+    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
+  };
+  controls.mode = select(tr("pooling"), [[tr(N_("max")), "max"], [tr(N_("avg")), "avg"]], v.mode,
+    (x) => change({ mode: x }));
+  controls.input = select(tr("input"), Object.keys(inputs).map((name) => [tr(name), name]), v.input,
+    (x) => change({ input: x }));
+  num("window_h", tr("window h"), 1, 4);
+  num("padding_h", tr("padding h"), 0, 2);
+  num("stride_h", tr("stride h"), 1, 4);
+  num("window_w", tr("window w"), 1, 4);
+  num("padding_w", tr("padding w"), 0, 2);
+  num("stride_w", tr("stride w"), 1, 4);
+  // PyTorch's parameter names, shown as they are in every language.
+  controls.ceil_mode = checkbox("ceil_mode", v.ceil_mode, (x) => change({ ceil_mode: x }));
+  controls.count_include_pad = checkbox("count_include_pad", v.count_include_pad,
+    (x) => change({ count_include_pad: x }));
+  controls.cell = slider(tr("output cell"), 0, 0, v.cell, (x) => change({ cell: x }, false));
+  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
+  const play = player(tr, controls.cell, () => 1000 / speed.value, (x) => change({ cell: x }, false));
+  const c = controls;
+  const view = frame(el, [
+    [c.mode, c.input],
+    [c.window_h, c.padding_h, c.stride_h],
+    [c.window_w, c.padding_w, c.stride_w],
+    [c.ceil_mode, c.count_include_pad],
+    [play, c.cell, speed],
+  ]);
+
+  // Redraw from the local state; tell Python the new settings (when it runs).
+  function change(changes, sync = true) {
+    Object.assign(v, changes);
+    draw();
+    if (sync) link.save(changes);
+  }
+  function draw() {
+    c.count_include_pad.input.disabled = v.mode !== "avg";
+    let cells = 1;
+    try {
+      const picture = poolingPicture(tr, v, inputs[v.input], model.get("palettes"), model.get("language"));
+      cells = picture.cells;
+      view.show(picture.svg);
+    } catch (err) {
+      view.explain(err.message);
+    }
+    v.cell = Math.min(v.cell, cells - 1);
+    c.cell.set(v.cell, cells - 1);
+    c.cell.input.disabled = play.el.disabled = cells === 1;
+  }
+  draw();
+  return () => play.stop();
+}
+
+export default { render };

@@ -50,7 +50,27 @@ BOOK["02-cross-correlation"] = {
     "nb02-22": {"Y_t": [[0] * 5] * 8},
 }
 
-BOOK["03-learning-a-kernel"] = {}
+BOOK["03-learning-a-kernel"] = {
+    # The book's loop: nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False), squared
+    # error, 10 steps of gradient descent at lr 3e-2, the loss every 2 steps.
+    "nb03-07": {
+        "tuple(conv2d.weight.shape)": (1, 1, 1, 2),
+        "conv2d.bias is None": True,
+        "lr": 3e-2,
+        "i + 1": 10,
+        PRINTED: ["step 2, loss", "step 4, loss", "step 10, loss"],
+    },
+    # ... and the kernel it learns ends near [1, -1].
+    "nb03-09": {"learned": Approx([[1.0, -1.0]], 0.1)},
+    # The hand-written Conv2D (weight and bias) learns [1, -1] and a bias of 0.
+    "nb03-13": {"learned": Approx([1.0, -1.0, 0.0], 0.02)},
+    # Two 2x2 layers on a 3x3 input: the one output depends on all 9 inputs.
+    "nb03-20": {"z.shape": (1, 1), PRINTED: "z depends on 9 of the 9 inputs"},
+    "nb03-24": {
+        "[row.output_size for row in table]": [(2, 2), (1, 1)],
+        "table[-1].receptive_field": (3, 3),
+    },
+}
 
 BOOK["04-padding"] = {
     # 32x32 through 5x5 kernels without padding: 28x28 after one, 4x4 after 7.

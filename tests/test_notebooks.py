@@ -6,6 +6,7 @@ printed the first time. The book's worked examples (``book_numbers.py``) are
 read from the executed notebook.
 """
 
+import ast
 import copy
 import datetime
 import json
@@ -274,7 +275,8 @@ def test_chinese_notebook_runs_clean_and_speaks_chinese(path, notebook_times):
 
 
 # The notebook whose training cells a student is invited to re-run with another
-# seed or another learning rate (train_scratch, the hand-written loop, nn.Conv2d).
+# seed or another learning rate (the book's loop with nn.Conv2d, the loop of the
+# hand-written Conv2D, and the package's train_builtin and train_scratch).
 TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
 SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
 RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
@@ -292,29 +294,45 @@ def run_edited(nb, what):
 
 @pytest.mark.notebook
 def test_training_cells_run_clean_for_other_seeds_and_halved_rates():
-    # What a student does: another seed in the cells that call train_scratch,
-    # or every learning rate halved. The checks must hold, not just the code.
-    # One run: the seeds' cells set to the first drawn seed, then run again
-    # for the four others; a second run: every `lr = ...` halved.
+    # What a student does: another seed in a training cell, or every learning
+    # rate halved. The checks must hold, not just the code. A loop's check may
+    # be in the next code cell, which reads what the loop trained: it runs
+    # again after the loop. One run: the seeded cells set to the first drawn
+    # seed, then each (with its check cell) again for the four others; a
+    # second run: every `lr = ...` halved.
     generator = rng("training seeds")
     seeds = generator.sample(range(10_000), 5)
     nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
-    seeded = [
-        i
-        for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code"
-        and "train_scratch(" in cell.source
-        and SEED_LINE.search(cell.source)
-    ]
-    assert len(seeded) >= 2, "the cells calling train_scratch set `seed = ...`"
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    groups = []
+    for i, after in zip(code, code[1:] + [None], strict=True):
+        if not SEED_LINE.search(nb.cells[i].source):
+            continue
+        trained = {
+            node.id
+            for node in ast.walk(ast.parse(nb.cells[i].source))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        }
+        check = nb.cells[after].source if after is not None else ""
+        used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
+        reads = {n.id for n in used if isinstance(n.ctx, ast.Load)}
+        reads -= {n.id for n in used if isinstance(n.ctx, ast.Store)}
+        follows = trained & reads and not SEED_LINE.search(check)
+        groups.append([i, after] if follows else [i])
+    assert len(groups) >= 3, "the training cells set `seed = ...`"
+    assert sum(len(group) == 2 for group in groups) >= 2, (
+        "the loops' checks, in the next cell, read what the loops trained"
+    )
     for seed in seeds[1:]:
-        for i in seeded:
-            again = copy.deepcopy(nb.cells[i])
-            again.source = SEED_LINE.sub(f"seed = {seed}", again.source)
-            nb.cells.append(again)
-    for i in seeded:
-        nb.cells[i].source = SEED_LINE.sub(f"seed = {seeds[0]}", nb.cells[i].source)
-    run_edited(nb, f"train_scratch seeds {seeds} ({describe(generator)})")
+        for group in groups:
+            for index in group:
+                again = copy.deepcopy(nb.cells[index])
+                again.source = SEED_LINE.sub(f"seed = {seed}", again.source)
+                nb.cells.append(again)
+    for group in groups:
+        cell = nb.cells[group[0]]
+        cell.source = SEED_LINE.sub(f"seed = {seeds[0]}", cell.source)
+    run_edited(nb, f"training seeds {seeds} ({describe(generator)})")
 
     nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
     halved = 0

@@ -65,10 +65,11 @@ def check_training_prediction(answer):
             (
                 other,
                 tr(
-                    "the limit 2 / lambda_max depends on the image. Does the "
-                    "diagonal image have more or fewer bright pixels in the "
-                    "windows than the stripe, and what does that do to "
-                    "lambda_max? Compute its limit with curvatures(...)."
+                    "the largest stable rate, 2 / lambda_max, depends on the "
+                    "image. Does the diagonal image have more or fewer bright "
+                    "pixels in the windows than the stripe, and does that make "
+                    "the loss steeper (a larger lambda_max) or flatter? Section "
+                    "3.5 (optional) computes the limit with stable_limit(...)."
                 ),
             )
         ],

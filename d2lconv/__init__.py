@@ -32,8 +32,9 @@ from .grid import Grid, draw_grid
 from .picture import Picture
 from .picture_mpl import to_figure
 from .receptive import receptive_field, receptive_field_table
-from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
+from .stack import draw_stack, repeat_layer, stack_sizes
 from .sweep import draw_sweep
+from .explorers.stack import StackExplorer
 from .explorers.sweep import SweepExplorer
 
 # figures.py

@@ -13,13 +13,16 @@ import pytest
 import torch
 import torch.nn.functional as F
 from props import combinations, describe, rng
-from svg_checks import grid_numbers, panel, parse, texts
+from svg_checks import SVG, grid_numbers, panel, parse, texts
 from zh_text import KEPT, assert_chinese, assert_picture_in_chinese
 
 from d2lconv import i18n
 from d2lconv.data import sweep_input, sweep_kernel
+from d2lconv.explorers.stack import RANGES, StackExplorer
 from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.picture import format_number
+from d2lconv.receptive import field_window, receptive_field_table
+from d2lconv.stack import repeat_layer
 from d2lconv.sweep import TOPICS
 
 from .pages import labels, open_explorer, seen, set_controls
@@ -196,6 +199,155 @@ def test_sweep_page_steps_with_the_keyboard_and_plays(browser):
     page.close()
 
 
+# ---- the stack ---------------------------------------------------------------
+
+STACK_LABELS = {
+    "count": "layers",
+    "input_size": "input size",
+    "kernel_size": "kernel size",
+    "padding": "padding (each side)",
+    "stride": "stride",
+    "dilation": "dilation",
+}
+
+
+def random_stack(g):
+    settings = {name: g.randint(*RANGES[name]) for name in STACK_LABELS}
+    if g.random() < 0.5:  # short stacks: most long ones run out of rows
+        settings["count"] = g.randint(1, 8)
+    return settings
+
+
+def conv_sizes(v):
+    """Each layer's output size by F.conv2d (on meta tensors: PyTorch's shape
+    arithmetic, no values); None when a layer has no output."""
+    x = torch.empty(1, 1, v["input_size"], v["input_size"], device="meta")
+    k = v["kernel_size"]
+    weight = torch.empty(1, 1, k, k, device="meta")
+    sizes = []
+    for _ in range(v["count"]):
+        try:
+            x = F.conv2d(
+                x,
+                weight,
+                stride=v["stride"],
+                padding=v["padding"],
+                dilation=v["dilation"],
+            )
+        except RuntimeError:
+            return None
+        sizes.append(x.shape[-1])
+    return sizes
+
+
+def seen_windows(layers, sizes, levels):
+    """What the orange bars should say at ``levels``: the rows of each level that
+    the centre output of the last layer sees, by receptive_field_table run from
+    that level up (its start and jump)."""
+    centre = (sizes[-1] - 1) // 2
+    shown = {}
+    for level in levels:
+        name = "input" if level == 0 else f"layer {level}"
+        if level == len(layers):
+            r0 = r1 = centre
+        else:
+            row = receptive_field_table(layers[level:], sizes[level])[-1]
+            (r0, r1), _ = field_window(row, centre, centre)
+        lo, hi = max(r0, 0), min(r1, sizes[level] - 1)
+        if lo <= hi:
+            shown[level] = f"{name}: rows {lo}..{hi} of {sizes[level]}"
+    return shown
+
+
+def curve(root, name):
+    """The values of the plot's series ``name``, read back from its pixels."""
+    group = panel(root, "output height and receptive field per layer")
+    frame = next(group.iter(SVG + "rect"))
+    top, height = float(frame.get("y")), float(frame.get("height"))
+    (title,) = [t for t in texts(group) if t.startswith("after ")]
+    path = next(p for p in group.iter(SVG + "path") if p.get("data-series") == name)
+    ys = [float(y) for y in re.findall(r"[\d.e+-]+ ([\d.e+-]+)", path.get("d"))]
+    return [(top + height - y) / height for y in ys], title
+
+
+def check_stack_numbers(svg, v, sizes, where):
+    """Sizes, fields, jumps and seen rows of the page against PyTorch's sizes and
+    receptive_field_table."""
+    layers = repeat_layer(
+        v["count"], v["kernel_size"], v["padding"], v["stride"], v["dilation"]
+    )
+    table = receptive_field_table(layers, v["input_size"])
+    assert [row.output_size for row in table] == [(n, n) for n in sizes], where
+    root = parse(svg)
+    levels = [v["input_size"]] + sizes
+    shown = {
+        int(t.get("data-level")): t.text
+        for t in panel(root, "size per layer").iter(SVG + "text")
+        if t.get("data-level")
+    }
+    assert shown, where
+    for level, text in shown.items():
+        name = "input" if level == 0 else f"layer {level}"
+        assert text == f"{name}: {levels[level]}x{levels[level]}", where
+    fields = [1] + [row.receptive_field[0] for row in table]
+    scaled, title = curve(root, "receptive field (rows)")
+    top = 1.05 * max(max(levels), max(fields))
+    for got, want in zip(scaled, fields, strict=True):
+        assert abs(got * top - want) <= 1e-3 * top, where
+    last = table[-1]
+    field, jump = last.receptive_field[0], last.jump[0]
+    assert title == (
+        f"after {v['count']} layers: {sizes[-1]}x{sizes[-1]}, "
+        f"field {field}x{field}, jump {jump}x{jump}"
+    ), where
+    assert last.receptive_field == (field, field) and last.jump == (jump, jump)
+    checked = range(len(levels)) if len(levels) <= 13 else (0, v["count"] // 2)
+    seen_rows = {}
+    for r in panel(root, "size per layer").iter(SVG + "rect"):
+        if said := r.get("data-seen"):
+            name = said.split(":")[0]
+            seen_rows[0 if name == "input" else int(name.split()[1])] = said
+    want = seen_windows(layers, levels, checked)
+    assert {k: seen_rows[k] for k in checked if k in seen_rows} == want, where
+    return jump
+
+
+def test_stack_page_shows_pytorchs_sizes_and_pythons_picture(browser):
+    explorer = StackExplorer()
+    page = open_explorer(browser, explorer)
+    g = rng("stack page")
+    drawn, huge = 0, 0
+    for _ in range(combinations(SETTINGS)):
+        v = random_stack(g)
+        set_controls(page, {STACK_LABELS[k]: value for k, value in v.items()})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"stack settings {v} ({describe(g)})"
+        sizes = conv_sizes(v)
+        if sizes is None:
+            assert "explanation" in shown, where
+        else:
+            jump = check_stack_numbers(shown["svg"], v, sizes, where)
+            huge += jump > 2**53
+            drawn += 1
+        assert_same_picture(shown, explorer, where)
+    page.close()
+    assert drawn > SETTINGS // 3 and huge  # jumps past a double's integers too
+
+
+def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(browser):
+    page = open_explorer(browser, StackExplorer())
+    assert labels(page) == list(STACK_LABELS.values())
+    assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    page.get_by_role("slider", name="layers", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    assert seen(page) == {"explanation": StackExplorer(count=8).message}
+    assert seen(page)["explanation"].startswith("layer 8: conv 5x5: output height")
+    page.keyboard.press("ArrowLeft")
+    assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    page.close()
+
+
 # ---- in Chinese --------------------------------------------------------------
 
 
@@ -234,4 +386,27 @@ def test_sweep_page_in_chinese_is_pythons_chinese_picture(browser, zh):
         else:
             assert_chinese(shown["explanation"], where)
     assert i18n.missing() == []
+    page.close()
+
+
+def test_stack_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    explorer = StackExplorer()
+    page = open_explorer(browser, explorer)
+    assert_labels_in_chinese(page)
+    g = rng("stack page in Chinese")
+    chinese = {name: i18n.tr(label) for name, label in STACK_LABELS.items()}
+    explained = 0
+    for _ in range(combinations(20)):
+        v = random_stack(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"stack in Chinese {v} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        if "svg" in shown:
+            assert_picture_in_chinese(shown["svg"], where)
+        else:
+            assert_chinese(shown["explanation"], where)
+            explained += 1
+    assert explained and i18n.missing() == []
     page.close()

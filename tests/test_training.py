@@ -262,6 +262,48 @@ def test_draw_training_explains_an_empty_history():
         draw_training([], X, Y)
 
 
+def autograd_gradient(X, Y, kernel, bias):
+    """The gradient of the summed squared error at ``kernel`` and ``bias``
+    (None: no bias), by autograd on a loss written out here."""
+    K = kernel.clone().reshape(1, 1, 1, 2).requires_grad_()
+    b = torch.tensor(0.0 if bias is None else bias, requires_grad=True)
+    loss = ((F.conv2d(X[None, None], K)[0, 0] + b - Y) ** 2).sum()
+    loss.backward()
+    return K.grad.reshape(1, 2), (None if bias is None else b.grad.item())
+
+
+@pytest.mark.parametrize("bias", [False, True])
+def test_history_holds_the_gradient_of_every_step(bias):
+    X, Y = edge_data()
+    lr = 0.01
+    history = train_kernel(X, Y, lr=lr, steps=12, bias=bias)
+    for entry, after in zip(history, history[1:] + [None], strict=True):
+        grad, bias_grad = autograd_gradient(X, Y, entry.kernel, entry.bias)
+        assert torch.allclose(entry.grad, grad, rtol=1e-5, atol=1e-5)
+        if bias:
+            assert entry.bias_grad == pytest.approx(bias_grad, rel=1e-5, abs=1e-5)
+        else:
+            assert entry.bias_grad is None
+        if after is not None:  # the update subtracts lr times the gradient
+            assert torch.allclose(after.kernel, entry.kernel - lr * entry.grad)
+
+
+def test_draw_training_shows_the_gradients_of_the_step():
+    X, Y = edge_data()
+    history = train_kernel(X, Y, lr=0.01, steps=4, bias=True, init="zeros")
+    # From zeros the output is 0: the loss is sum Y^2 = 12 and its gradient
+    # -2 sum Y x. Y is 1 on column 1 (the window's pixels there: 1, 0) and -1
+    # on column 5 (0, 1): over 6 rows, d/dK = -2 * 6 * [1, -1] = [-12, 12],
+    # and d/db = -2 sum Y = 0.
+    assert history[0].grad.tolist() == [[-12.0, 12.0]] and history[0].bias_grad == 0
+    root = parse(draw_training(history[:1], X, Y, steps=4, lr=0.01).svg)
+    status = next(w for w in texts(root) if w.startswith("step "))
+    assert status.startswith(
+        "step 0/4: loss 12, kernel [0.00, 0.00] (gradient [-12.00, 12.00]), "
+        "bias 0.00 (gradient 0.00)   |   lr 0.01 < 2/lambda_max = 0.0161: converges"
+    )
+
+
 def effective_state(explorer):
     """The values that decide the picture: the seed only matters for random starts."""
     v = explorer.values()

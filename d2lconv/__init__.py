@@ -53,13 +53,13 @@ from .figures import (
 from .channels import ChannelsExplorer, channel_data, draw_channels
 from .pooling import PoolingExplorer, draw_pooling, pool
 from .training import (
-    TrainingExplorer,
     draw_training,
     edge_data,
     train_builtin,
     train_kernel,
     train_scratch,
 )
+from .explorers.training import TrainingExplorer
 
 # cost.py
 from .cost import conv2d_flops, conv2d_params

@@ -1,9 +1,7 @@
 """Learn the edge-detecting kernel [1, -1] from an image and its edges, live."""
 
 import math
-import time
 
-import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -11,7 +9,6 @@ from torch import nn
 
 from .data import edge_image as stripe_image
 from .device import default_device, one_thread
-from .explorer import Explorer, choices, explanation_text, int_slider
 from .grid import Grid
 from .i18n import N_, tr
 from .ops import Conv2D, corr2d
@@ -357,102 +354,3 @@ def draw_training(history, X, Y, steps=None, lr=None):
         "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps
     )
     return Picture([loss, values, *grids, text], title=title)
-
-
-class TrainingExplorer(Explorer):
-    """Train the 1x2 edge kernel with sliders; the Train button animates the run."""
-
-    # The Train button shows about this many pictures a second (the run is
-    # paced so that a student can watch it).
-    PICTURES_PER_SECOND = 25
-    # Its animation (a web page's moving picture): at most this many frames.
-    ANIMATION_FRAMES = 16
-    FRAME_MS = 250
-    LAST_FRAME_MS = 2500
-
-    def __init__(
-        self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
-    ):
-        style = {"description_width": "initial"}
-        controls = {
-            "lr": widgets.SelectionSlider(
-                options=LEARNING_RATES,
-                value=lr,
-                description=tr("learning rate"),
-                style=style,
-                continuous_update=False,
-            ),
-            "steps": int_slider(steps, 1, 100, tr("steps"), label_width="initial"),
-            "seed": int_slider(seed, 0, 20, tr("seed"), label_width="initial"),
-            "init": widgets.Dropdown(
-                options=choices((name, name) for name in INITS),
-                value=init,
-                description=tr("initialisation"),
-                style=style,
-            ),
-            "bias": widgets.Checkbox(value=bias, description=tr("learn a bias")),
-            "image": widgets.ToggleButtons(
-                options=choices((name, name) for name in IMAGES),
-                value=image,
-                description=tr("input image"),
-                style=style,
-            ),
-        }
-        self.button = widgets.Button(
-            description=tr("Train"), button_style="primary", icon="play"
-        )
-        self.button.on_click(lambda _: self.train())
-        self.history = []
-        c = controls
-        layout = widgets.VBox(
-            [
-                widgets.HBox([c["lr"], c["steps"], c["seed"]]),
-                widgets.HBox([c["init"], c["bias"], self.button]),
-                c["image"],
-            ]
-        )
-        super().__init__(controls, layout=layout)
-
-    def draw(self, image, callback=None, **options):
-        """Train with these values and return the picture of the final state."""
-        X, Y = edge_data(image)
-        self.history = train_kernel(X, Y, callback=callback, **options)
-        return draw_training(self.history, X, Y, options["steps"], options["lr"])
-
-    def frames(self):
-        """The run shown: its picture every few steps, up to the last step."""
-        v = self.values()
-        X, Y = edge_data(v["image"])
-        every = max(1, math.ceil(len(self.history) / self.ANIMATION_FRAMES))
-        ends = list(range(1, len(self.history), every)) + [len(self.history)]
-        return [
-            draw_training(self.history[:end], X, Y, v["steps"], v["lr"]) for end in ends
-        ]
-
-    def train(self, live=True):
-        """Run the loop with the current control values; return the history.
-
-        With ``live`` the picture is redrawn while training runs: about
-        ``PICTURES_PER_SECOND`` pictures a second, for a run of 1 to 2 seconds.
-        """
-        values = self.values()
-        X, Y = edge_data(values["image"])
-        every = max(1, values["steps"] // 30)
-        pause = 1 / self.PICTURES_PER_SECOND
-        shown = [time.perf_counter()]
-
-        def show(history):
-            step = history[-1].step
-            if step % every or step == values["steps"]:
-                return
-            picture = draw_training(history, X, Y, values["steps"], values["lr"])
-            time.sleep(max(0.0, shown[0] + pause - time.perf_counter()))
-            self.show(picture)
-            shown[0] = time.perf_counter()
-
-        try:
-            self.show(self.draw(**values, callback=show if live else None))
-        except ValueError as err:
-            self.show_explanation(explanation_text(err))
-            return []
-        return self.history

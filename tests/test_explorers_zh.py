@@ -36,6 +36,7 @@ from d2lconv.animation import Animation
 from d2lconv.channels import MODES, VALUES, ChannelsExplorer
 from d2lconv.explorer import explanation_text, fit_description, int_slider
 from d2lconv.explorers.stack import StackExplorer
+from d2lconv.explorers.training import TrainingExplorer
 from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_gif
 from d2lconv.grid import draw_grid
 from d2lconv.picture import MONO, SANS, Lines, Picture
@@ -46,7 +47,6 @@ from d2lconv.shapes import ShapeError, pool2d_output_shape
 from d2lconv.stack import draw_stack, repeat_layer
 from d2lconv.sweep import draw_sweep
 from d2lconv.training import (
-    TrainingExplorer,
     edge_data,
     train_builtin,
     train_kernel,
@@ -331,25 +331,28 @@ def test_stack_impossible_settings_are_explained_in_chinese(zh):
 
 # ---- training ---------------------------------------------------------------
 
+TRAINING_LABELS = ("learning rate", "steps", "seed", "initialisation")
+TRAINING_LABELS += ("learn a bias", "input image", "Train")
+
 
 def test_training_explorer_speaks_chinese_and_shows_the_run(zh):
     e = TrainingExplorer()
-    assert_controls_in_chinese(e)
-    assert e.button.description == LABELS["Train"]
-    assert dict(e.controls["init"].options)["随机"] == "random"
+    assert [e.text[k] for k in TRAINING_LABELS] == [LABELS[k] for k in TRAINING_LABELS]
+    assert e.text["random"] == "随机"
     root = assert_picture_in_chinese(e.svg, "training")
     last = e.history[-1]
     (status,) = [t for t in texts(root) if t.startswith("第 30/30 步")]
-    assert f"损失 {last.loss:.3g}" in status and "：收敛" in status
+    assert f"损失 {last.loss:.3g}" in status and "（梯度 [" in status
+    assert status.endswith("：收敛")
     X, Y = edge_data()
     assert np.array_equal(matrix(panel(root, "目标 Y")), Y.numpy())
-    e.controls["lr"].value = 0.1
+    e.lr = 0.1
     status = texts(parse(e.svg))[-1]
     assert "学习率 lr 0.1 >= 2/lambda_max = " in status and status.endswith("发散")
-    e.controls["bias"].value = True
+    e.bias = True
     assert "偏置" in texts(parse(e.svg))[-1]
-    assert e.train(live=False) and e.message == ""
-    assert_picture_in_chinese(e.svg, "after Train")
+    e.step = 3
+    assert_picture_in_chinese(e.svg, "step 3")
     no_missing()
 
 

@@ -8,6 +8,7 @@ labels, numbers, marks, lines) with the one Python draws for the same settings.
 
 import math
 import re
+from types import SimpleNamespace
 
 import pytest
 import torch
@@ -20,12 +21,22 @@ from d2lconv import i18n
 from d2lconv.data import sweep_input, sweep_kernel
 from d2lconv.explorers.stack import RANGES, StackExplorer
 from d2lconv.explorers.sweep import SweepExplorer
+from d2lconv.explorers.training import TrainingExplorer
 from d2lconv.picture import format_number
 from d2lconv.receptive import field_window, receptive_field_table
 from d2lconv.stack import repeat_layer
 from d2lconv.sweep import TOPICS
+from d2lconv.training import (
+    IMAGES,
+    INITS,
+    LEARNING_RATES,
+    draw_training,
+    edge_data,
+    lr_limit,
+    train_kernel,
+)
 
-from .pages import labels, open_explorer, seen, set_controls
+from .pages import answer, labels, open_explorer, seen, set_controls
 
 SETTINGS = 300  # random settings per explorer
 
@@ -348,6 +359,169 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(browser)
     page.close()
 
 
+# ---- training ----------------------------------------------------------------
+
+TRAINING_LABELS = {
+    "lr": "learning rate",
+    "steps": "steps",
+    "seed": "seed",
+    "init": "initialisation",
+    "bias": "learn a bias",
+    "image": "input image",
+}
+
+
+def random_training(g):
+    return {
+        "lr": g.choice(LEARNING_RATES),
+        "steps": g.randint(1, 100),
+        "seed": g.randint(0, 20),
+        "init": g.choice(INITS),
+        "bias": g.random() < 0.5,
+        "image": g.choice(IMAGES),
+    }
+
+
+def two_decimals(x):
+    """How the picture writes a kernel value or an output: 2 decimals, a
+    diverging run's values as out of range."""
+    if math.isnan(x):
+        return "nan"
+    if abs(x) >= 100:
+        return ">99" if x > 0 else "<-99"
+    return f"{x:.2f}".replace("-0.00", "0.00")
+
+
+def status_line(root):
+    """The status line under the training picture (its bold line)."""
+    (line,) = [t.text for t in root.iter(SVG + "text") if t.get("font-weight")]
+    return line
+
+
+def check_training_numbers(svg, history, X, Y, v, t, where):
+    """The status line and the output of step t against the run PyTorch
+    computed, and the gradient against autograd at that step's kernel."""
+    entry = history[t]
+    kernel = entry.kernel.reshape(2).tolist()
+    written = f"[{', '.join(map(two_decimals, kernel))}]"
+    root = parse(svg)
+    line = status_line(root)
+    if math.isfinite(entry.loss):
+        head = f"step {t}/{v['steps']}: loss {entry.loss:.3g}, kernel {written}"
+    else:
+        head = f"stopped at step {t}: the loss overflowed, kernel {written}"
+    assert line.startswith(head), where
+    limit = lr_limit(X, v["bias"])
+    verdict = "< 2/lambda_max" if v["lr"] < limit else ">= 2/lambda_max"
+    assert line.endswith(
+        f"   |   lr {v['lr']} {verdict} = {limit:.4f}: "
+        + ("converges" if v["lr"] < limit else "diverges")
+    ), where
+    bias = entry.bias if v["bias"] else None
+    assert (bias is None) == (", bias " not in line), where
+    if bias is not None:
+        assert f", bias {two_decimals(bias)}" in line, where
+    output = F.conv2d(X[None, None], entry.kernel.view(1, 1, 1, 2))[0, 0]
+    output = output + (bias or 0.0)
+    want = [[two_decimals(x) for x in row] for row in output.tolist()]
+    assert grid_numbers(panel(root, f"output at step {t}")) == want, where
+    assert grid_numbers(panel(root, "target Y")) == [
+        [format_number(y) for y in row] for row in Y.tolist()
+    ], where
+    if not math.isfinite(entry.loss):
+        assert "gradient" not in line, where
+        return
+    # The gradient shown: autograd's at this kernel (and bias), to 2 decimals.
+    K = entry.kernel.clone().requires_grad_()
+    b = torch.tensor(bias or 0.0, requires_grad=True)
+    loss = ((F.conv2d(X[None, None], K.view(1, 1, 1, 2))[0, 0] + b - Y) ** 2).sum()
+    loss.backward()
+    want = K.grad.reshape(2).tolist() + ([b.grad.item()] if bias is not None else [])
+    shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
+    got = [s for part in shown for s in part.split(", ")]
+    assert len(got) == len(want), where
+    for text, value in zip(got, want, strict=True):
+        if abs(value) < 99:
+            assert abs(float(text) - value) <= 0.0051 + 1e-4 * abs(value), where
+        else:
+            assert text == two_decimals(value), where
+
+
+def test_training_page_scrubs_the_run_pytorch_computed(browser):
+    page = open_explorer(browser, TrainingExplorer())
+    g = rng("training page")
+    diverged = 0
+    for _ in range(combinations(SETTINGS // 4)):
+        v = random_training(g)
+        set_controls(page, {TRAINING_LABELS[k]: value for k, value in v.items()})
+        # The page asked Python; the test answers as the kernel would, with
+        # the run of an explorer of these settings.
+        answer(page, TrainingExplorer(**v), ["run", "step"])
+        X, Y = edge_data(v["image"])
+        settings = {k: v[k] for k in ("lr", "steps", "seed", "init", "bias")}
+        history = train_kernel(X, Y, **settings)
+        diverged += not math.isfinite(history[-1].loss)
+        last = len(history) - 1
+        assert page.evaluate("window.controlState('step shown').max") == str(last)
+        for t in [last] + [g.randint(0, last) for _ in range(3)]:
+            set_controls(page, {"step shown": t})
+            shown = seen(page)
+            where = f"training settings {v}, step {t} ({describe(g)})"
+            check_training_numbers(shown["svg"], history, X, Y, v, t, where)
+            python = draw_training(history[: t + 1], X, Y, v["steps"], v["lr"])
+            assert_same_picture(shown, SimpleNamespace(svg=python.svg), where)
+    page.close()
+    assert diverged  # runs that blow up are scrubbed too
+
+
+def test_training_page_steps_with_the_keyboard_and_trains(browser):
+    page = open_explorer(browser, TrainingExplorer())
+    assert labels(page) == list(TRAINING_LABELS.values()) + [
+        "step shown",
+        "speed (steps per second)",
+    ]
+    assert status_line(parse(seen(page)["svg"])).startswith("step 30/30: ")
+    page.get_by_role("slider", name="step shown").focus()
+    page.keyboard.press("ArrowLeft")
+    assert status_line(parse(seen(page)["svg"])).startswith("step 29/30: ")
+    # Train plays the run from its start: every status line it shows, in order.
+    page.evaluate("""() => {
+      window.shown = [];
+      const picture = document.querySelector("#explorer .d2lconv-picture");
+      new MutationObserver(() => {
+        const line = picture.querySelector("svg text[font-weight=bold]");
+        window.shown.push(line.textContent);
+      }).observe(picture, {childList: true});
+    }""")
+    set_controls(page, {"step shown": 30})
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("window.shown.at(-1).startsWith('step 30/30')")
+    steps = [
+        int(re.match(r"step (\d+)/30", s).group(1))
+        for s in page.evaluate("window.shown")
+    ]
+    assert steps[:2] == [30, 0] and steps[1:] == list(range(31))
+    page.get_by_role("button", name="Train").wait_for()  # no longer "pause"
+    page.close()
+
+
+def test_training_page_says_when_a_setting_needs_python(browser):
+    explorer = TrainingExplorer()
+    page = open_explorer(browser, explorer)
+    before = seen(page)["svg"]
+    set_controls(page, {"learning rate": 0.1})
+    note = page.locator("#explorer .d2lconv-kernel-note")
+    assert "needs Python" in note.inner_text()
+    assert seen(page)["svg"] == before  # the run PyTorch computed stays
+    explorer.lr = 0.1  # Python answers with the run at lr 0.1
+    answer(page, explorer, ["run", "step", "answered"])
+    assert note.inner_text() == ""
+    line = status_line(parse(seen(page)["svg"]))
+    assert line.startswith(f"stopped at step {len(explorer.history) - 1}: ")
+    assert line.endswith("lr 0.1 >= 2/lambda_max = 0.0333: diverges")
+    page.close()
+
+
 # ---- in Chinese --------------------------------------------------------------
 
 
@@ -364,7 +538,8 @@ def assert_labels_in_chinese(page):
         if label not in KEPT:
             assert_chinese(label, "a control's label")
     for option in page.locator("#explorer option").all_inner_texts():
-        assert_chinese(option, "an option")
+        if not re.fullmatch(r"[\d.]+", option):  # a number (a learning rate) stays
+            assert_chinese(option, "an option")
 
 
 def test_sweep_page_in_chinese_is_pythons_chinese_picture(browser, zh):
@@ -409,4 +584,25 @@ def test_stack_page_in_chinese_is_pythons_chinese_picture(browser, zh):
             assert_chinese(shown["explanation"], where)
             explained += 1
     assert explained and i18n.missing() == []
+    page.close()
+
+
+def test_training_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    page = open_explorer(browser, TrainingExplorer())
+    assert_labels_in_chinese(page)
+    assert page.get_by_role("button", name=i18n.tr("Train")).is_visible()
+    g = rng("training page in Chinese")
+    chinese = {name: i18n.tr(label) for name, label in TRAINING_LABELS.items()}
+    for _ in range(combinations(8)):
+        v = random_training(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        explorer = TrainingExplorer(**v)
+        answer(page, explorer, ["run", "step"])
+        explorer.step = g.randint(0, len(explorer.history) - 1)
+        set_controls(page, {i18n.tr("step shown"): explorer.step})
+        shown = seen(page)
+        where = f"training in Chinese {v}, step {explorer.step} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        assert_picture_in_chinese(shown["svg"], where)
+    assert i18n.missing() == []
     page.close()

@@ -32,8 +32,9 @@ from .grid import Grid, draw_grid
 from .picture import Picture
 from .picture_mpl import to_figure
 from .receptive import receptive_field, receptive_field_table
-from .stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
+from .stack import draw_stack, repeat_layer, stack_sizes
 from .sweep import draw_sweep
+from .explorers.stack import StackExplorer
 from .explorers.sweep import SweepExplorer
 
 # figures.py
@@ -54,13 +55,13 @@ from .pooling import draw_pooling, pool
 from .explorers.channels import ChannelsExplorer
 from .explorers.pooling import PoolingExplorer
 from .training import (
-    TrainingExplorer,
     draw_training,
     edge_data,
     train_builtin,
     train_kernel,
     train_scratch,
 )
+from .explorers.training import TrainingExplorer
 
 # cost.py
 from .cost import conv2d_flops, conv2d_params

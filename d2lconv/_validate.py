@@ -38,6 +38,14 @@ def check_nonnegative_int(value, name):
     return value
 
 
+def check_int_range(value, name, low, high):
+    """Return ``value`` as an ``int`` from ``low`` to ``high`` (both included)."""
+    value = check_int(value, name)
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be an int from {low} to {high}, got {value}")
+    return value
+
+
 def as_pair(value, name):
     """Return ``value`` (an int or an ``(h, w)`` pair of ints) as a tuple of 2 ints."""
     if _is_int(value):

@@ -1,7 +1,6 @@
 """A stack of convolution layers: how the size shrinks and the receptive field grows."""
 
 from ._validate import check_positive_int, positive_pair
-from .explorer import Explorer, int_slider
 from .i18n import N_, tr
 from .picture import GAP, MARGIN, Picture, Rect, Text, drawing, title_texts
 from .plot import Plot
@@ -108,11 +107,11 @@ def draw_stack(input_size, layers):
             "layers must hold at least one convolution or pooling layer, "
             f"got {layers!r}"
         )
-    return _stack_picture(input_size, table)
+    return stack_picture(input_size, table)
 
 
 @drawing
-def _stack_picture(input_size, table):
+def stack_picture(input_size, table):
     """The picture of ``draw_stack`` from the table of a stack of layers."""
     sizes = [input_size] + [row.output_size for row in table]
     bars = Bars(
@@ -160,45 +159,8 @@ def _stack_picture(input_size, table):
     return Picture([bars, plot], title=title)
 
 
-class StackExplorer(Explorer):
-    """Stack identical convolution layers and watch size and receptive field.
-
-    The defaults reproduce the book's 32x32 input through seven 5x5 layers.
-    """
-
-    def __init__(
-        self, count=7, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1
-    ):
-        controls = {
-            "count": int_slider(count, 1, 60, tr("layers")),
-            "input_size": int_slider(input_size, 1, 256, tr("input size")),
-            "kernel_size": int_slider(kernel_size, 1, 7, tr("kernel size")),
-            "padding": int_slider(padding, 0, 3, tr("padding (each side)")),
-            "stride": int_slider(stride, 1, 3, tr("stride")),
-            "dilation": int_slider(dilation, 1, 3, tr("dilation")),
-        }
-        self.table = None
-        super().__init__(controls)
-
-    def layers(self, values=None):
-        """The current stack as a list of layer dicts."""
-        v = self.values() if values is None else values
-        return repeat_layer(
-            v["count"], v["kernel_size"], v["padding"], v["stride"], v["dilation"]
-        )
-
-    def draw(self, **v):
-        """The picture of the current state (the Explorer calls this)."""
-        self.table = None
-        try:
-            self.table = receptive_field_table(self.layers(v), v["input_size"])
-        except ValueError as err:
-            raise _layer_error(err) from None
-        return _stack_picture(positive_pair(v["input_size"], "input_size"), self.table)
-
-
-def _layer_error(err):
-    """``receptive_field_table``'s ``LayerError`` as a ShapeError the explorer shows.
+def layer_error(err):
+    """``receptive_field_table``'s ``LayerError`` as a ShapeError an explorer shows.
 
     The layer is named as the table names it and the reason is the ShapeError
     of ``shapes``, both in the reader's language; ``str(err)`` stays English.

@@ -1,9 +1,7 @@
 """Learn the edge-detecting kernel [1, -1] from an image and its edges, live."""
 
 import math
-import time
 
-import ipywidgets as widgets
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -11,7 +9,6 @@ from torch import nn
 
 from .data import edge_image as stripe_image
 from .device import default_device, one_thread
-from .explorer import Explorer, choices, explanation_text, int_slider
 from .grid import Grid
 from .i18n import N_, tr
 from .ops import Conv2D, corr2d
@@ -31,12 +28,14 @@ class TrainingStep(tuple):
     """One entry of a training history: ``(step, loss, kernel)``, plus ``.bias``.
 
     It unpacks as the 3-tuple ``step, loss, kernel``; ``bias`` is the scalar
-    bias at that step, or ``None`` when the layer has no bias.
+    bias at that step, or ``None`` when the layer has no bias. ``grad`` (the
+    (1, 2) gradient of the loss at this kernel) and ``bias_grad`` (the bias's,
+    or ``None``) are what the next update subtracts, times the learning rate.
     """
 
-    def __new__(cls, step, loss, kernel, bias=None):
+    def __new__(cls, step, loss, kernel, bias=None, grad=None, bias_grad=None):
         entry = super().__new__(cls, (step, loss, kernel))
-        entry.bias = bias
+        entry.bias, entry.grad, entry.bias_grad = bias, grad, bias_grad
         return entry
 
     step = property(lambda self: self[0], doc="Updates done so far.")
@@ -108,8 +107,10 @@ def _make_layer(use, bias, weight, b, device):
 
 def _snapshot(step, loss, layer, bias):
     kernel = layer.weight.detach().cpu().reshape(1, 2).clone()
+    grad = layer.weight.grad.detach().cpu().reshape(1, 2).clone()
     b = layer.bias.item() if bias else None
-    return TrainingStep(step, loss, kernel, b)
+    b_grad = layer.bias.grad.item() if bias else None
+    return TrainingStep(step, loss, kernel, b, grad, b_grad)
 
 
 def train_kernel(
@@ -128,7 +129,8 @@ def train_kernel(
 
     The loss is the squared error summed over all pixels, as in the book. The
     history is a list of ``(step, loss, kernel)``: entry ``t`` holds the kernel
-    after ``t`` updates and its loss, from ``t = 0`` (the start) to ``steps``.
+    after ``t`` updates, its loss and the loss's gradient (``.grad``), from
+    ``t = 0`` (the start) to ``steps``.
     ``callback(history)`` runs after every entry. Training stops early when the
     loss overflows (a learning rate too large for this data).
     """
@@ -149,12 +151,13 @@ def train_kernel(
     with one_thread():
         for step in range(steps + 1):
             loss = F.mse_loss(layer(X), Y, reduction="sum")
+            # The last step's gradient too: the history shows it at every step.
+            loss.backward()
             history.append(_snapshot(step, loss.item(), layer, bias))
             if callback is not None:
                 callback(history)
             if step == steps or not math.isfinite(history[-1].loss):
                 break
-            loss.backward()
             with torch.no_grad():
                 for p in params:
                     p.sub_(p.grad, alpha=lr)
@@ -228,25 +231,37 @@ def _clipped(values, limits):
     return np.clip(np.asarray(values, dtype=float), *limits)
 
 
+def _vector(tensor):
+    return "[" + ", ".join(_fmt2(v) for v in tensor.reshape(-1).tolist()) + "]"
+
+
 def _status(last, steps, lr, limit):
-    """One line: the step, the loss, the kernel, and whether this lr converges."""
-    kernel = "[" + ", ".join(_fmt2(v) for v in last.kernel.reshape(2).tolist()) + "]"
-    if math.isfinite(last.loss):
+    """One line: the step, the loss, kernel and bias with their gradients, and
+    whether this lr converges."""
+    finite = math.isfinite(last.loss)
+    if finite:
         text = tr(
             "step {step}/{steps}: loss {loss:.3g}, kernel {kernel}",
             step=last.step,
             steps=steps,
             loss=last.loss,
-            kernel=kernel,
+            kernel=_vector(last.kernel),
         )
     else:
         text = tr(
             "stopped at step {step}: the loss overflowed, kernel {kernel}",
             step=last.step,
-            kernel=kernel,
+            kernel=_vector(last.kernel),
         )
+    # A gradient of an overflowed loss says nothing: it is left out.
+    if finite and last.grad is not None:
+        gradient = _vector(last.grad)
+        text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if last.bias is not None:
         text = tr("{status}, bias {bias}", status=text, bias=_fmt2(last.bias))
+        if finite and last.bias_grad is not None:
+            gradient = _fmt2(last.bias_grad)
+            text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if lr is not None:
         if lr < limit:
             rule, verdict = "<", tr("converges")
@@ -261,6 +276,13 @@ def _status(last, steps, lr, limit):
             verdict=verdict,
         )
     return text
+
+
+def layer_output(X, entry):
+    """The layer's output on ``X`` (float32) with the kernel and bias of ``entry``."""
+    with np.errstate(all="ignore"), one_thread():
+        weight = entry.kernel.view(1, 1, 1, 2)
+        return F.conv2d(X[None, None].float(), weight)[0, 0] + (entry.bias or 0.0)
 
 
 @drawing
@@ -314,9 +336,7 @@ def draw_training(history, X, Y, steps=None, lr=None):
         label=tr("kernel values per step"),
         **axes,
     )
-    with np.errstate(all="ignore"), one_thread():
-        weight = last.kernel.view(1, 1, 1, 2)
-        output = F.conv2d(X[None, None], weight)[0, 0] + (last.bias or 0.0)
+    output = layer_output(X, last)
     colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
     grids = [
         Grid(
@@ -334,102 +354,3 @@ def draw_training(history, X, Y, steps=None, lr=None):
         "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps
     )
     return Picture([loss, values, *grids, text], title=title)
-
-
-class TrainingExplorer(Explorer):
-    """Train the 1x2 edge kernel with sliders; the Train button animates the run."""
-
-    # The Train button shows about this many pictures a second (the run is
-    # paced so that a student can watch it).
-    PICTURES_PER_SECOND = 25
-    # Its animation (a web page's moving picture): at most this many frames.
-    ANIMATION_FRAMES = 16
-    FRAME_MS = 250
-    LAST_FRAME_MS = 2500
-
-    def __init__(
-        self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
-    ):
-        style = {"description_width": "initial"}
-        controls = {
-            "lr": widgets.SelectionSlider(
-                options=LEARNING_RATES,
-                value=lr,
-                description=tr("learning rate"),
-                style=style,
-                continuous_update=False,
-            ),
-            "steps": int_slider(steps, 1, 100, tr("steps"), label_width="initial"),
-            "seed": int_slider(seed, 0, 20, tr("seed"), label_width="initial"),
-            "init": widgets.Dropdown(
-                options=choices((name, name) for name in INITS),
-                value=init,
-                description=tr("initialisation"),
-                style=style,
-            ),
-            "bias": widgets.Checkbox(value=bias, description=tr("learn a bias")),
-            "image": widgets.ToggleButtons(
-                options=choices((name, name) for name in IMAGES),
-                value=image,
-                description=tr("input image"),
-                style=style,
-            ),
-        }
-        self.button = widgets.Button(
-            description=tr("Train"), button_style="primary", icon="play"
-        )
-        self.button.on_click(lambda _: self.train())
-        self.history = []
-        c = controls
-        layout = widgets.VBox(
-            [
-                widgets.HBox([c["lr"], c["steps"], c["seed"]]),
-                widgets.HBox([c["init"], c["bias"], self.button]),
-                c["image"],
-            ]
-        )
-        super().__init__(controls, layout=layout)
-
-    def draw(self, image, callback=None, **options):
-        """Train with these values and return the picture of the final state."""
-        X, Y = edge_data(image)
-        self.history = train_kernel(X, Y, callback=callback, **options)
-        return draw_training(self.history, X, Y, options["steps"], options["lr"])
-
-    def frames(self):
-        """The run shown: its picture every few steps, up to the last step."""
-        v = self.values()
-        X, Y = edge_data(v["image"])
-        every = max(1, math.ceil(len(self.history) / self.ANIMATION_FRAMES))
-        ends = list(range(1, len(self.history), every)) + [len(self.history)]
-        return [
-            draw_training(self.history[:end], X, Y, v["steps"], v["lr"]) for end in ends
-        ]
-
-    def train(self, live=True):
-        """Run the loop with the current control values; return the history.
-
-        With ``live`` the picture is redrawn while training runs: about
-        ``PICTURES_PER_SECOND`` pictures a second, for a run of 1 to 2 seconds.
-        """
-        values = self.values()
-        X, Y = edge_data(values["image"])
-        every = max(1, values["steps"] // 30)
-        pause = 1 / self.PICTURES_PER_SECOND
-        shown = [time.perf_counter()]
-
-        def show(history):
-            step = history[-1].step
-            if step % every or step == values["steps"]:
-                return
-            picture = draw_training(history, X, Y, values["steps"], values["lr"])
-            time.sleep(max(0.0, shown[0] + pause - time.perf_counter()))
-            self.show(picture)
-            shown[0] = time.perf_counter()
-
-        try:
-            self.show(self.draw(**values, callback=show if live else None))
-        except ValueError as err:
-            self.show_explanation(explanation_text(err))
-            return []
-        return self.history

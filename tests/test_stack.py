@@ -1,13 +1,15 @@
 """Stacks of layers: sizes and receptive fields in the picture, checked with PyTorch."""
 
+import re
+
 import pytest
 import torch
-from explorer_checks import error_outputs
 from props import combinations, describe, rng
 from svg_checks import SVG, panel, parse, texts
 from torch import nn
 
-from d2lconv.stack import StackExplorer, draw_stack, repeat_layer, stack_sizes
+from d2lconv.explorers.stack import RANGES, StackExplorer
+from d2lconv.stack import draw_stack, repeat_layer, stack_sizes
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -128,16 +130,47 @@ def test_draw_stack_explains_an_empty_layer_or_no_layer():
 
 def test_explorer_defaults_show_the_book_stack():
     e = StackExplorer()
-    assert [row.output_size for row in e.table][-1] == (4, 4)
-    assert e.table[-1].receptive_field == (29, 29)
+    assert [row.output_size for row in e.table()][-1] == (4, 4)
+    assert e.table()[-1].receptive_field == (29, 29)
     assert shown_levels(parse(e.svg))[7] == "layer 7: 4x4"
-    e.controls["count"].value = 8
-    assert e.picture is None and "layer 8" in e.message and "< 1" in e.message
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg
+
+
+def test_explorer_explains_an_empty_layer_in_words():
+    e = StackExplorer(count=8)
+    assert e.svg == ""
+    assert e.message == (
+        "layer 8: conv 5x5: output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = "
+        "floor((4 + 2*0 - 1*(5-1) - 1)/1) + 1 = 0 < 1: kernel_size 5 (effective "
+        "size d(k-1) + 1 = 5) is larger than the padded input 4 + 2*0 = 4"
+    )
+    bundle, _ = e._repr_mimebundle_()
+    assert "layer 8: conv 5x5" in bundle["text/html"]
+    e.padding = 2
+    assert e.message == "" and shown_levels(parse(e.svg))[8] == "layer 8: 32x32"
+
+
+@pytest.mark.parametrize(
+    "settings, error, words",
+    [
+        (dict(count=0), ValueError, "count must be an int from 1 to 60, got 0"),
+        (dict(count=61), ValueError, "count must be an int from 1 to 60, got 61"),
+        (dict(input_size=257), ValueError, "input_size must be an int from 1 to 256"),
+        (dict(kernel_size=2.5), TypeError, "kernel_size must be an int, got 2.5"),
+        (dict(padding=-1), ValueError, "padding must be an int from 0 to 3, got -1"),
+        (dict(stride=True), TypeError, "stride must be an int, got True"),
+        (dict(dilation=4), ValueError, "dilation must be an int from 1 to 3, got 4"),
+    ],
+)
+def test_explorer_rejects_settings_its_sliders_cannot_show(settings, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        StackExplorer(**settings)
 
 
 def check(e, why=""):
-    v = e.values()
-    assert error_outputs(e) == [], why
+    v = {name: getattr(e, name) for name in RANGES}
     try:
         expected = torch_sizes(
             v["input_size"],
@@ -148,37 +181,25 @@ def check(e, why=""):
             v["dilation"],
         )
     except RuntimeError:
-        assert e.picture is None and "< 1" in e.message, why
+        assert e.svg == "" and "< 1" in e.message, why
         return
-    assert e.picture is not None and e.message == "", why
+    assert e.svg and e.message == "", why
     levels = shown_levels(parse(e.svg))
     last = v["count"]
     assert levels[last] == f"layer {last}: {expected[-1][0]}x{expected[-1][1]}", why
-    assert [row.output_size for row in e.table] == expected, why
+    assert [row.output_size for row in e.table()] == expected, why
 
 
-def geometry(e):
-    """What the picture depends on: dilation matters only through d(k - 1)."""
-    v = e.values()
-    span = v["dilation"] * (v["kernel_size"] - 1) + 1
-    return v["count"], v["input_size"], span, v["padding"], v["stride"]
-
-
-def test_every_control_over_its_range_and_random_combinations():
+def test_every_setting_over_its_range_and_random_combinations():
+    # The page computes the same in the browser (tests/browser/test_explorer_pages.py);
+    # here, the Python picture behind it and the static fallback.
     e = StackExplorer(count=3, input_size=16)
-    ranges = {name: (c.min, c.max) for name, c in e.controls.items()}
-    for name, (low, high) in ranges.items():
+    for name, (low, high) in RANGES.items():
         for value in (low, high, (low + high) // 2):
-            e.controls[name].value = value
+            setattr(e, name, value)
             check(e, f"{name} = {value}")
     r = rng("stack")
-    before = (geometry(e), e.svg or e.message)
     for _ in range(combinations(60)):
-        name = r.choice(list(ranges))
-        e.controls[name].value = r.randint(*ranges[name])
-        why = f"{e.values()}; {describe(r)}"
-        check(e, why)
-        now = (geometry(e), e.svg or e.message)
-        if now[0] != before[0] and e.picture is not None:
-            assert now[1] != before[1], why
-        before = now
+        name = r.choice(list(RANGES))
+        setattr(e, name, r.randint(*RANGES[name]))
+        check(e, f"{e.get_state(list(RANGES))}; {describe(r)}")

@@ -1,6 +1,7 @@
 """Learning the edge kernel: data, training loop, and the TrainingExplorer."""
 
 import inspect
+import json
 import math
 import re
 import warnings
@@ -9,8 +10,6 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from explorer_checks import error_outputs
-from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, matrix, panel, parse, texts
 
 from d2lconv import (
@@ -21,7 +20,7 @@ from d2lconv import (
     train_kernel,
     train_scratch,
 )
-from d2lconv.training import lr_limit
+from d2lconv.training import LEARNING_RATES, lr_limit
 
 TARGET = torch.tensor([[1.0, -1.0]])
 
@@ -262,117 +261,124 @@ def test_draw_training_explains_an_empty_history():
         draw_training([], X, Y)
 
 
-def effective_state(explorer):
-    """The values that decide the picture: the seed only matters for random starts."""
-    v = explorer.values()
-    if v["init"] in ("zeros", "opposite"):
-        v.pop("seed")
-    return tuple(sorted(v.items()))
+def autograd_gradient(X, Y, kernel, bias):
+    """The gradient of the summed squared error at ``kernel`` and ``bias``
+    (None: no bias), by autograd on a loss written out here."""
+    K = kernel.clone().reshape(1, 1, 1, 2).requires_grad_()
+    b = torch.tensor(0.0 if bias is None else bias, requires_grad=True)
+    loss = ((F.conv2d(X[None, None], K)[0, 0] + b - Y) ** 2).sum()
+    loss.backward()
+    return K.grad.reshape(1, 2), (None if bias is None else b.grad.item())
 
 
-def fast(explorer):
-    # Train paces its pictures for the eye; tests need not wait.
-    explorer.PICTURES_PER_SECOND = math.inf
-    return explorer
-
-
-def check_state(explorer, previous, why=""):
-    assert error_outputs(explorer) == [], why
-    # Every combination trains: a diverging run is a picture, not an error.
-    assert explorer.message == "" and explorer.picture is not None, why
-    v = explorer.values()
-    history = explorer.history
-    assert len(history) <= v["steps"] + 1, why
-    root = parse(explorer.svg)
-    last = history[-1]
-    X, _ = edge_data(v["image"])
-    output = F.conv2d(X[None, None], last.kernel.view(1, 1, 1, 2))[0, 0]
-    output = (output + (last.bias or 0.0)).numpy()
-    shown = shown_output(root, last.step)
-    inside = np.abs(output) < 99
-    assert np.allclose(shown[inside], output[inside], atol=0.006), why
-    outside = ~inside & np.isfinite(output)
-    assert np.array_equal(np.sign(shown[outside]), np.sign(output[outside])), why
-    if math.isfinite(last.loss):
-        assert len(history) == v["steps"] + 1, why
-        assert loss_points(root) == len(history), why
-    state = (effective_state(explorer), explorer.svg)
-    if previous is not None and previous[0] != state[0]:
-        assert previous[1] != state[1], f"picture did not change: {state[0]} {why}"
-    return state
-
-
-def test_every_control_at_its_boundaries():
-    explorer = fast(TrainingExplorer())
-    previous = check_state(explorer, None)
-    for name, control in explorer.controls.items():
-        if hasattr(control, "options"):
-            ends = list(control.options) + [control.options[0]]
-        elif hasattr(control, "min"):
-            ends = [control.min, control.max, control.value]
+@pytest.mark.parametrize("bias", [False, True])
+def test_history_holds_the_gradient_of_every_step(bias):
+    X, Y = edge_data()
+    lr = 0.01
+    history = train_kernel(X, Y, lr=lr, steps=12, bias=bias)
+    for entry, after in zip(history, history[1:] + [None], strict=True):
+        grad, bias_grad = autograd_gradient(X, Y, entry.kernel, entry.bias)
+        assert torch.allclose(entry.grad, grad, rtol=1e-5, atol=1e-5)
+        if bias:
+            assert entry.bias_grad == pytest.approx(bias_grad, rel=1e-5, abs=1e-5)
         else:
-            ends = [not control.value, control.value]
-        for value in ends:
-            control.value = value
-            previous = check_state(explorer, previous, f"{name} = {value!r}")
+            assert entry.bias_grad is None
+        if after is not None:  # the update subtracts lr times the gradient
+            assert torch.allclose(after.kernel, entry.kernel - lr * entry.grad)
 
 
-def test_random_combinations():
-    explorer = fast(TrainingExplorer())
-    r = rng("training")
-    previous = None
-    for _ in range(combinations(40)):
-        with explorer.hold():
-            for control in explorer.controls.values():
-                if hasattr(control, "options"):
-                    control.value = r.choice(list(control.options))
-                elif hasattr(control, "min"):
-                    control.value = r.randint(control.min, control.max)
-                else:
-                    control.value = r.random() < 0.5
-        previous = check_state(
-            explorer, previous, f"{explorer.values()}; {describe(r)}"
-        )
+def test_draw_training_shows_the_gradients_of_the_step():
+    X, Y = edge_data()
+    history = train_kernel(X, Y, lr=0.01, steps=4, bias=True, init="zeros")
+    # From zeros the output is 0: the loss is sum Y^2 = 12 and its gradient
+    # -2 sum Y x. Y is 1 on column 1 (the window's pixels there: 1, 0) and -1
+    # on column 5 (0, 1): over 6 rows, d/dK = -2 * 6 * [1, -1] = [-12, 12],
+    # and d/db = -2 sum Y = 0.
+    assert history[0].grad.tolist() == [[-12.0, 12.0]] and history[0].bias_grad == 0
+    root = parse(draw_training(history[:1], X, Y, steps=4, lr=0.01).svg)
+    status = next(w for w in texts(root) if w.startswith("step "))
+    assert status.startswith(
+        "step 0/4: loss 12, kernel [0.00, 0.00] (gradient [-12.00, 12.00]), "
+        "bias 0.00 (gradient 0.00)   |   lr 0.01 < 2/lambda_max = 0.0161: converges"
+    )
 
 
-def test_train_converges_and_updates_the_picture_while_it_runs():
-    explorer = fast(TrainingExplorer())
-    pictures = []
-    explorer.view.observe(lambda change: pictures.append(change["new"]), "value")
-    history = explorer.train()
-    assert len(history) == 31 and history is explorer.history
-    assert (history[-1].kernel - TARGET).abs().max() < 0.05
-    # Pictures arrived during training, not only the final one, all different,
-    # each showing the step it was drawn at.
-    assert len(pictures) >= 10
-    assert len(set(pictures)) == len(pictures)
-    steps = [
-        int(w.split("/")[0].split()[1])
-        for svg in pictures
-        for w in texts(parse(svg))
-        if w.startswith("step ")
-    ]
-    assert steps == sorted(steps) and steps[-1] == 30 and steps[0] < 10
-    assert error_outputs(explorer) == []
+# ---- the explorer --------------------------------------------------------------
 
 
-def test_train_button_runs_with_the_controls():
-    explorer = fast(TrainingExplorer())
-    explorer.controls["steps"].value = 7
-    explorer.controls["bias"].value = True
-    explorer.history = []
-    explorer.button.click()
-    assert len(explorer.history) == 8 and explorer.history[-1].bias is not None
-    assert "step 7/7" in texts(parse(explorer.svg))[-1]
+def test_explorer_sends_the_run_pytorch_computed():
+    e = TrainingExplorer(lr=0.01, steps=20, seed=3, bias=True, image="diagonal")
+    X, Y = edge_data("diagonal")
+    history = train_kernel(X, Y, lr=0.01, steps=20, seed=3, bias=True)
+    run = e.run
+    assert (run["lr"], run["steps"], e.step) == (0.01, 20, 20)
+    assert run["limit"] == lr_limit(X, bias=True)
+    assert run["loss"] == [h.loss for h in history]
+    assert run["kernel"] == [h.kernel.reshape(2).tolist() for h in history]
+    assert run["grad"] == [h.grad.reshape(2).tolist() for h in history]
+    assert run["bias"] == [h.bias for h in history]
+    assert run["bias_grad"] == [h.bias_grad for h in history]
+    assert run["target"] == Y.tolist()
+    for h, output in zip(history, run["output"], strict=True):
+        expected = F.conv2d(X[None, None], h.kernel.view(1, 1, 1, 2))[0, 0] + h.bias
+        assert output == expected.tolist()  # float32, as PyTorch computed it
+    assert len(e.history) == 21 and e.history[-1].loss == history[-1].loss
 
 
-def test_motion_is_the_run_every_few_steps_up_to_the_last():
-    e = TrainingExplorer(steps=40)
-    frames = e.frames()
-    assert 2 <= len(frames) <= e.ANIMATION_FRAMES + 1
-    steps = [
-        int(re.search(r"output at step (\d+)", " ".join(texts(parse(f.svg)))).group(1))
-        for f in frames
-    ]
-    assert steps[0] == 0 and steps[-1] == 40 and steps == sorted(set(steps))
-    assert frames[-1].svg == e.svg
+def test_explorer_picture_is_draw_training_at_the_step():
+    e = TrainingExplorer()
+    X, Y = edge_data()
+    history = train_kernel(X, Y)
+    assert e.svg == draw_training(history, X, Y, 30, 0.03).svg
+    e.step = 7
+    assert e.svg == draw_training(history[:8], X, Y, 30, 0.03).svg
+    assert "output at step 7" in " ".join(texts(parse(e.svg)))
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg
+
+
+def test_a_new_setting_trains_again_and_answers_the_page():
+    e = TrainingExplorer()
+    answered = e.answered
+    e.bias = True
+    assert e.answered == answered + 1 and e.run["bias"] is not None
+    e.steps = 5
+    assert e.answered == answered + 2 and len(e.run["loss"]) == 6 and e.step == 5
+    X, Y = edge_data()
+    assert e.run["loss"] == [h.loss for h in train_kernel(X, Y, steps=5, bias=True)]
+
+
+def test_a_diverging_run_travels_as_json():
+    # Jupyter's messages are strict JSON: no NaN or Infinity. The page reads the
+    # strings "NaN", "Infinity" and "-Infinity" back with Number().
+    e = TrainingExplorer(lr=0.1, steps=100)
+    assert not math.isfinite(e.history[-1].loss) and len(e.history) < 101
+    state = json.loads(json.dumps(e.get_state(), allow_nan=False))
+    last = e.history[-1].loss
+    assert state["run"]["loss"][-1] == ("NaN" if math.isnan(last) else "Infinity")
+    assert state["run"]["loss"][:-1] == [h.loss for h in e.history[:-1]]
+    assert "stopped at step" in " ".join(texts(parse(e.svg)))
+
+
+@pytest.mark.parametrize(
+    "settings, error, words",
+    [
+        (dict(lr=0.07), ValueError, "lr must be one of 0.001, 0.002"),
+        (dict(steps=0), ValueError, "steps must be an int from 1 to 100, got 0"),
+        (dict(steps=101), ValueError, "steps must be an int from 1 to 100, got 101"),
+        (dict(steps=2.5), TypeError, "steps must be an int, got 2.5"),
+        (dict(seed=21), ValueError, "seed must be an int from 0 to 20, got 21"),
+        (dict(init="ones"), ValueError, "init must be one of 'random', 'uniform'"),
+        (dict(bias=1), TypeError, "bias must be True or False, got 1"),
+        (dict(image="horizontal"), ValueError, "image must be one of 'vertical'"),
+    ],
+)
+def test_explorer_rejects_settings_its_controls_cannot_show(settings, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        TrainingExplorer(**settings)
+
+
+def test_the_page_offers_the_learning_rates_python_accepts():
+    listed = re.search(r"const LEARNING_RATES = \[(.*?)\];", TrainingExplorer._esm)
+    assert tuple(float(r) for r in listed.group(1).split(", ")) == LEARNING_RATES

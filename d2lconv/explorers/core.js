@@ -52,10 +52,15 @@ export const tupleText = (t) => (t.length === 1 ? `(${t[0]},)` : `(${t.join(", "
 // ---- the reader's language --------------------------------------------------
 
 // tr(english, values): the text in the language of the catalog `text` (an
-// English -> translation map the Python side sends), {name} fields filled in.
+// English -> translation map the Python side sends), {name} fields filled in;
+// a field {name:.3g} or {name:.4f} formats a number as Python's format does.
 export function translator(text) {
-  return (english, values = {}) =>
-    (text[english] ?? english).replace(/\{(\w+)\}/g, (_, name) => String(values[name]));
+  return (english, values = {}) => (text[english] ?? english)
+    .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => {
+      const v = values[name];
+      if (!kind) return String(v);
+      return kind === "f" ? fixed(v, Number(digits || 6)) : general(v, Number(digits || 6));
+    });
 }
 
 // Marks a text shown elsewhere through tr (Python's catalog finds it).
@@ -485,12 +490,13 @@ export function checkbox(labelText, value, onChange) {
 }
 
 // Play: steps `control` (a slider) to its end, one step every `ms()` ms.
-export function player(tr, control, ms, onStep) {
+// `name` is the button's text while it does not play.
+export function player(tr, control, ms, onStep, name = tr("play")) {
   const button = document.createElement("button");
   button.type = "button";
   button.style.cssText = "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em";
   let timer = null;
-  const label = () => { button.textContent = timer ? tr("pause") : tr("play"); };
+  const label = () => { button.textContent = timer ? tr("pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
   button.addEventListener("click", () => {
     if (timer) return stop();

@@ -14,7 +14,13 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 <div id="explorer"></div>
 <script type="module">
 {module}
-mount(document.getElementById("explorer"), {state});
+// mount(element, state), as the website does, with the model kept: a test
+// plays the kernel and answers a request with new traits (window.answer).
+const model = pageModel({state});
+render({{ model, el: document.getElementById("explorer") }});
+window.answer = (traits) => {{
+  for (const [name, value] of Object.entries(traits)) model.set(name, value);
+}};
 window.d2lconvReady = true;
 </script>
 <script>
@@ -66,6 +72,13 @@ def open_saved(browser, module, state):
     page.set_content(PAGE.format(module=module, state=json.dumps(state)))
     page.wait_for_function("window.d2lconvReady === true")
     return page
+
+
+def answer(page, widget, names):
+    """Send the traits ``names`` of ``widget`` to the page, as the kernel would
+    answer a request (the page has no kernel)."""
+    traits = json.dumps(widget.get_state(names))
+    page.evaluate("(t) => window.answer(JSON.parse(t))", traits)
 
 
 def set_controls(page, values):

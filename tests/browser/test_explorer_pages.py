@@ -7,12 +7,14 @@ labels, numbers, marks, lines) with the one Python draws for the same settings.
 """
 
 import math
+import re
+from types import SimpleNamespace
 
 import pytest
 import torch
 import torch.nn.functional as F
 from props import combinations, describe, rng
-from svg_checks import grid_numbers, panel, parse, texts
+from svg_checks import SVG, grid_numbers, panel, parse, texts
 from torch import nn
 from zh_text import KEPT, assert_chinese, assert_picture_in_chinese
 
@@ -23,12 +25,32 @@ from d2lconv.channels import book_example, channel_data
 from d2lconv.data import sweep_input, sweep_kernel
 from d2lconv.explorers.channels import ChannelsExplorer
 from d2lconv.explorers.pooling import PoolingExplorer
+from d2lconv.explorers.stack import RANGES, StackExplorer
 from d2lconv.explorers.sweep import SweepExplorer
+from d2lconv.explorers.training import TrainingExplorer
 from d2lconv.picture import format_number
 from d2lconv.pooling import pooling_inputs
+from d2lconv.receptive import field_window, receptive_field_table
+from d2lconv.stack import repeat_layer
 from d2lconv.sweep import TOPICS
+from d2lconv.training import (
+    IMAGES,
+    INITS,
+    LEARNING_RATES,
+    draw_training,
+    edge_data,
+    lr_limit,
+    train_kernel,
+)
 
-from .pages import assert_same_picture, labels, open_explorer, seen, set_controls
+from .pages import (
+    answer,
+    assert_same_picture,
+    labels,
+    open_explorer,
+    seen,
+    set_controls,
+)
 
 SETTINGS = 300  # random settings per explorer
 
@@ -152,6 +174,318 @@ def test_sweep_page_steps_with_the_keyboard_and_plays(browser):
     page.close()
 
 
+# ---- the stack ---------------------------------------------------------------
+
+STACK_LABELS = {
+    "count": "layers",
+    "input_size": "input size",
+    "kernel_size": "kernel size",
+    "padding": "padding (each side)",
+    "stride": "stride",
+    "dilation": "dilation",
+}
+
+
+def random_stack(g):
+    settings = {name: g.randint(*RANGES[name]) for name in STACK_LABELS}
+    if g.random() < 0.5:  # short stacks: most long ones run out of rows
+        settings["count"] = g.randint(1, 8)
+    return settings
+
+
+def conv_sizes(v):
+    """Each layer's output size by F.conv2d (on meta tensors: PyTorch's shape
+    arithmetic, no values); None when a layer has no output."""
+    x = torch.empty(1, 1, v["input_size"], v["input_size"], device="meta")
+    k = v["kernel_size"]
+    weight = torch.empty(1, 1, k, k, device="meta")
+    sizes = []
+    for _ in range(v["count"]):
+        try:
+            x = F.conv2d(
+                x,
+                weight,
+                stride=v["stride"],
+                padding=v["padding"],
+                dilation=v["dilation"],
+            )
+        except RuntimeError:
+            return None
+        sizes.append(x.shape[-1])
+    return sizes
+
+
+def seen_windows(layers, sizes, levels):
+    """What the orange bars should say at ``levels``: the rows of each level that
+    the centre output of the last layer sees, by receptive_field_table run from
+    that level up (its start and jump)."""
+    centre = (sizes[-1] - 1) // 2
+    shown = {}
+    for level in levels:
+        name = "input" if level == 0 else f"layer {level}"
+        if level == len(layers):
+            r0 = r1 = centre
+        else:
+            row = receptive_field_table(layers[level:], sizes[level])[-1]
+            (r0, r1), _ = field_window(row, centre, centre)
+        lo, hi = max(r0, 0), min(r1, sizes[level] - 1)
+        if lo <= hi:
+            shown[level] = f"{name}: rows {lo}..{hi} of {sizes[level]}"
+    return shown
+
+
+def curve(root, name):
+    """The values of the plot's series ``name``, read back from its pixels."""
+    group = panel(root, "output height and receptive field per layer")
+    frame = next(group.iter(SVG + "rect"))
+    top, height = float(frame.get("y")), float(frame.get("height"))
+    (title,) = [t for t in texts(group) if t.startswith("after ")]
+    path = next(p for p in group.iter(SVG + "path") if p.get("data-series") == name)
+    ys = [float(y) for y in re.findall(r"[\d.e+-]+ ([\d.e+-]+)", path.get("d"))]
+    return [(top + height - y) / height for y in ys], title
+
+
+def check_stack_numbers(svg, v, sizes, where):
+    """Sizes, fields, jumps and seen rows of the page against PyTorch's sizes and
+    receptive_field_table."""
+    layers = repeat_layer(
+        v["count"], v["kernel_size"], v["padding"], v["stride"], v["dilation"]
+    )
+    table = receptive_field_table(layers, v["input_size"])
+    assert [row.output_size for row in table] == [(n, n) for n in sizes], where
+    root = parse(svg)
+    levels = [v["input_size"]] + sizes
+    shown = {
+        int(t.get("data-level")): t.text
+        for t in panel(root, "size per layer").iter(SVG + "text")
+        if t.get("data-level")
+    }
+    assert shown, where
+    for level, text in shown.items():
+        name = "input" if level == 0 else f"layer {level}"
+        assert text == f"{name}: {levels[level]}x{levels[level]}", where
+    fields = [1] + [row.receptive_field[0] for row in table]
+    scaled, title = curve(root, "receptive field (rows)")
+    top = 1.05 * max(max(levels), max(fields))
+    for got, want in zip(scaled, fields, strict=True):
+        assert abs(got * top - want) <= 1e-3 * top, where
+    last = table[-1]
+    field, jump = last.receptive_field[0], last.jump[0]
+    assert title == (
+        f"after {v['count']} layers: {sizes[-1]}x{sizes[-1]}, "
+        f"field {field}x{field}, jump {jump}x{jump}"
+    ), where
+    assert last.receptive_field == (field, field) and last.jump == (jump, jump)
+    checked = range(len(levels)) if len(levels) <= 13 else (0, v["count"] // 2)
+    seen_rows = {}
+    for r in panel(root, "size per layer").iter(SVG + "rect"):
+        if said := r.get("data-seen"):
+            name = said.split(":")[0]
+            seen_rows[0 if name == "input" else int(name.split()[1])] = said
+    want = seen_windows(layers, levels, checked)
+    assert {k: seen_rows[k] for k in checked if k in seen_rows} == want, where
+    return jump
+
+
+def test_stack_page_shows_pytorchs_sizes_and_pythons_picture(browser):
+    explorer = StackExplorer()
+    page = open_explorer(browser, explorer)
+    g = rng("stack page")
+    drawn, huge = 0, 0
+    for _ in range(combinations(SETTINGS)):
+        v = random_stack(g)
+        set_controls(page, {STACK_LABELS[k]: value for k, value in v.items()})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"stack settings {v} ({describe(g)})"
+        sizes = conv_sizes(v)
+        if sizes is None:
+            assert "explanation" in shown, where
+        else:
+            jump = check_stack_numbers(shown["svg"], v, sizes, where)
+            huge += jump > 2**53
+            drawn += 1
+        assert_same_picture(shown, explorer, where)
+    page.close()
+    assert drawn > SETTINGS // 3 and huge  # jumps past a double's integers too
+
+
+def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(browser):
+    page = open_explorer(browser, StackExplorer())
+    assert labels(page) == list(STACK_LABELS.values())
+    assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    page.get_by_role("slider", name="layers", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    assert seen(page) == {"explanation": StackExplorer(count=8).message}
+    assert seen(page)["explanation"].startswith("layer 8: conv 5x5: output height")
+    page.keyboard.press("ArrowLeft")
+    assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    page.close()
+
+
+# ---- training ----------------------------------------------------------------
+
+TRAINING_LABELS = {
+    "lr": "learning rate",
+    "steps": "steps",
+    "seed": "seed",
+    "init": "initialisation",
+    "bias": "learn a bias",
+    "image": "input image",
+}
+
+
+def random_training(g):
+    return {
+        "lr": g.choice(LEARNING_RATES),
+        "steps": g.randint(1, 100),
+        "seed": g.randint(0, 20),
+        "init": g.choice(INITS),
+        "bias": g.random() < 0.5,
+        "image": g.choice(IMAGES),
+    }
+
+
+def two_decimals(x):
+    """How the picture writes a kernel value or an output: 2 decimals, a
+    diverging run's values as out of range."""
+    if math.isnan(x):
+        return "nan"
+    if abs(x) >= 100:
+        return ">99" if x > 0 else "<-99"
+    return f"{x:.2f}".replace("-0.00", "0.00")
+
+
+def status_line(root):
+    """The status line under the training picture (its bold line)."""
+    (line,) = [t.text for t in root.iter(SVG + "text") if t.get("font-weight")]
+    return line
+
+
+def check_training_numbers(svg, history, X, Y, v, t, where):
+    """The status line and the output of step t against the run PyTorch
+    computed, and the gradient against autograd at that step's kernel."""
+    entry = history[t]
+    kernel = entry.kernel.reshape(2).tolist()
+    written = f"[{', '.join(map(two_decimals, kernel))}]"
+    root = parse(svg)
+    line = status_line(root)
+    if math.isfinite(entry.loss):
+        head = f"step {t}/{v['steps']}: loss {entry.loss:.3g}, kernel {written}"
+    else:
+        head = f"stopped at step {t}: the loss overflowed, kernel {written}"
+    assert line.startswith(head), where
+    limit = lr_limit(X, v["bias"])
+    verdict = "< 2/lambda_max" if v["lr"] < limit else ">= 2/lambda_max"
+    assert line.endswith(
+        f"   |   lr {v['lr']} {verdict} = {limit:.4f}: "
+        + ("converges" if v["lr"] < limit else "diverges")
+    ), where
+    bias = entry.bias if v["bias"] else None
+    assert (bias is None) == (", bias " not in line), where
+    if bias is not None:
+        assert f", bias {two_decimals(bias)}" in line, where
+    output = F.conv2d(X[None, None], entry.kernel.view(1, 1, 1, 2))[0, 0]
+    output = output + (bias or 0.0)
+    want = [[two_decimals(x) for x in row] for row in output.tolist()]
+    assert grid_numbers(panel(root, f"output at step {t}")) == want, where
+    assert grid_numbers(panel(root, "target Y")) == [
+        [format_number(y) for y in row] for row in Y.tolist()
+    ], where
+    if not math.isfinite(entry.loss):
+        assert "gradient" not in line, where
+        return
+    # The gradient shown: autograd's at this kernel (and bias), to 2 decimals.
+    K = entry.kernel.clone().requires_grad_()
+    b = torch.tensor(bias or 0.0, requires_grad=True)
+    loss = ((F.conv2d(X[None, None], K.view(1, 1, 1, 2))[0, 0] + b - Y) ** 2).sum()
+    loss.backward()
+    want = K.grad.reshape(2).tolist() + ([b.grad.item()] if bias is not None else [])
+    shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
+    got = [s for part in shown for s in part.split(", ")]
+    assert len(got) == len(want), where
+    for text, value in zip(got, want, strict=True):
+        if abs(value) < 99:
+            assert abs(float(text) - value) <= 0.0051 + 1e-4 * abs(value), where
+        else:
+            assert text == two_decimals(value), where
+
+
+def test_training_page_scrubs_the_run_pytorch_computed(browser):
+    page = open_explorer(browser, TrainingExplorer())
+    g = rng("training page")
+    diverged = 0
+    for _ in range(combinations(SETTINGS // 4)):
+        v = random_training(g)
+        set_controls(page, {TRAINING_LABELS[k]: value for k, value in v.items()})
+        # The page asked Python; the test answers as the kernel would, with
+        # the run of an explorer of these settings.
+        answer(page, TrainingExplorer(**v), ["run", "step"])
+        X, Y = edge_data(v["image"])
+        settings = {k: v[k] for k in ("lr", "steps", "seed", "init", "bias")}
+        history = train_kernel(X, Y, **settings)
+        diverged += not math.isfinite(history[-1].loss)
+        last = len(history) - 1
+        assert page.evaluate("window.controlState('step shown').max") == str(last)
+        for t in [last] + [g.randint(0, last) for _ in range(3)]:
+            set_controls(page, {"step shown": t})
+            shown = seen(page)
+            where = f"training settings {v}, step {t} ({describe(g)})"
+            check_training_numbers(shown["svg"], history, X, Y, v, t, where)
+            python = draw_training(history[: t + 1], X, Y, v["steps"], v["lr"])
+            assert_same_picture(shown, SimpleNamespace(svg=python.svg), where)
+    page.close()
+    assert diverged  # runs that blow up are scrubbed too
+
+
+def test_training_page_steps_with_the_keyboard_and_trains(browser):
+    page = open_explorer(browser, TrainingExplorer())
+    assert labels(page) == list(TRAINING_LABELS.values()) + [
+        "step shown",
+        "speed (steps per second)",
+    ]
+    assert status_line(parse(seen(page)["svg"])).startswith("step 30/30: ")
+    page.get_by_role("slider", name="step shown").focus()
+    page.keyboard.press("ArrowLeft")
+    assert status_line(parse(seen(page)["svg"])).startswith("step 29/30: ")
+    # Train plays the run from its start: every status line it shows, in order.
+    page.evaluate("""() => {
+      window.shown = [];
+      const picture = document.querySelector("#explorer .d2lconv-picture");
+      new MutationObserver(() => {
+        const line = picture.querySelector("svg text[font-weight=bold]");
+        window.shown.push(line.textContent);
+      }).observe(picture, {childList: true});
+    }""")
+    set_controls(page, {"step shown": 30})
+    page.get_by_role("button", name="Train").click()
+    page.wait_for_function("window.shown.at(-1).startsWith('step 30/30')")
+    steps = [
+        int(re.match(r"step (\d+)/30", s).group(1))
+        for s in page.evaluate("window.shown")
+    ]
+    assert steps[:2] == [30, 0] and steps[1:] == list(range(31))
+    page.get_by_role("button", name="Train").wait_for()  # no longer "pause"
+    page.close()
+
+
+def test_training_page_says_when_a_setting_needs_python(browser):
+    explorer = TrainingExplorer()
+    page = open_explorer(browser, explorer)
+    before = seen(page)["svg"]
+    set_controls(page, {"learning rate": 0.1})
+    note = page.locator("#explorer .d2lconv-kernel-note")
+    assert "needs Python" in note.inner_text()
+    assert seen(page)["svg"] == before  # the run PyTorch computed stays
+    explorer.lr = 0.1  # Python answers with the run at lr 0.1
+    answer(page, explorer, ["run", "step", "answered"])
+    assert note.inner_text() == ""
+    line = status_line(parse(seen(page)["svg"]))
+    assert line.startswith(f"stopped at step {len(explorer.history) - 1}: ")
+    assert line.endswith("lr 0.1 >= 2/lambda_max = 0.0333: diverges")
+    page.close()
+
+
 # ---- in Chinese --------------------------------------------------------------
 
 
@@ -168,7 +502,8 @@ def assert_labels_in_chinese(page):
         if label not in KEPT:
             assert_chinese(label, "a control's label")
     for option in page.locator("#explorer option").all_inner_texts():
-        assert_chinese(option, "an option")
+        if not re.fullmatch(r"[\d.]+", option):  # a number (a learning rate) stays
+            assert_chinese(option, "an option")
 
 
 def test_sweep_page_in_chinese_is_pythons_chinese_picture(browser, zh):
@@ -468,5 +803,49 @@ def test_channels_page_in_chinese_is_pythons_chinese_picture(browser, zh):
             assert_picture_in_chinese(shown["svg"], where)
         else:
             assert_chinese(shown["explanation"], where)
+    assert i18n.missing() == []
+    page.close()
+
+
+def test_stack_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    explorer = StackExplorer()
+    page = open_explorer(browser, explorer)
+    assert_labels_in_chinese(page)
+    g = rng("stack page in Chinese")
+    chinese = {name: i18n.tr(label) for name, label in STACK_LABELS.items()}
+    explained = 0
+    for _ in range(combinations(20)):
+        v = random_stack(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        shown = seen(page)
+        explorer.set_state(v)
+        where = f"stack in Chinese {v} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        if "svg" in shown:
+            assert_picture_in_chinese(shown["svg"], where)
+        else:
+            assert_chinese(shown["explanation"], where)
+            explained += 1
+    assert explained and i18n.missing() == []
+    page.close()
+
+
+def test_training_page_in_chinese_is_pythons_chinese_picture(browser, zh):
+    page = open_explorer(browser, TrainingExplorer())
+    assert_labels_in_chinese(page)
+    assert page.get_by_role("button", name=i18n.tr("Train")).is_visible()
+    g = rng("training page in Chinese")
+    chinese = {name: i18n.tr(label) for name, label in TRAINING_LABELS.items()}
+    for _ in range(combinations(8)):
+        v = random_training(g)
+        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        explorer = TrainingExplorer(**v)
+        answer(page, explorer, ["run", "step"])
+        explorer.step = g.randint(0, len(explorer.history) - 1)
+        set_controls(page, {i18n.tr("step shown"): explorer.step})
+        shown = seen(page)
+        where = f"training in Chinese {v}, step {explorer.step} ({describe(g)})"
+        assert_same_picture(shown, explorer, where)
+        assert_picture_in_chinese(shown["svg"], where)
     assert i18n.missing() == []
     page.close()

@@ -38,3 +38,10 @@ test("textUnits counts a Chinese character as 5/3 of a Latin one", () => {
   // Python: len("输入 3") + 2 * 2 / 3
   assert.equal(m.textUnits("输入 3"), 4 + (2 * 2) / 3);
 });
+
+test("translator formats {name:.3g}, {name:.4f} and {name:g} as Python's format", () => {
+  const tr = m.translator({ "loss {loss:.3g}": "损失 {loss:.3g}" });
+  assert.equal(tr("loss {loss:.3g}", { loss: 0.000123456 }), "损失 0.000123");
+  assert.equal(tr("limit {limit:.4f}", { limit: 1 / 30 }), "limit 0.0333");
+  assert.equal(tr("{d:g} and {e:.3g}", { d: 1e-5, e: 12345.6 }), "1e-05 and 1.23e+04");
+});

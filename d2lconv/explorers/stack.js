@@ -1,0 +1,147 @@
+// stack.js: equal convolution layers stacked; sizes shrink, the field grows.
+// Loaded after core.js (see its first lines). The picture is stack.py's
+// draw_stack; the sizes, fields, jumps and windows are computed here on ints.
+// The stack is square (one input size, square kernels), so one axis is
+// computed and both are shown.
+
+const BAR_COLOR = "#c6dbef", BAR_EDGE = "#6baed6", SEEN_COLOR = "#fd8d3c";
+const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
+
+// One layer's output size, or an Error explaining an empty output as
+// receptive.py and shapes.py do (the layer named as the table names it).
+function outputSize(tr, index, n, v) {
+  const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
+  const out = Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
+  if (out >= 1) return out;
+  const formula = "floor((n + 2p - d(k-1) - 1)/s) + 1 = " +
+    `floor((${n} + 2*${p} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
+  const reason = tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
+    axis: tr("height"), formula, k, span: d * (k - 1) + 1, n, padding: `2*${p}`, padded: n + 2 * p,
+  });
+  let layer = `${tr("conv")} ${k}x${k}`;
+  if (s !== 1) layer += ` s=${s}`;
+  if (p !== 0) layer += ` p=${p}`;
+  if (d !== 1) layer += ` d=${d}`;
+  throw new Error(tr("layer {index}: {layer}: {reason}", { index, layer, reason }));
+}
+
+// Every level, input first: size, receptive field, jump and start (the
+// recursion of receptive.py: r' = r + d(k-1)j, j' = js, start' = start - pj),
+// and the rows the centre output of the last layer sees (stack.centre_windows).
+// Fields, jumps, starts and windows are BigInts: 60 layers of stride 3 make
+// a jump of 3^60, past the integers a double holds exactly.
+export function stackTable(tr, v) {
+  const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
+  const levels = [{ size: v.input_size, field: 1n, jump: 1n, start: 0n }];
+  for (let i = 1; i <= v.count; i++) {
+    const below = levels[i - 1];
+    levels.push({
+      size: outputSize(tr, i, below.size, v),
+      field: below.field + BigInt(d * (k - 1)) * below.jump,
+      jump: below.jump * BigInt(s),
+      start: below.start - BigInt(p) * below.jump,
+    });
+  }
+  let window = [BigInt((levels[v.count].size - 1) >> 1)];
+  window.push(window[0]);
+  for (let i = v.count; i >= 0; i--) {
+    levels[i].window = window;
+    const [r0, r1] = window;
+    window = [r0 * BigInt(s) - BigInt(p), r1 * BigInt(s) - BigInt(p) + BigInt(d * (k - 1))];
+  }
+  return levels;
+}
+
+// One bar per level, as wide as its height in pixels; orange: what is seen (stack.Bars).
+function bars(tr, levels, title, width = 420) {
+  const count = levels.length;
+  const bar = Math.min(18.0, Math.max(5.0, 480 / count));
+  const widest = Math.max(...levels.map((l) => l.size));
+  const scale = width / widest;
+  const panel = {
+    label: tr("size per layer ({count} layers)", { count: count - 1 }),
+    x: MARGIN, y: MARGIN, width: width + 120, height: bar * count, top: 2 * 13 * 1.25 + 8, span: [0, 0],
+  };
+  panel.primitives = () => {
+    const out = [], right = widest * scale;
+    levels.forEach(({ size: h, window: [r0, r1] }, level) => {
+      const y = panel.y + level * bar;
+      const left = panel.x + (right - h * scale) / 2;
+      const english = level === 0 ? "input" : `layer ${level}`; // data-seen
+      const name = level === 0 ? tr("input") : tr("layer {level}", { level });
+      out.push(rect(left, y + 1, h * scale, bar - 2, BAR_COLOR, { stroke: BAR_EDGE, strokeWidth: 0.5 }));
+      // The part of this level the centre output sees, clipped to the level:
+      // beyond it lies padding.
+      const lo = r0 > 0n ? Number(r0) : 0, hi = r1 < BigInt(h - 1) ? Number(r1) : h - 1;
+      if (lo <= hi) {
+        out.push(rect(left + lo * scale, y + 1, (hi - lo + 1) * scale, bar - 2, SEEN_COLOR,
+          { data: { seen: `${english}: rows ${lo}..${hi} of ${h}` } }));
+      }
+      if (count <= 24 || level === 0 || level === count - 1 || level % 5 === 0) {
+        const size = count <= 24 ? Math.min(11.0, bar * 0.8) : 9.0;
+        out.push(text(panel.x + right + 8, y + bar / 2 + 0.36 * size, tr("{name}: {h}x{w}", { name, h, w: h }),
+          size, "black", "start", { data: { level } }));
+      }
+    });
+    return out.concat(titleTexts(title, panel.x + panel.width / 2, panel.y - 8, 12));
+  };
+  return panel;
+}
+
+// The picture: stack.stack_picture. Throws an Error explaining an empty layer.
+export function stackPicture(tr, v, language = "en") {
+  const levels = stackTable(tr, v);
+  const left = bars(tr, levels, tr("size per layer (height axis)\norange: what the centre output of the last layer sees"));
+  const xs = levels.map((_, i) => i);
+  const sizes = levels.map((l) => l.size);
+  const fields = levels.map((l) => l.field);
+  const widest = fields.reduce((a, b) => (b > a ? b : a), BigInt(Math.max(...sizes)));
+  const last = levels[v.count];
+  const field = String(last.field), jump = String(last.jump);
+  const right = plot([
+    [xs, sizes, SIZE_COLOR, tr("output height")],
+    [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],
+  ], {
+    width: 300, height: Math.max(160, Math.min(left.height, 300)), ylim: [0, 1.05 * Number(widest)],
+    title: tr("after {count} layers: {h}x{w}, field {field_h}x{field_w}, jump {jump_h}x{jump_w}", {
+      count: v.count, h: last.size, w: last.size, field_h: field, field_w: field, jump_h: jump, jump_w: jump,
+    }),
+    xlabel: tr("layer (0 = input)"), ylabel: tr("pixels"), label: tr("output height and receptive field per layer"), tr,
+  });
+  left.x = MARGIN;
+  left.y = MARGIN + left.top;
+  right.x = left.x + left.width + GAP + right.span[0];
+  right.y = left.y;
+  const title = tr("a stack of {count} layers on a {input} input",
+    { count: v.count, input: tupleText([v.input_size, v.input_size]) });
+  return { svg: toSvg([left, right], title, language), levels };
+}
+
+const SETTINGS = [
+  ["count", N_("layers"), 1, 60], ["input_size", N_("input size"), 1, 256],
+  ["kernel_size", N_("kernel size"), 1, 7], ["padding", N_("padding (each side)"), 0, 3],
+  ["stride", N_("stride"), 1, 3], ["dilation", N_("dilation"), 1, 3],
+];
+
+// The explorer: six sliders, the picture redrawn on every movement.
+function render({ model, el }) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const v = Object.fromEntries(SETTINGS.map(([name]) => [name, model.get(name)]));
+  const sliders = SETTINGS.map(([name, label, low, high]) => slider(tr(label), low, high, v[name], (x) => {
+    v[name] = x;
+    draw();
+    link.save({ [name]: x });
+  }));
+  const view = frame(el, [sliders.slice(0, 3), sliders.slice(3), [link.note]]);
+  function draw() {
+    try {
+      view.show(stackPicture(tr, v, model.get("language")).svg);
+    } catch (err) {
+      view.explain(err.message);
+    }
+  }
+  draw();
+}
+
+export default { render };

@@ -1,0 +1,68 @@
+"""StackExplorer: sliders for a stack of equal layers; the page draws the stack."""
+
+import traitlets
+
+from .._validate import check_int_range
+from ..receptive import receptive_field_table
+from ..stack import layer_error, repeat_layer, stack_picture
+from . import Explorer, module
+
+# Each slider's range: (low, high).
+RANGES = {
+    "count": (1, 60),
+    "input_size": (1, 256),
+    "kernel_size": (1, 7),
+    "padding": (0, 3),
+    "stride": (1, 3),
+    "dilation": (1, 3),
+}
+
+
+class StackExplorer(Explorer):
+    """Stack identical convolution layers and watch size and receptive field.
+
+    The defaults reproduce the book's 32x32 input through seven 5x5 layers.
+    Every size, field and jump is arithmetic on a few ints: the page computes
+    them (receptive.py's recursion) and redraws on every slider movement.
+    """
+
+    NAME = "stack"
+    _esm = module(NAME)
+
+    count = traitlets.Int(7).tag(sync=True)
+    input_size = traitlets.Int(32).tag(sync=True)
+    kernel_size = traitlets.Int(5).tag(sync=True)
+    padding = traitlets.Int(0).tag(sync=True)
+    stride = traitlets.Int(1).tag(sync=True)
+    dilation = traitlets.Int(1).tag(sync=True)
+
+    def __init__(
+        self, count=7, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1
+    ):
+        settings = dict(count=count, input_size=input_size, kernel_size=kernel_size)
+        settings.update(padding=padding, stride=stride, dilation=dilation)
+        for name, value in settings.items():
+            check_int_range(value, name, *RANGES[name])
+        super().__init__(**settings)
+
+    @traitlets.validate(*RANGES)
+    def _valid(self, proposal):
+        name = proposal["trait"].name
+        return check_int_range(proposal["value"], name, *RANGES[name])
+
+    def layers(self):
+        """The current stack as a list of layer dicts."""
+        return repeat_layer(
+            self.count, self.kernel_size, self.padding, self.stride, self.dilation
+        )
+
+    def table(self):
+        """The stack's ``receptive_field_table`` (a ValueError names an empty layer)."""
+        return receptive_field_table(self.layers(), self.input_size)
+
+    def picture(self):
+        try:
+            table = self.table()
+        except ValueError as err:
+            raise layer_error(err) from None
+        return stack_picture((self.input_size, self.input_size), table)

@@ -1,0 +1,132 @@
+// training.js: gradient descent learning the edge kernel [1, -1], played back.
+// Loaded after core.js (see its first lines). PyTorch trains in Python
+// (train_kernel) and sends the whole run: loss, kernel, bias, their gradients
+// and the layer's output at every step. The page draws any step of it, as
+// training.draw_training does for history[:step + 1], with no message to
+// Python; a new learning rate, seed, ... is asked of Python (it trains again).
+
+// training.LEARNING_RATES (a test checks that the two lists agree).
+const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];
+const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
+
+// Python sends a number that is not finite (a diverging run) as a string.
+const num = (x) => (typeof x === "string" ? Number(x) : x);
+const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : num(x));
+export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) =>
+  [k, v === null || typeof v === "boolean" ? v : numbers(v)]));
+
+// training._fmt2: two decimals; a diverging run's values shown as out of range.
+export function fmt2(value) {
+  if (Number.isNaN(value)) return "nan";
+  if (Math.abs(value) >= 100) return value > 0 ? ">99" : "<-99";
+  const text = fixed(value, 2);
+  return text === "-0.00" ? "0.00" : text;
+}
+const vector = (values) => `[${values.map(fmt2).join(", ")}]`;
+const clip = (v, lo, hi) => (Number.isNaN(v) ? v : Math.min(Math.max(v, lo), hi));
+
+// The status line at step t: training._status.
+export function statusText(tr, run, t) {
+  const finite = Number.isFinite(run.loss[t]);
+  const kernel = vector(run.kernel[t]);
+  let text = finite
+    ? tr("step {step}/{steps}: loss {loss:.3g}, kernel {kernel}", { step: t, steps: run.steps, loss: run.loss[t], kernel })
+    : tr("stopped at step {step}: the loss overflowed, kernel {kernel}", { step: t, kernel });
+  // A gradient of an overflowed loss says nothing: it is left out.
+  if (finite) text = tr("{status} (gradient {gradient})", { status: text, gradient: vector(run.grad[t]) });
+  if (run.bias) {
+    text = tr("{status}, bias {bias}", { status: text, bias: fmt2(run.bias[t]) });
+    if (finite) text = tr("{status} (gradient {gradient})", { status: text, gradient: fmt2(run.bias_grad[t]) });
+  }
+  const converges = run.lr < run.limit;
+  return tr("{status}   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}", {
+    status: text, lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit,
+    verdict: converges ? tr("converges") : tr("diverges"),
+  });
+}
+
+// The picture of the run at step t: training.draw_training(history[:t + 1]).
+export function trainingPicture(tr, run, t, palettes, language = "en") {
+  const xs = Array.from({ length: t + 1 }, (_, i) => i);
+  const upTo = (values) => values.slice(0, t + 1);
+  const logRange = LOSS_RANGE.map(Math.log10);
+  const losses = upTo(run.loss).map((v) => clip(Math.log10(Math.max(v, LOSS_RANGE[0])), ...logRange));
+  const axes = { width: 260, height: 170, xlabel: tr("step"), xlim: [0, Math.max(1, run.steps)], tr };
+  const loss = plot([[xs, losses, "#1f77b4", tr("loss")]], {
+    ...axes, title: tr("loss: sum of squared errors"), ylabel: tr("log10(loss)"), ylim: logRange,
+    label: tr("loss per step"),
+  });
+  const kernelClip = (v) => clip(v, -KERNEL_RANGE, KERNEL_RANGE);
+  const series = [
+    [[0, run.steps, NaN, 0, run.steps], [1, 1, NaN, -1, -1], "#999999", "[1, -1]"],
+    [xs, upTo(run.kernel).map((k) => kernelClip(k[0])), "#d62728", "K[0, 0]"],
+    [xs, upTo(run.kernel).map((k) => kernelClip(k[1])), "#1f77b4", "K[0, 1]"],
+  ];
+  if (run.bias) series.push([xs, upTo(run.bias).map(kernelClip), "#2ca02c", tr("bias")]);
+  const values = plot(series, {
+    ...axes, title: tr("kernel values (grey: the edge detector)"), ylim: [-KERNEL_RANGE, KERNEL_RANGE],
+    label: tr("kernel values per step"),
+  });
+  const colours = { cmap: "RdBu_r", vmin: -1.5, vmax: 1.5, cell: 30, palettes, tr };
+  const grids = [
+    grid(run.output[t], { ...colours, title: tr("output at step {step}", { step: t }), fmt: fmt2 }),
+    grid(run.target, { ...colours, title: tr("target Y = corr2d(X, [1, -1])") }),
+  ];
+  const bottom = row([loss, values, ...grids]);
+  const text = lines([statusText(tr, run, t)], { bold: [0], label: tr("text") });
+  text.y = bottom + GAP;
+  const title = tr("learning the edge kernel: step {step} of {steps}", { step: t, steps: run.steps });
+  return { svg: toSvg([loss, values, ...grids, text], title, language) };
+}
+
+// The explorer: the settings PyTorch needs are asked of Python; the step
+// slider and Train play the run in the page.
+function render({ model, el }) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const ask = (name, read = (x) => x) => (x) => link.ask({ [name]: read(x) });
+  const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
+  const controls = {
+    lr: select(tr("learning rate"), LEARNING_RATES.map((r) => [String(r), String(r)]),
+      String(model.get("lr")), ask("lr", Number)),
+    steps: slider(tr("steps"), 1, 100, model.get("steps"), ask("steps")),
+    seed: slider(tr("seed"), 0, 20, model.get("seed"), ask("seed")),
+    init: select(tr("initialisation"), options([[N_("random"), "random"], [N_("uniform"), "uniform"],
+      [N_("zeros"), "zeros"], [N_("opposite"), "opposite"]]), model.get("init"), ask("init")),
+    bias: checkbox(tr("learn a bias"), model.get("bias"), ask("bias")),
+    image: select(tr("input image"), options([[N_("vertical"), "vertical"], [N_("diagonal"), "diagonal"]]),
+      model.get("image"), ask("image")),
+  };
+  let step = model.get("step");
+  const stepControl = slider(tr("step shown"), 0, 0, step, (x) => { step = x; draw(); });
+  const speed = slider(tr("speed (steps per second)"), 1, 50, 20, () => {});
+  const train = player(tr, stepControl, () => 1000 / speed.value, (x) => { step = x; draw(); }, tr("Train"));
+  const view = frame(el, [
+    [controls.lr, controls.steps, controls.seed],
+    [controls.init, controls.bias, controls.image],
+    [train, stepControl, speed],
+    [link.note],
+  ]);
+
+  function draw() {
+    const run = decode(model.get("run"));
+    const last = run.loss.length - 1;
+    step = Math.min(step, last);
+    stepControl.set(step, last);
+    view.show(trainingPicture(tr, run, step, model.get("palettes"), model.get("language")).svg);
+  }
+  // Python's answer: a new run, shown at its last step, as training ends.
+  model.on("change:run", () => {
+    train.stop();
+    for (const name of Object.keys(controls)) {
+      const value = model.get(name);
+      controls[name].set(name === "lr" ? String(value) : value);
+    }
+    step = Infinity;
+    draw();
+  });
+  draw();
+  return () => train.stop();
+}
+
+export default { render };

@@ -305,19 +305,19 @@ def _cjk_font():
 
 
 def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
-    """Log-log plot of median seconds against size, one line per implementation.
+    """Log-log plot of seconds against size, one line per implementation.
 
     In Chinese the labels and ``title`` are Chinese when matplotlib has a font
     for them (``picture_mpl.CJK_FONTS``), else English.
     """
-    ylabel, font = "median time (s)", {}
+    ylabel, font = "time (s)", {}
     cjk = _cjk_font() if language() != "en" else None
     if cjk is not None:
         if xlabel == "input size n (n x n)":
             xlabel = tr("input size n (n x n)")
         else:
             xlabel = given(xlabel)
-        ylabel, title = tr("median time (s)"), given(title)
+        ylabel, title = tr("time (s)"), given(title)
         font = {"fontfamily": [cjk, "DejaVu Sans"]}
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()

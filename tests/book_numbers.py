@@ -172,6 +172,22 @@ BOOK["08-pooling"] = {
     },
 }
 
-BOOK["09-performance"] = {}
+BOOK["09-performance"] = {
+    # The book's 3x3 input and 2x2 kernel, with no loop.
+    "nb09-07": {"Y": [[19, 25], [37, 43]], PRINTED: "[[19., 25.],"},
+    # Two channels, the kernels K, K + 1, K + 2: one matrix product.
+    "nb09-11": {
+        "Y": [
+            [[56, 72], [104, 120]],
+            [[76, 100], [148, 172]],
+            [[96, 128], [192, 224]],
+        ]
+    },
+    # c_i = c_o = 100, a 5x5 kernel, a 64x64 output: about 1 GFLOP.
+    "nb09-20": {"book_macs": 1.024e9, PRINTED: "1.024e+09 multiply-adds"},
+    # 10 layers on 1M samples, forward: about 10 PFLOP; 19 hours at 0.15
+    # TFLOPS, 14 minutes at 12 TFLOPS.
+    "nb09-25": {"total": 1.024e16, PRINTED: ["19 h", "14.2 min"]},
+}
 
 BOOK["10-real-photo"] = {}

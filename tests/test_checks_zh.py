@@ -76,22 +76,22 @@ def failure(check, *args, **kwargs):
 
 def test_a_passed_check_is_chinese_with_the_notebooks_text(nothing_missing, capsys):
     X = torch.tensor([[0.0, 1, 2], [3, 4, 5], [6, 7, 8]])
-    assert expect_close(X.sum(), 36, "the counts") is True
-    assert expect_close((2, 3), torch.Size([2, 3]), "output shape") is True
+    assert expect_close(X.sum(), 36, "same count") is True
+    assert expect_close((2, 3), torch.Size([2, 3]), "each layer adds k - 1") is True
     out = capsys.readouterr().out
     assert_all_chinese(out, "expect_close")
     first, second = lines(out)
-    assert first.startswith("检查通过：") and "the counts" not in first
-    assert second.startswith("检查通过：") and "output shape" not in second
+    assert first.startswith("检查通过：") and "same count" not in first
+    assert second.startswith("检查通过：") and "each layer" not in second
 
 
 def test_a_wrong_value_names_the_numbers_where_and_the_cause(nothing_missing):
     expected = torch.zeros(3, 4)
     got = expected.clone()
     got[1, 2], got[2, 0] = 0.5, -2.0
-    text = failure(expect_close, got, expected, "corr2d is F.conv2d")
+    text = failure(expect_close, got, expected, "corr2d of the padded X")
     assert_chinese(text, "a failed expect_close")
-    assert text.startswith("检查未通过：corr2d ")
+    assert text.startswith("检查未通过：") and "corr2d" in text
     # The worst position, both values and how many of the 12 differ.
     for number in ("(2, 0)", "-2", " 0", "12", "2 "):
         assert number in text, (number, text)
@@ -99,7 +99,7 @@ def test_a_wrong_value_names_the_numbers_where_and_the_cause(nothing_missing):
 
 
 def test_a_wrong_shape_and_a_wrong_number_are_chinese(nothing_missing):
-    text = failure(expect_close, torch.ones(4, 5), torch.ones(3, 5), "output shape")
+    text = failure(expect_close, torch.ones(4, 5), torch.ones(3, 5), "same count")
     assert_chinese(text, "a wrong shape")
     assert "(3, 5)" in text and "(4, 5)" in text
     text = failure(expect_close, 1.5, 1.0, "count")
@@ -111,13 +111,17 @@ def test_a_wrong_shape_and_a_wrong_number_are_chinese(nothing_missing):
 
 
 def test_the_notebooks_cause_and_f_string_what_are_translated(nothing_missing):
-    cause = "a zero in K cuts paths, which explains it"
-    text = failure(
-        expect_close, 2.0, 1.0, "loop corr2d is F.conv2d", atol=0, cause=cause
+    cause = (
+        "k is even, so k - 1 is odd and no padding equal on both sides keeps the size"
     )
+    what = "(k - 1) // 2 zeros per side keep the size"
+    text = failure(expect_close, 31, 32, what, cause=cause)
     assert_chinese(text, "a failure with the notebook's cause")
-    # The name of the implementation is kept, the sentence around it translated.
-    assert "loop corr2d" in text and "cuts paths" not in text
+    assert "k is even" not in text and "31" in text and "32" in text
+    # An f-string's what: the numbers it was filled with are kept.
+    text = failure(expect_close, 2.0, 1.0, "windows that use each pixel (5x5 kernel)")
+    assert_chinese(text, "a failure with an f-string's what")
+    assert "5x5" in text
 
 
 def test_a_text_no_notebook_passes_is_shown_as_it_is_and_remembered(zh, capsys):
@@ -389,7 +393,7 @@ def test_the_timing_plot_stays_english_without_a_chinese_font(zh, monkeypatch):
     fig = draw_timings([8, 16], {"loop": [1e-3, 4e-3]}, title="my own title")
     assert drawn_texts(fig) == (
         "input size n (n x n)",
-        "median time (s)",
+        "time (s)",
         "my own title",
     )
     assert i18n.missing() == before

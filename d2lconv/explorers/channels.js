@@ -100,7 +100,7 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
     centre(equals, Yr);
     bottom = Yr.y + Yr.height;
     panels.push(W, times, Xr, equals, Yr);
-    check = tr("the matrix product equals F.conv2d: max |difference| = {difference:g}");
+    check = tr("the matrix product equals F.conv2d: max |difference| = {difference:g}", { difference: 0 });
   } else {
     for (let o = 0; o < co; o++) {
       const line = [];
@@ -115,11 +115,10 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
       line.forEach((panel, t) => { if (panel.sign) centre(panel, line[t + 1]); });
       panels.push(...line);
     }
-    check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d: max |difference| = {difference:g}", { c_i: ci });
+    check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d: max |difference| = {difference:g}", { c_i: ci, difference: 0 });
   }
-  // Integer sums are exact in PyTorch's float32 too: Python's measured
-  // difference is 0 (the tests compare every number with F.conv2d).
-  check = check.replace("{difference:g}", general(0));
+  // (The difference is 0: integer sums are exact in PyTorch's float32 too,
+  // and the tests compare every number with F.conv2d.)
   const caption = lines([...costsLines(tr, ci, co, k, n), check], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;
   const title = tr("{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",

@@ -20,18 +20,26 @@ export function fixed(x, digits) {
   return x.toFixed(digits);
 }
 
-// Python's f"{x:.{p}g}" (and f"{x:g}" for p = 6).
+// Python's f"{x:.{p}g}" (and f"{x:g}" for p = 6): p significant digits, in
+// fixed notation unless the exponent (after rounding) is < -4 or >= p.
 export function general(x, p = 6) {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-  let [mantissa, exponent] = x.toExponential(p - 1).split("e");
-  let e = Number(exponent);
-  if (e < -4 || e >= p) {
-    if (mantissa.includes(".")) mantissa = mantissa.replace(/\.?0+$/, "");
-    const sign = e < 0 ? "-" : "+";
-    return `${mantissa}e${sign}${String(Math.abs(e)).padStart(2, "0")}`;
+  const a = Math.abs(x);
+  let e = Math.floor(Math.log10(a));
+  if (10 ** e > a) e -= 1;  // log10 can be off by one next to a power of 10
+  else if (10 ** (e + 1) <= a) e += 1;
+  let text = e >= -4 && e < p ? fixed(x, p - 1 - e) : null;
+  if (text !== null && Math.abs(Number(text)) >= 10 ** (e + 1)) {
+    e += 1;  // rounding went up to the next power of 10
+    text = e < p ? fixed(x, Math.max(0, p - 1 - e)) : null;
   }
-  const text = fixed(x, Math.max(0, p - 1 - e));
+  if (text === null) {
+    let [mantissa, exponent] = x.toExponential(p - 1).split("e");
+    if (mantissa.includes(".")) mantissa = mantissa.replace(/\.?0+$/, "");
+    const n = Number(exponent);
+    return `${mantissa}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
+  }
   return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
 }
 
@@ -287,15 +295,9 @@ export function row(panels, x = MARGIN, y = MARGIN, gap = GAP) {
   return y + top + Math.max(0, ...panels.map((p) => p.height));
 }
 
-// Coordinates as Python's f"{v:.5g}" writes them; the common cases fast (a
-// picture has thousands of numbers), a tie in the last digit may round up.
-const g5 = (v) => {
-  if (Number.isInteger(v) && Math.abs(v) < 1e5) return String(v);
-  const a = Math.abs(v);
-  if (a < 1e-4 || a >= 1e5) return general(v, 5);
-  const text = v.toPrecision(5);
-  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
-};
+// Coordinates as Python's f"{v:.5g}" writes them: the common case (an
+// integer) fast, a picture has thousands of numbers.
+const g5 = (v) => (Number.isInteger(v) && Math.abs(v) < 1e5 ? String(v) : general(v, 5));
 const escapeXml = (s, quote = true) => {
   s = String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return quote ? s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;") : s;

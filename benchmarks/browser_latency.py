@@ -7,7 +7,8 @@ a token), opens a scratch notebook (written to artifacts/benchmarks/) in
 headless Chromium, and times, in the page:
 
 - a key press on a focused slider of each explorer until its new picture is
-  painted (the frame after the new SVG is in the page), one step and back,
+  painted (a message posted from the next animation frame runs once that
+  frame's style, layout and paint are done), one step and back,
   again and again; each explorer starts from the largest picture its
   sliders allow;
 - a drag of that slider with the mouse: each ``input`` event the drag makes,
@@ -58,12 +59,40 @@ CASES = {
         "output cell",
         "ArrowRight",
     ),
+    "ChannelsExplorer": (
+        "d2lconv.ChannelsExplorer(in_channels=4, out_channels=4, kernel_size=3, "
+        'size=6, values="small random integers")',
+        "output channels c_o",
+        "ArrowLeft",
+    ),
+    "PoolingExplorer": (
+        'largest(d2lconv.PoolingExplorer(), input="random 0..9: 2 channels, 6x6", '
+        "window_h=4, window_w=4, padding_h=2, padding_w=2, stride_h=1, stride_w=1)",
+        "output cell",
+        "ArrowRight",
+    ),
+    "StackExplorer": (
+        "d2lconv.StackExplorer(count=60, input_size=256, kernel_size=3, padding=1)",
+        "input size",
+        "ArrowLeft",
+    ),
+    "TrainingExplorer": (
+        "d2lconv.TrainingExplorer(lr=0.01, steps=100)",
+        "step shown",
+        "ArrowLeft",
+    ),
 }
 
 SETUP = '''\
 import ipywidgets as widgets
 
 import d2lconv
+
+
+def largest(explorer, **settings):
+    """``explorer`` with ``settings`` (its largest picture)."""
+    explorer.set_state(settings)
+    return explorer
 
 
 def round_trip(explorer):
@@ -91,8 +120,11 @@ _DRAG_SETUP = """(pic) => {
     if (t0 === null) return;
     const start = t0;
     t0 = null;
-    requestAnimationFrame(() => requestAnimationFrame(() =>
-      samples.push(performance.now() - start)));
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => samples.push(performance.now() - start);
+      channel.port2.postMessage(null);
+    });
   });
   observer.observe(pic, {childList: true, subtree: true});
   window.__drag = {samples, stop: () => {

@@ -178,8 +178,23 @@ def _conv_formula(axis, n, k, s, sides, d):
 
 
 def _conv_axis(axis, n, k, s, sides, d):
-    """Output length along one axis, or a ``ValueError`` showing the formula."""
+    """Output length along one axis, or a ``ValueError`` showing the formula.
+
+    Without padding, stride or dilation the formula is the first one the
+    course teaches, n - k + 1.
+    """
     out, formula = _conv_formula(axis, n, k, s, sides, d)
+    if out < 1 and (s, d, *sides) == (1, 1, 0, 0):
+        raise ShapeError(
+            N_(
+                "output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: "
+                "kernel_size {k} is larger than the input {n}"
+            ),
+            axis=_AXIS_PHRASES[axis],
+            n=n,
+            k=k,
+            out=out,
+        )
     if out < 1:
         raise ShapeError(
             N_(

@@ -56,7 +56,7 @@ def test_corr2d_unfold_matches_conv2d(h, w, kh, kw, padding, stride, dilation, s
     args = dict(padding=padding, stride=stride, dilation=dilation)
     want = torch_conv(X[None, None], K[None, None], **args)
     if want is None:
-        with pytest.raises(ValueError, match="floor"):
+        with pytest.raises(ValueError, match="< 1"):
             corr2d_unfold(X, K, **args)
     else:
         assert torch.equal(corr2d_unfold(X, K, **args), want[0, 0])
@@ -88,7 +88,7 @@ def test_conv2d_im2col_matches_conv2d(
     want = torch_conv(X, K, bias, **args)
     X_in = X if batched else X[0]
     if want is None:
-        with pytest.raises(ValueError, match="floor"):
+        with pytest.raises(ValueError, match="< 1"):
             conv2d_im2col(X_in, K, bias, **args)
     else:
         got = conv2d_im2col(X_in, K, bias, **args)
@@ -160,7 +160,7 @@ def test_bad_input_is_explained():
         conv2d_im2col(torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))
     with pytest.raises(ValueError, match=r"X must be a 3-D or 4-D tensor"):
         conv2d_im2col(torch.ones(4, 4), torch.ones(1, 1, 2, 2))
-    with pytest.raises(ValueError, match=r"floor\(\(2 \+ 2\*0"):
+    with pytest.raises(ValueError, match=r"n - k \+ 1 = 2 - "):
         corr2d_unfold(torch.ones(2, 2), torch.ones(3, 3))
     with pytest.raises(ValueError, match="stride must be positive"):
         corr2d_unfold(torch.ones(4, 4), torch.ones(2, 2), stride=0)

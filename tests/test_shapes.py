@@ -262,8 +262,16 @@ def test_empty_conv_output_states_the_formula_with_numbers():
     with pytest.raises(ValueError) as info:
         conv2d_output_shape(3, 5)
     message = str(info.value)
+    # No padding, stride or dilation: the plain formula of notebook 2.
+    assert message == (
+        "output height = n - k + 1 = 3 - 5 + 1 = -1 < 1: kernel_size 5 is larger "
+        "than the input 3"
+    )
+    with pytest.raises(ValueError) as info:
+        conv2d_output_shape(3, 5, stride=2)
+    message = str(info.value)
     assert "output height = floor((n + 2p - d(k-1) - 1)/s) + 1" in message
-    assert "floor((3 + 2*0 - 1*(5-1) - 1)/1) + 1 = -1 < 1" in message
+    assert "floor((3 + 2*0 - 1*(5-1) - 1)/2) + 1 = 0 < 1" in message
     assert "larger than the padded input" in message
 
 

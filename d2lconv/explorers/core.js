@@ -365,6 +365,31 @@ export function toSvg(panels, title, language = "en") {
   return parts.join("\n");
 }
 
+// ---- convolution sizes -----------------------------------------------------
+
+// One axis of nn.Conv2d: n input, k kernel, s stride, [before, after]
+// padding, d dilation. An empty output throws an Error whose message is the
+// explanation shapes.py gives (the plain n - k + 1 without padding, stride or
+// dilation).
+export function axisGeometry(tr, axis, n, k, s, sides, d) {
+  const [before, after] = sides;
+  const out = Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
+  const [pSym, pNum] = before === after ? ["2p", `2*${before}`]
+    : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
+  const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
+    `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
+  const name = axis ? tr("width") : tr("height");
+  if (out < 1 && s === 1 && d === 1 && before === 0 && after === 0) {
+    throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
+  }
+  if (out < 1) {
+    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
+      axis: name, formula, k, span: d * (k - 1) + 1, n, padding: pNum, padded: n + before + after,
+    }));
+  }
+  return { n, k, s, d, sides, out, span: d * (k - 1) + 1, formula, pSym, pNum };
+}
+
 // ---- the model: Python's traits, or the state saved in a page -------------
 
 // The explorer's link to its model. `save(changes)` keeps settings in the

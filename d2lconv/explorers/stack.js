@@ -11,18 +11,15 @@ const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
 // receptive.py and shapes.py do (the layer named as the table names it).
 function outputSize(tr, index, n, v) {
   const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
-  const out = Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1;
-  if (out >= 1) return out;
-  const formula = "floor((n + 2p - d(k-1) - 1)/s) + 1 = " +
-    `floor((${n} + 2*${p} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
-  const reason = tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
-    axis: tr("height"), formula, k, span: d * (k - 1) + 1, n, padding: `2*${p}`, padded: n + 2 * p,
-  });
-  let layer = `${tr("conv")} ${k}x${k}`;
-  if (s !== 1) layer += ` s=${s}`;
-  if (p !== 0) layer += ` p=${p}`;
-  if (d !== 1) layer += ` d=${d}`;
-  throw new Error(tr("layer {index}: {layer}: {reason}", { index, layer, reason }));
+  try {
+    return axisGeometry(tr, 0, n, k, s, [p, p], d).out;
+  } catch (err) {
+    let layer = `${tr("conv")} ${k}x${k}`;
+    if (s !== 1) layer += ` s=${s}`;
+    if (p !== 0) layer += ` p=${p}`;
+    if (d !== 1) layer += ` d=${d}`;
+    throw new Error(tr("layer {index}: {layer}: {reason}", { index, layer, reason: err.message }));
+  }
 }
 
 // Every level, input first: size, receptive field, jump and start (the

@@ -7,24 +7,6 @@
 export const TOPICS = ["stride", "padding", "dilation"];
 const MAX_WIDTH = 1000;
 
-// One axis of nn.Conv2d: n input, k kernel, s stride, [before, after]
-// padding, d dilation. An empty output is explained as shapes.py does.
-export function axisGeometry(tr, axis, n, k, s, sides, d) {
-  const [before, after] = sides;
-  const out = Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
-  const [pSym, pNum] = before === after ? ["2p", `2*${before}`]
-    : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
-  const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
-    `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
-  if (out < 1) {
-    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
-      axis: axis ? tr("width") : tr("height"), formula, k, span: d * (k - 1) + 1, n,
-      padding: pNum, padded: n + before + after,
-    }));
-  }
-  return { n, k, s, d, sides, out, span: d * (k - 1) + 1, formula, pSym, pNum };
-}
-
 // The geometry of both axes (a thrown Error explains an empty output).
 export function geometry(tr, v) {
   const sides = [[v.padding_h, v.padding_h], [v.padding_w, v.padding_w]];

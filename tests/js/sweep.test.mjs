@@ -39,8 +39,11 @@ test("sizes follow floor((n + 2p - d(k-1) - 1)/s) + 1", () => {
 });
 
 test("an empty output is explained with the formula, not drawn", () => {
+  // With neither padding, stride nor dilation: the formula of notebook 2.
   assert.throws(() => m.geometry(tr, settings({ kernel_h: 4 })),
-    { message: "output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1: kernel_size 4 (effective size d(k-1) + 1 = 4) is larger than the padded input 3 + 2*0 = 3" });
+    { message: "output height = n - k + 1 = 3 - 4 + 1 = 0 < 1: kernel_size 4 is larger than the input 3" });
+  assert.throws(() => m.geometry(tr, settings({ kernel_w: 6, padding_w: 1 })),
+    { message: "output width = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((3 + 2*1 - 1*(6-1) - 1)/1) + 1 = 0 < 1: kernel_size 6 (effective size d(k-1) + 1 = 6) is larger than the padded input 3 + 2*1 = 5" });
 });
 
 test("the nn.Conv2d line names the arguments of the topics taught", () => {

@@ -312,9 +312,7 @@ def test_empty_output_is_a_value_error_with_the_formula():
         ValueError, match=r"floor\(\(2 \+ 2\*0 - 1\*\(3-1\) - 1\)/1\) \+ 1 = 0"
     ):
         pool2d(torch.ones(2, 2), 3)
-    with pytest.raises(
-        ValueError, match=r"n - k \+ 1 = 8 - 9 \+ 1 = 0"
-    ):
+    with pytest.raises(ValueError, match=r"n - k \+ 1 = 8 - 9 \+ 1 = 0"):
         comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8))
 
 

@@ -10,6 +10,7 @@ from matplotlib import colormaps
 from .i18n import given, tr
 from .picture import (
     CELL,
+    DROPPED_COLOR,
     HATCH_COLOR,
     HIGHLIGHT_COLOR,
     INDEX_COLOR,
@@ -196,9 +197,10 @@ class Grid:
 
 
 def _tint(x, y, width, height, what):
-    """A red veil over the rows or columns that no window reaches."""
+    """A purple veil over the rows or columns that no window reaches (the
+    window itself is outlined in red)."""
     return Rect(
-        x, y, width, height, HIGHLIGHT_COLOR, opacity=0.18, data={"dropped": what}
+        x, y, width, height, DROPPED_COLOR, opacity=0.25, data={"dropped": what}
     )
 
 

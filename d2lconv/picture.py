@@ -19,7 +19,7 @@ Panels (each has ``label``, ``x, y`` = top left of its body in pixels, ``top``
   indices=(row0, col0), cell=30)``: coloured cells with their numbers.
   ``hatched`` cells are padding (grey, hatched), ``outlined`` cells get a red
   frame (the window), ``dimmed`` cells are pale (not computed yet),
-  ``dropped`` tints the last rows and columns red (what the floor drops).
+  ``dropped`` tints the last rows and columns purple (what the floor drops).
   Cells are given as ``(row, col)`` pairs or a boolean matrix. The label is
   "<first title line> RxC" unless ``label=`` says otherwise.
 - ``Lines(lines, mono=True, bold=(0,))``: lines of text (formulas, captions).
@@ -72,6 +72,7 @@ MASK_COLOR = "#e9e9e9"
 MASK_TEXT_COLOR = "#8a8a8a"
 HATCH_COLOR = "#b5b5b5"
 HIGHLIGHT_COLOR = "#d62728"
+DROPPED_COLOR = "#9467bd"
 INDEX_COLOR = "#666666"
 SANS = "DejaVu Sans, Arial, Helvetica, sans-serif"
 MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace"

@@ -147,7 +147,8 @@ def _dropped_text(dropped_h, dropped_w):
     if len(parts) == 2:
         parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
     return tr(
-        "the floor drops {what} of the padded input (red): the next stride would "
+        "the floor drops {what} of the padded input (tinted purple): the next "
+        "stride would "
         "run off the edge",
         what=parts[0],
     )

@@ -268,7 +268,8 @@ def _status(last, steps, lr, limit):
         else:
             rule, verdict = ">=", tr("diverges")
         text = tr(
-            "{status}   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}",
+            "{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = "
+            "{limit:.4f}: {verdict}",
             status=text,
             lr=lr,
             rule=rule,

@@ -320,7 +320,10 @@ def test_training_explorer_speaks_chinese_and_shows_the_run(zh):
     assert np.array_equal(matrix(panel(root, "目标 Y")), Y.numpy())
     e.lr = 0.1
     status = texts(parse(e.svg))[-1]
-    assert "学习率 lr 0.1 >= 2/lambda_max = " in status and status.endswith("发散")
+    assert (
+        "学习率 lr 0.1 >= 最大稳定学习率 2/lambda_max = " in status
+        and status.endswith("发散")
+    )
     e.bias = True
     assert "偏置" in texts(parse(e.svg))[-1]
     e.step = 3

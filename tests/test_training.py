@@ -243,7 +243,10 @@ def test_draw_training_shows_the_last_step():
 def test_draw_training_says_whether_the_learning_rate_converges():
     X, Y = edge_data()
     below = texts(parse(draw_training(train_kernel(X, Y, lr=0.03), X, Y, lr=0.03).svg))
-    assert any("lr 0.03 < 2/lambda_max = 0.0333: converges" in w for w in below)
+    assert any(
+        "lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges" in w
+        for w in below
+    )
     history = train_kernel(X, Y, lr=0.1, steps=100)
     assert not math.isfinite(history[-1].loss)
     with warnings.catch_warnings():
@@ -252,7 +255,10 @@ def test_draw_training_says_whether_the_learning_rate_converges():
         above = texts(parse(draw_training(history, X, Y, steps=100, lr=0.1).svg))
     stopped = f"stopped at step {history[-1].step}: the loss overflowed"
     assert any(w.startswith(stopped) for w in above)
-    assert any("lr 0.1 >= 2/lambda_max = 0.0333: diverges" in w for w in above)
+    assert any(
+        "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges" in w
+        for w in above
+    )
 
 
 def test_draw_training_explains_an_empty_history():
@@ -299,7 +305,8 @@ def test_draw_training_shows_the_gradients_of_the_step():
     status = next(w for w in texts(root) if w.startswith("step "))
     assert status.startswith(
         "step 0/4: loss 12, kernel [0.00, 0.00] (gradient [-12.00, 12.00]), "
-        "bias 0.00 (gradient 0.00)   |   lr 0.01 < 2/lambda_max = 0.0161: converges"
+        "bias 0.00 (gradient 0.00)   |   lr 0.01 < largest stable rate "
+        "2/lambda_max = 0.0161: converges"
     )
 
 

@@ -85,7 +85,7 @@ export function textUnits(text) {
 
 export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
 const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
-export const HIGHLIGHT = "#d62728", INDEX = "#666666";
+export const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
 const SANS = "DejaVu Sans, Arial, Helvetica, sans-serif";
 const MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace";
 const CJK = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei";
@@ -183,7 +183,7 @@ export function grid(values, o = {}) {
         "middle", { data: { cell: `${r},${c}` } }));
     }));
     const [dropRows, dropCols] = o.dropped ?? [0, 0];
-    const tint = (x, y, w, h, what) => rect(x, y, w, h, HIGHLIGHT, { opacity: 0.18, data: { dropped: what } });
+    const tint = (x, y, w, h, what) => rect(x, y, w, h, DROPPED, { opacity: 0.25, data: { dropped: what } });
     if (dropRows) out.push(tint(x0, y0 + (rows - dropRows) * cell, cols * cell, dropRows * cell, `${dropRows} rows`));
     if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
     out.push(...cells(outlined).map(([r, c]) =>

@@ -97,7 +97,7 @@ function droppedText(tr, [rows, cols]) {
   if (rows) parts.push(rows === 1 ? tr("{count} row at the bottom", { count: rows }) : tr("{count} rows at the bottom", { count: rows }));
   if (cols) parts.push(cols === 1 ? tr("{count} column at the right", { count: cols }) : tr("{count} columns at the right", { count: cols }));
   const what = parts.length === 2 ? tr("{first} and {second}", { first: parts[0], second: parts[1] }) : parts[0];
-  return tr("the floor drops {what} of the padded input (red): the next stride would run off the edge", { what });
+  return tr("the floor drops {what} of the padded input (tinted purple): the next stride would run off the edge", { what });
 }
 
 // The nn.Conv2d line, naming the arguments of the topics taught.

@@ -39,7 +39,7 @@ export function statusText(tr, run, t) {
     if (finite) text = tr("{status} (gradient {gradient})", { status: text, gradient: fmt2(run.bias_grad[t]) });
   }
   const converges = run.lr < run.limit;
-  return tr("{status}   |   lr {lr} {rule} 2/lambda_max = {limit:.4f}: {verdict}", {
+  return tr("{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}", {
     status: text, lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit,
     verdict: converges ? tr("converges") : tr("diverges"),
   });

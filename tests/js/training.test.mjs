@@ -26,7 +26,7 @@ test("the status line of the stripe at the edge detector: no loss, no gradient",
   // The stripe's limit is 2 / 60 (its Hessian's largest eigenvalue is 60).
   const r = run({ loss: [0], kernel: [[1, -1]], grad: [[0, 0]] });
   assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 0, kernel [1.00, -1.00] " +
-    "(gradient [0.00, 0.00])   |   lr 0.03 < 2/lambda_max = 0.0333: converges");
+    "(gradient [0.00, 0.00])   |   lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges");
 });
 
 test("from a zero kernel and bias the gradient is -2 sum Y x", () => {
@@ -34,16 +34,16 @@ test("from a zero kernel and bias the gradient is -2 sum Y x", () => {
   const r = run({ lr: 0.01, limit: 1 / (36 + Math.sqrt(684)), loss: [12], kernel: [[0, 0]],
     grad: [[-12, 12]], bias: [0], bias_grad: [0] });
   assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 12, kernel [0.00, 0.00] " +
-    "(gradient [-12.00, 12.00]), bias 0.00 (gradient 0.00)   |   lr 0.01 < 2/lambda_max = 0.0161: converges");
+    "(gradient [-12.00, 12.00]), bias 0.00 (gradient 0.00)   |   lr 0.01 < largest stable rate 2/lambda_max = 0.0161: converges");
 });
 
 test("a run that overflows says where it stopped, without a gradient", () => {
   const r = run({ lr: 0.1, loss: [3.5, "Infinity"], kernel: [[0.5, 0.25], [1e20, "-Infinity"]],
     grad: [[1, 2], ["NaN", "NaN"]] });
   assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 3.5, kernel [0.50, 0.25] " +
-    "(gradient [1.00, 2.00])   |   lr 0.1 >= 2/lambda_max = 0.0333: diverges");
+    "(gradient [1.00, 2.00])   |   lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges");
   assert.equal(m.statusText(tr, r, 1), "stopped at step 1: the loss overflowed, kernel " +
-    "[>99, <-99]   |   lr 0.1 >= 2/lambda_max = 0.0333: diverges");
+    "[>99, <-99]   |   lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges");
 });
 
 test("the loss is written with 3 significant digits, as Python's .3g", () => {

@@ -165,7 +165,16 @@ def test_explorer_explains_an_empty_layer_in_words():
 )
 def test_explorer_rejects_settings_its_sliders_cannot_show(settings, error, words):
     with pytest.raises(error, match=re.escape(words)):
-        StackExplorer(**settings)
+        StackExplorer(**settings, controls=("padding", "stride", "dilation"))
+
+
+def test_the_lesson_chooses_the_stacks_controls():
+    assert StackExplorer().topics == []
+    assert StackExplorer(padding=1, controls="padding").topics == ["padding"]
+    with pytest.raises(ValueError, match="stride=2 needs the stride sliders"):
+        StackExplorer(stride=2, controls=["padding"])
+    with pytest.raises(ValueError, match="controls must name topics .* got 'layers'"):
+        StackExplorer(controls=["layers"])
 
 
 def check(e, why=""):

@@ -24,6 +24,7 @@ from IPython.display import display
 
 from .. import i18n
 from ..picture import palette
+from ..sweep import TOPICS
 
 HERE = Path(__file__).resolve().parent
 # The texts an ES module shows: the string literal of each tr("...") or
@@ -41,6 +42,29 @@ def module(name):
 def texts(name):
     """The English texts the ES module of ``name`` shows (its tr("...") literals)."""
     return sorted({json.loads(f'"{s}"') for s in TR_CALL.findall(module(name))})
+
+
+def chosen_topics(controls, starts):
+    """The topics of ``controls`` in TOPICS order, checked.
+
+    ``starts`` maps a topic to ``(value given, whether it differs from its
+    default)``: a start away from the default needs that topic's sliders.
+    """
+    if isinstance(controls, str):
+        controls = (controls,)
+    unknown = [c for c in controls if c not in TOPICS]
+    if unknown:
+        raise ValueError(
+            f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
+            f"got {unknown[0]!r}"
+        )
+    for topic, (value, changed) in starts.items():
+        if changed and topic not in controls:
+            raise ValueError(
+                f"{topic}={value!r} needs the {topic} sliders: pass "
+                f"controls=({topic!r},) (or {topic}'s default)"
+            )
+    return [t for t in TOPICS if t in controls]
 
 
 def explanation_html(text):

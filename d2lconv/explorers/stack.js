@@ -120,12 +120,14 @@ const SETTINGS = [
   ["stride", N_("stride"), 1, 3], ["dilation", N_("dilation"), 1, 3],
 ];
 
-// The explorer: six sliders, the picture redrawn on every movement.
+// The explorer: its sliders, the picture redrawn on every movement.
 function render({ model, el }) {
   const tr = translator(model.get("text"));
   const link = connect(model, el, tr);
   const v = Object.fromEntries(SETTINGS.map(([name]) => [name, model.get(name)]));
-  const sliders = SETTINGS.map(([name, label, low, high]) => slider(tr(label), low, high, v[name], (x) => {
+  // The sliders of the topics the lesson has taught (its `controls`).
+  const shown = SETTINGS.filter(([name], i) => i < 3 || model.get("topics").includes(name));
+  const sliders = shown.map(([name, label, low, high]) => slider(tr(label), low, high, v[name], (x) => {
     v[name] = x;
     draw();
     link.save({ [name]: x });

@@ -5,7 +5,7 @@ import traitlets
 from .._validate import check_int_range
 from ..receptive import receptive_field_table
 from ..stack import layer_error, repeat_layer, stack_picture
-from . import Explorer, module
+from . import TOPICS, Explorer, chosen_topics, module
 
 # Each slider's range: (low, high).
 RANGES = {
@@ -22,8 +22,10 @@ class StackExplorer(Explorer):
     """Stack identical convolution layers and watch size and receptive field.
 
     The defaults reproduce the book's 32x32 input through seven 5x5 layers.
-    Every size, field and jump is arithmetic on a few ints: the page computes
-    them (receptive.py's recursion) and redraws on every slider movement.
+    ``controls`` adds the sliders of topics the lesson has taught, any of
+    ``"padding"``, ``"stride"``, ``"dilation"``. Every size, field and jump
+    is arithmetic on a few ints: the page computes them (receptive.py's
+    recursion) and redraws on every slider movement.
     """
 
     NAME = "stack"
@@ -35,15 +37,26 @@ class StackExplorer(Explorer):
     padding = traitlets.Int(0).tag(sync=True)
     stride = traitlets.Int(1).tag(sync=True)
     dilation = traitlets.Int(1).tag(sync=True)
+    topics = traitlets.List(traitlets.Unicode()).tag(sync=True)
 
     def __init__(
-        self, count=7, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1
+        self,
+        count=7,
+        input_size=32,
+        kernel_size=5,
+        padding=0,
+        stride=1,
+        dilation=1,
+        controls=(),
     ):
         settings = dict(count=count, input_size=input_size, kernel_size=kernel_size)
         settings.update(padding=padding, stride=stride, dilation=dilation)
         for name, value in settings.items():
             check_int_range(value, name, *RANGES[name])
-        super().__init__(**settings)
+        default = {"padding": 0, "stride": 1, "dilation": 1}
+        starts = {t: (settings[t], settings[t] != default[t]) for t in TOPICS}
+        topics = chosen_topics(controls, starts)
+        super().__init__(**settings, topics=topics)
 
     @traitlets.validate(*RANGES)
     def _valid(self, proposal):

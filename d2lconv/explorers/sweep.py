@@ -8,8 +8,8 @@ import traitlets
 from .._validate import positive_pair
 from ..data import random_pool, sweep_input, sweep_kernel
 from ..shapes import _padding_sides, conv2d_geometry
-from ..sweep import TOPICS, _output, sweep_picture
-from . import Explorer, module
+from ..sweep import _output, sweep_picture
+from . import Explorer, chosen_topics, module
 
 
 class SweepExplorer(Explorer):
@@ -60,14 +60,6 @@ class SweepExplorer(Explorer):
         step=0,
         controls=(),
     ):
-        if isinstance(controls, str):
-            controls = (controls,)
-        unknown = [c for c in controls if c not in TOPICS]
-        if unknown:
-            raise ValueError(
-                f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
-                f"got {unknown[0]!r}"
-            )
         if values not in ("ramp", "random", "edge"):
             raise ValueError(
                 f'values must be "ramp", "random" or "edge", got {values!r}'
@@ -89,17 +81,14 @@ class SweepExplorer(Explorer):
             )
         s_h, s_w = positive_pair(stride, "stride")
         d = positive_pair(dilation, "dilation")
-        starts = {
-            "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
-            "stride": (stride, (s_h, s_w) != (1, 1)),
-            "dilation": (dilation, d != (1, 1)),
-        }
-        for topic, (value, changed) in starts.items():
-            if changed and topic not in controls:
-                raise ValueError(
-                    f"{topic}={value!r} needs the {topic} sliders: pass "
-                    f"controls=({topic!r},) (or {topic}'s default)"
-                )
+        topics = chosen_topics(
+            controls,
+            {
+                "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
+                "stride": (stride, (s_h, s_w) != (1, 1)),
+                "dilation": (dilation, d != (1, 1)),
+            },
+        )
         if d[0] != d[1]:
             raise ValueError(f"dilation must be one int here, got {dilation!r}")
         super().__init__(
@@ -117,7 +106,7 @@ class SweepExplorer(Explorer):
             flip=bool(flip),
             seed=seed,
             step=step,
-            topics=[t for t in TOPICS if t in controls],
+            topics=topics,
             pools=self._pools(seed),
         )
 

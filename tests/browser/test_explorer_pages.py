@@ -288,7 +288,7 @@ def check_stack_numbers(svg, v, sizes, where):
 
 
 def test_stack_page_shows_pytorchs_sizes_and_pythons_picture(browser):
-    explorer = StackExplorer()
+    explorer = StackExplorer(controls=TOPICS)
     page = open_explorer(browser, explorer)
     g = rng("stack page")
     drawn, huge = 0, 0
@@ -311,15 +311,23 @@ def test_stack_page_shows_pytorchs_sizes_and_pythons_picture(browser):
 
 
 def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(browser):
-    page = open_explorer(browser, StackExplorer())
+    page = open_explorer(browser, StackExplorer(controls=TOPICS))
     assert labels(page) == list(STACK_LABELS.values())
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    # Without controls, the sliders of what lesson 3 has taught so far.
+    basic = open_explorer(browser, StackExplorer(count=2, input_size=3, kernel_size=2))
+    assert labels(basic) == list(STACK_LABELS.values())[:3]
+    basic.close()
     page.get_by_role("slider", name="layers", exact=True).focus()
     page.keyboard.press("ArrowRight")
     assert seen(page) == {"explanation": StackExplorer(count=8).message}
     assert seen(page)["explanation"].startswith("layer 8: conv 5x5: output height")
     page.keyboard.press("ArrowLeft")
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
+    # Without controls, the sliders of what lesson 3 has taught so far.
+    basic = open_explorer(browser, StackExplorer(count=2, input_size=3, kernel_size=2))
+    assert labels(basic) == list(STACK_LABELS.values())[:3]
+    basic.close()
     page.close()
 
 
@@ -808,7 +816,7 @@ def test_channels_page_in_chinese_is_pythons_chinese_picture(browser, zh):
 
 
 def test_stack_page_in_chinese_is_pythons_chinese_picture(browser, zh):
-    explorer = StackExplorer()
+    explorer = StackExplorer(controls=TOPICS)
     page = open_explorer(browser, explorer)
     assert_labels_in_chinese(page)
     g = rng("stack page in Chinese")

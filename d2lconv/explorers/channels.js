@@ -143,10 +143,10 @@ function render({ model, el }) {
   num("kernel_size", tr("kernel size k"), 1, 4);
   num("size", tr("input size n"), 2, 6);
   controls.values = select(tr("values"), VALUES.map((x) => [tr(x), x]), v.values, (x) => change({ values: x }));
-  controls.seed = slider(tr("seed"), 0, 20, v.seed, (x) => {
+  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
     v.seed = x;
     link.ask({ seed: x });
-  });
+  }));
   controls.mode = select(tr("view"), VIEWS.map((x) => [tr(x), x]), v.mode, (x) => change({ mode: x }));
   const c = controls;
   const view = frame(el, [

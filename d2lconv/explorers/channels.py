@@ -31,6 +31,7 @@ class ChannelsExplorer(Explorer):
     NAME = "channels"
     _esm = module(NAME)
     PALETTES = ("Greys", "RdBu_r")
+    ASKS = ("seed",)
 
     in_channels = traitlets.Int(2).tag(sync=True)
     out_channels = traitlets.Int(3).tag(sync=True)

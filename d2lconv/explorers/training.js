@@ -86,7 +86,7 @@ function render({ model, el }) {
   const link = connect(model, el, tr);
   const ask = (name, read = (x) => x) => (x) => link.ask({ [name]: read(x) });
   const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
-  const controls = {
+  const controls = Object.fromEntries(Object.entries({
     lr: select(tr("learning rate"), LEARNING_RATES.map((r) => [String(r), String(r)]),
       String(model.get("lr")), ask("lr", Number)),
     steps: slider(tr("steps"), 1, 100, model.get("steps"), ask("steps")),
@@ -96,11 +96,12 @@ function render({ model, el }) {
     bias: checkbox(tr("learn a bias"), model.get("bias"), ask("bias")),
     image: select(tr("input image"), options([[N_("vertical"), "vertical"], [N_("diagonal"), "diagonal"]]),
       model.get("image"), ask("image")),
-  };
+  }).map(([name, control]) => [name, link.asks(control)]));
   let step = model.get("step");
-  const stepControl = slider(tr("step shown"), 0, 0, step, (x) => { step = x; draw(); });
+  const show = (x) => { step = x; draw(); };
+  const stepControl = slider(tr("step shown"), 0, 0, step, show);
   const speed = slider(tr("speed (steps per second)"), 1, 50, 20, () => {});
-  const train = player(tr, stepControl, () => 1000 / speed.value, (x) => { step = x; draw(); }, tr("Train"));
+  const train = player(tr, stepControl, () => 1000 / speed.value, show, tr("Train"));
   const view = frame(el, [
     [controls.lr, controls.steps, controls.seed],
     [controls.init, controls.bias, controls.image],
@@ -112,6 +113,7 @@ function render({ model, el }) {
     const run = decode(model.get("run"));
     const last = run.loss.length - 1;
     step = Math.min(step, last);
+    link.save({ step }, false);  // the page's own: Python needs no message
     stepControl.set(step, last);
     view.show(trainingPicture(tr, run, step, model.get("palettes"), model.get("language")).svg);
   }

@@ -49,6 +49,7 @@ class TrainingExplorer(Explorer):
     NAME = "training"
     _esm = module(NAME)
     PALETTES = ("RdBu_r",)
+    ASKS = ("lr", "steps", "seed", "init", "bias", "image")
 
     lr = traitlets.Float(0.03).tag(sync=True)
     steps = traitlets.Int(30).tag(sync=True)

@@ -287,14 +287,18 @@ class ExplorerView:
         )
         return self.state()
 
-    def sliders(self):
-        """(label, input) of every slider that can move, in page order."""
+    def sliders(self, local=False):
+        """(label, input) of every slider that can move, in page order; with
+        ``local``, only those the page answers alone (no data-needs-python)."""
         found = []
         for label in self.root.locator("label[for]").all():
             control = self.root.locator(f"#{label.get_attribute('for')}")
-            if control.get_attribute("type") == "range" and control.is_enabled():
-                if control.get_attribute("max") != control.get_attribute("min"):
-                    found.append((label.inner_text(), control))
+            if control.get_attribute("type") != "range" or not control.is_enabled():
+                continue
+            if local and control.get_attribute("data-needs-python") is not None:
+                continue
+            if control.get_attribute("max") != control.get_attribute("min"):
+                found.append((label.inner_text(), control))
         return found
 
     def slider(self, pattern):
@@ -376,7 +380,8 @@ def key_latencies(view, handle, key, count):
     the picture does.
     """
     page = view.page
-    picture = view.picture.element_handle()
+    # The whole explorer: a new picture or a new explanation.
+    picture = view.root.element_handle()
     before = page.evaluate(_LATENCY_SETUP, picture)
     handle.focus()
     for i in range(count):

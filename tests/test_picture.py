@@ -1,6 +1,5 @@
 """The picture model and its SVG: what a reader gets (text, labels, marks)."""
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
@@ -10,7 +9,6 @@ from PIL import Image
 from svg_checks import SVG, marked, numbers, panel, parse
 
 from d2lconv.animation import Animation
-from d2lconv.explorer import MOTION_MIME, MOTION_VARIABLE, Explorer
 from d2lconv.grid import Grid, draw_grid
 from d2lconv.picture import Lines, Picture, format_number, row
 from d2lconv.picture_mpl import to_figure
@@ -166,46 +164,6 @@ def test_matplotlib_figure_holds_the_same_numbers():
     assert {"19", "25", "37", "43", "output"} <= texts
 
 
-class Doubler(Explorer):
-    """A minimal explorer: a slider and its value doubled, or an explanation."""
-
-    def __init__(self):
-        super().__init__({"n": widgets.IntSlider(value=2, min=-3, max=5)})
-
-    def draw(self, n):
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
-        return draw_grid([[n, 2 * n]], title="output")
-
-
-def test_explorer_shows_the_svg_and_an_explanation_instead_of_a_traceback():
-    e = Doubler()
-    assert numbers(panel(parse(e.view.value), "output 1x2")) == {
-        (0, 0): "2",
-        (0, 1): "4",
-    }
-    assert e.svg == e.view.value and e.message == ""
-    assert e.explanation.layout.display == "none"
-    e.controls["n"].value = -1
-    assert e.picture is None and e.svg == ""
-    assert e.message == "n must be >= 0, got -1"
-    assert "n must be &gt;= 0" in e.explanation.value
-    assert e.view.layout.display == "none" and e.explanation.layout.display is None
-    e.controls["n"].value = 3
-    assert numbers(panel(parse(e.svg), "output 1x2"))[(0, 1)] == "6"
-    assert e.view.layout.display is None
-
-
-def test_explorer_display_carries_the_picture_for_pages_without_widgets():
-    e = Doubler()
-    bundle = e._repr_mimebundle_()
-    view = bundle["application/vnd.jupyter.widget-view+json"]
-    assert view["model_id"] == e.widget.model_id
-    assert numbers(panel(parse(bundle["text/html"]), "output 1x2"))[(0, 1)] == "4"
-    e.controls["n"].value = -2
-    assert "n must be &gt;= 0" in e._repr_mimebundle_()["text/html"]
-
-
 def shown_frames(root, seconds):
     """The frames of an Animation's SVG visible ``seconds`` into its loop."""
     shown = []
@@ -263,13 +221,3 @@ def test_animation_of_one_picture_does_not_move_and_bad_timings_are_refused():
         Animation([draw_grid([[1]])], duration=0)
     with pytest.raises(ValueError, match="last_duration must be a positive"):
         Animation([draw_grid([[1]])], last_duration=-1)
-
-
-def test_explorer_sends_its_motion_only_when_the_site_build_asks(monkeypatch):
-    e = Doubler()
-    monkeypatch.delenv(MOTION_VARIABLE, raising=False)
-    assert MOTION_MIME not in e._repr_mimebundle_()
-    monkeypatch.setenv(MOTION_VARIABLE, "1")
-    # Nothing moves in this explorer: no animation, still the picture.
-    assert e.frames() == [] and e.animation() is None
-    assert MOTION_MIME not in e._repr_mimebundle_()

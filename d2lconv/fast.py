@@ -330,6 +330,9 @@ def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
         ax.plot(sizes, seconds, marker="o", label=name)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # Ticks at the sizes measured, written as plain numbers (not 2x10^1).
+    ax.set_xticks(sizes, [f"{n:g}" for n in sizes])
+    ax.set_xticks([], minor=True)
     ax.set_xlabel(xlabel, **font)
     ax.set_ylabel(ylabel, **font)
     ax.grid(True, which="both", alpha=0.3)

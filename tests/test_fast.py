@@ -259,5 +259,9 @@ def test_draw_timings_draws_one_line_per_implementation():
     (ax,) = fig.axes
     assert [line.get_label() for line in ax.get_lines()] == ["loop", "F.conv2d"]
     assert ax.get_xscale() == ax.get_yscale() == "log"
+    # The x ticks are the sizes measured, as plain numbers, and nothing else.
+    assert list(ax.get_xticks()) == [8, 16]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["8", "16"]
+    assert list(ax.get_xticks(minor=True)) == []
     with pytest.raises(ValueError, match="one value per size"):
         draw_timings([8, 16], {"loop": [1e-3]})

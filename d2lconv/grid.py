@@ -148,12 +148,15 @@ class Grid:
             box = self._box(r0, c0)
             box.width, box.height = (c1 - c0) * cell, (r1 - r0) * cell
             out.append(Polyline(_hatch(box), HATCH_COLOR))
+        # A dimmed cell (not computed yet) is its colour faded towards white,
+        # its number grey: one element a cell, however many are dimmed.
+        dimmed = self.dimmed & ~self.hatched
+        fills[dimmed] = [faded(f) for f in fills[dimmed]]
+        inks[dimmed] = MASK_TEXT_COLOR
         out += [
-            self._box(r, c, fills[r, c]) for r, c in np.argwhere(~self.hatched).tolist()
-        ]
-        out += [
-            self._box(r, c, "white", opacity=0.65, data={"dimmed": f"{r},{c}"})
-            for r, c in np.argwhere(self.dimmed).tolist()
+            self._box(r, c, fills[r, c], data={"dimmed": f"{r},{c}"} if dim else None)
+            for r, c in np.argwhere(~self.hatched).tolist()
+            for dim in [bool(dimmed[r, c])]
         ]
         out.append(Polyline(_grid_lines(x0, y0, rows, cols, cell), "white"))
         out += [
@@ -194,6 +197,12 @@ class Grid:
             ]
         bottom = y0 - (18 if self.indices else 6) - 2
         return out + title_texts(self.title, x0 + self.width / 2, bottom)
+
+
+def faded(color):
+    """``color`` ("#rrggbb") 65% of the way to white, each channel rounded half up."""
+    channels = (int(color[k : k + 2], 16) for k in (1, 3, 5))
+    return "#" + "".join(f"{(7 * v + 13 * 255 + 10) // 20:02x}" for v in channels)
 
 
 def _tint(x, y, width, height, what):

@@ -37,14 +37,28 @@ def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
         title="input",
         hatched=hatched,
         outlined=[(1, 1), (1, 2)],
-        dimmed=[(3, 4)],
+        dimmed=[(2, 3)],
         dropped=(1, 2),
         indices=(-1, -1),
     )
     group = panel(parse(picture.svg), "input 4x5")
     assert marked(group, "outline") == {(1, 1), (1, 2)}
     assert marked(group, "padding") == {tuple(rc) for rc in np.argwhere(hatched)}
-    assert marked(group, "dimmed") == {(3, 4)}
+    assert marked(group, "dimmed") == {(2, 3)}
+    # A dimmed cell is paler: 65% of the way to white, and its number grey.
+    [cell] = [e for e in group.iter(SVG + "rect") if e.get("data-dimmed") == "2,3"]
+    [undimmed] = [
+        draw_grid(np.arange(20.0).reshape(4, 5), hatched=hatched, title="input")
+    ]
+    plain = [
+        e.get("fill")
+        for e in panel(parse(undimmed.svg), "input 4x5").iter(SVG + "rect")
+    ]
+    r, g, b = (int(plain[-1][k : k + 2], 16) for k in (1, 3, 5))
+    want = [int(0.35 * v + 0.65 * 255 + 0.5) for v in (r, g, b)]  # half up
+    assert [int(cell.get("fill")[k : k + 2], 16) for k in (1, 3, 5)] == want
+    [number] = [t for t in group.iter(SVG + "text") if t.get("data-cell") == "2,3"]
+    assert number.get("fill") == "#8a8a8a"
     dropped = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
     assert dropped == {"1 rows", "2 columns"}
     # Row and column indices start at the given origin.

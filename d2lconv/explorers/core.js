@@ -170,15 +170,18 @@ export function grid(values, o = {}) {
       const c0 = Math.min(...padding.map((p) => p[1])), c1 = Math.max(...padding.map((p) => p[1])) + 1;
       out.push(path(hatch(x0 + c0 * cell, y0 + r0 * cell, (c1 - c0) * cell, (r1 - r0) * cell), HATCH));
     }
-    out.push(...cells(hatched.map((row) => row.map((h) => !h))).map(([r, c]) => box(r, c, paint[r][c][0])));
-    out.push(...cells(dimmed).map(([r, c]) => box(r, c, "white", { opacity: 0.65, data: { dimmed: `${r},${c}` } })));
+    // A dimmed cell (not computed yet): its colour faded towards white, its
+    // number grey (grid.py does the same).
+    const dim = (r, c) => dimmed[r][c] && !hatched[r][c];
+    out.push(...cells(hatched.map((row) => row.map((h) => !h))).map(([r, c]) => (dim(r, c)
+      ? box(r, c, faded(paint[r][c][0]), { data: { dimmed: `${r},${c}` } }) : box(r, c, paint[r][c][0]))));
     const bottom = y0 + rows * cell, right = x0 + cols * cell, lines = [];
     for (let c = 1; c < cols; c++) lines.push([[x0 + c * cell, y0], [x0 + c * cell, bottom]]);
     for (let r = 1; r < rows; r++) lines.push([[x0, y0 + r * cell], [right, y0 + r * cell]]);
     out.push(path(lines, "white"));
     texts.forEach((line, r) => line.forEach((t, c) => {
       if (!t) return;
-      const ink = hatched[r][c] ? MASK_TEXT : paint[r][c][1];
+      const ink = hatched[r][c] || dim(r, c) ? MASK_TEXT : paint[r][c][1];
       out.push(text(x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, ink,
         "middle", { data: { cell: `${r},${c}` } }));
     }));
@@ -198,6 +201,10 @@ export function grid(values, o = {}) {
   };
   return panel;
 }
+
+// A colour ("#rrggbb") 65% of the way to white, each channel rounded half up.
+export const faded = (color) => "#" + [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16))
+  .map((v) => Math.floor((7 * v + 13 * 255 + 10) / 20).toString(16).padStart(2, "0")).join("");
 
 // Rising diagonal lines across a box, as segments: grid._hatch.
 function hatch(x, y, w, h, spacing = 7) {

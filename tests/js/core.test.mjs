@@ -48,3 +48,10 @@ test("translator formats {name:.3g}, {name:.4f} and {name:g} as Python's format"
   assert.equal(tr("limit {limit:.4f}", { limit: 1 / 30 }), "limit 0.0333");
   assert.equal(tr("{d:g} and {e:.3g}", { d: 1e-5, e: 12345.6 }), "1e-05 and 1.23e+04");
 });
+
+test("faded takes a colour 65% of the way to white", () => {
+  // 0x08 -> (7 * 8 + 13 * 255 + 10) // 20 = 169 = 0xa9, and so on.
+  assert.equal(m.faded("#08306b"), "#a9b7cb");
+  assert.equal(m.faded("#000000"), "#a6a6a6");
+  assert.equal(m.faded("#ffffff"), "#ffffff");
+});

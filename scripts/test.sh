@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # make test: everything in the course environment (.venv), nothing else:
-#   1. ruff (lint and format check, notebooks included);
+#   1. ruff (lint and format check, notebooks included), and the explorers'
+#      ES modules' own tests (node --test tests/js, Node.js 18 or newer);
 #   2. the whole pytest suite: unit and property tests (derandomised), every
-#      notebook executed once in a fresh kernel, then each section run again,
-#      and the browser suite (JupyterLab driven by Debian's Chromium, which is
+#      notebook executed once in a fresh kernel (Run All, then every code cell
+#      again from the bottom up), and the browser suite (each explorer on a
+#      plain page and in JupyterLab, driven by Debian's Chromium, which is
 #      installed here when missing).
 # Extra arguments go to pytest (for example -k shapes).
 set -euo pipefail
@@ -19,6 +21,16 @@ bash scripts/install-browser.sh
 step "ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+
+# The explorers' ES modules: their arithmetic and formatting, in Node's own
+# test runner (no npm package).
+step "node --test tests/js"
+if ! command -v node >/dev/null 2>&1; then
+    echo "test.sh: node not found: install Node.js 18 or newer (for example" \
+        "'apt-get install nodejs' or https://nodejs.org), then run again" >&2
+    exit 1
+fi
+node --test tests/js/
 
 step "test suite in .venv"
 .venv/bin/python -m pytest "$@"

@@ -11,6 +11,7 @@ Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
 ``D2LCONV_SITE_REUSE=1`` tests the site/ already built instead of building it.
 """
 
+import ast
 import functools
 import http.server
 import os
@@ -106,12 +107,16 @@ MOVE_EXPLORERS = """async () => {
     };
     const moved = [];
     for (const box of document.querySelectorAll(".d2lconv-live")) {
-        const slider = [...box.querySelectorAll("input[type=range]")]
+        // A control the page answers alone (not one that needs Python).
+        const slider = [...box.querySelectorAll(
+            "input[type=range]:not([data-needs-python])")]
             .find((s) => !s.disabled && s.max !== s.min);
+        const asking = box.querySelector("input[type=range][data-needs-python]");
         const before = shown(box);
         const up = Number(slider.value) < Number(slider.max);
         const key = up ? "ArrowRight" : "ArrowLeft";
-        moved.push({name: box.dataset.explorer, id: slider.id, key, before});
+        moved.push({name: box.dataset.explorer, id: slider.id, key, before,
+                    asking: asking ? asking.id : null});
     }
     return moved;
 }"""
@@ -152,10 +157,15 @@ def notebook_of(page):
 
 
 def shows_explorer(cell):
-    """Whether a code cell's value is an explorer (its last line builds one)."""
-    lines = [line for line in cell.source.splitlines() if line.strip()]
-    match = re.search(r"(\w+Explorer)\(.*\)\s*$", lines[-1]) if lines else None
-    return match.group(1) if match else None
+    """Whether a code cell's value is an explorer (its last statement builds one)."""
+    lines = [x for x in cell.source.splitlines() if not x.lstrip().startswith("%")]
+    body = ast.parse("\n".join(lines)).body
+    last = body[-1] if body else None
+    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
+        func = last.value.func
+        name = getattr(func, "attr", getattr(func, "id", ""))
+        return name if name.endswith("Explorer") else None
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -262,7 +272,17 @@ def visits(browser, server, pages):
         for move in page.evaluate(MOVE_EXPLORERS):
             page.focus(f"#{move['id']}")
             page.keyboard.press(move["key"])
-            record["moved"].append({**move, **page.evaluate(READ_EXPLORER, move["id"])})
+            move.update(page.evaluate(READ_EXPLORER, move["id"]))
+            if move["asking"]:
+                # A control that needs Python says so on a page with no kernel.
+                page.focus(f"#{move['asking']}")
+                page.keyboard.press("ArrowRight")
+                move["note"] = page.evaluate(
+                    "(id) => document.getElementById(id).closest('.d2lconv-live')"
+                    ".querySelector('.d2lconv-kernel-note').textContent",
+                    move["asking"],
+                )
+            record["moved"].append(move)
         screenshot(page, name)
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
@@ -398,6 +418,8 @@ def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):
             assert explorer["labels"] and explorer["pictures"], f"{name}: {explorer}"
             assert colab in explorer["links"], f"{name}: no Colab link"
             assert move["after"] != move["before"], f"{name}: {move['name']} still"
+            if move["asking"]:
+                assert move["note"], f"{name}: {move['name']} says nothing"
             where = f"{name}: {move['name']} after {move['key']} on {move['id']}"
             try:
                 python = python_explorer(move["name"], move["state"])

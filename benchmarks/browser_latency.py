@@ -72,7 +72,8 @@ CASES = {
         "ArrowRight",
     ),
     "StackExplorer": (
-        "d2lconv.StackExplorer(count=60, input_size=256, kernel_size=3, padding=1)",
+        "d2lconv.StackExplorer(count=60, input_size=256, kernel_size=3, padding=1, "
+        'controls=["padding"])',
         "input size",
         "ArrowLeft",
     ),

@@ -413,10 +413,15 @@ export function connect(model, el, tr) {
     get: (name) => model.get(name),
     // The model keeps every setting; Python hears of them unless `send` is false
     // (a step of Play: the page alone needs it).
+    // Sent a moment later, once a drag or a run of keys pauses: the picture
+    // does not wait for the message, and Python gets the last setting once.
     save(changes, send = true) {
       for (const [k, v] of Object.entries(changes)) model.set(k, v);
       if (!send) return;
-      try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
+      clearTimeout(link.sending);
+      link.sending = setTimeout(() => {
+        try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
+      }, 100);
     },
     // Marks a control whose changes only Python can answer (tests find it).
     asks(control) {
@@ -425,7 +430,8 @@ export function connect(model, el, tr) {
     },
     ask(changes) {
       const before = model.get("answered");
-      link.save(changes);
+      link.save(changes, false);
+      try { model.save_changes(); } catch (e) { /* no kernel: said below */ }
       if (model.d2lconvStatic) {
         note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
         return;
@@ -547,6 +553,31 @@ export function player(tr, control, ms, onStep, name = tr("play")) {
   return { el: button, stop, get playing() { return timer !== null; } };
 }
 
+// Redraw a picture in place when only some of its elements changed (a step
+// of the sweep moves an outline and a few numbers): toSvg writes one element
+// per line, so the lines that differ name the elements to replace. Returns
+// false, and changes nothing, when the panels themselves changed.
+function patch(box, before, lines) {
+  if (!before || before.length !== lines.length) return false;
+  const changed = [];
+  let element = 0;  // the element of `before`'s line i, in document order
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i], structure = /^<\/?(g|svg)\b/.test(line);
+    if (line !== before[i]) {
+      if (structure) return false;
+      changed.push([element, line]);
+    }
+    if (line.startsWith("<g")) element += 2;  // the group and its <title>
+    else if (!line.startsWith("</")) element += 1;
+  }
+  if (!changed.length) return true;
+  const fresh = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  fresh.innerHTML = changed.map(([, line]) => line).join("");
+  const elements = box.querySelectorAll("*");
+  for (const [index] of changed) elements[index].replaceWith(fresh.children[0]);
+  return true;
+}
+
 // The frame of an explorer: controls on top, then the picture or, when the
 // settings have no picture, an explanation in words.
 export function frame(el, rows) {
@@ -562,15 +593,19 @@ export function frame(el, rows) {
   const picture = document.createElement("div");
   picture.className = "d2lconv-picture";
   picture.style.overflowX = "auto";
+  picture.style.contain = "content";
   const explanation = document.createElement("div");
   explanation.className = "d2lconv-explanation";
   explanation.setAttribute("role", "alert");
   explanation.style.cssText = "display:none;padding:8px;border-left:4px solid #d62728;" +
     "background:#fff5f5;white-space:pre-wrap;font-family:monospace";
   el.replaceChildren(controls, explanation, picture);
+  let shown = null;
   return {
     show(svg) {
-      picture.innerHTML = svg;
+      const lines = svg.split("\n");
+      if (!patch(picture, shown, lines)) picture.innerHTML = svg;
+      shown = lines;
       picture.style.display = "";
       explanation.style.display = "none";
     },

@@ -384,7 +384,8 @@ def check_training_numbers(svg, history, X, Y, v, t, where):
         head = f"stopped at step {t}: the loss overflowed, kernel {written}"
     assert line.startswith(head), where
     limit = lr_limit(X, v["bias"])
-    verdict = "< 2/lambda_max" if v["lr"] < limit else ">= 2/lambda_max"
+    rule = "<" if v["lr"] < limit else ">="
+    verdict = f"{rule} largest stable rate 2/lambda_max"
     assert line.endswith(
         f"   |   lr {v['lr']} {verdict} = {limit:.4f}: "
         + ("converges" if v["lr"] < limit else "diverges")
@@ -490,7 +491,9 @@ def test_training_page_says_when_a_setting_needs_python(browser):
     assert note.inner_text() == ""
     line = status_line(parse(seen(page)["svg"]))
     assert line.startswith(f"stopped at step {len(explorer.history) - 1}: ")
-    assert line.endswith("lr 0.1 >= 2/lambda_max = 0.0333: diverges")
+    assert line.endswith(
+        "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges"
+    )
     page.close()
 
 

@@ -16,6 +16,7 @@ import subprocess
 import pytest
 
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, SCREENSHOTS
+from .test_explorers_in_browser import EXPLORERS as ENGLISH
 from .test_explorers_in_browser import check_no_errors, find_explorers
 
 ZH = NOTEBOOK_DIR / "zh"
@@ -64,8 +65,7 @@ def assert_drawn_in_a_chinese_font(page, element, what):
 
 
 def test_the_chinese_notebooks_show_every_explorer():
-    english = find_explorers()
-    assert sorted(n for _, _, n in EXPLORERS) == sorted(n for _, _, n in english)
+    assert sorted(n for _, _, n in EXPLORERS) == sorted(n for _, _, n in ENGLISH)
 
 
 def test_this_machine_has_a_chinese_font():
@@ -78,30 +78,23 @@ def test_explorer_speaks_chinese_in_real_glyphs(notebook_pages, path, cell, name
     view = notebook.explorer_in_cell(cell)
     page = view.page
     root = view.root
-    # Every label a student reads: slider and dropdown descriptions, checkbox
-    # texts, toggle buttons and buttons, the options of every dropdown.
-    # (An empty description is a zero-width space in ipywidgets' page.)
-    texts = root.locator(
-        ".widget-label, .widget-checkbox label, button, option"
-    ).all_inner_texts()
-    labels = [
-        t.strip().strip("\u200b")
-        for t in texts
-        if not re.fullmatch(r"[\d\s.,x×:()/+\u200b-]*", t)
-    ]
+    # Every label a student reads: every control's <label>, the buttons, the
+    # options of every list (numbers, such as learning rates, aside).
+    texts = root.locator("label, button, option").all_inner_texts()
+    labels = [t.strip() for t in texts if not re.fullmatch(r"[\d\s.,x×:()/+-]*", t)]
     english = [t for t in labels if not CJK.search(t) and t not in PYTORCH_NAMES]
     assert labels and not english, f"{name}: labels not in Chinese: {english}"
     svg_text = view.picture.locator("svg text")
     titles = [t for t in svg_text.all_text_contents() if CJK.search(t)]
     assert titles, f"{name}: no Chinese text in the picture"
-    first_label = root.locator(".widget-label", has_text=CJK).first
+    first_label = root.locator("label", has_text=CJK).first
     assert_drawn_in_a_chinese_font(page, first_label, f"{name}: the label")
     title = view.picture.locator("svg text", has_text=CJK).first
     assert_drawn_in_a_chinese_font(page, title, f"{name}: the picture's text")
     view.screenshot(SCREENSHOTS / f"zh-{path.stem}-cell{cell}-{name}.png")
 
-    # A key press on the first slider: a new picture or an explanation, Chinese.
-    _, handle = view.sliders()[0]
+    # A key press on a slider: a new picture or an explanation, Chinese.
+    _, handle = view.sliders(local=True)[0]
     old = view.state()
     view.nudge(handle)
     svg, explanation = view.wait_for_new_state(old)

@@ -6,7 +6,8 @@ lab:
 	bash scripts/lab.sh
 
 # The course environment only: ruff, unit and property tests, every notebook
-# (run once, then each section again), and the browser suite (JupyterLab in Chromium).
+# (Run All, then every cell again from the bottom up), the explorers' node tests,
+# and the browser suite (each explorer on a plain page and in JupyterLab).
 test:
 	bash scripts/test.sh
 

@@ -1,7 +1,7 @@
-"""Benchmark: the checked loop corr2d against the book's loop, at widget sizes.
+"""Benchmark: the checked loop corr2d against the book's loop, at lesson sizes.
 
-Target: on a 16x16 input with a 3x3 kernel (what the explorers redraw on every
-slider move), d2lconv.corr2d takes at most 1.5 times as long as the book's
+Target: on a 16x16 input with a 3x3 kernel (the largest input the sweep's
+sliders allow), d2lconv.corr2d takes at most 1.5 times as long as the book's
 d2l.corr2d, measured in this run, alternating the two so that a busy machine
 slows both alike. The absolute medians are printed for reference (a few ms on
 an idle machine) but not judged: they depend on the load. Prints the medians,

@@ -1,7 +1,7 @@
 """Pictures shown one after another: an ``Animation``, one SVG that moves by itself.
 
-The explorers whose picture moves (a window sweeping, a training run) turn
-their frames into one (``Explorer.animation``); the course's website shows it.
+A moving picture for a page or a file where nothing runs: no script, only
+SVG's own animation.
 """
 
 import pathlib

@@ -7,8 +7,8 @@ aria-label="output 2x2">`` with a ``<title>``, attributes only (no
 ``picture.save("x.svg")`` or ``picture.save("x.png")`` writes a file (PNG
 through ``picture_mpl.to_figure``, plain matplotlib, also a Figure on demand).
 ``animation.Animation(pictures)`` shows pictures one after another as one SVG
-that moves by itself (SMIL, no script): an explorer's moving picture on the
-course's web site.
+that moves by itself (SMIL, no script). The explorers draw the same pictures
+in the page (``d2lconv/explorers``).
 
 Panels (each has ``label``, ``x, y`` = top left of its body in pixels, ``top``
 = room for its title above that, ``span`` = extra room left and right,

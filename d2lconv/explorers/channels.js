@@ -126,52 +126,19 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), Y };
 }
 
-// The explorer: controls in the page, the picture redrawn on every movement.
+// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const v = {};
-  for (const name of ["in_channels", "out_channels", "kernel_size", "size", "values", "seed", "mode"]) {
-    v[name] = model.get(name);
-  }
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
-  };
-  num("in_channels", tr("input channels c_i"), 1, 4);
-  num("out_channels", tr("output channels c_o"), 1, 4);
-  num("kernel_size", tr("kernel size k"), 1, 4);
-  num("size", tr("input size n"), 2, 6);
-  controls.values = select(tr("values"), VALUES.map((x) => [tr(x), x]), v.values, (x) => change({ values: x }));
-  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
-    v.seed = x;
-    link.ask({ seed: x });
-  }));
-  controls.mode = select(tr("view"), VIEWS.map((x) => [tr(x), x]), v.mode, (x) => change({ mode: x }));
-  const c = controls;
-  const view = frame(el, [
-    [c.in_channels, c.out_channels],
-    [c.kernel_size, c.size],
-    [c.values, c.seed],
-    [c.mode],
-    [link.note],
-  ]);
-
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes) {
-    Object.assign(v, changes);
-    draw();
-    link.save(changes);
-  }
-  function draw() {
-    try {
-      view.show(channelsPicture(tr, v, model.get("pools"), model.get("palettes"), model.get("language")).svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-  }
-  model.on("change:pools", draw);
-  draw();
+  const ex = explorer({ model, el }, [
+    [["in_channels", N_("input channels c_i"), 1, 4], ["out_channels", N_("output channels c_o"), 1, 4]],
+    [["kernel_size", N_("kernel size k"), 1, 4], ["size", N_("input size n"), 2, 6]],
+    [["values", N_("values"), VALUES.map((x) => [x, x])], ["seed", N_("seed"), 0, 20]],
+    [["mode", N_("view"), VIEWS.map((x) => [x, x])]],
+    ["note"],
+  ], {
+    asks: ["seed"],
+    picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
+  });
+  model.on("change:pools", ex.draw);
 }
 
 export default { render };

@@ -160,66 +160,25 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), cells, Y };
 }
 
-// The explorer: controls in the page, the picture redrawn on every movement.
+// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
   const inputs = model.get("inputs");
-  const v = {};
-  for (const name of ["mode", "input", "window_h", "window_w", "padding_h", "padding_w",
-    "stride_h", "stride_w", "ceil_mode", "count_include_pad", "cell"]) v[name] = model.get(name);
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
-  };
-  controls.mode = select(tr("pooling"), [[tr(N_("max")), "max"], [tr(N_("avg")), "avg"]], v.mode,
-    (x) => change({ mode: x }));
-  controls.input = select(tr("input"), Object.keys(inputs).map((name) => [tr(name), name]), v.input,
-    (x) => change({ input: x }));
-  num("window_h", tr("window h"), 1, 4);
-  num("padding_h", tr("padding h"), 0, 2);
-  num("stride_h", tr("stride h"), 1, 4);
-  num("window_w", tr("window w"), 1, 4);
-  num("padding_w", tr("padding w"), 0, 2);
-  num("stride_w", tr("stride w"), 1, 4);
-  // PyTorch's parameter names, shown as they are in every language.
-  controls.ceil_mode = checkbox("ceil_mode", v.ceil_mode, (x) => change({ ceil_mode: x }));
-  controls.count_include_pad = checkbox("count_include_pad", v.count_include_pad,
-    (x) => change({ count_include_pad: x }));
-  controls.cell = slider(tr("output cell"), 0, 0, v.cell, (x) => change({ cell: x }, false));
-  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
-  const play = player(tr, controls.cell, () => 1000 / speed.value, (x) => change({ cell: x }, false));
-  const c = controls;
-  const view = frame(el, [
-    [c.mode, c.input],
-    [c.window_h, c.padding_h, c.stride_h],
-    [c.window_w, c.padding_w, c.stride_w],
-    [c.ceil_mode, c.count_include_pad],
-    [play, c.cell, speed],
-  ]);
-
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes, sync = true) {
-    Object.assign(v, changes);
-    draw();
-    if (sync) link.save(changes);
-  }
-  function draw() {
-    c.count_include_pad.input.disabled = v.mode !== "avg";
-    let cells = 1;
-    try {
-      const picture = poolingPicture(tr, v, inputs[v.input], model.get("palettes"), model.get("language"));
-      cells = picture.cells;
-      view.show(picture.svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-    v.cell = Math.min(v.cell, cells - 1);
-    c.cell.set(v.cell, cells - 1);
-    c.cell.input.disabled = play.el.disabled = cells === 1;
-  }
-  draw();
-  return () => play.stop();
+  const ex = explorer({ model, el }, [
+    [["mode", N_("pooling"), [[N_("max"), "max"], [N_("avg"), "avg"]]],
+      ["input", N_("input"), Object.keys(inputs).map((name) => [name, name])]],
+    [["window_h", N_("window h"), 1, 4], ["padding_h", N_("padding h"), 0, 2],
+      ["stride_h", N_("stride h"), 1, 4]],
+    [["window_w", N_("window w"), 1, 4], ["padding_w", N_("padding w"), 0, 2],
+      ["stride_w", N_("stride w"), 1, 4]],
+    // PyTorch's parameter names, shown as they are in every language.
+    [["ceil_mode", "ceil_mode"], ["count_include_pad", "count_include_pad"]],
+    ["play"],
+  ], {
+    play: { name: "cell", label: N_("output cell") },
+    enabled: { count_include_pad: (v) => v.mode === "avg" },
+    picture: (tr, v, m) => poolingPicture(tr, v, inputs[v.input], m.get("palettes"), m.get("language")),
+  });
+  return ex.stop;
 }
 
 export default { render };

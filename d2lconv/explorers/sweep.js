@@ -3,8 +3,6 @@
 // sweep_picture; the output is computed here (a few hundred multiply-adds)
 // and compared with F.conv2d by the tests.
 
-// What a sweep can show beyond input and kernel, in the order of the lessons.
-export const TOPICS = ["stride", "padding", "dilation"];
 const MAX_WIDTH = 1000;
 
 // The geometry of both axes (a thrown Error explains an empty output).
@@ -175,78 +173,35 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, text], name, language), cells, Y };
 }
 
-// The explorer: sliders in the page, the picture redrawn on every movement.
-function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const v = {};
-  for (const name of ["input_h", "input_w", "kernel_h", "kernel_w", "padding_h", "padding_w",
-    "stride_h", "stride_w", "dilation", "values", "kernel", "seed", "flip", "step", "topics"]) {
-    v[name] = model.get(name);
-  }
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(tr(label), low, high, v[name], (x) => change({ [name]: x }));
-  };
-  num("input_h", N_("input height"), 1, 16);
-  num("input_w", N_("input width"), 1, 16);
-  num("kernel_h", N_("kernel height"), 1, 7);
-  num("kernel_w", N_("kernel width"), 1, 7);
-  num("padding_h", N_("padding h (each side)"), 0, 4);
-  num("padding_w", N_("padding w (each side)"), 0, 4);
-  num("stride_h", N_("stride height"), 1, 4);
-  num("stride_w", N_("stride width"), 1, 4);
-  num("dilation", N_("dilation"), 1, 3);
-  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
-    v.seed = x;
-    link.ask({ seed: x });
-  }));
-  const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
-  controls.values = select(tr("input"), options([[N_("0..n-1 ramp"), "ramp"],
-    [N_("small random integers"), "random"], [N_("edge image (6x8)"), "edge"]]), v.values,
-    (x) => change(x === "edge" ? { values: x, input_h: 6, input_w: 8 } : { values: x }));
-  controls.kernel = select(tr("kernel"), options([[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],
-    [N_("small random integers"), "random"], [N_("edge detector [1, -1]"), "edge"]]), v.kernel,
-    (x) => change(x === "edge" ? { kernel: x, kernel_h: 1, kernel_w: 2 } : { kernel: x }));
-  controls.flip = checkbox(tr("true convolution (flip K)"), v.flip, (x) => change({ flip: x }));
-  controls.step = slider(tr("output cell"), 0, 0, v.step, (x) => change({ step: x }, false));
-  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
-  const play = player(tr, controls.step, () => 1000 / speed.value, (x) => change({ step: x }, false));
-  const taught = { stride: ["stride_h", "stride_w"], padding: ["padding_h", "padding_w"], dilation: ["dilation"] };
-  const shown = TOPICS.filter((t) => v.topics.includes(t)).flatMap((t) => taught[t]);
-  const view = frame(el, [
-    ["input_h", "input_w", "kernel_h", "kernel_w"].map((n) => controls[n]),
-    shown.map((n) => controls[n]),
-    [controls.values, controls.kernel, controls.seed, controls.flip],
-    [play, controls.step, speed],
-    [link.note],
-  ]);
+// The controls, the sliders of `TOPICS` shown once the lesson has taught them.
+const CONTROLS = [
+  [["input_h", N_("input height"), 1, 16], ["input_w", N_("input width"), 1, 16],
+    ["kernel_h", N_("kernel height"), 1, 7], ["kernel_w", N_("kernel width"), 1, 7]],
+  [["stride_h", N_("stride height"), 1, 4], ["stride_w", N_("stride width"), 1, 4],
+    ["padding_h", N_("padding h (each side)"), 0, 4], ["padding_w", N_("padding w (each side)"), 0, 4],
+    ["dilation", N_("dilation"), 1, 3]],
+  [["values", N_("input"), [[N_("0..n-1 ramp"), "ramp"], [N_("small random integers"), "random"],
+    [N_("edge image (6x8)"), "edge"]]],
+  ["kernel", N_("kernel"), [[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],
+    [N_("small random integers"), "random"], [N_("edge detector [1, -1]"), "edge"]]],
+  ["seed", N_("seed"), 0, 20], ["flip", N_("true convolution (flip K)")]],
+  ["play"],
+  ["note"],
+];
+// The edge image and the edge detector come with their sizes.
+const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel_w: 2 } };
 
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes, sync = true) {
-    Object.assign(v, changes);
-    for (const [name, value] of Object.entries(changes)) controls[name]?.set(value);
-    draw();
-    link.save(changes, sync);
-  }
-  function draw() {
-    let cells = 1;
-    try {
-      const pools = model.get("pools");
-      const picture = sweepPicture(tr, v, pools, model.get("palettes"), model.get("language"));
-      cells = picture.cells;
-      view.show(picture.svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-    v.step = Math.min(v.step, cells - 1);
-    link.save({ step: v.step }, false);
-    controls.step.set(v.step, cells - 1);
-    controls.step.input.disabled = play.el.disabled = cells === 1;
-  }
-  model.on("change:pools", draw);
-  draw();
-  return () => play.stop();
+// The explorer: the picture redrawn in the page on every movement.
+function render({ model, el }) {
+  const ex = explorer({ model, el }, CONTROLS, {
+    names: ["topics"],
+    asks: ["seed"],
+    play: { name: "step", label: N_("output cell"), keep: true },
+    changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
+    picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
+  });
+  model.on("change:pools", ex.draw);
+  return ex.stop;
 }
 
 export default { render };

@@ -6,7 +6,6 @@
 const VALUES = [N_("small random integers"), N_("book example")];
 const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
 const CHANNEL_CELL = 26, LONG_CELL = 22;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 // X (c_i, n, n) and K (c_o, c_i, k, k): the book's numbers (channels.book_example),
 // or the leading part of the integers PyTorch drew for the seed at the largest
@@ -18,8 +17,8 @@ export function channelData(tr, v, pools) {
       throw new Error(tr("The book's example has c_i = 2 input channels, 2x2 kernels and a 3x3 input; got c_i = {c_i}, kernel size {k}, input {n}x{n}. Choose 'small random integers' to try other sizes.",
         { c_i: ci, k, n }));
     }
-    const X = [0, 1].map((i) => range(3).map((r) => range(3).map((c) => 3 * r + c + i)));
-    const K = range(co).map((o) => [0, 1].map((i) => range(2).map((r) => range(2).map((c) => 2 * r + c + i + o))));
+    const X = [0, 1].map((i) => matrix(3, 3, (r, c) => 3 * r + c + i));
+    const K = range(co).map((o) => [0, 1].map((i) => matrix(2, 2, (r, c) => 2 * r + c + i + o)));
     return [X, K];
   }
   const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));
@@ -30,11 +29,11 @@ export function channelData(tr, v, pools) {
 // The cross-correlation of one channel with one kernel (no padding, stride 1).
 export function corr2d(x, kernel) {
   const k = kernel.length, m = x.length - k + 1;
-  return range(m).map((i) => range(m).map((j) => {
+  return matrix(m, m, (i, j) => {
     let total = 0;
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) total += x[i + a][j + b] * kernel[a][b];
     return total;
-  }));
+  });
 }
 
 // parts[o][i] = X[i] cross-correlated with K[o][i]; Y[o] is the sum over i.

@@ -83,6 +83,11 @@ export function textUnits(text) {
 
 // ---- the picture ------------------------------------------------------------
 
+export const range = (n) => Array.from({ length: n }, (_, i) => i);
+// An h x w matrix of f(r, c).
+export const matrix = (h, w, f) => range(h).map((r) => range(w).map((c) => f(r, c)));
+export const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
+
 export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
 const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
 export const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
@@ -385,7 +390,7 @@ export function axisGeometry(tr, axis, n, k, s, sides, d) {
     : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
   const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
     `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
-  const name = axis ? tr("width") : tr("height");
+  const name = axisName(tr, axis);
   if (out < 1 && s === 1 && d === 1 && before === 0 && after === 0) {
     throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
   }
@@ -421,11 +426,6 @@ export function connect(model, el, tr) {
       link.sending = setTimeout(() => {
         try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
       }, 100);
-    },
-    // Marks a control whose changes only Python can answer (tests find it).
-    asks(control) {
-      control.input.dataset.needsPython = "true";
-      return control;
     },
     ask(changes) {
       const before = model.get("answered");
@@ -512,23 +512,6 @@ export function slider(labelText, min, max, value, onInput) {
   });
   control.el.append(shown);
   return control;
-}
-
-// A list to choose from, [[label, value], ...]: it gives the value itself
-// (a number stays a number).
-export function select(labelText, options, value, onChange) {
-  const input = document.createElement("select");
-  for (const [label, v] of options) input.add(new Option(label, v, false, v === value));
-  const read = () => options[input.selectedIndex][1];
-  return labelled(labelText, input, "change", read, (v) => { input.value = v; }, onChange);
-}
-
-export function checkbox(labelText, value, onChange) {
-  const input = document.createElement("input");
-  input.type = "checkbox";
-  input.checked = value;
-  const read = () => input.checked;
-  return labelled(labelText, input, "change", read, (v) => { input.checked = v; }, onChange);
 }
 
 // Play: steps `control` (a slider) to its end, at the speed (steps per second)
@@ -629,12 +612,20 @@ export function frame(el, rows) {
 export const TOPICS = ["stride", "padding", "dilation"];
 
 // A control of a table: [name, label, low, high] a slider, [name, label,
-// options] a list of [label, value] pairs, [name, label] a checkbox. Labels
-// are English, shown through tr.
+// options] a list of [label, value] pairs to choose from (it gives the value
+// itself: a number stays a number), [name, label] a checkbox. Labels are
+// English, shown through tr.
 function control(tr, [, label, a, b], value, onChange) {
   if (b !== undefined) return slider(tr(label), a, b, value, onChange);
-  if (a) return select(tr(label), a.map(([text, x]) => [tr(text), x]), value, onChange);
-  return checkbox(tr(label), value, onChange);
+  const input = document.createElement(a ? "select" : "input");
+  if (!a) {
+    Object.assign(input, { type: "checkbox", checked: value });
+    const set = (x) => { input.checked = x; };
+    return labelled(tr(label), input, "change", () => input.checked, set, onChange);
+  }
+  for (const [text, x] of a) input.add(new Option(tr(text), x, false, x === value));
+  const set = (x) => { input.value = x; };
+  return labelled(tr(label), input, "change", () => a[input.selectedIndex][1], set, onChange);
 }
 
 // What every explorer does: `v` holds its settings (the model's values of the
@@ -673,10 +664,12 @@ export function explorer({ model, el }, table, o) {
     if (!taught(item)) return [];
     const [name] = item;
     if (o.asks?.includes(name)) {
-      return [controls[name] = link.asks(control(tr, item, v[name], (x) => {
+      controls[name] = control(tr, item, v[name], (x) => {
         v[name] = x;
         link.ask({ [name]: x });
-      }))];
+      });
+      controls[name].input.dataset.needsPython = "true";  // the tests find it
+      return [controls[name]];
     }
     return [controls[name] = control(tr, item, v[name], (x) => {
       const changes = o.changes?.(name, x) ?? { [name]: x };

@@ -4,8 +4,6 @@
 // and the tests compare every number with them.
 
 const POOL_CELL = 28;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
-const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
 
 // The output length along one axis (window k, stride s, padding p per side),
 // as PyTorch computes it: with ceil_mode a last window that would start in
@@ -67,13 +65,13 @@ function inside(x, w, p) {
 // a float32: the exact integer sum divided, then rounded as float32 rounds.
 export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   const size = [x.length, x[0].length];
-  return range(out[0]).map((i) => range(out[1]).map((j) => {
+  return matrix(...out, (i, j) => {
     const w = poolingWindow(size, [i, j], k, s, p);
     const values = inside(x, w, p);
     if (mode === "max") return Math.max(...values);
     const total = values.reduce((a, b) => a + b, 0);
     return Math.fround(total / (countIncludePad ? w.withPad : w.withoutPad));
-  }));
+  });
 }
 
 // The output-size formulas, numbers filled in: pooling.describe_pooling.
@@ -120,12 +118,11 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   const isInput = (r, c) => r >= p[0] && r < p[0] + size[0] && c >= p[1] && c < p[1] + size[1];
   const isPadded = (r, c) => r < size[0] + 2 * p[0] && c < size[1] + 2 * p[1];
   const fill = v.mode === "max" ? -Infinity : 0;
-  const padded = X.map((x) => range(shape[0]).map((r) => range(shape[1]).map((c) =>
-    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN)));
-  const hatched = range(shape[0]).map((r) => range(shape[1]).map((c) => !isInput(r, c)));
+  const padded = X.map((x) => matrix(...shape, (r, c) =>
+    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN));
+  const hatched = matrix(...shape, (r, c) => !isInput(r, c));
   const w = poolingWindow(size, cell, k, s, p);
-  const outlined = range(shape[0]).map((r) => range(shape[1]).map((c) =>
-    w.rows.includes(r) && w.cols.includes(c)));
+  const outlined = matrix(...shape, (r, c) => w.rows.includes(r) && w.cols.includes(c));
   const dropped = [0, 1].map((a) => Math.max(0, size[a] + 2 * p[a] - extent[a]));
   const common = { palettes, tr, cmap: "Blues", cell: POOL_CELL };
   const panels = X.flatMap((_, ch) => [

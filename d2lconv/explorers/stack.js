@@ -127,7 +127,7 @@ const CONTROLS = [
 function render({ model, el }) {
   explorer({ model, el }, CONTROLS, {
     names: ["topics"],
-    picture: (tr, v, m) => ({ svg: stackPicture(tr, v, m.get("language")).svg }),
+    picture: (tr, v, m) => stackPicture(tr, v, m.get("language")),
   });
 }
 

@@ -18,38 +18,34 @@ export function geometry(tr, v) {
 // The input and kernel values: a ramp, ones, the edge image or detector, or
 // the top-left corner of the random integers PyTorch drew for the seed.
 export function inputValues(kind, h, w, pool) {
-  if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "edge") {
-    const q = Math.floor(w / 4);
-    return range(h).map(() => range(w).map((c) => (c >= q && c < w - q ? 0 : 1)));
-  }
-  return range(h).map((r) => range(w).map((c) => r * w + c));
+  const q = Math.floor(w / 4);  // the edge image: 0 in the middle columns
+  if (kind === "edge") return matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1));
+  return kernelValues(kind, h, w, pool);  // the same ramp and random integers
 }
 
 export function kernelValues(kind, h, w, pool) {
   if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "ones") return range(h).map(() => range(w).map(() => 1));
-  if (kind === "edge") return range(h).map(() => range(w).map((c) => (c === 0) - (c === w - 1)));
-  return range(h).map((r) => range(w).map((c) => r * w + c));
+  if (kind === "ones") return matrix(h, w, () => 1);
+  if (kind === "edge") return matrix(h, w, (r, c) => (c === 0) - (c === w - 1));
+  return matrix(h, w, (r, c) => r * w + c);
 }
 
-export const range = (n) => Array.from({ length: n }, (_, i) => i);
 export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
 
 // The padded input, and the output of cross-correlating it with K.
 export function correlate(X, K, g) {
   const [gh, gw] = g.axes;
-  const padded = range(g.padded[0]).map((r) => range(g.padded[1]).map((c) => {
+  const padded = matrix(...g.padded, (r, c) => {
     const i = r - gh.sides[0], j = c - gw.sides[0];
     return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
-  }));
-  const Y = range(gh.out).map((i) => range(gw.out).map((j) => {
+  });
+  const Y = matrix(gh.out, gw.out, (i, j) => {
     let total = 0;
     for (let a = 0; a < gh.k; a++) {
       for (let b = 0; b < gw.k; b++) total += padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * K[a][b];
     }
     return total;
-  }));
+  });
   return { padded, Y };
 }
 
@@ -67,7 +63,7 @@ function termsText(tr, window, K, total, i, j) {
 function formulaLines(tr, axis, g, topics) {
   const { n, k, s, out } = g;
   const total = g.sides[0] + g.sides[1];
-  const name = axis ? tr("width") : tr("height");
+  const name = axisName(tr, axis);
   let formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
@@ -129,15 +125,15 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
   const [H, W] = g.padded;
   const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
-  const hatched = range(H).map((r) => range(W).map((c) =>
-    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n));
+  const hatched = matrix(H, W, (r, c) =>
+    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
   const sum = products.flat().reduce((a, b) => a + b, 0);
   const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = range(H).map((r) => range(W).map((c) => rows.includes(r) && cols.includes(c)));
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c));
   const common = { palettes, tr, cell };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,

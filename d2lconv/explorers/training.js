@@ -10,10 +10,8 @@ const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];
 const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
 
 // Python sends a number that is not finite (a diverging run) as a string.
-const num = (x) => (typeof x === "string" ? Number(x) : x);
-const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : num(x));
-export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) =>
-  [k, v === null || typeof v === "boolean" ? v : numbers(v)]));
+const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : typeof x === "string" ? Number(x) : x);
+export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
 
 // training._fmt2: two decimals; a diverging run's values shown as out of range.
 export function fmt2(value) {
@@ -47,7 +45,7 @@ export function statusText(tr, run, t) {
 
 // The picture of the run at step t: training.draw_training(history[:t + 1]).
 export function trainingPicture(tr, run, t, palettes, language = "en") {
-  const xs = Array.from({ length: t + 1 }, (_, i) => i);
+  const xs = range(t + 1);
   const upTo = (values) => values.slice(0, t + 1);
   const logRange = LOSS_RANGE.map(Math.log10);
   const losses = upTo(run.loss).map((v) => clip(Math.log10(Math.max(v, LOSS_RANGE[0])), ...logRange));
@@ -101,8 +99,8 @@ function render({ model, el }) {
     picture(tr, v, m) {
       const run = decode(m.get("run"));
       const t = Math.min(v.step, run.loss.length - 1);
-      const { svg } = trainingPicture(tr, run, t, m.get("palettes"), m.get("language"));
-      return { svg, cells: run.loss.length };
+      const picture = trainingPicture(tr, run, t, m.get("palettes"), m.get("language"));
+      return { ...picture, cells: run.loss.length };
     },
   });
   // Python's answer: a new run, shown at its last step, as training ends.

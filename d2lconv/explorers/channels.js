@@ -128,7 +128,8 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
 // The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
   const ex = explorer({ model, el }, [
-    [["in_channels", N_("input channels c_i"), 1, 4], ["out_channels", N_("output channels c_o"), 1, 4]],
+    [["in_channels", N_("input channels c_i"), 1, 4],
+      ["out_channels", N_("output channels c_o"), 1, 4]],
     [["kernel_size", N_("kernel size k"), 1, 4], ["size", N_("input size n"), 2, 6]],
     [["values", N_("values"), VALUES.map((x) => [x, x])], ["seed", N_("seed"), 0, 20]],
     [["mode", N_("view"), VIEWS.map((x) => [x, x])]],

@@ -405,9 +405,12 @@ export function axisGeometry(tr, axis, n, k, s, sides, d) {
 // ---- the model: Python's traits, or the state saved in a page -------------
 
 // The explorer's link to its model. `save(changes)` keeps settings in the
-// model and sends them to Python when there is a kernel (a saved page has none). `ask(changes)` sends
-// settings that only Python can answer (a new seed, a training run): it shows
-// `waiting` until Python has answered, or says the kernel is missing.
+// model; unless `send` is false (a step of Play: the page alone needs it),
+// Python hears of them a moment later, once a drag or a run of keys pauses:
+// the picture does not wait for the message, and Python gets the last
+// setting once (a saved page has no kernel to send them to). `ask(changes)`
+// sends settings that only Python can answer (a new seed, a training run):
+// `note` says so until Python has answered, or that the kernel is missing.
 export function connect(model, el, tr) {
   const note = document.createElement("div");
   note.className = "d2lconv-kernel-note";
@@ -415,10 +418,6 @@ export function connect(model, el, tr) {
   note.style.cssText = "min-height:1.3em;font:13px sans-serif;color:#8a4b00";
   const link = {
     note,
-    // The model keeps every setting; Python hears of them unless `send` is false
-    // (a step of Play: the page alone needs it).
-    // Sent a moment later, once a drag or a run of keys pauses: the picture
-    // does not wait for the message, and Python gets the last setting once.
     save(changes, send = true) {
       for (const [k, v] of Object.entries(changes)) model.set(k, v);
       if (!send) return;
@@ -633,21 +632,20 @@ function control(tr, [, label, a, b], value, onChange) {
 // and saves the settings (Python hears of them); `o.picture(tr, v, model)`
 // gives {svg, cells} or throws an Error whose message explains in its place.
 // `table` holds the lines of controls: specs (see `control`), "note" (the
-// note of `connect`) and "play": a slider of the steps of the picture (cells,
-// `o.play.name`) with Play and its speed; a step stays in the page unless
-// `o.play.keep`: the model keeps it, Python hears of it with the next setting.
+// note of `connect`) and "play": Play, the slider of the picture's `cells`
+// steps and its speed (`o.play`: {name, label, fastest, speed, button}). A
+// step stays in the page unless `o.play.keep`: then the model keeps it too,
+// and Python hears of it with the next setting.
 // `o.asks`: the settings that only Python answers (their controls ask it);
 // `o.changes(name, value)`: the settings that a choice changes (it alone by
 // default); `o.enabled`: name -> when, of `v`, its control is enabled.
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
   const link = connect(model, el, tr);
-  const specs = table.flat().filter(Array.isArray);
   const step = o.play?.name;
-  const v = {};
-  for (const name of [...specs.map((s) => s[0]), ...(o.names ?? []), ...(step ? [step] : [])]) {
-    v[name] = model.get(name);
-  }
+  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? [])];
+  if (step) names.push(step);
+  const v = Object.fromEntries(names.map((name) => [name, model.get(name)]));
   const topic = ([name]) => name.split("_")[0];
   const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));
   const controls = {};
@@ -662,25 +660,25 @@ export function explorer({ model, el }, table, o) {
       return [play, controls[step], play.speed];
     }
     if (!taught(item)) return [];
-    const [name] = item;
-    if (o.asks?.includes(name)) {
-      controls[name] = control(tr, item, v[name], (x) => {
-        v[name] = x;
-        link.ask({ [name]: x });
-      });
-      controls[name].input.dataset.needsPython = "true";  // the tests find it
-      return [controls[name]];
-    }
-    return [controls[name] = control(tr, item, v[name], (x) => {
-      const changes = o.changes?.(name, x) ?? { [name]: x };
-      Object.assign(v, changes);
-      for (const [other, value] of Object.entries(changes)) controls[other]?.set(value);
-      draw();
-      link.save(changes);
-    })];
+    const [name] = item, asks = o.asks?.includes(name);
+    controls[name] = control(tr, item, v[name], (x) => (asks ? ask(name, x) : change(name, x)));
+    // A control whose changes only Python can answer (the tests find it).
+    if (asks) controls[name].input.dataset.needsPython = "true";
+    return [controls[name]];
   };
   const view = frame(el, table.map((line) => line.flatMap(build)));
 
+  function ask(name, x) {
+    v[name] = x;
+    link.ask({ [name]: x });
+  }
+  function change(name, x) {
+    const changes = o.changes?.(name, x) ?? { [name]: x };
+    Object.assign(v, changes);
+    for (const [other, value] of Object.entries(changes)) controls[other]?.set(value);
+    draw();
+    link.save(changes);
+  }
   function draw() {
     for (const [name, when] of Object.entries(o.enabled ?? {})) {
       controls[name].input.disabled = !when(v);

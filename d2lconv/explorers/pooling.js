@@ -171,7 +171,7 @@ function render({ model, el }) {
     [["ceil_mode", "ceil_mode"], ["count_include_pad", "count_include_pad"]],
     ["play"],
   ], {
-    play: { name: "cell", label: N_("output cell") },
+    play: { name: "cell", label: N_("output cell") },  // Python's `cell` keeps its start
     enabled: { count_include_pad: (v) => v.mode === "avg" },
     picture: (tr, v, m) => poolingPicture(tr, v, inputs[v.input], m.get("palettes"), m.get("language")),
   });

@@ -64,7 +64,7 @@ function formulaLines(tr, axis, g, topics) {
   const { n, k, s, out } = g;
   const total = g.sides[0] + g.sides[1];
   const name = axisName(tr, axis);
-  let formula, book;
+  let formula = g.formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
       return [tr("{axis}: {formula}", { axis: name, formula: `n - k + 1 = ${n} - ${k} + 1 = ${out}` })];
@@ -72,10 +72,8 @@ function formulaLines(tr, axis, g, topics) {
     formula = `n + ${g.pSym} - k + 1 = ${n} + ${g.pNum} - ${k} + 1 = ${out}`;
     book = `n - k + p + 1 = ${n} - ${k} + ${total} + 1`;
   } else if (g.d === 1) {
-    formula = g.formula;
     book = `floor((n - k + p + s)/s) = floor((${n} - ${k} + ${total} + ${s})/${s})`;
   } else {
-    formula = g.formula;
     book = tr("dilated kernel k' = d(k-1)+1 = {span}: {formula}", {
       span: g.span, formula: `floor((n - k' + p + s)/s) = floor((${n} - ${g.span} + ${total} + ${s})/${s})`,
     });
@@ -97,13 +95,9 @@ function droppedText(tr, [rows, cols]) {
 // The nn.Conv2d line, naming the arguments of the topics taught.
 export function conv2dCall(g, topics) {
   const [gh, gw] = g.axes;
-  const args = {
-    stride: `stride=${pairText([gh.s, gw.s])}, `,
-    padding: `padding=${pairText([gh.sides[0], gw.sides[0]])}, `,
-    dilation: `dilation=${pairText([gh.d, gw.d])}, `,
-  };
+  const args = { stride: [gh.s, gw.s], padding: [gh.sides[0], gw.sides[0]], dilation: [gh.d, gw.d] };
   return `nn.Conv2d(1, 1, kernel_size=${pairText([gh.k, gw.k])}, ` +
-    TOPICS.filter((t) => topics.includes(t)).map((t) => args[t]).join("") +
+    TOPICS.filter((t) => topics.includes(t)).map((t) => `${t}=${pairText(args[t])}, `).join("") +
     `bias=False)  # (1, 1, ${gh.n}, ${gw.n}) -> (1, 1, ${gh.out}, ${gw.out})`;
 }
 
@@ -174,8 +168,8 @@ const CONTROLS = [
   [["input_h", N_("input height"), 1, 16], ["input_w", N_("input width"), 1, 16],
     ["kernel_h", N_("kernel height"), 1, 7], ["kernel_w", N_("kernel width"), 1, 7]],
   [["stride_h", N_("stride height"), 1, 4], ["stride_w", N_("stride width"), 1, 4],
-    ["padding_h", N_("padding h (each side)"), 0, 4], ["padding_w", N_("padding w (each side)"), 0, 4],
-    ["dilation", N_("dilation"), 1, 3]],
+    ["padding_h", N_("padding h (each side)"), 0, 4],
+    ["padding_w", N_("padding w (each side)"), 0, 4], ["dilation", N_("dilation"), 1, 3]],
   [["values", N_("input"), [[N_("0..n-1 ramp"), "ramp"], [N_("small random integers"), "random"],
     [N_("edge image (6x8)"), "edge"]]],
   ["kernel", N_("kernel"), [[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],

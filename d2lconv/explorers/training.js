@@ -11,7 +11,8 @@ const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
 
 // Python sends a number that is not finite (a diverging run) as a string.
 const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : typeof x === "string" ? Number(x) : x);
-export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
+export const decode = (run) =>
+  Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
 
 // training._fmt2: two decimals; a diverging run's values shown as out of range.
 export function fmt2(value) {

@@ -125,7 +125,6 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), Y };
 }
 
-// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
   const ex = explorer({ model, el }, [
     [["in_channels", N_("input channels c_i"), 1, 4],
@@ -138,7 +137,7 @@ function render({ model, el }) {
     asks: ["seed"],
     picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
   });
-  model.on("change:pools", ex.draw);
+  model.on("change:pools", ex.draw);  // Python's answer to a new seed
 }
 
 export default { render };

@@ -157,7 +157,6 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), cells, Y };
 }
 
-// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
   const inputs = model.get("inputs");
   const ex = explorer({ model, el }, [

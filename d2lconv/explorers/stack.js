@@ -123,7 +123,6 @@ const CONTROLS = [
   ["note"],
 ];
 
-// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
   explorer({ model, el }, CONTROLS, {
     names: ["topics"],

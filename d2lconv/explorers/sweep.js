@@ -181,7 +181,6 @@ const CONTROLS = [
 // The edge image and the edge detector come with their sizes.
 const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel_w: 2 } };
 
-// The explorer: the picture redrawn in the page on every movement.
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
     names: ["topics"],
@@ -190,7 +189,7 @@ function render({ model, el }) {
     changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
     picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
   });
-  model.on("change:pools", ex.draw);
+  model.on("change:pools", ex.draw);  // Python's answer to a new seed
   return ex.stop;
 }
 

@@ -23,6 +23,7 @@ import traitlets
 from IPython.display import display
 
 from .. import i18n
+from .._validate import check_int_range
 from ..picture import palette
 from ..sweep import TOPICS
 
@@ -65,6 +66,25 @@ def chosen_topics(controls, starts):
                 f"controls=({topic!r},) (or {topic}'s default)"
             )
     return [t for t in TOPICS if t in controls]
+
+
+def check_settings(settings, ranges=(), options=()):
+    """``settings`` (name -> value) checked against what the controls offer: an
+    int from low to high for a name of ``ranges`` (name -> (low, high)), one of
+    ``options[name]``, else True or False. A ValueError or TypeError names the
+    setting, its value and the rule."""
+    checked = {}
+    for name, value in settings.items():
+        if name in ranges:
+            value = check_int_range(value, name, *ranges[name])
+        elif name in options:
+            if isinstance(value, bool) or value not in options[name]:
+                shown = ", ".join(map(repr, options[name]))
+                raise ValueError(f"{name} must be one of {shown}, got {value!r}")
+        elif not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+        checked[name] = value
+    return checked
 
 
 def explanation_html(text):

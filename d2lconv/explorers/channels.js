@@ -6,7 +6,6 @@
 const VALUES = [N_("small random integers"), N_("book example")];
 const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
 const CHANNEL_CELL = 26, LONG_CELL = 22;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
 
 // X (c_i, n, n) and K (c_o, c_i, k, k): the book's numbers (channels.book_example),
 // or the leading part of the integers PyTorch drew for the seed at the largest
@@ -18,8 +17,8 @@ export function channelData(tr, v, pools) {
       throw new Error(tr("The book's example has c_i = 2 input channels, 2x2 kernels and a 3x3 input; got c_i = {c_i}, kernel size {k}, input {n}x{n}. Choose 'small random integers' to try other sizes.",
         { c_i: ci, k, n }));
     }
-    const X = [0, 1].map((i) => range(3).map((r) => range(3).map((c) => 3 * r + c + i)));
-    const K = range(co).map((o) => [0, 1].map((i) => range(2).map((r) => range(2).map((c) => 2 * r + c + i + o))));
+    const X = [0, 1].map((i) => matrix(3, 3, (r, c) => 3 * r + c + i));
+    const K = range(co).map((o) => [0, 1].map((i) => matrix(2, 2, (r, c) => 2 * r + c + i + o)));
     return [X, K];
   }
   const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));
@@ -30,11 +29,11 @@ export function channelData(tr, v, pools) {
 // The cross-correlation of one channel with one kernel (no padding, stride 1).
 export function corr2d(x, kernel) {
   const k = kernel.length, m = x.length - k + 1;
-  return range(m).map((i) => range(m).map((j) => {
+  return matrix(m, m, (i, j) => {
     let total = 0;
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) total += x[i + a][j + b] * kernel[a][b];
     return total;
-  }));
+  });
 }
 
 // parts[o][i] = X[i] cross-correlated with K[o][i]; Y[o] is the sum over i.
@@ -126,52 +125,19 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), Y };
 }
 
-// The explorer: controls in the page, the picture redrawn on every movement.
 function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const v = {};
-  for (const name of ["in_channels", "out_channels", "kernel_size", "size", "values", "seed", "mode"]) {
-    v[name] = model.get(name);
-  }
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
-  };
-  num("in_channels", tr("input channels c_i"), 1, 4);
-  num("out_channels", tr("output channels c_o"), 1, 4);
-  num("kernel_size", tr("kernel size k"), 1, 4);
-  num("size", tr("input size n"), 2, 6);
-  controls.values = select(tr("values"), VALUES.map((x) => [tr(x), x]), v.values, (x) => change({ values: x }));
-  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
-    v.seed = x;
-    link.ask({ seed: x });
-  }));
-  controls.mode = select(tr("view"), VIEWS.map((x) => [tr(x), x]), v.mode, (x) => change({ mode: x }));
-  const c = controls;
-  const view = frame(el, [
-    [c.in_channels, c.out_channels],
-    [c.kernel_size, c.size],
-    [c.values, c.seed],
-    [c.mode],
-    [link.note],
-  ]);
-
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes) {
-    Object.assign(v, changes);
-    draw();
-    link.save(changes);
-  }
-  function draw() {
-    try {
-      view.show(channelsPicture(tr, v, model.get("pools"), model.get("palettes"), model.get("language")).svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-  }
-  model.on("change:pools", draw);
-  draw();
+  const ex = explorer({ model, el }, [
+    [["in_channels", N_("input channels c_i"), 1, 4],
+      ["out_channels", N_("output channels c_o"), 1, 4]],
+    [["kernel_size", N_("kernel size k"), 1, 4], ["size", N_("input size n"), 2, 6]],
+    [["values", N_("values"), VALUES.map((x) => [x, x])], ["seed", N_("seed"), 0, 20]],
+    [["mode", N_("view"), VIEWS.map((x) => [x, x])]],
+    ["note"],
+  ], {
+    asks: ["seed"],
+    picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
+  });
+  model.on("change:pools", ex.draw);  // Python's answer to a new seed
 }
 
 export default { render };

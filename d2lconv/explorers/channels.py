@@ -13,10 +13,16 @@ from ..channels import (
 )
 from ..i18n import N_
 from ..shapes import ShapeError
-from . import Explorer, module
+from . import Explorer, check_settings, module
 
 # The sliders' ranges, as the page offers them (within channel_data's largest).
 RANGES = dict(in_channels=(1, 4), out_channels=(1, 4), kernel_size=(1, 4), size=(2, 6))
+# The explanation of other sizes with the book's numbers.
+BOOK_SIZES = N_(
+    "The book's example has c_i = 2 input channels, 2x2 kernels "
+    "and a 3x3 input; got c_i = {c_i}, kernel size {k}, input "
+    "{n}x{n}. Choose 'small random integers' to try other sizes."
+)
 
 
 class ChannelsExplorer(Explorer):
@@ -50,12 +56,8 @@ class ChannelsExplorer(Explorer):
         size=3,
         values="book example",
     ):
-        sizes = dict(
-            in_channels=in_channels,
-            out_channels=out_channels,
-            kernel_size=kernel_size,
-            size=size,
-        )
+        sizes = dict(in_channels=in_channels, out_channels=out_channels)
+        sizes.update(kernel_size=kernel_size, size=size)
         for name, value in sizes.items():
             low, high = RANGES[name]
             if not low <= check_int(value, name) <= high:
@@ -63,10 +65,7 @@ class ChannelsExplorer(Explorer):
                     f"{name} must be between {low} and {high} (the explorer's "
                     f"slider), got {value}"
                 )
-        if values not in VALUES:
-            raise ValueError(
-                f"values must be one of {', '.join(map(repr, VALUES))}, got {values!r}"
-            )
+        check_settings({"values": values}, options={"values": VALUES})
         super().__init__(values=values, pools=self._pools(0), **sizes)
 
     @staticmethod
@@ -84,16 +83,7 @@ class ChannelsExplorer(Explorer):
         c_i, k, n = self.in_channels, self.kernel_size, self.size
         if self.values == "book example":
             if (c_i, k, n) != (2, 2, 3):
-                raise ShapeError(
-                    N_(
-                        "The book's example has c_i = 2 input channels, 2x2 kernels "
-                        "and a 3x3 input; got c_i = {c_i}, kernel size {k}, input "
-                        "{n}x{n}. Choose 'small random integers' to try other sizes."
-                    ),
-                    c_i=c_i,
-                    k=k,
-                    n=n,
-                )
+                raise ShapeError(BOOK_SIZES, c_i=c_i, k=k, n=n)
             return book_example(self.out_channels)
         return channel_data(c_i, self.out_channels, k, n, self.seed)
 

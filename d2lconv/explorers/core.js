@@ -83,6 +83,11 @@ export function textUnits(text) {
 
 // ---- the picture ------------------------------------------------------------
 
+export const range = (n) => Array.from({ length: n }, (_, i) => i);
+// An h x w matrix of f(r, c).
+export const matrix = (h, w, f) => range(h).map((r) => range(w).map((c) => f(r, c)));
+export const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
+
 export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
 const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
 export const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
@@ -385,7 +390,7 @@ export function axisGeometry(tr, axis, n, k, s, sides, d) {
     : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
   const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
     `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
-  const name = axis ? tr("width") : tr("height");
+  const name = axisName(tr, axis);
   if (out < 1 && s === 1 && d === 1 && before === 0 && after === 0) {
     throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
   }
@@ -400,9 +405,12 @@ export function axisGeometry(tr, axis, n, k, s, sides, d) {
 // ---- the model: Python's traits, or the state saved in a page -------------
 
 // The explorer's link to its model. `save(changes)` keeps settings in the
-// model and sends them to Python when there is a kernel (a saved page has none). `ask(changes)` sends
-// settings that only Python can answer (a new seed, a training run): it shows
-// `waiting` until Python has answered, or says the kernel is missing.
+// model; unless `send` is false (a step of Play: the page alone needs it),
+// Python hears of them a moment later, once a drag or a run of keys pauses:
+// the picture does not wait for the message, and Python gets the last
+// setting once (a saved page has no kernel to send them to). `ask(changes)`
+// sends settings that only Python can answer (a new seed, a training run):
+// `note` says so until Python has answered, or that the kernel is missing.
 export function connect(model, el, tr) {
   const note = document.createElement("div");
   note.className = "d2lconv-kernel-note";
@@ -410,11 +418,6 @@ export function connect(model, el, tr) {
   note.style.cssText = "min-height:1.3em;font:13px sans-serif;color:#8a4b00";
   const link = {
     note,
-    get: (name) => model.get(name),
-    // The model keeps every setting; Python hears of them unless `send` is false
-    // (a step of Play: the page alone needs it).
-    // Sent a moment later, once a drag or a run of keys pauses: the picture
-    // does not wait for the message, and Python gets the last setting once.
     save(changes, send = true) {
       for (const [k, v] of Object.entries(changes)) model.set(k, v);
       if (!send) return;
@@ -422,11 +425,6 @@ export function connect(model, el, tr) {
       link.sending = setTimeout(() => {
         try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
       }, 100);
-    },
-    // Marks a control whose changes only Python can answer (tests find it).
-    asks(control) {
-      control.input.dataset.needsPython = "true";
-      return control;
     },
     ask(changes) {
       const before = model.get("answered");
@@ -472,13 +470,16 @@ export function mount(el, state) {
 
 // ---- controls: native inputs with visible labels ---------------------------
 
-// Ids unique in the page, whichever explorer module made them.
-function labelled(labelText, input) {
+// A control: `input` (its attributes set) with its label; `read` gives its
+// value to `onChange` on each `event`, `set` writes it. Ids are unique in the
+// page, whichever explorer module made them.
+function labelled(labelText, input, event, read, set, onChange) {
   globalThis.d2lconvControls = (globalThis.d2lconvControls ?? 0) + 1;
   const id = `d2lconv-control-${globalThis.d2lconvControls}`;
   const box = document.createElement("span");
   box.className = "d2lconv-control";
-  box.style.cssText = "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;font:13px sans-serif";
+  box.style.cssText = "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;" +
+    "font:13px sans-serif";
   const label = document.createElement("label");
   label.htmlFor = id;
   label.textContent = labelText;
@@ -486,55 +487,40 @@ function labelled(labelText, input) {
   box.append(label, input);
   // JupyterLab takes arrow keys for its own shortcuts unless they stop here.
   input.addEventListener("keydown", (e) => e.stopPropagation());
-  return box;
+  input.addEventListener(event, () => onChange(read()));
+  return { el: box, input, set, get value() { return read(); } };
 }
 
-// A slider: `input` events while it moves (drag, arrow keys), value shown.
+// A slider: `input` events while it moves (drag, arrow keys), value shown;
+// `set(v, high)` also moves its end.
 export function slider(labelText, min, max, value, onInput) {
   const input = document.createElement("input");
   Object.assign(input, { type: "range", min, max, step: 1, value });
   input.style.width = "120px";
   const shown = document.createElement("output");
   shown.textContent = value;
-  const box = labelled(labelText, input);
-  box.append(shown);
-  input.addEventListener("input", () => { shown.textContent = input.value; onInput(Number(input.value)); });
-  const control = {
-    el: box, input,
-    get value() { return Number(input.value); },
-    set(v, high = Number(input.max)) {
-      input.max = high;
-      input.value = Math.min(Math.max(v, Number(input.min)), high);
-      shown.textContent = input.value;
-    },
+  const set = (v, high = Number(input.max)) => {
+    input.max = high;
+    input.value = Math.min(Math.max(v, Number(input.min)), high);
+    shown.textContent = input.value;
   };
+  const read = () => Number(input.value);
+  const control = labelled(labelText, input, "input", read, set, (v) => {
+    shown.textContent = v;
+    onInput(v);
+  });
+  control.el.append(shown);
   return control;
 }
 
-// A list to choose from: [[label, value], ...].
-export function select(labelText, options, value, onChange) {
-  const input = document.createElement("select");
-  for (const [label, v] of options) input.add(new Option(label, v, false, v === value));
-  input.addEventListener("change", () => onChange(input.value));
-  return { el: labelled(labelText, input), input, get value() { return input.value; },
-    set(v) { input.value = v; } };
-}
-
-export function checkbox(labelText, value, onChange) {
-  const input = document.createElement("input");
-  input.type = "checkbox";
-  input.checked = value;
-  input.addEventListener("change", () => onChange(input.checked));
-  return { el: labelled(labelText, input), input, get value() { return input.checked; },
-    set(v) { input.checked = v; } };
-}
-
-// Play: steps `control` (a slider) to its end, one step every `ms()` ms.
-// `name` is the button's text while it does not play.
-export function player(tr, control, ms, onStep, name = tr("play")) {
+// Play: steps `control` (a slider) to its end, at the speed (steps per second)
+// its own slider sets (1 to `fastest`). `name` is the button's text while it
+// does not play.
+export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
   const button = document.createElement("button");
   button.type = "button";
   button.style.cssText = "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em";
+  const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
   const label = () => { button.textContent = timer ? tr("pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
@@ -546,11 +532,11 @@ export function player(tr, control, ms, onStep, name = tr("play")) {
       if (next > Number(control.input.max)) return stop();
       control.set(next);
       onStep(next);
-    }, ms());
+    }, 1000 / pace.value);
     label();
   });
   label();
-  return { el: button, stop, get playing() { return timer !== null; } };
+  return { el: button, speed: pace, stop };
 }
 
 // Redraw a picture in place when only some of its elements changed (a step
@@ -614,6 +600,103 @@ export function frame(el, rows) {
       explanation.style.display = "";
       picture.style.display = "none";
     },
-    controls,
   };
+}
+
+// ---- an explorer: its settings, controls and picture ------------------------
+
+// The topics a lesson may teach, in the order of the lessons. The slider of a
+// topic (padding, stride_h, ...) shows once the lesson has taught it: the
+// explorer's `controls` in Python, `topics` here.
+export const TOPICS = ["stride", "padding", "dilation"];
+
+// A control of a table: [name, label, low, high] a slider, [name, label,
+// options] a list of [label, value] pairs to choose from (it gives the value
+// itself: a number stays a number), [name, label] a checkbox. Labels are
+// English, shown through tr.
+function control(tr, [, label, a, b], value, onChange) {
+  if (b !== undefined) return slider(tr(label), a, b, value, onChange);
+  const input = document.createElement(a ? "select" : "input");
+  if (!a) {
+    Object.assign(input, { type: "checkbox", checked: value });
+    const set = (x) => { input.checked = x; };
+    return labelled(tr(label), input, "change", () => input.checked, set, onChange);
+  }
+  for (const [text, x] of a) input.add(new Option(tr(text), x, false, x === value));
+  const set = (x) => { input.value = x; };
+  return labelled(tr(label), input, "change", () => a[input.selectedIndex][1], set, onChange);
+}
+
+// What every explorer does: `v` holds its settings (the model's values of the
+// table's names and of `o.names`); a control changes `v`, redraws the picture
+// and saves the settings (Python hears of them); `o.picture(tr, v, model)`
+// gives {svg, cells} or throws an Error whose message explains in its place.
+// `table` holds the lines of controls: specs (see `control`), "note" (the
+// note of `connect`) and "play": Play, the slider of the picture's `cells`
+// steps and its speed (`o.play`: {name, label, fastest, speed, button}). A
+// step stays in the page unless `o.play.keep`: then the model keeps it too,
+// and Python hears of it with the next setting.
+// `o.asks`: the settings that only Python answers (their controls ask it);
+// `o.changes(name, value)`: the settings that a choice changes (it alone by
+// default); `o.enabled`: name -> when, of `v`, its control is enabled.
+export function explorer({ model, el }, table, o) {
+  const tr = translator(model.get("text"));
+  const link = connect(model, el, tr);
+  const step = o.play?.name;
+  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? [])];
+  if (step) names.push(step);
+  const v = Object.fromEntries(names.map((name) => [name, model.get(name)]));
+  const topic = ([name]) => name.split("_")[0];
+  const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));
+  const controls = {};
+  let play = null;
+  const build = (item) => {
+    if (item === "note") return [link.note];
+    if (item === "play") {
+      const { label, fastest, speed, button } = o.play;
+      const show = (x) => { v[step] = x; draw(); };
+      controls[step] = slider(tr(label), 0, 0, v[step], show);
+      play = player(tr, controls[step], show, fastest, speed, button && tr(button));
+      return [play, controls[step], play.speed];
+    }
+    if (!taught(item)) return [];
+    const [name] = item, asks = o.asks?.includes(name);
+    controls[name] = control(tr, item, v[name], (x) => (asks ? ask(name, x) : change(name, x)));
+    // A control whose changes only Python can answer (the tests find it).
+    if (asks) controls[name].input.dataset.needsPython = "true";
+    return [controls[name]];
+  };
+  const view = frame(el, table.map((line) => line.flatMap(build)));
+
+  function ask(name, x) {
+    v[name] = x;
+    link.ask({ [name]: x });
+  }
+  function change(name, x) {
+    const changes = o.changes?.(name, x) ?? { [name]: x };
+    Object.assign(v, changes);
+    for (const [other, value] of Object.entries(changes)) controls[other]?.set(value);
+    draw();
+    link.save(changes);
+  }
+  function draw() {
+    for (const [name, when] of Object.entries(o.enabled ?? {})) {
+      controls[name].input.disabled = !when(v);
+    }
+    let cells = 1;
+    try {
+      const picture = o.picture(tr, v, model);
+      cells = picture.cells;
+      view.show(picture.svg);
+    } catch (err) {
+      view.explain(err.message);
+    }
+    if (!step) return;
+    v[step] = Math.min(v[step], cells - 1);
+    if (o.play.keep) link.save({ [step]: v[step] }, false);
+    controls[step].set(v[step], cells - 1);
+    controls[step].input.disabled = play.el.disabled = cells === 1;
+  }
+  draw();
+  return { v, controls, draw, stop: () => play?.stop() };
 }

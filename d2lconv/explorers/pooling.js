@@ -4,8 +4,6 @@
 // and the tests compare every number with them.
 
 const POOL_CELL = 28;
-const range = (n) => Array.from({ length: n }, (_, i) => i);
-const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
 
 // The output length along one axis (window k, stride s, padding p per side),
 // as PyTorch computes it: with ceil_mode a last window that would start in
@@ -67,13 +65,13 @@ function inside(x, w, p) {
 // a float32: the exact integer sum divided, then rounded as float32 rounds.
 export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   const size = [x.length, x[0].length];
-  return range(out[0]).map((i) => range(out[1]).map((j) => {
+  return matrix(...out, (i, j) => {
     const w = poolingWindow(size, [i, j], k, s, p);
     const values = inside(x, w, p);
     if (mode === "max") return Math.max(...values);
     const total = values.reduce((a, b) => a + b, 0);
     return Math.fround(total / (countIncludePad ? w.withPad : w.withoutPad));
-  }));
+  });
 }
 
 // The output-size formulas, numbers filled in: pooling.describe_pooling.
@@ -120,12 +118,11 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   const isInput = (r, c) => r >= p[0] && r < p[0] + size[0] && c >= p[1] && c < p[1] + size[1];
   const isPadded = (r, c) => r < size[0] + 2 * p[0] && c < size[1] + 2 * p[1];
   const fill = v.mode === "max" ? -Infinity : 0;
-  const padded = X.map((x) => range(shape[0]).map((r) => range(shape[1]).map((c) =>
-    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN)));
-  const hatched = range(shape[0]).map((r) => range(shape[1]).map((c) => !isInput(r, c)));
+  const padded = X.map((x) => matrix(...shape, (r, c) =>
+    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN));
+  const hatched = matrix(...shape, (r, c) => !isInput(r, c));
   const w = poolingWindow(size, cell, k, s, p);
-  const outlined = range(shape[0]).map((r) => range(shape[1]).map((c) =>
-    w.rows.includes(r) && w.cols.includes(c)));
+  const outlined = matrix(...shape, (r, c) => w.rows.includes(r) && w.cols.includes(c));
   const dropped = [0, 1].map((a) => Math.max(0, size[a] + 2 * p[a] - extent[a]));
   const common = { palettes, tr, cmap: "Blues", cell: POOL_CELL };
   const panels = X.flatMap((_, ch) => [
@@ -160,66 +157,24 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), cells, Y };
 }
 
-// The explorer: controls in the page, the picture redrawn on every movement.
 function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
   const inputs = model.get("inputs");
-  const v = {};
-  for (const name of ["mode", "input", "window_h", "window_w", "padding_h", "padding_w",
-    "stride_h", "stride_w", "ceil_mode", "count_include_pad", "cell"]) v[name] = model.get(name);
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(label, low, high, v[name], (x) => change({ [name]: x }));
-  };
-  controls.mode = select(tr("pooling"), [[tr(N_("max")), "max"], [tr(N_("avg")), "avg"]], v.mode,
-    (x) => change({ mode: x }));
-  controls.input = select(tr("input"), Object.keys(inputs).map((name) => [tr(name), name]), v.input,
-    (x) => change({ input: x }));
-  num("window_h", tr("window h"), 1, 4);
-  num("padding_h", tr("padding h"), 0, 2);
-  num("stride_h", tr("stride h"), 1, 4);
-  num("window_w", tr("window w"), 1, 4);
-  num("padding_w", tr("padding w"), 0, 2);
-  num("stride_w", tr("stride w"), 1, 4);
-  // PyTorch's parameter names, shown as they are in every language.
-  controls.ceil_mode = checkbox("ceil_mode", v.ceil_mode, (x) => change({ ceil_mode: x }));
-  controls.count_include_pad = checkbox("count_include_pad", v.count_include_pad,
-    (x) => change({ count_include_pad: x }));
-  controls.cell = slider(tr("output cell"), 0, 0, v.cell, (x) => change({ cell: x }, false));
-  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
-  const play = player(tr, controls.cell, () => 1000 / speed.value, (x) => change({ cell: x }, false));
-  const c = controls;
-  const view = frame(el, [
-    [c.mode, c.input],
-    [c.window_h, c.padding_h, c.stride_h],
-    [c.window_w, c.padding_w, c.stride_w],
-    [c.ceil_mode, c.count_include_pad],
-    [play, c.cell, speed],
-  ]);
-
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes, sync = true) {
-    Object.assign(v, changes);
-    draw();
-    if (sync) link.save(changes);
-  }
-  function draw() {
-    c.count_include_pad.input.disabled = v.mode !== "avg";
-    let cells = 1;
-    try {
-      const picture = poolingPicture(tr, v, inputs[v.input], model.get("palettes"), model.get("language"));
-      cells = picture.cells;
-      view.show(picture.svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-    v.cell = Math.min(v.cell, cells - 1);
-    c.cell.set(v.cell, cells - 1);
-    c.cell.input.disabled = play.el.disabled = cells === 1;
-  }
-  draw();
-  return () => play.stop();
+  const ex = explorer({ model, el }, [
+    [["mode", N_("pooling"), [[N_("max"), "max"], [N_("avg"), "avg"]]],
+      ["input", N_("input"), Object.keys(inputs).map((name) => [name, name])]],
+    [["window_h", N_("window h"), 1, 4], ["padding_h", N_("padding h"), 0, 2],
+      ["stride_h", N_("stride h"), 1, 4]],
+    [["window_w", N_("window w"), 1, 4], ["padding_w", N_("padding w"), 0, 2],
+      ["stride_w", N_("stride w"), 1, 4]],
+    // PyTorch's parameter names, shown as they are in every language.
+    [["ceil_mode", "ceil_mode"], ["count_include_pad", "count_include_pad"]],
+    ["play"],
+  ], {
+    play: { name: "cell", label: N_("output cell") },  // Python's `cell` keeps its start
+    enabled: { count_include_pad: (v) => v.mode === "avg" },
+    picture: (tr, v, m) => poolingPicture(tr, v, inputs[v.input], m.get("palettes"), m.get("language")),
+  });
+  return ex.stop;
 }
 
 export default { render };

@@ -114,33 +114,20 @@ export function stackPicture(tr, v, language = "en") {
   return { svg: toSvg([left, right], title, language), levels };
 }
 
-const SETTINGS = [
-  ["count", N_("layers"), 1, 60], ["input_size", N_("input size"), 1, 256],
-  ["kernel_size", N_("kernel size"), 1, 7], ["padding", N_("padding (each side)"), 0, 3],
-  ["stride", N_("stride"), 1, 3], ["dilation", N_("dilation"), 1, 3],
+// The sliders, those of `TOPICS` shown once the lesson has taught them.
+const CONTROLS = [
+  [["count", N_("layers"), 1, 60], ["input_size", N_("input size"), 1, 256],
+    ["kernel_size", N_("kernel size"), 1, 7]],
+  [["padding", N_("padding (each side)"), 0, 3], ["stride", N_("stride"), 1, 3],
+    ["dilation", N_("dilation"), 1, 3]],
+  ["note"],
 ];
 
-// The explorer: its sliders, the picture redrawn on every movement.
 function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const v = Object.fromEntries(SETTINGS.map(([name]) => [name, model.get(name)]));
-  // The sliders of the topics the lesson has taught (its `controls`).
-  const shown = SETTINGS.filter(([name], i) => i < 3 || model.get("topics").includes(name));
-  const sliders = shown.map(([name, label, low, high]) => slider(tr(label), low, high, v[name], (x) => {
-    v[name] = x;
-    draw();
-    link.save({ [name]: x });
-  }));
-  const view = frame(el, [sliders.slice(0, 3), sliders.slice(3), [link.note]]);
-  function draw() {
-    try {
-      view.show(stackPicture(tr, v, model.get("language")).svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-  }
-  draw();
+  explorer({ model, el }, CONTROLS, {
+    names: ["topics"],
+    picture: (tr, v, m) => stackPicture(tr, v, m.get("language")),
+  });
 }
 
 export default { render };

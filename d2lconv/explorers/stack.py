@@ -5,7 +5,7 @@ import traitlets
 from .._validate import check_int_range
 from ..receptive import receptive_field_table
 from ..stack import layer_error, repeat_layer, stack_picture
-from . import TOPICS, Explorer, chosen_topics, module
+from . import TOPICS, Explorer, check_settings, chosen_topics, module
 
 # Each slider's range: (low, high).
 RANGES = {
@@ -51,8 +51,7 @@ class StackExplorer(Explorer):
     ):
         settings = dict(count=count, input_size=input_size, kernel_size=kernel_size)
         settings.update(padding=padding, stride=stride, dilation=dilation)
-        for name, value in settings.items():
-            check_int_range(value, name, *RANGES[name])
+        check_settings(settings, RANGES)
         default = {"padding": 0, "stride": 1, "dilation": 1}
         starts = {t: (settings[t], settings[t] != default[t]) for t in TOPICS}
         topics = chosen_topics(controls, starts)

@@ -3,8 +3,6 @@
 // sweep_picture; the output is computed here (a few hundred multiply-adds)
 // and compared with F.conv2d by the tests.
 
-// What a sweep can show beyond input and kernel, in the order of the lessons.
-export const TOPICS = ["stride", "padding", "dilation"];
 const MAX_WIDTH = 1000;
 
 // The geometry of both axes (a thrown Error explains an empty output).
@@ -20,38 +18,34 @@ export function geometry(tr, v) {
 // The input and kernel values: a ramp, ones, the edge image or detector, or
 // the top-left corner of the random integers PyTorch drew for the seed.
 export function inputValues(kind, h, w, pool) {
-  if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "edge") {
-    const q = Math.floor(w / 4);
-    return range(h).map(() => range(w).map((c) => (c >= q && c < w - q ? 0 : 1)));
-  }
-  return range(h).map((r) => range(w).map((c) => r * w + c));
+  const q = Math.floor(w / 4);  // the edge image: 0 in the middle columns
+  if (kind === "edge") return matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1));
+  return kernelValues(kind, h, w, pool);  // the same ramp and random integers
 }
 
 export function kernelValues(kind, h, w, pool) {
   if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "ones") return range(h).map(() => range(w).map(() => 1));
-  if (kind === "edge") return range(h).map(() => range(w).map((c) => (c === 0) - (c === w - 1)));
-  return range(h).map((r) => range(w).map((c) => r * w + c));
+  if (kind === "ones") return matrix(h, w, () => 1);
+  if (kind === "edge") return matrix(h, w, (r, c) => (c === 0) - (c === w - 1));
+  return matrix(h, w, (r, c) => r * w + c);
 }
 
-export const range = (n) => Array.from({ length: n }, (_, i) => i);
 export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
 
 // The padded input, and the output of cross-correlating it with K.
 export function correlate(X, K, g) {
   const [gh, gw] = g.axes;
-  const padded = range(g.padded[0]).map((r) => range(g.padded[1]).map((c) => {
+  const padded = matrix(...g.padded, (r, c) => {
     const i = r - gh.sides[0], j = c - gw.sides[0];
     return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
-  }));
-  const Y = range(gh.out).map((i) => range(gw.out).map((j) => {
+  });
+  const Y = matrix(gh.out, gw.out, (i, j) => {
     let total = 0;
     for (let a = 0; a < gh.k; a++) {
       for (let b = 0; b < gw.k; b++) total += padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * K[a][b];
     }
     return total;
-  }));
+  });
   return { padded, Y };
 }
 
@@ -69,8 +63,8 @@ function termsText(tr, window, K, total, i, j) {
 function formulaLines(tr, axis, g, topics) {
   const { n, k, s, out } = g;
   const total = g.sides[0] + g.sides[1];
-  const name = axis ? tr("width") : tr("height");
-  let formula, book;
+  const name = axisName(tr, axis);
+  let formula = g.formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
       return [tr("{axis}: {formula}", { axis: name, formula: `n - k + 1 = ${n} - ${k} + 1 = ${out}` })];
@@ -78,10 +72,8 @@ function formulaLines(tr, axis, g, topics) {
     formula = `n + ${g.pSym} - k + 1 = ${n} + ${g.pNum} - ${k} + 1 = ${out}`;
     book = `n - k + p + 1 = ${n} - ${k} + ${total} + 1`;
   } else if (g.d === 1) {
-    formula = g.formula;
     book = `floor((n - k + p + s)/s) = floor((${n} - ${k} + ${total} + ${s})/${s})`;
   } else {
-    formula = g.formula;
     book = tr("dilated kernel k' = d(k-1)+1 = {span}: {formula}", {
       span: g.span, formula: `floor((n - k' + p + s)/s) = floor((${n} - ${g.span} + ${total} + ${s})/${s})`,
     });
@@ -103,13 +95,9 @@ function droppedText(tr, [rows, cols]) {
 // The nn.Conv2d line, naming the arguments of the topics taught.
 export function conv2dCall(g, topics) {
   const [gh, gw] = g.axes;
-  const args = {
-    stride: `stride=${pairText([gh.s, gw.s])}, `,
-    padding: `padding=${pairText([gh.sides[0], gw.sides[0]])}, `,
-    dilation: `dilation=${pairText([gh.d, gw.d])}, `,
-  };
+  const args = { stride: [gh.s, gw.s], padding: [gh.sides[0], gw.sides[0]], dilation: [gh.d, gw.d] };
   return `nn.Conv2d(1, 1, kernel_size=${pairText([gh.k, gw.k])}, ` +
-    TOPICS.filter((t) => topics.includes(t)).map((t) => args[t]).join("") +
+    TOPICS.filter((t) => topics.includes(t)).map((t) => `${t}=${pairText(args[t])}, `).join("") +
     `bias=False)  # (1, 1, ${gh.n}, ${gw.n}) -> (1, 1, ${gh.out}, ${gw.out})`;
 }
 
@@ -131,15 +119,15 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
   const [H, W] = g.padded;
   const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
-  const hatched = range(H).map((r) => range(W).map((c) =>
-    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n));
+  const hatched = matrix(H, W, (r, c) =>
+    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
   const sum = products.flat().reduce((a, b) => a + b, 0);
   const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = range(H).map((r) => range(W).map((c) => rows.includes(r) && cols.includes(c)));
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c));
   const common = { palettes, tr, cell };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
@@ -175,78 +163,34 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, text], name, language), cells, Y };
 }
 
-// The explorer: sliders in the page, the picture redrawn on every movement.
-function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const v = {};
-  for (const name of ["input_h", "input_w", "kernel_h", "kernel_w", "padding_h", "padding_w",
-    "stride_h", "stride_w", "dilation", "values", "kernel", "seed", "flip", "step", "topics"]) {
-    v[name] = model.get(name);
-  }
-  const controls = {};
-  const num = (name, label, low, high) => {
-    controls[name] = slider(tr(label), low, high, v[name], (x) => change({ [name]: x }));
-  };
-  num("input_h", N_("input height"), 1, 16);
-  num("input_w", N_("input width"), 1, 16);
-  num("kernel_h", N_("kernel height"), 1, 7);
-  num("kernel_w", N_("kernel width"), 1, 7);
-  num("padding_h", N_("padding h (each side)"), 0, 4);
-  num("padding_w", N_("padding w (each side)"), 0, 4);
-  num("stride_h", N_("stride height"), 1, 4);
-  num("stride_w", N_("stride width"), 1, 4);
-  num("dilation", N_("dilation"), 1, 3);
-  controls.seed = link.asks(slider(tr("seed"), 0, 20, v.seed, (x) => {
-    v.seed = x;
-    link.ask({ seed: x });
-  }));
-  const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
-  controls.values = select(tr("input"), options([[N_("0..n-1 ramp"), "ramp"],
-    [N_("small random integers"), "random"], [N_("edge image (6x8)"), "edge"]]), v.values,
-    (x) => change(x === "edge" ? { values: x, input_h: 6, input_w: 8 } : { values: x }));
-  controls.kernel = select(tr("kernel"), options([[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],
-    [N_("small random integers"), "random"], [N_("edge detector [1, -1]"), "edge"]]), v.kernel,
-    (x) => change(x === "edge" ? { kernel: x, kernel_h: 1, kernel_w: 2 } : { kernel: x }));
-  controls.flip = checkbox(tr("true convolution (flip K)"), v.flip, (x) => change({ flip: x }));
-  controls.step = slider(tr("output cell"), 0, 0, v.step, (x) => change({ step: x }, false));
-  const speed = slider(tr("speed (steps per second)"), 1, 10, 2, () => {});
-  const play = player(tr, controls.step, () => 1000 / speed.value, (x) => change({ step: x }, false));
-  const taught = { stride: ["stride_h", "stride_w"], padding: ["padding_h", "padding_w"], dilation: ["dilation"] };
-  const shown = TOPICS.filter((t) => v.topics.includes(t)).flatMap((t) => taught[t]);
-  const view = frame(el, [
-    ["input_h", "input_w", "kernel_h", "kernel_w"].map((n) => controls[n]),
-    shown.map((n) => controls[n]),
-    [controls.values, controls.kernel, controls.seed, controls.flip],
-    [play, controls.step, speed],
-    [link.note],
-  ]);
+// The controls, the sliders of `TOPICS` shown once the lesson has taught them.
+const CONTROLS = [
+  [["input_h", N_("input height"), 1, 16], ["input_w", N_("input width"), 1, 16],
+    ["kernel_h", N_("kernel height"), 1, 7], ["kernel_w", N_("kernel width"), 1, 7]],
+  [["stride_h", N_("stride height"), 1, 4], ["stride_w", N_("stride width"), 1, 4],
+    ["padding_h", N_("padding h (each side)"), 0, 4],
+    ["padding_w", N_("padding w (each side)"), 0, 4], ["dilation", N_("dilation"), 1, 3]],
+  [["values", N_("input"), [[N_("0..n-1 ramp"), "ramp"], [N_("small random integers"), "random"],
+    [N_("edge image (6x8)"), "edge"]]],
+  ["kernel", N_("kernel"), [[N_("0..k-1 ramp"), "ramp"], [N_("ones"), "ones"],
+    [N_("small random integers"), "random"], [N_("edge detector [1, -1]"), "edge"]]],
+  ["seed", N_("seed"), 0, 20], ["flip", N_("true convolution (flip K)")]],
+  ["play"],
+  ["note"],
+];
+// The edge image and the edge detector come with their sizes.
+const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel_w: 2 } };
 
-  // Redraw from the local state; tell Python the new settings (when it runs).
-  function change(changes, sync = true) {
-    Object.assign(v, changes);
-    for (const [name, value] of Object.entries(changes)) controls[name]?.set(value);
-    draw();
-    link.save(changes, sync);
-  }
-  function draw() {
-    let cells = 1;
-    try {
-      const pools = model.get("pools");
-      const picture = sweepPicture(tr, v, pools, model.get("palettes"), model.get("language"));
-      cells = picture.cells;
-      view.show(picture.svg);
-    } catch (err) {
-      view.explain(err.message);
-    }
-    v.step = Math.min(v.step, cells - 1);
-    link.save({ step: v.step }, false);
-    controls.step.set(v.step, cells - 1);
-    controls.step.input.disabled = play.el.disabled = cells === 1;
-  }
-  model.on("change:pools", draw);
-  draw();
-  return () => play.stop();
+function render({ model, el }) {
+  const ex = explorer({ model, el }, CONTROLS, {
+    names: ["topics"],
+    asks: ["seed"],
+    play: { name: "step", label: N_("output cell"), keep: true },
+    changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
+    picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
+  });
+  model.on("change:pools", ex.draw);  // Python's answer to a new seed
+  return ex.stop;
 }
 
 export default { render };

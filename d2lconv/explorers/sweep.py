@@ -1,7 +1,5 @@
 """SweepExplorer: input and kernel sliders, step and Play; the page draws the sweep."""
 
-import math
-
 import torch
 import traitlets
 
@@ -81,34 +79,17 @@ class SweepExplorer(Explorer):
             )
         s_h, s_w = positive_pair(stride, "stride")
         d = positive_pair(dilation, "dilation")
-        topics = chosen_topics(
-            controls,
-            {
-                "padding": (padding, (p_h[0], p_w[0]) != (0, 0)),
-                "stride": (stride, (s_h, s_w) != (1, 1)),
-                "dilation": (dilation, d != (1, 1)),
-            },
-        )
+        starts = {"padding": (padding, (p_h[0], p_w[0]) != (0, 0))}
+        starts["stride"] = (stride, (s_h, s_w) != (1, 1))
+        starts["dilation"] = (dilation, d != (1, 1))
+        topics = chosen_topics(controls, starts)
         if d[0] != d[1]:
             raise ValueError(f"dilation must be one int here, got {dilation!r}")
-        super().__init__(
-            input_h=n_h,
-            input_w=n_w,
-            kernel_h=k_h,
-            kernel_w=k_w,
-            padding_h=p_h[0],
-            padding_w=p_w[0],
-            stride_h=s_h,
-            stride_w=s_w,
-            dilation=d[0],
-            values=values,
-            kernel=kernel,
-            flip=bool(flip),
-            seed=seed,
-            step=step,
-            topics=topics,
-            pools=self._pools(seed),
-        )
+        settings = dict(input_h=n_h, input_w=n_w, kernel_h=k_h, kernel_w=k_w)
+        settings.update(padding_h=p_h[0], padding_w=p_w[0], stride_h=s_h, stride_w=s_w)
+        settings.update(dilation=d[0], values=values, kernel=kernel, flip=bool(flip))
+        pools = self._pools(seed)
+        super().__init__(**settings, seed=seed, step=step, topics=topics, pools=pools)
 
     @staticmethod
     def _pools(seed):
@@ -139,6 +120,6 @@ class SweepExplorer(Explorer):
 
     def picture(self):
         X, K, Y = self.tensors()
-        step = min(self.step, math.prod(Y.shape) - 1)
+        step = min(self.step, Y.numel() - 1)
         g = self.geometry()
         return sweep_picture(X, K, Y, g, step, self.flip, None, self.topics)

@@ -10,10 +10,9 @@ const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];
 const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
 
 // Python sends a number that is not finite (a diverging run) as a string.
-const num = (x) => (typeof x === "string" ? Number(x) : x);
-const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : num(x));
-export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) =>
-  [k, v === null || typeof v === "boolean" ? v : numbers(v)]));
+const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : typeof x === "string" ? Number(x) : x);
+export const decode = (run) =>
+  Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
 
 // training._fmt2: two decimals; a diverging run's values shown as out of range.
 export function fmt2(value) {
@@ -47,7 +46,7 @@ export function statusText(tr, run, t) {
 
 // The picture of the run at step t: training.draw_training(history[:t + 1]).
 export function trainingPicture(tr, run, t, palettes, language = "en") {
-  const xs = Array.from({ length: t + 1 }, (_, i) => i);
+  const xs = range(t + 1);
   const upTo = (values) => values.slice(0, t + 1);
   const logRange = LOSS_RANGE.map(Math.log10);
   const losses = upTo(run.loss).map((v) => clip(Math.log10(Math.max(v, LOSS_RANGE[0])), ...logRange));
@@ -79,56 +78,40 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
   return { svg: toSvg([loss, values, ...grids, text], title, language) };
 }
 
-// The explorer: the settings PyTorch needs are asked of Python; the step
-// slider and Train play the run in the page.
-function render({ model, el }) {
-  const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
-  const ask = (name, read = (x) => x) => (x) => link.ask({ [name]: read(x) });
-  const options = (pairs) => pairs.map(([label, value]) => [tr(label), value]);
-  const controls = Object.fromEntries(Object.entries({
-    lr: select(tr("learning rate"), LEARNING_RATES.map((r) => [String(r), String(r)]),
-      String(model.get("lr")), ask("lr", Number)),
-    steps: slider(tr("steps"), 1, 100, model.get("steps"), ask("steps")),
-    seed: slider(tr("seed"), 0, 20, model.get("seed"), ask("seed")),
-    init: select(tr("initialisation"), options([[N_("random"), "random"], [N_("uniform"), "uniform"],
-      [N_("zeros"), "zeros"], [N_("opposite"), "opposite"]]), model.get("init"), ask("init")),
-    bias: checkbox(tr("learn a bias"), model.get("bias"), ask("bias")),
-    image: select(tr("input image"), options([[N_("vertical"), "vertical"], [N_("diagonal"), "diagonal"]]),
-      model.get("image"), ask("image")),
-  }).map(([name, control]) => [name, link.asks(control)]));
-  let step = model.get("step");
-  const show = (x) => { step = x; draw(); };
-  const stepControl = slider(tr("step shown"), 0, 0, step, show);
-  const speed = slider(tr("speed (steps per second)"), 1, 50, 20, () => {});
-  const train = player(tr, stepControl, () => 1000 / speed.value, show, tr("Train"));
-  const view = frame(el, [
-    [controls.lr, controls.steps, controls.seed],
-    [controls.init, controls.bias, controls.image],
-    [train, stepControl, speed],
-    [link.note],
-  ]);
+// The settings PyTorch trains with: their controls ask Python.
+const ASKS = ["lr", "steps", "seed", "init", "bias", "image"];
+const CONTROLS = [
+  [["lr", N_("learning rate"), LEARNING_RATES.map((r) => [String(r), r])],
+    ["steps", N_("steps"), 1, 100], ["seed", N_("seed"), 0, 20]],
+  [["init", N_("initialisation"), [[N_("random"), "random"], [N_("uniform"), "uniform"],
+    [N_("zeros"), "zeros"], [N_("opposite"), "opposite"]]],
+  ["bias", N_("learn a bias")],
+  ["image", N_("input image"), [[N_("vertical"), "vertical"], [N_("diagonal"), "diagonal"]]]],
+  ["play"],
+  ["note"],
+];
 
-  function draw() {
-    const run = decode(model.get("run"));
-    const last = run.loss.length - 1;
-    step = Math.min(step, last);
-    link.save({ step }, false);  // the page's own: Python needs no message
-    stepControl.set(step, last);
-    view.show(trainingPicture(tr, run, step, model.get("palettes"), model.get("language")).svg);
-  }
+// The explorer: the step slider and Train play the run in the page.
+function render({ model, el }) {
+  const ex = explorer({ model, el }, CONTROLS, {
+    asks: ASKS,
+    play: { name: "step", label: N_("step shown"), fastest: 50, speed: 20, button: N_("Train"),
+      keep: true },
+    picture(tr, v, m) {
+      const run = decode(m.get("run"));
+      const t = Math.min(v.step, run.loss.length - 1);
+      const picture = trainingPicture(tr, run, t, m.get("palettes"), m.get("language"));
+      return { ...picture, cells: run.loss.length };
+    },
+  });
   // Python's answer: a new run, shown at its last step, as training ends.
   model.on("change:run", () => {
-    train.stop();
-    for (const name of Object.keys(controls)) {
-      const value = model.get(name);
-      controls[name].set(name === "lr" ? String(value) : value);
-    }
-    step = Infinity;
-    draw();
+    ex.stop();
+    for (const name of ASKS) ex.controls[name].set(model.get(name));
+    ex.v.step = Infinity;
+    ex.draw();
   });
-  draw();
-  return () => train.stop();
+  return ex.stop;
 }
 
 export default { render };

@@ -4,7 +4,6 @@ import math
 
 import traitlets
 
-from .._validate import check_int_range
 from ..training import (
     IMAGES,
     INITS,
@@ -15,25 +14,24 @@ from ..training import (
     lr_limit,
     train_kernel,
 )
-from . import Explorer, module
+from . import Explorer, check_settings, module
 
+# What the controls offer (bias: True or False).
+RANGES = {"steps": (1, 100), "seed": (0, 20)}
+OPTIONS = {"lr": LEARNING_RATES, "init": INITS, "image": IMAGES}
 SETTINGS = ("lr", "steps", "seed", "init", "bias", "image")
 
 
 def plain(value):
-    """A float for JSON: "Infinity", "-Infinity" or "NaN" where it is not finite
-    (a diverging run), which JavaScript's Number() reads back."""
+    """A float, or nested lists of them (a tensor's ``tolist()``), for JSON:
+    "Infinity", "-Infinity" or "NaN" where it is not finite (a diverging run),
+    which JavaScript's Number() reads back."""
+    if isinstance(value, list):
+        return [plain(v) for v in value]
     value = float(value)
     if math.isfinite(value):
         return value
     return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-
-
-def plain_list(values):
-    """Nested lists of floats (a tensor's ``tolist()``) as ``plain`` values."""
-    if isinstance(values, list):
-        return [plain_list(v) for v in values]
-    return plain(values)
 
 
 class TrainingExplorer(Explorer):
@@ -49,7 +47,7 @@ class TrainingExplorer(Explorer):
     NAME = "training"
     _esm = module(NAME)
     PALETTES = ("RdBu_r",)
-    ASKS = ("lr", "steps", "seed", "init", "bias", "image")
+    ASKS = SETTINGS
 
     lr = traitlets.Float(0.03).tag(sync=True)
     steps = traitlets.Int(30).tag(sync=True)
@@ -64,14 +62,14 @@ class TrainingExplorer(Explorer):
         self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
     ):
         self.history = []
-        settings = dict(lr=lr, steps=steps, seed=seed, init=init, bias=bias)
-        super().__init__(**check_settings(**settings, image=image))
+        given = dict(lr=lr, steps=steps, seed=seed, init=init, bias=bias, image=image)
+        super().__init__(**check_settings(given, RANGES, OPTIONS))
         self._train()
 
     @traitlets.validate(*SETTINGS)
     def _valid(self, proposal):
         name = proposal["trait"].name
-        return check_settings(**{name: proposal["value"]})[name]
+        return check_settings({name: proposal["value"]}, RANGES, OPTIONS)[name]
 
     @traitlets.observe(*SETTINGS)
     def _settings_changed(self, change):
@@ -82,27 +80,19 @@ class TrainingExplorer(Explorer):
     def _train(self):
         """Run ``train_kernel`` with the current settings; send the run to the page."""
         X, Y = edge_data(self.image)
-        self.history = train_kernel(
-            X,
-            Y,
-            lr=self.lr,
-            steps=self.steps,
-            seed=self.seed,
-            init=self.init,
-            bias=self.bias,
-        )
-        h = self.history
+        settings = {name: getattr(self, name) for name in SETTINGS if name != "image"}
+        h = self.history = train_kernel(X, Y, **settings)
         run = {
             "lr": self.lr,
             "steps": self.steps,
             "limit": float(lr_limit(X, self.bias)),
             "loss": [plain(e.loss) for e in h],
-            "kernel": [plain_list(e.kernel.reshape(2).tolist()) for e in h],
-            "grad": [plain_list(e.grad.reshape(2).tolist()) for e in h],
+            "kernel": [plain(e.kernel.reshape(2).tolist()) for e in h],
+            "grad": [plain(e.grad.reshape(2).tolist()) for e in h],
             "bias": [plain(e.bias) for e in h] if self.bias else None,
             "bias_grad": [plain(e.bias_grad) for e in h] if self.bias else None,
             # PyTorch's float32 output at each step, as draw_training computes it.
-            "output": [plain_list(layer_output(X, e).tolist()) for e in h],
+            "output": [plain(layer_output(X, e).tolist()) for e in h],
             "target": Y.tolist(),
         }
         with self.hold_sync():
@@ -113,29 +103,3 @@ class TrainingExplorer(Explorer):
         X, Y = edge_data(self.image)
         step = min(max(self.step, 0), len(self.history) - 1)
         return draw_training(self.history[: step + 1], X, Y, self.steps, self.lr)
-
-
-def check_settings(**settings):
-    """The settings, checked: a ValueError or TypeError names the rule broken."""
-    rules = {
-        "lr": lambda v: _one_of(v, "lr", LEARNING_RATES),
-        "steps": lambda v: check_int_range(v, "steps", 1, 100),
-        "seed": lambda v: check_int_range(v, "seed", 0, 20),
-        "init": lambda v: _one_of(v, "init", INITS),
-        "bias": lambda v: _boolean(v, "bias"),
-        "image": lambda v: _one_of(v, "image", IMAGES),
-    }
-    return {name: rules[name](value) for name, value in settings.items()}
-
-
-def _one_of(value, name, options):
-    if isinstance(value, bool) or value not in options:
-        shown = ", ".join(map(repr, options))
-        raise ValueError(f"{name} must be one of {shown}, got {value!r}")
-    return value
-
-
-def _boolean(value, name):
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return value

@@ -24,24 +24,21 @@ def check_int(value, name):
 
 def check_positive_int(value, name):
     """Return ``value`` as an ``int`` >= 1, else raise."""
-    value = check_int(value, name)
-    if value < 1:
+    if (value := check_int(value, name)) < 1:
         raise ValueError(f"{name} must be a positive int (>= 1), got {value}")
     return value
 
 
 def check_nonnegative_int(value, name):
     """Return ``value`` as an ``int`` >= 0, else raise."""
-    value = check_int(value, name)
-    if value < 0:
+    if (value := check_int(value, name)) < 0:
         raise ValueError(f"{name} must be a non-negative int (>= 0), got {value}")
     return value
 
 
 def check_int_range(value, name, low, high):
     """Return ``value`` as an ``int`` from ``low`` to ``high`` (both included)."""
-    value = check_int(value, name)
-    if not low <= value <= high:
+    if not low <= (value := check_int(value, name)) <= high:
         raise ValueError(f"{name} must be an int from {low} to {high}, got {value}")
     return value
 
@@ -69,16 +66,14 @@ def as_pair(value, name):
 
 def positive_pair(value, name):
     """``as_pair`` plus the rule that both entries are >= 1."""
-    pair = as_pair(value, name)
-    if min(pair) < 1:
+    if min(pair := as_pair(value, name)) < 1:
         raise ValueError(f"{name} must be positive (>= 1), got {value!r}")
     return pair
 
 
 def nonnegative_pair(value, name):
     """``as_pair`` plus the rule that both entries are >= 0."""
-    pair = as_pair(value, name)
-    if min(pair) < 0:
+    if min(pair := as_pair(value, name)) < 0:
         raise ValueError(f"{name} must be non-negative (>= 0), got {value!r}")
     return pair
 
@@ -122,8 +117,6 @@ def check_same_device(X, K, x_name, k_name):
 
 def check_matrix(X, name):
     """Raise unless ``X`` is a non-empty 2-D tensor of real numbers."""
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if X.numel() == 0:
+    if check_real_dtype(check_tensor(X, name, 2), name).numel() == 0:
         raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
     return X

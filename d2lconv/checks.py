@@ -1,9 +1,8 @@
 """Checks for worked examples: ``check passed: ...``, or one sentence saying why not.
 
-A check computes what it expects from the cell's own inputs (or with
-PyTorch), so it still passes after a student changes an input. When it fails,
-its message says what was expected, what came out, and whether a change of the
-inputs explains the difference.
+A check computes what it expects from the cell's own inputs (or with PyTorch),
+so it still passes after a student changes an input; a failure says what was
+expected, what came out, and whether a change of the inputs explains it.
 """
 
 import math
@@ -42,20 +41,15 @@ def _as_tensor(value, name):
         ) from None
 
 
-def _text(value):
-    """A short rendering of a float64 tensor: its value, or its shape and range."""
-    if value.numel() == 1:
-        return f"{value.item():.6g}"
-    if value.numel() <= 6:
-        return str([round(v, 6) for v in value.flatten().tolist()])
-    return f"a {'x'.join(map(str, value.shape))} tensor"
-
-
-def _check_tolerance(value, name):
+def _real(value, name, positive=False):
+    """``value`` as a float, a number >= 0 (``positive``: > 0 and finite)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a number, got {value!r}")
-    if not value >= 0:
+    if positive and not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive, finite number, got {value!r}")
+    if not (positive or value >= 0):
         raise ValueError(f"{name} must be >= 0, got {value!r}")
+    return float(value)
 
 
 def _cause(cause):
@@ -73,10 +67,8 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
 
     ``got`` and ``expected`` are tensors, numbers or tuples (shapes); they match
     when the shapes agree and every value is within ``atol + rtol * |expected|``
-    (NaN matches NaN).
-    On a mismatch it raises ``CheckFailed`` with one sentence: the expected and
-    actual values at the worst position, and ``cause`` (by default: both sides
-    come from the same inputs, so a changed input does not explain it).
+    (NaN matches NaN). A mismatch raises ``CheckFailed``: the expected and
+    actual values at the worst position, and ``cause``.
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string, got {what!r}")
@@ -85,8 +77,7 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
 
 def _expect_close(got, expected, what, atol, rtol, cause):
     """``expect_close`` with ``what`` and ``cause`` in the current language."""
-    _check_tolerance(atol, "atol")
-    _check_tolerance(rtol, "rtol")
+    _real(atol, "atol"), _real(rtol, "rtol")
     g, e = _as_tensor(got, "got"), _as_tensor(expected, "expected")
     if g.shape != e.shape:
         raise CheckFailed(
@@ -139,15 +130,6 @@ def _expect_close(got, expected, what, atol, rtol, cause):
     return True
 
 
-def _number(value, name):
-    """``value`` (a number or a one-element tensor) as a float."""
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    return float(value)
-
-
 def _losses(losses):
     if isinstance(losses, torch.Tensor):
         losses = losses.detach().cpu().flatten().tolist()
@@ -165,14 +147,6 @@ def _losses(losses):
     return values
 
 
-def _positive(value, name):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {value!r}")
-    if not 0 < value < math.inf:
-        raise ValueError(f"{name} must be a positive, finite number, got {value!r}")
-    return float(value)
-
-
 def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
     """Check a run of gradient descent on a quadratic loss against its stable limit.
 
@@ -184,9 +158,8 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
     and returns ``False`` instead of failing.
     """
     values = _losses(losses)
-    lr, limit = _positive(lr, "lr"), _positive(limit, "limit")
-    fall = _positive(fall, "fall")
-    _check_tolerance(rtol, "rtol")
+    lr, limit = _real(lr, "lr", True), _real(limit, "limit", True)
+    fall, rtol = _real(fall, "fall", True), _real(rtol, "rtol")
     first, last, steps = values[0], values[-1], len(values) - 1
     if lr >= limit:
         print(
@@ -258,12 +231,14 @@ def expect_shrinks(start, end, factor, steps, what):
     step keeps. With ``factor >= 1`` (a rate at or above the limit) there is no
     bound: it says so and returns ``False``.
     """
-    start, end = _number(start, "start"), _number(end, "end")
-    _check_tolerance(start, "start")
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
-        raise TypeError(f"factor must be a number, got {factor!r}")
-    if not factor >= 0:
-        raise ValueError(f"factor must be >= 0, got {factor!r}")
+    # A distance computed with torch is a one-element tensor.
+    start, end = (
+        v.item() if isinstance(v, torch.Tensor) and v.numel() == 1 else v
+        for v in (start, end)
+    )
+    start, factor = _real(start, "start"), _real(factor, "factor")
+    if isinstance(end, bool) or not isinstance(end, numbers.Real):
+        raise TypeError(f"end must be a number, got {end!r}")
     if isinstance(steps, bool) or not isinstance(steps, numbers.Integral):
         raise TypeError(f"steps must be an int, got {steps!r}")
     if steps < 0:

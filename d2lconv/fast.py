@@ -1,15 +1,9 @@
 """Fast cross-correlation for the performance lab, and a timer to compare methods.
 
-``corr2d`` in ``ops.py`` visits one window per Python step. The two functions
-here compute the same thing with no Python loop:
-
-- ``corr2d_unfold`` views every window at once (``Tensor.unfold``) and weighs
-  them all with the kernel in one call;
-- ``conv2d_im2col`` copies every window of a batch of multi-channel images into
-  the columns of a matrix (im2col) and does the whole layer as ONE matrix
-  product, which is how many libraries compute convolutions.
-
-Both follow PyTorch's conventions (padding per side) and match ``F.conv2d``.
+``corr2d`` in ``ops.py`` visits one window per Python step; ``corr2d_unfold``
+views every window at once (``Tensor.unfold``), and ``conv2d_im2col`` copies
+every window into the columns of a matrix (im2col) and does a whole layer as
+ONE matrix product, as many libraries do. Both match ``F.conv2d``.
 """
 
 import math
@@ -36,8 +30,7 @@ from .shapes import conv2d_geometry
 def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
     """``corr2d`` without a Python loop: all windows at once via ``Tensor.unfold``.
 
-    ``X`` (h, w), ``K`` (kh, kw) -> (oh, ow); same arguments and result as
-    ``corr2d``, exact on integer tensors.
+    Same arguments and result as ``corr2d``, exact on integer tensors.
     """
     X, K = _check_pair_of_tensors(X, K, 2, 2)
     if 0 in X.shape or 0 in K.shape:
@@ -63,12 +56,8 @@ _HUGE_PAGE_MATRIX_BYTES = 32 * 2**20
 def _empty_matrix(shape, dtype, device):
     """An uninitialised tensor for the im2col matrix, on huge pages if possible.
 
-    The matrix holds every input ``kh*kw`` times (41 MB for a 100-channel 5x5
-    layer on 64x64); a fresh buffer that size is mapped in one 4 KB page fault
-    at a time, which took most of the time spent filling it. NumPy asks Linux
-    for 2 MB pages for large arrays, so a CPU matrix of 32 MiB or more comes
-    from NumPy; smaller ones from ``torch.empty`` (glibc reuses memory already
-    mapped for those, and huge pages made them slower).
+    A fresh 41 MB matrix is mapped one 4 KB page fault at a time, most of the
+    time spent filling it; NumPy asks Linux for 2 MB pages for large arrays.
     """
     itemsize = torch.empty((), dtype=dtype).element_size()
     nbytes = math.prod(shape) * itemsize
@@ -95,8 +84,7 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
             )
     check_same_device(X, K, "X", "K")
     batched = X.dim() == 4
-    if not batched:
-        X = X.unsqueeze(0)
+    X = X if batched else X.unsqueeze(0)
     n, c_i, h, w = X.shape
     c_o, k_ci, kh, kw = K.shape
     if k_ci != c_i:
@@ -111,8 +99,7 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
             f"{tuple(K.shape)}"
         )
     if bias is not None:
-        check_tensor(bias, "bias", 1)
-        if bias.shape[0] != c_o:
+        if check_tensor(bias, "bias", 1).shape[0] != c_o:
             raise ValueError(
                 f"bias must have one value per output channel, c_o = {c_o}, got "
                 f"shape {tuple(bias.shape)}"
@@ -191,16 +178,14 @@ class Progress:
     def __init__(self, total, description="timing", mode="auto", stream=None):
         if mode not in ("auto", "widget", "text"):
             raise ValueError(f'mode must be "auto", "widget" or "text", got {mode!r}')
-        self.total = check_positive_int(total, "total")
-        self.value = 0
+        self.total, self.value = check_positive_int(total, "total"), 0
         if description == "timing":
             description = tr("timing")
         self.description = description
         self.stream = sys.stderr if stream is None else stream
         if mode == "auto":
             mode = "widget" if _in_notebook() else "text"
-        self.mode = mode
-        self.bar = None
+        self.mode, self.bar = mode, None
         if mode == "widget":
             import ipywidgets
             from IPython.display import display
@@ -242,10 +227,8 @@ def time_implementations(
 
     ``implementations`` maps a name to a function; ``make_inputs(size)`` returns
     the tuple of arguments. Once an implementation's median passes ``budget``
-    seconds it is skipped (``nan``) at larger sizes, so a slow loop cannot
-    stall the run. A progress bar appears when the run has lasted more than
-    ``show_after`` seconds (``progress="auto"``: a widget in a notebook, text
-    in a terminal; ``"widget"``, ``"text"``, or ``None`` for no bar).
+    seconds it is skipped (``nan``) at larger sizes. A progress bar (``Progress``
+    mode, or ``None``) appears once the run has lasted ``show_after`` seconds.
     """
     if not implementations:
         raise ValueError("implementations must name at least one function")
@@ -256,12 +239,9 @@ def time_implementations(
         raise ValueError(
             f'progress must be "auto", "widget", "text" or None, got {progress!r}'
         )
-    results = {name: [] for name in implementations}
-    too_slow = set()
-    total = len(sizes) * len(implementations)
-    bar = None
+    results, too_slow = {name: [] for name in implementations}, set()
+    total, bar, step = len(sizes) * len(implementations), None, 0
     start = time.perf_counter()
-    step = 0
     for size in sizes:
         args = make_inputs(size)
         for name, fn in implementations.items():
@@ -273,8 +253,7 @@ def time_implementations(
                 if seconds > budget:
                     too_slow.add(name)
             step += 1
-            long_run = time.perf_counter() - start > show_after
-            if bar is None and progress is not None and long_run:
+            if bar is None and progress and time.perf_counter() - start > show_after:
                 bar = Progress(total, mode=progress)
             if bar is not None:
                 bar.update(step)

@@ -21,10 +21,8 @@ from .shapes import conv2d_geometry, conv2d_output_shape, pool2d_output_shape
 
 def _check_pair_of_tensors(X, K, x_ndim, k_ndim):
     """Validate the input and the kernel, and bring them to a common dtype."""
-    check_tensor(X, "X", x_ndim)
-    check_tensor(K, "K", k_ndim)
-    check_real_dtype(X, "X")
-    check_real_dtype(K, "K")
+    check_real_dtype(check_tensor(X, "X", x_ndim), "X")
+    check_real_dtype(check_tensor(K, "K", k_ndim), "K")
     check_same_device(X, K, "X", "K")
     dtype = torch.promote_types(X.dtype, K.dtype)
     return X.to(dtype), K.to(dtype)
@@ -47,8 +45,7 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
     X = F.pad(X, (left, right, top, bottom))
     (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
     # The window under the kernel spans d(k - 1) + 1 input rows/columns.
-    span_h, span_w = g.span
-    values = []
+    (span_h, span_w), values = g.span, []
     for i in range(oh):
         for j in range(ow):
             window = X[i * sh : i * sh + span_h : dh, j * sw : j * sw + span_w : dw]
@@ -107,10 +104,8 @@ def corr2d_multi_in_out_1x1(X, K):
 
 def _pool_channel(X, kernel_size, mode, stride):
     """Pool one padded 2-D map; ``X`` is already padded."""
-    kh, kw = kernel_size
-    sh, sw = stride
-    oh = (X.shape[0] - kh) // sh + 1
-    ow = (X.shape[1] - kw) // sw + 1
+    (kh, kw), (sh, sw) = kernel_size, stride
+    oh, ow = (X.shape[0] - kh) // sh + 1, (X.shape[1] - kw) // sw + 1
     reduce = torch.amax if mode == "max" else torch.mean
     values = [
         reduce(X[i * sh : i * sh + kh, j * sw : j * sw + kw])
@@ -129,8 +124,7 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     the max) and ``F.avg_pool2d`` with ``count_include_pad=True`` (padded zeros
     count in the mean).
     """
-    check_tensor(X, "X", (2, 3))
-    check_real_dtype(X, "X")
+    check_real_dtype(check_tensor(X, "X", (2, 3)), "X")
     if mode not in ("max", "avg"):
         raise ValueError(f'mode must be "max" or "avg", got {mode!r}')
     kernel_size = positive_pair(pool_size, "pool_size")
@@ -142,13 +136,11 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     padding = nonnegative_pair(padding, "padding")
     if mode == "avg" and not X.is_floating_point():
         X = X.to(torch.get_default_dtype())
+    fill = 0
     if mode == "max":
         # Padding with the lowest value makes it lose every max, as in PyTorch.
         fill = float("-inf") if X.is_floating_point() else torch.iinfo(X.dtype).min
-    else:
-        fill = 0
-    ph, pw = padding
-    X = F.pad(X, (pw, pw, ph, ph), value=fill)
+    X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), value=fill)
     if X.dim() == 2:
         return _pool_channel(X, kernel_size, mode, stride)
     return torch.stack([_pool_channel(x, kernel_size, mode, stride) for x in X])

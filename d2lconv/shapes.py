@@ -1,9 +1,8 @@
 """Shape arithmetic for convolution and pooling, on plain ints (no tensors).
 
-All functions follow PyTorch's conventions: sizes are an int or an ``(h, w)``
-pair and ``padding`` is the number of rows/columns added on EACH side, as in
-``nn.Conv2d``. The book writes ``p_h`` for the TOTAL number of rows added (top
-plus bottom), so its formula
+Sizes are an int or an ``(h, w)`` pair and ``padding`` is the number of
+rows/columns added on EACH side, as in ``nn.Conv2d``. The book's ``p_h`` is the
+TOTAL padding (top plus bottom), so its formula
 
     floor((n_h - k_h + p_h + s_h) / s_h)
 
@@ -11,19 +10,11 @@ is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
 
     floor((n + 2p - d(k - 1) - 1) / s) + 1.
 
-Zero-size outputs, decided once for every function here: an output size
-below 1 (zero or negative) is always a ``ValueError`` that shows the formula
-with the numbers filled in. This follows PyTorch wherever PyTorch refuses
-(``nn.Conv2d`` and both pooling layers raise for every such case); where
-PyTorch silently returns an empty tensor (``nn.ConvTranspose2d`` can give a
-0x0 output, e.g. input 1, kernel 4, padding 2), we still raise, because an
-empty feature map is a mistake in a network, not a result to teach with.
-An output of exactly 1 is fine everywhere. ``padding="same"`` keeps the
-input size, so it can never produce an empty output.
-
-Those errors are ``ShapeError``s: ValueErrors with the English message, that
-also keep its template and values, so that the explorers can show the same
-explanation in Chinese (``err.translated()``).
+An output size below 1 is always a ``ValueError`` that shows the formula with
+the numbers filled in: PyTorch refuses it for convolution and pooling, and an
+empty map from ``nn.ConvTranspose2d`` is a mistake in a network, not a result.
+These errors are ``ShapeError``s: ``str(err)`` is English, as PyTorch's
+messages are, and ``err.translated()`` the reader's language (the explorers).
 """
 
 from typing import NamedTuple
@@ -35,62 +26,43 @@ _AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
 
 
-def _filled(template, values, english):
-    """``template`` with ``values``; Phrases and ShapeErrors among them in English
-    (``english``) or in the current language (a translated ``template`` too)."""
-    if english:
-        return template.format(
-            **{k: str(v) if isinstance(v, _PIECES) else v for k, v in values.items()}
-        )
-    return tr(
-        template,
-        **{
-            k: v.translated() if isinstance(v, _PIECES) else v
-            for k, v in values.items()
-        },
-    )
-
-
 class Phrase:
-    """Part of an explanation: an English template (marked with ``N_``) and values.
-
-    ``str()`` is the English text, ``translated()`` the text in the current
-    language. Values may be Phrases or ShapeErrors.
-    """
-
-    __slots__ = ("template", "values")
+    """An English template (marked with ``N_``) and its values, which may be
+    Phrases: ``str()`` is English, ``translated()`` the current language."""
 
     def __init__(self, template, /, **values):
         self.template, self.values = template, values
 
     def __str__(self):
-        return _filled(self.template, self.values, english=True)
+        return self.template.format(
+            **{
+                k: str(v) if isinstance(v, Phrase) else v
+                for k, v in self.values.items()
+            }
+        )
 
     def translated(self):
         """The text in the current language (``d2lconv.set_language``)."""
-        return _filled(self.template, self.values, english=False)
+        values = self.values.items()
+        return tr(
+            self.template,
+            **{k: v.translated() if isinstance(v, Phrase) else v for k, v in values},
+        )
 
     def __repr__(self):
         return f"Phrase({self.template!r}, **{self.values!r})"
 
 
-class ShapeError(ValueError):
-    """A ``ValueError`` whose English message is ``template`` filled in with ``values``.
-
-    ``str(err)`` (and an f-string) stays English, as PyTorch's messages do; the
-    error keeps ``template`` and ``values`` so that an explorer can show the
-    explanation in the reader's language: ``err.translated()``. A value may be
-    a Phrase (an axis, a clause) or another ShapeError (the reason), translated
-    with it.
-    """
+class ShapeError(Phrase, ValueError):
+    """A ``ValueError`` whose English message is ``template`` with ``values``;
+    ``err.translated()`` is the message in the reader's language."""
 
     def __init__(self, template, /, **values):
-        super().__init__(_filled(template, values, english=True))
-        self.template, self.values = template, values
+        Phrase.__init__(self, template, **values)
+        ValueError.__init__(self, Phrase.__str__(self))
 
-    def translated(self):
-        """The message in the current language (``d2lconv.set_language``)."""
-        return _filled(self.template, self.values, english=False)
+    __str__ = ValueError.__str__
+    __repr__ = ValueError.__repr__
 
     def __reduce__(self):
         return _shape_error, (self.template, self.values)
@@ -100,10 +72,8 @@ def _shape_error(template, values):
     return ShapeError(template, **values)
 
 
-# The axes in explanations, as Phrases (each translated where it is shown).
+# The axes in explanations, each translated where it is shown.
 _AXIS_PHRASES = (Phrase(N_("height")), Phrase(N_("width")))
-# Values that are themselves explanations, English or translated with the rest.
-_PIECES = (Phrase, ShapeError)
 
 
 def pair_text(pair):
@@ -120,11 +90,8 @@ def same_padding(kernel_size, dilation=1):
     """
     kernel_size = positive_pair(kernel_size, "kernel_size")
     dilation = positive_pair(dilation, "dilation")
-    sides = []
-    for k, d in zip(kernel_size, dilation, strict=True):
-        total = d * (k - 1)
-        sides.append((total // 2, total - total // 2))
-    return tuple(sides)
+    totals = (d * (k - 1) for k, d in zip(kernel_size, dilation, strict=True))
+    return tuple((t // 2, t - t // 2) for t in totals)
 
 
 def _padding_sides(padding, kernel_size, stride, dilation):
@@ -132,27 +99,27 @@ def _padding_sides(padding, kernel_size, stride, dilation):
     if isinstance(padding, str):
         if padding == "valid":
             return ((0, 0), (0, 0))
-        if padding == "same":
-            if stride != (1, 1):
-                raise ValueError(
-                    f'padding="same" needs stride 1 (as in PyTorch), got '
-                    f"stride={stride}; give the padding as numbers instead"
-                )
-            return same_padding(kernel_size, dilation)
-        raise ValueError(
-            f'padding must be an int, an (h, w) pair, "valid" or "same", '
-            f"got {padding!r}"
-        )
-    is_nested = (
+        if padding != "same":
+            raise ValueError(
+                f'padding must be an int, an (h, w) pair, "valid" or "same", '
+                f"got {padding!r}"
+            )
+        if stride != (1, 1):
+            raise ValueError(
+                f'padding="same" needs stride 1 (as in PyTorch), got '
+                f"stride={stride}; give the padding as numbers instead"
+            )
+        return same_padding(kernel_size, dilation)
+    if (
         isinstance(padding, (tuple, list))
         and len(padding) == 2
         and all(isinstance(p, (tuple, list)) for p in padding)
-    )
-    if is_nested:
+    ):
         # ((top, bottom), (left, right)), as returned by same_padding.
-        top_bottom = nonnegative_pair(tuple(padding[0]), "padding (top, bottom)")
-        left_right = nonnegative_pair(tuple(padding[1]), "padding (left, right)")
-        return (top_bottom, left_right)
+        return (
+            nonnegative_pair(tuple(padding[0]), "padding (top, bottom)"),
+            nonnegative_pair(tuple(padding[1]), "padding (left, right)"),
+        )
     ph, pw = nonnegative_pair(padding, "padding")
     return ((ph, ph), (pw, pw))
 
@@ -162,8 +129,7 @@ def _padding_text(sides, axis):
     before, after = sides
     if before == after:
         return "2p", f"2*{before}"
-    names = _SIDES[axis]
-    return f"{names[0]} + {names[1]}", f"{before} + {after}"
+    return " + ".join(_SIDES[axis]), f"{before} + {after}"
 
 
 def _conv_formula(axis, n, k, s, sides, d):
@@ -178,13 +144,12 @@ def _conv_formula(axis, n, k, s, sides, d):
 
 
 def _conv_axis(axis, n, k, s, sides, d):
-    """Output length along one axis, or a ``ValueError`` showing the formula.
-
-    Without padding, stride or dilation the formula is the first one the
-    course teaches, n - k + 1.
-    """
+    """Output length along one axis, or a ``ShapeError`` showing the formula
+    (the course's first formula, n - k + 1, without padding, stride, dilation)."""
     out, formula = _conv_formula(axis, n, k, s, sides, d)
-    if out < 1 and (s, d, *sides) == (1, 1, 0, 0):
+    if out >= 1:
+        return out
+    if (s, d, *sides) == (1, 1, 0, 0):
         raise ShapeError(
             N_(
                 "output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: "
@@ -195,22 +160,20 @@ def _conv_axis(axis, n, k, s, sides, d):
             k=k,
             out=out,
         )
-    if out < 1:
-        raise ShapeError(
-            N_(
-                "output {axis} = {formula} < 1: kernel_size {k} (effective size "
-                "d(k-1) + 1 = {span}) is larger than the padded input {n} + "
-                "{padding} = {padded}"
-            ),
-            axis=_AXIS_PHRASES[axis],
-            formula=formula,
-            k=k,
-            span=d * (k - 1) + 1,
-            n=n,
-            padding=_padding_text(sides, axis)[1],
-            padded=n + sides[0] + sides[1],
-        )
-    return out
+    raise ShapeError(
+        N_(
+            "output {axis} = {formula} < 1: kernel_size {k} (effective size "
+            "d(k-1) + 1 = {span}) is larger than the padded input {n} + "
+            "{padding} = {padded}"
+        ),
+        axis=_AXIS_PHRASES[axis],
+        formula=formula,
+        k=k,
+        span=d * (k - 1) + 1,
+        n=n,
+        padding=_padding_text(sides, axis)[1],
+        padded=n + sides[0] + sides[1],
+    )
 
 
 class ConvGeometry(NamedTuple):
@@ -249,10 +212,8 @@ class ConvGeometry(NamedTuple):
 
 
 def conv2d_geometry(input_size, kernel_size, stride=1, padding=0, dilation=1):
-    """The ``ConvGeometry`` of ``nn.Conv2d`` with these arguments, or a ValueError.
-
-    The arguments are those of ``conv2d_output_shape``.
-    """
+    """The ``ConvGeometry`` of ``nn.Conv2d`` with these arguments (those of
+    ``conv2d_output_shape``), or a ValueError."""
     input_size = positive_pair(input_size, "input_size")
     kernel_size = positive_pair(kernel_size, "kernel_size")
     stride = positive_pair(stride, "stride")
@@ -271,18 +232,73 @@ def conv2d_output_shape(input_size, kernel_size, stride=1, padding=0, dilation=1
     ``padding`` is per side (an int or an ``(h, w)`` pair), ``"valid"``,
     ``"same"`` (stride 1 only) or ``((top, bottom), (left, right))``. Per axis:
     ``floor((n + 2p - d(k - 1) - 1)/s) + 1``; the book's total padding is ``2p``.
-    An output size below 1 is a ``ValueError``, as in PyTorch.
     """
-    geometry = conv2d_geometry(input_size, kernel_size, stride, padding, dilation)
-    return geometry.output_size
+    return conv2d_geometry(input_size, kernel_size, stride, padding, dilation)[-1]
 
 
-def _check_pool_padding(padding, kernel_size):
-    """PyTorch's pooling rule: padding at most half the window, per axis."""
-    for axis in (0, 1):
-        p, k = padding[axis], kernel_size[axis]
-        # PyTorch checks both p <= k // 2 and p <= (d(k-1) + 1) // 2; the first
-        # is never looser, so it is the rule that counts, whatever the dilation.
+def _pool_axis(axis, n, k, s, p, d, ceil_mode):
+    """Output length of a pooling layer along one axis, or a ``ShapeError``."""
+    # PyTorch checks both p <= k // 2 and p <= (d(k-1) + 1) // 2; the first is
+    # never looser, so it is the rule that counts, whatever the dilation.
+    numerator = n + 2 * p - d * (k - 1) - 1
+    # -(-a // b) is ceil(a / b) for ints of any sign.
+    rounded = (-(-numerator // s) if ceil_mode else numerator // s) + 1
+    # With ceil_mode, a last window that would start in the right padding goes.
+    out = rounded - (ceil_mode and (rounded - 1) * s >= n + p)
+    if out >= 1:
+        return out
+    rounding = "ceil" if ceil_mode else "floor"
+    formula = (
+        f"{rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
+        f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
+    )
+    values = dict(axis=_AXIS_PHRASES[axis], formula=formula, out=out)
+    if out == rounded:
+        steps = Phrase(N_("output {axis} = {formula} = {out}"), **values)
+    else:
+        steps = Phrase(
+            N_(
+                "output {axis} = {formula} = {rounded}, minus 1 because the "
+                "last window would start at {start} >= n + p = {limit} "
+                "(inside the right padding) = {out}"
+            ),
+            rounded=rounded,
+            start=out * s,
+            limit=n + p,
+            **values,
+        )
+    raise ShapeError(
+        N_(
+            "{steps} < 1: the pooling window (kernel_size {k}, effective size "
+            "{span}) is larger than the padded input {n} + 2*{p} = {padded}"
+        ),
+        steps=steps,
+        k=k,
+        span=d * (k - 1) + 1,
+        n=n,
+        p=p,
+        padded=n + 2 * p,
+    )
+
+
+def pool2d_output_shape(
+    input_size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
+):
+    """Output ``(h, w)`` of ``nn.MaxPool2d`` with these arguments.
+
+    ``stride=None`` means the window size (PyTorch's default). ``padding`` is
+    per side and must be at most ``kernel_size // 2``. With ``ceil_mode`` the
+    division rounds up, but a last window that would start in the right
+    padding is dropped, exactly as PyTorch does.
+    """
+    input_size = positive_pair(input_size, "input_size")
+    kernel_size = positive_pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None else positive_pair(stride, "stride")
+    padding = nonnegative_pair(padding, "padding")
+    dilation = positive_pair(dilation, "dilation")
+    if not isinstance(ceil_mode, bool):
+        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
+    for axis, (p, k) in enumerate(zip(padding, kernel_size, strict=True)):
         if p > k // 2:
             raise ShapeError(
                 N_(
@@ -298,90 +314,8 @@ def _check_pool_padding(padding, kernel_size):
                 padding=padding,
                 kernel_size=kernel_size,
             )
-
-
-def _pool_axis(axis, n, k, s, p, d, ceil_mode):
-    """Output length of a pooling layer along one axis, or a ``ValueError``."""
-    numerator = n + 2 * p - d * (k - 1) - 1
-    # -(-a // b) is ceil(a / b) for ints of any sign.
-    rounded = (-(-numerator // s) if ceil_mode else numerator // s) + 1
-    out = rounded
-    if ceil_mode and (out - 1) * s >= n + p:
-        # A last window that would start inside the right padding is dropped.
-        out -= 1
-    if out < 1:
-        rounding = "ceil" if ceil_mode else "floor"
-        formula = (
-            f"{rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
-            f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
-        )
-        if out == rounded:
-            steps = Phrase(
-                N_("output {axis} = {formula} = {out}"),
-                axis=_AXIS_PHRASES[axis],
-                formula=formula,
-                out=out,
-            )
-        else:
-            steps = Phrase(
-                N_(
-                    "output {axis} = {formula} = {rounded}, minus 1 because the "
-                    "last window would start at {start} >= n + p = {limit} "
-                    "(inside the right padding) = {out}"
-                ),
-                axis=_AXIS_PHRASES[axis],
-                formula=formula,
-                rounded=rounded,
-                start=out * s,
-                limit=n + p,
-                out=out,
-            )
-        raise ShapeError(
-            N_(
-                "{steps} < 1: the pooling window (kernel_size {k}, effective size "
-                "{span}) is larger than the padded input {n} + 2*{p} = {padded}"
-            ),
-            steps=steps,
-            k=k,
-            span=d * (k - 1) + 1,
-            n=n,
-            p=p,
-            padded=n + 2 * p,
-        )
-    return out
-
-
-def pool2d_output_shape(
-    input_size, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False
-):
-    """Output ``(h, w)`` of ``nn.MaxPool2d`` with these arguments.
-
-    ``stride=None`` means the window size (PyTorch's default). ``padding`` is
-    per side and must be at most ``kernel_size // 2``. With ``ceil_mode`` the
-    division rounds up, but a last window that would start in the right
-    padding is dropped, exactly as PyTorch does. An output size below 1 is a
-    ``ValueError``, as in PyTorch.
-    """
-    input_size = positive_pair(input_size, "input_size")
-    kernel_size = positive_pair(kernel_size, "kernel_size")
-    stride = kernel_size if stride is None else positive_pair(stride, "stride")
-    padding = nonnegative_pair(padding, "padding")
-    dilation = positive_pair(dilation, "dilation")
-    if not isinstance(ceil_mode, bool):
-        raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
-    _check_pool_padding(padding, kernel_size)
-    return tuple(
-        _pool_axis(
-            axis,
-            input_size[axis],
-            kernel_size[axis],
-            stride[axis],
-            padding[axis],
-            dilation[axis],
-            ceil_mode,
-        )
-        for axis in (0, 1)
-    )
+    sizes = zip(input_size, kernel_size, stride, padding, dilation, strict=True)
+    return tuple(_pool_axis(a, *size, ceil_mode) for a, size in enumerate(sizes))
 
 
 def conv_transpose2d_output_shape(
@@ -390,30 +324,29 @@ def conv_transpose2d_output_shape(
     """Output ``(h, w)`` of ``nn.ConvTranspose2d`` with these arguments.
 
     Per axis: ``(n - 1)s - 2p + d(k - 1) + output_padding + 1``, where
-    ``output_padding`` must be smaller than the stride or the dilation. An
-    output size below 1 is a ``ValueError``, including a size of 0, for which
-    PyTorch returns an empty tensor (see the module docstring).
+    ``output_padding`` must be smaller than the stride or the dilation.
     """
-    input_size = positive_pair(input_size, "input_size")
-    kernel_size = positive_pair(kernel_size, "kernel_size")
-    stride = positive_pair(stride, "stride")
-    padding = nonnegative_pair(padding, "padding")
-    output_padding = nonnegative_pair(output_padding, "output_padding")
-    dilation = positive_pair(dilation, "dilation")
+    sizes = zip(
+        positive_pair(input_size, "input_size"),
+        positive_pair(kernel_size, "kernel_size"),
+        positive_pair(stride, "stride"),
+        nonnegative_pair(padding, "padding"),
+        nonnegative_pair(output_padding, "output_padding"),
+        positive_pair(dilation, "dilation"),
+        strict=True,
+    )
     shape = []
-    for axis in (0, 1):
-        n, k, s = input_size[axis], kernel_size[axis], stride[axis]
-        p, op, d = padding[axis], output_padding[axis], dilation[axis]
+    for axis, (n, k, s, p, op, d) in zip(_AXES, sizes, strict=True):
         if not (op < s or op < d):
             raise ValueError(
                 f"output_padding must be smaller than the stride or the dilation "
-                f"(as in PyTorch), got output_padding {_AXES[axis]} {op} with "
+                f"(as in PyTorch), got output_padding {axis} {op} with "
                 f"stride {s} and dilation {d}"
             )
         out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
         if out < 1:
             raise ValueError(
-                f"output {_AXES[axis]} = (n-1)s - 2p + d(k-1) + output_padding + 1"
+                f"output {axis} = (n-1)s - 2p + d(k-1) + output_padding + 1"
                 f" = ({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out} < 1: "
                 f"padding 2*{p} removes as much as or more than the transposed "
                 f"convolution makes, leaving an empty output"

@@ -25,12 +25,10 @@ LEARNING_RATES = (0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1)
 
 
 class TrainingStep(tuple):
-    """One entry of a training history: ``(step, loss, kernel)``, plus ``.bias``.
+    """One entry of a training history: it unpacks as ``step, loss, kernel``.
 
-    It unpacks as the 3-tuple ``step, loss, kernel``; ``bias`` is the scalar
-    bias at that step, or ``None`` when the layer has no bias. ``grad`` (the
-    (1, 2) gradient of the loss at this kernel) and ``bias_grad`` (the bias's,
-    or ``None``) are what the next update subtracts, times the learning rate.
+    ``bias`` is the scalar bias (``None`` without a bias); ``grad`` and
+    ``bias_grad`` are what the next update subtracts, times the learning rate.
     """
 
     def __new__(cls, step, loss, kernel, bias=None, grad=None, bias_grad=None):
@@ -66,13 +64,16 @@ def _initial_values(init, bias, generator):
     """Starting weight (1, 2) and bias (1,) for an initialisation name."""
     if init == "random":
         # Standard normal, as the hand-written Conv2D module starts.
-        weight = torch.randn(1, 2, generator=generator)
-        b = torch.randn(1, generator=generator)
+        weight, b = (
+            torch.randn(1, 2, generator=generator),
+            torch.randn(1, generator=generator),
+        )
     elif init == "uniform":
         # nn.Conv2d's default range: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in 2.
-        bound = 1 / math.sqrt(2)
-        weight = (torch.rand(1, 2, generator=generator) * 2 - 1) * bound
-        b = (torch.rand(1, generator=generator) * 2 - 1) * bound
+        weight, b = (
+            (torch.rand(size, generator=generator) * 2 - 1) * (1 / math.sqrt(2))
+            for size in ((1, 2), (1,))
+        )
     elif init == "zeros":
         weight, b = torch.zeros(1, 2), torch.zeros(1)
     elif init == "opposite":
@@ -127,12 +128,10 @@ def train_kernel(
 ):
     """Learn a 1x2 kernel mapping ``X`` to ``Y`` by gradient descent; return history.
 
-    The loss is the squared error summed over all pixels, as in the book. The
-    history is a list of ``(step, loss, kernel)``: entry ``t`` holds the kernel
-    after ``t`` updates, its loss and the loss's gradient (``.grad``), from
-    ``t = 0`` (the start) to ``steps``.
-    ``callback(history)`` runs after every entry. Training stops early when the
-    loss overflows (a learning rate too large for this data).
+    The loss is the squared error summed over all pixels, as in the book. Entry
+    ``t`` of the history (a ``TrainingStep``) holds the kernel after ``t``
+    updates, its loss and gradient, for ``t = 0 .. steps``; ``callback(history)``
+    runs after every entry. Training stops early when the loss overflows.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
@@ -218,12 +217,9 @@ def train_scratch(X=None, Y=None, steps=100, lr=0.01, seed=0, print_every=10):
 
 def _fmt2(value):
     """Two decimals; values of a diverging run shown as out of range."""
-    if math.isnan(value):
-        return "nan"
-    if abs(value) >= 100:
-        return ">99" if value > 0 else "<-99"
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
+    if math.isnan(value) or abs(value) >= 100:
+        return "nan" if math.isnan(value) else ">99" if value > 0 else "<-99"
+    return f"{value:.2f}".replace("-0.00", "0.00")
 
 
 def _clipped(values, limits):
@@ -263,10 +259,7 @@ def _status(last, steps, lr, limit):
             gradient = _fmt2(last.bias_grad)
             text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if lr is not None:
-        if lr < limit:
-            rule, verdict = "<", tr("converges")
-        else:
-            rule, verdict = ">=", tr("diverges")
+        rule, verdict = ("<", tr("converges")) if lr < limit else (">=", tr("diverges"))
         text = tr(
             "{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = "
             "{limit:.4f}: {verdict}",
@@ -322,14 +315,8 @@ def draw_training(history, X, Y, steps=None, lr=None):
         (xs, _clipped(kernels[:, 1], kernel_range), "#1f77b4", "K[0, 1]"),
     ]
     if bias:
-        series.append(
-            (
-                xs,
-                _clipped([h.bias for h in history], kernel_range),
-                "#2ca02c",
-                tr("bias"),
-            )
-        )
+        biases = _clipped([h.bias for h in history], kernel_range)
+        series.append((xs, biases, "#2ca02c", tr("bias")))
     values = Plot(
         series,
         title=tr("kernel values (grey: the edge detector)"),
@@ -339,13 +326,9 @@ def draw_training(history, X, Y, steps=None, lr=None):
     )
     output = layer_output(X, last)
     colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
+    title = tr("output at step {step}", step=last.step)
     grids = [
-        Grid(
-            output,
-            title=tr("output at step {step}", step=last.step),
-            fmt=_fmt2,
-            **colours,
-        ),
+        Grid(output, title=title, fmt=_fmt2, **colours),
         Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
     bottom = row([loss, values, *grids])

@@ -88,26 +88,6 @@ def test_corr2d_equals_conv2d_exactly_on_integer_values(
         assert torch.equal(got, expected[0])
 
 
-@MANY
-@given(
-    n=pair_of(st.integers(1, 6), st.integers(1, 6)),
-    k=pair_of(st.integers(1, 3), st.integers(1, 3)),
-    padding=st.integers(0, 2),
-    stride=small,
-    dilation=small,
-    seed=seeds,
-)
-def test_corr2d_matches_conv2d_on_random_floats(n, k, padding, stride, dilation, seed):
-    g = torch.Generator().manual_seed(seed)
-    X, K = torch.randn(n, generator=g), torch.randn(k, generator=g)
-    expected = reference_conv(X[None], K[None, None], padding, stride, dilation)
-    got = ours(corr2d, X, K, padding=padding, stride=stride, dilation=dilation)
-    if expected is None:
-        assert got is None
-    else:
-        torch.testing.assert_close(got, expected[0], rtol=1e-5, atol=1e-5)
-
-
 @examples(100)
 @given(
     n=pair_of(st.integers(2, 6), st.integers(2, 6)),
@@ -208,13 +188,6 @@ def test_pool2d_equals_pytorch_pooling(c, n, pool_size, padding, stride, mode, s
     )
 
 
-def test_max_pool_padding_never_wins_even_on_negative_inputs():
-    X = -torch.ones(2, 2) - torch.arange(4.0).reshape(2, 2)
-    expected = F.max_pool2d(X[None, None], 2, stride=1, padding=1)[0, 0]
-    assert torch.equal(pool2d(X, 2, padding=1), expected)
-    assert pool2d(X, 2, padding=1).max() == -1
-
-
 def test_max_pool_on_integer_tensors_pads_with_the_lowest_integer():
     X = -torch.arange(1, 10).reshape(3, 3)
     assert pool2d(X, 3, padding=1).tolist() == [
@@ -230,16 +203,16 @@ def test_pool2d_default_stride_is_one_as_in_the_book():
     assert pool2d(X, 2, stride=None).shape == nn.MaxPool2d(2)(X[None, None]).shape[2:]
 
 
-def test_comp_conv2d_matches_the_layer():
+def test_comp_conv2d_matches_the_layer_and_keeps_several_output_channels():
     torch.manual_seed(0)
     conv = nn.Conv2d(1, 1, kernel_size=3, padding=1, stride=2)
     X = torch.rand(8, 8)
     torch.testing.assert_close(comp_conv2d(conv, X), conv(X[None, None])[0, 0])
-
-
-def test_comp_conv2d_keeps_several_output_channels():
-    conv = nn.Conv2d(1, 3, kernel_size=3)
-    assert comp_conv2d(conv, torch.rand(5, 6)).shape == (3, 3, 4)
+    assert comp_conv2d(nn.Conv2d(1, 3, kernel_size=3), torch.rand(5, 6)).shape == (
+        3,
+        3,
+        4,
+    )
 
 
 def test_conv2d_module_computes_corr2d_plus_bias():
@@ -251,103 +224,88 @@ def test_conv2d_module_computes_corr2d_plus_bias():
     torch.testing.assert_close(layer(X), expected)
 
 
-# Rejected input: each class, its exception type and what the message says.
+# Rejected input: the exception, and its message with the numbers (a regex).
+# (The shared argument checks themselves are tested in test_validate.py.)
+REFUSED = [
+    (lambda: corr2d([[1.0, 2.0]], torch.ones(1, 1)), TypeError, "X must be a torch"),
+    (lambda: corr2d(torch.ones(3), torch.ones(1, 1)), ValueError, "X must be a 2-D"),
+    (lambda: pool2d(torch.ones(1, 1, 3, 3), 2), ValueError, "X must be a 2-D or 3-D"),
+    (
+        lambda: corr2d(torch.ones(3, 3), torch.ones(2, 2, dtype=torch.complex64)),
+        TypeError,
+        "K must hold real numbers.*complex64",
+    ),
+    (
+        lambda: corr2d_multi_in(torch.ones(2, 3, 3), torch.ones(3, 2, 2)),
+        ValueError,
+        "same number of input channels, got X with 2 \\(shape \\(2, 3, 3\\)\\) and K "
+        "with 3",
+    ),
+    (
+        lambda: corr2d_multi_in_out(torch.ones(2, 3, 3), torch.ones(4, 3, 2, 2)),
+        ValueError,
+        "K's second axis must match X's channels",
+    ),
+    (
+        lambda: corr2d_multi_in_out_1x1(torch.ones(2, 3, 3), torch.ones(4, 2, 2, 2)),
+        ValueError,
+        "K must have shape \\(c_o, c_i, 1, 1\\) = \\(4, 2, 1, 1\\)",
+    ),
+    (
+        lambda: comp_conv2d(nn.Conv2d(3, 1, 3), torch.ones(8, 8)),
+        ValueError,
+        "in_channels=3",
+    ),
+    (
+        lambda: corr2d(torch.ones(3, 3), torch.ones(4, 4)),
+        ValueError,
+        "n - k \\+ 1 = 3 - 4 \\+ 1 = 0 < 1",
+    ),
+    (
+        lambda: comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8)),
+        ValueError,
+        "n - k \\+ 1 = 8 - 9 \\+ 1 = 0",
+    ),
+    (
+        lambda: pool2d(torch.ones(2, 2), 3),
+        ValueError,
+        "floor\\(\\(2 \\+ 2\\*0 - 1\\*\\(3-1\\) - 1\\)/1\\) \\+ 1 = 0",
+    ),
+    (
+        lambda: pool2d(torch.ones(0, 3, 3), 2),
+        ValueError,
+        "X must not be empty, got shape \\(0, 3, 3\\)",
+    ),
+    (
+        lambda: corr2d(torch.ones(3, 3), torch.ones(0, 1)),
+        ValueError,
+        "K must not be empty, got shape \\(0, 1\\)",
+    ),
+    (
+        lambda: corr2d_multi_in(torch.ones(0, 3, 3), torch.ones(0, 1, 1)),
+        ValueError,
+        "X must have at least one channel",
+    ),
+    (
+        lambda: pool2d(torch.ones(3, 3), 2, mode="mean"),
+        ValueError,
+        'mode must be "max" or "avg", got \'mean\'',
+    ),
+    (
+        lambda: pool2d(torch.ones(3, 3), 2, padding=2),
+        ValueError,
+        "kernel_size // 2 = 2 // 2 = 1",
+    ),
+    (
+        lambda: corr2d(torch.ones(3, 3), torch.ones(2, 2), stride=0),
+        ValueError,
+        "stride must be positive \\(>= 1\\), got 0",
+    ),
+    (lambda: comp_conv2d(3, torch.ones(8, 8)), TypeError, "conv2d must be a layer"),
+]
 
 
-def test_non_tensor_input_is_a_type_error():
-    with pytest.raises(TypeError, match="X must be a torch.Tensor, got list"):
-        corr2d([[1.0, 2.0]], torch.ones(1, 1))
-
-
-@pytest.mark.parametrize(
-    ("call", "pattern"),
-    [
-        (
-            lambda: corr2d(torch.ones(3), torch.ones(1, 1)),
-            r"X must be a 2-D tensor, got shape \(3,\)",
-        ),
-        (
-            lambda: corr2d(torch.ones(3, 3), torch.ones(1, 1, 1)),
-            r"K must be a 2-D tensor",
-        ),
-        (
-            lambda: corr2d_multi_in(torch.ones(3, 3), torch.ones(1, 1, 1)),
-            r"X must be a 3-D tensor",
-        ),
-        (
-            lambda: corr2d_multi_in_out(torch.ones(1, 3, 3), torch.ones(1, 1, 1)),
-            r"K must be a 4-D tensor",
-        ),
-        (lambda: pool2d(torch.ones(1, 1, 3, 3), 2), r"X must be a 2-D or 3-D tensor"),
-        (
-            lambda: comp_conv2d(nn.Conv2d(1, 1, 3), torch.ones(1, 8, 8)),
-            r"X must be a 2-D tensor",
-        ),
-    ],
-)
-def test_wrong_rank_is_a_value_error(call, pattern):
-    with pytest.raises(ValueError, match=pattern):
+@pytest.mark.parametrize(("call", "error", "message"), REFUSED)
+def test_refused_arguments_say_which_rule(call, error, message):
+    with pytest.raises(error, match=message):
         call()
-
-
-def test_channel_mismatch_is_a_value_error():
-    with pytest.raises(
-        ValueError, match=r"same number of input channels, got X with 2"
-    ):
-        corr2d_multi_in(torch.ones(2, 3, 3), torch.ones(3, 2, 2))
-    with pytest.raises(ValueError, match=r"K's second axis must match X's channels"):
-        corr2d_multi_in_out(torch.ones(2, 3, 3), torch.ones(4, 3, 2, 2))
-    with pytest.raises(
-        ValueError, match=r"K must have shape \(c_o, c_i, 1, 1\) = \(4, 2, 1, 1\)"
-    ):
-        corr2d_multi_in_out_1x1(torch.ones(2, 3, 3), torch.ones(4, 2, 2, 2))
-    with pytest.raises(ValueError, match="in_channels=3"):
-        comp_conv2d(nn.Conv2d(3, 1, 3), torch.ones(8, 8))
-
-
-def test_empty_output_is_a_value_error_with_the_formula():
-    with pytest.raises(ValueError, match=r"n - k \+ 1 = 3 - 4 \+ 1 = 0 < 1"):
-        corr2d(torch.ones(3, 3), torch.ones(4, 4))
-    with pytest.raises(
-        ValueError, match=r"floor\(\(2 \+ 2\*0 - 1\*\(3-1\) - 1\)/1\) \+ 1 = 0"
-    ):
-        pool2d(torch.ones(2, 2), 3)
-    with pytest.raises(ValueError, match=r"n - k \+ 1 = 8 - 9 \+ 1 = 0"):
-        comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8))
-
-
-def test_empty_inputs_are_value_errors():
-    with pytest.raises(ValueError, match=r"X must not be empty, got shape \(0, 3, 3\)"):
-        pool2d(torch.ones(0, 3, 3), 2)
-    with pytest.raises(ValueError, match=r"X must not be empty, got shape \(3, 0\)"):
-        corr2d(torch.ones(3, 0), torch.ones(1, 1))
-    with pytest.raises(ValueError, match=r"K must not be empty, got shape \(0, 1\)"):
-        corr2d(torch.ones(3, 3), torch.ones(0, 1))
-    with pytest.raises(ValueError, match="X must have at least one channel"):
-        corr2d_multi_in(torch.ones(0, 3, 3), torch.ones(0, 1, 1))
-
-
-def test_bad_pool_mode_and_padding_are_value_errors():
-    with pytest.raises(ValueError, match='mode must be "max" or "avg", got \'mean\''):
-        pool2d(torch.ones(3, 3), 2, mode="mean")
-    with pytest.raises(ValueError, match="kernel_size // 2 = 2 // 2 = 1"):
-        pool2d(torch.ones(3, 3), 2, padding=2)
-
-
-def test_bool_and_complex_tensors_are_type_errors():
-    with pytest.raises(TypeError, match="X must hold real numbers.*torch.bool"):
-        corr2d(torch.ones(3, 3, dtype=torch.bool), torch.ones(2, 2))
-    with pytest.raises(TypeError, match="K must hold real numbers.*complex64"):
-        corr2d(torch.ones(3, 3), torch.ones(2, 2, dtype=torch.complex64))
-
-
-def test_bad_stride_is_refused():
-    with pytest.raises(ValueError, match=r"stride must be positive \(>= 1\), got 0"):
-        corr2d(torch.ones(3, 3), torch.ones(2, 2), stride=0)
-    with pytest.raises(TypeError, match="stride must be an int or an"):
-        pool2d(torch.ones(3, 3), 2, stride=1.5)
-
-
-def test_comp_conv2d_needs_a_layer():
-    with pytest.raises(TypeError, match="conv2d must be a layer"):
-        comp_conv2d(3, torch.ones(8, 8))

@@ -1,12 +1,10 @@
 """Check that this Python can run the course: one OK or FAIL line per need.
 
 Run ``python -m d2lconv.envcheck`` in a terminal, or call
-``check_environment()`` in a notebook. This module imports only the standard
-library at the top, so ``python d2lconv/envcheck.py`` still runs (and says
-what to install) in an environment where torch or d2lconv itself is missing.
-It speaks the package's language (``d2lconv.set_language``, or the variable
-``D2LCONV_LANG=zh`` for the command): ``i18n.py`` needs only the standard
-library too, and run as a file this module loads it from its own folder.
+``check_environment()`` in a notebook. Only the standard library is imported
+at the top, so ``python d2lconv/envcheck.py`` still runs (and says what to
+install) where torch or d2lconv is missing, in the package's language
+(``D2LCONV_LANG=zh``): run as a file, it loads ``i18n.py`` from its folder.
 """
 
 import importlib
@@ -20,10 +18,8 @@ from typing import NamedTuple
 
 
 def _file_i18n():
-    """``tr`` of the ``i18n.py`` beside this file, for a run as a plain script.
-
-    Without it (a copy of this file alone), English: ``text`` with its values.
-    """
+    """``tr`` of the ``i18n.py`` beside this file (run as a plain script), or
+    English for a copy of this file alone."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n.py")
     try:
         spec = importlib.util.spec_from_file_location("_d2lconv_i18n", path)
@@ -42,6 +38,7 @@ try:
     from .i18n import tr
 except ImportError:  # run as a file: no package to import from
     tr = _file_i18n()
+
 
 # Lower bounds of what the course is tested with.
 MIN_PYTHON = (3, 10)
@@ -92,9 +89,20 @@ def _dist_version(name):
         return None
 
 
-def _import_error(err):
-    """A one-line reason for a failed import."""
-    return f"{type(err).__name__}: {err}"
+def _import(name, fix):
+    """``(module, None)``, or ``(None, failed Check)`` with a one-line reason."""
+    try:
+        return importlib.import_module(name), None
+    except Exception as err:
+        return None, Check(name, False, f"{type(err).__name__}: {err}", fix)
+
+
+def _too_old(name, version, minimum, fix):
+    """A failed Check when ``version`` is older than ``minimum``, else None."""
+    wanted = ".".join(str(n) for n in minimum)
+    if _version_tuple(version) < minimum:
+        detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
+        return Check(name, False, detail, fix)
 
 
 def check_python(version_info=None, executable=None):
@@ -122,16 +130,13 @@ def check_torch():
         "pip install torch (or: {setup}); on Colab torch is preinstalled",
         setup=_setup_hint(),
     )
-    try:
-        torch = importlib.import_module("torch")
-    except Exception as err:
-        return Check("torch", False, _import_error(err), fix)
+    torch, failed = _import("torch", fix)
+    if failed:
+        return failed
     version = torch.__version__
     wanted = ".".join(str(n) for n in MIN_TORCH)
-    if _version_tuple(version) < MIN_TORCH:
-        detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
-        return Check("torch", False, detail, f"{fix} >= {wanted}")
-    return Check("torch", True, version, fix)
+    old = _too_old("torch", version, MIN_TORCH, f"{fix} >= {wanted}")
+    return old or Check("torch", True, version, fix)
 
 
 def check_device():
@@ -140,10 +145,9 @@ def check_device():
         "the course also runs on the CPU; for a GPU on Colab: Runtime > "
         "Change runtime type > GPU, then run the notebook again"
     )
-    try:
-        torch = importlib.import_module("torch")
-    except Exception as err:
-        detail = tr("needs torch ({error})", error=_import_error(err))
+    torch, failed = _import("torch", fix)
+    if failed:
+        detail = tr("needs torch ({error})", error=failed.detail)
         return Check(
             "device", False, detail, tr("install torch first (see the torch line)")
         )
@@ -159,16 +163,13 @@ def check_device():
 def check_ipywidgets():
     """ipywidgets imports, and a front end that can draw its widgets is installed."""
     fix = tr("pip install 'ipywidgets>=8' jupyterlab_widgets, then restart JupyterLab")
-    try:
-        ipywidgets = importlib.import_module("ipywidgets")
-    except Exception as err:
-        return Check("ipywidgets", False, _import_error(err), fix)
+    ipywidgets, failed = _import("ipywidgets", fix)
+    if failed:
+        return failed
     version = ipywidgets.__version__
     release = _version_tuple(version)
-    wanted = ".".join(str(n) for n in MIN_IPYWIDGETS)
-    if release < MIN_IPYWIDGETS:
-        detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
-        return Check("ipywidgets", False, detail, fix)
+    if old := _too_old("ipywidgets", version, MIN_IPYWIDGETS, fix):
+        return old
     if on_colab():
         detail = tr("{version}, front end: Colab's own", version=version)
         return Check("ipywidgets", True, detail, fix)
@@ -191,11 +192,8 @@ def check_ipywidgets():
                 )
             )
     if found:
-        detail = tr(
-            "{version}, front end: {found}",
-            version=version,
-            found=tr(", ").join(found),
-        )
+        found = tr(", ").join(found)
+        detail = tr("{version}, front end: {found}", version=version, found=found)
         return Check("ipywidgets", True, detail, fix)
     if mismatched:
         detail = tr(
@@ -214,14 +212,12 @@ def check_ipywidgets():
 def check_anywidget():
     """anywidget imports: the explorers' controls and pictures run in the page."""
     fix = tr("pip install 'anywidget>=0.9', then restart JupyterLab")
-    try:
-        anywidget = importlib.import_module("anywidget")
-    except Exception as err:
-        return Check("anywidget", False, _import_error(err), fix)
+    anywidget, failed = _import("anywidget", fix)
+    if failed:
+        return failed
     version = getattr(anywidget, "__version__", None) or _dist_version("anywidget")
-    if _version_tuple(version or "0") < (0, 9):
-        detail = tr("{version} is older than {wanted}", version=version, wanted="0.9")
-        return Check("anywidget", False, detail, fix)
+    if old := _too_old("anywidget", version or "0", (0, 9), fix):
+        return old
     detail = tr("{version}: the explorers draw in the page", version=version)
     return Check("anywidget", True, detail, fix)
 
@@ -236,11 +232,10 @@ def check_d2l():
     try:
         importlib.import_module("d2l.torch")
     except Exception as err:
-        missing = getattr(err, "name", None)
-        top = (missing or "d2l").split(".")[0]
+        top = (getattr(err, "name", None) or "d2l").split(".")[0]
         if isinstance(err, ModuleNotFoundError) and top != "d2l":
             fix = tr("pip install {top} (d2l imports it); {fix}", top=top, fix=fix)
-        return Check("d2l", False, _import_error(err), fix)
+        return Check("d2l", False, f"{type(err).__name__}: {err}", fix)
     version = getattr(sys.modules.get("d2l"), "__version__", "?")
     detail = tr("{version}, `from d2l import torch as d2l` works", version=version)
     return Check("d2l", True, detail, fix)
@@ -253,10 +248,9 @@ def check_d2lconv():
         setup=_setup_hint(),
         colab=_colab_hint(),
     )
-    try:
-        module = importlib.import_module("d2lconv")
-    except Exception as err:
-        return Check("d2lconv", False, _import_error(err), fix)
+    module, failed = _import("d2lconv", fix)
+    if failed:
+        return failed
     where = os.path.dirname(getattr(module, "__file__", "") or "?")
     detail = tr("{version} from {where}", version=module.__version__, where=where)
     return Check("d2lconv", True, detail, fix)

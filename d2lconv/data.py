@@ -29,8 +29,7 @@ def random_pool(seed, which):
 
 
 def _random(which, h, w, seed):
-    size = POOLS[which][0]
-    if h > size or w > size:
+    if max(h, w) > (size := POOLS[which][0]):
         raise ValueError(
             f"random {which} values come at most {size}x{size}, got {h}x{w}"
         )

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from torch import nn
 
 from ._validate import check_int, positive_pair
-from .i18n import tr
+from .i18n import N_, tr
 from .shapes import (
     _padding_sides,
     conv2d_output_shape,
@@ -22,31 +22,19 @@ from .shapes import (
 )
 
 # Layers that keep the geometry: they act on each pixel (or each channel) alone.
-_PIXELWISE = (
-    nn.ReLU,
-    nn.LeakyReLU,
-    nn.Sigmoid,
-    nn.Tanh,
-    nn.GELU,
-    nn.SiLU,
-    nn.ELU,
-    nn.BatchNorm2d,
-    nn.Dropout,
-    nn.Dropout2d,
-    nn.Identity,
-)
+_PIXELWISE = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.ELU)
+_PIXELWISE += (nn.BatchNorm2d, nn.Dropout, nn.Dropout2d, nn.Identity)
 _KINDS = ("conv", "max", "avg")
-_LABELS = {"conv": "conv", "max": "max pool", "avg": "avg pool"}
+_LABELS = {"conv": N_("conv"), "max": N_("max pool"), "avg": N_("avg pool")}
 _DICT_KEYS = set("name kind kernel_size stride padding dilation ceil_mode".split())
 
 
 class LayerError(ValueError):
     """A layer of a stack cannot be applied to its input (an empty output).
 
-    The message names the layer in English (``"layer 2: conv 5x5: ..."``);
-    ``layer`` is that name and ``error`` the ``ValueError`` that explains why.
-    ``number`` is the layer's place (None for a layer given a name) and
-    ``shown`` its description as the table shows it, in the reader's language.
+    The message names the ``layer`` in English (``"layer 2: conv 5x5: ..."``),
+    then the ``error`` that explains why; ``number`` is its place (None for a
+    named layer), ``shown`` its name as the table shows it (reader's language).
     """
 
     def __init__(self, layer, error, number=None, shown=None):
@@ -67,13 +55,6 @@ class LayerField(NamedTuple):
     receptive_field: tuple  # (h, w) in input pixels
     jump: tuple  # (h, w): input distance between neighbouring outputs
     start: tuple  # (row, col) of the first output's field; < 0 is padding
-
-
-def _label(kind):
-    """The kind of a layer, as its name in a table shows it (current language)."""
-    if kind == "conv":
-        return tr("conv")
-    return tr("max pool") if kind == "max" else tr("avg pool")
 
 
 def _describe(label, k, s, p, d):
@@ -172,7 +153,7 @@ def receptive_field_table(layers, input_size=None):
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
         named = layer.get("name") if isinstance(layer, dict) else None
         number = f"{index + 1}: "
-        shown = _describe(_label(g["kind"]), k, s, p, d)
+        shown = _describe(tr(_LABELS[g["kind"]]), k, s, p, d)
         name = named or number + shown
         # An error names the layer in English, as the API's errors do.
         english = named or number + _describe(_LABELS[g["kind"]], k, s, p, d)
@@ -212,7 +193,5 @@ def field_window(row, i, j):
     i, j = check_int(i, "i"), check_int(j, "j")
     r0 = row.start[0] + i * row.jump[0]
     c0 = row.start[1] + j * row.jump[1]
-    return (
-        (r0, r0 + row.receptive_field[0] - 1),
-        (c0, c0 + row.receptive_field[1] - 1),
-    )
+    (fh, fw) = row.receptive_field
+    return (r0, r0 + fh - 1), (c0, c0 + fw - 1)

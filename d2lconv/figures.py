@@ -15,10 +15,10 @@ import torch.nn.functional as F
 from PIL import Image
 
 from ._validate import (
+    as_pair,
     check_matrix,
     check_positive_int,
     nonnegative_pair,
-    positive_pair,
 )
 from .grid import Grid
 from .i18n import tr
@@ -31,13 +31,8 @@ from .sweep import draw_sweep
 # nn.Conv2d's names for its padding modes, in the order the course shows them.
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 # F.pad calls zero padding "constant"; both names are accepted.
-_F_PAD_MODES = {
-    "zeros": "constant",
-    "constant": "constant",
-    "reflect": "reflect",
-    "replicate": "replicate",
-    "circular": "circular",
-}
+_F_PAD_MODES = {"zeros": "constant", "constant": "constant"}
+_F_PAD_MODES |= {mode: mode for mode in ("reflect", "replicate", "circular")}
 _AXES = ("height", "width")
 
 
@@ -108,21 +103,16 @@ def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES):
     """
     X = torch.arange(1.0, 10.0).reshape(3, 3) if X is None else _check_matrix(X, "X")
     ph, pw = nonnegative_pair(padding, "padding")
-    if isinstance(modes, str):
-        modes = (modes,)
-    modes = tuple(modes)
-    if not modes:
+    if not (modes := (modes,) if isinstance(modes, str) else tuple(modes)):
         raise ValueError("modes must name at least one padding mode, got none")
     padded = [pad2d(X, (ph, pw), mode) for mode in modes]
     mask = np.ones(padded[0].shape, dtype=bool)
     mask[ph : ph + X.shape[0], pw : pw + X.shape[1]] = False
-    lo = min(float(P.min()) for P in padded)
-    hi = max(float(P.max()) for P in padded)
+    lo, hi = min(float(P.min()) for P in padded), max(float(P.max()) for P in padded)
     panels = [_grid(X, tr("input"), tr("input X"))]
     for mode, P in zip(modes, padded, strict=True):
-        if mode == _F_PAD_MODES[mode]:
-            name = f"'{mode}'"
-        else:
+        name = f"'{mode}'"
+        if mode != _F_PAD_MODES[mode]:
             name = tr("'{mode}' (F.pad 'constant')", mode=mode)
         panels.append(_grid(P, mode, name, hatched=mask, vmin=lo, vmax=hi))
     heading = tr(
@@ -178,10 +168,9 @@ def draw_transposed_conv(
     out_shape = conv_transpose2d_output_shape(
         tuple(X.shape), tuple(K.shape), stride, padding, output_padding, dilation
     )
-    stride = positive_pair(stride, "stride")
-    padding = nonnegative_pair(padding, "padding")
-    output_padding = nonnegative_pair(output_padding, "output_padding")
-    dilation = positive_pair(dilation, "dilation")
+    # Checked just above; here they become (h, w) pairs.
+    pairs = (as_pair(v, "") for v in (stride, padding, output_padding, dilation))
+    stride, padding, output_padding, dilation = pairs
     if X.numel() > max_terms:
         raise ValueError(
             f"X has {X.shape[0]}\u00d7{X.shape[1]} = {X.numel()} elements; the "

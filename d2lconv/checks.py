@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 from ._validate import check_tensor, positive_pair
-from .i18n import given, tr
+from .i18n import N_, given, tr
 from .shapes import ShapeError, conv2d_geometry, pool2d_output_shape
 
 # The default explanation of a failed ``expect_close`` (also in ``_cause``).
@@ -90,44 +90,32 @@ def _expect_close(got, expected, what, atol, rtol, cause):
                 cause=cause,
             )
         )
-    if g.numel():
-        # NaN matches only NaN, and an infinity only itself: two computations
-        # that overflow in the same places agree.
-        bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
-        if bool(bad.any()):
-            gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
-            # numpy's unravel_index: torch's needs torch 2.2, the course 2.0.
-            where = tuple(int(i) for i in np.unravel_index(int(gap.argmax()), g.shape))
-            values = dict(
-                what=what,
-                want=e[where].item(),
-                got=g[where].item(),
-                where=where,
-                count=int(bad.sum()),
-                total=g.numel(),
-                cause=cause,
-            )
-            if g.numel() > 1:
-                message = tr(
-                    "check failed: {what}: expected {want:.6g} at {where}, got "
-                    "{got:.6g} ({count} of {total} values differ); {cause}.",
-                    **values,
-                )
-            elif g.dim():
-                message = tr(
-                    "check failed: {what}: expected {want:.6g} at {where}, got "
-                    "{got:.6g}; {cause}.",
-                    **values,
-                )
-            else:
-                message = tr(
-                    "check failed: {what}: expected {want:.6g}, got {got:.6g}; "
-                    "{cause}.",
-                    **values,
-                )
-            raise CheckFailed(message)
-    print(tr("check passed: {what}", what=what))
-    return True
+    # NaN matches only NaN, and an infinity only itself: two computations
+    # that overflow in the same places agree.
+    bad = ~torch.isclose(g, e, rtol=rtol, atol=atol, equal_nan=True)
+    if not bool(bad.any()):
+        print(tr("check passed: {what}", what=what))
+        return True
+    gap = (g - e).abs().nan_to_num(nan=math.inf).masked_fill(~bad, -1)
+    # numpy's unravel_index: torch's needs torch 2.2, the course 2.0.
+    where = tuple(int(i) for i in np.unravel_index(int(gap.argmax()), g.shape))
+    if g.numel() > 1:
+        template = N_(
+            "check failed: {what}: expected {want:.6g} at {where}, got "
+            "{got:.6g} ({count} of {total} values differ); {cause}."
+        )
+    elif g.dim():
+        template = N_(
+            "check failed: {what}: expected {want:.6g} at {where}, got "
+            "{got:.6g}; {cause}."
+        )
+    else:
+        template = N_(
+            "check failed: {what}: expected {want:.6g}, got {got:.6g}; {cause}."
+        )
+    want, got, count = e[where].item(), g[where].item(), int(bad.sum())
+    values = dict(want=want, got=got, where=where, count=count, total=g.numel())
+    raise CheckFailed(tr(template, what=what, cause=cause, **values))
 
 
 def _losses(losses):

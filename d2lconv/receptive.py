@@ -153,7 +153,8 @@ def receptive_field_table(layers, input_size=None):
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
         named = layer.get("name") if isinstance(layer, dict) else None
         number = f"{index + 1}: "
-        shown = _describe(tr(_LABELS[g["kind"]]), k, s, p, d)
+        label = _LABELS[g["kind"]]  # marked with N_ above
+        shown = _describe(tr(label), k, s, p, d)
         name = named or number + shown
         # An error names the layer in English, as the API's errors do.
         english = named or number + _describe(_LABELS[g["kind"]], k, s, p, d)

@@ -41,18 +41,13 @@ def test_a_wrong_value_names_expected_got_where_and_the_cause():
     )
     # A failed check is an AssertionError, as a plain assert would be.
     assert isinstance(info.value, AssertionError)
-
-
-def test_a_wrong_shape_is_named():
     with pytest.raises(CheckFailed) as info:
         expect_close(torch.ones(4, 5), torch.ones(3, 5), "the output size")
     assert str(info.value) == (
         "check failed: the output size: expected shape (3, 5), got shape (4, 5); "
         f"{SAME_INPUTS}."
     )
-
-
-def test_a_cause_replaces_the_default_explanation():
+    # A cause replaces the default explanation.
     with pytest.raises(CheckFailed) as info:
         expect_close(1.5, 1.0, "the limit", cause="your photo is brighter")
     assert str(info.value) == (
@@ -141,12 +136,9 @@ def test_a_rise_below_the_limit_is_a_bug_not_the_rate(edges):
     )
 
 
-def test_an_overflow_below_the_limit_fails():
+def test_an_overflow_fails_and_float_noise_at_the_bottom_is_not_a_rise(capsys):
     with pytest.raises(CheckFailed, match=r"got 2 -> nan at step 2"):
         expect_descent([3.0, 2.0, math.nan], 0.1, 1.0)
-
-
-def test_float_noise_at_the_bottom_is_not_a_rise(capsys):
     assert expect_descent([1.0, 1e-3, 1e-9, 2e-9, 1e-9], 0.1, 1.0)
 
 
@@ -168,12 +160,17 @@ def test_expect_descent_rejects_bad_arguments(args, error, message):
 # expect_shrinks
 
 
-def test_expect_shrinks_passes_within_the_bound(capsys):
+def test_expect_shrinks_passes_within_the_bound_or_says_there_is_none(capsys):
     assert expect_shrinks(2.0, 0.01, 0.9, 30, "the distance to [1, -1]")
     bound = 0.9**30 * 2.0
     assert capsys.readouterr().out == (
         f"check passed: the distance to [1, -1] fell from 2 to 0.01 (at most "
         f"{bound:.4g} in theory)\n"
+    )
+    assert expect_shrinks(2.0, 50.0, 1.3, 30, "the distance") is False
+    assert capsys.readouterr().out == (
+        "no check: each step may keep 1.3 of the error (a rate at or above the "
+        "stable limit), so the distance may grow; it went from 2 to 50\n"
     )
 
 
@@ -184,14 +181,6 @@ def test_expect_shrinks_fails_above_the_bound():
         f"check failed: expected the distance to be at most {0.9**30 * 2:.4g} after "
         "30 steps (each step keeps at most 0.9 of it), got 1; the bound follows "
         "from this cell's rate and data, so changing them does not explain it."
-    )
-
-
-def test_expect_shrinks_says_when_there_is_no_bound(capsys):
-    assert expect_shrinks(2.0, 50.0, 1.3, 30, "the distance") is False
-    assert capsys.readouterr().out == (
-        "no check: each step may keep 1.3 of the error (a rate at or above the "
-        "stable limit), so the distance may grow; it went from 2 to 50\n"
     )
 
 

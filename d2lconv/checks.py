@@ -149,6 +149,9 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
     lr, limit = _real(lr, "lr", True), _real(limit, "limit", True)
     fall, rtol = _real(fall, "fall", True), _real(rtol, "rtol")
     first, last, steps = values[0], values[-1], len(values) - 1
+    ratio = first / last if last > 0 else math.inf
+    # Every sentence below takes the values it names from these.
+    run = dict(lr=lr, limit=limit, first=first, last=last, steps=steps, ratio=ratio)
     if lr >= limit:
         print(
             tr(
@@ -158,11 +161,7 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
                 "steepest direction by more than it was off, so the error there "
                 "grows at every step until the numbers overflow; choose lr below "
                 "{limit:.4g}.",
-                lr=lr,
-                limit=limit,
-                first=first,
-                last=last,
-                steps=steps,
+                **run,
             )
         )
         return False
@@ -175,14 +174,12 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
                     "{lr:.4g} is below the stable limit {limit:.4g}), got "
                     "{before:.6g} -> {after:.6g} at step {step}; a rate below the "
                     "limit does not explain it, so look at the update step.",
-                    lr=lr,
-                    limit=limit,
+                    **run,
                     before=before,
                     after=after,
                     step=t + 1,
                 )
             )
-    ratio = first / last if last > 0 else math.inf
     if ratio < fall:
         raise CheckFailed(
             tr(
@@ -191,21 +188,16 @@ def expect_descent(losses, lr, limit, fall=100, rtol=1e-5):
                 "so it is still converging, slowly: lr = {lr:.4g} is "
                 "{share:.2g} of the limit {limit:.4g}, and a smaller rate or "
                 "fewer steps explain it (raise either).",
+                **run,
                 fall=fall,
-                ratio=ratio,
-                steps=steps,
-                lr=lr,
                 share=lr / limit,
-                limit=limit,
             )
         )
     print(
         tr(
             "check passed: below the stable limit {limit:.4g} the loss fell at "
             "every step, {ratio:.3g}-fold in {steps} steps",
-            limit=limit,
-            ratio=ratio,
-            steps=steps,
+            **run,
         )
     )
     return True
@@ -232,20 +224,18 @@ def expect_shrinks(start, end, factor, steps, what):
     if steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps}")
     what = given(what)
+    bound = factor**steps * start if factor < 1 else math.inf
+    run = dict(what=what, start=start, end=end, factor=factor, steps=steps, bound=bound)
     if factor >= 1:
         print(
             tr(
                 "no check: each step may keep {factor:.4g} of the error (a rate at "
                 "or above the stable limit), so {what} may grow; it went from "
                 "{start:.4g} to {end:.4g}",
-                factor=factor,
-                what=what,
-                start=start,
-                end=end,
+                **run,
             )
         )
         return False
-    bound = factor**steps * start
     # Rounding leaves a floor of about 1e-12 of the start in float64.
     if not end <= bound + 1e-9 * start:
         raise CheckFailed(
@@ -254,21 +244,14 @@ def expect_shrinks(start, end, factor, steps, what):
                 "{steps} steps (each step keeps at most {factor:.6g} of it), got "
                 "{end:.4g}; the bound follows from this cell's rate and data, so "
                 "changing them does not explain it.",
-                what=what,
-                bound=bound,
-                steps=steps,
-                factor=factor,
-                end=end,
+                **run,
             )
         )
     print(
         tr(
             "check passed: {what} fell from {start:.4g} to {end:.4g} "
             "(at most {bound:.4g} in theory)",
-            what=what,
-            start=start,
-            end=end,
-            bound=bound,
+            **run,
         )
     )
     return True

@@ -149,30 +149,26 @@ def _conv_axis(axis, n, k, s, sides, d):
     out, formula = _conv_formula(axis, n, k, s, sides, d)
     if out >= 1:
         return out
+    values = dict(axis=_AXIS_PHRASES[axis], n=n, k=k, out=out, formula=formula)
     if (s, d, *sides) == (1, 1, 0, 0):
         raise ShapeError(
             N_(
                 "output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: "
                 "kernel_size {k} is larger than the input {n}"
             ),
-            axis=_AXIS_PHRASES[axis],
-            n=n,
-            k=k,
-            out=out,
+            **values,
         )
+    padding, padded = _padding_text(sides, axis)[1], n + sides[0] + sides[1]
     raise ShapeError(
         N_(
             "output {axis} = {formula} < 1: kernel_size {k} (effective size "
             "d(k-1) + 1 = {span}) is larger than the padded input {n} + "
             "{padding} = {padded}"
         ),
-        axis=_AXIS_PHRASES[axis],
-        formula=formula,
-        k=k,
+        **values,
         span=d * (k - 1) + 1,
-        n=n,
-        padding=_padding_text(sides, axis)[1],
-        padded=n + sides[0] + sides[1],
+        padding=padding,
+        padded=padded,
     )
 
 
@@ -267,17 +263,13 @@ def _pool_axis(axis, n, k, s, p, d, ceil_mode):
             limit=n + p,
             **values,
         )
+    values = dict(steps=steps, k=k, span=d * (k - 1) + 1, n=n, p=p, padded=n + 2 * p)
     raise ShapeError(
         N_(
             "{steps} < 1: the pooling window (kernel_size {k}, effective size "
             "{span}) is larger than the padded input {n} + 2*{p} = {padded}"
         ),
-        steps=steps,
-        k=k,
-        span=d * (k - 1) + 1,
-        n=n,
-        p=p,
-        padded=n + 2 * p,
+        **values,
     )
 
 
@@ -300,6 +292,7 @@ def pool2d_output_shape(
         raise TypeError(f"ceil_mode must be True or False, got {ceil_mode!r}")
     for axis, (p, k) in enumerate(zip(padding, kernel_size, strict=True)):
         if p > k // 2:
+            values = dict(padding=padding, kernel_size=kernel_size, half=k // 2)
             raise ShapeError(
                 N_(
                     "padding {axis} {p} is more than half the pooling window: "
@@ -310,9 +303,7 @@ def pool2d_output_shape(
                 axis=_AXIS_PHRASES[axis],
                 p=p,
                 k=k,
-                half=k // 2,
-                padding=padding,
-                kernel_size=kernel_size,
+                **values,
             )
     sizes = zip(input_size, kernel_size, stride, padding, dilation, strict=True)
     return tuple(_pool_axis(a, *size, ceil_mode) for a, size in enumerate(sizes))

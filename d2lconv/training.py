@@ -234,20 +234,13 @@ def _vector(tensor):
 def _status(last, steps, lr, limit):
     """One line: the step, the loss, kernel and bias with their gradients, and
     whether this lr converges."""
-    finite = math.isfinite(last.loss)
+    finite, kernel = math.isfinite(last.loss), _vector(last.kernel)
+    values = dict(step=last.step, steps=steps, loss=last.loss, kernel=kernel)
     if finite:
-        text = tr(
-            "step {step}/{steps}: loss {loss:.3g}, kernel {kernel}",
-            step=last.step,
-            steps=steps,
-            loss=last.loss,
-            kernel=_vector(last.kernel),
-        )
+        text = tr("step {step}/{steps}: loss {loss:.3g}, kernel {kernel}", **values)
     else:
         text = tr(
-            "stopped at step {step}: the loss overflowed, kernel {kernel}",
-            step=last.step,
-            kernel=_vector(last.kernel),
+            "stopped at step {step}: the loss overflowed, kernel {kernel}", **values
         )
     # A gradient of an overflowed loss says nothing: it is left out.
     if finite and last.grad is not None:
@@ -260,14 +253,11 @@ def _status(last, steps, lr, limit):
             text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if lr is not None:
         rule, verdict = ("<", tr("converges")) if lr < limit else (">=", tr("diverges"))
+        values = dict(status=text, lr=lr, rule=rule, limit=limit, verdict=verdict)
         text = tr(
             "{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = "
             "{limit:.4f}: {verdict}",
-            status=text,
-            lr=lr,
-            rule=rule,
-            limit=limit,
-            verdict=verdict,
+            **values,
         )
     return text
 

@@ -153,14 +153,8 @@ def test_bad_input_is_explained():
         conv2d_im2col(torch.ones(1, 1, 4, 4, dtype=torch.int64), torch.ones(1, 1, 2, 2))
     with pytest.raises(ValueError, match="bias must have one value per output"):
         conv2d_im2col(torch.ones(1, 1, 4, 4), torch.ones(2, 1, 2, 2), torch.ones(3))
-    with pytest.raises(ValueError, match=r"X must be a 3-D or 4-D tensor"):
-        conv2d_im2col(torch.ones(4, 4), torch.ones(1, 1, 2, 2))
     with pytest.raises(ValueError, match=r"n - k \+ 1 = 2 - "):
         corr2d_unfold(torch.ones(2, 2), torch.ones(3, 3))
-    with pytest.raises(ValueError, match="stride must be positive"):
-        corr2d_unfold(torch.ones(4, 4), torch.ones(2, 2), stride=0)
-    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
-        corr2d_unfold([[1, 2], [3, 4]], torch.ones(1, 1))
 
 
 def test_median_time_runs_warmup_then_repeats_and_takes_the_median():

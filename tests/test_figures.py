@@ -129,8 +129,6 @@ def test_padding_modes_default_input_and_one_mode():
             ["mode", "'mirror'", "'reflect'"],
         ),
         (lambda: pad2d(torch.ones(2, 2), -1), ValueError, ["padding", "-1", ">= 0"]),
-        (lambda: pad2d([[1, 2]], 1), TypeError, ["X", "torch.Tensor"]),
-        (lambda: pad2d(torch.ones(1, 2, 2), 1), ValueError, ["X", "2-D", "(1, 2, 2)"]),
         (lambda: draw_padding_modes(modes=()), ValueError, ["modes"]),
         (
             lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
@@ -236,13 +234,6 @@ def test_transposed_conv_default_is_the_books_example_and_padding_is_hatched():
             ValueError,
             ["(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1"],
         ),
-        (lambda: draw_transposed_conv(K=torch.ones(3)), ValueError, ["K", "2-D"]),
-        (
-            lambda: draw_transposed_conv(X=torch.ones(2, 2, dtype=torch.bool)),
-            TypeError,
-            ["X", "bool"],
-        ),
-        (lambda: draw_transposed_conv(stride=0), ValueError, ["stride", ">= 1"]),
     ],
 )
 def test_transposed_conv_bad_input_is_explained(call, error, words):

@@ -224,17 +224,9 @@ def test_conv2d_module_computes_corr2d_plus_bias():
     torch.testing.assert_close(layer(X), expected)
 
 
-# Rejected input: the exception, and its message with the numbers (a regex).
-# (The shared argument checks themselves are tested in test_validate.py.)
+# Rejected input, where the loops check more than the shared argument checks
+# (test_validate.py) and the shape formulas (test_shapes.py) do.
 REFUSED = [
-    (lambda: corr2d([[1.0, 2.0]], torch.ones(1, 1)), TypeError, "X must be a torch"),
-    (lambda: corr2d(torch.ones(3), torch.ones(1, 1)), ValueError, "X must be a 2-D"),
-    (lambda: pool2d(torch.ones(1, 1, 3, 3), 2), ValueError, "X must be a 2-D or 3-D"),
-    (
-        lambda: corr2d(torch.ones(3, 3), torch.ones(2, 2, dtype=torch.complex64)),
-        TypeError,
-        "K must hold real numbers.*complex64",
-    ),
     (
         lambda: corr2d_multi_in(torch.ones(2, 3, 3), torch.ones(3, 2, 2)),
         ValueError,
@@ -257,19 +249,9 @@ REFUSED = [
         "in_channels=3",
     ),
     (
-        lambda: corr2d(torch.ones(3, 3), torch.ones(4, 4)),
-        ValueError,
-        "n - k \\+ 1 = 3 - 4 \\+ 1 = 0 < 1",
-    ),
-    (
         lambda: comp_conv2d(nn.Conv2d(1, 1, 9), torch.ones(8, 8)),
         ValueError,
         "n - k \\+ 1 = 8 - 9 \\+ 1 = 0",
-    ),
-    (
-        lambda: pool2d(torch.ones(2, 2), 3),
-        ValueError,
-        "floor\\(\\(2 \\+ 2\\*0 - 1\\*\\(3-1\\) - 1\\)/1\\) \\+ 1 = 0",
     ),
     (
         lambda: pool2d(torch.ones(0, 3, 3), 2),
@@ -290,16 +272,6 @@ REFUSED = [
         lambda: pool2d(torch.ones(3, 3), 2, mode="mean"),
         ValueError,
         'mode must be "max" or "avg", got \'mean\'',
-    ),
-    (
-        lambda: pool2d(torch.ones(3, 3), 2, padding=2),
-        ValueError,
-        "kernel_size // 2 = 2 // 2 = 1",
-    ),
-    (
-        lambda: corr2d(torch.ones(3, 3), torch.ones(2, 2), stride=0),
-        ValueError,
-        "stride must be positive \\(>= 1\\), got 0",
     ),
     (lambda: comp_conv2d(3, torch.ones(8, 8)), TypeError, "conv2d must be a layer"),
 ]

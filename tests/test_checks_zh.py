@@ -230,6 +230,9 @@ def test_plots_stay_as_given_without_a_chinese_font(monkeypatch):
         "my own title",
     )
     assert i18n.missing() == []
+    monkeypatch.setattr(d2lconv.picture_mpl, "cjk_font", lambda: None)
+    fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
+    assert [ax.get_title() for ax in fig.axes] == ["photo", "my own"]
 
 
 def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
@@ -246,10 +249,16 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     titles = [m.start() for m in re.finditer(r"\S+(?: \S+)*", title)]
     assert [columns(title[:i]) for i in titles] == starts[::3]
     assert rows[0].split()[:3] == ["-0.988", "0.012", "1.012"]
+    # The names of tensors stay as they are.
+    kernels = {"K": torch.tensor([[1.0, -1.0]]), "K.T": torch.tensor([[1.0], [-1.0]])}
+    assert d2lconv.format_kernels(kernels).splitlines()[0].split() == ["K", "K.T"]
     print(d2lconv.PHOTO_CREDIT)
-    out = capsys.readouterr().out
-    assert_chinese(out, "the photo credit")
-    assert "grace_hopper.jpg" in out
+    chinese = capsys.readouterr().out
+    assert_chinese(chinese, "the photo credit")
+    assert "grace_hopper.jpg" in chinese
+    d2lconv.set_language("en")
+    print(d2lconv.PHOTO_CREDIT)
+    assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
 
 
 def test_the_receptive_field_table_is_chinese_and_its_errors_english(nothing_missing):

@@ -233,7 +233,7 @@ def show_images(images, signed=False):
     """
     from matplotlib.figure import Figure
 
-    from .picture_mpl import cjk_font
+    from .plot import cjk_font
 
     if not isinstance(images, dict) or not images:
         raise TypeError(

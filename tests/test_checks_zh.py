@@ -26,7 +26,7 @@ from d2lconv import (
     expect_shrinks,
     fast,
     i18n,
-    picture_mpl,
+    plot,
 )
 from d2lconv.fast import Progress, draw_timings, format_duration, time_implementations
 from d2lconv.i18n import columns
@@ -361,7 +361,7 @@ def test_time_implementations_shows_a_chinese_bar(nothing_missing, capsys):
 @pytest.fixture
 def cjk_font():
     """A matplotlib that has a font with Chinese characters (fonts-noto-cjk)."""
-    if picture_mpl.cjk_font() is None:
+    if plot.cjk_font() is None:
         pytest.fail(
             "matplotlib finds no font with Chinese characters: install one "
             "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
@@ -373,6 +373,7 @@ def drawn_texts(fig):
     return ax.get_xlabel(), ax.get_ylabel(), ax.get_title()
 
 
+@pytest.mark.font
 def test_the_timing_plot_is_chinese_with_a_chinese_font(cjk_font, nothing_missing):
     timings = {"loop corr2d (cpu)": [1e-3, 4e-3], "F.conv2d (cpu)": [1e-5, 2e-5]}
     with warnings.catch_warnings():
@@ -470,6 +471,7 @@ def titles_of(fig):
     return [ax.get_title() for ax in fig.axes]
 
 
+@pytest.mark.font
 def test_photo_titles_are_chinese_with_a_chinese_font(cjk_font, nothing_missing):
     images = {"photo": torch.rand(6, 5), "vertical edges": torch.randn(6, 4)}
     with warnings.catch_warnings():
@@ -482,6 +484,6 @@ def test_photo_titles_are_chinese_with_a_chinese_font(cjk_font, nothing_missing)
 
 
 def test_photo_titles_stay_as_given_without_a_chinese_font(zh, monkeypatch):
-    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: None)
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)
     fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
     assert titles_of(fig) == ["photo", "my own"]

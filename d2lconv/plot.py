@@ -16,21 +16,10 @@ from .picture import INDEX_COLOR, MARGIN, TITLE_SIZE, Polyline, Rect, Text, titl
 
 # Fonts with Chinese characters, in order of preference (Linux, macOS, Windows).
 CJK_FONTS = (
-    "Noto Sans CJK SC",
-    "Source Han Sans SC",
-    "PingFang SC",
-    "Microsoft YaHei",
-    "SimHei",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "Noto Sans SC",
-    "Noto Sans CJK JP",
-    "Noto Sans CJK TC",
-    "Source Han Sans",
-    "Heiti SC",
-    "Noto Serif CJK SC",
-    "Noto Serif CJK JP",
-)
+    "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, SimHei, "
+    "WenQuanYi Zen Hei, WenQuanYi Micro Hei, Noto Sans SC, Noto Sans CJK JP, "
+    "Noto Sans CJK TC, Source Han Sans, Heiti SC, Noto Serif CJK SC, Noto Serif CJK JP"
+).split(", ")
 # File names of such fonts, for a font cache made before they were installed.
 _CJK_FILE = "cjk sourcehan wqy wenquanyi pingfang msyh simhei notosanssc".split()
 

@@ -25,23 +25,23 @@ from .device import default_device
 from .i18n import N_, columns, given, tr
 from .training import one_thread
 
+_CREDIT = N_(
+    "Grace Hopper, official US Navy photograph (public domain, a work of "
+    "the US government); bundled with matplotlib as grace_hopper.jpg"
+)
+
 
 class _Credit(str):
     """The photo's credit: an English string, printed in the current language."""
 
     def __str__(self):
-        return tr(str.__str__(self))
+        return tr(_CREDIT)
 
     def __format__(self, spec):
         return format(str(self), spec)
 
 
-PHOTO_CREDIT = _Credit(
-    N_(
-        "Grace Hopper, official US Navy photograph (public domain, a work of "
-        "the US government); bundled with matplotlib as grace_hopper.jpg"
-    )
-)
+PHOTO_CREDIT = _Credit(_CREDIT)
 # ITU-R BT.601 luma weights, the ones Pillow's convert("L") uses.
 LUMA = (0.299, 0.587, 0.114)
 LEARN_STEPS = 1000

@@ -58,8 +58,18 @@ def animate(args):
     )
 
 
+def chinese(draw):
+    """What ``draw()`` draws, in Chinese (then the language spoken before)."""
+    before = i18n.language()
+    i18n.set_language("zh")
+    try:
+        return draw()
+    finally:
+        i18n.set_language(before)
+
+
 # Every image: its file name and a function that draws it (a Picture or an
-# Animation: both have .svg).
+# Animation: both have .save).
 IMAGES = {
     **{
         f"{name}.svg": (lambda args=args, step=step: draw_sweep(**args, step=step))
@@ -69,7 +79,12 @@ IMAGES = {
         f"{name}-animated.svg": (lambda args=args: animate(args))
         for name, (args, _) in SWEEPS.items()
     },
-    **{f"{name}-animated.zh.svg": None for name in CHINESE},
+    **{
+        f"{name}-animated.zh.svg": (
+            lambda args=SWEEPS[name][0]: chinese(lambda: animate(args))
+        )
+        for name in CHINESE
+    },
     "padding-modes.svg": lambda: draw_padding_modes(padding=1),
     "channels-multi-in.svg": lambda: draw_channels(*book_example(1)),
     "channels-multi-out.svg": lambda: draw_channels(*book_example(3)),
@@ -83,18 +98,6 @@ IMAGES = {
 }
 
 
-def draw(name):
-    """What ``IMAGES[name]`` draws; a ``.zh.svg`` is its English image in Chinese."""
-    if not name.endswith(".zh.svg"):
-        return IMAGES[name]()
-    before = i18n.language()
-    i18n.set_language("zh")
-    try:
-        return IMAGES[name.replace(".zh.svg", ".svg")]()
-    finally:
-        i18n.set_language(before)
-
-
 def generate(out_dir=IMAGES_DIR, names=None):
     """Write the named images (all by default) into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
@@ -103,7 +106,7 @@ def generate(out_dir=IMAGES_DIR, names=None):
     unknown = [name for name in names if name not in IMAGES]
     if unknown:
         raise ValueError(f"unknown images {unknown}; known: {', '.join(IMAGES)}")
-    return [draw(name).save(out_dir / name) for name in names]
+    return [IMAGES[name]().save(out_dir / name) for name in names]
 
 
 def main(argv=None):

@@ -27,10 +27,9 @@ from .ops import (
     pool2d,
 )
 
-# pictures: picture.py, picture_mpl.py, grid.py, sweep.py, stack.py, receptive.py
+# pictures: picture.py, grid.py, sweep.py, stack.py, receptive.py
 from .grid import Grid, draw_grid
 from .picture import Picture
-from .picture_mpl import to_figure
 from .receptive import receptive_field, receptive_field_table
 from .stack import draw_stack, repeat_layer, stack_sizes
 from .sweep import draw_sweep
@@ -44,8 +43,6 @@ from .figures import (
     draw_padding_modes,
     draw_transposed_conv,
     pad2d,
-    save_gif,
-    save_png,
     sweep_frames,
 )
 

@@ -1,23 +1,20 @@
 """Pictures shown one after another: an ``Animation``, one SVG that moves by itself.
 
-A moving picture for a page or a file where nothing runs: no script, only
-SVG's own animation.
+Each frame is a Picture's SVG in a group that an SMIL ``<animate>`` shows in
+turn, looping: no script and no ``<style>``, so it moves in a static page, in
+an .svg file and in GitHub's README (which shows SVG through ``<img>``), and
+its numbers stay text.
 """
 
 import pathlib
+import re
 from html import escape
 
 from .i18n import tr
 
 
 class Animation:
-    """Pictures shown one after another, as one SVG that moves by itself.
-
-    Each frame is a Picture's SVG in a group that an SMIL ``<animate>`` shows
-    in turn, looping: no script and no ``<style>``, so it moves inline in a
-    static web page and as an .svg file, and its numbers stay text. Each frame
-    shows ``duration`` ms, the last one ``last_duration`` ms.
-    """
+    """``frames`` (Pictures) shown ``duration`` ms each, the last ``last_duration``."""
 
     def __init__(self, frames, *, duration=700, last_duration=None, title=""):
         self.frames = list(frames)
@@ -41,8 +38,9 @@ class Animation:
     def svg(self):
         """The animation as SVG text: one group per frame, each with its timing."""
         svgs = [frame.svg for frame in self.frames]
-        sizes = [_size(svg) for svg in svgs]
-        w, h = max(s[0] for s in sizes), max(s[1] for s in sizes)
+        # The size written on each frame's root element; the largest is the whole.
+        sizes = [re.search(r'width="(\d+)" height="(\d+)"', s).groups() for s in svgs]
+        w, h = (max(int(size[i]) for size in sizes) for i in (0, 1))
         label = escape(
             self.title or tr("animation of {count} pictures", count=len(svgs))
         )
@@ -54,13 +52,11 @@ class Animation:
             f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
         ]
         starts, total = self.times()
-        ends = starts[1:] + [total]
-        for k, (svg, start, end) in enumerate(zip(svgs, starts, ends, strict=True)):
-            parts.append(f'<g data-frame="{k}"{_frame_timing(start, end, total)}')
-            parts.append(svg)
-            parts.append("</g>")
-        parts.append("</svg>")
-        return "\n".join(parts)
+        for k, (svg, start, end) in enumerate(
+            zip(svgs, starts, starts[1:] + [total], strict=True)
+        ):
+            parts += [f'<g data-frame="{k}"{_timing(start, end, total)}', svg, "</g>"]
+        return "\n".join(parts + ["</svg>"])
 
     def __repr__(self):
         return f"<Animation {self.title!r}: {len(self.frames)} frames>"
@@ -68,8 +64,7 @@ class Animation:
     def _repr_svg_(self):
         return self.svg
 
-    def _repr_html_(self):
-        return self.svg
+    _repr_html_ = _repr_svg_
 
     def save(self, path):
         """Write the animation to ``path`` (an .svg file)."""
@@ -80,16 +75,7 @@ class Animation:
         return path
 
 
-def _size(svg):
-    """The width and height written on an SVG text's root element."""
-    head = svg[: svg.index(">")]
-    return tuple(
-        int(head.split(f' {name}="', 1)[1].split('"', 1)[0])
-        for name in ("width", "height")
-    )
-
-
-def _frame_timing(start, end, total):
+def _timing(start, end, total):
     """The rest of a frame's ``<g`` tag: hidden, and an animate that shows it.
 
     With ``calcMode="discrete"`` each value holds from its key time to the
@@ -97,18 +83,14 @@ def _frame_timing(start, end, total):
     """
     if start == 0 and end == total:
         return ">"
-    values, times = [], []
-    if start > 0:
-        values, times = ["hidden"], [0]
-    values.append("visible")
+    values, times = (["visible"], []) if start == 0 else (["hidden", "visible"], [0])
     times.append(start / total)
     if end < total:
         values.append("hidden")
         times.append(end / total)
-    first = "visible" if start == 0 else "hidden"
     key_times = ";".join(f"{t:.6g}" for t in times)
     return (
-        f' visibility="{first}"><animate attributeName="visibility" '
+        f' visibility="{values[0]}"><animate attributeName="visibility" '
         f'values="{";".join(values)}" keyTimes="{key_times}" calcMode="discrete" '
         f'dur="{total / 1000:.6g}s" repeatCount="indefinite"/>'
     )

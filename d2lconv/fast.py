@@ -277,8 +277,8 @@ def format_duration(seconds):
 
 
 def _cjk_font():
-    """A font with Chinese characters that matplotlib has, or None (picture_mpl)."""
-    from .picture_mpl import cjk_font
+    """A font with Chinese characters that matplotlib has, or None (plot.cjk_font)."""
+    from .plot import cjk_font
 
     return cjk_font()
 
@@ -287,7 +287,7 @@ def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
     """Log-log plot of seconds against size, one line per implementation.
 
     In Chinese the labels and ``title`` are Chinese when matplotlib has a font
-    for them (``picture_mpl.CJK_FONTS``), else English.
+    for them (``plot.CJK_FONTS``), else English.
     """
     ylabel, font = "time (s)", {}
     cjk = _cjk_font() if language() != "en" else None

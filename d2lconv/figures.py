@@ -1,18 +1,12 @@
 """Pictures for the course's images: padding modes, transposed convolution, sweeps.
 
-The drawing functions return a ``Picture`` (SVG text); ``save_png`` and
-``save_gif`` write pictures through plain matplotlib with no timestamp or
-software metadata, so the same code and the same library versions always give
-the same bytes (an SVG file is the same text on any machine).
+The drawing functions return a ``Picture`` (SVG text); a sweep moves as an
+``Animation`` (one SVG, no script): the same text on any machine.
 """
-
-import io
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
 
 from ._validate import (
     as_pair,
@@ -20,11 +14,10 @@ from ._validate import (
     check_positive_int,
     nonnegative_pair,
 )
+from .animation import Animation
 from .grid import Grid
 from .i18n import tr
 from .picture import MARGIN, Lines, Picture, drawing, row
-from .picture_mpl import rgb_image
-from .picture_mpl import save_png as save_png  # the course's images use it
 from .shapes import conv2d_geometry, conv_transpose2d_output_shape
 from .sweep import draw_sweep
 
@@ -231,45 +224,6 @@ def draw_transposed_conv(
     return _heading(lines, [top, *term_rows], title=tr("transposed convolution"))
 
 
-def save_gif(frames, path, duration=700, last_duration=None, dpi=80):
-    """Write ``frames`` (Pictures or Figures) as a looping GIF.
-
-    Each frame shows ``duration`` ms, the last one ``last_duration`` ms; a
-    frame smaller than the largest is drawn at its top left on white. All
-    frames share one palette computed from all of them, so a colour never
-    shifts between frames.
-    """
-    images = [rgb_image(frame, dpi) for frame in frames]
-    if not images:
-        raise ValueError("frames must hold at least one picture, got none")
-    width = max(image.size[0] for image in images)
-    height = max(image.size[1] for image in images)
-    for k, image in enumerate(images):
-        if image.size != (width, height):
-            images[k] = Image.new("RGB", (width, height), "white")
-            images[k].paste(image, (0, 0))
-    strip = Image.new("RGB", (width, height * len(images)))
-    for k, image in enumerate(images):
-        strip.paste(image, (0, k * height))
-    palette = strip.quantize(
-        colors=255, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    indexed = [i.quantize(palette=palette, dither=Image.Dither.NONE) for i in images]
-    durations = [duration] * len(images)
-    durations[-1] = duration if last_duration is None else last_duration
-    buffer = io.BytesIO()
-    indexed[0].save(
-        buffer,
-        format="GIF",
-        save_all=True,
-        append_images=indexed[1:],
-        duration=durations,
-        loop=0,
-    )
-    Path(path).write_bytes(buffer.getvalue())
-    return Path(path)
-
-
 def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
     """One ``draw_sweep`` Picture per output cell, in the kernel's visiting order."""
     check_matrix(X, "X")
@@ -280,14 +234,11 @@ def sweep_frames(X, K, *, padding=0, stride=1, dilation=1, flip=False):
     return [draw_sweep(X, K, step=step, **options) for step in steps]
 
 
-def animate_sweep(
-    path, X, K, *, duration=700, last_duration=1800, dpi=80, **sweep_options
-):
-    """Write a GIF of ``K`` sweeping ``X``, a frame per output cell; return the path.
+def animate_sweep(path, X, K, *, duration=700, last_duration=1800, **sweep_options):
+    """Write an animated SVG of ``K`` sweeping ``X``, a frame per output cell.
 
-    ``sweep_options`` are ``padding``, ``stride``, ``dilation`` and ``flip``.
+    ``sweep_options`` are ``padding``, ``stride``, ``dilation`` and ``flip``;
+    returns the path (it must end in .svg).
     """
     frames = sweep_frames(X, K, **sweep_options)
-    return save_gif(
-        frames, path, duration=duration, last_duration=last_duration, dpi=dpi
-    )
+    return Animation(frames, duration=duration, last_duration=last_duration).save(path)

@@ -11,38 +11,37 @@ import matplotlib.image
 import torch
 import torch.nn.functional as F
 from matplotlib import cbook
+from matplotlib.figure import Figure
 
+from . import plot
 from ._validate import (
     check_int,
+    check_matrix,
     check_nonnegative_int,
-    check_real_dtype,
     check_tensor,
     positive_pair,
 )
 from .device import default_device
-from .i18n import columns, given, tr
+from .i18n import N_, columns, given, tr
 from .training import one_thread
 
-PHOTO_FILE = "grace_hopper.jpg"
+_CREDIT = N_(
+    "Grace Hopper, official US Navy photograph (public domain, a work of "
+    "the US government); bundled with matplotlib as grace_hopper.jpg"
+)
 
 
 class _Credit(str):
     """The photo's credit: an English string, printed in the current language."""
 
     def __str__(self):
-        return tr(
-            "Grace Hopper, official US Navy photograph (public domain, a work of "
-            "the US government); bundled with matplotlib as grace_hopper.jpg"
-        )
+        return tr(_CREDIT)
 
     def __format__(self, spec):
         return format(str(self), spec)
 
 
-PHOTO_CREDIT = _Credit(
-    "Grace Hopper, official US Navy photograph (public domain, a work of the "
-    "US government); bundled with matplotlib as grace_hopper.jpg"
-)
+PHOTO_CREDIT = _Credit(_CREDIT)
 # ITU-R BT.601 luma weights, the ones Pillow's convert("L") uses.
 LUMA = (0.299, 0.587, 0.114)
 LEARN_STEPS = 1000
@@ -51,7 +50,7 @@ LEARN_FRACTION = 0.9
 
 def photo_path():
     """The path of ``grace_hopper.jpg`` in matplotlib's bundled sample data."""
-    return cbook.get_sample_data(PHOTO_FILE, asfileobj=False)
+    return cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
 
 
 def _photo_size(size, full):
@@ -89,20 +88,13 @@ def load_photo(size=128):
     return grey.float().clamp(0, 1)
 
 
-def _check_image(X, name):
-    check_tensor(X, name, 2)
-    check_real_dtype(X, name)
-    if 0 in X.shape:
-        raise ValueError(f"{name} must not be empty, got shape {tuple(X.shape)}")
-
-
 def window_matrix(X, kernel_size):
     """``A``: one row per output position, holding the input window it sees.
 
     ``X`` cross-correlated with a kernel ``K`` (no padding, stride 1) is
     ``A @ K.flatten()``, so a loss on the output is a function of ``A``.
     """
-    _check_image(X, "X")
+    check_matrix(X, "X")
     kh, kw = positive_pair(kernel_size, "kernel_size")
     if kh > X.shape[0] or kw > X.shape[1]:
         raise ValueError(
@@ -132,10 +124,8 @@ def initial_kernel(kernel_size, seed=0):
     """A random kernel like ``nn.Conv2d``'s: uniform in ``+-1/sqrt(kh kw)``, seeded."""
     kh, kw = positive_pair(kernel_size, "kernel_size")
     generator = torch.Generator().manual_seed(check_int(seed, "seed"))
-    bound = 1 / (kh * kw) ** 0.5
-    return (
-        torch.rand(kh, kw, generator=generator, dtype=torch.float64) * 2 - 1
-    ) * bound
+    W = torch.rand(kh, kw, generator=generator, dtype=torch.float64)
+    return (W * 2 - 1) * (1 / (kh * kw) ** 0.5)
 
 
 def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
@@ -147,8 +137,8 @@ def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
     the ``steps`` updates and after the last one. It computes in float64 on
     ``device`` (default: ``default_device()``) and returns ``K`` on the CPU.
     """
-    _check_image(X, "X")
-    _check_image(target, "target")
+    check_matrix(X, "X")
+    check_matrix(target, "target")
     kh, kw = X.shape[0] - target.shape[0] + 1, X.shape[1] - target.shape[1] + 1
     if kh < 1 or kw < 1:
         raise ValueError(
@@ -161,7 +151,7 @@ def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
         lr = LEARN_FRACTION * stable_lr(X, (kh, kw))
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
         raise TypeError(f"lr must be a number, got {lr!r} of type {type(lr).__name__}")
-    if not lr > 0 or lr == float("inf"):
+    if not 0 < lr < float("inf"):
         raise ValueError(f"lr must be a positive, finite number, got {lr!r}")
     device = default_device() if device is None else torch.device(device)
     P = X.to(device, torch.float64)[None, None]
@@ -191,14 +181,10 @@ def format_kernels(kernels, digits=2):
         raise TypeError(
             f"kernels must be a non-empty dict of title -> 2-D tensor, got {kernels!r}"
         )
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral):
-        raise TypeError(f"digits must be an int, got {digits!r}")
-    if digits < 0:
-        raise ValueError(f"digits must be an int >= 0, got {digits}")
+    digits = check_nonnegative_int(digits, "digits")
     blocks = []
     for title, K in kernels.items():
-        check_tensor(K, f"kernels[{title!r}]", 2)
-        values = K.detach().cpu().double()
+        values = check_tensor(K, f"kernels[{title!r}]", 2).detach().cpu().double()
         if not bool(values.isfinite().all()) or bool((values.abs() >= 1e6).any()):
             # A diverging run: fixed point would print 40-digit numbers.
             cells = [[f"{v:.{digits}e}" for v in row] for row in values.tolist()]
@@ -212,10 +198,8 @@ def format_kernels(kernels, digits=2):
         rows = [" ".join(c.rjust(width) for c in row) for row in cells]
         shown = given(str(title))
         block_width = max(columns(shown), *(len(r) for r in rows))
-        blocks.append(
-            [shown + " " * (block_width - columns(shown))]
-            + [r.ljust(block_width) for r in rows]
-        )
+        shown += " " * (block_width - columns(shown))
+        blocks.append([shown] + [r.ljust(block_width) for r in rows])
     height = max(len(b) for b in blocks)
     for b in blocks:
         b.extend([" " * columns(b[0])] * (height - len(b)))
@@ -231,10 +215,6 @@ def show_images(images, signed=False):
     current language when matplotlib has a font for it, else as given (no
     empty boxes).
     """
-    from matplotlib.figure import Figure
-
-    from .picture_mpl import cjk_font
-
     if not isinstance(images, dict) or not images:
         raise TypeError(
             f"images must be a non-empty dict of title -> 2-D tensor, got {images!r}"
@@ -244,7 +224,7 @@ def show_images(images, signed=False):
     titles = {title: given(str(title)) for title in images}
     font = {}
     if any(t != str(title) for title, t in titles.items()):
-        found = cjk_font()
+        found = plot.cjk_font()
         if found is None:
             titles = {title: str(title) for title in images}
         else:
@@ -253,11 +233,8 @@ def show_images(images, signed=False):
     axes = fig.subplots(1, len(images), squeeze=False)[0]
     for ax, (title, image) in zip(axes, images.items(), strict=True):
         image = image.detach().cpu().float().numpy()
-        if signed:
-            top = float(abs(image).max()) or 1.0
-            ax.imshow(image, cmap="gray", vmin=-top, vmax=top)
-        else:
-            ax.imshow(image, cmap="gray", vmin=0, vmax=1)
+        top = (float(abs(image).max()) or 1.0) if signed else 1.0
+        ax.imshow(image, cmap="gray", vmin=-top if signed else 0, vmax=top)
         ax.set_title(titles[title], fontsize=10, **font)
         ax.axis("off")
     return fig

@@ -4,8 +4,7 @@ A ``Picture`` is a list of panels placed in pixels. ``picture.svg`` is its SVG
 text: numbers are ``<text>``, each panel is a ``<g role="group"
 aria-label="output 2x2">`` with a ``<title>``, attributes only (no
 ``<style>``). Jupyter shows a Picture inline (``_repr_svg_``, ``_repr_html_``);
-``picture.save("x.svg")`` or ``picture.save("x.png")`` writes a file (PNG
-through ``picture_mpl.to_figure``, plain matplotlib, also a Figure on demand).
+``picture.save("x.svg")`` writes a file.
 ``animation.Animation(pictures)`` shows pictures one after another as one SVG
 that moves by itself (SMIL, no script). The explorers draw the same pictures
 in the page (``d2lconv/explorers``).
@@ -41,7 +40,7 @@ Colours come from matplotlib colormaps: ``cmap=None`` picks ``"RdBu_r"`` when
 a value is negative, else ``"Blues"``; diverging maps keep zero white.
 
 Panels turn themselves into three primitives (``Rect``, ``Text``,
-``Polyline``); the SVG writer here and ``picture_mpl`` only draw primitives,
+``Polyline``); the SVG writer here and the ES modules only draw primitives,
 so a new panel or colour is one edit in one place. Primitives may carry
 ``data`` that becomes ``data-*`` attributes saying what a mark means:
 ``data-cell="r,c"`` on a cell's number, ``data-outline``, ``data-padding``,
@@ -389,17 +388,12 @@ class Picture:
     def _repr_html_(self):
         return self.svg
 
-    def save(self, path, dpi=80):
-        """Write ``path``: ``.svg`` (the text) or ``.png`` (through matplotlib)."""
+    def save(self, path):
+        """Write the SVG text to ``path`` (an .svg file)."""
         path = pathlib.Path(path)
-        if path.suffix == ".svg":
-            path.write_text(self.svg, encoding="utf-8")
-        elif path.suffix == ".png":
-            from .picture_mpl import save_png
-
-            save_png(self, path, dpi=dpi)
-        else:
-            raise ValueError(f"path must end in .svg or .png, got {str(path)!r}")
+        if path.suffix != ".svg":
+            raise ValueError(f"path must end in .svg, got {str(path)!r}")
+        path.write_text(self.svg, encoding="utf-8")
         return path
 
 

@@ -1,11 +1,49 @@
-"""Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws."""
+"""Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws.
 
+``cjk_font()`` names a font with Chinese characters for matplotlib's plots
+(the timings, the photo's titles), or None where matplotlib has none.
+"""
+
+import functools
 import math
+from pathlib import Path
 
 import numpy as np
+from matplotlib import font_manager
 
 from .i18n import tr
 from .picture import INDEX_COLOR, MARGIN, TITLE_SIZE, Polyline, Rect, Text, title_texts
+
+# Fonts with Chinese characters, in order of preference (Linux, macOS, Windows).
+CJK_FONTS = (
+    "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, SimHei, "
+    "WenQuanYi Zen Hei, WenQuanYi Micro Hei, Noto Sans SC, Noto Sans CJK JP, "
+    "Noto Sans CJK TC, Source Han Sans, Heiti SC, Noto Serif CJK SC, Noto Serif CJK JP"
+).split(", ")
+# File names of such fonts, for a font cache made before they were installed.
+_CJK_FILE = "cjk sourcehan wqy wenquanyi pingfang msyh simhei notosanssc".split()
+
+
+def _known_cjk_font():
+    names = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in names), None)
+
+
+@functools.cache
+def cjk_font():
+    """The name of a font with Chinese characters that matplotlib has, or None.
+
+    First among the fonts matplotlib knows; then among the system's font files
+    whose names say CJK (matplotlib's font cache may predate them).
+    """
+    if _known_cjk_font() is None:
+        for path in font_manager.findSystemFonts():
+            if any(word in Path(path).name.lower() for word in _CJK_FILE):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+    return _known_cjk_font()
 
 
 class Plot:

@@ -3,13 +3,12 @@
 # (Playwright drives it; `playwright install` downloads are not used) and a
 # font with Chinese glyphs (Debian's fonts-noto-cjk) for the Chinese notebooks.
 # Does nothing when both are there; stops with one line saying what is
-# missing when it cannot install it (the browser tests need both).
-#   bash scripts/install-browser.sh          # Chromium and the Chinese font
-#   bash scripts/install-browser.sh fonts    # the Chinese font only (make check)
+# missing when it cannot install it (the browser tests and the unit tests
+# marked font need them; make test runs it, make check does not).
 set -euo pipefail
 
 missing=()
-if [ "${1:-}" != fonts ] && [ ! -x /usr/bin/chromium ]; then
+if [ ! -x /usr/bin/chromium ]; then
     missing+=(chromium)
 fi
 # fontconfig comes with Chromium; no Chinese font is what it lists for :lang=zh.

@@ -4,41 +4,28 @@
     .venv/bin/python scripts/make_images.py --out DIR   # write them elsewhere
     .venv/bin/python scripts/make_images.py NAME ...    # only these files
 
-Still pictures are SVG files (text: the same bytes on any machine); the sweep
-animations are GIFs, and a ``.png`` entry accepts a Picture or a matplotlib
-Figure. The output is deterministic: fixed inputs and seeds, fixed dpi, no
-metadata. For GIF and PNG files the same library versions give the same bytes;
-``rendered-with.json`` records the versions used, because another matplotlib
-or Pillow draws other pixels.
+Every image is an SVG file, text the course writes itself: fixed inputs, so
+the same bytes on any machine. A sweep also moves (``*-animated.svg``): an
+``Animation``, one SVG whose frames SVG's own animation shows in turn, with
+no script, so GitHub's README shows it moving. ``*.zh.svg`` speaks Chinese.
 """
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
-import matplotlib
-import PIL
 import torch
-from matplotlib import ft2font
 
+from d2lconv import i18n
+from d2lconv.animation import Animation
 from d2lconv.channels import MODES as CHANNEL_MODES
 from d2lconv.channels import book_example, channel_data, draw_channels
-from d2lconv.figures import (
-    draw_padding_modes,
-    draw_transposed_conv,
-    save_gif,
-    save_png,
-    sweep_frames,
-)
-from d2lconv.picture import Picture
+from d2lconv.figures import draw_padding_modes, draw_transposed_conv, sweep_frames
 from d2lconv.pooling import draw_pooling
 from d2lconv.sweep import draw_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES_DIR = ROOT / "images"
-STACK_FILE = "rendered-with.json"
-DPI = 80
 FRAME_MS = 700
 LAST_FRAME_MS = 2000
 
@@ -55,23 +42,48 @@ SWEEPS = {
     "sweep-stride": (dict(X=X5, K=K3, padding=1, stride=2), 4),
     "sweep-dilation": (dict(X=X5, K=K2, dilation=2), 4),
 }
+# The sweeps README.zh.md shows, also drawn in Chinese.
+CHINESE = ("sweep-padding", "sweep-stride")
 # The pooling example: arange(32) as 2 channels of 4x4, a 3x3 window,
 # padding 1 on each side, stride (2, 1).
 X32 = torch.arange(32.0).view(2, 4, 4)
 POOL = dict(kernel_size=3, stride=(2, 1), padding=1)
 
 
-# Every image: its file name and a function that draws it. An ``.svg`` entry
-# returns a Picture, a ``.png`` entry a Picture or a Figure, a ``.gif`` entry
-# the list of its frames.
+def animate(args):
+    """The sweep with ``args`` as an Animation: one frame per output cell."""
+    frames = sweep_frames(**args)
+    return Animation(
+        frames, duration=FRAME_MS, last_duration=LAST_FRAME_MS, title=frames[0].title
+    )
+
+
+def chinese(draw):
+    """What ``draw()`` draws, in Chinese (then the language spoken before)."""
+    before = i18n.language()
+    i18n.set_language("zh")
+    try:
+        return draw()
+    finally:
+        i18n.set_language(before)
+
+
+# Every image: its file name and a function that draws it (a Picture or an
+# Animation: both have .save).
 IMAGES = {
     **{
         f"{name}.svg": (lambda args=args, step=step: draw_sweep(**args, step=step))
         for name, (args, step) in SWEEPS.items()
     },
     **{
-        f"{name}.gif": (lambda args=args: sweep_frames(**args))
+        f"{name}-animated.svg": (lambda args=args: animate(args))
         for name, (args, _) in SWEEPS.items()
+    },
+    **{
+        f"{name}-animated.zh.svg": (
+            lambda args=SWEEPS[name][0]: chinese(lambda: animate(args))
+        )
+        for name in CHINESE
     },
     "padding-modes.svg": lambda: draw_padding_modes(padding=1),
     "channels-multi-in.svg": lambda: draw_channels(*book_example(1)),
@@ -86,49 +98,15 @@ IMAGES = {
 }
 
 
-def save(name, drawn, path):
-    """Save what ``IMAGES[name]`` drew: SVG text, a PNG, or a GIF of its frames."""
-    if name.endswith(".gif"):
-        return save_gif(
-            drawn, path, duration=FRAME_MS, last_duration=LAST_FRAME_MS, dpi=DPI
-        )
-    if name.endswith(".svg"):
-        if not isinstance(drawn, Picture):
-            raise TypeError(f"{name} needs a Picture, got {type(drawn).__name__}")
-        return drawn.save(path)
-    return save_png(drawn, path, dpi=DPI)
-
-
-def rendering_stack():
-    """The library versions that decide the pixels and bytes of the images."""
-    return {
-        "matplotlib": matplotlib.__version__,
-        "freetype": ft2font.__freetype_version__,
-        "Pillow": PIL.__version__,
-    }
-
-
-def generate(out_dir=IMAGES_DIR, names=None, inspect=None):
-    """Write the named images (all by default) into ``out_dir``; return their paths.
-
-    ``inspect(name, drawn)``, when given, sees each Picture or Figure (or list
-    of frames) before it is saved.
-    """
+def generate(out_dir=IMAGES_DIR, names=None):
+    """Write the named images (all by default) into ``out_dir``; return their paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = list(IMAGES) if names is None else list(names)
     unknown = [name for name in names if name not in IMAGES]
     if unknown:
         raise ValueError(f"unknown images {unknown}; known: {', '.join(IMAGES)}")
-    paths = []
-    for name in names:
-        drawn = IMAGES[name]()
-        if inspect is not None:
-            inspect(name, drawn)
-        paths.append(save(name, drawn, out_dir / name))
-    stack = json.dumps(rendering_stack(), indent=2, sort_keys=True) + "\n"
-    (out_dir / STACK_FILE).write_text(stack)
-    return paths
+    return [IMAGES[name]().save(out_dir / name) for name in names]
 
 
 def main(argv=None):

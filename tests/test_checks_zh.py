@@ -19,7 +19,7 @@ from torch import nn
 from zh_text import assert_chinese
 
 import d2lconv
-from d2lconv import CheckFailed, envcheck, fast, i18n
+from d2lconv import CheckFailed, envcheck, fast, i18n, plot
 from d2lconv.i18n import columns
 from d2lconv.receptive import LayerError
 
@@ -191,13 +191,14 @@ def test_the_progress_bar_and_days_are_chinese(nothing_missing, capsys):
 @pytest.fixture
 def cjk_font():
     """A matplotlib that has a font with Chinese characters (fonts-noto-cjk)."""
-    if fast._cjk_font() is None:
+    if plot.cjk_font() is None:
         pytest.fail(
             "matplotlib finds no font with Chinese characters: install one "
             "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
         )
 
 
+@pytest.mark.font
 def test_plots_are_chinese_with_a_chinese_font(cjk_font, nothing_missing):
     timings = {"loop corr2d (cpu)": [1e-3, 4e-3], "F.conv2d (cpu)": [1e-5, 2e-5]}
     images = {"photo": torch.rand(6, 5), "vertical edges": torch.randn(6, 4)}
@@ -230,7 +231,7 @@ def test_plots_stay_as_given_without_a_chinese_font(monkeypatch):
         "my own title",
     )
     assert i18n.missing() == []
-    monkeypatch.setattr(d2lconv.picture_mpl, "cjk_font", lambda: None)
+    monkeypatch.setattr(d2lconv.plot, "cjk_font", lambda: None)
     fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
     assert [ax.get_title() for ax in fig.axes] == ["photo", "my own"]
 

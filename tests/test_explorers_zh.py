@@ -4,13 +4,11 @@ Every explorer is built and driven with ``d2lconv.set_language("zh")``: its
 control labels, the words in its SVG picture (panel titles, aria-labels,
 <title>s, captions) and its explanation of an impossible setting are Chinese,
 the numbers are still PyTorch's, and no text was asked for without a
-translation (``i18n.missing()``). Raster images (matplotlib) show Chinese only
-with a font that has it, else the English picture.
+translation (``i18n.missing()``).
 """
 
 import pickle
 import re
-import warnings
 
 import ipywidgets as widgets
 import numpy as np
@@ -29,18 +27,16 @@ from zh_text import (
     english_runs,
 )
 
-from d2lconv import i18n, picture_mpl
+from d2lconv import i18n
 from d2lconv.animation import Animation
 from d2lconv.channels import MODES, VALUES
 from d2lconv.explorers.channels import ChannelsExplorer
 from d2lconv.explorers.pooling import PoolingExplorer
 from d2lconv.explorers.stack import StackExplorer
 from d2lconv.explorers.training import TrainingExplorer
-from d2lconv.figures import draw_padding_modes, draw_transposed_conv, save_gif
+from d2lconv.figures import draw_padding_modes, draw_transposed_conv
 from d2lconv.grid import draw_grid
 from d2lconv.picture import MONO, SANS, Lines, Picture
-from d2lconv.picture_mpl import rgb_image, to_figure
-from d2lconv.pooling import draw_pooling
 from d2lconv.receptive import receptive_field_table
 from d2lconv.shapes import ShapeError, pool2d_output_shape
 from d2lconv.stack import draw_stack, repeat_layer
@@ -393,55 +389,4 @@ def test_shape_errors_stay_english_and_explain_in_chinese(zh):
     assert str(again) == str(err) and again.translated() == err.translated()
     i18n.set_language("en")
     assert err.translated() == str(err)
-    no_missing()
-
-
-# ---- raster images: matplotlib ----------------------------------------------
-
-
-def figure_texts(figure):
-    return [t.get_text() for t in figure.axes[0].texts]
-
-
-def test_raster_without_a_chinese_font_is_drawn_in_english(zh, monkeypatch):
-    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: None)
-    picture = draw_sweep(torch.arange(9.0).view(3, 3), torch.ones(2, 2), step=1)
-    assert CJK.search(picture.svg)
-    words = figure_texts(to_figure(picture))
-    assert "input 3x3" in words and not any(CJK.search(w) for w in words)
-    assert "output[0, 1] = 1*1 + 2*1 + 4*1 + 5*1 = 12" in " ".join(words)
-    assert i18n.language() == "zh"  # back to Chinese after the English drawing
-    frames = [draw_pooling(torch.arange(16.0).view(1, 4, 4), 2, cell=k) for k in (0, 1)]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        image = rgb_image(frames[0])
-    assert image.size[0] > 100
-    assert [w for w in caught if "missing from" in str(w.message)] == []
-    no_missing()
-
-
-def test_raster_with_a_chinese_font_puts_it_first(zh, monkeypatch):
-    monkeypatch.setattr(picture_mpl, "cjk_font", lambda: "Some CJK Font")
-    figure = to_figure(draw_grid(torch.ones(2, 2), title="输入"))
-    families = {t.get_text(): t.get_fontfamily() for t in figure.axes[0].texts}
-    assert families["输入"][0] == "Some CJK Font"
-    assert families["1"] == ["DejaVu Sans"]
-    no_missing()
-
-
-def test_raster_with_the_machines_chinese_font_has_every_glyph(zh, tmp_path):
-    if picture_mpl.cjk_font() is None:
-        pytest.fail(
-            "matplotlib finds no font with Chinese characters: install one "
-            "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
-        )
-    frames = [draw_sweep(torch.ones(3, 3), torch.ones(2, 2), step=k) for k in (0, 1)]
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        figure = to_figure(frames[0])
-        assert any(CJK.search(w) for w in figure_texts(figure))
-        save_gif(frames, tmp_path / "sweep.gif")
-        frames[0].save(tmp_path / "sweep.png")
-    missing = [str(w.message) for w in caught if "missing from" in str(w.message)]
-    assert missing == []
     no_missing()

@@ -9,7 +9,6 @@ import torch
 import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
-from PIL import Image
 from props import examples
 from svg_checks import SVG, marked, numbers, panel, parse, texts
 from torch import nn
@@ -20,8 +19,6 @@ from d2lconv.figures import (
     draw_padding_modes,
     draw_transposed_conv,
     pad2d,
-    save_gif,
-    save_png,
     sweep_frames,
 )
 
@@ -243,42 +240,6 @@ def test_transposed_conv_bad_input_is_explained(call, error, words):
         assert word in str(info.value)
 
 
-# ---- writing files -------------------------------------------------------
-
-
-def test_save_png_is_deterministic_and_carries_no_metadata(tmp_path):
-    a = save_png(draw_transposed_conv(), tmp_path / "a.png")
-    b = save_png(draw_transposed_conv(), tmp_path / "b.png")
-    assert a.read_bytes() == b.read_bytes()
-    assert b"matplotlib" not in a.read_bytes()
-    assert b"tEXt" not in a.read_bytes()
-
-
-def test_save_gif_writes_every_frame_with_one_palette(tmp_path):
-    frames = [draw_padding_modes(padding=p, modes="zeros") for p in (1, 2, 1)]
-    path = save_gif(frames, tmp_path / "a.gif", duration=300, last_duration=900)
-    again = save_gif(frames, tmp_path / "b.gif", duration=300, last_duration=900)
-    assert path.read_bytes() == again.read_bytes()
-    with Image.open(path) as gif:
-        assert gif.n_frames == 3
-        durations = []
-        pixels = []
-        for k in range(gif.n_frames):
-            gif.seek(k)
-            durations.append(gif.info["duration"])
-            pixels.append(np.asarray(gif.convert("RGB")))
-        assert durations == [300, 300, 900]
-        assert gif.info["loop"] == 0
-    # Frames differ (padding 2 is larger) and the smaller ones sit on white.
-    assert (pixels[0] != pixels[1]).any() and (pixels[0] == pixels[2]).all()
-    assert (pixels[0][-5:, -5:] >= 245).all()
-
-
-def test_save_gif_bad_input_is_explained(tmp_path):
-    with pytest.raises(ValueError, match="at least one picture"):
-        save_gif([], tmp_path / "a.gif")
-
-
 # ---- sweep animation -----------------------------------------------------
 
 
@@ -286,10 +247,10 @@ def test_animate_sweep_has_one_frame_per_output_cell(tmp_path):
     X, K = torch.arange(16.0).reshape(4, 4), torch.ones(2, 3)
     args = dict(padding=(1, 0), stride=(2, 1))
     Y = F.conv2d(X[None, None], K[None, None], **args)[0, 0]
-    path = animate_sweep(tmp_path / "sweep.gif", X, K, duration=200, **args)
-    with Image.open(path) as gif:
-        assert gif.n_frames == Y.numel() == 3 * 2
-        assert gif.info["duration"] == 200
+    path = animate_sweep(tmp_path / "sweep.svg", X, K, duration=200, **args)
+    root = parse(path.read_text())
+    assert root.get("data-frames") == str(Y.numel()) == "6"
+    assert {a.get("dur") for a in root.iter(SVG + "animate")} == {"2.8s"}
     frames = sweep_frames(X, K, **args)
     # Frame k shows output cell k (row-major) and PyTorch's value for it.
     for k, picture in enumerate(frames):
@@ -300,6 +261,6 @@ def test_animate_sweep_has_one_frame_per_output_cell(tmp_path):
 
 def test_animate_sweep_bad_input_is_explained(tmp_path):
     with pytest.raises(TypeError, match="X must be a torch.Tensor"):
-        animate_sweep(tmp_path / "a.gif", [[1, 2]], torch.ones(1, 1))
+        animate_sweep(tmp_path / "a.svg", [[1, 2]], torch.ones(1, 1))
     with pytest.raises(ValueError, match=r"n - k \+ 1 = 2 - 3 \+ 1 = 0"):
-        animate_sweep(tmp_path / "a.gif", torch.ones(2, 2), torch.ones(3, 3))
+        animate_sweep(tmp_path / "a.svg", torch.ones(2, 2), torch.ones(3, 3))

@@ -37,6 +37,11 @@ def verdict(ok, text):
     return ok
 
 
+def say(text, /, **facts):
+    """A table text (marked with ``N_`` where it is written), translated, filled in."""
+    return tr(text, **facts)
+
+
 def correct(text, /, **facts):
     """Print ``Correct.`` and the table text ``text``; return ``True``."""
     return verdict(True, tr(text, **facts))
@@ -157,7 +162,7 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     turns the answer into something to compare, or ``None`` (then ``ask``).
     """
     if (got := read(answer)) is None:
-        ask = tr(entry.get("ask", ASK_NUMBER), **facts)
+        ask = say(entry.get("ask", ASK_NUMBER), **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
     key = mistake(entry, got, want, dict(wrong), rel)
     return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
@@ -243,7 +248,7 @@ def first_hint(fn, cases, entry=None, forbid=None, require=None):
             got, error = call(fn, *args)
         used = sorted({n for n in names if forbid and forbid[0](n)})
         if not error and used:
-            return tr(forbid[1], names=", ".join(used))
+            return say(forbid[1], names=", ".join(used))
         if text := error or judge(entry or {}, got, want, wrong):
             return tr("for {where}: {text}", where=where, text=text) if where else text
         if require and not set(require) & set(names):

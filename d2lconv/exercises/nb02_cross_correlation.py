@@ -18,6 +18,7 @@ from ._common import (
     grade_function,
     hint,
     random_normal,
+    say,
     xcorr,
 )
 
@@ -178,17 +179,17 @@ def _edge_kernel_hint(K, v):
     """Why ``K`` is not an edge detector for brightness changing along ``v``."""
     t, K = TABLE["edge_kernel"], as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
-        return tr(t["size"])
+        return say(t["size"])
     (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
     # Brightness v_h * i + v_w * j changes along v; the response is linear.
     along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
-        return tr(t["deaf"])
+        return say(t["deaf"])
     if r["1"].abs().max() > 1e-6 * scale:
-        return tr(t["flat"])
+        return say(t["flat"])
     if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
-        return tr(t["across"], a=-v_w, b=v_h)
+        return say(t["across"], a=-v_w, b=v_h)
     return None
 
 

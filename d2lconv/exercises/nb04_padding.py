@@ -20,6 +20,7 @@ from ._common import (
     hint,
     random_normal,
     refuse,
+    say,
 )
 
 CONSISTENT = N_("be consistent: either repeat the border value or never.")
@@ -199,7 +200,7 @@ def _mirror_hint(got, X, p, modes):
     t, got = TABLE["mirror_padding"], as_tensor(got)
     want = (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
-        return tr(t["shape"], shape=tuple(X.shape), p=p, want=want)
+        return say(t["shape"], shape=tuple(X.shape), p=p, want=want)
     hints = {mode: t[mode] for mode in ("reflect", "symmetric", "constant", "edge")}
     padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
     if matched := {mode for mode in modes if close(got, padded[mode])}:

@@ -17,6 +17,7 @@ from ._common import (
     hint,
     mistake,
     random_normal,
+    say,
 )
 
 SHIFTED = N_(
@@ -203,7 +204,7 @@ def check_compose_kernels(compose):
         # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
         # the kernel is the full convolution of K1 with K2.
         want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
-        return tr(t["case"], s1=s1, s2=s2), (K1.float(), K2.float()), want, []
+        return say(t["case"], s1=s1, s2=s2), (K1.float(), K2.float()), want, []
 
     shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
     return grade_function(compose, (case(*s) for s in shapes), t)
@@ -331,12 +332,12 @@ def check_channel_prediction(
     weights = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
     weights["bias"] = want_weights + c_o
     if key := mistake(t, got_weights, want_weights, weights):
-        text = tr(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
+        text = say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
         return hint(t["on_weights"], text=text)
     m = n - k + 1
     shapes = dict(c_i=(c_i, m, m), summed=(1, m, m), unshrunk=(c_o, n, n))
     shapes["minus_k"] = (c_o, m - 1, m - 1)
     if key := mistake(t, got_shape, want_shape, shapes):
-        return hint(t["on_shape"], text=tr(t["shape"][key]))
+        return hint(t["on_shape"], text=say(t["shape"][key]))
     facts = dict(weights=want_weights, c_i=c_i, k=k, shape=want_shape)
     return correct(t["right"], **facts)

@@ -19,6 +19,7 @@ from ._common import (
     hint,
     mistake,
     random_normal,
+    say,
 )
 
 READS_ALL = N_("every output channel reads every input channel.")
@@ -274,7 +275,7 @@ def check_max_pool_from_relu(max_pool):
     t, normal = TABLE["max_pool_from_relu"], random_normal(10)
     Xs = [normal(1, 1, 4, 4), normal(2, 3, 6, 8)]
     cases = (
-        (tr(t["case"], shape=tuple(X.shape)), (X.float(),), F.max_pool2d(X, 2), [])
+        (say(t["case"], shape=tuple(X.shape)), (X.float(),), F.max_pool2d(X, 2), [])
         for X in Xs
     )
     return grade_function(max_pool, cases, t, forbid=RELU_ONLY)

@@ -125,7 +125,6 @@ TABLE = {
         ),
         "c": N_("a 1x1 layer with stride 1 keeps the height and the width."),
         "d": N_("each of the b groups gives c / b output channels: c in all."),
-        "otherwise": N_("compare which input channels an output channel reads."),
     },
     "channel_prediction": {
         "ask_weights": N_("give the number of weights as a number, got {weights!r}"),

@@ -181,7 +181,6 @@ TABLE = {
         "a": N_("exercise 2: can any convolution compute a maximum?"),
         "c": N_("what does stride 2 do to the output size?"),
         "d": N_("count the parameters of nn.MaxPool2d."),
-        "otherwise": N_("compare what each layer computes and what it costs."),
     },
 }
 POOL_OR_CONV_CHOICES = Choices(TABLE["pool_or_conv"]["choices"])

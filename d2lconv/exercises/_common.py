@@ -144,8 +144,8 @@ def close(a, b, tol=1e-4):
     return a.shape == b.shape and torch.allclose(a, b, rtol=tol, atol=tol)
 
 
-def mistake(entry, got, want, wrong, rel=1e-6, match=same):
-    """``None`` if ``got`` is ``want``, else the key of its hint in ``entry``.
+def mistake(got, want, wrong, rel=1e-6, match=same):
+    """``None`` if ``got`` is ``want``, else the name of the mistake it is.
 
     ``wrong`` maps the names of typical mistakes to their values.
     """
@@ -164,7 +164,7 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     if (got := read(answer)) is None:
         ask = say(entry.get("ask", ASK_NUMBER), **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
-    key = mistake(entry, got, want, dict(wrong), rel)
+    key = mistake(got, want, dict(wrong), rel)
     return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
 
 
@@ -194,9 +194,9 @@ def judge(entry, got, want, wrong=()):
             shape = entry.get("shape", N_("the output has shape {want}, got {got}."))
             got = None if got is None else tuple(got.shape)
             return tr(shape, want=tuple(want.shape), got=got)
-        key = mistake(entry, got, want, dict(wrong), match=lambda a, b, _: close(a, b))
+        key = mistake(got, want, dict(wrong), match=lambda a, b, _: close(a, b))
     else:
-        key = mistake(entry, as_number(got), want, dict(wrong))
+        key = mistake(as_number(got), want, dict(wrong))
     text = entry.get(key, N_("the values differ."))
     return tr(text, got=got) if key else None
 

@@ -150,9 +150,8 @@ def check_composed_kernel_size(composed_size):
 
     def mistakes(want, k1, k2):
         # (2, 2) gives k1 + k2 = k1 * k2 = 4: the 1x1 hint only where it fits.
-        return dict(
-            ones=k1 + k2 if k1 == k2 == 1 else None, product=k1 * k2, max=max(k1, k2)
-        )
+        ones = k1 + k2 if k1 == k2 == 1 else None
+        return dict(ones=ones, product=k1 * k2, max=max(k1, k2))
 
     params = [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)]
     entry, reference = TABLE["composed_kernel_size"], _impulse_response_size
@@ -178,16 +177,12 @@ def _bool(answer):
     return answer if isinstance(answer, bool) else None
 
 
-def _bool(answer):
-    return answer if isinstance(answer, bool) else None
-
-
 def check_every_kernel_factors(answer):
     """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
     two_small, one_big = 2 * 2 * 2, 3 * 3
-    facts, entry = (
-        dict(two_small=two_small, one_big=one_big),
+    entry, facts = (
         TABLE["every_kernel_factors"],
+        dict(two_small=two_small, one_big=one_big),
     )
     return grade(answer, entry, two_small >= one_big, read=_bool, **facts)
 
@@ -241,16 +236,12 @@ def check_block_diagonal_speedup(speedup):
         block = torch.block_diag(*[torch.ones(c // b, c // b)] * b)
         return c * c / int(block.count_nonzero())
 
+    def mistakes(want, c, b):
+        return dict(squared=b * b)
+
     params = [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)]
     entry = TABLE["block_diagonal_speedup"]
-    return grade_formula(
-        speedup,
-        entry,
-        "c, b",
-        params,
-        reference,
-        lambda want, c, b: dict(squared=b * b),
-    )
+    return grade_formula(speedup, entry, "c, b", params, reference, mistakes)
 
 
 def check_groups_lose(answer):
@@ -295,13 +286,13 @@ def check_channel_prediction(
         return hint(t["ask_shape"], shape=shape)
     weights = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
     weights["bias"] = want_weights + c_o
-    if key := mistake(t, got_weights, want_weights, weights):
+    if key := mistake(got_weights, want_weights, weights):
         text = say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
         return hint(t["on_weights"], text=text)
     m = n - k + 1
     shapes = dict(c_i=(c_i, m, m), summed=(1, m, m), unshrunk=(c_o, n, n))
     shapes["minus_k"] = (c_o, m - 1, m - 1)
-    if key := mistake(t, got_shape, want_shape, shapes):
+    if key := mistake(got_shape, want_shape, shapes):
         return hint(t["on_shape"], text=say(t["shape"][key]))
     facts = dict(weights=want_weights, c_i=c_i, k=k, shape=want_shape)
     return correct(t["right"], **facts)

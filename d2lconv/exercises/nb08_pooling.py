@@ -336,12 +336,12 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
         return hint(t["ask_value"], top_left=top_left)
     no_padding, no_stride = (n - k) // s + 1, n + 2 * p - k + 1
     shapes = dict(no_padding=(no_padding,) * 2, no_stride=(no_stride,) * 2)
-    if key := mistake(t, got_shape, want_shape, shapes):
+    if key := mistake(got_shape, want_shape, shapes):
         text = t["shape"][key]
         return hint(t["on_shape"], text=tr(text))
     mean = X[: k - p, : k - p].sum().item() / k**2
     values = dict(unpadded=X[:k, :k].max().item(), mean=mean, zero=0.0)
-    if key := mistake(t, got_value, want_value, values):
+    if key := mistake(got_value, want_value, values):
         text = t["value"][key]
         return hint(t["on_value"], text=tr(text, p=p, last=k - p - 1))
     facts = dict(shape=want_shape, value=want_value, real=(k - p) ** 2)

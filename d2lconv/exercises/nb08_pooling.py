@@ -193,8 +193,8 @@ def check_max_pool_not_linear(x, y):
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
         return hint(t["ask"])
 
-    def pool(t):
-        return F.max_pool2d(t[None, None], 2, stride=1)[0, 0]
+    def pool(z):
+        return F.max_pool2d(z[None, None], 2, stride=1)[0, 0]
 
     linear = torch.allclose(pool(x + y), pool(x) + pool(y))
     return hint(t["linear"]) if linear else correct(t["right"])

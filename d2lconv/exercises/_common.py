@@ -1,8 +1,12 @@
-"""What the exercise checks share: the verdict, reading answers, running code.
+"""The one grader of the exercise checks, and what the checks share.
 
-A short answer goes through ``grade_answer``, a function through
-``grade_function`` (or ``grade_formula``): the answer is compared with the
-right one, then with typical mistakes, each with its own hint.
+Each notebook's module has a ``TABLE``: for each check, its texts, marked with
+``N_`` and translated when shown. ``right`` is the verdict on a right answer,
+``otherwise`` the hint for a wrong one, ``ask`` what to give when the answer
+cannot be read; every other key names a typical mistake and holds its hint.
+The check's code computes the right answer (with PyTorch or from first
+principles, never typed in) and the value of each named mistake; ``grade``
+compares. The texts may name the facts the check computed (``{weights}``).
 """
 
 import contextlib
@@ -15,15 +19,16 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
-from ..i18n import language, tr
+from ..i18n import N_, language, tr
+
+CASE = N_("X of shape {x} and K of shape {k}")
+ASK_NUMBER = N_("give a number")
+ASK_LETTER = N_("answer with one of the letters {letters} (see {name})")
+DO_WITHOUT = N_("do it without {names}.")
 
 
 def verdict(ok, text):
-    """Print the verdict line and return ``ok``.
-
-    ``text`` is in the current language already (the caller's ``tr``); the
-    verdict's own words are translated here.
-    """
+    """Print the verdict line (``text`` translated already) and return ``ok``."""
     first = text.split(" ", 1)[0]
     # Start an English sentence with a capital, unless it starts with maths (c_i, b).
     if language() == "en" and first.isalpha() and (len(first) > 1 or first == "a"):
@@ -32,43 +37,45 @@ def verdict(ok, text):
     return ok
 
 
-def correct(text):
-    """Print ``Correct.`` and ``text``; return ``True``."""
-    return verdict(True, text)
+def say(text, /, **facts):
+    """A table text (marked with ``N_`` where it is written), translated, filled in."""
+    return tr(text, **facts)
 
 
-def hint(text):
-    """Print ``Not yet. Hint:`` and ``text``; return ``False``."""
+def correct(text, /, **facts):
+    """Print ``Correct.`` and the table text ``text``; return ``True``."""
+    return verdict(True, tr(text, **facts))
+
+
+def hint(text, /, **facts):
+    """Print ``Not yet. Hint:`` and the table text ``text``; return ``False``."""
+    return refuse(tr(text, **facts))
+
+
+def refuse(text):
+    """Print ``Not yet. Hint:`` and ``text`` (translated already); return ``False``."""
     print(tr("Not yet. Hint: {text}", text=text))
     return False
 
 
 class Choices(Mapping):
-    """Letter -> statement, read in the current language.
+    """Letter -> statement (a table's ``N_`` texts), read in the current language."""
 
-    ``make()`` returns the dict, its texts wrapped in ``tr``: a module constant
-    (the statements a notebook prints) is made at import, before the notebook
-    sets the language, so it is translated each time it is read.
-    """
-
-    def __init__(self, make):
-        self._make = make
+    def __init__(self, texts):
+        self._texts = texts
 
     def __getitem__(self, letter):
-        return self._make()[letter]
+        text = self._texts[letter]
+        return tr(text)
 
     def __iter__(self):
-        return iter(self._make())
+        return iter(self._texts)
 
     def __len__(self):
-        return len(self._make())
+        return len(self._texts)
 
     def __repr__(self):
-        return repr(self._make())
-
-
-def _is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        return repr(dict(self))
 
 
 def as_number(value):
@@ -79,10 +86,38 @@ def as_number(value):
     return float(value) if real else None
 
 
-def as_int_pair(value):
-    """``value`` as a tuple of two ints, or ``None``."""
-    pair = isinstance(value, (tuple, list, torch.Size)) and len(value) == 2
-    return tuple(int(v) for v in value) if pair and all(map(_is_int, value)) else None
+def is_int(value):
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def as_whole(value):
+    """``value`` as a whole number (a float), or ``None``."""
+    v = as_number(value)
+    return v if v is not None and math.isfinite(v) and v == int(v) else None
+
+
+def as_ints(n):
+    """A reader: the answer as a tuple of ``n`` ints, or ``None``."""
+
+    def read(value):
+        ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
+        ints = ok and all(map(is_int, value))
+        return tuple(int(v) for v in value) if ints else None
+
+    return read
+
+
+as_pair = as_ints(2)
+
+
+def as_letter(choices):
+    """A reader: the answer as one of the letters of ``choices``, or ``None``."""
+
+    def read(value):
+        text = value.strip().lower() if isinstance(value, str) else None
+        return text if text in choices else None
+
+    return read
 
 
 def as_tensor(value):
@@ -90,9 +125,7 @@ def as_tensor(value):
     if isinstance(value, torch.Tensor):
         return value.detach().to("cpu", torch.float64)
     try:
-        return (
-            None if value is None else torch.from_numpy(np.asarray(value, np.float64))
-        )
+        return None if value is None else torch.from_numpy(np.asarray(value, float))
     except (TypeError, ValueError):
         return None
 
@@ -111,66 +144,61 @@ def close(a, b, tol=1e-4):
     return a.shape == b.shape and torch.allclose(a, b, rtol=tol, atol=tol)
 
 
-def answer_hint(got, want, wrong=(), otherwise="", rel=1e-6):
-    """``None`` if ``got`` is ``want``, else its hint in ``wrong``, or ``otherwise``."""
-    if same(got, want, rel):
+def mistake(got, want, wrong, rel=1e-6, match=same):
+    """``None`` if ``got`` is ``want``, else the name of the mistake it is.
+
+    ``wrong`` maps the names of typical mistakes to their values.
+    """
+    if match(got, want, rel):
         return None
-    return next((text for value, text in wrong if same(got, value, rel)), otherwise)
+    found = (key for key, value in wrong.items() if match(got, value, rel))
+    return next(found, "otherwise")
 
 
-def grade_answer(
-    answer, want, right, wrong=(), otherwise="", ask="", read=as_number, rel=1e-6
-):
-    """Say ``right`` if the short answer is ``want``, else a hint.
+def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
+    """Grade a short answer: ``right``, the hint of a mistake, or ``otherwise``.
 
-    ``wrong`` pairs typical wrong answers with their hints, ``otherwise`` is
-    the hint for the rest. ``read`` turns the answer into something to compare,
-    or ``None``: then the hint is ``ask``. ``rel`` is the tolerance for numbers.
+    ``wrong`` maps the names of ``entry``'s mistakes to their values; ``read``
+    turns the answer into something to compare, or ``None`` (then ``ask``).
     """
     if (got := read(answer)) is None:
-        ask = ask or tr("give a number")
-        return hint(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
-    text = answer_hint(got, want, wrong, otherwise, rel)
-    return hint(text) if text else correct(right)
+        ask = say(entry.get("ask", ASK_NUMBER), **facts)
+        return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
+    key = mistake(got, want, dict(wrong), rel)
+    return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
 
 
-def grade_choice(answer, choices, name, want, right, wrong=(), otherwise=""):
-    """``grade_answer`` for a letter of the multiple choice ``choices`` (``name``)."""
-
-    def letter(value):
-        text = value.strip().lower() if isinstance(value, str) else None
-        return text if text in choices else None
-
-    ask = tr(
-        "answer with one of the letters {letters} (see {name})",
-        letters=", ".join(choices),
-        name=name,
+def grade_choice(answer, entry, name, want, **facts):
+    """``grade`` for a letter of the table's ``choices`` (shown as ``name``)."""
+    letters = ", ".join(entry["choices"])
+    entry = dict(entry, ask=ASK_LETTER)
+    wrong = {key: key for key in entry if len(key) == 1}
+    read = as_letter(entry["choices"])
+    return grade(
+        answer, entry, want, wrong, read=read, letters=letters, name=name, **facts
     )
-    return grade_answer(answer, want, right, wrong, otherwise, ask=ask, read=letter)
 
 
-def judge(got, want, wrong=(), otherwise="", shape=""):
-    """``None`` if a function's result ``got`` is ``want``, else a hint for it.
+def judge(entry, got, want, wrong=()):
+    """``None`` if a function's result ``got`` is ``want``, else its hint.
 
-    ``want`` is a number, a tensor or the check's own judge (a function of
-    ``got``); ``otherwise`` may show ``{got!r}``, ``shape`` (the hint for a
-    tensor of another shape) ``{want}`` and ``{got}``. Both come translated
-    by the caller (``tr`` without values gives the template back).
+    ``want`` is a number, a tensor, or a judge of the check's own (a function
+    of ``got`` that returns a translated hint or ``None``); ``wrong`` pairs
+    typical wrong results with the keys of their hints in ``entry``.
     """
-    otherwise = otherwise or tr("the values differ.")
     if callable(want):
         return want(got)
-    if not isinstance(want, torch.Tensor):
-        return answer_hint(as_number(got), want, wrong, otherwise.format(got=got))
-    got = as_tensor(got)
-    if got is None or got.shape != want.shape:
-        got = None if got is None else tuple(got.shape)
-        return (shape or tr("the output has shape {want}, got {got}.")).format(
-            want=tuple(want.shape), got=got
-        )
-    if close(got, want):
-        return None
-    return next((text for value, text in wrong if close(got, value)), otherwise)
+    if isinstance(want, torch.Tensor):
+        got = as_tensor(got)
+        if got is None or got.shape != want.shape:
+            shape = entry.get("shape", N_("the output has shape {want}, got {got}."))
+            got = None if got is None else tuple(got.shape)
+            return tr(shape, want=tuple(want.shape), got=got)
+        key = mistake(got, want, dict(wrong), match=lambda a, b, _: close(a, b))
+    else:
+        key = mistake(as_number(got), want, dict(wrong))
+    text = entry.get(key, N_("the values differ."))
+    return tr(text, got=got) if key else None
 
 
 class _Recorder(TorchFunctionMode):
@@ -190,43 +218,23 @@ def call(fn, *args):
     try:
         result = fn(*args)
     except Exception as err:  # a learner's code may raise anything
+        error, message = type(err).__name__, err
         return None, tr(
-            "your function raised {error}: {message}",
-            error=type(err).__name__,
-            message=err,
+            "your function raised {error}: {message}", error=error, message=message
         )
     if result is None:
         return None, tr("your function returns None: replace the placeholder.")
     return result, None
 
 
-def without(match, text=None):
-    """A rule for ``first_hint``: no torch function whose name ``match``es.
+def first_hint(fn, cases, entry=None, forbid=None, require=None):
+    """The hint (translated) for the first case ``fn`` gets wrong, or ``None``.
 
-    ``text`` is the hint, with ``{}`` for the names: a string (translated by
-    the caller) or a function that returns one, called when the rule is
-    applied (for a rule made once at import, before the language is set).
-    """
-
-    def rule(names):
-        used = sorted({n for n in names if match(n)})
-        if not used:
-            return None
-        if text is None:
-            return tr("do it without {names}.", names=", ".join(used))
-        return (text() if callable(text) else text).format(", ".join(used))
-
-    return rule
-
-
-def first_hint(fn, cases, forbid=None, require=None, **texts):
-    """The hint for the first case ``fn`` gets wrong; ``None`` if all are right.
-
-    ``cases`` yields ``(where, args, want, wrong)``: ``judge`` (given ``texts``)
-    compares ``fn(*args)`` with ``want``; ``where`` ("d = 2", or ``None``)
-    introduces its hint. ``forbid`` (made by ``without``) looks at the torch
-    functions ``fn`` called; with ``require = (names, hint)``, a right result
-    must come from calling one of ``names``.
+    ``cases`` yields ``(where, args, want, wrong)``: ``judge`` compares
+    ``fn(*args)`` with ``want``; ``where`` (translated, or ``None``) introduces
+    its hint. ``forbid = (match, text)``: no torch function whose name
+    ``match``es; ``require = names``: a right result must come from calling
+    one of ``names`` (else the hint ``entry["require"]``).
     """
     if not callable(fn):
         name = type(fn).__name__
@@ -238,37 +246,37 @@ def first_hint(fn, cases, forbid=None, require=None, **texts):
         names = []
         with _Recorder(names) if forbid or require else contextlib.nullcontext():
             got, error = call(fn, *args)
-        if not error and forbid and (text := forbid(names)):
-            return text
-        if text := error or judge(got, want, wrong, **texts):
+        used = sorted({n for n in names if forbid and forbid[0](n)})
+        if not error and used:
+            return say(forbid[1], names=", ".join(used))
+        if text := error or judge(entry or {}, got, want, wrong):
             return tr("for {where}: {text}", where=where, text=text) if where else text
-        if require and not set(require[0]) & set(names):
-            return require[1]
+        if require and not set(require) & set(names):
+            text = entry["require"]
+            return tr(text)
     return None
 
 
-def grade_function(fn, cases, right, **rules):
-    """Say ``right`` if ``fn`` gets every case right, else the ``first_hint``."""
-    text = first_hint(fn, cases, **rules)
-    return hint(text) if text else correct(right)
+def grade_function(fn, cases, entry, forbid=None, require=None, **facts):
+    """Say ``entry["right"]`` (with ``facts``) if ``fn`` gets every case right."""
+    text = first_hint(fn, cases, entry, forbid, require)
+    return refuse(text) if text else correct(entry["right"], **facts)
 
 
-def grade_formula(fn, names, params, reference, mistakes, right, otherwise):
+def grade_formula(fn, entry, names, params, reference, mistakes=None, **facts):
     """``grade_function`` for ``fn(*p) == reference(*p)``, ``p`` in ``params``.
 
     ``names`` ("c, h") name the parameters in a hint; ``mistakes(want, *p)``
-    pairs typical wrong values with their hints.
+    maps the names of the entry's mistakes to their values.
     """
-    cases = (
-        (
-            ", ".join(f"{n}={v}" for n, v in zip(names.split(", "), p, strict=True)),
-            p,
-            (want := reference(*p)),
-            mistakes(want, *p),
-        )
-        for p in params
-    )
-    return grade_function(fn, cases, right, otherwise=otherwise)
+
+    def case(p):
+        want = reference(*p)
+        wrong = mistakes(want, *p) if mistakes else {}
+        where = ", ".join(f"{n}={v}" for n, v in zip(names.split(", "), p, strict=True))
+        return where, p, want, wrong
+
+    return grade_function(fn, map(case, params), entry, **facts)
 
 
 def random_normal(seed):
@@ -282,11 +290,12 @@ def xcorr(X, K, **kwargs):
     return F.conv2d(X[None, None], K[None, None], **kwargs)[0, 0]
 
 
-def conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
+def conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1, d=1):
     """``(m_h, m_w)`` of ``nn.Conv2d`` (padding per side), from PyTorch itself."""
     X = torch.empty(1, 1, h, w, device="meta")
     K = torch.empty(1, 1, k_h, k_w, device="meta")
-    return tuple(F.conv2d(X, K, padding=(p_h, p_w), stride=(s_h, s_w)).shape[2:])
+    Y = F.conv2d(X, K, padding=(p_h, p_w), stride=(s_h, s_w), dilation=d)
+    return tuple(Y.shape[2:])
 
 
 def conv_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
@@ -296,66 +305,47 @@ def conv_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
     return c_o * m_h * m_w * c_i * k_h * k_w
 
 
-def _axis_size(n, k, p, s, d=1, rounding=math.floor):
-    """Output length of one axis: ``rounding((n + 2p - d(k - 1) - 1) / s) + 1``."""
-    return rounding((n + 2 * p - d * (k - 1) - 1) / s) + 1
+# The output size of nn.Conv2d (notebooks 4 and 5): its typical mistakes.
+# fmt: off
+OUTPUT_SHAPE = {
+    "right": N_("the output is {h}x{w}, as nn.Conv2d says."),
+    "total": N_("padding= is per side in PyTorch: the padded input has n + 2p rows. "
+                "The book's p_h is the total."),
+    "no_padding": N_("the padding adds rows and columns on both sides."),
+    "no_stride": N_("the window jumps s rows (columns) at a time."),
+    "no_dilation": N_("a dilated kernel spans d(k - 1) + 1 rows: the dilation "
+                      "matters."),
+    "d_times_k": N_("a dilated kernel spans d(k - 1) + 1 rows, not d * k."),
+    "round_up": N_("a window that would stick out past the padded input is not "
+                   "computed: round down."),
+    "otherwise": N_("one axis at a time: pad both sides, then count the window "
+                    "positions that fit when the window jumps s at a time (round "
+                    "down)."),
+    "ask": N_("give a pair of whole numbers (height, width)"),
+}
+# fmt: on
 
 
-def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=""):
-    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` on ``n`` (pairs; per-side ``p``).
+def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=None, **facts):
+    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` on ``n`` (pairs; per-side ``p``)."""
+    want = conv_output_size(*n, *k, *p, *s, d=d)
 
-    The right size comes from PyTorch; the typical mistakes (padding read as
-    the book's total, no padding, no stride, the dilation forgotten or read as
-    ``d * k``, rounding up) each get their own hint.
-    """
-    X = torch.empty(1, 1, *n, device="meta")
-    K = torch.empty(1, 1, *k, device="meta")
-    want = tuple(F.conv2d(X, K, stride=s, padding=p, dilation=d).shape[2:])
+    def size(n=n, k=k, p=p, s=s, d=d, rounding=math.floor):
+        # Each axis: rounding((n + 2p - d(k - 1) - 1) / s) + 1.
+        axes = zip(n, k, p, s, d, strict=True)
+        return tuple(
+            rounding((n + 2 * p - d * (k - 1) - 1) / s) + 1 for n, k, p, s, d in axes
+        )
 
-    def size(**change):
-        def one(a):
-            v = dict(n=n[a], k=k[a], p=p[a], s=s[a], d=d[a])
-            v.update({name: f(v) for name, f in change.items()})
-            return _axis_size(**v)
-
-        return (one(0), one(1))
-
-    wrong = [
-        (
-            size(p=lambda v: v["p"] / 2),
-            tr(
-                "padding= is per side in PyTorch: the padded input has n + 2p "
-                "rows. The book's p_h is the total."
-            ),
-        ),
-        (size(p=lambda v: 0), tr("the padding adds rows and columns on both sides.")),
-        (size(s=lambda v: 1), tr("the window jumps s rows (columns) at a time.")),
-        (
-            size(d=lambda v: 1),
-            tr("a dilated kernel spans d(k - 1) + 1 rows: the dilation matters."),
-        ),
-        (
-            size(k=lambda v: v["d"] * v["k"], d=lambda v: 1),
-            tr("a dilated kernel spans d(k - 1) + 1 rows, not d * k."),
-        ),
-        (
-            size(rounding=lambda v: math.ceil),
-            tr(
-                "a window that would stick out past the padded input is not "
-                "computed: round down."
-            ),
-        ),
-    ]
-    return grade_answer(
-        answer,
-        want,
-        right=right
-        or tr("the output is {h}x{w}, as nn.Conv2d says.", h=want[0], w=want[1]),
-        wrong=[(value, text) for value, text in wrong if value != want],
-        otherwise=tr(
-            "one axis at a time: pad both sides, then count the window "
-            "positions that fit when the window jumps s at a time (round down)."
-        ),
-        ask=tr("give a pair of whole numbers (height, width)"),
-        read=as_int_pair,
+    dk = tuple(a * b for a, b in zip(d, k, strict=True))
+    wrong = dict(
+        total=size(p=(p[0] / 2, p[1] / 2)),
+        no_padding=size(p=(0, 0)),
+        no_stride=size(s=(1, 1)),
+        no_dilation=size(d=(1, 1)),
+        d_times_k=size(k=dk, d=(1, 1)),
+        round_up=size(rounding=math.ceil),
     )
+    entry = dict(OUTPUT_SHAPE, right=right or OUTPUT_SHAPE["right"])
+    facts |= dict(h=want[0], w=want[1])
+    return grade(answer, entry, want, wrong, read=as_pair, **facts)

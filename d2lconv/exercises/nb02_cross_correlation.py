@@ -6,22 +6,100 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ._common import (
-    as_int_pair,
+    CASE,
     as_number,
+    as_pair,
     as_tensor,
     correct,
-    grade_answer,
+    grade,
     grade_formula,
     grade_function,
     hint,
     random_normal,
+    say,
     xcorr,
 )
 
-# The sizes of the sweep explorer task: input 4x6 (h, w), kernel 2x3.
-SWEEP_INPUT, SWEEP_KERNEL = (4, 6), (2, 3)
+# fmt: off
+TABLE = {
+    "diagonal_edges": {
+        "right": N_("a diagonal edge changes brightness along both rows and columns, "
+                    "so both the horizontal and the vertical difference see it."),
+        "otherwise": N_("the stripe image gave zeros once transposed because its edge "
+                        "was vertical. Is a diagonal edge vertical or horizontal? "
+                        "Compute the three outputs with corr2d."),
+        "ask": N_("give a whole number from 0 to 3"),
+    },
+    "sweep_shape": {
+        "right": N_("{rows} x {columns}: the kernel fits in n - k + 1 positions along "
+                    "each axis, so the sweep takes {steps} steps."),
+        "minus": N_("count the positions: a kernel as wide as the input still fits "
+                    "once."),
+        "plus": N_("the kernel must stay inside the input (no padding yet): the output "
+                   "is smaller than the input, not larger."),
+        "swapped": N_("rows come first: height, then width."),
+        "otherwise": N_("along each axis, how many positions does the kernel fit in "
+                        "without sticking out of the input?"),
+        "ask": N_("give the shape as a pair (rows, columns)"),
+    },
+    "edge_kernel": {
+        "size": N_("return a 2-D kernel of size at most 7x7."),
+        "deaf": N_("your kernel does not respond when brightness changes along v."),
+        "flat": N_("your kernel responds to a flat image: an edge detector must ignore "
+                   "constant brightness."),
+        "across": N_("your kernel also responds when brightness changes along ({a:g}, "
+                     "{b:g}), which is parallel to the edge; it should only see "
+                     "changes along v."),
+        "right": N_("your kernel measures how fast brightness changes along v, "
+                    "whatever v."),
+    },
+    "second_derivative_kernel": {
+        "ask": N_("give a 1-D or 2-D kernel (a tensor) of size at most 7."),
+        "flat": N_("a flat image must give 0: what must the weights sum to?"),
+        "ramp": N_("your kernel responds to a straight ramp (brightness i or j): that "
+                   "is a first derivative. A second derivative measures how the slope "
+                   "changes, so it gives 0 on any ramp."),
+        "mixed": N_("your kernel responds to the image i*j: a mixed derivative."),
+        "sign": N_("the sign is flipped: the second derivative of j^2 is +2."),
+        (2.0, 0.0): N_("your kernel takes the second derivative along the height."),
+        (0.0, 2.0): N_("your kernel takes the second derivative along the width."),
+        (2.0, 2.0): N_("your kernel takes the second derivative in both directions "
+                       "(the Laplacian)."),
+        "otherwise": N_("on the image j^2 (second derivative 2) your kernel gives "
+                        "{jj:g}; on i^2 it gives {ii:g}. Scale or rethink the "
+                        "weights."),
+    },
+    "derivative_kernel_size": {
+        "single": N_("can a single weight tell a slope from a flat image?"),
+        "centred": N_("a symmetric (centred) kernel works but is not the smallest: for "
+                      "the first derivative, how many taps does [-1, 1] have?"),
+        "right": N_("the d-th derivative needs d + 1 taps; 3 for the second."),
+        "otherwise": N_("your answer is {got!r}. A kernel with k taps sees k values; "
+                        "how many values pin down a polynomial of degree d?"),
+    },
+    "blur_kernel": {
+        "ask": N_("give a 2-D kernel (a tensor)."),
+        "negative": N_("a negative weight subtracts neighbours, which sharpens or "
+                       "finds edges; a blur only averages."),
+        "total": N_("your weights add up to {total:g}: a flat image would come out "
+                    "{total:g} times as bright."),
+        "copy": N_("a single nonzero weight only copies (or shifts) the image."),
+        "rough": N_("your kernel does not smooth random noise."),
+        "right": N_("it averages neighbours: random noise drops from std {before:.2f} "
+                    "to {after:.2f}, a flat image is unchanged."),
+    },
+    "kernel_matrix": {
+        "flipped": N_("your W flips the kernel: that is a convolution."),
+        "right": N_("a cross-correlation is a (sparse, repetitive) matrix product."),
+        "otherwise": N_("row r of W holds the kernel's weights at the columns of the "
+                        "inputs under the window of output r, and zeros elsewhere."),
+        "shape": N_("W needs one row per output value and one column per input value: "
+                    "{want}, got {got}."),
+    },
+}
+# fmt: on
 
 
 def diagonal_edge_image(n=6):
@@ -29,74 +107,29 @@ def diagonal_edge_image(n=6):
     return torch.tril(torch.ones(n, n))
 
 
+def _count(answer):
+    return n if (n := as_number(answer)) in (0, 1, 2, 3) else None
+
+
 def check_diagonal_edges(answer):
     """How many of K on X, K on X.T, K.T on X are all zeros (K = [[1, -1]])?
 
     ``X = diagonal_edge_image()``; ``answer`` is an int from 0 to 3.
     """
-    X = diagonal_edge_image().double()
-    K = torch.tensor([[1.0, -1.0]], dtype=torch.float64)
-    zeros = sum(
-        bool((Y == 0).all()) for Y in (xcorr(X, K), xcorr(X.T, K), xcorr(X, K.T))
-    )
-    return grade_answer(
-        answer,
-        zeros,
-        right=tr(
-            "a diagonal edge changes brightness along both rows and columns, so "
-            "both the horizontal and the vertical difference see it."
-        ),
-        otherwise=tr(
-            "the stripe image gave zeros once transposed because its edge was "
-            "vertical. Is a diagonal edge vertical or horizontal? Compute the "
-            "three outputs with corr2d."
-        ),
-        ask=tr("give a whole number from 0 to 3"),
-        read=lambda answer: n if (n := as_number(answer)) in (0, 1, 2, 3) else None,
-    )
+    X, K = diagonal_edge_image().double(), torch.tensor([[1.0, -1.0]]).double()
+    outputs = (xcorr(X, K), xcorr(X.T, K), xcorr(X, K.T))
+    zeros = sum(bool((Y == 0).all()) for Y in outputs)
+    return grade(answer, TABLE["diagonal_edges"], zeros, read=_count)
 
 
 def check_sweep_shape(answer):
     """Output shape (rows, columns) of a 4x6 input swept by a 2x3 kernel."""
-    (n_h, n_w), (k_h, k_w) = SWEEP_INPUT, SWEEP_KERNEL
-    want = tuple(xcorr(torch.zeros(n_h, n_w), torch.zeros(k_h, k_w)).shape)
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{rows} x {columns}: the kernel fits in n - k + 1 positions along "
-            "each axis, so the sweep takes {steps} steps.",
-            rows=want[0],
-            columns=want[1],
-            steps=want[0] * want[1],
-        ),
-        wrong=[
-            (
-                (n_h - k_h, n_w - k_w),
-                tr(
-                    "count the positions: a kernel as wide as the input still "
-                    "fits once."
-                ),
-            ),
-            (
-                (n_h + k_h - 1, n_w + k_w - 1),
-                tr(
-                    "the kernel must stay inside the input (no padding yet): the "
-                    "output is smaller than the input, not larger."
-                ),
-            ),
-            (
-                (want[1], want[0]),
-                tr("rows come first: height, then width."),
-            ),
-        ],
-        otherwise=tr(
-            "along each axis, how many positions does the kernel fit in without "
-            "sticking out of the input?"
-        ),
-        ask=tr("give the shape as a pair (rows, columns)"),
-        read=as_int_pair,
-    )
+    n, k = (4, 6), (2, 3)
+    m = tuple(xcorr(torch.zeros(n), torch.zeros(k)).shape)
+    minus, plus = (n[0] - k[0], n[1] - k[1]), (n[0] + k[0] - 1, n[1] + k[1] - 1)
+    wrong = dict(minus=minus, plus=plus, swapped=m[::-1])
+    facts = dict(rows=m[0], columns=m[1], steps=m[0] * m[1])
+    return grade(answer, TABLE["sweep_shape"], m, wrong, read=as_pair, **facts)
 
 
 def _responses(K):
@@ -110,28 +143,19 @@ def _responses(K):
 
 def _edge_kernel_hint(K, v):
     """Why ``K`` is not an edge detector for brightness changing along ``v``."""
-    K = as_tensor(K)
+    t, K = TABLE["edge_kernel"], as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
-        return tr("return a 2-D kernel of size at most 7x7.")
+        return say(t["size"])
     (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
     # Brightness v_h * i + v_w * j changes along v; the response is linear.
     along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
-        return tr("your kernel does not respond when brightness changes along v.")
+        return say(t["deaf"])
     if r["1"].abs().max() > 1e-6 * scale:
-        return tr(
-            "your kernel responds to a flat image: an edge detector must ignore "
-            "constant brightness."
-        )
+        return say(t["flat"])
     if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
-        return tr(
-            "your kernel also responds when brightness changes along ({a:g}, "
-            "{b:g}), which is parallel to the edge; it should only see changes "
-            "along v.",
-            a=-v_w,
-            b=v_h,
-        )
+        return say(t["across"], a=-v_w, b=v_h)
     return None
 
 
@@ -144,13 +168,10 @@ def check_edge_kernel(edge_kernel):
     """
     s = math.sqrt(0.5)
     directions = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
-    return grade_function(
-        edge_kernel,
-        ((f"v = {v}", (v,), partial(_edge_kernel_hint, v=v), []) for v in directions),
-        right=tr(
-            "your kernel measures how fast brightness changes along v, whatever v."
-        ),
+    cases = (
+        (f"v = {v}", (v,), partial(_edge_kernel_hint, v=v), []) for v in directions
     )
+    return grade_function(edge_kernel, cases, TABLE["edge_kernel"])
 
 
 def check_second_derivative_kernel(K):
@@ -160,49 +181,25 @@ def check_second_derivative_kernel(K):
     Laplacian) are accepted: on the image ``j**2`` (``j`` the column) the
     width version must give exactly 2 everywhere, the second derivative of j^2.
     """
-    K = as_tensor(K)
+    t, K = TABLE["second_derivative_kernel"], as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
-        return hint(tr("give a 1-D or 2-D kernel (a tensor) of size at most 7."))
+        return hint(t["ask"])
     r = _responses(K[None, :] if K.dim() == 1 else K)
 
     def equals(name, value):
         return bool(torch.allclose(r[name], torch.full_like(r[name], value)))
 
-    if not equals("1", 0):
-        return hint(tr("a flat image must give 0: what must the weights sum to?"))
-    if not (equals("i", 0) and equals("j", 0)):
-        return hint(
-            tr(
-                "your kernel responds to a straight ramp (brightness i or j): "
-                "that is a first derivative. A second derivative measures how the "
-                "slope changes, so it gives 0 on any ramp."
-            )
-        )
-    if not equals("ij", 0):
-        return hint(tr("your kernel responds to the image i*j: a mixed derivative."))
     ii, jj = r["i^2"].mean().item(), r["j^2"].mean().item()
-    if not (equals("i^2", ii) and equals("j^2", jj)):
-        return hint(tr("the response to i^2 or j^2 should be the same everywhere."))
-    if {round(ii, 6), round(jj, 6)} <= {0.0, -2.0} and (ii, jj) != (0, 0):
-        return hint(tr("the sign is flipped: the second derivative of j^2 is +2."))
-    found = {
-        (2.0, 0.0): tr("your kernel takes the second derivative along the height."),
-        (0.0, 2.0): tr("your kernel takes the second derivative along the width."),
-        (2.0, 2.0): tr(
-            "your kernel takes the second derivative in both directions (the "
-            "Laplacian)."
-        ),
-    }
-    if (key := (round(ii, 6), round(jj, 6))) in found:
-        return correct(found[key])
-    return hint(
-        tr(
-            "on the image j^2 (second derivative 2) your kernel gives {jj:g}; on "
-            "i^2 it gives {ii:g}. Scale or rethink the weights.",
-            jj=jj,
-            ii=ii,
-        )
-    )
+    key = (round(ii, 6), round(jj, 6))
+    for problem, found in [
+        ("flat", not equals("1", 0)),
+        ("ramp", not (equals("i", 0) and equals("j", 0))),
+        ("mixed", not equals("ij", 0)),
+        ("sign", set(key) <= {0.0, -2.0} and key != (0, 0)),
+    ]:
+        if found:
+            return hint(t[problem])
+    return correct(t[key]) if key in t else hint(t["otherwise"], jj=jj, ii=ii)
 
 
 def _smallest_difference_kernel(d):
@@ -222,59 +219,31 @@ def _smallest_difference_kernel(d):
 
 def check_derivative_kernel_size(kernel_size):
     """``kernel_size(d)`` -> fewest taps of a kernel for the d-th derivative."""
-    single = [(1, tr("can a single weight tell a slope from a flat image?"))]
-    centred = tr(
-        "a symmetric (centred) kernel works but is not the smallest: for the "
-        "first derivative, how many taps does [-1, 1] have?"
-    )
-    return grade_formula(
-        kernel_size,
-        "d",
-        [(d,) for d in range(1, 7)],
-        _smallest_difference_kernel,
-        lambda want, d: (single if d == 1 else []) + [(2 * d + 1, centred)],
-        right=tr("the d-th derivative needs d + 1 taps; 3 for the second."),
-        otherwise=tr(
-            "your answer is {got!r}. A kernel with k taps sees k values; how many "
-            "values pin down a polynomial of degree d?"
-        ),
-    )
+
+    def mistakes(want, d):
+        return dict(single=1 if d == 1 else None, centred=2 * d + 1)
+
+    entry, params = TABLE["derivative_kernel_size"], [(d,) for d in range(1, 7)]
+    reference = _smallest_difference_kernel
+    return grade_formula(kernel_size, entry, "d", params, reference, mistakes)
 
 
 def check_blur_kernel(K):
     """``K``: a 2-D blur kernel (averages neighbours, keeps the brightness)."""
-    K = as_tensor(K)
+    t, K = TABLE["blur_kernel"], as_tensor(K)
     if K is None or K.dim() != 2 or K.numel() == 0:
-        return hint(tr("give a 2-D kernel (a tensor)."))
+        return hint(t["ask"])
     if bool((K < 0).any()):
-        return hint(
-            tr(
-                "a negative weight subtracts neighbours, which sharpens or finds "
-                "edges; a blur only averages."
-            )
-        )
+        return hint(t["negative"])
     if not math.isclose(total := float(K.sum()), 1.0, rel_tol=1e-4):
-        return hint(
-            tr(
-                "your weights add up to {total:g}: a flat image would come out "
-                "{total:g} times as bright.",
-                total=total,
-            )
-        )
+        return hint(t["total"], total=total)
     if int((K > 0).sum()) < 2:
-        return hint(tr("a single nonzero weight only copies (or shifts) the image."))
+        return hint(t["copy"])
     noise = random_normal(0)(32, 32)
     before, after = float(noise.std()), float(xcorr(noise, K).std())
     if after >= before:
-        return hint(tr("your kernel does not smooth random noise."))
-    return correct(
-        tr(
-            "it averages neighbours: random noise drops from std {before:.2f} to "
-            "{after:.2f}, a flat image is unchanged.",
-            before=before,
-            after=after,
-        )
-    )
+        return hint(t["rough"])
+    return correct(t["right"], before=before, after=after)
 
 
 def _kernel_matrix(K, x_shape):
@@ -292,26 +261,13 @@ def check_kernel_matrix(kernel_matrix):
 
     ``input_shape`` is the (h, w) of X; W has one row per output value.
     """
-    normal = random_normal(2)
+    t, normal = TABLE["kernel_matrix"], random_normal(2)
 
     def case(x_shape, k_shape):
         K = normal(*k_shape)
-        flipped = _kernel_matrix(K.flip(0, 1), x_shape)
-        wrong = [(flipped, tr("your W flips the kernel: that is a convolution."))]
-        where = tr("X of shape {x} and K of shape {k}", x=x_shape, k=k_shape)
+        wrong = dict(flipped=_kernel_matrix(K.flip(0, 1), x_shape))
+        where = tr(CASE, x=x_shape, k=k_shape)
         return where, (K.float(), x_shape), _kernel_matrix(K, x_shape), wrong
 
     shapes = [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((4, 5), (3, 2)), ((5, 4), (2, 3))]
-    return grade_function(
-        kernel_matrix,
-        (case(*pair) for pair in shapes),
-        right=tr("a cross-correlation is a (sparse, repetitive) matrix product."),
-        otherwise=tr(
-            "row r of W holds the kernel's weights at the columns of the inputs "
-            "under the window of output r, and zeros elsewhere."
-        ),
-        shape=tr(
-            "W needs one row per output value and one column per input value: "
-            "{want}, got {got}."
-        ),
-    )
+    return grade_function(kernel_matrix, (case(*s) for s in shapes), t)

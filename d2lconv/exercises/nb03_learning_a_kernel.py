@@ -2,16 +2,10 @@
 
 import torch
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..receptive import receptive_field
 from ..training import edge_image, lr_limit
-from ._common import (
-    grade_answer,
-    grade_formula,
-    grade_function,
-    random_normal,
-    xcorr,
-)
+from ._common import CASE, grade, grade_formula, grade_function, random_normal, xcorr
 
 # The training explorer task: the diagonal image, no bias, this learning rate.
 TRAINING_TASK_LR = 0.03
@@ -20,6 +14,58 @@ STACK_TASK = (4, 5)
 OUTCOMES = ("converges", "diverges")
 # The same answers in Chinese, for the Chinese edition.
 CHINESE_OUTCOMES = {"收敛": "converges", "发散": "diverges"}
+
+# fmt: off
+TABLE = {
+    "training_prediction": {
+        "converges": N_("{lr} is below the diagonal image's stable limit 2 / "
+                        "lambda_max = {limit:.4f}: every step shrinks the error in "
+                        "every direction."),
+        "diverges": N_("the diagonal image's stable limit is 2 / lambda_max = "
+                       "{limit:.4f}, below {lr}: every step overshoots along the "
+                       "steepest direction by more than it was off, and the loss blows "
+                       "up. The kernel [1, -1] still fits the image exactly: lower the "
+                       "rate and it is found."),
+        "other": N_("the largest stable rate, 2 / lambda_max, depends on the image. "
+                    "Does the diagonal image have more or fewer bright pixels in the "
+                    "windows than the stripe, and does that make the loss steeper (a "
+                    "larger lambda_max) or flatter? Section 3.5 (optional) computes "
+                    "the limit with stable_limit(...)."),
+        "ask": N_("answer {converges!r} or {diverges!r}"),
+    },
+    "stack_field": {
+        "right": N_("{field}: the field starts at 1 pixel and each {k}x{k} layer adds "
+                    "k - 1 = {added}, so 1 + {count} x {added} = {field}."),
+        "k_each": N_("the windows of neighbouring outputs overlap: each layer adds "
+                     "fewer than k new pixels."),
+        "from_0": N_("before the first layer an output sees 1 pixel, not 0."),
+        "plus_k": N_("each layer adds k - 1 pixels, not k."),
+        "one": N_("that is one layer's field; the second layer sees several of them."),
+        "otherwise": N_("one layer sees k pixels per axis; what does each further "
+                        "layer add?"),
+        "ask": N_("give a whole number (rows of the field)"),
+    },
+    "receptive_field_size": {
+        "sum": N_("neighbouring windows overlap: a layer adds k - 1 rows, not k."),
+        "from_0": N_("before the first layer an output sees 1 row."),
+        "max": N_("the layers add up: each one widens what the next sees."),
+        "right": N_("1 + sum(k - 1): each layer adds k - 1 rows and columns (with "
+                    "stride 1; notebook 5 adds stride and dilation)."),
+        "otherwise": N_("your answer is {got!r}. Start from 1 row and add what each "
+                        "layer adds."),
+    },
+    "kernel_gradient": {
+        "half": N_("you are off by a factor 2: the derivative of z^2 is 2z."),
+        "sign": N_("the sign is flipped: the error is (prediction - target)."),
+        "right": N_("the gradient of a cross-correlation with respect to its kernel is "
+                    "itself a cross-correlation: of X with the output's gradient."),
+        "otherwise": N_("each weight K[a, b] multiplies the inputs X[i + a, j + b]; "
+                        "the gradient sums those inputs weighted by the error at (i, "
+                        "j)."),
+        "shape": N_("dL/dK has one entry per kernel weight: shape {want}, got {got}."),
+    },
+}
+# fmt: on
 
 
 def _outcome(answer):
@@ -38,88 +84,20 @@ def _outcome(answer):
 def check_training_prediction(answer):
     """Does 1x2-kernel training converge on the diagonal image at lr 0.03, no bias?"""
     lr, limit = TRAINING_TASK_LR, lr_limit(edge_image("diagonal"), bias=False)
-    if lr < limit:
-        want = "converges"
-        right = tr(
-            "{lr} is below the diagonal image's stable limit 2 / lambda_max = "
-            "{limit:.4f}: every step shrinks the error in every direction.",
-            lr=lr,
-            limit=limit,
-        )
-    else:
-        want = "diverges"
-        right = tr(
-            "the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, "
-            "below {lr}: every step overshoots along the steepest direction by "
-            "more than it was off, and the loss blows up. The kernel [1, -1] "
-            "still fits the image exactly: lower the rate and it is found.",
-            limit=limit,
-            lr=lr,
-        )
-    other = OUTCOMES[1 - OUTCOMES.index(want)]
-    return grade_answer(
-        answer,
-        want,
-        right=right,
-        wrong=[
-            (
-                other,
-                tr(
-                    "the largest stable rate, 2 / lambda_max, depends on the "
-                    "image. Does the diagonal image have more or fewer bright "
-                    "pixels in the windows than the stripe, and does that make "
-                    "the loss steeper (a larger lambda_max) or flatter? Section "
-                    "3.5 (optional) computes the limit with stable_limit(...)."
-                ),
-            )
-        ],
-        ask=tr(
-            "answer {converges!r} or {diverges!r}",
-            converges=OUTCOMES[0],
-            diverges=OUTCOMES[1],
-        ),
-        read=_outcome,
-    )
+    want, other = OUTCOMES if lr < limit else OUTCOMES[::-1]
+    t = TABLE["training_prediction"]
+    entry, (converges, diverges) = dict(t, right=t[want]), OUTCOMES
+    facts = dict(lr=lr, limit=limit, converges=converges, diverges=diverges)
+    return grade(answer, entry, want, dict(other=other), read=_outcome, **facts)
 
 
 def check_stack_field(answer):
     """Receptive field (rows) of four 5x5 layers, stride 1."""
     count, k = STACK_TASK
-    want = receptive_field([{"kernel_size": k}] * count)[0]
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{field}: the field starts at 1 pixel and each {k}x{k} layer adds "
-            "k - 1 = {added}, so 1 + {count} x {added} = {field}.",
-            field=want,
-            k=k,
-            added=k - 1,
-            count=count,
-        ),
-        wrong=[
-            (
-                count * k,
-                tr(
-                    "the windows of neighbouring outputs overlap: each layer adds "
-                    "fewer than k new pixels."
-                ),
-            ),
-            (
-                count * (k - 1),
-                tr("before the first layer an output sees 1 pixel, not 0."),
-            ),
-            (1 + count * k, tr("each layer adds k - 1 pixels, not k.")),
-            (
-                k,
-                tr("that is one layer's field; the second layer sees several of them."),
-            ),
-        ],
-        otherwise=tr(
-            "one layer sees k pixels per axis; what does each further layer add?"
-        ),
-        ask=tr("give a whole number (rows of the field)"),
-    )
+    field = receptive_field([{"kernel_size": k}] * count)[0]
+    wrong = dict(k_each=count * k, from_0=count * (k - 1), plus_k=1 + count * k, one=k)
+    facts = dict(field=field, k=k, added=k - 1, count=count)
+    return grade(answer, TABLE["stack_field"], field, wrong, **facts)
 
 
 def check_receptive_field_size(receptive_field_size):
@@ -128,37 +106,17 @@ def check_receptive_field_size(receptive_field_size):
     ``kernel_sizes`` lists the (square) kernel size of each layer, first layer
     first; every layer has stride 1 and no dilation.
     """
-    stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
 
     def reference(sizes):
         return receptive_field([{"kernel_size": k} for k in sizes])[0]
 
     def mistakes(want, sizes):
-        return [
-            (
-                sum(sizes),
-                tr("neighbouring windows overlap: a layer adds k - 1 rows, not k."),
-            ),
-            (
-                sum(k - 1 for k in sizes),
-                tr("before the first layer an output sees 1 row."),
-            ),
-            (max(sizes), tr("the layers add up: each one widens what the next sees.")),
-        ]
+        return dict(sum=sum(sizes), from_0=sum(k - 1 for k in sizes), max=max(sizes))
 
+    stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
+    params, entry = [(sizes,) for sizes in stacks], TABLE["receptive_field_size"]
     return grade_formula(
-        receptive_field_size,
-        "kernel_sizes",
-        [(sizes,) for sizes in stacks],
-        reference,
-        mistakes,
-        right=tr(
-            "1 + sum(k - 1): each layer adds k - 1 rows and columns (with stride "
-            "1; notebook 5 adds stride and dilation)."
-        ),
-        otherwise=tr(
-            "your answer is {got!r}. Start from 1 row and add what each layer adds."
-        ),
+        receptive_field_size, entry, "kernel_sizes", params, reference, mistakes
     )
 
 
@@ -169,32 +127,16 @@ def check_kernel_gradient(kernel_gradient):
     shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
     hand are both fine.
     """
-    normal = random_normal(1)
+    t, normal = TABLE["kernel_gradient"], random_normal(1)
 
     def case(x_shape, k_shape):
         X, K, b = normal(*x_shape), normal(*k_shape), normal(1)
         Y = normal(x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
         K_ref = K.clone().requires_grad_(True)
         (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
-        wrong = [
-            (want / 2, tr("you are off by a factor 2: the derivative of z^2 is 2z.")),
-            (-want, tr("the sign is flipped: the error is (prediction - target).")),
-        ]
+        wrong = dict(half=want / 2, sign=-want)
         args = (X.float(), Y.float(), K.float(), b.float())
-        where = tr("X of shape {x} and K of shape {k}", x=x_shape, k=k_shape)
-        return where, args, want, wrong
+        return tr(CASE, x=x_shape, k=k_shape), args, want, wrong
 
     shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
-    return grade_function(
-        kernel_gradient,
-        (case(*pair) for pair in shapes),
-        right=tr(
-            "the gradient of a cross-correlation with respect to its kernel is "
-            "itself a cross-correlation: of X with the output's gradient."
-        ),
-        otherwise=tr(
-            "each weight K[a, b] multiplies the inputs X[i + a, j + b]; the "
-            "gradient sums those inputs weighted by the error at (i, j)."
-        ),
-        shape=tr("dL/dK has one entry per kernel weight: shape {want}, got {got}."),
-    )
+    return grade_function(kernel_gradient, (case(*s) for s in shapes), t)

@@ -3,20 +3,134 @@
 import torch
 import torch.nn.functional as F
 
-from ..i18n import tr
+from ..i18n import N_, tr
 from ._common import (
+    CASE,
     Choices,
-    answer_hint,
+    as_ints,
     as_number,
     correct,
-    grade_answer,
+    grade,
     grade_choice,
     grade_formula,
     grade_function,
     hint,
+    mistake,
     random_normal,
-    without,
+    say,
 )
+
+SHIFTED = N_(
+    "each value of the second layer sees k2 values of the first; each of those "
+    "sees k1 inputs, shifted by one: how wide is that?"
+)
+
+# fmt: off
+TABLE = {
+    "composed_kernel_size": {
+        "ones": N_("two 1x1 kernels make one 1x1 kernel: what does yours give?"),
+        "product": SHIFTED,
+        "max": SHIFTED,
+        "right": N_("two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
+                    "(with no nonlinearity in between)."),
+        "otherwise": N_("you answered {got!r}. Push a single 1 through both layers and "
+                        "measure what comes out."),
+    },
+    "compose_kernels": {
+        "case": N_("K1 of shape {s1} and K2 of shape {s2}"),
+        "right": N_("two stacked kernels with nothing in between are one bigger "
+                    "kernel."),
+        "otherwise": N_("push a single 1 through K1 and then K2: what comes out is the "
+                        "combined kernel, up to a flip."),
+        "shape": N_("they combine into a kernel of shape {want}, got {got}."),
+    },
+    "every_kernel_factors": {
+        "right": N_("two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
+                    "{one_big}: the pairs cannot reach every 3x3 kernel (most do not "
+                    "factor)."),
+        "otherwise": N_("count the numbers you can choose in two 2x2 kernels and in "
+                        "one 3x3."),
+        "ask": N_("answer True or False"),
+    },
+    "y1_y2": {
+        "choices": {
+            "a": N_("They are always exactly equal: both add up the same products."),
+            "b": N_("They agree up to rounding: the same products are added in a "
+                    "different order, and floating-point addition is not associative."),
+            "c": N_("They differ because the kernel is random."),
+            "d": N_("They differ because the matrix-product version leaves out the "
+                    "bias."),
+        },
+        "right": N_("in float64, (0.1 + 0.2) + 0.3 = {left!r} but 0.1 + (0.2 + 0.3) = "
+                    "{right!r}; compare with a tolerance, never with ==."),
+        "otherwise": N_("both codes use the same kernel and neither has a bias. Does "
+                        "the order in which floats are added change the result?"),
+    },
+    "conv2d_as_matmul": {
+        "right": N_("unfold the windows into columns (im2col), flatten the kernels "
+                    "into rows, multiply once: this is how many libraries compute "
+                    "convolutions."),
+        "otherwise": N_("lay each window of X (all channels) out as one column; each "
+                        "output channel's kernel becomes one row."),
+        "forbid": N_("do it without {names}: that is the reference."),
+        "require": N_("the values are right; now do the sums as one matrix product."),
+    },
+    "block_diagonal_speedup": {
+        "squared": N_("there are b blocks, each (c/b) x (c/b)."),
+        "right": N_("b times faster: c^2 / b multiply-adds per pixel instead of c^2."),
+        "otherwise": N_("you answered {got!r}: count the nonzero entries of both "
+                        "matrices."),
+    },
+    "groups_lose": {
+        "choices": {
+            "a": N_("Nothing: a grouped layer computes everything a dense one does, "
+                    "with fewer multiply-adds."),
+            "b": N_("An output channel sees only the input channels of its own group: "
+                    "within the layer, no information crosses from one group to "
+                    "another."),
+            "c": N_("Resolution: a grouped layer divides the height and width by b."),
+            "d": N_("Output channels: a grouped layer gives c / b of them instead of "
+                    "c."),
+        },
+        "right": N_("the b groups are b thin layers side by side. A dense 1x1 layer, "
+                    "or a shuffle of the channels, between grouped layers lets them "
+                    "mix again."),
+        "a": N_("the grouped weight is block-diagonal: can output channel 0 weigh an "
+                "input channel of another group?"),
+        "c": N_("a 1x1 layer with stride 1 keeps the height and the width."),
+        "d": N_("each of the b groups gives c / b output channels: c in all."),
+    },
+    "channel_prediction": {
+        "ask_weights": N_("give the number of weights as a number, got {weights!r}"),
+        "ask_shape": N_("give the output shape as (channels, height, width), got "
+                        "{shape!r}"),
+        "weights": {
+            "one_kernel": N_("every output channel has a kernel of its own."),
+            "one_slice": N_("each output kernel has a slice per input channel."),
+            "k_by_k": N_("one k x k slice per input channel, for every output "
+                         "channel."),
+            "bias": N_("leave the bias out: count the weights only."),
+            "otherwise": N_("the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, "
+                            "{c_i}, {k}, {k}): how many numbers is that?"),
+        },
+        "on_weights": N_("the weights: {text}"),
+        "shape": {
+            "c_i": N_("one output channel per kernel: c_o of them, not c_i."),
+            "summed": N_("the input channels are summed, but each of the c_o kernels "
+                         "gives an output channel of its own."),
+            "unshrunk": N_("without padding a k x k window fits n - k + 1 times."),
+            "minus_k": N_("count the window positions: n - k + 1."),
+            "otherwise": N_("one channel per output kernel, each shrunk as in notebook "
+                            "2 (no padding, stride 1)."),
+        },
+        "on_shape": N_("the output shape: {text}"),
+        "right": N_("{weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
+                    "and an output of shape {shape}: set the sliders and compare."),
+    },
+}
+# fmt: on
+Y1_Y2_CHOICES = Choices(TABLE["y1_y2"]["choices"])
+GROUPS_CHOICES = Choices(TABLE["groups_lose"]["choices"])
 
 
 def _impulse_response_size(k1, k2):
@@ -33,119 +147,54 @@ def _impulse_response_size(k1, k2):
 
 def check_composed_kernel_size(composed_size):
     """``composed_size(k1, k2)`` -> size of the single kernel equal to k1 then k2."""
-    shifted = tr(
-        "each value of the second layer sees k2 values of the first; each of "
-        "those sees k1 inputs, shifted by one: how wide is that?"
-    )
-    ones = tr("two 1x1 kernels make one 1x1 kernel: what does yours give?")
-    return grade_formula(
-        composed_size,
-        "k1, k2",
-        [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)],
-        _impulse_response_size,
+
+    def mistakes(want, k1, k2):
         # (2, 2) gives k1 + k2 = k1 * k2 = 4: the 1x1 hint only where it fits.
-        lambda want, k1, k2: [
-            *([(k1 + k2, ones)] if k1 == k2 == 1 else []),
-            (k1 * k2, shifted),
-            (max(k1, k2), shifted),
-        ],
-        right=tr(
-            "two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
-            "(with no nonlinearity in between)."
-        ),
-        otherwise=tr(
-            "you answered {got!r}. Push a single 1 through both layers and "
-            "measure what comes out."
-        ),
-    )
+        ones = k1 + k2 if k1 == k2 == 1 else None
+        return dict(ones=ones, product=k1 * k2, max=max(k1, k2))
+
+    params = [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)]
+    entry, reference = TABLE["composed_kernel_size"], _impulse_response_size
+    return grade_formula(composed_size, entry, "k1, k2", params, reference, mistakes)
 
 
 def check_compose_kernels(compose):
     """``compose(K1, K2)`` -> K: corr2d(corr2d(X, K1), K2) = corr2d(X, K), all 2-D."""
-    normal = random_normal(6)
+    t, normal = TABLE["compose_kernels"], random_normal(6)
 
     def case(s1, s2):
         K1, K2 = normal(*s1), normal(*s2)
         # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
         # the kernel is the full convolution of K1 with K2.
         want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
-        return (
-            tr("K1 of shape {s1} and K2 of shape {s2}", s1=s1, s2=s2),
-            (K1.float(), K2.float()),
-            want,
-            [],
-        )
+        return say(t["case"], s1=s1, s2=s2), (K1.float(), K2.float()), want, []
 
     shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
-    return grade_function(
-        compose,
-        (case(*pair) for pair in shapes),
-        right=tr("two stacked kernels with nothing in between are one bigger kernel."),
-        otherwise=tr(
-            "push a single 1 through K1 and then K2: what comes out is the "
-            "combined kernel, up to a flip."
-        ),
-        shape=tr("they combine into a kernel of shape {want}, got {got}."),
-    )
+    return grade_function(compose, (case(*s) for s in shapes), t)
+
+
+def _bool(answer):
+    return answer if isinstance(answer, bool) else None
 
 
 def check_every_kernel_factors(answer):
     """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
-    two_small = 2 * 2 * 2
-    one_big = 3 * 3
-    return grade_answer(
-        answer,
-        two_small >= one_big,
-        right=tr(
-            "two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
-            "{one_big}: the pairs cannot reach every 3x3 kernel (most do not factor).",
-            two_small=two_small,
-            one_big=one_big,
-        ),
-        otherwise=tr(
-            "count the numbers you can choose in two 2x2 kernels and in one 3x3."
-        ),
-        ask=tr("answer True or False"),
-        read=lambda answer: answer if isinstance(answer, bool) else None,
+    two_small, one_big = 2 * 2 * 2, 3 * 3
+    entry, facts = (
+        TABLE["every_kernel_factors"],
+        dict(two_small=two_small, one_big=one_big),
     )
-
-
-def _y1_y2_texts():
-    return {
-        "a": tr("They are always exactly equal: both add up the same products."),
-        "b": tr(
-            "They agree up to rounding: the same products are added in a different "
-            "order, and floating-point addition is not associative."
-        ),
-        "c": tr("They differ because the kernel is random."),
-        "d": tr("They differ because the matrix-product version leaves out the bias."),
-    }
-
-
-Y1_Y2_CHOICES = Choices(_y1_y2_texts)
+    return grade(answer, entry, two_small >= one_big, read=_bool, **facts)
 
 
 def check_y1_y2(answer):
     """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
     # Floating-point addition in a different order: a first-principles check.
     x, y, z = 0.1, 0.2, 0.3
-    order_matters = (x + y) + z != x + (y + z)
-    return grade_choice(
-        answer,
-        Y1_Y2_CHOICES,
-        "Y1_Y2_CHOICES",
-        "b" if order_matters else "a",
-        right=tr(
-            "in float64, (0.1 + 0.2) + 0.3 = {left!r} but 0.1 + (0.2 + 0.3) = "
-            "{right!r}; compare with a tolerance, never with ==.",
-            left=(x + y) + z,
-            right=x + (y + z),
-        ),
-        otherwise=tr(
-            "both codes use the same kernel and neither has a bias. Does "
-            "the order in which floats are added change the result?"
-        ),
-    )
+    left, right = (x + y) + z, x + (y + z)
+    want = "b" if left != right else "a"
+    entry = TABLE["y1_y2"]
+    return grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)
 
 
 def check_conv2d_as_matmul(conv2d_matmul):
@@ -154,47 +203,26 @@ def check_conv2d_as_matmul(conv2d_matmul):
     No padding, stride 1. Use one matrix product (``@``, ``torch.matmul``...);
     calling a convolution function (``F.conv2d``...) does not count.
     """
-    normal = random_normal(7)
-    X0 = torch.stack(
-        [torch.arange(9.0).reshape(3, 3), torch.arange(1.0, 10.0).reshape(3, 3)]
-    )
+    t, normal = TABLE["conv2d_as_matmul"], random_normal(7)
+    X0 = torch.stack([torch.arange(9.0), torch.arange(1.0, 10.0)]).reshape(2, 3, 3)
     K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
     pairs = [
         (X0.double(), torch.stack([K0, K0 + 1, K0 + 2]).double()),
         (normal(3, 6, 5), normal(4, 3, 3, 2)),
         (normal(1, 4, 4), normal(2, 1, 1, 1)),
     ]
-    return grade_function(
-        conv2d_matmul,
+    cases = (
         (
-            (
-                tr(
-                    "X of shape {x_shape} and K of shape {k_shape}",
-                    x_shape=tuple(X.shape),
-                    k_shape=tuple(K.shape),
-                ),
-                (X.float(), K.float()),
-                F.conv2d(X[None], K)[0],
-                [],
-            )
-            for X, K in pairs
-        ),
-        right=tr(
-            "unfold the windows into columns (im2col), flatten the kernels into "
-            "rows, multiply once: this is how many libraries compute convolutions."
-        ),
-        otherwise=tr(
-            "lay each window of X (all channels) out as one column; each "
-            "output channel's kernel becomes one row."
-        ),
-        forbid=without(
-            lambda n: "conv" in n, tr("do it without {}: that is the reference.")
-        ),
-        require=(
-            {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"},
-            tr("the values are right; now do the sums as one matrix product."),
-        ),
+            tr(CASE, x=tuple(X.shape), k=tuple(K.shape)),
+            (X.float(), K.float()),
+            F.conv2d(X[None], K)[0],
+            [],
+        )
+        for X, K in pairs
     )
+    products = {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"}
+    forbid = (lambda n: "conv" in n, t["forbid"])
+    return grade_function(conv2d_matmul, cases, t, forbid=forbid, require=products)
 
 
 def check_block_diagonal_speedup(speedup):
@@ -208,35 +236,12 @@ def check_block_diagonal_speedup(speedup):
         block = torch.block_diag(*[torch.ones(c // b, c // b)] * b)
         return c * c / int(block.count_nonzero())
 
-    return grade_formula(
-        speedup,
-        "c, b",
-        [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)],
-        reference,
-        lambda want, c, b: [(b * b, tr("there are b blocks, each (c/b) x (c/b)."))],
-        right=tr("b times faster: c^2 / b multiply-adds per pixel instead of c^2."),
-        otherwise=tr(
-            "you answered {got!r}: count the nonzero entries of both matrices."
-        ),
-    )
+    def mistakes(want, c, b):
+        return dict(squared=b * b)
 
-
-def _groups_texts():
-    return {
-        "a": tr(
-            "Nothing: a grouped layer computes everything a dense one does, with "
-            "fewer multiply-adds."
-        ),
-        "b": tr(
-            "An output channel sees only the input channels of its own group: "
-            "within the layer, no information crosses from one group to another."
-        ),
-        "c": tr("Resolution: a grouped layer divides the height and width by b."),
-        "d": tr("Output channels: a grouped layer gives c / b of them instead of c."),
-    }
-
-
-GROUPS_CHOICES = Choices(_groups_texts)
+    params = [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)]
+    entry = TABLE["block_diagonal_speedup"]
+    return grade_formula(speedup, entry, "c, b", params, reference, mistakes)
 
 
 def check_groups_lose(answer):
@@ -246,7 +251,6 @@ def check_groups_lose(answer):
     X_other = X.clone()
     X_other[:, -1] = 1.0  # a change in the last group's input only
     grouped = torch.ones(c, c // b, 1, 1)  # nn.Conv2d(c, c, 1, groups=b)'s weight
-    dense = torch.ones(c, c, 1, 1)
 
     def sees_other_group(weight, groups):
         """Whether output channel 0 changes with the last group's input."""
@@ -255,37 +259,10 @@ def check_groups_lose(answer):
 
     # Each fact behind the right letter, checked with PyTorch.
     isolated = not sees_other_group(grouped, b)
-    dense_sees = sees_other_group(dense, 1)
+    dense_sees = sees_other_group(torch.ones(c, c, 1, 1), 1)
     same_shape = F.conv2d(X, grouped, groups=b).shape == X.shape
-    return grade_choice(
-        answer,
-        GROUPS_CHOICES,
-        "GROUPS_CHOICES",
-        "b" if isolated and dense_sees and same_shape else "a",
-        right=tr(
-            "the b groups are b thin layers side by side. A dense 1x1 layer, or "
-            "a shuffle of the channels, between grouped layers lets them mix again."
-        ),
-        wrong=[
-            (
-                "a",
-                tr(
-                    "the grouped weight is block-diagonal: can output channel 0 "
-                    "weigh an input channel of another group?"
-                ),
-            ),
-            ("c", tr("a 1x1 layer with stride 1 keeps the height and the width.")),
-            ("d", tr("each of the b groups gives c / b output channels: c in all.")),
-        ],
-        otherwise=tr("compare which input channels an output channel reads."),
-    )
-
-
-def _int_triple(value):
-    """``value`` as a tuple of three ints, or ``None``."""
-    ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == 3
-    ints = ok and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
-    return tuple(value) if ints else None
+    want = "b" if isolated and dense_sees and same_shape else "a"
+    return grade_choice(answer, TABLE["groups_lose"], "GROUPS_CHOICES", want)
 
 
 def check_channel_prediction(
@@ -297,83 +274,25 @@ def check_channel_prediction(
     padding, stride 1, on one ``in_channels x size x size`` input; ``shape`` is
     ``(channels, height, width)``, as the channels explorer prints it.
     """
+    t = TABLE["channel_prediction"]
     c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
     want_weights = layer.weight.numel()
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
-    got_weights, got_shape = as_number(weights), _int_triple(shape)
+    got_weights, got_shape = as_number(weights), as_ints(3)(shape)
     if got_weights is None:
-        return hint(
-            tr(
-                "give the number of weights as a number, got {weights!r}",
-                weights=weights,
-            )
-        )
+        return hint(t["ask_weights"], weights=weights)
     if got_shape is None:
-        return hint(
-            tr(
-                "give the output shape as (channels, height, width), got {shape!r}",
-                shape=shape,
-            )
-        )
+        return hint(t["ask_shape"], shape=shape)
+    weights = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
+    weights["bias"] = want_weights + c_o
+    if key := mistake(got_weights, want_weights, weights):
+        text = say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
+        return hint(t["on_weights"], text=text)
     m = n - k + 1
-    text = answer_hint(
-        got_weights,
-        want_weights,
-        wrong=[
-            (c_i * k * k, tr("every output channel has a kernel of its own.")),
-            (c_o * k * k, tr("each output kernel has a slice per input channel.")),
-            (
-                k * k,
-                tr("one k x k slice per input channel, for every output channel."),
-            ),
-            (want_weights + c_o, tr("leave the bias out: count the weights only.")),
-        ],
-        otherwise=tr(
-            "the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, "
-            "{k}, {k}): how many numbers is that?",
-            c_o=c_o,
-            c_i=c_i,
-            k=k,
-        ),
-    )
-    if text:
-        return hint(tr("the weights: {text}", text=text))
-    text = answer_hint(
-        got_shape,
-        want_shape,
-        wrong=[
-            (
-                (c_i, m, m),
-                tr("one output channel per kernel: c_o of them, not c_i."),
-            ),
-            (
-                (1, m, m),
-                tr(
-                    "the input channels are summed, but each of the c_o kernels "
-                    "gives an output channel of its own."
-                ),
-            ),
-            (
-                (c_o, n, n),
-                tr("without padding a k x k window fits n - k + 1 times."),
-            ),
-            ((c_o, n - k, n - k), tr("count the window positions: n - k + 1.")),
-        ],
-        otherwise=tr(
-            "one channel per output kernel, each shrunk as in notebook 2 "
-            "(no padding, stride 1)."
-        ),
-    )
-    if text:
-        return hint(tr("the output shape: {text}", text=text))
-    return correct(
-        tr(
-            "{weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
-            "and an output of shape {shape}: set the sliders and compare.",
-            weights=want_weights,
-            c_i=c_i,
-            k=k,
-            shape=want_shape,
-        )
-    )
+    shapes = dict(c_i=(c_i, m, m), summed=(1, m, m), unshrunk=(c_o, n, n))
+    shapes["minus_k"] = (c_o, m - 1, m - 1)
+    if key := mistake(got_shape, want_shape, shapes):
+        return hint(t["on_shape"], text=say(t["shape"][key]))
+    facts = dict(weights=want_weights, c_i=c_i, k=k, shape=want_shape)
+    return correct(t["right"], **facts)

@@ -5,23 +5,20 @@ import math
 import torch
 
 from .._validate import check_nonnegative_int, check_positive_int
-from ..i18n import tr
+from ..i18n import N_
 from ..shapes import conv2d_output_shape
-from ._common import (
-    conv_macs,
-    conv_output_size,
-    grade_answer,
-    grade_formula,
+from ._common import conv_macs, conv_output_size, grade, grade_formula
+
+ONE_OPERATION = N_("count a multiply-add as one operation.")
+EACH = N_("every output channel reads every input channel.")
+BORDER = N_(
+    "padding does not scale the work; it adds a border of zeros. Compute the "
+    "output size before and after."
 )
-
-
-def _one_operation():
-    return tr("count a multiply-add as one operation.")
-
-
-# Layers used to test the cost formulas: (c_i, h, w, c_o, k_h, k_w, p_h, p_w,
-# s_h, s_w), padding per side. They include notebook 7's 1-GFLOP layer.
-_LAYERS = [
+# The formula checks take a layer (c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w),
+# padding per side; these include notebook 7's 1-GFLOP layer.
+NAMES = "c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w"
+LAYERS = [
     (1, 8, 8, 1, 3, 3, 1, 1, 1, 1),
     (3, 32, 32, 16, 5, 5, 2, 2, 1, 1),
     (2, 9, 7, 3, 3, 2, 0, 1, 2, 3),
@@ -29,52 +26,78 @@ _LAYERS = [
     (3, 8, 8, 2, 3, 5, 0, 1, 3, 4),
     (100, 64, 64, 100, 5, 5, 2, 2, 1, 1),
 ]
-
-
-def _grade_layer_formula(fn, reference, mistakes, right):
-    """The verdict on ``fn(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)``."""
-    return grade_formula(
-        fn,
-        "c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w",
-        _LAYERS,
-        reference,
-        mistakes,
-        right=right,
-        otherwise=tr(
-            "your count is {got!r}. Work out the output size first (padding "
-            "per side), then count."
-        ),
-    )
-
-
-def _forward_cost_mistakes(right, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-    # Padding read as the book's total (p instead of 2p rows added).
-    total = max((h - k_h + p_h + s_h) // s_h, 0) * max((w - k_w + p_w + s_w) // s_w, 0)
-    no_stride = (h + 2 * p_h - k_h + 1) * (w + 2 * p_w - k_w + 1)
-    per_side = tr(
-        "padding here is per side (PyTorch's padding=): the padded input has "
-        "h + 2*p_h rows. The book's p_h is the total."
-    )
-    stride = tr(
-        "with a stride the window jumps s rows or columns at a time, so there "
-        "are fewer output positions."
-    )
-    return [
-        (c_i * c_o * k_h * k_w * total, per_side),
-        (c_i * c_o * k_h * k_w * no_stride, stride),
-        (right // c_i, tr("each output value sums over all c_i input channels.")),
-        (
-            right // c_o,
-            tr("every one of the c_o output channels has its own kernel."),
-        ),
-        (
-            2 * right,
-            tr(
-                "count a multiply-add (one multiplication and one addition) "
-                "as one operation, as the course does."
-            ),
-        ),
-    ]
+COUNT = N_(
+    "your count is {got!r}. Work out the output size first (padding per side), "
+    "then count."
+)
+# fmt: off
+TABLE = {
+    "forward_cost": {
+        "total_padding": N_("padding here is per side (PyTorch's padding=): the padded "
+                            "input has h + 2*p_h rows. The book's p_h is the total."),
+        "no_stride": N_("with a stride the window jumps s rows or columns at a time, "
+                        "so there are fewer output positions."),
+        "one_input": N_("each output value sums over all c_i input channels."),
+        "one_output": N_("every one of the c_o output channels has its own kernel."),
+        "two": N_("count a multiply-add (one multiplication and one addition) as one "
+                  "operation, as the course does."),
+        "right": N_("c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
+                    "size: 1.024e9 for notebook 7's layer."),
+        "otherwise": COUNT,
+    },
+    "forward_memory": {
+        "no_weights": N_("the weights and the bias are stored too."),
+        "no_bias": N_("the bias has c_o values."),
+        "no_input": N_("the input is stored too."),
+        "padded": N_("the padding is not stored: count the input as it is, c_i*h*w."),
+        "right": N_("c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
+                    "each in float32)."),
+        "otherwise": COUNT,
+    },
+    "backward_cost": {
+        "half": N_("the backward pass computes two gradients: for the input (to pass "
+                   "on) and for the weights (to learn)."),
+        "two": ONE_OPERATION,
+        "right": N_("twice the forward cost: one pass for dL/dX, one for dL/dW, each "
+                    "as many multiply-adds as the forward pass."),
+        "otherwise": COUNT,
+    },
+    "backward_memory": {
+        "not_kept": N_("the forward pass keeps the input and the weights for the "
+                       "backward pass: count them."),
+        "no_bias": N_("the bias gradient has c_o values."),
+        "bias_kept": N_("the bias appears only once, as its gradient: the forward pass "
+                        "does not keep it for the backward pass (the bias gradient is "
+                        "the sum of dL/dY and needs no saved value)."),
+        "right": N_("2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
+                    "about twice the forward pass."),
+        "otherwise": COUNT,
+    },
+    "doubling_channels": {
+        "right": N_("4 times: c_i * c_o appears as a product in the cost."),
+        "one": N_("both c_i and c_o double, and the cost has their product."),
+        "otherwise": N_("look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w."),
+    },
+    "doubling_padding": {
+        "right": N_("the output grows from {h0}x{w0} to {h1}x{w1}: {want:.4f} times "
+                    "the work, not 2 (padding only adds a border)."),
+        "two": BORDER,
+        "four": BORDER,
+        "one_axis": N_("the output grows in height and in width."),
+        "otherwise": N_("compute both output sizes; the cost is proportional to their "
+                        "area."),
+    },
+    "1x1_cost": {
+        "c_i": EACH,
+        "c_o": EACH,
+        "per_pixel": N_("the channel mixing happens at every pixel."),
+        "two": ONE_OPERATION,
+        "right": N_("c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) "
+                    "matrix."),
+        "otherwise": N_("you answered {got!r}; think of a matrix product."),
+    },
+}
+# fmt: on
 
 
 def check_forward_cost(forward_cost):
@@ -83,15 +106,17 @@ def check_forward_cost(forward_cost):
     One forward pass of one sample, no bias; padding per side. A multiply-add
     counts as one operation.
     """
-    return _grade_layer_formula(
-        forward_cost,
-        conv_macs,
-        _forward_cost_mistakes,
-        right=tr(
-            "c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
-            "size: 1.024e9 for notebook 7's layer."
-        ),
-    )
+
+    def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+        # Padding read as the book's total (p instead of 2p rows added).
+        m = max((h - k_h + p_h + s_h) // s_h, 0) * max((w - k_w + p_w + s_w) // s_w, 0)
+        no_stride = (h + 2 * p_h - k_h + 1) * (w + 2 * p_w - k_w + 1)
+        wrong = dict(total_padding=c_i * c_o * k_h * k_w * m)
+        wrong["no_stride"] = c_i * c_o * k_h * k_w * no_stride
+        return wrong | dict(one_input=want // c_i, one_output=want // c_o, two=2 * want)
+
+    entry = TABLE["forward_cost"]
+    return grade_formula(forward_cost, entry, NAMES, LAYERS, conv_macs, mistakes)
 
 
 def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
@@ -107,11 +132,6 @@ def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
     return held, sum(saved)
 
 
-def _forward_values(*layer):
-    """Numbers a forward pass holds: input, weights, bias and output."""
-    return _conv_values(*layer)[0]
-
-
 def check_forward_memory(forward_memory):
     """``forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values.
 
@@ -120,37 +140,16 @@ def check_forward_memory(forward_memory):
     not stored (PyTorch pads on the fly). Multiply by 4 for bytes in float32.
     """
 
-    def mistakes(right, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
-        padded = c_i * (h + 2 * p_h) * (w + 2 * p_w)
-        return [
-            (
-                right - c_o * c_i * k_h * k_w - c_o,
-                tr("the weights and the bias are stored too."),
-            ),
-            (right - c_o, tr("the bias has c_o values.")),
-            (right - c_i * h * w, tr("the input is stored too.")),
-            (
-                right - c_i * h * w + padded,
-                tr("the padding is not stored: count the input as it is, c_i*h*w."),
-            ),
-        ]
+    def values(*layer):
+        return _conv_values(*layer)[0]
 
-    return _grade_layer_formula(
-        forward_memory,
-        _forward_values,
-        mistakes,
-        right=tr(
-            "c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
-            "each in float32)."
-        ),
-    )
+    def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
+        padded = want - c_i * h * w + c_i * (h + 2 * p_h) * (w + 2 * p_w)
+        wrong = dict(no_weights=want - c_o * c_i * k_h * k_w - c_o, no_bias=want - c_o)
+        return wrong | dict(no_input=want - c_i * h * w, padded=padded)
 
-
-def _backward_macs(*layer):
-    """Multiply-adds of the backward pass (gradients of input and weights)."""
-    # Every forward product x * w sends one multiply-add to dL/dx (w * dL/dy)
-    # and one to dL/dw (x * dL/dy).
-    return 2 * conv_macs(*layer)
+    entry = TABLE["forward_memory"]
+    return grade_formula(forward_memory, entry, NAMES, LAYERS, values, mistakes)
 
 
 def check_backward_cost(backward_cost):
@@ -159,27 +158,17 @@ def check_backward_cost(backward_cost):
     The gradients with respect to the input and to the weights, for one sample
     (the bias gradient is only additions: leave it out).
     """
-    two = tr(
-        "the backward pass computes two gradients: for the input (to pass on) "
-        "and for the weights (to learn)."
-    )
-    return _grade_layer_formula(
-        backward_cost,
-        _backward_macs,
-        lambda right, *_: [(right // 2, two), (2 * right, _one_operation())],
-        right=tr(
-            "twice the forward cost: one pass for dL/dX, one for dL/dW, each "
-            "as many multiply-adds as the forward pass."
-        ),
-    )
 
+    def macs(*layer):
+        # Every forward product x * w sends one multiply-add to dL/dx (w * dL/dy)
+        # and one to dL/dw (x * dL/dy).
+        return 2 * conv_macs(*layer)
 
-def _backward_values(*layer):
-    """Saved tensors (as PyTorch saves them) + incoming gradient + gradients out."""
-    held, saved = _conv_values(*layer)
-    # The incoming gradient is shaped like the output, the gradients out like
-    # the input, the weights and the bias: the forward pass's values again.
-    return saved + held
+    def mistakes(want, *_):
+        return dict(half=want // 2, two=2 * want)
+
+    entry = TABLE["backward_cost"]
+    return grade_formula(backward_cost, entry, NAMES, LAYERS, macs, mistakes)
 
 
 def check_backward_memory(backward_memory):
@@ -190,47 +179,26 @@ def check_backward_memory(backward_memory):
     the next layer (shaped like the output), and the gradients it produces (for
     the input, the weights and the bias).
     """
-    kept = tr(
-        "the forward pass keeps the input and the weights for the backward "
-        "pass: count them."
-    )
 
-    def mistakes(right, c_i, h, w, c_o, k_h, k_w, *_):
-        return [
-            (right - c_i * h * w - c_o * c_i * k_h * k_w, kept),
-            (right - c_o, tr("the bias gradient has c_o values.")),
-            (
-                right + c_o,
-                tr(
-                    "the bias appears only once, as its gradient: the forward "
-                    "pass does not keep it for the backward pass (the bias "
-                    "gradient is the sum of dL/dY and needs no saved value)."
-                ),
-            ),
-        ]
+    def values(*layer):
+        held, saved = _conv_values(*layer)
+        # The incoming gradient is shaped like the output, the gradients out like
+        # the input, the weights and the bias: the forward pass's values again.
+        return saved + held
 
-    return _grade_layer_formula(
-        backward_memory,
-        _backward_values,
-        mistakes,
-        right=tr(
-            "2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
-            "about twice the forward pass."
-        ),
-    )
+    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *_):
+        not_kept = want - c_i * h * w - c_o * c_i * k_h * k_w
+        return dict(not_kept=not_kept, no_bias=want - c_o, bias_kept=want + c_o)
+
+    entry = TABLE["backward_memory"]
+    return grade_formula(backward_memory, entry, NAMES, LAYERS, values, mistakes)
 
 
 def check_doubling_channels(answer):
     """``answer``: factor by which multiply-adds grow when c_i and c_o both double."""
     before = conv_macs(16, 16, 16, 16, 3, 3, 1, 1)
     after = conv_macs(32, 16, 16, 32, 3, 3, 1, 1)
-    return grade_answer(
-        answer,
-        after / before,
-        right=tr("4 times: c_i * c_o appears as a product in the cost."),
-        wrong=[(2.0, tr("both c_i and c_o double, and the cost has their product."))],
-        otherwise=tr("look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w."),
-    )
+    return grade(answer, TABLE["doubling_channels"], after / before, dict(one=2.0))
 
 
 def check_doubling_padding(answer, input_size=64, kernel_size=5, padding=2, stride=1):
@@ -245,53 +213,23 @@ def check_doubling_padding(answer, input_size=64, kernel_size=5, padding=2, stri
     s = check_positive_int(stride, "stride")
     # A clear ValueError (with the formula) if the layer has no output.
     conv2d_output_shape(n, k, s, p)
-    m0 = conv_output_size(n, n, k, k, p, p, s, s)
-    m1 = conv_output_size(n, n, k, k, 2 * p, 2 * p, s, s)
-    want = (m1[0] * m1[1]) / (m0[0] * m0[1])
-    border = tr(
-        "padding does not scale the work; it adds a border of zeros. Compute "
-        "the output size before and after."
-    )
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "the output grows from {h0}x{w0} to {h1}x{w1}: "
-            "{want:.4f} times the work, not 2 (padding only adds a border).",
-            h0=m0[0],
-            w0=m0[1],
-            h1=m1[0],
-            w1=m1[1],
-            want=want,
-        ),
-        wrong=[
-            (2.0, border),
-            (4.0, border),
-            (math.sqrt(want), tr("the output grows in height and in width.")),
-        ],
-        otherwise=tr(
-            "compute both output sizes; the cost is proportional to their area."
-        ),
-        rel=1e-3,
-    )
+    (h0, w0) = conv_output_size(n, n, k, k, p, p, s, s)
+    (h1, w1) = conv_output_size(n, n, k, k, 2 * p, 2 * p, s, s)
+    want = h1 * w1 / (h0 * w0)
+    wrong = dict(two=2.0, four=4.0, one_axis=math.sqrt(want))
+    facts = dict(h0=h0, w0=w0, h1=h1, w1=w1, want=want)
+    return grade(answer, TABLE["doubling_padding"], want, wrong, rel=1e-3, **facts)
 
 
 def check_1x1_cost(cost_1x1):
     """``cost_1x1(c_i, c_o, h, w)`` -> multiply-adds of a 1x1 conv layer (stride 1)."""
 
-    def mistakes(want, c_i, c_o, h, w):
-        each = tr("every output channel reads every input channel.")
-        mixing = tr("the channel mixing happens at every pixel.")
-        return [(c_i * h * w, each), (c_o * h * w, each), (c_i * c_o, mixing)] + [
-            (2 * want, _one_operation())
-        ]
+    def reference(c_i, c_o, h, w):
+        return conv_macs(c_i, h, w, c_o, 1, 1)
 
-    return grade_formula(
-        cost_1x1,
-        "c_i, c_o, h, w",
-        [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)],
-        lambda c_i, c_o, h, w: conv_macs(c_i, h, w, c_o, 1, 1),
-        mistakes,
-        right=tr("c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix."),
-        otherwise=tr("you answered {got!r}; think of a matrix product."),
-    )
+    def mistakes(want, c_i, c_o, h, w):
+        return dict(c_i=c_i * h * w, c_o=c_o * h * w, per_pixel=c_i * c_o, two=2 * want)
+
+    params = [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)]
+    entry = TABLE["1x1_cost"]
+    return grade_formula(cost_1x1, entry, "c_i, c_o, h, w", params, reference, mistakes)

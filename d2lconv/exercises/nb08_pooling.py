@@ -4,25 +4,146 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_positive_int
-from ..i18n import tr
+from ..i18n import N_, tr
 from ._common import (
+    DO_WITHOUT,
     Choices,
-    answer_hint,
-    as_int_pair,
     as_number,
+    as_pair,
     as_tensor,
     correct,
-    grade_answer,
+    grade,
     grade_choice,
     grade_formula,
     grade_function,
     hint,
+    mistake,
     random_normal,
-    without,
+    say,
 )
 
+READS_ALL = N_("every output channel reads every input channel.")
+# fmt: off
+TABLE = {
+    "avg_pool_as_conv": {
+        "mixed": N_("your result mixes channels: pooling works on each channel "
+                    "separately (the channel count stays the same)."),
+        "sums": N_("your kernel sums each window: the mean divides that sum by the k*k "
+                   "values of the window."),
+        "right": N_("average pooling is a convolution with fixed weights 1/(k*k), one "
+                    "channel at a time: a linear operation."),
+        "require": N_("the values are right; now use conv2d."),
+    },
+    "max_pool_not_linear": {
+        "ask": N_("give two 2-D tensors of the same shape, at least 2x2."),
+        "linear": N_("for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose "
+                     "largest values sit in different places."),
+        "right": N_("pool(x + y) != pool(x) + pool(y): max pooling is not linear, and "
+                    "every convolution is, so no convolution can compute it."),
+    },
+    "max_from_relu": {
+        "right": N_("max(a, b) = a + ReLU(b - a): one ReLU per pair."),
+        "otherwise": N_("write max(a, b) as a plus a correction that is zero whenever "
+                        "a is the larger one."),
+        "shape": N_("return a tensor shaped like a and b."),
+        "require": N_("the values are right; now use ReLU."),
+    },
+    "max_pool_from_relu": {
+        "case": N_("X of shape {shape}"),
+        "right": N_("a 2x2 max is two rounds of pairwise maxima, each a ReLU: a "
+                    "convolution-and-ReLU network can pool."),
+        "otherwise": N_("take the max of the two top values and of the two bottom "
+                        "values, then the max of those two."),
+    },
+    "relu_max_layers": {
+        "right": N_("{layers_2x2} layers for 2x2 (4 values) and {layers_3x3} for 3x3 "
+                    "(9 values): ceil(log2(window size)), since each layer halves the "
+                    "candidates."),
+        "linear": N_("compare pairs side by side in one layer: a tournament."),
+        "otherwise": N_("each layer halves the number of candidates (rounding up). How "
+                        "many halvings take 4 values to 1? And 9?"),
+        "ask": N_("give two whole numbers (2x2, 3x3)"),
+    },
+    "pooling_cost": {
+        "per_channel": N_("each channel is pooled on its own."),
+        "right": N_("c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c "
+                    "but no channel mixing, and no parameters."),
+        "otherwise": N_("you answered {got!r}: find the output size first (as for a "
+                        "convolution), then count the window's values."),
+    },
+    "min_pooling": {
+        "max": N_("that is max pooling: min(x) = -max(-x)."),
+        "negate": N_("negate the input as well: min(x) = -max(-x), not -max(x)."),
+        "mean": N_("that is each window's mean, not its minimum."),
+        "right": N_("min pooling needs no layer of its own: min(x) = -max(-x), so "
+                    "negate, max-pool, negate."),
+    },
+    "softmax_pooling": {
+        "mean": N_("that is the plain mean: weight each value by the softmax of its "
+                   "window's values."),
+        "max": N_("that is max pooling: weight each value by softmax(x) instead."),
+        "weights": N_("the weights alone add up to 1: multiply each by its value x."),
+        "right": N_("softmax pooling lies between average and max pooling, but costs "
+                    "exponentials for every value, and its output depends on the scale "
+                    "of the inputs."),
+    },
+    "pooling_prediction": {
+        "ask_shape": N_("give the output shape as a pair (h, w), got {shape!r}"),
+        "ask_value": N_("give the top-left output value as a number, got {top_left!r}"),
+        "shape": {
+            "no_padding": N_("the padding adds p rows and columns on each side."),
+            "no_stride": N_("the window jumps s rows (columns) at a time."),
+            "otherwise": N_("use floor((n + 2p - k) / s) + 1 on each axis, as for a "
+                            "convolution."),
+        },
+        "on_shape": N_("the shape: {text}"),
+        "value": {
+            "unpadded": N_("the first window starts in the padding."),
+            "mean": N_("this is max pooling: keep the largest value, do not average."),
+            "zero": N_("max pooling pads with -inf, so padding never wins the "
+                       "maximum."),
+            "otherwise": N_("the first window covers rows and columns -{p} to {last}; "
+                            "which real pixels does it hold, and which is the "
+                            "largest?"),
+        },
+        "on_value": N_("the top-left value: {text}"),
+        "right": N_("output {shape}, top-left value {value:g}: the first window holds "
+                    "only {real} real pixels. Now set the explorer and compare."),
+    },
+    "strided_conv_params": {
+        "right": N_("{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
+                    "pooling has none."),
+        "no_bias": N_("nn.Conv2d has a bias by default: c_o more parameters."),
+        "one_input": READS_ALL,
+        "one_input_no_bias": READS_ALL,
+        "none": N_("pooling has no parameters, but the convolution has."),
+        "otherwise": N_("the weight has shape (c_o, c_i, k, k); add the bias."),
+    },
+    "pool_or_conv": {
+        "choices": {
+            "a": N_("A stride-2 convolution does everything a 2x2 max-pooling layer "
+                    "does, at no extra cost."),
+            "b": N_("A stride-2 convolution shrinks the input just as much and can "
+                    "learn average pooling, but no convolution computes a maximum, and "
+                    "it adds weights to learn and multiply-adds to compute."),
+            "c": N_("A convolution cannot shrink its input, so pooling layers are "
+                    "needed."),
+            "d": N_("Pooling layers learn their weights too, so the two are the same "
+                    "layer."),
+        },
+        "right": N_("a strided convolution can downsample, and learn to average, but "
+                    "max pooling is not linear (exercise 2); the convolution also "
+                    "costs parameters (part a) and multiply-adds."),
+        "a": N_("exercise 2: can any convolution compute a maximum?"),
+        "c": N_("what does stride 2 do to the output size?"),
+        "d": N_("count the parameters of nn.MaxPool2d."),
+    },
+}
+# fmt: on
+POOL_OR_CONV_CHOICES = Choices(TABLE["pool_or_conv"]["choices"])
 
-def _pool_cases(reference, mistakes=lambda X, k, s: []):
+
+def _pool_cases(reference, mistakes=lambda X, k, s: {}):
     """Cases for ``pool(X, pool_size, stride)``: ``reference`` and ``mistakes``."""
     normal = random_normal(8)
     for shape, k, s in [
@@ -48,33 +169,17 @@ def check_avg_pool_as_conv(avg_pool):
     Same result as ``F.avg_pool2d(X, pool_size, stride)``; use ``F.conv2d`` (or
     ``nn.Conv2d``), not a pooling function.
     """
+    t = TABLE["avg_pool_as_conv"]
 
-    def mixed(X, k, s):
+    def mistakes(X, k, s):
         # A kernel over all channels averages their sum into every channel.
         summed = F.avg_pool2d(X.sum(1, keepdim=True), k, s)
-        text = tr(
-            "your result mixes channels: pooling works on each channel "
-            "separately (the channel count stays the same)."
-        )
-        sums = tr(
-            "your kernel sums each window: the mean divides that sum by the "
-            "k*k values of the window."
-        )
-        return [
-            (summed.expand(-1, X.shape[1], -1, -1), text),
-            (F.avg_pool2d(X, k, s) * k * k, sums),
-        ]
+        mixed = summed.expand(-1, X.shape[1], -1, -1)
+        return dict(mixed=mixed, sums=F.avg_pool2d(X, k, s) * k * k)
 
-    return grade_function(
-        avg_pool,
-        _pool_cases(F.avg_pool2d, mixed),
-        right=tr(
-            "average pooling is a convolution with fixed weights 1/(k*k), one "
-            "channel at a time: a linear operation."
-        ),
-        forbid=without(lambda name: "pool" in name),
-        require=({"conv2d"}, tr("the values are right; now use conv2d.")),
-    )
+    cases = _pool_cases(F.avg_pool2d, mistakes)
+    forbid = (lambda name: "pool" in name, DO_WITHOUT)
+    return grade_function(avg_pool, cases, t, forbid=forbid, require={"conv2d"})
 
 
 def check_max_pool_not_linear(x, y):
@@ -84,38 +189,24 @@ def check_max_pool_not_linear(x, y):
     Find x and y (same shape, at least 2x2) where 2x2 max pooling (stride 1)
     breaks this.
     """
-    x, y = as_tensor(x), as_tensor(y)
+    t, x, y = TABLE["max_pool_not_linear"], as_tensor(x), as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
-        return hint(tr("give two 2-D tensors of the same shape, at least 2x2."))
+        return hint(t["ask"])
 
-    def pool(t):
-        return F.max_pool2d(t[None, None], 2, stride=1)[0, 0]
+    def pool(z):
+        return F.max_pool2d(z[None, None], 2, stride=1)[0, 0]
 
-    if torch.allclose(pool(x + y), pool(x) + pool(y)):
-        return hint(
-            tr(
-                "for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose "
-                "largest values sit in different places."
-            )
-        )
-    return correct(
-        tr(
-            "pool(x + y) != pool(x) + pool(y): max pooling is not linear, and every "
-            "convolution is, so no convolution can compute it."
-        )
-    )
+    linear = torch.allclose(pool(x + y), pool(x) + pool(y))
+    return hint(t["linear"]) if linear else correct(t["right"])
 
 
 _COMPARISONS = {"gt", "ge", "lt", "le", "greater", "less", "greater_equal"}
 _MAX_LIKE = ("max", "min", "clamp", "clip", "where", "sort", "topk", "abs", "sign")
-
-
-def _relu_only():
-    """The rule against taking a maximum any other way than with ReLU."""
-    return without(
-        lambda name: name in _COMPARISONS or any(word in name for word in _MAX_LIKE),
-        tr("do it with ReLU only, without {}."),
-    )
+# The rule against taking a maximum any other way than with ReLU.
+RELU_ONLY = (
+    lambda name: name in _COMPARISONS or any(word in name for word in _MAX_LIKE),
+    N_("do it with ReLU only, without {names}."),
+)
 
 
 def check_max_from_relu(max_from_relu):
@@ -124,22 +215,11 @@ def check_max_from_relu(max_from_relu):
     Allowed: ``F.relu`` (or ``torch.relu``, ``nn.ReLU``), +, - and scaling.
     Not allowed: max, maximum, clamp, abs, where, comparisons.
     """
-    normal = random_normal(9)
-    a = normal(5, 7).float()
-    b = normal(5, 7).float()
+    t, normal = TABLE["max_from_relu"], random_normal(9)
+    a, b = normal(5, 7).float(), normal(5, 7).float()
     b[0] = a[0]  # ties
-    return grade_function(
-        max_from_relu,
-        [(None, (a.clone(), b.clone()), torch.maximum(a, b).double(), [])],
-        right=tr("max(a, b) = a + ReLU(b - a): one ReLU per pair."),
-        otherwise=tr(
-            "write max(a, b) as a plus a correction that is zero whenever a "
-            "is the larger one."
-        ),
-        shape=tr("return a tensor shaped like a and b."),
-        forbid=_relu_only(),
-        require=({"relu"}, tr("the values are right; now use ReLU.")),
-    )
+    cases = [(None, (a.clone(), b.clone()), torch.maximum(a, b).double(), {})]
+    return grade_function(max_from_relu, cases, t, forbid=RELU_ONLY, require={"relu"})
 
 
 def check_max_pool_from_relu(max_pool):
@@ -148,38 +228,20 @@ def check_max_pool_from_relu(max_pool):
     ``H`` and ``W`` are even. Allowed: convolutions, slicing, reshaping, ReLU,
     +, - and scaling; not allowed: max functions, clamp, abs, comparisons.
     """
-    normal = random_normal(10)
-    shapes = [(1, 1, 4, 4), (2, 3, 6, 8)]
+    t, normal = TABLE["max_pool_from_relu"], random_normal(10)
+    Xs = [normal(1, 1, 4, 4), normal(2, 3, 6, 8)]
     cases = (
-        (
-            tr("X of shape {shape}", shape=tuple(x.shape)),
-            (x.float(),),
-            F.max_pool2d(x, 2),
-            [],
-        )
-        for x in (normal(*shape) for shape in shapes)
+        (say(t["case"], shape=tuple(X.shape)), (X.float(),), F.max_pool2d(X, 2), [])
+        for X in Xs
     )
-    return grade_function(
-        max_pool,
-        cases,
-        right=tr(
-            "a 2x2 max is two rounds of pairwise maxima, each a ReLU: a "
-            "convolution-and-ReLU network can pool."
-        ),
-        otherwise=tr(
-            "take the max of the two top values and of the two bottom "
-            "values, then the max of those two."
-        ),
-        forbid=_relu_only(),
-    )
+    return grade_function(max_pool, cases, t, forbid=RELU_ONLY)
 
 
 def _tournament_rounds(values):
     """Rounds of pairwise maxima needed to reduce ``values`` numbers to one."""
     rounds = 0
     while values > 1:
-        values = (values + 1) // 2
-        rounds += 1
+        values, rounds = (values + 1) // 2, rounds + 1
     return rounds
 
 
@@ -190,35 +252,9 @@ def check_relu_max_layers(answer):
     with no partner passes through.
     """
     want = (_tournament_rounds(4), _tournament_rounds(9))
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{layers_2x2} layers for 2x2 (4 values) and {layers_3x3} for 3x3 (9 "
-            "values): ceil(log2(window size)), since each layer halves the "
-            "candidates.",
-            layers_2x2=want[0],
-            layers_3x3=want[1],
-        ),
-        wrong=[
-            (
-                (4 - 1, 9 - 1),
-                tr("compare pairs side by side in one layer: a tournament."),
-            )
-        ],
-        otherwise=tr(
-            "each layer halves the number of candidates (rounding up). How "
-            "many halvings take 4 values to 1? And 9?"
-        ),
-        ask=tr("give two whole numbers (2x2, 3x3)"),
-        read=as_int_pair,
-    )
-
-
-def _pool_reads(c, h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
-    X = torch.empty(1, c, h, w, device="meta")
-    Y = F.max_pool2d(X, (k_h, k_w), (s_h, s_w), (p_h, p_w))
-    return Y.numel() * k_h * k_w
+    facts = dict(layers_2x2=want[0], layers_3x3=want[1])
+    entry = TABLE["relu_max_layers"]
+    return grade(answer, entry, want, dict(linear=(3, 8)), read=as_pair, **facts)
 
 
 def check_pooling_cost(pooling_cost):
@@ -228,50 +264,36 @@ def check_pooling_cost(pooling_cost):
     per output value (padding per side). Max pooling compares about that
     many; average pooling adds about that many.
     """
-    return grade_formula(
-        pooling_cost,
-        "c, h, w, k_h, k_w, p_h, p_w, s_h, s_w",
-        [
-            (1, 4, 4, 2, 2, 0, 0, 2, 2),
-            (3, 32, 32, 3, 3, 1, 1, 1, 1),
-            (2, 9, 7, 3, 2, 1, 0, 2, 3),
-            (64, 56, 56, 3, 3, 1, 1, 2, 2),
-        ],
-        _pool_reads,
-        lambda want, c, *_: [(want / c, tr("each channel is pooled on its own."))],
-        right=tr(
-            "c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c "
-            "but no channel mixing, and no parameters."
-        ),
-        otherwise=tr(
-            "you answered {got!r}: find the output size first (as for a "
-            "convolution), then count the window's values."
-        ),
-    )
+
+    def reads(c, h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
+        X = torch.empty(1, c, h, w, device="meta")
+        return F.max_pool2d(X, (k_h, k_w), (s_h, s_w), (p_h, p_w)).numel() * k_h * k_w
+
+    params = [
+        (1, 4, 4, 2, 2, 0, 0, 2, 2),
+        (3, 32, 32, 3, 3, 1, 1, 1, 1),
+        (2, 9, 7, 3, 2, 1, 0, 2, 3),
+        (64, 56, 56, 3, 3, 1, 1, 2, 2),
+    ]
+    entry, names = TABLE["pooling_cost"], "c, h, w, k_h, k_w, p_h, p_w, s_h, s_w"
+
+    def mistakes(want, c, *_):
+        return dict(per_channel=want / c)
+
+    return grade_formula(pooling_cost, entry, names, params, reads, mistakes)
 
 
 def check_min_pooling(min_pool):
     """``min_pool(X, pool_size, stride)``: minimum pooling of X (N, C, H, W)."""
+    t = TABLE["min_pooling"]
 
     def mistakes(X, k, s):
         windows = _windows(X, k, s)
-        return [
-            (windows.amax(-1), tr("that is max pooling: min(x) = -max(-x).")),
-            (
-                -windows.amax(-1),
-                tr("negate the input as well: min(x) = -max(-x), not -max(x)."),
-            ),
-            (windows.mean(-1), tr("that is each window's mean, not its minimum.")),
-        ]
+        maxima = windows.amax(-1)
+        return dict(max=maxima, negate=-maxima, mean=windows.mean(-1))
 
-    return grade_function(
-        min_pool,
-        _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1), mistakes),
-        right=tr(
-            "min pooling needs no layer of its own: min(x) = -max(-x), so "
-            "negate, max-pool, negate."
-        ),
-    )
+    cases = _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1), mistakes)
+    return grade_function(min_pool, cases, t)
 
 
 def check_softmax_pooling(softmax_pool):
@@ -280,6 +302,7 @@ def check_softmax_pooling(softmax_pool):
     For the values x of a window, the output is sum(softmax(x) * x). X has
     shape (N, C, H, W).
     """
+    t = TABLE["softmax_pooling"]
 
     def reference(X, k, s):
         windows = _windows(X, k, s)
@@ -287,33 +310,11 @@ def check_softmax_pooling(softmax_pool):
 
     def mistakes(X, k, s):
         windows = _windows(X, k, s)
-        return [
-            (
-                windows.mean(-1),
-                tr(
-                    "that is the plain mean: weight each value by the softmax of "
-                    "its window's values."
-                ),
-            ),
-            (
-                windows.amax(-1),
-                tr("that is max pooling: weight each value by softmax(x) instead."),
-            ),
-            (
-                torch.softmax(windows, -1).sum(-1),
-                tr("the weights alone add up to 1: multiply each by its value x."),
-            ),
-        ]
+        weights = torch.softmax(windows, -1).sum(-1)
+        means, maxima = windows.mean(-1), windows.amax(-1)
+        return dict(mean=means, max=maxima, weights=weights)
 
-    return grade_function(
-        softmax_pool,
-        _pool_cases(reference, mistakes),
-        right=tr(
-            "softmax pooling lies between average and max pooling, but costs "
-            "exponentials for every value, and its output depends on the scale "
-            "of the inputs."
-        ),
-    )
+    return grade_function(softmax_pool, _pool_cases(reference, mistakes), t)
 
 
 def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
@@ -323,78 +324,28 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
     ``0..48`` input (one channel, ``size x size``, row by row); ``shape`` is
     the output's ``(h, w)`` and ``top_left`` its first value.
     """
+    t = TABLE["pooling_prediction"]
     n, k, p, s = size, window, padding, stride
-    X = torch.arange(float(n * n)).view(1, 1, n, n)
-    Y = F.max_pool2d(X, k, s, p)[0, 0]
+    X = torch.arange(float(n * n)).view(n, n)
+    Y = F.max_pool2d(X[None, None], k, s, p)[0, 0]
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
-    got_shape, got_value = as_int_pair(shape), as_number(top_left)
+    got_shape, got_value = as_pair(shape), as_number(top_left)
     if got_shape is None:
-        return hint(
-            tr("give the output shape as a pair (h, w), got {shape!r}", shape=shape)
-        )
+        return hint(t["ask_shape"], shape=shape)
     if got_value is None:
-        return hint(
-            tr(
-                "give the top-left output value as a number, got {top_left!r}",
-                top_left=top_left,
-            )
-        )
-    no_padding = (n - k) // s + 1
-    text = answer_hint(
-        got_shape,
-        want_shape,
-        wrong=[
-            (
-                (no_padding,) * 2,
-                tr("the padding adds p rows and columns on each side."),
-            ),
-            (
-                (n + 2 * p - k + 1,) * 2,
-                tr("the window jumps s rows (columns) at a time."),
-            ),
-        ],
-        otherwise=tr(
-            "use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution."
-        ),
-    )
-    if text:
-        return hint(tr("the shape: {text}", text=text))
-    first_real = X[0, 0, : k - p, : k - p]
-    text = answer_hint(
-        got_value,
-        want_value,
-        wrong=[
-            (
-                X[0, 0, :k, :k].max().item(),
-                tr("the first window starts in the padding."),
-            ),
-            (
-                first_real.sum().item() / (k * k),
-                tr("this is max pooling: keep the largest value, do not average."),
-            ),
-            (
-                0.0,
-                tr("max pooling pads with -inf, so padding never wins the maximum."),
-            ),
-        ],
-        otherwise=tr(
-            "the first window covers rows and columns -{p} to {last}; "
-            "which real pixels does it hold, and which is the largest?",
-            p=p,
-            last=k - p - 1,
-        ),
-    )
-    if text:
-        return hint(tr("the top-left value: {text}", text=text))
-    return correct(
-        tr(
-            "output {shape}, top-left value {value:g}: the first window "
-            "holds only {real} real pixels. Now set the explorer and compare.",
-            shape=want_shape,
-            value=want_value,
-            real=(k - p) ** 2,
-        )
-    )
+        return hint(t["ask_value"], top_left=top_left)
+    no_padding, no_stride = (n - k) // s + 1, n + 2 * p - k + 1
+    shapes = dict(no_padding=(no_padding,) * 2, no_stride=(no_stride,) * 2)
+    if key := mistake(got_shape, want_shape, shapes):
+        text = t["shape"][key]
+        return hint(t["on_shape"], text=tr(text))
+    mean = X[: k - p, : k - p].sum().item() / k**2
+    values = dict(unpadded=X[:k, :k].max().item(), mean=mean, zero=0.0)
+    if key := mistake(got_value, want_value, values):
+        text = t["value"][key]
+        return hint(t["on_value"], text=tr(text, p=p, last=k - p - 1))
+    facts = dict(shape=want_shape, value=want_value, real=(k - p) ** 2)
+    return correct(t["right"], **facts)
 
 
 def check_strided_conv_params(answer, channels=64):
@@ -408,44 +359,9 @@ def check_strided_conv_params(answer, channels=64):
     want = sum(p.numel() for p in conv.parameters()) - sum(
         p.numel() for p in pool.parameters()
     )
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
-            "pooling has none.",
-            want=want,
-            c=c,
-        ),
-        wrong=[
-            (c * c * 4, tr("nn.Conv2d has a bias by default: c_o more parameters.")),
-            (c * 4 + c, tr("every output channel reads every input channel.")),
-            (c * 4, tr("every output channel reads every input channel.")),
-            (0, tr("pooling has no parameters, but the convolution has.")),
-        ],
-        otherwise=tr("the weight has shape (c_o, c_i, k, k); add the bias."),
-    )
-
-
-def _pool_or_conv_texts():
-    return {
-        "a": tr(
-            "A stride-2 convolution does everything a 2x2 max-pooling layer does, "
-            "at no extra cost."
-        ),
-        "b": tr(
-            "A stride-2 convolution shrinks the input just as much and can learn "
-            "average pooling, but no convolution computes a maximum, and it adds "
-            "weights to learn and multiply-adds to compute."
-        ),
-        "c": tr("A convolution cannot shrink its input, so pooling layers are needed."),
-        "d": tr(
-            "Pooling layers learn their weights too, so the two are the same layer."
-        ),
-    }
-
-
-POOL_OR_CONV_CHOICES = Choices(_pool_or_conv_texts)
+    wrong = dict(no_bias=c * c * 4, one_input=c * 4 + c, one_input_no_bias=c * 4)
+    entry = TABLE["strided_conv_params"]
+    return grade(answer, entry, want, wrong | dict(none=0), c=c, want=want)
 
 
 def check_pool_or_conv(answer):
@@ -461,20 +377,5 @@ def check_pool_or_conv(answer):
         and torch.equal(average, F.avg_pool2d(x + 2 * y, 2))
         and not max_linear
     )
-    return grade_choice(
-        answer,
-        POOL_OR_CONV_CHOICES,
-        "POOL_OR_CONV_CHOICES",
-        "b" if facts else "a",
-        right=tr(
-            "a strided convolution can downsample, and learn to average, but "
-            "max pooling is not linear (exercise 2); the convolution also costs "
-            "parameters (part a) and multiply-adds."
-        ),
-        wrong=[
-            ("a", tr("exercise 2: can any convolution compute a maximum?")),
-            ("c", tr("what does stride 2 do to the output size?")),
-            ("d", tr("count the parameters of nn.MaxPool2d.")),
-        ],
-        otherwise=tr("compare what each layer computes and what it costs."),
-    )
+    entry = TABLE["pool_or_conv"]
+    return grade_choice(answer, entry, "POOL_OR_CONV_CHOICES", "b" if facts else "a")

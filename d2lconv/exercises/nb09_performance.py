@@ -4,13 +4,63 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_nonnegative_int, check_positive_int
-from ..i18n import tr
+from ..i18n import N_, tr
 from ..shapes import conv2d_output_shape
-from ._common import conv_macs, grade_answer, grade_formula, grade_function
+from ._common import conv_macs, grade, grade_formula, grade_function
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
 _SIZE, _KERNEL, _PADDING = 64, 5, 2
+LOG_SIZE = N_("divide by the log of the size ratio, log(n2 / n1), too.")
+
+# fmt: off
+TABLE = {
+    "loglog_slopes": {
+        "negative": N_("the slope is positive when the time grows with n."),
+        "ratio": N_("on log-log axes the slope compares logarithms."),
+        "upside_down": N_("the time's change goes on top."),
+        "log_size": LOG_SIZE,
+        "log2": LOG_SIZE,
+        "right": N_("a slope of 2 means the time grows like n^2; near 0, a fixed cost "
+                    "per call dominates."),
+        "otherwise": N_("a straight line on log-log axes is t = c * n^a; take the log "
+                        "of both sides and solve for a between two points."),
+        "shape": N_("return one slope per pair of neighbouring sizes: {want} values, "
+                    "got {got}."),
+    },
+    "im2col_megabytes": {
+        "right": N_("{rows} rows (c_i*k_h*k_w) by {cols} columns (m_h*m_w), 4 bytes "
+                    "each: {megabytes:.4g} MB, {times:.0f} times the input."),
+        "mib": N_("that is in MiB (2^20 bytes); give MB (10^6)."),
+        "quarter": N_("each float32 value takes 4 bytes."),
+        "float64": N_("float32 takes 4 bytes per value, not 8."),
+        "one_channel": N_("a column holds the window of every input channel."),
+        "input": N_("that is the input; im2col copies each value once per window that "
+                    "covers it."),
+        "otherwise": N_("count the rows (one per kernel weight of one output channel) "
+                        "and the columns (one per output position), then the bytes."),
+    },
+    "arithmetic_intensity": {
+        "no_weights": N_("the weights are read too."),
+        "no_output": N_("the output is written too."),
+        "macs": N_("divide by the number of values moved."),
+        "right": N_("the work grows like c^2, the input and output only like c: "
+                    "{at_32:.0f} multiply-adds per value for c = 32, {at_100:.0f} for "
+                    "c = 100. A wider layer does more arithmetic per value it moves."),
+        "otherwise": N_("you answered {got!r}: divide c*c*k*k*m*m by the values of "
+                        "input (c*n*n), weights (c*c*k*k) and output (c*m*m)."),
+    },
+    "float64_memory_bound": {
+        "right": N_("{want:g} times: a float64 value is {want:g} times as many bytes. "
+                    "Compare with what you measure."),
+        "inverse": N_("more bytes take longer: the ratio of the times is above 1."),
+        "one": N_("the number of values is the same, but each is larger."),
+        "square": N_("each value takes 8 bytes instead of 4."),
+        "otherwise": N_("compare the bytes of one float64 and one float32 value."),
+        "ask": N_("give a number (a ratio of times)"),
+    },
+}
+# fmt: on
 
 
 def _slope_cases():
@@ -22,21 +72,14 @@ def _slope_cases():
     ]
     for sizes, seconds in timings:
         n = torch.tensor(sizes, dtype=torch.float64).log()
-        t = torch.tensor(seconds, dtype=torch.float64).log()
-        want = (t[1:] - t[:-1]) / (n[1:] - n[:-1])
+        s = torch.tensor(seconds, dtype=torch.float64).log()
+        want = (s[1:] - s[:-1]) / (n[1:] - n[:-1])
         ratio = torch.tensor(seconds[1:]) / torch.tensor(seconds[:-1])
         steps = torch.tensor(sizes[1:]) / torch.tensor(sizes[:-1])
-        log_size = tr("divide by the log of the size ratio, log(n2 / n1), too.")
-        wrong = [
-            (want.neg(), tr("the slope is positive when the time grows with n.")),
-            (ratio.double(), tr("on log-log axes the slope compares logarithms.")),
-            ((t[1:] - t[:-1]), log_size),
-            (ratio.log2().double(), log_size),
-            (
-                (steps.log() / ratio.log()).double(),
-                tr("the time's change goes on top."),
-            ),
-        ]
+        wrong = dict(negative=want.neg(), ratio=ratio.double(), log_size=s[1:] - s[:-1])
+        wrong |= dict(
+            log2=ratio.log2().double(), upside_down=(steps.log() / ratio.log()).double()
+        )
         where = tr("sizes {sizes}", sizes=sizes)
         yield where, (list(sizes), list(seconds)), want, wrong
 
@@ -47,21 +90,7 @@ def check_loglog_slopes(slopes):
     ``sizes`` and ``seconds`` are lists of equal length; the result has one
     slope fewer: ``log(t2 / t1) / log(n2 / n1)`` for each neighbouring pair.
     """
-    return grade_function(
-        slopes,
-        _slope_cases(),
-        right=tr(
-            "a slope of 2 means the time grows like n^2; near 0, a fixed cost "
-            "per call dominates."
-        ),
-        otherwise=tr(
-            "a straight line on log-log axes is t = c * n^a; take the log "
-            "of both sides and solve for a between two points."
-        ),
-        shape=tr(
-            "return one slope per pair of neighbouring sizes: {want} values, got {got}."
-        ),
-    )
+    return grade_function(slopes, _slope_cases(), TABLE["loglog_slopes"])
 
 
 def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
@@ -76,40 +105,18 @@ def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding
     p = check_nonnegative_int(padding, "padding")
     # A clear ValueError (with the formula) if the layer has no output.
     conv2d_output_shape(n, k, 1, p)
-    X = torch.empty(1, c, n, n, device="meta")
-    columns = F.unfold(X, k, padding=p)
+    columns = F.unfold(torch.empty(1, c, n, n, device="meta"), k, padding=p)
     rows, cols = columns.shape[1:]
-    want = columns.numel() * 4 / 1e6
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{rows} rows (c_i*k_h*k_w) by {cols} columns (m_h*m_w), 4 bytes "
-            "each: {megabytes:.4g} MB, {times:.0f} times the input.",
-            rows=rows,
-            cols=cols,
-            megabytes=want,
-            times=want / (c * n * n * 4 / 1e6),
-        ),
-        wrong=[
-            (want * 1e6 / 2**20, tr("that is in MiB (2^20 bytes); give MB (10^6).")),
-            (want / 4, tr("each float32 value takes 4 bytes.")),
-            (want * 2, tr("float32 takes 4 bytes per value, not 8.")),
-            (want / c, tr("a column holds the window of every input channel.")),
-            (
-                c * n * n * 4 / 1e6,
-                tr(
-                    "that is the input; im2col copies each value once per window "
-                    "that covers it."
-                ),
-            ),
-        ],
-        otherwise=tr(
-            "count the rows (one per kernel weight of one output channel) "
-            "and the columns (one per output position), then the bytes."
-        ),
-        rel=0.01,
-    )
+    mb, input_mb = columns.numel() * 4 / 1e6, c * n * n * 4 / 1e6
+    facts = dict(rows=rows, cols=cols, megabytes=mb, times=mb / input_mb)
+    wrong = dict(mib=mb * 1e6 / 2**20, quarter=mb / 4, float64=mb * 2)
+    wrong |= dict(one_channel=mb / c, input=input_mb)
+    entry = TABLE["im2col_megabytes"]
+    return grade(answer, entry, mb, wrong, rel=0.01, **facts)
+
+
+def _macs(c):
+    return conv_macs(c, _SIZE, _SIZE, c, _KERNEL, _KERNEL, _PADDING, _PADDING)
 
 
 def _intensity(c):
@@ -117,8 +124,7 @@ def _intensity(c):
     n, k, p = _SIZE, _KERNEL, _PADDING
     layer = torch.nn.Conv2d(c, c, k, padding=p, bias=False, device="meta")
     X = torch.empty(1, c, n, n, device="meta")
-    values = X.numel() + layer.weight.numel() + layer(X).numel()
-    return conv_macs(c, n, n, c, k, k, p, p) / values
+    return _macs(c) / (X.numel() + layer.weight.numel() + layer(X).numel())
 
 
 def check_arithmetic_intensity(intensity):
@@ -128,59 +134,21 @@ def check_arithmetic_intensity(intensity):
     and padding 2 per side; count the input, the weights and the output (leave
     the bias out).
     """
+    facts = dict(at_32=_intensity(32), at_100=_intensity(100))
     n, k = _SIZE, _KERNEL
 
     def mistakes(want, c):
-        macs = conv_macs(c, n, n, c, k, k, _PADDING, _PADDING)
-        return [
-            (macs / (2 * c * n * n), tr("the weights are read too.")),
-            (macs / (c * n * n + c * c * k * k), tr("the output is written too.")),
-            (macs, tr("divide by the number of values moved.")),
-        ]
+        no_output = _macs(c) / (c * n * n + c * c * k * k)
+        return dict(
+            no_weights=_macs(c) / (2 * c * n * n), no_output=no_output, macs=_macs(c)
+        )
 
-    return grade_formula(
-        intensity,
-        "c",
-        [(1,), (32,), (100,), (256,)],
-        _intensity,
-        mistakes,
-        right=tr(
-            "the work grows like c^2, the input and output only like c: "
-            "{at_32:.0f} multiply-adds per value for c = 32, "
-            "{at_100:.0f} for c = 100. A wider layer does more arithmetic "
-            "per value it moves.",
-            at_32=_intensity(32),
-            at_100=_intensity(100),
-        ),
-        otherwise=tr(
-            "you answered {got!r}: divide c*c*k*k*m*m by the values of "
-            "input (c*n*n), weights (c*c*k*k) and output (c*m*m)."
-        ),
-    )
+    params, entry = [(1,), (32,), (100,), (256,)], TABLE["arithmetic_intensity"]
+    return grade_formula(intensity, entry, "c", params, _intensity, mistakes, **facts)
 
 
 def check_float64_memory_bound(answer):
     """``answer``: how many times longer float64 takes if only memory traffic counts."""
-    want = (
-        torch.empty(0, dtype=torch.float64).element_size()
-        / torch.empty(0, dtype=torch.float32).element_size()
-    )
-    return grade_answer(
-        answer,
-        want,
-        right=tr(
-            "{want:g} times: a float64 value is {want:g} times as many bytes. "
-            "Compare with what you measure.",
-            want=want,
-        ),
-        wrong=[
-            (
-                1 / want,
-                tr("more bytes take longer: the ratio of the times is above 1."),
-            ),
-            (1.0, tr("the number of values is the same, but each is larger.")),
-            (want**2, tr("each value takes 8 bytes instead of 4.")),
-        ],
-        otherwise=tr("compare the bytes of one float64 and one float32 value."),
-        ask=tr("give a number (a ratio of times)"),
-    )
+    want = torch.float64.itemsize / torch.float32.itemsize
+    wrong = dict(inverse=1 / want, one=1.0, square=want**2)
+    return grade(answer, TABLE["float64_memory_bound"], want, wrong)

@@ -6,19 +6,82 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import positive_pair
-from ..i18n import tr
+from ..i18n import N_
 from ._common import (
-    as_int_pair,
     as_number,
+    as_pair,
     as_tensor,
     call,
     close,
     correct,
     first_hint,
     hint,
+    refuse,
     same,
     xcorr,
 )
+
+# fmt: off
+TABLE = {
+    "sobel_y": {
+        "nothing": N_("give a 3x3 kernel (a tensor), got nothing."),
+        "shape": N_("give a 3x3 kernel (a tensor), got shape {shape}."),
+        "right": N_("Sobel's y kernel is the x kernel transposed: a difference down "
+                    "the rows, smoothed with [1, 2, 1] along them."),
+        "x": N_("this kernel answers brightness growing from left to right; you want "
+                "one that compares rows, not columns."),
+        "sign": N_("the sign: brightness growing downwards must give a positive "
+                   "output."),
+        "flat": N_("a flat image must give 0: the weights must add up to 0."),
+        "scale": N_("right shape, but {scale:g} times Sobel's weights: its rows are "
+                    "[-1, -2, -1], [0, 0, 0] and [1, 2, 1]."),
+        "direction": N_("it answers the right direction; Sobel's kernel also weights "
+                        "the middle column twice as much as the two others."),
+        "otherwise": N_("subtract the row above from the row below, weighting the "
+                        "middle column twice."),
+    },
+    "edge_strength": {
+        "tensor": N_("return a tensor, got {name}."),
+        "shape": N_("an image of {h}x{w} gives {m_h}x{m_w} values with 3x3 kernels and "
+                    "no padding; got shape {shape}."),
+        "abs": N_("that is |gx| + |gy|; the strength is the length of the vector (gx, "
+                  "gy)."),
+        "squares": N_("a length: take the square root of the sum of squares."),
+        "one": N_("combine both directions: an edge can run any way."),
+        "negative": N_("a strength is a length: it is never negative."),
+        "otherwise": N_("cross-correlate with Sobel's kernel and with its transpose, "
+                        "then combine the two maps into the length of the gradient "
+                        "(gx, gy)."),
+        "right": N_("(gx, gy) points across the edge, and its length sees edges that "
+                    "run any way (for a smooth ramp it does not depend on the "
+                    "direction at all)."),
+    },
+    "limit_scaling": {
+        "ask": N_("give a number: the new limit divided by the old one."),
+        "right": N_("the Hessian 2 A^T A / N holds two factors of the image, so it "
+                    "grows four times and the limit 2 / lambda_max shrinks four times: "
+                    "one reason to normalise inputs."),
+        "larger": N_("doubling the photo makes the loss steeper, so the limit gets "
+                     "smaller, not larger."),
+        1.0: N_("the Hessian depends on the image's values: it changes."),
+        0.5: N_("count the factors of the image in the Hessian 2 A^T A / N (A holds "
+                "its windows)."),
+        "otherwise": N_("the limit is 2 / lambda_max of 2 A^T A / N; see what happens "
+                        "to A^T A when every entry of A doubles."),
+    },
+    "pooled_size": {
+        "ask": N_("give a pair of ints (h, w), got {answer!r}."),
+        "right": N_("each 2x2 pooling with stride 2 halves the size, rounding down: a "
+                    "last row or column without a full window is dropped."),
+        "up": N_("PyTorch rounds down: a last row or column without a full 2x2 window "
+                 "is dropped."),
+        "stride": N_("nn.MaxPool2d(2) moves its window 2 pixels at a time (its stride "
+                     "is the window size by default), not 1."),
+        "otherwise": N_("apply floor((n - 2) / 2) + 1 once per pooling layer, to the "
+                        "height and to the width."),
+    },
+}
+# fmt: on
 
 
 def _sobel_x():
@@ -31,61 +94,49 @@ def _sobel_x():
 
 def check_sobel_y(K):
     """``K``: Sobel's 3x3 kernel for brightness that grows from top to bottom."""
-    K = as_tensor(K)
+    t, K = TABLE["sobel_y"], as_tensor(K)
     if K is None:
-        return hint(tr("give a 3x3 kernel (a tensor), got nothing."))
+        return hint(t["nothing"])
     if K.shape != (3, 3):
-        return hint(
-            tr(
-                "give a 3x3 kernel (a tensor), got shape {shape}.",
-                shape=tuple(K.shape),
-            )
-        )
-    reference = _sobel_x().T
-    if close(K, reference, 1e-6):
-        return correct(
-            tr(
-                "Sobel's y kernel is the x kernel transposed: a difference down "
-                "the rows, smoothed with [1, 2, 1] along them."
-            )
-        )
-    if close(K, _sobel_x(), 1e-6):
-        return hint(
-            tr(
-                "this kernel answers brightness growing from left to right; you "
-                "want one that compares rows, not columns."
-            )
-        )
-    if close(K, -reference, 1e-6):
-        return hint(
-            tr("the sign: brightness growing downwards must give a positive output.")
-        )
-    if abs(float(K.sum())) > 1e-6:
-        return hint(tr("a flat image must give 0: the weights must add up to 0."))
+        return hint(t["shape"], shape=tuple(K.shape))
+    want = _sobel_x().T
+    if close(K, want, 1e-6):
+        return correct(t["right"])
     # A multiple of the kernel: the right shape, the wrong scale.
-    scale = float((K * reference).sum() / (reference * reference).sum())
-    if scale > 0 and close(K, scale * reference, 1e-6):
-        return hint(
-            tr(
-                "right shape, but {scale:g} times Sobel's weights: its rows are "
-                "[-1, -2, -1], [0, 0, 0] and [1, 2, 1].",
-                scale=scale,
-            )
-        )
+    scale = float((K * want).sum() / (want * want).sum())
     ramp = torch.arange(6.0, dtype=torch.float64)[:, None].expand(6, 6)
-    if bool((xcorr(ramp, K) > 0).all()):
-        return hint(
-            tr(
-                "it answers the right direction; Sobel's kernel also weights the "
-                "middle column twice as much as the two others."
-            )
-        )
-    return hint(
-        tr(
-            "subtract the row above from the row below, weighting the middle "
-            "column twice."
-        )
-    )
+    for problem, found in [
+        ("x", close(K, _sobel_x(), 1e-6)),
+        ("sign", close(K, -want, 1e-6)),
+        ("flat", abs(float(K.sum())) > 1e-6),
+        ("scale", scale > 0 and close(K, scale * want, 1e-6)),
+        ("direction", bool((xcorr(ramp, K) > 0).all())),
+    ]:
+        if found:
+            return hint(t[problem], scale=scale)
+    return hint(t["otherwise"])
+
+
+def _strength_hint(got, X):
+    """Why ``got`` is not the edge strength of ``X``, translated, or ``None``."""
+    t, X64 = TABLE["edge_strength"], X.double()
+    gx, gy = xcorr(X64, _sobel_x()), xcorr(X64, _sobel_x().T)
+    want = torch.sqrt(gx**2 + gy**2)
+    if (tensor := as_tensor(got)) is None:
+        return t["tensor"], dict(name=type(got).__name__)
+    if tensor.shape != want.shape:
+        (h, w), shape = X.shape, tuple(tensor.shape)
+        return t["shape"], dict(h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
+    for problem, found in [
+        (None, close(tensor, want)),
+        ("abs", close(tensor, gx.abs() + gy.abs())),
+        ("squares", close(tensor, gx**2 + gy**2)),
+        ("one", any(close(tensor, m) for m in (gx, gy, gx.abs(), gy.abs()))),
+        ("negative", bool((tensor < 0).any())),
+        ("otherwise", True),
+    ]:
+        if found:
+            return (t[problem], {}) if problem else None
 
 
 def check_edge_strength(edge_strength):
@@ -96,59 +147,16 @@ def check_edge_strength(edge_strength):
     """
     # With no cases, first_hint only has a hint if edge_strength is no function.
     if text := first_hint(edge_strength, ()):
-        return hint(text)
+        return refuse(text)
     g = torch.Generator().manual_seed(7)
     ramp = torch.arange(7.0)[None, :] + 2 * torch.arange(6.0)[:, None]
     for X in (torch.randn(8, 9, generator=g), ramp, torch.ones(5, 5)):
-        X64 = X.double()
-        gx, gy = xcorr(X64, _sobel_x()), xcorr(X64, _sobel_x().T)
-        reference = torch.sqrt(gx**2 + gy**2)
         result, error = call(edge_strength, X.clone())
         if error:
-            return hint(error)
-        got = as_tensor(result)
-        if got is None:
-            return hint(tr("return a tensor, got {name}.", name=type(result).__name__))
-        if got.shape != reference.shape:
-            h, w = X.shape
-            return hint(
-                tr(
-                    "an image of {h}x{w} gives {m_h}x{m_w} values with 3x3 kernels "
-                    "and no padding; got shape {shape}.",
-                    h=h,
-                    w=w,
-                    m_h=h - 2,
-                    m_w=w - 2,
-                    shape=tuple(got.shape),
-                )
-            )
-        if close(got, reference):
-            continue
-        if close(got, gx.abs() + gy.abs()):
-            return hint(
-                tr(
-                    "that is |gx| + |gy|; the strength is the length of the vector "
-                    "(gx, gy)."
-                )
-            )
-        if close(got, gx**2 + gy**2):
-            return hint(tr("a length: take the square root of the sum of squares."))
-        if any(close(got, m) for m in (gx, gy, gx.abs(), gy.abs())):
-            return hint(tr("combine both directions: an edge can run any way."))
-        if bool((got < 0).any()):
-            return hint(tr("a strength is a length: it is never negative."))
-        return hint(
-            tr(
-                "cross-correlate with Sobel's kernel and with its transpose, then "
-                "combine the two maps into the length of the gradient (gx, gy)."
-            )
-        )
-    return correct(
-        tr(
-            "(gx, gy) points across the edge, and its length sees edges that run "
-            "any way (for a smooth ramp it does not depend on the direction at all)."
-        )
-    )
+            return refuse(error)
+        if problem := _strength_hint(result, X):
+            return hint(problem[0], **problem[1])
+    return correct(TABLE["edge_strength"]["right"])
 
 
 def check_limit_scaling(answer):
@@ -159,48 +167,22 @@ def check_limit_scaling(answer):
     """
     from ..photo import stable_lr
 
-    X = torch.rand(
-        12, 10, generator=torch.Generator().manual_seed(3), dtype=torch.float64
-    )
-    reference = stable_lr(2 * X, 3) / stable_lr(X, 3)
-    got = as_number(answer)
-    if got is None:
-        return hint(tr("give a number: the new limit divided by the old one."))
-    if same(got, reference):
-        return correct(
-            tr(
-                "the Hessian 2 A^T A / N holds two factors of the image, so it "
-                "grows four times and the limit 2 / lambda_max shrinks four times: "
-                "one reason to normalise inputs."
-            )
-        )
+    t = TABLE["limit_scaling"]
+    g = torch.Generator().manual_seed(3)
+    X = torch.rand(12, 10, generator=g, dtype=torch.float64)
+    want = stable_lr(2 * X, 3) / stable_lr(X, 3)
+    if (got := as_number(answer)) is None:
+        return hint(t["ask"])
+    if same(got, want):
+        return correct(t["right"])
     if got > 1:
-        return hint(
-            tr(
-                "doubling the photo makes the loss steeper, so the limit gets "
-                "smaller, not larger."
-            )
-        )
-    if same(got, 1.0):
-        return hint(tr("the Hessian depends on the image's values: it changes."))
-    if same(got, 0.5):
-        return hint(
-            tr(
-                "count the factors of the image in the Hessian 2 A^T A / N "
-                "(A holds its windows)."
-            )
-        )
-    return hint(
-        tr(
-            "the limit is 2 / lambda_max of 2 A^T A / N; see what happens to "
-            "A^T A when every entry of A doubles."
-        )
-    )
+        return hint(t["larger"])
+    return hint(next((t[v] for v in (1.0, 0.5) if same(got, v)), t["otherwise"]))
 
 
 def check_pooled_size(answer, shape=(128, 109), rounds=3):
     """``answer``: the (h, w) of a ``shape`` image after ``rounds`` ``MaxPool2d(2)``."""
-    h, w = positive_pair(shape, "shape")
+    t, (h, w) = TABLE["pooled_size"], positive_pair(shape, "shape")
     if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral):
         raise TypeError(f"rounds must be an int, got {rounds!r}")
     if not 1 <= rounds or min(h, w) < 2**rounds:
@@ -208,39 +190,12 @@ def check_pooled_size(answer, shape=(128, 109), rounds=3):
             f"rounds must be >= 1 and leave at least one pixel of {h} x {w} "
             f"(each round halves it), got {rounds}"
         )
-    X = torch.empty(1, 1, h, w, device="meta")
-    up = X
+    X = up = torch.empty(1, 1, h, w, device="meta")
     for _ in range(rounds):
-        X = F.max_pool2d(X, 2)
-        up = F.max_pool2d(up, 2, ceil_mode=True)
-    reference, rounded_up = tuple(X.shape[2:]), tuple(up.shape[2:])
-    got = as_int_pair(answer)
-    if got is None:
-        return hint(tr("give a pair of ints (h, w), got {answer!r}.", answer=answer))
-    if got == reference:
-        return correct(
-            tr(
-                "each 2x2 pooling with stride 2 halves the size, rounding down: a "
-                "last row or column without a full window is dropped."
-            )
-        )
-    if got == rounded_up:
-        return hint(
-            tr(
-                "PyTorch rounds down: a last row or column without a full 2x2 "
-                "window is dropped."
-            )
-        )
-    if got == (h - rounds, w - rounds):
-        return hint(
-            tr(
-                "nn.MaxPool2d(2) moves its window 2 pixels at a time (its stride "
-                "is the window size by default), not 1."
-            )
-        )
-    return hint(
-        tr(
-            "apply floor((n - 2) / 2) + 1 once per pooling layer, to the height "
-            "and to the width."
-        )
-    )
+        X, up = F.max_pool2d(X, 2), F.max_pool2d(up, 2, ceil_mode=True)
+    if (got := as_pair(answer)) is None:
+        return hint(t["ask"], answer=answer)
+    if got == tuple(X.shape[2:]):
+        return correct(t["right"])
+    answers = {tuple(up.shape[2:]): "up", (h - rounds, w - rounds): "stride"}
+    return hint(t[answers.get(got, "otherwise")])

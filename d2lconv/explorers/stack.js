@@ -12,7 +12,7 @@ const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
 function outputSize(tr, index, n, v) {
   const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
   try {
-    return axisGeometry(tr, 0, n, k, s, [p, p], d).out;
+    return axisGeometry(tr, 0, n, k, s, p, d).out;
   } catch (err) {
     let layer = `${tr("conv")} ${k}x${k}`;
     if (s !== 1) layer += ` s=${s}`;
@@ -99,7 +99,7 @@ export function stackPicture(tr, v, language = "en") {
     [xs, sizes, SIZE_COLOR, tr("output height")],
     [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],
   ], {
-    width: 300, height: Math.max(160, Math.min(left.height, 300)), ylim: [0, 1.05 * Number(widest)],
+    width: 300, height: Math.max(160, Math.min(left.height, 300)), xlim: [0, v.count], ylim: [0, 1.05 * Number(widest)],
     title: tr("after {count} layers: {h}x{w}, field {field_h}x{field_w}, jump {jump_h}x{jump_w}", {
       count: v.count, h: last.size, w: last.size, field_h: field, field_w: field, jump_h: jump, jump_w: jump,
     }),

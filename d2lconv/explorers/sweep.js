@@ -7,10 +7,9 @@ const MAX_WIDTH = 1000;
 
 // The geometry of both axes (a thrown Error explains an empty output).
 export function geometry(tr, v) {
-  const sides = [[v.padding_h, v.padding_h], [v.padding_w, v.padding_w]];
   const axes = [0, 1].map((a) => axisGeometry(tr, a, [v.input_h, v.input_w][a],
-    [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], sides[a], v.dilation));
-  const padded = axes.map((g) => g.n + g.sides[0] + g.sides[1]);
+    [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], [v.padding_h, v.padding_w][a], v.dilation));
+  const padded = axes.map((g) => g.n + 2 * g.p);
   const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
   return { axes, padded, dropped };
 }
@@ -36,7 +35,7 @@ export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
 export function correlate(X, K, g) {
   const [gh, gw] = g.axes;
   const padded = matrix(...g.padded, (r, c) => {
-    const i = r - gh.sides[0], j = c - gw.sides[0];
+    const i = r - gh.p, j = c - gw.p;
     return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
   });
   const Y = matrix(gh.out, gw.out, (i, j) => {
@@ -62,14 +61,14 @@ function termsText(tr, window, K, total, i, j) {
 // PyTorch's and the book's output-size formulas for one axis: sweep._formula_lines.
 function formulaLines(tr, axis, g, topics) {
   const { n, k, s, out } = g;
-  const total = g.sides[0] + g.sides[1];
+  const total = 2 * g.p;
   const name = axisName(tr, axis);
   let formula = g.formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
       return [tr("{axis}: {formula}", { axis: name, formula: `n - k + 1 = ${n} - ${k} + 1 = ${out}` })];
     }
-    formula = `n + ${g.pSym} - k + 1 = ${n} + ${g.pNum} - ${k} + 1 = ${out}`;
+    formula = `n + 2p - k + 1 = ${n} + 2*${g.p} - ${k} + 1 = ${out}`;
     book = `n - k + p + 1 = ${n} - ${k} + ${total} + 1`;
   } else if (g.d === 1) {
     book = `floor((n - k + p + s)/s) = floor((${n} - ${k} + ${total} + ${s})/${s})`;
@@ -95,7 +94,7 @@ function droppedText(tr, [rows, cols]) {
 // The nn.Conv2d line, naming the arguments of the topics taught.
 export function conv2dCall(g, topics) {
   const [gh, gw] = g.axes;
-  const args = { stride: [gh.s, gw.s], padding: [gh.sides[0], gw.sides[0]], dilation: [gh.d, gw.d] };
+  const args = { stride: [gh.s, gw.s], padding: [gh.p, gw.p], dilation: [gh.d, gw.d] };
   return `nn.Conv2d(1, 1, kernel_size=${pairText([gh.k, gw.k])}, ` +
     TOPICS.filter((t) => topics.includes(t)).map((t) => `${t}=${pairText(args[t])}, `).join("") +
     `bias=False)  # (1, 1, ${gh.n}, ${gw.n}) -> (1, 1, ${gh.out}, ${gw.out})`;
@@ -120,7 +119,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const [H, W] = g.padded;
   const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
   const hatched = matrix(H, W, (r, c) =>
-    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n);
+    r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
@@ -131,7 +130,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const common = { palettes, tr, cell };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
-      dropped: g.dropped, indices: [-gh.sides[0], -gw.sides[0]] }),
+      dropped: g.dropped, indices: [-gh.p, -gw.p] }),
     grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
     grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(sum) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
@@ -146,7 +145,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     stride: tr("stride {stride}", { stride: tupleText([gh.s, gw.s]) }),
     dilation: tr("dilation {dilation}", { dilation: tupleText([gh.d, gw.d]) }),
     padding: tr("padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
-      { top: gh.sides[0], bottom: gh.sides[1], left: gw.sides[0], right: gw.sides[1] }),
+      { top: gh.p, bottom: gh.p, left: gw.p, right: gw.p }),
   };
   const shown = TOPICS.filter((t) => topics.includes(t)).map((t) => settings[t]);
   const text = lines([

@@ -72,6 +72,7 @@ export function textUnits(text) {
 // ---- the picture ------------------------------------------------------------
 
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
+export const sum = (values) => values.reduce((a, b) => a + b, 0);
 // An h x w matrix of f(r, c).
 export const matrix = (h, w, f) => range(h).map((r) => range(w).map((c) => f(r, c)));
 export const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));

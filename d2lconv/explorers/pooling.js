@@ -1,7 +1,6 @@
-// pooling.js: max and average pooling, one window at a time. Loaded after
-// core.js (see its first lines). The picture is pooling.py's draw_pooling;
-// the page pools the inputs Python sent as F.max_pool2d and F.avg_pool2d do,
-// and the tests compare every number with them.
+// pooling.js (after core.js): max and average pooling, one window at a time,
+// as pooling.py's draw_pooling draws it; the page pools as F.max_pool2d and
+// F.avg_pool2d do.
 
 const POOL_CELL = 28;
 
@@ -69,8 +68,7 @@ export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
     const w = poolingWindow(size, [i, j], k, s, p);
     const values = inside(x, w, p);
     if (mode === "max") return Math.max(...values);
-    const total = values.reduce((a, b) => a + b, 0);
-    return Math.fround(total / (countIncludePad ? w.withPad : w.withoutPad));
+    return Math.fround(sum(values) / (countIncludePad ? w.withPad : w.withoutPad));
   });
 }
 
@@ -140,8 +138,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     note = tr("padding is -inf: it never wins");
   } else {
     const divisor = v.count_include_pad ? w.withPad : w.withoutPad;
-    const total = values.reduce((a, b) => a + b, 0);
-    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(total / divisor, 4)}`;
+    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(sum(values) / divisor, 4)}`;
     note = v.count_include_pad ? tr("padding counts as 0") : tr("padding not counted");
   }
   const caption = lines([

@@ -1,7 +1,5 @@
-// sweep.js: the kernel sweeping over its input, one output cell at a time.
-// Loaded after core.js (see its first lines). The picture is sweep.py's
-// sweep_picture; the output is computed here (a few hundred multiply-adds)
-// and compared with F.conv2d by the tests.
+// sweep.js (after core.js): the kernel sweeping over its input, one output
+// cell at a time, as sweep.py's sweep_picture draws it.
 
 const MAX_WIDTH = 1000;
 
@@ -14,19 +12,17 @@ export function geometry(tr, v) {
   return { axes, padded, dropped };
 }
 
-// The input and kernel values: a ramp, ones, the edge image or detector, or
-// the top-left corner of the random integers PyTorch drew for the seed.
+// The input and kernel values: a ramp, ones, the edge image (0 in the middle
+// columns) or detector, or the top-left corner of the random integers
+// PyTorch drew for the seed.
 export function inputValues(kind, h, w, pool) {
-  const q = Math.floor(w / 4);  // the edge image: 0 in the middle columns
-  if (kind === "edge") return matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1));
-  return kernelValues(kind, h, w, pool);  // the same ramp and random integers
+  const q = Math.floor(w / 4);
+  return kind === "edge" ? matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1)) : kernelValues(kind, h, w, pool);
 }
 
 export function kernelValues(kind, h, w, pool) {
   if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "ones") return matrix(h, w, () => 1);
-  if (kind === "edge") return matrix(h, w, (r, c) => (c === 0) - (c === w - 1));
-  return matrix(h, w, (r, c) => r * w + c);
+  return matrix(h, w, (r, c) => ({ ones: 1, edge: (c === 0) - (c === w - 1) }[kind] ?? r * w + c));
 }
 
 export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
@@ -38,13 +34,8 @@ export function correlate(X, K, g) {
     const i = r - gh.p, j = c - gw.p;
     return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
   });
-  const Y = matrix(gh.out, gw.out, (i, j) => {
-    let total = 0;
-    for (let a = 0; a < gh.k; a++) {
-      for (let b = 0; b < gw.k; b++) total += padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * K[a][b];
-    }
-    return total;
-  });
+  const Y = matrix(gh.out, gw.out, (i, j) =>
+    sum(K.flatMap((line, a) => line.map((k, b) => padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * k))));
   return { padded, Y };
 }
 
@@ -124,7 +115,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
-  const sum = products.flat().reduce((a, b) => a + b, 0);
+  const total = sum(products.flat());
   const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
   const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c));
   const common = { palettes, tr, cell };
@@ -132,7 +123,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
       dropped: g.dropped, indices: [-gh.p, -gw.p] }),
     grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
-    grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(sum) }),
+    grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
     grid(Y, { ...common, title: output, cmap: "RdBu_r",
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),

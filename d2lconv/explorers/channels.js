@@ -1,7 +1,6 @@
-// channels.js: several input and output channels. Loaded after core.js (see
-// its first lines). The picture is channels.py's draw_channels; the page
-// computes every cross-correlation and sum (small integers, exact in float32
-// too), and the tests compare them with F.conv2d.
+// channels.js (after core.js): several input and output channels, as
+// channels.py's draw_channels draws them; the page computes every
+// cross-correlation and sum (small integers, exact in float32 too).
 
 const VALUES = [N_("small random integers"), N_("book example")];
 const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
@@ -21,25 +20,19 @@ export function channelData(tr, v, pools) {
     const K = range(co).map((o) => [0, 1].map((i) => matrix(2, 2, (r, c) => 2 * r + c + i + o)));
     return [X, K];
   }
-  const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));
+  const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));  // the leading part
   return [pools.x.slice(0, ci).map((x) => corner(x, n)),
     pools.k.slice(0, co).map((ko) => ko.slice(0, ci).map((kk) => corner(kk, k)))];
 }
 
 // The cross-correlation of one channel with one kernel (no padding, stride 1).
-export function corr2d(x, kernel) {
-  const k = kernel.length, m = x.length - k + 1;
-  return matrix(m, m, (i, j) => {
-    let total = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) total += x[i + a][j + b] * kernel[a][b];
-    return total;
-  });
-}
+export const corr2d = (x, kernel) => matrix(x.length - kernel.length + 1, x.length - kernel.length + 1,
+  (i, j) => sum(kernel.flatMap((line, a) => line.map((k, b) => x[i + a][j + b] * k))));
 
 // parts[o][i] = X[i] cross-correlated with K[o][i]; Y[o] is the sum over i.
 export function channelParts(X, K) {
   const parts = K.map((ko) => ko.map((kernel, i) => corr2d(X[i], kernel)));
-  const Y = parts.map((po) => po.reduce((sum, part) => sum.map((line, r) => line.map((s, c) => s + part[r][c]))));
+  const Y = parts.map((po) => po.reduce((total, part) => total.map((line, r) => line.map((t, c) => t + part[r][c]))));
   return { parts, Y };
 }
 
@@ -116,8 +109,6 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
     }
     check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d: max |difference| = {difference:g}", { c_i: ci, difference: 0 });
   }
-  // (The difference is 0: integer sums are exact in PyTorch's float32 too,
-  // and the tests compare every number with F.conv2d.)
   const caption = lines([...costsLines(tr, ci, co, k, n), check], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;
   const title = tr("{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
@@ -125,7 +116,7 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), Y };
 }
 
-function render({ model, el }) {
+function render({ model, el }) {  // Python answers a new seed with new pools
   const ex = explorer({ model, el }, [
     [["in_channels", N_("input channels c_i"), 1, 4],
       ["out_channels", N_("output channels c_o"), 1, 4]],
@@ -137,7 +128,7 @@ function render({ model, el }) {
     asks: ["seed"],
     picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
   });
-  model.on("change:pools", ex.draw);  // Python's answer to a new seed
+  model.on("change:pools", ex.draw);
 }
 
 export default { render };

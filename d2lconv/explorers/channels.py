@@ -2,7 +2,6 @@
 
 import traitlets
 
-from .._validate import check_int
 from ..channels import (
     MODES,
     VALUES,
@@ -37,7 +36,6 @@ class ChannelsExplorer(Explorer):
     NAME = "channels"
     _esm = module(NAME)
     PALETTES = ("Greys", "RdBu_r")
-    ASKS = ("seed",)
 
     in_channels = traitlets.Int(2).tag(sync=True)
     out_channels = traitlets.Int(3).tag(sync=True)
@@ -57,29 +55,17 @@ class ChannelsExplorer(Explorer):
         values="book example",
     ):
         sizes = dict(in_channels=in_channels, out_channels=out_channels)
-        sizes.update(kernel_size=kernel_size, size=size)
-        for name, value in sizes.items():
-            low, high = RANGES[name]
-            if not low <= check_int(value, name) <= high:
-                raise ValueError(
-                    f"{name} must be between {low} and {high} (the explorer's "
-                    f"slider), got {value}"
-                )
-        check_settings({"values": values}, options={"values": VALUES})
-        super().__init__(values=values, pools=self._pools(0), **sizes)
+        sizes.update(kernel_size=kernel_size, size=size, values=values)
+        check_settings(sizes, RANGES, {"values": VALUES})
+        super().__init__(pools=self._pools(0), **sizes)
 
     @staticmethod
     def _pools(seed):
         X, K = channel_pool(seed)
         return {"x": X.int().tolist(), "k": K.int().tolist()}
 
-    @traitlets.observe("seed")
-    def _new_seed(self, change):
-        self.pools = self._pools(change["new"])
-        self.answered += 1
-
     def data(self):
-        """The (X, K) of the settings (a ValueError explains the book's sizes)."""
+        """``(X, K)`` of the settings (a ValueError explains the book's sizes)."""
         c_i, k, n = self.in_channels, self.kernel_size, self.size
         if self.values == "book example":
             if (c_i, k, n) != (2, 2, 3):

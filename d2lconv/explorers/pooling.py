@@ -58,14 +58,9 @@ class PoolingExplorer(Explorer):
 
     def picture(self):
         X, p = pooling_inputs()[self.input], self.parameters()
+        k, s, pad, ceil = p["kernel_size"], p["stride"], p["padding"], p["ceil_mode"]
         try:
-            oh, ow = pool2d_output_shape(
-                tuple(X.shape[1:]),
-                p["kernel_size"],
-                p["stride"],
-                p["padding"],
-                ceil_mode=p["ceil_mode"],
-            )
+            oh, ow = pool2d_output_shape(tuple(X.shape[1:]), k, s, pad, ceil_mode=ceil)
             return draw_pooling(X, cell=min(self.cell, oh * ow - 1), **p)
         except ValueError as err:
             raise ShapeError(

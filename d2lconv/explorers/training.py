@@ -31,7 +31,7 @@ def plain(value):
     value = float(value)
     if math.isfinite(value):
         return value
-    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
 
 
 class TrainingExplorer(Explorer):
@@ -47,7 +47,6 @@ class TrainingExplorer(Explorer):
     NAME = "training"
     _esm = module(NAME)
     PALETTES = ("RdBu_r",)
-    ASKS = SETTINGS
 
     lr = traitlets.Float(0.03).tag(sync=True)
     steps = traitlets.Int(30).tag(sync=True)

@@ -12,7 +12,6 @@ import pickle
 import re
 import warnings
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
 import torch
@@ -22,10 +21,8 @@ from test_sweep import run_pytorch_call
 from torch import nn
 from zh_text import (
     CJK,
-    KEPT,
     assert_chinese,
     assert_picture_in_chinese,
-    assert_reads_chinese,
     english_runs,
 )
 
@@ -93,26 +90,6 @@ def zh():
         yield
     finally:
         i18n.set_language("en")
-
-
-def assert_controls_in_chinese(explorer):
-    for name, control in explorer.controls.items():
-        text = control.description
-        if text in KEPT:
-            continue
-        assert_chinese(text, f"the label of {name}")
-        labels = getattr(control, "_options_labels", ())
-        values = getattr(control, "_options_values", ())
-        for label, value in zip(labels, values, strict=True):
-            if isinstance(value, str):
-                assert_reads_chinese(label, f"option {value!r} of {name}")
-                assert CJK.search(label) and not CJK.search(value), (label, value)
-        # The box is wide enough for the label (about 14 px a Chinese character).
-        width = control.style.description_width or "80px"
-        if width != "initial" and not isinstance(control, widgets.Checkbox):
-            wide = len(CJK.findall(text)) + len(re.findall("[\uff08\uff09]", text))
-            needed = 14 * wide + 8 * (len(text) - wide)
-            assert float(width.removesuffix("px")) >= needed, (text, width)
 
 
 def assert_explains_in_chinese(explorer, *numbers):

@@ -1,15 +1,9 @@
-"""The explorers: widgets whose controls and picture live in the page.
-
-Each explorer is an ``anywidget.AnyWidget``: its settings are traits, and its
-front end is a plain ES module (``core.js`` followed by the explorer's own
-``sweep.js``, ...) that builds the controls and redraws the picture in the
-browser on every movement, with no message to Python. Python computes what
-needs PyTorch (random inputs from a seed, a training run) and sends it; the
-tests compare every number the page shows with PyTorch.
-
-Displayed, an explorer also carries its current picture as SVG (``text/html``),
-drawn in Python by the module's ``draw_*`` function: pages that run no
-JavaScript (GitHub, nbviewer) show that.
+"""The explorers: anywidgets whose settings are traits and whose front end, a
+plain ES module (``core.js``, then ``sweep.js``, ...), builds the controls and
+redraws the picture in the page, with no message to Python. Python computes
+what needs PyTorch (random inputs from a seed, a training run) and sends it.
+Displayed, an explorer also carries its picture as SVG, drawn in Python by the
+``draw_*`` functions, for pages that run no JavaScript (GitHub, nbviewer).
 """
 
 import functools
@@ -28,16 +22,14 @@ from ..picture import palette
 from ..sweep import TOPICS
 
 HERE = Path(__file__).resolve().parent
-# The texts an ES module shows: the string literal of each tr("...") or
-# N_("...") call.
+# The texts an ES module shows: the literal of each tr("...") or N_("...").
 TR_CALL = re.compile(r'\b(?:tr|N_)\("((?:[^"\\]|\\.)*)"')
 
 
 @functools.cache
 def module(name):
     """The ES module of the explorer ``name``: core.js, then ``name``.js."""
-    files = ("core.js", f"{name}.js")
-    return "\n".join((HERE / f).read_text(encoding="utf-8") for f in files)
+    return "\n".join((HERE / f).read_text("utf-8") for f in ("core.js", f"{name}.js"))
 
 
 def texts(name):
@@ -83,13 +75,11 @@ def check_settings(settings, ranges=(), options=()):
 class Explorer(anywidget.AnyWidget):
     """The frame every explorer shares: language, colours, and the static picture.
 
-    A subclass sets ``_esm = module(name)``, ``PALETTES`` (the colour maps its
-    picture uses) and its traits, and implements ``picture()``: the Python
-    drawing of the current settings (a ValueError explains why there is none).
-    ``answered`` counts the requests Python has answered: the page tells a
-    student when a control needs a kernel that is not there. An explorer with
-    ``pools`` (the random integers PyTorch draws for a ``seed``) defines
-    ``_pools(seed)``; a new seed sends new pools.
+    A subclass sets ``_esm = module(NAME)``, ``PALETTES`` (its colour maps) and
+    its traits, and implements ``picture()`` (a ValueError explains why there
+    is none). ``answered`` counts the requests Python has answered (the page
+    says when a kernel is missing). With ``pools`` (random integers drawn by
+    PyTorch), a new ``seed`` sends ``_pools(seed)``.
     """
 
     text = traitlets.Dict().tag(sync=True)
@@ -116,8 +106,7 @@ class Explorer(anywidget.AnyWidget):
         raise NotImplementedError
 
     def _shown(self):
-        """``(svg, message)``: the picture of the current settings, or "" and
-        the explanation shown instead."""
+        """``(svg, "")`` of the current settings, or ``("", explanation)``."""
         try:
             return self.picture().svg, ""
         except ValueError as err:

@@ -2,14 +2,7 @@
 
 import traitlets
 
-from ..channels import (
-    MODES,
-    VALUES,
-    book_example,
-    channel_data,
-    channel_pool,
-    draw_channels,
-)
+from .. import channels
 from ..i18n import N_
 from ..shapes import ShapeError
 from . import Explorer, check_settings, module
@@ -27,10 +20,9 @@ BOOK_SIZES = N_(
 class ChannelsExplorer(Explorer):
     """Input and output channels, kernel size and input size, with the costs.
 
-    The page computes every cross-correlation and sum (small integers); for
-    "small random integers" PyTorch draws the integers of each ``seed`` at the
-    largest sizes (``channel_pool``) and the page takes their leading part, as
-    ``channel_data`` does.
+    The page computes every cross-correlation and sum; PyTorch draws the
+    random integers of each ``seed`` at the largest sizes (``channel_pool``),
+    of which the page takes the leading part, as ``channel_data`` does.
     """
 
     NAME = "channels"
@@ -41,9 +33,9 @@ class ChannelsExplorer(Explorer):
     out_channels = traitlets.Int(3).tag(sync=True)
     kernel_size = traitlets.Int(2).tag(sync=True)
     size = traitlets.Int(3).tag(sync=True)
-    values = traitlets.Unicode(VALUES[1]).tag(sync=True)
+    values = traitlets.Unicode(channels.VALUES[1]).tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
-    mode = traitlets.Unicode(MODES[0]).tag(sync=True)
+    mode = traitlets.Unicode(channels.MODES[0]).tag(sync=True)
     pools = traitlets.Dict().tag(sync=True)
 
     def __init__(
@@ -56,12 +48,12 @@ class ChannelsExplorer(Explorer):
     ):
         sizes = dict(in_channels=in_channels, out_channels=out_channels)
         sizes.update(kernel_size=kernel_size, size=size, values=values)
-        check_settings(sizes, RANGES, {"values": VALUES})
+        check_settings(sizes, RANGES, {"values": channels.VALUES})
         super().__init__(pools=self._pools(0), **sizes)
 
     @staticmethod
     def _pools(seed):
-        X, K = channel_pool(seed)
+        X, K = channels.channel_pool(seed)
         return {"x": X.int().tolist(), "k": K.int().tolist()}
 
     def data(self):
@@ -70,8 +62,8 @@ class ChannelsExplorer(Explorer):
         if self.values == "book example":
             if (c_i, k, n) != (2, 2, 3):
                 raise ShapeError(BOOK_SIZES, c_i=c_i, k=k, n=n)
-            return book_example(self.out_channels)
-        return channel_data(c_i, self.out_channels, k, n, self.seed)
+            return channels.book_example(self.out_channels)
+        return channels.channel_data(c_i, self.out_channels, k, n, self.seed)
 
     def picture(self):
-        return draw_channels(*self.data(), self.mode)
+        return channels.draw_channels(*self.data(), self.mode)

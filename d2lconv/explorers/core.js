@@ -11,13 +11,9 @@
 // Python's f"{x:.{digits}f}": the nearest decimal, ties to even. A tie is an
 // odd multiple of 2^-(digits + 1), exact in binary; toFixed rounds those up.
 export function fixed(x, digits) {
-  const t = Math.abs(x) * 2 ** (digits + 1);
-  if (Number.isInteger(t) && t % 2 === 1) {
-    const down = Math.floor(Math.abs(x) * 10 ** digits);
-    const even = (down % 2 === 0 ? down : down + 1) / 10 ** digits;
-    return (x < 0 ? "-" : "") + even.toFixed(digits);
-  }
-  return x.toFixed(digits);
+  const t = Math.abs(x) * 2 ** (digits + 1), down = Math.floor(Math.abs(x) * 10 ** digits);
+  if (!Number.isInteger(t) || t % 2 !== 1) return x.toFixed(digits);
+  return (x < 0 ? "-" : "") + ((down + (down % 2)) / 10 ** digits).toFixed(digits);  // the even one
 }
 
 // Python's f"{x:.{p}g}" (and f"{x:g}" for p = 6): p significant digits, in
@@ -50,24 +46,16 @@ export const tupleText = (t) => (t.length === 1 ? `(${t[0]},)` : `(${t.join(", "
 // tr(english, values): the text in the language of the catalog `text` (an
 // English -> translation map the Python side sends), {name} fields filled in;
 // a field {name:.3g} or {name:.4f} formats a number as Python's format does.
-export function translator(text) {
-  return (english, values = {}) => (text[english] ?? english)
-    .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => {
-      const v = values[name];
-      if (!kind) return String(v);
-      return kind === "f" ? fixed(v, Number(digits || 6)) : general(v, Number(digits || 6));
-    });
-}
+export const translator = (text) => (english, values = {}) => (text[english] ?? english)
+  .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => (kind
+    ? (kind === "f" ? fixed : general)(values[name], Number(digits || 6)) : String(values[name])));
 
 // Marks a text shown elsewhere through tr (Python's catalog finds it).
 export const N_ = (english) => english;
 
 // Latin characters count 1, wide (Chinese) ones 5/3: picture.text_units.
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
-export function textUnits(text) {
-  const wide = (text.match(WIDE) || []).length;
-  return text.length + (wide * 2) / 3;
-}
+export const textUnits = (text) => text.length + ((text.match(WIDE) || []).length * 2) / 3;
 
 // ---- the picture ------------------------------------------------------------
 
@@ -261,67 +249,52 @@ const escapeXml = (s, quote = true) => {
   s = String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return quote ? s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;") : s;
 };
-const dataAttributes = (data) => (data ? Object.entries(data)
-  .map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join("") : "");
+const dataAttributes = (data) => Object.entries(data ?? {}).map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join("");
 
+// The box [x0, y0, x1, y1] a primitive covers (text: an estimate).
 function extent(p) {
   if (p.type === "text") {
     const width = textUnits(p.text) * p.size * (p.mono ? 0.61 : 0.6);
     const left = p.x - { start: 0, middle: width / 2, end: width }[p.anchor];
     return [left, p.y - p.size, left + width, p.y + 0.3 * p.size];
   }
-  if (p.type === "rect") {
-    const half = p.strokeWidth / 2;
-    return [p.x - half, p.y - half, p.x + p.width + half, p.y + p.height + half];
-  }
-  const points = p.lines.flat();
-  if (!points.length) return null;
-  const xs = points.map((q) => q[0]), ys = points.map((q) => q[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  const half = p.strokeWidth / 2;
+  if (p.type === "rect") return [p.x - half, p.y - half, p.x + p.width + half, p.y + p.height + half];
+  const xs = p.lines.flat().map((q) => q[0]), ys = p.lines.flat().map((q) => q[1]);
+  return xs.length ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] : null;
 }
 
 function primitiveSvg(p, mono) {
+  const data = dataAttributes(p.data);
   if (p.type === "rect") {
     let extra = p.strokeWidth ? ` stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` : "";
     if (p.opacity !== 1) extra += ` fill-opacity="${p.opacity}"`;
-    return `<rect x="${g5(p.x)}" y="${g5(p.y)}" width="${g5(p.width)}" height="${g5(p.height)}" ` +
-      `fill="${p.fill}"${extra}${dataAttributes(p.data)}/>`;
+    return `<rect x="${g5(p.x)}" y="${g5(p.y)}" width="${g5(p.width)}" height="${g5(p.height)}" fill="${p.fill}"${extra}${data}/>`;
   }
   if (p.type === "text") {
     let extra = p.anchor === "start" ? "" : ` text-anchor="${p.anchor}"`;
     if (p.bold) extra += ' font-weight="bold"';
     if (p.mono) extra += ` font-family="${mono}" xml:space="preserve"`;
     if (p.color !== "black") extra += ` fill="${p.color}"`;
-    return `<text x="${g5(p.x)}" y="${g5(p.y)}" font-size="${g5(p.size)}"${extra}` +
-      `${dataAttributes(p.data)}>${escapeXml(p.text, false)}</text>`;
+    return `<text x="${g5(p.x)}" y="${g5(p.y)}" font-size="${g5(p.size)}"${extra}${data}>${escapeXml(p.text, false)}</text>`;
   }
   const d = p.lines.map((line) => "M" + line.map(([x, y]) => `${g5(x)} ${g5(y)}`).join(" L")).join(" ");
-  return `<path d="${d}" fill="none" stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` +
-    `${dataAttributes(p.data)}/>`;
+  return `<path d="${d}" fill="none" stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"${data}/>`;
 }
 
-// The SVG text of placed panels: picture.Picture.svg.
+// The SVG text of placed panels, one element a line: picture.Picture.svg.
 export function toSvg(panels, title, language = "en") {
-  const groups = panels.map((p) => [p.label, p.primitives()]);
+  const groups = panels.map((p) => [escapeXml(p.label), p.primitives()]);
   const boxes = groups.flatMap(([, items]) => items.map(extent)).filter(Boolean);
-  let [x0, y0, x1, y1] = boxes.length ? [0, 1, 2, 3].map((k) =>
-    (k < 2 ? Math.min : Math.max)(...boxes.map((b) => b[k]))) : [MARGIN, MARGIN, MARGIN, MARGIN];
-  [x0, y0, x1, y1] = [x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN];
-  const w = Math.ceil(x1 - x0), h = Math.ceil(y1 - y0);
-  [x0, y0] = [Math.floor(x0), Math.floor(y0)];
-  const [sans, mono] = FONTS[language] ?? FONTS.en;
-  const name = escapeXml(title);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
-    `viewBox="${x0} ${y0} ${w} ${h}" font-family="${sans}" role="group" aria-label="${name}">`,
-    `<title>${name}</title>`, `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="white"/>`];
-  for (const [label, items] of groups) {
-    const l = escapeXml(label);
-    parts.push(`<g role="group" aria-label="${l}"><title>${l}</title>`);
-    for (const item of items) parts.push(primitiveSvg(item, mono));
-    parts.push("</g>");
-  }
-  parts.push("</svg>");
-  return parts.join("\n");
+  const [x0, y0, x1, y1] = [0, 1, 2, 3].map((k) => (k < 2 ? Math.min(...boxes.map((b) => b[k])) - MARGIN
+    : Math.max(...boxes.map((b) => b[k])) + MARGIN));
+  const w = Math.ceil(x1 - x0), h = Math.ceil(y1 - y0), [x, y] = [Math.floor(x0), Math.floor(y0)];
+  const [sans, mono] = FONTS[language] ?? FONTS.en, name = escapeXml(title);
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x} ${y} ${w} ${h}" ` +
+    `font-family="${sans}" role="group" aria-label="${name}">`, `<title>${name}</title>`,
+  `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="white"/>`,
+  ...groups.flatMap(([label, items]) => [`<g role="group" aria-label="${label}"><title>${label}</title>`,
+    ...items.map((item) => primitiveSvg(item, mono)), "</g>"]), "</svg>"].join("\n");
 }
 
 // ---- convolution sizes -----------------------------------------------------

@@ -6,25 +6,25 @@ const POOL_CELL = 28;
 
 // The output length along one axis (window k, stride s, padding p per side),
 // as PyTorch computes it: with ceil_mode a last window that would start in
-// the right padding is dropped. Impossible settings throw, explained in the
+// the right padding is dropped. Returns it and its formula line
+// (pooling.describe_pooling); impossible settings throw, explained in the
 // words of shapes.py (the same text Python's `message` gives).
 export function poolAxis(tr, axis, n, k, s, p, ceil) {
-  const numerator = n + 2 * p - (k - 1) - 1;
-  const rounded = (ceil ? Math.ceil(numerator / s) : Math.floor(numerator / s)) + 1;
+  const rounding = ceil ? "ceil" : "floor", rounded = Math[rounding]((n + 2 * p - k) / s) + 1;
   const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
-  // Dropping a window never empties the output: only the rounding can.
-  if (out < 1) {
-    const rounding = ceil ? "ceil" : "floor";
-    const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ` +
-      `${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
+  if (out < 1) {  // dropping a window never empties the output: only the rounding can
+    const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
     const steps = tr("output {axis} = {formula} = {out}", { axis: axisName(tr, axis), formula, out });
     throw new Error(tr("{steps} < 1: the pooling window (kernel_size {k}, effective size {span}) is larger than the padded input {n} + 2*{p} = {padded}",
       { steps, k, span: k, n, p, padded: n + 2 * p }));
   }
-  return out;
+  const text = `${"hw"[axis]}: ${rounding}((${n} + 2*${p} - ${k})/${s}) + 1 = ${rounded}`;
+  return [out, out === rounded ? text
+    : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out })];
 }
 
-// The output size [oh, ow]; throws the explanation of impossible settings.
+// The output size [oh, ow] and its formulas; throws the explanation of
+// impossible settings.
 export function poolShape(tr, size, k, s, p, ceil) {
   for (const axis of [0, 1]) {
     if (p[axis] > Math.floor(k[axis] / 2)) {
@@ -34,7 +34,8 @@ export function poolShape(tr, size, k, s, p, ceil) {
       }));
     }
   }
-  return [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
+  const axes = [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
+  return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]).join(",  ") };
 }
 
 // Output cell [i, j]'s window in padded-input coordinates, and the two
@@ -72,18 +73,6 @@ export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   });
 }
 
-// The output-size formulas, numbers filled in: pooling.describe_pooling.
-function describePooling(tr, size, k, s, p, ceil, out) {
-  const rounding = ceil ? "ceil" : "floor";
-  return ["h", "w"].map((name, a) => {
-    const quotient = (size[a] + 2 * p[a] - k[a]) / s[a];
-    const rounded = (ceil ? Math.ceil(quotient) : Math.floor(quotient)) + 1;
-    const text = `${name}: ${rounding}((${size[a]} + 2*${p[a]} - ${k[a]})/${s[a]}) + 1 = ${rounded}`;
-    return rounded === out[a] ? text
-      : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out: rounded - 1 });
-  }).join(",  ");
-}
-
 const pyBool = (b) => (b ? "True" : "False");
 
 // The nn.MaxPool2d(...) / nn.AvgPool2d(...) line: pooling.pytorch_layer.
@@ -99,9 +88,9 @@ export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
 export function poolingPicture(tr, v, X, palettes, language = "en") {
   const k = [v.window_h, v.window_w], s = [v.stride_h, v.stride_w];
   const p = [v.padding_h, v.padding_w], size = [X[0].length, X[0][0].length];
-  let out;
+  let out, formulas;
   try {
-    out = poolShape(tr, size, k, s, p, v.ceil_mode);
+    ({ out, formulas } = poolShape(tr, size, k, s, p, v.ceil_mode));
   } catch (err) {
     throw new Error(tr("No pooling for these settings.\n{reason}", { reason: err.message }));
   }
@@ -146,7 +135,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     tr("# input {input} -> output {output}: each channel is pooled on its own, channels are never summed",
       { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
     tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
-      { formulas: describePooling(tr, size, k, s, p, v.ceil_mode, out) }),
+      { formulas }),
     tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
   ], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;

@@ -3,7 +3,7 @@
 import traitlets
 
 from ..i18n import N_, tr
-from ..pooling import draw_pooling, pool, pooling_inputs
+from ..pooling import draw_pooling, pooling_inputs
 from ..shapes import ShapeError, pool2d_output_shape
 from . import Explorer, module
 
@@ -11,9 +11,8 @@ from . import Explorer, module
 class PoolingExplorer(Explorer):
     """Max or average pooling with sliders for window, padding, stride and modes.
 
-    The inputs are the fixed tensors of ``pooling_inputs()``; their values go
-    to the page, which pools them as ``F.max_pool2d`` and ``F.avg_pool2d`` do
-    (the tests compare every number) and draws ``draw_pooling``'s picture.
+    The page pools the tensors of ``pooling_inputs()`` as ``F.max_pool2d`` and
+    ``F.avg_pool2d`` do and draws ``draw_pooling``'s picture.
     """
 
     NAME = "pooling"
@@ -51,10 +50,6 @@ class PoolingExplorer(Explorer):
             ceil_mode=self.ceil_mode,
             count_include_pad=self.count_include_pad,
         )
-
-    def result(self):
-        """PyTorch's pooling of the current input (channels, h, w)."""
-        return pool(pooling_inputs()[self.input], **self.parameters())
 
     def picture(self):
         X, p = pooling_inputs()[self.input], self.parameters()

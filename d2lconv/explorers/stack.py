@@ -15,11 +15,9 @@ RANGES.update(padding=(0, 3), stride=(1, 3), dilation=(1, 3))
 class StackExplorer(Explorer):
     """Stack identical convolution layers and watch size and receptive field.
 
-    The defaults reproduce the book's 32x32 input through seven 5x5 layers.
-    ``controls`` adds the sliders of topics the lesson has taught, any of
-    ``"padding"``, ``"stride"``, ``"dilation"``. Every size, field and jump
-    is arithmetic on a few ints: the page computes them (receptive.py's
-    recursion) and redraws on every slider movement.
+    The defaults are the book's 32x32 input through seven 5x5 layers;
+    ``controls`` adds the sliders of the topics taught (``"padding"``,
+    ``"stride"``, ``"dilation"``). The page computes sizes, fields and jumps.
     """
 
     NAME = "stack"

@@ -16,13 +16,11 @@ OPTIONS["kernel"] = ("ramp", "ones", "random", "edge")
 class SweepExplorer(Explorer):
     """Sliders for the input and the kernel, step and Play: watch the sweep.
 
-    ``SweepExplorer()`` starts from the book's 3x3 input and 2x2 kernel (the
-    6x8 image and 1x2 kernel for ``"edge"``); keyword arguments set the start.
-    ``controls`` adds the sliders of topics the lesson has taught, any of
-    ``"padding"``, ``"stride"``, ``"dilation"``; the formulas under the
-    picture follow them. The page computes the output; PyTorch draws the
-    random integers of each ``seed`` (16x16 for the input, 7x7 for the
-    kernel: a smaller input or kernel is their top-left corner).
+    Starts from the book's 3x3 input and 2x2 kernel (the 6x8 image and 1x2
+    kernel for ``"edge"``). ``controls`` adds the sliders (and formulas) of the
+    topics taught: ``"padding"``, ``"stride"``, ``"dilation"``. PyTorch draws
+    the random integers of each ``seed`` (16x16 and 7x7: the page takes the
+    top-left corner) and the page computes the output.
     """
 
     NAME = "sweep"

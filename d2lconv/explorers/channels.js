@@ -6,9 +6,8 @@ const VALUES = [N_("small random integers"), N_("book example")];
 const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
 const CHANNEL_CELL = 26, LONG_CELL = 22;
 
-// X (c_i, n, n) and K (c_o, c_i, k, k): the book's numbers (channels.book_example),
-// or the leading part of the integers PyTorch drew for the seed at the largest
-// sizes (channels.channel_data). The book's example has fixed sizes.
+// X (c_i, n, n) and K (c_o, c_i, k, k): the book's (channels.book_example) or
+// the leading part of the seed's random integers (channels.channel_data).
 export function channelData(tr, v, pools) {
   const { in_channels: ci, out_channels: co, kernel_size: k, size: n } = v;
   if (v.values === "book example") {

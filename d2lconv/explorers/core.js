@@ -1,10 +1,8 @@
 // core.js: what every explorer's front end shares. Plain JavaScript, no build.
-//
-// An explorer's module is this file followed by its own (sweep.js, ...):
-// d2lconv/explorers/__init__.py joins the two texts into the anywidget ES
-// module, and the course website does the same. The pictures are the ones
-// d2lconv/picture.py draws in Python (same panels, labels, marks and SVG),
-// made here in the page so that a control redraws with no message to Python.
+// An explorer's ES module is this file followed by its own (sweep.js, ...),
+// joined by d2lconv/explorers/__init__.py (and by the course website). The
+// pictures are those of d2lconv/picture.py, drawn in the page so that a
+// control redraws with no message to Python.
 
 // ---- numbers as Python writes them ----------------------------------------
 
@@ -43,9 +41,9 @@ export const tupleText = (t) => (t.length === 1 ? `(${t[0]},)` : `(${t.join(", "
 
 // ---- the reader's language --------------------------------------------------
 
-// tr(english, values): the text in the language of the catalog `text` (an
-// English -> translation map the Python side sends), {name} fields filled in;
-// a field {name:.3g} or {name:.4f} formats a number as Python's format does.
+// tr(english, values): the text from the catalog `text` (English -> the
+// reader's language, sent by Python), fields {name}, {name:.3g}, {name:.4f}
+// filled in as Python's format does.
 export const translator = (text) => (english, values = {}) => (text[english] ?? english)
   .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => (kind
     ? (kind === "f" ? fixed : general)(values[name], Number(digits || 6)) : String(values[name])));
@@ -75,9 +73,8 @@ const FONTS = {
     `DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, ${CJK}, monospace`],
 };
 
-// Fill and ink colours of a matrix from a matplotlib colormap (`palettes[name]`
-// = [hex colours, dark flags], sent by Python), as picture.colors does: a
-// diverging map is centred on 0.
+// Fill and ink colours of a matrix from a colormap (`palettes[name]`: [hex
+// colours, dark flags], sent by Python), as picture.colors does.
 export function colors(values, palettes, cmap, vmin, vmax, ignore) {
   const shown = values.flatMap((row, r) => row.filter((v, c) => Number.isFinite(v) && !ignore?.[r][c]));
   let lo = vmin ?? (shown.length ? Math.min(...shown) : 0), hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
@@ -299,10 +296,8 @@ export function toSvg(panels, title, language = "en") {
 
 // ---- convolution sizes -----------------------------------------------------
 
-// One axis of nn.Conv2d: n input, k kernel, s stride, p padding per side,
-// d dilation. An empty output throws an Error whose message is the
-// explanation shapes.py gives (the plain n - k + 1 without padding, stride or
-// dilation).
+// One axis of nn.Conv2d: n input, k kernel, s stride, p padding per side, d
+// dilation. An empty output throws the explanation shapes.py gives.
 export function axisGeometry(tr, axis, n, k, s, p, d) {
   const out = Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1, span = d * (k - 1) + 1;
   const formula = `floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((${n} + 2*${p} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
@@ -341,9 +336,8 @@ export const mount = (el, state) => render({ model: pageModel(state), el });
 
 const box = (tag, className, css = "") => Object.assign(document.createElement(tag), { className, style: css });
 
-// A control: `input` with its visible label; `read` gives its value to
-// `onChange` on each `event`, `set` writes it. Ids are unique in the page,
-// whichever explorer module made them.
+// A control: `input` with its visible label (ids unique in the page); `read`
+// gives its value to `onChange` on each `event`, `set` writes it.
 function labelled(labelText, input, event, read, set, onChange) {
   globalThis.d2lconvControls = (globalThis.d2lconvControls ?? 0) + 1;
   input.id = `d2lconv-control-${globalThis.d2lconvControls}`;
@@ -375,9 +369,8 @@ export function slider(labelText, min, max, value, onInput) {
   return control;
 }
 
-// Play: steps `control` (a slider) to its end, at the speed (steps per second)
-// its own slider sets (1 to `fastest`). `name` is the button's text while it
-// does not play.
+// Play: steps `control` (a slider) to its end, at the speed (steps per second,
+// 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
 export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
   const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
   button.type = "button";
@@ -422,15 +415,13 @@ function patch(picture, before, lines) {
 
 // ---- an explorer: its settings, controls and picture ------------------------
 
-// The topics a lesson may teach, in the order of the lessons. The slider of a
-// topic (padding, stride_h, ...) shows once the lesson has taught it: the
-// explorer's `controls` in Python, `topics` here.
+// The topics a lesson may teach, in the order of the lessons: a topic's
+// sliders (padding, stride_h, ...) show once taught (`topics`).
 export const TOPICS = ["stride", "padding", "dilation"];
 
 // A control of a table: [name, label, low, high] a slider, [name, label,
-// options] a list of [label, value] pairs to choose from (it gives the value
-// itself: a number stays a number), [name, label] a checkbox. Labels are
-// English, shown through tr.
+// [[label, value], ...]] a choice (a number stays a number), [name, label] a
+// checkbox. Labels are English, shown through tr.
 function control(tr, [, label, a, b], value, onChange) {
   if (b !== undefined) return slider(tr(label), a, b, value, onChange);
   const input = document.createElement(a ? "select" : "input");
@@ -443,17 +434,14 @@ function control(tr, [, label, a, b], value, onChange) {
 }
 
 // What every explorer does: `v` holds its settings (the model's values of the
-// table's names and of `o.names`); a control changes `v`, redraws the picture
-// and saves the settings; `o.picture(tr, v, model)` gives {svg, cells} or
-// throws an Error whose message is shown in its place, in words.
-// `table` holds the lines of controls: specs (see `control`), "note" (says
-// when a control needs Python) and "play": Play, the slider of the picture's
-// `cells` steps and its speed (`o.play`: {name, label, fastest, speed,
-// button}). A step stays in the page unless `o.play.keep`: then the model
-// keeps it too, and Python hears of it with the next setting.
-// `o.asks`: the settings that only Python answers (their controls ask it);
-// `o.changes(name, value)`: the settings that a choice changes (it alone by
-// default); `o.enabled`: name -> when, of `v`, its control is enabled.
+// table's names and `o.names`); a control changes `v`, redraws and saves.
+// `o.picture(tr, v, model)` gives {svg, cells} or throws an Error whose
+// message is shown instead. `table`: lines of controls, specs (see `control`),
+// "note" (says when a control needs Python) and "play" (Play, the slider of
+// the picture's `cells` steps and its speed; `o.play`: {name, label, fastest,
+// speed, button, keep: the model keeps the step too}). `o.asks`: settings only
+// Python answers; `o.changes(name, value)`: the settings a choice changes;
+// `o.enabled`: name -> when, of `v`, its control is enabled.
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
   const step = o.play?.name;

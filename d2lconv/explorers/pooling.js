@@ -1,14 +1,11 @@
 // pooling.js (after core.js): max and average pooling, one window at a time,
-// as pooling.py's draw_pooling draws it; the page pools as F.max_pool2d and
-// F.avg_pool2d do.
+// as pooling.py's draw_pooling draws it.
 
 const POOL_CELL = 28;
 
-// The output length along one axis (window k, stride s, padding p per side),
-// as PyTorch computes it: with ceil_mode a last window that would start in
-// the right padding is dropped. Returns it and its formula line
-// (pooling.describe_pooling); impossible settings throw, explained in the
-// words of shapes.py (the same text Python's `message` gives).
+// The output length along one axis (window k, stride s, padding p per side)
+// as PyTorch computes it (ceil_mode drops a last window that would start in
+// the padding), and its formula line; impossible settings throw shapes.py's words.
 export function poolAxis(tr, axis, n, k, s, p, ceil) {
   const rounding = ceil ? "ceil" : "floor", rounded = Math[rounding]((n + 2 * p - k) / s) + 1;
   const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
@@ -23,8 +20,7 @@ export function poolAxis(tr, axis, n, k, s, p, ceil) {
     : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out })];
 }
 
-// The output size [oh, ow] and its formulas; throws the explanation of
-// impossible settings.
+// The output size [oh, ow] and its formulas (or the explanation, thrown).
 export function poolShape(tr, size, k, s, p, ceil) {
   for (const axis of [0, 1]) {
     if (p[axis] > Math.floor(k[axis] / 2)) {
@@ -38,9 +34,8 @@ export function poolShape(tr, size, k, s, p, ceil) {
   return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]).join(",  ") };
 }
 
-// Output cell [i, j]'s window in padded-input coordinates, and the two
-// divisors of average pooling: with the padding it covers (count_include_pad)
-// and without. The window is cut at the end of the padding: pooling.pooling_window.
+// Output cell [i, j]'s window in padded-input coordinates, and the divisors
+// of average pooling with and without padding: pooling.pooling_window.
 export function poolingWindow(size, [i, j], k, s, p) {
   const spans = [];
   let withPad = 1, withoutPad = 1;
@@ -60,9 +55,8 @@ function inside(x, w, p) {
     .map(([r, c]) => x[r][c]);
 }
 
-// One channel pooled: the largest input value of each window (padding is
-// -inf, it never wins), or their sum over the divisor. PyTorch's average is
-// a float32: the exact integer sum divided, then rounded as float32 rounds.
+// One channel pooled: each window's largest input value, or their sum over
+// the divisor, rounded to float32 as PyTorch's average is.
 export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   const size = [x.length, x[0].length];
   return matrix(...out, (i, j) => {

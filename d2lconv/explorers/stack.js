@@ -19,10 +19,9 @@ function outputSize(tr, index, n, v) {
   }
 }
 
-// Every level, input first: size, receptive field and jump (the recursion of
-// receptive.py: r' = r + d(k-1)j, j' = js), and the rows the centre output of
-// the last layer sees (stack.centre_windows). Fields, jumps and windows are
-// BigInts: 60 layers of stride 3 make a jump of 3^60, past a double's integers.
+// Every level, input first: size, receptive field and jump (receptive.py: r' =
+// r + d(k-1)j, j' = js), and the rows the last layer's centre output sees
+// (stack.centre_windows), in BigInts: 60 layers of stride 3 jump 3^60.
 export function stackTable(tr, v) {
   const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
   const levels = [{ size: v.input_size, field: 1n, jump: 1n }];

@@ -13,8 +13,7 @@ export function geometry(tr, v) {
 }
 
 // The input and kernel values: a ramp, ones, the edge image (0 in the middle
-// columns) or detector, or the top-left corner of the random integers
-// PyTorch drew for the seed.
+// columns) or detector, or the corner of the random integers of the seed.
 export function inputValues(kind, h, w, pool) {
   const q = Math.floor(w / 4);
   return kind === "edge" ? matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1)) : kernelValues(kind, h, w, pool);
@@ -51,9 +50,7 @@ function termsText(tr, window, K, total, i, j) {
 
 // PyTorch's and the book's output-size formulas for one axis: sweep._formula_lines.
 function formulaLines(tr, axis, g, topics) {
-  const { n, k, s, out } = g;
-  const total = 2 * g.p;
-  const name = axisName(tr, axis);
+  const { n, k, s, out } = g, total = 2 * g.p, name = axisName(tr, axis);
   let formula = g.formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
@@ -94,31 +91,21 @@ export function conv2dCall(g, topics) {
 // The picture of the sweep at `v.step`: sweep.sweep_picture. Returns
 // {svg, cells, Y}; throws an Error whose message explains an empty output.
 export function sweepPicture(tr, v, pools, palettes, language = "en") {
-  const g = geometry(tr, v);
-  const [gh, gw] = g.axes;
-  const X = inputValues(v.values, v.input_h, v.input_w, pools.x);
-  const K0 = kernelValues(v.kernel, v.kernel_h, v.kernel_w, pools.k);
-  const K = v.flip ? flip(K0) : K0;
-  const { padded, Y } = correlate(X, K, g);
-  const cells = gh.out * gw.out;
-  const step = Math.min(v.step, cells - 1);
-  const i = Math.floor(step / gw.out), j = step % gw.out;
-  const rows = range(gh.k).map((a) => i * gh.s + a * gh.d);
-  const cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
+  const g = geometry(tr, v), [gh, gw] = g.axes, [H, W] = g.padded;
+  const K0 = kernelValues(v.kernel, v.kernel_h, v.kernel_w, pools.k), K = v.flip ? flip(K0) : K0;
+  const { padded, Y } = correlate(inputValues(v.values, v.input_h, v.input_w, pools.x), K, g);
+  const cells = gh.out * gw.out, step = Math.min(v.step, cells - 1), i = Math.floor(step / gw.out), j = step % gw.out;
+  const rows = range(gh.k).map((a) => i * gh.s + a * gh.d), cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
   const window = rows.map((r) => cols.map((c) => padded[r][c]));
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
-  const [H, W] = g.padded;
   const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
-  const hatched = matrix(H, W, (r, c) =>
-    r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
+  const hatched = matrix(H, W, (r, c) => r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
-  const total = sum(products.flat());
-  const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c));
-  const common = { palettes, tr, cell };
+  const total = sum(products.flat()), output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
       dropped: g.dropped, indices: [-gh.p, -gw.p] }),
@@ -129,9 +116,8 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
       dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
   ];
-  const bottom = row(panels);
+  const bottom = row(panels), topics = v.topics;
   const what = v.flip ? tr("convolution (kernel flipped)") : tr("cross-correlation");
-  const topics = v.topics;
   const settings = {
     stride: tr("stride {stride}", { stride: tupleText([gh.s, gw.s]) }),
     dilation: tr("dilation {dilation}", { dilation: tupleText([gh.d, gw.d]) }),

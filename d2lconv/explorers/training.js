@@ -1,7 +1,6 @@
 // training.js (after core.js): gradient descent learning the edge kernel
-// [1, -1], played back. PyTorch trains in Python (train_kernel) and sends the
-// whole run (loss, kernel, bias, gradients, output per step); the page draws
-// any step as training.draw_training does for history[:step + 1].
+// [1, -1]. PyTorch trains (train_kernel) and sends the whole run; the page
+// draws any step as training.draw_training does for history[:step + 1].
 
 // training.LEARNING_RATES (a test checks that the two lists agree).
 const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];

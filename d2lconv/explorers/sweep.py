@@ -77,8 +77,8 @@ class SweepExplorer(Explorer):
         settings = dict(input_h=n[0], input_w=n[1], kernel_h=k[0], kernel_w=k[1])
         settings.update(padding_h=top, padding_w=left, stride_h=s[0], stride_w=s[1])
         settings.update(dilation=d[0], values=values, kernel=kernel, flip=bool(flip))
-        pools = self._pools(seed)
-        super().__init__(**settings, seed=seed, step=step, topics=topics, pools=pools)
+        settings.update(seed=seed, step=step, topics=topics, pools=self._pools(seed))
+        super().__init__(**settings)
 
     @staticmethod
     def _pools(seed):
@@ -87,13 +87,9 @@ class SweepExplorer(Explorer):
     def tensors(self):
         """``(X, K, Y, geometry)``: the input, the kernel as applied, PyTorch's
         output and the ``ConvGeometry`` (a ValueError explains an empty output)."""
-        g = conv2d_geometry(
-            (self.input_h, self.input_w),
-            (self.kernel_h, self.kernel_w),
-            stride=(self.stride_h, self.stride_w),
-            padding=(self.padding_h, self.padding_w),
-            dilation=self.dilation,
-        )
+        sizes = (self.input_h, self.input_w), (self.kernel_h, self.kernel_w)
+        s, p = (self.stride_h, self.stride_w), (self.padding_h, self.padding_w)
+        g = conv2d_geometry(*sizes, stride=s, padding=p, dilation=self.dilation)
         X = sweep_input(self.values, g.input_size, self.seed).double()
         K = sweep_kernel(self.kernel, g.kernel_size, self.seed).double()
         K = torch.flip(K, (0, 1)) if self.flip else K

@@ -73,20 +73,17 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   let check;
   if (matmul) {
     // W (c_o, c_i) @ X as (c_i, h*w) = Y as (c_o, h*w): channels._matmul.
-    const pixels = n * n;
+    const sizes = { c_i: ci, c_o: co, pixels: n * n };
     const W = kernelGrid(K.map((ko) => ko.map((kernel) => kernel[0][0])), "W (c_o, c_i)");
     const Xr = grid(X.map((x) => x.flat()), { ...common, cell: LONG_CELL, cmap: "Greys",
-      title: tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", { c_i: ci, pixels }),
-      label: tr("X reshaped {c_i}x{pixels}", { c_i: ci, pixels }) });
+      title: tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", sizes), label: tr("X reshaped {c_i}x{pixels}", sizes) });
     const Yr = grid(Y.map((y) => y.flat()), { ...common, cell: LONG_CELL, cmap: "RdBu_r",
-      title: tr("Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", { c_o: co, pixels }),
-      label: tr("Y reshaped {c_o}x{pixels}", { c_o: co, pixels }) });
+      title: tr("Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", sizes),
+      label: tr("Y reshaped {c_o}x{pixels}", sizes) });
     const times = sign("@", tr("matrix product")), equals = sign("=", tr("equals"));
     bottom = row([W, times, Xr], MARGIN, bottom + GAP / 2);
     // The product is long: Y goes under X reshaped, the "=" under the "@".
-    Yr.x = Xr.x;
-    Yr.y = bottom + GAP / 2 + Yr.top;
-    equals.x = times.x;
+    [Yr.x, Yr.y, equals.x] = [Xr.x, bottom + GAP / 2 + Yr.top, times.x];
     centre(times, W);
     centre(equals, Yr);
     bottom = Yr.y + Yr.height;
@@ -97,11 +94,10 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
       const line = [];
       for (let i = 0; i < ci; i++) {
         if (i) line.push(sign("+", tr("plus")));
-        line.push(kernelGrid(K[o][i], `K[${o},${i}]`));
-        line.push(grid(parts[o][i], { ...common, title: `X[${i}] * K[${o},${i}]`, cmap: "RdBu_r" }));
+        line.push(kernelGrid(K[o][i], `K[${o},${i}]`),
+          grid(parts[o][i], { ...common, title: `X[${i}] * K[${o},${i}]`, cmap: "RdBu_r" }));
       }
-      line.push(sign("=", tr("equals")));
-      line.push(grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
+      line.push(sign("=", tr("equals")), grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
       bottom = row(line, MARGIN, bottom + GAP / 2);
       line.forEach((panel, t) => { if (panel.sign) centre(panel, line[t + 1]); });
       panels.push(...line);

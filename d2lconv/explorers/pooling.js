@@ -89,9 +89,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     throw new Error(tr("No pooling for these settings.\n{reason}", { reason: err.message }));
   }
   const Y = X.map((x) => poolChannel(x, out, k, s, p, v.mode, v.count_include_pad));
-  const cells = out[0] * out[1];
-  const step = Math.min(v.cell, cells - 1);
-  const cell = [Math.floor(step / out[1]), step % out[1]];
+  const cells = out[0] * out[1], step = Math.min(v.cell, cells - 1), cell = [Math.floor(step / out[1]), step % out[1]];
   // The padded input as shown: padding -inf (max) or 0 (avg), and NaN where
   // a ceil_mode window reaches past the padding.
   const extent = [0, 1].map((a) => (out[a] - 1) * s[a] + k[a]);
@@ -112,9 +110,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     grid(Y[ch], { ...common, title: tr("output channel {ch}\n{mode} pool", { ch, mode: tr(v.mode) }),
       outlined: Y[ch].map((line, r) => line.map((_, c) => r === cell[0] && c === cell[1])) }),
   ]);
-  const bottom = row(panels);
-  const values = inside(X[0], w, p);
-  const shown = values.map(formatNumber);
+  const bottom = row(panels), values = inside(X[0], w, p), shown = values.map(formatNumber);
   let formula, note;
   if (v.mode === "max") {
     formula = `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`;

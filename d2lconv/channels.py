@@ -48,12 +48,8 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     largest sizes, 4 channels in and out, k = 4, n = 6), so the explorer's page
     takes them from there for any size: sizes above those are a ValueError.
     """
-    sizes = dict(
-        in_channels=in_channels,
-        out_channels=out_channels,
-        kernel_size=kernel_size,
-        size=size,
-    )
+    sizes = dict(in_channels=in_channels, out_channels=out_channels)
+    sizes.update(kernel_size=kernel_size, size=size)
     for name, value in sizes.items():
         if check_positive_int(value, name) > LARGEST[name]:
             raise ValueError(
@@ -82,23 +78,21 @@ def _costs_lines(c_i, c_o, kernel_size, input_size):
     m_h, m_w = conv2d_output_shape(input_size, kernel_size)
     weights = conv2d_params(c_i, c_o, kernel_size, bias=False)
     flops = conv2d_flops(input_size, c_i, c_o, kernel_size)
+    params = dict(product=f"{c_o}*{c_i}*{k_h}*{k_w}", weights=weights, c_o=c_o)
+    adds = dict(h=n_h, w=n_w, product=f"{c_i}*{c_o}*{k_h}*{k_w}*{m_h}*{m_w}")
     return [
         f"nn.Conv2d({c_i}, {c_o}, kernel_size={pair_text(kernel_size)}, bias=False)"
         f"  # ({c_i}, {n_h}, {n_w}) -> ({c_o}, {m_h}, {m_w})",
         tr(
             "parameters c_o*c_i*k_h*k_w = {product} = {weights} weights "
             "(+ {c_o} biases = {total} with bias=True; bias not drawn)",
-            product=f"{c_o}*{c_i}*{k_h}*{k_w}",
-            weights=weights,
-            c_o=c_o,
+            **params,
             total=weights + c_o,
         ),
         tr(
             "multiply-adds for one {h}x{w} image: c_i*c_o*k_h*k_w*m_h*m_w = "
             "{product} = {flops}",
-            h=n_h,
-            w=n_w,
-            product=f"{c_i}*{c_o}*{k_h}*{k_w}*{m_h}*{m_w}",
+            **adds,
             flops=flops,
         ),
     ]
@@ -137,10 +131,8 @@ def _sums(X, K, parts):
             if i:
                 line.append(_sign("+", tr("plus")))
             line.append(Grid(K[o, i], title=f"K[{o},{i}]", cell=CELL, **KERNEL_COLOURS))
-            part = parts[o, i]
-            line.append(
-                Grid(part, title=f"X[{i}] * K[{o},{i}]", cmap="RdBu_r", cell=CELL)
-            )
+            part = f"X[{i}] * K[{o},{i}]"
+            line.append(Grid(parts[o, i], title=part, cmap="RdBu_r", cell=CELL))
         line.append(_sign("=", tr("equals")))
         title = tr("output Y[{o}]", o=o)
         line.append(Grid(Y[o], title=title, cmap="RdBu_r", cell=CELL))
@@ -158,26 +150,15 @@ def _matmul(X, K, Y):
     pixels = X.shape[1] * X.shape[2]
     panels, bottom = _inputs(X)
     W = Grid(K.reshape(c_o, c_i), title="W (c_o, c_i)", cell=CELL, **KERNEL_COLOURS)
-    Xr = Grid(
-        X.reshape(c_i, pixels),
-        title=tr(
-            "X reshaped to (c_i, h*w) = ({c_i}, {pixels})", c_i=c_i, pixels=pixels
-        ),
-        label=tr("X reshaped {c_i}x{pixels}", c_i=c_i, pixels=pixels),
-        cmap="Greys",
-        cell=LONG_CELL,
+    sizes = dict(c_i=c_i, c_o=c_o, pixels=pixels)
+    title = tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", **sizes)
+    named = dict(title=title, label=tr("X reshaped {c_i}x{pixels}", **sizes))
+    Xr = Grid(X.reshape(c_i, pixels), **named, cmap="Greys", cell=LONG_CELL)
+    title = tr(
+        "Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", **sizes
     )
-    Yr = Grid(
-        Y.reshape(c_o, pixels),
-        title=tr(
-            "Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o",
-            c_o=c_o,
-            pixels=pixels,
-        ),
-        label=tr("Y reshaped {c_o}x{pixels}", c_o=c_o, pixels=pixels),
-        cmap="RdBu_r",
-        cell=LONG_CELL,
-    )
+    named = dict(title=title, label=tr("Y reshaped {c_o}x{pixels}", **sizes))
+    Yr = Grid(Y.reshape(c_o, pixels), **named, cmap="RdBu_r", cell=LONG_CELL)
     times, equals = _sign("@", tr("matrix product")), _sign("=", tr("equals"))
     bottom = row([W, times, Xr], y=bottom + GAP / 2)
     # The product is long: Y goes under X reshaped, the "=" under the "@".

@@ -54,19 +54,11 @@ def pool(
     pool2d_output_shape(
         tuple(X.shape[-2:]), kernel_size, stride, padding, ceil_mode=ceil_mode
     )
+    args = (X[None], kernel_size, stride, padding)
     with one_thread():
         if mode == "max":
-            Y = F.max_pool2d(X[None], kernel_size, stride, padding, ceil_mode=ceil_mode)
-        else:
-            Y = F.avg_pool2d(
-                X[None],
-                kernel_size,
-                stride,
-                padding,
-                ceil_mode=ceil_mode,
-                count_include_pad=count_include_pad,
-            )
-    return Y[0]
+            return F.max_pool2d(*args, ceil_mode=ceil_mode)[0]
+        return F.avg_pool2d(*args, ceil_mode, count_include_pad)[0]
 
 
 def pooling_window(input_size, cell, kernel_size, stride, padding):
@@ -133,11 +125,8 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
         text = f"{name}: {rounding}(({n} + 2*{p} - {k})/{s}) + 1 = {out}"
         if out != output_size[axis]:
             # PyTorch drops a last window that would start in the right padding.
-            text = tr(
-                "{formula} - 1 (last window would start in the padding) = {out}",
-                formula=text,
-                out=out - 1,
-            )
+            dropped = "{formula} - 1 (last window would start in the padding) = {out}"
+            text = tr(dropped, formula=text, out=out - 1)
         parts.append(text)
     return ",  ".join(parts)
 
@@ -185,9 +174,8 @@ def draw_pooling(
     )
     padded, mask = _padded_view(X, padding, extent, mode)
     input_size = tuple(X.shape[1:])
-    rows, cols, with_pad, without_pad = pooling_window(
-        input_size, cell, kernel_size, stride, padding
-    )
+    sizes = (input_size, cell, kernel_size, stride, padding)
+    rows, cols, with_pad, without_pad = pooling_window(*sizes)
     window = [(r, q) for r in rows for q in cols]
     # Rows and columns of the padded input that no window reaches.
     dropped = tuple(
@@ -211,37 +199,27 @@ def draw_pooling(
         note = tr("padding counts as 0")
     else:
         note = tr("padding not counted")
+    shapes = dict(input=tuple(X.shape), output=tuple(Y.shape))
+    window_line = dict(cell=cell, formula=formula, note=note)
+    sizes = (input_size, kernel_size, stride, padding, ceil_mode, (oh, ow))
     lines = [
         pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad),
         tr(
             "# input {input} -> output {output}: each channel is pooled on its own, "
             "channels are never summed",
-            input=tuple(X.shape),
-            output=tuple(Y.shape),
+            **shapes,
         ),
         tr(
             "output size (p = padding per side; the book's total padding is 2p): "
             "{formulas}",
-            formulas=describe_pooling(
-                input_size, kernel_size, stride, padding, ceil_mode, (oh, ow)
-            ),
+            formulas=describe_pooling(*sizes),
         ),
-        tr(
-            "channel 0, output cell {cell}: {formula}   ({note})",
-            cell=cell,
-            formula=formula,
-            note=note,
-        ),
+        tr("channel 0, output cell {cell}: {formula}   ({note})", **window_line),
     ]
     caption = Lines(lines, bold=[0])
     caption.y = bottom + GAP / 2
-    title = tr(
-        "{mode} pooling of a {c}x{h}x{w} input",
-        mode=tr(mode),
-        c=c,
-        h=input_size[0],
-        w=input_size[1],
-    )
+    h, w = input_size
+    title = tr("{mode} pooling of a {c}x{h}x{w} input", mode=tr(mode), c=c, h=h, w=w)
     return Picture([*panels, caption], title=title)
 
 

@@ -14,9 +14,8 @@ FIELD_COLOR, SIZE_COLOR = "#e6550d", "#1f77b4"
 def repeat_layer(count, kernel_size, padding=0, stride=1, dilation=1):
     """``count`` copies of one convolution layer, as dicts for ``receptive_field``."""
     count = check_positive_int(count, "count")
-    layer = dict(
-        kernel_size=kernel_size, padding=padding, stride=stride, dilation=dilation
-    )
+    layer = dict(kernel_size=kernel_size, padding=padding, stride=stride)
+    layer["dilation"] = dilation
     return [dict(layer) for _ in range(count)]
 
 
@@ -55,45 +54,27 @@ class Bars:
 
     def primitives(self):
         out, widest = [], max(h for h, _ in self.sizes) * self.scale
-        levels = len(self.sizes)
-        for level, ((h, w), (r0, r1)) in enumerate(
-            zip(self.sizes, self.windows, strict=True)
-        ):
-            y = self.y + level * self.bar
-            left = self.x + (widest - h * self.scale) / 2
+        levels, scale, bar = len(self.sizes), self.scale, self.bar
+        rows = zip(self.sizes, self.windows, strict=True)
+        for level, ((h, w), (r0, r1)) in enumerate(rows):
+            y = self.y + level * bar
+            left = self.x + (widest - h * scale) / 2
             english = "input" if level == 0 else f"layer {level}"  # data-seen
             name = tr("input") if level == 0 else tr("layer {level}", level=level)
-            out.append(
-                Rect(
-                    left, y + 1, h * self.scale, self.bar - 2, BAR_COLOR, BAR_EDGE, 0.5
-                )
-            )
+            out.append(Rect(left, y + 1, h * scale, bar - 2, BAR_COLOR, BAR_EDGE, 0.5))
             # The part of this level that the last layer's centre output sees,
             # clipped to the level: beyond it lies padding.
             lo, hi = max(r0, 0), min(r1, h - 1)
             if lo <= hi:
-                seen = Rect(
-                    left + lo * self.scale,
-                    y + 1,
-                    (hi - lo + 1) * self.scale,
-                    self.bar - 2,
-                    SEEN_COLOR,
-                    data={"seen": f"{english}: rows {lo}..{hi} of {h}"},
-                )
-                out.append(seen)
+                seen = {"seen": f"{english}: rows {lo}..{hi} of {h}"}
+                width, seen_x = (hi - lo + 1) * scale, left + lo * scale
+                out.append(Rect(seen_x, y + 1, width, bar - 2, SEEN_COLOR, data=seen))
             if levels <= 24 or level in (0, levels - 1) or level % 5 == 0:
-                size = min(11.0, self.bar * 0.8) if levels <= 24 else 9.0
+                size = min(11.0, bar * 0.8) if levels <= 24 else 9.0
                 text = tr("{name}: {h}x{w}", name=name, h=h, w=w)
-                out.append(
-                    Text(
-                        self.x + widest + 8,
-                        y + self.bar / 2 + 0.36 * size,
-                        text,
-                        size,
-                        anchor="start",
-                        data={"level": level},
-                    )
-                )
+                tx, ty = self.x + widest + 8, y + bar / 2 + 0.36 * size
+                level_data = {"level": level}
+                out.append(Text(tx, ty, text, size, anchor="start", data=level_data))
         return out + title_texts(self.title, self.x + self.width / 2, self.y - 8, 12)
 
 

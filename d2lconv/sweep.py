@@ -46,15 +46,12 @@ def conv2d_call(g, padding=None, topics=TOPICS):
     else:  # nn.Conv2d pads both sides alike: pad first
         pad = "0"
     (n_h, n_w), (o_h, o_w) = g.input_size, g.output_size
-    arguments = {
-        "stride": f"stride={pair_text(g.stride)}, ",
-        "padding": f"padding={pad}, ",
-        "dilation": f"dilation={pair_text(g.dilation)}, ",
-    }
+    arguments = dict(stride=pair_text(g.stride), padding=pad)
+    arguments["dilation"] = pair_text(g.dilation)
+    named = "".join(f"{t}={arguments[t]}, " for t in TOPICS if t in topics)
     call = (
-        f"nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, "
-        + "".join(arguments[t] for t in TOPICS if t in topics)
-        + f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
+        f"nn.Conv2d(1, 1, kernel_size={pair_text(g.kernel_size)}, {named}"
+        f"bias=False)  # (1, 1, {n_h}, {n_w}) -> (1, 1, {o_h}, {o_w})"
     )
     if not uneven:
         return call
@@ -68,22 +65,11 @@ def _terms_text(window, kernel, total, i, j):
         f"{format_number(x)}*{format_number(k)}"
         for x, k in zip(window.ravel(), kernel.ravel(), strict=True)
     ]
+    body, first = " + ".join(pairs), " + ".join(pairs[:4])
     if len(pairs) > 9:
-        body = tr(
-            "{first} + ... ({count} products)",
-            first=" + ".join(pairs[:4]),
-            count=len(pairs),
-        )
-    else:
-        body = " + ".join(pairs)
-    text = tr(
-        "output[{i}, {j}] = {terms} = {total}",
-        i=i,
-        j=j,
-        terms=body,
-        total=format_number(total),
-    )
-    return text.replace("+ -", "- ")
+        body = tr("{first} + ... ({count} products)", first=first, count=len(pairs))
+    terms = dict(i=i, j=j, terms=body, total=format_number(total))
+    return tr("output[{i}, {j}] = {terms} = {total}", **terms).replace("+ -", "- ")
 
 
 def _formula_lines(axis, g, topics=TOPICS):
@@ -107,27 +93,20 @@ def _formula_lines(axis, g, topics=TOPICS):
         formula = g.formula(axis)
         book = f"floor((n - k + p + s)/s) = floor(({n} - {k} + {total} + {s})/{s})"
     else:
-        formula = g.formula(axis)
-        keff = g.span[axis]
+        formula, keff = g.formula(axis), g.span[axis]
+        book = f"floor((n - k' + p + s)/s) = floor(({n} - {keff} + {total} + {s})/{s})"
         book = tr(
-            "dilated kernel k' = d(k-1)+1 = {span}: {formula}",
-            span=keff,
-            formula=f"floor((n - k' + p + s)/s) = "
-            f"floor(({n} - {keff} + {total} + {s})/{s})",
+            "dilated kernel k' = d(k-1)+1 = {span}: {formula}", span=keff, formula=book
         )
     first = tr(
         "{axis}: {formula}   (PyTorch: padding per side)", axis=name, formula=formula
     )
     # The book's formula starts under PyTorch's.
     indent = " " * round(text_units(first[: first.index(formula)]))
-    second = tr(
-        "{indent}book, total padding p = {total}: {book} = {out}",
-        indent=indent,
-        total=total,
-        book=book,
-        out=out,
+    fields = dict(indent=indent, total=total, book=book, out=out)
+    return first, tr(
+        "{indent}book, total padding p = {total}: {book} = {out}", **fields
     )
-    return first, second
 
 
 def _dropped_text(dropped_h, dropped_w):
@@ -148,8 +127,7 @@ def _dropped_text(dropped_h, dropped_w):
         parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
     return tr(
         "the floor drops {what} of the padded input (tinted purple): the next "
-        "stride would "
-        "run off the edge",
+        "stride would run off the edge",
         what=parts[0],
     )
 
@@ -180,9 +158,8 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
         kernel = tr("kernel {h}x{w}, flipped", h=k_h, w=k_w)
     else:
         kernel = tr("kernel {h}x{w}", h=k_h, w=k_w)
-    sum_title = tr(
-        "window * kernel\nsum = {total}", total=format_number(products.sum())
-    )
+    total = format_number(products.sum())
+    sum_title = tr("window * kernel\nsum = {total}", total=total)
     products_label = tr("products {h}x{w}", h=k_h, w=k_w)
     output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step
@@ -198,27 +175,21 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     ]
     bottom_y = row(panels)
     what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")
+    sides = dict(top=top, bottom=bottom, left=left, right=right)
     settings = {
         "stride": tr("stride {stride}", stride=g.stride),
         "dilation": tr("dilation {dilation}", dilation=g.dilation),
         "padding": tr(
             "padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
-            top=top,
-            bottom=bottom,
-            left=left,
-            right=right,
+            **sides,
         ),
     }
     shown = [settings[t] for t in TOPICS if t in topics]
+    terms = _terms_text(window, K, Y[i, j], i, j)
+    now = dict(what=what, step=step + 1, steps=o_h * o_w, terms=terms)
     lines = Lines(
         [
-            tr(
-                "{what}, step {step} of {steps}: {terms}",
-                what=what,
-                step=step + 1,
-                steps=o_h * o_w,
-                terms=_terms_text(window, K, Y[i, j], i, j),
-            ),
+            tr("{what}, step {step} of {steps}: {terms}", **now),
             *([tr(", ").join(shown)] if shown else []),
             *_formula_lines(0, g, topics),
             *_formula_lines(1, g, topics),
@@ -229,13 +200,8 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
         label=tr("formulas"),
     )
     lines.y = bottom_y + 14
-    title = tr(
-        "{what}: {input}, {kernel}, {output}",
-        what=what,
-        input=title,
-        kernel=kernel,
-        output=output,
-    )
+    names = dict(what=what, input=title, kernel=kernel, output=output)
+    title = tr("{what}: {input}, {kernel}, {output}", **names)
     return Picture([*panels, lines], title=title)
 
 
@@ -261,11 +227,8 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
     applied = torch.flip(K, (0, 1)) if flip else K
-    used = {
-        "padding": isinstance(padding, str) or any(map(sum, g.sides)),
-        "stride": g.stride != (1, 1),
-        "dilation": g.dilation != (1, 1),
-    }
+    used = dict(stride=g.stride != (1, 1), dilation=g.dilation != (1, 1))
+    used["padding"] = isinstance(padding, str) or any(map(sum, g.sides))
     topics = tuple(t for t in TOPICS if used[t])
     Y = _output(X, applied, g)
     return sweep_picture(X, applied, Y, g, step, flip, padding, topics)

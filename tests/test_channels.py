@@ -232,8 +232,8 @@ def test_random_settings_show_f_conv2d_or_explain():
 @pytest.mark.parametrize(
     ("arguments", "error", "words"),
     [
-        (dict(in_channels=5), ValueError, ["in_channels", "between 1 and 4", "5"]),
-        (dict(size=1), ValueError, ["size", "between 2 and 6", "got 1"]),
+        (dict(in_channels=5), ValueError, ["in_channels", "from 1 to 4", "5"]),
+        (dict(size=1), ValueError, ["size", "from 2 to 6", "got 1"]),
         (dict(kernel_size=2.0), TypeError, ["kernel_size", "int", "2.0"]),
         (dict(values="zeros"), ValueError, ["values", "'book example'", "'zeros'"]),
     ],

@@ -62,7 +62,7 @@ def test_book_examples_from_the_explorers_settings():
 
 def test_edge_example_starts_at_the_book_sizes():
     e = SweepExplorer(values="edge", kernel="edge")
-    X, K, Y = e.tensors()
+    X, K, Y, _ = e.tensors()
     assert X.shape == (6, 8) and K.tolist() == [[1, -1]]
     expected = torch.zeros(6, 7)
     expected[:, 1], expected[:, 5] = 1, -1
@@ -80,7 +80,7 @@ def test_true_convolution_matches_scipy():
         flip=True,
         seed=3,
     )
-    X, _, Y = e.tensors()
+    X, _, Y, _ = e.tensors()
     K = sweep_kernel("random", (2, 3), 3)
     expected = convolve2d(F.pad(X, (1, 1, 1, 1)).numpy(), K.numpy(), mode="valid")
     np.testing.assert_allclose(Y.numpy(), expected)
@@ -94,7 +94,7 @@ def test_a_new_seed_is_answered_with_pytorchs_random_integers():
     assert e.answered == answered + 1
     generator = torch.Generator().manual_seed(5)
     assert e.pools["x"] == torch.randint(-2, 5, (16, 16), generator=generator).tolist()
-    X, K, _ = e.tensors()
+    X, K, _, _ = e.tensors()
     assert X.tolist() == [row[:3] for row in e.pools["x"][:3]]
     assert K.tolist() == [row[:2] for row in e.pools["k"][:2]]
 

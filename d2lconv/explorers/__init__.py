@@ -1,15 +1,9 @@
-"""The explorers: widgets whose controls and picture live in the page.
-
-Each explorer is an ``anywidget.AnyWidget``: its settings are traits, and its
-front end is a plain ES module (``core.js`` followed by the explorer's own
-``sweep.js``, ...) that builds the controls and redraws the picture in the
-browser on every movement, with no message to Python. Python computes what
-needs PyTorch (random inputs from a seed, a training run) and sends it; the
-tests compare every number the page shows with PyTorch.
-
-Displayed, an explorer also carries its current picture as SVG (``text/html``),
-drawn in Python by the module's ``draw_*`` function: pages that run no
-JavaScript (GitHub, nbviewer) show that.
+"""The explorers: anywidgets whose settings are traits and whose front end, a
+plain ES module (``core.js``, then ``sweep.js``, ...), builds the controls and
+redraws the picture in the page, with no message to Python. Python computes
+what needs PyTorch (random inputs from a seed, a training run) and sends it.
+Displayed, an explorer also carries its picture as SVG, drawn in Python by the
+``draw_*`` functions, for pages that run no JavaScript (GitHub, nbviewer).
 """
 
 import functools
@@ -28,16 +22,14 @@ from ..picture import palette
 from ..sweep import TOPICS
 
 HERE = Path(__file__).resolve().parent
-# The texts an ES module shows: the string literal of each tr("...") or
-# N_("...") call.
+# The texts an ES module shows: the literal of each tr("...") or N_("...").
 TR_CALL = re.compile(r'\b(?:tr|N_)\("((?:[^"\\]|\\.)*)"')
 
 
 @functools.cache
 def module(name):
     """The ES module of the explorer ``name``: core.js, then ``name``.js."""
-    files = ("core.js", f"{name}.js")
-    return "\n".join((HERE / f).read_text(encoding="utf-8") for f in files)
+    return "\n".join((HERE / f).read_text("utf-8") for f in ("core.js", f"{name}.js"))
 
 
 def texts(name):
@@ -46,19 +38,14 @@ def texts(name):
 
 
 def chosen_topics(controls, starts):
-    """The topics of ``controls`` in TOPICS order, checked.
-
-    ``starts`` maps a topic to ``(value given, whether it differs from its
-    default)``: a start away from the default needs that topic's sliders.
-    """
-    if isinstance(controls, str):
-        controls = (controls,)
-    unknown = [c for c in controls if c not in TOPICS]
-    if unknown:
-        raise ValueError(
-            f"controls must name topics among {', '.join(map(repr, TOPICS))}, "
-            f"got {unknown[0]!r}"
-        )
+    """The topics of ``controls`` in TOPICS order, checked; ``starts`` maps a
+    topic to ``(value given, whether it is not the default)``: a start away
+    from the default needs that topic's sliders."""
+    controls = (controls,) if isinstance(controls, str) else controls
+    for c in controls:
+        if c not in TOPICS:
+            shown = ", ".join(map(repr, TOPICS))
+            raise ValueError(f"controls must name topics among {shown}, got {c!r}")
     for topic, (value, changed) in starts.items():
         if changed and topic not in controls:
             raise ValueError(
@@ -73,38 +60,26 @@ def check_settings(settings, ranges=(), options=()):
     int from low to high for a name of ``ranges`` (name -> (low, high)), one of
     ``options[name]``, else True or False. A ValueError or TypeError names the
     setting, its value and the rule."""
-    checked = {}
     for name, value in settings.items():
         if name in ranges:
-            value = check_int_range(value, name, *ranges[name])
+            settings[name] = check_int_range(value, name, *ranges[name])
         elif name in options:
             if isinstance(value, bool) or value not in options[name]:
                 shown = ", ".join(map(repr, options[name]))
                 raise ValueError(f"{name} must be one of {shown}, got {value!r}")
         elif not isinstance(value, bool):
             raise TypeError(f"{name} must be True or False, got {value!r}")
-        checked[name] = value
-    return checked
-
-
-def explanation_html(text):
-    """A plain-language explanation in place of a picture."""
-    return (
-        '<div style="padding:8px;border-left:4px solid #d62728;'
-        'background:#fff5f5;white-space:pre-wrap;font-family:monospace">'
-        f"{html.escape(text)}</div>"
-    )
+    return settings
 
 
 class Explorer(anywidget.AnyWidget):
     """The frame every explorer shares: language, colours, and the static picture.
 
-    A subclass sets ``_esm = module(name)``, ``PALETTES`` (the colour maps its
-    picture uses), ``ASKS`` (the settings that need PyTorch: a new seed, a
-    training run) and its traits, and implements ``picture()``: the Python
-    drawing of the current settings (a ValueError explains why there is none).
-    ``answered`` counts the requests Python has answered: the page tells a
-    student when a control needs a kernel that is not there.
+    A subclass sets ``_esm = module(NAME)``, ``PALETTES`` (its colour maps) and
+    its traits, and implements ``picture()`` (a ValueError explains why there
+    is none). ``answered`` counts the requests Python has answered (the page
+    says when a kernel is missing). With ``pools`` (random integers drawn by
+    PyTorch), a new ``seed`` sends ``_pools(seed)``.
     """
 
     text = traitlets.Dict().tag(sync=True)
@@ -113,42 +88,48 @@ class Explorer(anywidget.AnyWidget):
     answered = traitlets.Int(0).tag(sync=True)
     NAME = ""
     PALETTES = ()
-    # The traits only Python can answer (its page marks their controls).
-    ASKS = ()
 
     def __init__(self, **traits):
         language = i18n.language()
         shown = {} if language == "en" else {t: i18n.tr(t) for t in texts(self.NAME)}
-        colours = {}
-        for cmap in self.PALETTES:
-            hexes, dark = palette(cmap)
-            colours[cmap] = [hexes.tolist(), dark.tolist()]
+        colours = {c: [a.tolist() for a in palette(c)] for c in self.PALETTES}
         super().__init__(text=shown, language=language, palettes=colours, **traits)
+
+    @traitlets.observe("seed")
+    def _new_seed(self, change):
+        if self.has_trait("pools"):
+            self.pools = self._pools(change["new"])
+            self.answered += 1
 
     def picture(self):
         """The current settings drawn in Python (a ``Picture``)."""
         raise NotImplementedError
 
+    def _shown(self):
+        """``(svg, "")`` of the current settings, or ``("", explanation)``."""
+        try:
+            return self.picture().svg, ""
+        except ValueError as err:
+            return "", err.translated() if hasattr(err, "translated") else str(err)
+
     @property
     def svg(self):
         """The SVG of the current picture ("" when the settings have none)."""
-        try:
-            return self.picture().svg
-        except ValueError:
-            return ""
+        return self._shown()[0]
 
     @property
     def message(self):
         """The explanation shown instead of a picture ("" when there is one)."""
-        try:
-            self.picture()
-        except ValueError as err:
-            return err.translated() if hasattr(err, "translated") else str(err)
-        return ""
+        return self._shown()[1]
 
     def _repr_mimebundle_(self, **kwargs):
         data, metadata = super()._repr_mimebundle_(**kwargs)
-        data["text/html"] = self.svg or explanation_html(self.message)
+        svg, message = self._shown()
+        data["text/html"] = svg or (
+            '<div style="padding:8px;border-left:4px solid #d62728;'
+            'background:#fff5f5;white-space:pre-wrap;font-family:monospace">'
+            f"{html.escape(message)}</div>"
+        )
         return data, metadata
 
     def _ipython_display_(self, **kwargs):

@@ -1,15 +1,13 @@
-// channels.js: several input and output channels. Loaded after core.js (see
-// its first lines). The picture is channels.py's draw_channels; the page
-// computes every cross-correlation and sum (small integers, exact in float32
-// too), and the tests compare them with F.conv2d.
+// channels.js (after core.js): several input and output channels, as
+// channels.py's draw_channels draws them; the page computes every
+// cross-correlation and sum (small integers, exact in float32 too).
 
 const VALUES = [N_("small random integers"), N_("book example")];
 const VIEWS = [N_("sum of cross-correlations"), N_("1x1 as a matrix product")];
 const CHANNEL_CELL = 26, LONG_CELL = 22;
 
-// X (c_i, n, n) and K (c_o, c_i, k, k): the book's numbers (channels.book_example),
-// or the leading part of the integers PyTorch drew for the seed at the largest
-// sizes (channels.channel_data). The book's example has fixed sizes.
+// X (c_i, n, n) and K (c_o, c_i, k, k): the book's (channels.book_example) or
+// the leading part of the seed's random integers (channels.channel_data).
 export function channelData(tr, v, pools) {
   const { in_channels: ci, out_channels: co, kernel_size: k, size: n } = v;
   if (v.values === "book example") {
@@ -21,25 +19,19 @@ export function channelData(tr, v, pools) {
     const K = range(co).map((o) => [0, 1].map((i) => matrix(2, 2, (r, c) => 2 * r + c + i + o)));
     return [X, K];
   }
-  const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));
+  const corner = (m, size) => m.slice(0, size).map((line) => line.slice(0, size));  // the leading part
   return [pools.x.slice(0, ci).map((x) => corner(x, n)),
     pools.k.slice(0, co).map((ko) => ko.slice(0, ci).map((kk) => corner(kk, k)))];
 }
 
 // The cross-correlation of one channel with one kernel (no padding, stride 1).
-export function corr2d(x, kernel) {
-  const k = kernel.length, m = x.length - k + 1;
-  return matrix(m, m, (i, j) => {
-    let total = 0;
-    for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) total += x[i + a][j + b] * kernel[a][b];
-    return total;
-  });
-}
+export const corr2d = (x, kernel) => matrix(x.length - kernel.length + 1, x.length - kernel.length + 1,
+  (i, j) => sum(kernel.flatMap((line, a) => line.map((k, b) => x[i + a][j + b] * k))));
 
 // parts[o][i] = X[i] cross-correlated with K[o][i]; Y[o] is the sum over i.
 export function channelParts(X, K) {
   const parts = K.map((ko) => ko.map((kernel, i) => corr2d(X[i], kernel)));
-  const Y = parts.map((po) => po.reduce((sum, part) => sum.map((line, r) => line.map((s, c) => s + part[r][c]))));
+  const Y = parts.map((po) => po.reduce((total, part) => total.map((line, r) => line.map((t, c) => t + part[r][c]))));
   return { parts, Y };
 }
 
@@ -81,20 +73,17 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   let check;
   if (matmul) {
     // W (c_o, c_i) @ X as (c_i, h*w) = Y as (c_o, h*w): channels._matmul.
-    const pixels = n * n;
+    const sizes = { c_i: ci, c_o: co, pixels: n * n };
     const W = kernelGrid(K.map((ko) => ko.map((kernel) => kernel[0][0])), "W (c_o, c_i)");
     const Xr = grid(X.map((x) => x.flat()), { ...common, cell: LONG_CELL, cmap: "Greys",
-      title: tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", { c_i: ci, pixels }),
-      label: tr("X reshaped {c_i}x{pixels}", { c_i: ci, pixels }) });
+      title: tr("X reshaped to (c_i, h*w) = ({c_i}, {pixels})", sizes), label: tr("X reshaped {c_i}x{pixels}", sizes) });
     const Yr = grid(Y.map((y) => y.flat()), { ...common, cell: LONG_CELL, cmap: "RdBu_r",
-      title: tr("Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", { c_o: co, pixels }),
-      label: tr("Y reshaped {c_o}x{pixels}", { c_o: co, pixels }) });
+      title: tr("Y as (c_o, h*w) = ({c_o}, {pixels})\nrow o is output channel o", sizes),
+      label: tr("Y reshaped {c_o}x{pixels}", sizes) });
     const times = sign("@", tr("matrix product")), equals = sign("=", tr("equals"));
     bottom = row([W, times, Xr], MARGIN, bottom + GAP / 2);
     // The product is long: Y goes under X reshaped, the "=" under the "@".
-    Yr.x = Xr.x;
-    Yr.y = bottom + GAP / 2 + Yr.top;
-    equals.x = times.x;
+    [Yr.x, Yr.y, equals.x] = [Xr.x, bottom + GAP / 2 + Yr.top, times.x];
     centre(times, W);
     centre(equals, Yr);
     bottom = Yr.y + Yr.height;
@@ -105,19 +94,16 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
       const line = [];
       for (let i = 0; i < ci; i++) {
         if (i) line.push(sign("+", tr("plus")));
-        line.push(kernelGrid(K[o][i], `K[${o},${i}]`));
-        line.push(grid(parts[o][i], { ...common, title: `X[${i}] * K[${o},${i}]`, cmap: "RdBu_r" }));
+        line.push(kernelGrid(K[o][i], `K[${o},${i}]`),
+          grid(parts[o][i], { ...common, title: `X[${i}] * K[${o},${i}]`, cmap: "RdBu_r" }));
       }
-      line.push(sign("=", tr("equals")));
-      line.push(grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
+      line.push(sign("=", tr("equals")), grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
       bottom = row(line, MARGIN, bottom + GAP / 2);
       line.forEach((panel, t) => { if (panel.sign) centre(panel, line[t + 1]); });
       panels.push(...line);
     }
     check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d: max |difference| = {difference:g}", { c_i: ci, difference: 0 });
   }
-  // (The difference is 0: integer sums are exact in PyTorch's float32 too,
-  // and the tests compare every number with F.conv2d.)
   const caption = lines([...costsLines(tr, ci, co, k, n), check], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;
   const title = tr("{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
@@ -125,7 +111,7 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   return { svg: toSvg([...panels, caption], title, language), Y };
 }
 
-function render({ model, el }) {
+function render({ model, el }) {  // Python answers a new seed with new pools
   const ex = explorer({ model, el }, [
     [["in_channels", N_("input channels c_i"), 1, 4],
       ["out_channels", N_("output channels c_o"), 1, 4]],
@@ -137,7 +123,7 @@ function render({ model, el }) {
     asks: ["seed"],
     picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
   });
-  model.on("change:pools", ex.draw);  // Python's answer to a new seed
+  model.on("change:pools", ex.draw);
 }
 
 export default { render };

@@ -2,15 +2,7 @@
 
 import traitlets
 
-from .._validate import check_int
-from ..channels import (
-    MODES,
-    VALUES,
-    book_example,
-    channel_data,
-    channel_pool,
-    draw_channels,
-)
+from .. import channels
 from ..i18n import N_
 from ..shapes import ShapeError
 from . import Explorer, check_settings, module
@@ -28,24 +20,22 @@ BOOK_SIZES = N_(
 class ChannelsExplorer(Explorer):
     """Input and output channels, kernel size and input size, with the costs.
 
-    The page computes every cross-correlation and sum (small integers); for
-    "small random integers" PyTorch draws the integers of each ``seed`` at the
-    largest sizes (``channel_pool``) and the page takes their leading part, as
-    ``channel_data`` does.
+    The page computes every cross-correlation and sum; PyTorch draws the
+    random integers of each ``seed`` at the largest sizes (``channel_pool``),
+    of which the page takes the leading part, as ``channel_data`` does.
     """
 
     NAME = "channels"
     _esm = module(NAME)
     PALETTES = ("Greys", "RdBu_r")
-    ASKS = ("seed",)
 
     in_channels = traitlets.Int(2).tag(sync=True)
     out_channels = traitlets.Int(3).tag(sync=True)
     kernel_size = traitlets.Int(2).tag(sync=True)
     size = traitlets.Int(3).tag(sync=True)
-    values = traitlets.Unicode(VALUES[1]).tag(sync=True)
+    values = traitlets.Unicode(channels.VALUES[1]).tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
-    mode = traitlets.Unicode(MODES[0]).tag(sync=True)
+    mode = traitlets.Unicode(channels.MODES[0]).tag(sync=True)
     pools = traitlets.Dict().tag(sync=True)
 
     def __init__(
@@ -57,35 +47,23 @@ class ChannelsExplorer(Explorer):
         values="book example",
     ):
         sizes = dict(in_channels=in_channels, out_channels=out_channels)
-        sizes.update(kernel_size=kernel_size, size=size)
-        for name, value in sizes.items():
-            low, high = RANGES[name]
-            if not low <= check_int(value, name) <= high:
-                raise ValueError(
-                    f"{name} must be between {low} and {high} (the explorer's "
-                    f"slider), got {value}"
-                )
-        check_settings({"values": values}, options={"values": VALUES})
-        super().__init__(values=values, pools=self._pools(0), **sizes)
+        sizes.update(kernel_size=kernel_size, size=size, values=values)
+        check_settings(sizes, RANGES, {"values": channels.VALUES})
+        super().__init__(pools=self._pools(0), **sizes)
 
     @staticmethod
     def _pools(seed):
-        X, K = channel_pool(seed)
+        X, K = channels.channel_pool(seed)
         return {"x": X.int().tolist(), "k": K.int().tolist()}
 
-    @traitlets.observe("seed")
-    def _new_seed(self, change):
-        self.pools = self._pools(change["new"])
-        self.answered += 1
-
     def data(self):
-        """The (X, K) of the settings (a ValueError explains the book's sizes)."""
+        """``(X, K)`` of the settings (a ValueError explains the book's sizes)."""
         c_i, k, n = self.in_channels, self.kernel_size, self.size
         if self.values == "book example":
             if (c_i, k, n) != (2, 2, 3):
                 raise ShapeError(BOOK_SIZES, c_i=c_i, k=k, n=n)
-            return book_example(self.out_channels)
-        return channel_data(c_i, self.out_channels, k, n, self.seed)
+            return channels.book_example(self.out_channels)
+        return channels.channel_data(c_i, self.out_channels, k, n, self.seed)
 
     def picture(self):
-        return draw_channels(*self.data(), self.mode)
+        return channels.draw_channels(*self.data(), self.mode)

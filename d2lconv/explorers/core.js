@@ -1,23 +1,17 @@
 // core.js: what every explorer's front end shares. Plain JavaScript, no build.
-//
-// An explorer's module is this file followed by its own (sweep.js, ...):
-// d2lconv/explorers/__init__.py joins the two texts into the anywidget ES
-// module, and the course website does the same. The pictures are the ones
-// d2lconv/picture.py draws in Python (same panels, labels, marks and SVG),
-// made here in the page so that a control redraws with no message to Python.
+// An explorer's ES module is this file followed by its own (sweep.js, ...),
+// joined by d2lconv/explorers/__init__.py (and by the course website). The
+// pictures are those of d2lconv/picture.py, drawn in the page so that a
+// control redraws with no message to Python.
 
 // ---- numbers as Python writes them ----------------------------------------
 
 // Python's f"{x:.{digits}f}": the nearest decimal, ties to even. A tie is an
 // odd multiple of 2^-(digits + 1), exact in binary; toFixed rounds those up.
 export function fixed(x, digits) {
-  const t = Math.abs(x) * 2 ** (digits + 1);
-  if (Number.isInteger(t) && t % 2 === 1) {
-    const down = Math.floor(Math.abs(x) * 10 ** digits);
-    const even = (down % 2 === 0 ? down : down + 1) / 10 ** digits;
-    return (x < 0 ? "-" : "") + even.toFixed(digits);
-  }
-  return x.toFixed(digits);
+  const t = Math.abs(x) * 2 ** (digits + 1), down = Math.floor(Math.abs(x) * 10 ** digits);
+  if (!Number.isInteger(t) || t % 2 !== 1) return x.toFixed(digits);
+  return (x < 0 ? "-" : "") + ((down + (down % 2)) / 10 ** digits).toFixed(digits);  // the even one
 }
 
 // Python's f"{x:.{p}g}" (and f"{x:g}" for p = 6): p significant digits, in
@@ -25,22 +19,10 @@ export function fixed(x, digits) {
 export function general(x, p = 6) {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf";
   if (x === 0) return Object.is(x, -0) ? "-0" : "0";
-  const a = Math.abs(x);
-  let e = Math.floor(Math.log10(a));
-  if (10 ** e > a) e -= 1;  // log10 can be off by one next to a power of 10
-  else if (10 ** (e + 1) <= a) e += 1;
-  let text = e >= -4 && e < p ? fixed(x, p - 1 - e) : null;
-  if (text !== null && Math.abs(Number(text)) >= 10 ** (e + 1)) {
-    e += 1;  // rounding went up to the next power of 10
-    text = e < p ? fixed(x, Math.max(0, p - 1 - e)) : null;
-  }
-  if (text === null) {
-    let [mantissa, exponent] = x.toExponential(p - 1).split("e");
-    if (mantissa.includes(".")) mantissa = mantissa.replace(/\.?0+$/, "");
-    const n = Number(exponent);
-    return `${mantissa}e${n < 0 ? "-" : "+"}${String(Math.abs(n)).padStart(2, "0")}`;
-  }
-  return text.includes(".") ? text.replace(/\.?0+$/, "") : text;
+  const [mantissa, exponent] = x.toExponential(p - 1).split("e");
+  const e = Number(exponent), strip = (t) => (t.includes(".") ? t.replace(/\.?0+$/, "") : t);
+  if (e >= -4 && e < p) return strip(fixed(x, p - 1 - e));
+  return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
 // picture.format_number: integers without a point, others with 2 decimals.
@@ -59,150 +41,118 @@ export const tupleText = (t) => (t.length === 1 ? `(${t[0]},)` : `(${t.join(", "
 
 // ---- the reader's language --------------------------------------------------
 
-// tr(english, values): the text in the language of the catalog `text` (an
-// English -> translation map the Python side sends), {name} fields filled in;
-// a field {name:.3g} or {name:.4f} formats a number as Python's format does.
-export function translator(text) {
-  return (english, values = {}) => (text[english] ?? english)
-    .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => {
-      const v = values[name];
-      if (!kind) return String(v);
-      return kind === "f" ? fixed(v, Number(digits || 6)) : general(v, Number(digits || 6));
-    });
-}
+// tr(english, values): the text from the catalog `text` (English -> the
+// reader's language, sent by Python), fields {name}, {name:.3g}, {name:.4f}
+// filled in as Python's format does.
+export const translator = (text) => (english, values = {}) => (text[english] ?? english)
+  .replace(/\{(\w+)(?::\.?(\d*)([fg]))?\}/g, (_, name, digits, kind) => (kind
+    ? (kind === "f" ? fixed : general)(values[name], Number(digits || 6)) : String(values[name])));
 
 // Marks a text shown elsewhere through tr (Python's catalog finds it).
 export const N_ = (english) => english;
 
 // Latin characters count 1, wide (Chinese) ones 5/3: picture.text_units.
 const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/g;
-export function textUnits(text) {
-  const wide = (text.match(WIDE) || []).length;
-  return text.length + (wide * 2) / 3;
-}
+export const textUnits = (text) => text.length + ((text.match(WIDE) || []).length * 2) / 3;
 
 // ---- the picture ------------------------------------------------------------
 
 export const range = (n) => Array.from({ length: n }, (_, i) => i);
+export const sum = (values) => values.reduce((a, b) => a + b, 0);
 // An h x w matrix of f(r, c).
 export const matrix = (h, w, f) => range(h).map((r) => range(w).map((c) => f(r, c)));
 export const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
 
 export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
 const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
-export const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
-const SANS = "DejaVu Sans, Arial, Helvetica, sans-serif";
-const MONO = "DejaVu Sans Mono, Menlo, Consolas, monospace";
+const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
 const CJK = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei";
 const FONTS = {
-  en: [SANS, MONO],
+  en: ["DejaVu Sans, Arial, Helvetica, sans-serif", "DejaVu Sans Mono, Menlo, Consolas, monospace"],
   zh: [`DejaVu Sans, Arial, Helvetica, ${CJK}, sans-serif`,
-       `DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, ${CJK}, monospace`],
+    `DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, ${CJK}, monospace`],
 };
-const DIVERGING = new Set("RdBu PuOr PiYG PRGn BrBG RdGy RdYlBu coolwarm bwr seismic".split(" "));
 
-// Fill colours of a matrix from a matplotlib colormap (`palettes[name]` =
-// [hex colours, dark flags], sent by Python), as picture.colors does.
+// Fill and ink colours of a matrix from a colormap (`palettes[name]`: [hex
+// colours, dark flags], sent by Python), as picture.colors does.
 export function colors(values, palettes, cmap, vmin, vmax, ignore) {
-  const shown = [];
-  values.forEach((row, r) => row.forEach((v, c) => {
-    if (Number.isFinite(v) && !(ignore && ignore[r][c])) shown.push(v);
-  }));
-  if (cmap == null) cmap = shown.length && Math.min(...shown) < 0 ? "RdBu_r" : "Blues";
-  let lo = vmin ?? (shown.length ? Math.min(...shown) : 0);
-  let hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
-  if (DIVERGING.has(cmap.split("_")[0])) {
-    const m = Math.max(Math.abs(lo), Math.abs(hi));
-    [lo, hi] = [-m, m];
-  }
+  const shown = values.flatMap((row, r) => row.filter((v, c) => Number.isFinite(v) && !ignore?.[r][c]));
+  let lo = vmin ?? (shown.length ? Math.min(...shown) : 0), hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
+  if (/^(RdBu|PuOr)/.test(cmap)) [lo, hi] = [-Math.max(-lo, hi), Math.max(-lo, hi)];
   if (hi <= lo) hi = lo + 1;
-  const [hexes, dark] = palettes[cmap];
-  const n = hexes.length;
-  const pick = (v) => {
+  const [hexes, dark] = palettes[cmap], n = hexes.length;
+  return values.map((row) => row.map((v) => {
     if (Number.isNaN(v)) return [MASK, "black"];
-    const x = v === Infinity ? hi : v === -Infinity ? lo : v;
-    const scaled = Math.min(Math.max((x - lo) / (hi - lo), 0), 1);
-    const i = Math.min(Math.floor(scaled * n), n - 1);
+    const i = Math.min(Math.floor(Math.min(Math.max((v - lo) / (hi - lo), 0), 1) * n), n - 1);
     return [hexes[i], dark[i] ? "white" : "black"];
-  };
-  return values.map((row) => row.map(pick));
+  }));
 }
 
 // Primitives: {type: "rect" | "text" | "path", ...}, drawn by toSvg below.
-const rect = (x, y, width, height, fill = "none", extra = {}) =>
+export const rect = (x, y, width, height, fill = "none", extra = {}) =>
   ({ type: "rect", x, y, width, height, fill, stroke: "none", strokeWidth: 0, opacity: 1, ...extra });
-const text = (x, y, value, size = LINE_SIZE, color = "black", anchor = "middle", extra = {}) =>
+export const text = (x, y, value, size = LINE_SIZE, color = "black", anchor = "middle", extra = {}) =>
   ({ type: "text", x, y, text: value, size, color, anchor, bold: false, mono: false, ...extra });
-const path = (lines, stroke = "black", strokeWidth = 1, data = null) =>
+export const path = (lines, stroke = "black", strokeWidth = 1, data = null) =>
   ({ type: "path", lines, stroke, strokeWidth, data });
-export { rect, text, path };
 
 export function titleTexts(title, x, bottom, size = TITLE_SIZE) {
   const lines = title ? title.split("\n") : [];
-  const step = size * 1.25;
-  return lines.map((line, k) => text(x, bottom - (lines.length - 1 - k) * step, line, size));
+  return lines.map((line, k) => text(x, bottom - (lines.length - 1 - k) * size * 1.25, line, size));
 }
 
-// A matrix as coloured cells with their numbers: grid.Grid.
+// A matrix as coloured cells with their numbers: grid.Grid. Options: title,
+// label, cell, fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
+// (padding), outlined, dimmed (not computed yet); dropped [rows, columns]
+// tinted at the end; indices: the numbers of the first row and column.
 export function grid(values, o = {}) {
-  const rows = values.length, cols = values[0].length;
-  const cell = o.cell ?? CELL, title = o.title ?? "";
-  const mask = (m) => m ?? values.map((row) => row.map(() => false));
+  const rows = values.length, cols = values[0].length, cell = o.cell ?? CELL;
+  const title = o.title ?? "", titles = title ? title.split("\n") : [], above = o.indices ? 18 : 6;
   const texts = values.map((row) => row.map(o.fmt ?? formatNumber));
   const longest = Math.max(2, ...texts.flat().map((t) => t.length));
-  const fit = (cell * 0.85) / (0.62 * longest);
-  const first = title ? title.split("\n")[0] : o.tr("grid");
-  const size = `${rows}x${cols}`;
-  const titleWidth = Math.max(0, ...(title ? title.split("\n") : []).map(textUnits)) * 7.8;
-  const spare = Math.max(0, (titleWidth - cols * cell) / 2);
+  const fontsize = Math.round(Math.min(0.45 * cell, (cell * 0.85) / (0.62 * longest)) * 10) / 10;
+  const first = titles[0] ?? o.tr("grid"), size = `${rows}x${cols}`;
+  const spare = Math.max(0, (Math.max(0, ...titles.map(textUnits)) * 7.8 - cols * cell) / 2);
   const panel = {
     label: o.label ?? (first.endsWith(size) ? first : `${first} ${size}`),
     x: MARGIN, y: MARGIN, width: cols * cell, height: rows * cell,
-    top: (title ? title.split("\n").length : 0) * TITLE_SIZE * 1.25 + (o.indices ? 18 : 6),
-    span: [spare + (o.indices ? 18 : 0), spare],
+    top: titles.length * TITLE_SIZE * 1.25 + above, span: [spare + (o.indices ? 18 : 0), spare],
   };
-  const fontsize = o.fontsize ?? Math.round(Math.min(0.45 * cell, fit) * 10) / 10;
   panel.primitives = () => {
-    const { x: x0, y: y0 } = panel;
-    const hatched = mask(o.hatched), outlined = mask(o.outlined), dimmed = mask(o.dimmed);
+    const { x: x0, y: y0 } = panel, none = values.map((row) => row.map(() => false));
+    const [hatched, outlined, dimmed] = [o.hatched, o.outlined, o.dimmed].map((m) => m ?? none);
     const paint = colors(values, o.palettes, o.cmap, o.vmin, o.vmax, hatched);
-    const box = (r, c, fill = "none", extra = {}) => rect(x0 + c * cell, y0 + r * cell, cell, cell, fill, extra);
-    const cells = (m) => values.flatMap((row, r) => row.map((_, c) => [r, c])).filter(([r, c]) => m[r][c]);
-    const padding = cells(hatched);
+    const box = (r, c, fill, extra) => rect(x0 + c * cell, y0 + r * cell, cell, cell, fill, extra);
+    const cells = (m) => values.flatMap((row, r) => row.map((_, c) => [r, c])).filter(([r, c]) => m(r, c));
+    const padding = cells((r, c) => hatched[r][c]);
     const out = padding.map(([r, c]) => box(r, c, MASK, { data: { padding: `${r},${c}` } }));
     if (padding.length) {
-      const r0 = Math.min(...padding.map((p) => p[0])), r1 = Math.max(...padding.map((p) => p[0])) + 1;
-      const c0 = Math.min(...padding.map((p) => p[1])), c1 = Math.max(...padding.map((p) => p[1])) + 1;
+      const [r0, r1, c0, c1] = [0, 1].flatMap((a) => [Math.min(...padding.map((p) => p[a])),
+        Math.max(...padding.map((p) => p[a])) + 1]);
       out.push(path(hatch(x0 + c0 * cell, y0 + r0 * cell, (c1 - c0) * cell, (r1 - r0) * cell), HATCH));
     }
-    // A dimmed cell (not computed yet): its colour faded towards white, its
-    // number grey (grid.py does the same).
+    // A dimmed cell: its colour faded towards white, its number grey (as grid.py).
     const dim = (r, c) => dimmed[r][c] && !hatched[r][c];
-    out.push(...cells(hatched.map((row) => row.map((h) => !h))).map(([r, c]) => (dim(r, c)
+    out.push(...cells((r, c) => !hatched[r][c]).map(([r, c]) => (dim(r, c)
       ? box(r, c, faded(paint[r][c][0]), { data: { dimmed: `${r},${c}` } }) : box(r, c, paint[r][c][0]))));
-    const bottom = y0 + rows * cell, right = x0 + cols * cell, lines = [];
-    for (let c = 1; c < cols; c++) lines.push([[x0 + c * cell, y0], [x0 + c * cell, bottom]]);
-    for (let r = 1; r < rows; r++) lines.push([[x0, y0 + r * cell], [right, y0 + r * cell]]);
-    out.push(path(lines, "white"));
-    texts.forEach((line, r) => line.forEach((t, c) => {
-      if (!t) return;
-      const ink = hatched[r][c] || dim(r, c) ? MASK_TEXT : paint[r][c][1];
-      out.push(text(x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, ink,
-        "middle", { data: { cell: `${r},${c}` } }));
-    }));
+    const right = x0 + cols * cell, bottom = y0 + rows * cell;
+    out.push(path([...range(cols - 1).map((c) => [[x0 + (c + 1) * cell, y0], [x0 + (c + 1) * cell, bottom]]),
+      ...range(rows - 1).map((r) => [[x0, y0 + (r + 1) * cell], [right, y0 + (r + 1) * cell]])], "white"));
+    texts.forEach((line, r) => line.forEach((t, c) => t && out.push(text(x0 + (c + 0.5) * cell,
+      y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, hatched[r][c] || dim(r, c) ? MASK_TEXT : paint[r][c][1],
+      "middle", { data: { cell: `${r},${c}` } }))));
     const [dropRows, dropCols] = o.dropped ?? [0, 0];
     const tint = (x, y, w, h, what) => rect(x, y, w, h, DROPPED, { opacity: 0.25, data: { dropped: what } });
     if (dropRows) out.push(tint(x0, y0 + (rows - dropRows) * cell, cols * cell, dropRows * cell, `${dropRows} rows`));
     if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
-    out.push(...cells(outlined).map(([r, c]) =>
+    out.push(...cells((r, c) => outlined[r][c]).map(([r, c]) =>
       box(r, c, "none", { stroke: HIGHLIGHT, strokeWidth: 2.5, data: { outline: `${r},${c}` } })));
     if (o.indices) {
       const [ri, ci] = o.indices;
-      for (let c = 0; c < cols; c++) out.push(text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), 10, INDEX));
-      const middle = y0 + 0.5 * cell + 3.6;
-      for (let r = 0; r < rows; r++) out.push(text(x0 - 5, middle + r * cell, String(ri + r), 10, INDEX, "end"));
+      out.push(...range(cols).map((c) => text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), 10, INDEX)),
+        ...range(rows).map((r) => text(x0 - 5, y0 + 0.5 * cell + 3.6 + r * cell, String(ri + r), 10, INDEX, "end")));
     }
-    return out.concat(titleTexts(title, x0 + panel.width / 2, y0 - (o.indices ? 18 : 6) - 2));
+    return out.concat(titleTexts(title, x0 + panel.width / 2, y0 - above - 2));
   };
   return panel;
 }
@@ -223,28 +173,23 @@ function hatch(x, y, w, h, spacing = 7) {
 
 // Lines of text, left-aligned: picture.Lines.
 export function lines(strings, o = {}) {
-  const size = o.size ?? LINE_SIZE, mono = o.mono ?? true, bold = new Set(o.bold ?? []);
+  const size = o.size ?? LINE_SIZE, mono = o.mono ?? true, bold = new Set(o.bold ?? []), step = size * 1.35;
   const panel = {
     label: o.label, x: MARGIN, y: MARGIN, top: 0, span: [0, 0],
-    width: Math.max(0, ...strings.map(textUnits)) * size * 0.61,
-    height: strings.length * size * 1.35,
+    width: Math.max(0, ...strings.map(textUnits)) * size * 0.61, height: strings.length * step,
   };
-  const step = size * 1.35;
-  panel.primitives = () => strings.flatMap((line, k) => line ? [text(panel.x,
-    panel.y + (k + 1) * step - 0.35 * size, line, size, "black", "start",
-    { bold: bold.has(k), mono })] : []);
+  panel.primitives = () => strings.flatMap((line, k) => (line ? [text(panel.x,
+    panel.y + (k + 1) * step - 0.35 * size, line, size, "black", "start", { bold: bold.has(k), mono })] : []));
   return panel;
 }
 
-// A small line plot: series of [xs, ys, colour, name]; plot.Plot.
-export function plot(series, o = {}) {
-  const width = o.width ?? 280, height = o.height ?? 180, title = o.title ?? "";
-  const xlim = o.xlim ?? limits(series.map((s) => s[0]));
-  const ylim = o.ylim ?? limits(series.map((s) => s[1]));
+// A small line plot: series of [xs, ys, colour, name] in the box xlim x
+// ylim; a non-finite point breaks its line (as NaN does): plot.Plot.
+export function plot(series, o) {
+  const { width, height, xlim, ylim, title } = o;
   const panel = {
-    label: o.label ?? (title ? title.split("\n")[0] : o.tr("plot")),
-    x: MARGIN, y: MARGIN, width, height, span: [46, 10],
-    top: (title ? title.split("\n").length : 0) * TITLE_SIZE * 1.25 + 20,
+    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 10],
+    top: title.split("\n").length * TITLE_SIZE * 1.25 + 20,
   };
   const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
   const py = (v) => panel.y + height - ((v - ylim[0]) / (ylim[1] - ylim[0])) * height;
@@ -252,56 +197,43 @@ export function plot(series, o = {}) {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
     for (const v of ticks(...xlim)) {
-      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey));
-      out.push(text(px(v), y + height + 15, general(v), 10, INDEX));
+      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
+        text(px(v), y + height + 15, general(v), 10, INDEX));
     }
     for (const v of ticks(...ylim)) {
-      out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey));
-      out.push(text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
+      out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey), text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
     }
     series.forEach(([xs, ys, color, name], k) => {
-      // A non-finite point breaks the line, as NaN does in plot.Plot.
       const pieces = [[]];
       xs.forEach((v, i) => {
         const [a, b] = [px(v), py(ys[i])];
         if (Number.isFinite(a) && Number.isFinite(b)) pieces[pieces.length - 1].push([a, b]);
         else pieces.push([]);
       });
-      out.push(path(pieces.filter((line) => line.length), color, 2, { series: name }));
-      out.push(rect(x + width - 110, y + 8 + 15 * k, 14, 3, color));
-      out.push(text(x + width - 92, y + 13 + 15 * k, name, 10, "black", "start"));
+      out.push(path(pieces.filter((line) => line.length), color, 2, { series: name }),
+        rect(x + width - 110, y + 8 + 15 * k, 14, 3, color), text(x + width - 92, y + 13 + 15 * k, name, 10, "black", "start"));
     });
-    if (o.xlabel) out.push(text(x + width / 2, y + height + 30, o.xlabel, 11));
+    out.push(text(x + width / 2, y + height + 30, o.xlabel, 11));
     if (o.ylabel) out.push(text(x, y - 6, o.ylabel, 11, "black", "start"));
     return out.concat(titleTexts(title, x + width / 2, y - 22));
   };
   return panel;
 }
 
-function limits(arrays) {
-  const values = arrays.flat().filter(Number.isFinite);
-  if (!values.length) return [0, 1];
-  const lo = Math.min(...values), hi = Math.max(...values);
-  return hi > lo ? [lo, hi] : [lo - 0.5, hi + 0.5];
-}
-
 // Round tick values between lo and hi: plot._ticks.
 export function ticks(lo, hi, count = 5) {
-  let step = 10 ** Math.floor(Math.log10((hi - lo) / count));
-  let factor = 1;
+  let step = 10 ** Math.floor(Math.log10((hi - lo) / count)), factor = 1;
   for (factor of [1, 2, 5, 10]) if ((hi - lo) / (step * factor) <= count) break;
   step *= factor;
   const first = Math.ceil(lo / step - 1e-9) * step;
-  const n = Math.floor((hi - first) / step + 1e-9) + 1;
-  return Array.from({ length: n }, (_, k) => Math.round((first + k * step) * 1e10) / 1e10);
+  return range(Math.floor((hi - first) / step + 1e-9) + 1).map((k) => Math.round((first + k * step) * 1e10) / 1e10);
 }
 
 // Place panels side by side, bodies aligned under the tallest title: picture.row.
 export function row(panels, x = MARGIN, y = MARGIN, gap = GAP) {
   const top = Math.max(0, ...panels.map((p) => p.top));
   for (const p of panels) {
-    p.x = x + p.span[0];
-    p.y = y + top;
+    [p.x, p.y] = [x + p.span[0], y + top];
     x += p.span[0] + p.width + p.span[1] + gap;
   }
   return y + top + Math.max(0, ...panels.map((p) => p.height));
@@ -314,138 +246,74 @@ const escapeXml = (s, quote = true) => {
   s = String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   return quote ? s.replace(/"/g, "&quot;").replace(/'/g, "&#x27;") : s;
 };
-const dataAttributes = (data) => (data ? Object.entries(data)
-  .map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join("") : "");
+const dataAttributes = (data) => Object.entries(data ?? {}).map(([k, v]) => ` data-${k}="${escapeXml(v)}"`).join("");
 
+// The box [x0, y0, x1, y1] a primitive covers (text: an estimate).
 function extent(p) {
   if (p.type === "text") {
     const width = textUnits(p.text) * p.size * (p.mono ? 0.61 : 0.6);
     const left = p.x - { start: 0, middle: width / 2, end: width }[p.anchor];
     return [left, p.y - p.size, left + width, p.y + 0.3 * p.size];
   }
-  if (p.type === "rect") {
-    const half = p.strokeWidth / 2;
-    return [p.x - half, p.y - half, p.x + p.width + half, p.y + p.height + half];
-  }
-  const points = p.lines.flat();
-  if (!points.length) return null;
-  const xs = points.map((q) => q[0]), ys = points.map((q) => q[1]);
-  return [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)];
+  const half = p.strokeWidth / 2;
+  if (p.type === "rect") return [p.x - half, p.y - half, p.x + p.width + half, p.y + p.height + half];
+  const xs = p.lines.flat().map((q) => q[0]), ys = p.lines.flat().map((q) => q[1]);
+  return xs.length ? [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)] : null;
 }
 
 function primitiveSvg(p, mono) {
+  const data = dataAttributes(p.data);
   if (p.type === "rect") {
     let extra = p.strokeWidth ? ` stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` : "";
     if (p.opacity !== 1) extra += ` fill-opacity="${p.opacity}"`;
-    return `<rect x="${g5(p.x)}" y="${g5(p.y)}" width="${g5(p.width)}" height="${g5(p.height)}" ` +
-      `fill="${p.fill}"${extra}${dataAttributes(p.data)}/>`;
+    return `<rect x="${g5(p.x)}" y="${g5(p.y)}" width="${g5(p.width)}" height="${g5(p.height)}" fill="${p.fill}"${extra}${data}/>`;
   }
   if (p.type === "text") {
     let extra = p.anchor === "start" ? "" : ` text-anchor="${p.anchor}"`;
     if (p.bold) extra += ' font-weight="bold"';
     if (p.mono) extra += ` font-family="${mono}" xml:space="preserve"`;
     if (p.color !== "black") extra += ` fill="${p.color}"`;
-    return `<text x="${g5(p.x)}" y="${g5(p.y)}" font-size="${g5(p.size)}"${extra}` +
-      `${dataAttributes(p.data)}>${escapeXml(p.text, false)}</text>`;
+    return `<text x="${g5(p.x)}" y="${g5(p.y)}" font-size="${g5(p.size)}"${extra}${data}>${escapeXml(p.text, false)}</text>`;
   }
   const d = p.lines.map((line) => "M" + line.map(([x, y]) => `${g5(x)} ${g5(y)}`).join(" L")).join(" ");
-  return `<path d="${d}" fill="none" stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"` +
-    `${dataAttributes(p.data)}/>`;
+  return `<path d="${d}" fill="none" stroke="${p.stroke}" stroke-width="${g5(p.strokeWidth)}"${data}/>`;
 }
 
-// The SVG text of placed panels: picture.Picture.svg.
+// The SVG text of placed panels, one element a line: picture.Picture.svg.
 export function toSvg(panels, title, language = "en") {
-  const groups = panels.map((p) => [p.label, p.primitives()]);
+  const groups = panels.map((p) => [escapeXml(p.label), p.primitives()]);
   const boxes = groups.flatMap(([, items]) => items.map(extent)).filter(Boolean);
-  let [x0, y0, x1, y1] = boxes.length ? [0, 1, 2, 3].map((k) =>
-    (k < 2 ? Math.min : Math.max)(...boxes.map((b) => b[k]))) : [MARGIN, MARGIN, MARGIN, MARGIN];
-  [x0, y0, x1, y1] = [x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN];
-  const w = Math.ceil(x1 - x0), h = Math.ceil(y1 - y0);
-  [x0, y0] = [Math.floor(x0), Math.floor(y0)];
-  const [sans, mono] = FONTS[language] ?? FONTS.en;
-  const name = escapeXml(title);
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" ` +
-    `viewBox="${x0} ${y0} ${w} ${h}" font-family="${sans}" role="group" aria-label="${name}">`,
-    `<title>${name}</title>`, `<rect x="${x0}" y="${y0}" width="${w}" height="${h}" fill="white"/>`];
-  for (const [label, items] of groups) {
-    const l = escapeXml(label);
-    parts.push(`<g role="group" aria-label="${l}"><title>${l}</title>`);
-    for (const item of items) parts.push(primitiveSvg(item, mono));
-    parts.push("</g>");
-  }
-  parts.push("</svg>");
-  return parts.join("\n");
+  const [x0, y0, x1, y1] = [0, 1, 2, 3].map((k) => (k < 2 ? Math.min(...boxes.map((b) => b[k])) - MARGIN
+    : Math.max(...boxes.map((b) => b[k])) + MARGIN));
+  const w = Math.ceil(x1 - x0), h = Math.ceil(y1 - y0), [x, y] = [Math.floor(x0), Math.floor(y0)];
+  const [sans, mono] = FONTS[language] ?? FONTS.en, name = escapeXml(title);
+  return [`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="${x} ${y} ${w} ${h}" ` +
+    `font-family="${sans}" role="group" aria-label="${name}">`, `<title>${name}</title>`,
+  `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="white"/>`,
+  ...groups.flatMap(([label, items]) => [`<g role="group" aria-label="${label}"><title>${label}</title>`,
+    ...items.map((item) => primitiveSvg(item, mono)), "</g>"]), "</svg>"].join("\n");
 }
 
 // ---- convolution sizes -----------------------------------------------------
 
-// One axis of nn.Conv2d: n input, k kernel, s stride, [before, after]
-// padding, d dilation. An empty output throws an Error whose message is the
-// explanation shapes.py gives (the plain n - k + 1 without padding, stride or
-// dilation).
-export function axisGeometry(tr, axis, n, k, s, sides, d) {
-  const [before, after] = sides;
-  const out = Math.floor((n + before + after - d * (k - 1) - 1) / s) + 1;
-  const [pSym, pNum] = before === after ? ["2p", `2*${before}`]
-    : [axis ? "left + right" : "top + bottom", `${before} + ${after}`];
-  const formula = `floor((n + ${pSym} - d(k-1) - 1)/s) + 1 = ` +
-    `floor((${n} + ${pNum} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
+// One axis of nn.Conv2d: n input, k kernel, s stride, p padding per side, d
+// dilation. An empty output throws the explanation shapes.py gives.
+export function axisGeometry(tr, axis, n, k, s, p, d) {
+  const out = Math.floor((n + 2 * p - d * (k - 1) - 1) / s) + 1, span = d * (k - 1) + 1;
+  const formula = `floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((${n} + 2*${p} - ${d}*(${k}-1) - 1)/${s}) + 1 = ${out}`;
   const name = axisName(tr, axis);
-  if (out < 1 && s === 1 && d === 1 && before === 0 && after === 0) {
+  if (out < 1 && s === 1 && d === 1 && p === 0) {
     throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
   }
   if (out < 1) {
     throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
-      axis: name, formula, k, span: d * (k - 1) + 1, n, padding: pNum, padded: n + before + after,
+      axis: name, formula, k, span, n, padding: `2*${p}`, padded: n + 2 * p,
     }));
   }
-  return { n, k, s, d, sides, out, span: d * (k - 1) + 1, formula, pSym, pNum };
+  return { n, k, s, d, p, out, span, formula };
 }
 
-// ---- the model: Python's traits, or the state saved in a page -------------
-
-// The explorer's link to its model. `save(changes)` keeps settings in the
-// model; unless `send` is false (a step of Play: the page alone needs it),
-// Python hears of them a moment later, once a drag or a run of keys pauses:
-// the picture does not wait for the message, and Python gets the last
-// setting once (a saved page has no kernel to send them to). `ask(changes)`
-// sends settings that only Python can answer (a new seed, a training run):
-// `note` says so until Python has answered, or that the kernel is missing.
-export function connect(model, el, tr) {
-  const note = document.createElement("div");
-  note.className = "d2lconv-kernel-note";
-  note.setAttribute("role", "status");
-  note.style.cssText = "min-height:1.3em;font:13px sans-serif;color:#8a4b00";
-  const link = {
-    note,
-    save(changes, send = true) {
-      for (const [k, v] of Object.entries(changes)) model.set(k, v);
-      if (!send) return;
-      clearTimeout(link.sending);
-      link.sending = setTimeout(() => {
-        try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
-      }, 100);
-    },
-    ask(changes) {
-      const before = model.get("answered");
-      link.save(changes, false);
-      try { model.save_changes(); } catch (e) { /* no kernel: said below */ }
-      if (model.d2lconvStatic) {
-        note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
-        return;
-      }
-      note.textContent = tr("asking Python...");
-      clearTimeout(link.timer);
-      link.timer = setTimeout(() => {
-        if (model.get("answered") === before) {
-          note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
-        }
-      }, 3000);
-    },
-  };
-  model.on("change:answered", () => { clearTimeout(link.timer); note.textContent = ""; });
-  return link;
-}
+// ---- the page: the model, the controls, the picture -------------------------
 
 // A model for a page with no kernel (the course website, the tests' pages):
 // the state the notebook run saved, with anywidget's get, set and on.
@@ -464,75 +332,58 @@ export function pageModel(state) {
 }
 
 // Draw an explorer in `el` from a saved state (its module's render).
-export function mount(el, state) {
-  return render({ model: pageModel(state), el });
-}
+export const mount = (el, state) => render({ model: pageModel(state), el });
 
-// ---- controls: native inputs with visible labels ---------------------------
+const box = (tag, className, css = "") => Object.assign(document.createElement(tag), { className, style: css });
 
-// A control: `input` (its attributes set) with its label; `read` gives its
-// value to `onChange` on each `event`, `set` writes it. Ids are unique in the
-// page, whichever explorer module made them.
+// A control: `input` with its visible label (ids unique in the page); `read`
+// gives its value to `onChange` on each `event`, `set` writes it.
 function labelled(labelText, input, event, read, set, onChange) {
   globalThis.d2lconvControls = (globalThis.d2lconvControls ?? 0) + 1;
-  const id = `d2lconv-control-${globalThis.d2lconvControls}`;
-  const box = document.createElement("span");
-  box.className = "d2lconv-control";
-  box.style.cssText = "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;" +
-    "font:13px sans-serif";
-  const label = document.createElement("label");
-  label.htmlFor = id;
-  label.textContent = labelText;
-  input.id = id;
-  box.append(label, input);
+  input.id = `d2lconv-control-${globalThis.d2lconvControls}`;
+  const el = box("span", "d2lconv-control",
+    "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;font:13px sans-serif");
+  el.append(Object.assign(document.createElement("label"), { htmlFor: input.id, textContent: labelText }), input);
   // JupyterLab takes arrow keys for its own shortcuts unless they stop here.
   input.addEventListener("keydown", (e) => e.stopPropagation());
   input.addEventListener(event, () => onChange(read()));
-  return { el: box, input, set, get value() { return read(); } };
+  return { el, input, set, get value() { return read(); } };
 }
 
 // A slider: `input` events while it moves (drag, arrow keys), value shown;
 // `set(v, high)` also moves its end.
 export function slider(labelText, min, max, value, onInput) {
-  const input = document.createElement("input");
-  Object.assign(input, { type: "range", min, max, step: 1, value });
+  const input = Object.assign(document.createElement("input"), { type: "range", min, max, step: 1, value });
   input.style.width = "120px";
-  const shown = document.createElement("output");
-  shown.textContent = value;
-  const set = (v, high = Number(input.max)) => {
+  const shown = Object.assign(document.createElement("output"), { textContent: value });
+  const set = (x, high = Number(input.max)) => {
     input.max = high;
-    input.value = Math.min(Math.max(v, Number(input.min)), high);
+    input.value = Math.min(Math.max(x, Number(input.min)), high);
     shown.textContent = input.value;
   };
-  const read = () => Number(input.value);
-  const control = labelled(labelText, input, "input", read, set, (v) => {
-    shown.textContent = v;
-    onInput(v);
+  const control = labelled(labelText, input, "input", () => Number(input.value), set, (x) => {
+    shown.textContent = x;
+    onInput(x);
   });
   control.el.append(shown);
   return control;
 }
 
-// Play: steps `control` (a slider) to its end, at the speed (steps per second)
-// its own slider sets (1 to `fastest`). `name` is the button's text while it
-// does not play.
+// Play: steps `control` (a slider) to its end, at the speed (steps per second,
+// 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
 export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
-  const button = document.createElement("button");
+  const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
   button.type = "button";
-  button.style.cssText = "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em";
   const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
   const label = () => { button.textContent = timer ? tr("pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
+  const next = (x) => { control.set(x); onStep(x); };
   button.addEventListener("click", () => {
     if (timer) return stop();
-    if (control.value >= Number(control.input.max)) { control.set(0); onStep(0); }
-    timer = setInterval(() => {
-      const next = control.value + 1;
-      if (next > Number(control.input.max)) return stop();
-      control.set(next);
-      onStep(next);
-    }, 1000 / pace.value);
+    if (control.value >= Number(control.input.max)) next(0);
+    timer = setInterval(() => (control.value < Number(control.input.max) ? next(control.value + 1) : stop()),
+      1000 / pace.value);
     label();
   });
   label();
@@ -543,115 +394,68 @@ export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("
 // of the sweep moves an outline and a few numbers): toSvg writes one element
 // per line, so the lines that differ name the elements to replace. Returns
 // false, and changes nothing, when the panels themselves changed.
-function patch(box, before, lines) {
+function patch(picture, before, lines) {
   if (!before || before.length !== lines.length) return false;
   const changed = [];
   let element = 0;  // the element of `before`'s line i, in document order
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i], structure = /^<\/?(g|svg)\b/.test(line);
-    if (line !== before[i]) {
-      if (structure) return false;
-      changed.push([element, line]);
+    if (lines[i] !== before[i]) {
+      if (/^<\/?(g|svg)\b/.test(lines[i])) return false;
+      changed.push([element, lines[i]]);
     }
-    if (line.startsWith("<g")) element += 2;  // the group and its <title>
-    else if (!line.startsWith("</")) element += 1;
+    if (lines[i].startsWith("<g")) element += 2;  // the group and its <title>
+    else if (!lines[i].startsWith("</")) element += 1;
   }
-  if (!changed.length) return true;
   const fresh = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   fresh.innerHTML = changed.map(([, line]) => line).join("");
-  const elements = box.querySelectorAll("*");
+  const elements = picture.querySelectorAll("*");
   for (const [index] of changed) elements[index].replaceWith(fresh.children[0]);
   return true;
 }
 
-// The frame of an explorer: controls on top, then the picture or, when the
-// settings have no picture, an explanation in words.
-export function frame(el, rows) {
-  el.classList.add("d2lconv-explorer");
-  const controls = document.createElement("div");
-  controls.className = "d2lconv-controls";
-  for (const items of rows) {
-    const line = document.createElement("div");
-    line.style.cssText = "display:flex;flex-wrap:wrap;align-items:center";
-    line.append(...items.filter(Boolean).map((c) => c.el ?? c));
-    controls.append(line);
-  }
-  const picture = document.createElement("div");
-  picture.className = "d2lconv-picture";
-  picture.style.overflowX = "auto";
-  picture.style.contain = "content";
-  const explanation = document.createElement("div");
-  explanation.className = "d2lconv-explanation";
-  explanation.setAttribute("role", "alert");
-  explanation.style.cssText = "display:none;padding:8px;border-left:4px solid #d62728;" +
-    "background:#fff5f5;white-space:pre-wrap;font-family:monospace";
-  el.replaceChildren(controls, explanation, picture);
-  let shown = null;
-  return {
-    show(svg) {
-      const lines = svg.split("\n");
-      if (!patch(picture, shown, lines)) picture.innerHTML = svg;
-      shown = lines;
-      picture.style.display = "";
-      explanation.style.display = "none";
-    },
-    explain(message) {
-      explanation.textContent = message;
-      explanation.style.display = "";
-      picture.style.display = "none";
-    },
-  };
-}
-
 // ---- an explorer: its settings, controls and picture ------------------------
 
-// The topics a lesson may teach, in the order of the lessons. The slider of a
-// topic (padding, stride_h, ...) shows once the lesson has taught it: the
-// explorer's `controls` in Python, `topics` here.
+// The topics a lesson may teach, in the order of the lessons: a topic's
+// sliders (padding, stride_h, ...) show once taught (`topics`).
 export const TOPICS = ["stride", "padding", "dilation"];
 
 // A control of a table: [name, label, low, high] a slider, [name, label,
-// options] a list of [label, value] pairs to choose from (it gives the value
-// itself: a number stays a number), [name, label] a checkbox. Labels are
-// English, shown through tr.
+// [[label, value], ...]] a choice (a number stays a number), [name, label] a
+// checkbox. Labels are English, shown through tr.
 function control(tr, [, label, a, b], value, onChange) {
   if (b !== undefined) return slider(tr(label), a, b, value, onChange);
   const input = document.createElement(a ? "select" : "input");
   if (!a) {
     Object.assign(input, { type: "checkbox", checked: value });
-    const set = (x) => { input.checked = x; };
-    return labelled(tr(label), input, "change", () => input.checked, set, onChange);
+    return labelled(tr(label), input, "change", () => input.checked, (x) => { input.checked = x; }, onChange);
   }
   for (const [text, x] of a) input.add(new Option(tr(text), x, false, x === value));
-  const set = (x) => { input.value = x; };
-  return labelled(tr(label), input, "change", () => a[input.selectedIndex][1], set, onChange);
+  return labelled(tr(label), input, "change", () => a[input.selectedIndex][1], (x) => { input.value = x; }, onChange);
 }
 
 // What every explorer does: `v` holds its settings (the model's values of the
-// table's names and of `o.names`); a control changes `v`, redraws the picture
-// and saves the settings (Python hears of them); `o.picture(tr, v, model)`
-// gives {svg, cells} or throws an Error whose message explains in its place.
-// `table` holds the lines of controls: specs (see `control`), "note" (the
-// note of `connect`) and "play": Play, the slider of the picture's `cells`
-// steps and its speed (`o.play`: {name, label, fastest, speed, button}). A
-// step stays in the page unless `o.play.keep`: then the model keeps it too,
-// and Python hears of it with the next setting.
-// `o.asks`: the settings that only Python answers (their controls ask it);
-// `o.changes(name, value)`: the settings that a choice changes (it alone by
-// default); `o.enabled`: name -> when, of `v`, its control is enabled.
+// table's names and `o.names`); a control changes `v`, redraws and saves.
+// `o.picture(tr, v, model)` gives {svg, cells} or throws an Error whose
+// message is shown instead. `table`: lines of controls, specs (see `control`),
+// "note" (says when a control needs Python) and "play" (Play, the slider of
+// the picture's `cells` steps and its speed; `o.play`: {name, label, fastest,
+// speed, button, keep: the model keeps the step too}). `o.asks`: settings only
+// Python answers; `o.changes(name, value)`: the settings a choice changes;
+// `o.enabled`: name -> when, of `v`, its control is enabled.
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
-  const link = connect(model, el, tr);
   const step = o.play?.name;
   const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? [])];
   if (step) names.push(step);
   const v = Object.fromEntries(names.map((name) => [name, model.get(name)]));
   const topic = ([name]) => name.split("_")[0];
   const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));
+  const note = box("div", "d2lconv-kernel-note", "min-height:1.3em;font:13px sans-serif;color:#8a4b00");
+  note.setAttribute("role", "status");
   const controls = {};
-  let play = null;
+  let play = null, shown = null, sending, waiting;
   const build = (item) => {
-    if (item === "note") return [link.note];
+    if (item === "note") return [note];
     if (item === "play") {
       const { label, fastest, speed, button } = o.play;
       const show = (x) => { v[step] = x; draw(); };
@@ -666,34 +470,74 @@ export function explorer({ model, el }, table, o) {
     if (asks) controls[name].input.dataset.needsPython = "true";
     return [controls[name]];
   };
-  const view = frame(el, table.map((line) => line.flatMap(build)));
-
-  function ask(name, x) {
-    v[name] = x;
-    link.ask({ [name]: x });
+  const top = box("div", "d2lconv-controls");
+  for (const items of table) {
+    const line = box("div", "", "display:flex;flex-wrap:wrap;align-items:center");
+    line.append(...items.flatMap(build).map((c) => c.el ?? c));
+    top.append(line);
   }
+  const picture = box("div", "d2lconv-picture", "overflow-x:auto;contain:content");
+  const explanation = box("div", "d2lconv-explanation", "display:none;padding:8px;" +
+    "border-left:4px solid #d62728;background:#fff5f5;white-space:pre-wrap;font-family:monospace");
+  explanation.setAttribute("role", "alert");
+  el.classList.add("d2lconv-explorer");
+  el.replaceChildren(top, explanation, picture);
+
+  // Settings go to the model at once; unless `send` is false (a step of
+  // Play), Python hears of them once a drag or a run of keys pauses: the
+  // picture does not wait, and Python gets the last setting once (a saved
+  // page has no kernel to send them to).
+  function save(changes, send = true) {
+    for (const [k, x] of Object.entries(changes)) model.set(k, x);
+    if (!send) return;
+    clearTimeout(sending);
+    sending = setTimeout(() => {
+      try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
+    }, 100);
+  }
+  // A setting only Python answers (a new seed, a training run): the note
+  // says so until Python has answered, or that the kernel is missing.
+  function ask(name, x) {
+    const before = model.get("answered");
+    v[name] = x;
+    save({ [name]: x }, false);
+    try { model.save_changes(); } catch (e) { /* no kernel: said below */ }
+    if (model.d2lconvStatic) {
+      note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
+      return;
+    }
+    note.textContent = tr("asking Python...");
+    clearTimeout(waiting);
+    waiting = setTimeout(() => {
+      if (model.get("answered") === before) {
+        note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
+      }
+    }, 3000);
+  }
+  model.on("change:answered", () => { clearTimeout(waiting); note.textContent = ""; });
   function change(name, x) {
     const changes = o.changes?.(name, x) ?? { [name]: x };
     Object.assign(v, changes);
     for (const [other, value] of Object.entries(changes)) controls[other]?.set(value);
     draw();
-    link.save(changes);
+    save(changes);
   }
   function draw() {
-    for (const [name, when] of Object.entries(o.enabled ?? {})) {
-      controls[name].input.disabled = !when(v);
-    }
+    for (const [name, when] of Object.entries(o.enabled ?? {})) controls[name].input.disabled = !when(v);
     let cells = 1;
     try {
-      const picture = o.picture(tr, v, model);
-      cells = picture.cells;
-      view.show(picture.svg);
+      const p = o.picture(tr, v, model), lines = p.svg.split("\n");
+      cells = p.cells;
+      if (!patch(picture, shown, lines)) picture.innerHTML = p.svg;
+      shown = lines;
+      [picture.style.display, explanation.style.display] = ["", "none"];
     } catch (err) {
-      view.explain(err.message);
+      explanation.textContent = err.message;
+      [picture.style.display, explanation.style.display] = ["none", ""];
     }
     if (!step) return;
     v[step] = Math.min(v[step], cells - 1);
-    if (o.play.keep) link.save({ [step]: v[step] }, false);
+    if (o.play.keep) save({ [step]: v[step] }, false);
     controls[step].set(v[step], cells - 1);
     controls[step].input.disabled = play.el.disabled = cells === 1;
   }

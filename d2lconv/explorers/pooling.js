@@ -1,31 +1,26 @@
-// pooling.js: max and average pooling, one window at a time. Loaded after
-// core.js (see its first lines). The picture is pooling.py's draw_pooling;
-// the page pools the inputs Python sent as F.max_pool2d and F.avg_pool2d do,
-// and the tests compare every number with them.
+// pooling.js (after core.js): max and average pooling, one window at a time,
+// as pooling.py's draw_pooling draws it.
 
 const POOL_CELL = 28;
 
-// The output length along one axis (window k, stride s, padding p per side),
-// as PyTorch computes it: with ceil_mode a last window that would start in
-// the right padding is dropped. Impossible settings throw, explained in the
-// words of shapes.py (the same text Python's `message` gives).
+// The output length along one axis (window k, stride s, padding p per side)
+// as PyTorch computes it (ceil_mode drops a last window that would start in
+// the padding), and its formula line; impossible settings throw shapes.py's words.
 export function poolAxis(tr, axis, n, k, s, p, ceil) {
-  const numerator = n + 2 * p - (k - 1) - 1;
-  const rounded = (ceil ? Math.ceil(numerator / s) : Math.floor(numerator / s)) + 1;
+  const rounding = ceil ? "ceil" : "floor", rounded = Math[rounding]((n + 2 * p - k) / s) + 1;
   const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
-  // Dropping a window never empties the output: only the rounding can.
-  if (out < 1) {
-    const rounding = ceil ? "ceil" : "floor";
-    const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ` +
-      `${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
+  if (out < 1) {  // dropping a window never empties the output: only the rounding can
+    const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
     const steps = tr("output {axis} = {formula} = {out}", { axis: axisName(tr, axis), formula, out });
     throw new Error(tr("{steps} < 1: the pooling window (kernel_size {k}, effective size {span}) is larger than the padded input {n} + 2*{p} = {padded}",
       { steps, k, span: k, n, p, padded: n + 2 * p }));
   }
-  return out;
+  const text = `${"hw"[axis]}: ${rounding}((${n} + 2*${p} - ${k})/${s}) + 1 = ${rounded}`;
+  return [out, out === rounded ? text
+    : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out })];
 }
 
-// The output size [oh, ow]; throws the explanation of impossible settings.
+// The output size [oh, ow] and its formulas (or the explanation, thrown).
 export function poolShape(tr, size, k, s, p, ceil) {
   for (const axis of [0, 1]) {
     if (p[axis] > Math.floor(k[axis] / 2)) {
@@ -35,12 +30,12 @@ export function poolShape(tr, size, k, s, p, ceil) {
       }));
     }
   }
-  return [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
+  const axes = [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
+  return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]).join(",  ") };
 }
 
-// Output cell [i, j]'s window in padded-input coordinates, and the two
-// divisors of average pooling: with the padding it covers (count_include_pad)
-// and without. The window is cut at the end of the padding: pooling.pooling_window.
+// Output cell [i, j]'s window in padded-input coordinates, and the divisors
+// of average pooling with and without padding: pooling.pooling_window.
 export function poolingWindow(size, [i, j], k, s, p) {
   const spans = [];
   let withPad = 1, withoutPad = 1;
@@ -60,30 +55,16 @@ function inside(x, w, p) {
     .map(([r, c]) => x[r][c]);
 }
 
-// One channel pooled: the largest input value of each window (padding is
-// -inf, it never wins), or their sum over the divisor. PyTorch's average is
-// a float32: the exact integer sum divided, then rounded as float32 rounds.
+// One channel pooled: each window's largest input value, or their sum over
+// the divisor, rounded to float32 as PyTorch's average is.
 export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   const size = [x.length, x[0].length];
   return matrix(...out, (i, j) => {
     const w = poolingWindow(size, [i, j], k, s, p);
     const values = inside(x, w, p);
     if (mode === "max") return Math.max(...values);
-    const total = values.reduce((a, b) => a + b, 0);
-    return Math.fround(total / (countIncludePad ? w.withPad : w.withoutPad));
+    return Math.fround(sum(values) / (countIncludePad ? w.withPad : w.withoutPad));
   });
-}
-
-// The output-size formulas, numbers filled in: pooling.describe_pooling.
-function describePooling(tr, size, k, s, p, ceil, out) {
-  const rounding = ceil ? "ceil" : "floor";
-  return ["h", "w"].map((name, a) => {
-    const quotient = (size[a] + 2 * p[a] - k[a]) / s[a];
-    const rounded = (ceil ? Math.ceil(quotient) : Math.floor(quotient)) + 1;
-    const text = `${name}: ${rounding}((${size[a]} + 2*${p[a]} - ${k[a]})/${s[a]}) + 1 = ${rounded}`;
-    return rounded === out[a] ? text
-      : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out: rounded - 1 });
-  }).join(",  ");
 }
 
 const pyBool = (b) => (b ? "True" : "False");
@@ -101,16 +82,14 @@ export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
 export function poolingPicture(tr, v, X, palettes, language = "en") {
   const k = [v.window_h, v.window_w], s = [v.stride_h, v.stride_w];
   const p = [v.padding_h, v.padding_w], size = [X[0].length, X[0][0].length];
-  let out;
+  let out, formulas;
   try {
-    out = poolShape(tr, size, k, s, p, v.ceil_mode);
+    ({ out, formulas } = poolShape(tr, size, k, s, p, v.ceil_mode));
   } catch (err) {
     throw new Error(tr("No pooling for these settings.\n{reason}", { reason: err.message }));
   }
   const Y = X.map((x) => poolChannel(x, out, k, s, p, v.mode, v.count_include_pad));
-  const cells = out[0] * out[1];
-  const step = Math.min(v.cell, cells - 1);
-  const cell = [Math.floor(step / out[1]), step % out[1]];
+  const cells = out[0] * out[1], step = Math.min(v.cell, cells - 1), cell = [Math.floor(step / out[1]), step % out[1]];
   // The padded input as shown: padding -inf (max) or 0 (avg), and NaN where
   // a ceil_mode window reaches past the padding.
   const extent = [0, 1].map((a) => (out[a] - 1) * s[a] + k[a]);
@@ -131,17 +110,14 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     grid(Y[ch], { ...common, title: tr("output channel {ch}\n{mode} pool", { ch, mode: tr(v.mode) }),
       outlined: Y[ch].map((line, r) => line.map((_, c) => r === cell[0] && c === cell[1])) }),
   ]);
-  const bottom = row(panels);
-  const values = inside(X[0], w, p);
-  const shown = values.map(formatNumber);
+  const bottom = row(panels), values = inside(X[0], w, p), shown = values.map(formatNumber);
   let formula, note;
   if (v.mode === "max") {
     formula = `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`;
     note = tr("padding is -inf: it never wins");
   } else {
     const divisor = v.count_include_pad ? w.withPad : w.withoutPad;
-    const total = values.reduce((a, b) => a + b, 0);
-    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(total / divisor, 4)}`;
+    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(sum(values) / divisor, 4)}`;
     note = v.count_include_pad ? tr("padding counts as 0") : tr("padding not counted");
   }
   const caption = lines([
@@ -149,7 +125,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     tr("# input {input} -> output {output}: each channel is pooled on its own, channels are never summed",
       { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
     tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
-      { formulas: describePooling(tr, size, k, s, p, v.ceil_mode, out) }),
+      { formulas }),
     tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
   ], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;

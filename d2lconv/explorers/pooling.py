@@ -3,7 +3,7 @@
 import traitlets
 
 from ..i18n import N_, tr
-from ..pooling import draw_pooling, pool, pooling_inputs
+from ..pooling import draw_pooling, pooling_inputs
 from ..shapes import ShapeError, pool2d_output_shape
 from . import Explorer, module
 
@@ -11,9 +11,8 @@ from . import Explorer, module
 class PoolingExplorer(Explorer):
     """Max or average pooling with sliders for window, padding, stride and modes.
 
-    The inputs are the fixed tensors of ``pooling_inputs()``; their values go
-    to the page, which pools them as ``F.max_pool2d`` and ``F.avg_pool2d`` do
-    (the tests compare every number) and draws ``draw_pooling``'s picture.
+    The page pools the tensors of ``pooling_inputs()`` as ``F.max_pool2d`` and
+    ``F.avg_pool2d`` do and draws ``draw_pooling``'s picture.
     """
 
     NAME = "pooling"
@@ -52,20 +51,11 @@ class PoolingExplorer(Explorer):
             count_include_pad=self.count_include_pad,
         )
 
-    def result(self):
-        """PyTorch's pooling of the current input (channels, h, w)."""
-        return pool(pooling_inputs()[self.input], **self.parameters())
-
     def picture(self):
         X, p = pooling_inputs()[self.input], self.parameters()
+        k, s, pad, ceil = p["kernel_size"], p["stride"], p["padding"], p["ceil_mode"]
         try:
-            oh, ow = pool2d_output_shape(
-                tuple(X.shape[1:]),
-                p["kernel_size"],
-                p["stride"],
-                p["padding"],
-                ceil_mode=p["ceil_mode"],
-            )
+            oh, ow = pool2d_output_shape(tuple(X.shape[1:]), k, s, pad, ceil_mode=ceil)
             return draw_pooling(X, cell=min(self.cell, oh * ow - 1), **p)
         except ValueError as err:
             raise ShapeError(

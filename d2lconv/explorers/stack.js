@@ -1,8 +1,5 @@
-// stack.js: equal convolution layers stacked; sizes shrink, the field grows.
-// Loaded after core.js (see its first lines). The picture is stack.py's
-// draw_stack; the sizes, fields, jumps and windows are computed here on ints.
-// The stack is square (one input size, square kernels), so one axis is
-// computed and both are shown.
+// stack.js (after core.js): equal square convolution layers stacked, sizes
+// shrinking and the field growing, as stack.py's stack_picture draws them.
 
 const BAR_COLOR = "#c6dbef", BAR_EDGE = "#6baed6", SEEN_COLOR = "#fd8d3c";
 const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
@@ -12,7 +9,7 @@ const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
 function outputSize(tr, index, n, v) {
   const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
   try {
-    return axisGeometry(tr, 0, n, k, s, [p, p], d).out;
+    return axisGeometry(tr, 0, n, k, s, p, d).out;
   } catch (err) {
     let layer = `${tr("conv")} ${k}x${k}`;
     if (s !== 1) layer += ` s=${s}`;
@@ -22,25 +19,22 @@ function outputSize(tr, index, n, v) {
   }
 }
 
-// Every level, input first: size, receptive field, jump and start (the
-// recursion of receptive.py: r' = r + d(k-1)j, j' = js, start' = start - pj),
-// and the rows the centre output of the last layer sees (stack.centre_windows).
-// Fields, jumps, starts and windows are BigInts: 60 layers of stride 3 make
-// a jump of 3^60, past the integers a double holds exactly.
+// Every level, input first: size, receptive field and jump (receptive.py: r' =
+// r + d(k-1)j, j' = js), and the rows the last layer's centre output sees
+// (stack.centre_windows), in BigInts: 60 layers of stride 3 jump 3^60.
 export function stackTable(tr, v) {
   const { kernel_size: k, padding: p, stride: s, dilation: d } = v;
-  const levels = [{ size: v.input_size, field: 1n, jump: 1n, start: 0n }];
+  const levels = [{ size: v.input_size, field: 1n, jump: 1n }];
   for (let i = 1; i <= v.count; i++) {
     const below = levels[i - 1];
     levels.push({
       size: outputSize(tr, i, below.size, v),
       field: below.field + BigInt(d * (k - 1)) * below.jump,
       jump: below.jump * BigInt(s),
-      start: below.start - BigInt(p) * below.jump,
     });
   }
-  let window = [BigInt((levels[v.count].size - 1) >> 1)];
-  window.push(window[0]);
+  const centre = BigInt((levels[v.count].size - 1) >> 1);
+  let window = [centre, centre];
   for (let i = v.count; i >= 0; i--) {
     levels[i].window = window;
     const [r0, r1] = window;
@@ -51,10 +45,8 @@ export function stackTable(tr, v) {
 
 // One bar per level, as wide as its height in pixels; orange: what is seen (stack.Bars).
 function bars(tr, levels, title, width = 420) {
-  const count = levels.length;
-  const bar = Math.min(18.0, Math.max(5.0, 480 / count));
-  const widest = Math.max(...levels.map((l) => l.size));
-  const scale = width / widest;
+  const count = levels.length, bar = Math.min(18.0, Math.max(5.0, 480 / count));
+  const widest = Math.max(...levels.map((l) => l.size)), scale = width / widest;
   const panel = {
     label: tr("size per layer ({count} layers)", { count: count - 1 }),
     x: MARGIN, y: MARGIN, width: width + 120, height: bar * count, top: 2 * 13 * 1.25 + 8, span: [0, 0],
@@ -62,13 +54,11 @@ function bars(tr, levels, title, width = 420) {
   panel.primitives = () => {
     const out = [], right = widest * scale;
     levels.forEach(({ size: h, window: [r0, r1] }, level) => {
-      const y = panel.y + level * bar;
-      const left = panel.x + (right - h * scale) / 2;
+      const y = panel.y + level * bar, left = panel.x + (right - h * scale) / 2;
       const english = level === 0 ? "input" : `layer ${level}`; // data-seen
       const name = level === 0 ? tr("input") : tr("layer {level}", { level });
       out.push(rect(left, y + 1, h * scale, bar - 2, BAR_COLOR, { stroke: BAR_EDGE, strokeWidth: 0.5 }));
-      // The part of this level the centre output sees, clipped to the level:
-      // beyond it lies padding.
+      // What the centre output sees, clipped to the level (beyond: padding).
       const lo = r0 > 0n ? Number(r0) : 0, hi = r1 < BigInt(h - 1) ? Number(r1) : h - 1;
       if (lo <= hi) {
         out.push(rect(left + lo * scale, y + 1, (hi - lo + 1) * scale, bar - 2, SEEN_COLOR,
@@ -89,9 +79,7 @@ function bars(tr, levels, title, width = 420) {
 export function stackPicture(tr, v, language = "en") {
   const levels = stackTable(tr, v);
   const left = bars(tr, levels, tr("size per layer (height axis)\norange: what the centre output of the last layer sees"));
-  const xs = levels.map((_, i) => i);
-  const sizes = levels.map((l) => l.size);
-  const fields = levels.map((l) => l.field);
+  const xs = range(levels.length), sizes = levels.map((l) => l.size), fields = levels.map((l) => l.field);
   const widest = fields.reduce((a, b) => (b > a ? b : a), BigInt(Math.max(...sizes)));
   const last = levels[v.count];
   const field = String(last.field), jump = String(last.jump);
@@ -99,16 +87,13 @@ export function stackPicture(tr, v, language = "en") {
     [xs, sizes, SIZE_COLOR, tr("output height")],
     [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],
   ], {
-    width: 300, height: Math.max(160, Math.min(left.height, 300)), ylim: [0, 1.05 * Number(widest)],
+    width: 300, height: Math.max(160, Math.min(left.height, 300)), xlim: [0, v.count], ylim: [0, 1.05 * Number(widest)],
     title: tr("after {count} layers: {h}x{w}, field {field_h}x{field_w}, jump {jump_h}x{jump_w}", {
       count: v.count, h: last.size, w: last.size, field_h: field, field_w: field, jump_h: jump, jump_w: jump,
     }),
     xlabel: tr("layer (0 = input)"), ylabel: tr("pixels"), label: tr("output height and receptive field per layer"), tr,
   });
-  left.x = MARGIN;
-  left.y = MARGIN + left.top;
-  right.x = left.x + left.width + GAP + right.span[0];
-  right.y = left.y;
+  row([left, right]);  // left's title is the taller
   const title = tr("a stack of {count} layers on a {input} input",
     { count: v.count, input: tupleText([v.input_size, v.input_size]) });
   return { svg: toSvg([left, right], title, language), levels };
@@ -124,10 +109,7 @@ const CONTROLS = [
 ];
 
 function render({ model, el }) {
-  explorer({ model, el }, CONTROLS, {
-    names: ["topics"],
-    picture: (tr, v, m) => stackPicture(tr, v, m.get("language")),
-  });
+  explorer({ model, el }, CONTROLS, { names: ["topics"], picture: (tr, v, m) => stackPicture(tr, v, m.get("language")) });
 }
 
 export default { render };

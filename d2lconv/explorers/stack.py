@@ -8,24 +8,16 @@ from ..stack import layer_error, repeat_layer, stack_picture
 from . import TOPICS, Explorer, check_settings, chosen_topics, module
 
 # Each slider's range: (low, high).
-RANGES = {
-    "count": (1, 60),
-    "input_size": (1, 256),
-    "kernel_size": (1, 7),
-    "padding": (0, 3),
-    "stride": (1, 3),
-    "dilation": (1, 3),
-}
+RANGES = dict(count=(1, 60), input_size=(1, 256), kernel_size=(1, 7))
+RANGES.update(padding=(0, 3), stride=(1, 3), dilation=(1, 3))
 
 
 class StackExplorer(Explorer):
     """Stack identical convolution layers and watch size and receptive field.
 
-    The defaults reproduce the book's 32x32 input through seven 5x5 layers.
-    ``controls`` adds the sliders of topics the lesson has taught, any of
-    ``"padding"``, ``"stride"``, ``"dilation"``. Every size, field and jump
-    is arithmetic on a few ints: the page computes them (receptive.py's
-    recursion) and redraws on every slider movement.
+    The defaults are the book's 32x32 input through seven 5x5 layers;
+    ``controls`` adds the sliders of the topics taught (``"padding"``,
+    ``"stride"``, ``"dilation"``). The page computes sizes, fields and jumps.
     """
 
     NAME = "stack"
@@ -54,23 +46,17 @@ class StackExplorer(Explorer):
         check_settings(settings, RANGES)
         default = {"padding": 0, "stride": 1, "dilation": 1}
         starts = {t: (settings[t], settings[t] != default[t]) for t in TOPICS}
-        topics = chosen_topics(controls, starts)
-        super().__init__(**settings, topics=topics)
+        super().__init__(**settings, topics=chosen_topics(controls, starts))
 
     @traitlets.validate(*RANGES)
     def _valid(self, proposal):
         name = proposal["trait"].name
         return check_int_range(proposal["value"], name, *RANGES[name])
 
-    def layers(self):
-        """The current stack as a list of layer dicts."""
-        return repeat_layer(
-            self.count, self.kernel_size, self.padding, self.stride, self.dilation
-        )
-
     def table(self):
         """The stack's ``receptive_field_table`` (a ValueError names an empty layer)."""
-        return receptive_field_table(self.layers(), self.input_size)
+        layer = (self.kernel_size, self.padding, self.stride, self.dilation)
+        return receptive_field_table(repeat_layer(self.count, *layer), self.input_size)
 
     def picture(self):
         try:

@@ -1,33 +1,27 @@
-// sweep.js: the kernel sweeping over its input, one output cell at a time.
-// Loaded after core.js (see its first lines). The picture is sweep.py's
-// sweep_picture; the output is computed here (a few hundred multiply-adds)
-// and compared with F.conv2d by the tests.
+// sweep.js (after core.js): the kernel sweeping over its input, one output
+// cell at a time, as sweep.py's sweep_picture draws it.
 
 const MAX_WIDTH = 1000;
 
 // The geometry of both axes (a thrown Error explains an empty output).
 export function geometry(tr, v) {
-  const sides = [[v.padding_h, v.padding_h], [v.padding_w, v.padding_w]];
   const axes = [0, 1].map((a) => axisGeometry(tr, a, [v.input_h, v.input_w][a],
-    [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], sides[a], v.dilation));
-  const padded = axes.map((g) => g.n + g.sides[0] + g.sides[1]);
+    [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], [v.padding_h, v.padding_w][a], v.dilation));
+  const padded = axes.map((g) => g.n + 2 * g.p);
   const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
   return { axes, padded, dropped };
 }
 
-// The input and kernel values: a ramp, ones, the edge image or detector, or
-// the top-left corner of the random integers PyTorch drew for the seed.
+// The input and kernel values: a ramp, ones, the edge image (0 in the middle
+// columns) or detector, or the corner of the random integers of the seed.
 export function inputValues(kind, h, w, pool) {
-  const q = Math.floor(w / 4);  // the edge image: 0 in the middle columns
-  if (kind === "edge") return matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1));
-  return kernelValues(kind, h, w, pool);  // the same ramp and random integers
+  const q = Math.floor(w / 4);
+  return kind === "edge" ? matrix(h, w, (r, c) => (c >= q && c < w - q ? 0 : 1)) : kernelValues(kind, h, w, pool);
 }
 
 export function kernelValues(kind, h, w, pool) {
   if (kind === "random") return pool.slice(0, h).map((r) => r.slice(0, w));
-  if (kind === "ones") return matrix(h, w, () => 1);
-  if (kind === "edge") return matrix(h, w, (r, c) => (c === 0) - (c === w - 1));
-  return matrix(h, w, (r, c) => r * w + c);
+  return matrix(h, w, (r, c) => ({ ones: 1, edge: (c === 0) - (c === w - 1) }[kind] ?? r * w + c));
 }
 
 export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
@@ -36,16 +30,11 @@ export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
 export function correlate(X, K, g) {
   const [gh, gw] = g.axes;
   const padded = matrix(...g.padded, (r, c) => {
-    const i = r - gh.sides[0], j = c - gw.sides[0];
+    const i = r - gh.p, j = c - gw.p;
     return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
   });
-  const Y = matrix(gh.out, gw.out, (i, j) => {
-    let total = 0;
-    for (let a = 0; a < gh.k; a++) {
-      for (let b = 0; b < gw.k; b++) total += padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * K[a][b];
-    }
-    return total;
-  });
+  const Y = matrix(gh.out, gw.out, (i, j) =>
+    sum(K.flatMap((line, a) => line.map((k, b) => padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * k))));
   return { padded, Y };
 }
 
@@ -61,15 +50,13 @@ function termsText(tr, window, K, total, i, j) {
 
 // PyTorch's and the book's output-size formulas for one axis: sweep._formula_lines.
 function formulaLines(tr, axis, g, topics) {
-  const { n, k, s, out } = g;
-  const total = g.sides[0] + g.sides[1];
-  const name = axisName(tr, axis);
+  const { n, k, s, out } = g, total = 2 * g.p, name = axisName(tr, axis);
   let formula = g.formula, book;
   if (!topics.includes("stride") && !topics.includes("dilation")) {
     if (!topics.includes("padding")) {
       return [tr("{axis}: {formula}", { axis: name, formula: `n - k + 1 = ${n} - ${k} + 1 = ${out}` })];
     }
-    formula = `n + ${g.pSym} - k + 1 = ${n} + ${g.pNum} - ${k} + 1 = ${out}`;
+    formula = `n + 2p - k + 1 = ${n} + 2*${g.p} - ${k} + 1 = ${out}`;
     book = `n - k + p + 1 = ${n} - ${k} + ${total} + 1`;
   } else if (g.d === 1) {
     book = `floor((n - k + p + s)/s) = floor((${n} - ${k} + ${total} + ${s})/${s})`;
@@ -95,7 +82,7 @@ function droppedText(tr, [rows, cols]) {
 // The nn.Conv2d line, naming the arguments of the topics taught.
 export function conv2dCall(g, topics) {
   const [gh, gw] = g.axes;
-  const args = { stride: [gh.s, gw.s], padding: [gh.sides[0], gw.sides[0]], dilation: [gh.d, gw.d] };
+  const args = { stride: [gh.s, gw.s], padding: [gh.p, gw.p], dilation: [gh.d, gw.d] };
   return `nn.Conv2d(1, 1, kernel_size=${pairText([gh.k, gw.k])}, ` +
     TOPICS.filter((t) => topics.includes(t)).map((t) => `${t}=${pairText(args[t])}, `).join("") +
     `bias=False)  # (1, 1, ${gh.n}, ${gw.n}) -> (1, 1, ${gh.out}, ${gw.out})`;
@@ -104,49 +91,38 @@ export function conv2dCall(g, topics) {
 // The picture of the sweep at `v.step`: sweep.sweep_picture. Returns
 // {svg, cells, Y}; throws an Error whose message explains an empty output.
 export function sweepPicture(tr, v, pools, palettes, language = "en") {
-  const g = geometry(tr, v);
-  const [gh, gw] = g.axes;
-  const X = inputValues(v.values, v.input_h, v.input_w, pools.x);
-  const K0 = kernelValues(v.kernel, v.kernel_h, v.kernel_w, pools.k);
-  const K = v.flip ? flip(K0) : K0;
-  const { padded, Y } = correlate(X, K, g);
-  const cells = gh.out * gw.out;
-  const step = Math.min(v.step, cells - 1);
-  const i = Math.floor(step / gw.out), j = step % gw.out;
-  const rows = range(gh.k).map((a) => i * gh.s + a * gh.d);
-  const cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
+  const g = geometry(tr, v), [gh, gw] = g.axes, [H, W] = g.padded;
+  const K0 = kernelValues(v.kernel, v.kernel_h, v.kernel_w, pools.k), K = v.flip ? flip(K0) : K0;
+  const { padded, Y } = correlate(inputValues(v.values, v.input_h, v.input_w, pools.x), K, g);
+  const cells = gh.out * gw.out, step = Math.min(v.step, cells - 1), i = Math.floor(step / gw.out), j = step % gw.out;
+  const rows = range(gh.k).map((a) => i * gh.s + a * gh.d), cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
   const window = rows.map((r) => cols.map((c) => padded[r][c]));
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
-  const [H, W] = g.padded;
   const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
-  const hatched = matrix(H, W, (r, c) =>
-    r < gh.sides[0] || r >= gh.sides[0] + gh.n || c < gw.sides[0] || c >= gw.sides[0] + gw.n);
+  const hatched = matrix(H, W, (r, c) => r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
-  const sum = products.flat().reduce((a, b) => a + b, 0);
-  const output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c));
-  const common = { palettes, tr, cell };
+  const total = sum(products.flat()), output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
-      dropped: g.dropped, indices: [-gh.sides[0], -gw.sides[0]] }),
+      dropped: g.dropped, indices: [-gh.p, -gw.p] }),
     grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
-    grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(sum) }),
+    grid(products, { ...common, title: tr("window * kernel\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
     grid(Y, { ...common, title: output, cmap: "RdBu_r",
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
       dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
   ];
-  const bottom = row(panels);
+  const bottom = row(panels), topics = v.topics;
   const what = v.flip ? tr("convolution (kernel flipped)") : tr("cross-correlation");
-  const topics = v.topics;
   const settings = {
     stride: tr("stride {stride}", { stride: tupleText([gh.s, gw.s]) }),
     dilation: tr("dilation {dilation}", { dilation: tupleText([gh.d, gw.d]) }),
     padding: tr("padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
-      { top: gh.sides[0], bottom: gh.sides[1], left: gw.sides[0], right: gw.sides[1] }),
+      { top: gh.p, bottom: gh.p, left: gw.p, right: gw.p }),
   };
   const shown = TOPICS.filter((t) => topics.includes(t)).map((t) => settings[t]);
   const text = lines([

@@ -7,25 +7,25 @@ from .._validate import positive_pair
 from ..data import random_pool, sweep_input, sweep_kernel
 from ..shapes import _padding_sides, conv2d_geometry
 from ..sweep import _output, sweep_picture
-from . import Explorer, chosen_topics, module
+from . import Explorer, check_settings, chosen_topics, module
+
+OPTIONS = {"values": ("ramp", "random", "edge")}
+OPTIONS["kernel"] = ("ramp", "ones", "random", "edge")
 
 
 class SweepExplorer(Explorer):
     """Sliders for the input and the kernel, step and Play: watch the sweep.
 
-    ``SweepExplorer()`` starts from the book's 3x3 input and 2x2 kernel (the
-    6x8 image and 1x2 kernel for ``"edge"``); keyword arguments set the start.
-    ``controls`` adds the sliders of topics the lesson has taught, any of
-    ``"padding"``, ``"stride"``, ``"dilation"``; the formulas under the
-    picture follow them. The page computes the output; PyTorch draws the
-    random integers of each ``seed`` (16x16 for the input, 7x7 for the
-    kernel: a smaller input or kernel is their top-left corner).
+    Starts from the book's 3x3 input and 2x2 kernel (the 6x8 image and 1x2
+    kernel for ``"edge"``). ``controls`` adds the sliders (and formulas) of the
+    topics taught: ``"padding"``, ``"stride"``, ``"dilation"``. PyTorch draws
+    the random integers of each ``seed`` (16x16 and 7x7: the page takes the
+    top-left corner) and the page computes the output.
     """
 
     NAME = "sweep"
     _esm = module(NAME)
     PALETTES = ("Blues", "PuOr_r", "RdBu_r")
-    ASKS = ("seed",)
 
     input_h = traitlets.Int(3).tag(sync=True)
     input_w = traitlets.Int(3).tag(sync=True)
@@ -58,68 +58,44 @@ class SweepExplorer(Explorer):
         step=0,
         controls=(),
     ):
-        if values not in ("ramp", "random", "edge"):
-            raise ValueError(
-                f'values must be "ramp", "random" or "edge", got {values!r}'
-            )
-        if kernel not in ("ramp", "ones", "random", "edge"):
-            raise ValueError(
-                f'kernel must be "ramp", "ones", "random" or "edge", got {kernel!r}'
-            )
+        check_settings({"values": values, "kernel": kernel}, options=OPTIONS)
         if input_size is None:
             input_size = (6, 8) if values == "edge" else 3
         if kernel_size is None:
             kernel_size = (1, 2) if kernel == "edge" else 2
-        n_h, n_w = positive_pair(input_size, "input_size")
-        k_h, k_w = positive_pair(kernel_size, "kernel_size")
-        p_h, p_w = _padding_sides(padding, (k_h, k_w), (1, 1), (1, 1))
-        if p_h[0] != p_h[1] or p_w[0] != p_w[1]:
-            raise ValueError(
-                f"padding must be the same on both sides here, got {padding}"
-            )
-        s_h, s_w = positive_pair(stride, "stride")
-        d = positive_pair(dilation, "dilation")
-        starts = {"padding": (padding, (p_h[0], p_w[0]) != (0, 0))}
-        starts["stride"] = (stride, (s_h, s_w) != (1, 1))
-        starts["dilation"] = (dilation, d != (1, 1))
+        n = positive_pair(input_size, "input_size")
+        k = positive_pair(kernel_size, "kernel_size")
+        (top, bottom), (left, right) = _padding_sides(padding, k, (1, 1), (1, 1))
+        if top != bottom or left != right:
+            raise ValueError(f"padding must be equal on both sides here, got {padding}")
+        s, d = positive_pair(stride, "stride"), positive_pair(dilation, "dilation")
+        starts = {"padding": (padding, (top, left) != (0, 0))}
+        starts.update(stride=(stride, s != (1, 1)), dilation=(dilation, d != (1, 1)))
         topics = chosen_topics(controls, starts)
         if d[0] != d[1]:
             raise ValueError(f"dilation must be one int here, got {dilation!r}")
-        settings = dict(input_h=n_h, input_w=n_w, kernel_h=k_h, kernel_w=k_w)
-        settings.update(padding_h=p_h[0], padding_w=p_w[0], stride_h=s_h, stride_w=s_w)
+        settings = dict(input_h=n[0], input_w=n[1], kernel_h=k[0], kernel_w=k[1])
+        settings.update(padding_h=top, padding_w=left, stride_h=s[0], stride_w=s[1])
         settings.update(dilation=d[0], values=values, kernel=kernel, flip=bool(flip))
-        pools = self._pools(seed)
-        super().__init__(**settings, seed=seed, step=step, topics=topics, pools=pools)
+        settings.update(seed=seed, step=step, topics=topics, pools=self._pools(seed))
+        super().__init__(**settings)
 
     @staticmethod
     def _pools(seed):
         return {"x": random_pool(seed, "input"), "k": random_pool(seed, "kernel")}
 
-    @traitlets.observe("seed")
-    def _new_seed(self, change):
-        self.pools = self._pools(change["new"])
-        self.answered += 1
-
-    def geometry(self):
-        """The current ``ConvGeometry`` (a ValueError explains an empty output)."""
-        return conv2d_geometry(
-            (self.input_h, self.input_w),
-            (self.kernel_h, self.kernel_w),
-            stride=(self.stride_h, self.stride_w),
-            padding=(self.padding_h, self.padding_w),
-            dilation=self.dilation,
-        )
-
     def tensors(self):
-        """``(X, K, Y)``: the input, the kernel as applied and PyTorch's output."""
-        g = self.geometry()
+        """``(X, K, Y, geometry)``: the input, the kernel as applied, PyTorch's
+        output and the ``ConvGeometry`` (a ValueError explains an empty output)."""
+        sizes = (self.input_h, self.input_w), (self.kernel_h, self.kernel_w)
+        s, p = (self.stride_h, self.stride_w), (self.padding_h, self.padding_w)
+        g = conv2d_geometry(*sizes, stride=s, padding=p, dilation=self.dilation)
         X = sweep_input(self.values, g.input_size, self.seed).double()
         K = sweep_kernel(self.kernel, g.kernel_size, self.seed).double()
         K = torch.flip(K, (0, 1)) if self.flip else K
-        return X, K, _output(X, K, g)
+        return X, K, _output(X, K, g), g
 
     def picture(self):
-        X, K, Y = self.tensors()
+        X, K, Y, g = self.tensors()
         step = min(self.step, Y.numel() - 1)
-        g = self.geometry()
         return sweep_picture(X, K, Y, g, step, self.flip, None, self.topics)

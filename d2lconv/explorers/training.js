@@ -1,9 +1,6 @@
-// training.js: gradient descent learning the edge kernel [1, -1], played back.
-// Loaded after core.js (see its first lines). PyTorch trains in Python
-// (train_kernel) and sends the whole run: loss, kernel, bias, their gradients
-// and the layer's output at every step. The page draws any step of it, as
-// training.draw_training does for history[:step + 1], with no message to
-// Python; a new learning rate, seed, ... is asked of Python (it trains again).
+// training.js (after core.js): gradient descent learning the edge kernel
+// [1, -1]. PyTorch trains (train_kernel) and sends the whole run; the page
+// draws any step as training.draw_training does for history[:step + 1].
 
 // training.LEARNING_RATES (a test checks that the two lists agree).
 const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];
@@ -11,23 +8,20 @@ const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
 
 // Python sends a number that is not finite (a diverging run) as a string.
 const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : typeof x === "string" ? Number(x) : x);
-export const decode = (run) =>
-  Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
+export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
 
 // training._fmt2: two decimals; a diverging run's values shown as out of range.
 export function fmt2(value) {
   if (Number.isNaN(value)) return "nan";
   if (Math.abs(value) >= 100) return value > 0 ? ">99" : "<-99";
-  const text = fixed(value, 2);
-  return text === "-0.00" ? "0.00" : text;
+  return fixed(value, 2).replace(/^-0\.00$/, "0.00");
 }
 const vector = (values) => `[${values.map(fmt2).join(", ")}]`;
 const clip = (v, lo, hi) => (Number.isNaN(v) ? v : Math.min(Math.max(v, lo), hi));
 
 // The status line at step t: training._status.
 export function statusText(tr, run, t) {
-  const finite = Number.isFinite(run.loss[t]);
-  const kernel = vector(run.kernel[t]);
+  const finite = Number.isFinite(run.loss[t]), kernel = vector(run.kernel[t]);
   let text = finite
     ? tr("step {step}/{steps}: loss {loss:.3g}, kernel {kernel}", { step: t, steps: run.steps, loss: run.loss[t], kernel })
     : tr("stopped at step {step}: the loss overflowed, kernel {kernel}", { step: t, kernel });
@@ -46,9 +40,7 @@ export function statusText(tr, run, t) {
 
 // The picture of the run at step t: training.draw_training(history[:t + 1]).
 export function trainingPicture(tr, run, t, palettes, language = "en") {
-  const xs = range(t + 1);
-  const upTo = (values) => values.slice(0, t + 1);
-  const logRange = LOSS_RANGE.map(Math.log10);
+  const xs = range(t + 1), upTo = (values) => values.slice(0, t + 1), logRange = LOSS_RANGE.map(Math.log10);
   const losses = upTo(run.loss).map((v) => clip(Math.log10(Math.max(v, LOSS_RANGE[0])), ...logRange));
   const axes = { width: 260, height: 170, xlabel: tr("step"), xlim: [0, Math.max(1, run.steps)], tr };
   const loss = plot([[xs, losses, "#1f77b4", tr("loss")]], {
@@ -71,9 +63,8 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
     grid(run.output[t], { ...colours, title: tr("output at step {step}", { step: t }), fmt: fmt2 }),
     grid(run.target, { ...colours, title: tr("target Y = corr2d(X, [1, -1])") }),
   ];
-  const bottom = row([loss, values, ...grids]);
   const text = lines([statusText(tr, run, t)], { bold: [0], label: tr("text") });
-  text.y = bottom + GAP;
+  text.y = row([loss, values, ...grids]) + GAP;
   const title = tr("learning the edge kernel: step {step} of {steps}", { step: t, steps: run.steps });
   return { svg: toSvg([loss, values, ...grids, text], title, language) };
 }
@@ -91,7 +82,7 @@ const CONTROLS = [
   ["note"],
 ];
 
-// The explorer: the step slider and Train play the run in the page.
+// The step slider and Train play the run in the page.
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
     asks: ASKS,

@@ -4,21 +4,12 @@ import math
 
 import traitlets
 
-from ..training import (
-    IMAGES,
-    INITS,
-    LEARNING_RATES,
-    draw_training,
-    edge_data,
-    layer_output,
-    lr_limit,
-    train_kernel,
-)
+from .. import training
 from . import Explorer, check_settings, module
 
 # What the controls offer (bias: True or False).
 RANGES = {"steps": (1, 100), "seed": (0, 20)}
-OPTIONS = {"lr": LEARNING_RATES, "init": INITS, "image": IMAGES}
+OPTIONS = dict(lr=training.LEARNING_RATES, init=training.INITS, image=training.IMAGES)
 SETTINGS = ("lr", "steps", "seed", "init", "bias", "image")
 
 
@@ -31,23 +22,21 @@ def plain(value):
     value = float(value)
     if math.isfinite(value):
         return value
-    return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
 
 
 class TrainingExplorer(Explorer):
     """Train the 1x2 edge kernel: PyTorch runs the loop, the page plays it back.
 
-    Changing the learning rate, the number of steps, the seed, the start, the
-    bias or the image trains again in Python (``train_kernel``); the run (loss,
-    kernel, bias, their gradients and the layer's output at every step) goes
-    to the page, whose step slider and Train button scrub it with no message
-    to Python. ``history`` is the run, ``picture()`` its picture at ``step``.
+    A new learning rate, number of steps, seed, start, bias or image trains
+    again (``train_kernel``); the run (loss, kernel, bias, gradients and output
+    per step) goes to the page, whose step slider and Train button scrub it.
+    ``history`` is the run, ``picture()`` its picture at ``step``.
     """
 
     NAME = "training"
     _esm = module(NAME)
     PALETTES = ("RdBu_r",)
-    ASKS = SETTINGS
 
     lr = traitlets.Float(0.03).tag(sync=True)
     steps = traitlets.Int(30).tag(sync=True)
@@ -79,20 +68,20 @@ class TrainingExplorer(Explorer):
 
     def _train(self):
         """Run ``train_kernel`` with the current settings; send the run to the page."""
-        X, Y = edge_data(self.image)
+        X, Y = training.edge_data(self.image)
         settings = {name: getattr(self, name) for name in SETTINGS if name != "image"}
-        h = self.history = train_kernel(X, Y, **settings)
+        h = self.history = training.train_kernel(X, Y, **settings)
         run = {
             "lr": self.lr,
             "steps": self.steps,
-            "limit": float(lr_limit(X, self.bias)),
+            "limit": float(training.lr_limit(X, self.bias)),
             "loss": [plain(e.loss) for e in h],
             "kernel": [plain(e.kernel.reshape(2).tolist()) for e in h],
             "grad": [plain(e.grad.reshape(2).tolist()) for e in h],
             "bias": [plain(e.bias) for e in h] if self.bias else None,
             "bias_grad": [plain(e.bias_grad) for e in h] if self.bias else None,
             # PyTorch's float32 output at each step, as draw_training computes it.
-            "output": [plain(layer_output(X, e).tolist()) for e in h],
+            "output": [plain(training.layer_output(X, e).tolist()) for e in h],
             "target": Y.tolist(),
         }
         with self.hold_sync():
@@ -100,6 +89,6 @@ class TrainingExplorer(Explorer):
             self.step = len(h) - 1
 
     def picture(self):
-        X, Y = edge_data(self.image)
-        step = min(max(self.step, 0), len(self.history) - 1)
-        return draw_training(self.history[: step + 1], X, Y, self.steps, self.lr)
+        X, Y, h = *training.edge_data(self.image), self.history
+        step = min(max(self.step, 0), len(h) - 1)
+        return training.draw_training(h[: step + 1], X, Y, self.steps, self.lr)

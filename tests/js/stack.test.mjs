@@ -20,14 +20,15 @@ test("224 needs 55 layers of 5x5 to reach 4", () => {
   assert.equal(stack({ count: 54, input_size: 224 }).at(-1).size, 8);
 });
 
-test("stride multiplies the jump; padding moves the start", () => {
+test("stride multiplies the jump; the centre output sees its field", () => {
   // Six 3x3 layers, padding 1, stride 2 on 224 (notebook 5): the jumps are
-  // 2^l, the field 1 + 2(1 + 2 + ... + 32) = 127, the start -(1 + 2 + ... + 32).
+  // 2^l, the field 1 + 2(1 + 2 + ... + 32) = 127; the centre output (row 1 of
+  // 4) sees input rows 2 - 1 = 1 to 1 + 127 - 1 = 127.
   const levels = stack({ count: 6, input_size: 224, kernel_size: 3, padding: 1, stride: 2 });
   assert.deepEqual(levels.map((l) => l.size), [224, 112, 56, 28, 14, 7, 4]);
   assert.deepEqual(levels.map((l) => l.jump), [1n, 2n, 4n, 8n, 16n, 32n, 64n]);
   assert.equal(levels.at(-1).field, 127n);
-  assert.equal(levels.at(-1).start, -63n);
+  assert.deepEqual(levels[0].window, [1n, 127n]);
 });
 
 test("dilation widens each layer's reach to d(k - 1) + 1", () => {

@@ -67,7 +67,7 @@ def lab_page(lab, browser):
 
 
 @pytest.fixture(scope="session")
-def notebook_pages(request, lab, lab_page, report):
+def notebook_pages(request, lab, lab_page, report, notebook_run):
     """{path: NotebookPage}: the notebooks this run's tests use, opened and run.
 
     Each notebook is opened once and gets Restart Kernel and Run All Cells;
@@ -97,4 +97,6 @@ def notebook_pages(request, lab, lab_page, report):
         lab.shut_down_kernels(p.relative_to(ROOT) for p in batch if p not in live)
     seconds = time.perf_counter() - start
     report(f"JupyterLab: opened and ran {len(pages)} notebooks in {seconds:.1f} s")
+    for path, page in pages.items():
+        notebook_run("JupyterLab", path, page.run_seconds)
     return {ROOT / path: page for path, page in pages.items()}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test-all (what CI runs): make test, the course website (tests/site:
-# `make site`'s build, every page in Chromium), then the course in the other
-# environments, each notebook executed once in each:
+# `make site`'s build, from make test's notebook runs, every page in
+# Chromium), then the course in the other environments, each notebook
+# executed once in each:
 #   - the book's pinned stack (environment.yml built with pip into
 #     .venv-pinned): the unit tests and the English notebooks;
 #   - the Colab path on Colab's Python, 3.13 (.venv-colab313): every notebook,
@@ -57,11 +58,14 @@ trap 'kill "$envs_pid" 2>/dev/null || true' EXIT
 echo "test-all: building the pinned and Colab environments in the background" \
     "(log: $envs_log)"
 
+# make test writes each notebook's Run All to artifacts/executed/; the website
+# is built from those runs instead of executing every notebook again.
 step "make test"
+rm -rf artifacts/executed
 bash scripts/test.sh
 
-step "the course website (site/ built, every page opened in Chromium)"
-.venv/bin/python -m pytest tests/site
+step "the course website (site/ built from make test's runs, every page opened in Chromium)"
+D2LCONV_EXECUTED=$PWD/artifacts/executed .venv/bin/python -m pytest tests/site
 
 step "the other environments (built in the background)"
 if ! wait "$envs_pid"; then

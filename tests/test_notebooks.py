@@ -14,6 +14,7 @@ import ast
 import copy
 import datetime
 import functools
+import hashlib
 import json
 import math
 import re
@@ -163,13 +164,28 @@ def append_reruns(nb):
         nb.cells.append(again)
 
 
+class RunAllCopy(NotebookClient):
+    """A NotebookClient that also keeps the notebook as Run All left it (its
+    widgets' state included), before the cells the test adds after it."""
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        if cell_index == self.last_of_run_all:
+            self.set_widgets_metadata()
+            self.run_all = copy.deepcopy(self.nb)
+        return result
+
+
 @functools.cache
 def executed(path):
     """The one execution of ``path`` this session: the notebook with its outputs.
 
     Errors are kept as outputs (the run goes on), each test reads its part.
+    Run All, clean, is also written to artifacts/executed/ (the website of
+    make test-all is built from it, D2LCONV_EXECUTED in scripts/test-all.sh).
     """
-    nb = nbformat.read(path, as_version=4)
+    source = path.read_bytes()
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     if CHINESE in path.parents:
         nb.cells.append(added(MISSING_CELL, "missing"))
     else:
@@ -177,14 +193,23 @@ def executed(path):
         append_reruns(nb)
         if path == TRAINING_NOTEBOOK:
             GROUPS[path] = append_training_variants(nb)
-    NotebookClient(
+    client = RunAllCopy(
         nb,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
         allow_errors=True,
-    ).execute()
+    )
+    client.last_of_run_all = sum(part(c) == "run all" for c in nb.cells) - 1
+    client.execute()
+    run_all = client.run_all
+    run_all.cells = [c for c in run_all.cells if "test" not in c.metadata]
+    if not cell_errors(run_all) and not widget_errors(run_all):
+        run_all.metadata["source sha256"] = hashlib.sha256(source).hexdigest()
+        copy_path = ROOT / "artifacts" / "executed" / path.relative_to(ROOT)
+        copy_path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(run_all, copy_path)
     return nb
 
 

@@ -132,11 +132,13 @@ def training_groups(nb, pattern):
     return groups
 
 
-def append_training_variants(nb):
+def training_variants(nb):
     """What a student does in notebook 3: another seed in a training cell, or
-    every learning rate halved; each training cell (with its check cell) again,
-    for five drawn seeds, then with its rate halved. The checks must hold."""
-    seeds = SEEDS.sample(range(10_000), 5)
+    every learning rate halved. The cells to run after the lesson: each
+    training cell (with its check cell) again, for five drawn seeds, then with
+    its rate halved; the checks must hold. Returns (cells, seeded, with a rate).
+    """
+    cells, seeds = [], SEEDS.sample(range(10_000), 5)
     by_seed, by_rate = training_groups(nb, SEED_LINE), training_groups(nb, RATE_LINE)
     for label, groups, edit in [
         *[
@@ -151,8 +153,8 @@ def append_training_variants(nb):
     ]:
         for index in (i for group in groups for i in group):
             source = edit(nb.cells[index].source)
-            nb.cells.append(added(source, label, of=nb.cells[index].get("id")))
-    return by_seed, by_rate
+            cells.append(added(source, label, of=nb.cells[index].get("id")))
+    return cells, by_seed, by_rate
 
 
 def append_reruns(nb):
@@ -189,10 +191,12 @@ def executed(path):
     if CHINESE in path.parents:
         nb.cells.append(added(MISSING_CELL, "missing"))
     else:
+        variants = []
+        if path == TRAINING_NOTEBOOK:  # the lesson's own cells, before the probes
+            variants, *GROUPS[path] = training_variants(nb)
         insert_book_probes(nb, BOOK.get(path.stem, {}))
         append_reruns(nb)
-        if path == TRAINING_NOTEBOOK:
-            GROUPS[path] = append_training_variants(nb)
+        nb.cells += variants
     client = RunAllCopy(
         nb,
         timeout=300,

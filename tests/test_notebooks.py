@@ -6,18 +6,17 @@ the bottom up, as a student re-runs a cell after Run All; notebook 3 then
 runs its training cells again with other seeds and with halved learning
 rates. A Chinese notebook (``notebooks/zh/``, the English code cells) runs
 Run All, then lists the texts the package had to show in English. The one
-execution per notebook (``executed``) runs with errors allowed, so that each
+execution per notebook (``run``) runs with errors allowed, so that each
 test below names what failed in the part of the run it reads.
 """
 
 import ast
 import copy
-import datetime
 import functools
 import hashlib
 import json
-import math
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -178,9 +177,8 @@ class RunAllCopy(NotebookClient):
         return result
 
 
-@functools.cache
-def executed(path):
-    """The one execution of ``path`` this session: the notebook with its outputs.
+def execute(path):
+    """Execute ``path`` in a fresh kernel, with the cells the tests add.
 
     Errors are kept as outputs (the run goes on), each test reads its part.
     Run All, clean, is also written to artifacts/executed/ (the website of
@@ -217,30 +215,22 @@ def executed(path):
     return nb
 
 
+EXECUTED = {}  # {path: the notebook executed}, one execution per session
+
+
 @pytest.fixture
 def run(notebook_run):
     """``run(path)``: the notebook's one execution (made on first use, counted)."""
 
     def get(path):
-        fresh = executed.cache_info().currsize
-        nb = executed(path)
-        if executed.cache_info().currsize > fresh:
-            seconds = run_seconds(nb.cells)
+        if path not in EXECUTED:
+            start = time.perf_counter()
+            EXECUTED[path] = execute(path)
+            seconds = time.perf_counter() - start
             notebook_run("fresh kernel", path.relative_to(ROOT), seconds)
-        return nb
+        return EXECUTED[path]
 
     return get
-
-
-def run_seconds(cells):
-    """Seconds from the start of the first of ``cells`` to the end of the last."""
-    times = [cell.metadata.get("execution", {}) for cell in cells]
-    starts = [t["iopub.status.busy"] for t in times if "iopub.status.busy" in t]
-    ends = [t["iopub.status.idle"] for t in times if "iopub.status.idle" in t]
-    if not starts:
-        return math.nan
-    parse = datetime.datetime.fromisoformat
-    return (parse(max(ends)[:26]) - parse(min(starts)[:26])).total_seconds()
 
 
 def text_of(cell):
@@ -261,10 +251,7 @@ def error_of(cell):
     """The error a cell showed (its traceback, or a traceback printed), or ""."""
     for out in cell.get("outputs", []):
         if out.get("output_type") == "error":
-            out = {**out, "traceback": [COLOUR.sub("", t) for t in out["traceback"]]}
-            return "\n".join(
-                [*out.get("traceback", []), f"{out['ename']}: {out['evalue']}"]
-            )
+            return COLOUR.sub("", "\n".join(out["traceback"]))
         if out.get("output_type") == "stream" and "Traceback" in out.get("text", ""):
             return out["text"][:2000]
     return ""

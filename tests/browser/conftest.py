@@ -1,8 +1,9 @@
 """Browser tests: the course in JupyterLab, driven by headless Chromium.
 
 One JupyterLab (started by ``scripts/lab.sh``, as ``make lab`` does) and one
-browser page serve the whole session; every notebook is opened in a tab of
-that page and run once, then the notebook and explorer tests inspect it.
+browser page serve the whole session; each notebook a test asks for (those
+that show explorers: the English ones, one Chinese one per explorer) is
+opened in a tab of that page and run once, then the tests inspect it.
 """
 
 import time

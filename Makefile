@@ -6,13 +6,15 @@ lab:
 	bash scripts/lab.sh
 
 # The course environment only: ruff, unit and property tests, every notebook
-# (Run All, then every cell again from the bottom up), the explorers' node tests,
-# and the browser suite (each explorer on a plain page and in JupyterLab).
+# executed once (English: Run All, then every cell again from the bottom up;
+# Chinese: Run All), the explorers' node tests, and the browser suite (each
+# explorer on a plain page; the notebooks with explorers in JupyterLab).
 test:
 	bash scripts/test.sh
 
-# `make test` plus the book's pinned stack and the Colab path on Python 3.12
-# and 3.13 (three more environments). CI runs this (.ci/run).
+# `make test`, the website, then the book's pinned stack (unit tests, English
+# notebooks) and the Colab path on Python 3.13 (every notebook): two more
+# environments, each notebook executed once in each. CI runs this (.ci/run).
 test-all:
 	bash scripts/test-all.sh
 

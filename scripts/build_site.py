@@ -31,6 +31,7 @@ site/zh/; every page links the same page in the other language.
 
 import argparse
 import concurrent.futures
+import hashlib
 import html
 import json
 import os
@@ -192,7 +193,21 @@ def goals_of(nb):
 
 
 def execute(path):
-    """Run a notebook in a fresh kernel from its own folder; (notebook, seconds)."""
+    """Run a notebook in a fresh kernel from its own folder; (notebook, seconds).
+
+    With D2LCONV_EXECUTED set (make test-all), the Run All that
+    tests/test_notebooks.py wrote there is read instead, if made from this file.
+    """
+    done = Path(
+        os.environ.get("D2LCONV_EXECUTED", "/nonexistent"), path.relative_to(ROOT)
+    )
+    if done.exists():
+        nb = nbformat.read(done, as_version=4)
+        if (
+            nb.metadata.pop("source sha256", "")
+            == hashlib.sha256(path.read_bytes()).hexdigest()
+        ):
+            return nb, 0.0
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,

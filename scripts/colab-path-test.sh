@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # Reproduce the Colab path here: build the d2lconv wheel, make an environment
-# with only what Colab ships (Python 3.12, numpy 2, matplotlib 3.10, ipywidgets 7,
-# IPython 7, torch, and the packages d2l imports), then run every notebook in it
-# with a kernel that believes it is on Colab. Each notebook's setup cell must
-# install d2lconv (from the built wheel) and d2l 1.0.3 with no package index.
+# with only what Colab ships (its Python, 3.13; numpy 2, matplotlib 3.10,
+# ipywidgets 7, IPython 7, torch, and the packages d2l imports), then run
+# every notebook, English and Chinese, once in it with a kernel that believes
+# it is on Colab. Each notebook's setup cell must install d2lconv (from the
+# built wheel) and d2l 1.0.3 with no package index.
 #
 #   bash scripts/colab-path-test.sh            # every notebook
 #   bash scripts/colab-path-test.sh -k 00      # extra arguments go to pytest
 #
-# COLAB_PYTHON picks another interpreter (default: Python 3.12), COLAB_VENV
-# another environment folder (default: .venv-colab); for example
-#   COLAB_PYTHON=python3.13 COLAB_VENV=.venv-colab313 bash scripts/colab-path-test.sh
+# COLAB_PYTHON picks another interpreter (default: python3.13 on PATH or
+# pyenv's), COLAB_VENV another environment folder (default: .venv-colab313).
+# Colab no longer ships Python 3.12, so neither does this test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-env.sh
 
-env_dir=${COLAB_VENV:-.venv-colab}
+env_dir=${COLAB_VENV:-.venv-colab313}
 
 find_python() {
     local candidate
@@ -28,26 +29,28 @@ find_python() {
         echo "colab-path-test: COLAB_PYTHON=$COLAB_PYTHON does not run" >&2
         return 1
     fi
-    for candidate in python3.12 \
-        "$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do
+    for candidate in python3.13 \
+        "$(pyenv root 2>/dev/null)"/versions/3.13*/bin/python3.13; do
         if "$candidate" -c pass >/dev/null 2>&1; then
             command -v "$candidate"
             return
         fi
     done
-    echo "colab-path-test: no Python 3.12 found; set COLAB_PYTHON" >&2
+    echo "colab-path-test: no Python 3.13 found; set COLAB_PYTHON" >&2
     return 1
 }
 py=$(find_python)
 
 # What a Colab GPU runtime ships (its pip freeze), for the packages the course
-# and d2l touch. torch: Colab has 2.11 (CUDA 12.8); this is the release the
-# other environments use, whose CUDA libraries pip finds on this machine.
+# and d2l touch; numpy and pandas in the first releases with wheels for Python
+# 3.13 (Colab's numpy 2.0.2 and pandas 2.2.2 have none). torch: Colab has 2.11
+# (CUDA 12.8); this is the release the other environments use, whose CUDA
+# libraries pip finds on this machine.
 colab_packages=(
-    numpy==2.0.2
+    numpy==2.1.3
     matplotlib==3.10.0
     matplotlib-inline==0.2.2
-    pandas==2.2.2
+    pandas==2.2.3
     scipy==1.16.3
     pillow==11.3.0
     requests==2.32.4
@@ -65,17 +68,6 @@ colab_packages=(
     torch==2.14.1
     torchvision==0.29.1
 )
-
-# Colab moves to a new Python now and then: on Python 3.13 (COLAB_PYTHON), the
-# first releases of these packages with wheels for it replace the ones above.
-if "$py" -c 'import sys; sys.exit(sys.version_info < (3, 13))'; then
-    for i in "${!colab_packages[@]}"; do
-        case ${colab_packages[$i]} in
-        numpy==*) colab_packages[$i]=numpy==2.1.3 ;;
-        pandas==*) colab_packages[$i]=pandas==2.2.3 ;;
-        esac
-    done
-fi
 
 quiet() {
     # pip names every configured local index that lacks a package: noise here.

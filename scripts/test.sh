@@ -3,10 +3,12 @@
 #   1. ruff (lint and format check, notebooks included), and the explorers'
 #      ES modules' own tests (node --test tests/js, Node.js 18 or newer);
 #   2. the whole pytest suite: unit and property tests (derandomised), every
-#      notebook executed once in a fresh kernel (Run All, then every code cell
-#      again from the bottom up), and the browser suite (each explorer on a
-#      plain page and in JupyterLab, driven by Debian's Chromium, which is
-#      installed here when missing).
+#      notebook executed once in a fresh kernel (English: Run All, then every
+#      code cell again from the bottom up; Chinese: Run All; every notebook
+#      test reads that one run), and the browser suite (each explorer on a
+#      plain page; in JupyterLab the English notebooks with explorers and one
+#      Chinese notebook per explorer, driven by Debian's Chromium, which is
+#      installed here when missing). The summary counts the executions.
 # Extra arguments go to pytest (for example -k shapes).
 set -euo pipefail
 cd "$(dirname "$0")/.."

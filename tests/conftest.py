@@ -1,4 +1,4 @@
-"""Shared pytest set-up: report notebook run times and measurements at the end."""
+"""Shared pytest set-up: count notebook executions, report measurements at the end."""
 
 import os
 
@@ -24,14 +24,27 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 # Headless runs must never try to open a window.
 os.environ.setdefault("MPLBACKEND", "Agg")
 
-RUN_TIMES = pytest.StashKey[dict]()
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "chinese: runs a notebook of the Chinese edition (notebooks/zh/)"
+    )
+
+
+RUNS = pytest.StashKey[list]()
 MEASUREMENTS = pytest.StashKey[list]()
 
 
-@pytest.fixture
-def notebook_times(request):
-    """A dict, shared by the whole run, of notebook name -> Run All seconds."""
-    return request.config.stash.setdefault(RUN_TIMES, {})
+@pytest.fixture(scope="session")
+def notebook_run(request):
+    """``notebook_run(where, path, seconds)``: count one execution of a notebook.
+
+    ``where`` is the front end (a fresh kernel, JupyterLab, the Colab path);
+    the summary at the end lists the executions, per place and edition, and
+    names any notebook executed twice in one place.
+    """
+    runs = request.config.stash.setdefault(RUNS, [])
+    return lambda where, path, seconds: runs.append((where, str(path), seconds))
 
 
 @pytest.fixture(scope="session")
@@ -46,19 +59,27 @@ def report(request):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    times = config.stash.get(RUN_TIMES, {})
-    if times:
-        terminalreporter.section(
-            "notebook run times (Run All in a fresh kernel, without the re-runs)"
-        )
-        for name, seconds in sorted(times.items()):
-            terminalreporter.write_line(f"{seconds:7.2f} s  {name}")
-        terminalreporter.write_line(f"{sum(times.values()):7.2f} s  in all")
+    write = terminalreporter.write_line
+    runs = config.stash.get(RUNS, [])
+    if runs:
+        terminalreporter.section("notebook executions (seconds each)")
+        for where, path, seconds in sorted(runs):
+            write(f"{seconds:7.2f} s  {where}: {path}")
+        for where in sorted({w for w, _, _ in runs}):
+            paths = [p for w, p, _ in runs if w == where]
+            zh = sum("/zh/" in f"/{p}" for p in paths)
+            twice = sorted({p for p in paths if paths.count(p) > 1})
+            total = sum(s for w, _, s in runs if w == where)
+            write(
+                f"{where}: {len(paths)} executions ({len(paths) - zh} English, "
+                f"{zh} Chinese) in {total:.0f} s"
+                + (f"; executed more than once: {twice}" if twice else "")
+            )
     lines = config.stash.get(MEASUREMENTS, [])
     if lines:
         terminalreporter.section("measurements")
         for line in lines:
-            terminalreporter.write_line(line)
+            write(line)
 
 
 @pytest.fixture(scope="module")

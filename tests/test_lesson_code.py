@@ -70,14 +70,10 @@ def lesson(name):
     return namespace[name]
 
 
-def small_ints(generator, *shape):
+def ints(g, *shape):
     """A float tensor of small integers: sums of them are exact in float32."""
-    values = [generator.randint(-4, 4) for _ in range(torch.Size(shape).numel())]
+    values = [g.randint(-4, 4) for _ in range(torch.Size(shape).numel())]
     return torch.tensor(values, dtype=torch.float32).reshape(shape)
-
-
-def sizes(generator, low=1, high=7):
-    return generator.randint(low, high), generator.randint(low, high)
 
 
 def test_every_function_of_the_chapter_is_written_in_its_lesson():
@@ -89,107 +85,67 @@ def test_every_function_of_the_chapter_is_written_in_its_lesson():
     assert missing == []
 
 
-def test_corr2d():
-    corr2d, g = lesson("corr2d"), rng("lesson corr2d")
+def case(name, g):
+    """Random arguments for the lesson's ``name`` and PyTorch's answer for them."""
+    c_i, c_o, kh, kw = (g.randint(1, 4) for _ in range(4))
+    h, w = kh + g.randint(0, 5), kw + g.randint(0, 5)
+    if name == "corr2d" or name == "corr2d_unfold":
+        X, K = ints(g, h, w), ints(g, kh, kw)
+        return (X, K), F.conv2d(X[None, None], K[None, None])[0, 0]
+    if name == "comp_conv2d":
+        p = (g.randint(0, kh // 2), g.randint(0, kw // 2))
+        s = (g.randint(1, 3), g.randint(1, 3))
+        conv2d = nn.Conv2d(1, 1, kernel_size=(kh, kw), padding=p, stride=s)
+        X = torch.randn(h, w)
+        return (conv2d, X), conv2d(X[None, None])[0, 0]
+    if name == "corr2d_multi_in":
+        X, K = ints(g, c_i, h, w), ints(g, c_i, kh, kw)
+        return (X, K), F.conv2d(X[None], K[None])[0, 0]
+    if name.startswith("corr2d_multi_in_out"):
+        if name.endswith("1x1"):
+            kh = kw = 1
+        X, K = ints(g, c_i, h, w), ints(g, c_o, c_i, kh, kw)
+        return (X, K), F.conv2d(X[None], K)[0]
+    mode = name.split()[1]  # "pool2d max", "pool2d avg"
+    X, pool = ints(g, h, w), F.max_pool2d if mode == "max" else F.avg_pool2d
+    return (X, (kh, kw), mode), pool(X[None, None], (kh, kw), stride=1)[0, 0]
+
+
+FUNCTIONS = [*WHERE.keys() - {"Conv2D", "im2col", "pool2d"}, "pool2d max", "pool2d avg"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_the_lessons_function_agrees_with_the_package_and_pytorch(name):
+    function, g = lesson(name.split()[0]), rng(f"lesson {name}")
+    ours = getattr(d2lconv, name.split()[0])
     for _ in range(TRIALS):
-        (kh, kw), (eh, ew) = sizes(g, 1, 4), sizes(g, 0, 5)
-        X, K = small_ints(g, kh + eh, kw + ew), small_ints(g, kh, kw)
-        Y = corr2d(X, K)
-        torch.testing.assert_close(Y, d2lconv.corr2d(X, K))
-        torch.testing.assert_close(Y, F.conv2d(X[None, None], K[None, None])[0, 0])
+        args, want = case(name, g)
+        with torch.no_grad():
+            Y = function(*args)
+            torch.testing.assert_close(Y, ours(*args))
+            torch.testing.assert_close(Y, want)
 
 
 def test_conv2d_layer():
     Conv2D, g = lesson("Conv2D"), rng("lesson Conv2D")
     for _ in range(TRIALS):
-        k = sizes(g, 1, 4)
+        k = (g.randint(1, 4), g.randint(1, 4))
         layer = Conv2D(k)
-        assert dict(layer.named_parameters()).keys() == {"weight", "bias"}
         assert isinstance(layer, nn.Module)
+        assert dict(layer.named_parameters()).keys() == {"weight", "bias"}
         with torch.no_grad():
-            layer.weight.copy_(small_ints(g, *k))
+            layer.weight.copy_(ints(g, *k))
             layer.bias.fill_(g.randint(-3, 3))
-        X = small_ints(g, k[0] + g.randint(0, 4), k[1] + g.randint(0, 4))
+        X = ints(g, k[0] + g.randint(0, 4), k[1] + g.randint(0, 4))
         ours = d2lconv.Conv2D(k)
         ours.load_state_dict(layer.state_dict())
         with torch.no_grad():
-            Y = layer(X)
-            torch.testing.assert_close(Y, ours(X))
             want = F.conv2d(X[None, None], layer.weight[None, None], layer.bias)
-            torch.testing.assert_close(Y, want[0, 0])
+            torch.testing.assert_close(layer(X), ours(X))
+            torch.testing.assert_close(layer(X), want[0, 0])
     # Trained in notebook 3: the gradient reaches the kernel and the bias.
     layer(X).sum().backward()
     assert layer.weight.grad is not None and layer.bias.grad is not None
-
-
-def test_comp_conv2d():
-    comp_conv2d, g = lesson("comp_conv2d"), rng("lesson comp_conv2d")
-    for _ in range(TRIALS):
-        k, s = sizes(g, 1, 5), sizes(g, 1, 3)
-        p = (g.randint(0, k[0] // 2), g.randint(0, k[1] // 2))
-        conv2d = nn.Conv2d(1, 1, kernel_size=k, padding=p, stride=s)
-        X = torch.randn(k[0] + g.randint(0, 6), k[1] + g.randint(0, 6))
-        with torch.no_grad():
-            Y = comp_conv2d(conv2d, X)
-            torch.testing.assert_close(Y, d2lconv.comp_conv2d(conv2d, X))
-            torch.testing.assert_close(Y, conv2d(X[None, None])[0, 0])
-
-
-def test_corr2d_multi_in():
-    corr2d_multi_in, g = lesson("corr2d_multi_in"), rng("lesson corr2d_multi_in")
-    for _ in range(TRIALS):
-        c, (kh, kw) = g.randint(1, 4), sizes(g, 1, 4)
-        X = small_ints(g, c, kh + g.randint(0, 4), kw + g.randint(0, 4))
-        K = small_ints(g, c, kh, kw)
-        Y = corr2d_multi_in(X, K)
-        torch.testing.assert_close(Y, d2lconv.corr2d_multi_in(X, K))
-        torch.testing.assert_close(Y, F.conv2d(X[None], K[None])[0, 0])
-
-
-def test_corr2d_multi_in_out():
-    corr2d_multi_in_out = lesson("corr2d_multi_in_out")
-    g = rng("lesson corr2d_multi_in_out")
-    for _ in range(TRIALS):
-        c_i, c_o, (kh, kw) = g.randint(1, 4), g.randint(1, 4), sizes(g, 1, 4)
-        X = small_ints(g, c_i, kh + g.randint(0, 4), kw + g.randint(0, 4))
-        K = small_ints(g, c_o, c_i, kh, kw)
-        Y = corr2d_multi_in_out(X, K)
-        torch.testing.assert_close(Y, d2lconv.corr2d_multi_in_out(X, K))
-        torch.testing.assert_close(Y, F.conv2d(X[None], K)[0])
-
-
-def test_corr2d_multi_in_out_1x1():
-    one_by_one = lesson("corr2d_multi_in_out_1x1")
-    g = rng("lesson corr2d_multi_in_out_1x1")
-    for _ in range(TRIALS):
-        c_i, c_o, (h, w) = g.randint(1, 5), g.randint(1, 5), sizes(g)
-        X, K = small_ints(g, c_i, h, w), small_ints(g, c_o, c_i, 1, 1)
-        Y = one_by_one(X, K)
-        torch.testing.assert_close(Y, d2lconv.corr2d_multi_in_out_1x1(X, K))
-        torch.testing.assert_close(Y, F.conv2d(X[None], K)[0])
-
-
-@pytest.mark.parametrize("mode", ["max", "avg"])
-def test_pool2d(mode):
-    pool2d, g = lesson("pool2d"), rng(f"lesson pool2d {mode}")
-    reference = F.max_pool2d if mode == "max" else F.avg_pool2d
-    for _ in range(TRIALS):
-        p = sizes(g, 1, 4)
-        X = small_ints(g, p[0] + g.randint(0, 4), p[1] + g.randint(0, 4))
-        Y = pool2d(X, p, mode)
-        torch.testing.assert_close(Y, d2lconv.pool2d(X, p, mode))
-        torch.testing.assert_close(Y, reference(X[None, None], p, stride=1)[0, 0])
-
-
-def test_corr2d_unfold():
-    corr2d_unfold, g = lesson("corr2d_unfold"), rng("lesson corr2d_unfold")
-    for _ in range(TRIALS):
-        (kh, kw) = sizes(g, 1, 4)
-        X = small_ints(g, kh + g.randint(0, 6), kw + g.randint(0, 6))
-        K = small_ints(g, kh, kw)
-        Y = corr2d_unfold(X, K)
-        torch.testing.assert_close(Y, d2lconv.corr2d_unfold(X, K))
-        torch.testing.assert_close(Y, F.conv2d(X[None, None], K[None, None])[0, 0])
 
 
 def test_im2col():
@@ -197,9 +153,9 @@ def test_im2col():
     # whose column l holds the window of output l: PyTorch's F.unfold.
     im2col, g = lesson("im2col"), rng("lesson im2col")
     for _ in range(TRIALS):
-        c_i, c_o, (kh, kw) = g.randint(1, 4), g.randint(1, 4), sizes(g, 1, 4)
-        X = small_ints(g, c_i, kh + g.randint(0, 5), kw + g.randint(0, 5))
-        K = small_ints(g, c_o, c_i, kh, kw)
+        c_i, c_o, kh, kw = (g.randint(1, 4) for _ in range(4))
+        X = ints(g, c_i, kh + g.randint(0, 5), kw + g.randint(0, 5))
+        K = ints(g, c_o, c_i, kh, kw)
         columns = im2col(X, (kh, kw))
         torch.testing.assert_close(columns, F.unfold(X[None], (kh, kw))[0])
         # One matrix product with the flattened kernels is the whole layer.

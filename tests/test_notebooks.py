@@ -1,16 +1,20 @@
-"""Every course notebook runs in a fresh kernel; then every cell runs again.
+"""Every notebook is executed once in a fresh kernel; the tests read that run.
 
-One execution per notebook: Run All, then every code cell once more from the
-bottom up, as a student re-runs a cell after Run All; each must print what it
-printed the first time. The book's worked examples (``book_numbers.py``) are
-read from the executed notebook.
+An English notebook runs Run All, with a probe of the book's numbers
+(``book_numbers.py``) after their cells, then every code cell once more from
+the bottom up, as a student re-runs a cell after Run All; notebook 3 then
+runs its training cells again with other seeds and with halved learning
+rates. A Chinese notebook (``notebooks/zh/``, the English code cells) runs
+Run All, then lists the texts the package had to show in English. The one
+execution per notebook (``run``) runs with errors allowed, so that each
+test below names what failed in the part of the run it reads.
 """
 
 import ast
 import copy
-import datetime
+import functools
+import hashlib
 import json
-import math
 import re
 import time
 from pathlib import Path
@@ -19,39 +23,253 @@ import nbformat
 import pytest
 from book_numbers import BOOK, PRINTED, Approx
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 from props import describe, rng
 
 ROOT = Path(__file__).resolve().parents[1]
-ALL_NOTEBOOKS = sorted((ROOT / "notebooks").glob("**/*.ipynb"))
-ALL_NOTEBOOKS = [p for p in ALL_NOTEBOOKS if ".ipynb_checkpoints" not in p.parts]
-ALL_IDS = [str(p.relative_to(ROOT / "notebooks")) for p in ALL_NOTEBOOKS]
-# The Chinese edition (notebooks/zh/) has the English notebooks' code cells:
-# its notebooks run once each (Run All), and must speak Chinese.
 CHINESE = ROOT / "notebooks" / "zh"
+ALL_NOTEBOOKS = sorted(
+    p
+    for p in (ROOT / "notebooks").glob("**/*.ipynb")
+    if ".ipynb_checkpoints" not in p.parts
+)
 NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE not in p.parents]
-IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
 ZH_NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE in p.parents]
-ZH_IDS = [str(p.relative_to(CHINESE)) for p in ZH_NOTEBOOKS]
+LESSONS = [p for p in NOTEBOOKS if p.stem in BOOK]
+
+
+def name(path):
+    return str(path.relative_to(ROOT / "notebooks"))
+
+
+def editions(paths):
+    """``paths`` as parameters, the Chinese ones marked ``chinese`` (the pinned
+    stack runs ``-m "not chinese"``: the Colab path runs them on its own)."""
+    return [
+        pytest.param(
+            p, id=name(p), marks=[pytest.mark.chinese] * (CHINESE in p.parents)
+        )
+        for p in paths
+    ]
+
 
 # Cells whose printed text legitimately differs between runs (timings) carry
 # this tag; they still run twice, but their text is not compared.
 VARIES_TAG = "output-varies"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+# The notebook whose training cells a student is invited to re-run with another
+# seed or another learning rate.
+TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
+SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
+RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
+SEEDS = rng("training seeds")
+GROUPS = {}  # notebook 3: {path: (the cells seeded, the cells with a rate)}
+# What the package prints in English at the start of a line; in the Chinese
+# notebooks these lines come out in Chinese (检查通过：..., 正确。..., 还不对。...).
+ENGLISH_VERDICTS = re.compile(r"^(check passed|check failed|Correct\.|Not yet\.)", re.M)
+MISSING_CELL = "from d2lconv import i18n\nprint(repr(i18n.missing()))"
+PROBE = "# book numbers (tests/book_numbers.py)"
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # IPython's colours in a traceback
 
 
-def execute(nb, path):
-    """Run a notebook in a fresh kernel from its own folder; return seconds."""
-    client = NotebookClient(
+def added(source, part, of=None):
+    """A code cell the test adds: ``part`` of the run it belongs to, copy ``of``."""
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["test"] = {"part": part, "of": of}
+    return cell
+
+
+def part(cell):
+    return cell.metadata.get("test", {}).get("part", "run all")
+
+
+def probe_cell(expressions):
+    """A cell that prints the values of ``expressions`` as JSON, in the kernel."""
+    lines = [
+        PROBE,
+        "import json as _json",
+        "def _plain(v):",
+        "    v = v.tolist() if hasattr(v, 'tolist') else v",
+        "    return [_plain(x) for x in v] if isinstance(v, (list, tuple)) else v",
+        f"print(_json.dumps({{e: _plain(eval(e)) for e in {list(expressions)!r}}}))",
+    ]
+    return added("\n".join(lines), "run all", of="probe")
+
+
+def insert_book_probes(nb, expected):
+    """After each cell of ``expected``, a probe of its expressions (in Run All)."""
+    ids = [cell.get("id") for cell in nb.cells]
+    unknown = sorted(set(expected) - set(ids))
+    assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
+    for cell_id, values in expected.items():
+        expressions = [e for e in values if e != PRINTED]
+        if expressions:
+            at = [c.get("id") for c in nb.cells].index(cell_id) + 1
+            probe = probe_cell(expressions)
+            probe.metadata["test"]["of"] = f"probe {cell_id}"
+            nb.cells.insert(at, probe)
+
+
+def training_groups(nb, pattern):
+    """``[[cell index, ...]]``: each code cell matching ``pattern``, with the next
+    code cell when that one checks what the first trained (it reads its names)."""
+    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
+    groups = []
+    for i, after in zip(code, code[1:] + [None], strict=True):
+        if not pattern.search(nb.cells[i].source):
+            continue
+        trained = {
+            node.id
+            for node in ast.walk(ast.parse(nb.cells[i].source))
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
+        }
+        check = nb.cells[after].source if after is not None else ""
+        used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
+        reads = {n.id for n in used if isinstance(n.ctx, ast.Load)}
+        reads -= {n.id for n in used if isinstance(n.ctx, ast.Store)}
+        follows = trained & reads and not pattern.search(check)
+        groups.append([i, after] if follows else [i])
+    return groups
+
+
+def training_variants(nb):
+    """What a student does in notebook 3: another seed in a training cell, or
+    every learning rate halved. The cells to run after the lesson: each
+    training cell (with its check cell) again, for five drawn seeds, then with
+    its rate halved; the checks must hold. Returns (cells, seeded, with a rate).
+    """
+    cells, seeds = [], SEEDS.sample(range(10_000), 5)
+    by_seed, by_rate = training_groups(nb, SEED_LINE), training_groups(nb, RATE_LINE)
+    for label, groups, edit in [
+        *[
+            (f"seed {s}", by_seed, functools.partial(SEED_LINE.sub, f"seed = {s}"))
+            for s in seeds
+        ],
+        (
+            "its learning rate halved",
+            by_rate,
+            functools.partial(RATE_LINE.sub, r"lr = (\1) / 2\2"),
+        ),
+    ]:
+        for index in (i for group in groups for i in group):
+            source = edit(nb.cells[index].source)
+            cells.append(added(source, label, of=nb.cells[index].get("id")))
+    return cells, by_seed, by_rate
+
+
+def append_reruns(nb):
+    """A copy of every code cell of Run All, last first (probes aside)."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "test" not in c.metadata]
+    for cell in reversed(cells):
+        again = copy.deepcopy(cell)
+        again.metadata["test"] = {"part": "again", "of": cell.get("id")}
+        nb.cells.append(again)
+
+
+class RunAllCopy(NotebookClient):
+    """A NotebookClient that also keeps the notebook as Run All left it (its
+    widgets' state included), before the cells the test adds after it."""
+
+    async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
+        if cell_index == self.last_of_run_all:
+            self.set_widgets_metadata()
+            self.run_all = copy.deepcopy(self.nb)
+        return result
+
+
+def execute(path):
+    """Execute ``path`` in a fresh kernel, with the cells the tests add.
+
+    Errors are kept as outputs (the run goes on), each test reads its part.
+    Run All, clean, is also written to artifacts/executed/ (the website of
+    make test-all is built from it, D2LCONV_EXECUTED in scripts/test-all.sh).
+    """
+    source = path.read_bytes()
+    nb = nbformat.reads(source.decode("utf-8"), as_version=4)
+    if CHINESE in path.parents:
+        nb.cells.append(added(MISSING_CELL, "missing"))
+    else:
+        variants = []
+        if path == TRAINING_NOTEBOOK:  # the lesson's own cells, before the probes
+            variants, *GROUPS[path] = training_variants(nb)
+        insert_book_probes(nb, BOOK.get(path.stem, {}))
+        append_reruns(nb)
+        nb.cells += variants
+    client = RunAllCopy(
         nb,
         timeout=300,
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
         store_widget_state=True,
+        allow_errors=True,
     )
-    start = time.perf_counter()
+    client.last_of_run_all = sum(part(c) == "run all" for c in nb.cells) - 1
     client.execute()
-    return time.perf_counter() - start
+    run_all = client.run_all
+    run_all.cells = [c for c in run_all.cells if "test" not in c.metadata]
+    code = [c for c in run_all.cells if c.cell_type == "code"]
+    for count, cell in enumerate(code, 1):  # as if the probes had not run
+        cell.execution_count = count
+        for out in cell.outputs:
+            if "execution_count" in out:
+                out.execution_count = count
+    if not cell_errors(run_all) and not widget_errors(run_all):
+        run_all.metadata["source sha256"] = hashlib.sha256(source).hexdigest()
+        copy_path = ROOT / "artifacts" / "executed" / path.relative_to(ROOT)
+        copy_path.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(run_all, copy_path)
+    return nb
+
+
+EXECUTED = {}  # {path: the notebook executed}, one execution per session
+
+
+@pytest.fixture
+def run(notebook_run):
+    """``run(path)``: the notebook's one execution (made on first use, counted)."""
+
+    def get(path):
+        if path not in EXECUTED:
+            start = time.perf_counter()
+            EXECUTED[path] = execute(path)
+            seconds = time.perf_counter() - start
+            notebook_run("fresh kernel", path.relative_to(ROOT), seconds)
+        return EXECUTED[path]
+
+    return get
+
+
+def text_of(cell):
+    """The text a student reads in a cell's outputs (stream and text/plain)."""
+    parts = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "stream":
+            parts.append(out["text"])
+        elif (
+            "data" in out
+            and "application/vnd.jupyter.widget-view+json" not in out["data"]
+        ):
+            parts.append(out["data"].get("text/plain", ""))
+    return "".join(parts)
+
+
+def error_of(cell):
+    """The error a cell showed (its traceback, or a traceback printed), or ""."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return COLOUR.sub("", "\n".join(out["traceback"]))
+        if out.get("output_type") == "stream" and "Traceback" in out.get("text", ""):
+            return out["text"][:2000]
+    return ""
+
+
+def cell_errors(nb, parts=None):
+    """``[(cell number, error)]`` of the cells of ``parts`` (all when None)."""
+    return [
+        (i, error_of(c))
+        for i, c in enumerate(nb.cells)
+        if error_of(c) and (parts is None or part(c) in parts)
+    ]
 
 
 def widget_errors(nb):
@@ -66,32 +284,17 @@ def widget_errors(nb):
     return found
 
 
-def cell_errors(nb):
-    """Error outputs (or tracebacks printed to stderr) of ordinary cells."""
-    found = []
-    for i, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []):
-            text = out.get("text", "") if out.get("output_type") == "stream" else ""
-            if out.get("output_type") == "error" or "Traceback" in text:
-                found.append((i, out.get("ename") or text[:500]))
-    return found
+def first_error(nb, parts, what):
+    """Fail with the first error of ``parts``: the cell, what it was, its traceback."""
+    errors = cell_errors(nb, parts)
+    if errors:
+        i, error = errors[0]
+        cell = nb.cells[i]
+        of = cell.metadata.get("test", {}).get("of") or cell.get("id")
+        pytest.fail(f"{what}: cell {of} ({part(cell)}) failed:\n{error}", pytrace=False)
 
 
-def text_of(cell):
-    """The text a student reads in a cell's outputs (stream and text/plain)."""
-    parts = []
-    for out in cell.get("outputs", []):
-        if out.get("output_type") == "stream":
-            parts.append(out["text"])
-        elif (
-            "data" in out
-            and "application/vnd.jupyter.widget-view+json" not in (out["data"])
-        ):
-            parts.append(out["data"].get("text/plain", ""))
-    return "".join(parts)
-
-
-@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=ALL_IDS)
+@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=name)
 def test_notebook_is_stored_without_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"]):
@@ -101,38 +304,36 @@ def test_notebook_is_stored_without_outputs(path):
     assert "widgets" not in nb.get("metadata", {}), "stored widget state"
 
 
-PROBE = "# book numbers (tests/book_numbers.py)"
+def test_the_course_has_notebooks():
+    assert len(NOTEBOOKS) >= 1
+    assert len(ZH_NOTEBOOKS) == len(NOTEBOOKS)
 
 
-def probe_cell(expressions):
-    """A cell that prints the values of ``expressions`` as JSON, in the kernel."""
-    lines = [
-        PROBE,
-        "import json as _json",
-        "def _plain(v):",
-        "    v = v.tolist() if hasattr(v, 'tolist') else v",
-        "    return [_plain(x) for x in v] if isinstance(v, (list, tuple)) else v",
-        f"print(_json.dumps({{e: _plain(eval(e)) for e in {list(expressions)!r}}}))",
-    ]
-    return nbformat.v4.new_code_cell("\n".join(lines))
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", editions(ALL_NOTEBOOKS))
+def test_run_all_in_a_fresh_kernel_shows_no_error(run, path):
+    nb = run(path)
+    first_error(nb, {"run all"}, f"{name(path)}, Run All")
+    assert widget_errors(nb) == []
 
 
-def with_book_probes(nb, expected):
-    """Insert after each cell of ``expected`` a probe of its expressions.
-
-    Returns ``{cell id: probe cell}``; a cell id the notebook lacks fails.
-    """
-    ids = [cell.get("id") for cell in nb.cells]
-    unknown = sorted(set(expected) - set(ids))
-    assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
-    probes = {}
-    for cell_id, values in expected.items():
-        expressions = [e for e in values if e != PRINTED]
-        if expressions:
-            probes[cell_id] = probe_cell(expressions)
-            nb.cells.insert(ids.index(cell_id) + 1, probes[cell_id])
-            ids = [cell.get("id") for cell in nb.cells]
-    return probes
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
+def test_every_cell_run_again_from_the_bottom_up_prints_the_same(run, path):
+    nb = run(path)
+    first_error(
+        nb,
+        {"again"},
+        f"{name(path)}, run again after Run All (the cells below it first)",
+    )
+    first = {c.get("id"): c for c in nb.cells if part(c) == "run all"}
+    for again in (c for c in nb.cells if part(c) == "again"):
+        cell = first[again.get("id")]
+        if VARIES_TAG not in cell.metadata.get("tags", []):
+            assert text_of(again) == text_of(cell), (
+                f"cell {cell.get('id')} prints something else when run again after "
+                f"Run All (the cells below it ran again first):\n{cell.source[:300]}"
+            )
 
 
 def same_numbers(got, want, atol):
@@ -150,121 +351,53 @@ def same_numbers(got, want, atol):
     return isinstance(got, (int, float)) and abs(got - want) <= atol + 1e-6 * abs(want)
 
 
-def assert_book_numbers(nb, expected, probes):
-    """Every value of ``expected`` came out of the executed notebook."""
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", LESSONS, ids=name)
+def test_the_lesson_computes_the_books_numbers(run, path):
+    nb = run(path)
+    cells = {c.get("id"): c for c in nb.cells if part(c) == "run all"}
+    probes = {
+        c.metadata["test"]["of"]: c for c in cells.values() if "test" in c.metadata
+    }
     wrong = []
-    for cell_id, values in expected.items():
-        cell = next(c for c in nb.cells if c.get("id") == cell_id)
+    for cell_id, values in BOOK[path.stem].items():
         for expression, want in values.items():
             if expression == PRINTED:
                 texts = [want] if isinstance(want, str) else want
+                printed = text_of(cells[cell_id])
                 wrong += [
-                    f"{cell_id} prints no {text!r}"
-                    for text in texts
-                    if text not in text_of(cell)
+                    f"{cell_id} prints no {t!r}" for t in texts if t not in printed
                 ]
                 continue
-            got = json.loads(text_of(probes[cell_id]))[expression]
+            probe = probes[f"probe {cell_id}"]
+            if error_of(probe):
+                wrong.append(f"{cell_id}: the probe failed: {error_of(probe)[-500:]}")
+                break
+            got = json.loads(text_of(probe))[expression]
             if not same_numbers(got, want, 0):
                 wrong.append(f"{cell_id}: {expression} = {got}, the book: {want}")
     assert not wrong, "the book's numbers: " + "; ".join(wrong)
 
 
-def with_cells_rerun_in_reverse(nb):
-    """Append a copy of every code cell, last first: ``[(original, copy)]``.
-
-    One execution is then Run All in a fresh kernel, followed by every code
-    cell run again from the bottom up, as a student re-runs a cell after Run
-    All, whatever it reads of what the later cells left behind.
-    """
-    pairs = []
-    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    for index in reversed(code):
-        nb.cells.append(copy.deepcopy(nb.cells[index]))
-        pairs.append((index, len(nb.cells) - 1))
-    return pairs
-
-
-def run_all_seconds(nb, count):
-    """Seconds from the start of the first cell to the end of cell ``count - 1``."""
-    times = [cell.metadata.get("execution", {}) for cell in nb.cells[:count]]
-    starts = [t["iopub.status.busy"] for t in times if "iopub.status.busy" in t]
-    ends = [t["iopub.status.idle"] for t in times if "iopub.status.idle" in t]
-    if not starts:
-        return math.nan
-    parse = datetime.datetime.fromisoformat
-    first, last = parse(min(starts)[:26]), parse(max(ends)[:26])
-    return (last - first).total_seconds()
+@pytest.mark.notebook
+def test_training_cells_hold_for_other_seeds_and_halved_rates(run):
+    nb = run(TRAINING_NOTEBOOK)
+    by_seed, by_rate = GROUPS[TRAINING_NOTEBOOK]
+    assert len(by_seed) >= 3, "the training cells set `seed = ...`"
+    assert sum(len(group) == 2 for group in by_seed) >= 2, (
+        "the loops' checks, in the next cell, read what the loops trained"
+    )
+    assert len(by_rate) >= 4, "each training cell sets its rate as `lr = ...`"
+    variants = {part(c) for c in nb.cells} - {"run all", "again"}
+    assert len(variants) == 6, variants
+    first_error(nb, variants, f"{TRAINING_NOTEBOOK.name} ({describe(SEEDS)})")
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
-def test_notebook_runs_then_every_cell_reruns_in_reverse(path, notebook_times):
-    nb = nbformat.read(path, as_version=4)
-    expected = BOOK.get(path.stem, {})
-    probes = with_book_probes(nb, expected)
-    probe_ids = {id(cell) for cell in probes.values()}
-    run_all = len(nb.cells)
-    pairs = [
-        (first, again)
-        for first, again in with_cells_rerun_in_reverse(nb)
-        if id(nb.cells[first]) not in probe_ids
-    ]
-    try:
-        execute(nb, path)
-    except CellExecutionError as err:
-        failed = next(
-            (
-                first
-                for first, again in pairs
-                if any(o.get("output_type") == "error" for o in nb.cells[again].outputs)
-            ),
-            None,
-        )
-        where = (
-            f"when cell {nb.cells[failed].get('id')} ran again after Run All (the "
-            "cells below it had run again before it)"
-            if failed is not None
-            else "during Run All"
-        )
-        raise AssertionError(f"{path.name}: a cell failed {where}:\n{err}") from None
-    notebook_times[str(path.relative_to(ROOT))] = run_all_seconds(nb, run_all)
-    assert cell_errors(nb) == []
-    assert widget_errors(nb) == []
-    assert_book_numbers(nb, expected, probes)
-    for first, again in pairs:
-        cell = nb.cells[first]
-        if VARIES_TAG in cell.metadata.get("tags", []):
-            continue
-        assert text_of(nb.cells[again]) == text_of(cell), (
-            f"cell {cell.get('id')} prints something else when run again after Run "
-            f"All (the cells below it ran again first):\n{cell.source[:300]}"
-        )
-
-
-def test_the_course_has_notebooks():
-    assert len(NOTEBOOKS) >= 1
-    assert len(ZH_NOTEBOOKS) == len(NOTEBOOKS)
-
-
-# What the package prints in English at the start of a line; in the Chinese
-# notebooks these lines come out in Chinese (检查通过：..., 正确。..., 还不对。...).
-ENGLISH_VERDICTS = re.compile(r"^(check passed|check failed|Correct\.|Not yet\.)", re.M)
-MISSING_CELL = "from d2lconv import i18n\nprint(repr(i18n.missing()))"
-
-
-@pytest.mark.notebook
-@pytest.mark.parametrize("path", ZH_NOTEBOOKS, ids=ZH_IDS)
-def test_chinese_notebook_runs_clean_and_speaks_chinese(path, notebook_times):
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(MISSING_CELL))
-    try:
-        seconds = execute(nb, path)
-    except CellExecutionError as err:
-        raise AssertionError(f"zh/{path.name}: a cell failed:\n{err}") from None
-    notebook_times[str(path.relative_to(ROOT))] = seconds
-    assert cell_errors(nb) == []
-    assert widget_errors(nb) == []
+@pytest.mark.parametrize("path", editions(ZH_NOTEBOOKS))
+def test_chinese_notebook_speaks_chinese(run, path):
+    nb = run(path)
+    first_error(nb, {"missing"}, name(path))
     assert text_of(nb.cells[-1]).strip() == "[]", (
         "texts the package showed in English for want of a translation "
         "(d2lconv/locale/zh): " + text_of(nb.cells[-1])
@@ -272,73 +405,3 @@ def test_chinese_notebook_runs_clean_and_speaks_chinese(path, notebook_times):
     for cell in nb.cells[:-1]:
         found = ENGLISH_VERDICTS.findall(text_of(cell))
         assert not found, f"an English verdict {found} under:\n{cell.source[:300]}"
-
-
-# The notebook whose training cells a student is invited to re-run with another
-# seed or another learning rate (the book's loop with nn.Conv2d, the loop of the
-# hand-written Conv2D, and the package's train_builtin and train_scratch).
-TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
-SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
-RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
-
-
-def run_edited(nb, what):
-    """Execute ``nb``; fail with ``what`` was changed and the error if a cell fails."""
-    try:
-        execute(nb, TRAINING_NOTEBOOK)
-    except CellExecutionError as err:
-        raise AssertionError(f"{TRAINING_NOTEBOOK.name} with {what}:\n{err}") from None
-    assert cell_errors(nb) == [], what
-    assert widget_errors(nb) == [], what
-
-
-@pytest.mark.notebook
-def test_training_cells_run_clean_for_other_seeds_and_halved_rates():
-    # What a student does: another seed in a training cell, or every learning
-    # rate halved. The checks must hold, not just the code. A loop's check may
-    # be in the next code cell, which reads what the loop trained: it runs
-    # again after the loop. One run: the seeded cells set to the first drawn
-    # seed, then each (with its check cell) again for the four others; a
-    # second run: every `lr = ...` halved.
-    generator = rng("training seeds")
-    seeds = generator.sample(range(10_000), 5)
-    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
-    code = [i for i, cell in enumerate(nb.cells) if cell.cell_type == "code"]
-    groups = []
-    for i, after in zip(code, code[1:] + [None], strict=True):
-        if not SEED_LINE.search(nb.cells[i].source):
-            continue
-        trained = {
-            node.id
-            for node in ast.walk(ast.parse(nb.cells[i].source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        }
-        check = nb.cells[after].source if after is not None else ""
-        used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
-        reads = {n.id for n in used if isinstance(n.ctx, ast.Load)}
-        reads -= {n.id for n in used if isinstance(n.ctx, ast.Store)}
-        follows = trained & reads and not SEED_LINE.search(check)
-        groups.append([i, after] if follows else [i])
-    assert len(groups) >= 3, "the training cells set `seed = ...`"
-    assert sum(len(group) == 2 for group in groups) >= 2, (
-        "the loops' checks, in the next cell, read what the loops trained"
-    )
-    for seed in seeds[1:]:
-        for group in groups:
-            for index in group:
-                again = copy.deepcopy(nb.cells[index])
-                again.source = SEED_LINE.sub(f"seed = {seed}", again.source)
-                nb.cells.append(again)
-    for group in groups:
-        cell = nb.cells[group[0]]
-        cell.source = SEED_LINE.sub(f"seed = {seeds[0]}", cell.source)
-    run_edited(nb, f"training seeds {seeds} ({describe(generator)})")
-
-    nb = nbformat.read(TRAINING_NOTEBOOK, as_version=4)
-    halved = 0
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.source, count = RATE_LINE.subn(r"lr = (\1) / 2\2", cell.source)
-            halved += count
-    assert halved >= 4, "each training cell sets its rate as `lr = ...`"
-    run_edited(nb, f"its {halved} learning rates halved")

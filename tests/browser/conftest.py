@@ -1,8 +1,9 @@
 """Browser tests: the course in JupyterLab, driven by headless Chromium.
 
 One JupyterLab (started by ``scripts/lab.sh``, as ``make lab`` does) and one
-browser page serve the whole session; every notebook is opened in a tab of
-that page and run once, then the notebook and explorer tests inspect it.
+browser page serve the whole session; each notebook a test asks for (those
+that show explorers: the English ones, one Chinese one per explorer) is
+opened in a tab of that page and run once, then the tests inspect it.
 """
 
 import time
@@ -67,7 +68,7 @@ def lab_page(lab, browser):
 
 
 @pytest.fixture(scope="session")
-def notebook_pages(request, lab, lab_page, report):
+def notebook_pages(request, lab, lab_page, report, notebook_run):
     """{path: NotebookPage}: the notebooks this run's tests use, opened and run.
 
     Each notebook is opened once and gets Restart Kernel and Run All Cells;
@@ -97,4 +98,6 @@ def notebook_pages(request, lab, lab_page, report):
         lab.shut_down_kernels(p.relative_to(ROOT) for p in batch if p not in live)
     seconds = time.perf_counter() - start
     report(f"JupyterLab: opened and ran {len(pages)} notebooks in {seconds:.1f} s")
+    for path, page in pages.items():
+        notebook_run("JupyterLab", path, page.run_seconds)
     return {ROOT / path: page for path, page in pages.items()}

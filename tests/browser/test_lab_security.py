@@ -1,63 +1,19 @@
-"""The lab opened by the README's command refuses anyone without its token."""
+"""The lab opened by the README's command asks for its token, on loopback only."""
 
-import urllib.error
-import urllib.request
 from pathlib import Path
-
-import pytest
 
 from .labserver import http_get
 
-API_PATHS = [
-    "/api/contents",
-    "/api/contents/notebooks",
-    "/api/kernels",
-    "/api/sessions",
-]
 
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_api_refuses_requests_without_the_token(lab, path):
-    status, body = lab.api(path, token=False)
-    assert status == 403, f"GET {path} without token answered {status}: {body[:200]}"
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_api_refuses_a_wrong_token(lab, path):
-    headers = {"Authorization": "token " + "0" * len(lab.token)}
-    status, _, body = http_get(lab.url + path, headers)
-    assert status == 403, f"GET {path} with a wrong token answered {status}"
-
-
-@pytest.mark.parametrize("path", API_PATHS)
-def test_api_answers_with_the_token(lab, path):
-    status, body = lab.api(path)
-    assert status == 200, f"GET {path} with the token answered {status}: {body[:200]}"
-
-
-def test_kernels_cannot_be_started_without_the_token(lab):
-    before = lab.api("/api/kernels")[1]
-    request = urllib.request.Request(
-        lab.url + "/api/kernels", data=b"{}", method="POST"
-    )
-    try:
-        status = urllib.request.urlopen(request, timeout=10).status
-    except urllib.error.HTTPError as err:
-        status = err.code
-    assert status == 403
-    assert lab.api("/api/kernels")[1] == before, "a kernel was started without token"
-
-
-def test_lab_page_without_the_token_redirects_to_login(lab):
+def test_the_lab_refuses_anyone_without_its_token(lab):
+    # The one token check (Jupyter Server's own, as scripts/lab.sh sets it up):
+    # no token or a wrong one is refused, the right one is served.
+    wrong = {"Authorization": "token " + "0" * len(lab.token)}
+    assert lab.api("/api/kernels", token=False)[0] == 403
+    assert http_get(lab.url + "/api/kernels", wrong)[0] == 403
+    assert lab.api("/api/kernels")[0] == 200
     status, headers, _ = http_get(lab.url + "/lab")
-    assert status == 302
-    assert "/login" in headers["Location"]
-
-
-def test_lab_page_with_the_token_is_served(lab):
-    status, _, body = http_get(f"{lab.url}/lab?token={lab.token}")
-    assert status == 200
-    assert b"JupyterLab" in body
+    assert status == 302 and "/login" in headers["Location"]
 
 
 def _listening_addresses(port):

@@ -1,6 +1,7 @@
 """The notebooks with explorers run in JupyterLab (Restart Kernel and Run All)
-showing no error: their widgets are where the browser matters. Every notebook
-runs in a fresh kernel in tests/test_notebooks.py."""
+showing no error: their widgets are where the browser matters. The English
+ones, and the Chinese ones whose explorers are checked in Chinese (one per
+explorer); every notebook runs in a fresh kernel in tests/test_notebooks.py."""
 
 import pytest
 

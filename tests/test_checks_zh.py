@@ -118,8 +118,9 @@ def test_the_notebooks_cause_and_f_string_what_are_translated(nothing_missing):
     text = failure(expect_close, 31, 32, what, cause=cause)
     assert_chinese(text, "a failure with the notebook's cause")
     assert "k is even" not in text and "31" in text and "32" in text
-    # An f-string's what: the numbers it was filled with are kept.
-    text = failure(expect_close, 2.0, 1.0, "windows that use each pixel (5x5 kernel)")
+    # A what built from values, made with tr: the numbers filled in are kept.
+    what = i18n.tr("windows that use each pixel ({k}x{k} kernel)", k=5)
+    text = failure(expect_close, 2.0, 1.0, what)
     assert_chinese(text, "a failure with an f-string's what")
     assert "5x5" in text
 

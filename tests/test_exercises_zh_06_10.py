@@ -47,7 +47,7 @@ CHECKS = sorted(
     if name.startswith("check_") and value.__module__ == module.__name__
 )
 CHOICES = ["Y1_Y2_CHOICES", "GROUPS_CHOICES", "POOL_OR_CONV_CHOICES"]
-COMMON_IN_CHINESE = (i18n.LOCALE / "zh" / "exercises_common.json").exists()
+COMMON_IN_CHINESE = i18n.po_path("zh").exists()  # _common's texts included
 
 
 def _raises(*args):

@@ -1,42 +1,39 @@
 """The course in two languages: English (the source) and Chinese (中文).
 
-Every sentence the package prints or shows to a student goes through ``tr``::
+Every sentence the package prints or shows to a student goes through ``tr``
+(gettext, then ``str.format``)::
 
     print(tr("check passed: {what}", what=what))
 
-The English text is its own key: in English ``tr`` fills in the values
-(``str.format``); in Chinese it looks the text up in the catalogs
-``d2lconv/locale/zh/*.json`` (one per module, English -> Chinese, the same
-``{names}``) and fills in the Chinese one. Text marked with ``N_`` (module
-constants) is translated where it is used, by ``tr``.
+The English text is its own msgid. The Chinese is in the gettext catalog
+``d2lconv/locale/zh/LC_MESSAGES/d2lconv.po`` (read with Babel); an entry that
+is missing, empty or fuzzy shows the English text. ``N_`` (gettext_noop) marks
+a text translated later, where it is used. Texts the notebooks' code cells
+pass in (``expect_close(Y, want, "the output")``: the cells are the same in
+both editions) are looked up as they are, by ``given``; a text built from
+values is passed as ``d2lconv.i18n.tr("... {k} ...", k=k)``.
 
 The Chinese notebooks start with ``d2lconv.set_language("zh")``; the
 environment variable ``D2LCONV_LANG=zh`` does the same for a whole session.
-A text with no Chinese entry is shown in English and remembered:
-``missing()`` lists them (the tests fail on any). Exceptions raised by the API
-stay in English, as PyTorch's do.
+``missing()`` lists the texts shown in English for want of a translation.
+Exceptions raised by the API stay in English, as PyTorch's do.
 
-Texts the notebooks' code cells pass in (``expect_close(Y, want, "the
-output")``) are shared by both editions, so the package translates them where
-it shows them, with ``given(text)``: their entries are in
-``locale/zh/notebooks.json``, apart from the package's own catalogs. An entry
-written from an f-string, ``"{name} is F.conv2d"``, stands for every text of
-that form; the parts in braces are copied into the translation as they are.
+``python -m d2lconv.i18n_check`` (in a checkout) lists every missing, fuzzy
+or obsolete entry of the catalog.
 """
 
 import functools
-import json
 import os
 import re
-import string
 import unicodedata
 from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 LANGUAGES = ("en", "zh")
 LANGUAGE_VARIABLE = "D2LCONV_LANG"
 LOCALE = Path(__file__).resolve().parent / "locale"
-# The catalog of the texts the notebooks pass in (``given``).
-NOTEBOOKS = "notebooks.json"
+DOMAIN = "d2lconv"
 
 _missing = set()
 
@@ -58,9 +55,7 @@ def set_language(code):
     """Show the package's messages, hints and explorers in ``code`` ('en' or 'zh')."""
     _language[0] = _checked(code, "language")
     if code != "en":
-        # A broken catalog fails here, not in the middle of a check.
-        catalog(code)
-        _given_catalog(code)
+        catalog(code)  # a broken catalog fails here, not in the middle of a check
     return code
 
 
@@ -69,25 +64,17 @@ def language():
     return _language[0]
 
 
+def po_path(code, locale=LOCALE):
+    """The gettext catalog of ``code``."""
+    return locale / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
 @functools.cache
 def catalog(code):
-    """English text -> translation, from the ``locale/<code>/*.json`` files.
-
-    The package's own texts: ``notebooks.json`` (see ``given``) is not merged in.
-    """
-    merged = {}
-    for path in sorted((LOCALE / code).glob("*.json")):
-        if path.name == NOTEBOOKS:
-            continue
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        for english, text in entries.items():
-            if merged.get(english, text) != text:
-                raise ValueError(
-                    f"{path.name} translates {english!r} as {text!r}, another "
-                    f"catalog of locale/{code} as {merged[english]!r}"
-                )
-            merged[english] = text
-    return merged
+    """English text -> translation: the translated, not fuzzy, entries of the .po."""
+    with open(po_path(code), "rb") as file:
+        entries = read_po(file)
+    return {m.id: m.string for m in entries if m.id and m.string and not m.fuzzy}
 
 
 def N_(text):
@@ -97,14 +84,24 @@ def N_(text):
 
 def tr(text, /, **values):
     """``text`` in the current language, with ``values`` filled in."""
-    code = _language[0]
     template = text
-    if code != "en":
-        template = catalog(code).get(text)
+    if _language[0] != "en":
+        template = catalog(_language[0]).get(text)
         if template is None:
             _missing.add(text)
             template = text
     return template.format(**values) if values else template
+
+
+def given(text):
+    """A text the notebook's code passes in, in the current language.
+
+    An exact lookup; a string that is already Chinese (a student's own, or
+    one the cell made with ``tr``) and anything but a string stay as they are.
+    """
+    if language() == "en" or not isinstance(text, str) or not text.strip():
+        return text
+    return text if re.search("[\u3400-\u9fff]", text) else tr(text)
 
 
 def columns(text):
@@ -118,93 +115,3 @@ def columns(text):
 def missing():
     """The texts asked for in another language that had no translation, sorted."""
     return sorted(_missing)
-
-
-_PARSE = string.Formatter().parse
-
-
-def _fields(template):
-    """The ``(literal, field)`` pieces of a ``str.format`` template, or None.
-
-    None when ``template`` has no field (or is no valid template): plain text.
-    """
-    try:
-        pieces = [(literal, field) for literal, field, _, _ in _PARSE(template)]
-    except ValueError:
-        return None
-    return pieces if any(field is not None for _, field in pieces) else None
-
-
-def _pattern(pieces):
-    """A regular expression matching every text of a template, and its groups.
-
-    A field used twice must hold the same text both times.
-    """
-    groups, regex = {}, []
-    for literal, field in pieces:
-        regex.append(re.escape(literal))
-        if field is None:
-            continue
-        if field in groups:
-            regex.append(f"(?P={groups[field]})")
-        else:
-            groups[field] = f"g{len(groups)}"
-            regex.append(f"(?P<{groups[field]}>.*?)")
-    return re.compile("".join(regex), re.DOTALL), groups
-
-
-@functools.cache
-def _given_catalog(code):
-    """``(exact, templates)`` of ``locale/<code>/notebooks.json``.
-
-    ``exact`` maps each English text to its translation; ``templates`` holds
-    ``(pattern, groups, translated pieces)`` for the entries with fields.
-    """
-    path = LOCALE / code / NOTEBOOKS
-    entries = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    templates = []
-    for english, text in entries.items():
-        pieces = _fields(english)
-        if pieces is None:
-            continue
-        pattern, groups = _pattern(pieces)
-        translated = _fields(text) or [(text, None)]
-        unknown = {f for _, f in translated if f is not None} - set(groups)
-        if unknown:
-            raise ValueError(
-                f"{NOTEBOOKS} translates {english!r} as {text!r}, whose fields "
-                f"{sorted(unknown)} the English text does not have"
-            )
-        literal = sum(len(text) for text, _ in pieces)
-        templates.append((literal, pattern, groups, translated))
-    # The template with the most fixed text first: "corr2d with K of {shape} is
-    # F.conv2d" before "{name} is F.conv2d", which matches the same texts.
-    templates.sort(key=lambda t: -t[0])
-    return entries, [t[1:] for t in templates]
-
-
-def given(text):
-    """A text the notebook's code passes in, in the current language.
-
-    Translated when ``locale/<code>/notebooks.json`` has it (or a template of
-    its form: the text of each field is kept); otherwise shown as it is and
-    remembered in ``missing()``. In English, and for anything but a string,
-    ``text`` itself.
-    """
-    code = _language[0]
-    if code == "en" or not isinstance(text, str) or not text.strip():
-        return text
-    if code == "zh" and re.search("[\u3400-\u9fff]", text):
-        return text  # already Chinese (a student's own title)
-    exact, templates = _given_catalog(code)
-    if text in exact:
-        return exact[text]
-    for pattern, groups, translated in templates:
-        match = pattern.fullmatch(text)
-        if match:
-            return "".join(
-                literal + ("" if field is None else match.group(groups[field]))
-                for literal, field in translated
-            )
-    _missing.add(text)
-    return text

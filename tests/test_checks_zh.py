@@ -76,9 +76,10 @@ def test_the_checks_pass_and_fail_in_chinese_with_their_numbers(
     assert "(2, 0)" in text and "-2" in text and text.endswith("。")
     text = failure(d2lconv.expect_close, torch.ones(4, 5), torch.ones(3, 5), "count")
     assert "(3, 5)" in text and "(4, 5)" in text
-    text = failure(
-        d2lconv.expect_close, 2.0, 1.0, "windows that use each pixel (5x5 kernel)"
-    )
+    # A what built from values, made with tr: the numbers filled in are kept.
+    what = i18n.tr("windows that use each pixel ({k}x{k} kernel)", k=5)
+    text = failure(d2lconv.expect_close, 2.0, 1.0, what)
+    assert_chinese(text, "a failure with a what built by tr")
     assert "5x5" in text
     X, Y, limit = edges
     losses = losses_of(X, Y, 0.5 * limit)

@@ -1,58 +1,16 @@
-"""The package speaks English and Chinese: every marked text has its translation."""
+"""The package speaks English and Chinese; the Chinese catalog is complete."""
 
-import ast
+import io
 import json
-import re
-import string
+import shutil
 from pathlib import Path
 
 import pytest
+from babel.messages.pofile import read_po, write_po
 
-from d2lconv import i18n
-from d2lconv.explorers import TR_CALL
+from d2lconv import i18n, i18n_check
 
-PACKAGE = Path(i18n.__file__).resolve().parent
-MARKERS = {"tr", "N_"}
-
-
-def marked_texts():
-    """``{English text: [where]}`` of every ``tr("...")`` and ``N_("...")``."""
-    found = {}
-    for path in sorted(PACKAGE.glob("**/*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.Call):
-                continue
-            name = getattr(node.func, "id", getattr(node.func, "attr", None))
-            if name not in MARKERS:
-                continue
-            where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-            first = node.args[0] if node.args else None
-            if name == "tr" and isinstance(first, (ast.Name, ast.Attribute)):
-                continue  # a text marked with N_("...") where it is written
-            assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
-                f"{where}: {name}() must be given the English text as a string "
-                "literal, or tr() a name bound to one marked with N_ (an f-string "
-                "cannot be looked up; use {names} and keywords)"
-            )
-            found.setdefault(first.value, []).append(where)
-    # The explorers' ES modules show their texts through tr("...") too.
-    for path in sorted(PACKAGE.glob("explorers/*.js")):
-        source = path.read_text(encoding="utf-8")
-        for match in TR_CALL.finditer(source):
-            line = source.count("\n", 0, match.start()) + 1
-            where = f"{path.relative_to(PACKAGE.parent)}:{line}"
-            found.setdefault(json.loads(f'"{match.group(1)}"'), []).append(where)
-    return found
-
-
-def fields(template):
-    """The ``{names}`` a ``str.format`` template fills in."""
-    return {
-        name.split(".")[0].split("[")[0]
-        for _, name, _, _ in string.Formatter().parse(template)
-        if name is not None
-    }
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_language_can_be_set_and_is_checked():
@@ -80,44 +38,66 @@ def test_english_fills_in_values_and_chinese_looks_them_up(monkeypatch):
     assert i18n.missing() == ["no entry"]
 
 
-def test_catalog_files_are_json_objects_of_strings():
-    for path in sorted((i18n.LOCALE / "zh").glob("*.json")):
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        assert isinstance(entries, dict), path.name
-        for english, chinese in entries.items():
-            assert isinstance(chinese, str) and chinese.strip(), (path.name, english)
-            assert chinese != english or not re.search("[A-Za-z]{3}", english), (
-                f"{path.name}: {english!r} is not translated"
-            )
-
-
-def test_every_marked_text_has_a_chinese_entry_with_the_same_fields():
-    catalog = i18n.catalog("zh")
-    absent = [
-        f"{where[0]}: {text!r}"
-        for text, where in marked_texts().items()
-        if text not in catalog
-    ]
-    assert absent == [], "no Chinese entry in d2lconv/locale/zh/*.json:\n" + "\n".join(
-        absent
+def test_the_chinese_catalog_is_complete():
+    # Every text marked in the package, its ES modules and passed by the
+    # notebooks has a translation with the same {fields}; no entry is stale.
+    problems = i18n_check.check()
+    assert problems == [], (
+        f"run `{i18n_check.COMMAND}` to list them, then write the Chinese in "
+        "d2lconv/locale/zh/LC_MESSAGES/d2lconv.po:\n" + "\n".join(problems)
     )
-    for text in marked_texts():
-        assert fields(catalog[text]) == fields(text), (
-            f"{text!r} fills in {sorted(fields(text))}, its translation "
-            f"{catalog[text]!r} {sorted(fields(catalog[text]))}"
-        )
 
 
-def test_no_catalog_entry_is_left_without_its_english_text():
-    used = set(marked_texts())
-    for path in sorted((i18n.LOCALE / "zh").glob("*.json")):
-        entries = json.loads(path.read_text(encoding="utf-8"))
-        unused = [
-            english
-            for english in entries
-            if english not in used and path.stem != "notebooks"
+def test_the_check_lists_a_changed_text_a_fuzzy_entry_and_changed_fields(tmp_path):
+    ignore = shutil.ignore_patterns("__pycache__")
+    shutil.copytree(ROOT / "d2lconv", tmp_path / "d2lconv", ignore=ignore)
+    shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=ignore)
+    shutil.copy(ROOT / "babel.cfg", tmp_path)
+    assert i18n_check.check(tmp_path) == []
+    # An instructor rewords one English text in the package...
+    messages = [m for m in i18n_check.extract(tmp_path) if m.id]
+    old, path = next(
+        (m.id, m.locations[0][0])
+        for m in messages
+        if len(m.locations) == 1
+        and f'"{m.id}"' in (tmp_path / m.locations[0][0]).read_text("utf-8")
+    )
+    source = tmp_path / path
+    source.write_text(
+        source.read_text("utf-8").replace(f'"{old}"', '"a reworded text"'), "utf-8"
+    )
+    # ...and a translator leaves one entry fuzzy and drops a field of another.
+    po = i18n.po_path("zh", tmp_path / "d2lconv" / "locale")
+    with open(po, "rb") as file:
+        catalog = read_po(file)
+    fuzzy = next(m for m in catalog if m.id and m.id != old)
+    fuzzy.flags.add("fuzzy")
+    fields = next(m for m in catalog if "{" in m.string and m.id not in (old, fuzzy.id))
+    fields.string = fields.string.replace("{", "(").replace("}", ")")
+    with open(po, "wb") as file:
+        write_po(file, catalog)
+    problems = "\n".join(i18n_check.check(tmp_path))
+    assert f"missing: 'a reworded text' ({path}:" in problems
+    assert f"obsolete (no longer in the source): {old!r}" in problems
+    assert f"fuzzy: {fuzzy.id!r}" in problems
+    assert f"fields differ: {fields.id!r}" in problems
+    assert len(problems.splitlines()) == 4
+
+
+def test_the_notebook_extractor_reads_literals_names_and_tr_only():
+    def cell(source):
+        notebook = {"cells": [{"cell_type": "code", "id": "c1", "source": source}]}
+        file = io.StringIO(json.dumps(notebook))
+        file.name = "lesson.ipynb"
+        return [
+            text for _, _, text, _ in i18n_check.extract_notebook(file, ["tr"], [], {})
         ]
-        assert unused == [], (
-            f"{path.name}: entries whose English text is no longer in the package "
-            f"(changed or removed): {unused}"
-        )
+
+    assert cell(
+        'why = "the border"\n'
+        'd2lconv.expect_close(Y, Z, "the output", cause=why)\n'
+        'show_images({"photo": X})\n'
+        'draw_grid(W, title=d2lconv.i18n.tr("a {n} x {n} grid", n=3))\n'
+    ) == ["the output", "the border", "photo", "a {n} x {n} grid"]
+    with pytest.raises(ValueError, match=r"lesson.ipynb cell c1: draw_grid\(\) is"):
+        cell('draw_grid(W, title=f"{n} x {n}")')

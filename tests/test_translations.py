@@ -145,7 +145,7 @@ def test_glossary_terms_are_used_and_the_avoided_words_are_not():
     everything = "\n".join(text.values())
     catalogs = "\n".join(
         p.read_text(encoding="utf-8")
-        for p in (ROOT / "d2lconv" / "locale" / "zh").glob("*.json")
+        for p in (ROOT / "d2lconv" / "locale" / "zh").glob("**/*.po")
     )
     for english_term, used, named, avoided in glossary():
         for term in used:

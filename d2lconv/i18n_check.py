@@ -1,0 +1,141 @@
+"""What the Chinese catalog lacks: ``python -m d2lconv.i18n_check`` in a checkout.
+
+It extracts the texts to translate as ``pybabel extract -F babel.cfg
+--no-default-keywords -k tr -k N_`` does: ``tr("...")`` and ``N_("...")`` in
+the package and in the explorers' ES modules, and the texts the English
+notebooks pass to the package (``extract_notebook``). It compares them with
+``d2lconv/locale/zh/LC_MESSAGES/d2lconv.po`` and prints one line per missing,
+fuzzy, untranslated or obsolete entry and per entry whose ``{fields}`` differ
+(exit status 1 if any). ``pybabel update`` writes such entries into the .po.
+"""
+
+import ast
+import contextlib
+import io
+import json
+import re
+import string
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import read_po
+
+from .i18n import DOMAIN, po_path
+
+COMMAND = "python -m d2lconv.i18n_check"
+ROOT = Path(__file__).resolve().parents[1]
+KEYWORDS = {"tr": None, "N_": None}  # pybabel extract -k tr -k N_
+# The package functions that show a text a notebook passes: the positions and
+# keywords of those arguments (a dict's keys are the titles shown).
+SHOWN = {
+    "expect_close": {2: "what", 5: "cause"},
+    "expect_conv2d": {3: "what"},
+    "expect_pool2d": {4: "what"},
+    "expect_shrinks": {4: "what"},
+    "format_kernels": {0: "kernels"},
+    "show_images": {0: "kernels"},
+    "draw_timings": {2: "xlabel", 3: "title"},
+    "draw_grid": {None: "title"},
+}
+
+
+def _called(node):
+    """The name of the function a call calls (``f(...)``, ``d2lconv.f(...)``)."""
+    func = getattr(node, "func", None)
+    return getattr(func, "attr", getattr(func, "id", None))
+
+
+def extract_notebook(fileobj, keywords, comment_tags, options):
+    """Babel's extraction method for a notebook (babel.cfg): the texts its code
+    cells pass to a function of ``SHOWN`` and to ``tr``/``N_``.
+
+    A text must be a string literal, a name the cell assigns one, or a
+    ``tr(...)`` call; anything else (an f-string) is an error. The location's
+    number is the cell's, its comment the cell's id.
+    """
+    for number, cell in enumerate(json.load(fileobj)["cells"], 1):
+        if cell["cell_type"] != "code":
+            continue
+        lines = "".join(cell["source"]).splitlines()
+        magic = ("%", "!")  # IPython's lines
+        tree = ast.parse("\n".join("" if x.lstrip()[:1] in magic else x for x in lines))
+        where = f"cell {cell.get('id', number)}"
+        names = {
+            target.id: node.value
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Name)
+        }
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)):
+            name, spec = _called(call), SHOWN.get(_called(call), {})
+            nodes = [a for i, a in enumerate(call.args) if i in spec]
+            nodes += [k.value for k in call.keywords if k.arg in spec.values()]
+            if name in keywords:
+                nodes = call.args[:1]
+            for node in nodes:
+                node = names.get(getattr(node, "id", None), node)
+                for text in node.keys if isinstance(node, ast.Dict) else [node]:
+                    if isinstance(text, ast.Constant) and isinstance(text.value, str):
+                        yield number, None, text.value, [where]
+                    elif not isinstance(text, ast.Constant) and _called(text) != "tr":
+                        raise ValueError(
+                            f"{fileobj.name} {where}: {name}() is given "
+                            f"{ast.unparse(text)}: give it a string, or "
+                            "d2lconv.i18n.tr('... {k} ...', k=k) for one with values"
+                        )
+
+
+def extract(root):
+    """The template (.pot) of the checkout ``root``, as ``pybabel extract`` makes it."""
+    with open(root / "babel.cfg", encoding="utf-8") as file:
+        methods, options = parse_mapping_cfg(file)
+    template = Catalog(domain=DOMAIN)
+    # Babel warns of the f-strings given to tr as values; they are not msgids.
+    with contextlib.redirect_stderr(io.StringIO()):
+        for path, line, text, notes, _ in extract_from_dir(
+            root, methods, options, KEYWORDS
+        ):
+            template.add(text, locations=[(path, line)], auto_comments=notes)
+    return template
+
+
+def fields(template):
+    """The names a ``str.format`` template fills in."""
+    parsed = string.Formatter().parse(template)
+    return {re.split(r"[.\[]", f)[0] for _, f, _, _ in parsed if f is not None}
+
+
+def check(root=ROOT, code="zh"):
+    """One line per entry of ``code``'s catalog to write or fix (none: complete)."""
+    template = extract(root)
+    with open(po_path(code, root / "d2lconv" / "locale"), "rb") as file:
+        entries = read_po(file)
+    problems = []
+    for message in list(template)[1:]:  # the header first
+        text, where = message.id, "{}:{}".format(*message.locations[0])
+        entry = entries.get(text)
+        if entry is None or not entry.string:
+            problems.append(f"missing: {text!r} ({where})")
+        elif entry.fuzzy:
+            problems.append(f"fuzzy: {text!r} ({where})")
+        elif entry.string == text and re.search("[A-Za-z]{3}", text):
+            problems.append(f"untranslated (the English copied): {text!r}")
+        elif fields(entry.string) != fields(text):
+            problems.append(
+                f"fields differ: {text!r} fills in {sorted(fields(text))}, "
+                f"{entry.string!r} {sorted(fields(entry.string))}"
+            )
+    obsolete = [m.id for m in entries if m.id and m.id not in template]
+    obsolete += [m.id for m in entries.obsolete.values()]
+    problems += [f"obsolete (no longer in the source): {text!r}" for text in obsolete]
+    return problems
+
+
+if __name__ == "__main__":
+    problems = check(Path(sys.argv[1]) if sys.argv[1:] else ROOT)
+    print("\n".join(problems) or "the Chinese catalog is complete")
+    raise SystemExit(1 if problems else 0)

@@ -50,8 +50,9 @@ AXE_VERSION = "4.14.1"  # axe-core, from npm
 AXE = ROOT / ".cache" / "axe-core"
 # WCAG 2.0 and 2.1, levels A and AA. No preload: axe would fetch the page's
 # stylesheets again itself and resolve the theme's @import "../basic.css"
-# against the page instead of the sheet (a 404 of its own making); the
-# stylesheets are only read by an experimental rule.
+# against the page instead of the sheet (a 404 of its own making). What it
+# preloads is read by an experimental rule (the stylesheets) and by the rule
+# on autoplaying audio (the site has no audio or video).
 AXE_RUN = """async () => {
     const result = await axe.run(document, {
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},

@@ -134,10 +134,28 @@ CSS = """\
 div.cell_output svg { max-width: 100%; height: auto; }
 div.cell_output .output { overflow-x: auto; }
 .d2lconv-links a { margin-right: 1em; font-weight: 600; }
+/* A note on a light background in both of the theme's modes: its own
+   colours, the link darker than the theme's (#176de8 on it is 4.48:1, WCAG AA
+   asks 4.5:1; this is 6.75:1). */
 .d2lconv-explorer-note {
     margin: 0.4em 0; padding: 0.4em 0.8em; border-left: 4px solid #1f77b4;
-    background: #f4f8fc; font-family: var(--pst-font-family-base, sans-serif);
+    background: #f4f8fc; color: #222;
+    font-family: var(--pst-font-family-base, sans-serif);
 }
+.d2lconv-explorer-note a { color: #0b57a4; }
+"""
+
+# The theme's search button (pydata-sphinx-theme's
+# components/search-button-field.html) without its aria-label "Search": its
+# name is then what it shows, "Search Ctrl+K" (WCAG 2.5.3, label in name).
+SEARCH_BUTTON = """\
+<button class="btn search-button-field search-button__button pst-js-only" \
+title="{{ _('Search') }}" data-bs-placement="bottom" data-bs-toggle="tooltip">
+ <i class="fa-solid fa-magnifying-glass"></i>
+ <span class="search-button__default-text">{{ _('Search') }}</span>
+ <span class="search-button__kbd-shortcut"><kbd class="kbd-shortcut__modifier">\
+Ctrl</kbd>+<kbd class="kbd-shortcut__modifier">K</kbd></span>
+</button>
 """
 
 # A 3x3 input with a 2x2 window outlined.
@@ -396,6 +414,30 @@ def search_settings(edition):
     return {"html_search_options": {"dict": str(words)}}
 
 
+# MathJax hides a MathML copy of each formula in the page for screen readers
+# (its AssistiveMML extension), styled by its NativeMML output: for
+# \mathcal, \mathbb, \mathfrak, \mathscr and \oldstyle those styles name
+# MathJax's TeX fonts (fonts/HTML-CSS/TeX/otf), which jupyter-server-mathjax
+# does not ship (it ships the STIX-Web fonts the formulas are drawn with). The
+# same @font-face rules, by the same keys, with a font installed on the
+# reader's machine or none: nothing is requested that the site lacks.
+TEX_FONT_FACES = {
+    f"@font-face /*{number}*/": {
+        "font-family": f"MathJax_{name}-WEB",
+        "font-weight": weight,
+        "src": f"local('MathJax_{name}')",
+    }
+    for number, name, weight in [
+        (1, "Caligraphic", "normal"),
+        (2, "Caligraphic", "bold"),
+        (3, "AMS", "normal"),
+        (4, "Script", "normal"),
+        (5, "Fraktur", "normal"),
+        (6, "Fraktur", "bold"),
+    ]
+}
+
+
 def sphinx_config(settings, static, extra, edition=ENGLISH):
     """Every Sphinx setting of the site (there is no conf.py)."""
     # The Chinese search needs its own registration (scripts/site_search_zh.py).
@@ -423,6 +465,7 @@ def sphinx_config(settings, static, extra, edition=ENGLISH):
         "html_context": {"default_mode": "light"},
         "html_favicon": str(static / "favicon.svg"),
         "html_static_path": [str(static)],
+        "templates_path": [str(WORK / "templates")],
         "html_css_files": ["d2lconv.css"],
         "html_js_files": [("d2lconv/live.js", {"type": "module"})],
         "html_extra_path": [str(extra)],
@@ -456,6 +499,7 @@ def sphinx_config(settings, static, extra, edition=ENGLISH):
                     }
                 },
             },
+            "NativeMML": {"styles": TEX_FONT_FACES},
             "showMathMenu": False,
             "messageStyle": "none",
         },
@@ -512,6 +556,9 @@ def build(jobs):
 
     (static / "d2lconv.css").write_text(CSS, encoding="utf-8")
     (static / "favicon.svg").write_text(FAVICON, encoding="utf-8")
+    (WORK / "templates").mkdir()
+    button = WORK / "templates" / "search-button-field.html"
+    button.write_text(SEARCH_BUTTON, encoding="utf-8")
     # Each explorer's ES module (core.js and its own, as the widget gets them).
     (static / "d2lconv").mkdir()
     (static / "d2lconv" / "live.js").write_text(LIVE_JS, encoding="utf-8")

@@ -2,9 +2,12 @@
 
 The site is built once for this module with ``scripts/build_site.py`` (what
 ``make site`` runs: every notebook executed in a fresh kernel), served from
-127.0.0.1 by Python's HTTP server, and every page is opened in Debian's
+127.0.0.1 by Python's HTTP server, and every page is opened once in Debian's
 Chromium through Playwright. Requests that leave the local server are refused
-and recorded. Screenshots go to ``artifacts/site/``.
+and recorded, and so is every response of the local one (a 404 fails). On
+each page axe-core checks the WCAG 2.0 and 2.1 A and AA rules: the npm package,
+at the version pinned below, installed by npm into ``.cache/axe-core/`` (not in
+git) the first time. Screenshots go to ``artifacts/site/``.
 
 Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
 ``make test-all``, or alone with ``.venv/bin/python -m pytest tests/site``.
@@ -14,8 +17,10 @@ Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
 import ast
 import functools
 import http.server
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -41,6 +46,24 @@ NOTEBOOKS = ROOT / "notebooks"
 # The English notebooks as run for the site (the Chinese ones: src/zh).
 EXECUTED = ROOT / "build" / "site" / "src" / "en"
 BUILD_TIMEOUT = 900  # s; the build itself takes 1-2 minutes here
+AXE_VERSION = "4.14.1"  # axe-core, from npm
+AXE = ROOT / ".cache" / "axe-core"
+# WCAG 2.0 and 2.1, levels A and AA. No preload: axe would fetch the page's
+# stylesheets again itself and resolve the theme's @import "../basic.css"
+# against the page instead of the sheet (a 404 of its own making). What it
+# preloads is read by an experimental rule (the stylesheets) and by the rule
+# on autoplaying audio (the site has no audio or video).
+AXE_RUN = """async () => {
+    const result = await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        resultTypes: ["violations"],
+        preload: false,
+    });
+    return result.violations.flatMap(v => v.nodes.map(n => ({
+        rule: v.id, impact: v.impact, target: n.target.join(" "),
+        why: n.failureSummary,
+    })));
+}"""
 
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebook_headers as headers  # noqa: E402
@@ -215,6 +238,24 @@ def pages(site):
 
 
 @pytest.fixture(scope="module")
+def axe_script():
+    """axe-core's script, installed by npm into .cache/axe-core/ once per version."""
+    script = AXE / "node_modules" / "axe-core" / "axe.min.js"
+    package = script.with_name("package.json")
+    if package.exists() and json.loads(package.read_text())["version"] == AXE_VERSION:
+        return script
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.fail("the site test needs npm (it comes with Node.js 18 or newer)")
+    command = [npm, "install", "--prefix", str(AXE), "--no-save", "--no-package-lock"]
+    command += ["--no-audit", "--no-fund", f"axe-core@{AXE_VERSION}"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    if result.returncode or not script.exists():
+        pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
+    return script
+
+
+@pytest.fixture(scope="module")
 def browser():
     try:
         with chromium() as browser:
@@ -224,11 +265,19 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def visits(browser, server, pages):
-    """{page: what Chromium saw on it}: errors, requests and the page's content."""
+def visits(browser, server, pages, axe_script):
+    """{page: what Chromium saw on it}: errors, requests, responses, the page's
+    content and what axe-core found."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
+    context.add_init_script(path=axe_script)
     outside = []
+    # Every response of the local server, whichever page or sheet asked.
+    responses = []
+    context.on(
+        "response",
+        lambda r: r.url.startswith(server) and responses.append(f"{r.status} {r.url}"),
+    )
 
     def only_local(route):
         if route.request.url.startswith(server):
@@ -241,8 +290,9 @@ def visits(browser, server, pages):
     page = context.new_page()
     seen = {}
     for name in pages:
-        record = {"errors": [], "outside": [], "failed": []}
+        record = {"errors": [], "outside": []}
         outside.clear()
+        responses.clear()
         handlers = {
             "console": lambda m, r=record: (
                 m.type == "error" and r["errors"].append(m.text)
@@ -251,9 +301,6 @@ def visits(browser, server, pages):
             "request": lambda q, r=record: (
                 not q.url.startswith((server, "data:", "blob:"))
                 and r["outside"].append(q.url)
-            ),
-            "response": lambda s, r=record: (
-                s.status >= 400 and r["failed"].append(f"{s.status} {s.url}")
             ),
         }
         for event, handler in handlers.items():
@@ -283,10 +330,14 @@ def visits(browser, server, pages):
                     move["asking"],
                 )
             record["moved"].append(move)
+        record["axe"] = page.evaluate(AXE_RUN)
+        # The fonts the page uses, loaded or refused, before the next page.
+        page.evaluate("document.fonts.ready.then(() => true)")
         screenshot(page, name)
         for event, handler in handlers.items():
             page.remove_listener(event, handler)
         record["outside"] += outside
+        record["responses"] = list(responses)
         seen[name] = record
     context.close()
     return seen
@@ -325,7 +376,76 @@ def test_every_page_loads_with_no_console_error_and_nothing_from_outside(visits)
     for name, seen in visits.items():
         assert seen["errors"] == [], f"{name}: console errors {seen['errors']}"
         assert seen["outside"] == [], f"{name}: loads from outside {seen['outside']}"
-        assert seen["failed"] == [], f"{name}: failed requests {seen['failed']}"
+
+
+def missing(responses):
+    """The responses (``"status url"``) that say the site lacks what was asked."""
+    return [r for r in responses if int(r.split()[0]) >= 400]
+
+
+def test_every_page_gets_everything_it_asks_for(visits):
+    for name, seen in visits.items():
+        # The page itself, its styles and scripts, at the least.
+        assert len(seen["responses"]) > 3, f"{name}: {seen['responses']}"
+    failed = {n: missing(s["responses"]) for n, s in visits.items()}
+    failed = {n: f for n, f in failed.items() if f}
+    assert not failed, "\n".join(f"{n}: {', '.join(f)}" for n, f in failed.items())
+
+
+def test_every_page_passes_axe_cores_wcag_2_a_and_aa_rules(visits):
+    found = [
+        f"{name}: {v['rule']} ({v['impact']}) at {v['target']}: {v['why']}"
+        for name, seen in visits.items()
+        for v in seen["axe"]
+    ]
+    assert not found, f"axe-core {AXE_VERSION} finds:\n" + "\n".join(found)
+
+
+# Every alphabet TeX has (\mathcal, \mathbb, \mathfrak, \mathscr, \oldstyle,
+# bold ones too), for a formula a lesson may use one day.
+ALPHABETS = (
+    r"\(\mathcal{A} \boldsymbol{\mathcal{B}} \mathbb{R} \mathfrak{g}"
+    r" \boldsymbol{\mathfrak{h}} \mathscr{L} \oldstyle{2024} \mathsf{x}"
+    r" \mathtt{y} \mathbf{W} \int_0^1 \sqrt{x} \, dx \)"
+)
+TYPESET = """async (tex) => {
+    const p = document.createElement("p");
+    p.textContent = tex;
+    document.querySelector("article").prepend(p);
+    await new Promise(done => MathJax.Hub.Queue(["Typeset", MathJax.Hub, p], done));
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    await document.fonts.ready;
+    return {typeset: !!p.querySelector(".MathJax"),
+            errors: p.querySelectorAll(".MathJax_Error, merror").length};
+}"""
+
+
+def test_maths_in_every_alphabet_asks_for_nothing_the_site_lacks(
+    browser, server, pages
+):
+    """MathJax draws with the STIX-Web fonts the site has, and its hidden copy
+    for screen readers names no font the site lacks, whatever the alphabet."""
+    [name] = [p for p in lesson_pages(pages) if "cross-correlation" in p]
+    page = browser.new_page()
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(server) else route.abort()
+        ),
+    )
+    responses = []
+    page.on("response", lambda r: responses.append(f"{r.status} {r.url}"))
+    try:
+        page.goto(server + name, wait_until="load")
+        page.evaluate(READ_PAGE)
+        result = page.evaluate(TYPESET, ALPHABETS)
+        page.wait_for_load_state("networkidle")
+    finally:
+        page.close()
+    assert result == {"typeset": True, "errors": 0}, result
+    assert any("/mathjax/fonts/" in r for r in responses), responses
+    lacking = missing(responses)
+    assert not lacking, f"{name}: the site lacks {lacking}"
 
 
 def test_every_internal_link_and_image_resolves(visits, server, site):

@@ -6,7 +6,8 @@ Each notebook's module has a ``TABLE``: for each check, its texts, marked with
 cannot be read; every other key names a typical mistake and holds its hint.
 The check's code computes the right answer (with PyTorch or from first
 principles, never typed in) and the value of each named mistake; ``grade``
-compares. The texts may name the facts the check computed (``{weights}``).
+(a short answer) or ``grade_calls`` (a function) compares. The texts may name
+the facts the check computed (``{weights}``).
 """
 
 import contextlib
@@ -19,7 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
 
+from .._validate import nonnegative_pair
 from ..i18n import N_, language, tr
+from ..shapes import conv2d_geometry
 
 CASE = N_("X of shape {x} and K of shape {k}")
 ASK_NUMBER = N_("give a number")
@@ -27,24 +30,20 @@ ASK_LETTER = N_("answer with one of the letters {letters} (see {name})")
 DO_WITHOUT = N_("do it without {names}.")
 
 
-def verdict(ok, text):
-    """Print the verdict line (``text`` translated already) and return ``ok``."""
+def correct(text, /, **facts):
+    """Print ``Correct.`` and the table text ``text``, filled in; return ``True``."""
+    text = tr(text, **facts)
     first = text.split(" ", 1)[0]
     # Start an English sentence with a capital, unless it starts with maths (c_i, b).
     if language() == "en" and first.isalpha() and (len(first) > 1 or first == "a"):
         text = text[0].upper() + text[1:]
-    print(tr("Correct. {text}", text=text) if ok else tr("Not yet. {text}", text=text))
-    return ok
+    print(tr("Correct. {text}", text=text))
+    return True
 
 
 def say(text, /, **facts):
     """A table text (marked with ``N_`` where it is written), translated, filled in."""
     return tr(text, **facts)
-
-
-def correct(text, /, **facts):
-    """Print ``Correct.`` and the table text ``text``; return ``True``."""
-    return verdict(True, tr(text, **facts))
 
 
 def hint(text, /, **facts):
@@ -65,8 +64,7 @@ class Choices(Mapping):
         self._texts = texts
 
     def __getitem__(self, letter):
-        text = self._texts[letter]
-        return tr(text)
+        return say(self._texts[letter])
 
     def __iter__(self):
         return iter(self._texts)
@@ -86,38 +84,25 @@ def as_number(value):
     return float(value) if real else None
 
 
-def is_int(value):
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
 def as_whole(value):
     """``value`` as a whole number (a float), or ``None``."""
     v = as_number(value)
     return v if v is not None and math.isfinite(v) and v == int(v) else None
 
 
-def as_ints(n):
-    """A reader: the answer as a tuple of ``n`` ints, or ``None``."""
-
-    def read(value):
-        ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
-        ints = ok and all(map(is_int, value))
-        return tuple(int(v) for v in value) if ints else None
-
-    return read
+def as_ints(value, n=2):
+    """``value`` as a tuple of ``n`` ints, or ``None``."""
+    ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
+    ints = ok and all(isinstance(v, numbers.Integral) for v in value)
+    return (
+        tuple(int(v) for v in value) if ints and bool not in map(type, value) else None
+    )
 
 
-as_pair = as_ints(2)
-
-
-def as_letter(choices):
-    """A reader: the answer as one of the letters of ``choices``, or ``None``."""
-
-    def read(value):
-        text = value.strip().lower() if isinstance(value, str) else None
-        return text if text in choices else None
-
-    return read
+def as_letter(value, choices):
+    """``value`` as one of the letters of ``choices``, or ``None``."""
+    text = value.strip().lower() if isinstance(value, str) else None
+    return text if text in choices else None
 
 
 def as_tensor(value):
@@ -131,7 +116,9 @@ def as_tensor(value):
 
 
 def same(got, want, rel=1e-6):
-    """Whether ``got`` is ``want``: numbers up to ``rel``, anything else exactly."""
+    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==."""
+    if isinstance(want, torch.Tensor):
+        return close(got, want)
     if not isinstance(want, numbers.Real) or isinstance(want, bool):
         return got is not None and got == want
     return isinstance(got, numbers.Real) and math.isclose(
@@ -144,15 +131,11 @@ def close(a, b, tol=1e-4):
     return a.shape == b.shape and torch.allclose(a, b, rtol=tol, atol=tol)
 
 
-def mistake(got, want, wrong, rel=1e-6, match=same):
-    """``None`` if ``got`` is ``want``, else the name of the mistake it is.
-
-    ``wrong`` maps the names of typical mistakes to their values.
-    """
-    if match(got, want, rel):
+def mistake(got, want, wrong, rel=1e-6):
+    """``None`` if ``got`` is ``want``, else the name (in ``wrong``) of its mistake."""
+    if same(got, want, rel):
         return None
-    found = (key for key, value in wrong.items() if match(got, value, rel))
-    return next(found, "otherwise")
+    return next((k for k, v in dict(wrong).items() if same(got, v, rel)), "otherwise")
 
 
 def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
@@ -164,41 +147,38 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     if (got := read(answer)) is None:
         ask = say(entry.get("ask", ASK_NUMBER), **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
-    key = mistake(got, want, dict(wrong), rel)
+    key = mistake(got, want, wrong, rel)
     return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
 
 
 def grade_choice(answer, entry, name, want, **facts):
     """``grade`` for a letter of the table's ``choices`` (shown as ``name``)."""
-    letters = ", ".join(entry["choices"])
-    entry = dict(entry, ask=ASK_LETTER)
+    letters, choices = ", ".join(entry["choices"]), entry["choices"]
     wrong = {key: key for key in entry if len(key) == 1}
-    read = as_letter(entry["choices"])
+    entry, facts = dict(entry, ask=ASK_LETTER), dict(facts, letters=letters, name=name)
     return grade(
-        answer, entry, want, wrong, read=read, letters=letters, name=name, **facts
+        answer, entry, want, wrong, read=lambda a: as_letter(a, choices), **facts
     )
 
 
-def judge(entry, got, want, wrong=()):
+def judge(entry, got, want, wrong):
     """``None`` if a function's result ``got`` is ``want``, else its hint.
 
     ``want`` is a number, a tensor, or a judge of the check's own (a function
-    of ``got`` that returns a translated hint or ``None``); ``wrong`` pairs
-    typical wrong results with the keys of their hints in ``entry``.
+    of ``got`` that returns a translated hint or ``None``); ``wrong`` maps the
+    keys of ``entry``'s hints to typical wrong results.
     """
     if callable(want):
         return want(got)
-    if isinstance(want, torch.Tensor):
-        got = as_tensor(got)
-        if got is None or got.shape != want.shape:
-            shape = entry.get("shape", N_("the output has shape {want}, got {got}."))
-            got = None if got is None else tuple(got.shape)
-            return tr(shape, want=tuple(want.shape), got=got)
-        key = mistake(got, want, dict(wrong), match=lambda a, b, _: close(a, b))
+    if not isinstance(want, torch.Tensor):
+        key = mistake(as_number(got), want, wrong)
+    elif (got := as_tensor(got)) is None or got.shape != want.shape:
+        shape = entry.get("shape", N_("the output has shape {want}, got {got}."))
+        got = None if got is None else tuple(got.shape)
+        return tr(shape, want=tuple(want.shape), got=got)
     else:
-        key = mistake(as_number(got), want, dict(wrong))
-    text = entry.get(key, N_("the values differ."))
-    return tr(text, got=got) if key else None
+        key = mistake(got, want, wrong)
+    return say(entry.get(key, N_("the values differ.")), got=got) if key else None
 
 
 class _Recorder(TorchFunctionMode):
@@ -227,14 +207,15 @@ def call(fn, *args):
     return result, None
 
 
-def first_hint(fn, cases, entry=None, forbid=None, require=None):
-    """The hint (translated) for the first case ``fn`` gets wrong, or ``None``.
+def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
+    """The hint (translated) for the first call ``fn`` gets wrong, or ``None``.
 
-    ``cases`` yields ``(where, args, want, wrong)``: ``judge`` compares
-    ``fn(*args)`` with ``want``; ``where`` (translated, or ``None``) introduces
-    its hint. ``forbid = (match, text)``: no torch function whose name
-    ``match``es; ``require = names``: a right result must come from calling
-    one of ``names`` (else the hint ``entry["require"]``).
+    For each argument tuple of ``calls`` (tensors in float64, passed to ``fn``
+    in float32), ``judge`` compares ``fn(*args)`` with ``reference(*args)``;
+    ``mistakes(want, *args)`` maps the entry's mistakes to their values.
+    ``where`` introduces a hint: the parameters' names ("c, h") or a function
+    of the arguments. ``rules``: ``forbid = (match, text)``, no torch function
+    whose name ``match``es; ``require = names``, a right result calls one.
     """
     if not callable(fn):
         name = type(fn).__name__
@@ -242,41 +223,41 @@ def first_hint(fn, cases, entry=None, forbid=None, require=None):
             "pass your function itself (its name, without parentheses), got {name}",
             name=name,
         )
-    for where, args, want, wrong in cases:
-        names = []
-        with _Recorder(names) if forbid or require else contextlib.nullcontext():
-            got, error = call(fn, *args)
+    forbid, require = rules.get("forbid"), rules.get("require")
+    for args in calls:
+        names, want = [], reference(*args)
+        wrong = mistakes(want, *args) if mistakes else {}
+        floats = [a.float() if isinstance(a, torch.Tensor) else a for a in args]
+        with _Recorder(names) if rules else contextlib.nullcontext():
+            got, error = call(fn, *floats)
         used = sorted({n for n in names if forbid and forbid[0](n)})
         if not error and used:
             return say(forbid[1], names=", ".join(used))
-        if text := error or judge(entry or {}, got, want, wrong):
-            return tr("for {where}: {text}", where=where, text=text) if where else text
+        if text := error or judge(entry, got, want, wrong):
+            if isinstance(where, str):
+                pairs = zip(where.split(", "), args, strict=True)
+                place = ", ".join(f"{n}={v}" for n, v in pairs)
+            else:
+                place = where and where(*args)
+            return tr("for {where}: {text}", where=place, text=text) if place else text
         if require and not set(require) & set(names):
-            text = entry["require"]
-            return tr(text)
+            return say(entry["require"])
     return None
 
 
-def grade_function(fn, cases, entry, forbid=None, require=None, **facts):
-    """Say ``entry["right"]`` (with ``facts``) if ``fn`` gets every case right."""
-    text = first_hint(fn, cases, entry, forbid, require)
-    return refuse(text) if text else correct(entry["right"], **facts)
+def grade_calls(fn, entry, calls, reference, mistakes=None, where=None, /, **kw):
+    """Say ``entry["right"]`` if ``fn`` gets every call right (see ``first_hint``).
 
-
-def grade_formula(fn, entry, names, params, reference, mistakes=None, **facts):
-    """``grade_function`` for ``fn(*p) == reference(*p)``, ``p`` in ``params``.
-
-    ``names`` ("c, h") name the parameters in a hint; ``mistakes(want, *p)``
-    maps the names of the entry's mistakes to their values.
+    ``forbid`` and ``require`` go to ``first_hint``; the rest fill in the text.
     """
+    rules = {key: kw.pop(key) for key in ("forbid", "require") if key in kw}
+    text = first_hint(fn, entry, calls, reference, mistakes, where, **rules)
+    return refuse(text) if text else correct(entry["right"], **kw)
 
-    def case(p):
-        want = reference(*p)
-        wrong = mistakes(want, *p) if mistakes else {}
-        where = ", ".join(f"{n}={v}" for n, v in zip(names.split(", "), p, strict=True))
-        return where, p, want, wrong
 
-    return grade_function(fn, map(case, params), entry, **facts)
+def case(x=0, k=1):
+    """A ``where`` for ``first_hint``: ``CASE`` with the shapes of args ``x``, ``k``."""
+    return lambda *a: tr(CASE, x=tuple(a[x].shape), k=tuple(a[k].shape))
 
 
 def random_normal(seed):
@@ -326,9 +307,14 @@ OUTPUT_SHAPE = {
 # fmt: on
 
 
-def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=None, **facts):
-    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` on ``n`` (pairs; per-side ``p``)."""
-    want = conv_output_size(*n, *k, *p, *s, d=d)
+def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
+    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair).
+
+    A clear ValueError (with the formula) for a bad setting or no output.
+    """
+    p = nonnegative_pair(padding, "padding")
+    g = conv2d_geometry(n, k, s, p, d)
+    n, k, s, d = g.input_size, g.kernel_size, g.stride, g.dilation
 
     def size(n=n, k=k, p=p, s=s, d=d, rounding=math.floor):
         # Each axis: rounding((n + 2p - d(k - 1) - 1) / s) + 1.
@@ -346,6 +332,7 @@ def grade_output_shape(answer, n, k, p, s, d=(1, 1), right=None, **facts):
         d_times_k=size(k=dk, d=(1, 1)),
         round_up=size(rounding=math.ceil),
     )
+    want = conv_output_size(*n, *k, *p, *s, d=d)
     entry = dict(OUTPUT_SHAPE, right=right or OUTPUT_SHAPE["right"])
-    facts |= dict(h=want[0], w=want[1])
-    return grade(answer, entry, want, wrong, read=as_pair, **facts)
+    facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])
+    return grade(answer, entry, want, wrong, read=as_ints, padding=padding, **facts)

@@ -164,7 +164,7 @@ def check_position_task(task, remedy):
     """``task``: the letter of ``POSITION_TASKS`` where position matters;
     ``remedy``: the letter of ``POSITION_REMEDIES`` that lets a network use it."""
     t = TABLE["position_task"]
-    got = as_letter(t["tasks"])(task), as_letter(t["remedies"])(remedy)
+    got = as_letter(task, t["tasks"]), as_letter(remedy, t["remedies"])
     if None in got:
         tasks, remedies = _letters(t["tasks"]), _letters(t["remedies"])
         return hint(t["ask"], tasks=tasks, remedies=remedies, task=task, remedy=remedy)
@@ -176,7 +176,7 @@ def check_position_task(task, remedy):
 def check_audio_text(audio, text):
     """``audio``, ``text``: letters of ``AUDIO_STATEMENTS`` and ``TEXT_STATEMENTS``."""
     t = TABLE["audio_text"]
-    a, b = as_letter(t["audio"])(audio), as_letter(t["text"])(text)
+    a, b = as_letter(audio, t["audio"]), as_letter(text, t["text"])
     if a is None or b is None:
         return hint(t["ask"], letters=_letters(t["audio"]), audio=audio, text=text)
     if a == "a":

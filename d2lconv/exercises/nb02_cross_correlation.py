@@ -7,20 +7,8 @@ import torch
 import torch.nn.functional as F
 
 from ..i18n import N_, tr
-from ._common import (
-    CASE,
-    as_number,
-    as_pair,
-    as_tensor,
-    correct,
-    grade,
-    grade_formula,
-    grade_function,
-    hint,
-    random_normal,
-    say,
-    xcorr,
-)
+from . import _common as c
+from ._common import as_tensor, correct, grade, hint, xcorr
 
 # fmt: off
 TABLE = {
@@ -108,7 +96,7 @@ def diagonal_edge_image(n=6):
 
 
 def _count(answer):
-    return n if (n := as_number(answer)) in (0, 1, 2, 3) else None
+    return n if (n := c.as_number(answer)) in (0, 1, 2, 3) else None
 
 
 def check_diagonal_edges(answer):
@@ -129,7 +117,7 @@ def check_sweep_shape(answer):
     minus, plus = (n[0] - k[0], n[1] - k[1]), (n[0] + k[0] - 1, n[1] + k[1] - 1)
     wrong = dict(minus=minus, plus=plus, swapped=m[::-1])
     facts = dict(rows=m[0], columns=m[1], steps=m[0] * m[1])
-    return grade(answer, TABLE["sweep_shape"], m, wrong, read=as_pair, **facts)
+    return grade(answer, TABLE["sweep_shape"], m, wrong, read=c.as_ints, **facts)
 
 
 def _responses(K):
@@ -141,21 +129,21 @@ def _responses(K):
     return {name: xcorr(image, K) for name, image in images.items()}
 
 
-def _edge_kernel_hint(K, v):
+def _edge_kernel_hint(v, K):
     """Why ``K`` is not an edge detector for brightness changing along ``v``."""
     t, K = TABLE["edge_kernel"], as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
-        return say(t["size"])
+        return c.say(t["size"])
     (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
     # Brightness v_h * i + v_w * j changes along v; the response is linear.
     along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
-        return say(t["deaf"])
+        return c.say(t["deaf"])
     if r["1"].abs().max() > 1e-6 * scale:
-        return say(t["flat"])
+        return c.say(t["flat"])
     if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
-        return say(t["across"], a=-v_w, b=v_h)
+        return c.say(t["across"], a=-v_w, b=v_h)
     return None
 
 
@@ -167,11 +155,10 @@ def check_edge_kernel(edge_kernel):
     changing along the edge, nor to a flat image.
     """
     s = math.sqrt(0.5)
-    directions = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
-    cases = (
-        (f"v = {v}", (v,), partial(_edge_kernel_hint, v=v), []) for v in directions
-    )
-    return grade_function(edge_kernel, cases, TABLE["edge_kernel"])
+    vs = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
+    calls, entry = [(v,) for v in vs], TABLE["edge_kernel"]
+    judge = partial(partial, _edge_kernel_hint)
+    return c.grade_calls(edge_kernel, entry, calls, judge, None, "v")
 
 
 def check_second_derivative_kernel(K):
@@ -223,9 +210,10 @@ def check_derivative_kernel_size(kernel_size):
     def mistakes(want, d):
         return dict(single=1 if d == 1 else None, centred=2 * d + 1)
 
-    entry, params = TABLE["derivative_kernel_size"], [(d,) for d in range(1, 7)]
-    reference = _smallest_difference_kernel
-    return grade_formula(kernel_size, entry, "d", params, reference, mistakes)
+    calls, entry = [(d,) for d in range(1, 7)], TABLE["derivative_kernel_size"]
+    return c.grade_calls(
+        kernel_size, entry, calls, _smallest_difference_kernel, mistakes, "d"
+    )
 
 
 def check_blur_kernel(K):
@@ -239,7 +227,7 @@ def check_blur_kernel(K):
         return hint(t["total"], total=total)
     if int((K > 0).sum()) < 2:
         return hint(t["copy"])
-    noise = random_normal(0)(32, 32)
+    noise = c.random_normal(0)(32, 32)
     before, after = float(noise.std()), float(xcorr(noise, K).std())
     if after >= before:
         return hint(t["rough"])
@@ -257,17 +245,20 @@ def _kernel_matrix(K, x_shape):
 def check_kernel_matrix(kernel_matrix):
     """``kernel_matrix(K, input_shape)`` -> a matrix W for cross-correlation.
 
-    W @ X.flatten() must equal corr2d(X, K).flatten().
-
-    ``input_shape`` is the (h, w) of X; W has one row per output value.
+    W @ X.flatten() must equal corr2d(X, K).flatten(); ``input_shape`` is the
+    (h, w) of X; W has one row per output value.
     """
-    t, normal = TABLE["kernel_matrix"], random_normal(2)
+    normal, shapes = c.random_normal(2), [(3, 3), (6, 8), (4, 5), (5, 4)]
+    calls = [
+        (normal(*k), x)
+        for x, k in zip(shapes, [(2, 2), (1, 2), (3, 2), (2, 3)], strict=True)
+    ]
 
-    def case(x_shape, k_shape):
-        K = normal(*k_shape)
-        wrong = dict(flipped=_kernel_matrix(K.flip(0, 1), x_shape))
-        where = tr(CASE, x=x_shape, k=k_shape)
-        return where, (K.float(), x_shape), _kernel_matrix(K, x_shape), wrong
+    def mistakes(want, K, x_shape):
+        return dict(flipped=_kernel_matrix(K.flip(0, 1), x_shape))
 
-    shapes = [((3, 3), (2, 2)), ((6, 8), (1, 2)), ((4, 5), (3, 2)), ((5, 4), (2, 3))]
-    return grade_function(kernel_matrix, (case(*s) for s in shapes), t)
+    def where(K, x_shape):
+        return tr(c.CASE, x=x_shape, k=tuple(K.shape))
+
+    entry = TABLE["kernel_matrix"]
+    return c.grade_calls(kernel_matrix, entry, calls, _kernel_matrix, mistakes, where)

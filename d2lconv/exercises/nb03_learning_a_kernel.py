@@ -2,10 +2,10 @@
 
 import torch
 
-from ..i18n import N_, tr
+from ..i18n import N_
 from ..receptive import receptive_field
 from ..training import edge_image, lr_limit
-from ._common import CASE, grade, grade_formula, grade_function, random_normal, xcorr
+from . import _common as c
 
 # The training explorer task: the diagonal image, no bias, this learning rate.
 TRAINING_TASK_LR = 0.03
@@ -88,16 +88,19 @@ def check_training_prediction(answer):
     t = TABLE["training_prediction"]
     entry, (converges, diverges) = dict(t, right=t[want]), OUTCOMES
     facts = dict(lr=lr, limit=limit, converges=converges, diverges=diverges)
-    return grade(answer, entry, want, dict(other=other), read=_outcome, **facts)
+    return c.grade(answer, entry, want, dict(other=other), read=_outcome, **facts)
+
+
+def _field(sizes):
+    return receptive_field([{"kernel_size": k} for k in sizes])[0]
 
 
 def check_stack_field(answer):
     """Receptive field (rows) of four 5x5 layers, stride 1."""
     count, k = STACK_TASK
-    field = receptive_field([{"kernel_size": k}] * count)[0]
     wrong = dict(k_each=count * k, from_0=count * (k - 1), plus_k=1 + count * k, one=k)
-    facts = dict(field=field, k=k, added=k - 1, count=count)
-    return grade(answer, TABLE["stack_field"], field, wrong, **facts)
+    facts = dict(field=_field([k] * count), k=k, added=k - 1, count=count)
+    return c.grade(answer, TABLE["stack_field"], facts["field"], wrong, **facts)
 
 
 def check_receptive_field_size(receptive_field_size):
@@ -107,17 +110,19 @@ def check_receptive_field_size(receptive_field_size):
     first; every layer has stride 1 and no dilation.
     """
 
-    def reference(sizes):
-        return receptive_field([{"kernel_size": k} for k in sizes])[0]
-
     def mistakes(want, sizes):
         return dict(sum=sum(sizes), from_0=sum(k - 1 for k in sizes), max=max(sizes))
 
     stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
-    params, entry = [(sizes,) for sizes in stacks], TABLE["receptive_field_size"]
-    return grade_formula(
-        receptive_field_size, entry, "kernel_sizes", params, reference, mistakes
+    calls, entry = [(sizes,) for sizes in stacks], TABLE["receptive_field_size"]
+    return c.grade_calls(
+        receptive_field_size, entry, calls, _field, mistakes, "kernel_sizes"
     )
+
+
+def _kernel_gradient(X, Y, K, b):
+    K = K.clone().requires_grad_(True)
+    return torch.autograd.grad(((c.xcorr(X, K) + b - Y) ** 2).sum(), K)[0]
 
 
 def check_kernel_gradient(kernel_gradient):
@@ -127,16 +132,15 @@ def check_kernel_gradient(kernel_gradient):
     shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
     hand are both fine.
     """
-    t, normal = TABLE["kernel_gradient"], random_normal(1)
+    normal, calls = c.random_normal(1), []
+    for (h, w), (k_h, k_w) in [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]:
+        X, K, b = normal(h, w), normal(k_h, k_w), normal(1)
+        calls.append((X, normal(h - k_h + 1, w - k_w + 1), K, b))
 
-    def case(x_shape, k_shape):
-        X, K, b = normal(*x_shape), normal(*k_shape), normal(1)
-        Y = normal(x_shape[0] - k_shape[0] + 1, x_shape[1] - k_shape[1] + 1)
-        K_ref = K.clone().requires_grad_(True)
-        (want,) = torch.autograd.grad(((xcorr(X, K_ref) + b - Y) ** 2).sum(), K_ref)
-        wrong = dict(half=want / 2, sign=-want)
-        args = (X.float(), Y.float(), K.float(), b.float())
-        return tr(CASE, x=x_shape, k=k_shape), args, want, wrong
+    def mistakes(want, *_):
+        return dict(half=want / 2, sign=-want)
 
-    shapes = [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]
-    return grade_function(kernel_gradient, (case(*s) for s in shapes), t)
+    entry, where = TABLE["kernel_gradient"], c.case(0, 2)
+    return c.grade_calls(
+        kernel_gradient, entry, calls, _kernel_gradient, mistakes, where
+    )

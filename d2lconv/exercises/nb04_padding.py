@@ -1,27 +1,17 @@
 """Checks for the exercises of notebook 04-padding."""
 
 import warnings
+from functools import partial
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
 from .._validate import nonnegative_pair, positive_pair
-from ..i18n import N_, tr
-from ..shapes import conv2d_output_shape
-from ._common import (
-    as_tensor,
-    as_whole,
-    close,
-    correct,
-    first_hint,
-    grade,
-    grade_output_shape,
-    hint,
-    random_normal,
-    refuse,
-    say,
-)
+from ..i18n import N_
+from ..shapes import conv2d_geometry
+from . import _common as c
+from ._common import correct, hint
 
 CONSISTENT = N_("be consistent: either repeat the border value or never.")
 
@@ -82,14 +72,8 @@ def check_padded_size(answer, input_size=(5, 6), kernel_size=3, padding=2):
 
     ``padding`` is per side, as in ``nn.Conv2d`` and the explorer's sliders.
     """
-    n = positive_pair(input_size, "input_size")
-    k = positive_pair(kernel_size, "kernel_size")
-    p = nonnegative_pair(padding, "padding")
-    # A clear ValueError (with the formula) if the layer has no output.
-    conv2d_output_shape(n, k, 1, p)
-    facts = dict(padding=padding, rows=2 * p[0], columns=2 * p[1])
     right = TABLE["padded_size"]
-    return grade_output_shape(answer, n, k, p, (1, 1), right=right, **facts)
+    return c.grade_output_shape(answer, input_size, kernel_size, padding, right=right)
 
 
 def _uses(n, k, p):
@@ -103,30 +87,20 @@ def _uses(n, k, p):
 
 def check_corner_uses(answer, input_size=6, kernel_size=3, padding=1):
     """``answer``: how many outputs use the corner pixel (``padding`` per side)."""
-    n = positive_pair(input_size, "input_size")
-    k = positive_pair(kernel_size, "kernel_size")
     p = nonnegative_pair(padding, "padding")
-    if n[0] != n[1] or k[0] != k[1] or p[0] != p[1]:
+    g = conv2d_geometry(input_size, kernel_size, 1, p)
+    if any(a != b for a, b in (g.input_size, g.kernel_size, p)):
         raise ValueError(
             "this check takes a square input, kernel and padding, got "
             f"input_size={input_size}, kernel_size={kernel_size}, padding={padding}"
         )
-    conv2d_output_shape(n, k, 1, p)
-    (n, _), (k, _), (p, _) = n, k, p
+    (n, _), (k, _), (p, _) = g.input_size, g.kernel_size, p
     uses = _uses(n, k, p)
     want, centre = int(uses[0, 0]), int(uses[n // 2, n // 2])
     unpadded, per_axis = int(_uses(n, k, 0)[0, 0]), min(p, k - 1) + 1
     wrong = dict(unpadded=unpadded, centre=centre, per_axis=per_axis)
     entry, facts = TABLE["corner_uses"], dict(uses=want, centre=centre)
-    return grade(answer, entry, want, wrong, read=as_whole, **facts)
-
-
-def _as_sides(answer):
-    """``((top, bottom), (left, right))`` of ints, or ``None``."""
-    ok = isinstance(answer, (tuple, list)) and len(answer) == 2
-    pairs = ok and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in answer)
-    ints = pairs and all(type(v) is int for pair in answer for v in pair)
-    return tuple(map(tuple, answer)) if ints else None
+    return c.grade(answer, entry, want, wrong, read=c.as_whole, **facts)
 
 
 def _torch_same_sides(kernel_size):
@@ -142,7 +116,7 @@ def _torch_same_sides(kernel_size):
     for top in range(k_h):
         for left in range(k_w):
             (t, b), (lf, r) = sides = ((top, k_h - 1 - top), (left, k_w - 1 - left))
-            if close(F.conv2d(F.pad(X, (lf, r, t, b)), K), same, 1e-9):
+            if c.close(F.conv2d(F.pad(X, (lf, r, t, b)), K), same, 1e-9):
                 return sides
     raise AssertionError(f"no split of the padding matches 'same' for {kernel_size}")
 
@@ -156,9 +130,11 @@ def check_same_padding(answer, kernel_size=(4, 2)):
     t, k = TABLE["same_padding"], positive_pair(kernel_size, "kernel_size")
     want = _torch_same_sides(k)
     book = tuple((n - n // 2, n // 2) for n in (k[0] - 1, k[1] - 1))
-    got = _as_sides(answer)
-    if got is None:
+    ok = isinstance(answer, (tuple, list)) and len(answer) == 2
+    ok = ok and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in answer)
+    if not (ok and all(type(v) is int for pair in answer for v in pair)):
         return hint(t["ask"], answer=answer)
+    got = tuple(map(tuple, answer))
     if got == want:
         return correct(t["right"], sides=want, total=k[0] - 1)
     if got == book:
@@ -170,34 +146,28 @@ def check_same_padding(answer, kernel_size=(4, 2)):
     return hint(t["otherwise"])
 
 
-def _mirror_hint(got, X, p, modes):
+def _mirror_hint(X, p, got, modes):
     """Why ``got`` is not ``X`` mirrored in one of ``modes``, which it narrows."""
-    t, got = TABLE["mirror_padding"], as_tensor(got)
+    t, got = TABLE["mirror_padding"], c.as_tensor(got)
     want = (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
-        return say(t["shape"], shape=tuple(X.shape), p=p, want=want)
+        return c.say(t["shape"], shape=tuple(X.shape), p=p, want=want)
     hints = {mode: t[mode] for mode in ("reflect", "symmetric", "constant", "edge")}
     padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
-    if matched := {mode for mode in modes if close(got, padded[mode])}:
+    if matched := {mode for mode in modes if c.close(got, padded[mode])}:
         modes.intersection_update(matched)
         return None
-    found = (text for mode, text in hints.items() if close(got, padded[mode]))
-    text = next(found, t["otherwise"])
-    return tr(text)
+    found = (text for mode, text in hints.items() if c.close(got, padded[mode]))
+    return c.say(next(found, t["otherwise"]))
 
 
 def check_mirror_padding(mirror_pad):
     """``mirror_pad(X, p)`` -> ``X`` (2-D) with ``p`` mirrored rows/columns per side."""
-    normal, modes = random_normal(3), {"reflect", "symmetric"}
-    cases = []
-    for shape, p in [((4, 5), 1), ((5, 6), 2), ((3, 3), 2), ((6, 4), 3)]:
-        X = normal(*shape)
-
-        def judge(got, X=X, p=p):
-            return _mirror_hint(got, X, p, modes)
-
-        cases.append((None, (X.float(), p), judge, []))
-    if text := first_hint(mirror_pad, cases):
-        return refuse(text)
-    t = TABLE["mirror_padding"]
+    t, modes = TABLE["mirror_padding"], {"reflect", "symmetric"}
+    normal = c.random_normal(3)
+    shapes = [((4, 5), 1), ((5, 6), 2), ((3, 3), 2), ((6, 4), 3)]
+    calls = [(normal(*shape), p) for shape, p in shapes]
+    judges = partial(partial, _mirror_hint, modes=modes)
+    if text := c.first_hint(mirror_pad, t, calls, judges):
+        return c.refuse(text)
     return correct(t["right_reflect" if "reflect" in modes else "right_symmetric"])

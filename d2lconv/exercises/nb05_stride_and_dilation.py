@@ -5,22 +5,12 @@ import math
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_positive_int, nonnegative_pair, positive_pair
-from ..i18n import N_, tr
+from .._validate import check_positive_int
+from ..i18n import N_
 from ..receptive import receptive_field_table
-from ..shapes import conv2d_output_shape
 from ..stack import repeat_layer
-from ._common import (
-    CASE,
-    as_pair,
-    conv_macs,
-    correct,
-    grade,
-    grade_function,
-    grade_output_shape,
-    hint,
-    random_normal,
-)
+from . import _common as c
+from ._common import correct, grade, hint
 
 # fmt: off
 TABLE = {
@@ -112,13 +102,7 @@ def check_output_shape(
     Sizes are an int or an (h, w) pair; padding is per side. The defaults are
     the section's last example.
     """
-    n = positive_pair(input_size, "input_size")
-    k = positive_pair(kernel_size, "kernel_size")
-    p = nonnegative_pair(padding, "padding")
-    s = positive_pair(stride, "stride")
-    # A clear ValueError (with the formula) if the layer has no output.
-    conv2d_output_shape(n, k, s, p)
-    return grade_output_shape(answer, n, k, p, s)
+    return c.grade_output_shape(answer, input_size, kernel_size, padding, stride)
 
 
 def check_audio_stride(answer, sample_rate=16000):
@@ -136,10 +120,16 @@ def check_stride_savings(answer):
 
     The layer: 224x224 input, 3x3 kernel, padding 1 (per side), one channel.
     """
-    stride_1 = conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 1, 1)
-    ratio = stride_1 / conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 2, 2)
+    stride_1 = c.conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 1, 1)
+    ratio = stride_1 / c.conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 2, 2)
     wrong = dict(one_axis=math.sqrt(ratio), inverse=1 / ratio)
     return grade(answer, TABLE["stride_savings"], ratio, wrong, rel=1e-3, ratio=ratio)
+
+
+def _stride_half(X, K):
+    # A transposed convolution with stride 2 is the same computation with the
+    # kernel flipped.
+    return F.conv_transpose2d(X[None, None], K.flip(0, 1)[None, None], stride=2)[0, 0]
 
 
 def check_fractional_stride(stride_half):
@@ -148,18 +138,10 @@ def check_fractional_stride(stride_half):
     Insert one zero between neighbouring rows and columns of ``X`` (n becomes
     2n - 1), pad k - 1 zeros on every side, then cross-correlate with ``K``.
     """
-    normal = random_normal(4)
-
-    def case(x_shape, k_shape):
-        X, K = normal(*x_shape), normal(*k_shape)
-        # A transposed convolution with stride 2 is the same computation with
-        # the kernel flipped.
-        want = F.conv_transpose2d(X[None, None], K.flip(0, 1)[None, None], stride=2)
-        return tr(CASE, x=x_shape, k=k_shape), (X.float(), K.float()), want[0, 0], []
-
+    normal, entry = c.random_normal(4), TABLE["fractional_stride"]
     shapes = [((3, 3), (2, 2)), ((2, 4), (3, 3)), ((4, 3), (1, 2))]
-    cases = (case(*s) for s in shapes)
-    return grade_function(stride_half, cases, TABLE["fractional_stride"])
+    calls = [(normal(*x), normal(*k)) for x, k in shapes]
+    return c.grade_calls(stride_half, entry, calls, _stride_half, None, c.case())
 
 
 def check_stride_prediction(
@@ -169,13 +151,8 @@ def check_stride_prediction(
 
     ``padding`` is per side, as in ``nn.Conv2d`` and the explorer's sliders.
     """
-    n = positive_pair(input_size, "input_size")
-    k = positive_pair(kernel_size, "kernel_size")
-    p = nonnegative_pair(padding, "padding")
-    s = positive_pair(stride, "stride")
-    d = positive_pair(dilation, "dilation")
-    conv2d_output_shape(n, k, s, p, d)
-    return grade_output_shape(answer, n, k, p, s, d, TABLE["stride_prediction"])
+    n, k, p, s, d = input_size, kernel_size, padding, stride, dilation
+    return c.grade_output_shape(answer, n, k, p, s, d, TABLE["stride_prediction"])
 
 
 def check_stack_prediction(
@@ -192,7 +169,7 @@ def check_stack_prediction(
     layers = repeat_layer(count, kernel_size, padding, stride)
     last = receptive_field_table(layers, n)[-1]
     want = (last.output_size[0], last.receptive_field[0])
-    if (got := as_pair(answer)) is None:
+    if (got := c.as_ints(answer)) is None:
         return hint(t["ask"], answer=answer)
     k, s = last.kernel_size[0], last.stride[0]
     (size, field), reason = got, None
@@ -207,18 +184,20 @@ def check_stack_prediction(
     return correct(t["padding" if want[1] > n else "right"], **facts)
 
 
-def _layers(dilations, kernel_size):
+def _fields(dilations, kernel_size):
+    """``(k, ds, field of the stack, field(n) of n undilated layers)``."""
     if isinstance(dilations, int) or not dilations:
         raise ValueError(
             f"dilations must list one dilation per layer, got {dilations!r}"
         )
     k = check_positive_int(kernel_size, "kernel_size")
-    return k, [check_positive_int(d, "dilation") for d in dilations]
+    ds = [check_positive_int(d, "dilation") for d in dilations]
 
+    def field(ds):
+        layers = [dict(kernel_size=k, dilation=d) for d in ds]
+        return receptive_field_table(layers)[-1].receptive_field[0]
 
-def _field(k, ds):
-    layers = [dict(kernel_size=k, dilation=d) for d in ds]
-    return receptive_field_table(layers)[-1].receptive_field[0]
+    return k, ds, field(ds), lambda n: field([1] * n)
 
 
 def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
@@ -227,8 +206,7 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
     One layer per dilation, kernel ``kernel_size``, stride 1; the field is in
     input pixels along one axis.
     """
-    k, ds = _layers(dilations, kernel_size)
-    field = _field(k, ds)
+    k, ds, field, _ = _fields(dilations, kernel_size)
     spans = [d * (k - 1) + 1 for d in ds]
     plain = 1 + len(ds) * (k - 1)
     wrong = dict(plain=plain, d_times_k=1 + sum(d * k - 1 for d in ds))
@@ -243,12 +221,10 @@ def check_undilated_layers(answer, dilations=(1, 2, 4), kernel_size=3):
     The dilated stack has one ``kernel_size`` layer per dilation, stride 1; the
     plain stack has layers of the same kernel, dilation 1.
     """
-    k, ds = _layers(dilations, kernel_size)
+    k, ds, field, plain_field = _fields(dilations, kernel_size)
     if k < 2:
         raise ValueError(f"kernel_size must be >= 2 to widen the field, got {k}")
-    field, n = _field(k, ds), 1
-    while _field(k, [1] * n) < field:
-        n += 1
+    n = next(n for n in range(1, field + 1) if plain_field(n) >= field)
     facts = dict(layers=n, added=k - 1, plain=1 + n * (k - 1), weights=n * k * k)
     facts |= dict(field=field, dilated=len(ds), dilated_weights=len(ds) * k * k)
     wrong = dict(dilated=len(ds), field=field, short=n - 1, k_each=math.ceil(field / k))

@@ -3,22 +3,9 @@
 import torch
 import torch.nn.functional as F
 
-from ..i18n import N_, tr
-from ._common import (
-    CASE,
-    Choices,
-    as_ints,
-    as_number,
-    correct,
-    grade,
-    grade_choice,
-    grade_formula,
-    grade_function,
-    hint,
-    mistake,
-    random_normal,
-    say,
-)
+from ..i18n import N_
+from . import _common as c
+from ._common import Choices, correct, grade_calls, grade_choice, hint
 
 SHIFTED = N_(
     "each value of the second layer sees k2 values of the first; each of those "
@@ -135,7 +122,7 @@ GROUPS_CHOICES = Choices(TABLE["groups_lose"]["choices"])
 
 def _impulse_response_size(k1, k2):
     """Size of what two stacked kernels make of a single 1: their combined kernel."""
-    normal = random_normal(5)
+    normal = c.random_normal(5)
     # Positive weights, so no value cancels out by chance.
     K1, K2 = normal(1, 1, k1, k1).abs() + 0.5, normal(1, 1, k2, k2).abs() + 0.5
     n = 2 * (k1 + k2) + 1
@@ -153,24 +140,27 @@ def check_composed_kernel_size(composed_size):
         ones = k1 + k2 if k1 == k2 == 1 else None
         return dict(ones=ones, product=k1 * k2, max=max(k1, k2))
 
-    params = [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)]
+    calls = [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)]
     entry, reference = TABLE["composed_kernel_size"], _impulse_response_size
-    return grade_formula(composed_size, entry, "k1, k2", params, reference, mistakes)
+    return grade_calls(composed_size, entry, calls, reference, mistakes, "k1, k2")
+
+
+def _compose(K1, K2):
+    # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
+    # the kernel is the full convolution of K1 with K2.
+    return F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
 
 
 def check_compose_kernels(compose):
     """``compose(K1, K2)`` -> K: corr2d(corr2d(X, K1), K2) = corr2d(X, K), all 2-D."""
-    t, normal = TABLE["compose_kernels"], random_normal(6)
-
-    def case(s1, s2):
-        K1, K2 = normal(*s1), normal(*s2)
-        # corr2d(corr2d(X, K1), K2) sums X[i + a + c, j + b + d] K1[a, b] K2[c, d]:
-        # the kernel is the full convolution of K1 with K2.
-        want = F.conv_transpose2d(K1[None, None], K2[None, None])[0, 0]
-        return say(t["case"], s1=s1, s2=s2), (K1.float(), K2.float()), want, []
-
+    t, normal = TABLE["compose_kernels"], c.random_normal(6)
     shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
-    return grade_function(compose, (case(*s) for s in shapes), t)
+
+    def where(K1, K2):
+        return c.say(t["case"], s1=tuple(K1.shape), s2=tuple(K2.shape))
+
+    calls = [(normal(*s1), normal(*s2)) for s1, s2 in shapes]
+    return grade_calls(compose, t, calls, _compose, None, where)
 
 
 def _bool(answer):
@@ -180,11 +170,8 @@ def _bool(answer):
 def check_every_kernel_factors(answer):
     """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
     two_small, one_big = 2 * 2 * 2, 3 * 3
-    entry, facts = (
-        TABLE["every_kernel_factors"],
-        dict(two_small=two_small, one_big=one_big),
-    )
-    return grade(answer, entry, two_small >= one_big, read=_bool, **facts)
+    entry, facts = TABLE["every_kernel_factors"], dict(two_small=8, one_big=9)
+    return c.grade(answer, entry, two_small >= one_big, read=_bool, **facts)
 
 
 def check_y1_y2(answer):
@@ -194,7 +181,11 @@ def check_y1_y2(answer):
     left, right = (x + y) + z, x + (y + z)
     want = "b" if left != right else "a"
     entry = TABLE["y1_y2"]
-    return grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)
+    return c.grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)
+
+
+def _conv2d(X, K):
+    return F.conv2d(X[None], K)[0]
 
 
 def check_conv2d_as_matmul(conv2d_matmul):
@@ -203,26 +194,17 @@ def check_conv2d_as_matmul(conv2d_matmul):
     No padding, stride 1. Use one matrix product (``@``, ``torch.matmul``...);
     calling a convolution function (``F.conv2d``...) does not count.
     """
-    t, normal = TABLE["conv2d_as_matmul"], random_normal(7)
+    t, normal = TABLE["conv2d_as_matmul"], c.random_normal(7)
     X0 = torch.stack([torch.arange(9.0), torch.arange(1.0, 10.0)]).reshape(2, 3, 3)
     K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
-    pairs = [
+    calls = [
         (X0.double(), torch.stack([K0, K0 + 1, K0 + 2]).double()),
         (normal(3, 6, 5), normal(4, 3, 3, 2)),
         (normal(1, 4, 4), normal(2, 1, 1, 1)),
     ]
-    cases = (
-        (
-            tr(CASE, x=tuple(X.shape), k=tuple(K.shape)),
-            (X.float(), K.float()),
-            F.conv2d(X[None], K)[0],
-            [],
-        )
-        for X, K in pairs
-    )
     products = {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"}
-    forbid = (lambda n: "conv" in n, t["forbid"])
-    return grade_function(conv2d_matmul, cases, t, forbid=forbid, require=products)
+    rules = dict(forbid=(lambda n: "conv" in n, t["forbid"]), require=products)
+    return grade_calls(conv2d_matmul, t, calls, _conv2d, None, c.case(), **rules)
 
 
 def check_block_diagonal_speedup(speedup):
@@ -239,9 +221,9 @@ def check_block_diagonal_speedup(speedup):
     def mistakes(want, c, b):
         return dict(squared=b * b)
 
-    params = [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)]
+    calls = [(8, 2), (12, 3), (256, 4), (64, 64), (10, 1)]
     entry = TABLE["block_diagonal_speedup"]
-    return grade_formula(speedup, entry, "c, b", params, reference, mistakes)
+    return grade_calls(speedup, entry, calls, reference, mistakes, "c, b")
 
 
 def check_groups_lose(answer):
@@ -279,20 +261,20 @@ def check_channel_prediction(
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
     want_weights = layer.weight.numel()
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
-    got_weights, got_shape = as_number(weights), as_ints(3)(shape)
+    got_weights, got_shape = c.as_number(weights), c.as_ints(shape, 3)
     if got_weights is None:
         return hint(t["ask_weights"], weights=weights)
     if got_shape is None:
         return hint(t["ask_shape"], shape=shape)
     weights = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
     weights["bias"] = want_weights + c_o
-    if key := mistake(got_weights, want_weights, weights):
-        text = say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
+    if key := c.mistake(got_weights, want_weights, weights):
+        text = c.say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
         return hint(t["on_weights"], text=text)
     m = n - k + 1
     shapes = dict(c_i=(c_i, m, m), summed=(1, m, m), unshrunk=(c_o, n, n))
     shapes["minus_k"] = (c_o, m - 1, m - 1)
-    if key := mistake(got_shape, want_shape, shapes):
-        return hint(t["on_shape"], text=say(t["shape"][key]))
+    if key := c.mistake(got_shape, want_shape, shapes):
+        return hint(t["on_shape"], text=c.say(t["shape"][key]))
     facts = dict(weights=want_weights, c_i=c_i, k=k, shape=want_shape)
     return correct(t["right"], **facts)

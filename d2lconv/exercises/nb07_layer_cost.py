@@ -7,7 +7,7 @@ import torch
 from .._validate import check_nonnegative_int, check_positive_int
 from ..i18n import N_
 from ..shapes import conv2d_output_shape
-from ._common import conv_macs, conv_output_size, grade, grade_formula
+from ._common import conv_macs, conv_output_size, grade, grade_calls
 
 ONE_OPERATION = N_("count a multiply-add as one operation.")
 EACH = N_("every output channel reads every input channel.")
@@ -116,11 +116,12 @@ def check_forward_cost(forward_cost):
         return wrong | dict(one_input=want // c_i, one_output=want // c_o, two=2 * want)
 
     entry = TABLE["forward_cost"]
-    return grade_formula(forward_cost, entry, NAMES, LAYERS, conv_macs, mistakes)
+    return grade_calls(forward_cost, entry, LAYERS, conv_macs, mistakes, NAMES)
 
 
 def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-    """(Values of input, weights, bias and output; values saved for backward)."""
+    """Values held by a forward pass (input, weights, bias, output), plus those
+    it saves for the backward pass: ``forward_memory`` + ``backward_memory``."""
     X = torch.empty(1, c_i, h, w, device="meta", requires_grad=True)
     layer = torch.nn.Conv2d(c_i, c_o, (k_h, k_w), (s_h, s_w), (p_h, p_w), device="meta")
     saved = []
@@ -129,7 +130,9 @@ def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
     ):
         Y = layer(X)
     held = X.numel() + sum(p.numel() for p in layer.parameters()) + Y.numel()
-    return held, sum(saved)
+    # The incoming gradient is shaped like the output, the gradients out like the
+    # input, the weights and the bias: the forward pass's values again.
+    return held, held + sum(saved)
 
 
 def check_forward_memory(forward_memory):
@@ -140,16 +143,16 @@ def check_forward_memory(forward_memory):
     not stored (PyTorch pads on the fly). Multiply by 4 for bytes in float32.
     """
 
-    def values(*layer):
-        return _conv_values(*layer)[0]
-
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
         padded = want - c_i * h * w + c_i * (h + 2 * p_h) * (w + 2 * p_w)
         wrong = dict(no_weights=want - c_o * c_i * k_h * k_w - c_o, no_bias=want - c_o)
         return wrong | dict(no_input=want - c_i * h * w, padded=padded)
 
+    def values(*layer):
+        return _conv_values(*layer)[0]
+
     entry = TABLE["forward_memory"]
-    return grade_formula(forward_memory, entry, NAMES, LAYERS, values, mistakes)
+    return grade_calls(forward_memory, entry, LAYERS, values, mistakes, NAMES)
 
 
 def check_backward_cost(backward_cost):
@@ -168,7 +171,7 @@ def check_backward_cost(backward_cost):
         return dict(half=want // 2, two=2 * want)
 
     entry = TABLE["backward_cost"]
-    return grade_formula(backward_cost, entry, NAMES, LAYERS, macs, mistakes)
+    return grade_calls(backward_cost, entry, LAYERS, macs, mistakes, NAMES)
 
 
 def check_backward_memory(backward_memory):
@@ -180,18 +183,15 @@ def check_backward_memory(backward_memory):
     the input, the weights and the bias).
     """
 
-    def values(*layer):
-        held, saved = _conv_values(*layer)
-        # The incoming gradient is shaped like the output, the gradients out like
-        # the input, the weights and the bias: the forward pass's values again.
-        return saved + held
-
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, *_):
         not_kept = want - c_i * h * w - c_o * c_i * k_h * k_w
         return dict(not_kept=not_kept, no_bias=want - c_o, bias_kept=want + c_o)
 
+    def values(*layer):
+        return _conv_values(*layer)[1]
+
     entry = TABLE["backward_memory"]
-    return grade_formula(backward_memory, entry, NAMES, LAYERS, values, mistakes)
+    return grade_calls(backward_memory, entry, LAYERS, values, mistakes, NAMES)
 
 
 def check_doubling_channels(answer):
@@ -230,6 +230,6 @@ def check_1x1_cost(cost_1x1):
     def mistakes(want, c_i, c_o, h, w):
         return dict(c_i=c_i * h * w, c_o=c_o * h * w, per_pixel=c_i * c_o, two=2 * want)
 
-    params = [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)]
+    calls = [(3, 2, 3, 3), (64, 32, 28, 28), (256, 64, 14, 14), (1, 5, 7, 2)]
     entry = TABLE["1x1_cost"]
-    return grade_formula(cost_1x1, entry, "c_i, c_o, h, w", params, reference, mistakes)
+    return grade_calls(cost_1x1, entry, calls, reference, mistakes, "c_i, c_o, h, w")

@@ -5,24 +5,11 @@ import torch.nn.functional as F
 
 from .._validate import check_positive_int
 from ..i18n import N_, tr
-from ._common import (
-    DO_WITHOUT,
-    Choices,
-    as_number,
-    as_pair,
-    as_tensor,
-    correct,
-    grade,
-    grade_choice,
-    grade_formula,
-    grade_function,
-    hint,
-    mistake,
-    random_normal,
-    say,
-)
+from . import _common as c
+from ._common import Choices, correct, grade_calls, hint
 
 READS_ALL = N_("every output channel reads every input channel.")
+
 # fmt: off
 TABLE = {
     "avg_pool_as_conv": {
@@ -143,19 +130,19 @@ TABLE = {
 POOL_OR_CONV_CHOICES = Choices(TABLE["pool_or_conv"]["choices"])
 
 
-def _pool_cases(reference, mistakes=lambda X, k, s: {}):
-    """Cases for ``pool(X, pool_size, stride)``: ``reference`` and ``mistakes``."""
-    normal = random_normal(8)
-    for shape, k, s in [
-        ((1, 1, 4, 4), 2, 1),
-        ((2, 3, 6, 6), 2, 2),
-        ((1, 2, 7, 5), 3, 2),
-    ]:
-        X = normal(*shape)
-        where = tr(
+def _grade_pool(pool, entry, reference, mistakes=None, **rules):
+    """``grade_calls`` for ``pool(X, pool_size, stride)`` (X of shape N, C, H, W)."""
+    normal = c.random_normal(8)
+    shapes = [((1, 1, 4, 4), 2, 1), ((2, 3, 6, 6), 2, 2), ((1, 2, 7, 5), 3, 2)]
+
+    def where(X, k, s):
+        shape = tuple(X.shape)
+        return tr(
             "X of shape {shape}, pool_size={k}, stride={s}", shape=shape, k=k, s=s
         )
-        yield where, (X.float(), k, s), reference(X, k, s), mistakes(X, k, s)
+
+    calls = [(normal(*shape), k, s) for shape, k, s in shapes]
+    return grade_calls(pool, entry, calls, reference, mistakes, where, **rules)
 
 
 def _windows(X, k, s):
@@ -169,17 +156,16 @@ def check_avg_pool_as_conv(avg_pool):
     Same result as ``F.avg_pool2d(X, pool_size, stride)``; use ``F.conv2d`` (or
     ``nn.Conv2d``), not a pooling function.
     """
-    t = TABLE["avg_pool_as_conv"]
 
-    def mistakes(X, k, s):
+    def mistakes(want, X, k, s):
         # A kernel over all channels averages their sum into every channel.
         summed = F.avg_pool2d(X.sum(1, keepdim=True), k, s)
         mixed = summed.expand(-1, X.shape[1], -1, -1)
-        return dict(mixed=mixed, sums=F.avg_pool2d(X, k, s) * k * k)
+        return dict(mixed=mixed, sums=want * k * k)
 
-    cases = _pool_cases(F.avg_pool2d, mistakes)
-    forbid = (lambda name: "pool" in name, DO_WITHOUT)
-    return grade_function(avg_pool, cases, t, forbid=forbid, require={"conv2d"})
+    rules = dict(forbid=(lambda name: "pool" in name, c.DO_WITHOUT), require={"conv2d"})
+    entry = TABLE["avg_pool_as_conv"]
+    return _grade_pool(avg_pool, entry, F.avg_pool2d, mistakes, **rules)
 
 
 def check_max_pool_not_linear(x, y):
@@ -189,7 +175,7 @@ def check_max_pool_not_linear(x, y):
     Find x and y (same shape, at least 2x2) where 2x2 max pooling (stride 1)
     breaks this.
     """
-    t, x, y = TABLE["max_pool_not_linear"], as_tensor(x), as_tensor(y)
+    t, x, y = TABLE["max_pool_not_linear"], c.as_tensor(x), c.as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
         return hint(t["ask"])
 
@@ -215,11 +201,16 @@ def check_max_from_relu(max_from_relu):
     Allowed: ``F.relu`` (or ``torch.relu``, ``nn.ReLU``), +, - and scaling.
     Not allowed: max, maximum, clamp, abs, where, comparisons.
     """
-    t, normal = TABLE["max_from_relu"], random_normal(9)
-    a, b = normal(5, 7).float(), normal(5, 7).float()
+    normal = c.random_normal(9)
+    a, b = normal(5, 7).float().double(), normal(5, 7).float().double()
     b[0] = a[0]  # ties
-    cases = [(None, (a.clone(), b.clone()), torch.maximum(a, b).double(), {})]
-    return grade_function(max_from_relu, cases, t, forbid=RELU_ONLY, require={"relu"})
+    rules = dict(forbid=RELU_ONLY, require={"relu"})
+    entry = TABLE["max_from_relu"]
+    return grade_calls(max_from_relu, entry, [(a, b)], torch.maximum, **rules)
+
+
+def _max_pool(X):
+    return F.max_pool2d(X, 2)
 
 
 def check_max_pool_from_relu(max_pool):
@@ -228,13 +219,13 @@ def check_max_pool_from_relu(max_pool):
     ``H`` and ``W`` are even. Allowed: convolutions, slicing, reshaping, ReLU,
     +, - and scaling; not allowed: max functions, clamp, abs, comparisons.
     """
-    t, normal = TABLE["max_pool_from_relu"], random_normal(10)
-    Xs = [normal(1, 1, 4, 4), normal(2, 3, 6, 8)]
-    cases = (
-        (say(t["case"], shape=tuple(X.shape)), (X.float(),), F.max_pool2d(X, 2), [])
-        for X in Xs
-    )
-    return grade_function(max_pool, cases, t, forbid=RELU_ONLY)
+    t, normal = TABLE["max_pool_from_relu"], c.random_normal(10)
+    calls = [(normal(1, 1, 4, 4),), (normal(2, 3, 6, 8),)]
+
+    def where(X):
+        return c.say(t["case"], shape=tuple(X.shape))
+
+    return grade_calls(max_pool, t, calls, _max_pool, None, where, forbid=RELU_ONLY)
 
 
 def _tournament_rounds(values):
@@ -254,7 +245,12 @@ def check_relu_max_layers(answer):
     want = (_tournament_rounds(4), _tournament_rounds(9))
     facts = dict(layers_2x2=want[0], layers_3x3=want[1])
     entry = TABLE["relu_max_layers"]
-    return grade(answer, entry, want, dict(linear=(3, 8)), read=as_pair, **facts)
+    return c.grade(answer, entry, want, dict(linear=(3, 8)), read=c.as_ints, **facts)
+
+
+def _reads(c, h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
+    X = torch.empty(1, c, h, w, device="meta")
+    return F.max_pool2d(X, (k_h, k_w), (s_h, s_w), (p_h, p_w)).numel() * k_h * k_w
 
 
 def check_pooling_cost(pooling_cost):
@@ -264,12 +260,7 @@ def check_pooling_cost(pooling_cost):
     per output value (padding per side). Max pooling compares about that
     many; average pooling adds about that many.
     """
-
-    def reads(c, h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
-        X = torch.empty(1, c, h, w, device="meta")
-        return F.max_pool2d(X, (k_h, k_w), (s_h, s_w), (p_h, p_w)).numel() * k_h * k_w
-
-    params = [
+    calls = [
         (1, 4, 4, 2, 2, 0, 0, 2, 2),
         (3, 32, 32, 3, 3, 1, 1, 1, 1),
         (2, 9, 7, 3, 2, 1, 0, 2, 3),
@@ -280,20 +271,21 @@ def check_pooling_cost(pooling_cost):
     def mistakes(want, c, *_):
         return dict(per_channel=want / c)
 
-    return grade_formula(pooling_cost, entry, names, params, reads, mistakes)
+    return grade_calls(pooling_cost, entry, calls, _reads, mistakes, names)
 
 
 def check_min_pooling(min_pool):
     """``min_pool(X, pool_size, stride)``: minimum pooling of X (N, C, H, W)."""
-    t = TABLE["min_pooling"]
 
-    def mistakes(X, k, s):
+    def reference(X, k, s):
+        return _windows(X, k, s).amin(-1)
+
+    def mistakes(want, X, k, s):
         windows = _windows(X, k, s)
         maxima = windows.amax(-1)
         return dict(max=maxima, negate=-maxima, mean=windows.mean(-1))
 
-    cases = _pool_cases(lambda X, k, s: _windows(X, k, s).amin(-1), mistakes)
-    return grade_function(min_pool, cases, t)
+    return _grade_pool(min_pool, TABLE["min_pooling"], reference, mistakes)
 
 
 def check_softmax_pooling(softmax_pool):
@@ -302,19 +294,17 @@ def check_softmax_pooling(softmax_pool):
     For the values x of a window, the output is sum(softmax(x) * x). X has
     shape (N, C, H, W).
     """
-    t = TABLE["softmax_pooling"]
 
     def reference(X, k, s):
         windows = _windows(X, k, s)
         return (torch.softmax(windows, -1) * windows).sum(-1)
 
-    def mistakes(X, k, s):
+    def mistakes(want, X, k, s):
         windows = _windows(X, k, s)
         weights = torch.softmax(windows, -1).sum(-1)
-        means, maxima = windows.mean(-1), windows.amax(-1)
-        return dict(mean=means, max=maxima, weights=weights)
+        return dict(mean=windows.mean(-1), max=windows.amax(-1), weights=weights)
 
-    return grade_function(softmax_pool, _pool_cases(reference, mistakes), t)
+    return _grade_pool(softmax_pool, TABLE["softmax_pooling"], reference, mistakes)
 
 
 def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
@@ -329,21 +319,19 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
     X = torch.arange(float(n * n)).view(n, n)
     Y = F.max_pool2d(X[None, None], k, s, p)[0, 0]
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
-    got_shape, got_value = as_pair(shape), as_number(top_left)
+    got_shape, got_value = c.as_ints(shape), c.as_number(top_left)
     if got_shape is None:
         return hint(t["ask_shape"], shape=shape)
     if got_value is None:
         return hint(t["ask_value"], top_left=top_left)
     no_padding, no_stride = (n - k) // s + 1, n + 2 * p - k + 1
     shapes = dict(no_padding=(no_padding,) * 2, no_stride=(no_stride,) * 2)
-    if key := mistake(got_shape, want_shape, shapes):
-        text = t["shape"][key]
-        return hint(t["on_shape"], text=tr(text))
+    if key := c.mistake(got_shape, want_shape, shapes):
+        return hint(t["on_shape"], text=c.say(t["shape"][key]))
     mean = X[: k - p, : k - p].sum().item() / k**2
     values = dict(unpadded=X[:k, :k].max().item(), mean=mean, zero=0.0)
-    if key := mistake(got_value, want_value, values):
-        text = t["value"][key]
-        return hint(t["on_value"], text=tr(text, p=p, last=k - p - 1))
+    if key := c.mistake(got_value, want_value, values):
+        return hint(t["on_value"], text=c.say(t["value"][key], p=p, last=k - p - 1))
     facts = dict(shape=want_shape, value=want_value, real=(k - p) ** 2)
     return correct(t["right"], **facts)
 
@@ -353,15 +341,15 @@ def check_strided_conv_params(answer, channels=64):
 
     It replaces ``nn.MaxPool2d(2)`` on ``channels`` channels (bias included).
     """
-    c = check_positive_int(channels, "channels")
-    conv = torch.nn.Conv2d(c, c, 2, stride=2, device="meta")
+    n = check_positive_int(channels, "channels")
+    conv = torch.nn.Conv2d(n, n, 2, stride=2, device="meta")
     pool = torch.nn.MaxPool2d(2)
     want = sum(p.numel() for p in conv.parameters()) - sum(
         p.numel() for p in pool.parameters()
     )
-    wrong = dict(no_bias=c * c * 4, one_input=c * 4 + c, one_input_no_bias=c * 4)
+    wrong = dict(no_bias=n * n * 4, one_input=n * 4 + n, one_input_no_bias=n * 4)
     entry = TABLE["strided_conv_params"]
-    return grade(answer, entry, want, wrong | dict(none=0), c=c, want=want)
+    return c.grade(answer, entry, want, wrong | dict(none=0), c=n, want=want)
 
 
 def check_pool_or_conv(answer):
@@ -378,4 +366,4 @@ def check_pool_or_conv(answer):
         and not max_linear
     )
     entry = TABLE["pool_or_conv"]
-    return grade_choice(answer, entry, "POOL_OR_CONV_CHOICES", "b" if facts else "a")
+    return c.grade_choice(answer, entry, "POOL_OR_CONV_CHOICES", "b" if facts else "a")

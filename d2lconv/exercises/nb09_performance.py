@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from .._validate import check_nonnegative_int, check_positive_int
 from ..i18n import N_, tr
 from ..shapes import conv2d_output_shape
-from ._common import conv_macs, grade, grade_formula, grade_function
+from ._common import conv_macs, grade, grade_calls
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
@@ -63,25 +63,13 @@ TABLE = {
 # fmt: on
 
 
-def _slope_cases():
-    """Timings ``(sizes, seconds)`` and their log-log slopes, computed with torch."""
-    timings = [
-        ([8, 16, 32, 64], [1e-6 * n**2 for n in (8, 16, 32, 64)]),
-        ([10, 30, 90, 270], [5e-5 + 1e-8 * n**2 for n in (10, 30, 90, 270)]),
-        ([100, 150, 400], [2e-9 * n**3 for n in (100, 150, 400)]),
-    ]
-    for sizes, seconds in timings:
-        n = torch.tensor(sizes, dtype=torch.float64).log()
-        s = torch.tensor(seconds, dtype=torch.float64).log()
-        want = (s[1:] - s[:-1]) / (n[1:] - n[:-1])
-        ratio = torch.tensor(seconds[1:]) / torch.tensor(seconds[:-1])
-        steps = torch.tensor(sizes[1:]) / torch.tensor(sizes[:-1])
-        wrong = dict(negative=want.neg(), ratio=ratio.double(), log_size=s[1:] - s[:-1])
-        wrong |= dict(
-            log2=ratio.log2().double(), upside_down=(steps.log() / ratio.log()).double()
-        )
-        where = tr("sizes {sizes}", sizes=sizes)
-        yield where, (list(sizes), list(seconds)), want, wrong
+def _f64(values):
+    return torch.tensor(values, dtype=torch.float64)
+
+
+def _slope(sizes, seconds):
+    n, s = _f64(sizes).log(), _f64(seconds).log()
+    return (s[1:] - s[:-1]) / (n[1:] - n[:-1])
 
 
 def check_loglog_slopes(slopes):
@@ -90,7 +78,28 @@ def check_loglog_slopes(slopes):
     ``sizes`` and ``seconds`` are lists of equal length; the result has one
     slope fewer: ``log(t2 / t1) / log(n2 / n1)`` for each neighbouring pair.
     """
-    return grade_function(slopes, _slope_cases(), TABLE["loglog_slopes"])
+    calls = [
+        ([8, 16, 32, 64], [1e-6 * n**2 for n in (8, 16, 32, 64)]),
+        ([10, 30, 90, 270], [5e-5 + 1e-8 * n**2 for n in (10, 30, 90, 270)]),
+        ([100, 150, 400], [2e-9 * n**3 for n in (100, 150, 400)]),
+    ]
+
+    def mistakes(want, sizes, seconds):
+        ratio = _f64(seconds[1:]) / _f64(seconds[:-1])
+        steps = _f64(sizes[1:]) / _f64(sizes[:-1])
+        return dict(
+            negative=-want,
+            ratio=ratio,
+            log_size=ratio.log(),
+            log2=ratio.log2(),
+            upside_down=steps.log() / ratio.log(),
+        )
+
+    def where(sizes, seconds):
+        return tr("sizes {sizes}", sizes=sizes)
+
+    entry = TABLE["loglog_slopes"]
+    return grade_calls(slopes, entry, calls, _slope, mistakes, where)
 
 
 def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
@@ -139,12 +148,11 @@ def check_arithmetic_intensity(intensity):
 
     def mistakes(want, c):
         no_output = _macs(c) / (c * n * n + c * c * k * k)
-        return dict(
-            no_weights=_macs(c) / (2 * c * n * n), no_output=no_output, macs=_macs(c)
-        )
+        no_weights = _macs(c) / (2 * c * n * n)
+        return dict(no_weights=no_weights, no_output=no_output, macs=_macs(c))
 
-    params, entry = [(1,), (32,), (100,), (256,)], TABLE["arithmetic_intensity"]
-    return grade_formula(intensity, entry, "c", params, _intensity, mistakes, **facts)
+    calls, entry = [(1,), (32,), (100,), (256,)], TABLE["arithmetic_intensity"]
+    return grade_calls(intensity, entry, calls, _intensity, mistakes, "c", **facts)
 
 
 def check_float64_memory_bound(answer):

@@ -1,25 +1,15 @@
 """Checks for the exercises of notebook 10-real-photo."""
 
 import numbers
+from functools import partial
 
 import torch
 import torch.nn.functional as F
 
 from .._validate import positive_pair
 from ..i18n import N_
-from ._common import (
-    as_number,
-    as_pair,
-    as_tensor,
-    call,
-    close,
-    correct,
-    first_hint,
-    hint,
-    refuse,
-    same,
-    xcorr,
-)
+from . import _common as c
+from ._common import as_tensor, close, correct, hint, xcorr
 
 # fmt: off
 TABLE = {
@@ -117,16 +107,16 @@ def check_sobel_y(K):
     return hint(t["otherwise"])
 
 
-def _strength_hint(got, X):
+def _strength_hint(X, got):
     """Why ``got`` is not the edge strength of ``X``, translated, or ``None``."""
-    t, X64 = TABLE["edge_strength"], X.double()
-    gx, gy = xcorr(X64, _sobel_x()), xcorr(X64, _sobel_x().T)
+    t = TABLE["edge_strength"]
+    gx, gy = xcorr(X, _sobel_x()), xcorr(X, _sobel_x().T)
     want = torch.sqrt(gx**2 + gy**2)
     if (tensor := as_tensor(got)) is None:
-        return t["tensor"], dict(name=type(got).__name__)
+        return c.say(t["tensor"], name=type(got).__name__)
     if tensor.shape != want.shape:
         (h, w), shape = X.shape, tuple(tensor.shape)
-        return t["shape"], dict(h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
+        return c.say(t["shape"], h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
     for problem, found in [
         (None, close(tensor, want)),
         ("abs", close(tensor, gx.abs() + gy.abs())),
@@ -136,7 +126,7 @@ def _strength_hint(got, X):
         ("otherwise", True),
     ]:
         if found:
-            return (t[problem], {}) if problem else None
+            return problem and c.say(t[problem])
 
 
 def check_edge_strength(edge_strength):
@@ -145,18 +135,11 @@ def check_edge_strength(edge_strength):
     ``gx`` and ``gy`` are ``X`` cross-correlated with Sobel's x kernel and its
     transpose, without padding; ``X`` is a float32 tensor.
     """
-    # With no cases, first_hint only has a hint if edge_strength is no function.
-    if text := first_hint(edge_strength, ()):
-        return refuse(text)
-    g = torch.Generator().manual_seed(7)
     ramp = torch.arange(7.0)[None, :] + 2 * torch.arange(6.0)[:, None]
-    for X in (torch.randn(8, 9, generator=g), ramp, torch.ones(5, 5)):
-        result, error = call(edge_strength, X.clone())
-        if error:
-            return refuse(error)
-        if problem := _strength_hint(result, X):
-            return hint(problem[0], **problem[1])
-    return correct(TABLE["edge_strength"]["right"])
+    noise = c.random_normal(7)(8, 9)
+    calls = [(X.float().double(),) for X in (noise, ramp, torch.ones(5, 5))]
+    entry = TABLE["edge_strength"]
+    return c.grade_calls(edge_strength, entry, calls, partial(partial, _strength_hint))
 
 
 def check_limit_scaling(answer):
@@ -171,13 +154,13 @@ def check_limit_scaling(answer):
     g = torch.Generator().manual_seed(3)
     X = torch.rand(12, 10, generator=g, dtype=torch.float64)
     want = stable_lr(2 * X, 3) / stable_lr(X, 3)
-    if (got := as_number(answer)) is None:
+    if (got := c.as_number(answer)) is None:
         return hint(t["ask"])
-    if same(got, want):
+    if c.same(got, want):
         return correct(t["right"])
     if got > 1:
         return hint(t["larger"])
-    return hint(next((t[v] for v in (1.0, 0.5) if same(got, v)), t["otherwise"]))
+    return hint(next((t[v] for v in (1.0, 0.5) if c.same(got, v)), t["otherwise"]))
 
 
 def check_pooled_size(answer, shape=(128, 109), rounds=3):
@@ -193,7 +176,7 @@ def check_pooled_size(answer, shape=(128, 109), rounds=3):
     X = up = torch.empty(1, 1, h, w, device="meta")
     for _ in range(rounds):
         X, up = F.max_pool2d(X, 2), F.max_pool2d(up, 2, ceil_mode=True)
-    if (got := as_pair(answer)) is None:
+    if (got := c.as_ints(answer)) is None:
         return hint(t["ask"], answer=answer)
     if got == tuple(X.shape[2:]):
         return correct(t["right"])

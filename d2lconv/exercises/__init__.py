@@ -13,33 +13,14 @@ Here are each module's checks, its multiple choices (``*_CHOICES``, ...) and
 ``diagonal_edge_image``.
 """
 
-from . import (
-    nb01_why_convolution,
-    nb02_cross_correlation,
-    nb03_learning_a_kernel,
-    nb04_padding,
-    nb05_stride_and_dilation,
-    nb06_channels,
-    nb07_layer_cost,
-    nb08_pooling,
-    nb09_performance,
-    nb10_real_photo,
-)
-from ._common import Choices
+import importlib
+import pkgutil
 
-MODULES = (
-    nb01_why_convolution,
-    nb02_cross_correlation,
-    nb03_learning_a_kernel,
-    nb04_padding,
-    nb05_stride_and_dilation,
-    nb06_channels,
-    nb07_layer_cost,
-    nb08_pooling,
-    nb09_performance,
-    nb10_real_photo,
-)
-diagonal_edge_image = nb02_cross_correlation.diagonal_edge_image
+from ._common import Choices
+from .nb02_cross_correlation import diagonal_edge_image
+
+NAMES = sorted(m.name for m in pkgutil.iter_modules(__path__) if m.name[:2] == "nb")
+MODULES = tuple(importlib.import_module(f"{__name__}.{name}") for name in NAMES)
 for _module in MODULES:
     for _name, _value in vars(_module).items():
         check = _name.startswith("check_") and _value.__module__ == _module.__name__

@@ -10,6 +10,8 @@ principles, never typed in) and the value of each named mistake; ``grade``
 the facts the check computed (``{weights}``).
 """
 
+# ruff: noqa: E501
+
 import contextlib
 import math
 import numbers
@@ -290,18 +292,13 @@ def conv_macs(c_i, h, w, c_o, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
 # fmt: off
 OUTPUT_SHAPE = {
     "right": N_("the output is {h}x{w}, as nn.Conv2d says."),
-    "total": N_("padding= is per side in PyTorch: the padded input has n + 2p rows. "
-                "The book's p_h is the total."),
+    "total": N_("padding= is per side in PyTorch: the padded input has n + 2p rows. The book's p_h is the total."),
     "no_padding": N_("the padding adds rows and columns on both sides."),
     "no_stride": N_("the window jumps s rows (columns) at a time."),
-    "no_dilation": N_("a dilated kernel spans d(k - 1) + 1 rows: the dilation "
-                      "matters."),
+    "no_dilation": N_("a dilated kernel spans d(k - 1) + 1 rows: the dilation matters."),
     "d_times_k": N_("a dilated kernel spans d(k - 1) + 1 rows, not d * k."),
-    "round_up": N_("a window that would stick out past the padded input is not "
-                   "computed: round down."),
-    "otherwise": N_("one axis at a time: pad both sides, then count the window "
-                    "positions that fit when the window jumps s at a time (round "
-                    "down)."),
+    "round_up": N_("a window that would stick out past the padded input is not computed: round down."),
+    "otherwise": N_("one axis at a time: pad both sides, then count the window positions that fit when the window jumps s at a time (round down)."),
     "ask": N_("give a pair of whole numbers (height, width)"),
 }
 # fmt: on

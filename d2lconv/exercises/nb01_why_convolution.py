@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 01-why-convolution."""
 
+# ruff: noqa: E501
+
 import math
 
 from torch import nn
@@ -12,34 +14,26 @@ BYTES = N_("that is a number of bytes; count weights (4 bytes each).")
 # fmt: off
 TABLE = {
     "fc_weights": {
-        "right": N_("{weights:.2e} weights, {gb:.1f} GB in float32: far too many for "
-                    "one layer."),
+        "right": N_("{weights:.2e} weights, {gb:.1f} GB in float32: far too many for one layer."),
         "pixels": N_("every pixel holds one value per colour channel (R, G, B)."),
         "bytes": BYTES,
         "otherwise": N_("every input value connects to every hidden unit."),
         "ask": N_("give a number (such as 1.5e9)"),
     },
     "fc_weights_224": {
-        "right": N_("{weights:,} weights ({mb:.0f} MB in float32), for a small image "
-                    "and a single layer."),
+        "right": N_("{weights:,} weights ({mb:.0f} MB in float32), for a small image and a single layer."),
         "pixels": N_("an RGB pixel holds three values, not one."),
         "side": N_("the image has 224 x 224 pixels, not 224."),
         "bytes": BYTES,
-        "otherwise": N_("every input value (pixels times colour channels) connects to "
-                        "every hidden unit."),
+        "otherwise": N_("every input value (pixels times colour channels) connects to every hidden unit."),
         "ask": N_("give a number (such as 1.5e8)"),
     },
     "conv_params_224": {
-        "right": N_("{params:,} parameters ({weights:,} weights and 64 biases), the "
-                    "same for a 224 x 224 image as for any other size."),
+        "right": N_("{params:,} parameters ({weights:,} weights and 64 biases), the same for a 224 x 224 image as for any other size."),
         "weights": N_("that counts the weights; each output channel also has a bias."),
-        "one_slice": N_("each output channel has one 3 x 3 kernel per input channel "
-                        "(R, G and B)."),
-        "one_slice_no_bias": N_("each output channel has one 3 x 3 kernel per input "
-                                "channel, and a bias."),
-        "otherwise": N_("a kernel has one 3 x 3 slice per input channel, there is one "
-                        "kernel per output channel, and one bias per output channel; "
-                        "the image size does not enter."),
+        "one_slice": N_("each output channel has one 3 x 3 kernel per input channel (R, G and B)."),
+        "one_slice_no_bias": N_("each output channel has one 3 x 3 kernel per input channel, and a bias."),
+        "otherwise": N_("a kernel has one 3 x 3 slice per input channel, there is one kernel per output channel, and one bias per output channel; the image size does not enter."),
         "ask": N_("give a whole number"),
     },
     # Exercise 3: tasks, and what a network could do when position matters.
@@ -47,75 +41,44 @@ TABLE = {
         "tasks": {
             "a": N_("Is there a cat anywhere in this photo?"),
             "b": N_("Is this texture wood or marble?"),
-            "c": N_("Is the heart on the right-hand side of this chest X-ray (a rare "
-                    "condition)?"),
+            "c": N_("Is the heart on the right-hand side of this chest X-ray (a rare condition)?"),
             "d": N_("How many cars are parked in this aerial photo?"),
         },
         "remedies": {
-            "a": N_("Use larger kernels, so that each output sees more of the image at "
-                    "once."),
-            "b": N_("Tell it where each pixel is: add input channels holding its row "
-                    "and column."),
-            "c": N_("Nothing: a network made of convolutions can never tell where a "
-                    "pattern is."),
+            "a": N_("Use larger kernels, so that each output sees more of the image at once."),
+            "b": N_("Tell it where each pixel is: add input channels holding its row and column."),
+            "c": N_("Nothing: a network made of convolutions can never tell where a pattern is."),
         },
-        "ask": N_("give task as one of {tasks} (POSITION_TASKS) and remedy as one of "
-                  "{remedies} (POSITION_REMEDIES), got {task!r} and {remedy!r}."),
-        "task": N_("in that task the answer stays the same if the whole image shifts a "
-                   "little: a detector that works the same everywhere is just right. "
-                   "Look for a task whose answer changes with where the pattern is."),
-        "a": N_("a larger kernel is still the same kernel at every position: its "
-                "output shifts with the image, it does not say where it is."),
-        "c": N_("a network can learn from anything in its input. What if part of its "
-                "input said where each pixel is?"),
-        "right": N_("the answer depends on where the heart is, so the network needs "
-                    "the position; channels holding each pixel's row and column (as in "
-                    "'CoordConv') give it, and so does a fully connected layer at the "
-                    "end, whose weights differ from one position to the next."),
+        "ask": N_("give task as one of {tasks} (POSITION_TASKS) and remedy as one of {remedies} (POSITION_REMEDIES), got {task!r} and {remedy!r}."),
+        "task": N_("in that task the answer stays the same if the whole image shifts a little: a detector that works the same everywhere is just right. Look for a task whose answer changes with where the pattern is."),
+        "a": N_("a larger kernel is still the same kernel at every position: its output shifts with the image, it does not say where it is."),
+        "c": N_("a network can learn from anything in its input. What if part of its input said where each pixel is?"),
+        "right": N_("the answer depends on where the heart is, so the network needs the position; channels holding each pixel's row and column (as in 'CoordConv') give it, and so does a fully connected layer at the end, whose weights differ from one position to the next."),
     },
     # Exercise 4: what translation invariance and locality mean for audio and text.
     "audio_text": {
         "audio": {
-            "a": N_("A word sounds the same at any loudness; a short stretch of sound "
-                    "is enough to recognise it."),
-            "b": N_("A word sounds the same whenever it is spoken; a short stretch of "
-                    "sound is enough to recognise it."),
-            "c": N_("A word sounds the same whenever it is spoken; only the whole "
-                    "recording can tell which word it is."),
+            "a": N_("A word sounds the same at any loudness; a short stretch of sound is enough to recognise it."),
+            "b": N_("A word sounds the same whenever it is spoken; a short stretch of sound is enough to recognise it."),
+            "c": N_("A word sounds the same whenever it is spoken; only the whole recording can tell which word it is."),
         },
         "text": {
-            "a": N_("A phrase means the same in any word order; its meaning comes "
-                    "mostly from nearby words."),
-            "b": N_("A phrase means much the same wherever it stands in a sentence; "
-                    "every word depends equally on all the others."),
-            "c": N_("A phrase means much the same wherever it stands in a sentence; "
-                    "its meaning comes mostly from nearby words."),
+            "a": N_("A phrase means the same in any word order; its meaning comes mostly from nearby words."),
+            "b": N_("A phrase means much the same wherever it stands in a sentence; every word depends equally on all the others."),
+            "c": N_("A phrase means much the same wherever it stands in a sentence; its meaning comes mostly from nearby words."),
         },
-        "ask": N_("give audio and text as letters: one of {letters} each, got "
-                  "{audio!r} and {text!r}."),
-        "loudness": N_("audio: loudness scales the samples, it does not move them. A "
-                       "translation moves a pattern along the axis the kernel slides "
-                       "on."),
-        "locality": N_("locality says that a small neighbourhood is enough to "
-                       "recognise a pattern; check the second half of each statement."),
-        "order": N_("text: changing the word order is not a translation (it can change "
-                    "the meaning). A translation moves the whole phrase along the "
-                    "sentence."),
-        "right": N_("in audio the kernel slides along time and sees tens of "
-                    "milliseconds; in text it slides along the words and sees a few "
-                    "neighbours (an n-gram)."),
+        "ask": N_("give audio and text as letters: one of {letters} each, got {audio!r} and {text!r}."),
+        "loudness": N_("audio: loudness scales the samples, it does not move them. A translation moves a pattern along the axis the kernel slides on."),
+        "locality": N_("locality says that a small neighbourhood is enough to recognise a pattern; check the second half of each statement."),
+        "order": N_("text: changing the word order is not a translation (it can change the meaning). A translation moves the whole phrase along the sentence."),
+        "right": N_("in audio the kernel slides along time and sees tens of milliseconds; in text it slides along the words and sees a few neighbours (an n-gram)."),
     },
     "layers_to_see_all": {
-        "right": N_("{layers} layers: each one widens the field by {widen}, from 1 "
-                    "pixel to 1 + 2 x {layers} = {field}. Deep networks shrink the "
-                    "image on the way (stride, pooling) to get there much sooner."),
+        "right": N_("{layers} layers: each one widens the field by {widen}, from 1 pixel to 1 + 2 x {layers} = {field}. Deep networks shrink the image on the way (stride, pooling) to get there much sooner."),
         "short": N_("one short: 1 + 2 x {fewer} = {short} < {size}."),
-        "per_layer": N_("a stack of 3x3 layers does not add 3 pixels per layer: "
-                        "neighbouring windows overlap."),
-        "one_per_layer": N_("the field starts at 1 pixel and grows by more than 1 per "
-                            "layer."),
-        "otherwise": N_("a single output sees 1 pixel before the first layer, and each "
-                        "3x3 layer lets it see one more pixel on every side."),
+        "per_layer": N_("a stack of 3x3 layers does not add 3 pixels per layer: neighbouring windows overlap."),
+        "one_per_layer": N_("the field starts at 1 pixel and grows by more than 1 per layer."),
+        "otherwise": N_("a single output sees 1 pixel before the first layer, and each 3x3 layer lets it see one more pixel on every side."),
         "ask": N_("give a whole number of layers"),
     },
 }

@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 04-padding."""
 
+# ruff: noqa: E501
+
 import warnings
 from functools import partial
 
@@ -17,33 +19,21 @@ CONSISTENT = N_("be consistent: either repeat the border value or never.")
 
 # fmt: off
 TABLE = {
-    "padded_size": N_("n + 2p - k + 1 per axis: padding={padding} per side adds {rows} "
-                      "rows and {columns} columns in total."),
+    "padded_size": N_("n + 2p - k + 1 per axis: padding={padding} per side adds {rows} rows and {columns} columns in total."),
     "corner_uses": {
-        "right": N_("{uses} windows, against {centre} for a central pixel: padding "
-                    "gives the border more weight, but still less than the middle."),
-        "unpadded": N_("that is without padding: with padding the windows that start "
-                       "in the padding cover the corner too."),
-        "centre": N_("that is a pixel in the middle: count only the windows that "
-                     "contain the corner."),
+        "right": N_("{uses} windows, against {centre} for a central pixel: padding gives the border more weight, but still less than the middle."),
+        "unpadded": N_("that is without padding: with padding the windows that start in the padding cover the corner too."),
+        "centre": N_("that is a pixel in the middle: count only the windows that contain the corner."),
         "per_axis": N_("count along both axes: rows and columns."),
-        "otherwise": N_("count, along one axis, the window positions that contain row "
-                        "0 of the input (the padded input starts p rows earlier), then "
-                        "multiply the two axes."),
+        "otherwise": N_("count, along one axis, the window positions that contain row 0 of the input (the padded input starts p rows earlier), then multiply the two axes."),
         "ask": N_("give a whole number of outputs"),
     },
     "same_padding": {
-        "ask": N_("give ((top, bottom), (left, right)) as whole numbers, got "
-                  "{answer!r}"),
-        "right": N_("{sides}: top + bottom = {total} = k_h - 1 keeps the height, and "
-                    "with an odd total PyTorch puts the extra row at the bottom and "
-                    "the extra column at the right."),
-        "book": N_("that is the book's choice (the extra row on top); PyTorch's 'same' "
-                   "puts it at the other end."),
-        "per_side": N_("k - 1 is the total padding of an axis: split it between the "
-                       "sides."),
-        "total": N_("to keep the size, the padding of an axis must add up to k - 1 "
-                    "(top + bottom = k_h - 1)."),
+        "ask": N_("give ((top, bottom), (left, right)) as whole numbers, got {answer!r}"),
+        "right": N_("{sides}: top + bottom = {total} = k_h - 1 keeps the height, and with an odd total PyTorch puts the extra row at the bottom and the extra column at the right."),
+        "book": N_("that is the book's choice (the extra row on top); PyTorch's 'same' puts it at the other end."),
+        "per_side": N_("k - 1 is the total padding of an axis: split it between the sides."),
+        "total": N_("to keep the size, the padding of an axis must add up to k - 1 (top + bottom = k_h - 1)."),
         "otherwise": N_("the totals are right; which side gets the larger share?"),
     },
     "mirror_padding": {
@@ -51,17 +41,11 @@ TABLE = {
         "reflect": CONSISTENT,
         "symmetric": CONSISTENT,
         "constant": N_("that is zero padding; mirror the image instead."),
-        "edge": N_("that repeats the border value; a mirror copies the values next to "
-                   "the border, in reverse order."),
-        "shape": N_("p rows and columns are added on every side: X of shape {shape} "
-                    "with p = {p} becomes {want}."),
-        "otherwise": N_("the padded values should be the image's own values next to "
-                        "the border, in reverse order, as in a mirror."),
-        "right_reflect": N_("this is PyTorch's F.pad(..., mode='reflect'): the border "
-                            "value is not repeated."),
-        "right_symmetric": N_("the border value is repeated (numpy's 'symmetric'); "
-                              "PyTorch's 'reflect' mirrors without repeating it. Both "
-                              "are mirror padding."),
+        "edge": N_("that repeats the border value; a mirror copies the values next to the border, in reverse order."),
+        "shape": N_("p rows and columns are added on every side: X of shape {shape} with p = {p} becomes {want}."),
+        "otherwise": N_("the padded values should be the image's own values next to the border, in reverse order, as in a mirror."),
+        "right_reflect": N_("this is PyTorch's F.pad(..., mode='reflect'): the border value is not repeated."),
+        "right_symmetric": N_("the border value is repeated (numpy's 'symmetric'); PyTorch's 'reflect' mirrors without repeating it. Both are mirror padding."),
     },
 }
 # fmt: on

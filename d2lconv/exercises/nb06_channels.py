@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 06-channels."""
 
+# ruff: noqa: E501
+
 import torch
 import torch.nn.functional as F
 
@@ -18,101 +20,73 @@ TABLE = {
         "ones": N_("two 1x1 kernels make one 1x1 kernel: what does yours give?"),
         "product": SHIFTED,
         "max": SHIFTED,
-        "right": N_("two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 "
-                    "(with no nonlinearity in between)."),
-        "otherwise": N_("you answered {got!r}. Push a single 1 through both layers and "
-                        "measure what comes out."),
+        "right": N_("two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 (with no nonlinearity in between)."),
+        "otherwise": N_("you answered {got!r}. Push a single 1 through both layers and measure what comes out."),
     },
     "compose_kernels": {
         "case": N_("K1 of shape {s1} and K2 of shape {s2}"),
-        "right": N_("two stacked kernels with nothing in between are one bigger "
-                    "kernel."),
-        "otherwise": N_("push a single 1 through K1 and then K2: what comes out is the "
-                        "combined kernel, up to a flip."),
+        "right": N_("two stacked kernels with nothing in between are one bigger kernel."),
+        "otherwise": N_("push a single 1 through K1 and then K2: what comes out is the combined kernel, up to a flip."),
         "shape": N_("they combine into a kernel of shape {want}, got {got}."),
     },
     "every_kernel_factors": {
-        "right": N_("two 2x2 kernels have {two_small} numbers, a 3x3 kernel has "
-                    "{one_big}: the pairs cannot reach every 3x3 kernel (most do not "
-                    "factor)."),
-        "otherwise": N_("count the numbers you can choose in two 2x2 kernels and in "
-                        "one 3x3."),
+        "right": N_("two 2x2 kernels have {two_small} numbers, a 3x3 kernel has {one_big}: the pairs cannot reach every 3x3 kernel (most do not factor)."),
+        "otherwise": N_("count the numbers you can choose in two 2x2 kernels and in one 3x3."),
         "ask": N_("answer True or False"),
     },
     "y1_y2": {
         "choices": {
             "a": N_("They are always exactly equal: both add up the same products."),
-            "b": N_("They agree up to rounding: the same products are added in a "
-                    "different order, and floating-point addition is not associative."),
+            "b": N_("They agree up to rounding: the same products are added in a different order, and floating-point addition is not associative."),
             "c": N_("They differ because the kernel is random."),
-            "d": N_("They differ because the matrix-product version leaves out the "
-                    "bias."),
+            "d": N_("They differ because the matrix-product version leaves out the bias."),
         },
-        "right": N_("in float64, (0.1 + 0.2) + 0.3 = {left!r} but 0.1 + (0.2 + 0.3) = "
-                    "{right!r}; compare with a tolerance, never with ==."),
-        "otherwise": N_("both codes use the same kernel and neither has a bias. Does "
-                        "the order in which floats are added change the result?"),
+        "right": N_("in float64, (0.1 + 0.2) + 0.3 = {left!r} but 0.1 + (0.2 + 0.3) = {right!r}; compare with a tolerance, never with ==."),
+        "otherwise": N_("both codes use the same kernel and neither has a bias. Does the order in which floats are added change the result?"),
     },
     "conv2d_as_matmul": {
-        "right": N_("unfold the windows into columns (im2col), flatten the kernels "
-                    "into rows, multiply once: this is how many libraries compute "
-                    "convolutions."),
-        "otherwise": N_("lay each window of X (all channels) out as one column; each "
-                        "output channel's kernel becomes one row."),
+        "right": N_("unfold the windows into columns (im2col), flatten the kernels into rows, multiply once: this is how many libraries compute convolutions."),
+        "otherwise": N_("lay each window of X (all channels) out as one column; each output channel's kernel becomes one row."),
         "forbid": N_("do it without {names}: that is the reference."),
         "require": N_("the values are right; now do the sums as one matrix product."),
     },
     "block_diagonal_speedup": {
         "squared": N_("there are b blocks, each (c/b) x (c/b)."),
         "right": N_("b times faster: c^2 / b multiply-adds per pixel instead of c^2."),
-        "otherwise": N_("you answered {got!r}: count the nonzero entries of both "
-                        "matrices."),
+        "otherwise": N_("you answered {got!r}: count the nonzero entries of both matrices."),
     },
     "groups_lose": {
         "choices": {
-            "a": N_("Nothing: a grouped layer computes everything a dense one does, "
-                    "with fewer multiply-adds."),
-            "b": N_("An output channel sees only the input channels of its own group: "
-                    "within the layer, no information crosses from one group to "
-                    "another."),
+            "a": N_("Nothing: a grouped layer computes everything a dense one does, with fewer multiply-adds."),
+            "b": N_("An output channel sees only the input channels of its own group: within the layer, no information crosses from one group to another."),
             "c": N_("Resolution: a grouped layer divides the height and width by b."),
-            "d": N_("Output channels: a grouped layer gives c / b of them instead of "
-                    "c."),
+            "d": N_("Output channels: a grouped layer gives c / b of them instead of c."),
         },
-        "right": N_("the b groups are b thin layers side by side. A dense 1x1 layer, "
-                    "or a shuffle of the channels, between grouped layers lets them "
-                    "mix again."),
-        "a": N_("the grouped weight is block-diagonal: can output channel 0 weigh an "
-                "input channel of another group?"),
+        "right": N_("the b groups are b thin layers side by side. A dense 1x1 layer, or a shuffle of the channels, between grouped layers lets them mix again."),
+        "a": N_("the grouped weight is block-diagonal: can output channel 0 weigh an input channel of another group?"),
         "c": N_("a 1x1 layer with stride 1 keeps the height and the width."),
         "d": N_("each of the b groups gives c / b output channels: c in all."),
     },
     "channel_prediction": {
         "ask_weights": N_("give the number of weights as a number, got {weights!r}"),
-        "ask_shape": N_("give the output shape as (channels, height, width), got "
-                        "{shape!r}"),
+        "ask_shape": N_("give the output shape as (channels, height, width), got {shape!r}"),
         "weights": {
             "one_kernel": N_("every output channel has a kernel of its own."),
             "one_slice": N_("each output kernel has a slice per input channel."),
-            "k_by_k": N_("one k x k slice per input channel, for every output "
-                         "channel."),
+            "k_by_k": N_("one k x k slice per input channel, for every output channel."),
             "bias": N_("leave the bias out: count the weights only."),
-            "otherwise": N_("the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, "
-                            "{c_i}, {k}, {k}): how many numbers is that?"),
+            "otherwise": N_("the weight tensor has shape (c_o, c_i, k, k) = ({c_o}, {c_i}, {k}, {k}): how many numbers is that?"),
         },
         "on_weights": N_("the weights: {text}"),
         "shape": {
             "c_i": N_("one output channel per kernel: c_o of them, not c_i."),
-            "summed": N_("the input channels are summed, but each of the c_o kernels "
-                         "gives an output channel of its own."),
+            "summed": N_("the input channels are summed, but each of the c_o kernels gives an output channel of its own."),
             "unshrunk": N_("without padding a k x k window fits n - k + 1 times."),
             "minus_k": N_("count the window positions: n - k + 1."),
-            "otherwise": N_("one channel per output kernel, each shrunk as in notebook "
-                            "2 (no padding, stride 1)."),
+            "otherwise": N_("one channel per output kernel, each shrunk as in notebook 2 (no padding, stride 1)."),
         },
         "on_shape": N_("the output shape: {text}"),
-        "right": N_("{weights} weights (one {c_i}x{k}x{k} kernel per output channel) "
-                    "and an output of shape {shape}: set the sliders and compare."),
+        "right": N_("{weights} weights (one {c_i}x{k}x{k} kernel per output channel) and an output of shape {shape}: set the sliders and compare."),
     },
 }
 # fmt: on

@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 07-layer-cost."""
 
+# ruff: noqa: E501
+
 import math
 
 import torch
@@ -33,16 +35,12 @@ COUNT = N_(
 # fmt: off
 TABLE = {
     "forward_cost": {
-        "total_padding": N_("padding here is per side (PyTorch's padding=): the padded "
-                            "input has h + 2*p_h rows. The book's p_h is the total."),
-        "no_stride": N_("with a stride the window jumps s rows or columns at a time, "
-                        "so there are fewer output positions."),
+        "total_padding": N_("padding here is per side (PyTorch's padding=): the padded input has h + 2*p_h rows. The book's p_h is the total."),
+        "no_stride": N_("with a stride the window jumps s rows or columns at a time, so there are fewer output positions."),
         "one_input": N_("each output value sums over all c_i input channels."),
         "one_output": N_("every one of the c_o output channels has its own kernel."),
-        "two": N_("count a multiply-add (one multiplication and one addition) as one "
-                  "operation, as the course does."),
-        "right": N_("c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output "
-                    "size: 1.024e9 for notebook 7's layer."),
+        "two": N_("count a multiply-add (one multiplication and one addition) as one operation, as the course does."),
+        "right": N_("c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output size: 1.024e9 for notebook 7's layer."),
         "otherwise": COUNT,
     },
     "forward_memory": {
@@ -50,27 +48,20 @@ TABLE = {
         "no_bias": N_("the bias has c_o values."),
         "no_input": N_("the input is stored too."),
         "padded": N_("the padding is not stored: count the input as it is, c_i*h*w."),
-        "right": N_("c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes "
-                    "each in float32)."),
+        "right": N_("c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes each in float32)."),
         "otherwise": COUNT,
     },
     "backward_cost": {
-        "half": N_("the backward pass computes two gradients: for the input (to pass "
-                   "on) and for the weights (to learn)."),
+        "half": N_("the backward pass computes two gradients: for the input (to pass on) and for the weights (to learn)."),
         "two": ONE_OPERATION,
-        "right": N_("twice the forward cost: one pass for dL/dX, one for dL/dW, each "
-                    "as many multiply-adds as the forward pass."),
+        "right": N_("twice the forward cost: one pass for dL/dX, one for dL/dW, each as many multiply-adds as the forward pass."),
         "otherwise": COUNT,
     },
     "backward_memory": {
-        "not_kept": N_("the forward pass keeps the input and the weights for the "
-                       "backward pass: count them."),
+        "not_kept": N_("the forward pass keeps the input and the weights for the backward pass: count them."),
         "no_bias": N_("the bias gradient has c_o values."),
-        "bias_kept": N_("the bias appears only once, as its gradient: the forward pass "
-                        "does not keep it for the backward pass (the bias gradient is "
-                        "the sum of dL/dY and needs no saved value)."),
-        "right": N_("2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: "
-                    "about twice the forward pass."),
+        "bias_kept": N_("the bias appears only once, as its gradient: the forward pass does not keep it for the backward pass (the bias gradient is the sum of dL/dY and needs no saved value)."),
+        "right": N_("2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: about twice the forward pass."),
         "otherwise": COUNT,
     },
     "doubling_channels": {
@@ -79,21 +70,18 @@ TABLE = {
         "otherwise": N_("look at how c_i and c_o appear in c_i*c_o*k_h*k_w*m_h*m_w."),
     },
     "doubling_padding": {
-        "right": N_("the output grows from {h0}x{w0} to {h1}x{w1}: {want:.4f} times "
-                    "the work, not 2 (padding only adds a border)."),
+        "right": N_("the output grows from {h0}x{w0} to {h1}x{w1}: {want:.4f} times the work, not 2 (padding only adds a border)."),
         "two": BORDER,
         "four": BORDER,
         "one_axis": N_("the output grows in height and in width."),
-        "otherwise": N_("compute both output sizes; the cost is proportional to their "
-                        "area."),
+        "otherwise": N_("compute both output sizes; the cost is proportional to their area."),
     },
     "1x1_cost": {
         "c_i": EACH,
         "c_o": EACH,
         "per_pixel": N_("the channel mixing happens at every pixel."),
         "two": ONE_OPERATION,
-        "right": N_("c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) "
-                    "matrix."),
+        "right": N_("c_i * c_o * h * w: a (c_o x c_i) matrix times a (c_i x hw) matrix."),
         "otherwise": N_("you answered {got!r}; think of a matrix product."),
     },
 }

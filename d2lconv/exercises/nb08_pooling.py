@@ -1,5 +1,7 @@
 """Checks for the exercises of notebook 08-pooling."""
 
+# ruff: noqa: E501
+
 import torch
 import torch.nn.functional as F
 
@@ -13,66 +15,49 @@ READS_ALL = N_("every output channel reads every input channel.")
 # fmt: off
 TABLE = {
     "avg_pool_as_conv": {
-        "mixed": N_("your result mixes channels: pooling works on each channel "
-                    "separately (the channel count stays the same)."),
-        "sums": N_("your kernel sums each window: the mean divides that sum by the k*k "
-                   "values of the window."),
-        "right": N_("average pooling is a convolution with fixed weights 1/(k*k), one "
-                    "channel at a time: a linear operation."),
+        "mixed": N_("your result mixes channels: pooling works on each channel separately (the channel count stays the same)."),
+        "sums": N_("your kernel sums each window: the mean divides that sum by the k*k values of the window."),
+        "right": N_("average pooling is a convolution with fixed weights 1/(k*k), one channel at a time: a linear operation."),
         "require": N_("the values are right; now use conv2d."),
     },
     "max_pool_not_linear": {
         "ask": N_("give two 2-D tensors of the same shape, at least 2x2."),
-        "linear": N_("for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose "
-                     "largest values sit in different places."),
-        "right": N_("pool(x + y) != pool(x) + pool(y): max pooling is not linear, and "
-                    "every convolution is, so no convolution can compute it."),
+        "linear": N_("for these two, pool(x + y) = pool(x) + pool(y). Try inputs whose largest values sit in different places."),
+        "right": N_("pool(x + y) != pool(x) + pool(y): max pooling is not linear, and every convolution is, so no convolution can compute it."),
     },
     "max_from_relu": {
         "right": N_("max(a, b) = a + ReLU(b - a): one ReLU per pair."),
-        "otherwise": N_("write max(a, b) as a plus a correction that is zero whenever "
-                        "a is the larger one."),
+        "otherwise": N_("write max(a, b) as a plus a correction that is zero whenever a is the larger one."),
         "shape": N_("return a tensor shaped like a and b."),
         "require": N_("the values are right; now use ReLU."),
     },
     "max_pool_from_relu": {
         "case": N_("X of shape {shape}"),
-        "right": N_("a 2x2 max is two rounds of pairwise maxima, each a ReLU: a "
-                    "convolution-and-ReLU network can pool."),
-        "otherwise": N_("take the max of the two top values and of the two bottom "
-                        "values, then the max of those two."),
+        "right": N_("a 2x2 max is two rounds of pairwise maxima, each a ReLU: a convolution-and-ReLU network can pool."),
+        "otherwise": N_("take the max of the two top values and of the two bottom values, then the max of those two."),
     },
     "relu_max_layers": {
-        "right": N_("{layers_2x2} layers for 2x2 (4 values) and {layers_3x3} for 3x3 "
-                    "(9 values): ceil(log2(window size)), since each layer halves the "
-                    "candidates."),
+        "right": N_("{layers_2x2} layers for 2x2 (4 values) and {layers_3x3} for 3x3 (9 values): ceil(log2(window size)), since each layer halves the candidates."),
         "linear": N_("compare pairs side by side in one layer: a tournament."),
-        "otherwise": N_("each layer halves the number of candidates (rounding up). How "
-                        "many halvings take 4 values to 1? And 9?"),
+        "otherwise": N_("each layer halves the number of candidates (rounding up). How many halvings take 4 values to 1? And 9?"),
         "ask": N_("give two whole numbers (2x2, 3x3)"),
     },
     "pooling_cost": {
         "per_channel": N_("each channel is pooled on its own."),
-        "right": N_("c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c "
-                    "but no channel mixing, and no parameters."),
-        "otherwise": N_("you answered {got!r}: find the output size first (as for a "
-                        "convolution), then count the window's values."),
+        "right": N_("c * m_h * m_w * k_h * k_w: like a convolution with c_i = c_o = c but no channel mixing, and no parameters."),
+        "otherwise": N_("you answered {got!r}: find the output size first (as for a convolution), then count the window's values."),
     },
     "min_pooling": {
         "max": N_("that is max pooling: min(x) = -max(-x)."),
         "negate": N_("negate the input as well: min(x) = -max(-x), not -max(x)."),
         "mean": N_("that is each window's mean, not its minimum."),
-        "right": N_("min pooling needs no layer of its own: min(x) = -max(-x), so "
-                    "negate, max-pool, negate."),
+        "right": N_("min pooling needs no layer of its own: min(x) = -max(-x), so negate, max-pool, negate."),
     },
     "softmax_pooling": {
-        "mean": N_("that is the plain mean: weight each value by the softmax of its "
-                   "window's values."),
+        "mean": N_("that is the plain mean: weight each value by the softmax of its window's values."),
         "max": N_("that is max pooling: weight each value by softmax(x) instead."),
         "weights": N_("the weights alone add up to 1: multiply each by its value x."),
-        "right": N_("softmax pooling lies between average and max pooling, but costs "
-                    "exponentials for every value, and its output depends on the scale "
-                    "of the inputs."),
+        "right": N_("softmax pooling lies between average and max pooling, but costs exponentials for every value, and its output depends on the scale of the inputs."),
     },
     "pooling_prediction": {
         "ask_shape": N_("give the output shape as a pair (h, w), got {shape!r}"),
@@ -80,26 +65,20 @@ TABLE = {
         "shape": {
             "no_padding": N_("the padding adds p rows and columns on each side."),
             "no_stride": N_("the window jumps s rows (columns) at a time."),
-            "otherwise": N_("use floor((n + 2p - k) / s) + 1 on each axis, as for a "
-                            "convolution."),
+            "otherwise": N_("use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution."),
         },
         "on_shape": N_("the shape: {text}"),
         "value": {
             "unpadded": N_("the first window starts in the padding."),
             "mean": N_("this is max pooling: keep the largest value, do not average."),
-            "zero": N_("max pooling pads with -inf, so padding never wins the "
-                       "maximum."),
-            "otherwise": N_("the first window covers rows and columns -{p} to {last}; "
-                            "which real pixels does it hold, and which is the "
-                            "largest?"),
+            "zero": N_("max pooling pads with -inf, so padding never wins the maximum."),
+            "otherwise": N_("the first window covers rows and columns -{p} to {last}; which real pixels does it hold, and which is the largest?"),
         },
         "on_value": N_("the top-left value: {text}"),
-        "right": N_("output {shape}, top-left value {value:g}: the first window holds "
-                    "only {real} real pixels. Now set the explorer and compare."),
+        "right": N_("output {shape}, top-left value {value:g}: the first window holds only {real} real pixels. Now set the explorer and compare."),
     },
     "strided_conv_params": {
-        "right": N_("{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max "
-                    "pooling has none."),
+        "right": N_("{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max pooling has none."),
         "no_bias": N_("nn.Conv2d has a bias by default: c_o more parameters."),
         "one_input": READS_ALL,
         "one_input_no_bias": READS_ALL,
@@ -108,19 +87,12 @@ TABLE = {
     },
     "pool_or_conv": {
         "choices": {
-            "a": N_("A stride-2 convolution does everything a 2x2 max-pooling layer "
-                    "does, at no extra cost."),
-            "b": N_("A stride-2 convolution shrinks the input just as much and can "
-                    "learn average pooling, but no convolution computes a maximum, and "
-                    "it adds weights to learn and multiply-adds to compute."),
-            "c": N_("A convolution cannot shrink its input, so pooling layers are "
-                    "needed."),
-            "d": N_("Pooling layers learn their weights too, so the two are the same "
-                    "layer."),
+            "a": N_("A stride-2 convolution does everything a 2x2 max-pooling layer does, at no extra cost."),
+            "b": N_("A stride-2 convolution shrinks the input just as much and can learn average pooling, but no convolution computes a maximum, and it adds weights to learn and multiply-adds to compute."),
+            "c": N_("A convolution cannot shrink its input, so pooling layers are needed."),
+            "d": N_("Pooling layers learn their weights too, so the two are the same layer."),
         },
-        "right": N_("a strided convolution can downsample, and learn to average, but "
-                    "max pooling is not linear (exercise 2); the convolution also "
-                    "costs parameters (part a) and multiply-adds."),
+        "right": N_("a strided convolution can downsample, and learn to average, but max pooling is not linear (exercise 2); the convolution also costs parameters (part a) and multiply-adds."),
         "a": N_("exercise 2: can any convolution compute a maximum?"),
         "c": N_("what does stride 2 do to the output size?"),
         "d": N_("count the parameters of nn.MaxPool2d."),

@@ -80,9 +80,7 @@ def _count(answer):
 
 def check_diagonal_edges(answer):
     """How many of K on X, K on X.T, K.T on X are all zeros (K = [[1, -1]])?
-
-    ``X = diagonal_edge_image()``; ``answer`` is an int from 0 to 3.
-    """
+    ``X = diagonal_edge_image()``; ``answer`` is an int from 0 to 3."""
     X, K = diagonal_edge_image().double(), torch.tensor([[1.0, -1.0]]).double()
     outputs = (xcorr(X, K), xcorr(X.T, K), xcorr(X, K.T))
     zeros = sum(bool((Y == 0).all()) for Y in outputs)
@@ -127,12 +125,8 @@ def _edge_kernel_hint(v, K):
 
 
 def check_edge_kernel(edge_kernel):
-    """``edge_kernel(v)`` -> a 2-D kernel that detects edges orthogonal to ``v``.
-
-    ``v = (v_h, v_w)`` is a unit vector (down the rows, along the columns); the
-    kernel must respond to brightness changing along ``v``, not to brightness
-    changing along the edge, nor to a flat image.
-    """
+    """``edge_kernel(v)`` -> a 2-D kernel that detects edges orthogonal to ``v``:
+    it responds to brightness changing along the unit vector ``v = (v_h, v_w)`` only."""
     s = math.sqrt(0.5)
     vs = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
     calls, entry = [(v,) for v in vs], TABLE["edge_kernel"]
@@ -141,12 +135,8 @@ def check_edge_kernel(edge_kernel):
 
 
 def check_second_derivative_kernel(K):
-    """``K``: a finite-difference kernel for the second derivative.
-
-    Along the width (d^2/dw^2, a row kernel), along the height, or both (the
-    Laplacian) are accepted: on the image ``j**2`` (``j`` the column) the
-    width version must give exactly 2 everywhere, the second derivative of j^2.
-    """
+    """``K``: a finite-difference kernel for the second derivative, along the
+    width (gives exactly 2 on the image ``j**2``), the height, or both (Laplacian)."""
     t, K = TABLE["second_derivative_kernel"], as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
         return hint(t["ask"])
@@ -222,11 +212,8 @@ def _kernel_matrix(K, x_shape):
 
 
 def check_kernel_matrix(kernel_matrix):
-    """``kernel_matrix(K, input_shape)`` -> a matrix W for cross-correlation.
-
-    W @ X.flatten() must equal corr2d(X, K).flatten(); ``input_shape`` is the
-    (h, w) of X; W has one row per output value.
-    """
+    """``kernel_matrix(K, input_shape)`` -> W, one row per output value:
+    W @ X.flatten() == corr2d(X, K).flatten() for X of shape ``input_shape``."""
     normal, shapes = c.random_normal(2), [(3, 3), (6, 8), (4, 5), (5, 4)]
     calls = [
         (normal(*k), x)

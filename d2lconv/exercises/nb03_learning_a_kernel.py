@@ -88,11 +88,8 @@ def check_stack_field(answer):
 
 
 def check_receptive_field_size(receptive_field_size):
-    """``receptive_field_size(kernel_sizes)`` -> rows seen by one output of the stack.
-
-    ``kernel_sizes`` lists the (square) kernel size of each layer, first layer
-    first; every layer has stride 1 and no dilation.
-    """
+    """``receptive_field_size(kernel_sizes)`` -> rows seen by one output of the stack
+    (a square kernel size per layer, first layer first; stride 1, no dilation)."""
 
     def mistakes(want, sizes):
         return dict(sum=sum(sizes), from_0=sum(k - 1 for k in sizes), max=max(sizes))
@@ -111,11 +108,7 @@ def _kernel_gradient(X, Y, K, b):
 
 def check_kernel_gradient(kernel_gradient):
     """``kernel_gradient(X, Y, K, b)`` -> dL/dK for L = sum((corr2d(X, K) + b - Y)**2).
-
-    ``X`` and ``Y`` are 2-D, ``K`` is the 2-D kernel and ``b`` a tensor of
-    shape (1,), as in ``Conv2D``. Autograd through ``Conv2D`` or a formula by
-    hand are both fine.
-    """
+    2-D ``X``, ``Y``, ``K``; ``b`` of shape (1,); autograd or a formula by hand."""
     normal, calls = c.random_normal(1), []
     for (h, w), (k_h, k_w) in [((6, 8), (1, 2)), ((5, 5), (2, 3)), ((4, 7), (3, 1))]:
         X, K, b = normal(h, w), normal(k_h, k_w), normal(1)

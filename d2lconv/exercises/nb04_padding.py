@@ -52,10 +52,8 @@ TABLE = {
 
 
 def check_padded_size(answer, input_size=(5, 6), kernel_size=3, padding=2):
-    """``answer``: the (h, w) output of the sweep explorer's layer (stride 1).
-
-    ``padding`` is per side, as in ``nn.Conv2d`` and the explorer's sliders.
-    """
+    """``answer``: the (h, w) output of the sweep explorer's layer (stride 1,
+    ``padding`` per side, as in ``nn.Conv2d`` and the explorer's sliders)."""
     right = TABLE["padded_size"]
     return c.grade_output_shape(answer, input_size, kernel_size, padding, right=right)
 
@@ -106,11 +104,8 @@ def _torch_same_sides(kernel_size):
 
 
 def check_same_padding(answer, kernel_size=(4, 2)):
-    """``answer``: ``((top, bottom), (left, right))`` of ``padding="same"``.
-
-    The padding that PyTorch's ``F.conv2d(..., padding="same")`` adds, for a
-    kernel of ``kernel_size``, found by comparing with ``F.pad`` then no padding.
-    """
+    """``answer``: the ``((top, bottom), (left, right))`` that PyTorch's
+    ``F.conv2d(..., padding="same")`` adds for a kernel of ``kernel_size``."""
     t, k = TABLE["same_padding"], positive_pair(kernel_size, "kernel_size")
     want = _torch_same_sides(k)
     book = tuple((n - n // 2, n // 2) for n in (k[0] - 1, k[1] - 1))

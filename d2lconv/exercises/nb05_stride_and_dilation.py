@@ -69,11 +69,8 @@ TABLE = {
 def check_output_shape(
     answer, input_size=8, kernel_size=(3, 5), padding=(0, 1), stride=(3, 4)
 ):
-    """``answer``: the (h, w) output of ``nn.Conv2d`` with these arguments.
-
-    Sizes are an int or an (h, w) pair; padding is per side. The defaults are
-    the section's last example.
-    """
+    """``answer``: the (h, w) output of ``nn.Conv2d`` with these arguments (ints
+    or (h, w) pairs; padding per side); the defaults are the section's last example."""
     return c.grade_output_shape(answer, input_size, kernel_size, padding, stride)
 
 
@@ -88,10 +85,8 @@ def check_audio_stride(answer, sample_rate=16000):
 
 
 def check_stride_savings(answer):
-    """``answer``: how many times fewer multiply-adds stride 2 needs than stride 1.
-
-    The layer: 224x224 input, 3x3 kernel, padding 1 (per side), one channel.
-    """
+    """``answer``: how many times fewer multiply-adds stride 2 needs than stride 1
+    (224x224 input, 3x3 kernel, padding 1 per side, one channel)."""
     stride_1 = c.conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 1, 1)
     ratio = stride_1 / c.conv_macs(1, 224, 224, 1, 3, 3, 1, 1, 2, 2)
     wrong = dict(one_axis=math.sqrt(ratio), inverse=1 / ratio)
@@ -105,11 +100,8 @@ def _stride_half(X, K):
 
 
 def check_fractional_stride(stride_half):
-    """``stride_half(X, K)``: a "stride 1/2" cross-correlation of 2-D tensors.
-
-    Insert one zero between neighbouring rows and columns of ``X`` (n becomes
-    2n - 1), pad k - 1 zeros on every side, then cross-correlate with ``K``.
-    """
+    """``stride_half(X, K)``: a "stride 1/2" cross-correlation of 2-D tensors: one
+    zero between the rows and columns of X, k - 1 zeros of padding, then corr2d."""
     normal, entry = c.random_normal(4), TABLE["fractional_stride"]
     shapes = [((3, 3), (2, 2)), ((2, 4), (3, 3)), ((4, 3), (1, 2))]
     calls = [(normal(*x), normal(*k)) for x, k in shapes]
@@ -119,10 +111,7 @@ def check_fractional_stride(stride_half):
 def check_stride_prediction(
     answer, input_size=7, kernel_size=3, padding=1, stride=2, dilation=1
 ):
-    """``answer``: the (h, w) output of the sweep explorer's layer.
-
-    ``padding`` is per side, as in ``nn.Conv2d`` and the explorer's sliders.
-    """
+    """``answer``: the (h, w) output of the explorer's layer (padding per side)."""
     n, k, p, s, d = input_size, kernel_size, padding, stride, dilation
     return c.grade_output_shape(answer, n, k, p, s, d, TABLE["stride_prediction"])
 
@@ -130,11 +119,8 @@ def check_stride_prediction(
 def check_stack_prediction(
     answer, count=5, input_size=32, kernel_size=3, padding=1, stride=2
 ):
-    """``answer``: ``(output size, receptive field)`` after ``count`` equal layers.
-
-    Square input and layers; ``padding`` is per side. The field is in input
-    pixels along one axis, as ``receptive_field_table`` counts it.
-    """
+    """``answer``: ``(output size, receptive field)`` after ``count`` equal square
+    layers (padding per side; the field in input pixels along one axis)."""
     t = TABLE["stack_prediction"]
     count = check_positive_int(count, "count")
     n = check_positive_int(input_size, "input_size")
@@ -173,11 +159,8 @@ def _fields(dilations, kernel_size):
 
 
 def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
-    """``answer``: the receptive field of stacked layers with these dilations.
-
-    One layer per dilation, kernel ``kernel_size``, stride 1; the field is in
-    input pixels along one axis.
-    """
+    """``answer``: the receptive field (input pixels, one axis) of stacked layers,
+    one per dilation, kernel ``kernel_size``, stride 1."""
     k, ds, field, _ = _fields(dilations, kernel_size)
     spans = [d * (k - 1) + 1 for d in ds]
     plain = 1 + len(ds) * (k - 1)
@@ -188,11 +171,8 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
 
 
 def check_undilated_layers(answer, dilations=(1, 2, 4), kernel_size=3):
-    """``answer``: how many undilated layers (stride 1) see as far as the dilated ones.
-
-    The dilated stack has one ``kernel_size`` layer per dilation, stride 1; the
-    plain stack has layers of the same kernel, dilation 1.
-    """
+    """``answer``: how many undilated layers (stride 1) see as far as the dilated ones
+    (one ``kernel_size`` layer per dilation)."""
     k, ds, field, plain_field = _fields(dilations, kernel_size)
     if k < 2:
         raise ValueError(f"kernel_size must be >= 2 to widen the field, got {k}")

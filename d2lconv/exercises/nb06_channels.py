@@ -164,10 +164,7 @@ def _conv2d(X, K):
 
 def check_conv2d_as_matmul(conv2d_matmul):
     """``conv2d_matmul(X, K)``: X (c_i, h, w), K (c_o, c_i, k_h, k_w) -> (c_o, m, m').
-
-    No padding, stride 1. Use one matrix product (``@``, ``torch.matmul``...);
-    calling a convolution function (``F.conv2d``...) does not count.
-    """
+    No padding, stride 1: one matrix product, no convolution function."""
     t, normal = TABLE["conv2d_as_matmul"], c.random_normal(7)
     X0 = torch.stack([torch.arange(9.0), torch.arange(1.0, 10.0)]).reshape(2, 3, 3)
     K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
@@ -182,11 +179,8 @@ def check_conv2d_as_matmul(conv2d_matmul):
 
 
 def check_block_diagonal_speedup(speedup):
-    """``speedup(c, b)``: how much faster a c x c block-diagonal matrix (b blocks) is.
-
-    Compare the multiply-adds of a (c x c) matrix times a vector, dense versus
-    block-diagonal with b equal blocks (b divides c).
-    """
+    """``speedup(c, b)``: how many times fewer multiply-adds a c x c matrix with
+    b equal diagonal blocks (b divides c) needs than a dense one, times a vector."""
 
     def reference(c, b):
         block = torch.block_diag(*[torch.ones(c // b, c // b)] * b)
@@ -224,12 +218,8 @@ def check_groups_lose(answer):
 def check_channel_prediction(
     weights, shape, in_channels=3, out_channels=2, kernel_size=3, size=5
 ):
-    """``weights``, ``shape``: the weights (no bias) and the output of a layer.
-
-    The layer is ``nn.Conv2d(in_channels, out_channels, kernel_size)``, no
-    padding, stride 1, on one ``in_channels x size x size`` input; ``shape`` is
-    ``(channels, height, width)``, as the channels explorer prints it.
-    """
+    """``weights`` (no bias) and output ``shape`` (channels, height, width) of
+    ``nn.Conv2d(in_channels, out_channels, kernel_size)`` on one size x size input."""
     t = TABLE["channel_prediction"]
     c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")

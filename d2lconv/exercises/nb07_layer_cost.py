@@ -89,11 +89,8 @@ TABLE = {
 
 
 def check_forward_cost(forward_cost):
-    """``forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds.
-
-    One forward pass of one sample, no bias; padding per side. A multiply-add
-    counts as one operation.
-    """
+    """``forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds
+    of one forward pass on one sample, no bias; padding per side."""
 
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
         # Padding read as the book's total (p instead of 2p rows added).
@@ -108,8 +105,7 @@ def check_forward_cost(forward_cost):
 
 
 def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-    """Values held by a forward pass (input, weights, bias, output), plus those
-    it saves for the backward pass: ``forward_memory`` + ``backward_memory``."""
+    """(Values the forward pass holds, values the backward pass holds)."""
     X = torch.empty(1, c_i, h, w, device="meta", requires_grad=True)
     layer = torch.nn.Conv2d(c_i, c_o, (k_h, k_w), (s_h, s_w), (p_h, p_w), device="meta")
     saved = []
@@ -124,12 +120,8 @@ def _conv_values(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
 
 
 def check_forward_memory(forward_memory):
-    """``forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values.
-
-    Count the values held by one forward pass of one sample: the input, the
-    weights, the bias (c_o values) and the output. Padding is per side and is
-    not stored (PyTorch pads on the fly). Multiply by 4 for bytes in float32.
-    """
+    """``forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values held
+    by one forward pass: input (unpadded), weights, bias and output."""
 
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
         padded = want - c_i * h * w + c_i * (h + 2 * p_h) * (w + 2 * p_w)
@@ -144,11 +136,8 @@ def check_forward_memory(forward_memory):
 
 
 def check_backward_cost(backward_cost):
-    """``backward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds.
-
-    The gradients with respect to the input and to the weights, for one sample
-    (the bias gradient is only additions: leave it out).
-    """
+    """``backward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds
+    of the gradients for the input and the weights (leave the bias out)."""
 
     def macs(*layer):
         # Every forward product x * w sends one multiply-add to dL/dx (w * dL/dy)
@@ -163,13 +152,8 @@ def check_backward_cost(backward_cost):
 
 
 def check_backward_memory(backward_memory):
-    """``backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values.
-
-    Count what the backward pass of one sample holds: the tensors the forward
-    pass kept for it (the input and the weights), the gradient arriving from
-    the next layer (shaped like the output), and the gradients it produces (for
-    the input, the weights and the bias).
-    """
+    """``backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values:
+    input and weights kept, the incoming gradient and the three gradients out."""
 
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, *_):
         not_kept = want - c_i * h * w - c_o * c_i * k_h * k_w
@@ -190,11 +174,8 @@ def check_doubling_channels(answer):
 
 
 def check_doubling_padding(answer, input_size=64, kernel_size=5, padding=2, stride=1):
-    """``answer``: factor by which multiply-adds grow when the padding doubles.
-
-    Defaults: a 64x64 input, 5x5 kernel, padding 2 per side (output 64x64),
-    which becomes padding 4 per side. Give the exact ratio (e.g. 1.25).
-    """
+    """``answer``: the exact factor by which multiply-adds grow when the padding
+    (per side) doubles; by default 64x64 input, 5x5 kernel, padding 2 -> 4."""
     n = check_positive_int(input_size, "input_size")
     k = check_positive_int(kernel_size, "kernel_size")
     p = check_nonnegative_int(padding, "padding")

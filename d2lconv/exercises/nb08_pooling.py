@@ -123,11 +123,8 @@ def _windows(X, k, s):
 
 
 def check_avg_pool_as_conv(avg_pool):
-    """``avg_pool(X, pool_size, stride)``: average pooling of X (N, C, H, W) by a conv.
-
-    Same result as ``F.avg_pool2d(X, pool_size, stride)``; use ``F.conv2d`` (or
-    ``nn.Conv2d``), not a pooling function.
-    """
+    """``avg_pool(X, pool_size, stride)``: ``F.avg_pool2d`` of X (N, C, H, W),
+    computed with ``F.conv2d`` (or ``nn.Conv2d``), no pooling function."""
 
     def mistakes(want, X, k, s):
         # A kernel over all channels averages their sum into every channel.
@@ -141,12 +138,8 @@ def check_avg_pool_as_conv(avg_pool):
 
 
 def check_max_pool_not_linear(x, y):
-    """``x``, ``y``: two 2-D tensors showing that 2x2 max pooling is not linear.
-
-    A convolution is linear: conv(x + y) = conv(x) + conv(y) for every x, y.
-    Find x and y (same shape, at least 2x2) where 2x2 max pooling (stride 1)
-    breaks this.
-    """
+    """``x``, ``y``: two 2-D tensors (same shape, at least 2x2) for which 2x2 max
+    pooling (stride 1) of x + y is not the sum of the poolings."""
     t, x, y = TABLE["max_pool_not_linear"], c.as_tensor(x), c.as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
         return hint(t["ask"])
@@ -168,11 +161,8 @@ RELU_ONLY = (
 
 
 def check_max_from_relu(max_from_relu):
-    """``max_from_relu(a, b)`` -> elementwise max of two tensors, using only ReLU.
-
-    Allowed: ``F.relu`` (or ``torch.relu``, ``nn.ReLU``), +, - and scaling.
-    Not allowed: max, maximum, clamp, abs, where, comparisons.
-    """
+    """``max_from_relu(a, b)`` -> elementwise max of two tensors with ReLU, +, -
+    and scaling only (no max, maximum, clamp, abs, where, comparisons)."""
     normal = c.random_normal(9)
     a, b = normal(5, 7).float().double(), normal(5, 7).float().double()
     b[0] = a[0]  # ties
@@ -186,11 +176,8 @@ def _max_pool(X):
 
 
 def check_max_pool_from_relu(max_pool):
-    """``max_pool(X)``: 2x2 max pooling (stride 2) of X (N, C, H, W) with ReLU only.
-
-    ``H`` and ``W`` are even. Allowed: convolutions, slicing, reshaping, ReLU,
-    +, - and scaling; not allowed: max functions, clamp, abs, comparisons.
-    """
+    """``max_pool(X)``: 2x2 max pooling (stride 2) of X (N, C, H, W), H and W even,
+    with ReLU, convolutions, slicing, +, - and scaling only (no max, clamp, abs)."""
     t, normal = TABLE["max_pool_from_relu"], c.random_normal(10)
     calls = [(normal(1, 1, 4, 4),), (normal(2, 3, 6, 8),)]
 
@@ -209,11 +196,8 @@ def _tournament_rounds(values):
 
 
 def check_relu_max_layers(answer):
-    """``answer = (layers_2x2, layers_3x3)``: ReLU layers to max-pool a window.
-
-    Each layer takes maxima of pairs (as in ``check_max_from_relu``), and a value
-    with no partner passes through.
-    """
+    """``answer = (layers_2x2, layers_3x3)``: layers of pairwise ReLU maxima that
+    max-pool a window (a value with no partner passes through)."""
     want = (_tournament_rounds(4), _tournament_rounds(9))
     facts = dict(layers_2x2=want[0], layers_3x3=want[1])
     entry = TABLE["relu_max_layers"]
@@ -226,12 +210,8 @@ def _reads(c, h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1):
 
 
 def check_pooling_cost(pooling_cost):
-    """``pooling_cost(c, h, w, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values read.
-
-    The number of input values the pooling layer reads: one per window element
-    per output value (padding per side). Max pooling compares about that
-    many; average pooling adds about that many.
-    """
+    """``pooling_cost(c, h, w, k_h, k_w, p_h, p_w, s_h, s_w)`` -> input values read:
+    one per window element per output value (padding per side)."""
     calls = [
         (1, 4, 4, 2, 2, 0, 0, 2, 2),
         (3, 32, 32, 3, 3, 1, 1, 1, 1),
@@ -261,11 +241,8 @@ def check_min_pooling(min_pool):
 
 
 def check_softmax_pooling(softmax_pool):
-    """``softmax_pool(X, pool_size, stride)``: each window's softmax-weighted mean.
-
-    For the values x of a window, the output is sum(softmax(x) * x). X has
-    shape (N, C, H, W).
-    """
+    """``softmax_pool(X, pool_size, stride)``: sum(softmax(x) * x) over the values x
+    of each window of X (N, C, H, W)."""
 
     def reference(X, k, s):
         windows = _windows(X, k, s)
@@ -280,12 +257,8 @@ def check_softmax_pooling(softmax_pool):
 
 
 def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
-    """``shape``, ``top_left``: what max pooling makes of the ``0..size*size-1`` input.
-
-    The layer is ``nn.MaxPool2d(window, stride, padding)`` on the explorer's
-    ``0..48`` input (one channel, ``size x size``, row by row); ``shape`` is
-    the output's ``(h, w)`` and ``top_left`` its first value.
-    """
+    """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(window, stride,
+    padding)`` on the explorer's input 0..size*size-1 (size x size, row by row)."""
     t = TABLE["pooling_prediction"]
     n, k, p, s = size, window, padding, stride
     X = torch.arange(float(n * n)).view(n, n)
@@ -309,10 +282,8 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
 
 
 def check_strided_conv_params(answer, channels=64):
-    """``answer``: parameters ``nn.Conv2d(c, c, 2, stride=2)`` adds instead of pooling.
-
-    It replaces ``nn.MaxPool2d(2)`` on ``channels`` channels (bias included).
-    """
+    """``answer``: parameters (bias included) ``nn.Conv2d(c, c, 2, stride=2)`` adds
+    in place of ``nn.MaxPool2d(2)`` on ``channels`` channels."""
     n = check_positive_int(channels, "channels")
     conv = torch.nn.Conv2d(n, n, 2, stride=2, device="meta")
     pool = torch.nn.MaxPool2d(2)

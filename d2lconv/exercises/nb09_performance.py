@@ -65,11 +65,8 @@ def _slope(sizes, seconds):
 
 
 def check_loglog_slopes(slopes):
-    """``slopes(sizes, seconds)`` -> the log-log slope between consecutive sizes.
-
-    ``sizes`` and ``seconds`` are lists of equal length; the result has one
-    slope fewer: ``log(t2 / t1) / log(n2 / n1)`` for each neighbouring pair.
-    """
+    """``slopes(sizes, seconds)`` -> ``log(t2 / t1) / log(n2 / n1)`` for each pair of
+    neighbouring sizes (one value fewer than the lists)."""
     calls = [
         ([8, 16, 32, 64], [1e-6 * n**2 for n in (8, 16, 32, 64)]),
         ([10, 30, 90, 270], [5e-5 + 1e-8 * n**2 for n in (10, 30, 90, 270)]),
@@ -95,11 +92,8 @@ def check_loglog_slopes(slopes):
 
 
 def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
-    """``answer``: megabytes (10^6 bytes) of the im2col matrix, in float32.
-
-    The layer has ``channels`` input channels, a square kernel and a square
-    input, ``padding`` per side and stride 1.
-    """
+    """``answer``: megabytes (10^6 bytes) of the float32 im2col matrix of the layer
+    (square kernel and input, ``padding`` per side, stride 1)."""
     c = check_positive_int(channels, "channels")
     k = check_positive_int(kernel_size, "kernel_size")
     n = check_positive_int(size, "size")
@@ -129,12 +123,8 @@ def _intensity(c):
 
 
 def check_arithmetic_intensity(intensity):
-    """``intensity(c)`` -> multiply-adds per value read or written by the layer.
-
-    The layer has ``c`` input and output channels, a 5x5 kernel, a 64x64 input
-    and padding 2 per side; count the input, the weights and the output (leave
-    the bias out).
-    """
+    """``intensity(c)`` -> multiply-adds per value of input, weights and output (no
+    bias) of the layer: c channels in and out, 5x5 kernel, 64x64 input, padding 2."""
     facts = dict(at_32=_intensity(32), at_100=_intensity(100))
     n, k = _SIZE, _KERNEL
 

@@ -111,11 +111,8 @@ def _strength_hint(X, got):
 
 
 def check_edge_strength(edge_strength):
-    """``edge_strength(X)``: ``sqrt(gx**2 + gy**2)`` for a 2-D ``X``.
-
-    ``gx`` and ``gy`` are ``X`` cross-correlated with Sobel's x kernel and its
-    transpose, without padding; ``X`` is a float32 tensor.
-    """
+    """``edge_strength(X)``: ``sqrt(gx**2 + gy**2)``, gx and gy the 2-D float32 ``X``
+    cross-correlated with Sobel's x kernel and its transpose, no padding."""
     ramp = torch.arange(7.0)[None, :] + 2 * torch.arange(6.0)[:, None]
     noise = c.random_normal(7)(8, 9)
     calls = [(X.float().double(),) for X in (noise, ramp, torch.ones(5, 5))]
@@ -124,11 +121,8 @@ def check_edge_strength(edge_strength):
 
 
 def check_limit_scaling(answer):
-    """By what factor does the stable learning rate change when X doubles?
-
-    The loss is the mean squared error of a kernel on ``X``; the answer is the
-    new ``stable_lr`` divided by the old one (a number).
-    """
+    """By what factor does the stable learning rate (``stable_lr``) change when X
+    doubles? (The loss: the mean squared error of a kernel on X.)"""
     from ..photo import stable_lr
 
     t = TABLE["limit_scaling"]

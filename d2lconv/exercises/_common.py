@@ -195,20 +195,6 @@ class _Recorder(TorchFunctionMode):
         return func(*args, **(kwargs or {}))
 
 
-def call(fn, *args):
-    """``(result, None)``, or ``(None, hint)`` when the student's code raised."""
-    try:
-        result = fn(*args)
-    except Exception as err:  # a learner's code may raise anything
-        error, message = type(err).__name__, err
-        return None, tr(
-            "your function raised {error}: {message}", error=error, message=message
-        )
-    if result is None:
-        return None, tr("your function returns None: replace the placeholder.")
-    return result, None
-
-
 def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
     """The hint (translated) for the first call ``fn`` gets wrong, or ``None``.
 
@@ -230,17 +216,24 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
         names, want = [], reference(*args)
         wrong = mistakes(want, *args) if mistakes else {}
         floats = [a.float() if isinstance(a, torch.Tensor) else a for a in args]
-        with _Recorder(names) if rules else contextlib.nullcontext():
-            got, error = call(fn, *floats)
-        used = sorted({n for n in names if forbid and forbid[0](n)})
-        if not error and used:
-            return say(forbid[1], names=", ".join(used))
-        if text := error or judge(entry, got, want, wrong):
+        try:
+            with _Recorder(names) if rules else contextlib.nullcontext():
+                got = fn(*floats)
+        except Exception as err:  # a learner's code may raise anything
+            error, message = type(err).__name__, err
+            text = tr(
+                "your function raised {error}: {message}", error=error, message=message
+            )
+        else:
+            if used := sorted({n for n in names if forbid and forbid[0](n)}):
+                return say(forbid[1], names=", ".join(used))
+            none = tr("your function returns None: replace the placeholder.")
+            text = none if got is None else judge(entry, got, want, wrong)
+        if text:
             if isinstance(where, str):
                 pairs = zip(where.split(", "), args, strict=True)
-                place = ", ".join(f"{n}={v}" for n, v in pairs)
-            else:
-                place = where and where(*args)
+                where = ", ".join(f"{n}={v}" for n, v in pairs)
+            place = where(*args) if callable(where) else where
             return tr("for {where}: {text}", where=place, text=text) if place else text
         if require and not set(require) & set(names):
             return say(entry["require"])

@@ -313,15 +313,10 @@ def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
             rounding((n + 2 * p - d * (k - 1) - 1) / s) + 1 for n, k, p, s, d in axes
         )
 
-    dk = tuple(a * b for a, b in zip(d, k, strict=True))
-    wrong = dict(
-        total=size(p=(p[0] / 2, p[1] / 2)),
-        no_padding=size(p=(0, 0)),
-        no_stride=size(s=(1, 1)),
-        no_dilation=size(d=(1, 1)),
-        d_times_k=size(k=dk, d=(1, 1)),
-        round_up=size(rounding=math.ceil),
-    )
+    dk, one, half = (d[0] * k[0], d[1] * k[1]), (1, 1), (p[0] / 2, p[1] / 2)
+    wrong = dict(total=size(p=half), no_padding=size(p=(0, 0)), no_stride=size(s=one))
+    wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))
+    wrong["round_up"] = size(rounding=math.ceil)
     want = conv_output_size(*n, *k, *p, *s, d=d)
     entry = dict(OUTPUT_SHAPE, right=right or OUTPUT_SHAPE["right"])
     facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])

@@ -2,13 +2,12 @@
 
 # ruff: noqa: E501
 
-import numbers
 from functools import partial
 
 import torch
 import torch.nn.functional as F
 
-from .._validate import positive_pair
+from .._validate import check_int, positive_pair
 from ..i18n import N_
 from . import _common as c
 from ._common import as_tensor, close, correct, hint, xcorr
@@ -141,9 +140,7 @@ def check_limit_scaling(answer):
 def check_pooled_size(answer, shape=(128, 109), rounds=3):
     """``answer``: the (h, w) of a ``shape`` image after ``rounds`` ``MaxPool2d(2)``."""
     t, (h, w) = TABLE["pooled_size"], positive_pair(shape, "shape")
-    if isinstance(rounds, bool) or not isinstance(rounds, numbers.Integral):
-        raise TypeError(f"rounds must be an int, got {rounds!r}")
-    if not 1 <= rounds or min(h, w) < 2**rounds:
+    if not 1 <= (rounds := check_int(rounds, "rounds")) or min(h, w) < 2**rounds:
         raise ValueError(
             f"rounds must be >= 1 and leave at least one pixel of {h} x {w} "
             f"(each round halves it), got {rounds}"

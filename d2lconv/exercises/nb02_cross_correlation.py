@@ -17,23 +17,20 @@ TABLE = {
     "diagonal_edges": {
         "right": N_("a diagonal edge changes brightness along both rows and columns, so both the horizontal and the vertical difference see it."),
         "otherwise": N_("the stripe image gave zeros once transposed because its edge was vertical. Is a diagonal edge vertical or horizontal? Compute the three outputs with corr2d."),
-        "ask": N_("give a whole number from 0 to 3"),
-    },
+        "ask": N_("give a whole number from 0 to 3")},
     "sweep_shape": {
         "right": N_("{rows} x {columns}: the kernel fits in n - k + 1 positions along each axis, so the sweep takes {steps} steps."),
         "minus": N_("count the positions: a kernel as wide as the input still fits once."),
         "plus": N_("the kernel must stay inside the input (no padding yet): the output is smaller than the input, not larger."),
         "swapped": N_("rows come first: height, then width."),
         "otherwise": N_("along each axis, how many positions does the kernel fit in without sticking out of the input?"),
-        "ask": N_("give the shape as a pair (rows, columns)"),
-    },
+        "ask": N_("give the shape as a pair (rows, columns)")},
     "edge_kernel": {
         "size": N_("return a 2-D kernel of size at most 7x7."),
         "deaf": N_("your kernel does not respond when brightness changes along v."),
         "flat": N_("your kernel responds to a flat image: an edge detector must ignore constant brightness."),
         "across": N_("your kernel also responds when brightness changes along ({a:g}, {b:g}), which is parallel to the edge; it should only see changes along v."),
-        "right": N_("your kernel measures how fast brightness changes along v, whatever v."),
-    },
+        "right": N_("your kernel measures how fast brightness changes along v, whatever v.")},
     "second_derivative_kernel": {
         "ask": N_("give a 1-D or 2-D kernel (a tensor) of size at most 7."),
         "flat": N_("a flat image must give 0: what must the weights sum to?"),
@@ -43,28 +40,24 @@ TABLE = {
         (2.0, 0.0): N_("your kernel takes the second derivative along the height."),
         (0.0, 2.0): N_("your kernel takes the second derivative along the width."),
         (2.0, 2.0): N_("your kernel takes the second derivative in both directions (the Laplacian)."),
-        "otherwise": N_("on the image j^2 (second derivative 2) your kernel gives {jj:g}; on i^2 it gives {ii:g}. Scale or rethink the weights."),
-    },
+        "otherwise": N_("on the image j^2 (second derivative 2) your kernel gives {jj:g}; on i^2 it gives {ii:g}. Scale or rethink the weights.")},
     "derivative_kernel_size": {
         "single": N_("can a single weight tell a slope from a flat image?"),
         "centred": N_("a symmetric (centred) kernel works but is not the smallest: for the first derivative, how many taps does [-1, 1] have?"),
         "right": N_("the d-th derivative needs d + 1 taps; 3 for the second."),
-        "otherwise": N_("your answer is {got!r}. A kernel with k taps sees k values; how many values pin down a polynomial of degree d?"),
-    },
+        "otherwise": N_("your answer is {got!r}. A kernel with k taps sees k values; how many values pin down a polynomial of degree d?")},
     "blur_kernel": {
         "ask": N_("give a 2-D kernel (a tensor)."),
         "negative": N_("a negative weight subtracts neighbours, which sharpens or finds edges; a blur only averages."),
         "total": N_("your weights add up to {total:g}: a flat image would come out {total:g} times as bright."),
         "copy": N_("a single nonzero weight only copies (or shifts) the image."),
         "rough": N_("your kernel does not smooth random noise."),
-        "right": N_("it averages neighbours: random noise drops from std {before:.2f} to {after:.2f}, a flat image is unchanged."),
-    },
+        "right": N_("it averages neighbours: random noise drops from std {before:.2f} to {after:.2f}, a flat image is unchanged.")},
     "kernel_matrix": {
         "flipped": N_("your W flips the kernel: that is a convolution."),
         "right": N_("a cross-correlation is a (sparse, repetitive) matrix product."),
         "otherwise": N_("row r of W holds the kernel's weights at the columns of the inputs under the window of output r, and zeros elsewhere."),
-        "shape": N_("W needs one row per output value and one column per input value: {want}, got {got}."),
-    },
+        "shape": N_("W needs one row per output value and one column per input value: {want}, got {got}.")},
 }
 # fmt: on
 

@@ -23,8 +23,7 @@ TABLE = {
         "converges": N_("{lr} is below the diagonal image's stable limit 2 / lambda_max = {limit:.4f}: every step shrinks the error in every direction."),
         "diverges": N_("the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, below {lr}: every step overshoots along the steepest direction by more than it was off, and the loss blows up. The kernel [1, -1] still fits the image exactly: lower the rate and it is found."),
         "other": N_("the largest stable rate, 2 / lambda_max, depends on the image. Does the diagonal image have more or fewer bright pixels in the windows than the stripe, and does that make the loss steeper (a larger lambda_max) or flatter? Section 3.5 (optional) computes the limit with stable_limit(...)."),
-        "ask": N_("answer {converges!r} or {diverges!r}"),
-    },
+        "ask": N_("answer {converges!r} or {diverges!r}")},
     "stack_field": {
         "right": N_("{field}: the field starts at 1 pixel and each {k}x{k} layer adds k - 1 = {added}, so 1 + {count} x {added} = {field}."),
         "k_each": N_("the windows of neighbouring outputs overlap: each layer adds fewer than k new pixels."),
@@ -32,22 +31,19 @@ TABLE = {
         "plus_k": N_("each layer adds k - 1 pixels, not k."),
         "one": N_("that is one layer's field; the second layer sees several of them."),
         "otherwise": N_("one layer sees k pixels per axis; what does each further layer add?"),
-        "ask": N_("give a whole number (rows of the field)"),
-    },
+        "ask": N_("give a whole number (rows of the field)")},
     "receptive_field_size": {
         "sum": N_("neighbouring windows overlap: a layer adds k - 1 rows, not k."),
         "from_0": N_("before the first layer an output sees 1 row."),
         "max": N_("the layers add up: each one widens what the next sees."),
         "right": N_("1 + sum(k - 1): each layer adds k - 1 rows and columns (with stride 1; notebook 5 adds stride and dilation)."),
-        "otherwise": N_("your answer is {got!r}. Start from 1 row and add what each layer adds."),
-    },
+        "otherwise": N_("your answer is {got!r}. Start from 1 row and add what each layer adds.")},
     "kernel_gradient": {
         "half": N_("you are off by a factor 2: the derivative of z^2 is 2z."),
         "sign": N_("the sign is flipped: the error is (prediction - target)."),
         "right": N_("the gradient of a cross-correlation with respect to its kernel is itself a cross-correlation: of X with the output's gradient."),
         "otherwise": N_("each weight K[a, b] multiplies the inputs X[i + a, j + b]; the gradient sums those inputs weighted by the error at (i, j)."),
-        "shape": N_("dL/dK has one entry per kernel weight: shape {want}, got {got}."),
-    },
+        "shape": N_("dL/dK has one entry per kernel weight: shape {want}, got {got}.")},
 }
 # fmt: on
 

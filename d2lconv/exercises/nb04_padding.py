@@ -26,16 +26,14 @@ TABLE = {
         "centre": N_("that is a pixel in the middle: count only the windows that contain the corner."),
         "per_axis": N_("count along both axes: rows and columns."),
         "otherwise": N_("count, along one axis, the window positions that contain row 0 of the input (the padded input starts p rows earlier), then multiply the two axes."),
-        "ask": N_("give a whole number of outputs"),
-    },
+        "ask": N_("give a whole number of outputs")},
     "same_padding": {
         "ask": N_("give ((top, bottom), (left, right)) as whole numbers, got {answer!r}"),
         "right": N_("{sides}: top + bottom = {total} = k_h - 1 keeps the height, and with an odd total PyTorch puts the extra row at the bottom and the extra column at the right."),
         "book": N_("that is the book's choice (the extra row on top); PyTorch's 'same' puts it at the other end."),
         "per_side": N_("k - 1 is the total padding of an axis: split it between the sides."),
         "total": N_("to keep the size, the padding of an axis must add up to k - 1 (top + bottom = k_h - 1)."),
-        "otherwise": N_("the totals are right; which side gets the larger share?"),
-    },
+        "otherwise": N_("the totals are right; which side gets the larger share?")},
     "mirror_padding": {
         # numpy's padding mode -> the hint for a padding that matches it.
         "reflect": CONSISTENT,
@@ -45,8 +43,7 @@ TABLE = {
         "shape": N_("p rows and columns are added on every side: X of shape {shape} with p = {p} becomes {want}."),
         "otherwise": N_("the padded values should be the image's own values next to the border, in reverse order, as in a mirror."),
         "right_reflect": N_("this is PyTorch's F.pad(..., mode='reflect'): the border value is not repeated."),
-        "right_symmetric": N_("the border value is repeated (numpy's 'symmetric'); PyTorch's 'reflect' mirrors without repeating it. Both are mirror padding."),
-    },
+        "right_symmetric": N_("the border value is repeated (numpy's 'symmetric'); PyTorch's 'reflect' mirrors without repeating it. Both are mirror padding.")},
 }
 # fmt: on
 

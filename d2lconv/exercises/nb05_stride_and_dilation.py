@@ -20,19 +20,16 @@ TABLE = {
         "right": N_("{samples} samples per second: stride 2 halves the sampling rate (downsampling), so the highest frequency it can represent halves too."),
         "double": N_("a stride skips positions: are there more outputs or fewer?"),
         "otherwise": N_("the input has {rate} samples per second; the kernel moves 2 samples between outputs."),
-        "ask": N_("give a number of samples per second"),
-    },
+        "ask": N_("give a number of samples per second")},
     "stride_savings": {
         "right": N_("{ratio:g} times fewer: stride s computes one output in s*s, and the smaller output also needs {ratio:g} times less memory."),
         "one_axis": N_("the stride applies to the height and to the width."),
         "inverse": N_("give how many times fewer (a number above 1)."),
-        "otherwise": N_("compare the number of output positions for the two strides."),
-    },
+        "otherwise": N_("compare the number of output positions for the two strides.")},
     "fractional_stride": {
         "right": N_("this doubles the size: it is PyTorch's transposed convolution (nn.ConvTranspose2d, stride 2), used to upsample."),
         "otherwise": N_("the shape is right, the values are not: check where the inserted zeros go, and that you cross-correlate (no flip)."),
-        "shape": N_("the output is {want}, got {got}: check the zeros inserted (n -> 2n - 1) and the k - 1 zeros of padding per side."),
-    },
+        "shape": N_("the output is {want}, got {got}: check the zeros inserted (n -> 2n - 1) and the k - 1 zeros of padding per side.")},
     "stride_prediction": N_("floor((n + 2p - d(k - 1) - 1) / s) + 1 per axis; set the sliders and watch the windows land."),
     "stack_prediction": {
         "ask": N_("give a pair of whole numbers (output size, receptive field), got {answer!r}"),
@@ -42,8 +39,7 @@ TABLE = {
         "input": N_("the receptive field: a receptive field can be larger than the input: the part outside lies in the padding."),
         "field": N_("the receptive field: add, layer by layer, (k - 1) times the product of the strides below that layer."),
         "padding": N_("{size}x{size}, and each output sees {field}x{field} input pixels, more than the {n} input pixels: the rest of the field is padding. The stride {s} multiplies the jump at every layer (jump {jump} after the last)."),
-        "right": N_("{size}x{size}, and each output sees {field}x{field} input pixels. The stride {s} multiplies the jump at every layer (jump {jump} after the last)."),
-    },
+        "right": N_("{size}x{size}, and each output sees {field}x{field} input pixels. The stride {s} multiplies the jump at every layer (jump {jump} after the last).")},
     "dilated_field": {
         "right": N_("{field}: each layer adds d(k - 1), so {layers} layers see {field} pixels; the same {layers} layers without dilation would see only {plain} pixels."),
         "plain": N_("the dilation spreads the kernel: a layer with dilation d spans d(k - 1) + 1 pixels."),
@@ -51,8 +47,7 @@ TABLE = {
         "sum": N_("fields do not simply add: two stacked windows of 3 see 5 pixels, not 6 (they overlap by one)."),
         "max": N_("the layers below widen what each input of the last layer sees."),
         "otherwise": N_("one layer at a time: a layer with dilation d and kernel k adds d(k - 1) to the field (stride 1 keeps the jump at 1)."),
-        "ask": N_("give a whole number of pixels"),
-    },
+        "ask": N_("give a whole number of pixels")},
     "undilated_layers": {
         "right": N_("{layers} layers: each adds k - 1 = {added}, so 1 + {layers} x {added} = {plain} pixels, with {weights} weights; the dilated stack sees {field} with {dilated} layers and {dilated_weights} weights."),
         "dilated": N_("{dilated} undilated layers widen the field by only {added} each: 1 + {dilated} x {added} is far below {field}."),
@@ -60,8 +55,7 @@ TABLE = {
         "short": N_("one short: 1 + {fewer} x {added} < {field}."),
         "k_each": N_("stacked windows overlap: each layer adds k - 1 = {added} pixels, not {k}."),
         "otherwise": N_("a single output sees 1 pixel before the first layer, and each undilated {k}x{k} layer adds k - 1 = {added}."),
-        "ask": N_("give a whole number of layers"),
-    },
+        "ask": N_("give a whole number of layers")},
 }
 # fmt: on
 

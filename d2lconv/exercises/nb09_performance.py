@@ -25,8 +25,7 @@ TABLE = {
         "log2": LOG_SIZE,
         "right": N_("a slope of 2 means the time grows like n^2; near 0, a fixed cost per call dominates."),
         "otherwise": N_("a straight line on log-log axes is t = c * n^a; take the log of both sides and solve for a between two points."),
-        "shape": N_("return one slope per pair of neighbouring sizes: {want} values, got {got}."),
-    },
+        "shape": N_("return one slope per pair of neighbouring sizes: {want} values, got {got}.")},
     "im2col_megabytes": {
         "right": N_("{rows} rows (c_i*k_h*k_w) by {cols} columns (m_h*m_w), 4 bytes each: {megabytes:.4g} MB, {times:.0f} times the input."),
         "mib": N_("that is in MiB (2^20 bytes); give MB (10^6)."),
@@ -34,23 +33,20 @@ TABLE = {
         "float64": N_("float32 takes 4 bytes per value, not 8."),
         "one_channel": N_("a column holds the window of every input channel."),
         "input": N_("that is the input; im2col copies each value once per window that covers it."),
-        "otherwise": N_("count the rows (one per kernel weight of one output channel) and the columns (one per output position), then the bytes."),
-    },
+        "otherwise": N_("count the rows (one per kernel weight of one output channel) and the columns (one per output position), then the bytes.")},
     "arithmetic_intensity": {
         "no_weights": N_("the weights are read too."),
         "no_output": N_("the output is written too."),
         "macs": N_("divide by the number of values moved."),
         "right": N_("the work grows like c^2, the input and output only like c: {at_32:.0f} multiply-adds per value for c = 32, {at_100:.0f} for c = 100. A wider layer does more arithmetic per value it moves."),
-        "otherwise": N_("you answered {got!r}: divide c*c*k*k*m*m by the values of input (c*n*n), weights (c*c*k*k) and output (c*m*m)."),
-    },
+        "otherwise": N_("you answered {got!r}: divide c*c*k*k*m*m by the values of input (c*n*n), weights (c*c*k*k) and output (c*m*m).")},
     "float64_memory_bound": {
         "right": N_("{want:g} times: a float64 value is {want:g} times as many bytes. Compare with what you measure."),
         "inverse": N_("more bytes take longer: the ratio of the times is above 1."),
         "one": N_("the number of values is the same, but each is larger."),
         "square": N_("each value takes 8 bytes instead of 4."),
         "otherwise": N_("compare the bytes of one float64 and one float32 value."),
-        "ask": N_("give a number (a ratio of times)"),
-    },
+        "ask": N_("give a number (a ratio of times)")},
 }
 # fmt: on
 

@@ -23,8 +23,7 @@ TABLE = {
         "flat": N_("a flat image must give 0: the weights must add up to 0."),
         "scale": N_("right shape, but {scale:g} times Sobel's weights: its rows are [-1, -2, -1], [0, 0, 0] and [1, 2, 1]."),
         "direction": N_("it answers the right direction; Sobel's kernel also weights the middle column twice as much as the two others."),
-        "otherwise": N_("subtract the row above from the row below, weighting the middle column twice."),
-    },
+        "otherwise": N_("subtract the row above from the row below, weighting the middle column twice.")},
     "edge_strength": {
         "tensor": N_("return a tensor, got {name}."),
         "shape": N_("an image of {h}x{w} gives {m_h}x{m_w} values with 3x3 kernels and no padding; got shape {shape}."),
@@ -33,23 +32,20 @@ TABLE = {
         "one": N_("combine both directions: an edge can run any way."),
         "negative": N_("a strength is a length: it is never negative."),
         "otherwise": N_("cross-correlate with Sobel's kernel and with its transpose, then combine the two maps into the length of the gradient (gx, gy)."),
-        "right": N_("(gx, gy) points across the edge, and its length sees edges that run any way (for a smooth ramp it does not depend on the direction at all)."),
-    },
+        "right": N_("(gx, gy) points across the edge, and its length sees edges that run any way (for a smooth ramp it does not depend on the direction at all).")},
     "limit_scaling": {
         "ask": N_("give a number: the new limit divided by the old one."),
         "right": N_("the Hessian 2 A^T A / N holds two factors of the image, so it grows four times and the limit 2 / lambda_max shrinks four times: one reason to normalise inputs."),
         "larger": N_("doubling the photo makes the loss steeper, so the limit gets smaller, not larger."),
         1.0: N_("the Hessian depends on the image's values: it changes."),
         0.5: N_("count the factors of the image in the Hessian 2 A^T A / N (A holds its windows)."),
-        "otherwise": N_("the limit is 2 / lambda_max of 2 A^T A / N; see what happens to A^T A when every entry of A doubles."),
-    },
+        "otherwise": N_("the limit is 2 / lambda_max of 2 A^T A / N; see what happens to A^T A when every entry of A doubles.")},
     "pooled_size": {
         "ask": N_("give a pair of ints (h, w), got {answer!r}."),
         "right": N_("each 2x2 pooling with stride 2 halves the size, rounding down: a last row or column without a full window is dropped."),
         "up": N_("PyTorch rounds down: a last row or column without a full 2x2 window is dropped."),
         "stride": N_("nn.MaxPool2d(2) moves its window 2 pixels at a time (its stride is the window size by default), not 1."),
-        "otherwise": N_("apply floor((n - 2) / 2) + 1 once per pooling layer, to the height and to the width."),
-    },
+        "otherwise": N_("apply floor((n - 2) / 2) + 1 once per pooling layer, to the height and to the width.")},
 }
 # fmt: on
 

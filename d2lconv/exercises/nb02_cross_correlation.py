@@ -124,7 +124,7 @@ def check_edge_kernel(edge_kernel):
     vs = [(1.0, 0.0), (0.0, 1.0), (s, s), (s, -s), (0.6, 0.8), (-0.8, 0.6)]
     calls, entry = [(v,) for v in vs], TABLE["edge_kernel"]
     judge = partial(partial, _edge_kernel_hint)
-    return c.grade_calls(edge_kernel, entry, calls, judge, None, "v")
+    return c.grade_calls(edge_kernel, entry, calls, judge, None, "v = {}".format)
 
 
 def check_second_derivative_kernel(K):

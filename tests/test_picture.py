@@ -76,6 +76,10 @@ def test_colours_come_from_the_matplotlib_colormap():
     # Dark cells get white numbers.
     ink = [t.get("fill", "black") for t in group.iter(SVG + "text")]
     assert ink == ["white", "black", "black"]
+    # All zeros on a diverging map: the middle colour, not the most negative.
+    group = panel(parse(draw_grid([[0.0, 0.0]], cmap="RdBu_r").svg), "grid 1x2")
+    fills = [r.get("fill") for r in group.iter(SVG + "rect")]
+    assert fills == [to_hex(colormaps["RdBu_r"](0.5))] * 2
 
 
 def test_row_places_panels_side_by_side_without_overlap():

@@ -78,7 +78,8 @@ const FONTS = {
 export function colors(values, palettes, cmap, vmin, vmax, ignore) {
   const shown = values.flatMap((row, r) => row.filter((v, c) => Number.isFinite(v) && !ignore?.[r][c]));
   let lo = vmin ?? (shown.length ? Math.min(...shown) : 0), hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
-  if (/^(RdBu|PuOr)/.test(cmap)) [lo, hi] = [-Math.max(-lo, hi), Math.max(-lo, hi)];
+  // All zeros: [-1, 1], so zero is the middle colour, not the bottom one.
+  if (/^(RdBu|PuOr)/.test(cmap)) [lo, hi] = [-(Math.max(-lo, hi) || 1), Math.max(-lo, hi) || 1];
   if (hi <= lo) hi = lo + 1;
   const [hexes, dark] = palettes[cmap], n = hexes.length;
   return values.map((row) => row.map((v) => {

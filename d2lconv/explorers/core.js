@@ -185,11 +185,14 @@ export function lines(strings, o = {}) {
 }
 
 // A small line plot: series of [xs, ys, colour, name] in the box xlim x
-// ylim; a non-finite point breaks its line (as NaN does): plot.Plot.
+// ylim; a non-finite point breaks its line (as NaN does); the legend right of
+// the box; whole x ticks when every x is whole: plot.Plot.
 export function plot(series, o) {
   const { width, height, xlim, ylim, title } = o;
+  const names = Math.max(0, ...series.map((s) => textUnits(s[3])));
+  const integerX = series.every(([xs]) => xs.every((v) => !Number.isFinite(v) || v % 1 === 0));
   const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 10],
+    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 36 + 6 * names],
     top: title.split("\n").length * TITLE_SIZE * 1.25 + 20,
   };
   const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
@@ -197,7 +200,7 @@ export function plot(series, o) {
   panel.primitives = () => {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
-    for (const v of ticks(...xlim)) {
+    for (const v of ticks(...xlim, 5, integerX)) {
       out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
         text(px(v), y + height + 15, general(v), 10, INDEX));
     }
@@ -212,7 +215,7 @@ export function plot(series, o) {
         else pieces.push([]);
       });
       out.push(path(pieces.filter((line) => line.length), color, 2, { series: name }),
-        rect(x + width - 110, y + 8 + 15 * k, 14, 3, color), text(x + width - 92, y + 13 + 15 * k, name, 10, "black", "start"));
+        rect(x + width + 8, y + 8 + 15 * k, 14, 3, color), text(x + width + 26, y + 13 + 15 * k, name, 10, "black", "start"));
     });
     out.push(text(x + width / 2, y + height + 30, o.xlabel, 11));
     if (o.ylabel) out.push(text(x, y - 6, o.ylabel, 11, "black", "start"));
@@ -221,11 +224,11 @@ export function plot(series, o) {
   return panel;
 }
 
-// Round tick values between lo and hi: plot._ticks.
-export function ticks(lo, hi, count = 5) {
+// Round tick values between lo and hi (whole numbers if integer): plot._ticks.
+export function ticks(lo, hi, count = 5, integer = false) {
   let step = 10 ** Math.floor(Math.log10((hi - lo) / count)), factor = 1;
   for (factor of [1, 2, 5, 10]) if ((hi - lo) / (step * factor) <= count) break;
-  step *= factor;
+  step = integer ? Math.max(step * factor, 1) : step * factor;
   const first = Math.ceil(lo / step - 1e-9) * step;
   return range(Math.floor((hi - first) / step + 1e-9) + 1).map((k) => Math.round((first + k * step) * 1e10) / 1e10);
 }

@@ -375,12 +375,12 @@ export function slider(labelText, min, max, value, onInput) {
 
 // Play: steps `control` (a slider) to its end, at the speed (steps per second,
 // 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
-export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
+export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("Play")) {
   const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
   button.type = "button";
   const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
-  const label = () => { button.textContent = timer ? tr("pause") : name; };
+  const label = () => { button.textContent = timer ? tr("Pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
   const next = (x) => { control.set(x); onStep(x); };
   button.addEventListener("click", () => {

@@ -195,6 +195,11 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
             *_formula_lines(1, g, topics),
             *([_dropped_text(*g.dropped)] if "stride" in topics else []),
             tr("PyTorch: {code}", code=conv2d_call(g, padding, topics)),
+            *(
+                [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")]
+                if flip
+                else []
+            ),
         ],
         bold=[0],
         label=tr("formulas"),

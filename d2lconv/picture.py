@@ -161,7 +161,8 @@ def to_matrix(values, name="values"):
 
 
 def format_number(value):
-    """Write a cell value briefly: integers without a point, others with 2 decimals."""
+    """Write a cell value briefly: integers without a point, others with up to 2
+    decimals (trailing zeros dropped)."""
     if math.isnan(value):
         return ""
     if math.isinf(value):

@@ -25,7 +25,7 @@ export function general(x, p = 6) {
   return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
-// picture.format_number: integers without a point, others with 2 decimals.
+// picture.format_number: integers without a point, others with up to 2 decimals.
 export function formatNumber(v) {
   if (Number.isNaN(v)) return "";
   if (!Number.isFinite(v)) return v < 0 ? "\u2212\u221e" : "\u221e";
@@ -419,7 +419,7 @@ function patch(picture, before, lines) {
 
 // ---- an explorer: its settings, controls and picture ------------------------
 
-// The topics a lesson may teach, in the order of the lessons: a topic's
+// The topics a lesson may teach, in nn.Conv2d's argument order: a topic's
 // sliders (padding, stride_h, ...) show once taught (`topics`).
 export const TOPICS = ["stride", "padding", "dilation"];
 

@@ -161,7 +161,8 @@ def to_matrix(values, name="values"):
 
 
 def format_number(value):
-    """Write a cell value briefly: integers without a point, others with 2 decimals."""
+    """Write a cell value briefly: integers without a point, others with up to 2
+    decimals (trailing zeros dropped)."""
     if math.isnan(value):
         return ""
     if math.isinf(value):
@@ -195,7 +196,9 @@ def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
     lo = vmin if vmin is not None else (shown.min() if shown.size else 0.0)
     hi = vmax if vmax is not None else (shown.max() if shown.size else 1.0)
     if cmap.split("_")[0] in DIVERGING:
-        lo, hi = -max(abs(lo), abs(hi)), max(abs(lo), abs(hi))
+        # All zeros: [-1, 1], so zero is the middle colour, not the bottom one.
+        reach = max(abs(lo), abs(hi)) or 1.0
+        lo, hi = -reach, reach
     if hi <= lo:
         hi = lo + 1
     hexes, dark = palette(cmap)

@@ -12,7 +12,16 @@ import numpy as np
 from matplotlib import font_manager
 
 from .i18n import tr
-from .picture import INDEX_COLOR, MARGIN, TITLE_SIZE, Polyline, Rect, Text, title_texts
+from .picture import (
+    INDEX_COLOR,
+    MARGIN,
+    TITLE_SIZE,
+    Polyline,
+    Rect,
+    Text,
+    text_units,
+    title_texts,
+)
 
 # Fonts with Chinese characters, in order of preference (Linux, macOS, Windows).
 CJK_FONTS = (
@@ -47,7 +56,11 @@ def cjk_font():
 
 
 class Plot:
-    """A small line plot: ``series`` of ``(xs, ys, colour, name)``, axes with ticks."""
+    """A small line plot: ``series`` of ``(xs, ys, colour, name)``, axes with ticks.
+
+    The legend stands right of the box, off the curves; x ticks are whole
+    numbers when every x is (layers, steps).
+    """
 
     def __init__(
         self,
@@ -79,7 +92,12 @@ class Plot:
         self.label = label or (title.split("\n")[0] if title else tr("plot"))
         self.x = self.y = MARGIN
         self.top = (len(title.split("\n")) if title else 0) * TITLE_SIZE * 1.25 + 20
-        self.span = (46, 10)
+        # The legend: a 14 px swatch, then the name (10 px text).
+        names = max((text_units(name) for *_, name in self.series), default=0)
+        self.span = (46, 36 + 6 * names)
+        self.integer_x = all(
+            np.all(xs[np.isfinite(xs)] % 1 == 0) for xs, *_ in self.series
+        )
 
     def _to_pixels(self, xs, ys):
         (x0, x1), (y0, y1) = self.xlim, self.ylim
@@ -90,7 +108,7 @@ class Plot:
     def primitives(self):
         x, y, w, h = self.x, self.y, self.width, self.height
         out = [Rect(x, y, w, h, "white", "#444444", 1)]
-        for value in _ticks(*self.xlim):
+        for value in _ticks(*self.xlim, integer=self.integer_x):
             px = self._to_pixels(np.array([value]), np.array([0.0]))[0][0]
             out.append(Polyline([[(px, y + h), (px, y + h + 4)]], "#444444"))
             out.append(Text(px, y + h + 15, f"{value:g}", 10, INDEX_COLOR))
@@ -108,8 +126,8 @@ class Plot:
                     [line for line in lines if line], color, 2, data={"series": name}
                 )
             )
-            out.append(Rect(x + w - 110, y + 8 + 15 * k, 14, 3, color))
-            out.append(Text(x + w - 92, y + 13 + 15 * k, name, 10, anchor="start"))
+            out.append(Rect(x + w + 8, y + 8 + 15 * k, 14, 3, color))
+            out.append(Text(x + w + 26, y + 13 + 15 * k, name, 10, anchor="start"))
         if self.xlabel:
             out.append(Text(x + w / 2, y + h + 30, self.xlabel, 11))
         if self.ylabel:
@@ -125,13 +143,13 @@ def _limits(arrays):
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
-def _ticks(lo, hi, count=5):
-    """Round tick values between ``lo`` and ``hi``."""
+def _ticks(lo, hi, count=5, integer=False):
+    """Round tick values between ``lo`` and ``hi`` (whole numbers if ``integer``)."""
     step = 10 ** math.floor(math.log10((hi - lo) / count))
     for factor in (1, 2, 5, 10):
         if (hi - lo) / (step * factor) <= count:
             break
-    step *= factor
+    step = max(step * factor, 1) if integer else step * factor
     first = math.ceil(lo / step - 1e-9) * step
     return [
         round(first + k * step, 10) for k in range(int((hi - first) / step + 1e-9) + 1)

@@ -17,9 +17,10 @@ from .shapes import conv2d_geometry, pair_text
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
-# What a sweep can show beyond input and kernel, in the order the lessons
-# teach it (padding in notebook 4, stride and dilation in notebook 5): the
-# picture's formulas and the explorer's controls cover the topics taught.
+# What a sweep can show beyond input and kernel, in nn.Conv2d's argument
+# order (the lessons teach padding in notebook 4, stride and dilation in
+# notebook 5): the picture's formulas and the explorer's controls cover the
+# topics taught.
 TOPICS = ("stride", "padding", "dilation")
 
 
@@ -195,6 +196,11 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
             *_formula_lines(1, g, topics),
             *([_dropped_text(*g.dropped)] if "stride" in topics else []),
             tr("PyTorch: {code}", code=conv2d_call(g, padding, topics)),
+            *(
+                [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")]
+                if flip
+                else []
+            ),
         ],
         bold=[0],
         label=tr("formulas"),

@@ -322,7 +322,17 @@ def draw_training(history, X, Y, steps=None, lr=None):
         Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
     bottom = row([loss, values, *grids])
-    text = Lines([_status(last, steps, lr, lr_limit(X, bias))], bold=[0])
+    # A clipped curve says so: a flat line at the edge is not a plateau.
+    notes = []
+    with np.errstate(all="ignore"):
+        if np.any(np.array([h.loss for h in history], dtype=float) > LOSS_RANGE[1]):
+            notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
+        shown = [kernels] + ([[h.bias for h in history]] if bias else [])
+        if any(
+            np.any(np.abs(np.asarray(v, dtype=float)) > KERNEL_RANGE) for v in shown
+        ):
+            notes.append(tr("values beyond ±3 are drawn at the edge: off the scale"))
+    text = Lines([_status(last, steps, lr, lr_limit(X, bias)), *notes], bold=[0])
     text.y = bottom + GAP
     title = tr(
         "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps

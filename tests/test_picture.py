@@ -76,6 +76,10 @@ def test_colours_come_from_the_matplotlib_colormap():
     # Dark cells get white numbers.
     ink = [t.get("fill", "black") for t in group.iter(SVG + "text")]
     assert ink == ["white", "black", "black"]
+    # All zeros on a diverging map: the middle colour, not the most negative.
+    group = panel(parse(draw_grid([[0.0, 0.0]], cmap="RdBu_r").svg), "grid 1x2")
+    fills = [r.get("fill") for r in group.iter(SVG + "rect")]
+    assert fills == [to_hex(colormaps["RdBu_r"](0.5))] * 2
 
 
 def test_row_places_panels_side_by_side_without_overlap():
@@ -152,6 +156,34 @@ def test_plot_draws_each_series_through_its_points():
     assert ys[0] > ys[1] > ys[2]
     texts = [t.text for t in root.iter(SVG + "text")]
     assert {"training", "step", "loss", "0", "4"} <= set(texts)
+
+
+def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
+    series = [
+        ([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "output height"),
+        ([0, 1, 2], [1.0, 3.0, 5.0], "#ff7f0e", "receptive field (rows)"),
+    ]
+    plot = Plot(series, width=300, height=160, xlabel="layer")
+    root = parse(Picture([plot]).svg)
+    frame = [float(root.get("viewBox").split()[k]) for k in range(4)]
+    (box,) = [r for r in root.iter(SVG + "rect") if r.get("stroke") == "#444444"]
+    right = float(box.get("x")) + float(box.get("width"))
+    names = [
+        t
+        for t in root.iter(SVG + "text")
+        if t.text in ("output height", "receptive field (rows)")
+    ]
+    assert len(names) == 2
+    for name in names:
+        # Right of the box, off the curves, and the whole name inside the frame.
+        end = float(name.get("x")) + 0.6 * 10 * len(name.text)
+        assert right < float(name.get("x")) and end <= frame[0] + frame[2]
+    ticks = [
+        t.text
+        for t in root.iter(SVG + "text")
+        if t.get("fill") == "#666666" and t.get("text-anchor") == "middle"
+    ]
+    assert ticks == ["0", "1", "2"]  # no half layers
 
 
 def test_save_writes_svg_text(tmp_path):

@@ -84,7 +84,13 @@ def test_true_convolution_matches_scipy():
     K = sweep_kernel("random", (2, 3), 3)
     expected = convolve2d(F.pad(X, (1, 1, 1, 1)).numpy(), K.numpy(), mode="valid")
     np.testing.assert_allclose(Y.numpy(), expected)
-    assert "kernel 2x3, flipped" in texts(parse(e.svg))
+    shown = texts(parse(e.svg))
+    assert "kernel 2x3, flipped" in shown
+    # The PyTorch line is followed by what nn.Conv2d would need: a flipped weight.
+    note = "# its weight is the flipped kernel: nn.Conv2d does not flip"
+    assert shown[shown.index(note) - 1].startswith("PyTorch: nn.Conv2d(")
+    e.flip = False
+    assert note not in texts(parse(e.svg))
 
 
 def test_a_new_seed_is_answered_with_pytorchs_random_integers():

@@ -241,6 +241,13 @@ def test_draw_training_says_whether_the_learning_rate_converges():
         "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges" in w
         for w in above
     )
+    # The clipped curves say they are clipped; a converging run says nothing.
+    off_scale = [
+        "loss above 1e4 is drawn at the top: off the scale",
+        "values beyond ±3 are drawn at the edge: off the scale",
+    ]
+    assert [w for w in above if "off the scale" in w] == off_scale
+    assert not [w for w in below if "off the scale" in w]
 
 
 def autograd_gradient(X, Y, kernel, bias):

@@ -25,7 +25,7 @@ export function general(x, p = 6) {
   return `${strip(mantissa)}e${e < 0 ? "-" : "+"}${String(Math.abs(e)).padStart(2, "0")}`;
 }
 
-// picture.format_number: integers without a point, others with 2 decimals.
+// picture.format_number: integers without a point, others with up to 2 decimals.
 export function formatNumber(v) {
   if (Number.isNaN(v)) return "";
   if (!Number.isFinite(v)) return v < 0 ? "\u2212\u221e" : "\u221e";
@@ -78,7 +78,8 @@ const FONTS = {
 export function colors(values, palettes, cmap, vmin, vmax, ignore) {
   const shown = values.flatMap((row, r) => row.filter((v, c) => Number.isFinite(v) && !ignore?.[r][c]));
   let lo = vmin ?? (shown.length ? Math.min(...shown) : 0), hi = vmax ?? (shown.length ? Math.max(...shown) : 1);
-  if (/^(RdBu|PuOr)/.test(cmap)) [lo, hi] = [-Math.max(-lo, hi), Math.max(-lo, hi)];
+  // All zeros: [-1, 1], so zero is the middle colour, not the bottom one.
+  if (/^(RdBu|PuOr)/.test(cmap)) [lo, hi] = [-(Math.max(-lo, hi) || 1), Math.max(-lo, hi) || 1];
   if (hi <= lo) hi = lo + 1;
   const [hexes, dark] = palettes[cmap], n = hexes.length;
   return values.map((row) => row.map((v) => {
@@ -184,11 +185,14 @@ export function lines(strings, o = {}) {
 }
 
 // A small line plot: series of [xs, ys, colour, name] in the box xlim x
-// ylim; a non-finite point breaks its line (as NaN does): plot.Plot.
+// ylim; a non-finite point breaks its line (as NaN does); the legend right of
+// the box; whole x ticks when every x is whole: plot.Plot.
 export function plot(series, o) {
   const { width, height, xlim, ylim, title } = o;
+  const names = Math.max(0, ...series.map((s) => textUnits(s[3])));
+  const integerX = series.every(([xs]) => xs.every((v) => !Number.isFinite(v) || v % 1 === 0));
   const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 10],
+    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 36 + 6 * names],
     top: title.split("\n").length * TITLE_SIZE * 1.25 + 20,
   };
   const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
@@ -196,7 +200,7 @@ export function plot(series, o) {
   panel.primitives = () => {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
-    for (const v of ticks(...xlim)) {
+    for (const v of ticks(...xlim, 5, integerX)) {
       out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
         text(px(v), y + height + 15, general(v), 10, INDEX));
     }
@@ -211,7 +215,7 @@ export function plot(series, o) {
         else pieces.push([]);
       });
       out.push(path(pieces.filter((line) => line.length), color, 2, { series: name }),
-        rect(x + width - 110, y + 8 + 15 * k, 14, 3, color), text(x + width - 92, y + 13 + 15 * k, name, 10, "black", "start"));
+        rect(x + width + 8, y + 8 + 15 * k, 14, 3, color), text(x + width + 26, y + 13 + 15 * k, name, 10, "black", "start"));
     });
     out.push(text(x + width / 2, y + height + 30, o.xlabel, 11));
     if (o.ylabel) out.push(text(x, y - 6, o.ylabel, 11, "black", "start"));
@@ -220,11 +224,11 @@ export function plot(series, o) {
   return panel;
 }
 
-// Round tick values between lo and hi: plot._ticks.
-export function ticks(lo, hi, count = 5) {
+// Round tick values between lo and hi (whole numbers if integer): plot._ticks.
+export function ticks(lo, hi, count = 5, integer = false) {
   let step = 10 ** Math.floor(Math.log10((hi - lo) / count)), factor = 1;
   for (factor of [1, 2, 5, 10]) if ((hi - lo) / (step * factor) <= count) break;
-  step *= factor;
+  step = integer ? Math.max(step * factor, 1) : step * factor;
   const first = Math.ceil(lo / step - 1e-9) * step;
   return range(Math.floor((hi - first) / step + 1e-9) + 1).map((k) => Math.round((first + k * step) * 1e10) / 1e10);
 }
@@ -371,12 +375,12 @@ export function slider(labelText, min, max, value, onInput) {
 
 // Play: steps `control` (a slider) to its end, at the speed (steps per second,
 // 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
-export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
+export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("Play")) {
   const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
   button.type = "button";
   const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
-  const label = () => { button.textContent = timer ? tr("pause") : name; };
+  const label = () => { button.textContent = timer ? tr("Pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
   const next = (x) => { control.set(x); onStep(x); };
   button.addEventListener("click", () => {
@@ -415,7 +419,7 @@ function patch(picture, before, lines) {
 
 // ---- an explorer: its settings, controls and picture ------------------------
 
-// The topics a lesson may teach, in the order of the lessons: a topic's
+// The topics a lesson may teach, in nn.Conv2d's argument order: a topic's
 // sliders (padding, stride_h, ...) show once taught (`topics`).
 export const TOPICS = ["stride", "padding", "dilation"];
 

@@ -133,6 +133,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     ...formulaLines(tr, 1, gw, topics),
     ...(topics.includes("stride") ? [droppedText(tr, g.dropped)] : []),
     tr("PyTorch: {code}", { code: conv2dCall(g, topics) }),
+    ...(v.flip ? [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")] : []),
   ], { bold: [0], label: tr("formulas") });
   text.y = bottom + 14;
   const name = tr("{what}: {input}, {kernel}, {output}", { what, input: title, kernel, output });

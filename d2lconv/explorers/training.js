@@ -63,7 +63,13 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
     grid(run.output[t], { ...colours, title: tr("output at step {step}", { step: t }), fmt: fmt2 }),
     grid(run.target, { ...colours, title: tr("target Y = corr2d(X, [1, -1])") }),
   ];
-  const text = lines([statusText(tr, run, t)], { bold: [0], label: tr("text") });
+  // A clipped curve says so: a flat line at the edge is not a plateau.
+  const notes = [];
+  if (upTo(run.loss).some((v) => v > LOSS_RANGE[1])) notes.push(tr("loss above 1e4 is drawn at the top: off the scale"));
+  if ([...upTo(run.kernel).flat(), ...(run.bias ? upTo(run.bias) : [])].some((v) => Math.abs(v) > KERNEL_RANGE)) {
+    notes.push(tr("values beyond ±3 are drawn at the edge: off the scale"));
+  }
+  const text = lines([statusText(tr, run, t), ...notes], { bold: [0], label: tr("text") });
   text.y = row([loss, values, ...grids]) + GAP;
   const title = tr("learning the edge kernel: step {step} of {steps}", { step: t, steps: run.steps });
   return { svg: toSvg([loss, values, ...grids, text], title, language) };

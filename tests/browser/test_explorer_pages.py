@@ -155,7 +155,7 @@ def test_sweep_page_steps_with_the_keyboard_and_plays(browser):
     slider.focus()
     page.keyboard.press("ArrowRight")
     assert "step 2 of 4" in " ".join(texts(parse(seen(page)["svg"])))
-    page.get_by_role("button", name="play").click()
+    page.get_by_role("button", name="Play").click()
     last = "() => document.querySelector('#explorer svg').textContent"
     page.wait_for_function(f"{last}.includes('step 4 of 4')")
     assert math.isclose(
@@ -460,7 +460,7 @@ def test_training_page_steps_with_the_keyboard_and_trains(browser):
         for s in page.evaluate("window.shown")
     ]
     assert steps[:2] == [30, 0] and steps[1:] == list(range(31))
-    page.get_by_role("button", name="Train").wait_for()  # no longer "pause"
+    page.get_by_role("button", name="Train").wait_for()  # no longer "Pause"
     page.close()
 
 
@@ -608,7 +608,7 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(browser):
     page.keyboard.press("ArrowRight")
     line = " ".join(texts(parse(seen(page)["svg"])))
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in line
-    page.get_by_role("button", name="play").click()
+    page.get_by_role("button", name="Play").click()
     last = "() => document.querySelector('#explorer svg').textContent"
     page.wait_for_function(f"{last}.includes('output cell (1, 3)')")
     set_controls(page, {"pooling": "avg"})

@@ -55,3 +55,8 @@ test("faded takes a colour 65% of the way to white", () => {
   assert.equal(m.faded("#000000"), "#a6a6a6");
   assert.equal(m.faded("#ffffff"), "#ffffff");
 });
+
+test("colors: all zeros on a diverging map are its middle colour", () => {
+  const palettes = { RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
+  assert.deepEqual(m.colors([[0, 0]], palettes, "RdBu_r"), [[["#f7f7f7", "black"], ["#f7f7f7", "black"]]]);
+});

@@ -51,3 +51,11 @@ test("the nn.Conv2d line names the arguments of the topics taught", () => {
   assert.equal(m.conv2dCall(g, []), "nn.Conv2d(1, 1, kernel_size=2, bias=False)  # (1, 1, 3, 3) -> (1, 1, 4, 4)");
   assert.equal(m.conv2dCall(g, ["padding"]), "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)  # (1, 1, 3, 3) -> (1, 1, 4, 4)");
 });
+
+test("true convolution says nn.Conv2d does not flip, under the PyTorch line", () => {
+  const palettes = { Blues: [["#f7fbff", "#08306b"], [false, true]], PuOr_r: [["#2d004b", "#7f3b08"], [true, true]],
+    RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
+  const svg = (flip) => m.sweepPicture(tr, settings({ flip }), { x: null, k: null }, palettes).svg;
+  assert.match(svg(true), /PyTorch: nn\.Conv2d\([^<]*<\/text>\n<text[^>]*># its weight is the flipped kernel: nn\.Conv2d does not flip</);
+  assert.doesNotMatch(svg(false), /does not flip/);
+});

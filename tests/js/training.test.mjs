@@ -67,3 +67,14 @@ test("the picture at step t shows the output of step t and the loss up to t", ()
   const loss = svg.match(/<path d="([^"]*)"[^>]*data-series="loss"/)[1];
   assert.equal(loss.split(" L").length, 2);
 });
+
+test("a clipped loss or kernel value says it is off the scale", () => {
+  const palettes = { RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
+  const r = run({ lr: 0.1, loss: [3.5, 2e4, "Infinity"], kernel: [[0.5, 0.25], [2, -1], [1e20, "-Infinity"]],
+    grad: [[1, 2], [1, 2], ["NaN", "NaN"]], output: [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0]]] });
+  const notes = (t) => m.trainingPicture(tr, r, t, palettes).svg.match(/>[^<]*off the scale</g) ?? [];
+  assert.deepEqual(notes(0), []);
+  assert.deepEqual(notes(1), [">loss above 1e4 is drawn at the top: off the scale<"]);
+  assert.deepEqual(notes(2), [">loss above 1e4 is drawn at the top: off the scale<",
+    ">values beyond \u00b13 are drawn at the edge: off the scale<"]);
+});

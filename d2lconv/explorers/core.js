@@ -197,12 +197,9 @@ export function plot(series, o) {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
     for (const v of ticks(...xlim)) {
-      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
-        text(px(v), y + height + 15, general(v), 10, INDEX));
+      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey), text(px(v), y + height + 15, general(v), 10, INDEX));
     }
-    for (const v of ticks(...ylim)) {
-      out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey), text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
-    }
+    for (const v of ticks(...ylim)) out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey), text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
     series.forEach(([xs, ys, color, name], k) => {
       const pieces = [[]];
       xs.forEach((v, i) => {
@@ -306,9 +303,8 @@ export function axisGeometry(tr, axis, n, k, s, p, d) {
     throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
   }
   if (out < 1) {
-    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
-      axis: name, formula, k, span, n, padding: `2*${p}`, padded: n + 2 * p,
-    }));
+    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}",
+      { axis: name, formula, k, span, n, padding: `2*${p}`, padded: n + 2 * p }));
   }
   return { n, k, s, d, p, out, span, formula };
 }
@@ -318,17 +314,9 @@ export function axisGeometry(tr, axis, n, k, s, p, d) {
 // A model for a page with no kernel (the course website, the tests' pages):
 // the state the notebook run saved, with anywidget's get, set and on.
 export function pageModel(state) {
-  const handlers = {};
-  return {
-    d2lconvStatic: true,
-    get: (name) => state[name],
-    set(name, value) {
-      state[name] = value;
-      for (const f of handlers[`change:${name}`] ?? []) f();
-    },
-    on: (event, f) => { (handlers[event] ??= []).push(f); },
-    save_changes() {},
-  };
+  const handlers = {}, on = (event, f) => { (handlers[event] ??= []).push(f); };
+  const set = (name, value) => { state[name] = value; (handlers[`change:${name}`] ?? []).forEach((f) => f()); };
+  return { d2lconvStatic: true, get: (name) => state[name], set, on, save_changes() {} };
 }
 
 // Draw an explorer in `el` from a saved state (its module's render).
@@ -361,10 +349,8 @@ export function slider(labelText, min, max, value, onInput) {
     input.value = Math.min(Math.max(x, Number(input.min)), high);
     shown.textContent = input.value;
   };
-  const control = labelled(labelText, input, "input", () => Number(input.value), set, (x) => {
-    shown.textContent = x;
-    onInput(x);
-  });
+  const control = labelled(labelText, input, "input", () => Number(input.value), set,
+    (x) => { shown.textContent = x; onInput(x); });
   control.el.append(shown);
   return control;
 }
@@ -372,8 +358,7 @@ export function slider(labelText, min, max, value, onInput) {
 // Play: steps `control` (a slider) to its end, at the speed (steps per second,
 // 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
 export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("play")) {
-  const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
-  button.type = "button";
+  const button = Object.assign(box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em"), { type: "button" });
   const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
   const label = () => { button.textContent = timer ? tr("pause") : name; };
@@ -487,13 +472,14 @@ export function explorer({ model, el }, table, o) {
   // Play), Python hears of them once a drag or a run of keys pauses: the
   // picture does not wait, and Python gets the last setting once (a saved
   // page has no kernel to send them to).
-  function save(changes, send = true) {
+  const send = () => {
+    try { model.save_changes(); } catch (e) { /* no kernel: keep drawing (ask says so) */ }
+  };
+  function save(changes, later = true) {
     for (const [k, x] of Object.entries(changes)) model.set(k, x);
-    if (!send) return;
+    if (!later) return;
     clearTimeout(sending);
-    sending = setTimeout(() => {
-      try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
-    }, 100);
+    sending = setTimeout(send, 100);
   }
   // A setting only Python answers (a new seed, a training run): the note
   // says so until Python has answered, or that the kernel is missing.
@@ -501,18 +487,15 @@ export function explorer({ model, el }, table, o) {
     const before = model.get("answered");
     v[name] = x;
     save({ [name]: x }, false);
-    try { model.save_changes(); } catch (e) { /* no kernel: said below */ }
+    send();
     if (model.d2lconvStatic) {
       note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
       return;
     }
     note.textContent = tr("asking Python...");
     clearTimeout(waiting);
-    waiting = setTimeout(() => {
-      if (model.get("answered") === before) {
-        note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
-      }
-    }, 3000);
+    waiting = setTimeout(() => model.get("answered") === before && (note.textContent =
+      tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.")), 3000);
   }
   model.on("change:answered", () => { clearTimeout(waiting); note.textContent = ""; });
   function change(name, x) {

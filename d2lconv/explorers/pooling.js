@@ -49,11 +49,8 @@ export function poolingWindow(size, [i, j], k, s, p) {
 }
 
 // The input values under a window (row by row), padding left out.
-function inside(x, w, p) {
-  return w.rows.flatMap((r) => w.cols.map((c) => [r - p[0], c - p[1]]))
-    .filter(([r, c]) => r >= 0 && r < x.length && c >= 0 && c < x[0].length)
-    .map(([r, c]) => x[r][c]);
-}
+const inside = (x, w, p) => w.rows.flatMap((r) => w.cols.map((c) => [r - p[0], c - p[1]]))
+  .filter(([r, c]) => r >= 0 && r < x.length && c >= 0 && c < x[0].length).map(([r, c]) => x[r][c]);
 
 // One channel pooled: each window's largest input value, or their sum over
 // the divisor, rounded to float32 as PyTorch's average is.

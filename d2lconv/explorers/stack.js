@@ -11,10 +11,7 @@ function outputSize(tr, index, n, v) {
   try {
     return axisGeometry(tr, 0, n, k, s, p, d).out;
   } catch (err) {
-    let layer = `${tr("conv")} ${k}x${k}`;
-    if (s !== 1) layer += ` s=${s}`;
-    if (p !== 0) layer += ` p=${p}`;
-    if (d !== 1) layer += ` d=${d}`;
+    const layer = `${tr("conv")} ${k}x${k}${s !== 1 ? ` s=${s}` : ""}${p !== 0 ? ` p=${p}` : ""}${d !== 1 ? ` d=${d}` : ""}`;
     throw new Error(tr("layer {index}: {layer}: {reason}", { index, layer, reason: err.message }));
   }
 }
@@ -27,11 +24,8 @@ export function stackTable(tr, v) {
   const levels = [{ size: v.input_size, field: 1n, jump: 1n }];
   for (let i = 1; i <= v.count; i++) {
     const below = levels[i - 1];
-    levels.push({
-      size: outputSize(tr, i, below.size, v),
-      field: below.field + BigInt(d * (k - 1)) * below.jump,
-      jump: below.jump * BigInt(s),
-    });
+    levels.push({ size: outputSize(tr, i, below.size, v),
+      field: below.field + BigInt(d * (k - 1)) * below.jump, jump: below.jump * BigInt(s) });
   }
   const centre = BigInt((levels[v.count].size - 1) >> 1);
   let window = [centre, centre];
@@ -81,8 +75,7 @@ export function stackPicture(tr, v, language = "en") {
   const left = bars(tr, levels, tr("size per layer (height axis)\norange: what the centre output of the last layer sees"));
   const xs = range(levels.length), sizes = levels.map((l) => l.size), fields = levels.map((l) => l.field);
   const widest = fields.reduce((a, b) => (b > a ? b : a), BigInt(Math.max(...sizes)));
-  const last = levels[v.count];
-  const field = String(last.field), jump = String(last.jump);
+  const last = levels[v.count], field = String(last.field), jump = String(last.jump);
   const right = plot([
     [xs, sizes, SIZE_COLOR, tr("output height")],
     [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],

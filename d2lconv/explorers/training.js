@@ -86,8 +86,7 @@ const CONTROLS = [
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
     asks: ASKS,
-    play: { name: "step", label: N_("step shown"), fastest: 50, speed: 20, button: N_("Train"),
-      keep: true },
+    play: { name: "step", label: N_("step shown"), fastest: 50, speed: 20, button: N_("Train"), keep: true },
     picture(tr, v, m) {
       const run = decode(m.get("run"));
       const t = Math.min(v.step, run.loss.length - 1);

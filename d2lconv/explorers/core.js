@@ -101,6 +101,11 @@ export function titleTexts(title, x, bottom, size = TITLE_SIZE) {
   return lines.map((line, k) => text(x, bottom - (lines.length - 1 - k) * size * 1.25, line, size));
 }
 
+// A panel: its label, its body's size, the room above it (titles) and left and
+// right of it (span); row() places it (x, y), its primitives() draw it there.
+export const makePanel = (label, width, height, top = 0, span = [0, 0]) =>
+  ({ label, x: MARGIN, y: MARGIN, width, height, top, span });
+
 // A matrix as coloured cells with their numbers: grid.Grid. Options: title,
 // label, cell, fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
 // (padding), outlined, dimmed (not computed yet); dropped [rows, columns]
@@ -113,11 +118,8 @@ export function grid(values, o = {}) {
   const fontsize = Math.round(Math.min(0.45 * cell, (cell * 0.85) / (0.62 * longest)) * 10) / 10;
   const first = titles[0] ?? o.tr("grid"), size = `${rows}x${cols}`;
   const spare = Math.max(0, (Math.max(0, ...titles.map(textUnits)) * 7.8 - cols * cell) / 2);
-  const panel = {
-    label: o.label ?? (first.endsWith(size) ? first : `${first} ${size}`),
-    x: MARGIN, y: MARGIN, width: cols * cell, height: rows * cell,
-    top: titles.length * TITLE_SIZE * 1.25 + above, span: [spare + (o.indices ? 18 : 0), spare],
-  };
+  const panel = makePanel(o.label ?? (first.endsWith(size) ? first : `${first} ${size}`), cols * cell, rows * cell,
+    titles.length * TITLE_SIZE * 1.25 + above, [spare + (o.indices ? 18 : 0), spare]);
   panel.primitives = () => {
     const { x: x0, y: y0 } = panel, none = values.map((row) => row.map(() => false));
     const [hatched, outlined, dimmed] = [o.hatched, o.outlined, o.dimmed].map((m) => m ?? none);
@@ -174,10 +176,7 @@ function hatch(x, y, w, h, spacing = 7) {
 // Lines of text, left-aligned: picture.Lines.
 export function lines(strings, o = {}) {
   const size = o.size ?? LINE_SIZE, mono = o.mono ?? true, bold = new Set(o.bold ?? []), step = size * 1.35;
-  const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, top: 0, span: [0, 0],
-    width: Math.max(0, ...strings.map(textUnits)) * size * 0.61, height: strings.length * step,
-  };
+  const panel = makePanel(o.label, Math.max(0, ...strings.map(textUnits)) * size * 0.61, strings.length * step);
   panel.primitives = () => strings.flatMap((line, k) => (line ? [text(panel.x,
     panel.y + (k + 1) * step - 0.35 * size, line, size, "black", "start", { bold: bold.has(k), mono })] : []));
   return panel;
@@ -187,10 +186,7 @@ export function lines(strings, o = {}) {
 // ylim; a non-finite point breaks its line (as NaN does): plot.Plot.
 export function plot(series, o) {
   const { width, height, xlim, ylim, title } = o;
-  const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 10],
-    top: title.split("\n").length * TITLE_SIZE * 1.25 + 20,
-  };
+  const panel = makePanel(o.label, width, height, title.split("\n").length * TITLE_SIZE * 1.25 + 20, [46, 10]);
   const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
   const py = (v) => panel.y + height - ((v - ylim[0]) / (ylim[1] - ylim[0])) * height;
   panel.primitives = () => {
@@ -430,8 +426,7 @@ function control(tr, [, label, a, b], value, onChange) {
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
   const step = o.play?.name;
-  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? [])];
-  if (step) names.push(step);
+  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? []), ...(step ? [step] : [])];
   const v = Object.fromEntries(names.map((name) => [name, model.get(name)]));
   const topic = ([name]) => name.split("_")[0];
   const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));

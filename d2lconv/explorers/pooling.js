@@ -64,14 +64,11 @@ export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   });
 }
 
-const pyBool = (b) => (b ? "True" : "False");
-
 // The nn.MaxPool2d(...) / nn.AvgPool2d(...) line: pooling.pytorch_layer.
 export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
-  const args = `kernel_size=${pairText(k)}, stride=${pairText(s)}, ` +
-    `padding=${pairText(p)}, ceil_mode=${pyBool(ceil)}`;
-  return mode === "max" ? `nn.MaxPool2d(${args})`
-    : `nn.AvgPool2d(${args}, count_include_pad=${pyBool(countIncludePad)})`;
+  const py = (b) => (b ? "True" : "False");  // a bool as Python writes it
+  const args = `kernel_size=${pairText(k)}, stride=${pairText(s)}, padding=${pairText(p)}, ceil_mode=${py(ceil)}`;
+  return mode === "max" ? `nn.MaxPool2d(${args})` : `nn.AvgPool2d(${args}, count_include_pad=${py(countIncludePad)})`;
 }
 
 // The picture of pooling X (channels, h, w): pooling.draw_pooling. Returns

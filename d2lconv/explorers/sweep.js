@@ -41,9 +41,8 @@ export function correlate(X, K, g) {
 // "output[i, j] = x*k + ... = total", shortened when the kernel is large.
 function termsText(tr, window, K, total, i, j) {
   const pairs = window.flat().map((x, n) => `${formatNumber(x)}*${formatNumber(K.flat()[n])}`);
-  const body = pairs.length > 9
-    ? tr("{first} + ... ({count} products)", { first: pairs.slice(0, 4).join(" + "), count: pairs.length })
-    : pairs.join(" + ");
+  const body = pairs.length <= 9 ? pairs.join(" + ")
+    : tr("{first} + ... ({count} products)", { first: pairs.slice(0, 4).join(" + "), count: pairs.length });
   return tr("output[{i}, {j}] = {terms} = {total}", { i, j, terms: body, total: formatNumber(total) })
     .replaceAll("+ -", "- ");
 }

@@ -101,10 +101,6 @@ class Explorer(anywidget.AnyWidget):
             self.pools = self._pools(change["new"])
             self.answered += 1
 
-    def picture(self):
-        """The current settings drawn in Python (a ``Picture``)."""
-        raise NotImplementedError
-
     def _shown(self):
         """``(svg, "")`` of the current settings, or ``("", explanation)``."""
         try:

@@ -192,10 +192,10 @@ export function plot(series, o) {
   panel.primitives = () => {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
-    for (const v of ticks(...xlim)) {
-      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey), text(px(v), y + height + 15, general(v), 10, INDEX));
-    }
-    for (const v of ticks(...ylim)) out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey), text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
+    for (const v of ticks(...xlim)) out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
+      text(px(v), y + height + 15, general(v), 10, INDEX));
+    for (const v of ticks(...ylim)) out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey),
+      text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
     series.forEach(([xs, ys, color, name], k) => {
       const pieces = [[]];
       xs.forEach((v, i) => {
@@ -489,8 +489,9 @@ export function explorer({ model, el }, table, o) {
     }
     note.textContent = tr("asking Python...");
     clearTimeout(waiting);
-    waiting = setTimeout(() => model.get("answered") === before && (note.textContent =
-      tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.")), 3000);
+    waiting = setTimeout(() => {
+      if (model.get("answered") === before) note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
+    }, 3000);
   }
   model.on("change:answered", () => { clearTimeout(waiting); note.textContent = ""; });
   function change(name, x) {

@@ -32,11 +32,6 @@ def module(name):
     return "\n".join((HERE / f).read_text("utf-8") for f in ("core.js", f"{name}.js"))
 
 
-def texts(name):
-    """The English texts the ES module of ``name`` shows (its tr("...") literals)."""
-    return sorted({json.loads(f'"{s}"') for s in TR_CALL.findall(module(name))})
-
-
 def chosen_topics(controls, starts):
     """The topics of ``controls`` in TOPICS order, checked; ``starts`` maps a
     topic to ``(value given, whether it is not the default)``: a start away
@@ -90,8 +85,9 @@ class Explorer(anywidget.AnyWidget):
     PALETTES = ()
 
     def __init__(self, **traits):
-        language = i18n.language()
-        shown = {} if language == "en" else {t: i18n.tr(t) for t in texts(self.NAME)}
+        language, found = i18n.language(), TR_CALL.findall(module(self.NAME))
+        texts = sorted({json.loads(f'"{s}"') for s in found})  # the literals' texts
+        shown = {} if language == "en" else {t: i18n.tr(t) for t in texts}
         colours = {c: [a.tolist() for a in palette(c)] for c in self.PALETTES}
         super().__init__(text=shown, language=language, palettes=colours, **traits)
 
@@ -100,10 +96,6 @@ class Explorer(anywidget.AnyWidget):
         if self.has_trait("pools"):
             self.pools = self._pools(change["new"])
             self.answered += 1
-
-    def picture(self):
-        """The current settings drawn in Python (a ``Picture``)."""
-        raise NotImplementedError
 
     def _shown(self):
         """``(svg, "")`` of the current settings, or ``("", explanation)``."""

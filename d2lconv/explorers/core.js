@@ -102,6 +102,11 @@ export function titleTexts(title, x, bottom, size = TITLE_SIZE) {
   return lines.map((line, k) => text(x, bottom - (lines.length - 1 - k) * size * 1.25, line, size));
 }
 
+// A panel: its label, its body's size, the room above it (titles) and left and
+// right of it (span); row() places it (x, y), its primitives() draw it there.
+export const makePanel = (label, width, height, top = 0, span = [0, 0]) =>
+  ({ label, x: MARGIN, y: MARGIN, width, height, top, span });
+
 // A matrix as coloured cells with their numbers: grid.Grid. Options: title,
 // label, cell, fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
 // (padding), outlined, dimmed (not computed yet); dropped [rows, columns]
@@ -114,11 +119,8 @@ export function grid(values, o = {}) {
   const fontsize = Math.round(Math.min(0.45 * cell, (cell * 0.85) / (0.62 * longest)) * 10) / 10;
   const first = titles[0] ?? o.tr("grid"), size = `${rows}x${cols}`;
   const spare = Math.max(0, (Math.max(0, ...titles.map(textUnits)) * 7.8 - cols * cell) / 2);
-  const panel = {
-    label: o.label ?? (first.endsWith(size) ? first : `${first} ${size}`),
-    x: MARGIN, y: MARGIN, width: cols * cell, height: rows * cell,
-    top: titles.length * TITLE_SIZE * 1.25 + above, span: [spare + (o.indices ? 18 : 0), spare],
-  };
+  const panel = makePanel(o.label ?? (first.endsWith(size) ? first : `${first} ${size}`), cols * cell, rows * cell,
+    titles.length * TITLE_SIZE * 1.25 + above, [spare + (o.indices ? 18 : 0), spare]);
   panel.primitives = () => {
     const { x: x0, y: y0 } = panel, none = values.map((row) => row.map(() => false));
     const [hatched, outlined, dimmed] = [o.hatched, o.outlined, o.dimmed].map((m) => m ?? none);
@@ -175,10 +177,7 @@ function hatch(x, y, w, h, spacing = 7) {
 // Lines of text, left-aligned: picture.Lines.
 export function lines(strings, o = {}) {
   const size = o.size ?? LINE_SIZE, mono = o.mono ?? true, bold = new Set(o.bold ?? []), step = size * 1.35;
-  const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, top: 0, span: [0, 0],
-    width: Math.max(0, ...strings.map(textUnits)) * size * 0.61, height: strings.length * step,
-  };
+  const panel = makePanel(o.label, Math.max(0, ...strings.map(textUnits)) * size * 0.61, strings.length * step);
   panel.primitives = () => strings.flatMap((line, k) => (line ? [text(panel.x,
     panel.y + (k + 1) * step - 0.35 * size, line, size, "black", "start", { bold: bold.has(k), mono })] : []));
   return panel;
@@ -191,22 +190,16 @@ export function plot(series, o) {
   const { width, height, xlim, ylim, title } = o;
   const names = Math.max(0, ...series.map((s) => textUnits(s[3])));
   const integerX = series.every(([xs]) => xs.every((v) => !Number.isFinite(v) || v % 1 === 0));
-  const panel = {
-    label: o.label, x: MARGIN, y: MARGIN, width, height, span: [46, 36 + 6 * names],
-    top: title.split("\n").length * TITLE_SIZE * 1.25 + 20,
-  };
+  const panel = makePanel(o.label, width, height, title.split("\n").length * TITLE_SIZE * 1.25 + 20, [46, 36 + 6 * names]);
   const px = (v) => panel.x + ((v - xlim[0]) / (xlim[1] - xlim[0])) * width;
   const py = (v) => panel.y + height - ((v - ylim[0]) / (ylim[1] - ylim[0])) * height;
   panel.primitives = () => {
     const { x, y } = panel, grey = "#444444";
     const out = [rect(x, y, width, height, "white", { stroke: grey, strokeWidth: 1 })];
-    for (const v of ticks(...xlim, 5, integerX)) {
-      out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
-        text(px(v), y + height + 15, general(v), 10, INDEX));
-    }
-    for (const v of ticks(...ylim)) {
-      out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey), text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
-    }
+    for (const v of ticks(...xlim, 5, integerX)) out.push(path([[[px(v), y + height], [px(v), y + height + 4]]], grey),
+      text(px(v), y + height + 15, general(v), 10, INDEX));
+    for (const v of ticks(...ylim)) out.push(path([[[x - 4, py(v)], [x, py(v)]]], grey),
+      text(x - 6, py(v) + 3.5, general(v), 10, INDEX, "end"));
     series.forEach(([xs, ys, color, name], k) => {
       const pieces = [[]];
       xs.forEach((v, i) => {
@@ -310,9 +303,8 @@ export function axisGeometry(tr, axis, n, k, s, p, d) {
     throw new Error(tr("output {axis} = n - k + 1 = {n} - {k} + 1 = {out} < 1: kernel_size {k} is larger than the input {n}", { axis: name, n, k, out }));
   }
   if (out < 1) {
-    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}", {
-      axis: name, formula, k, span, n, padding: `2*${p}`, padded: n + 2 * p,
-    }));
+    throw new Error(tr("output {axis} = {formula} < 1: kernel_size {k} (effective size d(k-1) + 1 = {span}) is larger than the padded input {n} + {padding} = {padded}",
+      { axis: name, formula, k, span, n, padding: `2*${p}`, padded: n + 2 * p }));
   }
   return { n, k, s, d, p, out, span, formula };
 }
@@ -322,17 +314,9 @@ export function axisGeometry(tr, axis, n, k, s, p, d) {
 // A model for a page with no kernel (the course website, the tests' pages):
 // the state the notebook run saved, with anywidget's get, set and on.
 export function pageModel(state) {
-  const handlers = {};
-  return {
-    d2lconvStatic: true,
-    get: (name) => state[name],
-    set(name, value) {
-      state[name] = value;
-      for (const f of handlers[`change:${name}`] ?? []) f();
-    },
-    on: (event, f) => { (handlers[event] ??= []).push(f); },
-    save_changes() {},
-  };
+  const handlers = {}, on = (event, f) => { (handlers[event] ??= []).push(f); };
+  const set = (name, value) => { state[name] = value; (handlers[`change:${name}`] ?? []).forEach((f) => f()); };
+  return { d2lconvStatic: true, get: (name) => state[name], set, on, save_changes() {} };
 }
 
 // Draw an explorer in `el` from a saved state (its module's render).
@@ -365,10 +349,8 @@ export function slider(labelText, min, max, value, onInput) {
     input.value = Math.min(Math.max(x, Number(input.min)), high);
     shown.textContent = input.value;
   };
-  const control = labelled(labelText, input, "input", () => Number(input.value), set, (x) => {
-    shown.textContent = x;
-    onInput(x);
-  });
+  const control = labelled(labelText, input, "input", () => Number(input.value), set,
+    (x) => { shown.textContent = x; onInput(x); });
   control.el.append(shown);
   return control;
 }
@@ -376,8 +358,7 @@ export function slider(labelText, min, max, value, onInput) {
 // Play: steps `control` (a slider) to its end, at the speed (steps per second,
 // 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
 export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("Play")) {
-  const button = box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em");
-  button.type = "button";
+  const button = Object.assign(box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em"), { type: "button" });
   const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
   const label = () => { button.textContent = timer ? tr("Pause") : name; };
@@ -449,8 +430,7 @@ function control(tr, [, label, a, b], value, onChange) {
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
   const step = o.play?.name;
-  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? [])];
-  if (step) names.push(step);
+  const names = [...table.flat().filter(Array.isArray).map((s) => s[0]), ...(o.names ?? []), ...(step ? [step] : [])];
   const v = Object.fromEntries(names.map((name) => [name, model.get(name)]));
   const topic = ([name]) => name.split("_")[0];
   const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));
@@ -491,13 +471,14 @@ export function explorer({ model, el }, table, o) {
   // Play), Python hears of them once a drag or a run of keys pauses: the
   // picture does not wait, and Python gets the last setting once (a saved
   // page has no kernel to send them to).
-  function save(changes, send = true) {
+  const send = () => {
+    try { model.save_changes(); } catch (e) { /* no kernel: keep drawing (ask says so) */ }
+  };
+  function save(changes, later = true) {
     for (const [k, x] of Object.entries(changes)) model.set(k, x);
-    if (!send) return;
+    if (!later) return;
     clearTimeout(sending);
-    sending = setTimeout(() => {
-      try { model.save_changes(); } catch (e) { /* no kernel: keep drawing */ }
-    }, 100);
+    sending = setTimeout(send, 100);
   }
   // A setting only Python answers (a new seed, a training run): the note
   // says so until Python has answered, or that the kernel is missing.
@@ -505,7 +486,7 @@ export function explorer({ model, el }, table, o) {
     const before = model.get("answered");
     v[name] = x;
     save({ [name]: x }, false);
-    try { model.save_changes(); } catch (e) { /* no kernel: said below */ }
+    send();
     if (model.d2lconvStatic) {
       note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
       return;
@@ -513,9 +494,7 @@ export function explorer({ model, el }, table, o) {
     note.textContent = tr("asking Python...");
     clearTimeout(waiting);
     waiting = setTimeout(() => {
-      if (model.get("answered") === before) {
-        note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
-      }
+      if (model.get("answered") === before) note.textContent = tr("No answer from Python: this control needs a running kernel. Run the notebook's cells (Run All) to use it.");
     }, 3000);
   }
   model.on("change:answered", () => { clearTimeout(waiting); note.textContent = ""; });

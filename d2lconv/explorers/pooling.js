@@ -49,11 +49,8 @@ export function poolingWindow(size, [i, j], k, s, p) {
 }
 
 // The input values under a window (row by row), padding left out.
-function inside(x, w, p) {
-  return w.rows.flatMap((r) => w.cols.map((c) => [r - p[0], c - p[1]]))
-    .filter(([r, c]) => r >= 0 && r < x.length && c >= 0 && c < x[0].length)
-    .map(([r, c]) => x[r][c]);
-}
+const inside = (x, w, p) => w.rows.flatMap((r) => w.cols.map((c) => [r - p[0], c - p[1]]))
+  .filter(([r, c]) => r >= 0 && r < x.length && c >= 0 && c < x[0].length).map(([r, c]) => x[r][c]);
 
 // One channel pooled: each window's largest input value, or their sum over
 // the divisor, rounded to float32 as PyTorch's average is.
@@ -67,14 +64,11 @@ export function poolChannel(x, out, k, s, p, mode, countIncludePad) {
   });
 }
 
-const pyBool = (b) => (b ? "True" : "False");
-
 // The nn.MaxPool2d(...) / nn.AvgPool2d(...) line: pooling.pytorch_layer.
 export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
-  const args = `kernel_size=${pairText(k)}, stride=${pairText(s)}, ` +
-    `padding=${pairText(p)}, ceil_mode=${pyBool(ceil)}`;
-  return mode === "max" ? `nn.MaxPool2d(${args})`
-    : `nn.AvgPool2d(${args}, count_include_pad=${pyBool(countIncludePad)})`;
+  const py = (b) => (b ? "True" : "False");  // a bool as Python writes it
+  const args = `kernel_size=${pairText(k)}, stride=${pairText(s)}, padding=${pairText(p)}, ceil_mode=${py(ceil)}`;
+  return mode === "max" ? `nn.MaxPool2d(${args})` : `nn.AvgPool2d(${args}, count_include_pad=${py(countIncludePad)})`;
 }
 
 // The picture of pooling X (channels, h, w): pooling.draw_pooling. Returns

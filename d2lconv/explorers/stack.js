@@ -11,10 +11,7 @@ function outputSize(tr, index, n, v) {
   try {
     return axisGeometry(tr, 0, n, k, s, p, d).out;
   } catch (err) {
-    let layer = `${tr("conv")} ${k}x${k}`;
-    if (s !== 1) layer += ` s=${s}`;
-    if (p !== 0) layer += ` p=${p}`;
-    if (d !== 1) layer += ` d=${d}`;
+    const layer = `${tr("conv")} ${k}x${k}${s !== 1 ? ` s=${s}` : ""}${p !== 0 ? ` p=${p}` : ""}${d !== 1 ? ` d=${d}` : ""}`;
     throw new Error(tr("layer {index}: {layer}: {reason}", { index, layer, reason: err.message }));
   }
 }
@@ -27,11 +24,8 @@ export function stackTable(tr, v) {
   const levels = [{ size: v.input_size, field: 1n, jump: 1n }];
   for (let i = 1; i <= v.count; i++) {
     const below = levels[i - 1];
-    levels.push({
-      size: outputSize(tr, i, below.size, v),
-      field: below.field + BigInt(d * (k - 1)) * below.jump,
-      jump: below.jump * BigInt(s),
-    });
+    levels.push({ size: outputSize(tr, i, below.size, v),
+      field: below.field + BigInt(d * (k - 1)) * below.jump, jump: below.jump * BigInt(s) });
   }
   const centre = BigInt((levels[v.count].size - 1) >> 1);
   let window = [centre, centre];
@@ -47,10 +41,8 @@ export function stackTable(tr, v) {
 function bars(tr, levels, title, width = 420) {
   const count = levels.length, bar = Math.min(18.0, Math.max(5.0, 480 / count));
   const widest = Math.max(...levels.map((l) => l.size)), scale = width / widest;
-  const panel = {
-    label: tr("size per layer ({count} layers)", { count: count - 1 }),
-    x: MARGIN, y: MARGIN, width: width + 120, height: bar * count, top: 2 * 13 * 1.25 + 8, span: [0, 0],
-  };
+  const panel = makePanel(tr("size per layer ({count} layers)", { count: count - 1 }),
+    width + 120, bar * count, 2 * 13 * 1.25 + 8);
   panel.primitives = () => {
     const out = [], right = widest * scale;
     levels.forEach(({ size: h, window: [r0, r1] }, level) => {
@@ -60,10 +52,8 @@ function bars(tr, levels, title, width = 420) {
       out.push(rect(left, y + 1, h * scale, bar - 2, BAR_COLOR, { stroke: BAR_EDGE, strokeWidth: 0.5 }));
       // What the centre output sees, clipped to the level (beyond: padding).
       const lo = r0 > 0n ? Number(r0) : 0, hi = r1 < BigInt(h - 1) ? Number(r1) : h - 1;
-      if (lo <= hi) {
-        out.push(rect(left + lo * scale, y + 1, (hi - lo + 1) * scale, bar - 2, SEEN_COLOR,
-          { data: { seen: `${english}: rows ${lo}..${hi} of ${h}` } }));
-      }
+      if (lo <= hi) out.push(rect(left + lo * scale, y + 1, (hi - lo + 1) * scale, bar - 2, SEEN_COLOR,
+        { data: { seen: `${english}: rows ${lo}..${hi} of ${h}` } }));
       if (count <= 24 || level === 0 || level === count - 1 || level % 5 === 0) {
         const size = count <= 24 ? Math.min(11.0, bar * 0.8) : 9.0;
         out.push(text(panel.x + right + 8, y + bar / 2 + 0.36 * size, tr("{name}: {h}x{w}", { name, h, w: h }),
@@ -81,8 +71,7 @@ export function stackPicture(tr, v, language = "en") {
   const left = bars(tr, levels, tr("size per layer (height axis)\norange: what the centre output of the last layer sees"));
   const xs = range(levels.length), sizes = levels.map((l) => l.size), fields = levels.map((l) => l.field);
   const widest = fields.reduce((a, b) => (b > a ? b : a), BigInt(Math.max(...sizes)));
-  const last = levels[v.count];
-  const field = String(last.field), jump = String(last.jump);
+  const last = levels[v.count], field = String(last.field), jump = String(last.jump);
   const right = plot([
     [xs, sizes, SIZE_COLOR, tr("output height")],
     [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],

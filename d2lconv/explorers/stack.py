@@ -2,7 +2,6 @@
 
 import traitlets
 
-from .._validate import check_int_range
 from ..receptive import receptive_field_table
 from ..stack import layer_error, repeat_layer, stack_picture
 from . import TOPICS, Explorer, check_settings, chosen_topics, module
@@ -51,7 +50,7 @@ class StackExplorer(Explorer):
     @traitlets.validate(*RANGES)
     def _valid(self, proposal):
         name = proposal["trait"].name
-        return check_int_range(proposal["value"], name, *RANGES[name])
+        return check_settings({name: proposal["value"]}, RANGES)[name]
 
     def table(self):
         """The stack's ``receptive_field_table`` (a ValueError names an empty layer)."""

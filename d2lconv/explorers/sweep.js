@@ -41,9 +41,8 @@ export function correlate(X, K, g) {
 // "output[i, j] = x*k + ... = total", shortened when the kernel is large.
 function termsText(tr, window, K, total, i, j) {
   const pairs = window.flat().map((x, n) => `${formatNumber(x)}*${formatNumber(K.flat()[n])}`);
-  const body = pairs.length > 9
-    ? tr("{first} + ... ({count} products)", { first: pairs.slice(0, 4).join(" + "), count: pairs.length })
-    : pairs.join(" + ");
+  const body = pairs.length <= 9 ? pairs.join(" + ")
+    : tr("{first} + ... ({count} products)", { first: pairs.slice(0, 4).join(" + "), count: pairs.length });
   return tr("output[{i}, {j}] = {terms} = {total}", { i, j, terms: body, total: formatNumber(total) })
     .replaceAll("+ -", "- ");
 }
@@ -160,8 +159,7 @@ const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel
 
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
-    names: ["topics"],
-    asks: ["seed"],
+    names: ["topics"], asks: ["seed"],
     play: { name: "step", label: N_("output cell"), keep: true },
     changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
     picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),

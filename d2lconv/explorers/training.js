@@ -32,10 +32,8 @@ export function statusText(tr, run, t) {
     if (finite) text = tr("{status} (gradient {gradient})", { status: text, gradient: fmt2(run.bias_grad[t]) });
   }
   const converges = run.lr < run.limit;
-  return tr("{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}", {
-    status: text, lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit,
-    verdict: converges ? tr("converges") : tr("diverges"),
-  });
+  return tr("{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}", { status: text,
+    lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit, verdict: converges ? tr("converges") : tr("diverges") });
 }
 
 // The picture of the run at step t: training.draw_training(history[:t + 1]).
@@ -43,10 +41,8 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
   const xs = range(t + 1), upTo = (values) => values.slice(0, t + 1), logRange = LOSS_RANGE.map(Math.log10);
   const losses = upTo(run.loss).map((v) => clip(Math.log10(Math.max(v, LOSS_RANGE[0])), ...logRange));
   const axes = { width: 260, height: 170, xlabel: tr("step"), xlim: [0, Math.max(1, run.steps)], tr };
-  const loss = plot([[xs, losses, "#1f77b4", tr("loss")]], {
-    ...axes, title: tr("loss: sum of squared errors"), ylabel: tr("log10(loss)"), ylim: logRange,
-    label: tr("loss per step"),
-  });
+  const loss = plot([[xs, losses, "#1f77b4", tr("loss")]], { ...axes, title: tr("loss: sum of squared errors"),
+    ylabel: tr("log10(loss)"), ylim: logRange, label: tr("loss per step") });
   const kernelClip = (v) => clip(v, -KERNEL_RANGE, KERNEL_RANGE);
   const series = [
     [[0, run.steps, NaN, 0, run.steps], [1, 1, NaN, -1, -1], "#999999", "[1, -1]"],
@@ -54,10 +50,8 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
     [xs, upTo(run.kernel).map((k) => kernelClip(k[1])), "#1f77b4", "K[0, 1]"],
   ];
   if (run.bias) series.push([xs, upTo(run.bias).map(kernelClip), "#2ca02c", tr("bias")]);
-  const values = plot(series, {
-    ...axes, title: tr("kernel values (grey: the edge detector)"), ylim: [-KERNEL_RANGE, KERNEL_RANGE],
-    label: tr("kernel values per step"),
-  });
+  const values = plot(series, { ...axes, title: tr("kernel values (grey: the edge detector)"),
+    ylim: [-KERNEL_RANGE, KERNEL_RANGE], label: tr("kernel values per step") });
   const colours = { cmap: "RdBu_r", vmin: -1.5, vmax: 1.5, cell: 30, palettes, tr };
   const grids = [
     grid(run.output[t], { ...colours, title: tr("output at step {step}", { step: t }), fmt: fmt2 }),
@@ -92,8 +86,7 @@ const CONTROLS = [
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
     asks: ASKS,
-    play: { name: "step", label: N_("step shown"), fastest: 50, speed: 20, button: N_("Train"),
-      keep: true },
+    play: { name: "step", label: N_("step shown"), fastest: 50, speed: 20, button: N_("Train"), keep: true },
     picture(tr, v, m) {
       const run = decode(m.get("run"));
       const t = Math.min(v.step, run.loss.length - 1);

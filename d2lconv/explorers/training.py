@@ -1,5 +1,6 @@
 """TrainingExplorer: PyTorch trains the 1x2 edge kernel; the page scrubs the run."""
 
+import json
 import math
 
 import traitlets
@@ -20,9 +21,7 @@ def plain(value):
     if isinstance(value, list):
         return [plain(v) for v in value]
     value = float(value)
-    if math.isfinite(value):
-        return value
-    return {math.inf: "Infinity", -math.inf: "-Infinity"}.get(value, "NaN")
+    return value if math.isfinite(value) else json.dumps(value)
 
 
 class TrainingExplorer(Explorer):
@@ -50,7 +49,6 @@ class TrainingExplorer(Explorer):
     def __init__(
         self, lr=0.03, steps=30, seed=0, init="random", bias=False, image="vertical"
     ):
-        self.history = []
         given = dict(lr=lr, steps=steps, seed=seed, init=init, bias=bias, image=image)
         super().__init__(**check_settings(given, RANGES, OPTIONS))
         self._train()

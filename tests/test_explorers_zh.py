@@ -275,13 +275,15 @@ def test_training_explorer_speaks_chinese_and_shows_the_run(zh):
     X, Y = edge_data()
     assert np.array_equal(matrix(panel(root, "目标 Y")), Y.numpy())
     e.lr = 0.1
-    status = texts(parse(e.svg))[-1]
+    *_, status, loss_note, value_note = texts(parse(e.svg))
     assert (
         "学习率 lr 0.1 >= 最大稳定学习率 2/lambda_max = " in status
         and status.endswith("发散")
     )
+    assert_chinese(loss_note, "the note on losses off the scale")
+    assert_chinese(value_note, "the note on values off the scale")
     e.bias = True
-    assert "偏置" in texts(parse(e.svg))[-1]
+    assert "偏置" in texts(parse(e.svg))[-3]
     e.step = 3
     assert_picture_in_chinese(e.svg, "step 3")
     no_missing()

@@ -25,6 +25,8 @@ from .labserver import (
 # The module whose tests only read a notebook's page once it has run.
 READ_ONLY_MODULE = "test_notebooks_in_browser"
 
+BROWSER_TESTS = Path(__file__).resolve().parent
+
 
 def pytest_configure(config):
     config.addinivalue_line(
@@ -76,6 +78,10 @@ def notebook_pages(request, lab, lab_page, report, notebook_run):
     """
     wanted, live = [], set()
     for item in request.session.items:
+        # Only the browser tests' notebooks: tests/test_notebooks.py has its own
+        # path parameters, and its fresh-kernel runs need no JupyterLab.
+        if BROWSER_TESTS not in item.path.parents:
+            continue
         params = getattr(item, "callspec", None)
         path = params.params.get("path") if params else None
         if path in NOTEBOOKS and path not in wanted:

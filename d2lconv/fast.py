@@ -16,6 +16,7 @@ import torch
 import torch.nn.functional as F
 from matplotlib.figure import Figure
 
+from . import plot
 from ._validate import (
     check_nonnegative_int,
     check_positive_int,
@@ -276,13 +277,6 @@ def format_duration(seconds):
     return tr("{days:.3g} days", days=seconds / 86400)
 
 
-def _cjk_font():
-    """A font with Chinese characters that matplotlib has, or None (plot.cjk_font)."""
-    from .plot import cjk_font
-
-    return cjk_font()
-
-
 def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
     """Log-log plot of seconds against size, one line per implementation.
 
@@ -290,7 +284,7 @@ def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
     for them (``plot.CJK_FONTS``), else English.
     """
     ylabel, font = "time (s)", {}
-    cjk = _cjk_font() if language() != "en" else None
+    cjk = plot.cjk_font() if language() != "en" else None
     if cjk is not None:
         if xlabel == "input size n (n x n)":
             xlabel = tr("input size n (n x n)")

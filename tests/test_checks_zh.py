@@ -223,7 +223,7 @@ def test_plots_are_chinese_with_a_chinese_font(cjk_font, nothing_missing):
 
 def test_plots_stay_as_given_without_a_chinese_font(monkeypatch):
     d2lconv.set_language("zh")
-    monkeypatch.setattr(fast, "_cjk_font", lambda: None)
+    monkeypatch.setattr(plot, "cjk_font", lambda: None)
     fig = fast.draw_timings([8, 16], {"loop": [1e-3, 4e-3]}, title="my own title")
     (ax,) = fig.axes
     assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == (
@@ -232,7 +232,6 @@ def test_plots_stay_as_given_without_a_chinese_font(monkeypatch):
         "my own title",
     )
     assert i18n.missing() == []
-    monkeypatch.setattr(d2lconv.plot, "cjk_font", lambda: None)
     fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
     assert [ax.get_title() for ax in fig.axes] == ["photo", "my own"]
 

@@ -9,7 +9,7 @@ from .device import one_thread
 from .grid import Grid
 from .i18n import N_, tr
 from .ops import corr2d_multi_in_out_1x1
-from .picture import GAP, Lines, Picture, drawing, row
+from .picture import GAP, Lines, Picture, row
 from .shapes import ShapeError, conv2d_output_shape, pair_text
 
 VALUES = (N_("small random integers"), N_("book example"))
@@ -170,7 +170,6 @@ def _matmul(X, K, Y):
     return panels + [W, times, Xr, equals, Yr], bottom
 
 
-@drawing
 def draw_channels(X, K, mode=MODES[0]):
     """Picture of a multi-channel convolution: per-channel parts and sums, or a matmul.
 

@@ -17,7 +17,7 @@ from ._validate import (
 from .animation import Animation
 from .grid import Grid
 from .i18n import tr
-from .picture import MARGIN, Lines, Picture, drawing, row
+from .picture import MARGIN, Lines, Picture, row
 from .shapes import conv2d_geometry, conv_transpose2d_output_shape
 from .sweep import draw_sweep
 
@@ -87,7 +87,6 @@ def _heading(lines, panels, title):
     )
 
 
-@drawing
 def draw_padding_modes(X=None, padding=1, modes=PADDING_MODES):
     """Draw ``X`` and ``X`` padded by ``padding`` per side in each of ``modes``.
 
@@ -145,7 +144,6 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
-@drawing
 def draw_transposed_conv(
     X=None, K=None, *, stride=1, padding=0, output_padding=0, dilation=1, max_terms=9
 ):

@@ -23,7 +23,6 @@ from .picture import (
     Rect,
     Text,
     colors,
-    drawing,
     format_number,
     text_units,
     title_texts,
@@ -232,7 +231,6 @@ def _grid_lines(x, y, rows, cols, cell):
     ]
 
 
-@drawing
 def draw_grid(values, *, title="", indices=False, **options):
     """A picture of one matrix: coloured cells with their numbers.
 

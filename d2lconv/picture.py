@@ -48,7 +48,6 @@ so a new panel or colour is one edit in one place. Primitives may carry
 browsers read them.
 """
 
-import contextlib
 import functools
 import math
 import pathlib
@@ -103,42 +102,6 @@ def text_units(text):
     """
     wide = wide_characters(text)
     return len(text) + wide * 2 / 3 if wide else len(text)
-
-
-def drawing(function):
-    """Decorate a function that returns a Picture (every ``draw_...`` of the course).
-
-    In another language than English the picture also remembers how to draw
-    itself in English, ``picture.english()``: a raster image (PNG, GIF) falls
-    back on it where matplotlib has no font with Chinese characters.
-    """
-
-    @functools.wraps(function)
-    def draw(*args, **kwargs):
-        picture = function(*args, **kwargs)
-        if i18n.language() != "en":
-            # Lists (a training history that grows) are copied as they are now.
-            args = tuple(list(a) if isinstance(a, list) else a for a in args)
-            picture.english = functools.partial(_in_english, function, args, kwargs)
-        return picture
-
-    return draw
-
-
-@contextlib.contextmanager
-def in_english():
-    """Speak English inside the block, then the language spoken before."""
-    before = i18n.language()
-    i18n.set_language("en")
-    try:
-        yield
-    finally:
-        i18n.set_language(before)
-
-
-def _in_english(function, args, kwargs):
-    with in_english():
-        return function(*args, **kwargs)
 
 
 def to_matrix(values, name="values"):
@@ -327,10 +290,7 @@ class Picture:
     """Panels placed in pixels; ``svg`` is the SVG text, Jupyter shows it inline.
 
     A picture made in Chinese names fonts with Chinese characters too.
-    ``english`` (set by ``drawing``) draws the same picture in English, or None.
     """
-
-    english = None
 
     def __init__(self, panels, *, title=""):
         self.panels = list(panels)

@@ -11,7 +11,7 @@ from .data import edge_image
 from .device import one_thread
 from .grid import Grid
 from .i18n import N_, tr
-from .picture import GAP, Lines, Picture, drawing, format_number, row
+from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pair_text, pool2d_output_shape
 
 MODES = (N_("max"), N_("avg"))
@@ -142,7 +142,6 @@ def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_p
     return f"nn.AvgPool2d({args}, count_include_pad={count_include_pad})"
 
 
-@drawing
 def draw_pooling(
     X,
     kernel_size,

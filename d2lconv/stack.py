@@ -2,7 +2,7 @@
 
 from ._validate import check_positive_int, positive_pair
 from .i18n import N_, tr
-from .picture import GAP, MARGIN, Picture, Rect, Text, drawing, title_texts
+from .picture import GAP, MARGIN, Picture, Rect, Text, title_texts
 from .plot import Plot
 from .receptive import LayerError, receptive_field_table
 from .shapes import ShapeError
@@ -78,7 +78,6 @@ class Bars:
         return out + title_texts(self.title, self.x + self.width / 2, self.y - 8, 12)
 
 
-@drawing
 def draw_stack(input_size, layers):
     """Picture: each layer's size as a bar, the centre output's field, a size plot."""
     input_size = positive_pair(input_size, "input_size")
@@ -91,7 +90,6 @@ def draw_stack(input_size, layers):
     return stack_picture(input_size, table)
 
 
-@drawing
 def stack_picture(input_size, table):
     """The picture of ``draw_stack`` from the table of a stack of layers."""
     sizes = [input_size] + [row.output_size for row in table]

@@ -10,7 +10,7 @@ from ._validate import check_int, check_matrix
 from .device import one_thread
 from .grid import Grid
 from .i18n import tr
-from .picture import Lines, Picture, drawing, format_number, row, text_units
+from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
@@ -133,7 +133,6 @@ def _dropped_text(dropped_h, dropped_w):
     )
 
 
-@drawing
 def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
@@ -211,7 +210,6 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     return Picture([*panels, lines], title=title)
 
 
-@drawing
 def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     """Picture of ``K`` sweeping ``X``: padded input, window, products, output.
 

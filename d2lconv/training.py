@@ -12,7 +12,7 @@ from .device import default_device, one_thread
 from .grid import Grid
 from .i18n import N_, tr
 from .ops import Conv2D, corr2d
-from .picture import GAP, Lines, Picture, drawing, row
+from .picture import GAP, Lines, Picture, row
 from .plot import Plot
 
 EDGE_KERNEL = ((1.0, -1.0),)
@@ -269,7 +269,6 @@ def layer_output(X, entry):
         return F.conv2d(X[None, None].float(), weight)[0, 0] + (entry.bias or 0.0)
 
 
-@drawing
 def draw_training(history, X, Y, steps=None, lr=None):
     """Picture of a training history: loss curve, kernel values, output and target.
 

@@ -121,18 +121,6 @@ def test_output_sizes_match_the_real_modules(specs, h, w):
     assert [row.output_size for row in table] == sizes
 
 
-def test_the_books_stacks():
-    # Two 2x2 layers see all of a 3x3 input; seven 5x5 layers shrink 32 to 4.
-    table = receptive_field_table([dict(kernel_size=2), dict(kernel_size=2)], 3)
-    assert [(row.output_size, row.receptive_field) for row in table] == [
-        ((2, 2), (2, 2)),
-        ((1, 1), (3, 3)),
-    ]
-    table = receptive_field_table([dict(kernel_size=5)] * 7, 32)
-    assert (table[0].output_size, table[-1].output_size) == ((28, 28), (4, 4))
-    assert table[-1].receptive_field == (29, 29)
-
-
 def test_modules_and_sequential_are_read():
     net = nn.Sequential(
         nn.Conv2d(1, 4, 3, padding=1),

@@ -34,23 +34,16 @@ class Phrase:
         self.template, self.values = template, values
 
     def __str__(self):
-        return self.template.format(
-            **{
-                k: str(v) if isinstance(v, Phrase) else v
-                for k, v in self.values.items()
-            }
-        )
+        return self.template.format(**self._values(str))
 
     def translated(self):
         """The text in the current language (``d2lconv.set_language``)."""
-        values = self.values.items()
-        return tr(
-            self.template,
-            **{k: v.translated() if isinstance(v, Phrase) else v for k, v in values},
-        )
+        return tr(self.template, **self._values(lambda phrase: phrase.translated()))
 
-    def __repr__(self):
-        return f"Phrase({self.template!r}, **{self.values!r})"
+    def _values(self, show):
+        """The values, each Phrase among them shown with ``show``."""
+        values = self.values.items()
+        return {k: show(v) if isinstance(v, Phrase) else v for k, v in values}
 
 
 class ShapeError(Phrase, ValueError):
@@ -62,7 +55,6 @@ class ShapeError(Phrase, ValueError):
         ValueError.__init__(self, Phrase.__str__(self))
 
     __str__ = ValueError.__str__
-    __repr__ = ValueError.__repr__
 
     def __reduce__(self):
         return _shape_error, (self.template, self.values)

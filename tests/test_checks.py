@@ -117,16 +117,12 @@ SEEN = [
     ),
     # The book's worked examples, against PyTorch on the cell's own inputs.
     (
-        lambda: expect_conv2d(T([[19.0, 25], [37, 43]]), BOOK_X, BOOK_K),
-        "check passed: the result equals F.conv2d(X, K)",
-    ),
-    (
         lambda: expect_conv2d(T(PADDED), BOOK_X, BOOK_K, "Y", padding=1),
         "check passed: Y equals F.conv2d(X, K, padding=1)",
     ),
     (
-        lambda: expect_conv2d(T([[56, 72], [104, 120]]), X2, K2, "corr2d_multi_in"),
-        "check passed: corr2d_multi_in equals F.conv2d(X, K)",
+        lambda: expect_conv2d(T([[56, 72], [104, 120]]), X2, K2),
+        "check passed: the result equals F.conv2d(X, K)",
     ),
     (lambda: expect_conv2d(T(THREE), X2, K3, "Y"), "check passed: Y equals F.conv2d"),
     (
@@ -150,10 +146,6 @@ SEEN = [
         "check failed: the result: X of shape (3, 3) and K of shape (1, 2, 2) do "
         "not go together: X (h, w) takes K (k_h, k_w), X (c_i, h, w) takes K "
         "(c_i, k_h, k_w) or (c_o, c_i, k_h, k_w)",
-    ),
-    (
-        lambda: expect_pool2d(T([[4.0, 5], [7, 8]]), BOOK_X, 2, stride=1),
-        "check passed: the result equals F.max_pool2d(X, kernel_size=2, stride=1)",
     ),
     (
         lambda: expect_pool2d(

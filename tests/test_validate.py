@@ -80,6 +80,7 @@ TYPE_ERRORS += [
     (lambda: receptive_field([nn.Linear(3, 3)]), "or a dict with kernel_size/stride/"),
     (lambda: expect_close(1, 1, 3), "what must be a non-empty string, got 3"),
     (lambda: expect_close("one", 1, "x"), "got must be a number, a tensor or a seq"),
+    (lambda: expect_close(True, 1, "x"), "got must be a number or a tensor, got True"),
     (lambda: expect_descent(None, 0.1, 1.0), "losses must be a sequence of numbers"),
     (lambda: expect_descent([2, 1], 0.1, "1"), "limit must be a number, got '1'"),
     (lambda: expect_shrinks(1.0, 0.5, 0.9, 2.5, "d"), "steps must be an int, got 2.5"),

@@ -16,8 +16,8 @@ from ._validate import check_tensor, positive_pair
 from .i18n import N_, given, tr
 from .shapes import ShapeError, conv2d_geometry, pool2d_output_shape
 
-# The default explanation of a failed ``expect_close`` (also in ``_cause``).
-SAME_INPUTS = (
+# The default explanation of a failed check.
+SAME_INPUTS = N_(
     "both sides come from this cell's inputs, so changing an input does not explain it"
 )
 
@@ -52,16 +52,6 @@ def _real(value, name, positive=False):
     return float(value)
 
 
-def _cause(cause):
-    """The explanation of a failure in the current language."""
-    if cause == SAME_INPUTS:
-        return tr(
-            "both sides come from this cell's inputs, so changing an input does "
-            "not explain it"
-        )
-    return given(cause)
-
-
 def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
     """Print ``check passed: {what}`` if ``got`` matches ``expected``; else raise.
 
@@ -72,7 +62,7 @@ def expect_close(got, expected, what, atol=1e-6, rtol=1e-6, cause=SAME_INPUTS):
     """
     if not isinstance(what, str) or not what:
         raise TypeError(f"what must be a non-empty string, got {what!r}")
-    return _expect_close(got, expected, given(what), atol, rtol, _cause(cause))
+    return _expect_close(got, expected, given(what), atol, rtol, given(cause))
 
 
 def _expect_close(got, expected, what, atol, rtol, cause):
@@ -257,25 +247,31 @@ def expect_shrinks(start, end, factor, steps, what):
     return True
 
 
-def _reference_text(function, options):
-    """``F.conv2d(X, K, padding=1)``: the PyTorch call a check compares with."""
+def _fits(output_shape, what, size, window, **options):
+    """Raise ``CheckFailed`` when the window gives no output at all on the input."""
+    try:
+        output_shape(size, window, **options)
+    except ShapeError as err:
+        raise CheckFailed(
+            tr(
+                "check failed: {what}: the window {window} does not fit in the input "
+                "{input}, so there is no output to compare ({reason})",
+                what=what,
+                window="x".join(map(str, window)),
+                input="x".join(map(str, size)),
+                reason=err.translated(),
+            )
+        ) from None
+
+
+def _equals_call(got, want, what, function, options, atol, rtol):
+    """Compare ``got`` with ``want``, named as the PyTorch call that made it:
+    ``F.conv2d(X, K, padding=1)``."""
     arguments = ["X", "K"] if function == "F.conv2d" else ["X"]
     arguments += [f"{name}={value!r}" for name, value in options.items()]
-    return f"{function}({', '.join(arguments)})"
-
-
-def _no_output(what, X, K, err):
-    """The failure of a check whose inputs give no output at all."""
-    return CheckFailed(
-        tr(
-            "check failed: {what}: the window {window} does not fit in the input "
-            "{input}, so there is no output to compare ({reason})",
-            what=what,
-            window="x".join(map(str, K)),
-            input="x".join(map(str, X)),
-            reason=err.translated(),
-        )
-    )
+    call = f"{function}({', '.join(arguments)})"
+    shown = tr("{what} equals {call}", what=what, call=call)
+    return _expect_close(got, want, shown, atol, rtol, given(SAME_INPUTS))
 
 
 def expect_conv2d(got, X, K, what=None, atol=1e-5, rtol=1e-5, **options):
@@ -317,18 +313,12 @@ def expect_conv2d(got, X, K, what=None, atol=1e-5, rtol=1e-5, **options):
             )
         )
     size, window = tuple(X.shape[-2:]), tuple(K.shape[-2:])
-    try:
-        conv2d_geometry(size, window, **options)
-    except ShapeError as err:
-        raise _no_output(what, size, window, err) from None
+    _fits(conv2d_geometry, what, size, window, **options)
     x64 = X.detach().cpu().double().reshape(1, -1, *size)
     k64 = K.detach().cpu().double().reshape(-1, x64.shape[1], *window)
     want = F.conv2d(x64, k64, **options)[0]
     want = want[0] if K.dim() < 4 else want
-    shown = tr(
-        "{what} equals {call}", what=what, call=_reference_text("F.conv2d", options)
-    )
-    return _expect_close(got, want, shown, atol, rtol, _cause(SAME_INPUTS))
+    return _equals_call(got, want, what, "F.conv2d", options, atol, rtol)
 
 
 def expect_pool2d(got, X, pool_size, mode="max", what=None, **options):
@@ -347,15 +337,9 @@ def expect_pool2d(got, X, pool_size, mode="max", what=None, **options):
     size = tuple(X.shape[-2:])
     window = positive_pair(pool_size, "pool_size")
     geometry = {k: v for k, v in options.items() if k != "count_include_pad"}
-    try:
-        pool2d_output_shape(size, window, **geometry)
-    except ShapeError as err:
-        raise _no_output(what, size, window, err) from None
+    _fits(pool2d_output_shape, what, size, window, **geometry)
     pool = F.max_pool2d if mode == "max" else F.avg_pool2d
-    x64 = X.detach().cpu().double().reshape(1, -1, *size)
-    pooled = pool(x64, window, **options)
+    pooled = pool(X.detach().cpu().double().reshape(1, -1, *size), window, **options)
     want = pooled.reshape(*X.shape[:-2], *pooled.shape[-2:])
     options = {"kernel_size": pool_size, **options}
-    call = _reference_text(f"F.{mode}_pool2d", options)
-    shown = tr("{what} equals {call}", what=what, call=call)
-    return _expect_close(got, want, shown, 1e-5, 1e-5, _cause(SAME_INPUTS))
+    return _equals_call(got, want, what, f"F.{mode}_pool2d", options, 1e-5, 1e-5)

@@ -102,17 +102,15 @@ def corr2d_multi_in_out_1x1(X, K):
     return Y.reshape(c_o, h, w)
 
 
-def _pool_channel(X, kernel_size, mode, stride):
-    """Pool one padded 2-D map; ``X`` is already padded."""
+def _pool_channel(X, kernel_size, stride, out, reduce):
+    """Pool one padded 2-D map ``X`` into ``out`` (h, w) values with ``reduce``."""
     (kh, kw), (sh, sw) = kernel_size, stride
-    oh, ow = (X.shape[0] - kh) // sh + 1, (X.shape[1] - kw) // sw + 1
-    reduce = torch.amax if mode == "max" else torch.mean
     values = [
         reduce(X[i * sh : i * sh + kh, j * sw : j * sw + kw])
-        for i in range(oh)
-        for j in range(ow)
+        for i in range(out[0])
+        for j in range(out[1])
     ]
-    return torch.stack(values).reshape(oh, ow)
+    return torch.stack(values).reshape(out)
 
 
 def pool2d(X, pool_size, mode="max", padding=0, stride=1):
@@ -132,18 +130,19 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     if 0 in X.shape:
         raise ValueError(f"X must not be empty, got shape {tuple(X.shape)}")
     # Checks the padding (at most half the window) and explains an empty output.
-    pool2d_output_shape(tuple(X.shape[-2:]), kernel_size, stride, padding)
+    out = pool2d_output_shape(tuple(X.shape[-2:]), kernel_size, stride, padding)
     padding = nonnegative_pair(padding, "padding")
     if mode == "avg" and not X.is_floating_point():
         X = X.to(torch.get_default_dtype())
-    fill = 0
+    reduce, fill = torch.mean, 0
     if mode == "max":
+        reduce = torch.amax
         # Padding with the lowest value makes it lose every max, as in PyTorch.
         fill = float("-inf") if X.is_floating_point() else torch.iinfo(X.dtype).min
     X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), value=fill)
     if X.dim() == 2:
-        return _pool_channel(X, kernel_size, mode, stride)
-    return torch.stack([_pool_channel(x, kernel_size, mode, stride) for x in X])
+        return _pool_channel(X, kernel_size, stride, out, reduce)
+    return torch.stack([_pool_channel(x, kernel_size, stride, out, reduce) for x in X])
 
 
 def comp_conv2d(conv2d, X):

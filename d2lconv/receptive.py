@@ -152,12 +152,9 @@ def receptive_field_table(layers, input_size=None):
         g = layer_geometry(layer)
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
         named = layer.get("name") if isinstance(layer, dict) else None
-        number = f"{index + 1}: "
         label = _LABELS[g["kind"]]  # marked with N_ above
         shown = _describe(tr(label), k, s, p, d)
-        name = named or number + shown
-        # An error names the layer in English, as the API's errors do.
-        english = named or number + _describe(_LABELS[g["kind"]], k, s, p, d)
+        name = named or f"{index + 1}: {shown}"
         if size is not None:
             try:
                 if g["kind"] == "conv":
@@ -171,6 +168,8 @@ def receptive_field_table(layers, input_size=None):
                         size, k, s, (p[0][0], p[1][0]), d, g["ceil_mode"]
                     )
             except ValueError as err:
+                # The error names the layer in English, as the API's errors do.
+                english = named or f"{index + 1}: {_describe(label, k, s, p, d)}"
                 place = None if named else index + 1
                 raise LayerError(english, err, place, shown) from None
         field = tuple(field[a] + d[a] * (k[a] - 1) * jump[a] for a in (0, 1))

@@ -34,23 +34,16 @@ class Phrase:
         self.template, self.values = template, values
 
     def __str__(self):
-        return self.template.format(
-            **{
-                k: str(v) if isinstance(v, Phrase) else v
-                for k, v in self.values.items()
-            }
-        )
+        return self.template.format(**self._values(str))
 
     def translated(self):
         """The text in the current language (``d2lconv.set_language``)."""
-        values = self.values.items()
-        return tr(
-            self.template,
-            **{k: v.translated() if isinstance(v, Phrase) else v for k, v in values},
-        )
+        return tr(self.template, **self._values(lambda phrase: phrase.translated()))
 
-    def __repr__(self):
-        return f"Phrase({self.template!r}, **{self.values!r})"
+    def _values(self, show):
+        """The values, each Phrase among them shown with ``show``."""
+        values = self.values.items()
+        return {k: show(v) if isinstance(v, Phrase) else v for k, v in values}
 
 
 class ShapeError(Phrase, ValueError):
@@ -62,7 +55,6 @@ class ShapeError(Phrase, ValueError):
         ValueError.__init__(self, Phrase.__str__(self))
 
     __str__ = ValueError.__str__
-    __repr__ = ValueError.__repr__
 
     def __reduce__(self):
         return _shape_error, (self.template, self.values)
@@ -132,23 +124,22 @@ def _padding_text(sides, axis):
     return " + ".join(_SIDES[axis]), f"{before} + {after}"
 
 
-def _conv_formula(axis, n, k, s, sides, d):
-    """Output length along one axis, and PyTorch's formula with the numbers in it."""
-    out = (n + sides[0] + sides[1] - d * (k - 1) - 1) // s + 1
+def _formula(axis, n, k, s, sides, d, rounding="floor"):
+    """PyTorch's output-size formula along one axis, with the numbers in it."""
     p_sym, p_num = _padding_text(sides, axis)
-    formula = (
-        f"floor((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
-        f"floor(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1 = {out}"
+    return (
+        f"{rounding}((n + {p_sym} - d(k-1) - 1)/s) + 1 = "
+        f"{rounding}(({n} + {p_num} - {d}*({k}-1) - 1)/{s}) + 1"
     )
-    return out, formula
 
 
 def _conv_axis(axis, n, k, s, sides, d):
     """Output length along one axis, or a ``ShapeError`` showing the formula
     (the course's first formula, n - k + 1, without padding, stride, dilation)."""
-    out, formula = _conv_formula(axis, n, k, s, sides, d)
+    out = (n + sides[0] + sides[1] - d * (k - 1) - 1) // s + 1
     if out >= 1:
         return out
+    formula = f"{_formula(axis, n, k, s, sides, d)} = {out}"
     values = dict(axis=_AXIS_PHRASES[axis], n=n, k=k, out=out, formula=formula)
     if (s, d, *sides) == (1, 1, 0, 0):
         raise ShapeError(
@@ -204,7 +195,7 @@ class ConvGeometry(NamedTuple):
         """PyTorch's output-size formula along ``axis`` (0 or 1), numbers filled in."""
         n, k, s = self.input_size[axis], self.kernel_size[axis], self.stride[axis]
         d, sides = self.dilation[axis], self.sides[axis]
-        return _conv_formula(axis, n, k, s, sides, d)[1]
+        return f"{_formula(axis, n, k, s, sides, d)} = {self.output_size[axis]}"
 
 
 def conv2d_geometry(input_size, kernel_size, stride=1, padding=0, dilation=1):
@@ -243,11 +234,7 @@ def _pool_axis(axis, n, k, s, p, d, ceil_mode):
     out = rounded - (ceil_mode and (rounded - 1) * s >= n + p)
     if out >= 1:
         return out
-    rounding = "ceil" if ceil_mode else "floor"
-    formula = (
-        f"{rounding}((n + 2p - d(k-1) - 1)/s) + 1 = "
-        f"{rounding}(({n} + 2*{p} - {d}*({k}-1) - 1)/{s}) + 1"
-    )
+    formula = _formula(axis, n, k, s, (p, p), d, "ceil" if ceil_mode else "floor")
     values = dict(axis=_AXIS_PHRASES[axis], formula=formula, out=out)
     if out == rounded:
         steps = Phrase(N_("output {axis} = {formula} = {out}"), **values)

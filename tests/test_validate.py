@@ -1,106 +1,229 @@
-"""The shared argument checks: what they accept and how they refuse."""
+"""Bad input, in one table: each refusal is a TypeError or a ValueError whose
+message names the parameter, the value and the rule (a shape: the formula
+with the numbers filled in). Also what the shared argument checks accept."""
 
 import numpy as np
 import pytest
 import torch
+from torch import nn
 
+from d2lconv import (
+    comp_conv2d,
+    conv2d_output_shape,
+    conv2d_params,
+    conv_transpose2d_output_shape,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr2d_multi_in_out_1x1,
+    expect_close,
+    expect_descent,
+    expect_pool2d,
+    expect_shrinks,
+    pool2d,
+    pool2d_output_shape,
+    receptive_field,
+    receptive_field_table,
+)
 from d2lconv._validate import (
     as_pair,
+    check_int_range,
     check_matrix,
     check_nonnegative_int,
     check_positive_int,
-    check_real_dtype,
     check_same_device,
     check_tensor,
     nonnegative_pair,
     positive_pair,
 )
 
-
-@pytest.mark.parametrize(
-    ("value", "pair"),
-    [
-        (3, (3, 3)),
-        ((2, 5), (2, 5)),
-        ([2, 5], (2, 5)),
-        (torch.Size([4, 1]), (4, 1)),
-        (np.int64(2), (2, 2)),
-        ((np.int32(1), 7), (1, 7)),
-    ],
-)
-def test_as_pair_accepts_ints_and_pairs(value, pair):
-    result = as_pair(value, "kernel_size")
-    assert result == pair
-    assert all(type(v) is int for v in result)
+T = torch.ones
+LOPSIDED_POOL = dict(kind="max", kernel_size=2, padding=((0, 1), (0, 0)))
 
 
-@pytest.mark.parametrize("value", [True, 2.0, "3", None, (1.0, 2), (True, 2)])
-def test_as_pair_type_errors_name_the_parameter_and_value(value):
-    with pytest.raises(TypeError) as info:
-        as_pair(value, "kernel_size")
-    assert "kernel_size must be an int or an (h, w) pair" in str(info.value)
-    assert repr(value) in str(info.value)
-
-
-def test_as_pair_wrong_length_is_a_value_error():
-    with pytest.raises(ValueError, match=r"stride must be .* got \(1, 2, 3\) with 3"):
-        as_pair((1, 2, 3), "stride")
-
-
-def test_positive_and_nonnegative_pairs():
-    assert positive_pair((1, 2), "stride") == (1, 2)
-    assert nonnegative_pair(0, "padding") == (0, 0)
-    with pytest.raises(
-        ValueError, match=r"stride must be positive \(>= 1\), got \(1, 0\)"
-    ):
-        positive_pair((1, 0), "stride")
-    with pytest.raises(ValueError, match=r"padding must be non-negative .* got -1"):
-        nonnegative_pair(-1, "padding")
-
-
-def test_int_checks():
+def test_the_checks_return_what_they_accept():
+    pairs = [(3, (3, 3)), ([2, 5], (2, 5)), (torch.Size([4, 1]), (4, 1))]
+    for value, pair in pairs + [(np.int64(2), (2, 2)), ((np.int32(1), 7), (1, 7))]:
+        result = as_pair(value, "kernel_size")
+        assert result == pair and all(type(v) is int for v in result)
     assert check_positive_int(np.int64(3), "steps") == 3
     assert check_nonnegative_int(0, "padding") == 0
-    with pytest.raises(
-        ValueError, match=r"steps must be a positive int \(>= 1\), got 0"
-    ):
-        check_positive_int(0, "steps")
-    with pytest.raises(TypeError, match="steps must be an int, got False of type bool"):
-        check_positive_int(False, "steps")
-    with pytest.raises(ValueError, match="padding must be a non-negative int"):
-        check_nonnegative_int(-2, "padding")
+    assert check_int_range(3, "seed", 0, 3) == 3
+    assert nonnegative_pair(0, "padding") == (0, 0)
+    X = T(2, 3)
+    assert check_tensor(X, "X", (2, 3)) is X and check_matrix(X, "X") is X
+    check_same_device(X, T(1), "X", "K")
 
 
-def test_tensor_checks():
-    X = torch.zeros(2, 3)
-    assert check_tensor(X, "X", 2) is X
-    assert check_tensor(X, "X", (2, 3)) is X
-    with pytest.raises(TypeError, match="X must be a torch.Tensor, got ndarray"):
-        check_tensor(np.zeros((2, 3)), "X")
-    with pytest.raises(
-        ValueError, match=r"X must be a 3-D or 4-D tensor, got shape \(2, 3\)"
-    ):
-        check_tensor(X, "X", (3, 4))
-    with pytest.raises(TypeError, match="X must hold real numbers.*torch.bool"):
-        check_real_dtype(X.bool(), "X")
-    check_same_device(X, torch.zeros(1), "X", "K")
-    with pytest.raises(ValueError, match="X and K must be on the same device"):
-        check_same_device(X, torch.zeros(1, device="meta"), "X", "K")
+NOT_INTS = [True, 2.0, "3", None, (1.0, 2), (True, 2)]
+TYPE_ERRORS = [
+    (
+        lambda v=v: as_pair(v, "k"),
+        f"k must be an int or an (h, w) pair of ints, got {v!r}",
+    )
+    for v in NOT_INTS
+]
+TYPE_ERRORS += [
+    (lambda: check_positive_int(False, "s"), "s must be an int, got False of type"),
+    (lambda: check_tensor(np.zeros(2), "X"), "X must be a torch.Tensor, got ndarray"),
+    (
+        lambda: check_matrix(T(2, 2) > 0, "X"),
+        "X must hold real numbers (a floating or integer dtype), got dtype torch.bool",
+    ),
+    (lambda: conv2d_output_shape(8, 2.0), "kernel_size must be an int or an (h, w)"),
+    (lambda: pool2d_output_shape(8, 2, None, 0, 1, 1), "ceil_mode must be True or"),
+    (lambda: comp_conv2d(3, T(8, 8)), "conv2d must be a layer such as nn.Conv2d"),
+    (lambda: conv2d_params(1, 1, 3, bias="yes"), "bias must be True or False, got 'y"),
+    (lambda: conv2d_params(1, 2.5, 3), "out_channels must be an int, got 2.5"),
+    (lambda: receptive_field([dict(kernal_size=3)]), "unknown keys ['kernal_size']"),
+    (lambda: receptive_field([dict(stride=2)]), "layer dict needs a kernel_size, got"),
+    (lambda: receptive_field([nn.Linear(3, 3)]), "or a dict with kernel_size/stride/"),
+    (lambda: expect_close(1, 1, 3), "what must be a non-empty string, got 3"),
+    (lambda: expect_close("one", 1, "x"), "got must be a number, a tensor or a seq"),
+    (lambda: expect_close(True, 1, "x"), "got must be a number or a tensor, got True"),
+    (lambda: expect_descent(None, 0.1, 1.0), "losses must be a sequence of numbers"),
+    (lambda: expect_descent([2, 1], 0.1, "1"), "limit must be a number, got '1'"),
+    (lambda: expect_shrinks(1.0, 0.5, 0.9, 2.5, "d"), "steps must be an int, got 2.5"),
+    (lambda: expect_shrinks("a", 0.5, 0.9, 2, "d"), "start must be a number, got 'a'"),
+]
+
+VALUE_ERRORS = [
+    (lambda: as_pair((1, 2, 3), "s"), "s must be an int or an (h, w) pair, got (1, 2"),
+    (lambda: positive_pair((1, 0), "s"), "s must be positive (>= 1), got (1, 0)"),
+    (lambda: nonnegative_pair(-1, "p"), "p must be non-negative (>= 0), got -1"),
+    (lambda: check_positive_int(0, "s"), "s must be a positive int (>= 1), got 0"),
+    (lambda: check_nonnegative_int(-2, "p"), "p must be a non-negative int (>= 0), "),
+    (lambda: check_int_range(5, "seed", 0, 3), "seed must be an int from 0 to 3, got"),
+    (lambda: check_tensor(T(2, 3), "X", (3, 4)), "X must be a 3-D or 4-D tensor, got"),
+    (lambda: check_matrix(T(2, 2, 2), "X"), "X must be a 2-D tensor, got shape (2, 2"),
+    (lambda: check_matrix(T(0, 3), "X"), "X must not be empty, got shape (0, 3)"),
+    (
+        lambda: check_same_device(T(1), torch.zeros(1, device="meta"), "X", "K"),
+        "X and K must be on the same device, got cpu and meta; move one with .to(",
+    ),
+    # The shapes, their formulas with the numbers (notebook 2's plain one first).
+    (
+        lambda: conv2d_output_shape(3, 5),
+        "output height = n - k + 1 = 3 - 5 + 1 = -1 < 1: kernel_size 5 is larger "
+        "than the input 3",
+    ),
+    (
+        lambda: conv2d_output_shape(3, 5, 2),
+        "output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((3 + 2*0 - "
+        "1*(5-1) - 1)/2) + 1 = 0 < 1: kernel_size 5 (effective size d(k-1) + 1 = "
+        "5) is larger than the padded input 3 + 2*0 = 3",
+    ),
+    (
+        lambda: conv2d_output_shape((10, 4), (1, 4), 1, 1, 2),
+        "output width = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((4 + 2*1 - "
+        "2*(4-1) - 1)/1) + 1 = 0 < 1",
+    ),
+    (
+        lambda: conv2d_output_shape(1, 3, 1, ((0, 1), (1, 1))),
+        "output height = floor((n + p_top + p_bottom - d(k-1) - 1)/s) + 1 = "
+        "floor((1 + 0 + 1 - 1*(3-1) - 1)/1) + 1 = 0 < 1: kernel_size 3 "
+        "(effective size d(k-1) + 1 = 3) is larger than the padded input 1 + 0 + "
+        "1 = 2",
+    ),
+    (
+        lambda: conv2d_output_shape(8, 3, (2, 1), "same"),
+        'padding="same" needs stride 1 (as in PyTorch), got stride=(2, 1)',
+    ),
+    (
+        lambda: conv2d_output_shape(8, 3, 1, "full"),
+        'padding must be an int, an (h, w) pair, "valid" or "same", got \'full\'',
+    ),
+    (lambda: conv2d_output_shape(0, 3), "input_size must be positive (>= 1), got 0"),
+    (lambda: conv2d_output_shape(8, 3, 1, 0, -1), "dilation must be positive"),
+    (lambda: conv2d_output_shape(8, 3, 1, (1, -1)), "padding must be non-negative"),
+    (
+        lambda: pool2d_output_shape(8, 3, None, 2),
+        "padding height 2 is more than half the pooling window: padding must be "
+        "<= kernel_size // 2 = 3 // 2 = 1 (PyTorch's rule for pooling), got "
+        "padding=(2, 2), kernel_size=(3, 3)",
+    ),
+    # PyTorch's rule uses the window, not the dilated span (5 inputs here).
+    (lambda: pool2d_output_shape(8, 3, None, 2, 2), "kernel_size // 2 = 3 // 2"),
+    (
+        lambda: pool2d_output_shape(2, 3, 1),
+        "output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((2 + 2*0 - "
+        "1*(3-1) - 1)/1) + 1 = 0 < 1: the pooling window (kernel_size 3, "
+        "effective size 3) is larger than the padded input 2 + 2*0 = 2",
+    ),
+    (
+        lambda: pool2d_output_shape(1, 5, 2, 0, 1, True),
+        "ceil((1 + 2*0 - 1*(5-1) - 1)/2) + 1 = -1 < 1",
+    ),
+    (
+        lambda: conv_transpose2d_output_shape(4, 3, 2, 0, (0, 2)),
+        "output_padding must be smaller than the stride or the dilation (as in "
+        "PyTorch), got output_padding width 2 with stride 2 and dilation 1",
+    ),
+    # PyTorch returns an empty tensor here without a word.
+    (
+        lambda: conv_transpose2d_output_shape(1, 4, stride=1, padding=2),
+        "output height = (n-1)s - 2p + d(k-1) + output_padding + 1 = (1-1)*1 - "
+        "2*2 + 1*(4-1) + 0 + 1 = 0 < 1: padding 2*2 removes as much as or more "
+        "than the transposed convolution makes, leaving an empty output",
+    ),
+    # The loops check more than the shapes do.
+    (
+        lambda: corr2d_multi_in(T(2, 3, 3), T(3, 2, 2)),
+        "X and K must have the same number of input channels, got X with 2 (shape "
+        "(2, 3, 3)) and K with 3 (shape (3, 2, 2))",
+    ),
+    (
+        lambda: corr2d_multi_in_out(T(2, 3, 3), T(4, 3, 2, 2)),
+        "K's second axis must match X's channels, got K of shape (4, 3, 2, 2) "
+        "(c_i = 3) and X of shape (2, 3, 3) (c_i = 2)",
+    ),
+    (
+        lambda: corr2d_multi_in_out(T(2, 3, 3), T(0, 2, 2, 2)),
+        "K must have at least one output channel, got (0, 2, 2, 2)",
+    ),
+    (
+        lambda: corr2d_multi_in_out_1x1(T(2, 3, 3), T(4, 2, 2, 2)),
+        "K must have shape (c_o, c_i, 1, 1) = (4, 2, 1, 1) for X of shape (2, 3, "
+        "3), got (4, 2, 2, 2)",
+    ),
+    (
+        lambda: comp_conv2d(nn.Conv2d(3, 1, 3), T(8, 8)),
+        "conv2d must take 1 input channel for a 2-D X, got in_channels=3",
+    ),
+    (lambda: comp_conv2d(nn.Conv2d(1, 1, 9), T(8, 8)), "n - k + 1 = 8 - 9 + 1 = 0"),
+    (lambda: pool2d(T(0, 3, 3), 2), "X must not be empty, got shape (0, 3, 3)"),
+    (lambda: corr2d(T(3, 3), T(0, 1)), "K must not be empty, got shape (0, 1)"),
+    (lambda: corr2d_multi_in(T(0, 3, 3), T(0, 1, 1)), "X must have at least one cha"),
+    (lambda: pool2d(T(3, 3), 2, mode="mean"), 'mode must be "max" or "avg", got \'me'),
+    (lambda: expect_pool2d(T(1, 1), T(3, 3), 2, "min"), 'mode must be "max" or "a'),
+    # A stack names the layer that fails.
+    (
+        lambda: receptive_field_table([dict(kernel_size=3), dict(kernel_size=5)], 6),
+        "layer 2: conv 5x5: output height = n - k + 1 = 4 - 5 + 1 = 0 < 1",
+    ),
+    (lambda: receptive_field([dict(kernel_size=0)]), "kernel_size must be positive"),
+    (
+        lambda: receptive_field([dict(kernel_size=3, kind="min")]),
+        "layer kind must be one of ('conv', 'max', 'avg'), got 'min'",
+    ),
+    (
+        lambda: receptive_field_table([LOPSIDED_POOL], 4),
+        "pooling padding must be the same on both sides, got ((0, 1), (0, 0))",
+    ),
+    # The checks of the worked examples.
+    (lambda: expect_close(1, 1, "x", atol=-1), "atol must be >= 0, got -1"),
+    (lambda: expect_descent([1.0], 0.1, 1.0), "losses must hold the loss before and"),
+    (lambda: expect_descent([2, 1], 0, 1.0), "lr must be a positive, finite number"),
+    (lambda: expect_shrinks(1.0, 0.5, -0.5, 2, "d"), "factor must be >= 0, got -0.5"),
+]
 
 
 @pytest.mark.parametrize(
-    ("value", "error", "words"),
-    [
-        ([[1.0]], TypeError, ["X must be a torch.Tensor"]),
-        (torch.ones(2, 2, 2), ValueError, ["X must be a 2-D tensor", "(2, 2, 2)"]),
-        (torch.ones(2, 2) > 0, TypeError, ["X must hold real numbers", "torch.bool"]),
-        (torch.ones(0, 3), ValueError, ["X must not be empty", "(0, 3)"]),
-    ],
+    ("call", "message", "error"),
+    [(*case, TypeError) for case in TYPE_ERRORS]
+    + [(*case, ValueError) for case in VALUE_ERRORS],
 )
-def test_check_matrix_names_the_rule_broken(value, error, words):
+def test_bad_input_names_the_parameter_the_value_and_the_rule(call, message, error):
     with pytest.raises(error) as info:
-        check_matrix(value, "X")
-    for word in words:
-        assert word in str(info.value)
-    ones = torch.ones(2, 3)
-    assert check_matrix(ones, "X") is ones
+        call()
+    assert message in str(info.value)

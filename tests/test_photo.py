@@ -121,9 +121,14 @@ def descend(A, target, W0, lr, steps):
         # mean((A w - t)^2) = w^T M w - 2 b^T w + c, for each row w of W.
         return ((W @ M) * W).sum(1) - 2 * W @ b + c
 
-    W = W0.clone()
-    for _ in range(steps):
-        W = W - lr * 2 * (W @ M - b)
+    # A step maps the row w to w (I - 2 lr M) + 2 lr b: as one matrix acting
+    # on (w, 1), so that `steps` steps are a matrix power.
+    n = len(M)
+    step = torch.eye(n + 1, dtype=M.dtype)
+    step[:n, :n] -= 2 * lr * M
+    step[n, :n] = 2 * lr * b
+    ones = torch.ones(len(W0), 1, dtype=W0.dtype)
+    W = (torch.cat([W0, ones], 1) @ torch.linalg.matrix_power(step, steps))[:, :n]
     return W, loss(W0), loss(W)
 
 

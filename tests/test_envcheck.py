@@ -88,26 +88,19 @@ def test_old_versions_fail_with_the_version_rule(monkeypatch):
     assert envcheck.check_anywidget().ok
 
 
+LAB, NB = "jupyterlab_widgets", "widgetsnbextension"
+
+
 @pytest.mark.parametrize(
     ("ipywidgets", "dists", "ok", "detail"),
     [
         ("8.1.5", {}, False, "no front end"),
-        (
-            "8.1.5",
-            {"jupyterlab_widgets": "1.1.11"},
-            False,
-            "jupyterlab_widgets 1.1.11 (needs 3.x)",
-        ),
-        (
-            "8.1.5",
-            {"jupyterlab_widgets": "3.0.9"},
-            True,
-            "front end: jupyterlab_widgets 3.0.9",
-        ),
-        ("7.7.1", {"widgetsnbextension": "3.6.10"}, True, "widgetsnbextension 3.6.10"),
-        ("7.6.5", {"widgetsnbextension": "3.5.2"}, False, "7.6.5 is older than 7.7"),
+        ("8.1.5", {LAB: "1.1.11"}, False, f"{LAB} 1.1.11 (needs 3.x)"),
+        ("8.1.5", {LAB: "3.0.9"}, True, f"front end: {LAB} 3.0.9"),
+        ("7.7.1", {NB: "3.6.10"}, True, f"{NB} 3.6.10"),
+        ("7.6.5", {NB: "3.5.2"}, False, "7.6.5 is older than 7.7"),
         # A later major accepts any front end, but needs one.
-        ("9.0.0", {"jupyterlab_widgets": "4.0.0"}, True, "jupyterlab_widgets 4.0.0"),
+        ("9.0.0", {LAB: "4.0.0"}, True, f"{LAB} 4.0.0"),
         ("9.0.0", {}, False, "no front end"),
     ],
 )

@@ -149,10 +149,9 @@ def check_device():
     if torch.cuda.is_available():
         name = torch.cuda.get_device_name(0)
         detail = tr("cuda ({name}): training cells use the GPU", name=name)
-        return Check("device", True, detail, fix)
-    return Check(
-        "device", True, tr("cpu (no CUDA GPU found): training cells use the CPU"), fix
-    )
+    else:
+        detail = tr("cpu (no CUDA GPU found): training cells use the CPU")
+    return Check("device", True, detail, fix)
 
 
 def check_ipywidgets():
@@ -165,19 +164,16 @@ def check_ipywidgets():
         detail = tr("{version}, front end: Colab's own", version=version)
         return Check("ipywidgets", True, detail, fix)
     # A major this check does not know yet: any installed front end will do.
-    front_ends = FRONT_ENDS.get(
-        _version_tuple(version)[0], dict.fromkeys(FRONT_ENDS[8])
-    )
+    unknown = dict.fromkeys(FRONT_ENDS[8])
     found, mismatched = [], []
-    for dist, major in front_ends.items():
-        have = _dist_version(dist)
-        if have is not None and major in (None, *_version_tuple(have)[:1]):
+    for dist, major in FRONT_ENDS.get(_version_tuple(version)[0], unknown).items():
+        if (have := _dist_version(dist)) is None:
+            continue
+        if major in (None, *_version_tuple(have)[:1]):
             found.append(f"{dist} {have}")
-        elif have is not None:
-            needs = tr(
-                "{dist} {have} (needs {major}.x)", dist=dist, have=have, major=major
-            )
-            mismatched.append(needs)
+        else:
+            needs = dict(dist=dist, have=have, major=major)
+            mismatched.append(tr("{dist} {have} (needs {major}.x)", **needs))
     if found:
         found = tr(", ").join(found)
         detail = tr("{version}, front end: {found}", version=version, found=found)

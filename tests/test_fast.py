@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from matplotlib.figure import Figure
 from props import examples
 
+from d2lconv import one_thread
 from d2lconv.fast import (
     conv2d_im2col,
     corr2d_unfold,
@@ -52,6 +53,7 @@ def integer_valued(shape, seed):
     batched=st.booleans(),
     seed=st.integers(0, 2**16),
 )
+@one_thread()  # tiny tensors: on a busy machine, threads cost more than they gain
 def test_unfold_and_im2col_match_conv2d(
     n, c_i, c_o, h, w, kh, kw, padding, stride, dilation, with_bias, batched, seed
 ):
@@ -100,6 +102,7 @@ def test_same_padding_with_an_even_kernel_matches_pytorch():
     assert torch.equal(corr2d_unfold(X[0, 0], K[0, 0], padding="same"), want)
 
 
+@one_thread()
 def test_gradients_flow_like_conv2d():
     g = torch.Generator().manual_seed(0)
     X = torch.randn(2, 3, 7, 6, generator=g, dtype=torch.float64)

@@ -17,6 +17,7 @@ from d2lconv import (
     kernel_hessian,
     learn_kernel,
     load_photo,
+    one_thread,
     show_images,
     stable_lr,
     window_matrix,
@@ -69,6 +70,7 @@ def test_load_photo_names_a_bad_size(size, message):
 
 
 @pytest.mark.parametrize("kernel_size", [(1, 2), (3, 3)])
+@one_thread()
 def test_windows_hessian_and_limit_are_pytorchs(kernel_size):
     g = torch.Generator().manual_seed(1)
     X = torch.rand(8, 6, generator=g, dtype=torch.float64)

@@ -16,6 +16,7 @@ from d2lconv import (
     TrainingExplorer,
     draw_training,
     edge_data,
+    one_thread,
     train_builtin,
     train_kernel,
     train_scratch,
@@ -50,6 +51,7 @@ def test_defaults_converge_to_the_edge_kernel(init):
         assert loss < history[0].loss
 
 
+@one_thread()
 def test_printed_losses_are_those_of_the_books_loop(capsys):
     # The book's loop (notebook 3 writes it out): step i + 1 computes the loss,
     # updates, then prints that loss. train_builtin must print the same lines.
@@ -238,6 +240,7 @@ def autograd_gradient(X, Y, kernel, bias):
 
 
 @pytest.mark.parametrize("bias", [False, True])
+@one_thread()
 def test_history_holds_the_gradient_of_every_step(bias):
     X, Y = edge_data()
     lr = 0.01

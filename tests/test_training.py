@@ -75,16 +75,13 @@ def test_printed_losses_are_those_of_the_books_loop(capsys):
     assert len(history) == 11 and history[-1].bias is None
 
 
-def test_scratch_variant_learns_kernel_and_bias(capsys):
+def test_scratch_variant_prints_every_tenth_step(capsys):
     history = train_scratch()
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(",")[0] for line in lines] == [
         f"step {i}" for i in range(10, 101, 10)
     ]
-    last = history[-1]
-    assert last.loss < 0.01
-    assert (last.kernel - TARGET).abs().max() < 0.05
-    assert abs(last.bias) < 0.05
+    assert len(history) == 101 and history[-1].bias is not None
 
 
 def test_lr_limit_of_the_stripe_by_hand():
@@ -138,18 +135,6 @@ def test_scratch_converges_for_every_seed(report):
         report(
             f"train_scratch(lr={rate:g}), seeds 0-99: worst final loss {last.max():.2e}"
         )
-
-
-@pytest.mark.parametrize("bias", [False, True])
-def test_handwritten_layer_trains_like_nn_conv2d(bias):
-    X, Y = edge_data()
-    a = train_kernel(X, Y, lr=0.01, steps=15, bias=bias, use="nn.Conv2d")
-    b = train_kernel(X, Y, lr=0.01, steps=15, bias=bias, use="Conv2D")
-    for x, y in zip(a, b, strict=True):
-        assert x.loss == pytest.approx(y.loss, rel=1e-4, abs=1e-6)
-        assert torch.allclose(x.kernel, y.kernel, atol=1e-5)
-        if bias:
-            assert x.bias == pytest.approx(y.bias, abs=1e-5)
 
 
 def test_training_is_seeded_and_leaves_the_global_generator_alone():
@@ -239,12 +224,14 @@ def autograd_gradient(X, Y, kernel, bias):
     return K.grad.reshape(1, 2), (None if bias is None else b.grad.item())
 
 
+@pytest.mark.parametrize("use", ["nn.Conv2d", "Conv2D"])
 @pytest.mark.parametrize("bias", [False, True])
 @one_thread()
-def test_history_holds_the_gradient_of_every_step(bias):
+def test_history_holds_the_gradient_of_every_step(bias, use):
+    # Both layers take the same steps: those of the gradient by autograd.
     X, Y = edge_data()
     lr = 0.01
-    history = train_kernel(X, Y, lr=lr, steps=12, bias=bias)
+    history = train_kernel(X, Y, lr=lr, steps=12, bias=bias, use=use)
     assert [h.step for h in history] == list(range(13))
     for entry, after in zip(history, history[1:] + [None], strict=True):
         grad, bias_grad = autograd_gradient(X, Y, entry.kernel, entry.bias)

@@ -53,12 +53,10 @@ def test_the_photo_is_matplotlibs_in_pillows_grey_and_shrinks_by_blocks():
 @pytest.mark.parametrize(
     ("size", "message"),
     [
-        (12.5, "12.5"),
-        ("128", "'128'"),
+        # (The rules of a pair are _validate's, tested there.)
         (True, "True"),
         ((10, 2.0), "2.0"),
         (0, "size must be a positive height (>= 1), got 0"),
-        ((0, 5), "size must be positive (>= 1), got (0, 5)"),
         (601, "size must be at most the photo's 600 x 512 pixels"),
         ((100, 513), "got 100 x 513"),
     ],

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from svg_checks import SVG, grid_numbers, matrix, panel, parse, texts
+from svg_checks import SVG, matrix, panel, parse, texts
 
 from d2lconv import (
     TrainingExplorer,
@@ -43,7 +43,8 @@ def test_edge_data_is_the_books_stripe_or_a_diagonal_band():
 
 @pytest.mark.parametrize("init", ["random", "uniform", "zeros", "opposite"])
 def test_defaults_converge_to_the_edge_kernel(init):
-    for seed in range(5):
+    # Only the random starts depend on the seed.
+    for seed in range(5 if init in ("random", "uniform") else 1):
         history = train_kernel(*edge_data(), seed=seed, init=init)
         step, loss, kernel = history[-1]
         assert step == 30 and len(history) == 31
@@ -174,13 +175,6 @@ def test_training_rejects_bad_arguments():
         draw_training([], X, Y)
 
 
-def shown_output(root, step):
-    """The output panel's numbers; a diverging run's are ">99", "<-99", "nan"."""
-    words = {">99": "inf", "<-99": "-inf"}
-    rows = grid_numbers(panel(root, f"output at step {step}"))
-    return np.array([[float(words.get(t, t)) for t in row] for row in rows])
-
-
 def loss_points(root):
     """The vertices of the loss curve, one per step drawn."""
     path = next(e for e in root.iter(SVG + "path") if e.get("data-series") == "loss")
@@ -198,7 +192,8 @@ def test_draw_training_shows_the_last_step_and_its_gradients():
     # The output panel is the layer's output at the last step (two decimals).
     last = history[-1]
     expected = F.conv2d(X[None, None], last.kernel.view(1, 1, 1, 2))[0, 0] + last.bias
-    assert np.allclose(shown_output(root, 4), expected.numpy(), atol=0.006)
+    shown = matrix(panel(root, "output at step 4"))
+    assert np.allclose(shown, expected.numpy(), atol=0.006)
     target = panel(root, "target Y = corr2d(X, [1, -1])")
     assert np.array_equal(matrix(target), Y.numpy())
     # From zeros the output is 0: the loss is sum Y^2 = 12 and its gradient

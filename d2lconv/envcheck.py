@@ -89,20 +89,19 @@ def _dist_version(name):
         return None
 
 
-def _import(name, fix):
-    """``(module, None)``, or ``(None, failed Check)`` with a one-line reason."""
+def _import(name, fix, minimum=(), old_fix=None):
+    """``(module, version, None)``, or ``(None, None, failed Check)`` when ``name``
+    does not import (the reason in one line) or is older than ``minimum``."""
     try:
-        return importlib.import_module(name), None
+        module = importlib.import_module(name)
     except Exception as err:
-        return None, Check(name, False, f"{type(err).__name__}: {err}", fix)
-
-
-def _too_old(name, version, minimum, fix):
-    """A failed Check when ``version`` is older than ``minimum``, else None."""
-    wanted = ".".join(str(n) for n in minimum)
+        return None, None, Check(name, False, f"{type(err).__name__}: {err}", fix)
+    version = getattr(module, "__version__", None) or _dist_version(name) or "0"
     if _version_tuple(version) < minimum:
+        wanted = ".".join(str(n) for n in minimum)
         detail = tr("{version} is older than {wanted}", version=version, wanted=wanted)
-        return Check(name, False, detail, fix)
+        return None, None, Check(name, False, detail, old_fix or fix)
+    return module, version, None
 
 
 def check_python(version_info=None, executable=None):
@@ -130,13 +129,9 @@ def check_torch():
         "pip install torch (or: {setup}); on Colab torch is preinstalled",
         setup=_setup_hint(),
     )
-    torch, failed = _import("torch", fix)
-    if failed:
-        return failed
-    version = torch.__version__
     wanted = ".".join(str(n) for n in MIN_TORCH)
-    old = _too_old("torch", version, MIN_TORCH, f"{fix} >= {wanted}")
-    return old or Check("torch", True, version, fix)
+    _, version, failed = _import("torch", fix, MIN_TORCH, f"{fix} >= {wanted}")
+    return failed or Check("torch", True, version, fix)
 
 
 def check_device():
@@ -145,7 +140,7 @@ def check_device():
         "the course also runs on the CPU; for a GPU on Colab: Runtime > "
         "Change runtime type > GPU, then run the notebook again"
     )
-    torch, failed = _import("torch", fix)
+    torch, _, failed = _import("torch", fix)
     if failed:
         detail = tr("needs torch ({error})", error=failed.detail)
         return Check(
@@ -154,70 +149,54 @@ def check_device():
     if torch.cuda.is_available():
         name = torch.cuda.get_device_name(0)
         detail = tr("cuda ({name}): training cells use the GPU", name=name)
-        return Check("device", True, detail, fix)
-    return Check(
-        "device", True, tr("cpu (no CUDA GPU found): training cells use the CPU"), fix
-    )
+    else:
+        detail = tr("cpu (no CUDA GPU found): training cells use the CPU")
+    return Check("device", True, detail, fix)
 
 
 def check_ipywidgets():
     """ipywidgets imports, and a front end that can draw its widgets is installed."""
     fix = tr("pip install 'ipywidgets>=8' jupyterlab_widgets, then restart JupyterLab")
-    ipywidgets, failed = _import("ipywidgets", fix)
+    _, version, failed = _import("ipywidgets", fix, MIN_IPYWIDGETS)
     if failed:
         return failed
-    version = ipywidgets.__version__
-    release = _version_tuple(version)
-    if old := _too_old("ipywidgets", version, MIN_IPYWIDGETS, fix):
-        return old
     if on_colab():
         detail = tr("{version}, front end: Colab's own", version=version)
         return Check("ipywidgets", True, detail, fix)
     # A major this check does not know yet: any installed front end will do.
-    front_ends = FRONT_ENDS.get(release[0]) or dict.fromkeys(FRONT_ENDS[8])
+    unknown = dict.fromkeys(FRONT_ENDS[8])
     found, mismatched = [], []
-    for dist, want_major in front_ends.items():
-        have = _dist_version(dist)
-        if have is None:
+    for dist, major in FRONT_ENDS.get(_version_tuple(version)[0], unknown).items():
+        if (have := _dist_version(dist)) is None:
             continue
-        if want_major is None or _version_tuple(have)[:1] == (want_major,):
+        if major in (None, *_version_tuple(have)[:1]):
             found.append(f"{dist} {have}")
         else:
-            mismatched.append(
-                tr(
-                    "{dist} {have} (needs {major}.x)",
-                    dist=dist,
-                    have=have,
-                    major=want_major,
-                )
-            )
+            needs = dict(dist=dist, have=have, major=major)
+            mismatched.append(tr("{dist} {have} (needs {major}.x)", **needs))
     if found:
         found = tr(", ").join(found)
         detail = tr("{version}, front end: {found}", version=version, found=found)
-        return Check("ipywidgets", True, detail, fix)
-    if mismatched:
+    elif mismatched:
         detail = tr(
             "{version}, but the front end does not match: {found}",
             version=version,
             found=tr(", ").join(mismatched),
         )
-        return Check("ipywidgets", False, detail, fix)
-    detail = tr(
-        "{version}, but no front end (jupyterlab_widgets or widgetsnbextension)",
-        version=version,
-    )
-    return Check("ipywidgets", False, detail, fix)
+    else:
+        detail = tr(
+            "{version}, but no front end (jupyterlab_widgets or widgetsnbextension)",
+            version=version,
+        )
+    return Check("ipywidgets", bool(found), detail, fix)
 
 
 def check_anywidget():
     """anywidget imports: the explorers' controls and pictures run in the page."""
     fix = tr("pip install 'anywidget>=0.9', then restart JupyterLab")
-    anywidget, failed = _import("anywidget", fix)
+    _, version, failed = _import("anywidget", fix, (0, 9))
     if failed:
         return failed
-    version = getattr(anywidget, "__version__", None) or _dist_version("anywidget")
-    if old := _too_old("anywidget", version or "0", (0, 9), fix):
-        return old
     detail = tr("{version}: the explorers draw in the page", version=version)
     return Check("anywidget", True, detail, fix)
 
@@ -248,11 +227,11 @@ def check_d2lconv():
         setup=_setup_hint(),
         colab=_colab_hint(),
     )
-    module, failed = _import("d2lconv", fix)
+    module, version, failed = _import("d2lconv", fix)
     if failed:
         return failed
     where = os.path.dirname(getattr(module, "__file__", "") or "?")
-    detail = tr("{version} from {where}", version=module.__version__, where=where)
+    detail = tr("{version} from {where}", version=version, where=where)
     return Check("d2lconv", True, detail, fix)
 
 

@@ -8,7 +8,6 @@ ONE matrix product, as many libraries do. Both match ``F.conv2d``.
 
 import math
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -23,9 +22,19 @@ from ._validate import (
     check_same_device,
     check_tensor,
 )
-from .i18n import given, language, tr
+from .i18n import N_, given, language, tr
 from .ops import _check_pair_of_tensors
 from .shapes import conv2d_geometry
+
+
+def _check_not_empty(X, K):
+    """Return ``X, K``; a ValueError when either has no values."""
+    if 0 in X.shape or 0 in K.shape:
+        raise ValueError(
+            f"X and K must not be empty, got shapes {tuple(X.shape)} and "
+            f"{tuple(K.shape)}"
+        )
+    return X, K
 
 
 def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
@@ -33,12 +42,7 @@ def corr2d_unfold(X, K, padding=0, stride=1, dilation=1):
 
     Same arguments and result as ``corr2d``, exact on integer tensors.
     """
-    X, K = _check_pair_of_tensors(X, K, 2, 2)
-    if 0 in X.shape or 0 in K.shape:
-        raise ValueError(
-            f"X and K must not be empty, got shapes {tuple(X.shape)} and "
-            f"{tuple(K.shape)}"
-        )
+    X, K = _check_not_empty(*_check_pair_of_tensors(X, K, 2, 2))
     g = conv2d_geometry(tuple(X.shape), tuple(K.shape), stride, padding, dilation)
     (top, bottom), (left, right) = g.sides
     (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
@@ -94,11 +98,7 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
             f"{tuple(K.shape)} (c_i = {k_ci}) and X of shape {tuple(X.shape)} "
             f"(c_i = {c_i})"
         )
-    if 0 in X.shape or 0 in K.shape:
-        raise ValueError(
-            f"X and K must not be empty, got shapes {tuple(X.shape)} and "
-            f"{tuple(K.shape)}"
-        )
+    _check_not_empty(X, K)
     if bias is not None:
         if check_tensor(bias, "bias", 1).shape[0] != c_o:
             raise ValueError(
@@ -166,101 +166,6 @@ def median_time(fn, *args, repeats=5, warmup=1):
     return statistics.median(times)
 
 
-def _in_notebook():
-    """True inside a Jupyter kernel, where a widget progress bar can be shown."""
-    from IPython import get_ipython
-
-    return type(get_ipython()).__name__ == "ZMQInteractiveShell"
-
-
-class Progress:
-    """A progress bar: an ``ipywidgets.IntProgress`` in a notebook, text elsewhere."""
-
-    def __init__(self, total, description="timing", mode="auto", stream=None):
-        if mode not in ("auto", "widget", "text"):
-            raise ValueError(f'mode must be "auto", "widget" or "text", got {mode!r}')
-        self.total, self.value = check_positive_int(total, "total"), 0
-        if description == "timing":
-            description = tr("timing")
-        self.description = description
-        self.stream = sys.stderr if stream is None else stream
-        if mode == "auto":
-            mode = "widget" if _in_notebook() else "text"
-        self.mode, self.bar = mode, None
-        if mode == "widget":
-            import ipywidgets
-            from IPython.display import display
-
-            self.bar = ipywidgets.IntProgress(
-                value=0, min=0, max=self.total, description=description
-            )
-            display(self.bar)
-
-    def update(self, value):
-        """Show that ``value`` of ``total`` steps are done."""
-        self.value = min(int(value), self.total)
-        if self.bar is not None:
-            self.bar.value = self.value
-            if self.value == self.total:
-                self.bar.bar_style = "success"
-        else:
-            filled = round(20 * self.value / self.total)
-            bar = "#" * filled + "." * (20 - filled)
-            end = "\n" if self.value == self.total else ""
-            print(
-                f"\r{self.description} [{bar}] {self.value}/{self.total}",
-                end=end,
-                file=self.stream,
-                flush=True,
-            )
-
-
-def time_implementations(
-    implementations,
-    sizes,
-    make_inputs,
-    repeats=3,
-    budget=1.0,
-    progress="auto",
-    show_after=1.0,
-):
-    """Median seconds of every implementation at every size: ``{name: [seconds]}``.
-
-    ``implementations`` maps a name to a function; ``make_inputs(size)`` returns
-    the tuple of arguments. Once an implementation's median passes ``budget``
-    seconds it is skipped (``nan``) at larger sizes. A progress bar (``Progress``
-    mode, or ``None``) appears once the run has lasted ``show_after`` seconds.
-    """
-    if not implementations:
-        raise ValueError("implementations must name at least one function")
-    sizes = list(sizes)
-    if not sizes:
-        raise ValueError("sizes must hold at least one size")
-    if progress not in ("auto", "widget", "text", None):
-        raise ValueError(
-            f'progress must be "auto", "widget", "text" or None, got {progress!r}'
-        )
-    results, too_slow = {name: [] for name in implementations}, set()
-    total, bar, step = len(sizes) * len(implementations), None, 0
-    start = time.perf_counter()
-    for size in sizes:
-        args = make_inputs(size)
-        for name, fn in implementations.items():
-            if name in too_slow:
-                results[name].append(math.nan)
-            else:
-                seconds = median_time(fn, *args, repeats=repeats)
-                results[name].append(seconds)
-                if seconds > budget:
-                    too_slow.add(name)
-            step += 1
-            if bar is None and progress and time.perf_counter() - start > show_after:
-                bar = Progress(total, mode=progress)
-            if bar is not None:
-                bar.update(step)
-    return results
-
-
 def format_duration(seconds):
     """A duration in the unit that reads best: µs, ms, s, min, h or days."""
     if not math.isfinite(seconds) or seconds < 0:
@@ -277,20 +182,19 @@ def format_duration(seconds):
     return tr("{days:.3g} days", days=seconds / 86400)
 
 
-def draw_timings(sizes, timings, xlabel="input size n (n x n)", title=None):
+SIZE_LABEL = N_("input size n (n x n)")
+
+
+def draw_timings(sizes, timings, xlabel=SIZE_LABEL, title=None):
     """Log-log plot of seconds against size, one line per implementation.
 
     In Chinese the labels and ``title`` are Chinese when matplotlib has a font
     for them (``plot.CJK_FONTS``), else English.
     """
-    ylabel, font = "time (s)", {}
+    ylabel, font = N_("time (s)"), {}
     cjk = plot.cjk_font() if language() != "en" else None
     if cjk is not None:
-        if xlabel == "input size n (n x n)":
-            xlabel = tr("input size n (n x n)")
-        else:
-            xlabel = given(xlabel)
-        ylabel, title = tr("time (s)"), given(title)
+        xlabel, ylabel, title = given(xlabel), given(ylabel), given(title)
         font = {"fontfamily": [cjk, "DejaVu Sans"]}
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()

@@ -21,9 +21,8 @@ from ._validate import (
     check_tensor,
     positive_pair,
 )
-from .device import default_device
+from .device import default_device, one_thread
 from .i18n import N_, columns, given, tr
-from .training import one_thread
 
 _CREDIT = N_(
     "Grace Hopper, official US Navy photograph (public domain, a work of "

@@ -31,7 +31,7 @@ class TrainingStep(tuple):
     ``bias_grad`` are what the next update subtracts, times the learning rate.
     """
 
-    def __new__(cls, step, loss, kernel, bias=None, grad=None, bias_grad=None):
+    def __new__(cls, step, loss, kernel, bias, grad, bias_grad):
         entry = super().__new__(cls, (step, loss, kernel))
         entry.bias, entry.grad, entry.bias_grad = bias, grad, bias_grad
         return entry
@@ -62,17 +62,15 @@ def edge_data(kind="vertical"):
 
 def _initial_values(init, bias, generator):
     """Starting weight (1, 2) and bias (1,) for an initialisation name."""
+    sizes = ((1, 2), (1,))
     if init == "random":
         # Standard normal, as the hand-written Conv2D module starts.
-        weight, b = (
-            torch.randn(1, 2, generator=generator),
-            torch.randn(1, generator=generator),
-        )
+        weight, b = (torch.randn(size, generator=generator) for size in sizes)
     elif init == "uniform":
         # nn.Conv2d's default range: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), fan_in 2.
         weight, b = (
             (torch.rand(size, generator=generator) * 2 - 1) * (1 / math.sqrt(2))
-            for size in ((1, 2), (1,))
+            for size in sizes
         )
     elif init == "zeros":
         weight, b = torch.zeros(1, 2), torch.zeros(1)
@@ -238,17 +236,17 @@ def _status(last, steps, lr, limit):
     values = dict(step=last.step, steps=steps, loss=last.loss, kernel=kernel)
     if finite:
         text = tr("step {step}/{steps}: loss {loss:.3g}, kernel {kernel}", **values)
+        text = tr(
+            "{status} (gradient {gradient})", status=text, gradient=_vector(last.grad)
+        )
     else:
+        # A gradient of an overflowed loss says nothing: it is left out.
         text = tr(
             "stopped at step {step}: the loss overflowed, kernel {kernel}", **values
         )
-    # A gradient of an overflowed loss says nothing: it is left out.
-    if finite and last.grad is not None:
-        gradient = _vector(last.grad)
-        text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if last.bias is not None:
         text = tr("{status}, bias {bias}", status=text, bias=_fmt2(last.bias))
-        if finite and last.bias_grad is not None:
+        if finite:
             gradient = _fmt2(last.bias_grad)
             text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
     if lr is not None:
@@ -284,11 +282,22 @@ def draw_training(history, X, Y, steps=None, lr=None):
     bias = last.bias is not None
     xs = [h.step for h in history]
     log_range = tuple(math.log10(v) for v in LOSS_RANGE)
+    losses = np.array([h.loss for h in history], dtype=float)
+    # One column per value plotted: K[0, 0], K[0, 1] and the bias.
+    shown = torch.cat([h.kernel for h in history]).numpy()
+    if bias:
+        shown = np.column_stack([shown, [h.bias for h in history]])
     with np.errstate(all="ignore"):
-        losses = np.log10(np.maximum([h.loss for h in history], LOSS_RANGE[0]))
+        log_losses = np.log10(np.maximum(losses, LOSS_RANGE[0]))
+        # A clipped curve says so: a flat line at the edge is not a plateau.
+        notes = []
+        if np.any(losses > LOSS_RANGE[1]):
+            notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
+        if np.any(np.abs(shown) > KERNEL_RANGE):
+            notes.append(tr("values beyond ±3 are drawn at the edge: off the scale"))
     axes = dict(width=260, height=170, xlabel=tr("step"), xlim=(0, max(1, steps)))
     loss = Plot(
-        [(xs, _clipped(losses, log_range), "#1f77b4", tr("loss"))],
+        [(xs, _clipped(log_losses, log_range), "#1f77b4", tr("loss"))],
         title=tr("loss: sum of squared errors"),
         ylabel=tr("log10(loss)"),
         ylim=log_range,
@@ -296,16 +305,13 @@ def draw_training(history, X, Y, steps=None, lr=None):
         **axes,
     )
     kernel_range = (-KERNEL_RANGE, KERNEL_RANGE)
-    kernels = torch.cat([h.kernel for h in history]).numpy()
     edge_detector = [0, steps, math.nan, 0, steps], [1, 1, math.nan, -1, -1]
-    series = [
-        (*edge_detector, "#999999", "[1, -1]"),
-        (xs, _clipped(kernels[:, 0], kernel_range), "#d62728", "K[0, 0]"),
-        (xs, _clipped(kernels[:, 1], kernel_range), "#1f77b4", "K[0, 1]"),
+    names = ["K[0, 0]", "K[0, 1]", tr("bias")][: shown.shape[1]]
+    colours = ["#d62728", "#1f77b4", "#2ca02c"][: shown.shape[1]]
+    series = [(*edge_detector, "#999999", "[1, -1]")] + [
+        (xs, _clipped(column, kernel_range), colour, name)
+        for column, colour, name in zip(shown.T, colours, names, strict=True)
     ]
-    if bias:
-        biases = _clipped([h.bias for h in history], kernel_range)
-        series.append((xs, biases, "#2ca02c", tr("bias")))
     values = Plot(
         series,
         title=tr("kernel values (grey: the edge detector)"),
@@ -313,24 +319,13 @@ def draw_training(history, X, Y, steps=None, lr=None):
         label=tr("kernel values per step"),
         **axes,
     )
-    output = layer_output(X, last)
     colours = dict(cmap="RdBu_r", vmin=-1.5, vmax=1.5, cell=30)
     title = tr("output at step {step}", step=last.step)
     grids = [
-        Grid(output, title=title, fmt=_fmt2, **colours),
+        Grid(layer_output(X, last), title=title, fmt=_fmt2, **colours),
         Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
     bottom = row([loss, values, *grids])
-    # A clipped curve says so: a flat line at the edge is not a plateau.
-    notes = []
-    with np.errstate(all="ignore"):
-        if np.any(np.array([h.loss for h in history], dtype=float) > LOSS_RANGE[1]):
-            notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
-        shown = [kernels] + ([[h.bias for h in history]] if bias else [])
-        if any(
-            np.any(np.abs(np.asarray(v, dtype=float)) > KERNEL_RANGE) for v in shown
-        ):
-            notes.append(tr("values beyond ±3 are drawn at the edge: off the scale"))
     text = Lines([_status(last, steps, lr, lr_limit(X, bias)), *notes], bold=[0])
     text.y = bottom + GAP
     title = tr(

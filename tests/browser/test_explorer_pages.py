@@ -10,7 +10,6 @@ they fit in the picture, and the picture is still Python's.
 
 import math
 import re
-from dataclasses import dataclass
 
 import pytest
 import torch
@@ -32,10 +31,8 @@ from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.explorers.training import TrainingExplorer
 from d2lconv.picture import format_number
 from d2lconv.pooling import pooling_inputs
-from d2lconv.receptive import field_window, receptive_field_table
-from d2lconv.stack import repeat_layer
 from d2lconv.sweep import TOPICS
-from d2lconv.training import IMAGES, INITS, LEARNING_RATES, edge_data, lr_limit
+from d2lconv.training import IMAGES, INITS, LEARNING_RATES, edge_data
 
 from .pages import answer, assert_same_picture, labels, seen, set_controls, show
 
@@ -147,74 +144,21 @@ def conv_sizes(v):
     return sizes
 
 
-def seen_windows(layers, sizes, levels):
-    """What the orange bars should say at ``levels``: the rows of each level that
-    the centre output of the last layer sees, by receptive_field_table run from
-    that level up (its start and jump)."""
-    centre = (sizes[-1] - 1) // 2
-    shown = {}
-    for level in levels:
-        name = "input" if level == 0 else f"layer {level}"
-        if level == len(layers):
-            r0 = r1 = centre
-        else:
-            row = receptive_field_table(layers[level:], sizes[level])[-1]
-            (r0, r1), _ = field_window(row, centre, centre)
-        lo, hi = max(r0, 0), min(r1, sizes[level] - 1)
-        if lo <= hi:
-            shown[level] = f"{name}: rows {lo}..{hi} of {sizes[level]}"
-    return shown
-
-
-def curve(root, name):
-    """The values of the plot's series ``name``, read back from its pixels."""
-    group = panel(root, "output height and receptive field per layer")
-    frame = next(group.iter(SVG + "rect"))
-    top, height = float(frame.get("y")), float(frame.get("height"))
-    (title,) = [t for t in texts(group) if t.startswith("after ")]
-    path = next(p for p in group.iter(SVG + "path") if p.get("data-series") == name)
-    ys = [float(y) for y in re.findall(r"[\d.e+-]+ ([\d.e+-]+)", path.get("d"))]
-    return [(top + height - y) / height for y in ys], title
-
-
 def check_stack(root, v, sizes, where):
-    """Sizes, fields, jumps and seen rows of the page against PyTorch's sizes and
-    receptive_field_table."""
-    layer = (v["kernel_size"], v["padding"], v["stride"], v["dilation"])
-    layers = repeat_layer(v["count"], *layer)
-    table = receptive_field_table(layers, v["input_size"])
-    assert [row.output_size for row in table] == [(n, n) for n in sizes], where
+    """Each layer's size, and the last one in the plot's title, are PyTorch's
+    (fields, jumps and seen rows: Python's picture, tests/test_stack.py)."""
     levels = [v["input_size"]] + sizes
-    bars = panel(root, "size per layer")
     shown = {
         int(t.get("data-level")): t.text
-        for t in bars.iter(SVG + "text")
+        for t in panel(root, "size per layer").iter(SVG + "text")
         if t.get("data-level")
     }
     assert shown, where
     for level, text in shown.items():
         name = "input" if level == 0 else f"layer {level}"
         assert text == f"{name}: {levels[level]}x{levels[level]}", where
-    fields = [1] + [row.receptive_field[0] for row in table]
-    scaled, title = curve(root, "receptive field (rows)")
-    top = 1.05 * max(max(levels), max(fields))
-    for got, want in zip(scaled, fields, strict=True):
-        assert abs(got * top - want) <= 1e-3 * top, where
-    last = table[-1]
-    (field, _), (jump, _) = last.receptive_field, last.jump
-    assert last.receptive_field == (field, field) and last.jump == (jump, jump)
-    assert title == (
-        f"after {v['count']} layers: {sizes[-1]}x{sizes[-1]}, "
-        f"field {field}x{field}, jump {jump}x{jump}"
-    ), where
-    checked = range(len(levels)) if len(levels) <= 13 else (0, v["count"] // 2)
-    seen_rows = {}
-    for r in bars.iter(SVG + "rect"):
-        if said := r.get("data-seen"):
-            name = said.split(":")[0]
-            seen_rows[0 if name == "input" else int(name.split()[1])] = said
-    want = seen_windows(layers, levels, checked)
-    assert {k: seen_rows[k] for k in checked if k in seen_rows} == want, where
+    after = f"after {v['count']} layers: {sizes[-1]}x{sizes[-1]}, field "
+    assert any(t.startswith(after) for t in texts(root)), where
 
 
 # ---- pooling -----------------------------------------------------------------
@@ -346,44 +290,31 @@ def check_channels(root, v, reference, where):
 # ---- each explorer against PyTorch and Python -------------------------------
 
 
-@dataclass
-class Kind:
-    """How to test an explorer: build it, name its controls, draw settings,
-    compute PyTorch's result (None: no picture) and check the picture's numbers."""
-
-    build: object
-    labels: dict
-    random: object
-    reference: object = None
-    check: object = None
-    cells: object = None  # PyTorch's result -> its number of output cells
-
-
+# name: (the explorer, its controls' labels, random settings, PyTorch's result
+# for settings (None: no picture), the check of the picture's numbers)
 KINDS = {
-    "sweep": Kind(
+    "sweep": (
         lambda: SweepExplorer(seed=SEED, controls=TOPICS),
         SWEEP_LABELS,
         random_sweep,
         sweep_reference,
         check_sweep,
-        lambda Y: Y.numel(),
     ),
-    "stack": Kind(
+    "stack": (
         lambda: StackExplorer(controls=TOPICS),
         STACK_LABELS,
         random_stack,
         conv_sizes,
         check_stack,
     ),
-    "pooling": Kind(
+    "pooling": (
         PoolingExplorer,
         POOLING_LABELS,
         random_pooling,
         pooling_reference,
         check_pooling,
-        lambda Y: Y[0].numel(),
     ),
-    "channels": Kind(
+    "channels": (
         ChannelsExplorer,
         CHANNELS_LABELS,
         random_channels,
@@ -391,26 +322,30 @@ KINDS = {
         check_channels,
     ),
 }
+# Settings tried first: sixty layers of stride 3 jump 3^60 rows, past a
+# double's integers.
+SIXTY = dict(count=60, input_size=5, kernel_size=1, padding=0, stride=3, dilation=1)
+FIRST = {"stack": [SIXTY]}
+# The output-cell slider of the sweep and of pooling, and its number of cells.
+CELL = {"sweep": ("step", torch.numel), "pooling": ("cell", lambda Y: Y[0].numel())}
 
 
 @pytest.mark.parametrize("name", KINDS)
 def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
-    kind = KINDS[name]
-    explorer = kind.build()
+    build, names, random, reference, check = KINDS[name]
+    explorer = build()
     if explorer.has_trait("pools"):  # PyTorch draws the seed's integers first
         explorer.seed = SEED
     show(page, explorer)
     g = rng(f"{name} page")
+    settings = FIRST.get(name, []) + [random(g) for _ in range(combinations(CASES))]
     drawn = 0
-    for _ in range(combinations(CASES)):
-        v = kind.random(g)
-        set_controls(page, {kind.labels[k]: value for k, value in v.items()})
-        result = kind.reference(v)
-        if kind.cells and result is not None:
-            v["step" if name == "sweep" else "cell"] = cell = g.randrange(
-                kind.cells(result)
-            )
-            set_controls(page, {"output cell": cell})
+    for v in settings:
+        set_controls(page, {names[k]: value for k, value in v.items()})
+        result = reference(v)
+        if name in CELL and result is not None:
+            v[CELL[name][0]] = g.randrange(CELL[name][1](result))
+            set_controls(page, {"output cell": v[CELL[name][0]]})
         shown = seen(page)
         explorer.set_state(v)
         where = f"{name} settings {v} ({describe(g)})"
@@ -418,10 +353,10 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
             assert "explanation" in shown, where
         else:
             assert "svg" in shown, f"{where}: {shown}"
-            kind.check(parse(shown["svg"]), v, result, where)
+            check(parse(shown["svg"]), v, result, where)
             drawn += 1
         assert_same_picture(shown, explorer, where)
-    assert 0 < drawn < combinations(CASES)  # pictures and explanations
+    assert 0 < drawn < len(settings)  # pictures and explanations
 
 
 # ---- the keyboard, Play and what the page says -------------------------------
@@ -522,6 +457,9 @@ def random_training(g):
     }
 
 
+TRAINING = (TrainingExplorer, TRAINING_LABELS, random_training)
+
+
 def two_decimals(x):
     """How the picture writes a kernel value or an output: 2 decimals, a
     diverging run's values as out of range."""
@@ -540,8 +478,9 @@ def status_line(shown):
 
 
 def check_training(shown, history, X, Y, v, t, where):
-    """The status line and the output of step t against the run PyTorch
-    computed, and the gradient against autograd at that step's kernel."""
+    """The loss, kernel and output of step t against the run PyTorch computed,
+    the gradient against autograd at that step's kernel (the rest of the status
+    line: Python's picture, tests/test_training.py)."""
     entry, line, root = history[t], status_line(shown), parse(shown["svg"])
     written = f"[{', '.join(map(two_decimals, entry.kernel.reshape(2).tolist()))}]"
     if math.isfinite(entry.loss):
@@ -549,16 +488,7 @@ def check_training(shown, history, X, Y, v, t, where):
     else:
         head = f"stopped at step {t}: the loss overflowed, kernel {written}"
     assert line.startswith(head), where
-    limit = lr_limit(X, v["bias"])
-    verdict = (
-        "< {} = {:.4f}: converges" if v["lr"] < limit else ">= {} = {:.4f}: diverges"
-    )
-    rule = verdict.format("largest stable rate 2/lambda_max", limit)
-    assert line.endswith(f"   |   lr {v['lr']} {rule}"), where
     bias = entry.bias if v["bias"] else None
-    assert (bias is None) == (", bias " not in line), where
-    if bias is not None:
-        assert f", bias {two_decimals(bias)}" in line, where
     output = F.conv2d(X[None, None], entry.kernel.view(1, 1, 1, 2))[0, 0] + (bias or 0)
     want = [[two_decimals(x) for x in row] for row in output.tolist()]
     assert grid_numbers(panel(root, f"output at step {t}")) == want, where
@@ -680,11 +610,7 @@ OVERFLOW = """() => {
 def test_page_in_chinese_is_pythons_chinese_picture(page, zh, name):
     """Labels, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
-    build, names, random = (
-        (TrainingExplorer, TRAINING_LABELS, random_training)
-        if name == "training"
-        else (KINDS[name].build, KINDS[name].labels, KINDS[name].random)
-    )
+    build, names, random = KINDS.get(name, TRAINING)[:3]
     explorer = build()
     show(page, explorer)
     for label in labels(page):

@@ -61,17 +61,22 @@ def labels(page):
     return page.locator("#explorer label").all_inner_texts()
 
 
-def open_explorer(browser, widget):
-    """A new page showing ``widget`` from its state, as the website shows it."""
-    return open_saved(browser, widget._esm, widget.get_state())
+def show(page, widget):
+    """``page`` showing ``widget`` from its state, as the website shows it."""
+    show_saved(page, widget._esm, widget.get_state())
+
+
+def show_saved(page, module, state):
+    """``page`` showing an explorer from its ES module and a saved state."""
+    page.set_content(PAGE.format(module=module, state=json.dumps(state)))
+    page.wait_for_function("window.d2lconvReady === true")
+    return page
 
 
 def open_saved(browser, module, state):
     """A new page showing an explorer from its ES module and a saved state."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    page.set_content(PAGE.format(module=module, state=json.dumps(state)))
-    page.wait_for_function("window.d2lconvReady === true")
-    return page
+    return show_saved(page, module, state)
 
 
 def answer(page, widget, names):

@@ -6,11 +6,11 @@ an .svg file and in GitHub's README (which shows SVG through ``<img>``), and
 its numbers stay text.
 """
 
-import pathlib
 import re
 from html import escape
 
 from .i18n import tr
+from .picture import save_svg
 
 
 class Animation:
@@ -68,11 +68,7 @@ class Animation:
 
     def save(self, path):
         """Write the animation to ``path`` (an .svg file)."""
-        path = pathlib.Path(path)
-        if path.suffix != ".svg":
-            raise ValueError(f"path must end in .svg, got {str(path)!r}")
-        path.write_text(self.svg, encoding="utf-8")
-        return path
+        return save_svg(self.svg, path)
 
 
 def _timing(start, end, total):

@@ -8,12 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import (
-    as_pair,
-    check_matrix,
-    check_positive_int,
-    nonnegative_pair,
-)
+from ._validate import as_pair, check_matrix, check_positive_int, nonnegative_pair
 from .animation import Animation
 from .grid import Grid
 from .i18n import tr

@@ -71,7 +71,6 @@ class Grid:
         dropped=(0, 0),
         indices=None,
         cell=CELL,
-        fontsize=None,
     ):
         self.values = to_matrix(values)
         shape = self.values.shape
@@ -99,7 +98,7 @@ class Grid:
         self.cell = cell
         longest = max(len(t) for row in self.texts for t in row)
         fit = cell * 0.85 / (0.62 * max(longest, 2))
-        self.fontsize = fontsize or round(min(0.45 * cell, fit), 1)
+        self.fontsize = round(min(0.45 * cell, fit), 1)
         self.x = self.y = MARGIN
 
     @property
@@ -238,10 +237,7 @@ def draw_grid(values, *, title="", indices=False, **options):
     ``(row0, col0)``); other options are those of ``Grid`` (``cmap``, ``vmin``,
     ``vmax``, ``fmt``, ``hatched``, ``outlined``, ``dimmed``, ``cell``, ...).
     """
-    if indices is True:
-        indices = (0, 0)
-    elif indices is False:
-        indices = None
+    indices = (0, 0) if indices is True else indices or None
     # A title the notebook's code passes in, in the reader's language.
     grid = Grid(values, title=given(title), indices=indices, **options)
     left, _ = grid.span

@@ -67,35 +67,31 @@ def shown_seen(root):
     return [r.get("data-seen") for r in group.iter(SVG + "rect") if r.get("data-seen")]
 
 
-def test_seven_5x5_layers_take_32_to_4():
-    sizes = stack_sizes(32, repeat_layer(7, 5))
-    assert [h for h, _ in sizes] == [28, 24, 20, 16, 12, 8, 4]
-    assert sizes == torch_sizes(32, 7, 5)
-
-
-def test_224_needs_55_layers_to_reach_4():
-    assert stack_sizes(224, repeat_layer(55, 5))[-1] == (4, 4)
-    assert stack_sizes(224, repeat_layer(54, 5))[-1] == (8, 8)
-    assert stack_sizes(224, repeat_layer(55, 5)) == torch_sizes(224, 55, 5)
-
-
-@pytest.mark.parametrize("k", [1, 3, 5, 7])
-def test_total_padding_k_minus_1_keeps_the_size(k):
-    sizes = stack_sizes(32, repeat_layer(10, k, padding=(k - 1) // 2))
-    assert sizes == [(32, 32)] * 10 == torch_sizes(32, 10, k, (k - 1) // 2)
-
-
 def test_draw_stack_shows_each_size_and_the_last_field():
     root = parse(draw_stack(32, repeat_layer(7, 5)).svg)
-    levels = shown_levels(root)
-    expected = [(32, 32)] + torch_sizes(32, 7, 5)
-    assert levels == {
-        level: ("input" if level == 0 else f"layer {level}") + f": {h}x{w}"
-        for level, (h, w) in enumerate(expected)
+    sizes = [32, 28, 24, 20, 16, 12, 8, 4]  # the book's: 4 rows fewer a layer
+    assert [(s, s) for s in sizes[1:]] == torch_sizes(32, 7, 5)
+    assert shown_levels(root) == {
+        level: ("input" if level == 0 else f"layer {level}") + f": {h}x{h}"
+        for level, h in enumerate(sizes)
     }
     # The plot's title sums up the last layer: 5 + 6 * 4 = 29 rows of field.
     plot = panel(root, "output height and receptive field per layer")
     assert "after 7 layers: 4x4, field 29x29, jump 1x1" in texts(plot)
+
+
+@pytest.mark.parametrize(
+    ("input_size", "count", "k", "padding", "last"),
+    [
+        (224, 55, 5, 0, 4),  # the book: 55 layers take 224 to 4
+        (224, 54, 5, 0, 8),
+        *[(32, 10, k, (k - 1) // 2, 32) for k in (1, 3, 5, 7)],  # k - 1 in total
+    ],
+)
+def test_the_last_layers_size_is_pytorchs(input_size, count, k, padding, last):
+    root = parse(draw_stack(input_size, repeat_layer(count, k, padding=padding)).svg)
+    assert torch_sizes(input_size, count, k, padding)[-1] == (last, last)
+    assert shown_levels(root)[count] == f"layer {count}: {last}x{last}"
 
 
 @pytest.mark.parametrize(
@@ -111,10 +107,10 @@ def test_draw_stack_shows_each_size_and_the_last_field():
 def test_the_orange_cone_is_what_the_centre_output_depends_on(input_size, layers):
     root = parse(draw_stack(input_size, layers).svg)
     rows = torch_seen_rows(input_size, layers)
-    sizes = [(input_size, input_size)] + stack_sizes(input_size, layers)
+    heights = [input_size] + [h for h, _ in stack_sizes(input_size, layers)]
     expected = [
         ("input" if level == 0 else f"layer {level}") + f": rows {r0}..{r1} of {h}"
-        for level, ((r0, r1), (h, _)) in enumerate(zip(rows, sizes, strict=True))
+        for level, ((r0, r1), h) in enumerate(zip(rows, heights, strict=True))
     ]
     assert shown_seen(root) == expected
 
@@ -133,9 +129,6 @@ def test_explorer_defaults_show_the_book_stack():
     assert [row.output_size for row in e.table()][-1] == (4, 4)
     assert e.table()[-1].receptive_field == (29, 29)
     assert shown_levels(parse(e.svg))[7] == "layer 7: 4x4"
-    bundle, _ = e._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
-    assert bundle["text/html"] == e.svg
 
 
 def test_explorer_explains_an_empty_layer_in_words():

@@ -97,40 +97,6 @@ def test_padding_modes_default_input_and_one_mode():
     )
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "words"),
-    [
-        (
-            lambda: pad2d(torch.ones(2, 3), 2, "reflect"),
-            ValueError,
-            ["padding height 2", "'reflect'", "input height 2", "p < n"],
-        ),
-        (
-            lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"),
-            ValueError,
-            ["padding width 3", "'circular'", "input width 2", "p <= n"],
-        ),
-        (
-            lambda: pad2d(torch.ones(2, 2), 1, "mirror"),
-            ValueError,
-            ["mode", "'mirror'", "'reflect'"],
-        ),
-        (lambda: pad2d(torch.ones(2, 2), -1), ValueError, ["padding", "-1", ">= 0"]),
-        (lambda: draw_padding_modes(modes=()), ValueError, ["modes"]),
-        (
-            lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
-            ValueError,
-            ["padding height 2", "'reflect'"],
-        ),
-    ],
-)
-def test_padding_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
-        call()
-    for word in words:
-        assert word in str(info.value)
-
-
 # ---- transposed convolution ---------------------------------------------
 
 
@@ -204,30 +170,47 @@ def test_transposed_conv_default_is_the_books_example_and_padding_is_hatched():
 
 
 @pytest.mark.parametrize(
-    ("call", "error", "words"),
+    ("call", "words"),
     [
         (
+            lambda: pad2d(torch.ones(2, 3), 2, "reflect"),
+            "padding height 2 with mode 'reflect' must be smaller than the input "
+            "height 2 (p < n",
+        ),
+        (
+            lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"),
+            "padding width 3 with mode 'circular' must be at most the input width 2 "
+            "(p <= n",
+        ),
+        (lambda: pad2d(torch.ones(2, 2), 1, "mirror"), "mode must be one of 'zeros'"),
+        (
+            lambda: pad2d(torch.ones(2, 2), -1),
+            "padding must be non-negative (>= 0), got -1",
+        ),
+        (lambda: draw_padding_modes(modes=()), "modes must name at least one"),
+        (
+            lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
+            "padding height 2 with mode 'reflect'",
+        ),
+        (
             lambda: draw_transposed_conv(torch.ones(4, 3)),
-            ValueError,
-            ["4\u00d73 = 12", "max_terms=9"],
+            "X has 4\u00d73 = 12 elements; the picture draws one term per element, "
+            "at most max_terms=9",
         ),
         (
             lambda: draw_transposed_conv(stride=2, output_padding=2),
-            ValueError,
-            ["output_padding", "stride 2"],
+            "output_padding",
         ),
         (
             lambda: draw_transposed_conv(padding=2),
-            ValueError,
-            ["(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1"],
+            "(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1",
         ),
     ],
 )
-def test_transposed_conv_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
+def test_bad_input_is_explained(call, words):
+    with pytest.raises(ValueError) as info:
         call()
-    for word in words:
-        assert word in str(info.value)
+    assert words in str(info.value)
 
 
 # ---- sweep animation -----------------------------------------------------

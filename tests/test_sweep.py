@@ -52,8 +52,6 @@ def test_book_examples_from_the_explorers_settings():
     # The page computes these too (tests/browser/test_explorer_pages.py); here,
     # what Python draws for the same settings, and PyTorch's output behind it.
     assert explorer().tensors()[2].tolist() == [[19, 25], [37, 43]]
-    padded = [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]
-    assert explorer(padding_h=1, padding_w=1).tensors()[2].tolist() == padded
     e = explorer(padding_h=1, padding_w=1, stride_h=3, stride_w=2)
     assert e.tensors()[2].tolist() == [[0, 8], [6, 8]]
     output = panel(parse(e.svg), "output 2x2")
@@ -122,7 +120,6 @@ def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
 
 def test_draw_sweep_shows_the_book_output_as_text():
     root = parse(draw_sweep(X3, K2, step=3).svg)
-    assert {"19", "25", "37", "43"} <= set(texts(root))
     assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
     assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
     assert "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43" in " ".join(texts(root))

@@ -29,11 +29,6 @@ class Animation:
         self.last_duration = duration if last_duration is None else last_duration
         self.title = title
 
-    def times(self):
-        """When each frame starts, and the length of one loop, in ms."""
-        starts = [k * self.duration for k in range(len(self.frames))]
-        return starts, starts[-1] + self.last_duration
-
     @property
     def svg(self):
         """The animation as SVG text: one group per frame, each with its timing."""
@@ -51,10 +46,11 @@ class Animation:
             f"<title>{label}</title>",
             f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
         ]
-        starts, total = self.times()
-        for k, (svg, start, end) in enumerate(
-            zip(svgs, starts, starts[1:] + [total], strict=True)
-        ):
+        # Frame k shows from k * duration to the next; the last for last_duration.
+        starts = [k * self.duration for k in range(len(svgs))]
+        total = starts[-1] + self.last_duration
+        for k, (svg, start) in enumerate(zip(svgs, starts, strict=True)):
+            end = starts[k + 1] if k + 1 < len(svgs) else total
             parts += [f'<g data-frame="{k}"{_timing(start, end, total)}', svg, "</g>"]
         return "\n".join(parts + ["</svg>"])
 

@@ -48,10 +48,32 @@ def explorer(**settings):
     return e
 
 
-def test_book_examples_from_the_explorers_settings():
+def test_the_book_example_shows_its_output_as_text():
+    # draw_sweep's picture, and the explorer's where it starts: also what a
+    # page without JavaScript shows.
+    e = SweepExplorer()
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg
+    for svg, terms in [
+        (draw_sweep(X3, K2, step=3).svg, "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43"),
+        (e.svg, "output[0, 0] = 0*0 + 1*1 + 3*2 + 4*3 = 19"),
+    ]:
+        root = parse(svg)
+        assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
+        assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
+        assert not list(root.iter(SVG + "image"))  # numbers are text, not pictures
+        lines = " ".join(texts(root))
+        assert terms in lines
+    # Notebook 2's sweep: only the formulas taught by then.
+    assert "height: n - k + 1 = 3 - 2 + 1 = 2" in lines
+    assert "nn.Conv2d(1, 1, kernel_size=2, bias=False)" in lines
+    assert not any(word in lines for word in ("floor", "padding", "stride", "dilation"))
+
+
+def test_the_explorers_padding_and_stride_are_pytorchs():
     # The page computes these too (tests/browser/test_explorer_pages.py); here,
     # what Python draws for the same settings, and PyTorch's output behind it.
-    assert explorer().tensors()[2].tolist() == [[19, 25], [37, 43]]
     e = explorer(padding_h=1, padding_w=1, stride_h=3, stride_w=2)
     assert e.tensors()[2].tolist() == [[0, 8], [6, 8]]
     output = panel(parse(e.svg), "output 2x2")
@@ -111,22 +133,6 @@ def test_an_empty_output_is_explained_in_words():
     assert "output width" in bundle["text/html"]
 
 
-def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
-    e = SweepExplorer()
-    bundle, _ = e._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
-    assert bundle["text/html"] == e.svg and "19" in texts(parse(e.svg))
-
-
-def test_draw_sweep_shows_the_book_output_as_text():
-    root = parse(draw_sweep(X3, K2, step=3).svg)
-    assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
-    assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
-    assert "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43" in " ".join(texts(root))
-    # Numbers are text, not pictures of text.
-    assert not list(root.iter(SVG + "image"))
-
-
 def test_draw_sweep_shows_the_book_padding_example():
     root = parse(draw_sweep(X3, K2, padding=1, step=5).svg)
     output = panel(root, "output 4x4")
@@ -144,13 +150,6 @@ def test_draw_sweep_shows_the_book_padding_example():
     assert "book, total padding p = 2: n - k + p + 1 = 3 - 2 + 2 + 1 = 4" in lines
     assert "floor" not in lines and "stride" not in lines and "dilation" not in lines
     assert "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)" in lines
-
-
-def test_the_sweep_of_notebook_2_shows_the_formulas_taught_by_then():
-    lines = " ".join(texts(parse(SweepExplorer().svg)))
-    assert "height: n - k + 1 = 3 - 2 + 1 = 2" in lines
-    assert "nn.Conv2d(1, 1, kernel_size=2, bias=False)" in lines
-    assert not any(word in lines for word in ("floor", "padding", "stride", "dilation"))
 
 
 def test_the_lesson_chooses_the_sweeps_controls():

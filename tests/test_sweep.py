@@ -90,15 +90,9 @@ def test_edge_example_starts_at_the_book_sizes():
 
 
 def test_true_convolution_matches_scipy():
+    sizes = dict(input_size=(5, 6), kernel_size=(2, 3), padding=1, seed=3)
     e = SweepExplorer(
-        controls=TOPICS,
-        input_size=(5, 6),
-        kernel_size=(2, 3),
-        padding=1,
-        values="random",
-        kernel="random",
-        flip=True,
-        seed=3,
+        controls=TOPICS, values="random", kernel="random", flip=True, **sizes
     )
     X, _, Y, _ = e.tensors()
     K = sweep_kernel("random", (2, 3), 3)

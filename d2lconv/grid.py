@@ -143,9 +143,9 @@ class Grid:
         ]
         if padding:
             (r0, c0), (r1, c1) = np.min(padding, 0), np.max(padding, 0) + 1
-            box = self._box(r0, c0)
-            box.width, box.height = (c1 - c0) * cell, (r1 - r0) * cell
-            out.append(Polyline(_hatch(box), HATCH_COLOR))
+            x, y = x0 + c0 * cell, y0 + r0 * cell
+            hatch = _hatch(x, y, (c1 - c0) * cell, (r1 - r0) * cell)
+            out.append(Polyline(hatch, HATCH_COLOR))
         # A dimmed cell (not computed yet) is its colour faded towards white,
         # its number grey: one element a cell, however many are dimmed.
         dimmed = self.dimmed & ~self.hatched
@@ -211,9 +211,8 @@ def _tint(x, y, width, height, what):
     )
 
 
-def _hatch(box, spacing=7.0):
+def _hatch(x, y, w, h, spacing=7.0):
     """Rising diagonal lines ("///") across a box, as segments."""
-    x, y, w, h = box.x, box.y, box.width, box.height
     lines = []
     # Along a rising line, (right of x) + (up from the bottom) is constant: t.
     for t in np.arange(spacing / 2, w + h, spacing).tolist():

@@ -97,22 +97,19 @@ def text_units(text):
     return len(text) + wide * 2 / 3 if wide else len(text)
 
 
-def to_matrix(values, name="values"):
-    """Return ``values`` (tensor, array, nested list) as a 2-D float array."""
+def to_matrix(values):
+    """Return ``values`` (tensor, array, nested list) as a 2-D float array; a
+    number is a 1x1 matrix, a vector one row."""
     if hasattr(values, "detach"):
         values = values.detach().cpu().numpy()
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        array = array.reshape(1, 1)
-    elif array.ndim == 1:
-        array = array.reshape(1, -1)
-    elif array.ndim != 2:
+    array = np.atleast_2d(np.asarray(values, dtype=float))
+    if array.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-D matrix, got shape {tuple(array.shape)}; "
+            f"values must be a 2-D matrix, got shape {tuple(array.shape)}; "
             "draw one channel at a time"
         )
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+        raise ValueError(f"values must not be empty, got shape {array.shape}")
     return array
 
 

@@ -88,7 +88,7 @@ def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():
     assert last in formula
 
 
-@examples(60)
+@examples(50)
 @given(
     size=st.tuples(st.integers(1, 2), st.integers(1, 7), st.integers(1, 7)),
     k=st.tuples(st.integers(1, 4), st.integers(1, 4)),

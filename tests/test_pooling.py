@@ -191,11 +191,18 @@ def test_random_settings_show_pytorchs_numbers_or_explain():
     r = rng("pooling")
     invalid, count = 0, combinations(60)
     for _ in range(count):
-        settings = dict(mode=r.choice(["max", "avg"]), input=r.choice(list(e.inputs)))
-        for name in ("window_h", "window_w", "padding_h", "padding_w"):
-            settings[name] = r.randint(1, 4) if name[0] == "w" else r.randint(0, 2)
-        settings.update(stride_h=r.randint(1, 4), stride_w=r.randint(1, 4))
-        settings.update(ceil_mode=r.random() < 0.5, count_include_pad=r.random() < 0.5)
+        settings = dict(
+            mode=r.choice(["max", "avg"]),
+            input=r.choice(list(e.inputs)),
+            window_h=r.randint(1, 4),
+            window_w=r.randint(1, 4),
+            padding_h=r.randint(0, 2),
+            padding_w=r.randint(0, 2),
+            stride_h=r.randint(1, 4),
+            stride_w=r.randint(1, 4),
+            ceil_mode=r.random() < 0.5,
+            count_include_pad=r.random() < 0.5,
+        )
         e.set_state(settings)
         why = f"{settings}; {describe(r)}"
         X = torch.tensor(e.inputs[e.input], dtype=torch.float32)

@@ -325,8 +325,8 @@ class Picture:
             f"<title>{title}</title>",
             f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="white"/>',
         ]
-        svg = {Rect: _svg_rect, Text: functools.partial(_svg_text, mono=mono)}
-        svg[Polyline] = _svg_path
+        text = functools.partial(_svg_text, mono=mono)  # the picture's mono font
+        svg = {Rect: _svg_rect, Text: text, Polyline: _svg_path}
         for label, items in groups:
             label = escape(label)
             parts.append(f'<g role="group" aria-label="{label}"><title>{label}</title>')

@@ -48,7 +48,9 @@ def pool(
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    kernel_size, stride, padding = _pairs(kernel_size, stride, padding)
+    kernel_size = as_pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None else as_pair(stride, "stride")
+    padding = as_pair(padding, "padding")
     pool2d_output_shape(
         tuple(X.shape[-2:]), kernel_size, stride, padding, ceil_mode=ceil_mode
     )
@@ -57,13 +59,6 @@ def pool(
         if mode == "max":
             return F.max_pool2d(*args, ceil_mode=ceil_mode)[0]
         return F.avg_pool2d(*args, ceil_mode, count_include_pad)[0]
-
-
-def _pairs(kernel_size, stride, padding):
-    """``kernel_size``, ``stride`` (None: the window) and ``padding`` as pairs."""
-    kernel_size = as_pair(kernel_size, "kernel_size")
-    stride = kernel_size if stride is None else as_pair(stride, "stride")
-    return kernel_size, stride, as_pair(padding, "padding")
 
 
 def pooling_window(input_size, cell, kernel_size, stride, padding):
@@ -167,7 +162,9 @@ def draw_pooling(
     X = X.detach().cpu().float()
     if X.dim() == 2:
         X = X[None]
-    kernel_size, stride, padding = _pairs(kernel_size, stride, padding)
+    kernel_size = as_pair(kernel_size, "kernel_size")
+    stride = kernel_size if stride is None else as_pair(stride, "stride")
+    padding = as_pair(padding, "padding")
     Y = pool(X, kernel_size, stride, padding, mode, ceil_mode, count_include_pad)
     c, oh, ow = Y.shape
     cell = _output_cell(cell, (oh, ow))

@@ -6,11 +6,11 @@ an .svg file and in GitHub's README (which shows SVG through ``<img>``), and
 its numbers stay text.
 """
 
-import pathlib
 import re
 from html import escape
 
 from .i18n import tr
+from .picture import save_svg
 
 
 class Animation:
@@ -29,11 +29,6 @@ class Animation:
         self.last_duration = duration if last_duration is None else last_duration
         self.title = title
 
-    def times(self):
-        """When each frame starts, and the length of one loop, in ms."""
-        starts = [k * self.duration for k in range(len(self.frames))]
-        return starts, starts[-1] + self.last_duration
-
     @property
     def svg(self):
         """The animation as SVG text: one group per frame, each with its timing."""
@@ -51,10 +46,11 @@ class Animation:
             f"<title>{label}</title>",
             f'<rect x="0" y="0" width="{w}" height="{h}" fill="white"/>',
         ]
-        starts, total = self.times()
-        for k, (svg, start, end) in enumerate(
-            zip(svgs, starts, starts[1:] + [total], strict=True)
-        ):
+        # Frame k shows from k * duration to the next; the last for last_duration.
+        starts = [k * self.duration for k in range(len(svgs))]
+        total = starts[-1] + self.last_duration
+        for k, (svg, start) in enumerate(zip(svgs, starts, strict=True)):
+            end = starts[k + 1] if k + 1 < len(svgs) else total
             parts += [f'<g data-frame="{k}"{_timing(start, end, total)}', svg, "</g>"]
         return "\n".join(parts + ["</svg>"])
 
@@ -68,11 +64,7 @@ class Animation:
 
     def save(self, path):
         """Write the animation to ``path`` (an .svg file)."""
-        path = pathlib.Path(path)
-        if path.suffix != ".svg":
-            raise ValueError(f"path must end in .svg, got {str(path)!r}")
-        path.write_text(self.svg, encoding="utf-8")
-        return path
+        return save_svg(self.svg, path)
 
 
 def _timing(start, end, total):

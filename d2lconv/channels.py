@@ -183,6 +183,7 @@ def draw_channels(X, K, mode=MODES[0]):
     X, K = X.detach().cpu().float(), K.detach().cpu().float()
     c_o, c_i, k_h, k_w = K.shape
     n_h, n_w = X.shape[1:]
+    shape = dict(k_h=k_h, k_w=k_w, n_h=n_h, n_w=n_w)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if X.shape[0] != c_i:
@@ -197,10 +198,7 @@ def draw_channels(X, K, mode=MODES[0]):
                 "output would be (n - k + 1) = {o_h}x{o_w}. Choose a smaller "
                 "kernel or a larger input."
             ),
-            k_h=k_h,
-            k_w=k_w,
-            n_h=n_h,
-            n_w=n_w,
+            **shape,
             o_h=n_h - k_h + 1,
             o_w=n_w - k_w + 1,
         )
@@ -237,10 +235,9 @@ def draw_channels(X, K, mode=MODES[0]):
     caption.y = bottom + GAP / 2
     title = tr(
         "{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
+        **shape,
         c_i=c_i,
         c_o=c_o,
-        k_h=k_h,
-        k_w=k_w,
         mode=tr(mode),
     )
     return Picture([*panels, caption], title=title)

@@ -8,12 +8,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ._validate import (
-    as_pair,
-    check_matrix,
-    check_positive_int,
-    nonnegative_pair,
-)
+from ._validate import as_pair, check_matrix, check_positive_int, nonnegative_pair
 from .animation import Animation
 from .grid import Grid
 from .i18n import tr
@@ -174,7 +169,8 @@ def draw_transposed_conv(
         tuple(X.shape), tuple(K.shape), stride, 0, output_padding, dilation
     )
     terms = _transposed_terms(X, K, stride, dilation, canvas)
-    total = np.nansum(np.stack(list(terms.values())), axis=0)
+    stacked = np.stack(list(terms.values()))
+    total = np.nansum(stacked, axis=0)
     (ph, pw) = padding
     output = total[ph : ph + out_shape[0], pw : pw + out_shape[1]]
     cropped = np.ones(canvas, dtype=bool)
@@ -188,9 +184,7 @@ def draw_transposed_conv(
         ]
     else:
         top.append(_grid(output, tr("output"), tr("output (sum)")))
-    finite = [t[np.isfinite(t)] for t in terms.values()]
-    lo = min(0.0, min(float(f.min()) for f in finite))
-    hi = max(0.0, max(float(f.max()) for f in finite))
+    lo, hi = min(0.0, float(np.nanmin(stacked))), max(0.0, float(np.nanmax(stacked)))
     term_rows = [[] for _ in range(X.shape[0])]
     for (i, j), term in terms.items():
         title = tr(

@@ -71,7 +71,6 @@ class Grid:
         dropped=(0, 0),
         indices=None,
         cell=CELL,
-        fontsize=None,
     ):
         self.values = to_matrix(values)
         shape = self.values.shape
@@ -99,7 +98,7 @@ class Grid:
         self.cell = cell
         longest = max(len(t) for row in self.texts for t in row)
         fit = cell * 0.85 / (0.62 * max(longest, 2))
-        self.fontsize = fontsize or round(min(0.45 * cell, fit), 1)
+        self.fontsize = round(min(0.45 * cell, fit), 1)
         self.x = self.y = MARGIN
 
     @property
@@ -144,9 +143,9 @@ class Grid:
         ]
         if padding:
             (r0, c0), (r1, c1) = np.min(padding, 0), np.max(padding, 0) + 1
-            box = self._box(r0, c0)
-            box.width, box.height = (c1 - c0) * cell, (r1 - r0) * cell
-            out.append(Polyline(_hatch(box), HATCH_COLOR))
+            x, y = x0 + c0 * cell, y0 + r0 * cell
+            hatch = _hatch(x, y, (c1 - c0) * cell, (r1 - r0) * cell)
+            out.append(Polyline(hatch, HATCH_COLOR))
         # A dimmed cell (not computed yet) is its colour faded towards white,
         # its number grey: one element a cell, however many are dimmed.
         dimmed = self.dimmed & ~self.hatched
@@ -212,9 +211,8 @@ def _tint(x, y, width, height, what):
     )
 
 
-def _hatch(box, spacing=7.0):
+def _hatch(x, y, w, h, spacing=7.0):
     """Rising diagonal lines ("///") across a box, as segments."""
-    x, y, w, h = box.x, box.y, box.width, box.height
     lines = []
     # Along a rising line, (right of x) + (up from the bottom) is constant: t.
     for t in np.arange(spacing / 2, w + h, spacing).tolist():
@@ -238,10 +236,7 @@ def draw_grid(values, *, title="", indices=False, **options):
     ``(row0, col0)``); other options are those of ``Grid`` (``cmap``, ``vmin``,
     ``vmax``, ``fmt``, ``hatched``, ``outlined``, ``dimmed``, ``cell``, ...).
     """
-    if indices is True:
-        indices = (0, 0)
-    elif indices is False:
-        indices = None
+    indices = (0, 0) if indices is True else indices or None
     # A title the notebook's code passes in, in the reader's language.
     grid = Grid(values, title=given(title), indices=indices, **options)
     left, _ = grid.span

@@ -87,39 +87,29 @@ DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm
 DIVERGING |= {"bwr", "seismic"}
 
 
-def wide_characters(text):
-    """How many characters of ``text`` are wide: Chinese, full-width signs."""
-    if text.isascii():
-        return 0
-    return sum(east_asian_width(c) in "WF" for c in text)
-
-
 def text_units(text):
     """The width of ``text`` in Latin characters (about 0.6 em each).
 
     A wide character (a Chinese one, a full-width comma) is about 1 em: 5/3 of
     a Latin one. Text without wide characters counts its characters.
     """
-    wide = wide_characters(text)
+    wide = 0 if text.isascii() else sum(east_asian_width(c) in "WF" for c in text)
     return len(text) + wide * 2 / 3 if wide else len(text)
 
 
-def to_matrix(values, name="values"):
-    """Return ``values`` (tensor, array, nested list) as a 2-D float array."""
+def to_matrix(values):
+    """Return ``values`` (tensor, array, nested list) as a 2-D float array; a
+    number is a 1x1 matrix, a vector one row."""
     if hasattr(values, "detach"):
         values = values.detach().cpu().numpy()
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 0:
-        array = array.reshape(1, 1)
-    elif array.ndim == 1:
-        array = array.reshape(1, -1)
-    elif array.ndim != 2:
+    array = np.atleast_2d(np.asarray(values, dtype=float))
+    if array.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-D matrix, got shape {tuple(array.shape)}; "
+            f"values must be a 2-D matrix, got shape {tuple(array.shape)}; "
             "draw one channel at a time"
         )
     if array.size == 0:
-        raise ValueError(f"{name} must not be empty, got shape {array.shape}")
+        raise ValueError(f"values must not be empty, got shape {array.shape}")
     return array
 
 
@@ -190,6 +180,12 @@ class Rect:
     opacity: float = 1.0
     data: dict = None
 
+    def extent(self):
+        """(left, top, right, bottom), the stroke included."""
+        half = self.stroke_width / 2
+        x1, y1 = self.x + self.width + half, self.y + self.height + half
+        return self.x - half, self.y - half, x1, y1
+
 
 @dataclass(slots=True)
 class Text:
@@ -205,9 +201,7 @@ class Text:
 
     def extent(self):
         """(left, top, right, bottom), estimated from the number of characters."""
-        text = self.text
-        units = len(text) if text.isascii() else text_units(text)  # the numbers: fast
-        width = units * self.size * (0.61 if self.mono else 0.6)
+        width = text_units(self.text) * self.size * (0.61 if self.mono else 0.6)
         left = self.x - {"start": 0, "middle": width / 2, "end": width}[self.anchor]
         return left, self.y - self.size, left + width, self.y + 0.3 * self.size
 
@@ -220,6 +214,14 @@ class Polyline:
     stroke: str = "black"
     stroke_width: float = 1.0
     data: dict = None
+
+    def extent(self):
+        """(left, top, right, bottom) of the points, or None without any."""
+        points = [p for line in self.lines for p in line]
+        if not points:
+            return None
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        return min(xs), min(ys), max(xs), max(ys)
 
 
 # ---- panels ---------------------------------------------------------------
@@ -297,24 +299,15 @@ class Picture:
         self.title = title
         self.fonts = (SANS, MONO) if i18n.language() == "en" else (SANS_CJK, MONO_CJK)
 
-    def panel(self, label):
-        """The panel whose label (aria-label) is ``label``."""
-        for panel in self.panels:
-            if panel.label == label:
-                return panel
-        labels = ", ".join(repr(p.label) for p in self.panels)
-        raise KeyError(f"no panel labelled {label!r}; the panels are {labels}")
-
     def groups(self):
         """Each panel's label and primitives, and the bounds (x0, y0, x1, y1)."""
         groups = [(p.label, p.primitives()) for p in self.panels]
-        boxes = [_extent(item) for _, items in groups for item in items]
+        boxes = [item.extent() for _, items in groups for item in items]
         boxes = [box for box in boxes if box is not None]
         if not boxes:
             return groups, (0, 0, 2 * MARGIN, 2 * MARGIN)
-        x0, y0, x1, y1 = (
-            f(b[k] for b in boxes) for k, f in enumerate((min, min, max, max))
-        )
+        x0, y0 = (min(b[k] for b in boxes) for k in (0, 1))
+        x1, y1 = (max(b[k] for b in boxes) for k in (2, 3))
         return groups, (x0 - MARGIN, y0 - MARGIN, x1 + MARGIN, y1 + MARGIN)
 
     @property
@@ -332,7 +325,8 @@ class Picture:
             f"<title>{title}</title>",
             f'<rect x="{x0}" y="{y0}" width="{w}" height="{h}" fill="white"/>',
         ]
-        svg = _SVG if mono == MONO else {**_SVG, Text: _svg_text_cjk}
+        text = functools.partial(_svg_text, mono=mono)  # the picture's mono font
+        svg = {Rect: _svg_rect, Text: text, Polyline: _svg_path}
         for label, items in groups:
             label = escape(label)
             parts.append(f'<g role="group" aria-label="{label}"><title>{label}</title>')
@@ -348,34 +342,20 @@ class Picture:
     def _repr_svg_(self):
         return self.svg
 
-    def _repr_html_(self):
-        return self.svg
+    _repr_html_ = _repr_svg_
 
     def save(self, path):
         """Write the SVG text to ``path`` (an .svg file)."""
-        path = pathlib.Path(path)
-        if path.suffix != ".svg":
-            raise ValueError(f"path must end in .svg, got {str(path)!r}")
-        path.write_text(self.svg, encoding="utf-8")
-        return path
+        return save_svg(self.svg, path)
 
 
-def _extent(item):
-    if isinstance(item, Text):
-        return item.extent()
-    if isinstance(item, Rect):
-        half = item.stroke_width / 2
-        return (
-            item.x - half,
-            item.y - half,
-            item.x + item.width + half,
-            item.y + item.height + half,
-        )
-    points = [p for line in item.lines for p in line]
-    if not points:
-        return None
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
+def save_svg(svg, path):
+    """Write the SVG text ``svg`` to ``path``, which must end in .svg."""
+    path = pathlib.Path(path)
+    if path.suffix != ".svg":
+        raise ValueError(f"path must end in .svg, got {str(path)!r}")
+    path.write_text(svg, encoding="utf-8")
+    return path
 
 
 def _data(data):
@@ -398,7 +378,7 @@ def _svg_rect(r):
     )
 
 
-def _svg_text(t, mono=MONO):
+def _svg_text(t, mono):
     extra = "" if t.anchor == "start" else f' text-anchor="{t.anchor}"'
     if t.bold:
         extra += ' font-weight="bold"'
@@ -420,10 +400,3 @@ def _svg_path(p):
         f'<path d="{d}" fill="none" stroke="{p.stroke}" '
         f'stroke-width="{p.stroke_width:.5g}"{_data(p.data)}/>'
     )
-
-
-def _svg_text_cjk(t):
-    return _svg_text(t, MONO_CJK)
-
-
-_SVG = {Rect: _svg_rect, Text: _svg_text, Polyline: _svg_path}

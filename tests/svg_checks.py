@@ -1,5 +1,6 @@
 """Reading an SVG picture as a user sees it: panels, their numbers, marked cells."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -57,11 +58,41 @@ def marked(group, kind):
 
 
 def matrix(group):
-    """The cell numbers of a grid panel as a float array: "" is NaN, "−∞" is -inf."""
-    words = {"": "nan", "\u2212\u221e": "-inf", "\u221e": "inf"}
-    return np.array(
-        [
-            [float(words.get(t, t.replace("\u2212", "-"))) for t in r]
-            for r in grid_numbers(group)
-        ]
-    )
+    """The cell numbers of a grid panel as a float array: blank is NaN, "−∞" -inf.
+
+    Its size is the one the panel's label ends with ("output 4x4"), else the
+    extent of the cells that hold a number.
+    """
+    cells = numbers(group)
+    size = re.search(r"(\d+)x(\d+)$", group.get("aria-label") or "")
+    if size:
+        rows, cols = (int(n) for n in size.groups())
+    else:
+        rows, cols = (1 + max(rc[k] for rc in cells) for k in (0, 1))
+    values = np.full((rows, cols), np.nan)
+    words = {"\u2212\u221e": "-inf", "\u221e": "inf"}
+    for (r, c), text in cells.items():
+        values[r, c] = float(words.get(text, text.replace("\u2212", "-")))
+    return values
+
+
+def shown_frames(root, seconds):
+    """The frames of an Animation's SVG visible ``seconds`` into its loop."""
+    shown = []
+    for group in root.iter(SVG + "g"):
+        if group.get("data-frame") is None:
+            continue
+        animate = group.find(SVG + "animate")
+        if animate is None:
+            shown.append(int(group.get("data-frame")))
+            continue
+        assert animate.get("calcMode") == "discrete"
+        assert animate.get("repeatCount") == "indefinite"
+        duration = float(animate.get("dur").rstrip("s"))
+        t = (seconds % duration) / duration
+        keys = [float(k) for k in animate.get("keyTimes").split(";")]
+        values = animate.get("values").split(";")
+        # calcMode="discrete": a value holds from its key time to the next.
+        if [v for k, v in zip(keys, values, strict=True) if k <= t][-1] == "visible":
+            shown.append(int(group.get("data-frame")))
+    return shown

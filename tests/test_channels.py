@@ -21,47 +21,21 @@ X_BOOK = torch.tensor(
 K_BOOK = torch.tensor([[[0.0, 1], [2, 3]], [[1.0, 2], [3, 4]]])
 
 
-def test_the_books_two_channel_example_shows_its_output_as_text():
-    root = parse(draw_channels(X_BOOK, K_BOOK[None]).svg)
-    words = texts(root)
-    for value in ("56", "72", "104", "120"):
-        assert value in words
-    expected = F.conv2d(X_BOOK[None], K_BOOK[None])[0, 0]
-    assert np.array_equal(matrix(panel(root, "output Y[0]")), expected.numpy())
-    # The inputs and the kernels are shown as given.
-    for i in range(2):
-        assert np.array_equal(matrix(panel(root, f"input X[{i}]")), X_BOOK[i].numpy())
-        assert np.array_equal(matrix(panel(root, f"K[0,{i}]")), K_BOOK[i].numpy())
-
-
 def test_three_output_channels_of_the_book():
     X, K = book_example(3)
     assert torch.equal(X, X_BOOK) and torch.equal(K[0], K_BOOK)
-    root = parse(draw_channels(X, K).svg)
+    # The book's numbers, and F.conv2d's: worked out for c_o = 1 and 3.
     expected = F.conv2d(X[None], K)[0]
+    assert expected[0].tolist() == [[56, 72], [104, 120]]
     assert expected[2].tolist() == [[96, 128], [192, 224]]
-    for o in range(3):
-        assert np.array_equal(
-            matrix(panel(root, f"output Y[{o}]")), expected[o].numpy()
-        )
-
-
-def test_each_part_is_one_channel_cross_correlated_and_the_parts_add_up():
-    X, K = channel_data(3, 2, kernel_size=2, size=5, seed=4)
-    root = parse(draw_channels(X, K).svg)
-    for o in range(2):
-        parts = []
-        for i in range(3):
-            part = matrix(panel(root, f"X[{i}] * K[{o},{i}]"))
-            reference = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
-            assert np.array_equal(part, reference.numpy())
-            parts.append(part)
-        output = matrix(panel(root, f"output Y[{o}]"))
-        assert np.array_equal(sum(parts), output)
-        assert np.array_equal(output, F.conv2d(X[None], K)[0, o].numpy())
-    # A screen reader hears the equation: parts, "plus", "equals", the output.
-    labels = [g.get("aria-label") for g in root.iter() if g.get("aria-label")]
-    assert labels.count("plus") == 2 * 2 and labels.count("equals") == 2
+    # The book's example is also where the explorer starts.
+    for root in (parse(draw_channels(X, K).svg), parse(ChannelsExplorer().svg)):
+        for o in range(3):
+            assert np.array_equal(matrix(panel(root, f"output Y[{o}]")), expected[o])
+        # The inputs and the kernels are shown as given.
+        for i in range(2):
+            assert np.array_equal(matrix(panel(root, f"input X[{i}]")), X_BOOK[i])
+            assert np.array_equal(matrix(panel(root, f"K[2,{i}]")), K[2, i])
 
 
 @examples(25)
@@ -72,16 +46,23 @@ def test_each_part_is_one_channel_cross_correlated_and_the_parts_add_up():
     extra=st.tuples(st.integers(0, 3), st.integers(0, 3)),
     seed=st.integers(0, 99),
 )
-def test_every_output_channel_shown_is_f_conv2d(c_i, c_o, k, extra, seed):
+def test_each_part_and_every_output_channel_shown_is_f_conv2d(c_i, c_o, k, extra, seed):
     generator = torch.Generator().manual_seed(seed)
-    X = torch.randint(
-        -3, 4, (c_i, k[0] + extra[0], k[1] + extra[1]), generator=generator
-    )
-    K = torch.randint(-2, 3, (c_o, c_i, *k), generator=generator)
-    root = parse(draw_channels(X.float(), K.float()).svg)
-    expected = F.conv2d(X[None].float(), K.float())[0]
+    size = (c_i, k[0] + extra[0], k[1] + extra[1])
+    X = torch.randint(-3, 4, size, generator=generator).float()
+    K = torch.randint(-2, 3, (c_o, c_i, *k), generator=generator).float()
+    root = parse(draw_channels(X, K).svg)
+    expected = F.conv2d(X[None], K)[0]
     for o in range(c_o):
         assert np.array_equal(matrix(panel(root, f"output Y[{o}]")), expected[o])
+        # Part i is input channel i cross-correlated with K[o, i] alone.
+        for i in range(c_i):
+            part = matrix(panel(root, f"X[{i}] * K[{o},{i}]"))
+            alone = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
+            assert np.array_equal(part, alone)
+    # A screen reader hears the equation: parts, "plus", "equals", the output.
+    labels = [g.get("aria-label") for g in root.iter() if g.get("aria-label")]
+    assert labels.count("plus") == c_o * (c_i - 1) and labels.count("equals") == c_o
 
 
 def test_one_by_one_view_is_a_matrix_product():
@@ -110,31 +91,6 @@ def test_the_text_gives_the_layer_and_its_costs_as_pytorch_counts_them():
     assert any(w.endswith(f"= {weights * 16}") for w in words if "multiply" in w)
 
 
-def test_channel_data_is_seeded_small_integers():
-    X, K = channel_data(4, 4, 3, 6, seed=5)
-    assert X.shape == (4, 6, 6) and K.shape == (4, 4, 3, 3)
-    assert X.min() >= 0 and X.max() <= 3 and K.min() >= -1 and K.max() <= 2
-    assert torch.equal(X, X.round()) and torch.equal(K, K.round())
-    X2, K2 = channel_data(4, 4, 3, 6, seed=5)
-    assert torch.equal(X, X2) and torch.equal(K, K2)
-    assert not torch.equal(X, channel_data(4, 4, 3, 6, seed=6)[0])
-
-
-def test_channel_data_is_the_leading_part_of_the_largest_draw():
-    # PyTorch draws the largest sizes the explorer offers, X then K: the page
-    # takes any smaller size from them, so Python's picture and the page agree.
-    generator = torch.Generator().manual_seed(3)
-    X = torch.randint(0, 4, (4, 6, 6), generator=generator).float()
-    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
-    X3, K3 = channel_data(3, 2, kernel_size=2, size=5, seed=3)
-    assert torch.equal(X3, X[:3, :5, :5]) and torch.equal(K3, K[:2, :3, :2, :2])
-    assert X3.is_contiguous() and K3.is_contiguous()
-    with pytest.raises(ValueError, match="size must be at most 6 .*got 7"):
-        channel_data(size=7)
-    with pytest.raises(TypeError, match="in_channels must be an int"):
-        channel_data(in_channels=2.0)
-
-
 def test_draw_channels_explains_bad_arguments():
     X, K = channel_data(2, 1, 3, 2)
     with pytest.raises(ValueError, match="kernel_size 3x3 is larger than the 2x2"):
@@ -150,6 +106,10 @@ def test_draw_channels_explains_bad_arguments():
         draw_channels(X, K[0])
     with pytest.raises(TypeError, match="X must be a torch.Tensor"):
         draw_channels(X.tolist(), K)
+    with pytest.raises(ValueError, match="size must be at most 6 .*got 7"):
+        channel_data(size=7)
+    with pytest.raises(TypeError, match="in_channels must be an int"):
+        channel_data(in_channels=2.0)
 
 
 def expected_problem(v):
@@ -164,13 +124,19 @@ def expected_problem(v):
     return None
 
 
+def largest_draw(seed):
+    """PyTorch's integers at the largest sizes the explorer offers, X then K."""
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randint(0, 4, (4, 6, 6), generator=generator).float()
+    return X, torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
+
+
 def expected_data(v):
-    """(X, K) of the settings, from the book's numbers or PyTorch's seeded draw."""
+    """(X, K) of the settings: the book's numbers, or the leading part of the
+    seed's largest draw (the page takes that part too)."""
     if v["values"] == "book example":
         return book_example(v["out_channels"])
-    generator = torch.Generator().manual_seed(v["seed"])
-    X = torch.randint(0, 4, (4, 6, 6), generator=generator).float()
-    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
+    X, K = largest_draw(v["seed"])
     c_i, c_o, k, n = (v[name] for name in RANGES)
     return X[:c_i, :n, :n], K[:c_o, :c_i, :k, :k]
 
@@ -196,24 +162,13 @@ def check_settings(explorer, v, why=""):
     return True
 
 
-def test_book_explorer_starts_on_the_books_numbers():
-    e = ChannelsExplorer()
-    assert (e.in_channels, e.out_channels, e.kernel_size, e.size) == (2, 3, 2, 3)
-    assert (e.values, e.mode, e.seed) == ("book example", MODES[0], 0)
-    assert check_settings(e, e.get_state())
-    assert "120" in texts(parse(e.svg))
-
-
 def test_the_page_gets_the_seeds_integers_and_a_new_seed_is_answered():
     e = ChannelsExplorer(4, 4, kernel_size=3, size=6, values=VALUES[0])
-    generator = torch.Generator().manual_seed(0)
-    assert e.pools["x"] == torch.randint(0, 4, (4, 6, 6), generator=generator).tolist()
-    K = torch.randint(-1, 3, (4, 4, 4, 4), generator=generator)
-    assert e.pools["k"] == K.tolist()
     answered = e.answered
     e.seed = 9
+    X, K = largest_draw(9)
     assert e.answered == answered + 1
-    assert e.pools["x"] == channel_data(4, 4, 4, 6, seed=9)[0].int().tolist()
+    assert e.pools == {"x": X.int().tolist(), "k": K.int().tolist()}
     assert check_settings(e, e.get_state())
 
 
@@ -243,13 +198,3 @@ def test_bad_arguments_are_explained(arguments, error, words):
         ChannelsExplorer(**arguments)
     for word in words:
         assert word in str(info.value)
-
-
-def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
-    e = ChannelsExplorer()
-    bundle, _ = e._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
-    assert bundle["text/html"] == e.svg
-    e.kernel_size = 3
-    bundle, _ = e._repr_mimebundle_()
-    assert "The book&#x27;s example has c_i = 2" in bundle["text/html"]

@@ -10,8 +10,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import SVG, marked, numbers, panel, parse, texts
-from torch import nn
+from svg_checks import SVG, marked, matrix, panel, parse, texts
 
 from d2lconv.figures import (
     PADDING_MODES,
@@ -27,12 +26,7 @@ F_PAD_NAME = {"zeros": "constant"}
 
 def shown(picture, label):
     """The numbers a panel shows, as a float matrix (NaN where a cell is blank)."""
-    group = panel(parse(picture.svg), label)
-    rows, cols = (int(n) for n in group.get("aria-label").split()[-1].split("x"))
-    values = np.full((rows, cols), np.nan)
-    for (r, c), text in numbers(group).items():
-        values[r, c] = float(text.replace("\u2212", "-"))
-    return values
+    return matrix(panel(parse(picture.svg), label))
 
 
 def hatched_cells(picture, label):
@@ -61,29 +55,15 @@ def int_matrix(seed, shape, low=-5, high=10):
     mode=st.sampled_from(PADDING_MODES),
     seed=st.integers(0, 1000),
 )
-def test_pad2d_equals_F_pad_with_per_side_padding(h, w, ph, pw, mode, seed):
+def test_pad2d_is_F_pad_per_side_and_refuses_what_it_refuses(h, w, ph, pw, mode, seed):
     X = int_matrix(seed, (h, w))
-    fits = {
-        "reflect": ph < h and pw < w,
-        "circular": ph <= h and pw <= w,
-    }.get(mode, True)
-    if not fits:
+    try:
+        expected = F.pad(X[None, None], (pw, pw, ph, ph), F_PAD_NAME.get(mode, mode))
+    except RuntimeError:
         with pytest.raises(ValueError, match=f"padding .*'{mode}'"):
             pad2d(X, (ph, pw), mode)
         return
-    expected = F.pad(X[None, None], (pw, pw, ph, ph), mode=F_PAD_NAME.get(mode, mode))[
-        0, 0
-    ]
-    torch.testing.assert_close(pad2d(X, (ph, pw), mode), expected, rtol=0, atol=0)
-
-
-@pytest.mark.parametrize("mode", PADDING_MODES)
-def test_pad2d_is_what_conv2d_padding_mode_uses(mode):
-    X = int_matrix(1, (5, 6))
-    conv = nn.Conv2d(1, 1, (3, 5), padding=(1, 2), padding_mode=mode, bias=False)
-    expected = conv(X[None, None])[0, 0]
-    got = F.conv2d(pad2d(X, (1, 2), mode)[None, None], conv.weight)[0, 0]
-    torch.testing.assert_close(got, expected)
+    torch.testing.assert_close(pad2d(X, (ph, pw), mode), expected[0, 0], rtol=0, atol=0)
 
 
 def test_padding_modes_picture_shows_F_pad_values():
@@ -97,48 +77,10 @@ def test_padding_modes_picture_shows_F_pad_values():
         assert "5\u00d78" in texts(group)
     # Padding cells are hatched: 5x8 padded minus the 3x4 input.
     assert hatched_cells(picture, "reflect 5x8") == 5 * 8 - 3 * 4
-
-
-def test_padding_modes_default_input_and_one_mode():
+    # The default input holds 1..9, so that zero padding stands out; one mode.
     picture = draw_padding_modes(modes="replicate", padding=2)
     assert labels(picture) == ["heading", "input 3x3", "replicate 7x7"]
-    np.testing.assert_array_equal(
-        shown(picture, "input 3x3"), np.arange(1, 10).reshape(3, 3)
-    )
-
-
-@pytest.mark.parametrize(
-    ("call", "error", "words"),
-    [
-        (
-            lambda: pad2d(torch.ones(2, 3), 2, "reflect"),
-            ValueError,
-            ["padding height 2", "'reflect'", "input height 2", "p < n"],
-        ),
-        (
-            lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"),
-            ValueError,
-            ["padding width 3", "'circular'", "input width 2", "p <= n"],
-        ),
-        (
-            lambda: pad2d(torch.ones(2, 2), 1, "mirror"),
-            ValueError,
-            ["mode", "'mirror'", "'reflect'"],
-        ),
-        (lambda: pad2d(torch.ones(2, 2), -1), ValueError, ["padding", "-1", ">= 0"]),
-        (lambda: draw_padding_modes(modes=()), ValueError, ["modes"]),
-        (
-            lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
-            ValueError,
-            ["padding height 2", "'reflect'"],
-        ),
-    ],
-)
-def test_padding_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
-        call()
-    for word in words:
-        assert word in str(info.value)
+    assert np.array_equal(shown(picture, "input 3x3"), np.arange(1, 10).reshape(3, 3))
 
 
 # ---- transposed convolution ---------------------------------------------
@@ -214,53 +156,63 @@ def test_transposed_conv_default_is_the_books_example_and_padding_is_hatched():
 
 
 @pytest.mark.parametrize(
-    ("call", "error", "words"),
+    ("call", "words"),
     [
         (
+            lambda: pad2d(torch.ones(2, 3), 2, "reflect"),
+            "padding height 2 with mode 'reflect' must be smaller than the input "
+            "height 2 (p < n",
+        ),
+        (
+            lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"),
+            "padding width 3 with mode 'circular' must be at most the input width 2 "
+            "(p <= n",
+        ),
+        (lambda: pad2d(torch.ones(2, 2), 1, "mirror"), "mode must be one of 'zeros'"),
+        (
+            lambda: pad2d(torch.ones(2, 2), -1),
+            "padding must be non-negative (>= 0), got -1",
+        ),
+        (lambda: draw_padding_modes(modes=()), "modes must name at least one"),
+        (
+            lambda: draw_padding_modes(torch.ones(2, 2), 2, modes=["reflect"]),
+            "padding height 2 with mode 'reflect'",
+        ),
+        (
             lambda: draw_transposed_conv(torch.ones(4, 3)),
-            ValueError,
-            ["4\u00d73 = 12", "max_terms=9"],
+            "X has 4\u00d73 = 12 elements; the picture draws one term per element, "
+            "at most max_terms=9",
         ),
         (
             lambda: draw_transposed_conv(stride=2, output_padding=2),
-            ValueError,
-            ["output_padding", "stride 2"],
+            "output_padding",
         ),
         (
             lambda: draw_transposed_conv(padding=2),
-            ValueError,
-            ["(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1"],
+            "(2-1)*1 - 2*2 + 1*(2-1) + 0 + 1 = -1",
         ),
     ],
 )
-def test_transposed_conv_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
+def test_bad_input_is_explained(call, words):
+    with pytest.raises(ValueError) as info:
         call()
-    for word in words:
-        assert word in str(info.value)
+    assert words in str(info.value)
 
 
 # ---- sweep animation -----------------------------------------------------
 
 
-def test_animate_sweep_has_one_frame_per_output_cell(tmp_path):
+def test_animate_sweep_writes_one_frame_per_output_cell(tmp_path):
     X, K = torch.arange(16.0).reshape(4, 4), torch.ones(2, 3)
     args = dict(padding=(1, 0), stride=(2, 1))
     Y = F.conv2d(X[None, None], K[None, None], **args)[0, 0]
     path = animate_sweep(tmp_path / "sweep.svg", X, K, duration=200, **args)
     root = parse(path.read_text())
     assert root.get("data-frames") == str(Y.numel()) == "6"
+    # 200 ms a frame, the last one 1800 ms: 5 * 0.2 + 1.8 s.
     assert {a.get("dur") for a in root.iter(SVG + "animate")} == {"2.8s"}
-    frames = sweep_frames(X, K, **args)
     # Frame k shows output cell k (row-major) and PyTorch's value for it.
-    for k, picture in enumerate(frames):
-        text = "\n".join(texts(parse(picture.svg)))
+    for k, frame in enumerate(sweep_frames(X, K, **args)):
+        text = "\n".join(texts(parse(frame.svg)))
         i, j = divmod(k, Y.shape[1])
         assert re.search(rf"output\[{i}, {j}\] = [^\n]* = {int(Y[i, j])}\n", text)
-
-
-def test_animate_sweep_bad_input_is_explained(tmp_path):
-    with pytest.raises(TypeError, match="X must be a torch.Tensor"):
-        animate_sweep(tmp_path / "a.svg", [[1, 2]], torch.ones(1, 1))
-    with pytest.raises(ValueError, match=r"n - k \+ 1 = 2 - 3 \+ 1 = 0"):
-        animate_sweep(tmp_path / "a.svg", torch.ones(2, 2), torch.ones(3, 3))

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from scipy.signal import convolve2d
-from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse, texts
+from svg_checks import SVG, grid_numbers, marked, matrix, numbers, panel, parse, texts
 from torch import nn
 
 from d2lconv.data import sweep_kernel
@@ -48,12 +48,32 @@ def explorer(**settings):
     return e
 
 
-def test_book_examples_from_the_explorers_settings():
+def test_the_book_example_shows_its_output_as_text():
+    # draw_sweep's picture, and the explorer's where it starts: also what a
+    # page without JavaScript shows.
+    e = SweepExplorer()
+    bundle, _ = e._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
+    assert bundle["text/html"] == e.svg
+    for svg, terms in [
+        (draw_sweep(X3, K2, step=3).svg, "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43"),
+        (e.svg, "output[0, 0] = 0*0 + 1*1 + 3*2 + 4*3 = 19"),
+    ]:
+        root = parse(svg)
+        assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
+        assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
+        assert not list(root.iter(SVG + "image"))  # numbers are text, not pictures
+        lines = " ".join(texts(root))
+        assert terms in lines
+    # Notebook 2's sweep: only the formulas taught by then.
+    assert "height: n - k + 1 = 3 - 2 + 1 = 2" in lines
+    assert "nn.Conv2d(1, 1, kernel_size=2, bias=False)" in lines
+    assert not any(word in lines for word in ("floor", "padding", "stride", "dilation"))
+
+
+def test_the_explorers_padding_and_stride_are_pytorchs():
     # The page computes these too (tests/browser/test_explorer_pages.py); here,
     # what Python draws for the same settings, and PyTorch's output behind it.
-    assert explorer().tensors()[2].tolist() == [[19, 25], [37, 43]]
-    padded = [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]
-    assert explorer(padding_h=1, padding_w=1).tensors()[2].tolist() == padded
     e = explorer(padding_h=1, padding_w=1, stride_h=3, stride_w=2)
     assert e.tensors()[2].tolist() == [[0, 8], [6, 8]]
     output = panel(parse(e.svg), "output 2x2")
@@ -70,15 +90,9 @@ def test_edge_example_starts_at_the_book_sizes():
 
 
 def test_true_convolution_matches_scipy():
+    sizes = dict(input_size=(5, 6), kernel_size=(2, 3), padding=1, seed=3)
     e = SweepExplorer(
-        controls=TOPICS,
-        input_size=(5, 6),
-        kernel_size=(2, 3),
-        padding=1,
-        values="random",
-        kernel="random",
-        flip=True,
-        seed=3,
+        controls=TOPICS, values="random", kernel="random", flip=True, **sizes
     )
     X, _, Y, _ = e.tensors()
     K = sweep_kernel("random", (2, 3), 3)
@@ -113,23 +127,6 @@ def test_an_empty_output_is_explained_in_words():
     assert "output width" in bundle["text/html"]
 
 
-def test_the_display_holds_the_widget_and_the_picture_for_pages_without_js():
-    e = SweepExplorer()
-    bundle, _ = e._repr_mimebundle_()
-    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == e.model_id
-    assert bundle["text/html"] == e.svg and "19" in texts(parse(e.svg))
-
-
-def test_draw_sweep_shows_the_book_output_as_text():
-    root = parse(draw_sweep(X3, K2, step=3).svg)
-    assert {"19", "25", "37", "43"} <= set(texts(root))
-    assert grid_numbers(panel(root, "output 2x2")) == [["19", "25"], ["37", "43"]]
-    assert grid_numbers(panel(root, "kernel 2x2")) == [["0", "1"], ["2", "3"]]
-    assert "output[1, 1] = 4*0 + 5*1 + 7*2 + 8*3 = 43" in " ".join(texts(root))
-    # Numbers are text, not pictures of text.
-    assert not list(root.iter(SVG + "image"))
-
-
 def test_draw_sweep_shows_the_book_padding_example():
     root = parse(draw_sweep(X3, K2, padding=1, step=5).svg)
     output = panel(root, "output 4x4")
@@ -149,13 +146,6 @@ def test_draw_sweep_shows_the_book_padding_example():
     assert "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)" in lines
 
 
-def test_the_sweep_of_notebook_2_shows_the_formulas_taught_by_then():
-    lines = " ".join(texts(parse(SweepExplorer().svg)))
-    assert "height: n - k + 1 = 3 - 2 + 1 = 2" in lines
-    assert "nn.Conv2d(1, 1, kernel_size=2, bias=False)" in lines
-    assert not any(word in lines for word in ("floor", "padding", "stride", "dilation"))
-
-
 def test_the_lesson_chooses_the_sweeps_controls():
     e = SweepExplorer(padding=1, controls=["padding"])
     assert e.topics == ["padding"] and e.padding_h == 1
@@ -163,6 +153,23 @@ def test_the_lesson_chooses_the_sweeps_controls():
         SweepExplorer(stride=2, controls="padding")
     with pytest.raises(ValueError, match=r"controls must name topics .* got 'flip'"):
         SweepExplorer(controls=["flip"])
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        dict(),
+        dict(padding=1, flip=True),
+        dict(padding=((0, 1), (1, 2))),  # uneven: F.pad first
+        dict(padding=(1, 0), stride=(2, 3), dilation=2),
+    ],
+)
+def test_the_pytorch_line_runs_and_gives_the_output_shown(options):
+    X = torch.arange(20.0).reshape(4, 5)
+    root = parse(draw_sweep(X, K2, **options).svg)
+    K = K2.flip(0, 1) if options.get("flip") else K2
+    shown = matrix(panel(root, "output"))
+    assert np.array_equal(shown, run_pytorch_line(root, X, K).numpy())
 
 
 def test_floor_drop_is_reported_and_tinted():
@@ -217,9 +224,3 @@ def test_bad_input_is_explained(call, error, words):
         call()
     for word in words:
         assert word in str(info.value)
-
-
-def test_draw_sweep_saves_svg_text(tmp_path):
-    picture = draw_sweep(X3, K2, padding=1, step=2)
-    text = picture.save(tmp_path / "sweep.svg").read_text()
-    assert "43" in texts(parse(text))

@@ -24,6 +24,7 @@ from torch.overrides import TorchFunctionMode
 
 from .._validate import nonnegative_pair
 from ..i18n import N_, language, tr
+from ..receptive import receptive_field
 from ..shapes import conv2d_geometry
 
 CASE = N_("X of shape {x} and K of shape {k}")
@@ -118,7 +119,12 @@ def as_tensor(value):
 
 
 def same(got, want, rel=1e-6):
-    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==."""
+    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==.
+
+    ``want`` may also be a test of ``got`` (a function that returns a bool).
+    """
+    if callable(want):
+        return bool(want(got))
     if isinstance(want, torch.Tensor):
         return close(got, want)
     if not isinstance(want, numbers.Real) or isinstance(want, bool):
@@ -144,12 +150,19 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     """Grade a short answer: ``right``, the hint of a mistake, or ``otherwise``.
 
     ``wrong`` maps the names of ``entry``'s mistakes to their values; ``read``
-    turns the answer into something to compare, or ``None`` (then ``ask``).
+    turns the answer into something to compare, or ``None`` (then ``ask``,
+    followed by the answer unless the text shows it itself).
     """
     if (got := read(answer)) is None:
-        ask = say(entry.get("ask", ASK_NUMBER), **facts)
+        if "{answer" in (ask := entry.get("ask", ASK_NUMBER)):
+            return hint(ask, answer=answer, **facts)
+        ask = say(ask, **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
-    key = mistake(got, want, wrong, rel)
+    return verdict(entry, mistake(got, want, wrong, rel), **facts)
+
+
+def verdict(entry, key, /, **facts):
+    """``entry["right"]`` if ``key`` is ``None``, else the hint ``entry[key]``."""
     return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
 
 
@@ -161,6 +174,28 @@ def grade_choice(answer, entry, name, want, **facts):
     return grade(
         answer, entry, want, wrong, read=lambda a: as_letter(a, choices), **facts
     )
+
+
+def grade_parts(entry, parts, **facts):
+    """Grade an answer in parts, ``parts[name] = (answer, read, want, wrong)``.
+
+    A part that ``read`` cannot read gets ``entry["ask_" + name]``, the first
+    wrong one ``entry["on_" + name]`` with the hint of its mistake in
+    ``entry[name]``; the facts fill in those hints and ``right``.
+    """
+    got = {name: read(answer) for name, (answer, read, *_) in parts.items()}
+    for name, (answer, *_) in parts.items():
+        if got[name] is None:
+            return hint(entry[f"ask_{name}"], **{name: answer})
+    for name, (*_, want, wrong) in parts.items():
+        if key := mistake(got[name], want, wrong):
+            return hint(entry[f"on_{name}"], text=say(entry[name][key], **facts))
+    return correct(entry["right"], **facts)
+
+
+def first(problems):
+    """The first name of ``problems`` (name -> whether it is found) found, or ``None``."""
+    return next((name for name, found in problems.items() if found), None)
 
 
 def judge(entry, got, want, wrong):
@@ -266,6 +301,18 @@ def xcorr(X, K, **kwargs):
     return F.conv2d(X[None, None], K[None, None], **kwargs)[0, 0]
 
 
+def field(kernel_sizes, dilations=None):
+    """Receptive field (rows) of stacked square layers, stride 1, by ``receptive``."""
+    ds = dilations or [1] * len(kernel_sizes)
+    layers = zip(kernel_sizes, ds, strict=True)
+    return receptive_field([dict(kernel_size=k, dilation=d) for k, d in layers])[0]
+
+
+def fewest_layers(k, size):
+    """Fewest stacked k x k layers (stride 1) that let one output see ``size`` rows."""
+    return next(n for n in range(size + 1) if field([k] * n) >= size)
+
+
 def conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1, d=1):
     """``(m_h, m_w)`` of ``nn.Conv2d`` (padding per side), from PyTorch itself."""
     X = torch.empty(1, 1, h, w, device="meta")
@@ -297,8 +344,9 @@ OUTPUT_SHAPE = {
 # fmt: on
 
 
-def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
-    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair).
+def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
+    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair) with
+    ``entry``, ``OUTPUT_SHAPE`` or one with a ``right`` of its own.
 
     A clear ValueError (with the formula) for a bad setting or no output.
     """
@@ -318,6 +366,5 @@ def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
     wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))
     wrong["round_up"] = size(rounding=math.ceil)
     want = conv_output_size(*n, *k, *p, *s, d=d)
-    entry = dict(OUTPUT_SHAPE, right=right or OUTPUT_SHAPE["right"])
     facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])
     return grade(answer, entry, want, wrong, read=as_ints, padding=padding, **facts)

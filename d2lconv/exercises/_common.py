@@ -44,11 +44,6 @@ def correct(text, /, **facts):
     return True
 
 
-def say(text, /, **facts):
-    """A table text (marked with ``N_`` where it is written), translated, filled in."""
-    return tr(text, **facts)
-
-
 def hint(text, /, **facts):
     """Print ``Not yet. Hint:`` and the table text ``text``; return ``False``."""
     return refuse(tr(text, **facts))
@@ -67,7 +62,7 @@ class Choices(Mapping):
         self._texts = texts
 
     def __getitem__(self, letter):
-        return say(self._texts[letter])
+        return tr(self._texts[letter])
 
     def __iter__(self):
         return iter(self._texts)
@@ -156,7 +151,7 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     if (got := read(answer)) is None:
         if "{answer" in (ask := entry.get("ask", ASK_NUMBER)):
             return hint(ask, answer=answer, **facts)
-        ask = say(ask, **facts)
+        ask = tr(ask, **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
     return verdict(entry, mistake(got, want, wrong, rel), **facts)
 
@@ -189,8 +184,13 @@ def grade_parts(entry, parts, **facts):
             return hint(entry[f"ask_{name}"], **{name: answer})
     for name, (*_, want, wrong) in parts.items():
         if key := mistake(got[name], want, wrong):
-            return hint(entry[f"on_{name}"], text=say(entry[name][key], **facts))
+            return hint(entry[f"on_{name}"], text=tr(entry[name][key], **facts))
     return correct(entry["right"], **facts)
+
+
+def any_of(*values, rel=1e-6):
+    """A typical mistake that takes several values: a test of an answer."""
+    return lambda got: any(same(got, value, rel) for value in values)
 
 
 def first(problems):
@@ -215,7 +215,7 @@ def judge(entry, got, want, wrong):
         return tr(shape, want=tuple(want.shape), got=got)
     else:
         key = mistake(got, want, wrong)
-    return say(entry.get(key, N_("the values differ.")), got=got) if key else None
+    return tr(entry.get(key, N_("the values differ.")), got=got) if key else None
 
 
 class _Recorder(TorchFunctionMode):
@@ -261,7 +261,7 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
             )
         else:
             if used := sorted({n for n in names if forbid and forbid[0](n)}):
-                return say(forbid[1], names=", ".join(used))
+                return tr(forbid[1], names=", ".join(used))
             none = tr("your function returns None: replace the placeholder.")
             text = none if got is None else judge(entry, got, want, wrong)
         if text:
@@ -271,7 +271,7 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
             place = where(*args) if callable(where) else where
             return tr("for {where}: {text}", where=place, text=text) if place else text
         if require and not set(require) & set(names):
-            return say(entry["require"])
+            return tr(entry["require"])
     return None
 
 

@@ -103,17 +103,17 @@ def _edge_kernel_hint(v, K):
     """Why ``K`` is not an edge detector for brightness changing along ``v``."""
     t, K = TABLE["edge_kernel"], as_tensor(K)
     if K is None or K.dim() != 2 or min(K.shape) < 1 or max(K.shape) > 7:
-        return c.say(t["size"])
+        return tr(t["size"])
     (v_h, v_w), r = v, _responses(K)
     scale = float(K.abs().sum())
     # Brightness v_h * i + v_w * j changes along v; the response is linear.
     along = (v_h * r["i"] + v_w * r["j"]).abs().max()
     if scale == 0 or along < 1e-6 * scale:
-        return c.say(t["deaf"])
+        return tr(t["deaf"])
     if r["1"].abs().max() > 1e-6 * scale:
-        return c.say(t["flat"])
+        return tr(t["flat"])
     if (-v_w * r["i"] + v_h * r["j"]).abs().max() > 1e-6 * along:
-        return c.say(t["across"], a=-v_w, b=v_h)
+        return tr(t["across"], a=-v_w, b=v_h)
     return None
 
 

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import nonnegative_pair, positive_pair
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..shapes import conv2d_geometry
 from . import _common as c
 from ._common import correct
@@ -124,14 +124,14 @@ def _mirror_hint(X, p, got, modes):
     t, got = TABLE["mirror_padding"], c.as_tensor(got)
     want = (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
-        return c.say(t["shape"], shape=tuple(X.shape), p=p, want=want)
+        return tr(t["shape"], shape=tuple(X.shape), p=p, want=want)
     hints = {mode: t[mode] for mode in ("reflect", "symmetric", "constant", "edge")}
     padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
     if matched := {mode for mode in modes if c.close(got, padded[mode])}:
         modes.intersection_update(matched)
         return None
     found = (text for mode, text in hints.items() if c.close(got, padded[mode]))
-    return c.say(next(found, t["otherwise"]))
+    return tr(next(found, t["otherwise"]))
 
 
 def check_mirror_padding(mirror_pad):

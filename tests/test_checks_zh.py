@@ -1,8 +1,9 @@
 """The Chinese edition of the checks, the exercises, the environment check, the
 timing and photo helpers: only what differs in Chinese (what a student reads is
 Chinese and has a catalog entry, columns line up, fonts have the characters,
-a text with no entry falls back to itself). The English cases, and the catalog's
-fields, are tested in their own files."""
+a picture without them stays as given). The English cases, the catalog's fields
+(test_i18n), a text with no entry and the layers' names (test_notebook_texts_zh,
+test_explorers_zh) are tested in their own files."""
 
 import io
 import os
@@ -15,13 +16,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from torch import nn
 from zh_text import assert_chinese
 
 import d2lconv
 from d2lconv import CheckFailed, envcheck, exercises, fast, i18n, plot
 from d2lconv.i18n import columns
-from d2lconv.receptive import LayerError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -69,30 +68,16 @@ def test_the_checks_pass_and_fail_in_chinese(nothing_missing, capsys):
     out = capsys.readouterr().out
     assert_all_chinese(out, "the checks")
     assert len(lines(out)) == 5 and "same count" not in out
-    # A notebook's own what and cause, and a what the cell made with tr.
+    # A notebook's own what and cause are translated, its numbers kept.
     cause = (
         "k is even, so k - 1 is odd and no padding equal on both sides keeps the size"
     )
     text = failure(d2lconv.expect_close, 31, 32, "same count", cause=cause)
     assert "k is even" not in text and "31" in text and "32" in text
-    what = i18n.tr("windows that use each pixel ({k}x{k} kernel)", k=5)
-    assert "5x5" in failure(d2lconv.expect_close, 2.0, 1.0, what)
     failure(d2lconv.expect_close, torch.ones(4, 5), torch.ones(3, 5), "count")
     failure(d2lconv.expect_descent, [4.0, 3.9, 3.8], 0.05, 1.0)
     assert "3 -> 3.5" in failure(d2lconv.expect_descent, [4.0, 3.0, 3.5], 0.5, 1.0)
     failure(d2lconv.expect_shrinks, 2.0, 1.0, 0.9, 30, what)
-
-
-def test_a_text_no_notebook_passes_is_shown_as_it_is_and_remembered(capsys):
-    d2lconv.set_language("zh")
-    d2lconv.expect_close(1, 1, "my own check of the output")
-    d2lconv.set_language("en")
-    d2lconv.expect_close(1, 1, "the counts")
-    assert capsys.readouterr().out == (
-        "检查通过：my own check of the output\ncheck passed: the counts\n"
-    )
-    assert "my own check of the output" in i18n.missing()
-    i18n._missing.discard("my own check of the output")
 
 
 def table_texts(value):
@@ -247,17 +232,3 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     d2lconv.set_language("en")
     print(d2lconv.PHOTO_CREDIT)
     assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
-
-
-def test_the_receptive_field_table_is_chinese_and_its_errors_english(nothing_missing):
-    layers = [
-        nn.Conv2d(1, 1, 3, stride=2, padding=1),
-        nn.MaxPool2d(2),
-        nn.AvgPool2d(3, stride=1),
-    ]
-    table = d2lconv.receptive_field_table(layers, 16)
-    for row in table:
-        assert_chinese(row.name, "a layer's name")
-    assert [row.name.split()[-1] for row in table] == ["p=1", "s=2", "3x3"]
-    with pytest.raises(LayerError, match="^layer 2: conv 5x5: output height"):
-        d2lconv.receptive_field_table([dict(kernel_size=3), dict(kernel_size=5)], 6)

@@ -215,7 +215,8 @@ def judge(entry, got, want, wrong):
         return tr(shape, want=tuple(want.shape), got=got)
     else:
         key = mistake(got, want, wrong)
-    return tr(entry.get(key, N_("the values differ.")), got=got) if key else None
+    differ = N_("the values differ.")
+    return tr(entry.get(key, differ), got=got) if key else None
 
 
 class _Recorder(TorchFunctionMode):

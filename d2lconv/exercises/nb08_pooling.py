@@ -269,8 +269,7 @@ def check_strided_conv_params(answer, channels=64):
     )
     one_input = c.any_of(n * 4 + n, n * 4)
     wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
-    entry = TABLE["strided_conv_params"]
-    return c.grade(answer, entry, want, wrong, c=n, want=want)
+    return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)
 
 
 def check_pool_or_conv(answer):

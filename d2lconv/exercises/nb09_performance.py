@@ -80,8 +80,7 @@ def check_loglog_slopes(slopes):
     def where(sizes, seconds):
         return tr("sizes {sizes}", sizes=sizes)
 
-    entry = TABLE["loglog_slopes"]
-    return grade_calls(slopes, entry, calls, _slope, mistakes, where)
+    return grade_calls(slopes, TABLE["loglog_slopes"], calls, _slope, mistakes, where)
 
 
 def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
@@ -99,8 +98,7 @@ def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding
     facts = dict(rows=rows, cols=cols, megabytes=mb, times=mb / input_mb)
     wrong = dict(mib=mb * 1e6 / 2**20, quarter=mb / 4, float64=mb * 2)
     wrong |= dict(one_channel=mb / c, input=input_mb)
-    entry = TABLE["im2col_megabytes"]
-    return grade(answer, entry, mb, wrong, rel=0.01, **facts)
+    return grade(answer, TABLE["im2col_megabytes"], mb, wrong, rel=0.01, **facts)
 
 
 def _macs(c):

@@ -80,20 +80,24 @@ def compose(K1, K2):
     return F.conv2d(padded, K2.flip(0, 1)[None, None])[0, 0]
 
 
-def FC(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+def forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
     """Forward multiply-adds of a layer (padding per side)."""
     return c_i * c_o * k_h * k_w * out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w)
 
 
-def FM(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+def forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
     """Values of a forward pass: input, weights, bias, output."""
     m = out_len(h, k_h, p_h, s_h) * out_len(w, k_w, p_w, s_w)
     return c_i * h * w + c_o * c_i * k_h * k_w + c_o + c_o * m
 
 
-def BM(c_i, h, w, c_o, k_h, k_w, *rest):
+def backward_memory(c_i, h, w, c_o, k_h, k_w, *rest):
     """Values of a backward pass: the forward pass's, with input and weights kept."""
-    return FM(c_i, h, w, c_o, k_h, k_w, *rest) + c_i * h * w + c_o * c_i * k_h * k_w
+    kept = c_i * h * w + c_o * c_i * k_h * k_w
+    return forward_memory(c_i, h, w, c_o, k_h, k_w, *rest) + kept
+
+
+FC, FM, BM = forward_cost, forward_memory, backward_memory
 
 
 def conv2d_matmul(X, K):
@@ -433,26 +437,38 @@ def test_a_placeholder_gets_a_hint_not_an_error(name, capsys):
     assert capsys.readouterr().out.startswith("Not yet. Hint: ")
 
 
+# The texts that introduce a case and name what a function must not use.
+COMPOSED, POOLED = (
+    entry_of(n)["case"].format for n in ("compose_kernels", "max_pool_from_relu")
+)
+RELU_ONLY = sys.modules[check("max_from_relu").__module__].RELU_ONLY[1].format
+DO_WITHOUT = _common.DO_WITHOUT.format
+
+
 @pytest.mark.parametrize(
-    "name, answer, where",
+    "name, answer, shown",
     [
-        ("derivative_kernel_size", lambda d: min(d + 1, 3), "for d=3: "),
-        ("pooling_cost", lambda c, *_: 16 if c == 1 else 0, "for c=3, h=32, w=32, k_h"),
-        ("compose_kernels", lambda K1, K2: K1, "for K1 of shape (2, 2) and K2 of"),
-        ("max_pool_from_relu", lambda X: X[..., ::2, ::2], "for X of shape (1, 1, 4"),
+        ("derivative_kernel_size", lambda d: min(d + 1, 3), "d=3"),
+        ("pooling_cost", lambda c, *_: 16 if c == 1 else 0, "c=3, h=32, w=32, k_h=3"),
+        ("compose_kernels", lambda K1, K2: K1, COMPOSED(s1=(2, 2), s2=(2, 2))),
+        ("max_pool_from_relu", lambda X: X[..., ::2, ::2], POOLED(shape=(1, 1, 4, 4))),
         # Right values the forbidden or not the required way: named.
-        ("max_from_relu", torch.maximum, "ReLU only, without maximum."),
-        ("max_pool_from_relu", lambda X: F.max_pool2d(X, 2), "without max_pool2d."),
-        ("avg_pool_as_conv", F.avg_pool2d, "do it without avg_pool2d."),
+        ("max_from_relu", torch.maximum, RELU_ONLY(names="maximum")),
+        (
+            "max_pool_from_relu",
+            lambda X: F.max_pool2d(X, 2),
+            RELU_ONLY(names="max_pool2d"),
+        ),
+        ("avg_pool_as_conv", F.avg_pool2d, DO_WITHOUT(names="avg_pool2d")),
         # A function that raises: named, not a traceback.
         ("kernel_gradient", lambda *a: 1 / 0, "ZeroDivisionError: division by zero"),
     ],
 )
 def test_a_hint_says_which_case_went_wrong_or_what_happened(
-    name, answer, where, capsys
+    name, answer, shown, capsys
 ):
     assert not check(name)(answer)
-    assert where in capsys.readouterr().out
+    assert shown in capsys.readouterr().out
 
 
 def test_the_training_prediction_follows_the_stable_limit(monkeypatch, capsys):
@@ -493,9 +509,10 @@ def test_the_right_answer_shows_what_the_check_computed(capsys):
     assert exercises.check_blur_kernel(torch.ones(2, 2) / 4)
     assert not exercises.check_sobel_y(2 * SX.T)
     out = capsys.readouterr().out.splitlines()
-    assert "from 64x64 to 68x68: 1.1289 times" in out[0]
-    assert "drops from std 1.0" in out[1] and "to 0.5" in out[1]  # 4 values averaged
-    assert "2 times Sobel's weights" in out[2]
+    doubled = dict(h0=64, w0=64, h1=68, w1=68, want=(68 / 64) ** 2)
+    assert entry_of("doubling_padding")["right"].format(**doubled)[1:] in out[0]
+    assert "1.0" in out[1] and "0.5" in out[1]  # the noise's std, 4 values averaged
+    assert entry_of("sobel_y")["scale"].format(scale=2) in out[2]
 
 
 def test_cost_answers_agree_with_pytorch():

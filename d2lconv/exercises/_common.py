@@ -1,13 +1,15 @@
 """The one grader of the exercise checks, and what the checks share.
 
 Each notebook's module has a ``TABLE``: for each check, its texts, marked with
-``N_`` and translated when shown. ``right`` is the verdict on a right answer,
-``otherwise`` the hint for a wrong one, ``ask`` what to give when the answer
-cannot be read; every other key names a typical mistake and holds its hint.
-The check's code computes the right answer (with PyTorch or from first
-principles, never typed in) and the value of each named mistake; ``grade``
-(a short answer) or ``grade_calls`` (a function) compares. The texts may name
-the facts the check computed (``{weights}``).
+``N_`` and translated when shown. ``right`` is the verdict on a right answer
+(``right_...`` where the check chooses among several), ``otherwise`` the hint
+for a wrong one, ``ask`` what to give when the answer cannot be read; every
+other key names a typical mistake and holds its hint. The check's code computes
+the right answer (with PyTorch or from first principles, never typed in) and
+the value of each named mistake (or a test of the answer, such as ``any_of``);
+``grade`` (a short answer), ``grade_parts`` (one in parts) or ``grade_calls``
+(a function) compares. The texts may name the facts the check computed
+(``{weights}``).
 """
 
 # ruff: noqa: E501

@@ -70,12 +70,9 @@ def check_loglog_slopes(slopes):
     def mistakes(want, sizes, seconds):
         ratio = _f64(seconds[1:]) / _f64(seconds[:-1])
         steps = _f64(sizes[1:]) / _f64(sizes[:-1])
-        return dict(
-            negative=-want,
-            ratio=ratio,
-            log_size=any_of(ratio.log(), ratio.log2()),
-            upside_down=steps.log() / ratio.log(),
-        )
+        wrong = dict(negative=-want, ratio=ratio)
+        wrong["log_size"] = any_of(ratio.log(), ratio.log2())
+        return wrong | dict(upside_down=steps.log() / ratio.log())
 
     def where(sizes, seconds):
         return tr("sizes {sizes}", sizes=sizes)

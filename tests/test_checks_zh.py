@@ -1,9 +1,10 @@
 """The Chinese edition of the checks, the exercises, the environment check, the
-timing and photo helpers: only what differs in Chinese (what a student reads is
-Chinese and has a catalog entry, columns line up, fonts have the characters,
-a picture without them stays as given). The English cases, the catalog's fields
-(test_i18n), a text with no entry and the layers' names (test_notebook_texts_zh,
-test_explorers_zh) are tested in their own files."""
+timing and photo helpers and the receptive-field table: only what differs in
+Chinese (what a student reads is Chinese and has a catalog entry, columns line
+up, fonts have the characters, a picture without them stays as given). The
+English cases, the catalog's fields (test_i18n), a text with no entry and the
+English errors (test_notebook_texts_zh, test_explorers_zh) are tested in their
+own files."""
 
 import io
 import os
@@ -232,3 +233,12 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     d2lconv.set_language("en")
     print(d2lconv.PHOTO_CREDIT)
     assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
+
+
+def test_the_layers_of_a_receptive_field_table_have_chinese_names(nothing_missing):
+    layers = [dict(kernel_size=3, stride=2, padding=1), dict(kind="max", kernel_size=2)]
+    layers.append(dict(kind="avg", kernel_size=3, stride=1))
+    table = d2lconv.receptive_field_table(layers)
+    for row in table:
+        assert_chinese(row.name, "a layer's name")
+    assert [row.name.split()[-1] for row in table] == ["p=1", "s=2", "3x3"]

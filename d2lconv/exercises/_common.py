@@ -288,9 +288,13 @@ def grade_calls(fn, entry, calls, reference, mistakes=None, where=None, /, **kw)
     return refuse(text) if text else correct(entry["right"], **kw)
 
 
-def case(x=0, k=1):
-    """A ``where`` for ``first_hint``: ``CASE`` with the shapes of args ``x``, ``k``."""
-    return lambda *a: tr(CASE, x=tuple(a[x].shape), k=tuple(a[k].shape))
+def case(text=CASE, **at):
+    """A ``where`` for ``first_hint``: ``text`` (by default ``CASE``, arguments 0
+    and 1) with the shapes of the arguments at the positions ``at`` names."""
+    at = at or dict(x=0, k=1)
+    return lambda *a: tr(
+        text, **{n: tuple(getattr(a[i], "shape", a[i])) for n, i in at.items()}
+    )
 
 
 def random_normal(seed):

@@ -212,8 +212,5 @@ def check_kernel_matrix(kernel_matrix):
     def mistakes(want, K, x_shape):
         return dict(flipped=_kernel_matrix(K.flip(0, 1), x_shape))
 
-    def where(K, x_shape):
-        return tr(c.CASE, x=x_shape, k=tuple(K.shape))
-
-    entry = TABLE["kernel_matrix"]
+    entry, where = TABLE["kernel_matrix"], c.case(x=1, k=0)
     return c.grade_calls(kernel_matrix, entry, calls, _kernel_matrix, mistakes, where)

@@ -104,7 +104,7 @@ def check_kernel_gradient(kernel_gradient):
     def mistakes(want, *_):
         return dict(half=want / 2, sign=-want)
 
-    entry, where = TABLE["kernel_gradient"], c.case(0, 2)
+    entry, where = TABLE["kernel_gradient"], c.case(x=0, k=2)
     return c.grade_calls(
         kernel_gradient, entry, calls, _kernel_gradient, mistakes, where
     )

@@ -290,11 +290,13 @@ def grade_calls(fn, entry, calls, reference, mistakes=None, where=None, /, **kw)
 
 def case(text=CASE, **at):
     """A ``where`` for ``first_hint``: ``text`` (by default ``CASE``, arguments 0
-    and 1) with the shapes of the arguments at the positions ``at`` names."""
+    and 1) with the arguments at the positions ``at`` names (a tensor's shape)."""
+
+    def shown(value):
+        return tuple(value.shape) if isinstance(value, torch.Tensor) else value
+
     at = at or dict(x=0, k=1)
-    return lambda *a: tr(
-        text, **{n: tuple(getattr(a[i], "shape", a[i])) for n, i in at.items()}
-    )
+    return lambda *a: tr(text, **{name: shown(a[i]) for name, i in at.items()})
 
 
 def random_normal(seed):

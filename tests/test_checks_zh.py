@@ -1,7 +1,10 @@
-"""The Chinese edition of the checks, the environment check, the timing and photo
-helpers: what differs in Chinese (the texts speak Chinese, every text they ask
-for has a catalog entry, columns line up); the English cases are in their own
-test files."""
+"""The Chinese edition of the checks, the exercises, the environment check, the
+timing and photo helpers and the receptive-field table: only what differs in
+Chinese (what a student reads is Chinese and has a catalog entry, columns line
+up, fonts have the characters, a picture without them stays as given). The
+English cases, the catalog's fields (test_i18n), a text with no entry and the
+English errors (test_notebook_texts_zh, test_explorers_zh) are tested in their
+own files."""
 
 import io
 import os
@@ -14,14 +17,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from test_checks import losses_of
-from torch import nn
 from zh_text import assert_chinese
 
 import d2lconv
-from d2lconv import CheckFailed, envcheck, fast, i18n, plot
+from d2lconv import CheckFailed, envcheck, exercises, fast, i18n, plot
 from d2lconv.i18n import columns
-from d2lconv.receptive import LayerError
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -53,68 +53,56 @@ def assert_all_chinese(out, what):
 def failure(check, *args, **kwargs):
     with pytest.raises(CheckFailed) as info:
         check(*args, **kwargs)
-    assert_chinese(str(info.value), check.__name__)
     assert str(info.value).startswith("检查未通过：")
+    assert_all_chinese(str(info.value), check.__name__)
     return str(info.value)
 
 
-def test_the_checks_pass_and_fail_in_chinese_with_their_numbers(
-    edges, nothing_missing, capsys
-):
-    # A notebook's own what and cause (an f-string's numbers kept) are translated.
+def test_the_checks_pass_and_fail_in_chinese(nothing_missing, capsys):
+    # Each kind of message: passed, failed, and no check above the limit.
     d2lconv.expect_close(36, 36, "same count")
-    cause = (
-        "k is even, so k - 1 is odd and no padding equal on both sides keeps the size"
-    )
-    text = failure(d2lconv.expect_close, 31, 32, "same count", cause=cause)
-    assert "k is even" not in text and "31" in text and "32" in text
-    got = torch.zeros(3, 4)
-    got[2, 0] = -2.0
-    text = failure(
-        d2lconv.expect_close, got, torch.zeros(3, 4), "corr2d of the padded X"
-    )
-    assert "(2, 0)" in text and "-2" in text and text.endswith("。")
-    text = failure(d2lconv.expect_close, torch.ones(4, 5), torch.ones(3, 5), "count")
-    assert "(3, 5)" in text and "(4, 5)" in text
-    # A what built from values, made with tr: the numbers filled in are kept.
-    what = i18n.tr("windows that use each pixel ({k}x{k} kernel)", k=5)
-    text = failure(d2lconv.expect_close, 2.0, 1.0, what)
-    assert_chinese(text, "a failure with a what built by tr")
-    assert "5x5" in text
-    X, Y, limit = edges
-    losses = losses_of(X, Y, 0.5 * limit)
-    assert d2lconv.expect_descent(losses, 0.5 * limit, limit) is True
-    above = losses_of(X, Y, 1.2 * limit)
-    assert d2lconv.expect_descent(above, 1.2 * limit, limit) is False
+    assert d2lconv.expect_descent([4.0, 0.5, 0.01], 0.5, 1.0)
+    assert d2lconv.expect_descent([4.0, 9.0], 1.2, 1.0) is False
     what = "the distance to Sobel's kernel"
     assert d2lconv.expect_shrinks(2.0, 0.01, 0.9, 30, what)
     assert d2lconv.expect_shrinks(2.0, 50.0, 1.3, 30, what) is False
     out = capsys.readouterr().out
     assert_all_chinese(out, "the checks")
-    passed, descent, no_descent, shrinks, no_shrinks = lines(out)
-    assert passed.startswith("检查通过：") and "same count" not in passed
-    assert f"{losses[0] / losses[-1]:.3g}" in descent and "30" in descent
-    assert f"{above[0]:.4g}" in no_descent and f"{1.2 * limit:.4g}" in no_descent
-    assert f"{0.9**30 * 2:.4g}" in shrinks and "50" in no_shrinks
-    slow = losses_of(X, Y, 0.05 * limit, steps=10)
-    text = failure(d2lconv.expect_descent, slow, 0.05 * limit, limit)
-    assert f"{slow[0] / slow[-1]:.3g}" in text and "100" in text
-    text = failure(d2lconv.expect_descent, [4.0, 3.0, 3.5, 1e-3], 0.5 * limit, limit)
-    assert "3 -> 3.5" in text
-    text = failure(d2lconv.expect_shrinks, 2.0, 1.0, 0.9, 30, what)
-    assert f"{0.9**30 * 2:.4g}" in text and "0.9" in text
-
-
-def test_a_text_no_notebook_passes_is_shown_as_it_is_and_remembered(capsys):
-    d2lconv.set_language("zh")
-    d2lconv.expect_close(1, 1, "my own check of the output")
-    d2lconv.set_language("en")
-    d2lconv.expect_close(1, 1, "the counts")
-    assert capsys.readouterr().out == (
-        "检查通过：my own check of the output\ncheck passed: the counts\n"
+    assert len(lines(out)) == 5 and "same count" not in out
+    # A notebook's own what and cause are translated, its numbers kept.
+    cause = (
+        "k is even, so k - 1 is odd and no padding equal on both sides keeps the size"
     )
-    assert "my own check of the output" in i18n.missing()
-    i18n._missing.discard("my own check of the output")
+    text = failure(d2lconv.expect_close, 31, 32, "same count", cause=cause)
+    assert "k is even" not in text and "31" in text and "32" in text
+    failure(d2lconv.expect_close, torch.ones(4, 5), torch.ones(3, 5), "count")
+    failure(d2lconv.expect_descent, [4.0, 3.9, 3.8], 0.05, 1.0)
+    assert "3 -> 3.5" in failure(d2lconv.expect_descent, [4.0, 3.0, 3.5], 0.5, 1.0)
+    failure(d2lconv.expect_shrinks, 2.0, 1.0, 0.9, 30, what)
+
+
+def table_texts(value):
+    if isinstance(value, str):
+        yield value
+    for item in value.values() if isinstance(value, dict) else ():
+        yield from table_texts(item)
+
+
+def test_the_exercise_checks_speak_chinese(nothing_missing, capsys):
+    # Every table text has an entry (found by the text, whatever its fields);
+    # a verdict, a hint, a hint for a case or a part, a statement of a choice.
+    tables = [module.TABLE for module in exercises.MODULES]
+    assert set(table_texts(tables)) - set(i18n.catalog("zh")) == set()
+    assert exercises.check_fc_weights(3.6e9)
+    assert not exercises.check_fc_weights(1.2e9)
+    assert not exercises.check_fc_weights("lots")
+    assert not exercises.check_kernel_gradient(lambda X, Y, K, b: 3 * X[:1, :2])
+    assert not exercises.check_channel_prediction(27, (2, 3, 3))
+    lines = capsys.readouterr().out.splitlines()
+    for line in [*lines, exercises.GROUPS_CHOICES["b"]]:
+        assert_chinese(line, line)
+    assert lines[0].startswith("正确。") and "3.60e+09" in lines[0]
+    assert all(line.startswith("还不对。提示：") for line in lines[1:])
 
 
 def test_the_environment_check_is_chinese_and_its_columns_line_up(
@@ -134,8 +122,9 @@ def test_the_environment_check_is_chinese_and_its_columns_line_up(
     for line in rows:
         assert columns(re.match(r"\S+\s+\S+\s+", line).group()) == 18, line
     (failed,) = [line for line in rows if line.startswith("失败")]
-    fix = lines(out)[lines(out).index(failed) + 1]
-    assert "pip install --no-deps d2l==1.0.3" in fix
+    assert (
+        "pip install --no-deps d2l==1.0.3" in lines(out)[lines(out).index(failed) + 1]
+    )
     assert lines(out)[-1].startswith("有 1 ")
     check = envcheck.check_python((3, 9, 7), "/usr/bin/python3")
     assert_chinese(check.detail + check.fix, "an old Python")
@@ -144,63 +133,48 @@ def test_the_environment_check_is_chinese_and_its_columns_line_up(
     assert envcheck.check_device().detail.startswith("cuda（Tesla T4）")
 
 
-def run_command(args, tmp_path, lang):
-    """Run Python with ``torch`` hidden, so that ``import d2lconv`` fails."""
+def run_in_chinese(path, tmp_path):
+    """``python path`` in Chinese, with ``torch`` hidden: the package cannot load."""
     (tmp_path / "sitecustomize.py").write_text(
-        "import sys\nsys.modules['torch'] = None\n"
+        "import sys\nsys.modules['torch'] = None"
     )
-    env = {**os.environ, "D2LCONV_LANG": lang, "PYTHONPATH": str(tmp_path)}
-    return subprocess.run(
-        [sys.executable, *args], capture_output=True, text=True, cwd=ROOT, env=env
-    )
+    env = {**os.environ, "D2LCONV_LANG": "zh", "PYTHONPATH": str(tmp_path)}
+    run = [sys.executable, str(path)]
+    result = subprocess.run(run, capture_output=True, text=True, cwd=ROOT, env=env)
+    assert (result.returncode, result.stderr) == (1, "")
+    return result.stdout
 
 
 def test_the_file_speaks_chinese_without_the_package_and_english_alone(tmp_path):
     # Without torch the file loads the i18n.py beside it ...
-    result = run_command([str(ROOT / "d2lconv" / "envcheck.py")], tmp_path, "zh")
-    assert (result.returncode, result.stderr) == (1, "")
-    assert_all_chinese(result.stdout, "python d2lconv/envcheck.py")
-    assert [line[:2] for line in lines(result.stdout)[:2]] == ["正常", "失败"]
+    out = run_in_chinese(ROOT / "d2lconv" / "envcheck.py", tmp_path)
+    assert_all_chinese(out, "python d2lconv/envcheck.py")
+    assert [line[:2] for line in lines(out)[:2]] == ["正常", "失败"]
     # ... and a copy of the file alone runs in English.
-    alone = tmp_path / "alone"
-    alone.mkdir()
-    shutil.copy(ROOT / "d2lconv" / "envcheck.py", alone / "envcheck.py")
-    result = run_command([str(alone / "envcheck.py")], tmp_path, "zh")
-    assert (result.returncode, result.stderr) == (1, "")
-    assert "OK    Python" in result.stdout and "FAIL  torch" in result.stdout
+    alone = shutil.copy(ROOT / "d2lconv" / "envcheck.py", tmp_path / "envcheck.py")
+    out = run_in_chinese(alone, tmp_path)
+    assert "OK    Python" in out and "FAIL  torch" in out
 
 
 def test_the_progress_bar_and_days_are_chinese(nothing_missing, capsys):
-    fast.time_implementations(
-        {"nap": lambda: None},
-        sizes=[1, 2],
-        make_inputs=lambda n: (),
-        repeats=1,
-        progress="text",
-        show_after=0.0,
-    )
+    options = dict(repeats=1, progress="text", show_after=0.0)
+    fast.time_implementations({"nap": lambda: None}, [1, 2], lambda n: (), **options)
     last = capsys.readouterr().err.split("\r")[-1]
     assert_chinese(last, "the progress bar")
     assert last.endswith(" [####################] 2/2\n")
     assert_chinese(fast.Progress(4, mode="widget").bar.description, "the widget")
     # Units are symbols in both editions; only days are a word.
-    days = fast.format_duration(3 * 86400)
-    assert_chinese(days, "a duration in days")
+    assert_chinese(days := fast.format_duration(3 * 86400), "a duration in days")
     assert days.startswith("3 ")
 
 
-@pytest.fixture
-def cjk_font():
-    """A matplotlib that has a font with Chinese characters (fonts-noto-cjk)."""
+@pytest.mark.font
+def test_plots_are_chinese_with_a_chinese_font(nothing_missing):
     if plot.cjk_font() is None:
         pytest.fail(
             "matplotlib finds no font with Chinese characters: install one "
             "(bash scripts/install-browser.sh installs Debian's fonts-noto-cjk)"
         )
-
-
-@pytest.mark.font
-def test_plots_are_chinese_with_a_chinese_font(cjk_font, nothing_missing):
     timings = {"loop corr2d (cpu)": [1e-3, 4e-3], "F.conv2d (cpu)": [1e-5, 2e-5]}
     images = {"photo": torch.rand(6, 5), "vertical edges": torch.randn(6, 4)}
     with warnings.catch_warnings():
@@ -249,7 +223,6 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     starts = [m.start() for m in re.finditer(r"(?<!\S)\S", rows[0])]
     titles = [m.start() for m in re.finditer(r"\S+(?: \S+)*", title)]
     assert [columns(title[:i]) for i in titles] == starts[::3]
-    assert rows[0].split()[:3] == ["-0.988", "0.012", "1.012"]
     # The names of tensors stay as they are.
     kernels = {"K": torch.tensor([[1.0, -1.0]]), "K.T": torch.tensor([[1.0], [-1.0]])}
     assert d2lconv.format_kernels(kernels).splitlines()[0].split() == ["K", "K.T"]
@@ -262,15 +235,10 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
 
 
-def test_the_receptive_field_table_is_chinese_and_its_errors_english(nothing_missing):
-    layers = [
-        nn.Conv2d(1, 1, 3, stride=2, padding=1),
-        nn.MaxPool2d(2),
-        nn.AvgPool2d(3, stride=1),
-    ]
-    table = d2lconv.receptive_field_table(layers, 16)
+def test_the_layers_of_a_receptive_field_table_have_chinese_names(nothing_missing):
+    layers = [dict(kernel_size=3, stride=2, padding=1), dict(kind="max", kernel_size=2)]
+    layers.append(dict(kind="avg", kernel_size=3, stride=1))
+    table = d2lconv.receptive_field_table(layers)
     for row in table:
         assert_chinese(row.name, "a layer's name")
     assert [row.name.split()[-1] for row in table] == ["p=1", "s=2", "3x3"]
-    with pytest.raises(LayerError, match="^layer 2: conv 5x5: output height"):
-        d2lconv.receptive_field_table([dict(kernel_size=3), dict(kernel_size=5)], 6)

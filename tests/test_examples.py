@@ -1,11 +1,5 @@
-"""The course's corr2d against references other than PyTorch: the book's own
-package and SciPy.
-
-The worked examples' numbers are asserted from the executed lessons
-(``book_numbers.py``, read by ``test_notebooks.py``); the package's functions
-are compared with PyTorch over random arguments in ``test_ops.py``,
-``test_shapes.py``, ``test_pooling.py`` and ``test_cost.py``.
-"""
+"""The course's corr2d against references other than PyTorch (``test_ops.py``):
+the book's own package and SciPy."""
 
 import torch
 from d2l import torch as d2l

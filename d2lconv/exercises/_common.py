@@ -1,13 +1,15 @@
 """The one grader of the exercise checks, and what the checks share.
 
 Each notebook's module has a ``TABLE``: for each check, its texts, marked with
-``N_`` and translated when shown. ``right`` is the verdict on a right answer,
-``otherwise`` the hint for a wrong one, ``ask`` what to give when the answer
-cannot be read; every other key names a typical mistake and holds its hint.
-The check's code computes the right answer (with PyTorch or from first
-principles, never typed in) and the value of each named mistake; ``grade``
-(a short answer) or ``grade_calls`` (a function) compares. The texts may name
-the facts the check computed (``{weights}``).
+``N_`` and translated when shown. ``right`` is the verdict on a right answer
+(``right_...`` where the check chooses among several), ``otherwise`` the hint
+for a wrong one, ``ask`` what to give when the answer cannot be read; every
+other key names a typical mistake and holds its hint. The check's code computes
+the right answer (with PyTorch or from first principles, never typed in) and
+the value of each named mistake (or a test of the answer, such as ``any_of``);
+``grade`` (a short answer), ``grade_parts`` (one in parts) or ``grade_calls``
+(a function) compares. The texts may name the facts the check computed
+(``{weights}``).
 """
 
 # ruff: noqa: E501
@@ -24,6 +26,7 @@ from torch.overrides import TorchFunctionMode
 
 from .._validate import nonnegative_pair
 from ..i18n import N_, language, tr
+from ..receptive import receptive_field
 from ..shapes import conv2d_geometry
 
 CASE = N_("X of shape {x} and K of shape {k}")
@@ -41,11 +44,6 @@ def correct(text, /, **facts):
         text = text[0].upper() + text[1:]
     print(tr("Correct. {text}", text=text))
     return True
-
-
-def say(text, /, **facts):
-    """A table text (marked with ``N_`` where it is written), translated, filled in."""
-    return tr(text, **facts)
 
 
 def hint(text, /, **facts):
@@ -66,7 +64,7 @@ class Choices(Mapping):
         self._texts = texts
 
     def __getitem__(self, letter):
-        return say(self._texts[letter])
+        return tr(self._texts[letter])
 
     def __iter__(self):
         return iter(self._texts)
@@ -118,7 +116,12 @@ def as_tensor(value):
 
 
 def same(got, want, rel=1e-6):
-    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==."""
+    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==.
+
+    ``want`` may also be a test of ``got`` (a function that returns a bool).
+    """
+    if callable(want):
+        return bool(want(got))
     if isinstance(want, torch.Tensor):
         return close(got, want)
     if not isinstance(want, numbers.Real) or isinstance(want, bool):
@@ -144,12 +147,19 @@ def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
     """Grade a short answer: ``right``, the hint of a mistake, or ``otherwise``.
 
     ``wrong`` maps the names of ``entry``'s mistakes to their values; ``read``
-    turns the answer into something to compare, or ``None`` (then ``ask``).
+    turns the answer into something to compare, or ``None`` (then ``ask``,
+    followed by the answer unless the text shows it itself).
     """
     if (got := read(answer)) is None:
-        ask = say(entry.get("ask", ASK_NUMBER), **facts)
+        if "{answer" in (ask := entry.get("ask", ASK_NUMBER)):
+            return hint(ask, answer=answer, **facts)
+        ask = tr(ask, **facts)
         return refuse(tr("{ask}, got {answer!r}", ask=ask, answer=answer))
-    key = mistake(got, want, wrong, rel)
+    return verdict(entry, mistake(got, want, wrong, rel), **facts)
+
+
+def verdict(entry, key, /, **facts):
+    """``entry["right"]`` if ``key`` is ``None``, else the hint ``entry[key]``."""
     return hint(entry[key], **facts) if key else correct(entry["right"], **facts)
 
 
@@ -161,6 +171,33 @@ def grade_choice(answer, entry, name, want, **facts):
     return grade(
         answer, entry, want, wrong, read=lambda a: as_letter(a, choices), **facts
     )
+
+
+def grade_parts(entry, parts, **facts):
+    """Grade an answer in parts, ``parts[name] = (answer, read, want, wrong)``.
+
+    A part that ``read`` cannot read gets ``entry["ask_" + name]``, the first
+    wrong one ``entry["on_" + name]`` with the hint of its mistake in
+    ``entry[name]``; the facts fill in those hints and ``right``.
+    """
+    got = {name: read(answer) for name, (answer, read, *_) in parts.items()}
+    for name, (answer, *_) in parts.items():
+        if got[name] is None:
+            return hint(entry[f"ask_{name}"], **{name: answer})
+    for name, (*_, want, wrong) in parts.items():
+        if key := mistake(got[name], want, wrong):
+            return hint(entry[f"on_{name}"], text=tr(entry[name][key], **facts))
+    return correct(entry["right"], **facts)
+
+
+def any_of(*values, rel=1e-6):
+    """A typical mistake that takes several values: a test of an answer."""
+    return lambda got: any(same(got, value, rel) for value in values)
+
+
+def first(problems):
+    """The first name of ``problems`` (name -> whether it is found) found, or ``None``."""
+    return next((name for name, found in problems.items() if found), None)
 
 
 def judge(entry, got, want, wrong):
@@ -180,7 +217,8 @@ def judge(entry, got, want, wrong):
         return tr(shape, want=tuple(want.shape), got=got)
     else:
         key = mistake(got, want, wrong)
-    return say(entry.get(key, N_("the values differ.")), got=got) if key else None
+    differ = N_("the values differ.")
+    return tr(entry.get(key, differ), got=got) if key else None
 
 
 class _Recorder(TorchFunctionMode):
@@ -226,7 +264,7 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
             )
         else:
             if used := sorted({n for n in names if forbid and forbid[0](n)}):
-                return say(forbid[1], names=", ".join(used))
+                return tr(forbid[1], names=", ".join(used))
             none = tr("your function returns None: replace the placeholder.")
             text = none if got is None else judge(entry, got, want, wrong)
         if text:
@@ -236,7 +274,7 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
             place = where(*args) if callable(where) else where
             return tr("for {where}: {text}", where=place, text=text) if place else text
         if require and not set(require) & set(names):
-            return say(entry["require"])
+            return tr(entry["require"])
     return None
 
 
@@ -250,9 +288,15 @@ def grade_calls(fn, entry, calls, reference, mistakes=None, where=None, /, **kw)
     return refuse(text) if text else correct(entry["right"], **kw)
 
 
-def case(x=0, k=1):
-    """A ``where`` for ``first_hint``: ``CASE`` with the shapes of args ``x``, ``k``."""
-    return lambda *a: tr(CASE, x=tuple(a[x].shape), k=tuple(a[k].shape))
+def case(text=CASE, **at):
+    """A ``where`` for ``first_hint``: ``text`` (by default ``CASE``, arguments 0
+    and 1) with the arguments at the positions ``at`` names (a tensor's shape)."""
+
+    def shown(value):
+        return tuple(value.shape) if isinstance(value, torch.Tensor) else value
+
+    at = at or dict(x=0, k=1)
+    return lambda *a: tr(text, **{name: shown(a[i]) for name, i in at.items()})
 
 
 def random_normal(seed):
@@ -264,6 +308,18 @@ def random_normal(seed):
 def xcorr(X, K, **kwargs):
     """2-D cross-correlation of 2-D tensors with PyTorch, the reference."""
     return F.conv2d(X[None, None], K[None, None], **kwargs)[0, 0]
+
+
+def field(kernel_sizes, dilations=None):
+    """Receptive field (rows) of stacked square layers, stride 1, by ``receptive``."""
+    ds = dilations or [1] * len(kernel_sizes)
+    layers = zip(kernel_sizes, ds, strict=True)
+    return receptive_field([dict(kernel_size=k, dilation=d) for k, d in layers])[0]
+
+
+def fewest_layers(k, size):
+    """Fewest stacked k x k layers (stride 1) that let one output see ``size`` rows."""
+    return next(n for n in range(size + 1) if field([k] * n) >= size)
 
 
 def conv_output_size(h, w, k_h, k_w, p_h=0, p_w=0, s_h=1, s_w=1, d=1):
@@ -297,8 +353,9 @@ OUTPUT_SHAPE = {
 # fmt: on
 
 
-def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
-    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair).
+def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
+    """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair) with
+    ``entry``, ``OUTPUT_SHAPE`` or one with a ``right`` of its own.
 
     A clear ValueError (with the formula) for a bad setting or no output.
     """
@@ -318,6 +375,5 @@ def grade_output_shape(answer, n, k, padding, s=1, d=1, right=None):
     wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))
     wrong["round_up"] = size(rounding=math.ceil)
     want = conv_output_size(*n, *k, *p, *s, d=d)
-    entry = dict(OUTPUT_SHAPE, right=right or OUTPUT_SHAPE["right"])
     facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])
     return grade(answer, entry, want, wrong, read=as_ints, padding=padding, **facts)

@@ -7,8 +7,7 @@ import math
 from torch import nn
 
 from ..i18n import N_
-from ..receptive import receptive_field
-from ._common import Choices, as_letter, correct, grade, hint
+from ._common import Choices, as_letter, fewest_layers, first, grade, hint, verdict
 
 BYTES = N_("that is a number of bytes; count weights (4 bytes each).")
 # fmt: off
@@ -86,9 +85,8 @@ def _fc_weights(inputs, units):
 
 def check_fc_weights(answer):
     """Weights of a fully connected layer from a 12-megapixel RGB photo to 100 units."""
-    w, wrong = _fc_weights(12_000_000 * 3, 100), dict(pixels=12e8)
-    wrong["bytes"] = 4 * w
-    facts = dict(weights=w, gb=w * 4 / 1e9)
+    w = _fc_weights(12_000_000 * 3, 100)
+    wrong, facts = dict(pixels=12e8, bytes=4 * w), dict(weights=w, gb=w * 4 / 1e9)
     return grade(answer, TABLE["fc_weights"], w, wrong, rel=1e-3, **facts)
 
 
@@ -121,9 +119,7 @@ def check_position_task(task, remedy):
     if None in got:
         tasks, remedies = _letters(t["tasks"]), _letters(t["remedies"])
         return hint(t["ask"], tasks=tasks, remedies=remedies, task=task, remedy=remedy)
-    if got[0] != "c":
-        return hint(t["task"])
-    return hint(t[got[1]]) if got[1] != "b" else correct(t["right"])
+    return verdict(t, "task" if got[0] != "c" else None if got[1] == "b" else got[1])
 
 
 def check_audio_text(audio, text):
@@ -132,18 +128,13 @@ def check_audio_text(audio, text):
     a, b = as_letter(audio, t["audio"]), as_letter(text, t["text"])
     if a is None or b is None:
         return hint(t["ask"], letters=_letters(t["audio"]), audio=audio, text=text)
-    if a == "a":
-        return hint(t["loudness"])
-    if a == "c" or b == "b":
-        return hint(t["locality"])
-    return hint(t["order"]) if b == "a" else correct(t["right"])
+    problems = dict(loudness=a == "a", locality=a == "c" or b == "b", order=b == "a")
+    return verdict(t, first(problems))
 
 
 def check_layers_to_see_all(answer):
     """How many 3x3 layers (stride 1) until one output sees a 224x224 image."""
-    size = 224
-    fields = (receptive_field([{"kernel_size": 3}] * n)[0] for n in range(size + 1))
-    n = next(n for n, field in enumerate(fields) if field >= size)
+    size, n = 224, fewest_layers(3, 224)
     wrong = dict(short=n - 1, per_layer=math.ceil(size / 3), one_per_layer=size)
     facts = dict(layers=n, widen=2, field=1 + 2 * n, fewer=n - 1, short=2 * n - 1)
     return grade(answer, TABLE["layers_to_see_all"], n, wrong, size=size, **facts)

@@ -5,7 +5,6 @@
 import torch
 
 from ..i18n import N_
-from ..receptive import receptive_field
 from ..training import edge_image, lr_limit
 from . import _common as c
 
@@ -20,8 +19,8 @@ CHINESE_OUTCOMES = {"收敛": "converges", "发散": "diverges"}
 # fmt: off
 TABLE = {
     "training_prediction": {
-        "converges": N_("{lr} is below the diagonal image's stable limit 2 / lambda_max = {limit:.4f}: every step shrinks the error in every direction."),
-        "diverges": N_("the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, below {lr}: every step overshoots along the steepest direction by more than it was off, and the loss blows up. The kernel [1, -1] still fits the image exactly: lower the rate and it is found."),
+        "right_converges": N_("{lr} is below the diagonal image's stable limit 2 / lambda_max = {limit:.4f}: every step shrinks the error in every direction."),
+        "right_diverges": N_("the diagonal image's stable limit is 2 / lambda_max = {limit:.4f}, below {lr}: every step overshoots along the steepest direction by more than it was off, and the loss blows up. The kernel [1, -1] still fits the image exactly: lower the rate and it is found."),
         "other": N_("the largest stable rate, 2 / lambda_max, depends on the image. Does the diagonal image have more or fewer bright pixels in the windows than the stripe, and does that make the loss steeper (a larger lambda_max) or flatter? Section 3.5 (optional) computes the limit with stable_limit(...)."),
         "ask": N_("answer {converges!r} or {diverges!r}")},
     "stack_field": {
@@ -50,13 +49,10 @@ TABLE = {
 
 def _outcome(answer):
     """``"converges"`` or ``"diverges"`` (or a word like them), else ``None``."""
-    if not isinstance(answer, str):
-        return None
-    word = answer.strip().lower()
-    if word in CHINESE_OUTCOMES:
-        return CHINESE_OUTCOMES[word]
+    word = answer.strip().lower() if isinstance(answer, str) else None
     for outcome in OUTCOMES:
-        if word in (outcome, outcome[:-1], outcome[:-1] + "d", outcome[:-1] + "nce"):
+        like = (outcome, outcome[:-1], outcome[:-1] + "d", outcome[:-1] + "nce")
+        if word in like or CHINESE_OUTCOMES.get(word) == outcome:
             return outcome
     return None
 
@@ -66,20 +62,16 @@ def check_training_prediction(answer):
     lr, limit = TRAINING_TASK_LR, lr_limit(edge_image("diagonal"), bias=False)
     want, other = OUTCOMES if lr < limit else OUTCOMES[::-1]
     t = TABLE["training_prediction"]
-    entry, (converges, diverges) = dict(t, right=t[want]), OUTCOMES
+    entry, (converges, diverges) = dict(t, right=t["right_" + want]), OUTCOMES
     facts = dict(lr=lr, limit=limit, converges=converges, diverges=diverges)
     return c.grade(answer, entry, want, dict(other=other), read=_outcome, **facts)
-
-
-def _field(sizes):
-    return receptive_field([{"kernel_size": k} for k in sizes])[0]
 
 
 def check_stack_field(answer):
     """Receptive field (rows) of four 5x5 layers, stride 1."""
     count, k = STACK_TASK
     wrong = dict(k_each=count * k, from_0=count * (k - 1), plus_k=1 + count * k, one=k)
-    facts = dict(field=_field([k] * count), k=k, added=k - 1, count=count)
+    facts = dict(field=c.field([k] * count), k=k, added=k - 1, count=count)
     return c.grade(answer, TABLE["stack_field"], facts["field"], wrong, **facts)
 
 
@@ -92,9 +84,8 @@ def check_receptive_field_size(receptive_field_size):
 
     stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
     calls, entry = [(sizes,) for sizes in stacks], TABLE["receptive_field_size"]
-    return c.grade_calls(
-        receptive_field_size, entry, calls, _field, mistakes, "kernel_sizes"
-    )
+    fn, where = receptive_field_size, "kernel_sizes"
+    return c.grade_calls(fn, entry, calls, c.field, mistakes, where)
 
 
 def _kernel_gradient(X, Y, K, b):
@@ -113,7 +104,7 @@ def check_kernel_gradient(kernel_gradient):
     def mistakes(want, *_):
         return dict(half=want / 2, sign=-want)
 
-    entry, where = TABLE["kernel_gradient"], c.case(0, 2)
+    entry, where = TABLE["kernel_gradient"], c.case(x=0, k=2)
     return c.grade_calls(
         kernel_gradient, entry, calls, _kernel_gradient, mistakes, where
     )

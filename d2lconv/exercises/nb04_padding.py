@@ -10,16 +10,16 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import nonnegative_pair, positive_pair
-from ..i18n import N_
+from ..i18n import N_, tr
 from ..shapes import conv2d_geometry
 from . import _common as c
-from ._common import correct, hint
+from ._common import correct
 
 CONSISTENT = N_("be consistent: either repeat the border value or never.")
 
 # fmt: off
 TABLE = {
-    "padded_size": N_("n + 2p - k + 1 per axis: padding={padding} per side adds {rows} rows and {columns} columns in total."),
+    "padded_size": dict(c.OUTPUT_SHAPE, right=N_("n + 2p - k + 1 per axis: padding={padding} per side adds {rows} rows and {columns} columns in total.")),
     "corner_uses": {
         "right": N_("{uses} windows, against {centre} for a central pixel: padding gives the border more weight, but still less than the middle."),
         "unpadded": N_("that is without padding: with padding the windows that start in the padding cover the corner too."),
@@ -51,8 +51,8 @@ TABLE = {
 def check_padded_size(answer, input_size=(5, 6), kernel_size=3, padding=2):
     """``answer``: the (h, w) output of the sweep explorer's layer (stride 1,
     ``padding`` per side, as in ``nn.Conv2d`` and the explorer's sliders)."""
-    right = TABLE["padded_size"]
-    return c.grade_output_shape(answer, input_size, kernel_size, padding, right=right)
+    entry = TABLE["padded_size"]
+    return c.grade_output_shape(answer, entry, input_size, kernel_size, padding)
 
 
 def _uses(n, k, p):
@@ -100,26 +100,23 @@ def _torch_same_sides(kernel_size):
     raise AssertionError(f"no split of the padding matches 'same' for {kernel_size}")
 
 
+def _sides(answer):
+    """``answer`` as ``((top, bottom), (left, right))`` in ints, or ``None``."""
+    pairs = answer if isinstance(answer, (tuple, list)) and len(answer) == 2 else ()
+    sides = tuple(map(c.as_ints, pairs))
+    return sides if len(sides) == 2 and None not in sides else None
+
+
 def check_same_padding(answer, kernel_size=(4, 2)):
     """``answer``: the ``((top, bottom), (left, right))`` that PyTorch's
     ``F.conv2d(..., padding="same")`` adds for a kernel of ``kernel_size``."""
-    t, k = TABLE["same_padding"], positive_pair(kernel_size, "kernel_size")
-    want = _torch_same_sides(k)
-    book = tuple((n - n // 2, n // 2) for n in (k[0] - 1, k[1] - 1))
-    ok = isinstance(answer, (tuple, list)) and len(answer) == 2
-    ok = ok and all(isinstance(p, (tuple, list)) and len(p) == 2 for p in answer)
-    if not (ok and all(type(v) is int for pair in answer for v in pair)):
-        return hint(t["ask"], answer=answer)
-    got = tuple(map(tuple, answer))
-    if got == want:
-        return correct(t["right"], sides=want, total=k[0] - 1)
-    if got == book:
-        return hint(t["book"])
-    if got == ((k[0] - 1, k[0] - 1), (k[1] - 1, k[1] - 1)):
-        return hint(t["per_side"])
-    if sum(got[0]) != k[0] - 1 or sum(got[1]) != k[1] - 1:
-        return hint(t["total"])
-    return hint(t["otherwise"])
+    k = positive_pair(kernel_size, "kernel_size")
+    want, totals = _torch_same_sides(k), (k[0] - 1, k[1] - 1)
+    book = tuple((n - n // 2, n // 2) for n in totals)
+    wrong = dict(book=book, per_side=tuple((n, n) for n in totals))
+    wrong["total"] = lambda got: tuple(map(sum, got)) != totals
+    facts = dict(sides=want, total=totals[0])
+    return c.grade(answer, TABLE["same_padding"], want, wrong, read=_sides, **facts)
 
 
 def _mirror_hint(X, p, got, modes):
@@ -127,14 +124,14 @@ def _mirror_hint(X, p, got, modes):
     t, got = TABLE["mirror_padding"], c.as_tensor(got)
     want = (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
-        return c.say(t["shape"], shape=tuple(X.shape), p=p, want=want)
+        return tr(t["shape"], shape=tuple(X.shape), p=p, want=want)
     hints = {mode: t[mode] for mode in ("reflect", "symmetric", "constant", "edge")}
     padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
     if matched := {mode for mode in modes if c.close(got, padded[mode])}:
         modes.intersection_update(matched)
         return None
     found = (text for mode, text in hints.items() if c.close(got, padded[mode]))
-    return c.say(next(found, t["otherwise"]))
+    return tr(next(found, t["otherwise"]))
 
 
 def check_mirror_padding(mirror_pad):

@@ -12,7 +12,7 @@ from ..i18n import N_
 from ..receptive import receptive_field_table
 from ..stack import repeat_layer
 from . import _common as c
-from ._common import correct, grade, hint
+from ._common import grade
 
 # fmt: off
 TABLE = {
@@ -30,15 +30,16 @@ TABLE = {
         "right": N_("this doubles the size: it is PyTorch's transposed convolution (nn.ConvTranspose2d, stride 2), used to upsample."),
         "otherwise": N_("the shape is right, the values are not: check where the inserted zeros go, and that you cross-correlate (no flip)."),
         "shape": N_("the output is {want}, got {got}: check the zeros inserted (n -> 2n - 1) and the k - 1 zeros of padding per side.")},
-    "stride_prediction": N_("floor((n + 2p - d(k - 1) - 1) / s) + 1 per axis; set the sliders and watch the windows land."),
+    "output_shape": c.OUTPUT_SHAPE,
+    "stride_prediction": dict(c.OUTPUT_SHAPE, right=N_("floor((n + 2p - d(k - 1) - 1) / s) + 1 per axis; set the sliders and watch the windows land.")),
     "stack_prediction": {
         "ask": N_("give a pair of whole numbers (output size, receptive field), got {answer!r}"),
         "no_stride": N_("the output size: a stride s divides the size by about s at every layer."),
         "size": N_("the output size: apply floor((n + 2p - k) / s) + 1 once per layer."),
         "no_jump": N_("the receptive field: each layer adds (k - 1) times the jump below it, and every stride multiplies the jump."),
         "input": N_("the receptive field: a receptive field can be larger than the input: the part outside lies in the padding."),
-        "field": N_("the receptive field: add, layer by layer, (k - 1) times the product of the strides below that layer."),
-        "padding": N_("{size}x{size}, and each output sees {field}x{field} input pixels, more than the {n} input pixels: the rest of the field is padding. The stride {s} multiplies the jump at every layer (jump {jump} after the last)."),
+        "otherwise": N_("the receptive field: add, layer by layer, (k - 1) times the product of the strides below that layer."),
+        "right_padding": N_("{size}x{size}, and each output sees {field}x{field} input pixels, more than the {n} input pixels: the rest of the field is padding. The stride {s} multiplies the jump at every layer (jump {jump} after the last)."),
         "right": N_("{size}x{size}, and each output sees {field}x{field} input pixels. The stride {s} multiplies the jump at every layer (jump {jump} after the last).")},
     "dilated_field": {
         "right": N_("{field}: each layer adds d(k - 1), so {layers} layers see {field} pixels; the same {layers} layers without dilation would see only {plain} pixels."),
@@ -65,7 +66,8 @@ def check_output_shape(
 ):
     """``answer``: the (h, w) output of ``nn.Conv2d`` with these arguments (ints
     or (h, w) pairs; padding per side); the defaults are the section's last example."""
-    return c.grade_output_shape(answer, input_size, kernel_size, padding, stride)
+    entry = TABLE["output_shape"]
+    return c.grade_output_shape(answer, entry, input_size, kernel_size, padding, stride)
 
 
 def check_audio_stride(answer, sample_rate=16000):
@@ -107,7 +109,7 @@ def check_stride_prediction(
 ):
     """``answer``: the (h, w) output of the explorer's layer (padding per side)."""
     n, k, p, s, d = input_size, kernel_size, padding, stride, dilation
-    return c.grade_output_shape(answer, n, k, p, s, d, TABLE["stride_prediction"])
+    return c.grade_output_shape(answer, TABLE["stride_prediction"], n, k, p, s, d)
 
 
 def check_stack_prediction(
@@ -120,42 +122,35 @@ def check_stack_prediction(
     n = check_positive_int(input_size, "input_size")
     layers = repeat_layer(count, kernel_size, padding, stride)
     last = receptive_field_table(layers, n)[-1]
-    want = (last.output_size[0], last.receptive_field[0])
-    if (got := c.as_ints(answer)) is None:
-        return hint(t["ask"], answer=answer)
-    k, s = last.kernel_size[0], last.stride[0]
-    (size, field), reason = got, None
-    if size != want[0]:
-        reason = "no_stride" if size == n - count * (k - 1) else "size"
-    elif field != want[1]:
-        plain = 1 + count * (k - 1)
-        reason = "no_jump" if field == plain else "input" if field == n else "field"
-    if reason:
-        return hint(t[reason])
-    facts = dict(size=want[0], field=want[1], n=n, s=s, jump=last.jump[0])
-    return correct(t["padding" if want[1] > n else "right"], **facts)
+    k, want = last.kernel_size[0], (last.output_size[0], last.receptive_field[0])
+    size, field = want
+    # A wrong size first, then a wrong field.
+    wrong = dict(
+        no_stride=lambda got: got[0] != size and got[0] == n - count * (k - 1),
+        size=lambda got: got[0] != size,
+        no_jump=lambda got: got[1] == 1 + count * (k - 1),
+        input=lambda got: got[1] == n,
+    )
+    entry = dict(t, right=t["right_padding" if field > n else "right"])
+    facts = dict(size=size, field=field, n=n, s=last.stride[0], jump=last.jump[0])
+    return grade(answer, entry, want, wrong, read=c.as_ints, **facts)
 
 
-def _fields(dilations, kernel_size):
-    """``(k, ds, field of the stack, field(n) of n undilated layers)``."""
+def _dilated_field(dilations, kernel_size):
+    """``(k, ds, field)``: the checked arguments and the receptive field they give."""
     if isinstance(dilations, int) or not dilations:
         raise ValueError(
             f"dilations must list one dilation per layer, got {dilations!r}"
         )
     k = check_positive_int(kernel_size, "kernel_size")
     ds = [check_positive_int(d, "dilation") for d in dilations]
-
-    def field(ds):
-        layers = [dict(kernel_size=k, dilation=d) for d in ds]
-        return receptive_field_table(layers)[-1].receptive_field[0]
-
-    return k, ds, field(ds), lambda n: field([1] * n)
+    return k, ds, c.field([k] * len(ds), ds)
 
 
 def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
     """``answer``: the receptive field (input pixels, one axis) of stacked layers,
     one per dilation, kernel ``kernel_size``, stride 1."""
-    k, ds, field, _ = _fields(dilations, kernel_size)
+    k, ds, field = _dilated_field(dilations, kernel_size)
     spans = [d * (k - 1) + 1 for d in ds]
     plain = 1 + len(ds) * (k - 1)
     wrong = dict(plain=plain, d_times_k=1 + sum(d * k - 1 for d in ds))
@@ -167,10 +162,10 @@ def check_dilated_field(answer, dilations=(1, 2, 4), kernel_size=3):
 def check_undilated_layers(answer, dilations=(1, 2, 4), kernel_size=3):
     """``answer``: how many undilated layers (stride 1) see as far as the dilated ones
     (one ``kernel_size`` layer per dilation)."""
-    k, ds, field, plain_field = _fields(dilations, kernel_size)
+    k, ds, field = _dilated_field(dilations, kernel_size)
     if k < 2:
         raise ValueError(f"kernel_size must be >= 2 to widen the field, got {k}")
-    n = next(n for n in range(1, field + 1) if plain_field(n) >= field)
+    n = c.fewest_layers(k, field)
     facts = dict(layers=n, added=k - 1, plain=1 + n * (k - 1), weights=n * k * k)
     facts |= dict(field=field, dilated=len(ds), dilated_weights=len(ds) * k * k)
     wrong = dict(dilated=len(ds), field=field, short=n - 1, k_each=math.ceil(field / k))

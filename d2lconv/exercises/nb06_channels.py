@@ -7,19 +7,13 @@ import torch.nn.functional as F
 
 from ..i18n import N_
 from . import _common as c
-from ._common import Choices, correct, grade_calls, grade_choice, hint
-
-SHIFTED = N_(
-    "each value of the second layer sees k2 values of the first; each of those "
-    "sees k1 inputs, shifted by one: how wide is that?"
-)
+from ._common import Choices, grade_calls, grade_choice
 
 # fmt: off
 TABLE = {
     "composed_kernel_size": {
         "ones": N_("two 1x1 kernels make one 1x1 kernel: what does yours give?"),
-        "product": SHIFTED,
-        "max": SHIFTED,
+        "shifted": N_("each value of the second layer sees k2 values of the first; each of those sees k1 inputs, shifted by one: how wide is that?"),
         "right": N_("two kernels of sizes k1 and k2 act like one of size k1 + k2 - 1 (with no nonlinearity in between)."),
         "otherwise": N_("you answered {got!r}. Push a single 1 through both layers and measure what comes out.")},
     "compose_kernels": {
@@ -100,7 +94,7 @@ def check_composed_kernel_size(composed_size):
     def mistakes(want, k1, k2):
         # (2, 2) gives k1 + k2 = k1 * k2 = 4: the 1x1 hint only where it fits.
         ones = k1 + k2 if k1 == k2 == 1 else None
-        return dict(ones=ones, product=k1 * k2, max=max(k1, k2))
+        return dict(ones=ones, shifted=c.any_of(k1 * k2, max(k1, k2)))
 
     calls = [(1, 1), (2, 2), (3, 3), (2, 5), (5, 3), (1, 4), (7, 2)]
     entry, reference = TABLE["composed_kernel_size"], _impulse_response_size
@@ -117,12 +111,8 @@ def check_compose_kernels(compose):
     """``compose(K1, K2)`` -> K: corr2d(corr2d(X, K1), K2) = corr2d(X, K), all 2-D."""
     t, normal = TABLE["compose_kernels"], c.random_normal(6)
     shapes = [((2, 2), (2, 2)), ((1, 2), (2, 1)), ((3, 3), (2, 2)), ((2, 3), (3, 1))]
-
-    def where(K1, K2):
-        return c.say(t["case"], s1=tuple(K1.shape), s2=tuple(K2.shape))
-
     calls = [(normal(*s1), normal(*s2)) for s1, s2 in shapes]
-    return grade_calls(compose, t, calls, _compose, None, where)
+    return grade_calls(compose, t, calls, _compose, None, c.case(t["case"], s1=0, s2=1))
 
 
 def _bool(answer):
@@ -143,7 +133,7 @@ def check_y1_y2(answer):
     left, right = (x + y) + z, x + (y + z)
     want = "b" if left != right else "a"
     entry = TABLE["y1_y2"]
-    return c.grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)
+    return grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)
 
 
 def _conv2d(X, K):
@@ -208,25 +198,18 @@ def check_channel_prediction(
 ):
     """``weights`` (no bias) and output ``shape`` (channels, height, width) of
     ``nn.Conv2d(in_channels, out_channels, kernel_size)`` on one size x size input."""
-    t = TABLE["channel_prediction"]
     c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
     want_weights = layer.weight.numel()
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])
-    got_weights, got_shape = c.as_number(weights), c.as_ints(shape, 3)
-    if got_weights is None:
-        return hint(t["ask_weights"], weights=weights)
-    if got_shape is None:
-        return hint(t["ask_shape"], shape=shape)
-    weights = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
-    weights["bias"] = want_weights + c_o
-    if key := c.mistake(got_weights, want_weights, weights):
-        text = c.say(t["weights"][key], c_o=c_o, c_i=c_i, k=k)
-        return hint(t["on_weights"], text=text)
+    weight_counts = dict(one_kernel=c_i * k * k, one_slice=c_o * k * k, k_by_k=k * k)
+    weight_counts["bias"] = want_weights + c_o
     m = n - k + 1
     shapes = dict(c_i=(c_i, m, m), summed=(1, m, m), unshrunk=(c_o, n, n))
     shapes["minus_k"] = (c_o, m - 1, m - 1)
-    if key := c.mistake(got_shape, want_shape, shapes):
-        return hint(t["on_shape"], text=c.say(t["shape"][key]))
-    facts = dict(weights=want_weights, c_i=c_i, k=k, shape=want_shape)
-    return correct(t["right"], **facts)
+    parts = dict(
+        weights=(weights, c.as_number, want_weights, weight_counts),
+        shape=(shape, lambda s: c.as_ints(s, 3), want_shape, shapes),
+    )
+    facts = dict(weights=want_weights, c_i=c_i, c_o=c_o, k=k, shape=want_shape)
+    return c.grade_parts(TABLE["channel_prediction"], parts, **facts)

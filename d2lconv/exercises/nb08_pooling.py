@@ -8,11 +8,9 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_positive_int
-from ..i18n import N_, tr
+from ..i18n import N_
 from . import _common as c
 from ._common import Choices, correct, grade_calls, hint
-
-READS_ALL = N_("every output channel reads every input channel.")
 
 # fmt: off
 TABLE = {
@@ -55,24 +53,23 @@ TABLE = {
         "right": N_("softmax pooling lies between average and max pooling, but costs exponentials for every value, and its output depends on the scale of the inputs.")},
     "pooling_prediction": {
         "ask_shape": N_("give the output shape as a pair (h, w), got {shape!r}"),
-        "ask_value": N_("give the top-left output value as a number, got {top_left!r}"),
+        "ask_top_left": N_("give the top-left output value as a number, got {top_left!r}"),
         "shape": {
             "no_padding": N_("the padding adds p rows and columns on each side."),
             "no_stride": N_("the window jumps s rows (columns) at a time."),
             "otherwise": N_("use floor((n + 2p - k) / s) + 1 on each axis, as for a convolution.")},
         "on_shape": N_("the shape: {text}"),
-        "value": {
+        "top_left": {
             "unpadded": N_("the first window starts in the padding."),
             "mean": N_("this is max pooling: keep the largest value, do not average."),
             "zero": N_("max pooling pads with -inf, so padding never wins the maximum."),
             "otherwise": N_("the first window covers rows and columns -{p} to {last}; which real pixels does it hold, and which is the largest?")},
-        "on_value": N_("the top-left value: {text}"),
+        "on_top_left": N_("the top-left value: {text}"),
         "right": N_("output {shape}, top-left value {value:g}: the first window holds only {real} real pixels. Now set the explorer and compare.")},
     "strided_conv_params": {
         "right": N_("{want} parameters ({c}*{c}*2*2 weights + {c} biases) where max pooling has none."),
         "no_bias": N_("nn.Conv2d has a bias by default: c_o more parameters."),
-        "one_input": READS_ALL,
-        "one_input_no_bias": READS_ALL,
+        "one_input": N_("every output channel reads every input channel."),
         "none": N_("pooling has no parameters, but the convolution has."),
         "otherwise": N_("the weight has shape (c_o, c_i, k, k); add the bias.")},
     "pool_or_conv": {
@@ -94,13 +91,9 @@ def _grade_pool(pool, entry, reference, mistakes=None, **rules):
     """``grade_calls`` for ``pool(X, pool_size, stride)`` (X of shape N, C, H, W)."""
     normal = c.random_normal(8)
     shapes = [((1, 1, 4, 4), 2, 1), ((2, 3, 6, 6), 2, 2), ((1, 2, 7, 5), 3, 2)]
-
-    def where(X, k, s):
-        shape = tuple(X.shape)
-        return tr(
-            "X of shape {shape}, pool_size={k}, stride={s}", shape=shape, k=k, s=s
-        )
-
+    where = c.case(
+        N_("X of shape {shape}, pool_size={k}, stride={s}"), shape=0, k=1, s=2
+    )
     calls = [(normal(*shape), k, s) for shape, k, s in shapes]
     return grade_calls(pool, entry, calls, reference, mistakes, where, **rules)
 
@@ -164,11 +157,7 @@ def check_max_pool_from_relu(max_pool):
     with ReLU, convolutions, slicing, +, - and scaling only (no max, clamp, abs)."""
     t, normal = TABLE["max_pool_from_relu"], c.random_normal(10)
     calls = [(normal(1, 1, 4, 4),), (normal(2, 3, 6, 8),)]
-
-    def where(X):
-        return c.say(t["case"], shape=tuple(X.shape))
-
-    reference = partial(F.max_pool2d, kernel_size=2)
+    reference, where = partial(F.max_pool2d, kernel_size=2), c.case(t["case"], shape=0)
     return grade_calls(max_pool, t, calls, reference, None, where, forbid=RELU_ONLY)
 
 
@@ -244,26 +233,21 @@ def check_softmax_pooling(softmax_pool):
 def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
     """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(window, stride,
     padding)`` on the explorer's input 0..size*size-1 (size x size, row by row)."""
-    t = TABLE["pooling_prediction"]
     n, k, p, s = size, window, padding, stride
     X = torch.arange(float(n * n)).view(n, n)
     Y = F.max_pool2d(X[None, None], k, s, p)[0, 0]
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
-    got_shape, got_value = c.as_ints(shape), c.as_number(top_left)
-    if got_shape is None:
-        return hint(t["ask_shape"], shape=shape)
-    if got_value is None:
-        return hint(t["ask_value"], top_left=top_left)
     no_padding, no_stride = (n - k) // s + 1, n + 2 * p - k + 1
     shapes = dict(no_padding=(no_padding,) * 2, no_stride=(no_stride,) * 2)
-    if key := c.mistake(got_shape, want_shape, shapes):
-        return hint(t["on_shape"], text=c.say(t["shape"][key]))
     mean = X[: k - p, : k - p].sum().item() / k**2
     values = dict(unpadded=X[:k, :k].max().item(), mean=mean, zero=0.0)
-    if key := c.mistake(got_value, want_value, values):
-        return hint(t["on_value"], text=c.say(t["value"][key], p=p, last=k - p - 1))
+    parts = dict(
+        shape=(shape, c.as_ints, want_shape, shapes),
+        top_left=(top_left, c.as_number, want_value, values),
+    )
     facts = dict(shape=want_shape, value=want_value, real=(k - p) ** 2)
-    return correct(t["right"], **facts)
+    facts |= dict(p=p, last=k - p - 1)
+    return c.grade_parts(TABLE["pooling_prediction"], parts, **facts)
 
 
 def check_strided_conv_params(answer, channels=64):
@@ -275,9 +259,9 @@ def check_strided_conv_params(answer, channels=64):
     want = sum(p.numel() for p in conv.parameters()) - sum(
         p.numel() for p in pool.parameters()
     )
-    wrong = dict(no_bias=n * n * 4, one_input=n * 4 + n, one_input_no_bias=n * 4)
-    entry = TABLE["strided_conv_params"]
-    return c.grade(answer, entry, want, wrong | dict(none=0), c=n, want=want)
+    one_input = c.any_of(n * 4 + n, n * 4)
+    wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
+    return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)
 
 
 def check_pool_or_conv(answer):

@@ -8,12 +8,11 @@ import torch.nn.functional as F
 from .._validate import check_nonnegative_int, check_positive_int
 from ..i18n import N_, tr
 from ..shapes import conv2d_output_shape
-from ._common import conv_macs, grade, grade_calls
+from ._common import any_of, conv_macs, grade, grade_calls
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
 _SIZE, _KERNEL, _PADDING = 64, 5, 2
-LOG_SIZE = N_("divide by the log of the size ratio, log(n2 / n1), too.")
 
 # fmt: off
 TABLE = {
@@ -21,8 +20,7 @@ TABLE = {
         "negative": N_("the slope is positive when the time grows with n."),
         "ratio": N_("on log-log axes the slope compares logarithms."),
         "upside_down": N_("the time's change goes on top."),
-        "log_size": LOG_SIZE,
-        "log2": LOG_SIZE,
+        "log_size": N_("divide by the log of the size ratio, log(n2 / n1), too."),
         "right": N_("a slope of 2 means the time grows like n^2; near 0, a fixed cost per call dominates."),
         "otherwise": N_("a straight line on log-log axes is t = c * n^a; take the log of both sides and solve for a between two points."),
         "shape": N_("return one slope per pair of neighbouring sizes: {want} values, got {got}.")},
@@ -72,19 +70,14 @@ def check_loglog_slopes(slopes):
     def mistakes(want, sizes, seconds):
         ratio = _f64(seconds[1:]) / _f64(seconds[:-1])
         steps = _f64(sizes[1:]) / _f64(sizes[:-1])
-        return dict(
-            negative=-want,
-            ratio=ratio,
-            log_size=ratio.log(),
-            log2=ratio.log2(),
-            upside_down=steps.log() / ratio.log(),
-        )
+        wrong = dict(negative=-want, ratio=ratio)
+        wrong["log_size"] = any_of(ratio.log(), ratio.log2())
+        return wrong | dict(upside_down=steps.log() / ratio.log())
 
     def where(sizes, seconds):
         return tr("sizes {sizes}", sizes=sizes)
 
-    entry = TABLE["loglog_slopes"]
-    return grade_calls(slopes, entry, calls, _slope, mistakes, where)
+    return grade_calls(slopes, TABLE["loglog_slopes"], calls, _slope, mistakes, where)
 
 
 def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
@@ -102,8 +95,7 @@ def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding
     facts = dict(rows=rows, cols=cols, megabytes=mb, times=mb / input_mb)
     wrong = dict(mib=mb * 1e6 / 2**20, quarter=mb / 4, float64=mb * 2)
     wrong |= dict(one_channel=mb / c, input=input_mb)
-    entry = TABLE["im2col_megabytes"]
-    return grade(answer, entry, mb, wrong, rel=0.01, **facts)
+    return grade(answer, TABLE["im2col_megabytes"], mb, wrong, rel=0.01, **facts)
 
 
 def _macs(c):

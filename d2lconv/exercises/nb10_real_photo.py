@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 from .._validate import check_int, positive_pair
-from ..i18n import N_
+from ..i18n import N_, tr
 from . import _common as c
 from ._common import as_tensor, close, correct, hint, xcorr
 
@@ -37,8 +37,8 @@ TABLE = {
         "ask": N_("give a number: the new limit divided by the old one."),
         "right": N_("the Hessian 2 A^T A / N holds two factors of the image, so it grows four times and the limit 2 / lambda_max shrinks four times: one reason to normalise inputs."),
         "larger": N_("doubling the photo makes the loss steeper, so the limit gets smaller, not larger."),
-        1.0: N_("the Hessian depends on the image's values: it changes."),
-        0.5: N_("count the factors of the image in the Hessian 2 A^T A / N (A holds its windows)."),
+        "unchanged": N_("the Hessian depends on the image's values: it changes."),
+        "half": N_("count the factors of the image in the Hessian 2 A^T A / N (A holds its windows)."),
         "otherwise": N_("the limit is 2 / lambda_max of 2 A^T A / N; see what happens to A^T A when every entry of A doubles.")},
     "pooled_size": {
         "ask": N_("give a pair of ints (h, w), got {answer!r}."),
@@ -71,16 +71,11 @@ def check_sobel_y(K):
     # A multiple of the kernel: the right shape, the wrong scale.
     scale = float((K * want).sum() / (want * want).sum())
     ramp = torch.arange(6.0, dtype=torch.float64)[:, None].expand(6, 6)
-    for problem, found in [
-        ("x", close(K, _sobel_x(), 1e-6)),
-        ("sign", close(K, -want, 1e-6)),
-        ("flat", abs(float(K.sum())) > 1e-6),
-        ("scale", scale > 0 and close(K, scale * want, 1e-6)),
-        ("direction", bool((xcorr(ramp, K) > 0).all())),
-    ]:
-        if found:
-            return hint(t[problem], scale=scale)
-    return hint(t["otherwise"])
+    problems = dict(x=close(K, _sobel_x(), 1e-6), sign=close(K, -want, 1e-6))
+    problems |= dict(flat=abs(float(K.sum())) > 1e-6)
+    problems |= dict(scale=scale > 0 and close(K, scale * want, 1e-6))
+    problems |= dict(direction=bool((xcorr(ramp, K) > 0).all()))
+    return hint(t[c.first(problems) or "otherwise"], scale=scale)
 
 
 def _strength_hint(X, got):
@@ -89,20 +84,17 @@ def _strength_hint(X, got):
     gx, gy = xcorr(X, _sobel_x()), xcorr(X, _sobel_x().T)
     want = torch.sqrt(gx**2 + gy**2)
     if (tensor := as_tensor(got)) is None:
-        return c.say(t["tensor"], name=type(got).__name__)
+        return tr(t["tensor"], name=type(got).__name__)
     if tensor.shape != want.shape:
         (h, w), shape = X.shape, tuple(tensor.shape)
-        return c.say(t["shape"], h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
-    for problem, found in [
-        (None, close(tensor, want)),
-        ("abs", close(tensor, gx.abs() + gy.abs())),
-        ("squares", close(tensor, gx**2 + gy**2)),
-        ("one", any(close(tensor, m) for m in (gx, gy, gx.abs(), gy.abs()))),
-        ("negative", bool((tensor < 0).any())),
-        ("otherwise", True),
-    ]:
-        if found:
-            return problem and c.say(t[problem])
+        return tr(t["shape"], h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
+    if close(tensor, want):
+        return None
+    problems = dict(abs=close(tensor, gx.abs() + gy.abs()))
+    problems |= dict(squares=close(tensor, gx**2 + gy**2))
+    problems |= dict(one=any(close(tensor, m) for m in (gx, gy, gx.abs(), gy.abs())))
+    problems |= dict(negative=bool((tensor < 0).any()))
+    return tr(t[c.first(problems) or "otherwise"])
 
 
 def check_edge_strength(edge_strength):
@@ -126,11 +118,8 @@ def check_limit_scaling(answer):
     want = stable_lr(2 * X, 3) / stable_lr(X, 3)
     if (got := c.as_number(answer)) is None:
         return hint(t["ask"])
-    if c.same(got, want):
-        return correct(t["right"])
-    if got > 1:
-        return hint(t["larger"])
-    return hint(next((t[v] for v in (1.0, 0.5) if c.same(got, v)), t["otherwise"]))
+    wrong = dict(larger=lambda got: got > 1, unchanged=1.0, half=0.5)
+    return c.verdict(t, c.mistake(got, want, wrong))
 
 
 def check_pooled_size(answer, shape=(128, 109), rounds=3):
@@ -144,9 +133,5 @@ def check_pooled_size(answer, shape=(128, 109), rounds=3):
     X = up = torch.empty(1, 1, h, w, device="meta")
     for _ in range(rounds):
         X, up = F.max_pool2d(X, 2), F.max_pool2d(up, 2, ceil_mode=True)
-    if (got := c.as_ints(answer)) is None:
-        return hint(t["ask"], answer=answer)
-    if got == tuple(X.shape[2:]):
-        return correct(t["right"])
-    answers = {tuple(up.shape[2:]): "up", (h - rounds, w - rounds): "stride"}
-    return hint(t[answers.get(got, "otherwise")])
+    wrong = dict(stride=(h - rounds, w - rounds), up=tuple(up.shape[2:]))
+    return c.grade(answer, t, tuple(X.shape[2:]), wrong, read=c.as_ints)

@@ -49,13 +49,18 @@ print(_json.dumps([
 """
 
 
-# The slider a test moves: one that draws a new picture from the notebook's
-# start ("" : the first slider), and that the kernel hears of.
+# The slider a test moves, by name: one that draws a new picture from the
+# notebook's start (none named: the first slider), and that the kernel hears of.
 SLIDER = {
-    "ChannelsExplorer": "output channels",
-    "StackExplorer": "input size",
-    "PoolingExplorer": "window h",
+    "ChannelsExplorer": "out_channels",
+    "StackExplorer": "input_size",
+    "PoolingExplorer": "window_h",
 }
+
+
+def named(sliders, name):
+    """(label, input) of the slider called ``name`` (None: the first one)."""
+    return next((t, c) for t, c in sliders if name in (None, c.get_attribute("name")))
 
 
 def explorer_states(notebook, name):
@@ -86,8 +91,7 @@ def test_a_key_redraws_in_the_page_and_the_kernel_hears_it(
 ):
     notebook = notebook_pages[path]
     view = notebook.explorer_in_cell(cell)
-    pattern = SLIDER.get(name, "")
-    label, slider = next((t, c) for t, c in view.sliders() if re.search(pattern, t))
+    label, slider = named(view.sliders(), SLIDER.get(name))
     before, settings = view.state(), explorer_states(notebook, name)
     key = view.nudge(slider)
     assert view.wait_for_new_state(before) != before
@@ -151,10 +155,8 @@ def test_explorers_redraw_with_no_kernel_and_say_what_needs_one(
         if shown != path:
             continue
         view = notebook.explorer_in_cell(cell)
-        pattern = {**SLIDER, "TrainingExplorer": "step shown"}.get(name, "")
-        label, slider = next(
-            (t, c) for t, c in view.sliders(local=True) if re.search(pattern, t)
-        )
+        slider_name = {**SLIDER, "TrainingExplorer": "step"}.get(name)
+        label, slider = named(view.sliders(local=True), slider_name)
         for _ in range(2):
             before = view.state()
             view.nudge(slider)

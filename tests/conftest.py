@@ -67,7 +67,7 @@ def pytest_collection_finish(session):
     process of its own); those not started when the session ends are cancelled.
     """
     tests = [t for t in session.items if "run" in getattr(t, "fixturenames", ())]
-    if not tests:
+    if not tests or session.config.option.collectonly:
         return
     pool = ThreadPoolExecutor(2, thread_name_prefix="notebook")
     session.config.add_cleanup(lambda: pool.shutdown(wait=False, cancel_futures=True))
@@ -99,8 +99,7 @@ def report(request):
     pytest hides what a passing test prints; measurements a person needs to
     read (latencies, loss values) go through this instead.
     """
-    lines = request.config.stash.setdefault(MEASUREMENTS, [])
-    return lines.append
+    return request.config.stash.setdefault(MEASUREMENTS, []).append
 
 
 def pytest_terminal_summary(terminalreporter, config):

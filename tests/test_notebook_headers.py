@@ -1,8 +1,5 @@
 """Colab badges and setup cells come from one setting, and stay current."""
 
-import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -205,20 +202,6 @@ def test_a_notebook_that_does_not_open_with_markdown_is_refused(course):
         ValueError, match="03-bad.ipynb: the first cell must be a markdown"
     ):
         run(course)
-
-
-def test_the_setup_cell_is_stable_under_ruff_format(course):
-    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    run(course)
-    path = course / "notebooks" / "01-one.ipynb"
-    before = json.loads(path.read_text())["cells"][1]["source"]
-    subprocess.run(
-        [ruff, "format", "--no-cache", "--isolated", str(path)],
-        check=True,
-        capture_output=True,
-    )
-    after = json.loads(path.read_text())["cells"][1]["source"]
-    assert after == before
 
 
 def test_the_repository_notebooks_and_readme_are_current(capsys):

@@ -127,12 +127,8 @@ def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
 
 def test_changing_the_setting_makes_everything_stale_and_rewrites_every_link(course):
     run(course)
-    text = (course / "pyproject.toml").read_text()
-    (course / "pyproject.toml").write_text(
-        text.replace("someone/course", "school/convolution").replace(
-            '"main"', '"spring"'
-        )
-    )
+    setting = PYPROJECT.format(repository="school/convolution", branch="spring")
+    (course / "pyproject.toml").write_text(setting)
     assert run(course, "--check") == 1
     run(course)
     for rel in ["notebooks/01-one.ipynb", "notebooks/02-two.ipynb"]:

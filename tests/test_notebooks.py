@@ -264,9 +264,7 @@ def widget_errors(nb):
 
 def first_error(nb, parts, what):
     """Fail with the first error of ``parts``: the cell, what it was, its traceback."""
-    errors = cell_errors(nb, parts)
-    if errors:
-        i, error = errors[0]
+    for i, error in cell_errors(nb, parts)[:1]:
         cell = nb.cells[i]
         of = cell.metadata.get("test", {}).get("of") or cell.get("id")
         pytest.fail(f"{what}: cell {of} ({part(cell)}) failed:\n{error}", pytrace=False)
@@ -280,11 +278,6 @@ def test_notebook_is_stored_without_outputs(path):
             assert cell.get("outputs") == [], f"cell {i} has stored outputs"
             assert cell.get("execution_count") is None, f"cell {i} has a count"
     assert "widgets" not in nb.get("metadata", {}), "stored widget state"
-
-
-def test_the_course_has_notebooks():
-    assert len(NOTEBOOKS) >= 1
-    assert len(ZH_NOTEBOOKS) == len(NOTEBOOKS)
 
 
 @pytest.mark.notebook

@@ -10,7 +10,11 @@ environment and the wheels, then runs this file with
 The kernel is told it runs on Colab the way Colab tells it: ``google.colab`` is
 imported at start-up (here an empty stand-in module). pip reads no
 configuration and may use no index, so the notebook's own setup cell has to
-install everything the notebook needs beyond what Colab ships.
+install everything the notebook needs beyond what Colab ships. The run starts
+with neither d2lconv nor d2l installed; the first notebook, the set-up check,
+reports what its setup cell installed. Every notebook has that same setup cell
+(tests/test_colab_path.py), so the later ones find it installed already, as a
+second notebook does in the same Colab runtime.
 """
 
 import json
@@ -49,7 +53,7 @@ def setting(name):
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """The Colab-like kernel ("colab"): its python, and pip's environment."""
+    """The Colab-like kernel ("colab"), with no d2lconv or d2l yet: its python."""
     python = setting("D2LCONV_COLAB_PYTHON")
     wheels = Path(setting("D2LCONV_COLAB_WHEELS"))
     (wheel,) = wheels.glob("d2lconv-*.whl")
@@ -79,7 +83,8 @@ def colab(tmp_path_factory):
     kernel = {"argv": argv, "display_name": "Colab-like", "env": kernel_env}
     (spec / "kernel.json").write_text(json.dumps({**kernel, "language": "python"}))
     os.environ["JUPYTER_PATH"] = str(home / "jupyter")
-    yield {"python": python, "pip_env": {**os.environ, **pip_env}, "home": home}
+    uninstall(python, {**os.environ, **pip_env}, home)
+    yield python
     os.environ.pop("JUPYTER_PATH", None)
 
 
@@ -89,17 +94,14 @@ def browser():
         yield browser
 
 
-def fresh(colab):
-    """Remove d2lconv and d2l again: each notebook must install them itself."""
-    python, env = colab["python"], colab["pip_env"]
-    uninstall = [python, "-m", "pip", "uninstall", "-q", "-y", "d2lconv", "d2l"]
-    subprocess.run(uninstall, env=env, check=True, capture_output=True)
+def uninstall(python, env, home):
+    """Remove d2lconv and d2l (a previous run's): the notebooks install them."""
+    command = [python, "-m", "pip", "uninstall", "-q", "-y", "d2lconv", "d2l"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
     find = (
         "import importlib.util as u; print(u.find_spec('d2lconv'), u.find_spec('d2l'))"
     )
-    found = subprocess.run(
-        [python, "-c", find], cwd=colab["home"], env=env, capture_output=True
-    )
+    found = subprocess.run([python, "-c", find], cwd=home, env=env, capture_output=True)
     assert found.stdout.split() == [b"None", b"None"], found
 
 
@@ -151,7 +153,7 @@ def test_the_environment_is_colabs(colab):
         " ipywidgets.__version__, IPython.__version__)"
     )
     out = subprocess.run(
-        [colab["python"], "-c", code], capture_output=True, text=True, check=True
+        [colab, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     # Colab's Python; numpy 2.1.3, the first with wheels for it (Colab: 2.0.2).
     assert out == ["(3,", "13)", "2.1.3", "3.10.0", "7.7.1", "7.34.0"]
@@ -161,7 +163,6 @@ def test_the_environment_is_colabs(colab):
     "path", NOTEBOOKS, ids=[str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS]
 )
 def test_notebook_runs_on_the_colab_path(colab, browser, path, notebook_run):
-    fresh(colab)
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(

@@ -96,14 +96,18 @@ def test_a_key_redraws_in_the_page_and_the_kernel_hears_it(
     key = view.nudge(slider)
     assert view.wait_for_new_state(before) != before
     value = int(slider.input_value())
-    # The kernel learns the new setting: a message it takes in its own time,
-    # before it runs the code that reads the traits.
-    changed = [
-        {k: v for k, v in after.items() if before_.get(k) != v}
-        for before_, after in zip(
-            settings, explorer_states(notebook, name), strict=True
-        )
-    ]
+    # The kernel learns the new setting: the page sends it when it has drawn,
+    # so the message may come after the first request that reads the traits.
+    for _ in range(50):  # up to 5 s
+        changed = [
+            {k: v for k, v in after.items() if before_.get(k) != v}
+            for before_, after in zip(
+                settings, explorer_states(notebook, name), strict=True
+            )
+        ]
+        if any(value in c.values() for c in changed):
+            break
+        notebook.page.wait_for_timeout(100)
     assert any(value in c.values() for c in changed), (label, value, changed)
     samples = key_latencies(view, slider, BACK[key], 6)
     report(

@@ -16,7 +16,9 @@ values is passed as ``d2lconv.i18n.tr("... {k} ...", k=k)``.
 The Chinese notebooks start with ``d2lconv.set_language("zh")``; the
 environment variable ``D2LCONV_LANG=zh`` does the same for a whole session.
 ``missing()`` lists the texts shown in English for want of a translation.
-Exceptions raised by the API stay in English, as PyTorch's do.
+Exceptions raised by the API stay in English, as PyTorch's do, but for
+``shapes.ShapeError`` (an impossible size, which the lessons show on purpose):
+its ``str()`` is in the current language, its ``english`` in English.
 
 ``python -m d2lconv.i18n_check`` (in a checkout) lists every missing, fuzzy
 or obsolete entry of the catalog.
@@ -52,10 +54,14 @@ _language = [
 
 
 def set_language(code):
-    """Show the package's messages, hints and explorers in ``code`` ('en' or 'zh')."""
+    """Show the package's messages, hints, explorers and errors in ``code`` ('en'
+    or 'zh'); in Chinese, matplotlib's figures too (``plot.chinese_figures``)."""
     _language[0] = _checked(code, "language")
     if code != "en":
         catalog(code)  # a broken catalog fails here, not in the middle of a check
+    from . import plot  # here: plot imports this module
+
+    plot.chinese_figures(code != "en")
     return code
 
 

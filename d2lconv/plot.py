@@ -75,7 +75,8 @@ def chinese_figures(on=True):
 
     DejaVu Sans for Latin letters and digits, then the CJK fonts: the one
     matplotlib has, if any, and the names a browser may have; text in SVG
-    written as text; Jupyter's inline figures as SVG.
+    written as text; Jupyter's inline figures as SVG; no warning for a glyph
+    matplotlib's fonts lack (that filter stays when back in English).
     """
     inline = _inline_backend()
     if on:  # again each time: warnings.catch_warnings() may have reset it
@@ -97,12 +98,6 @@ def chinese_figures(on=True):
         formats = _saved.pop("formats")
         matplotlib.rcParams.update(_saved)
         _saved.clear()
-        kept = [
-            f
-            for f in warnings.filters
-            if getattr(f[1], "pattern", "") != _MISSING_GLYPH
-        ]
-        warnings.filters[:] = kept
         _show_inline(inline, formats)
 
 

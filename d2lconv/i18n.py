@@ -11,7 +11,9 @@ looked up as they are by ``given``; one built from values is passed as
 ``d2lconv.set_language("zh")`` (``D2LCONV_LANG=zh``: a whole session);
 ``missing()`` lists the texts shown in English for want of a translation, and
 ``python -m d2lconv.i18n_check`` the catalog's missing, fuzzy or obsolete
-entries. Exceptions raised by the API stay in English, as PyTorch's do.
+entries. Exceptions raised by the API stay in English, as PyTorch's do, but
+``shapes.ShapeError`` (an impossible size, which the lessons show on purpose):
+its ``str()`` is in the current language, its ``english`` in English.
 """
 
 import functools
@@ -41,10 +43,14 @@ _language = [_checked(os.environ.get(LANGUAGE_VARIABLE) or "en", LANGUAGE_VARIAB
 
 
 def set_language(code):
-    """Show the package's messages, hints and explorers in ``code`` ('en' or 'zh')."""
+    """Show the package's messages, hints, explorers and errors in ``code`` ('en'
+    or 'zh'); in Chinese, matplotlib's figures too (``plot.chinese_figures``)."""
     _language[0] = _checked(code, "language")
     if code != "en":
         catalog(code)  # a broken catalog fails here, not in the middle of a check
+    from . import plot  # here: plot imports this module
+
+    plot.chinese_figures(code != "en")
     return code
 
 

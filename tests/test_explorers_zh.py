@@ -3,8 +3,9 @@
 With ``d2lconv.set_language("zh")``, the labels are the words the Chinese
 notebooks use, every picture's words (titles, aria-labels, <title>s, captions)
 and every explanation of an impossible setting are Chinese, code in a picture
-still runs, errors raised stay English, and no text was asked for without a
-translation (``i18n.missing()``). The numbers are the English tests'; the
+still runs, errors raised stay English but for an impossible size's
+(``ShapeError``), and no text was asked for without a translation
+(``i18n.missing()``). The numbers are the English tests'; the
 pages in Chinese: tests/browser/test_explorer_pages.py.
 """
 
@@ -197,16 +198,16 @@ def test_english_pictures_keep_their_fonts_and_labels():
     assert not CJK.search(draw_sweep(torch.ones(3, 3), torch.ones(2, 2)).svg)
 
 
-def test_shape_errors_stay_english_and_explain_in_chinese(zh):
+def test_shape_errors_are_in_the_readers_language_english_kept(zh):
+    # Lessons 2 and 5 print one on purpose: Chinese in the Chinese edition.
     with pytest.raises(ShapeError) as info:
         pool2d_output_shape(3, 4, stride=1)
     err = info.value
-    assert str(err).startswith("output height = floor(") and not CJK.search(str(err))
-    assert err.translated().startswith("输出高度 = floor(")
-    # An f-string, as another message quotes it, stays English too.
-    assert f"{err}" == str(err)
+    assert str(err).startswith("输出高度 = floor(") and f"{err}" == str(err)
+    assert err.english.startswith("output height = floor(")
+    assert err.args == (err.english,) and not CJK.search(err.english)
     # Pickled (another process), it is the same error.
     again = pickle.loads(pickle.dumps(err))
-    assert str(again) == str(err) and again.translated() == err.translated()
+    assert (str(again), again.english) == (str(err), err.english)
     i18n.set_language("en")
-    assert err.translated() == str(err)
+    assert str(err) == err.english

@@ -25,6 +25,14 @@ from babel.messages.pofile import read_po
 from .i18n import po_path
 
 COMMAND = "python -m d2lconv.i18n_check"
+HOW_TO_FIX = """\
+To fix, from the repository's root (`.venv/bin/python -m d2lconv.i18n_check` lists):
+  .venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k tr -k N_ \\
+      --no-location -o /tmp/d2lconv.pot .
+  .venv/bin/pybabel update -i /tmp/d2lconv.pot -d d2lconv/locale -D d2lconv -l zh \\
+      --ignore-obsolete
+then, in d2lconv/locale/zh/LC_MESSAGES/d2lconv.po, write the Chinese of each empty
+msgstr, and check each entry marked `#, fuzzy` and delete that line."""
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"tr": None, "N_": None}  # pybabel extract -k tr -k N_
 # The package functions that show a text a notebook passes: the positions and
@@ -131,5 +139,9 @@ def check(root=ROOT, code="zh"):
 
 if __name__ == "__main__":
     problems = check(Path(sys.argv[1]) if sys.argv[1:] else ROOT)
-    print("\n".join(problems) or "the Chinese catalog is complete")
+    print(
+        "\n".join([*problems, "", HOW_TO_FIX])
+        if problems
+        else "the Chinese catalog is complete"
+    )
     raise SystemExit(1 if problems else 0)

@@ -67,10 +67,7 @@ def test_the_chinese_catalog_is_complete():
     # Every text marked in the package, its ES modules and passed by the
     # notebooks has a translation with the same {fields}; no entry is stale.
     problems = i18n_check.check()
-    assert problems == [], (
-        f"run `{i18n_check.COMMAND}` to list them, then write the Chinese in "
-        "d2lconv/locale/zh/LC_MESSAGES/d2lconv.po:\n" + "\n".join(problems)
-    )
+    assert problems == [], "\n".join(problems) + "\n\n" + i18n_check.HOW_TO_FIX
 
 
 def test_the_check_lists_a_changed_text_a_fuzzy_entry_and_changed_fields(tmp_path):
@@ -78,7 +75,7 @@ def test_the_check_lists_a_changed_text_a_fuzzy_entry_and_changed_fields(tmp_pat
     shutil.copytree(ROOT / "d2lconv", tmp_path / "d2lconv", ignore=ignore)
     shutil.copytree(ROOT / "notebooks", tmp_path / "notebooks", ignore=ignore)
     shutil.copy(ROOT / "babel.cfg", tmp_path)
-    assert i18n_check.check(tmp_path) == []
+    before = set(i18n_check.check(tmp_path))  # (the real catalog's own test: above)
     # An instructor rewords one English text in the package...
     old, path = next(
         (text, where[0][0])
@@ -100,7 +97,7 @@ def test_the_check_lists_a_changed_text_a_fuzzy_entry_and_changed_fields(tmp_pat
     fields.string = fields.string.replace("{", "(").replace("}", ")")
     with open(po, "wb") as file:
         write_po(file, catalog)
-    problems = "\n".join(i18n_check.check(tmp_path))
+    problems = "\n".join(p for p in i18n_check.check(tmp_path) if p not in before)
     assert f"missing: 'a reworded text' ({path}:" in problems
     assert f"obsolete (no longer in the source): {old!r}" in problems
     assert f"fuzzy: {fuzzy.id!r}" in problems

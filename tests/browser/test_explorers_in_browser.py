@@ -1,7 +1,7 @@
 """The explorers in JupyterLab: the page redraws, Python hears, and no kernel is needed.
 
 Each explorer is found in the notebook where the course shows it (already run
-by Restart Kernel and Run All). Its drawing is tested on plain pages
+by Run All Cells in the kernel it opened with). Its drawing is tested on plain pages
 (test_explorer_pages.py); here, the plumbing a student relies on in
 JupyterLab: a key on a slider redraws the picture in the page and the kernel
 learns the new setting; a control that needs PyTorch is answered by Python;

@@ -1,7 +1,7 @@
 """The Chinese notebooks in JupyterLab: every explorer speaks Chinese, in real glyphs.
 
 Each explorer, in one notebook of notebooks/zh/ that shows it (already run by
-Restart Kernel and Run All), is read as a student sees it: its control
+Run All Cells in the kernel it opened with), is read as a student sees it: its control
 labels, buttons and options, and the text in its picture must be Chinese; a
 key press must bring a new picture or explanation, also in Chinese. Chromium
 must draw the Chinese characters with a font that has them (no empty boxes):

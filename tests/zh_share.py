@@ -4,11 +4,12 @@ import re
 
 from zh_text import CJK
 
-# A call with its arguments (``nn.Conv2d(1, 1, kernel_size=3)``, a tensor repr,
-# ``torch.Size([2, 3])``), innermost first; then names with a dot or an
-# underscore, and Python's own words.
-CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*\)")
-CODE = re.compile(r"\w*[._]\w[\w.]*|\b(?:True|False|None)\b")
+# A call with its arguments (``nn.Conv2d(1, 1, kernel_size=(3, 3))``, a tensor
+# repr, ``torch.Size([2, 3])``, one whose repr goes on below), innermost first,
+# with the number tuples inside; then names with a dot or an underscore,
+# ``dz/dX``, and Python's own words.
+CALL = re.compile(r"[A-Za-z_][\w.]*\([^()]*(?:\)|$)|\([^()A-Za-z]*\)")
+CODE = re.compile(r"\w*[._]\w[\w.]*|\S+/\S+|\b(?:True|False|None)\b")
 WORD = re.compile(r"(?<![\w.])[A-Za-z]{2,}(?![\w.])")
 
 

@@ -2,9 +2,8 @@
 
 The English notebooks are the source. A Chinese notebook is its English
 notebook with every markdown cell replaced by its translation; the code cells
-are the same cells (same ids, same program: see below; the Colab setup cell
-with its comment in Chinese), and one code cell more, right after the Colab
-setup cell, switches the package to Chinese
+are the same cells (same ids, same program: see below), and one code cell
+more, right after the Colab setup cell, switches the package to Chinese
 (``d2lconv.set_language("zh")``), so the checks, hints and explorers speak
 Chinese too.
 
@@ -67,13 +66,6 @@ LANGUAGE_CELL = (
     "import d2lconv\n"
     "\n"
     'd2lconv.set_language("zh")'
-)
-# The setup cell's comment in Chinese (the cell itself comes from notebook_headers).
-SETUP_COMMENT = (
-    "# Colab setup：只在 Google Colab 上安装本课程的包和教材的 d2l 1.0.3，不装依赖\n"
-    "# （Colab 已有 torch、numpy、matplotlib、ipywidgets 和 d2l 要导入的包；\n"
-    "# d2l 自己钉死的旧版本在 Colab 的 Python 上装不上）。\n"
-    "# 在别处，这个单元格什么也不做。\n"
 )
 ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
 CODE_ENTRY = re.compile(r"^<!-- code (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
@@ -272,8 +264,6 @@ def chinese_notebook(root, rel, settings):
         elif cell.id in code:
             cell.source = code[cell.id][1]
     update_notebook(nb, rel_zh, settings)
-    setup = nb.cells[1]
-    setup.source = SETUP_COMMENT + setup.source[setup.source.index("\nimport") + 1 :]
     language = nbformat.v4.new_code_cell(LANGUAGE_CELL)
     language.id = LANGUAGE_CELL_ID
     nb.cells.insert(2, language)

@@ -26,7 +26,7 @@ notebook's translation, gives a Chinese version: one entry per code cell whose
 comments or printed strings are English, holding the whole Chinese cell::
 
     <!-- code 7c1d04aa en:9e107d9d372b -->
-    ```python
+    ```ipython
     # 卷积核在输入上滑动
     print(f"输出形状 {y.shape}")
     ```
@@ -69,7 +69,9 @@ LANGUAGE_CELL = (
 )
 ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
 CODE_ENTRY = re.compile(r"^<!-- code (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
-CODE_BLOCK = re.compile(r"\A```python\n(.*)\n```\Z", re.DOTALL)
+# ```ipython: ruff formats ```python blocks in Markdown, and would drop the
+# trailing ";" a notebook cell uses to hide its value.
+CODE_BLOCK = re.compile(r"\A```i?python\n(.*)\n```\Z", re.DOTALL)
 # What a code entry can be wrong in, and what --check prints after the cell.
 CODE_KINDS = {
     "stale code": "the English cell changed",
@@ -141,7 +143,9 @@ def read_code_entries(path):
     for cell_id, (digest, text) in read_entries(path, CODE_ENTRY).items():
         block = CODE_BLOCK.match(text)
         if not block:
-            raise TranslationError(f"{path}: cell {cell_id} is not one ```python block")
+            raise TranslationError(
+                f"{path}: cell {cell_id} is not one ```ipython block"
+            )
         entries[cell_id] = (digest, block.group(1))
     return entries
 

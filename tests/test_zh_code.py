@@ -51,7 +51,7 @@ def test_code_entries_replace_cells_and_are_checked(tmp_path, capsys):
     title = translate.fingerprint("# 1. Sum")
     code.with_name("01-sum.md").write_text(f"<!-- cell title en:{title} -->\n# 1. 和")
     en = translate.fingerprint(nb.cells[1].source)
-    entry = "<!-- code {} en:{} -->\n```python\n{}\n```\n"
+    entry = "<!-- code {} en:{} -->\n```ipython\n{}\n```\n"
     where = f"{translate.code_path(rel)} cell"
     for text, printed in [
         (

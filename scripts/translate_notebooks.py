@@ -54,7 +54,7 @@ import tokenize
 from pathlib import Path
 
 import nbformat
-from notebook_headers import BADGE_SVG, load_settings, update_notebook
+from notebook_headers import BADGE_SVG, SETUP_MARK, load_settings, update_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 ZH = Path("notebooks") / "zh"
@@ -75,7 +75,8 @@ CODE_BLOCK = re.compile(r"\A```i?python\n(.*)\n```\Z", re.DOTALL)
 # What a code entry can be wrong in, and what --check prints after the cell.
 CODE_KINDS = {
     "stale code": "the English cell changed",
-    "unknown code": "the notebook has no such code cell",
+    "unknown code": "no such code cell to translate (notebook_headers.py writes "
+    "the setup cell)",
     "not the same program": "",
 }
 LINK = re.compile(r"\]\(([^)\s]+)\)|(?:src|href)=\"([^\"]+)\"")
@@ -193,7 +194,8 @@ def same_program(english, chinese):
 
 
 def problems(root, rel):
-    """``[(kind, cell id, English text)]``: kind is 'missing' or 'stale'."""
+    """``[(kind, cell id, English text)]``: kind is 'missing' or 'stale' for
+    a markdown cell, one of CODE_KINDS for a code entry (code_problems)."""
     nb = nbformat.read(root / rel, as_version=4)
     entries = read_entries(root / translation_path(rel))
     found = []
@@ -215,7 +217,7 @@ def code_problems(root, rel, nb):
     code = {cell.id: cell.source for cell in nb.cells if cell.cell_type == "code"}
     found = []
     for cell_id, (digest, chinese) in read_code_entries(root / code_path(rel)).items():
-        if cell_id not in code:
+        if cell_id not in code or code[cell_id].startswith(SETUP_MARK):
             found.append(("unknown code", cell_id, ""))
         elif digest != fingerprint(code[cell_id]):
             found.append(("stale code", cell_id, code[cell_id]))
@@ -332,7 +334,7 @@ def main(argv=None):
     for rel, found in trouble.items():
         for kind, cell_id, text in found:
             print(describe(rel, kind, cell_id, text))
-            if args.status and kind != "not the same program":
+            if args.status and kind in ("missing", "stale", "stale code"):
                 print("    " + text.replace("\n", "\n    ") + "\n")
     if args.status:
         return 1 if trouble else 0

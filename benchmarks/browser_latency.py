@@ -55,38 +55,38 @@ LARGEST_SWEEP = (
     "d2lconv.SweepExplorer(input_size=16, kernel_size=3, padding=4, "
     'values="random", controls=["padding"])'
 )
-# name: (code that builds the explorer, slider label, first key, lesson's start?)
+# name: (code that builds the explorer, slider name, first key, lesson's start?)
 CASES = {
-    "sweep, input width": ("d2lconv.SweepExplorer()", "input width", "ArrowRight", 1),
+    "sweep, input width": ("d2lconv.SweepExplorer()", "input_w", "ArrowRight", 1),
     "sweep, output cell": (
         'd2lconv.SweepExplorer(padding=1, controls=["padding"])',
-        "output cell",
+        "step",
         "ArrowRight",
         1,
     ),
-    "channels": ("d2lconv.ChannelsExplorer()", "output channels c_o", "ArrowLeft", 1),
-    "pooling": ("d2lconv.PoolingExplorer()", "output cell", "ArrowRight", 1),
-    "stack": ("d2lconv.StackExplorer()", "input size", "ArrowLeft", 1),
-    "training": ("d2lconv.TrainingExplorer()", "step shown", "ArrowLeft", 1),
-    "sweep, input width, largest": (LARGEST_SWEEP, "input width", "ArrowLeft", 0),
-    "sweep, output cell, largest": (LARGEST_SWEEP, "output cell", "ArrowRight", 0),
+    "channels": ("d2lconv.ChannelsExplorer()", "out_channels", "ArrowLeft", 1),
+    "pooling": ("d2lconv.PoolingExplorer()", "cell", "ArrowRight", 1),
+    "stack": ("d2lconv.StackExplorer()", "input_size", "ArrowLeft", 1),
+    "training": ("d2lconv.TrainingExplorer()", "step", "ArrowLeft", 1),
+    "sweep, input width, largest": (LARGEST_SWEEP, "input_w", "ArrowLeft", 0),
+    "sweep, output cell, largest": (LARGEST_SWEEP, "step", "ArrowRight", 0),
     "channels, largest": (
         "d2lconv.ChannelsExplorer(in_channels=4, out_channels=4, kernel_size=3, "
         'size=6, values="small random integers")',
-        "output channels c_o",
+        "out_channels",
         "ArrowLeft",
         0,
     ),
     "stack, largest": (
         "d2lconv.StackExplorer(count=60, input_size=256, kernel_size=3, padding=1, "
         'controls=["padding"])',
-        "input size",
+        "input_size",
         "ArrowLeft",
         0,
     ),
     "training, largest": (
         "d2lconv.TrainingExplorer(lr=0.01, steps=100)",
-        "step shown",
+        "step",
         "ArrowLeft",
         0,
     ),
@@ -187,8 +187,9 @@ def floor_samples(page, root, presses):
     return collected(page)
 
 
-def slider(root, label):
-    return root.get_by_label(label, exact=True)
+def slider(root, name):
+    """The explorer's control for the setting ``name`` (its HTML name)."""
+    return root.locator(f'[name="{name}"]')
 
 
 def on_pages(browser, names, presses):

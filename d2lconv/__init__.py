@@ -10,7 +10,7 @@ The top level holds what the notebooks use; the exercise checks are in
 from .device import default_device, one_thread
 
 # i18n.py
-from .i18n import set_language
+from .i18n import language, set_language
 
 # shapes.py
 from .shapes import (
@@ -93,3 +93,7 @@ from .fast import conv2d_im2col, corr2d_unfold
 from . import exercises
 
 __version__ = "0.1.0"
+
+# D2LCONV_LANG=zh chose Chinese for the session: matplotlib's figures follow.
+if language() != "en":
+    set_language(language())

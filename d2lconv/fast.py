@@ -188,14 +188,11 @@ SIZE_LABEL = N_("input size n (n x n)")
 def draw_timings(sizes, timings, xlabel=SIZE_LABEL, title=None):
     """Log-log plot of seconds against size, one line per implementation.
 
-    In Chinese the labels and ``title`` are Chinese when matplotlib has a font
-    for them (``plot.CJK_FONTS``), else English.
+    The labels and ``title`` are in the current language (as SVG text in
+    Chinese: ``plot.chinese_figures``).
     """
-    ylabel, font = N_("time (s)"), {}
-    cjk = plot.cjk_font() if language() != "en" else None
-    if cjk is not None:
-        xlabel, ylabel, title = given(xlabel), given(ylabel), given(title)
-        font = {"fontfamily": [cjk, "DejaVu Sans"]}
+    plot.chinese_figures(language() != "en")
+    xlabel, ylabel, title = given(xlabel), given(N_("time (s)")), given(title)
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     for name, seconds in timings.items():
@@ -210,10 +207,10 @@ def draw_timings(sizes, timings, xlabel=SIZE_LABEL, title=None):
     # Ticks at the sizes measured, written as plain numbers (not 2x10^1).
     ax.set_xticks(sizes, [f"{n:g}" for n in sizes])
     ax.set_xticks([], minor=True)
-    ax.set_xlabel(xlabel, **font)
-    ax.set_ylabel(ylabel, **font)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     if title:
-        ax.set_title(title, **font)
+        ax.set_title(title)
     return fig

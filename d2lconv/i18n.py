@@ -1,25 +1,19 @@
 """The course in two languages: English (the source) and Chinese (中文).
 
-Every sentence the package prints or shows to a student goes through ``tr``
-(gettext, then ``str.format``)::
-
-    print(tr("check passed: {what}", what=what))
-
-The English text is its own msgid. The Chinese is in the gettext catalog
-``d2lconv/locale/zh/LC_MESSAGES/d2lconv.po`` (read with Babel); an entry that
-is missing, empty or fuzzy shows the English text. ``N_`` (gettext_noop) marks
-a text translated later, where it is used. Texts the notebooks' code cells
-pass in (``expect_close(Y, want, "the output")``: the cells are the same in
-both editions) are looked up as they are, by ``given``; a text built from
-values is passed as ``d2lconv.i18n.tr("... {k} ...", k=k)``.
-
-The Chinese notebooks start with ``d2lconv.set_language("zh")``; the
-environment variable ``D2LCONV_LANG=zh`` does the same for a whole session.
-``missing()`` lists the texts shown in English for want of a translation.
-Exceptions raised by the API stay in English, as PyTorch's do.
-
-``python -m d2lconv.i18n_check`` (in a checkout) lists every missing, fuzzy
-or obsolete entry of the catalog.
+Every sentence the package shows a student goes through ``tr`` (gettext, then
+``str.format``): ``print(tr("check passed: {what}", what=what))``. The English
+text is its own msgid; the Chinese is in ``locale/zh/LC_MESSAGES/d2lconv.po``
+(read with Babel), and a missing, empty or fuzzy entry shows the English.
+``N_`` marks a text translated later, where it is used. Texts the notebooks'
+shared code cells pass in (``expect_close(Y, want, "the output")``) are
+looked up as they are by ``given``; one built from values is passed as
+``d2lconv.i18n.tr("... {k} ...", k=k)``. The Chinese notebooks start with
+``d2lconv.set_language("zh")`` (``D2LCONV_LANG=zh``: a whole session);
+``missing()`` lists the texts shown in English for want of a translation, and
+``python -m d2lconv.i18n_check`` the catalog's missing, fuzzy or obsolete
+entries. Exceptions raised by the API stay in English, as PyTorch's do, but
+``shapes.ShapeError`` (an impossible size, which the lessons show on purpose):
+its ``str()`` is in the current language, its ``english`` in English.
 """
 
 import functools
@@ -33,7 +27,6 @@ from babel.messages.pofile import read_po
 LANGUAGES = ("en", "zh")
 LANGUAGE_VARIABLE = "D2LCONV_LANG"
 LOCALE = Path(__file__).resolve().parent / "locale"
-DOMAIN = "d2lconv"
 
 _missing = set()
 
@@ -46,16 +39,18 @@ def _checked(code, name):
     return code
 
 
-_language = [
-    _checked(os.environ.get(LANGUAGE_VARIABLE, "en") or "en", LANGUAGE_VARIABLE)
-]
+_language = [_checked(os.environ.get(LANGUAGE_VARIABLE) or "en", LANGUAGE_VARIABLE)]
 
 
 def set_language(code):
-    """Show the package's messages, hints and explorers in ``code`` ('en' or 'zh')."""
+    """Show the package's messages, hints, explorers and errors in ``code`` ('en'
+    or 'zh'); in Chinese, matplotlib's figures too (``plot.chinese_figures``)."""
     _language[0] = _checked(code, "language")
     if code != "en":
         catalog(code)  # a broken catalog fails here, not in the middle of a check
+    from . import plot  # here: plot imports this module
+
+    plot.chinese_figures(code != "en")
     return code
 
 
@@ -66,7 +61,7 @@ def language():
 
 def po_path(code, locale=LOCALE):
     """The gettext catalog of ``code``."""
-    return locale / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return locale / code / "LC_MESSAGES" / "d2lconv.po"
 
 
 @functools.cache
@@ -84,12 +79,10 @@ def N_(text):
 
 def tr(text, /, **values):
     """``text`` in the current language, with ``values`` filled in."""
-    template = text
-    if _language[0] != "en":
-        template = catalog(_language[0]).get(text)
-        if template is None:
-            _missing.add(text)
-            template = text
+    template = text if _language[0] == "en" else catalog(_language[0]).get(text)
+    if template is None:
+        _missing.add(text)
+        template = text
     return template.format(**values) if values else template
 
 

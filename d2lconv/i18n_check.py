@@ -1,12 +1,12 @@
 """What the Chinese catalog lacks: ``python -m d2lconv.i18n_check`` in a checkout.
 
 It extracts the texts to translate as ``pybabel extract -F babel.cfg
---no-default-keywords -k tr -k N_`` does: ``tr("...")`` and ``N_("...")`` in
-the package and in the explorers' ES modules, and the texts the English
-notebooks pass to the package (``extract_notebook``). It compares them with
-``d2lconv/locale/zh/LC_MESSAGES/d2lconv.po`` and prints one line per missing,
-fuzzy, untranslated or obsolete entry and per entry whose ``{fields}`` differ
-(exit status 1 if any). ``pybabel update`` writes such entries into the .po.
+--no-default-keywords -k tr -k N_`` does (``tr("...")`` and ``N_("...")`` in
+the package and its ES modules, the texts the English notebooks pass to the
+package: ``extract_notebook``), compares them with the Chinese .po and prints
+one line per missing, fuzzy, untranslated or obsolete entry and per entry
+whose ``{fields}`` differ (exit status 1 if any). ``pybabel update`` writes
+such entries into the .po.
 """
 
 import ast
@@ -18,12 +18,11 @@ import string
 import sys
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from .i18n import DOMAIN, po_path
+from .i18n import po_path
 
 COMMAND = "python -m d2lconv.i18n_check"
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +55,11 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
     ``tr(...)`` call; anything else (an f-string) is an error. The location's
     number is the cell's, its comment the cell's id.
     """
+    magic = ("%", "!")  # IPython's lines
     for number, cell in enumerate(json.load(fileobj)["cells"], 1):
         if cell["cell_type"] != "code":
             continue
         lines = "".join(cell["source"]).splitlines()
-        magic = ("%", "!")  # IPython's lines
         tree = ast.parse("\n".join("" if x.lstrip()[:1] in magic else x for x in lines))
         where = f"cell {cell.get('id', number)}"
         names = {
@@ -74,9 +73,7 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
             name, spec = _called(call), SHOWN.get(_called(call), {})
             nodes = [a for i, a in enumerate(call.args) if i in spec]
             nodes += [k.value for k in call.keywords if k.arg in spec.values()]
-            if name in keywords:
-                nodes = call.args[:1]
-            for node in nodes:
+            for node in call.args[:1] if name in keywords else nodes:
                 node = names.get(getattr(node, "id", None), node)
                 for text in node.keys if isinstance(node, ast.Dict) else [node]:
                     if isinstance(text, ast.Constant) and isinstance(text.value, str):
@@ -90,17 +87,15 @@ def extract_notebook(fileobj, keywords, comment_tags, options):
 
 
 def extract(root):
-    """The template (.pot) of the checkout ``root``, as ``pybabel extract`` makes it."""
+    """``{text: [(file, line), ...]}``: what ``pybabel extract`` finds in ``root``."""
     with open(root / "babel.cfg", encoding="utf-8") as file:
         methods, options = parse_mapping_cfg(file)
-    template = Catalog(domain=DOMAIN)
+    found = {}
     # Babel warns of the f-strings given to tr as values; they are not msgids.
     with contextlib.redirect_stderr(io.StringIO()):
-        for path, line, text, notes, _ in extract_from_dir(
-            root, methods, options, KEYWORDS
-        ):
-            template.add(text, locations=[(path, line)], auto_comments=notes)
-    return template
+        for path, line, text, *_ in extract_from_dir(root, methods, options, KEYWORDS):
+            found.setdefault(text, []).append((path, line))
+    return found
 
 
 def fields(template):
@@ -111,28 +106,27 @@ def fields(template):
 
 def check(root=ROOT, code="zh"):
     """One line per entry of ``code``'s catalog to write or fix (none: complete)."""
-    template = extract(root)
+    texts = extract(root)
     with open(po_path(code, root / "d2lconv" / "locale"), "rb") as file:
         entries = read_po(file)
     problems = []
-    for message in list(template)[1:]:  # the header first
-        text, where = message.id, "{}:{}".format(*message.locations[0])
-        entry = entries.get(text)
+    for text, locations in texts.items():
+        where = "{}:{}".format(*locations[0])
+        entry, want = entries.get(text), fields(text)
         if entry is None or not entry.string:
             problems.append(f"missing: {text!r} ({where})")
         elif entry.fuzzy:
             problems.append(f"fuzzy: {text!r} ({where})")
         elif entry.string == text and re.search("[A-Za-z]{3}", text):
             problems.append(f"untranslated (the English copied): {text!r}")
-        elif fields(entry.string) != fields(text):
+        elif fields(entry.string) != want:
             problems.append(
-                f"fields differ: {text!r} fills in {sorted(fields(text))}, "
+                f"fields differ: {text!r} fills in {sorted(want)}, "
                 f"{entry.string!r} {sorted(fields(entry.string))}"
             )
-    obsolete = [m.id for m in entries if m.id and m.id not in template]
+    obsolete = [m.id for m in entries if m.id and m.id not in texts]
     obsolete += [m.id for m in entries.obsolete.values()]
-    problems += [f"obsolete (no longer in the source): {text!r}" for text in obsolete]
-    return problems
+    return problems + [f"obsolete (no longer in the source): {t!r}" for t in obsolete]
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from ._validate import (
     positive_pair,
 )
 from .device import default_device, one_thread
-from .i18n import N_, columns, given, tr
+from .i18n import N_, columns, given, language, tr
 
 _CREDIT = N_(
     "Grace Hopper, official US Navy photograph (public domain, a work of "
@@ -211,8 +211,7 @@ def show_images(images, signed=False):
     ``images`` maps a title to a 2-D tensor: grey values in [0, 1], or with
     ``signed=True`` values of either sign (mid-grey is 0, white and black the
     largest of each sign). The titles the notebooks give are shown in the
-    current language when matplotlib has a font for it, else as given (no
-    empty boxes).
+    current language (as SVG text in Chinese: ``plot.chinese_figures``).
     """
     if not isinstance(images, dict) or not images:
         raise TypeError(
@@ -220,20 +219,13 @@ def show_images(images, signed=False):
         )
     for title, image in images.items():
         check_tensor(image, f"images[{title!r}]", 2)
-    titles = {title: given(str(title)) for title in images}
-    font = {}
-    if any(t != str(title) for title, t in titles.items()):
-        found = plot.cjk_font()
-        if found is None:
-            titles = {title: str(title) for title in images}
-        else:
-            font = {"fontfamily": [found, "DejaVu Sans"]}
+    plot.chinese_figures(language() != "en")
     fig = Figure(figsize=(3.3 * len(images), 3.6), layout="constrained")
     axes = fig.subplots(1, len(images), squeeze=False)[0]
     for ax, (title, image) in zip(axes, images.items(), strict=True):
         image = image.detach().cpu().float().numpy()
         top = (float(abs(image).max()) or 1.0) if signed else 1.0
         ax.imshow(image, cmap="gray", vmin=-top if signed else 0, vmax=top)
-        ax.set_title(titles[title], fontsize=10, **font)
+        ax.set_title(given(str(title)), fontsize=10)
         ax.axis("off")
     return fig

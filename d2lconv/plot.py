@@ -1,13 +1,20 @@
 """Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws.
 
-``cjk_font()`` names a font with Chinese characters for matplotlib's plots
-(the timings, the photo's titles), or None where matplotlib has none.
+matplotlib's own figures in Chinese (the timings, the photo's titles, the
+notebooks' plots): ``chinese_figures()``, which ``set_language("zh")`` calls,
+has Jupyter show them as SVG whose text stays text (``svg.fonttype = "none"``),
+so the reader's browser draws the Chinese with its own fonts, on any machine,
+Colab included. ``cjk_font()`` names a font with Chinese characters that
+matplotlib has, or None: with one, matplotlib measures (and draws, in PNG)
+the Chinese itself; without one, nothing warns of the glyphs it lacks.
 """
 
 import functools
 import math
+import warnings
 from pathlib import Path
 
+import matplotlib
 import numpy as np
 from matplotlib import font_manager
 
@@ -53,6 +60,64 @@ def cjk_font():
                 except (OSError, RuntimeError, ValueError):
                     continue
     return _known_cjk_font()
+
+
+# matplotlib's warning for a character its fonts lack ("Glyph 21367 ... missing
+# from font(s) DejaVu Sans."): the SVG leaves that character to the browser.
+_MISSING_GLYPH = r"Glyph \d+ .*missing from"
+# What chinese_figures() changes, kept to put back for English.
+_CHANGED = ("font.family", "font.sans-serif", "svg.fonttype")
+_saved = {}
+
+
+def chinese_figures(on=True):
+    """matplotlib's figures for Chinese text (``on``), or back as they were.
+
+    DejaVu Sans for Latin letters and digits, then the CJK fonts: the one
+    matplotlib has, if any, and the names a browser may have; text in SVG
+    written as text; Jupyter's inline figures as SVG; no warning for a glyph
+    matplotlib's fonts lack (that filter stays when back in English).
+    """
+    inline = _inline_backend()
+    if on:  # again each time: warnings.catch_warnings() may have reset it
+        warnings.filterwarnings("ignore", _MISSING_GLYPH, UserWarning)
+    if on and not _saved:
+        _saved.update({k: matplotlib.rcParams[k] for k in _CHANGED})
+        _saved["formats"] = inline and set(inline.figure_formats)
+        cjk = cjk_font()
+        sans = [cjk] * bool(cjk) + [name for name in CJK_FONTS if name != cjk]
+        matplotlib.rcParams.update(
+            {
+                "font.family": ["DejaVu Sans", "sans-serif"],
+                "font.sans-serif": [*sans, "DejaVu Sans"],
+                "svg.fonttype": "none",
+            }
+        )
+        _show_inline(inline, {"svg"})
+    elif not on and _saved:
+        formats = _saved.pop("formats")
+        matplotlib.rcParams.update(_saved)
+        _saved.clear()
+        _show_inline(inline, formats)
+
+
+def _inline_backend():
+    """The configuration of Jupyter's inline figures, or None outside IPython."""
+    try:
+        from IPython import get_ipython
+        from matplotlib_inline.config import InlineBackend
+    except ImportError:
+        return None
+    return InlineBackend.instance() if get_ipython() is not None else None
+
+
+def _show_inline(inline, formats):
+    if inline is not None and formats:
+        from IPython import get_ipython
+        from IPython.core.pylabtools import select_figure_formats
+
+        inline.figure_formats = formats
+        select_figure_formats(get_ipython(), formats, **inline.print_figure_kwargs)
 
 
 class Plot:

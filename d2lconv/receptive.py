@@ -38,7 +38,7 @@ class LayerError(ValueError):
     """
 
     def __init__(self, layer, error, number=None, shown=None):
-        super().__init__(f"layer {layer}: {error}")
+        super().__init__(f"layer {layer}: {getattr(error, 'english', error)}")
         self.layer, self.error = layer, error
         self.number, self.shown = number, shown
 

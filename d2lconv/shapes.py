@@ -13,8 +13,8 @@ is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
 An output size below 1 is always a ``ValueError`` that shows the formula with
 the numbers filled in: PyTorch refuses it for convolution and pooling, and an
 empty map from ``nn.ConvTranspose2d`` is a mistake in a network, not a result.
-These errors are ``ShapeError``s: ``str(err)`` is English, as PyTorch's
-messages are, and ``err.translated()`` the reader's language (the explorers).
+These errors are ``ShapeError``s: ``str(err)`` is in the reader's language
+(a lesson prints one on purpose), ``err.english`` in English.
 """
 
 from typing import NamedTuple
@@ -47,14 +47,20 @@ class Phrase:
 
 
 class ShapeError(Phrase, ValueError):
-    """A ``ValueError`` whose English message is ``template`` with ``values``;
-    ``err.translated()`` is the message in the reader's language."""
+    """A ``ValueError`` whose message is ``template`` with ``values``: ``str(err)``
+    in the reader's language (the errors the lessons show on purpose),
+    ``err.english`` (and ``err.args[0]``) in English."""
 
     def __init__(self, template, /, **values):
         Phrase.__init__(self, template, **values)
-        ValueError.__init__(self, Phrase.__str__(self))
+        ValueError.__init__(self, self.english)
 
-    __str__ = ValueError.__str__
+    __str__ = Phrase.translated
+
+    @property
+    def english(self):
+        """The message in English, whatever the language."""
+        return Phrase.__str__(self)
 
     def __reduce__(self):
         return _shape_error, (self.template, self.values)

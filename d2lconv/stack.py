@@ -142,7 +142,7 @@ def layer_error(err):
     """``receptive_field_table``'s ``LayerError`` as a ShapeError an explorer shows.
 
     The layer is named as the table names it and the reason is the ShapeError
-    of ``shapes``, both in the reader's language; ``str(err)`` stays English.
+    of ``shapes``, both in the reader's language (``err.english``: English).
     """
     if not (
         isinstance(err, LayerError)

@@ -3,8 +3,9 @@
 # with only what Colab ships (its Python, 3.13; numpy 2, matplotlib 3.10,
 # ipywidgets 7, IPython 7, torch, and the packages d2l imports), then run
 # every notebook, English and Chinese, once in it with a kernel that believes
-# it is on Colab. Each notebook's setup cell must install d2lconv (from the
-# built wheel) and d2l 1.0.3 with no package index.
+# it is on Colab. The run starts without d2lconv and d2l: the setup cell (the
+# same in every notebook) must install d2lconv (from the built wheel) and d2l
+# 1.0.3 with no package index.
 #
 #   bash scripts/colab-path-test.sh            # every notebook
 #   bash scripts/colab-path-test.sh -k 00      # extra arguments go to pytest

@@ -10,7 +10,11 @@ environment and the wheels, then runs this file with
 The kernel is told it runs on Colab the way Colab tells it: ``google.colab`` is
 imported at start-up (here an empty stand-in module). pip reads no
 configuration and may use no index, so the notebook's own setup cell has to
-install everything the notebook needs beyond what Colab ships.
+install everything the notebook needs beyond what Colab ships. The run starts
+with neither d2lconv nor d2l installed; the first notebook, the set-up check,
+reports what its setup cell installed. Every notebook has that same setup cell
+(tests/test_colab_path.py), so the later ones find it installed already, as a
+second notebook does in the same Colab runtime.
 """
 
 import json
@@ -22,22 +26,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser.labserver import chromium
+from browser.labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, chromium
 from browser.pages import assert_same_svg, open_saved, seen
 from nbclient import NotebookClient
 from svg_checks import SVG, parse
 from test_notebooks import WIDGET_STATE, cell_errors, widget_errors
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted(
-    p
-    for p in (ROOT / "notebooks").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in p.parts
-)
-CHECK_SETUP = ROOT / "notebooks" / "00-check-setup.ipynb"
-# The check-setup notebook runs first, on its own test, with more asserts.
-NOTEBOOKS = [p for p in NOTEBOOKS if p != CHECK_SETUP]
-IDS = [str(p.relative_to(ROOT / "notebooks")) for p in NOTEBOOKS]
+# The check-setup notebook runs first: it also reports what was installed.
+CHECK_SETUP = NOTEBOOK_DIR / "00-check-setup.ipynb"
+NOTEBOOKS = [CHECK_SETUP] + [p for p in NOTEBOOKS if p != CHECK_SETUP]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STARTUP = """\
 # Stand-in for Colab's own start-up, which imports google.colab into the kernel.
 import sys
@@ -55,7 +53,7 @@ def setting(name):
 
 @pytest.fixture(scope="module")
 def colab(tmp_path_factory):
-    """The Colab-like kernel: its python, its kernel name, and pip's environment."""
+    """The Colab-like kernel ("colab"), with no d2lconv or d2l yet: its python."""
     python = setting("D2LCONV_COLAB_PYTHON")
     wheels = Path(setting("D2LCONV_COLAB_WHEELS"))
     (wheel,) = wheels.glob("d2lconv-*.whl")
@@ -81,77 +79,13 @@ def colab(tmp_path_factory):
     }
     spec = home / "jupyter" / "kernels" / "colab"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(
-        json.dumps(
-            {
-                "argv": [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-                "display_name": "Colab-like",
-                "language": "python",
-                "env": kernel_env,
-            }
-        )
-    )
+    argv = [python, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    kernel = {"argv": argv, "display_name": "Colab-like", "env": kernel_env}
+    (spec / "kernel.json").write_text(json.dumps({**kernel, "language": "python"}))
     os.environ["JUPYTER_PATH"] = str(home / "jupyter")
-    yield {"python": python, "kernel": "colab", "pip_env": pip_env, "home": home}
+    uninstall(python, {**os.environ, **pip_env}, home)
+    yield python
     os.environ.pop("JUPYTER_PATH", None)
-
-
-def fresh(colab):
-    """Remove d2lconv and d2l again: each notebook must install them itself."""
-    python = colab["python"]
-    subprocess.run(
-        [python, "-m", "pip", "uninstall", "-q", "-y", "d2lconv", "d2l"],
-        env={**os.environ, **colab["pip_env"]},
-        check=True,
-        capture_output=True,
-    )
-    for module in ("d2lconv", "d2l"):
-        found = subprocess.run(
-            [python, "-c", f"import {module}"],
-            cwd=colab["home"],
-            env={**os.environ, **colab["pip_env"]},
-            capture_output=True,
-        )
-        assert found.returncode != 0, f"{module} is still installed"
-
-
-def run(path, kernel):
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name=kernel,
-        resources={"metadata": {"path": str(path.parent)}},
-        store_widget_state=True,
-    )
-    client.execute()
-    return nb
-
-
-def outputs_text(cell):
-    return "".join(
-        out.get("text", "") or out.get("data", {}).get("text/plain", "")
-        for out in cell.get("outputs", [])
-    )
-
-
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def explorer_cells(nb):
-    """(cell number, class name) of every explorer the notebook's code shows."""
-    return [
-        (i, name)
-        for i, cell in enumerate(nb.cells)
-        if cell.cell_type == "code"
-        for name in re.findall(r"(?<!class )\b(\w+Explorer)\(", cell.source)
-    ]
-
-
-def assert_svg_with_text(svg, what):
-    assert svg.startswith("<svg"), f"{what} is not an SVG: {svg[:200]!r}"
-    texts = list(parse(svg).iter(SVG + "text"))
-    assert texts, f"{what} has no <text> elements"
 
 
 @pytest.fixture(scope="module")
@@ -160,27 +94,56 @@ def browser():
         yield browser
 
 
+def uninstall(python, env, home):
+    """Remove d2lconv and d2l (a previous run's): the notebooks install them."""
+    command = [python, "-m", "pip", "uninstall", "-q", "-y", "d2lconv", "d2l"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    find = (
+        "import importlib.util as u; print(u.find_spec('d2lconv'), u.find_spec('d2l'))"
+    )
+    found = subprocess.run([python, "-c", find], cwd=home, env=env, capture_output=True)
+    assert found.stdout.split() == [b"None", b"None"], found
+
+
 def check_explorers(nb, browser):
     """Each explorer's display holds its picture (text/html, for a page without
     widgets), and the state ipywidgets 7 and anywidget 0.9 saved renders in
     Chromium, through its ES module, to that same picture."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    for i, name in explorer_cells(nb):
-        what = f"cell {i} ({name})"
-        shown = [o for o in nb.cells[i].outputs if WIDGET_VIEW in o.get("data", {})]
-        assert len(shown) == 1, f"{what}: {len(shown)} widget outputs, not 1"
-        data = shown[0]["data"]
-        still = data.get("text/html", "")
-        assert_svg_with_text(still, f"{what}'s text/html")
-        model = state[data[WIDGET_VIEW]["model_id"]]
-        assert model["model_module"] == "anywidget", f"{what}: {model['model_module']}"
-        saved = model["state"]
-        assert saved["_anywidget_id"].startswith("d2lconv.explorers."), what
-        page = open_saved(browser, saved["_esm"], saved)
-        try:
-            assert_same_svg(seen(page)["svg"], still, f"{what} from its saved state")
-        finally:
-            page.close()
+    for i, cell in enumerate(nb.cells):
+        source = cell.source if cell.cell_type == "code" else ""
+        for name in re.findall(r"(?<!class )\b(\w+Explorer)\(", source):
+            what = f"cell {i} ({name})"
+            shown = [o for o in cell.outputs if WIDGET_VIEW in o.get("data", {})]
+            assert len(shown) == 1, f"{what}: {len(shown)} widget outputs, not 1"
+            data = shown[0]["data"]
+            still = data.get("text/html", "")
+            assert still.startswith("<svg"), f"{what}: text/html {still[:200]!r}"
+            assert list(parse(still).iter(SVG + "text")), f"{what}: SVG with no text"
+            model = state[data[WIDGET_VIEW]["model_id"]]
+            assert model["model_module"] == "anywidget", what
+            saved = model["state"]
+            assert saved["_anywidget_id"].startswith("d2lconv.explorers."), what
+            page = open_saved(browser, saved["_esm"], saved)
+            try:
+                assert_same_svg(seen(page)["svg"], still, f"{what} from its state")
+            finally:
+                page.close()
+
+
+def check_setup_report(nb):
+    """Notebook 0 finds everything installed by its setup cell, on Colab."""
+    [cell] = [c for c in nb.cells if "check_environment()" in c.source]
+    text = "".join(
+        out.get("text", "") or out.get("data", {}).get("text/plain", "")
+        for out in cell.outputs
+    )
+    assert "FAIL" not in text and "All needs are met." in text, text
+    assert "front end: Colab's own" in text
+    # Installed by the setup cell into the environment, not found in the repo.
+    (line,) = [x for x in text.splitlines() if x.startswith("OK    d2lconv")]
+    assert "site-packages" in line, text
+    assert "OK    d2l         1.0.3" in text
 
 
 def test_the_environment_is_colabs(colab):
@@ -190,36 +153,28 @@ def test_the_environment_is_colabs(colab):
         " ipywidgets.__version__, IPython.__version__)"
     )
     out = subprocess.run(
-        [colab["python"], "-c", code], capture_output=True, text=True, check=True
+        [colab, "-c", code], capture_output=True, text=True, check=True
     ).stdout.split()
     # Colab's Python; numpy 2.1.3, the first with wheels for it (Colab: 2.0.2).
     assert out == ["(3,", "13)", "2.1.3", "3.10.0", "7.7.1", "7.34.0"]
 
 
-def test_check_setup_notebook_installs_and_reports_ok(colab, notebook_run):
-    fresh(colab)
-    start = time.perf_counter()
-    nb = run(CHECK_SETUP, colab["kernel"])
-    seconds = time.perf_counter() - start
-    notebook_run("Colab path", CHECK_SETUP.relative_to(ROOT), seconds)
-    assert cell_errors(nb) == []
-    check = next(c for c in nb.cells if "check_environment()" in c.source)
-    text = outputs_text(check)
-    assert "FAIL" not in text, text
-    assert "All needs are met." in text
-    assert "front end: Colab's own" in text
-    # Installed by the setup cell into the environment, not found in the repo.
-    (line,) = [x for x in text.splitlines() if x.startswith("OK    d2lconv")]
-    assert "site-packages" in line, text
-    assert "OK    d2l         1.0.3" in text
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
+@pytest.mark.parametrize(
+    "path", NOTEBOOKS, ids=[str(p.relative_to(NOTEBOOK_DIR)) for p in NOTEBOOKS]
+)
 def test_notebook_runs_on_the_colab_path(colab, browser, path, notebook_run):
-    fresh(colab)
+    nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
-    nb = run(path, colab["kernel"])
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="colab",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+    ).execute()
     notebook_run("Colab path", path.relative_to(ROOT), time.perf_counter() - start)
     assert cell_errors(nb) == []
     assert widget_errors(nb) == []
+    if path == CHECK_SETUP:
+        check_setup_report(nb)
     check_explorers(nb, browser)

@@ -1,9 +1,15 @@
-"""Shared pytest set-up: count notebook executions, report measurements at the end."""
+"""Shared pytest set-up: notebook executions (started at once), measurements."""
 
+import functools
 import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
 
 # Property tests: the same examples on every run unless `make fuzz` asks for
 # random ones (HYPOTHESIS_PROFILE=fuzz, with a seed it prints). A property
@@ -33,6 +39,12 @@ def pytest_configure(config):
 
 RUNS = pytest.StashKey[list]()
 MEASUREMENTS = pytest.StashKey[list]()
+EXECUTIONS = pytest.StashKey[dict]()
+
+
+def count(config, where, path, seconds):
+    """Count one execution of a notebook for the summary at the end."""
+    config.stash.setdefault(RUNS, []).append((where, str(path), seconds))
 
 
 @pytest.fixture(scope="session")
@@ -43,8 +55,41 @@ def notebook_run(request):
     the summary at the end lists the executions, per place and edition, and
     names any notebook executed twice in one place.
     """
-    runs = request.config.stash.setdefault(RUNS, [])
-    return lambda where, path, seconds: runs.append((where, str(path), seconds))
+    return functools.partial(count, request.config)
+
+
+def pytest_collection_finish(session):
+    """Start the executions the selected tests read as soon as they are collected.
+
+    A test that takes ``run`` reads the one execution of its ``path`` that its
+    module's ``execute(path)`` makes (tests/test_notebooks.py). Two threads
+    make them in the tests' order while the other tests run (each kernel is a
+    process of its own); those not started when the session ends are cancelled.
+    """
+    tests = [t for t in session.items if "run" in getattr(t, "fixturenames", ())]
+    if not tests or session.config.option.collectonly:
+        return
+    pool = ThreadPoolExecutor(2, thread_name_prefix="notebook")
+    session.config.add_cleanup(lambda: pool.shutdown(wait=False, cancel_futures=True))
+
+    def timed(execute, path):
+        start = time.perf_counter()
+        notebook = execute(path)
+        seconds = time.perf_counter() - start
+        count(session.config, "fresh kernel", path.relative_to(ROOT), seconds)
+        return notebook
+
+    futures = session.config.stash[EXECUTIONS] = {}
+    for test in tests:
+        path = test.callspec.params["path"]
+        if path not in futures:
+            futures[path] = pool.submit(timed, test.module.execute, path)
+
+
+@pytest.fixture
+def run(request):
+    """``run(path)``: the notebook's one execution, once it is done."""
+    return lambda path: request.config.stash[EXECUTIONS][path].result()
 
 
 @pytest.fixture(scope="session")
@@ -54,8 +99,7 @@ def report(request):
     pytest hides what a passing test prints; measurements a person needs to
     read (latencies, loss values) go through this instead.
     """
-    lines = request.config.stash.setdefault(MEASUREMENTS, [])
-    return lines.append
+    return request.config.stash.setdefault(MEASUREMENTS, []).append
 
 
 def pytest_terminal_summary(terminalreporter, config):

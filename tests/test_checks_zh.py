@@ -1,7 +1,7 @@
 """The Chinese edition of the checks, the exercises, the environment check, the
 timing and photo helpers and the receptive-field table: only what differs in
 Chinese (what a student reads is Chinese and has a catalog entry, columns line
-up, fonts have the characters, a picture without them stays as given). The
+up, fonts have the characters; without them: tests/test_zh_edition.py). The
 English cases, the catalog's fields (test_i18n), a text with no entry and the
 English errors (test_notebook_texts_zh, test_explorers_zh) are tested in their
 own files."""
@@ -182,26 +182,10 @@ def test_plots_are_chinese_with_a_chinese_font(nothing_missing):
     (ax,) = timing.axes
     for text in (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()):
         assert_chinese(text, "a label of the timing plot")
-    assert "CJK" in ax.xaxis.label.get_fontname()
     # The implementations keep their names.
     assert [line.get_label() for line in ax.get_lines()] == list(timings)
     for ax in photos.axes:
         assert_chinese(ax.get_title(), "a photo's title")
-
-
-def test_plots_stay_as_given_without_a_chinese_font(monkeypatch):
-    d2lconv.set_language("zh")
-    monkeypatch.setattr(plot, "cjk_font", lambda: None)
-    fig = fast.draw_timings([8, 16], {"loop": [1e-3, 4e-3]}, title="my own title")
-    (ax,) = fig.axes
-    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_title()) == (
-        "input size n (n x n)",
-        "time (s)",
-        "my own title",
-    )
-    assert i18n.missing() == []
-    fig = d2lconv.show_images({"photo": torch.rand(3, 3), "my own": torch.rand(2, 2)})
-    assert [ax.get_title() for ax in fig.axes] == ["photo", "my own"]
 
 
 def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):

@@ -1,4 +1,9 @@
-"""The package speaks English and Chinese; the Chinese catalog is complete."""
+"""The package speaks English and Chinese; the Chinese catalog is complete.
+
+The code cells are shared by both editions, so ``expect_close(Y, want, "the
+output")`` passes the same English text in either; the package looks it up as
+it is (``i18n.given``) and a student reads it in Chinese.
+"""
 
 import io
 import json
@@ -7,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po, write_po
+from zh_text import assert_chinese
 
 from d2lconv import i18n, i18n_check
 
@@ -14,28 +20,47 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_language_can_be_set_and_is_checked():
-    before = i18n.language()
-    try:
-        assert i18n.set_language("zh") == "zh"
-        assert i18n.language() == "zh"
-        with pytest.raises(
-            ValueError, match=r"language must be one of 'en', 'zh', got 'fr'"
-        ):
-            i18n.set_language("fr")
-        assert i18n.language() == "zh"
-    finally:
-        i18n.set_language(before)
+    # (conftest: each test starts in English, with no text missing)
+    assert i18n.set_language("zh") == "zh"
+    assert i18n.language() == "zh"
+    with pytest.raises(
+        ValueError, match=r"language must be one of 'en', 'zh', got 'fr'"
+    ):
+        i18n.set_language("fr")
+    assert i18n.language() == "zh"
 
 
-def test_english_fills_in_values_and_chinese_looks_them_up(monkeypatch):
-    monkeypatch.setattr(i18n, "catalog", lambda code: {"{n} apples": "{n} 个苹果"})
-    monkeypatch.setattr(i18n, "_missing", set())
-    monkeypatch.setattr(i18n, "_language", ["en"])
+def test_texts_are_filled_in_looked_up_and_the_missing_remembered(monkeypatch):
+    catalog = {"{n} apples": "{n} 个苹果", "the output": "输出"}
+    monkeypatch.setattr(i18n, "catalog", lambda code: catalog)
     assert i18n.tr("{n} apples", n=3) == "3 apples"
+    text = "the output"
+    assert i18n.given(text) is text  # in English, the text itself
     i18n.set_language("zh")
     assert i18n.tr("{n} apples", n=3) == "3 个苹果"
+    assert i18n.given("the output") == "输出"
+    # Chinese already (made with tr, or a student's own) or no text: as it is.
+    made = i18n.tr("{n} apples", n=3)
+    assert i18n.given(made) is made and i18n.given(None) is None
     assert i18n.tr("no entry") == "no entry"
-    assert i18n.missing() == ["no entry"]
+    assert i18n.given("a title of a student") == "a title of a student"
+    assert i18n.missing() == ["a title of a student", "no entry"]
+
+
+def test_every_text_the_notebooks_pass_reads_as_chinese():
+    texts = [
+        text
+        for text, where in i18n_check.extract(ROOT).items()
+        if any(".ipynb" in file for file, _ in where)
+    ]
+    assert "the gradient counts the same windows" in texts
+    i18n.set_language("zh")
+    for text in texts:
+        shown = i18n.given(text) if "{" not in text else i18n.tr(text)
+        # Names of tensors ("K", "K.T") are the same in both editions.
+        if any(c.isalpha() and c.islower() for c in text):
+            assert_chinese(shown, f"given({text!r})")
+    assert i18n.missing() == []
 
 
 def test_the_chinese_catalog_is_complete():
@@ -55,12 +80,11 @@ def test_the_check_lists_a_changed_text_a_fuzzy_entry_and_changed_fields(tmp_pat
     shutil.copy(ROOT / "babel.cfg", tmp_path)
     assert i18n_check.check(tmp_path) == []
     # An instructor rewords one English text in the package...
-    messages = [m for m in i18n_check.extract(tmp_path) if m.id]
     old, path = next(
-        (m.id, m.locations[0][0])
-        for m in messages
-        if len(m.locations) == 1
-        and f'"{m.id}"' in (tmp_path / m.locations[0][0]).read_text("utf-8")
+        (text, where[0][0])
+        for text, where in i18n_check.extract(tmp_path).items()
+        if len(where) == 1
+        and f'"{text}"' in (tmp_path / where[0][0]).read_text("utf-8")
     )
     source = tmp_path / path
     source.write_text(

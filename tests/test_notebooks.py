@@ -6,8 +6,10 @@ the bottom up, as a student re-runs a cell after Run All; notebook 3 then
 runs its training cells again with other seeds and with halved learning
 rates. A Chinese notebook (``notebooks/zh/``, the English code cells) runs
 Run All, then lists the texts the package had to show in English. The one
-execution per notebook (``run``) runs with errors allowed, so that each
-test below names what failed in the part of the run it reads.
+execution per notebook (``execute``) starts as soon as the tests are collected
+(conftest.py: two at a time, beside the other tests) and runs with errors
+allowed, so that each test below, through ``run``, names what failed in the
+part of the run it reads.
 """
 
 import ast
@@ -16,10 +18,11 @@ import functools
 import hashlib
 import json
 import re
-import time
+import tempfile
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 from book_numbers import BOOK, PRINTED, Approx
 from nbclient import NotebookClient
@@ -67,7 +70,12 @@ GROUPS = {}  # notebook 3: {path: (the cells seeded, the cells with a rate)}
 # notebooks these lines come out in Chinese (检查通过：..., 正确。..., 还不对。...).
 ENGLISH_VERDICTS = re.compile(r"^(check passed|check failed|Correct\.|Not yet\.)", re.M)
 MISSING_CELL = "from d2lconv import i18n\nprint(repr(i18n.missing()))"
-PROBE = "# book numbers (tests/book_numbers.py)"
+PROBE = """# book numbers (tests/book_numbers.py)
+import json as _json
+def _plain(v):
+    v = v.tolist() if hasattr(v, "tolist") else v
+    return [_plain(x) for x in v] if isinstance(v, (list, tuple)) else v
+print(_json.dumps({{e: _plain(eval(e)) for e in {expressions!r}}}))"""
 COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # IPython's colours in a traceback
 
 
@@ -82,21 +90,8 @@ def part(cell):
     return cell.metadata.get("test", {}).get("part", "run all")
 
 
-def probe_cell(expressions):
-    """A cell that prints the values of ``expressions`` as JSON, in the kernel."""
-    lines = [
-        PROBE,
-        "import json as _json",
-        "def _plain(v):",
-        "    v = v.tolist() if hasattr(v, 'tolist') else v",
-        "    return [_plain(x) for x in v] if isinstance(v, (list, tuple)) else v",
-        f"print(_json.dumps({{e: _plain(eval(e)) for e in {list(expressions)!r}}}))",
-    ]
-    return added("\n".join(lines), "run all", of="probe")
-
-
 def insert_book_probes(nb, expected):
-    """After each cell of ``expected``, a probe of its expressions (in Run All)."""
+    """After each cell of ``expected``, a probe that prints its expressions' values."""
     ids = [cell.get("id") for cell in nb.cells]
     unknown = sorted(set(expected) - set(ids))
     assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
@@ -104,9 +99,8 @@ def insert_book_probes(nb, expected):
         expressions = [e for e in values if e != PRINTED]
         if expressions:
             at = [c.get("id") for c in nb.cells].index(cell_id) + 1
-            probe = probe_cell(expressions)
-            probe.metadata["test"]["of"] = f"probe {cell_id}"
-            nb.cells.insert(at, probe)
+            probe = PROBE.format(expressions=expressions)
+            nb.cells.insert(at, added(probe, "run all", of=f"probe {cell_id}"))
 
 
 def training_groups(nb, pattern):
@@ -137,19 +131,14 @@ def training_variants(nb):
     training cell (with its check cell) again, for five drawn seeds, then with
     its rate halved; the checks must hold. Returns (cells, seeded, with a rate).
     """
-    cells, seeds = [], SEEDS.sample(range(10_000), 5)
     by_seed, by_rate = training_groups(nb, SEED_LINE), training_groups(nb, RATE_LINE)
-    for label, groups, edit in [
-        *[
-            (f"seed {s}", by_seed, functools.partial(SEED_LINE.sub, f"seed = {s}"))
-            for s in seeds
-        ],
-        (
-            "its learning rate halved",
-            by_rate,
-            functools.partial(RATE_LINE.sub, r"lr = (\1) / 2\2"),
-        ),
-    ]:
+    edits = [
+        (f"seed {s}", by_seed, functools.partial(SEED_LINE.sub, f"seed = {s}"))
+        for s in SEEDS.sample(range(10_000), 5)
+    ]
+    halve = functools.partial(RATE_LINE.sub, r"lr = (\1) / 2\2")
+    cells = []
+    for label, groups, edit in [*edits, ("its learning rate halved", by_rate, halve)]:
         for index in (i for group in groups for i in group):
             source = edit(nb.cells[index].source)
             cells.append(added(source, label, of=nb.cells[index].get("id")))
@@ -204,7 +193,14 @@ def execute(path):
         allow_errors=True,
     )
     client.last_of_run_all = sum(part(c) == "run all" for c in nb.cells) - 1
-    client.execute()
+    with tempfile.TemporaryFile() as log:  # the kernel's own output (not a cell's)
+        try:
+            client.execute(stdout=log, stderr=log)
+        except Exception as error:
+            log.seek(0)
+            output = log.read().decode(errors="replace")[-3000:]
+            error.add_note(f"the kernel's own output:\n{output}")
+            raise
     run_all = client.run_all
     run_all.cells = [c for c in run_all.cells if "test" not in c.metadata]
     code = [c for c in run_all.cells if c.cell_type == "code"]
@@ -219,24 +215,6 @@ def execute(path):
         copy_path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(run_all, copy_path)
     return nb
-
-
-EXECUTED = {}  # {path: the notebook executed}, one execution per session
-
-
-@pytest.fixture
-def run(notebook_run):
-    """``run(path)``: the notebook's one execution (made on first use, counted)."""
-
-    def get(path):
-        if path not in EXECUTED:
-            start = time.perf_counter()
-            EXECUTED[path] = execute(path)
-            seconds = time.perf_counter() - start
-            notebook_run("fresh kernel", path.relative_to(ROOT), seconds)
-        return EXECUTED[path]
-
-    return get
 
 
 def text_of(cell):
@@ -286,9 +264,7 @@ def widget_errors(nb):
 
 def first_error(nb, parts, what):
     """Fail with the first error of ``parts``: the cell, what it was, its traceback."""
-    errors = cell_errors(nb, parts)
-    if errors:
-        i, error = errors[0]
+    for i, error in cell_errors(nb, parts)[:1]:
         cell = nb.cells[i]
         of = cell.metadata.get("test", {}).get("of") or cell.get("id")
         pytest.fail(f"{what}: cell {of} ({part(cell)}) failed:\n{error}", pytrace=False)
@@ -302,11 +278,6 @@ def test_notebook_is_stored_without_outputs(path):
             assert cell.get("outputs") == [], f"cell {i} has stored outputs"
             assert cell.get("execution_count") is None, f"cell {i} has a count"
     assert "widgets" not in nb.get("metadata", {}), "stored widget state"
-
-
-def test_the_course_has_notebooks():
-    assert len(NOTEBOOKS) >= 1
-    assert len(ZH_NOTEBOOKS) == len(NOTEBOOKS)
 
 
 @pytest.mark.notebook
@@ -336,19 +307,14 @@ def test_every_cell_run_again_from_the_bottom_up_prints_the_same(run, path):
             )
 
 
-def same_numbers(got, want, atol):
-    """Whether ``got`` (from JSON) equals the book's ``want`` within ``atol``."""
-    if isinstance(want, Approx):
-        return same_numbers(got, want.value, want.atol)
-    if isinstance(want, (list, tuple)):
-        return (
-            isinstance(got, list)
-            and len(got) == len(want)
-            and all(same_numbers(g, w, atol) for g, w in zip(got, want, strict=True))
-        )
-    if isinstance(want, str) or isinstance(got, str):
-        return got == want
-    return isinstance(got, (int, float)) and abs(got - want) <= atol + 1e-6 * abs(want)
+def same_numbers(got, want):
+    """Whether ``got`` (from JSON) is the book's ``want`` (within its rounding)."""
+    atol, want = (want.atol, want.value) if isinstance(want, Approx) else (0, want)
+    try:
+        same = np.allclose(got, want, rtol=1e-6, atol=atol)
+        return np.shape(got) == np.shape(want) and bool(same)
+    except (TypeError, ValueError):  # not numbers, or lists of other lengths
+        return False
 
 
 @pytest.mark.notebook
@@ -374,15 +340,16 @@ def test_the_lesson_computes_the_books_numbers(run, path):
                 wrong.append(f"{cell_id}: the probe failed: {error_of(probe)[-500:]}")
                 break
             got = json.loads(text_of(probe))[expression]
-            if not same_numbers(got, want, 0):
+            if not same_numbers(got, want):
                 wrong.append(f"{cell_id}: {expression} = {got}, the book: {want}")
     assert not wrong, "the book's numbers: " + "; ".join(wrong)
 
 
 @pytest.mark.notebook
-def test_training_cells_hold_for_other_seeds_and_halved_rates(run):
-    nb = run(TRAINING_NOTEBOOK)
-    by_seed, by_rate = GROUPS[TRAINING_NOTEBOOK]
+@pytest.mark.parametrize("path", [TRAINING_NOTEBOOK], ids=name)
+def test_training_cells_hold_for_other_seeds_and_halved_rates(run, path):
+    nb = run(path)
+    by_seed, by_rate = GROUPS[path]
     assert len(by_seed) >= 3, "the training cells set `seed = ...`"
     assert sum(len(group) == 2 for group in by_seed) >= 2, (
         "the loops' checks, in the next cell, read what the loops trained"
@@ -390,7 +357,7 @@ def test_training_cells_hold_for_other_seeds_and_halved_rates(run):
     assert len(by_rate) >= 4, "each training cell sets its rate as `lr = ...`"
     variants = {part(c) for c in nb.cells} - {"run all", "again"}
     assert len(variants) == 6, variants
-    first_error(nb, variants, f"{TRAINING_NOTEBOOK.name} ({describe(SEEDS)})")
+    first_error(nb, variants, f"{path.name} ({describe(SEEDS)})")
 
 
 @pytest.mark.notebook

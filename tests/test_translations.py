@@ -1,7 +1,6 @@
 """The Chinese edition: generated from the English notebooks, complete and current."""
 
 import functools
-import importlib.util
 import re
 import shutil
 import sys
@@ -13,31 +12,20 @@ from zh_text import CJK
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-SPEC = importlib.util.spec_from_file_location(
-    "translate_notebooks", ROOT / "scripts" / "translate_notebooks.py"
-)
-translate = importlib.util.module_from_spec(SPEC)
-SPEC.loader.exec_module(translate)
+import translate_notebooks as translate  # noqa: E402
 
 ENGLISH = translate.english_notebooks(ROOT)
 IDS = [str(rel.relative_to("notebooks")) for rel in ENGLISH]
 GLOSSARY = ROOT / "notebooks" / "zh" / "GLOSSARY.md"
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$]+?\$", re.DOTALL)
+# The source material's terms (the book's, in Chinese), in the glossary.
+BOOK_TERMS = "互相关 卷积核 填充 步幅 通道 池化 感受野 特征映射 超参数 学习率"
 LINK_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+HEADING = re.compile(r"^(#+) ", re.MULTILINE)
 
 
 def chinese(rel):
     return nbformat.read(ROOT / translate.chinese_path(rel), as_version=4)
-
-
-def english(rel):
-    return nbformat.read(ROOT / rel, as_version=4)
-
-
-def pairs(rel):
-    """``(English cell, Chinese cell)`` of every markdown cell, by id."""
-    zh = {cell.id: cell for cell in chinese(rel).cells}
-    return [(c, zh[c.id]) for c in english(rel).cells if c.cell_type == "markdown"]
 
 
 def test_every_translation_is_present_current_and_written():
@@ -59,38 +47,32 @@ def test_every_translation_is_present_current_and_written():
 
 
 @pytest.mark.parametrize("rel", ENGLISH, ids=IDS)
-def test_code_cells_are_the_english_ones_plus_the_language_cell(rel):
-    code = [c for c in english(rel).cells if c.cell_type == "code"]
-    zh = [c for c in chinese(rel).cells if c.cell_type == "code"]
-    assert zh[1].id == translate.LANGUAGE_CELL_ID
-    assert 'd2lconv.set_language("zh")' in zh[1].source
-    del zh[1]
-    assert [(c.id, c.source) for c in zh] == [(c.id, c.source) for c in code]
-    assert [c.metadata.get("tags", []) for c in zh] == [
-        c.metadata.get("tags", []) for c in code
-    ]
-    # The cells come in the same order, markdown and code alike.
-    ids = [c.id for c in chinese(rel).cells if c.id != translate.LANGUAGE_CELL_ID]
-    assert ids == [c.id for c in english(rel).cells]
-
-
-@pytest.mark.parametrize("rel", ENGLISH, ids=IDS)
-def test_each_translated_cell_keeps_formulas_links_and_headings(rel):
-    for en, zh in pairs(rel):
-        where = f"{translate.translation_path(rel)} cell {en.id}"
-        text = translate.english_text(en)
-        assert formulas(zh.source) == formulas(text), (
-            f"{where}: the formulas differ from the English cell's"
-        )
-        badge = translate.BADGE_SVG
-        targets = [t for t in LINK_TARGET.findall(zh.source) if badge not in t]
-        assert targets == [t for t in LINK_TARGET.findall(en.source) if badge not in t]
-        levels = [len(h) for h in re.findall(r"^(#+) ", zh.source, re.MULTILINE)]
-        assert levels == [len(h) for h in re.findall(r"^(#+) ", text, re.MULTILINE)], (
-            f"{where}: headings of other levels than the English cell's"
-        )
+def test_the_chinese_notebook_is_the_english_one_translated(rel):
+    # The English cells in their order, and the language cell after the setup.
+    en = nbformat.read(ROOT / rel, as_version=4).cells
+    zh = chinese(rel).cells
+    assert zh[2].id == translate.LANGUAGE_CELL_ID
+    assert 'd2lconv.set_language("zh")' in zh.pop(2).source
+    assert [(c.id, c.cell_type) for c in zh] == [(c.id, c.cell_type) for c in en]
+    # The same code cells, tags included; each markdown cell translated, with
+    # its formulas, links and headings.
+    for en_cell, zh_cell in zip(en, zh, strict=True):
+        where = f"{translate.translation_path(rel)} cell {en_cell.id}"
+        if en_cell.cell_type == "code":
+            assert zh_cell.source == en_cell.source, where
+            assert zh_cell.metadata.get("tags") == en_cell.metadata.get("tags"), where
+            continue
+        text, source = translate.english_text(en_cell), zh_cell.source
+        assert formulas(source) == formulas(text), f"{where}: other formulas"
+        assert links(source) == links(en_cell.source), f"{where}: other links"
+        assert HEADING.findall(source) == HEADING.findall(text), f"{where}: headings"
         if re.search(r"[A-Za-z]{3,}", MATH.sub("", text)):
-            assert CJK.search(zh.source), f"{where} is not translated"
+            assert CJK.search(source), f"{where} is not translated"
+
+
+def links(text):
+    """The targets of a text's links, but the Colab badge's."""
+    return [t for t in LINK_TARGET.findall(text) if translate.BADGE_SVG not in t]
 
 
 def formulas(text):
@@ -121,47 +103,31 @@ def chinese_markdown():
     }
 
 
-def test_the_glossary_lists_the_terms_of_the_source_material():
-    terms = {t for _, used, *_ in glossary() for t in used}
-    also = {t for _, _, named, _ in glossary() for t in named}
-    for term in [
-        "互相关",
-        "卷积核",
-        "填充",
-        "步幅",
-        "通道",
-        "池化",
-        "感受野",
-        "特征映射",
-        "超参数",
-        "学习率",
-    ]:
-        assert term in terms
-    assert "汇聚" in also
+def without(terms, text):
+    """``text`` with every one of ``terms`` taken out."""
+    return functools.reduce(lambda rest, term: rest.replace(term, ""), terms, text)
 
 
-def test_glossary_terms_are_used_and_the_avoided_words_are_not():
+def test_the_glossary_has_the_books_terms_and_the_texts_follow_it():
+    rows = glossary()
+    assert set(BOOK_TERMS.split()) <= {t for _, used, *_ in rows for t in used}
+    assert "汇聚" in {t for _, _, named, _ in rows for t in named}
     text = chinese_markdown()
     everything = "\n".join(text.values())
     catalogs = "\n".join(
         p.read_text(encoding="utf-8")
         for p in (ROOT / "d2lconv" / "locale" / "zh").glob("**/*.po")
     )
-    for english_term, used, named, avoided in glossary():
+    for english_term, used, named, avoided in rows:
         for term in used:
             assert term in everything, f"{term} ({english_term}) is never used"
         for term in named:
             assert term in everything, f"{term} ({english_term}) is never mentioned"
         for word in avoided:
             # 超参 is avoided, 超参数 is the term: look where the term is not.
-            found = [
-                name
-                for name, t in text.items()
-                if word in functools.reduce(lambda x, u: x.replace(u, ""), used, t)
-            ]
+            found = [name for name, t in text.items() if word in without(used, t)]
             assert found == [], f"{word} (for {english_term}: say {used}) in {found}"
-            bare = functools.reduce(lambda x, u: x.replace(u, ""), used, catalogs)
-            assert word not in bare, f"{word} in d2lconv/locale/zh"
+            assert word not in without(used, catalogs), f"{word} in d2lconv/locale/zh"
 
 
 def test_the_chinese_readme_lists_every_chinese_notebook_with_its_badge():
@@ -179,6 +145,7 @@ def test_the_chinese_readme_lists_every_chinese_notebook_with_its_badge():
 # The script on a small course: what a translator sees.
 
 MD, CODE = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+ONES = Path("notebooks/01-ones.ipynb")
 
 
 @pytest.fixture
@@ -190,7 +157,7 @@ def course(tmp_path):
     nb.cells = [MD("# 1. Ones"), MD("Add **one** to $x$."), CODE("x = 1\nx + 1")]
     for cell, cell_id in zip(nb.cells, ["title", "text", "sum"], strict=True):
         cell.id = cell_id
-    nbformat.write(nb, tmp_path / "notebooks" / "01-ones.ipynb")
+    nbformat.write(nb, tmp_path / ONES)
     return tmp_path
 
 
@@ -203,8 +170,8 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
     out = capsys.readouterr().out
     assert "missing: notebooks/zh/translations/01-ones.md cell title" in out
     assert "cell text" in out
-    assert run(course, "--stub", str(course / "notebooks" / "01-ones.ipynb")) == 0
-    path = course / translate.translation_path(Path("notebooks/01-ones.ipynb"))
+    assert run(course, "--stub", str(course / ONES)) == 0
+    path = course / translate.translation_path(ONES)
     stubbed = path.read_text(encoding="utf-8")
     assert "Add **one** to $x$." in stubbed and translate.TODO in stubbed
     assert run(course, "--check") == 1  # a TODO entry is still missing
@@ -217,13 +184,8 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
     assert run(course) == 0
     assert run(course, "--check") == 0
     nb = nbformat.read(course / "notebooks" / "zh" / "01-ones.ipynb", as_version=4)
-    assert [c.id for c in nb.cells] == [
-        "title",
-        "colab-setup",
-        translate.LANGUAGE_CELL_ID,
-        "text",
-        "sum",
-    ]
+    order = ["title", "colab-setup", translate.LANGUAGE_CELL_ID, "text", "sum"]
+    assert [c.id for c in nb.cells] == order
     assert nb.cells[0].source.startswith("# 1. 一")
     assert "notebooks/zh/01-ones.ipynb" in nb.cells[0].source  # its own badge
     assert nb.cells[3].source == "给 $x$ 加**一**。"
@@ -231,24 +193,23 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
 
 
 def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
-    run(course, "--stub", str(course / "notebooks" / "01-ones.ipynb"))
-    rel = Path("notebooks/01-ones.ipynb")
-    path = course / translate.translation_path(rel)
+    run(course, "--stub", str(course / ONES))
+    path = course / translate.translation_path(ONES)
     path.write_text(
         re.sub(r"TODO\(translate\)\n\n[^<]*", "译文\n\n", path.read_text("utf-8")),
         encoding="utf-8",
     )
     assert run(course) == 0
-    nb = nbformat.read(course / rel, as_version=4)
+    nb = nbformat.read(course / ONES, as_version=4)
     nb.cells[1].source = "Add **two** to $x$."
-    nbformat.write(nb, course / rel)
+    nbformat.write(nb, course / ONES)
     capsys.readouterr()
     assert run(course, "--check") == 1
     assert "stale: notebooks/zh/translations/01-ones.md cell text" in (
         capsys.readouterr().out
     )
     # The code changed in English: the Chinese notebook is rewritten with it.
-    run(course, "--stub", str(course / rel))
+    run(course, "--stub", str(course / ONES))
     entries = translate.read_entries(path)
     path.write_text(
         path.read_text("utf-8").replace(
@@ -258,7 +219,7 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
         encoding="utf-8",
     )
     nb.cells[2].source = "x = 2\nx + 1"
-    nbformat.write(nb, course / rel)
+    nbformat.write(nb, course / ONES)
     assert run(course) == 0
     zh = nbformat.read(course / "notebooks/zh/01-ones.ipynb", as_version=4)
     assert zh.cells[-1].source == "x = 2\nx + 1"

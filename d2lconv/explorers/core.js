@@ -324,11 +324,11 @@ export const mount = (el, state) => render({ model: pageModel(state), el });
 
 const box = (tag, className, css = "") => Object.assign(document.createElement(tag), { className, style: css });
 
-// A control: `input` with its visible label (ids unique in the page); `read`
-// gives its value to `onChange` on each `event`, `set` writes it.
-function labelled(labelText, input, event, read, set, onChange) {
+// A control: `input`, named as its setting (tests find it so), with its label;
+// `read` gives its value to `onChange` on each `event`, `set` writes it.
+function labelled(name, labelText, input, event, read, set, onChange) {
   globalThis.d2lconvControls = (globalThis.d2lconvControls ?? 0) + 1;
-  input.id = `d2lconv-control-${globalThis.d2lconvControls}`;
+  Object.assign(input, { id: `d2lconv-control-${globalThis.d2lconvControls}`, name });
   const el = box("span", "d2lconv-control",
     "display:inline-flex;align-items:center;gap:6px;margin:2px 14px 2px 0;font:13px sans-serif");
   el.append(Object.assign(document.createElement("label"), { htmlFor: input.id, textContent: labelText }), input);
@@ -340,7 +340,7 @@ function labelled(labelText, input, event, read, set, onChange) {
 
 // A slider: `input` events while it moves (drag, arrow keys), value shown;
 // `set(v, high)` also moves its end.
-export function slider(labelText, min, max, value, onInput) {
+export function slider(name, labelText, min, max, value, onInput) {
   const input = Object.assign(document.createElement("input"), { type: "range", min, max, step: 1, value });
   input.style.width = "120px";
   const shown = Object.assign(document.createElement("output"), { textContent: value });
@@ -349,7 +349,7 @@ export function slider(labelText, min, max, value, onInput) {
     input.value = Math.min(Math.max(x, Number(input.min)), high);
     shown.textContent = input.value;
   };
-  const control = labelled(labelText, input, "input", () => Number(input.value), set,
+  const control = labelled(name, labelText, input, "input", () => Number(input.value), set,
     (x) => { shown.textContent = x; onInput(x); });
   control.el.append(shown);
   return control;
@@ -358,8 +358,8 @@ export function slider(labelText, min, max, value, onInput) {
 // Play: steps `control` (a slider) to its end, at the speed (steps per second,
 // 1 to `fastest`) of its own slider; `name`: the button's text until it plays.
 export function player(tr, control, onStep, fastest = 10, speed = 2, name = tr("Play")) {
-  const button = Object.assign(box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em"), { type: "button" });
-  const pace = slider(tr("speed (steps per second)"), 1, fastest, speed, () => {});
+  const button = Object.assign(box("button", "", "margin:2px 14px 2px 0;font:13px sans-serif;min-width:5em"), { type: "button", name: "play" });
+  const pace = slider("speed", tr("speed (steps per second)"), 1, fastest, speed, () => {});
   let timer = null;
   const label = () => { button.textContent = timer ? tr("Pause") : name; };
   const stop = () => { clearInterval(timer); timer = null; label(); };
@@ -407,15 +407,15 @@ export const TOPICS = ["stride", "padding", "dilation"];
 // A control of a table: [name, label, low, high] a slider, [name, label,
 // [[label, value], ...]] a choice (a number stays a number), [name, label] a
 // checkbox. Labels are English, shown through tr.
-function control(tr, [, label, a, b], value, onChange) {
-  if (b !== undefined) return slider(tr(label), a, b, value, onChange);
+function control(tr, [name, label, a, b], value, onChange) {
+  if (b !== undefined) return slider(name, tr(label), a, b, value, onChange);
   const input = document.createElement(a ? "select" : "input");
   if (!a) {
     Object.assign(input, { type: "checkbox", checked: value });
-    return labelled(tr(label), input, "change", () => input.checked, (x) => { input.checked = x; }, onChange);
+    return labelled(name, tr(label), input, "change", () => input.checked, (x) => { input.checked = x; }, onChange);
   }
   for (const [text, x] of a) input.add(new Option(tr(text), x, false, x === value));
-  return labelled(tr(label), input, "change", () => a[input.selectedIndex][1], (x) => { input.value = x; }, onChange);
+  return labelled(name, tr(label), input, "change", () => a[input.selectedIndex][1], (x) => { input.value = x; }, onChange);
 }
 
 // What every explorer does: `v` holds its settings (the model's values of the
@@ -443,7 +443,7 @@ export function explorer({ model, el }, table, o) {
     if (item === "play") {
       const { label, fastest, speed, button } = o.play;
       const show = (x) => { v[step] = x; draw(); };
-      controls[step] = slider(tr(label), 0, 0, v[step], show);
+      controls[step] = slider(step, tr(label), 0, 0, v[step], show);
       play = player(tr, controls[step], show, fastest, speed, button && tr(button));
       return [play, controls[step], play.speed];
     }

@@ -4,8 +4,9 @@ Controls are used through what the page shows (toolbar buttons, dialogs,
 sliders, buttons) and results are read from it (prompts, outputs, the text of
 the explorers' SVG pictures).
 JupyterLab's app object (exposed by ``--LabApp.expose_app_in_browser``) is
-used only to open a notebook in a tab, to read a kernel's status, and in
-``NotebookPage.kernel_print``, which reads a number the picture shows.
+used only to open notebooks in tabs, to Run All Cells of one (the Run menu's
+command), to read a kernel's status, and in ``NotebookPage.kernel_print``,
+which reads the explorers' settings in the kernel.
 """
 
 import re
@@ -18,7 +19,7 @@ STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]
 # An explorer: the element its ES module draws in (d2lconv/explorers/core.js).
 EXPLORER = ".jp-OutputArea-output .d2lconv-explorer"
 OPEN_TIMEOUT = 180_000  # ms to load JupyterLab and start a kernel
-RUN_TIMEOUT = 360  # s for Restart Kernel and Run All Cells, all notebooks together
+RUN_TIMEOUT = 360  # s for Run All Cells, all notebooks together
 
 # The kernel status of a notebook tab. Read from the session, not from the
 # toolbar: a tab's toolbar moves its items into a pop-up while it is hidden.
@@ -60,12 +61,13 @@ _KERNEL_PRINT = """async ([id, code]) => {
   return text;
 }"""
 
-# Opens a notebook in a new tab, as a double click in the file browser does.
-_OPEN = """async (path) => {
+# Opens notebooks in new tabs, as a double click in the file browser does,
+# all at once; each starts its own kernel.
+_OPEN = """async (paths) => {
   await window.jupyterapp.restored;
-  const widget = await window.jupyterapp.commands.execute(
+  const open = (path) => window.jupyterapp.commands.execute(
     'docmanager:open', {path, factory: 'Notebook'});
-  return widget.id;
+  return (await Promise.all(paths.map(open))).map(widget => widget.id);
 }"""
 
 _ERROR_LAST_LINE = re.compile(r"^[\w.]*(Error|Exception|Interrupt)\b")
@@ -94,11 +96,13 @@ class NotebookPage:
     @classmethod
     def open(cls, page, path):
         """Open ``path`` (relative to the lab root) in a new tab of ``page``."""
-        panel_id = page.evaluate(_OPEN, str(path))
+        [panel_id] = page.evaluate(_OPEN, [str(path)])
         return cls(page, str(path), panel_id)
 
     def activate(self):
-        """Click the notebook's tab, so that it is the one on screen."""
+        """Click the notebook's tab (unless it is the one on screen already)."""
+        if "lm-mod-hidden" not in (self.panel.get_attribute("class") or "hidden"):
+            return
         self.page.locator(f'.lm-TabBar-tab[data-id="{self.panel_id}"]').click()
         self.page.locator(self.selector + ":not(.lm-mod-hidden)").wait_for()
 
@@ -124,6 +128,19 @@ class NotebookPage:
                  .some(e => !/^\\[\\d+\\]:$/.test(e.textContent.trim()))""",
             arg=self.selector + " .jp-CodeCell",
         )
+
+    def start_run_all(self):
+        """Run All Cells in the kernel the notebook started with when it opened.
+
+        The notebooks are stored without outputs: until the run is over, a
+        prompt is empty or queued, so that nothing before it counts as finished.
+        """
+        self.page.evaluate(
+            "(id) => { window.jupyterapp.commands.execute("
+            "'notebook:run-all-cells', {widgetId: id}); }",
+            self.panel_id,
+        )
+        self._started = time.perf_counter()
 
     def run_finished(self):
         """True once the run is over: all cells ran, or one showed an error."""
@@ -160,10 +177,10 @@ class NotebookPage:
         )
         return [(i, text[-1500:]) for i, text in outputs if is_error_text(text)]
 
-    def log_messages(self):
-        """(level, text) of the messages in JupyterLab's log console.
+    def log_errors(self):
+        """(level, text) of the errors and tracebacks in JupyterLab's log console.
 
-        Errors raised by widget callbacks outside any Output widget land here
+        Errors raised by widget callbacks outside any Output widget land there
         (the status bar shows a counter); the panel is opened only when the
         counter is visible.
         """
@@ -172,24 +189,18 @@ class NotebookPage:
         if item.count() == 0 or "lm-mod-hidden" in (item.get_attribute("class") or ""):
             return []
         item.click()
-        panel = self.page.locator(".jp-LogConsolePanel")
-        panel.locator(".jp-OutputArea-child").first.wait_for()
-        messages = []
-        children = panel.locator(".jp-OutputArea-child")
-        for i in range(children.count()):
-            child = children.nth(i)
-            level = child.locator(".jp-OutputArea-prompt").get_attribute(
-                "data-log-level"
+        children = self.page.locator(".jp-LogConsolePanel .jp-OutputArea-child")
+        children.first.wait_for()
+        messages = [
+            (
+                child.locator(".jp-OutputArea-prompt").get_attribute("data-log-level"),
+                child.locator(".jp-OutputArea-output").inner_text()[-1500:],
             )
-            text = child.locator(".jp-OutputArea-output").inner_text()
-            messages.append((level, text[-1500:]))
-        return messages
-
-    def log_errors(self):
-        """Log console messages that are errors or tracebacks."""
+            for child in children.all()
+        ]
         return [
             (level, text)
-            for level, text in self.log_messages()
+            for level, text in messages
             if level in ("error", "critical") or is_error_text(text)
         ]
 
@@ -212,30 +223,24 @@ class NotebookPage:
         assert count == 1, f"{self.name} cell {cell} shows {count} explorers, not 1"
         return ExplorerView(self.page, views.first)
 
-    def explorers(self):
-        """(cell number, ExplorerView) of every explorer shown in the notebook."""
-        self.activate()
-        found = []
-        cells = self.panel.locator(".jp-Notebook .jp-Cell")
-        for i in range(cells.count()):
-            views = cells.nth(i).locator(EXPLORER)
-            for k in range(views.count()):
-                found.append((i, ExplorerView(self.page, views.nth(k))))
-        return found
-
 
 def open_and_run(page, paths):
-    """Open every notebook in a tab of ``page`` and Restart and Run All, all at once.
+    """Open every notebook in a tab of ``page`` and Run All Cells, all at once.
 
-    The notebooks run side by side (their kernels and the browser overlap
-    their waits); returns {path: NotebookPage} once every run is over.
+    Each runs in the fresh kernel it started when it opened; the notebooks run
+    side by side (their kernels and the browser overlap their waits). Returns
+    {path: NotebookPage} once every run is over.
     """
-    pages = {path: NotebookPage.open(page, path) for path in paths}
+    ids = page.evaluate(_OPEN, [str(path) for path in paths])
+    pages = {
+        path: NotebookPage(page, str(path), i)
+        for path, i in zip(paths, ids, strict=True)
+    }
     for notebook in pages.values():
         # JupyterLab builds a tab's content the first time it is shown.
         notebook.activate()
         notebook.wait_until_open()
-        notebook.start_restart_and_run_all()
+        notebook.start_run_all()
     deadline = time.monotonic() + RUN_TIMEOUT
     pending = list(pages.values())
     while pending:
@@ -250,6 +255,20 @@ def open_and_run(page, paths):
     return pages
 
 
+# What an explorer shows: [its picture's SVG ("" while hidden), its explanation].
+_SHOWN = """(root) => {
+  const picture = root.querySelector('.d2lconv-picture');
+  return [picture.style.display === 'none' ? ''
+            : picture.querySelector('svg')?.outerHTML ?? '',
+          root.querySelector('.d2lconv-explanation').innerText];
+}"""
+# [label, input id, needs Python] of every slider that can move, in page order.
+_SLIDERS = """(root) => [...root.querySelectorAll('label[for]')]
+  .map(label => [label.innerText, root.querySelector('#' + CSS.escape(label.htmlFor))])
+  .filter(([_, c]) => c && c.type === 'range' && !c.disabled && c.max !== c.min)
+  .map(([text, c]) => [text, c.id, c.hasAttribute('data-needs-python')])"""
+
+
 class ExplorerView:
     """The controls and picture of one explorer on the page (its ES module's DOM)."""
 
@@ -259,30 +278,15 @@ class ExplorerView:
         self.picture = root.locator(".d2lconv-picture").first
         self.explanation = root.locator(".d2lconv-explanation").first
 
-    def svg(self):
-        """The picture's SVG as the page holds it ("" while hidden)."""
-        return self.picture.evaluate(
-            "e => e.style.display === 'none' ? '' : e.querySelector('svg')?.outerHTML"
-        )
-
     def state(self):
         """What the student sees: (the picture's SVG, the explanation text)."""
-        return self.svg(), self.explanation.inner_text()
+        return tuple(self.root.evaluate(_SHOWN))
 
     def wait_for_new_state(self, old, timeout=5_000):
         """Wait until the picture or the explanation differs from ``old``."""
         self.page.wait_for_function(
-            """([pic, expl, svg, text]) => {
-                 const now = pic.style.display === 'none' ? ''
-                   : pic.querySelector('svg')?.outerHTML;
-                 return now !== svg || expl.innerText !== text;
-               }""",
-            arg=[
-                self.picture.element_handle(),
-                self.explanation.element_handle(),
-                old[0],
-                old[1],
-            ],
+            f"([root, old]) => ({_SHOWN})(root).some((now, i) => now !== old[i])",
+            arg=[self.root.element_handle(), list(old)],
             timeout=timeout,
         )
         return self.state()
@@ -290,37 +294,20 @@ class ExplorerView:
     def sliders(self, local=False):
         """(label, input) of every slider that can move, in page order; with
         ``local``, only those the page answers alone (no data-needs-python)."""
-        found = []
-        for label in self.root.locator("label[for]").all():
-            control = self.root.locator(f"#{label.get_attribute('for')}")
-            if control.get_attribute("type") != "range" or not control.is_enabled():
-                continue
-            if local and control.get_attribute("data-needs-python") is not None:
-                continue
-            if control.get_attribute("max") != control.get_attribute("min"):
-                found.append((label.inner_text(), control))
-        return found
-
-    def slider(self, pattern):
-        """The first slider whose label matches ``pattern``."""
-        for label, control in self.sliders():
-            if re.search(pattern, label, re.IGNORECASE):
-                return control
-        labels = [label for label, _ in self.sliders()]
-        raise AssertionError(f"no slider labelled /{pattern}/ among {labels}")
+        return [
+            (label, self.root.locator(f"#{control}"))
+            for label, control, asks in self.root.evaluate(_SLIDERS)
+            if not (local and asks)
+        ]
 
     def asking_python(self):
         """The controls whose change only Python can answer (data-needs-python)."""
         return self.root.locator("[data-needs-python]")
 
-    def note(self):
-        """The explorer's line about Python ("" when there is nothing to say)."""
-        return self.root.locator(".d2lconv-kernel-note").inner_text()
-
     def nudge(self, control, key=None):
         """Focus a slider and press an arrow key, as a student does."""
         if key is None:
-            up = float(control.input_value()) < float(control.get_attribute("max"))
+            up = control.evaluate("c => Number(c.value) < Number(c.max)")
             key = "ArrowRight" if up else "ArrowLeft"
         control.focus()
         self.page.keyboard.press(key)

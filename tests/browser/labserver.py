@@ -32,21 +32,14 @@ INSTALL_HINT = (
 )
 # Flags that let Debian's Chromium run headless as root in a container with
 # no network: no sandbox (needs user namespaces), no GPU, no background traffic.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
+CHROMIUM_ARGS = (
+    "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run"
+    " --disable-background-networking --disable-component-update --disable-sync"
     # Every notebook gets its own page and they run side by side: keep the
     # pages in the background rendering at full speed.
-    "--disable-renderer-backgrounding",
-    "--disable-background-timer-throttling",
-    "--disable-backgrounding-occluded-windows",
-]
+    " --disable-renderer-backgrounding --disable-background-timer-throttling"
+    " --disable-backgrounding-occluded-windows"
+).split()
 # JupyterLab user settings for the test lab. Autosave off: the notebooks are
 # the repository's files. No windowing: every cell stays in the DOM. No news
 # or update pop-ups over the notebook.
@@ -63,13 +56,6 @@ LAB_SETTINGS = {
 LAB_START_TIMEOUT = 600  # s; the first start may create the environment
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -78,9 +64,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def http_get(url, headers=None, timeout=10):
+def http_get(url, headers=None, timeout=30, method="GET"):
     """GET ``url`` without following redirects; return (status, headers, body)."""
-    request = urllib.request.Request(url, headers=headers or {})
+    request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
         with _opener.open(request, timeout=timeout) as response:
             return response.status, response.headers, response.read()
@@ -89,14 +75,16 @@ def http_get(url, headers=None, timeout=10):
 
 
 class Lab:
-    """A running JupyterLab: its base URL, token and log file."""
+    """A running JupyterLab: its base URL, token, port and log file."""
 
-    def __init__(self, url, token, port, log, process):
-        self.url = url
-        self.token = token
-        self.port = port
-        self.log = log
-        self.process = process
+    def __init__(self, url, token, port, log):
+        self.url, self.token, self.port, self.log = url, token, port, log
+
+    def api(self, path, token=True, method="GET"):
+        """Ask the lab's API, with or without the token; return (status, body)."""
+        headers = {"Authorization": f"token {self.token}"} if token else {}
+        status, _, body = http_get(self.url + path, headers, method=method)
+        return status, body
 
     def shut_down_kernels(self, paths):
         """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT).
@@ -109,31 +97,13 @@ class Lab:
         assert status == 200, f"GET /api/sessions: {status}"
         for session in json.loads(body):
             if session.get("path") in wanted:
-                request = urllib.request.Request(
-                    f"{self.url}/api/sessions/{session['id']}",
-                    method="DELETE",
-                    headers={"Authorization": f"token {self.token}"},
-                )
-                with urllib.request.urlopen(request, timeout=30) as response:
-                    assert response.status == 204, response.status
-
-    def api(self, path, token=True):
-        """GET an API path, with or without the token; return (status, body)."""
-        headers = {"Authorization": f"token {self.token}"} if token else {}
-        status, _, body = http_get(self.url + path, headers)
-        return status, body
+                path = f"/api/sessions/{session['id']}"
+                assert self.api(path, method="DELETE")[0] == 204, path
 
     def log_tail(self, n=40):
         """The last lines the lab printed (for failure messages)."""
         lines = self.log.read_text(errors="replace").splitlines()
         return "\n".join(lines[-n:])
-
-
-def _write_settings(folder):
-    for name, values in LAB_SETTINGS.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(values))
 
 
 def _stop(process):
@@ -154,26 +124,26 @@ def running_lab(home, log):
 
     Raises RuntimeError, with the end of the lab's log, when it does not start.
     """
-    _write_settings(home / "settings")
-    token = secrets.token_hex(24)
-    port = free_port()
+    for name, values in LAB_SETTINGS.items():
+        path = home / "settings" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    with socket.socket() as s:  # a port nothing listens on now
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    lab = Lab(f"http://127.0.0.1:{port}", secrets.token_hex(24), port, log)
     env = dict(
         os.environ,
         JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
         JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"),
         JUPYTER_RUNTIME_DIR=str(home / "runtime"),
     )
+    command = ["bash", str(ROOT / "scripts" / "lab.sh"), "--no-browser"]
+    command += [f"--ServerApp.port={port}", "--ServerApp.port_retries=0"]
+    command += [f"--IdentityProvider.token={lab.token}"]
+    # Lets a test read a number from the notebook's kernel (kernel_print).
+    command += ["--LabApp.expose_app_in_browser=True"]
     log.parent.mkdir(parents=True, exist_ok=True)
-    command = [
-        "bash",
-        str(ROOT / "scripts" / "lab.sh"),
-        "--no-browser",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        # Lets a test read a number from the notebook's kernel (kernel_print).
-        "--LabApp.expose_app_in_browser=True",
-    ]
     with open(log, "wb") as out:
         # A session of its own, so stopping it also stops its kernels.
         process = subprocess.Popen(
@@ -184,30 +154,31 @@ def running_lab(home, log):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    url = f"http://127.0.0.1:{port}"
-    started = Lab(url, token, port, log, process)
     deadline = time.monotonic() + LAB_START_TIMEOUT
     try:
-        while True:
+        while not _answers(lab):
             if process.poll() is not None:
                 raise RuntimeError(
                     f"`{' '.join(command)}` exited with {process.returncode}:\n"
-                    + started.log_tail()
+                    + lab.log_tail()
                 )
-            try:
-                if started.api("/api/status")[0] == 200:
-                    break
-            except OSError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError(
-                    f"JupyterLab did not answer on {url} within "
-                    f"{LAB_START_TIMEOUT} s:\n" + started.log_tail()
+                    f"JupyterLab did not answer on {lab.url} within "
+                    f"{LAB_START_TIMEOUT} s:\n" + lab.log_tail()
                 )
-            time.sleep(0.2)  # poll interval while the server starts
-        yield started
+            time.sleep(0.1)  # poll interval while the server starts
+        yield lab
     finally:
         _stop(process)
+
+
+def _answers(lab):
+    """Whether the lab's server answers its status API yet."""
+    try:
+        return lab.api("/api/status")[0] == 200
+    except OSError:
+        return False
 
 
 @contextlib.contextmanager

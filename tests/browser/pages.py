@@ -2,7 +2,7 @@
 
 No JupyterLab and no kernel: the page is what the course website serves (the
 module, then ``mount(element, state)``). Tests move the controls through their
-visible labels and read what the picture shows.
+names (the settings they change) and read what the picture shows.
 """
 
 import json
@@ -24,25 +24,24 @@ window.answer = (traits) => {{
 window.d2lconvReady = true;
 </script>
 <script>
-// The control whose <label> reads `label`.
-function control(label) {{
-  const found = [...document.querySelectorAll("#explorer label")]
-    .filter((l) => l.textContent === label);
-  if (found.length !== 1) throw new Error(`${{found.length}} labelled ${{label}}`);
-  return document.getElementById(found[0].htmlFor);
+// The control named `name` (the setting it changes).
+function control(name) {{
+  const found = document.querySelectorAll(`#explorer [name="${{name}}"]`);
+  if (found.length !== 1) throw new Error(`${{found.length}} controls named ${{name}}`);
+  return found[0];
 }}
 // Set a control as a student does: the value, then the event the page hears.
 window.setControls = (values) => {{
-  for (const [label, value] of values) {{
-    const input = control(label);
+  for (const [name, value] of values) {{
+    const input = control(name);
     if (input.type === "checkbox") input.checked = value;
     else input.value = String(value);
     const event = input.type === "range" ? "input" : "change";
     input.dispatchEvent(new Event(event, {{ bubbles: true }}));
   }}
 }};
-window.controlState = (label) => {{
-  const input = control(label);
+window.controlState = (name) => {{
+  const input = control(name);
   return {{ value: input.type === "checkbox" ? input.checked : input.value,
     max: input.max, disabled: input.disabled }};
 }};
@@ -56,9 +55,34 @@ window.seen = () => {{
 </script></body></html>"""
 
 
-def labels(page):
-    """The visible label of every control, in order."""
-    return page.locator("#explorer label").all_inner_texts()
+# In an ES module, a control and its label: ["name", N_("label"), ...] or
+# ["name", "name"] (shown as it is) in a table, the Play slider {name: "step",
+# label: N_("label")}, or core.js's slider("speed", tr("label"), ...).
+CONTROL = re.compile(
+    r'(?:\[|name: |slider\()"(\w+)", (?:label: )?(?:(?:N_|tr)\("([^"]*)"\)|"\1")'
+)
+
+
+def module_labels(module):
+    """{name: English label} of every control of an ES module."""
+    return {name: label or name for name, label in CONTROL.findall(module)}
+
+
+def labels(page, widget, tr=lambda text: text):
+    """The names of the controls, in page order; each one's visible label is
+    its label in the module of ``widget``, through ``tr`` (the reader's language)."""
+    english = module_labels(widget._esm)
+    shown = page.evaluate("""() => [...document.querySelectorAll("#explorer label")]
+      .map((l) => [document.getElementById(l.htmlFor).name, l.textContent])""")
+    for name, label in shown:
+        assert label == tr(english[name]), f"control {name} labelled {label!r}"
+    return [name for name, _ in shown]
+
+
+def control(page, name):
+    """The control named ``name`` (the setting it changes), or the Play button
+    (``"play"``)."""
+    return page.locator(f'#explorer [name="{name}"]')
 
 
 def show(page, widget):
@@ -87,7 +111,7 @@ def answer(page, widget, names):
 
 
 def set_controls(page, values):
-    """Set the controls labelled as the keys of ``values`` (in order)."""
+    """Set the controls named as the keys of ``values`` (in order)."""
     page.evaluate("(v) => window.setControls(v)", list(values.items()))
 
 

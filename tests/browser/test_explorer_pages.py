@@ -1,7 +1,7 @@
 """Each explorer drawn by its ES module in Chromium, against PyTorch and Python.
 
 The page holds the module and a saved state (no kernel), as the website does.
-Derandomised settings are set through the controls' labels; for each, every
+Derandomised settings are set through the controls' names; for each, every
 number of the picture is compared with PyTorch's and the whole picture (panels,
 labels, numbers, marks, lines) with the one Python draws for the same settings.
 In Chinese, one pass per explorer checks what differs: the texts are Chinese,
@@ -14,6 +14,7 @@ import re
 import pytest
 import torch
 import torch.nn.functional as F
+from playwright.sync_api import expect
 from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, panel, parse, texts
 from torch import nn
@@ -34,7 +35,15 @@ from d2lconv.pooling import pooling_inputs
 from d2lconv.sweep import TOPICS
 from d2lconv.training import IMAGES, INITS, LEARNING_RATES, edge_data
 
-from .pages import answer, assert_same_picture, labels, seen, set_controls, show
+from .pages import (
+    answer,
+    assert_same_picture,
+    control,
+    labels,
+    seen,
+    set_controls,
+    show,
+)
 
 CASES = 40  # derandomised settings per explorer (make fuzz: more)
 SEED = 7  # the seed whose random integers PyTorch sends the page
@@ -58,21 +67,6 @@ def svg_texts(shown):
 
 
 # ---- the sweep ---------------------------------------------------------------
-
-SWEEP_LABELS = {
-    "input_h": "input height",
-    "input_w": "input width",
-    "kernel_h": "kernel height",
-    "kernel_w": "kernel width",
-    "padding_h": "padding h (each side)",
-    "padding_w": "padding w (each side)",
-    "stride_h": "stride height",
-    "stride_w": "stride width",
-    "dilation": "dilation",
-    "values": "input",
-    "kernel": "kernel",
-    "flip": "true convolution (flip K)",
-}
 
 
 def random_sweep(g):
@@ -111,18 +105,12 @@ def check_sweep(root, v, Y, where):
 
 # ---- the stack ---------------------------------------------------------------
 
-STACK_LABELS = {
-    "count": "layers",
-    "input_size": "input size",
-    "kernel_size": "kernel size",
-    "padding": "padding (each side)",
-    "stride": "stride",
-    "dilation": "dilation",
-}
+# The stack's sliders, in the page's order.
+STACK = ["count", "input_size", "kernel_size", "padding", "stride", "dilation"]
 
 
 def random_stack(g):
-    settings = {name: g.randint(*RANGES[name]) for name in STACK_LABELS}
+    settings = {name: g.randint(*RANGES[name]) for name in STACK}
     if g.random() < 0.5:  # short stacks: most long ones run out of rows
         settings["count"] = g.randint(1, 8)
     return settings
@@ -162,19 +150,6 @@ def check_stack(root, v, sizes, where):
 
 
 # ---- pooling -----------------------------------------------------------------
-
-POOLING_LABELS = {
-    "mode": "pooling",
-    "input": "input",
-    "window_h": "window h",
-    "window_w": "window w",
-    "padding_h": "padding h",
-    "padding_w": "padding w",
-    "stride_h": "stride h",
-    "stride_w": "stride w",
-    "ceil_mode": "ceil_mode",
-    "count_include_pad": "count_include_pad",
-}
 
 
 def random_pooling(g):
@@ -229,15 +204,6 @@ def check_pooling(root, v, Y, where):
 
 # ---- channels ----------------------------------------------------------------
 
-CHANNELS_LABELS = {
-    "in_channels": "input channels c_i",
-    "out_channels": "output channels c_o",
-    "kernel_size": "kernel size k",
-    "size": "input size n",
-    "values": "values",
-    "mode": "view",
-}
-
 
 def random_channels(g):
     v = {
@@ -290,33 +256,29 @@ def check_channels(root, v, reference, where):
 # ---- each explorer against PyTorch and Python -------------------------------
 
 
-# name: (the explorer, its controls' labels, random settings, PyTorch's result
-# for settings (None: no picture), the check of the picture's numbers)
+# name: (the explorer, random settings, PyTorch's result for settings (None:
+# no picture), the check of the picture's numbers)
 KINDS = {
     "sweep": (
         lambda: SweepExplorer(seed=SEED, controls=TOPICS),
-        SWEEP_LABELS,
         random_sweep,
         sweep_reference,
         check_sweep,
     ),
     "stack": (
         lambda: StackExplorer(controls=TOPICS),
-        STACK_LABELS,
         random_stack,
         conv_sizes,
         check_stack,
     ),
     "pooling": (
         PoolingExplorer,
-        POOLING_LABELS,
         random_pooling,
         pooling_reference,
         check_pooling,
     ),
     "channels": (
         ChannelsExplorer,
-        CHANNELS_LABELS,
         random_channels,
         channels_reference,
         check_channels,
@@ -339,7 +301,7 @@ CELL = {"sweep": ("step", torch.numel), "pooling": ("cell", lambda Y: Y[0].numel
 
 @pytest.mark.parametrize("name", KINDS)
 def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
-    build, names, random, reference, check = KINDS[name]
+    build, random, reference, check = KINDS[name]
     explorer = build()
     if explorer.has_trait("pools"):  # PyTorch draws the seed's integers first
         explorer.seed = SEED
@@ -348,11 +310,11 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
     settings = FIRST.get(name, []) + [random(g) for _ in range(combinations(CASES))]
     drawn = 0
     for v in settings:
-        set_controls(page, {names[k]: value for k, value in v.items()})
+        set_controls(page, v)
         result = reference(v)
         if name in CELL and result is not None:
             v[CELL[name][0]] = g.randrange(CELL[name][1](result))
-            set_controls(page, {"output cell": v[CELL[name][0]]})
+            set_controls(page, {CELL[name][0]: v[CELL[name][0]]})
         shown = seen(page)
         explorer.set_state(v)
         where = f"{name} settings {v} ({describe(g)})"
@@ -372,17 +334,18 @@ LAST = "() => document.querySelector('#explorer svg').textContent"
 
 
 def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
-    show(page, SweepExplorer())
-    shown = labels(page)
-    assert {"input height", "kernel width", "true convolution (flip K)"} <= set(shown)
+    explorer = SweepExplorer()
+    show(page, explorer)
+    shown = labels(page, explorer)
+    assert {"input_h", "kernel_w", "flip"} <= set(shown)
     assert not [t for t in shown if t.startswith(("padding", "stride", "dilation"))]
-    page.get_by_label("output cell").focus()
+    control(page, "step").focus()
     page.keyboard.press("ArrowRight")
     assert "step 2 of 4" in svg_texts(seen(page))
-    page.get_by_role("button", name="Play").click()
+    control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('step 4 of 4')")
-    assert page.evaluate("window.controlState('output cell').value") == "3"
-    set_controls(page, {"input height": 5, "kernel width": 3})
+    assert page.evaluate("window.controlState('step').value") == "3"
+    set_controls(page, {"input_h": 5, "kernel_w": 3})
     words = texts(parse(seen(page)["svg"]))
     assert "height: n - k + 1 = 5 - 2 + 1 = 4" in words
     assert "width: n - k + 1 = 3 - 3 + 1 = 1" in words
@@ -390,12 +353,14 @@ def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
 
 def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
     # Without controls, the sliders of what lesson 3 has taught so far.
-    show(page, StackExplorer(count=2, input_size=3, kernel_size=2))
-    assert labels(page) == list(STACK_LABELS.values())[:3]
-    show(page, StackExplorer(controls=TOPICS))
-    assert labels(page) == list(STACK_LABELS.values())
+    explorer = StackExplorer(count=2, input_size=3, kernel_size=2)
+    show(page, explorer)
+    assert labels(page, explorer) == STACK[:3]
+    explorer = StackExplorer(controls=TOPICS)
+    show(page, explorer)
+    assert labels(page, explorer) == STACK
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
-    page.get_by_role("slider", name="layers", exact=True).focus()
+    control(page, "count").focus()
     page.keyboard.press("ArrowRight")
     assert seen(page) == {"explanation": StackExplorer(count=8).message}
     assert seen(page)["explanation"].startswith("layer 8: conv 5x5: output height")
@@ -406,26 +371,26 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
 def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
     show(page, PoolingExplorer())
     # The book's start: 3x3 window, padding 1, stride (2, 1) on arange(32): 2x4.
-    assert page.evaluate("window.controlState('output cell').max") == "7"
+    assert page.evaluate("window.controlState('cell').max") == "7"
     assert page.evaluate("window.controlState('count_include_pad').disabled")
-    page.get_by_label("output cell").focus()
+    control(page, "cell").focus()
     page.keyboard.press("ArrowRight")
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in svg_texts(seen(page))
-    page.get_by_role("button", name="Play").click()
+    control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('output cell (1, 3)')")
-    set_controls(page, {"pooling": "avg"})
+    set_controls(page, {"mode": "avg"})
     assert not page.evaluate("window.controlState('count_include_pad').disabled")
-    set_controls(page, {"count_include_pad": False, "output cell": 0})
+    set_controls(page, {"count_include_pad": False, "cell": 0})
     line = svg_texts(seen(page))
     assert "(0 + 1 + 4 + 5) / 4 = 2.5   (padding not counted)" in line
-    set_controls(page, {"padding h": 2})
+    set_controls(page, {"padding_h": 2})
     explanation = seen(page)["explanation"]
     assert explanation.startswith("No pooling for these settings.\npadding height 2")
 
 
 def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     show(page, ChannelsExplorer(values="small random integers"))
-    page.get_by_label("output channels c_o").focus()
+    control(page, "out_channels").focus()
     page.keyboard.press("ArrowLeft")
     code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
     assert code in texts(parse(seen(page)["svg"]))
@@ -434,21 +399,13 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     note = page.locator("#explorer .d2lconv-kernel-note").inner_text()
     assert "needs Python" in note
     assert seen(page)["svg"] == before  # the numbers of seed 0 stay, as drawn
-    set_controls(page, {"values": "book example", "input size n": 4})
+    set_controls(page, {"values": "book example", "size": 4})
     explanation = seen(page)["explanation"]
     assert explanation.startswith("The book's example has c_i = 2 input channels")
 
 
 # ---- training ----------------------------------------------------------------
 
-TRAINING_LABELS = {
-    "lr": "learning rate",
-    "steps": "steps",
-    "seed": "seed",
-    "init": "initialisation",
-    "bias": "learn a bias",
-    "image": "input image",
-}
 # Runs that blow up are scrubbed too: the largest rate for 100 steps overflows.
 DIVERGING = dict(lr=0.1, steps=100, seed=3, init="random", bias=True, image="diagonal")
 
@@ -464,7 +421,7 @@ def random_training(g):
     }
 
 
-TRAINING = (TrainingExplorer, TRAINING_LABELS, random_training)
+TRAINING = (TrainingExplorer, random_training)
 
 
 def two_decimals(x):
@@ -524,16 +481,16 @@ def test_training_page_scrubs_the_run_pytorch_computed(page):
     g = rng("training page")
     runs = [DIVERGING] + [random_training(g) for _ in range(combinations(CASES // 4))]
     for v in runs:
-        set_controls(page, {TRAINING_LABELS[k]: value for k, value in v.items()})
+        set_controls(page, v)
         # The page asked Python; the test answers as the kernel would, with
         # the run of an explorer of these settings.
         explorer = TrainingExplorer(**v)
         answer(page, explorer, ["run", "step"])
         history, (X, Y), last = explorer.history, edge_data(v["image"]), v["steps"]
         last = len(history) - 1
-        assert page.evaluate("window.controlState('step shown').max") == str(last)
+        assert page.evaluate("window.controlState('step').max") == str(last)
         for t in (last, g.randint(0, last)):
-            set_controls(page, {"step shown": t})
+            set_controls(page, {"step": t})
             shown, where = (
                 seen(page),
                 f"training settings {v}, step {t} ({describe(g)})",
@@ -545,14 +502,12 @@ def test_training_page_scrubs_the_run_pytorch_computed(page):
 
 
 def test_training_page_steps_with_the_keyboard_and_trains(page):
-    show(page, TrainingExplorer())
-    assert labels(page) == [
-        *TRAINING_LABELS.values(),
-        "step shown",
-        "speed (steps per second)",
-    ]
+    explorer = TrainingExplorer()
+    show(page, explorer)
+    shown = labels(page, explorer)
+    assert shown == ["lr", "steps", "seed", "init", "bias", "image", "step", "speed"]
     assert status_line(seen(page)).startswith("step 30/30: ")
-    page.get_by_role("slider", name="step shown").focus()
+    control(page, "step").focus()
     page.keyboard.press("ArrowLeft")
     assert status_line(seen(page)).startswith("step 29/30: ")
     # Train plays the run from its start: every status line it shows, in order.
@@ -564,20 +519,22 @@ def test_training_page_steps_with_the_keyboard_and_trains(page):
         window.shown.push(line.textContent);
       }).observe(picture, {childList: true});
     }""")
-    set_controls(page, {"step shown": 30})
-    page.get_by_role("button", name="Train").click()
+    set_controls(page, {"step": 30})
+    train = control(page, "play")
+    name = train.inner_text()  # its text until it plays
+    train.click()
     page.wait_for_function("window.shown.at(-1).startsWith('step 30/30')")
     lines = page.evaluate("window.shown")
     steps = [int(re.match(r"step (\d+)/30", s).group(1)) for s in lines]
     assert steps[:2] == [30, 0] and steps[1:] == list(range(31))
-    page.get_by_role("button", name="Train").wait_for()  # no longer "Pause"
+    expect(train).to_have_text(name)  # no longer "Pause"
 
 
 def test_training_page_says_when_a_setting_needs_python(page):
     explorer = TrainingExplorer()
     show(page, explorer)
     before = seen(page)["svg"]
-    set_controls(page, {"learning rate": 0.1})
+    set_controls(page, {"lr": 0.1})
     note = page.locator("#explorer .d2lconv-kernel-note")
     assert "needs Python" in note.inner_text()
     assert seen(page)["svg"] == before  # the run PyTorch computed stays
@@ -617,23 +574,21 @@ OVERFLOW = """() => {
 def test_page_in_chinese_is_pythons_chinese_picture(page, zh, name):
     """Labels, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
-    build, names, random = KINDS.get(name, TRAINING)[:3]
+    build, random = KINDS.get(name, TRAINING)[:2]
     explorer = build()
     show(page, explorer)
-    for label in labels(page):
+    labels(page, explorer, lambda label: label if label in KEPT else i18n.tr(label))
+    for label in page.locator("#explorer label").all_inner_texts():
         if label not in KEPT:
             assert_chinese(label, "a control's label")
     for option in page.locator("#explorer option").all_inner_texts():
         if not re.fullmatch(r"[\d.]+", option):  # a number (a learning rate) stays
             assert_chinese(option, "an option")
-    chinese = {
-        k: label if label in KEPT else i18n.tr(label) for k, label in names.items()
-    }
     g = rng(f"{name} page in Chinese")
     kinds = set()  # a picture, and an explanation (training has none)
     while len(kinds) < (1 if name == "training" else 2):
         v = random(g)
-        set_controls(page, {chinese[k]: value for k, value in v.items()})
+        set_controls(page, v)
         if name == "training":
             explorer = TrainingExplorer(**v)
             answer(page, explorer, ["run", "step"])

@@ -49,13 +49,18 @@ print(_json.dumps([
 """
 
 
-# The slider a test moves: one that draws a new picture from the notebook's
-# start ("" : the first slider), and that the kernel hears of.
+# The slider a test moves, by name: one that draws a new picture from the
+# notebook's start (none named: the first slider), and that the kernel hears of.
 SLIDER = {
-    "ChannelsExplorer": "output channels",
-    "StackExplorer": "input size",
-    "PoolingExplorer": "window h",
+    "ChannelsExplorer": "out_channels",
+    "StackExplorer": "input_size",
+    "PoolingExplorer": "window_h",
 }
+
+
+def named(sliders, name):
+    """(label, input) of the slider called ``name`` (None: the first one)."""
+    return next((t, c) for t, c in sliders if name in (None, c.get_attribute("name")))
 
 
 def explorer_states(notebook, name):
@@ -86,20 +91,23 @@ def test_a_key_redraws_in_the_page_and_the_kernel_hears_it(
 ):
     notebook = notebook_pages[path]
     view = notebook.explorer_in_cell(cell)
-    pattern = SLIDER.get(name, "")
-    label, slider = next((t, c) for t, c in view.sliders() if re.search(pattern, t))
+    label, slider = named(view.sliders(), SLIDER.get(name))
     before, settings = view.state(), explorer_states(notebook, name)
     key = view.nudge(slider)
     assert view.wait_for_new_state(before) != before
     value = int(slider.input_value())
-    # The kernel learns the new setting: a message it takes in its own time,
-    # before it runs the code that reads the traits.
-    changed = [
-        {k: v for k, v in after.items() if before_.get(k) != v}
-        for before_, after in zip(
-            settings, explorer_states(notebook, name), strict=True
-        )
-    ]
+    # The kernel learns the new setting: the page sends it when it has drawn,
+    # so the message may come after the first request that reads the traits.
+    for _ in range(50):  # up to 5 s
+        changed = [
+            {k: v for k, v in after.items() if before_.get(k) != v}
+            for before_, after in zip(
+                settings, explorer_states(notebook, name), strict=True
+            )
+        ]
+        if any(value in c.values() for c in changed):
+            break
+        notebook.page.wait_for_timeout(100)
     assert any(value in c.values() for c in changed), (label, value, changed)
     samples = key_latencies(view, slider, BACK[key], 6)
     report(
@@ -151,10 +159,8 @@ def test_explorers_redraw_with_no_kernel_and_say_what_needs_one(
         if shown != path:
             continue
         view = notebook.explorer_in_cell(cell)
-        pattern = {**SLIDER, "TrainingExplorer": "step shown"}.get(name, "")
-        label, slider = next(
-            (t, c) for t, c in view.sliders(local=True) if re.search(pattern, t)
-        )
+        slider_name = {**SLIDER, "TrainingExplorer": "step"}.get(name)
+        label, slider = named(view.sliders(local=True), slider_name)
         for _ in range(2):
             before = view.state()
             view.nudge(slider)

@@ -1,7 +1,8 @@
-"""The notebooks with explorers run in JupyterLab (Restart Kernel and Run All)
-showing no error: their widgets are where the browser matters. The English
-ones, and the Chinese ones whose explorers are checked in Chinese (one per
-explorer); every notebook runs in a fresh kernel in tests/test_notebooks.py."""
+"""The notebooks with explorers run in JupyterLab (opened, then Run All Cells in
+their fresh kernels) showing no error: their widgets are where the browser
+matters. The English ones, and the Chinese ones whose explorers are checked in
+Chinese (one per explorer); every notebook runs in a fresh kernel in
+tests/test_notebooks.py."""
 
 import pytest
 
@@ -10,18 +11,19 @@ from .test_chinese_in_browser import EXPLORERS as CHINESE
 from .test_explorers_in_browser import EXPLORERS as ENGLISH
 
 SHOWN = sorted({path for path, _, _ in ENGLISH + CHINESE})
-IDS = [str(p.relative_to(NOTEBOOK_DIR)) for p in SHOWN]
 
 
 def test_the_course_shows_explorers_in_notebooks():
     assert SHOWN, f"no notebook under {NOTEBOOK_DIR} shows an explorer"
 
 
-@pytest.mark.parametrize("path", SHOWN, ids=IDS)
+@pytest.mark.parametrize(
+    "path", SHOWN, ids=[str(p.relative_to(NOTEBOOK_DIR)) for p in SHOWN]
+)
 def test_notebook_runs_in_jupyterlab_without_errors(notebook_pages, path, report):
     notebook = notebook_pages[path]
     report(
-        f"JupyterLab, {notebook.name}: Restart Kernel and Run All "
+        f"JupyterLab, {notebook.name}: Run All Cells "
         f"{notebook.run_seconds:.1f} s (all notebooks at once)"
     )
     errors = notebook.error_outputs()

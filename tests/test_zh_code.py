@@ -5,8 +5,16 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_translations import ENGLISH, IDS, chinese, english, run, translate
+from test_translations import ENGLISH, IDS, ROOT, chinese, translate
 from zh_share import english_share
+
+
+def english(rel):
+    return nbformat.read(ROOT / rel, as_version=4)
+
+
+def run(root, *args):
+    return translate.main([*args, "--root", str(root)])
 
 
 @pytest.mark.parametrize("rel", ENGLISH, ids=IDS)

@@ -62,10 +62,10 @@ TRANSLATIONS = ZH / "translations"
 TODO = "TODO(translate)"
 LANGUAGE_CELL_ID = "zh-language"
 LANGUAGE_CELL = (
-    "# 中文版：让 d2lconv 的检查、提示和探索器都用中文显示。\n"
+    "# 中文版：让 d2lconv 的检查、提示、探索器和图都用中文显示。\n"
     "import d2lconv\n"
     "\n"
-    'd2lconv.set_language("zh")'
+    'd2lconv.set_language("zh");'
 )
 ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
 CODE_ENTRY = re.compile(r"^<!-- code (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)

@@ -2,8 +2,8 @@
 
 The English notebooks are the source. A Chinese notebook is its English
 notebook with every markdown cell replaced by its translation; the code cells
-are the same cells (same ids, same code), and one code cell more, right after
-the Colab setup cell, switches the package to Chinese
+are the same cells (same ids, same program: see below), and one code cell
+more, right after the Colab setup cell, switches the package to Chinese
 (``d2lconv.set_language("zh")``), so the checks, hints and explorers speak
 Chinese too.
 
@@ -21,8 +21,25 @@ badge). When an English cell changes, its entry becomes stale and this script
 says which; an entry whose text still holds ``TODO(translate)`` counts as
 missing.
 
+The code cells stay English code unless ``<stem>.code.md``, beside the
+notebook's translation, gives a Chinese version: one entry per code cell whose
+comments or printed strings are English, holding the whole Chinese cell::
+
+    <!-- code 7c1d04aa en:9e107d9d372b -->
+    ```ipython
+    # 卷积核在输入上滑动
+    print(f"输出形状 {y.shape}")
+    ```
+
+``en:`` is the fingerprint of the English cell's source. The Chinese cell must
+be the same program as the English one: the same tokens once comments are
+dropped and every string literal (an f-string with its ``{...}`` parts, or a
+run of adjacent literals) counts as equal. An entry whose English cell changed
+is stale, one for a cell the notebook lacks is unknown, and one that is not the
+same program is named with the first token that differs.
+
     python scripts/translate_notebooks.py           # write notebooks/zh/
-    python scripts/translate_notebooks.py --check   # exit 1: missing, stale, unwritten
+    python scripts/translate_notebooks.py --check   # exit 1: any of those, or unwritten
     python scripts/translate_notebooks.py --status  # what is missing or stale (English)
     python scripts/translate_notebooks.py --stub notebooks/04-padding.ipynb
         # add a TODO entry (with the English text) for each missing cell
@@ -33,10 +50,11 @@ import copy
 import hashlib
 import re
 import sys
+import tokenize
 from pathlib import Path
 
 import nbformat
-from notebook_headers import BADGE_SVG, load_settings, update_notebook
+from notebook_headers import BADGE_SVG, SETUP_MARK, load_settings, update_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 ZH = Path("notebooks") / "zh"
@@ -44,12 +62,23 @@ TRANSLATIONS = ZH / "translations"
 TODO = "TODO(translate)"
 LANGUAGE_CELL_ID = "zh-language"
 LANGUAGE_CELL = (
-    "# 中文版：让 d2lconv 的检查、提示和探索器都用中文显示。\n"
+    "# 中文版：让 d2lconv 的检查、提示、探索器和图都用中文显示。\n"
     "import d2lconv\n"
     "\n"
-    'd2lconv.set_language("zh")'
+    'd2lconv.set_language("zh");'
 )
 ENTRY = re.compile(r"^<!-- cell (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
+CODE_ENTRY = re.compile(r"^<!-- code (\S+) en:([0-9a-f]{12}) -->$", re.MULTILINE)
+# ```ipython: ruff formats ```python blocks in Markdown, and would drop the
+# trailing ";" a notebook cell uses to hide its value.
+CODE_BLOCK = re.compile(r"\A```i?python\n(.*)\n```\Z", re.DOTALL)
+# What a code entry can be wrong in, and what --check prints after the cell.
+CODE_KINDS = {
+    "stale code": "the English cell changed",
+    "unknown code": "no such code cell to translate (notebook_headers.py writes "
+    "the setup cell)",
+    "not the same program": "",
+}
 LINK = re.compile(r"\]\(([^)\s]+)\)|(?:src|href)=\"([^\"]+)\"")
 
 
@@ -88,12 +117,17 @@ def chinese_path(rel):
     return ZH / rel.relative_to("notebooks")
 
 
-def read_entries(path):
+def code_path(rel):
+    """``notebooks/x/y.ipynb`` -> ``notebooks/zh/translations/x/y.code.md``."""
+    return translation_path(rel).with_suffix(".code.md")
+
+
+def read_entries(path, entry=ENTRY):
     """``{cell id: (hash, text)}`` of a translation file ({} if there is none)."""
     if not path.exists():
         return {}
     source = path.read_text(encoding="utf-8")
-    marks = list(ENTRY.finditer(source))
+    marks = list(entry.finditer(source))
     entries = {}
     for mark, after in zip(marks, marks[1:] + [None], strict=True):
         end = after.start() if after else len(source)
@@ -104,8 +138,64 @@ def read_entries(path):
     return entries
 
 
+def read_code_entries(path):
+    """``{cell id: (hash, code)}`` of a ``.code.md`` file ({} if there is none)."""
+    entries = {}
+    for cell_id, (digest, text) in read_entries(path, CODE_ENTRY).items():
+        block = CODE_BLOCK.match(text)
+        if not block:
+            raise TranslationError(
+                f"{path}: cell {cell_id} is not one ```ipython block"
+            )
+        entries[cell_id] = (digest, block.group(1))
+    return entries
+
+
+def program(source):
+    """The tokens that make the program ``source``, as ``(line, text)``.
+
+    Comments and line breaks inside brackets are dropped; a string literal, an
+    f-string with its ``{...}`` parts (split into tokens on Python 3.12+), or a
+    run of adjacent literals is one token, ``<string>``. Line ends and
+    indentation count by kind, not by their text.
+    """
+    start = getattr(tokenize, "FSTRING_START", None)
+    end = getattr(tokenize, "FSTRING_END", None)
+    words = (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.ERRORTOKEN)
+    tokens, depth = [], 0
+    for tok in tokenize.generate_tokens(iter(source.splitlines(True)).__next__):
+        depth += (tok.type == start) - (tok.type == end)
+        if tok.type in (tokenize.STRING, start):
+            if not tokens or tokens[-1][1] != "<string>":
+                tokens.append((tok.start[0], "<string>"))
+        elif not depth and tok.type not in (tokenize.COMMENT, tokenize.NL, end):
+            text = tok.string if tok.type in words else tokenize.tok_name[tok.type]
+            tokens.append((tok.start[0], text))
+    return tokens
+
+
+def same_program(english, chinese):
+    """``None`` if the two are the same program, else where they first differ."""
+    try:
+        en, zh = program(english), program(chinese)
+    except (tokenize.TokenError, SyntaxError) as error:
+        return f"does not tokenize ({error})"
+    for (line_en, word_en), (line_zh, word_zh) in zip(en, zh, strict=False):
+        if word_en != word_zh:
+            return (
+                f"line {line_zh} has {word_zh!r} "
+                f"where English line {line_en} has {word_en!r}"
+            )
+    if len(en) != len(zh):
+        longer, which = (zh, "Chinese") if len(zh) > len(en) else (en, "English")
+        line, word = longer[min(len(en), len(zh))]
+        return f"only the {which} cell goes on, with {word!r} on its line {line}"
+    return None
+
+
 def problems(root, rel):
-    """``[(kind, cell id, English text)]``: kind is 'missing' or 'stale'."""
+    """``[(kind, cell id, English text)]``: kind is 'missing' or 'stale' for
+    a markdown cell, one of CODE_KINDS for a code entry (code_problems)."""
     nb = nbformat.read(root / rel, as_version=4)
     entries = read_entries(root / translation_path(rel))
     found = []
@@ -118,7 +208,32 @@ def problems(root, rel):
             found.append(("missing", cell.id, text))
         elif digest != fingerprint(text):
             found.append(("stale", cell.id, text))
+    return found + code_problems(root, rel, nb)
+
+
+def code_problems(root, rel, nb):
+    """``[(kind, cell id, text)]`` of the code entries: a kind of CODE_KINDS;
+    the text is the English source (stale) or where the programs differ."""
+    code = {cell.id: cell.source for cell in nb.cells if cell.cell_type == "code"}
+    found = []
+    for cell_id, (digest, chinese) in read_code_entries(root / code_path(rel)).items():
+        if cell_id not in code or code[cell_id].startswith(SETUP_MARK):
+            found.append(("unknown code", cell_id, ""))
+        elif digest != fingerprint(code[cell_id]):
+            found.append(("stale code", cell_id, code[cell_id]))
+        elif differs := same_program(code[cell_id], chinese):
+            found.append(("not the same program", cell_id, differs))
     return found
+
+
+def describe(rel, kind, cell_id, text):
+    """The line --check prints for a problem."""
+    if kind not in CODE_KINDS:
+        return f"{kind}: {translation_path(rel)} cell {cell_id} en:{fingerprint(text)}"
+    where = f"{kind}: {code_path(rel)} cell {cell_id}"
+    if kind == "stale code":
+        return f"{where} en:{fingerprint(text)} ({CODE_KINDS[kind]})"
+    return f"{where}: {text or CODE_KINDS[kind]}"
 
 
 def _check_links(text, rel_zh, root, cell_id):
@@ -146,11 +261,14 @@ def chinese_notebook(root, rel, settings):
         )
     nb = copy.deepcopy(nbformat.read(root / rel, as_version=4))
     entries = read_entries(root / translation_path(rel))
+    code = read_code_entries(root / code_path(rel))
     rel_zh = chinese_path(rel)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             cell.source = entries[cell.id][1]
             _check_links(cell.source, rel, root, cell.id)
+        elif cell.id in code:
+            cell.source = code[cell.id][1]
     update_notebook(nb, rel_zh, settings)
     language = nbformat.v4.new_code_cell(LANGUAGE_CELL)
     language.id = LANGUAGE_CELL_ID
@@ -215,10 +333,8 @@ def main(argv=None):
     texts, trouble = planned(root)
     for rel, found in trouble.items():
         for kind, cell_id, text in found:
-            print(
-                f"{kind}: {translation_path(rel)} cell {cell_id} en:{fingerprint(text)}"
-            )
-            if args.status:
+            print(describe(rel, kind, cell_id, text))
+            if args.status and kind in ("missing", "stale", "stale code"):
                 print("    " + text.replace("\n", "\n    ") + "\n")
     if args.status:
         return 1 if trouble else 0

@@ -6,6 +6,7 @@ found by its key, so a reworded hint needs no change here.
 """
 
 import math
+import re
 import string
 import sys
 from itertools import pairwise, product
@@ -393,6 +394,7 @@ def test_each_answer_gets_its_verdict(name, answers, key, capsys):
     for text in texts_of(name, key):
         assert literal(text) in out.lower(), out
     assert out.count("\n") == 1 and "Traceback" not in out
+    assert not re.search(r"\{\w*(:[^}]*)?\}", out), f"a field left unfilled: {out}"
 
 
 # Texts tested below: the verdict of the other outcome, the words that

@@ -129,4 +129,4 @@ def check_float64_memory_bound(answer):
     """``answer``: how many times longer float64 takes if only memory traffic counts."""
     want = torch.float64.itemsize / torch.float32.itemsize
     wrong = dict(inverse=1 / want, one=1.0, square=want**2)
-    return grade(answer, TABLE["float64_memory_bound"], want, wrong)
+    return grade(answer, TABLE["float64_memory_bound"], want, wrong, want=want)

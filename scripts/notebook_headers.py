@@ -58,9 +58,7 @@ READMES = (
         "| notebook | what you will be able to do | Colab |",
     ),
     # The Chinese edition (written by scripts/translate_notebooks.py).
-    Readme(
-        "README.zh.md", Path("notebooks") / "zh", "| 笔记本 | 学完你能做什么 | Colab |"
-    ),
+    Readme("README.zh.md", Path("notebooks") / "zh", "| 课 | 本课目标 | Colab |"),
 )
 
 

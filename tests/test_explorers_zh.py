@@ -183,7 +183,7 @@ def test_figures_grid_lines_and_animation_speak_chinese(zh):
         parse(draw_grid(torch.arange(6.0).view(2, 3)).svg).get("aria-label")
         == "网格 2x3"
     )
-    assert Lines(["x"]).label == "文字"
+    assert Lines(["x"]).label == "说明"
     assert parse(Picture([]).svg).get("aria-label") == "图"
     picture = draw_sweep(torch.arange(9.0).view(3, 3), torch.ones(2, 2))
     assert_chinese(parse(Animation([picture]).svg).get("aria-label"), "animation")

@@ -11,8 +11,9 @@ For each notebook under ``notebooks/`` (solutions included) this puts an
 the second cell the Colab setup cell: on Colab it installs this course's
 package and the book's ``d2l==1.0.3`` (both without dependencies: Colab ships
 torch, numpy, matplotlib, ipywidgets and what d2l imports, and d2l's own pins do
-not install on Colab's Python); anywhere else it does nothing. In README.md it
-rewrites what stands between ``<!-- notebooks:start -->`` and
+not install on Colab's Python); anywhere else it does nothing. The Chinese
+notebooks (``notebooks/zh/``) get the same program with Chinese comments. In
+README.md it rewrites what stands between ``<!-- notebooks:start -->`` and
 ``<!-- notebooks:end -->``: a Binder badge and a table of the notebooks with
 their Colab badges, keeping the descriptions already written in that table;
 README.zh.md gets the same table of the Chinese notebooks (notebooks/zh/).
@@ -34,7 +35,24 @@ import tomllib
 ROOT = Path(__file__).resolve().parents[1]
 BADGE_SVG = "https://colab.research.google.com/assets/colab-badge.svg"
 BINDER_SVG = "https://mybinder.org/badge_logo.svg"
-SETUP_MARK = "# Colab setup"
+# What the setup cell starts with, per edition (the first line of its comment);
+# SETUP_MARK, what both start with, is how a setup cell is recognised.
+SETUP_HEADS = {"en": "# Colab setup", "zh": "# Colab 设置"}
+SETUP_MARK = "# Colab "
+SETUP_COMMENTS = {
+    "en": (
+        f"{SETUP_HEADS['en']}: on Google Colab, install this course's package and the\n"
+        "# book's d2l 1.0.3 without dependencies (Colab already has torch, numpy,\n"
+        "# matplotlib, ipywidgets and what d2l imports; d2l's own old pins do not\n"
+        "# install on Colab's Python). Anywhere else this cell does nothing.\n"
+    ),
+    "zh": (
+        f"{SETUP_HEADS['zh']}：在 Google Colab 上安装本课程的包和书中的 d2l 1.0.3，\n"
+        "# 两者都不装依赖。Colab 已有 torch、numpy、matplotlib、ipywidgets 和 d2l\n"
+        "# 导入的包；d2l 自己锁定的旧版本在 Colab 的 Python 上装不上。\n"
+        "# 在别处，这个单元什么也不做。\n"
+    ),
+}
 SETUP_ID = "colab-setup"
 README_START = "<!-- notebooks:start -->"
 README_END = "<!-- notebooks:end -->"
@@ -114,15 +132,19 @@ def badge_html(settings, rel_path):
     )
 
 
-def setup_cell_source(settings):
-    """The second cell of every notebook: installs on Colab, nothing elsewhere."""
+def edition(rel_path):
+    """``"zh"`` for a notebook under notebooks/zh/, else ``"en"``."""
+    return "zh" if Path(rel_path).parts[:2] == ("notebooks", "zh") else "en"
+
+
+def setup_cell_source(settings, language="en"):
+    """The second cell of every notebook: installs on Colab, nothing elsewhere.
+
+    The same program in both editions; only the comment is in ``language``.
+    """
     source = f"git+https://github.com/{settings.repository}@{settings.branch}"
     return (
-        f"{SETUP_MARK}: on Google Colab, install this course's package and the\n"
-        "# book's d2l 1.0.3 without dependencies (Colab already has torch, numpy,\n"
-        "# matplotlib, ipywidgets and what d2l imports; d2l's own old pins do not\n"
-        "# install on Colab's Python). Anywhere else this cell does nothing.\n"
-        "import os\n"
+        SETUP_COMMENTS[language] + "import os\n"
         "import sys\n"
         "\n"
         'if "google.colab" in sys.modules:\n'
@@ -151,7 +173,7 @@ def update_notebook(nb, rel_path, settings):
             f"got {nb.cells[0].cell_type if nb.cells else 'no cells'}"
         )
     nb.cells[0].source = _with_badge(nb.cells[0].source, badge_html(settings, rel_path))
-    source = setup_cell_source(settings)
+    source = setup_cell_source(settings, edition(rel_path))
     second = nb.cells[1] if len(nb.cells) > 1 else None
     if (
         second is not None

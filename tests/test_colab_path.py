@@ -22,14 +22,26 @@ def setup_cell(path):
     return nbformat.read(path, as_version=4).cells[1].source
 
 
-# scripts/notebook_headers.py writes the same cell into every notebook: run once.
-SETUP = setup_cell(NOTEBOOKS[0])
+def edition(path):
+    return "zh" if "zh" in path.relative_to(ROOT).parts else "en"
+
+
+def code(source):
+    return [line for line in source.splitlines() if not line.startswith("#")]
+
+
+# scripts/notebook_headers.py writes one setup cell per edition, the Chinese one
+# the English program with Chinese comments: run the English one.
+SETUPS = {edition(p): setup_cell(p) for p in NOTEBOOKS}
+SETUP = SETUPS["en"]
 WHEEL = "file:///tmp/wheels/d2lconv-0.1.0-py3-none-any.whl"
 
 
-def test_every_notebook_has_the_same_setup_cell_second():
-    others = [str(p.relative_to(ROOT)) for p in NOTEBOOKS if setup_cell(p) != SETUP]
-    assert SETUP.startswith("# Colab setup") and others == []
+def test_every_notebook_has_its_editions_setup_cell_second_same_program():
+    others = [p for p in NOTEBOOKS if setup_cell(p) != SETUPS[edition(p)]]
+    assert others == []
+    assert SETUP.startswith("# Colab setup") and SETUPS["zh"].startswith("# Colab 设置")
+    assert code(SETUPS["zh"]) == code(SETUP)
 
 
 def pip_calls(monkeypatch, on_colab, source=None):

@@ -154,7 +154,7 @@ def receptive_field_table(layers, input_size=None):
         named = layer.get("name") if isinstance(layer, dict) else None
         label = _LABELS[g["kind"]]  # marked with N_ above
         shown = _describe(tr(label), k, s, p, d)
-        name = named or f"{index + 1}: {shown}"
+        name = named or tr("{index}: {layer}", index=index + 1, layer=shown)
         if size is not None:
             try:
                 if g["kind"] == "conv":

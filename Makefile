@@ -1,5 +1,5 @@
 # The commands of the course (see README.md). Each creates .venv first if needed.
-.PHONY: lab test test-all check fuzz env site serve-site
+.PHONY: lab test test-all check fuzz env site serve-site i18n
 
 # Create the environment (first time only) and open the course in JupyterLab.
 lab:
@@ -29,6 +29,18 @@ fuzz:
 
 env:
 	bash scripts/setup-env.sh
+
+# After changing an English text of the package or one a notebook passes to it:
+# the Chinese catalog brought up to date with Babel (new texts empty, reworded
+# ones marked fuzzy), then what is left to translate is listed.
+i18n:
+	bash scripts/setup-env.sh
+	mkdir -p .cache
+	.venv/bin/pybabel -q extract -F babel.cfg --no-default-keywords -k tr -k N_ \
+		--no-location -o .cache/d2lconv.pot .
+	.venv/bin/pybabel -q update -i .cache/d2lconv.pot -d d2lconv/locale -D d2lconv \
+		-l zh --ignore-obsolete --ignore-pot-creation-date
+	.venv/bin/python -m d2lconv.i18n_check
 
 # The course as a website in site/: every notebook run once in a fresh kernel,
 # rendered by Sphinx and MyST-NB. `make serve-site` builds it and serves it on

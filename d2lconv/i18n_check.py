@@ -26,13 +26,10 @@ from .i18n import po_path
 
 COMMAND = "python -m d2lconv.i18n_check"
 HOW_TO_FIX = """\
-To fix, from the repository's root (`.venv/bin/python -m d2lconv.i18n_check` lists):
-  .venv/bin/pybabel extract -F babel.cfg --no-default-keywords -k tr -k N_ \\
-      --no-location -o /tmp/d2lconv.pot .
-  .venv/bin/pybabel update -i /tmp/d2lconv.pot -d d2lconv/locale -D d2lconv -l zh \\
-      --ignore-obsolete
-then, in d2lconv/locale/zh/LC_MESSAGES/d2lconv.po, write the Chinese of each empty
-msgstr, and check each entry marked `#, fuzzy` and delete that line."""
+To fix: `make i18n` (from the repository's root) brings the catalog up to date
+(pybabel extract --no-location, then pybabel update --ignore-obsolete) and lists
+what is left; in d2lconv/locale/zh/LC_MESSAGES/d2lconv.po, write the Chinese of
+each empty msgstr, check each entry marked `#, fuzzy` and delete that line."""
 ROOT = Path(__file__).resolve().parents[1]
 KEYWORDS = {"tr": None, "N_": None}  # pybabel extract -k tr -k N_
 # The package functions that show a text a notebook passes: the positions and

@@ -2,6 +2,7 @@
 
 import functools
 import os
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -64,17 +65,26 @@ def pytest_collection_finish(session):
     A test that takes ``run`` reads the one execution of its ``path`` that its
     module's ``execute(path)`` makes (tests/test_notebooks.py). Two threads
     make them in the tests' order while the other tests run (each kernel is a
-    process of its own); those not started when the session ends are cancelled.
+    process of its own); those not started when the session ends are cancelled,
+    and those under way stop after the cell they are running (``execute(path,
+    stop)``: ``stop`` is set then), so that ``-x`` or Ctrl-C does not wait for
+    whole notebooks: Python waits for the pool's threads before it exits.
     """
     tests = [t for t in session.items if "run" in getattr(t, "fixturenames", ())]
     if not tests or session.config.option.collectonly:
         return
     pool = ThreadPoolExecutor(2, thread_name_prefix="notebook")
-    session.config.add_cleanup(lambda: pool.shutdown(wait=False, cancel_futures=True))
+    stop = threading.Event()
+
+    def close():
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    session.config.add_cleanup(close)
 
     def timed(execute, path):
         start = time.perf_counter()
-        notebook = execute(path)
+        notebook = execute(path, stop)
         seconds = time.perf_counter() - start
         count(session.config, "fresh kernel", path.relative_to(ROOT), seconds)
         return notebook

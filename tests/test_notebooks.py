@@ -155,11 +155,20 @@ def append_reruns(nb):
         nb.cells.append(again)
 
 
+class SessionOver(Exception):
+    """The test session ended before the notebook's execution did."""
+
+
 class RunAllCopy(NotebookClient):
     """A NotebookClient that also keeps the notebook as Run All left it (its
-    widgets' state included), before the cells the test adds after it."""
+    widgets' state included), before the cells the test adds after it; it
+    stops before the next cell once ``stop`` (a ``threading.Event``) is set."""
+
+    stop = None
 
     async def async_execute_cell(self, cell, cell_index, *args, **kwargs):
+        if self.stop is not None and self.stop.is_set():
+            raise SessionOver(f"the session ended before cell {cell_index}")
         result = await super().async_execute_cell(cell, cell_index, *args, **kwargs)
         if cell_index == self.last_of_run_all:
             self.set_widgets_metadata()
@@ -167,10 +176,11 @@ class RunAllCopy(NotebookClient):
         return result
 
 
-def execute(path):
+def execute(path, stop=None):
     """Execute ``path`` in a fresh kernel, with the cells the tests add.
 
-    Errors are kept as outputs (the run goes on), each test reads its part.
+    Errors are kept as outputs (the run goes on), each test reads its part;
+    once ``stop`` is set (the session is over), no further cell runs.
     Run All, clean, is also written to artifacts/executed/ (the website of
     make test-all is built from it, D2LCONV_EXECUTED in scripts/test-all.sh).
     """
@@ -194,6 +204,7 @@ def execute(path):
         allow_errors=True,
     )
     client.last_of_run_all = sum(part(c) == "run all" for c in nb.cells) - 1
+    client.stop = stop
     with tempfile.TemporaryFile() as log:  # the kernel's own output (not a cell's)
         try:
             client.execute(stdout=log, stderr=log)

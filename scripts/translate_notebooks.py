@@ -34,7 +34,9 @@ comments or printed strings are English, holding the whole Chinese cell::
 ``en:`` is the fingerprint of the English cell's source. The Chinese cell must
 be the same program as the English one: the same tokens once comments are
 dropped and every string literal (an f-string with its ``{...}`` parts, or a
-run of adjacent literals) counts as equal. An entry whose English cell changed
+run of adjacent literals) counts as equal, but for a word (``"same"``, a key:
+``WORD_LITERAL``), which stays as it is or becomes Chinese, never another word
+(``padding="valid"`` would be another program). An entry whose English cell changed
 is stale, one for a cell the notebook lacks is unknown, and one that is not the
 same program is named with the first token that differs.
 
@@ -46,6 +48,7 @@ same program is named with the first token that differs.
 """
 
 import argparse
+import ast
 import copy
 import hashlib
 import re
@@ -151,27 +154,72 @@ def read_code_entries(path):
     return entries
 
 
+# A string literal that is a word (a name, a mode, a key: "same", "cpu",
+# "d2lconv.pool2d"): the program's data, which a Chinese cell may translate
+# (a dict's key, a title) but not swap for another word or text in English.
+WORD_LITERAL = re.compile(r"[A-Za-z_][\w.-]*\Z", re.ASCII)
+CHINESE_TEXT = re.compile("[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
 def program(source):
     """The tokens that make the program ``source``, as ``(line, text)``.
 
     Comments and line breaks inside brackets are dropped; a string literal, an
     f-string with its ``{...}`` parts (split into tokens on Python 3.12+), or a
-    run of adjacent literals is one token, ``<string>``. Line ends and
-    indentation count by kind, not by their text.
+    run of adjacent literals is one token: ``<string:same>`` when its value is
+    a word (``WORD_LITERAL``), ``<string:zh>`` when it has Chinese in it, else
+    ``<string>``. Line ends and indentation count by kind, not by their text.
     """
     start = getattr(tokenize, "FSTRING_START", None)
     end = getattr(tokenize, "FSTRING_END", None)
+    middle = getattr(tokenize, "FSTRING_MIDDLE", None)
     words = (tokenize.NAME, tokenize.NUMBER, tokenize.OP, tokenize.ERRORTOKEN)
-    tokens, depth = [], 0
+    tokens, depth, run = [], 0, None
     for tok in tokenize.generate_tokens(iter(source.splitlines(True)).__next__):
         depth += (tok.type == start) - (tok.type == end)
-        if tok.type in (tokenize.STRING, start):
-            if not tokens or tokens[-1][1] != "<string>":
+        if tok.type in (tokenize.STRING, start) or (run and tok.type == middle):
+            if run is None:  # a run of adjacent literals starts
+                run = {"values": [], "raw": ""}
                 tokens.append((tok.start[0], "<string>"))
+            run["raw"] += tok.string
+            if tok.type != middle and depth <= (tok.type == start):
+                run["values"].append(_plain_value(tok))
+            tokens[-1] = (tokens[-1][0], _string_kind(run))
         elif not depth and tok.type not in (tokenize.COMMENT, tokenize.NL, end):
             text = tok.string if tok.type in words else tokenize.tok_name[tok.type]
             tokens.append((tok.start[0], text))
+            run = None
     return tokens
+
+
+def _plain_value(tok):
+    """A plain string literal's value; None for an f-string (or its start)."""
+    prefix = tok.string[: len(tok.string) - len(tok.string.lstrip("bBrRuUfF"))]
+    if tok.type != tokenize.STRING or "f" in prefix.lower():
+        return None
+    try:
+        return ast.literal_eval(tok.string)
+    except (ValueError, SyntaxError):
+        return None
+
+
+def _string_kind(run):
+    values = run["values"]
+    value = "".join(values) if None not in values else None
+    if isinstance(value, str) and WORD_LITERAL.match(value):
+        return f"<string:{value}>"
+    return "<string:zh>" if CHINESE_TEXT.search(run["raw"]) else "<string>"
+
+
+def _same_token(english, chinese):
+    """Whether a Chinese cell may have ``chinese`` where the English has ``english``:
+    the same token; any text for a text; a Chinese text for a word (a key or a
+    title translated); never another word or an English text for a word
+    (``"valid"`` for ``"same"``: another program, which runs as well)."""
+    if english == chinese:
+        return True
+    texts = ("<string>", "<string:zh>")
+    return chinese in texts and (english in texts or chinese == "<string:zh>")
 
 
 def same_program(english, chinese):
@@ -181,7 +229,7 @@ def same_program(english, chinese):
     except (tokenize.TokenError, SyntaxError) as error:
         return f"does not tokenize ({error})"
     for (line_en, word_en), (line_zh, word_zh) in zip(en, zh, strict=False):
-        if word_en != word_zh:
+        if not _same_token(word_en, word_zh):
             return (
                 f"line {line_zh} has {word_zh!r} "
                 f"where English line {line_en} has {word_en!r}"

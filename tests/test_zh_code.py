@@ -43,6 +43,23 @@ def test_same_program_allows_only_comments_and_strings(chinese_code, same):
     assert (translate.same_program(english_code, chinese_code) is None) == same
 
 
+@pytest.mark.parametrize(
+    ("chinese_code", "same"),
+    [
+        ('show({"照片": X}, mode="same")  # 照片\n', True),  # a key translated
+        ('show({"photo": X}, mode="same")\n', True),
+        ('show({"photo": X}, mode="valid")\n', False),  # another mode
+        ('show({"photo": X}, mode="va" "lid")\n', False),
+        ('show({"photo": X}, mode=f"valid")\n', False),
+        ('show({"photo": X}, mode="")\n', False),
+        ('show({"photo": X}, mode="same valid")\n', False),
+    ],
+)
+def test_a_word_literal_is_kept_or_translated_never_swapped(chinese_code, same):
+    english_code = 'show({"photo": X}, mode="same")\n'
+    assert (translate.same_program(english_code, chinese_code) is None) == same
+
+
 def test_code_entries_replace_cells_and_are_checked(tmp_path, capsys):
     shutil.copy(translate.ROOT / "pyproject.toml", tmp_path)
     nb = nbformat.v4.new_notebook()

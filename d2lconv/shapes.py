@@ -62,8 +62,8 @@ class ShapeError(Phrase, ValueError):
         """The message in English, whatever the language."""
         return Phrase.__str__(self)
 
-    def __reduce__(self):
-        return _shape_error, (self.template, self.values)
+    def __reduce__(self):  # its attributes too: notes (add_note), a caller's own
+        return _shape_error, (self.template, self.values), self.__dict__
 
 
 def _shape_error(template, values):

@@ -180,7 +180,9 @@ def test_shape_errors_are_in_the_readers_language_english_kept(zh):
     assert err.english.startswith("output height = floor(")
     assert err.args == (err.english,) and not CJK.search(err.english)
     # Pickled (another process), it is the same error.
+    err.add_note("while drawing layer 2")
     again = pickle.loads(pickle.dumps(err))
     assert (str(again), again.english) == (str(err), err.english)
+    assert again.args == err.args and again.__notes__ == ["while drawing layer 2"]
     i18n.set_language("en")
     assert str(err) == err.english

@@ -45,9 +45,10 @@ _language = [_checked(os.environ.get(LANGUAGE_VARIABLE) or "en", LANGUAGE_VARIAB
 def set_language(code):
     """Show the package's messages, hints, explorers and errors in ``code`` ('en'
     or 'zh'); in Chinese, matplotlib's figures too (``plot.chinese_figures``)."""
-    _language[0] = _checked(code, "language")
+    _checked(code, "language")
     if code != "en":
         catalog(code)  # a broken catalog fails here, not in the middle of a check
+    _language[0] = code
     from . import plot  # here: plot imports this module
 
     plot.chinese_figures(code != "en")

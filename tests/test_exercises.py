@@ -549,6 +549,13 @@ def test_the_helpers_of_the_answers_do_what_they_say():
     assert X.tolist() == [[1, 0, 0, 0], [1, 1, 0, 0], [1, 1, 1, 0], [1, 1, 1, 1]]
 
 
+def test_a_float32_answer_is_compared_with_a_float64_reference():
+    # A student's tensor is float32 where the check computes in float64.
+    one = torch.ones(2, 3)
+    assert _common.close(one, one.double() + 1e-6)
+    assert not _common.close(one, one.double() + 1)
+
+
 def test_checks_leave_the_global_random_state_alone():
     torch.manual_seed(123)
     expected = torch.rand(3)

@@ -30,6 +30,17 @@ def test_the_language_can_be_set_and_is_checked():
     assert i18n.language() == "zh"
 
 
+def test_a_catalog_that_does_not_load_leaves_the_language_as_it_was(monkeypatch):
+    def broken(code):
+        raise OSError(f"no catalog for {code}")
+
+    monkeypatch.setattr(i18n, "catalog", broken)
+    with pytest.raises(OSError, match="no catalog for zh"):
+        i18n.set_language("zh")
+    assert i18n.language() == "en"
+    assert i18n.tr("the output") == "the output"
+
+
 def test_texts_are_filled_in_looked_up_and_the_missing_remembered(monkeypatch):
     catalog = {"{n} apples": "{n} 个苹果", "the output": "输出"}
     monkeypatch.setattr(i18n, "catalog", lambda code: catalog)

@@ -133,7 +133,9 @@ def same(got, want, rel=1e-6):
 
 def close(a, b, tol=1e-4):
     """Whether tensors ``a`` and ``b`` have one shape and close values."""
-    return a.shape == b.shape and torch.allclose(a, b, rtol=tol, atol=tol)
+    return a.shape == b.shape and torch.allclose(
+        a.double(), b.double(), rtol=tol, atol=tol
+    )
 
 
 def mistake(got, want, wrong, rel=1e-6):

@@ -373,6 +373,9 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
     # The book's start: 3x3 window, padding 1, stride (2, 1) on arange(32): 2x4.
     assert page.evaluate("window.controlState('cell').max") == "7"
     assert page.evaluate("window.controlState('count_include_pad').disabled")
+    # Padded to 6 rows, windows of 3 at stride 2 cover rows 0-4: row 5 is left.
+    dropped = "the floor drops 1 row at the bottom of the padded input (tinted purple)"
+    assert dropped in svg_texts(seen(page))
     control(page, "cell").focus()
     page.keyboard.press("ArrowRight")
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in svg_texts(seen(page))

@@ -455,6 +455,9 @@ def check_training(shown, history, X, Y, v, t, where):
     else:
         head = f"stopped at step {t}: the loss overflowed, kernel {written}"
     assert line.startswith(head), where
+    first = ", ".join(map(two_decimals, history[0].kernel.reshape(2).tolist()))
+    start = f"start: K = [{first}] ({v['init']}: "
+    assert [t for t in texts(root) if t.startswith(start)], where
     bias = entry.bias if v["bias"] else None
     output = F.conv2d(X[None, None], entry.kernel.view(1, 1, 1, 2))[0, 0] + (bias or 0)
     want = [[two_decimals(x) for x in row] for row in output.tolist()]

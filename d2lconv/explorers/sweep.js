@@ -150,7 +150,7 @@ const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel
 
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
-    names: ["topics"], asks: ["seed"],
+    names: ["topics"], asks: ["seed"], enabled: { seed: (v) => v.values === "random" || v.kernel === "random" },
     play: { name: "step", label: N_("output cell"), keep: true },
     changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
     picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),

@@ -211,6 +211,30 @@ def _tint(x, y, width, height, what):
     )
 
 
+def dropped_text(dropped_h, dropped_w):
+    """The caption of the rows and columns no window reaches (tinted purple)."""
+    if not dropped_h and not dropped_w:
+        return tr(
+            "the floor drops nothing: the last window ends on the last row and column"
+        )
+    parts = []
+    if dropped_h == 1:
+        parts.append(tr("{count} row at the bottom", count=dropped_h))
+    elif dropped_h:
+        parts.append(tr("{count} rows at the bottom", count=dropped_h))
+    if dropped_w == 1:
+        parts.append(tr("{count} column at the right", count=dropped_w))
+    elif dropped_w:
+        parts.append(tr("{count} columns at the right", count=dropped_w))
+    if len(parts) == 2:
+        parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
+    return tr(
+        "the floor drops {what} of the padded input (tinted purple): the next "
+        "stride would run off the edge",
+        what=parts[0],
+    )
+
+
 def _hatch(x, y, w, h, spacing=7.0):
     """Rising diagonal lines ("///") across a box, as segments."""
     lines = []

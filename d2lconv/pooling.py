@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from ._validate import as_pair, check_tensor
 from .data import edge_image
 from .device import one_thread
-from .grid import Grid
+from .grid import Grid, dropped_text
 from .i18n import N_, tr
 from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pair_text, pool2d_output_shape
@@ -213,6 +213,8 @@ def draw_pooling(
             "{formulas}",
             formulas=describe_pooling(*sizes),
         ),
+        # With ceil_mode, the formula line says why a last window is left out.
+        *([dropped_text(*dropped)] if any(dropped) and not ceil_mode else []),
         tr("channel 0, output cell {cell}: {formula}   ({note})", **window_line),
     ]
     caption = Lines(lines, bold=[0])

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from ._validate import check_int, check_matrix
 from .device import one_thread
-from .grid import Grid
+from .grid import Grid, dropped_text
 from .i18n import tr
 from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
@@ -110,29 +110,6 @@ def _formula_lines(axis, g, topics=TOPICS):
     )
 
 
-def _dropped_text(dropped_h, dropped_w):
-    if not dropped_h and not dropped_w:
-        return tr(
-            "the floor drops nothing: the last window ends on the last row and column"
-        )
-    parts = []
-    if dropped_h == 1:
-        parts.append(tr("{count} row at the bottom", count=dropped_h))
-    elif dropped_h:
-        parts.append(tr("{count} rows at the bottom", count=dropped_h))
-    if dropped_w == 1:
-        parts.append(tr("{count} column at the right", count=dropped_w))
-    elif dropped_w:
-        parts.append(tr("{count} columns at the right", count=dropped_w))
-    if len(parts) == 2:
-        parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
-    return tr(
-        "the floor drops {what} of the padded input (tinted purple): the next "
-        "stride would run off the edge",
-        what=parts[0],
-    )
-
-
 def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
@@ -193,7 +170,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
             *([tr(", ").join(shown)] if shown else []),
             *_formula_lines(0, g, topics),
             *_formula_lines(1, g, topics),
-            *([_dropped_text(*g.dropped)] if "stride" in topics else []),
+            *([dropped_text(*g.dropped)] if "stride" in topics else []),
             tr("PyTorch: {code}", code=conv2d_call(g, padding, topics)),
             *(
                 [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")]

@@ -18,6 +18,15 @@ from .plot import Plot
 EDGE_KERNEL = ((1.0, -1.0),)
 IMAGES = (N_("vertical"), N_("diagonal"))
 INITS = (N_("random"), N_("uniform"), N_("zeros"), N_("opposite"))
+# What each start is, for the caption of the training explorer.
+STARTS = {
+    "random": N_("random: every weight drawn from N(0, 1), as the seed picks them"),
+    "uniform": N_(
+        "uniform: every weight drawn from U(-1/sqrt(2), 1/sqrt(2)), as nn.Conv2d starts"
+    ),
+    "zeros": N_("zeros: every weight 0"),
+    "opposite": N_("opposite: the edge detector [1, -1] with its sign flipped"),
+}
 IMPLEMENTATIONS = ("nn.Conv2d", "Conv2D")
 LOSS_RANGE = (1e-8, 1e4)
 KERNEL_RANGE = 3.0
@@ -260,6 +269,14 @@ def _status(last, steps, lr, limit):
     return text
 
 
+def start_text(init, first):
+    """The caption line of the start ``init`` and the kernel ``first`` it gave."""
+    if init not in STARTS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    kernel = _vector(first.kernel)
+    return tr("start: K = {kernel} ({init})", kernel=kernel, init=tr(STARTS[init]))
+
+
 def layer_output(X, entry):
     """The layer's output on ``X`` (float32) with the kernel and bias of ``entry``."""
     with np.errstate(all="ignore"), one_thread():
@@ -267,12 +284,13 @@ def layer_output(X, entry):
         return F.conv2d(X[None, None].float(), weight)[0, 0] + (entry.bias or 0.0)
 
 
-def draw_training(history, X, Y, steps=None, lr=None):
+def draw_training(history, X, Y, steps=None, lr=None, init=None):
     """Picture of a training history: loss curve, kernel values, output and target.
 
     ``steps`` fixes the x axes (default: the last step), so the pictures of a
     run in progress keep their scale; with ``lr`` the text says whether that
-    learning rate converges (``lr < 2 / lambda_max``, see ``lr_limit``).
+    learning rate converges (``lr < 2 / lambda_max``, see ``lr_limit``); with
+    ``init`` (one of ``INITS``) it says what the start was.
     """
     if not history:
         raise ValueError("history must hold at least one step, got an empty list")
@@ -326,7 +344,9 @@ def draw_training(history, X, Y, steps=None, lr=None):
         Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
     bottom = row([loss, values, *grids])
-    text = Lines([_status(last, steps, lr, lr_limit(X, bias)), *notes], bold=[0])
+    start = [] if init is None else [start_text(init, history[0])]
+    status = _status(last, steps, lr, lr_limit(X, bias))
+    text = Lines([status, *start, *notes], bold=[0])
     text.y = bottom + GAP
     title = tr(
         "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps

@@ -56,6 +56,8 @@ def test_the_books_example_shows_pytorchs_output_and_a_line_to_paste():
         layer = "nn.MaxPool2d(kernel_size=3, stride=(2, 1), padding=1, ceil_mode=False)"
         assert layer in words and any("-> output (2, 2, 4)" in w for w in words)
         assert pasted_layer(words)(X32[None])[0].tolist() == maximum
+        # Windows of 3 at stride 2 cover rows 0-4 of the 6 padded rows.
+        assert "the floor drops 1 row at the bottom of the padded input" in words[-2]
     root = parse(draw_pooling(X32, 3, stride=(2, 1), padding=1, mode="avg").svg)
     # Two decimals; the padding counts as zeros: every sum is divided by 9.
     shown = matrix(panel(root, "output channel 0"))
@@ -86,6 +88,7 @@ def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():
     formula = next(w for w in texts(root) if w.startswith("output size"))
     last = f"= 4 - 1 (last window would start in the padding) = {expected.shape[0]}"
     assert last in formula
+    assert not [w for w in texts(root) if "floor drops" in w]  # the formula says it
 
 
 @examples(50)

@@ -173,6 +173,8 @@ def test_training_rejects_bad_arguments():
             train_kernel(X, Y, **options)
     with pytest.raises(ValueError, match="history must hold at least one step"):
         draw_training([], X, Y)
+    with pytest.raises(ValueError, match=re.escape("init must be one of ('random',")):
+        draw_training(train_kernel(X, Y, steps=0), X, Y, init="ones")
 
 
 def loss_points(root):
@@ -200,7 +202,8 @@ def test_draw_training_shows_the_last_step_and_its_gradients():
     # -2 sum Y x. Y is 1 on column 1 (the window's pixels there: 1, 0) and -1
     # on column 5 (0, 1): over 6 rows, d/dK = -2 * 6 * [1, -1] = [-12, 12],
     # and d/db = -2 sum Y = 0.
-    root = parse(draw_training(history[:1], X, Y, steps=4, lr=0.01).svg)
+    root = parse(draw_training(history[:1], X, Y, steps=4, lr=0.01, init="zeros").svg)
+    assert "start: K = [0.00, 0.00] (zeros: every weight 0)" in texts(root)
     status = next(w for w in texts(root) if w.startswith("step "))
     assert status.startswith(
         "step 0/4: loss 12, kernel [0.00, 0.00] (gradient [-12.00, 12.00]), "

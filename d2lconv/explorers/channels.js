@@ -120,7 +120,7 @@ function render({ model, el }) {  // Python answers a new seed with new pools
     [["mode", N_("view"), VIEWS.map((x) => [x, x])]],
     ["note"],
   ], {
-    asks: ["seed"],
+    asks: ["seed"], enabled: { seed: (v) => v.values === VALUES[0] },  // the seed picks random integers only
     picture: (tr, v, m) => channelsPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),
   });
   model.on("change:pools", ex.draw);

@@ -160,6 +160,16 @@ export function grid(values, o = {}) {
   return panel;
 }
 
+// The caption of the rows and columns no window reaches: grid.dropped_text.
+export function droppedText(tr, [rows, cols]) {
+  if (!rows && !cols) return tr("the floor drops nothing: the last window ends on the last row and column");
+  const parts = [];
+  if (rows) parts.push(rows === 1 ? tr("{count} row at the bottom", { count: rows }) : tr("{count} rows at the bottom", { count: rows }));
+  if (cols) parts.push(cols === 1 ? tr("{count} column at the right", { count: cols }) : tr("{count} columns at the right", { count: cols }));
+  const what = parts.length === 2 ? tr("{first} and {second}", { first: parts[0], second: parts[1] }) : parts[0];
+  return tr("the floor drops {what} of the padded input (tinted purple): the next stride would run off the edge", { what });
+}
+
 // A colour ("#rrggbb") 65% of the way to white, each channel rounded half up.
 export const faded = (color) => "#" + [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16))
   .map((v) => Math.floor((7 * v + 13 * 255 + 10) / 20).toString(16).padStart(2, "0")).join("");

@@ -120,6 +120,7 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
       { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
     tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
       { formulas }),
+    ...(dropped.some(Boolean) && !v.ceil_mode ? [droppedText(tr, dropped)] : []),
     tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
   ], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;

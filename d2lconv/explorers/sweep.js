@@ -69,15 +69,6 @@ function formulaLines(tr, axis, g, topics) {
   return [first, tr("{indent}book, total padding p = {total}: {book} = {out}", { indent, total, book, out })];
 }
 
-function droppedText(tr, [rows, cols]) {
-  if (!rows && !cols) return tr("the floor drops nothing: the last window ends on the last row and column");
-  const parts = [];
-  if (rows) parts.push(rows === 1 ? tr("{count} row at the bottom", { count: rows }) : tr("{count} rows at the bottom", { count: rows }));
-  if (cols) parts.push(cols === 1 ? tr("{count} column at the right", { count: cols }) : tr("{count} columns at the right", { count: cols }));
-  const what = parts.length === 2 ? tr("{first} and {second}", { first: parts[0], second: parts[1] }) : parts[0];
-  return tr("the floor drops {what} of the padded input (tinted purple): the next stride would run off the edge", { what });
-}
-
 // The nn.Conv2d line, naming the arguments of the topics taught.
 export function conv2dCall(g, topics) {
   const [gh, gw] = g.axes;
@@ -159,7 +150,7 @@ const EDGE = { values: { input_h: 6, input_w: 8 }, kernel: { kernel_h: 1, kernel
 
 function render({ model, el }) {
   const ex = explorer({ model, el }, CONTROLS, {
-    names: ["topics"], asks: ["seed"],
+    names: ["topics"], asks: ["seed"], enabled: { seed: (v) => v.values === "random" || v.kernel === "random" },
     play: { name: "step", label: N_("output cell"), keep: true },
     changes: (name, x) => (x === "edge" ? { [name]: x, ...EDGE[name] } : { [name]: x }),
     picture: (tr, v, m) => sweepPicture(tr, v, m.get("pools"), m.get("palettes"), m.get("language")),

@@ -6,8 +6,10 @@
 const LEARNING_RATES = [0.001, 0.002, 0.005, 0.01, 0.02, 0.03, 0.04, 0.05, 0.1];
 const LOSS_RANGE = [1e-8, 1e4], KERNEL_RANGE = 3;
 
-// Python sends a number that is not finite (a diverging run) as a string.
-const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : typeof x === "string" ? Number(x) : x);
+// Python sends a number that is not finite (a diverging run) as a string;
+// its other strings (the start's line) are texts.
+const NOT_FINITE = ["Infinity", "-Infinity", "NaN"];
+const numbers = (x) => (Array.isArray(x) ? x.map(numbers) : NOT_FINITE.includes(x) ? Number(x) : x);
 export const decode = (run) => Object.fromEntries(Object.entries(run).map(([k, v]) => [k, numbers(v)]));
 
 // training._fmt2: two decimals; a diverging run's values shown as out of range.
@@ -63,7 +65,9 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
   if ([...upTo(run.kernel).flat(), ...(run.bias ? upTo(run.bias) : [])].some((v) => Math.abs(v) > KERNEL_RANGE)) {
     notes.push(tr("values beyond ±3 are drawn at the edge: off the scale"));
   }
-  const text = lines([statusText(tr, run, t), ...notes], { bold: [0], label: tr("text") });
+  // Python's line of the start (training.start_text): the kernel it gave, and why.
+  const text = lines([statusText(tr, run, t), ...(run.start ? [run.start] : []), ...notes],
+    { bold: [0], label: tr("text") });
   text.y = row([loss, values, ...grids]) + GAP;
   const title = tr("learning the edge kernel: step {step} of {steps}", { step: t, steps: run.steps });
   return { svg: toSvg([loss, values, ...grids, text], title, language) };

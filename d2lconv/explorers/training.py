@@ -81,6 +81,7 @@ class TrainingExplorer(Explorer):
             # PyTorch's float32 output at each step, as draw_training computes it.
             "output": [plain(training.layer_output(X, e).tolist()) for e in h],
             "target": Y.tolist(),
+            "start": training.start_text(self.init, h[0]),  # in the page's language
         }
         with self.hold_sync():
             self.run = run
@@ -89,4 +90,5 @@ class TrainingExplorer(Explorer):
     def picture(self):
         X, Y, h = *training.edge_data(self.image), self.history
         step = min(max(self.step, 0), len(h) - 1)
-        return training.draw_training(h[: step + 1], X, Y, self.steps, self.lr)
+        shown = h[: step + 1]
+        return training.draw_training(shown, X, Y, self.steps, self.lr, self.init)

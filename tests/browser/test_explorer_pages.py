@@ -331,11 +331,13 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
 # ---- the keyboard, Play and what the page says -------------------------------
 
 LAST = "() => document.querySelector('#explorer svg').textContent"
+SEED_OFF = "window.controlState('seed').disabled"  # the seed picks random values only
 
 
 def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
     explorer = SweepExplorer()
     show(page, explorer)
+    assert page.evaluate(SEED_OFF)  # ramp input and kernel
     shown = labels(page, explorer)
     assert {"input_h", "kernel_w", "flip"} <= set(shown)
     assert not [t for t in shown if t.startswith(("padding", "stride", "dilation"))]
@@ -349,6 +351,10 @@ def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
     words = texts(parse(seen(page)["svg"]))
     assert "height: n - k + 1 = 5 - 2 + 1 = 4" in words
     assert "width: n - k + 1 = 3 - 3 + 1 = 1" in words
+    set_controls(page, {"kernel": "random"})
+    assert not page.evaluate(SEED_OFF)
+    set_controls(page, {"kernel": "ones", "values": "random"})
+    assert not page.evaluate(SEED_OFF)
 
 
 def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
@@ -373,6 +379,9 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
     # The book's start: 3x3 window, padding 1, stride (2, 1) on arange(32): 2x4.
     assert page.evaluate("window.controlState('cell').max") == "7"
     assert page.evaluate("window.controlState('count_include_pad').disabled")
+    # Padded to 6 rows, windows of 3 at stride 2 cover rows 0-4: row 5 is left.
+    dropped = "the floor drops 1 row at the bottom of the padded input (tinted purple)"
+    assert dropped in svg_texts(seen(page))
     control(page, "cell").focus()
     page.keyboard.press("ArrowRight")
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in svg_texts(seen(page))
@@ -390,6 +399,7 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
 
 def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     show(page, ChannelsExplorer(values="small random integers"))
+    assert not page.evaluate(SEED_OFF)
     control(page, "out_channels").focus()
     page.keyboard.press("ArrowLeft")
     code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
@@ -400,6 +410,7 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     assert "needs Python" in note
     assert seen(page)["svg"] == before  # the numbers of seed 0 stay, as drawn
     set_controls(page, {"values": "book example", "size": 4})
+    assert page.evaluate(SEED_OFF)
     explanation = seen(page)["explanation"]
     assert explanation.startswith("The book's example has c_i = 2 input channels")
 
@@ -452,6 +463,9 @@ def check_training(shown, history, X, Y, v, t, where):
     else:
         head = f"stopped at step {t}: the loss overflowed, kernel {written}"
     assert line.startswith(head), where
+    first = ", ".join(map(two_decimals, history[0].kernel.reshape(2).tolist()))
+    start = f"start: K = [{first}] ({v['init']}: "
+    assert [t for t in texts(root) if t.startswith(start)], where
     bias = entry.bias if v["bias"] else None
     output = F.conv2d(X[None, None], entry.kernel.view(1, 1, 1, 2))[0, 0] + (bias or 0)
     want = [[two_decimals(x) for x in row] for row in output.tolist()]

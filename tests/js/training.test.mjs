@@ -15,8 +15,10 @@ test("fmt2 writes two decimals as Python's f'{x:.2f}', out-of-range values as >9
   for (const [x, python] of cases) assert.equal(m.fmt2(x), python, `${x}`);
 });
 
-test("a run's non-finite numbers arrive as strings and are read back", () => {
-  const r = m.decode({ loss: [1.5, "Infinity", "NaN"], kernel: [[1, "-Infinity"]], bias: null });
+test("a run's non-finite numbers arrive as strings and are read back, its texts kept", () => {
+  const start = "start: K = [0.00, 0.00] (zeros: every weight 0)";  // a text stays one
+  const r = m.decode({ loss: [1.5, "Infinity", "NaN"], kernel: [[1, "-Infinity"]], bias: null, start });
+  assert.equal(r.start, start);
   assert.deepEqual(r.loss, [1.5, Infinity, NaN]);
   assert.deepEqual(r.kernel, [[1, -Infinity]]);
   assert.equal(r.bias, null);

@@ -6,11 +6,9 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import nbformat
-import pytest
 from test_notebooks import RunAllCopy, SessionOver
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,10 +19,9 @@ import pytest
 from pathlib import Path
 
 def execute(path, stop=None):  # a notebook that takes 30 s, unless stopped
-    if stop is None:
-        time.sleep(30)
-    else:
-        stop.wait(30)
+    if stop is None or not stop.wait(30):
+        time.sleep(0 if stop else 30)
+        path.with_suffix(".finished").write_text("ran to its end")
     return path
 
 def test_fails_at_once():
@@ -39,7 +36,6 @@ def test_reads_its_execution(run, path):
 def test_stopping_at_the_first_failure_does_not_wait_for_the_executions(tmp_path):
     shutil.copy(ROOT / "tests" / "conftest.py", tmp_path)
     (tmp_path / "test_fake.py").write_text(FAKE)
-    start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"],
         cwd=tmp_path,
@@ -48,9 +44,9 @@ def test_stopping_at_the_first_failure_does_not_wait_for_the_executions(tmp_path
         text=True,
         timeout=120,
     )
-    seconds = time.perf_counter() - start
     assert "1 failed" in done.stdout, done.stdout + done.stderr
-    assert seconds < 20, f"pytest -x took {seconds:.0f} s: it waited for a notebook"
+    # The executions already running were stopped, not waited for.
+    assert not list(tmp_path.glob("*.finished")), "pytest -x waited for a notebook"
 
 
 def test_a_stopped_execution_runs_no_further_cell():
@@ -60,6 +56,15 @@ def test_a_stopped_execution_runs_no_further_cell():
     client.last_of_run_all = 0
     client.stop = threading.Event()
     client.stop.set()
-    with pytest.raises(SessionOver):
-        asyncio.run(client.async_execute_cell(nb.cells[0], 0))
-    assert nb.cells[0].outputs == []
+    stopped = []
+
+    def run_cell():  # in a thread of its own, as in the session (no running loop)
+        try:
+            asyncio.run(client.async_execute_cell(nb.cells[0], 0))
+        except SessionOver:
+            stopped.append(True)
+
+    thread = threading.Thread(target=run_cell)
+    thread.start()
+    thread.join(60)
+    assert stopped and nb.cells[0].outputs == []

@@ -56,6 +56,18 @@ SLIDER = {
     "StackExplorer": "input_size",
     "PoolingExplorer": "window_h",
 }
+# The values a seed picks: the seed control is enabled only with them.
+RANDOM_VALUES = {"SweepExplorer": "random", "ChannelsExplorer": "small random integers"}
+
+
+def asking_slider(view, name):
+    """The first slider that asks Python, enabled first (random values chosen)."""
+    if name in RANDOM_VALUES:
+        view.root.locator('select[name="values"]').select_option(RANDOM_VALUES[name])
+    slider = view.asking_python().and_(view.root.locator("[type=range]")).first
+    slider.wait_for()
+    assert slider.is_enabled(), name
+    return slider
 
 
 def named(sliders, name):
@@ -134,7 +146,7 @@ def test_python_answers_the_controls_that_need_pytorch(
     view = notebook.explorer_in_cell(cell)
     assert view.asking_python().count() == ASKS[name]
     answered = [s["answered"] for s in explorer_states(notebook, name)]
-    view.nudge(view.asking_python().and_(view.root.locator("[type=range]")).first)
+    view.nudge(asking_slider(view, name))
     notebook.page.wait_for_function(
         "(root) => !root.querySelector('.d2lconv-kernel-note').textContent",
         arg=view.root.element_handle(),
@@ -165,9 +177,8 @@ def test_explorers_redraw_with_no_kernel_and_say_what_needs_one(
             before = view.state()
             view.nudge(slider)
             assert view.wait_for_new_state(before) != before, (name, label)
-        asking = view.asking_python().and_(view.root.locator("[type=range]"))
-        if asking.count():
-            view.nudge(asking.first)
+        if name in ASKS:
+            view.nudge(asking_slider(view, name))
             notebook.page.wait_for_function(
                 "(root) => root.querySelector('.d2lconv-kernel-note')"
                 ".textContent.includes('running kernel')",

@@ -289,7 +289,16 @@ def visits(browser, server, pages, axe_script):
             page.keyboard.press(move["key"])
             move.update(page.evaluate(READ_EXPLORER, move["id"]))
             if move["asking"]:
-                # A control that needs Python says so on a page with no kernel.
+                # A control that needs Python says so on a page with no kernel
+                # (a seed is enabled once random values are chosen).
+                asking = page.locator(f"#{move['asking']}")
+                if asking.is_disabled():
+                    box = asking.locator("xpath=ancestor::*[@data-explorer][1]")
+                    values = box.locator('select[name="values"]')
+                    options = values.locator("option").evaluate_all(
+                        "options => options.map(o => o.value)"
+                    )
+                    values.select_option(next(o for o in options if "random" in o))
                 page.focus(f"#{move['asking']}")
                 page.keyboard.press("ArrowRight")
                 move["note"] = page.evaluate(READ_EXPLORER, move["asking"])["note"]

@@ -1,19 +1,24 @@
 """images/: exactly what scripts/make_images.py draws, and the sweeps move.
 
 Every image is SVG text the course writes itself, so a fresh run must give
-the same bytes on any machine. The drawing functions are checked against
-PyTorch in their own tests; here, an animated sweep must show its frames one
-after another, the kernel's window moving cell by cell, with PyTorch's output.
+the same bytes on any machine. The package's drawing functions are checked
+against PyTorch in their own tests; here, an animated sweep must show its
+frames one after another, the kernel's window moving cell by cell, with
+PyTorch's output, and the script's transposed convolution is PyTorch's.
 """
 
 import importlib.util
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from svg_checks import SVG, marked, matrix, panel, parse, shown_frames
+from hypothesis import given
+from hypothesis import strategies as st
+from props import examples
+from svg_checks import SVG, marked, matrix, panel, parse, shown_frames, texts
 
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES_DIR = ROOT / "images"
@@ -84,6 +89,10 @@ def test_sweep_shows_pytorchs_output_and_moves_cell_by_cell(sweep):
     times = [0.35 + 0.7 * k for k in range(h * w)] + [0.7 * h * w + 1.0]
     shown = [shown_frames(animated, t) for t in [*times, 0.7 * h * w + 1.4]]
     assert shown == [[k] for k in range(h * w)] + [[h * w - 1], [0]]
+    # Before the animation starts (or without SMIL) the first frame shows.
+    assert [g.get("visibility") for g in moving] == ["visible"] + ["hidden"] * (
+        h * w - 1
+    )
 
 
 @pytest.mark.parametrize("name", [n for n in NAMES if n.endswith(".zh.svg")])
@@ -93,3 +102,53 @@ def test_chinese_animation_has_the_english_numbers_and_chinese_labels(name):
     for zh, en in zip(frames(chinese), frames(english), strict=True):
         texts = [t.text for t in zh.iter(SVG + "text") if t.get("data-cell")]
         assert texts == [t.text for t in en.iter(SVG + "text") if t.get("data-cell")]
+
+
+@examples(25)
+@given(
+    n=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    k=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    s=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    p=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    op=st.tuples(st.integers(0, 2), st.integers(0, 2)),
+    seed=st.integers(0, 1000),
+)
+def test_transposed_conv_figure_equals_conv_transpose2d(n, k, s, p, op, seed):
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randint(-5, 10, n, generator=generator).float()
+    K = torch.randint(-5, 10, k, generator=generator).float()
+    kwargs = dict(stride=s, padding=p, output_padding=op)
+    try:
+        expected = F.conv_transpose2d(X[None, None], K[None, None], **kwargs)[0, 0]
+    except RuntimeError:
+        return  # PyTorch refuses this combination
+    root = parse(make_images.draw_transposed_conv(X, K, **kwargs).svg)
+    oh, ow = expected.shape
+    np.testing.assert_array_equal(matrix(panel(root, f"output {oh}x{ow}")), expected)
+    # Each term, cropped like the output, is the transposed convolution of X
+    # with every other element set to zero; it outlines where X[i, j] * K lands.
+    for i, j in np.ndindex(*n):
+        term = panel(root, f"term {i},{j}")
+        one = torch.zeros_like(X)
+        one[i, j] = X[i, j]
+        alone = F.conv_transpose2d(one[None, None], K[None, None], **kwargs)[0, 0]
+        cropped = np.nan_to_num(matrix(term))[p[0] : p[0] + oh, p[1] : p[1] + ow]
+        np.testing.assert_array_equal(cropped, alone.numpy())
+        rows, cols = range(i * s[0], i * s[0] + k[0]), range(j * s[1], j * s[1] + k[1])
+        assert marked(term, "outline") == {(r, c) for r in rows for c in cols}
+    if any(p):  # the padding's ring is hatched: the canvas minus the output
+        (h, w) = matrix(panel(root, "sum")).shape
+        assert len(marked(panel(root, "sum"), "padding")) == h * w - oh * ow
+
+
+def test_transposed_conv_image_is_the_books_example():
+    # [[0, 1], [2, 3]] with itself gives [[0, 0, 1], [0, 4, 6], [4, 12, 9]],
+    # worked out by hand; its size by the formula with the numbers filled in.
+    root = image("transposed-conv.svg")
+    assert matrix(panel(root, "output 3x3")).tolist() == [
+        [0, 0, 1],
+        [0, 4, 6],
+        [4, 12, 9],
+    ]
+    heading = " ".join(texts(panel(root, "heading")))
+    assert "(2-1)\u00b71 - 2\u00b70 + 1\u00b7(2-1) + 0 + 1 = 3" in heading

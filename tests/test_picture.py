@@ -5,9 +5,8 @@ import pytest
 import torch
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
-from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse, shown_frames
+from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse
 
-from d2lconv.animation import Animation
 from d2lconv.grid import Grid, draw_grid
 from d2lconv.picture import Lines, Picture, format_number, row
 from d2lconv.plot import Plot
@@ -136,13 +135,6 @@ def test_large_grids_shrink_their_numbers_to_fit_the_cells():
             ["'loss'", "(2,)", "(1,)"],
         ),
         (lambda: draw_grid([[1]]).save("x.pdf"), ValueError, ["path", "x.pdf"]),
-        (lambda: Animation([]), ValueError, ["frames", "at least one picture"]),
-        (lambda: Animation([Picture([])], duration=0), ValueError, ["duration", "0"]),
-        (
-            lambda: Animation([Picture([])], last_duration=-1),
-            ValueError,
-            ["last_duration must be a positive number of ms", "-1"],
-        ),
     ],
 )
 def test_bad_input_is_explained(call, error, words):
@@ -195,24 +187,3 @@ def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
         if t.get("fill") == "#666666" and t.get("text-anchor") == "middle"
     ]
     assert ticks == ["0", "1", "2"]  # no half layers
-
-
-def test_animation_shows_each_picture_in_turn_as_svg_text(tmp_path):
-    frames = [draw_grid([[k, 10 * k]], title="output") for k in range(3)]
-    animation = Animation(frames, duration=500, last_duration=2000, title="count")
-    root = parse(animation.svg)
-    assert root.get("data-frames") == "3" and root.get("aria-label") == "count"
-    assert not list(root.iter(SVG + "style")) and not list(root.iter(SVG + "script"))
-    # Each frame is the picture itself: its numbers are text.
-    inner = [g for g in root.iter(SVG + "g") if g.get("data-frame") is not None]
-    shown = [numbers(panel(g, "output 1x2"))[(0, 1)] for g in inner]
-    assert shown == ["0", "10", "20"]
-    # One frame at a time: 500 ms each, the last one 2000 ms, then again.
-    for seconds, frame in [(0, 0), (0.49, 0), (0.51, 1), (1.2, 2), (2.9, 2), (3.1, 0)]:
-        assert shown_frames(root, seconds) == [frame], seconds
-    # The frame shown before the animation starts (or without SMIL) is the first.
-    assert [g.get("visibility") for g in inner] == ["visible", "hidden", "hidden"]
-    assert animation.save(tmp_path / "a.svg").read_text() == animation.svg
-    # One picture does not move.
-    root = parse(Animation([draw_grid([[1]])]).svg)
-    assert not list(root.iter(SVG + "animate")) and shown_frames(root, 5) == [0]

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from torch import nn
 
-from ._validate import check_int, positive_pair
+from ._validate import positive_pair
 from .i18n import N_, tr
 from .shapes import (
     _padding_sides,
@@ -183,15 +183,3 @@ def receptive_field(layers):
     """Receptive field ``(h, w)`` of one output of the whole stack, in input pixels."""
     rows = receptive_field_table(layers)
     return rows[-1].receptive_field if rows else (1, 1)
-
-
-def field_window(row, i, j):
-    """Input rows and columns ``((r0, r1), (c0, c1))`` seen by output ``(i, j)``.
-
-    Both ends are included; indices below 0 or past the input lie in the padding.
-    """
-    i, j = check_int(i, "i"), check_int(j, "j")
-    r0 = row.start[0] + i * row.jump[0]
-    c0 = row.start[1] + j * row.jump[1]
-    (fh, fw) = row.receptive_field
-    return (r0, r0 + fh - 1), (c0, c0 + fw - 1)

@@ -19,11 +19,6 @@ def repeat_layer(count, kernel_size, padding=0, stride=1, dilation=1):
     return [dict(layer) for _ in range(count)]
 
 
-def stack_sizes(input_size, layers):
-    """Output ``(h, w)`` after each layer (a ``ValueError`` names an empty one)."""
-    return [row.output_size for row in receptive_field_table(layers, input_size)]
-
-
 def centre_windows(table):
     """Rows ``(r0, r1)`` of every level (input first) that the centre output sees.
 

@@ -6,12 +6,7 @@ from props import examples
 from torch import nn
 
 from d2lconv import one_thread
-from d2lconv.receptive import (
-    field_window,
-    layer_geometry,
-    receptive_field,
-    receptive_field_table,
-)
+from d2lconv.receptive import layer_geometry, receptive_field, receptive_field_table
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -72,6 +67,13 @@ def dependency_rows_cols(specs, size, i, j):
     return rows, cols, tuple(Y.shape[2:])
 
 
+def window(row, i, j):
+    """Input rows and columns (ends included) the table says output (i, j) sees."""
+    r0, c0 = (row.start[a] + (i, j)[a] * row.jump[a] for a in (0, 1))
+    (fh, fw) = row.receptive_field
+    return (r0, r0 + fh - 1), (c0, c0 + fw - 1)
+
+
 @examples(300)
 @given(st.lists(layer_specs(), min_size=1, max_size=4))
 def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
@@ -83,7 +85,7 @@ def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
     i, j = (-(start[a] // J[a]) for a in (0, 1))  # ceil(-start / J)
     rows, cols, out = dependency_rows_cols(specs, size, i, j)
     assert i < out[0] and j < out[1]
-    (r0, r1), (c0, c1) = field_window(last, i, j)
+    (r0, r1), (c0, c1) = window(last, i, j)
     assert r0 >= 0 and r1 < size[0] and c0 >= 0 and c1 < size[1]
     # The span of what the output depends on is exactly the receptive field
     # (dilation leaves holes inside it, the ends are exact).
@@ -94,7 +96,7 @@ def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
     # The corner output's field starts in the padding: what it depends on lies
     # inside the field clipped to the input (possibly nothing at all).
     rows, cols, _ = dependency_rows_cols(specs, size, 0, 0)
-    (r0, r1), (c0, c1) = field_window(last, 0, 0)
+    (r0, r1), (c0, c1) = window(last, 0, 0)
     assert set(rows) <= set(range(max(r0, 0), r1 + 1))
     assert set(cols) <= set(range(max(c0, 0), c1 + 1))
 

@@ -5,7 +5,6 @@ picture of one matrix, for a notebook cell.
 """
 
 import numpy as np
-from matplotlib import colormaps
 
 from .i18n import given, tr
 from .picture import (
@@ -24,30 +23,21 @@ from .picture import (
     Text,
     colors,
     format_number,
+    row,
     text_units,
     title_texts,
     to_matrix,
 )
 
 
-def cell_mask(cells, shape, name):
+def cell_mask(cells, shape):
     """A boolean matrix of ``shape`` from a boolean matrix or ``(row, col)`` pairs."""
-    if cells is None:
-        return np.zeros(shape, dtype=bool)
-    array = np.asarray(cells)
-    if array.dtype == bool:
-        if array.shape != shape:
-            raise ValueError(
-                f"{name} must have the shape of the values {shape}, got {array.shape}"
-            )
-        return array.copy()
     mask = np.zeros(shape, dtype=bool)
+    if cells is None:
+        return mask
+    if np.asarray(cells).dtype == bool:
+        return np.array(cells)
     for r, c in cells:
-        if not (0 <= r < shape[0] and 0 <= c < shape[1]):
-            raise ValueError(
-                f"{name} holds the cell ({r}, {c}), outside the {shape[0]}x{shape[1]} "
-                "grid (rows and columns count from 0)"
-            )
         mask[r, c] = True
     return mask
 
@@ -74,25 +64,15 @@ class Grid:
     ):
         self.values = to_matrix(values)
         shape = self.values.shape
-        if cmap is not None and cmap not in colormaps:
-            raise ValueError(f"cmap must name a matplotlib colormap, got {cmap!r}")
-        if not cell > 0:
-            raise ValueError(f"cell must be a positive size in pixels, got {cell!r}")
-        if not (0 <= dropped[0] <= shape[0] and 0 <= dropped[1] <= shape[1]):
-            raise ValueError(
-                f"dropped must be (rows, cols) within the {shape[0]}x{shape[1]} "
-                f"grid, got {dropped!r}"
-            )
         self.title, self.cmap, self.vmin, self.vmax = title, cmap, vmin, vmax
         first = title.split("\n")[0] if title else tr("grid")
         size = f"{shape[0]}x{shape[1]}"
         # "output 4x4" (a title that already ends with the size keeps it once)
         self.label = label or (first if first.endswith(size) else f"{first} {size}")
-        fmt = fmt if callable(fmt) else fmt.format
         self.texts = [[fmt(v) for v in row] for row in self.values.tolist()]
-        self.hatched = cell_mask(hatched, shape, "hatched")
-        self.outlined = cell_mask(outlined, shape, "outlined")
-        self.dimmed = cell_mask(dimmed, shape, "dimmed")
+        self.hatched = cell_mask(hatched, shape)
+        self.outlined = cell_mask(outlined, shape)
+        self.dimmed = cell_mask(dimmed, shape)
         self.dropped = (int(dropped[0]), int(dropped[1]))
         self.indices = indices
         self.cell = cell
@@ -253,16 +233,9 @@ def _grid_lines(x, y, rows, cols, cell):
     ]
 
 
-def draw_grid(values, *, title="", indices=False, **options):
-    """A picture of one matrix: coloured cells with their numbers.
-
-    ``indices=True`` numbers the rows and columns from 0 (or from a given
-    ``(row0, col0)``); other options are those of ``Grid`` (``cmap``, ``vmin``,
-    ``vmax``, ``fmt``, ``hatched``, ``outlined``, ``dimmed``, ``cell``, ...).
-    """
-    indices = (0, 0) if indices is True else indices or None
+def draw_grid(values, *, title=""):
+    """A picture of one matrix: coloured cells with their numbers."""
     # A title the notebook's code passes in, in the reader's language.
-    grid = Grid(values, title=given(title), indices=indices, **options)
-    left, _ = grid.span
-    grid.x, grid.y = MARGIN + left, MARGIN + grid.top
+    grid = Grid(values, title=given(title))
+    row([grid])
     return Picture([grid], title=grid.label)

@@ -3,37 +3,21 @@
 A ``Picture`` is a list of panels placed in pixels. ``picture.svg`` is its SVG
 text: numbers are ``<text>``, each panel is a ``<g role="group"
 aria-label="output 2x2">`` with a ``<title>``, attributes only (no
-``<style>``). Jupyter shows a Picture inline (``_repr_svg_``, ``_repr_html_``);
-``picture.save("x.svg")`` writes a file.
-``animation.Animation(pictures)`` shows pictures one after another as one SVG
-that moves by itself (SMIL, no script). The explorers draw the same pictures
-in the page (``d2lconv/explorers``).
+``<style>``). Jupyter shows a Picture inline; ``picture.save("x.svg")`` writes
+a file. The explorers draw the same pictures in the page (``d2lconv/explorers``).
 
-Panels (each has ``label``, ``x, y`` = top left of its body in pixels, ``top``
-= room for its title above that, ``span`` = extra room left and right,
-``width``, ``height`` and ``primitives()``):
-
-- ``grid.Grid(values, title=..., cmap=..., vmin=..., vmax=..., fmt=...,
-  hatched=..., outlined=..., dimmed=..., dropped=(rows, cols),
-  indices=(row0, col0), cell=30)``: coloured cells with their numbers.
-  ``hatched`` cells are padding (grey, hatched), ``outlined`` cells get a red
-  frame (the window), ``dimmed`` cells are pale (not computed yet),
-  ``dropped`` tints the last rows and columns purple (what the floor drops).
-  Cells are given as ``(row, col)`` pairs or a boolean matrix. The label is
-  "<first title line> RxC" unless ``label=`` says otherwise.
-- ``Lines(lines, mono=True, bold=(0,))``: lines of text (formulas, captions).
-- ``plot.Plot(series, width=..., height=..., title=..., xlabel=..., ylabel=...)``:
-  a small line plot, ``series`` of ``(xs, ys, colour, name)``.
-
-``row(panels, x, y)`` places panels side by side, their bodies aligned under
-the tallest title, and returns the y below them; a panel can also be placed
-by setting ``x`` and ``y``. The picture's size is the extent of what is drawn.
+A panel has ``label``, ``x, y`` (the top left of its body in pixels), ``top``
+(room for its title above that), ``span`` (extra room left and right),
+``width``, ``height`` and ``primitives()``: ``grid.Grid`` (coloured cells with
+their numbers), ``Lines`` (lines of text) and ``plot.Plot`` (a small line
+plot). ``row(panels)`` places panels side by side, their bodies aligned under
+the tallest title, and returns the y below them; the picture's size is the
+extent of what is drawn.
 
     X, K = torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1], [2, 3]])
     panels = [Grid(X, title="input"), Grid(K, title="kernel", cmap="PuOr_r")]
-    bottom = row(panels)
     caption = Lines(["one line of text"])
-    caption.y = bottom + 10
+    caption.y = row(panels) + 10
     Picture([*panels, caption], title="a kernel and its input").svg
 
 Colours come from matplotlib colormaps: ``cmap=None`` picks ``"RdBu_r"`` when
@@ -41,11 +25,10 @@ a value is negative, else ``"Blues"``; diverging maps keep zero white.
 
 Panels turn themselves into three primitives (``Rect``, ``Text``,
 ``Polyline``); the SVG writer here and the ES modules only draw primitives,
-so a new panel or colour is one edit in one place. Primitives may carry
-``data`` that becomes ``data-*`` attributes saying what a mark means:
-``data-cell="r,c"`` on a cell's number, ``data-outline``, ``data-padding``,
-``data-dimmed`` (all "r,c") and ``data-dropped`` ("2 rows"); tests and
-browsers read them.
+so a new panel or colour is one edit in one place. A primitive's ``data``
+becomes ``data-*`` attributes saying what a mark means (``data-cell="r,c"``
+on a cell's number, ``data-outline``, ``data-padding``, ``data-dimmed``,
+``data-dropped``); tests and browsers read them.
 """
 
 import functools
@@ -335,27 +318,18 @@ class Picture:
         parts.append("</svg>")
         return "\n".join(parts)
 
-    def __repr__(self):
-        labels = ", ".join(p.label for p in self.panels)
-        return f"<Picture {self.title!r}: {labels}>"
-
     def _repr_svg_(self):
         return self.svg
 
     _repr_html_ = _repr_svg_
 
     def save(self, path):
-        """Write the SVG text to ``path`` (an .svg file)."""
-        return save_svg(self.svg, path)
-
-
-def save_svg(svg, path):
-    """Write the SVG text ``svg`` to ``path``, which must end in .svg."""
-    path = pathlib.Path(path)
-    if path.suffix != ".svg":
-        raise ValueError(f"path must end in .svg, got {str(path)!r}")
-    path.write_text(svg, encoding="utf-8")
-    return path
+        """Write the SVG text to ``path``, which must end in .svg; return the path."""
+        path = pathlib.Path(path)
+        if path.suffix != ".svg":
+            raise ValueError(f"path must end in .svg, got {str(path)!r}")
+        path.write_text(self.svg, encoding="utf-8")
+        return path
 
 
 def _data(data):

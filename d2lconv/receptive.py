@@ -26,18 +26,18 @@ _PIXELWISE = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.E
 _PIXELWISE += (nn.BatchNorm2d, nn.Dropout, nn.Dropout2d, nn.Identity)
 _KINDS = ("conv", "max", "avg")
 _LABELS = {"conv": N_("conv"), "max": N_("max pool"), "avg": N_("avg pool")}
-_DICT_KEYS = set("name kind kernel_size stride padding dilation ceil_mode".split())
+_DICT_KEYS = set("kind kernel_size stride padding dilation ceil_mode".split())
 
 
 class LayerError(ValueError):
     """A layer of a stack cannot be applied to its input (an empty output).
 
     The message names the ``layer`` in English (``"layer 2: conv 5x5: ..."``),
-    then the ``error`` that explains why; ``number`` is its place (None for a
-    named layer), ``shown`` its name as the table shows it (reader's language).
+    then the ``error`` that explains why; ``number`` is its place, ``shown``
+    its name as the table shows it (reader's language).
     """
 
-    def __init__(self, layer, error, number=None, shown=None):
+    def __init__(self, layer, error, number, shown):
         super().__init__(f"layer {layer}: {getattr(error, 'english', error)}")
         self.layer, self.error = layer, error
         self.number, self.shown = number, shown
@@ -151,10 +151,9 @@ def receptive_field_table(layers, input_size=None):
     for index, layer in enumerate(_flatten(layers)):
         g = layer_geometry(layer)
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
-        named = layer.get("name") if isinstance(layer, dict) else None
         label = _LABELS[g["kind"]]  # marked with N_ above
         shown = _describe(tr(label), k, s, p, d)
-        name = named or tr("{index}: {layer}", index=index + 1, layer=shown)
+        name = tr("{index}: {layer}", index=index + 1, layer=shown)
         if size is not None:
             try:
                 if g["kind"] == "conv":
@@ -169,9 +168,8 @@ def receptive_field_table(layers, input_size=None):
                     )
             except ValueError as err:
                 # The error names the layer in English, as the API's errors do.
-                english = named or f"{index + 1}: {_describe(label, k, s, p, d)}"
-                place = None if named else index + 1
-                raise LayerError(english, err, place, shown) from None
+                english = f"{index + 1}: {_describe(label, k, s, p, d)}"
+                raise LayerError(english, err, index + 1, shown) from None
         field = tuple(field[a] + d[a] * (k[a] - 1) * jump[a] for a in (0, 1))
         start = tuple(start[a] - p[a][0] * jump[a] for a in (0, 1))
         jump = tuple(jump[a] * s[a] for a in (0, 1))

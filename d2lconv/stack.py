@@ -139,11 +139,7 @@ def layer_error(err):
     The layer is named as the table names it and the reason is the ShapeError
     of ``shapes``, both in the reader's language (``err.english``: English).
     """
-    if not (
-        isinstance(err, LayerError)
-        and err.number is not None
-        and isinstance(err.error, ShapeError)
-    ):
+    if not (isinstance(err, LayerError) and isinstance(err.error, ShapeError)):
         return err
     return ShapeError(
         N_("layer {index}: {layer}: {reason}"),

@@ -10,8 +10,6 @@ first output's field begins) of the layer below into
 
 from typing import NamedTuple
 
-from torch import nn
-
 from ._validate import positive_pair
 from .i18n import N_, tr
 from .shapes import (
@@ -21,9 +19,6 @@ from .shapes import (
     pool2d_output_shape,
 )
 
-# Layers that keep the geometry: they act on each pixel (or each channel) alone.
-_PIXELWISE = (nn.ReLU, nn.LeakyReLU, nn.Sigmoid, nn.Tanh, nn.GELU, nn.SiLU, nn.ELU)
-_PIXELWISE += (nn.BatchNorm2d, nn.Dropout, nn.Dropout2d, nn.Identity)
 _KINDS = ("conv", "max", "avg")
 _LABELS = {"conv": N_("conv"), "max": N_("max pool"), "avg": N_("avg pool")}
 _DICT_KEYS = set("kind kernel_size stride padding dilation ceil_mode".split())
@@ -74,43 +69,33 @@ def _describe(label, k, s, p, d):
 def layer_geometry(layer):
     """Return ``dict(kind, kernel_size, stride, padding, dilation, ceil_mode)``.
 
-    ``layer`` is an ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d`` or a dict
-    with ``kernel_size`` and optionally ``stride`` (default 1, or the window for
-    pooling), ``padding`` (per side), ``dilation``, ``kind`` ("conv", "max",
-    "avg") and ``ceil_mode``. Padding comes back as ``((top, bottom), (left, right))``.
+    ``layer`` is a dict with ``kernel_size`` and optionally ``stride`` (default
+    1, or the window for pooling), ``padding`` (per side, as in PyTorch),
+    ``dilation``, ``kind`` ("conv", "max", "avg") and ``ceil_mode``, the
+    arguments of ``nn.Conv2d``, ``nn.MaxPool2d`` or ``nn.AvgPool2d``. Padding
+    comes back as ``((top, bottom), (left, right))``.
     """
-    if isinstance(layer, nn.Conv2d):
-        kind, ceil_mode = "conv", False
-        k, s, p, d = layer.kernel_size, layer.stride, layer.padding, layer.dilation
-    elif isinstance(layer, (nn.MaxPool2d, nn.AvgPool2d)):
-        kind = "max" if isinstance(layer, nn.MaxPool2d) else "avg"
-        k, s, p = layer.kernel_size, layer.stride, layer.padding
-        d = getattr(layer, "dilation", 1)
-        s = k if s is None or s == () else s
-        ceil_mode = bool(layer.ceil_mode)
-    elif isinstance(layer, dict):
-        unknown = set(layer) - _DICT_KEYS
-        if unknown:
-            raise TypeError(
-                f"layer dict has unknown keys {sorted(unknown)}; allowed: "
-                f"{sorted(_DICT_KEYS)}"
-            )
-        if "kernel_size" not in layer:
-            raise TypeError(f"layer dict needs a kernel_size, got {layer!r}")
-        kind = layer.get("kind", "conv")
-        if kind not in _KINDS:
-            raise ValueError(f"layer kind must be one of {_KINDS}, got {kind!r}")
-        k = layer["kernel_size"]
-        s = layer.get("stride", k if kind != "conv" else 1)
-        p = layer.get("padding", 0)
-        d = layer.get("dilation", 1)
-        ceil_mode = bool(layer.get("ceil_mode", False))
-    else:
+    if not isinstance(layer, dict):
         raise TypeError(
-            f"each layer must be an nn.Conv2d, nn.MaxPool2d, nn.AvgPool2d or a "
-            f"dict with kernel_size/stride/padding/dilation, got "
-            f"{type(layer).__name__}"
+            "each layer must be a dict with kernel_size/stride/padding/dilation, "
+            f"got {type(layer).__name__}"
         )
+    unknown = set(layer) - _DICT_KEYS
+    if unknown:
+        raise TypeError(
+            f"layer dict has unknown keys {sorted(unknown)}; allowed: "
+            f"{sorted(_DICT_KEYS)}"
+        )
+    if "kernel_size" not in layer:
+        raise TypeError(f"layer dict needs a kernel_size, got {layer!r}")
+    kind = layer.get("kind", "conv")
+    if kind not in _KINDS:
+        raise ValueError(f"layer kind must be one of {_KINDS}, got {kind!r}")
+    k = layer["kernel_size"]
+    s = layer.get("stride", k if kind != "conv" else 1)
+    p = layer.get("padding", 0)
+    d = layer.get("dilation", 1)
+    ceil_mode = bool(layer.get("ceil_mode", False))
     k = positive_pair(k, "kernel_size")
     s = positive_pair(s, "stride")
     d = positive_pair(d, "dilation")
@@ -124,31 +109,17 @@ def layer_geometry(layer):
     }
 
 
-def _flatten(layers):
-    """Expand nn.Sequential and drop pixel-wise layers, which keep the geometry."""
-    if isinstance(layers, (nn.Module, dict)):
-        layers = [layers]
-    for layer in layers:
-        if isinstance(layer, nn.Sequential):
-            yield from _flatten(list(layer))
-        elif isinstance(layer, _PIXELWISE):
-            continue
-        else:
-            yield layer
-
-
 def receptive_field_table(layers, input_size=None):
     """One ``LayerField`` per layer: output size, receptive field, jump, start.
 
-    ``layers`` is a list of layers (see ``layer_geometry``) or an
-    ``nn.Sequential``; pixel-wise layers such as ``nn.ReLU`` are skipped. With
+    ``layers`` is a list of layer dicts (see ``layer_geometry``). With
     ``input_size`` the output size of every layer is filled in, and a layer
     whose output would be empty raises a ``ValueError`` that names it.
     """
     size = None if input_size is None else positive_pair(input_size, "input_size")
     field, jump, start = (1, 1), (1, 1), (0, 0)
     rows = []
-    for index, layer in enumerate(_flatten(layers)):
+    for index, layer in enumerate(layers):
         g = layer_geometry(layer)
         k, s, p, d = g["kernel_size"], g["stride"], g["padding"], g["dilation"]
         label = _LABELS[g["kind"]]  # marked with N_ above

@@ -100,24 +100,23 @@ def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
     assert set(rows) <= set(range(max(r0, 0), r1 + 1))
     assert set(cols) <= set(range(max(c0, 0), c1 + 1))
 
-    # The real modules, read from the stack, give every layer's output size.
-    X, sizes, modules = torch.zeros(1, 1, *size), [], [torch_layer(s) for s in specs]
-    for module in modules:
-        X = module(X)
+    # The real modules give every layer's output size.
+    X, sizes = torch.zeros(1, 1, *size), []
+    for spec in specs:
+        X = torch_layer(spec)(X)
         sizes.append(tuple(X.shape[2:]))
-    assert [row.output_size for row in receptive_field_table(modules, size)] == sizes
+    assert [row.output_size for row in receptive_field_table(specs, size)] == sizes
 
 
-def test_modules_and_sequential_are_read():
-    net = nn.Sequential(
-        nn.Conv2d(1, 4, 3, padding=1),
-        nn.ReLU(),
-        nn.MaxPool2d(2),
-        nn.Conv2d(4, 4, (3, 5), stride=2, padding="valid", dilation=2),
-        nn.AvgPool2d(3, stride=1, padding=1),
-    )
-    table = receptive_field_table(net, 32)
-    assert len(table) == 4  # the ReLU changes no geometry
+def test_a_stack_of_convolutions_and_pools_is_read():
+    specs = [
+        dict(kind="conv", kernel_size=3, padding=1),
+        dict(kind="max", kernel_size=2, stride=2),
+        dict(kind="conv", kernel_size=(3, 5), stride=2, padding="valid", dilation=2),
+        dict(kind="avg", kernel_size=3, stride=1, padding=1),
+    ]
+    table = receptive_field_table(specs, 32)
+    net = nn.Sequential(*(torch_layer(s) for s in specs))
     assert table[-1].output_size == tuple(net(torch.zeros(1, 1, 32, 32)).shape[2:])
     assert table[1].jump == (2, 2) and table[2].jump == (4, 4)
     # 3, +1 (pool 2x2 at jump 1), +2*2*2 (dilated 3 at jump 2), +2*4 (pool 3).
@@ -125,7 +124,7 @@ def test_modules_and_sequential_are_read():
 
 
 def test_same_padding_keeps_the_size_and_starts_in_the_padding():
-    (row,) = receptive_field_table([nn.Conv2d(1, 1, 4, padding="same")], 7)
+    (row,) = receptive_field_table([dict(kernel_size=4, padding="same")], 7)
     assert row.output_size == (7, 7)
     assert row.padding == ((1, 2), (1, 2))  # PyTorch puts the extra one after
     assert row.start == (-1, -1)

@@ -158,10 +158,7 @@ def draw_pooling(
     is outlined; the numbers come from PyTorch's pooling functions. The text
     under the panels is the matching PyTorch layer and its output shape.
     """
-    check_tensor(X, "X", (2, 3))
-    X = X.detach().cpu().float()
-    if X.dim() == 2:
-        X = X[None]
+    X = check_tensor(X, "X", 3).detach().cpu().float()
     kernel_size = as_pair(kernel_size, "kernel_size")
     stride = kernel_size if stride is None else as_pair(stride, "stride")
     padding = as_pair(padding, "padding")

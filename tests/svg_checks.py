@@ -1,9 +1,11 @@
-"""Reading an SVG picture as a user sees it: panels, their numbers, marked cells."""
+"""Reading an SVG picture as a user sees it: panels, their numbers, marked cells;
+and what a user reads when an argument is wrong."""
 
 import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+import pytest
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -96,3 +98,11 @@ def shown_frames(root, seconds):
         if [v for k, v in zip(keys, values, strict=True) if k <= t][-1] == "visible":
             shown.append(int(group.get("data-frame")))
     return shown
+
+
+def explains(error, call, *words):
+    """``call()`` raises ``error`` whose message holds each of ``words``."""
+    with pytest.raises(error) as info:
+        call()
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))

@@ -1,11 +1,10 @@
 """The picture model and its SVG: what a reader gets (text, labels, marks)."""
 
 import numpy as np
-import pytest
 import torch
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
-from svg_checks import SVG, grid_numbers, marked, numbers, panel, parse
+from svg_checks import SVG, explains, grid_numbers, marked, numbers, panel, parse
 
 from d2lconv.grid import Grid, draw_grid
 from d2lconv.picture import Lines, Picture, format_number, row
@@ -117,24 +116,14 @@ def test_large_grids_shrink_their_numbers_to_fit_the_cells():
     assert 6 * 0.62 * large.fontsize <= large.cell
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "words"),
-    [
-        (lambda: Grid(np.zeros((2, 2, 2))), ValueError, ["values", "2-D", "(2, 2, 2)"]),
-        (lambda: Grid(np.zeros((0, 3))), ValueError, ["values", "empty"]),
-        (
-            lambda: Plot([([0, 1], [1], "red", "loss")]),
-            ValueError,
-            ["'loss'", "(2,)", "(1,)"],
-        ),
-        (lambda: draw_grid([[1]]).save("x.pdf"), ValueError, ["path", "x.pdf"]),
-    ],
-)
-def test_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
-        call()
-    for word in words:
-        assert word in str(info.value)
+def test_bad_input_is_explained():
+    explains(
+        ValueError, lambda: Grid(np.zeros((2, 2, 2))), "values", "2-D", "(2, 2, 2)"
+    )
+    explains(ValueError, lambda: Grid(np.zeros((0, 3))), "values", "empty")
+    series = [([0, 1], [1], "red", "loss")]
+    explains(ValueError, lambda: Plot(series), "'loss'", "(2,)", "(1,)")
+    explains(ValueError, lambda: draw_grid([[1]]).save("x.pdf"), "path", "x.pdf")
 
 
 def test_plot_draws_each_series_through_its_points():

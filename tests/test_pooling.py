@@ -6,7 +6,7 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import marked, matrix, panel, parse, texts
+from svg_checks import explains, marked, matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import PoolingExplorer, draw_pooling, pool
@@ -132,18 +132,15 @@ def test_pool_on_the_3x3_example_and_its_default_stride():
 
 
 def test_draw_pooling_explains_bad_arguments():
-    with pytest.raises(ValueError, match="padding"):
-        draw_pooling(X32, 2, padding=2)
-    with pytest.raises(ValueError, match="cell must be between 0 and 3"):
-        draw_pooling(X32, 2, cell=99)
-    with pytest.raises(ValueError, match=r"cell must be a position \(i, j\)"):
-        draw_pooling(X32, 2, cell=(2, 0))
-    with pytest.raises(ValueError, match="mode must be one of"):
-        draw_pooling(X32, 2, mode="min")
-    with pytest.raises(ValueError, match="X must be a 3-D tensor"):
-        draw_pooling(X32[None], 2)
-    with pytest.raises(TypeError, match="kernel_size must be an int"):
-        draw_pooling(X32, 2.5)
+    explains(ValueError, lambda: draw_pooling(X32, 2, padding=2), "padding")
+    between = "cell must be between 0 and 3"
+    explains(ValueError, lambda: draw_pooling(X32, 2, cell=99), between)
+    position = "cell must be a position (i, j)"
+    explains(ValueError, lambda: draw_pooling(X32, 2, cell=(2, 0)), position)
+    mode = "mode must be one of"
+    explains(ValueError, lambda: draw_pooling(X32, 2, mode="min"), mode)
+    explains(ValueError, lambda: draw_pooling(X32[None], 2), "X must be a 3-D tensor")
+    explains(TypeError, lambda: draw_pooling(X32, 2.5), "kernel_size must be an int")
 
 
 def explorer(**settings):

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 from scipy.signal import convolve2d
-from svg_checks import SVG, grid_numbers, marked, matrix, numbers, panel, parse, texts
+from svg_checks import SVG, explains, grid_numbers, marked, matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv.data import sweep_kernel
@@ -189,38 +189,24 @@ def test_dilated_window_skips_cells():
     # Output 3x3, step 4 is the centre (1, 1): rows and columns 1 and 3.
     window = marked(panel(root, "input 5x5"), "outline")
     assert window == {(1, 1), (1, 3), (3, 1), (3, 3)}
-    assert numbers(panel(root, "output 3x3"))[(1, 1)] == "4"
+    assert grid_numbers(panel(root, "output 3x3"))[1][1] == "4"
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "words"),
-    [
-        (lambda: draw_sweep(X3, K2, step=4), ValueError, ["step", "0 and 3", "4"]),
-        (lambda: draw_sweep(X3, K2, step=1.0), TypeError, ["step", "1.0"]),
-        (lambda: draw_sweep([[1.0]], K2), TypeError, ["X", "torch.Tensor"]),
-        (lambda: draw_sweep(X3, K2[None]), ValueError, ["K", "2-D", "(1, 2, 2)"]),
-        (
-            lambda: draw_sweep(X3 > 0, K2),
-            TypeError,
-            ["X", "real numbers", "torch.bool"],
-        ),
-        (lambda: draw_sweep(X3, K2, stride=0), ValueError, ["stride", ">= 1"]),
-        (lambda: draw_sweep(X3, K2, padding=-1), ValueError, ["padding", "-1"]),
-        (lambda: draw_sweep(X3, K2, flip=1), TypeError, ["flip", "1"]),
-        (
-            lambda: draw_sweep(X3, torch.ones(4, 4)),
-            ValueError,
-            ["n - k + 1 = 3 - 4 + 1 = 0 < 1"],
-        ),
-        (
-            lambda: SweepExplorer(controls=TOPICS, padding="same"),
-            ValueError,
-            ["padding", "same"],
-        ),
-    ],
-)
-def test_bad_input_is_explained(call, error, words):
-    with pytest.raises(error) as info:
-        call()
-    for word in words:
-        assert word in str(info.value)
+def test_bad_input_is_explained():
+    explains(ValueError, lambda: draw_sweep(X3, K2, step=4), "step", "0 and 3", "4")
+    explains(TypeError, lambda: draw_sweep(X3, K2, step=1.0), "step", "1.0")
+    explains(TypeError, lambda: draw_sweep([[1.0]], K2), "X", "torch.Tensor")
+    explains(ValueError, lambda: draw_sweep(X3, K2[None]), "K", "2-D", "(1, 2, 2)")
+    bools = ("X", "real numbers", "torch.bool")
+    explains(TypeError, lambda: draw_sweep(X3 > 0, K2), *bools)
+    explains(ValueError, lambda: draw_sweep(X3, K2, stride=0), "stride", ">= 1")
+    explains(ValueError, lambda: draw_sweep(X3, K2, padding=-1), "padding", "-1")
+    explains(TypeError, lambda: draw_sweep(X3, K2, flip=1), "flip", "1")
+    empty = "n - k + 1 = 3 - 4 + 1 = 0 < 1"
+    explains(ValueError, lambda: draw_sweep(X3, torch.ones(4, 4)), empty)
+    explains(
+        ValueError,
+        lambda: SweepExplorer(controls=TOPICS, padding="same"),
+        "padding",
+        "same",
+    )

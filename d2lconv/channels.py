@@ -43,10 +43,9 @@ def channel_pool(seed=0):
 def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     """Seeded small integers: X (c_i, n, n) in 0..3 and K (c_o, c_i, k, k) in -1..2.
 
-    Small integers keep every product and sum readable in the picture. They
-    are the leading part of ``channel_pool(seed)`` (the integers of the
-    largest sizes, 4 channels in and out, k = 4, n = 6), so the explorer's page
-    takes them from there for any size: sizes above those are a ValueError.
+    Small integers keep every product and sum readable. They are the leading
+    part of ``channel_pool(seed)``, as the explorer's page takes them: sizes
+    above ``LARGEST`` are a ValueError.
     """
     sizes = dict(in_channels=in_channels, out_channels=out_channels)
     sizes.update(kernel_size=kernel_size, size=size)
@@ -57,9 +56,8 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
                 f"the random integers), got {value}"
             )
     X, K = channel_pool(seed)
-    n, k = size, kernel_size
-    X = X[:in_channels, :n, :n]
-    return X.clone(), K[:out_channels, :in_channels, :k, :k].clone()
+    X = X[:in_channels, :size, :size].clone()
+    return X, K[:out_channels, :in_channels, :kernel_size, :kernel_size].clone()
 
 
 def _sign(text, label):

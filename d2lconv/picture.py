@@ -65,17 +65,13 @@ MONO_CJK = (
     f"DejaVu Sans Mono, Menlo, Consolas, Noto Sans Mono CJK SC, {CJK_FAMILIES}, "
     "monospace"
 )
-# Colour maps whose middle colour is neutral: zero stays in the middle.
-DIVERGING = {"RdBu", "PuOr", "PiYG", "PRGn", "BrBG", "RdGy", "RdYlBu", "coolwarm"}
-DIVERGING |= {"bwr", "seismic"}
+# The pictures' colour maps whose middle colour is neutral: zero stays there.
+DIVERGING = {"RdBu", "PuOr"}
 
 
 def text_units(text):
-    """The width of ``text`` in Latin characters (about 0.6 em each).
-
-    A wide character (a Chinese one, a full-width comma) is about 1 em: 5/3 of
-    a Latin one. Text without wide characters counts its characters.
-    """
+    """The width of ``text`` in Latin characters (about 0.6 em each); a wide
+    character (a Chinese one, a full-width comma) is about 1 em: 5/3 of one."""
     wide = 0 if text.isascii() else sum(east_asian_width(c) in "WF" for c in text)
     return len(text) + wide * 2 / 3 if wide else len(text)
 

@@ -28,8 +28,7 @@ class LayerError(ValueError):
     """A layer of a stack cannot be applied to its input (an empty output).
 
     The message names the ``layer`` in English (``"layer 2: conv 5x5: ..."``),
-    then the ``error`` that explains why; ``number`` is its place, ``shown``
-    its name as the table shows it (reader's language).
+    then the ``error``; ``shown`` is its name in the reader's language.
     """
 
     def __init__(self, layer, error, number, shown):

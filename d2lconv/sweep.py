@@ -17,10 +17,8 @@ from .shapes import conv2d_geometry, pair_text
 # The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
 # padding 4 still fits a notebook).
 _MAX_WIDTH = 1000
-# What a sweep can show beyond input and kernel, in nn.Conv2d's argument
-# order (the lessons teach padding in notebook 4, stride and dilation in
-# notebook 5): the picture's formulas and the explorer's controls cover the
-# topics taught.
+# What a sweep can show beyond input and kernel, in nn.Conv2d's argument order;
+# the formulas and the explorer's controls cover the topics a lesson taught.
 TOPICS = ("stride", "padding", "dilation")
 
 

@@ -90,21 +90,16 @@ def layer_geometry(layer):
     kind = layer.get("kind", "conv")
     if kind not in _KINDS:
         raise ValueError(f"layer kind must be one of {_KINDS}, got {kind!r}")
-    k = layer["kernel_size"]
-    s = layer.get("stride", k if kind != "conv" else 1)
-    p = layer.get("padding", 0)
-    d = layer.get("dilation", 1)
-    ceil_mode = bool(layer.get("ceil_mode", False))
-    k = positive_pair(k, "kernel_size")
-    s = positive_pair(s, "stride")
-    d = positive_pair(d, "dilation")
+    k = positive_pair(layer["kernel_size"], "kernel_size")
+    s = positive_pair(layer.get("stride", k if kind != "conv" else 1), "stride")
+    d = positive_pair(layer.get("dilation", 1), "dilation")
     return {
         "kind": kind,
         "kernel_size": k,
         "stride": s,
-        "padding": _padding_sides(p, k, s, d),
+        "padding": _padding_sides(layer.get("padding", 0), k, s, d),
         "dilation": d,
-        "ceil_mode": ceil_mode,
+        "ceil_mode": bool(layer.get("ceil_mode", False)),
     }
 
 

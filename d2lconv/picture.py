@@ -335,11 +335,9 @@ def _data(data):
 
 
 def _svg_rect(r):
-    extra = (
-        f' stroke="{r.stroke}" stroke-width="{r.stroke_width:.5g}"'
-        if r.stroke_width
-        else ""
-    )
+    extra = ""
+    if r.stroke_width:
+        extra = f' stroke="{r.stroke}" stroke-width="{r.stroke_width:.5g}"'
     if r.opacity != 1:
         extra += f' fill-opacity="{r.opacity}"'
     return (

@@ -99,6 +99,10 @@ def stack_picture(input_size, table):
     levels = list(range(len(sizes)))
     fields = [1] + [row.receptive_field[0] for row in table]
     last = table[-1]
+    (h, w), (field_h, field_w) = last.output_size, last.receptive_field
+    count = len(table)
+    summary = dict(count=count, h=h, w=w, field_h=field_h, field_w=field_w)
+    summary.update(jump_h=last.jump[0], jump_w=last.jump[1])
     plot = Plot(
         [
             (levels, [h for h, _ in sizes], SIZE_COLOR, tr("output height")),
@@ -110,13 +114,7 @@ def stack_picture(input_size, table):
         title=tr(
             "after {count} layers: {h}x{w}, field {field_h}x{field_w}, "
             "jump {jump_h}x{jump_w}",
-            count=len(table),
-            h=last.output_size[0],
-            w=last.output_size[1],
-            field_h=last.receptive_field[0],
-            field_w=last.receptive_field[1],
-            jump_h=last.jump[0],
-            jump_w=last.jump[1],
+            **summary,
         ),
         xlabel=tr("layer (0 = input)"),
         ylabel=tr("pixels"),
@@ -126,9 +124,7 @@ def stack_picture(input_size, table):
     plot.x = bars.x + bars.width + GAP + plot.span[0]
     plot.y = bars.y
     title = tr(
-        "a stack of {count} layers on a {input} input",
-        count=len(table),
-        input=input_size,
+        "a stack of {count} layers on a {input} input", count=count, input=input_size
     )
     return Picture([bars, plot], title=title)
 

@@ -150,10 +150,10 @@ export function grid(values, o = {}) {
     if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
     out.push(...cells((r, c) => outlined[r][c]).map(([r, c]) =>
       box(r, c, "none", { stroke: HIGHLIGHT, strokeWidth: 2.5, data: { outline: `${r},${c}` } })));
-    if (o.indices) {
-      const [ri, ci] = o.indices;
-      out.push(...range(cols).map((c) => text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), 10, INDEX)),
-        ...range(rows).map((r) => text(x0 - 5, y0 + 0.5 * cell + 3.6 + r * cell, String(ri + r), 10, INDEX, "end")));
+    if (o.indices) {  // in small cells, smaller numbers: they must not run together
+      const [ri, ci] = o.indices, size = Math.min(10, 0.6 * cell);
+      out.push(...range(cols).map((c) => text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), size, INDEX)),
+        ...range(rows).map((r) => text(x0 - 5, y0 + 0.5 * cell + 0.36 * size + r * cell, String(ri + r), size, INDEX, "end")));
     }
     return out.concat(titleTexts(title, x0 + panel.width / 2, y0 - above - 2));
   };
@@ -351,17 +351,18 @@ function labelled(name, labelText, input, event, read, set, onChange) {
 // A slider: `input` events while it moves (drag, arrow keys), value shown;
 // `set(v, high)` also moves its end.
 export function slider(name, labelText, min, max, value, onInput) {
-  const input = Object.assign(document.createElement("input"), { type: "range", min, max, step: 1, value });
-  input.style.width = "120px";
-  const shown = Object.assign(document.createElement("output"), { textContent: value });
-  const set = (x, high = Number(input.max)) => {
+  const input = Object.assign(document.createElement("input"), { type: "range", min, step: 1 });
+  const shown = document.createElement("output");
+  const set = (x, high = Number(input.max)) => {  // wider for a long range: 120 to 320 px
     input.max = high;
+    input.style.width = `${Math.min(320, Math.max(120, 3 * (high - min)))}px`;
     input.value = Math.min(Math.max(x, Number(input.min)), high);
     shown.textContent = input.value;
   };
   const control = labelled(name, labelText, input, "input", () => Number(input.value), set,
     (x) => { shown.textContent = x; onInput(x); });
   control.el.append(shown);
+  set(value, max);
   return control;
 }
 

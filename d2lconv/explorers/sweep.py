@@ -50,12 +50,10 @@ class SweepExplorer(Explorer):
         kernel_size=None,
         padding=0,
         stride=1,
-        dilation=1,
         values="ramp",
         kernel="ramp",
         flip=False,
         seed=0,
-        step=0,
         controls=(),
     ):
         check_settings({"values": values, "kernel": kernel}, options=OPTIONS)
@@ -68,16 +66,14 @@ class SweepExplorer(Explorer):
         (top, bottom), (left, right) = _padding_sides(padding, k, (1, 1), (1, 1))
         if top != bottom or left != right:
             raise ValueError(f"padding must be equal on both sides here, got {padding}")
-        s, d = positive_pair(stride, "stride"), positive_pair(dilation, "dilation")
+        s = positive_pair(stride, "stride")
         starts = {"padding": (padding, (top, left) != (0, 0))}
-        starts.update(stride=(stride, s != (1, 1)), dilation=(dilation, d != (1, 1)))
+        starts["stride"] = (stride, s != (1, 1))
         topics = chosen_topics(controls, starts)
-        if d[0] != d[1]:
-            raise ValueError(f"dilation must be one int here, got {dilation!r}")
         settings = dict(input_h=n[0], input_w=n[1], kernel_h=k[0], kernel_w=k[1])
         settings.update(padding_h=top, padding_w=left, stride_h=s[0], stride_w=s[1])
-        settings.update(dilation=d[0], values=values, kernel=kernel, flip=bool(flip))
-        settings.update(seed=seed, step=step, topics=topics, pools=self._pools(seed))
+        settings.update(values=values, kernel=kernel, flip=bool(flip), seed=seed)
+        settings.update(topics=topics, pools=self._pools(seed))
         super().__init__(**settings)
 
     @staticmethod

@@ -52,10 +52,22 @@ test("the nn.Conv2d line names the arguments of the topics taught", () => {
   assert.equal(m.conv2dCall(g, ["padding"]), "nn.Conv2d(1, 1, kernel_size=2, padding=1, bias=False)  # (1, 1, 3, 3) -> (1, 1, 4, 4)");
 });
 
+const palettes = { Blues: [["#f7fbff", "#08306b"], [false, true]], PuOr_r: [["#2d004b", "#7f3b08"], [true, true]],
+  RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
+
 test("true convolution says nn.Conv2d does not flip, under the PyTorch line", () => {
-  const palettes = { Blues: [["#f7fbff", "#08306b"], [false, true]], PuOr_r: [["#2d004b", "#7f3b08"], [true, true]],
-    RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
   const svg = (flip) => m.sweepPicture(tr, settings({ flip }), { x: null, k: null }, palettes).svg;
   assert.match(svg(true), /PyTorch: nn\.Conv2d\([^<]*<\/text>\n<text[^>]*># its weight is the flipped kernel: nn\.Conv2d does not flip</);
   assert.doesNotMatch(svg(false), /does not flip/);
+});
+
+test("at the largest sizes the input's column numbers stay apart", () => {
+  const v = settings({ input_h: 16, input_w: 16, kernel_h: 7, kernel_w: 7, padding_h: 4, padding_w: 4 });
+  const svg = m.sweepPicture(tr, v, { x: null, k: null }, palettes).svg;
+  const above = /<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)" text-anchor="middle" fill="#666666">(-?\d+)</g;
+  const shown = [...svg.matchAll(above)].map(([, x, size, t]) => ({ x: Number(x), size: Number(size), t }));
+  assert.deepEqual(shown.map((c) => c.t), Array.from({ length: 24 }, (_, c) => String(c - 4)));
+  // DejaVu Sans draws a digit 0.64 em wide: 2 px or more between neighbours.
+  const half = (c) => (0.64 * c.size * c.t.length) / 2;
+  for (let c = 1; c < shown.length; c++) assert.ok(shown[c].x - shown[c - 1].x - half(shown[c]) - half(shown[c - 1]) >= 2);
 });

@@ -119,7 +119,7 @@ def channel_parts(X, K):
 
 
 def _sums(X, K, parts):
-    """Every X[i] * K[o, i] and their sum over i, output channel o, one row per o."""
+    """Every X[i] ⋆ K[o, i] and their sum over i, output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
     Y = parts.sum(1)
     panels, bottom = _inputs(X)
@@ -129,7 +129,7 @@ def _sums(X, K, parts):
             if i:
                 line.append(_sign("+", tr("plus")))
             line.append(Grid(K[o, i], title=f"K[{o},{i}]", cell=CELL, **KERNEL_COLOURS))
-            part = f"X[{i}] * K[{o},{i}]"
+            part = f"X[{i}] ⋆ K[{o},{i}]"
             line.append(Grid(parts[o, i], title=part, cmap="RdBu_r", cell=CELL))
         line.append(_sign("=", tr("equals")))
         title = tr("output Y[{o}]", o=o)

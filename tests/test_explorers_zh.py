@@ -21,13 +21,12 @@ from test_sweep import run_pytorch_call
 from zh_text import CJK, assert_chinese, assert_picture_in_chinese, english_runs
 
 from d2lconv import i18n
-from d2lconv.animation import Animation
 from d2lconv.explorers.channels import ChannelsExplorer
 from d2lconv.explorers.pooling import PoolingExplorer
 from d2lconv.explorers.stack import StackExplorer
 from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.explorers.training import TrainingExplorer
-from d2lconv.figures import draw_padding_modes, draw_transposed_conv
+from d2lconv.figures import draw_padding_modes
 from d2lconv.grid import draw_grid
 from d2lconv.picture import MONO, SANS, Lines, Picture
 from d2lconv.shapes import ShapeError, pool2d_output_shape
@@ -138,11 +137,9 @@ def test_train_functions_print_chinese_lines_with_the_losses(zh, capsys):
     assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in (5, 10)]
 
 
-def test_figures_grid_lines_and_animation_speak_chinese(zh):
+def test_figures_grid_and_lines_speak_chinese(zh):
     pictures = {
         "padding modes": draw_padding_modes(),
-        "transposed": draw_transposed_conv(stride=2, padding=1),
-        "two formulas": draw_transposed_conv(stride=(2, 1)),
         "stack": draw_stack(
             64, [dict(kernel_size=3, padding=1), dict(kind="max", kernel_size=2)]
         ),
@@ -155,8 +152,6 @@ def test_figures_grid_lines_and_animation_speak_chinese(zh):
     )
     assert Lines(["x"]).label == "说明"
     assert parse(Picture([]).svg).get("aria-label") == "图"
-    picture = draw_sweep(torch.arange(9.0).view(3, 3), torch.ones(2, 2))
-    assert_chinese(parse(Animation([picture]).svg).get("aria-label"), "animation")
 
 
 def test_english_pictures_keep_their_fonts_and_labels():

@@ -12,9 +12,10 @@ import sys
 
 import torch
 import torch.nn.functional as F
+from timing import median_time
 
 from d2lconv import conv2d_flops, default_device
-from d2lconv.fast import conv2d_im2col, format_duration, median_time
+from d2lconv.fast import conv2d_im2col, format_duration
 
 # (batch, c_i, size, c_o, kernel, padding): a small CNN layer, a wide one,
 # and notebook 4's 1-GFLOP layer (100 -> 100 channels, 5x5, 64x64).

@@ -1,4 +1,4 @@
-"""Fast cross-correlation for the performance lab, and a timer to compare methods.
+"""Fast cross-correlation for the performance lab, and how to show its timings.
 
 ``corr2d`` in ``ops.py`` visits one window per Python step; ``corr2d_unfold``
 views every window at once (``Tensor.unfold``), and ``conv2d_im2col`` copies
@@ -7,8 +7,6 @@ ONE matrix product, as many libraries do. Both match ``F.conv2d``.
 """
 
 import math
-import statistics
-import time
 
 import numpy as np
 import torch
@@ -16,12 +14,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from . import plot
-from ._validate import (
-    check_nonnegative_int,
-    check_positive_int,
-    check_same_device,
-    check_tensor,
-)
+from ._validate import check_same_device, check_tensor
 from .i18n import N_, given, language, tr
 from .ops import _check_pair_of_tensors
 from .shapes import conv2d_geometry
@@ -133,37 +126,6 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
         Y = Y + bias.to(dtype)[:, None]
     Y = Y.reshape(n, c_o, oh, ow)
     return Y if batched else Y[0]
-
-
-# ---------------------------------------------------------------------------
-# Timing
-
-
-def _synchronize(args):
-    """Wait for queued GPU work, so a timer measures the work and not its launch."""
-    devices = {a.device for a in args if isinstance(a, torch.Tensor)}
-    for device in devices:
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-
-
-def median_time(fn, *args, repeats=5, warmup=1):
-    """Median wall-clock seconds of ``fn(*args)`` over ``repeats`` runs."""
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {fn!r}")
-    repeats = check_positive_int(repeats, "repeats")
-    warmup = check_nonnegative_int(warmup, "warmup")
-    # The first call pays one-off costs (memory allocation, kernel selection).
-    for _ in range(warmup):
-        fn(*args)
-    _synchronize(args)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        _synchronize(args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def format_duration(seconds):

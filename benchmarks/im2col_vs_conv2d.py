@@ -41,13 +41,13 @@ def main():
     for n, c_i, size, c_o, k, p in LAYERS:
         X = torch.randn(n, c_i, size, size, generator=g).to(device)
         K = torch.randn(c_o, c_i, k, k, generator=g).to(device)
-        mine, want = conv2d_im2col(X, K, None, p), F.conv2d(X, K, None, 1, p)
+        mine, want = conv2d_im2col(X, K, p), F.conv2d(X, K, None, 1, p)
         if not torch.allclose(mine, want, rtol=1e-3, atol=1e-3):
             print("FAIL: im2col disagrees with F.conv2d")
             return 0
         ours, ref = [], []
         for _ in range(ROUNDS):
-            ours.append(median_time(conv2d_im2col, X, K, None, p, repeats=3))
+            ours.append(median_time(conv2d_im2col, X, K, p, repeats=3))
             ref.append(median_time(F.conv2d, X, K, None, 1, p, repeats=3))
         t_ours, t_ref = statistics.median(ours), statistics.median(ref)
         macs = n * conv2d_flops(size, c_i, c_o, k, padding=p)

@@ -264,17 +264,17 @@ def _fits(output_shape, what, size, window, **options):
         ) from None
 
 
-def _equals_call(got, want, what, function, options, atol, rtol):
+def _equals_call(got, want, what, function, options):
     """Compare ``got`` with ``want``, named as the PyTorch call that made it:
     ``F.conv2d(X, K, padding=1)``."""
     arguments = ["X", "K"] if function == "F.conv2d" else ["X"]
     arguments += [f"{name}={value!r}" for name, value in options.items()]
     call = f"{function}({', '.join(arguments)})"
     shown = tr("{what} equals {call}", what=what, call=call)
-    return _expect_close(got, want, shown, atol, rtol, given(SAME_INPUTS))
+    return _expect_close(got, want, shown, 1e-5, 1e-5, given(SAME_INPUTS))
 
 
-def expect_conv2d(got, X, K, what=None, atol=1e-5, rtol=1e-5, **options):
+def expect_conv2d(got, X, K, what=None, **options):
     """Check ``got`` against PyTorch's ``F.conv2d`` of ``X`` with the kernel ``K``.
 
     ``X`` (h, w) with ``K`` (k_h, k_w); ``X`` (c_i, h, w) with ``K`` (c_i, k_h,
@@ -318,7 +318,7 @@ def expect_conv2d(got, X, K, what=None, atol=1e-5, rtol=1e-5, **options):
     k64 = K.detach().cpu().double().reshape(-1, x64.shape[1], *window)
     want = F.conv2d(x64, k64, **options)[0]
     want = want[0] if K.dim() < 4 else want
-    return _equals_call(got, want, what, "F.conv2d", options, atol, rtol)
+    return _equals_call(got, want, what, "F.conv2d", options)
 
 
 def expect_pool2d(got, X, pool_size, mode="max", what=None, **options):
@@ -342,4 +342,4 @@ def expect_pool2d(got, X, pool_size, mode="max", what=None, **options):
     pooled = pool(X.detach().cpu().double().reshape(1, -1, *size), window, **options)
     want = pooled.reshape(*X.shape[:-2], *pooled.shape[-2:])
     options = {"kernel_size": pool_size, **options}
-    return _equals_call(got, want, what, f"F.{mode}_pool2d", options, 1e-5, 1e-5)
+    return _equals_call(got, want, what, f"F.{mode}_pool2d", options)

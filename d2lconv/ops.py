@@ -54,7 +54,7 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
     return torch.stack(values).reshape(oh, ow)
 
 
-def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
+def corr2d_multi_in(X, K):
     """Cross-correlate each channel of ``X`` (c, h, w) with ``K`` (c, kh, kw), sum."""
     X, K = _check_pair_of_tensors(X, K, 3, 3)
     if X.shape[0] != K.shape[0]:
@@ -65,12 +65,10 @@ def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
         )
     if X.shape[0] == 0:
         raise ValueError(f"X must have at least one channel, got {tuple(X.shape)}")
-    return sum(
-        corr2d(x, k, padding, stride, dilation) for x, k in zip(X, K, strict=True)
-    )
+    return sum(corr2d(x, k) for x, k in zip(X, K, strict=True))
 
 
-def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
+def corr2d_multi_in_out(X, K):
     """``X`` (c_i, h, w) with ``K`` (c_o, c_i, kh, kw) -> (c_o, oh, ow)."""
     check_tensor(K, "K", 4)
     check_tensor(X, "X", 3)
@@ -84,7 +82,7 @@ def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
         raise ValueError(
             f"K must have at least one output channel, got {tuple(K.shape)}"
         )
-    return torch.stack([corr2d_multi_in(X, k, padding, stride, dilation) for k in K])
+    return torch.stack([corr2d_multi_in(X, k) for k in K])
 
 
 def corr2d_multi_in_out_1x1(X, K):
@@ -176,11 +174,12 @@ def comp_conv2d(conv2d, X):
 class Conv2D(nn.Module):
     """A hand-written 2-D conv layer: ``corr2d(X, weight) + bias``, both learned."""
 
-    def __init__(self, kernel_size, generator=None):
+    def __init__(self, kernel_size):
         super().__init__()
-        kernel_size = positive_pair(kernel_size, "kernel_size")
-        self.weight = nn.Parameter(torch.randn(kernel_size, generator=generator))
-        self.bias = nn.Parameter(torch.randn(1, generator=generator))
+        self.weight = nn.Parameter(
+            torch.randn(positive_pair(kernel_size, "kernel_size"))
+        )
+        self.bias = nn.Parameter(torch.randn(1))
 
     def forward(self, X):
         """Cross-correlate ``X`` (h, w) with the weight and add the bias."""

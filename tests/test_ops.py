@@ -45,7 +45,7 @@ def ints(shape, generator):
     return torch.randint(-4, 5, shape, generator=generator).float()
 
 
-def reference_conv(X, K, bias=None, padding=0, stride=1, dilation=1):
+def reference_conv(X, K, padding=0, stride=1, dilation=1):
     """F.conv2d on a batch (n, c_i, h, w); None when PyTorch refuses."""
     if isinstance(padding, tuple) and isinstance(padding[0], tuple):
         (top, bottom), (left, right) = padding
@@ -54,7 +54,7 @@ def reference_conv(X, K, bias=None, padding=0, stride=1, dilation=1):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return F.conv2d(X, K, bias, stride, padding, dilation)
+            return F.conv2d(X, K, None, stride, padding, dilation)
         except RuntimeError:
             return None
 
@@ -83,29 +83,29 @@ def test_every_convolution_and_its_gradients_equal_conv2d_exactly(
     c_i, c_o, n, k, padding, stride, dilation, seed
 ):
     g = torch.Generator().manual_seed(seed)
-    # A batch of 2 samples and a bias, which im2col alone takes.
-    X, K, bias = ints((2, c_i) + n, g), ints((c_o, c_i) + k, g), ints((c_o,), g)
+    X, K = ints((2, c_i) + n, g), ints((c_o, c_i) + k, g)  # a batch of 2
     if padding == "same":  # where the odd one goes (PyTorch: stride 1 only)
         stride = 1
     geometry = dict(padding=padding, stride=stride, dilation=dilation)
-    expected = reference_conv(X, K, bias, **geometry)
+    # The channels' loops take no padding, stride or dilation.
+    plain, Y = reference_conv(X[:1], K), ours(corr2d_multi_in_out, X[0], K)
+    assert Y is None if plain is None else torch.equal(Y, plain[0])
+    if plain is not None:
+        assert torch.equal(corr2d_multi_in(X[0], K[0]), plain[0, 0])
+    # A 1x1 convolution as one matrix product, with the kernels' first entries.
+    K1 = K[:, :, :1, :1]
+    assert torch.equal(corr2d_multi_in_out_1x1(X[0], K1), F.conv2d(X[0], K1))
+    expected = reference_conv(X, K, **geometry)
     if expected is None:  # no output at all: each says so, with the formula
         for conv, args in [
-            (corr2d_multi_in_out, (X[0], K)),
-            (conv2d_im2col, (X, K, bias)),
+            (corr2d, (X[0, 0], K[0, 0])),
             (corr2d_unfold, (X[0, 0], K[0, 0])),
+            (conv2d_im2col, (X, K)),
         ]:
             with pytest.raises(ValueError, match="< 1"):
                 conv(*args, **geometry)
         return
-    assert torch.equal(conv2d_im2col(X, K, bias, **geometry), expected)
-    expected = expected[0] - bias[:, None, None]  # one sample, no bias
-    assert torch.equal(conv2d_im2col(X[0], K, **geometry), expected)
-    assert torch.equal(corr2d_multi_in_out(X[0], K, **geometry), expected)
-    assert torch.equal(corr2d_multi_in(X[0], K[0], **geometry), expected[0])
-    # A 1x1 convolution as one matrix product, with the kernels' first entries.
-    K1 = K[:, :, :1, :1]
-    assert torch.equal(corr2d_multi_in_out_1x1(X[0], K1), F.conv2d(X[0], K1))
+    assert torch.equal(conv2d_im2col(X[0], K, **geometry), expected[0])
     # The gradients, what lets a hand-written layer learn: corr2d and
     # corr2d_unfold on the first channel with the first kernel, and im2col.
     want = with_gradients(reference_conv, X[:1, :1], K[:1, :1], **geometry)

@@ -1,14 +1,17 @@
-"""Every convolution of the course against torch.nn.functional: the loops of
-ops.py and the vectorised versions of fast.py; values, shapes, gradients."""
+"""Every convolution of the course against torch.nn.functional (the loops of
+ops.py and the vectorised versions of fast.py: values, shapes, gradients),
+and corr2d against the book's d2l.corr2d and SciPy."""
 
 import warnings
 
 import pytest
 import torch
 import torch.nn.functional as F
+from d2l import torch as d2l
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples, ours
+from scipy.signal import convolve2d
 from torch import nn
 
 from d2lconv import (
@@ -162,12 +165,30 @@ def test_max_pool_on_integer_tensors_pads_with_the_lowest_integer():
     assert pool2d(X, 3, padding=1).tolist() == want
 
 
-def test_pool2d_default_stride_is_one_as_in_the_book():
-    X = torch.arange(16.0).reshape(4, 4)
-    assert pool2d(X, 2).tolist() == [[5, 6, 7], [9, 10, 11], [13, 14, 15]]
-
-
 def test_comp_conv2d_keeps_several_output_channels():
     # One output channel, against the layer: test_lesson_code.
     several = comp_conv2d(nn.Conv2d(1, 3, kernel_size=3), torch.rand(5, 6))
     assert several.shape == (3, 3, 4)
+
+
+# The book's own package and SciPy as references.
+@MANY
+@given(
+    n=st.tuples(st.integers(1, 8), st.integers(1, 8)),
+    k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_corr2d_equals_d2l_corr2d_on_random_inputs(n, k, seed):
+    # The book's version has no checks: keep the kernel inside the input.
+    k = (min(k[0], n[0]), min(k[1], n[1]))
+    g = torch.Generator().manual_seed(seed)
+    X, K = torch.randn(n, generator=g), torch.randn(k, generator=g)
+    # Same window sums in the same order: bit-for-bit equal, not just close.
+    assert torch.equal(corr2d(X, K), d2l.corr2d(X, K))
+
+
+def test_convolution_is_cross_correlation_with_a_flipped_kernel():
+    X, K = torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+    expected = convolve2d(X.numpy(), K.numpy(), mode="valid")
+    flipped = torch.flip(K, dims=(0, 1))
+    assert corr2d(X, flipped).tolist() == expected.tolist() == [[5, 11], [23, 29]]

@@ -181,4 +181,3 @@ def test_a_check_says_what_it_found(call, text, capsys):
         outcome, shown = CheckFailed, str(err)
     assert shown.startswith(text)
     assert outcome is OUTCOMES.get(text[:12], False)
-

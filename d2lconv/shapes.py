@@ -22,7 +22,6 @@ from typing import NamedTuple
 from ._validate import nonnegative_pair, positive_pair
 from .i18n import N_, tr
 
-_AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
 
 
@@ -320,7 +319,7 @@ def conv_transpose2d_output_shape(
         strict=True,
     )
     shape = []
-    for axis, (n, k, s, p, op, d) in zip(_AXES, sizes, strict=True):
+    for axis, (n, k, s, p, op, d) in zip(("height", "width"), sizes, strict=True):
         if not (op < s or op < d):
             raise ValueError(
                 f"output_padding must be smaller than the stride or the dilation "

@@ -286,8 +286,7 @@ def expect_conv2d(got, X, K, what=None, **options):
     check_tensor(X, "X", (2, 3))
     check_tensor(K, "K", (2, 3, 4))
     what = tr("the result") if what is None else given(what)
-    pairs = {(2, 2), (3, 3), (3, 4)}
-    if (X.dim(), K.dim()) not in pairs:
+    if (X.dim(), K.dim()) not in {(2, 2), (3, 3), (3, 4)}:
         raise CheckFailed(
             tr(
                 "check failed: {what}: X of shape {x} and K of shape {k} do not go "
@@ -298,8 +297,7 @@ def expect_conv2d(got, X, K, what=None, **options):
                 k=tuple(K.shape),
             )
         )
-    channels = K.shape[-3] if X.dim() == 3 else 1
-    if X.dim() == 3 and X.shape[0] != channels:
+    if X.dim() == 3 and X.shape[0] != K.shape[-3]:
         raise CheckFailed(
             tr(
                 "check failed: {what}: X has {x} input channels (shape {xs}) and K "
@@ -308,7 +306,7 @@ def expect_conv2d(got, X, K, what=None, **options):
                 what=what,
                 x=X.shape[0],
                 xs=tuple(X.shape),
-                k=channels,
+                k=K.shape[-3],
                 ks=tuple(K.shape),
             )
         )

@@ -13,8 +13,6 @@ is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
 An output size below 1 is always a ``ValueError`` that shows the formula with
 the numbers filled in: PyTorch refuses it for convolution and pooling, and an
 empty map from ``nn.ConvTranspose2d`` is a mistake in a network, not a result.
-These errors are ``ShapeError``s: ``str(err)`` is in the reader's language
-(a lesson prints one on purpose), ``err.english`` in English.
 """
 
 from typing import NamedTuple

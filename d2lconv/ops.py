@@ -100,17 +100,6 @@ def corr2d_multi_in_out_1x1(X, K):
     return Y.reshape(c_o, h, w)
 
 
-def _pool_channel(X, kernel_size, stride, out, reduce):
-    """Pool one padded 2-D map ``X`` into ``out`` (h, w) values with ``reduce``."""
-    (kh, kw), (sh, sw) = kernel_size, stride
-    values = [
-        reduce(X[i * sh : i * sh + kh, j * sw : j * sw + kw])
-        for i in range(out[0])
-        for j in range(out[1])
-    ]
-    return torch.stack(values).reshape(out)
-
-
 def pool2d(X, pool_size, mode="max", padding=0, stride=1):
     """Max or average pooling of ``X`` (h, w), or (c, h, w) channel by channel.
 
@@ -138,9 +127,14 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
         # Padding with the lowest value makes it lose every max, as in PyTorch.
         fill = float("-inf") if X.is_floating_point() else torch.iinfo(X.dtype).min
     X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), value=fill)
-    if X.dim() == 2:
-        return _pool_channel(X, kernel_size, stride, out, reduce)
-    return torch.stack([_pool_channel(x, kernel_size, stride, out, reduce) for x in X])
+    # One window at a time, in every channel at once (the ``...`` of a 3-D X).
+    (kh, kw), (sh, sw) = kernel_size, stride
+    values = [
+        reduce(X[..., i * sh : i * sh + kh, j * sw : j * sw + kw], dim=(-2, -1))
+        for i in range(out[0])
+        for j in range(out[1])
+    ]
+    return torch.stack(values, -1).reshape(*X.shape[:-2], *out)
 
 
 def comp_conv2d(conv2d, X):

@@ -10,10 +10,10 @@ the ratio and PASS or FAIL; exits 0 either way.
 
 import statistics
 import sys
-import time
 
 import torch
 from d2l import torch as d2l
+from timing import median_time
 
 from d2lconv import corr2d
 
@@ -26,12 +26,7 @@ TARGET_RATIO = 1.5
 
 def median_ms(fn, *args):
     """Median wall time of ``fn(*args)`` over REPEATS calls, in milliseconds."""
-    times = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        fn(*args)
-        times.append(time.perf_counter() - start)
-    return 1e3 * statistics.median(times)
+    return 1e3 * median_time(fn, *args, repeats=REPEATS, warmup=0)
 
 
 def forward_backward(X, K):

@@ -12,9 +12,10 @@ import sys
 
 import torch
 import torch.nn.functional as F
+from timing import median_time
 
 from d2lconv import conv2d_flops, default_device
-from d2lconv.fast import conv2d_im2col, format_duration, median_time
+from d2lconv.fast import conv2d_im2col, format_duration
 
 # (batch, c_i, size, c_o, kernel, padding): a small CNN layer, a wide one,
 # and notebook 4's 1-GFLOP layer (100 -> 100 channels, 5x5, 64x64).
@@ -40,13 +41,13 @@ def main():
     for n, c_i, size, c_o, k, p in LAYERS:
         X = torch.randn(n, c_i, size, size, generator=g).to(device)
         K = torch.randn(c_o, c_i, k, k, generator=g).to(device)
-        mine, want = conv2d_im2col(X, K, None, p), F.conv2d(X, K, None, 1, p)
+        mine, want = conv2d_im2col(X, K, p), F.conv2d(X, K, None, 1, p)
         if not torch.allclose(mine, want, rtol=1e-3, atol=1e-3):
             print("FAIL: im2col disagrees with F.conv2d")
             return 0
         ours, ref = [], []
         for _ in range(ROUNDS):
-            ours.append(median_time(conv2d_im2col, X, K, None, p, repeats=3))
+            ours.append(median_time(conv2d_im2col, X, K, p, repeats=3))
             ref.append(median_time(F.conv2d, X, K, None, 1, p, repeats=3))
         t_ours, t_ref = statistics.median(ours), statistics.median(ref)
         macs = n * conv2d_flops(size, c_i, c_o, k, padding=p)

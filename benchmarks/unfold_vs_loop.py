@@ -10,9 +10,10 @@ import statistics
 import sys
 
 import torch
+from timing import median_time
 
 from d2lconv import corr2d, default_device
-from d2lconv.fast import corr2d_unfold, format_duration, median_time
+from d2lconv.fast import corr2d_unfold, format_duration
 
 SIZE = 128
 KERNEL = 3

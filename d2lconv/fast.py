@@ -1,4 +1,4 @@
-"""Fast cross-correlation for the performance lab, and a timer to compare methods.
+"""Fast cross-correlation for the performance lab, and how to show its timings.
 
 ``corr2d`` in ``ops.py`` visits one window per Python step; ``corr2d_unfold``
 views every window at once (``Tensor.unfold``), and ``conv2d_im2col`` copies
@@ -7,8 +7,6 @@ ONE matrix product, as many libraries do. Both match ``F.conv2d``.
 """
 
 import math
-import statistics
-import time
 
 import numpy as np
 import torch
@@ -16,13 +14,8 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 
 from . import plot
-from ._validate import (
-    check_nonnegative_int,
-    check_positive_int,
-    check_same_device,
-    check_tensor,
-)
-from .i18n import N_, given, language, tr
+from ._validate import check_same_device, check_tensor
+from .i18n import given, language, tr
 from .ops import _check_pair_of_tensors
 from .shapes import conv2d_geometry
 
@@ -72,12 +65,11 @@ def _empty_matrix(shape, dtype, device):
     return torch.from_numpy(buffer).view(dtype).view(shape)
 
 
-def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
-    """``F.conv2d`` as im2col plus one matrix product.
+def conv2d_im2col(X, K, padding=0, stride=1, dilation=1):
+    """``F.conv2d`` (no bias) as im2col plus one matrix product.
 
-    ``X`` (N, c_i, h, w) or (c_i, h, w), ``K`` (c_o, c_i, kh, kw), ``bias``
-    (c_o,) or None -> (N, c_o, oh, ow) (or (c_o, oh, ow)). Floating point only,
-    like ``F.conv2d``.
+    ``X`` (N, c_i, h, w) or (c_i, h, w), ``K`` (c_o, c_i, kh, kw) -> (N, c_o,
+    oh, ow) (or (c_o, oh, ow)). Floating point only, like ``F.conv2d``.
     """
     check_tensor(X, "X", (3, 4))
     check_tensor(K, "K", 4)
@@ -99,13 +91,6 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
             f"(c_i = {c_i})"
         )
     _check_not_empty(X, K)
-    if bias is not None:
-        if check_tensor(bias, "bias", 1).shape[0] != c_o:
-            raise ValueError(
-                f"bias must have one value per output channel, c_o = {c_o}, got "
-                f"shape {tuple(bias.shape)}"
-            )
-        check_same_device(X, bias, "X", "bias")
     g = conv2d_geometry((h, w), (kh, kw), stride, padding, dilation)
     (top, bottom), (left, right) = g.sides
     (oh, ow), (sh, sw), (dh, dw) = g.output_size, g.stride, g.dilation
@@ -128,42 +113,8 @@ def conv2d_im2col(X, K, bias=None, padding=0, stride=1, dilation=1):
     # The kernels, flattened in the same (a, b, channel) order: one row each.
     weights = K.to(dtype).permute(0, 2, 3, 1).reshape(c_o, kh * kw * c_i)
     # ONE matrix product (batched over the samples) computes the whole layer.
-    Y = weights @ cols
-    if bias is not None:
-        Y = Y + bias.to(dtype)[:, None]
-    Y = Y.reshape(n, c_o, oh, ow)
+    Y = (weights @ cols).reshape(n, c_o, oh, ow)
     return Y if batched else Y[0]
-
-
-# ---------------------------------------------------------------------------
-# Timing
-
-
-def _synchronize(args):
-    """Wait for queued GPU work, so a timer measures the work and not its launch."""
-    devices = {a.device for a in args if isinstance(a, torch.Tensor)}
-    for device in devices:
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-
-
-def median_time(fn, *args, repeats=5, warmup=1):
-    """Median wall-clock seconds of ``fn(*args)`` over ``repeats`` runs."""
-    if not callable(fn):
-        raise TypeError(f"fn must be callable, got {fn!r}")
-    repeats = check_positive_int(repeats, "repeats")
-    warmup = check_nonnegative_int(warmup, "warmup")
-    # The first call pays one-off costs (memory allocation, kernel selection).
-    for _ in range(warmup):
-        fn(*args)
-    _synchronize(args)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn(*args)
-        _synchronize(args)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def format_duration(seconds):
@@ -182,17 +133,13 @@ def format_duration(seconds):
     return tr("{days:.3g} days", days=seconds / 86400)
 
 
-SIZE_LABEL = N_("input size n (n x n)")
-
-
-def draw_timings(sizes, timings, xlabel=SIZE_LABEL, title=None):
+def draw_timings(sizes, timings, title=None):
     """Log-log plot of seconds against size, one line per implementation.
 
     The labels and ``title`` are in the current language (as SVG text in
     Chinese: ``plot.chinese_figures``).
     """
     plot.chinese_figures(language() != "en")
-    xlabel, ylabel, title = given(xlabel), given(N_("time (s)")), given(title)
     fig = Figure(figsize=(6, 4), layout="constrained")
     ax = fig.add_subplot()
     for name, seconds in timings.items():
@@ -207,10 +154,10 @@ def draw_timings(sizes, timings, xlabel=SIZE_LABEL, title=None):
     # Ticks at the sizes measured, written as plain numbers (not 2x10^1).
     ax.set_xticks(sizes, [f"{n:g}" for n in sizes])
     ax.set_xticks([], minor=True)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(tr("input size n (n x n)"))
+    ax.set_ylabel(tr("time (s)"))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
     if title:
-        ax.set_title(title)
+        ax.set_title(given(title))
     return fig

@@ -54,7 +54,7 @@ def corr2d(X, K, padding=0, stride=1, dilation=1):
     return torch.stack(values).reshape(oh, ow)
 
 
-def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
+def corr2d_multi_in(X, K):
     """Cross-correlate each channel of ``X`` (c, h, w) with ``K`` (c, kh, kw), sum."""
     X, K = _check_pair_of_tensors(X, K, 3, 3)
     if X.shape[0] != K.shape[0]:
@@ -65,12 +65,10 @@ def corr2d_multi_in(X, K, padding=0, stride=1, dilation=1):
         )
     if X.shape[0] == 0:
         raise ValueError(f"X must have at least one channel, got {tuple(X.shape)}")
-    return sum(
-        corr2d(x, k, padding, stride, dilation) for x, k in zip(X, K, strict=True)
-    )
+    return sum(corr2d(x, k) for x, k in zip(X, K, strict=True))
 
 
-def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
+def corr2d_multi_in_out(X, K):
     """``X`` (c_i, h, w) with ``K`` (c_o, c_i, kh, kw) -> (c_o, oh, ow)."""
     check_tensor(K, "K", 4)
     check_tensor(X, "X", 3)
@@ -84,7 +82,7 @@ def corr2d_multi_in_out(X, K, padding=0, stride=1, dilation=1):
         raise ValueError(
             f"K must have at least one output channel, got {tuple(K.shape)}"
         )
-    return torch.stack([corr2d_multi_in(X, k, padding, stride, dilation) for k in K])
+    return torch.stack([corr2d_multi_in(X, k) for k in K])
 
 
 def corr2d_multi_in_out_1x1(X, K):
@@ -100,17 +98,6 @@ def corr2d_multi_in_out_1x1(X, K):
     # Every pixel is a sample of c_i features: a fully connected layer per pixel.
     Y = K.reshape(c_o, c_i) @ X.reshape(c_i, h * w)
     return Y.reshape(c_o, h, w)
-
-
-def _pool_channel(X, kernel_size, stride, out, reduce):
-    """Pool one padded 2-D map ``X`` into ``out`` (h, w) values with ``reduce``."""
-    (kh, kw), (sh, sw) = kernel_size, stride
-    values = [
-        reduce(X[i * sh : i * sh + kh, j * sw : j * sw + kw])
-        for i in range(out[0])
-        for j in range(out[1])
-    ]
-    return torch.stack(values).reshape(out)
 
 
 def pool2d(X, pool_size, mode="max", padding=0, stride=1):
@@ -140,9 +127,14 @@ def pool2d(X, pool_size, mode="max", padding=0, stride=1):
         # Padding with the lowest value makes it lose every max, as in PyTorch.
         fill = float("-inf") if X.is_floating_point() else torch.iinfo(X.dtype).min
     X = F.pad(X, (padding[1], padding[1], padding[0], padding[0]), value=fill)
-    if X.dim() == 2:
-        return _pool_channel(X, kernel_size, stride, out, reduce)
-    return torch.stack([_pool_channel(x, kernel_size, stride, out, reduce) for x in X])
+    # One window at a time, in every channel at once (the ``...`` of a 3-D X).
+    (kh, kw), (sh, sw) = kernel_size, stride
+    values = [
+        reduce(X[..., i * sh : i * sh + kh, j * sw : j * sw + kw], dim=(-2, -1))
+        for i in range(out[0])
+        for j in range(out[1])
+    ]
+    return torch.stack(values, -1).reshape(*X.shape[:-2], *out)
 
 
 def comp_conv2d(conv2d, X):
@@ -176,11 +168,12 @@ def comp_conv2d(conv2d, X):
 class Conv2D(nn.Module):
     """A hand-written 2-D conv layer: ``corr2d(X, weight) + bias``, both learned."""
 
-    def __init__(self, kernel_size, generator=None):
+    def __init__(self, kernel_size):
         super().__init__()
-        kernel_size = positive_pair(kernel_size, "kernel_size")
-        self.weight = nn.Parameter(torch.randn(kernel_size, generator=generator))
-        self.bias = nn.Parameter(torch.randn(1, generator=generator))
+        self.weight = nn.Parameter(
+            torch.randn(positive_pair(kernel_size, "kernel_size"))
+        )
+        self.bias = nn.Parameter(torch.randn(1))
 
     def forward(self, X):
         """Cross-correlate ``X`` (h, w) with the weight and add the bias."""

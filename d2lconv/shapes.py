@@ -13,8 +13,6 @@ is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
 An output size below 1 is always a ``ValueError`` that shows the formula with
 the numbers filled in: PyTorch refuses it for convolution and pooling, and an
 empty map from ``nn.ConvTranspose2d`` is a mistake in a network, not a result.
-These errors are ``ShapeError``s: ``str(err)`` is in the reader's language
-(a lesson prints one on purpose), ``err.english`` in English.
 """
 
 from typing import NamedTuple
@@ -22,7 +20,6 @@ from typing import NamedTuple
 from ._validate import nonnegative_pair, positive_pair
 from .i18n import N_, tr
 
-_AXES = ("height", "width")
 _SIDES = (("p_top", "p_bottom"), ("p_left", "p_right"))
 
 
@@ -320,7 +317,7 @@ def conv_transpose2d_output_shape(
         strict=True,
     )
     shape = []
-    for axis, (n, k, s, p, op, d) in zip(_AXES, sizes, strict=True):
+    for axis, (n, k, s, p, op, d) in zip(("height", "width"), sizes, strict=True):
         if not (op < s or op < d):
             raise ValueError(
                 f"output_padding must be smaller than the stride or the dilation "

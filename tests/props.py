@@ -16,9 +16,9 @@ SCALE = max(1, int(os.environ.get("D2LCONV_FUZZ_SCALE", "1")))
 SEED = int(os.environ.get("D2LCONV_FUZZ_SEED", "0"))
 
 
-def examples(n, **options):
+def examples(n):
     """Hypothesis settings for ``n`` examples (times the fuzz scale), no deadline."""
-    return settings(max_examples=n * SCALE, deadline=None, **options)
+    return settings(max_examples=n * SCALE, deadline=None)
 
 
 def combinations(n):

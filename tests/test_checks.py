@@ -12,7 +12,6 @@ from d2lconv import (
     expect_descent,
     expect_pool2d,
     expect_shrinks,
-    train_kernel,
 )
 
 SAME = (
@@ -182,8 +181,3 @@ def test_a_check_says_what_it_found(call, text, capsys):
         outcome, shown = CheckFailed, str(err)
     assert shown.startswith(text)
     assert outcome is OUTCOMES.get(text[:12], False)
-
-
-def losses_of(X, Y, lr, steps=30):
-    """The losses of a real run of gradient descent (the Chinese tests' runs)."""
-    return [h.loss for h in train_kernel(X, Y, lr=lr, steps=steps, seed=1)]

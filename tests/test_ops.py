@@ -1,21 +1,27 @@
-"""The loop implementations against torch.nn.functional: values, shapes, gradients."""
+"""Every convolution of the course against torch.nn.functional (the loops of
+ops.py and the vectorised versions of fast.py: values, shapes, gradients),
+and corr2d against the book's d2l.corr2d."""
 
 import warnings
 
+import pytest
 import torch
 import torch.nn.functional as F
+from d2l import torch as d2l
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples, ours
 from torch import nn
 
 from d2lconv import (
-    Conv2D,
     comp_conv2d,
+    conv2d_im2col,
     corr2d,
     corr2d_multi_in,
     corr2d_multi_in_out,
     corr2d_multi_in_out_1x1,
+    corr2d_unfold,
+    one_thread,
     pool2d,
 )
 
@@ -41,8 +47,8 @@ def ints(shape, generator):
     return torch.randint(-4, 5, shape, generator=generator).float()
 
 
-def reference_conv(X, K, padding, stride, dilation):
-    """F.conv2d on (c_i, h, w) and (c_o, c_i, kh, kw); None when PyTorch refuses."""
+def reference_conv(X, K, padding=0, stride=1, dilation=1):
+    """F.conv2d on a batch (n, c_i, h, w); None when PyTorch refuses."""
     if isinstance(padding, tuple) and isinstance(padding[0], tuple):
         (top, bottom), (left, right) = padding
         X = F.pad(X, (left, right, top, bottom))
@@ -50,11 +56,17 @@ def reference_conv(X, K, padding, stride, dilation):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            return F.conv2d(
-                X[None], K, stride=stride, padding=padding, dilation=dilation
-            )[0]
+            return F.conv2d(X, K, None, stride, padding, dilation)
         except RuntimeError:
             return None
+
+
+def with_gradients(conv, X, K, **geometry):
+    """``conv(X, K)`` and the gradients of its sum of squares for X and K."""
+    X, K = X.clone().requires_grad_(), K.clone().requires_grad_()
+    Y = conv(X, K, **geometry)
+    (Y**2).sum().backward()
+    return Y, X.grad, K.grad
 
 
 @MANY
@@ -68,32 +80,43 @@ def reference_conv(X, K, padding, stride, dilation):
     dilation=st.one_of(small, pair_of(small, small)),
     seed=seeds,
 )
-def test_the_loops_and_their_gradients_equal_conv2d_exactly(
+@one_thread()  # tiny tensors: on a busy machine, threads cost more than they gain
+def test_every_convolution_and_its_gradients_equal_conv2d_exactly(
     c_i, c_o, n, k, padding, stride, dilation, seed
 ):
     g = torch.Generator().manual_seed(seed)
-    X, K = ints((c_i,) + n, g), ints((c_o, c_i) + k, g)
+    X, K = ints((2, c_i) + n, g), ints((c_o, c_i) + k, g)  # a batch of 2
     if padding == "same":  # where the odd one goes (PyTorch: stride 1 only)
         stride = 1
     geometry = dict(padding=padding, stride=stride, dilation=dilation)
-    expected = reference_conv(X, K, **geometry)
-    got = ours(corr2d_multi_in_out, X, K, **geometry)
-    if expected is None:
-        assert got is None
-        return
-    assert torch.equal(got, expected)
-    assert torch.equal(corr2d_multi_in(X, K[0], **geometry), expected[0])
+    # The channels' loops take no padding, stride or dilation.
+    plain, Y = reference_conv(X[:1], K), ours(corr2d_multi_in_out, X[0], K)
+    assert Y is None if plain is None else torch.equal(Y, plain[0])
+    if plain is not None:
+        assert torch.equal(corr2d_multi_in(X[0], K[0]), plain[0, 0])
     # A 1x1 convolution as one matrix product, with the kernels' first entries.
     K1 = K[:, :, :1, :1]
-    assert torch.equal(corr2d_multi_in_out_1x1(X, K1), F.conv2d(X[None], K1)[0])
-    # corr2d alone, and its gradients: what lets a hand-written layer learn.
-    mine = [t.clone().requires_grad_() for t in (X[0], K[0, 0])]
-    theirs = [t.clone().requires_grad_() for t in (X[:1], K[:1, :1])]
-    y, y_ref = corr2d(*mine, **geometry), reference_conv(*theirs, **geometry)[0]
-    assert torch.equal(y, y_ref)
-    ((y**2).sum() + (y_ref**2).sum()).backward()
-    assert torch.equal(mine[0].grad, theirs[0].grad[0])
-    assert torch.equal(mine[1].grad, theirs[1].grad[0, 0])
+    assert torch.equal(corr2d_multi_in_out_1x1(X[0], K1), F.conv2d(X[0], K1))
+    expected = reference_conv(X, K, **geometry)
+    if expected is None:  # no output at all: each says so, with the formula
+        for conv, args in [
+            (corr2d, (X[0, 0], K[0, 0])),
+            (corr2d_unfold, (X[0, 0], K[0, 0])),
+            (conv2d_im2col, (X, K)),
+        ]:
+            with pytest.raises(ValueError, match="< 1"):
+                conv(*args, **geometry)
+        return
+    assert torch.equal(conv2d_im2col(X[0], K, **geometry), expected[0])
+    # The gradients, what lets a hand-written layer learn: corr2d and
+    # corr2d_unfold on the first channel with the first kernel, and im2col.
+    want = with_gradients(reference_conv, X[:1, :1], K[:1, :1], **geometry)
+    for conv in (corr2d, corr2d_unfold):
+        got = with_gradients(conv, X[0, 0], K[0, 0], **geometry)
+        assert all(torch.equal(a, b[0, 0]) for a, b in zip(got, want, strict=True))
+    got = with_gradients(conv2d_im2col, X, K, **geometry)
+    want = with_gradients(reference_conv, X, K, **geometry)
+    assert all(torch.equal(a, b) for a, b in zip(got, want, strict=True))
 
 
 def reference_pool(X, mode, pool_size, padding, stride):
@@ -141,23 +164,23 @@ def test_max_pool_on_integer_tensors_pads_with_the_lowest_integer():
     assert pool2d(X, 3, padding=1).tolist() == want
 
 
-def test_pool2d_default_stride_is_one_as_in_the_book():
-    X = torch.arange(16.0).reshape(4, 4)
-    assert pool2d(X, 2).tolist() == [[5, 6, 7], [9, 10, 11], [13, 14, 15]]
-
-
-def test_comp_conv2d_matches_the_layer_and_keeps_several_output_channels():
-    torch.manual_seed(0)
-    conv = nn.Conv2d(1, 1, kernel_size=3, padding=1, stride=2)
-    X = torch.rand(8, 8)
-    torch.testing.assert_close(comp_conv2d(conv, X), conv(X[None, None])[0, 0])
+def test_comp_conv2d_keeps_several_output_channels():
+    # One output channel, against the layer: test_lesson_code.
     several = comp_conv2d(nn.Conv2d(1, 3, kernel_size=3), torch.rand(5, 6))
     assert several.shape == (3, 3, 4)
 
 
-def test_conv2d_module_computes_corr2d_plus_bias():
-    layer = Conv2D((1, 2), generator=torch.Generator().manual_seed(0))
-    assert (layer.weight.shape, layer.bias.shape) == ((1, 2), (1,))
-    X = torch.rand(6, 8)
-    expected = F.conv2d(X[None, None], layer.weight[None, None], layer.bias)[0, 0]
-    torch.testing.assert_close(layer(X), expected)
+# The book's own package as a reference.
+@MANY
+@given(
+    n=st.tuples(st.integers(1, 8), st.integers(1, 8)),
+    k=st.tuples(st.integers(1, 4), st.integers(1, 4)),
+    seed=st.integers(0, 2**31 - 1),
+)
+def test_corr2d_equals_d2l_corr2d_on_random_inputs(n, k, seed):
+    # The book's version has no checks: keep the kernel inside the input.
+    k = (min(k[0], n[0]), min(k[1], n[1]))
+    g = torch.Generator().manual_seed(seed)
+    X, K = torch.randn(n, generator=g), torch.randn(k, generator=g)
+    # Same window sums in the same order: bit-for-bit equal, not just close.
+    assert torch.equal(corr2d(X, K), d2l.corr2d(X, K))

@@ -1,4 +1,5 @@
-"""Shape arithmetic against the sizes PyTorch's own layers produce (and refuse)."""
+"""Shape arithmetic against the sizes PyTorch's own layers produce (and refuse),
+and what a layer costs against real layers and a count by hand."""
 
 import warnings
 
@@ -7,9 +8,12 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples, ours
+from torch import nn
 
 from d2lconv import (
+    conv2d_flops,
     conv2d_output_shape,
+    conv2d_params,
     conv_transpose2d_output_shape,
     pool2d_output_shape,
     same_padding,
@@ -135,3 +139,18 @@ def test_same_padding_puts_the_odd_one_after():
     assert same_padding((2, 4)) == ((0, 1), (1, 2))
     # Dilation 2 spreads a 3x3 kernel over 5x5: 2 on every side.
     assert same_padding(3, dilation=2) == ((2, 2), (2, 2))
+
+
+@MANY
+@given(c_i=kernels, c_o=kernels, kernel_size=pairs(kernels), bias=st.booleans())
+def test_params_equal_those_of_nn_conv2d(c_i, c_o, kernel_size, bias):
+    layer = nn.Conv2d(c_i, c_o, kernel_size, bias=bias, device="meta")
+    expected = sum(p.numel() for p in layer.parameters())
+    assert conv2d_params(c_i, c_o, kernel_size, bias=bias) == expected
+
+
+def test_flops_of_a_layer_counted_by_hand():
+    # 2 -> 3 channels, 3x2 kernel, 5x6 input, padding 1, stride 2: the windows
+    # start at rows 0, 2, 4 and columns 0, 2, 4, 6 of the padded 7x8 input, so
+    # 3 channels x 12 outputs, each 2 * 3 * 2 products: 432 multiply-adds.
+    assert conv2d_flops((5, 6), 2, 3, (3, 2), stride=2, padding=1) == 432

@@ -41,7 +41,7 @@ SHOWN = {
     "expect_shrinks": {4: "what"},
     "format_kernels": {0: "kernels"},
     "show_images": {0: "kernels"},
-    "draw_timings": {2: "xlabel", 3: "title"},
+    "draw_timings": {2: "title"},
     "draw_grid": {None: "title"},
 }
 

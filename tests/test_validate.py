@@ -83,7 +83,10 @@ TYPE_ERRORS += [
     ),
     (lambda: receptive_field([dict(kernal_size=3)]), "unknown keys ['kernal_size']"),
     (lambda: receptive_field([dict(stride=2)]), "layer dict needs a kernel_size, got"),
-    (lambda: receptive_field([nn.Linear(3, 3)]), "or a dict with kernel_size/stride/"),
+    (
+        lambda: receptive_field([nn.Linear(3, 3)]),
+        "each layer must be a dict with kernel_size/stride/",
+    ),
     (lambda: expect_close(1, 1, 3), "what must be a non-empty string, got 3"),
     (lambda: expect_close("one", 1, "x"), "got must be a number, a tensor or a seq"),
     (lambda: expect_close(True, 1, "x"), "got must be a number or a tensor, got True"),

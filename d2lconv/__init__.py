@@ -73,7 +73,6 @@ from .photo import (
     load_photo,
     show_images,
     stable_lr,
-    window_matrix,
 )
 
 # checks.py

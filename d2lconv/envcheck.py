@@ -70,11 +70,6 @@ class Check(NamedTuple):
     fix: str
 
 
-def on_colab():
-    """Whether this kernel runs on Google Colab."""
-    return "google.colab" in sys.modules
-
-
 def _version_tuple(text):
     """The leading numbers of a version string: "2.14.1+cu128" -> (2, 14, 1)."""
     release = re.match(r"\d+(\.\d+)*", text)
@@ -160,7 +155,7 @@ def check_ipywidgets():
     _, version, failed = _import("ipywidgets", fix, MIN_IPYWIDGETS)
     if failed:
         return failed
-    if on_colab():
+    if "google.colab" in sys.modules:  # a Colab kernel
         detail = tr("{version}, front end: Colab's own", version=version)
         return Check("ipywidgets", True, detail, fix)
     # A major this check does not know yet: any installed front end will do.
@@ -262,24 +257,22 @@ def format_check(check):
     return f"{line}\n      " + tr("fix: {fix}", fix=check.fix)
 
 
-def check_environment(verbose=True):
+def check_environment():
     """Check every need of the course; print OK/FAIL lines and return the checks."""
     checks = [check() for check in CHECKS]
-    if verbose:
-        for check in checks:
-            print(format_check(check))
-        failed = sum(not check.ok for check in checks)
-        if failed:
-            print(tr("{failed} need(s) to fix.", failed=failed))
-        else:
-            print(tr("All needs are met."))
+    for check in checks:
+        print(format_check(check))
+    failed = sum(not check.ok for check in checks)
+    if failed:
+        print(tr("{failed} need(s) to fix.", failed=failed))
+    else:
+        print(tr("All needs are met."))
     return checks
 
 
 def main():
     """Command-line entry: print the checks, exit 1 when any of them failed."""
-    checks = check_environment(verbose=True)
-    return 0 if all(check.ok for check in checks) else 1
+    return 0 if all(check.ok for check in check_environment()) else 1
 
 
 if __name__ == "__main__":

@@ -142,19 +142,25 @@ def learn_kernel(X, target, lr, steps, seed=0):
     return W.detach().cpu(), losses
 
 
-def format_kernels(kernels, digits=2):
-    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor.
-
-    The titles the notebooks give are shown in the current language.
-    """
-    if not isinstance(kernels, dict) or not kernels:
+def _titled(tensors, name):
+    """``tensors``, checked, as (title in the current language, tensor on the CPU)."""
+    if not isinstance(tensors, dict) or not tensors:
         raise TypeError(
-            f"kernels must be a non-empty dict of title -> 2-D tensor, got {kernels!r}"
+            f"{name} must be a non-empty dict of title -> 2-D tensor, got {tensors!r}"
         )
+    return [
+        (given(str(title)), check_tensor(t, f"{name}[{title!r}]", 2).detach().cpu())
+        for title, t in tensors.items()
+    ]
+
+
+def format_kernels(kernels, digits=2):
+    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor."""
+    kernels = _titled(kernels, "kernels")
     digits = check_nonnegative_int(digits, "digits")
     blocks = []
-    for title, K in kernels.items():
-        values = check_tensor(K, f"kernels[{title!r}]", 2).detach().cpu().double()
+    for shown, K in kernels:
+        values = K.double()
         if not bool(values.isfinite().all()) or bool((values.abs() >= 1e6).any()):
             # A diverging run: fixed point would print 40-digit numbers.
             cells = [[f"{v:.{digits}e}" for v in row] for row in values.tolist()]
@@ -166,7 +172,6 @@ def format_kernels(kernels, digits=2):
             cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
         width = max(len(c) for row in cells for c in row)
         rows = [" ".join(c.rjust(width) for c in row) for row in cells]
-        shown = given(str(title))
         block_width = max(columns(shown), *(len(r) for r in rows))
         shown += " " * (block_width - columns(shown))
         blocks.append([shown] + [r.ljust(block_width) for r in rows])
@@ -181,22 +186,16 @@ def show_images(images, signed=False):
 
     ``images`` maps a title to a 2-D tensor: grey values in [0, 1], or with
     ``signed=True`` values of either sign (mid-grey is 0, white and black the
-    largest of each sign). The titles the notebooks give are shown in the
-    current language (as SVG text in Chinese: ``plot.chinese_figures``).
+    largest of each sign). Chinese titles are SVG text (``plot.chinese_figures``).
     """
-    if not isinstance(images, dict) or not images:
-        raise TypeError(
-            f"images must be a non-empty dict of title -> 2-D tensor, got {images!r}"
-        )
-    for title, image in images.items():
-        check_tensor(image, f"images[{title!r}]", 2)
+    images = _titled(images, "images")
     plot.chinese_figures(language() != "en")
     fig = Figure(figsize=(3.3 * len(images), 3.6), layout="constrained")
     axes = fig.subplots(1, len(images), squeeze=False)[0]
-    for ax, (title, image) in zip(axes, images.items(), strict=True):
-        image = image.detach().cpu().float().numpy()
+    for ax, (title, image) in zip(axes, images, strict=True):
+        image = image.float().numpy()
         top = (float(abs(image).max()) or 1.0) if signed else 1.0
         ax.imshow(image, cmap="gray", vmin=-top if signed else 0, vmax=top)
-        ax.set_title(given(str(title)), fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.axis("off")
     return fig

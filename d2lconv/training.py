@@ -131,20 +131,20 @@ def train_kernel(
     bias=False,
     use="nn.Conv2d",
     callback=None,
-    device=None,
 ):
     """Learn a 1x2 kernel mapping ``X`` to ``Y`` by gradient descent; return history.
 
     The loss is the squared error summed over all pixels, as in the book. Entry
     ``t`` of the history (a ``TrainingStep``) holds the kernel after ``t``
     updates, its loss and gradient, for ``t = 0 .. steps``; ``callback(history)``
-    runs after every entry. Training stops early when the loss overflows.
+    runs after every entry. Training stops early when the loss overflows. It
+    runs on ``default_device()``.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
-    device = default_device() if device is None else torch.device(device)
+    device = default_device()
     generator = torch.Generator().manual_seed(int(seed))
     weight, b = _initial_values(init, bias, generator)
     layer = _make_layer(use, bias, weight, b, device)
@@ -204,22 +204,22 @@ def _print_every(every, steps):
     return report
 
 
-def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
-    """The book's variant: ``nn.Conv2d(1, 1, (1, 2), bias=False)``; prints the loss."""
-    X, Y = edge_data() if X is None else (X, Y)
+def train_builtin(steps=10, lr=3e-2, seed=0, print_every=2):
+    """The book's variant on ``edge_data()``: ``nn.Conv2d(1, 1, (1, 2), bias=False)``;
+    prints the loss."""
     run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
-    return train_kernel(X, Y, init="uniform", bias=False, use="nn.Conv2d", **run)
+    return train_kernel(*edge_data(), init="uniform", use="nn.Conv2d", **run)
 
 
 # With the bias, the stripe's loss has Hessian eigenvalues 12, 19.7 and 124.3:
 # the limit is 2 / 124.3 = 0.0161, and the slowest error shrinks by 1 - 12 lr a
 # step. The seeds' 30 steps leave a third of random starts more than 0.05 from
 # [1, -1]; 100 steps bring seeds 0-99 within 0.01, at lr 0.01 and at half of it.
-def train_scratch(X=None, Y=None, steps=100, lr=0.01, seed=0, print_every=10):
-    """The hand-written variant: ``Conv2D``, random weight and bias; prints the loss."""
-    X, Y = edge_data() if X is None else (X, Y)
+def train_scratch(steps=100, lr=0.01, seed=0, print_every=10):
+    """The hand-written variant on ``edge_data()``: ``Conv2D``, random weight and
+    bias; prints the loss."""
     run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
-    return train_kernel(X, Y, init="random", bias=True, use="Conv2D", **run)
+    return train_kernel(*edge_data(), init="random", bias=True, use="Conv2D", **run)
 
 
 def _fmt2(value):

@@ -13,31 +13,30 @@ import importlib.util
 import os
 import re
 import sys
-import unicodedata
 from typing import NamedTuple
 
 
 def _file_i18n():
-    """``tr`` of the ``i18n.py`` beside this file (run as a plain script), or
-    English for a copy of this file alone."""
+    """``tr`` and ``columns`` of the ``i18n.py`` beside this file (run as a plain
+    script), or English for a copy of this file alone."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n.py")
     try:
         spec = importlib.util.spec_from_file_location("_d2lconv_i18n", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return module.tr
+        return module.tr, module.columns
     except Exception:
 
         def tr(text, /, **values):
             return text.format(**values) if values else text
 
-        return tr
+        return tr, len
 
 
 try:
-    from .i18n import tr
+    from .i18n import columns, tr
 except ImportError:  # run as a file: no package to import from
-    tr = _file_i18n()
+    tr, columns = _file_i18n()
 
 
 # Lower bounds of what the course is tested with.
@@ -243,8 +242,7 @@ CHECKS = (
 
 def _pad(text, width):
     """``text`` padded with spaces to ``width`` columns (a Chinese character: 2)."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * (width - columns)
+    return text + " " * (width - columns(text))
 
 
 def format_check(check):

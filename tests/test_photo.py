@@ -137,14 +137,19 @@ def test_learn_kernel_is_gradient_descent(lesson):
     centred, target = lesson
     A = windows(centred, 3)
     lr = 0.5 * stable_lr(centred, 3)
-    for seed in (0, 1):
+    state = torch.get_rng_state()
+    for seed, steps in [(0, 40), (1, 40), (5, 0)]:
         W0 = initial_kernel(3, seed).flatten()[None]
-        expected, start, end = descend(A, target, W0, lr, 40)
-        K, losses = learn_kernel(centred, target, lr=lr, steps=40, seed=seed)
-        assert len(losses) == 41 and K.dtype == torch.float64
+        expected, start, end = descend(A, target, W0, lr, steps)
+        K, losses = learn_kernel(centred, target, lr=lr, steps=steps, seed=seed)
+        assert len(losses) == steps + 1 and K.dtype == torch.float64
         assert torch.allclose(K.flatten(), expected[0], atol=1e-10)
         assert losses[0] == pytest.approx(start.item(), rel=1e-9)
         assert losses[-1] == pytest.approx(end.item(), rel=1e-6)
+    assert torch.equal(torch.get_rng_state(), state)
+    # Seeded starts in nn.Conv2d's range, +-1/3 for a 3x3 kernel.
+    assert not torch.equal(initial_kernel(3, 1), initial_kernel(3, 0))
+    assert initial_kernel(3, 5).abs().max() <= 1 / 3
 
 
 @pytest.mark.parametrize("fraction", [0.1, FRACTION / 2, FRACTION, 0.99])
@@ -178,16 +183,6 @@ def test_learning_diverges_above_the_limit(lesson):
     # Above the limit the steepest direction grows by |1 - lr c_max| = 1.01 a step.
     growth = (above[-1] / above[-101]) ** (1 / 100)
     assert growth == pytest.approx((2 * 1.01 - 1) ** 2, rel=1e-3)
-
-
-def test_learn_kernel_starts_at_its_seeds_kernel(lesson):
-    centred, target = lesson
-    state = torch.get_rng_state()
-    K, losses = learn_kernel(centred, target, lr=0.1, steps=0, seed=5)
-    assert torch.equal(torch.get_rng_state(), state)
-    assert torch.equal(K, initial_kernel(3, 5)) and len(losses) == 1
-    assert not torch.equal(initial_kernel(3, 1), initial_kernel(3, 0))
-    assert initial_kernel(3, 5).abs().max() <= 1 / 3
 
 
 @pytest.mark.parametrize(

@@ -189,10 +189,8 @@ def check_anywidget():
     """anywidget imports: the explorers' controls and pictures run in the page."""
     fix = tr("pip install 'anywidget>=0.9', then restart JupyterLab")
     _, version, failed = _import("anywidget", fix, (0, 9))
-    if failed:
-        return failed
     detail = tr("{version}: the explorers draw in the page", version=version)
-    return Check("anywidget", True, detail, fix)
+    return failed or Check("anywidget", True, detail, fix)
 
 
 def check_d2l():

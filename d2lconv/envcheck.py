@@ -220,11 +220,9 @@ def check_d2lconv():
         colab=_colab_hint(),
     )
     module, version, failed = _import("d2lconv", fix)
-    if failed:
-        return failed
     where = os.path.dirname(getattr(module, "__file__", "") or "?")
     detail = tr("{version} from {where}", version=version, where=where)
-    return Check("d2lconv", True, detail, fix)
+    return failed or Check("d2lconv", True, detail, fix)
 
 
 CHECKS = (

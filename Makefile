@@ -36,11 +36,11 @@ env:
 i18n:
 	bash scripts/setup-env.sh
 	mkdir -p .cache
-	.venv/bin/pybabel -q extract -F babel.cfg --no-default-keywords -k tr -k N_ \
+	PYTHONPATH=scripts .venv/bin/pybabel -q extract -F babel.cfg --no-default-keywords -k tr -k N_ \
 		--no-location -o .cache/d2lconv.pot .
 	.venv/bin/pybabel -q update -i .cache/d2lconv.pot -d d2lconv/locale -D d2lconv \
 		-l zh --ignore-obsolete --ignore-pot-creation-date
-	.venv/bin/python -m d2lconv.i18n_check
+	.venv/bin/python scripts/i18n_check.py
 
 # The course as a website in site/: every notebook run once in a fresh kernel,
 # rendered by Sphinx and MyST-NB. `make serve-site` builds it and serves it on

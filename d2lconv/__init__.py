@@ -4,23 +4,15 @@ The top level holds what the notebooks use; the exercise checks are in
 ``d2lconv.exercises``, everything else in its own module.
 """
 
-# Each block below belongs to one module; keep the names sorted inside a block.
-
-# device.py
+# Keep the names sorted inside an import.
 from .device import default_device, one_thread
-
-# i18n.py
 from .i18n import language, set_language
-
-# shapes.py
 from .shapes import (
     conv2d_output_shape,
     conv_transpose2d_output_shape,
     pool2d_output_shape,
     same_padding,
 )
-
-# ops.py
 from .ops import (
     Conv2D,
     comp_conv2d,
@@ -31,20 +23,14 @@ from .ops import (
     pool2d,
 )
 
-# pictures: picture.py, grid.py, sweep.py, stack.py, receptive.py
+# pictures: picture.py, grid.py, sweep.py, stack.py, receptive.py, figures.py
 from .grid import draw_grid
 from .receptive import receptive_field, receptive_field_table
 from .stack import draw_stack, repeat_layer
 from .sweep import draw_sweep
 from .explorers.stack import StackExplorer
 from .explorers.sweep import SweepExplorer
-
-# figures.py
-from .figures import (
-    PADDING_MODES,
-    draw_padding_modes,
-    pad2d,
-)
+from .figures import PADDING_MODES, draw_padding_modes, pad2d
 
 # training.py, channels.py, pooling.py
 from .channels import channel_data, draw_channels
@@ -60,10 +46,7 @@ from .training import (
 )
 from .explorers.training import TrainingExplorer
 
-# cost.py
 from .cost import conv2d_flops, conv2d_params
-
-# photo.py
 from .photo import (
     PHOTO_CREDIT,
     format_kernels,
@@ -73,10 +56,7 @@ from .photo import (
     load_photo,
     show_images,
     stable_lr,
-    window_matrix,
 )
-
-# checks.py
 from .checks import (
     CheckFailed,
     expect_close,
@@ -85,8 +65,6 @@ from .checks import (
     expect_pool2d,
     expect_shrinks,
 )
-
-# fast.py
 from .fast import conv2d_im2col, corr2d_unfold
 
 # The exercise checks: d2lconv.exercises.check_*.

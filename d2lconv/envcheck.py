@@ -13,31 +13,30 @@ import importlib.util
 import os
 import re
 import sys
-import unicodedata
 from typing import NamedTuple
 
 
 def _file_i18n():
-    """``tr`` of the ``i18n.py`` beside this file (run as a plain script), or
-    English for a copy of this file alone."""
+    """``tr`` and ``columns`` of the ``i18n.py`` beside this file (run as a plain
+    script), or English for a copy of this file alone."""
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "i18n.py")
     try:
         spec = importlib.util.spec_from_file_location("_d2lconv_i18n", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        return module.tr
+        return module.tr, module.columns
     except Exception:
 
         def tr(text, /, **values):
             return text.format(**values) if values else text
 
-        return tr
+        return tr, len
 
 
 try:
-    from .i18n import tr
+    from .i18n import columns, tr
 except ImportError:  # run as a file: no package to import from
-    tr = _file_i18n()
+    tr, columns = _file_i18n()
 
 
 # Lower bounds of what the course is tested with.
@@ -68,11 +67,6 @@ class Check(NamedTuple):
     ok: bool
     detail: str
     fix: str
-
-
-def on_colab():
-    """Whether this kernel runs on Google Colab."""
-    return "google.colab" in sys.modules
 
 
 def _version_tuple(text):
@@ -160,7 +154,7 @@ def check_ipywidgets():
     _, version, failed = _import("ipywidgets", fix, MIN_IPYWIDGETS)
     if failed:
         return failed
-    if on_colab():
+    if "google.colab" in sys.modules:  # a Colab kernel
         detail = tr("{version}, front end: Colab's own", version=version)
         return Check("ipywidgets", True, detail, fix)
     # A major this check does not know yet: any installed front end will do.
@@ -195,10 +189,8 @@ def check_anywidget():
     """anywidget imports: the explorers' controls and pictures run in the page."""
     fix = tr("pip install 'anywidget>=0.9', then restart JupyterLab")
     _, version, failed = _import("anywidget", fix, (0, 9))
-    if failed:
-        return failed
     detail = tr("{version}: the explorers draw in the page", version=version)
-    return Check("anywidget", True, detail, fix)
+    return failed or Check("anywidget", True, detail, fix)
 
 
 def check_d2l():
@@ -228,11 +220,9 @@ def check_d2lconv():
         colab=_colab_hint(),
     )
     module, version, failed = _import("d2lconv", fix)
-    if failed:
-        return failed
     where = os.path.dirname(getattr(module, "__file__", "") or "?")
     detail = tr("{version} from {where}", version=version, where=where)
-    return Check("d2lconv", True, detail, fix)
+    return failed or Check("d2lconv", True, detail, fix)
 
 
 CHECKS = (
@@ -248,8 +238,7 @@ CHECKS = (
 
 def _pad(text, width):
     """``text`` padded with spaces to ``width`` columns (a Chinese character: 2)."""
-    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * (width - columns)
+    return text + " " * (width - columns(text))
 
 
 def format_check(check):
@@ -262,24 +251,22 @@ def format_check(check):
     return f"{line}\n      " + tr("fix: {fix}", fix=check.fix)
 
 
-def check_environment(verbose=True):
+def check_environment():
     """Check every need of the course; print OK/FAIL lines and return the checks."""
     checks = [check() for check in CHECKS]
-    if verbose:
-        for check in checks:
-            print(format_check(check))
-        failed = sum(not check.ok for check in checks)
-        if failed:
-            print(tr("{failed} need(s) to fix.", failed=failed))
-        else:
-            print(tr("All needs are met."))
+    for check in checks:
+        print(format_check(check))
+    failed = sum(not check.ok for check in checks)
+    if failed:
+        print(tr("{failed} need(s) to fix.", failed=failed))
+    else:
+        print(tr("All needs are met."))
     return checks
 
 
 def main():
     """Command-line entry: print the checks, exit 1 when any of them failed."""
-    checks = check_environment(verbose=True)
-    return 0 if all(check.ok for check in checks) else 1
+    return 0 if all(check.ok for check in check_environment()) else 1
 
 
 if __name__ == "__main__":

@@ -3,15 +3,10 @@
 Every sentence the package shows a student goes through ``tr`` (gettext, then
 ``str.format``): ``print(tr("check passed: {what}", what=what))``. The English
 text is its own msgid; the Chinese is in ``locale/zh/LC_MESSAGES/d2lconv.po``
-(read with Babel), and a missing, empty or fuzzy entry shows the English.
-``N_`` marks a text translated later, where it is used. Texts the notebooks'
-shared code cells pass in (``expect_close(Y, want, "the output")``) are
-looked up as they are by ``given``; one built from values is passed as
-``d2lconv.i18n.tr("... {k} ...", k=k)``. The Chinese notebooks start with
-``d2lconv.set_language("zh")`` (``D2LCONV_LANG=zh``: a whole session);
-``missing()`` lists the texts shown in English for want of a translation, and
-``python -m d2lconv.i18n_check`` the catalog's missing, fuzzy or obsolete
-entries. Exceptions raised by the API stay in English, as PyTorch's do, but
+(read with Babel; ``python scripts/i18n_check.py`` lists what it lacks), and a
+missing, empty or fuzzy entry shows the English. The Chinese notebooks start
+with ``d2lconv.set_language("zh")`` (``D2LCONV_LANG=zh``: a whole session).
+Exceptions raised by the API stay in English, as PyTorch's do, but
 ``shapes.ShapeError`` (an impossible size, which the lessons show on purpose):
 its ``str()`` is in the current language, its ``english`` in English.
 """
@@ -60,15 +55,10 @@ def language():
     return _language[0]
 
 
-def po_path(code, locale=LOCALE):
-    """The gettext catalog of ``code``."""
-    return locale / code / "LC_MESSAGES" / "d2lconv.po"
-
-
 @functools.cache
 def catalog(code):
     """English text -> translation: the translated, not fuzzy, entries of the .po."""
-    with open(po_path(code), "rb") as file:
+    with open(LOCALE / code / "LC_MESSAGES" / "d2lconv.po", "rb") as file:
         entries = read_po(file)
     return {m.id: m.string for m in entries if m.id and m.string and not m.fuzzy}
 

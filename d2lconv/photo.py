@@ -36,15 +36,10 @@ class _Credit(str):
     def __str__(self):
         return tr(_CREDIT)
 
-    def __format__(self, spec):
-        return format(str(self), spec)
-
 
 PHOTO_CREDIT = _Credit(_CREDIT)
 # ITU-R BT.601 luma weights, the ones Pillow's convert("L") uses.
 LUMA = (0.299, 0.587, 0.114)
-LEARN_STEPS = 1000
-LEARN_FRACTION = 0.9
 
 
 def photo_path():
@@ -52,46 +47,36 @@ def photo_path():
     return cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
 
 
-def _photo_size(size, full):
-    """``size`` (None, a height, or ``(h, w)``) as ``(h, w)`` within ``full``."""
-    if size is None:
-        return full
-    if isinstance(size, numbers.Integral) and not isinstance(size, bool):
-        if size < 1:
-            raise ValueError(f"size must be a positive height (>= 1), got {size}")
-        # Keep the photo's proportions: the width follows the height.
-        size = (int(size), max(1, round(size * full[1] / full[0])))
-    else:
-        size = positive_pair(size, "size")
-    if size[0] > full[0] or size[1] > full[1]:
-        raise ValueError(
-            f"size must be at most the photo's {full[0]} x {full[1]} pixels "
-            f"(the photo is only ever shrunk), got {size[0]} x {size[1]}"
-        )
-    return size
-
-
 def load_photo(size=128):
-    """Grace Hopper's portrait in grey, shrunk to ``size``: an (h, w) tensor in [0, 1].
+    """Grace Hopper's portrait in grey, ``size`` pixels high: a tensor in [0, 1].
 
-    ``size`` is the height in pixels (the width keeps the proportions), an
-    ``(h, w)`` pair, or ``None`` for the full 600 x 512 photo. Each colour pixel
-    becomes ``0.299 R + 0.587 G + 0.114 B``; each small pixel is the mean of the
-    block of large pixels it covers (``F.interpolate(mode="area")``).
+    The width keeps the proportions; ``None`` gives the full 600 x 512 photo.
+    Each colour pixel becomes ``0.299 R + 0.587 G + 0.114 B``; each small pixel
+    is the mean of the block of large pixels it covers (``mode="area"``).
     """
     rgb = torch.from_numpy(matplotlib.image.imread(photo_path()).copy())
     grey = rgb.double() @ torch.tensor(LUMA, dtype=torch.float64) / 255
-    h, w = _photo_size(size, tuple(grey.shape))
-    if (h, w) != tuple(grey.shape):
-        grey = F.interpolate(grey[None, None], size=(h, w), mode="area")[0, 0]
+    h, w = grey.shape
+    if size is None or (size := check_int(size, "size")) == h:
+        return grey.float().clamp(0, 1)
+    if size < 1:
+        raise ValueError(f"size must be a positive height (>= 1), got {size}")
+    shape = (size, max(1, round(size * w / h)))
+    if size > h:
+        raise ValueError(
+            f"size must be at most the photo's {h} x {w} pixels (the photo is only "
+            f"ever shrunk), got {shape[0]} x {shape[1]}"
+        )
+    grey = F.interpolate(grey[None, None], size=shape, mode="area")[0, 0]
     return grey.float().clamp(0, 1)
 
 
-def window_matrix(X, kernel_size):
-    """``A``: one row per output position, holding the input window it sees.
+def kernel_hessian(X, kernel_size):
+    """Hessian of the mean squared error of a kernel on ``X``: ``2 A^T A / N``.
 
-    ``X`` cross-correlated with a kernel ``K`` (no padding, stride 1) is
-    ``A @ K.flatten()``, so a loss on the output is a function of ``A``.
+    Row ``i`` of ``A`` is the input window output pixel ``i`` sees (``N`` rows),
+    so the output is ``A @ K.flatten()``: the loss is quadratic in the kernel,
+    and the Hessian the same for every kernel and every target.
     """
     check_matrix(X, "X")
     kh, kw = positive_pair(kernel_size, "kernel_size")
@@ -100,17 +85,7 @@ def window_matrix(X, kernel_size):
             f"kernel_size must fit in X: got {kh} x {kw} for X of shape "
             f"{tuple(X.shape)}"
         )
-    return F.unfold(X.detach().cpu().double()[None, None], (kh, kw))[0].T
-
-
-def kernel_hessian(X, kernel_size):
-    """Hessian of the mean squared error of a kernel on ``X``: ``2 A^T A / N``.
-
-    ``A`` is ``window_matrix(X, kernel_size)`` and ``N`` its number of rows (the
-    output pixels). The loss is quadratic in the kernel, so the Hessian is the
-    same for every kernel and every target.
-    """
-    A = window_matrix(X, kernel_size)
+    A = F.unfold(X.detach().cpu().double()[None, None], (kh, kw))[0].T
     return 2 * A.T @ A / len(A)
 
 
@@ -127,14 +102,13 @@ def initial_kernel(kernel_size, seed=0):
     return (W * 2 - 1) * (1 / (kh * kw) ** 0.5)
 
 
-def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
+def learn_kernel(X, target, lr, steps, seed=0):
     """Learn ``K`` with ``corr2d(X, K) ~ target`` by gradient descent: ``(K, losses)``.
 
     The loss is the mean squared error; ``K`` starts at ``initial_kernel`` and
-    its size follows from the shapes (no padding, stride 1). ``lr`` defaults to
-    0.9 of ``stable_lr(X, K's size)``. ``losses`` holds the loss before each of
-    the ``steps`` updates and after the last one. It computes in float64 on
-    ``device`` (default: ``default_device()``) and returns ``K`` on the CPU.
+    its size follows from the shapes (no padding, stride 1). ``losses`` holds
+    the loss before each of the ``steps`` updates and after the last one. It
+    computes in float64 on ``default_device()`` and returns ``K`` on the CPU.
     """
     check_matrix(X, "X")
     check_matrix(target, "target")
@@ -146,44 +120,47 @@ def learn_kernel(X, target, lr=None, steps=LEARN_STEPS, seed=0, device=None):
             f"{tuple(target.shape)}"
         )
     steps = check_nonnegative_int(steps, "steps")
-    if lr is None:
-        lr = LEARN_FRACTION * stable_lr(X, (kh, kw))
     if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
         raise TypeError(f"lr must be a number, got {lr!r} of type {type(lr).__name__}")
     if not 0 < lr < float("inf"):
         raise ValueError(f"lr must be a positive, finite number, got {lr!r}")
-    device = default_device() if device is None else torch.device(device)
+    device = default_device()
     P = X.to(device, torch.float64)[None, None]
     T = target.to(device, torch.float64)[None, None]
     W = initial_kernel((kh, kw), seed).to(device).requires_grad_()
     losses = []
     # A photo of a hundred pixels square gains nothing from several CPU threads.
     with one_thread():
-        for _ in range(steps):
+        for step in range(steps + 1):
             loss = ((F.conv2d(P, W[None, None]) - T) ** 2).mean()
             losses.append(loss.item())
-            loss.backward()
-            with torch.no_grad():
-                W -= lr * W.grad
-            W.grad = None
-        with torch.no_grad():
-            losses.append(((F.conv2d(P, W[None, None]) - T) ** 2).mean().item())
+            if step < steps:
+                loss.backward()
+                with torch.no_grad():
+                    W -= lr * W.grad
+                W.grad = None
     return W.detach().cpu(), losses
 
 
-def format_kernels(kernels, digits=2):
-    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor.
-
-    The titles the notebooks give are shown in the current language.
-    """
-    if not isinstance(kernels, dict) or not kernels:
+def _titled(tensors, name):
+    """``tensors``, checked, as (title in the current language, tensor on the CPU)."""
+    if not isinstance(tensors, dict) or not tensors:
         raise TypeError(
-            f"kernels must be a non-empty dict of title -> 2-D tensor, got {kernels!r}"
+            f"{name} must be a non-empty dict of title -> 2-D tensor, got {tensors!r}"
         )
+    return [
+        (given(str(title)), check_tensor(t, f"{name}[{title!r}]", 2).detach().cpu())
+        for title, t in tensors.items()
+    ]
+
+
+def format_kernels(kernels, digits=2):
+    """Kernels as text, side by side: ``kernels`` maps a title to a 2-D tensor."""
+    kernels = _titled(kernels, "kernels")
     digits = check_nonnegative_int(digits, "digits")
     blocks = []
-    for title, K in kernels.items():
-        values = check_tensor(K, f"kernels[{title!r}]", 2).detach().cpu().double()
+    for shown, K in kernels:
+        values = K.double()
         if not bool(values.isfinite().all()) or bool((values.abs() >= 1e6).any()):
             # A diverging run: fixed point would print 40-digit numbers.
             cells = [[f"{v:.{digits}e}" for v in row] for row in values.tolist()]
@@ -195,7 +172,6 @@ def format_kernels(kernels, digits=2):
             cells = [[f"{v:.{places}f}" for v in row] for row in values.tolist()]
         width = max(len(c) for row in cells for c in row)
         rows = [" ".join(c.rjust(width) for c in row) for row in cells]
-        shown = given(str(title))
         block_width = max(columns(shown), *(len(r) for r in rows))
         shown += " " * (block_width - columns(shown))
         blocks.append([shown] + [r.ljust(block_width) for r in rows])
@@ -210,22 +186,16 @@ def show_images(images, signed=False):
 
     ``images`` maps a title to a 2-D tensor: grey values in [0, 1], or with
     ``signed=True`` values of either sign (mid-grey is 0, white and black the
-    largest of each sign). The titles the notebooks give are shown in the
-    current language (as SVG text in Chinese: ``plot.chinese_figures``).
+    largest of each sign). Chinese titles are SVG text (``plot.chinese_figures``).
     """
-    if not isinstance(images, dict) or not images:
-        raise TypeError(
-            f"images must be a non-empty dict of title -> 2-D tensor, got {images!r}"
-        )
-    for title, image in images.items():
-        check_tensor(image, f"images[{title!r}]", 2)
+    images = _titled(images, "images")
     plot.chinese_figures(language() != "en")
     fig = Figure(figsize=(3.3 * len(images), 3.6), layout="constrained")
     axes = fig.subplots(1, len(images), squeeze=False)[0]
-    for ax, (title, image) in zip(axes, images.items(), strict=True):
-        image = image.detach().cpu().float().numpy()
+    for ax, (title, image) in zip(axes, images, strict=True):
+        image = image.float().numpy()
         top = (float(abs(image).max()) or 1.0) if signed else 1.0
         ax.imshow(image, cmap="gray", vmin=-top if signed else 0, vmax=top)
-        ax.set_title(given(str(title)), fontsize=10)
+        ax.set_title(title, fontsize=10)
         ax.axis("off")
     return fig

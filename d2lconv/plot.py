@@ -1,12 +1,7 @@
-"""Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws.
-
-matplotlib's own figures in Chinese (the timings, the photo's titles, the
-notebooks' plots): ``chinese_figures()``, which ``set_language("zh")`` calls,
-has Jupyter show them as SVG whose text stays text (``svg.fonttype = "none"``),
-so the reader's browser draws the Chinese with its own fonts, on any machine,
-Colab included. ``cjk_font()`` names a font with Chinese characters that
-matplotlib has, or None: with one, matplotlib measures (and draws, in PNG)
-the Chinese itself; without one, nothing warns of the glyphs it lacks.
+"""Small line plots as a ``Picture`` panel (SVG), for plots an explorer redraws;
+matplotlib's own figures in Chinese (``chinese_figures``, which
+``set_language("zh")`` calls): SVG whose text the reader's browser draws with
+its own fonts, on any machine, Colab included.
 """
 
 import functools

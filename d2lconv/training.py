@@ -130,21 +130,19 @@ def train_kernel(
     init="random",
     bias=False,
     use="nn.Conv2d",
-    callback=None,
-    device=None,
 ):
     """Learn a 1x2 kernel mapping ``X`` to ``Y`` by gradient descent; return history.
 
     The loss is the squared error summed over all pixels, as in the book. Entry
     ``t`` of the history (a ``TrainingStep``) holds the kernel after ``t``
-    updates, its loss and gradient, for ``t = 0 .. steps``; ``callback(history)``
-    runs after every entry. Training stops early when the loss overflows.
+    updates, its loss and gradient, for ``t = 0 .. steps``. Training stops early
+    when the loss overflows. It runs on ``default_device()``.
     """
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be an int >= 0, got {steps!r}")
     if not (isinstance(lr, (int, float)) and lr > 0):
         raise ValueError(f"lr must be a positive number, got {lr!r}")
-    device = default_device() if device is None else torch.device(device)
+    device = default_device()
     generator = torch.Generator().manual_seed(int(seed))
     weight, b = _initial_values(init, bias, generator)
     layer = _make_layer(use, bias, weight, b, device)
@@ -160,8 +158,6 @@ def train_kernel(
             # The last step's gradient too: the history shows it at every step.
             loss.backward()
             history.append(_snapshot(step, loss.item(), layer, bias))
-            if callback is not None:
-                callback(history)
             if step == steps or not math.isfinite(history[-1].loss):
                 break
             with torch.no_grad():
@@ -187,39 +183,34 @@ def lr_limit(X, bias=False):
     return 2 / (2 * np.linalg.eigvalsh(A.T @ A).max())
 
 
-def _print_every(every, steps):
-    """Print "step N, loss L" every ``every`` steps, as the book's loop does.
+def _trained(steps, lr, seed, every, **settings):
+    """``train_kernel`` on ``edge_data()``, then "step N, loss L" printed every
+    ``every`` steps, as the book's loop does.
 
     Step N computes its loss before its update, on the kernel of N - 1
     updates (``history[N - 1]``), and prints it: the hand-written loops of
     notebook 3 print the same lines.
     """
-
-    def report(history):
-        done, loss, _ = history[-1]
-        step = done + 1
-        if step <= steps and step % every == 0:
-            print(tr("step {step}, loss {loss:.3f}", step=step, loss=loss))
-
-    return report
+    history = train_kernel(*edge_data(), lr=lr, steps=steps, seed=seed, **settings)
+    for done, loss, _ in history:
+        if done < steps and (done + 1) % every == 0:
+            print(tr("step {step}, loss {loss:.3f}", step=done + 1, loss=loss))
+    return history
 
 
-def train_builtin(X=None, Y=None, steps=10, lr=3e-2, seed=0, print_every=2):
+def train_builtin(steps=10, lr=3e-2, seed=0, print_every=2):
     """The book's variant: ``nn.Conv2d(1, 1, (1, 2), bias=False)``; prints the loss."""
-    X, Y = edge_data() if X is None else (X, Y)
-    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
-    return train_kernel(X, Y, init="uniform", bias=False, use="nn.Conv2d", **run)
+    return _trained(steps, lr, seed, print_every, init="uniform", use="nn.Conv2d")
 
 
 # With the bias, the stripe's loss has Hessian eigenvalues 12, 19.7 and 124.3:
 # the limit is 2 / 124.3 = 0.0161, and the slowest error shrinks by 1 - 12 lr a
 # step. The seeds' 30 steps leave a third of random starts more than 0.05 from
 # [1, -1]; 100 steps bring seeds 0-99 within 0.01, at lr 0.01 and at half of it.
-def train_scratch(X=None, Y=None, steps=100, lr=0.01, seed=0, print_every=10):
+def train_scratch(steps=100, lr=0.01, seed=0, print_every=10):
     """The hand-written variant: ``Conv2D``, random weight and bias; prints the loss."""
-    X, Y = edge_data() if X is None else (X, Y)
-    run = dict(lr=lr, steps=steps, seed=seed, callback=_print_every(print_every, steps))
-    return train_kernel(X, Y, init="random", bias=True, use="Conv2D", **run)
+    settings = dict(init="random", bias=True, use="Conv2D")
+    return _trained(steps, lr, seed, print_every, **settings)
 
 
 def _fmt2(value):

@@ -1,10 +1,7 @@
 """The Chinese edition of the checks, the exercises, the environment check, the
 timing and photo helpers and the receptive-field table: only what differs in
 Chinese (what a student reads is Chinese and has a catalog entry, columns line
-up, fonts have the characters; without them: tests/test_zh_edition.py). The
-English cases, the catalog's fields (test_i18n), a text with no entry and the
-English errors (test_notebook_texts_zh, test_explorers_zh) are tested in their
-own files."""
+up, fonts have the characters); the English cases are tested in their own files."""
 
 import io
 import os

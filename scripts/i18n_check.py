@@ -1,4 +1,4 @@
-"""What the Chinese catalog lacks: ``python -m d2lconv.i18n_check`` in a checkout.
+"""What the Chinese catalog lacks: ``python scripts/i18n_check.py`` in a checkout.
 
 It extracts the texts to translate as ``pybabel extract -F babel.cfg
 --no-default-keywords -k tr -k N_`` does (``tr("...")`` and ``N_("...")`` in
@@ -22,15 +22,15 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from .i18n import po_path
-
-COMMAND = "python -m d2lconv.i18n_check"
-HOW_TO_FIX = """\
+COMMAND = "python scripts/i18n_check.py"
+HOW_TO_FIX = f"""\
 To fix: `make i18n` (from the repository's root) brings the catalog up to date
 (pybabel extract --no-location, then pybabel update --ignore-obsolete) and lists
-what is left; in d2lconv/locale/zh/LC_MESSAGES/d2lconv.po, write the Chinese of
-each empty msgstr, check each entry marked `#, fuzzy` and delete that line."""
+what is left, as `{COMMAND}` does; in d2lconv/locale/zh/LC_MESSAGES/d2lconv.po,
+write the Chinese of each empty msgstr, check each entry marked `#, fuzzy` and
+delete that line."""
 ROOT = Path(__file__).resolve().parents[1]
+CATALOG = "d2lconv/locale/{}/LC_MESSAGES/d2lconv.po"  # of a language, in a checkout
 KEYWORDS = {"tr": None, "N_": None}  # pybabel extract -k tr -k N_
 # The package functions that show a text a notebook passes: the positions and
 # keywords of those arguments (a dict's keys are the titles shown).
@@ -112,7 +112,7 @@ def fields(template):
 def check(root=ROOT, code="zh"):
     """One line per entry of ``code``'s catalog to write or fix (none: complete)."""
     texts = extract(root)
-    with open(po_path(code, root / "d2lconv" / "locale"), "rb") as file:
+    with open(root / CATALOG.format(code), "rb") as file:
         entries = read_po(file)
     problems = []
     for text, locations in texts.items():

@@ -193,12 +193,10 @@ def check_groups_lose(answer):
     return grade_choice(answer, TABLE["groups_lose"], "GROUPS_CHOICES", want)
 
 
-def check_channel_prediction(
-    weights, shape, in_channels=3, out_channels=2, kernel_size=3, size=5
-):
+def check_channel_prediction(weights, shape):
     """``weights`` (no bias) and output ``shape`` (channels, height, width) of
-    ``nn.Conv2d(in_channels, out_channels, kernel_size)`` on one size x size input."""
-    c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
+    ``nn.Conv2d(3, 2, 3)`` on one 5x5 input."""
+    c_i, c_o, k, n = 3, 2, 3, 5
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
     want_weights = layer.weight.numel()
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])

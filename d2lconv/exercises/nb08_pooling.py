@@ -7,7 +7,6 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_positive_int
 from ..i18n import N_
 from . import _common as c
 from ._common import Choices, correct, grade_calls, hint
@@ -230,10 +229,10 @@ def check_softmax_pooling(softmax_pool):
     return _grade_pool(softmax_pool, TABLE["softmax_pooling"], reference, mistakes)
 
 
-def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
-    """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(window, stride,
-    padding)`` on the explorer's input 0..size*size-1 (size x size, row by row)."""
-    n, k, p, s = size, window, padding, stride
+def check_pooling_prediction(shape, top_left):
+    """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(3, 2, 1)`` on the
+    explorer's input 0..48 (7x7, row by row)."""
+    n, k, p, s = 7, 3, 1, 2
     X = torch.arange(float(n * n)).view(n, n)
     Y = F.max_pool2d(X[None, None], k, s, p)[0, 0]
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
@@ -250,10 +249,10 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
     return c.grade_parts(TABLE["pooling_prediction"], parts, **facts)
 
 
-def check_strided_conv_params(answer, channels=64):
-    """``answer``: parameters (bias included) ``nn.Conv2d(c, c, 2, stride=2)`` adds
-    in place of ``nn.MaxPool2d(2)`` on ``channels`` channels."""
-    n = check_positive_int(channels, "channels")
+def check_strided_conv_params(answer):
+    """``answer``: parameters (bias included) ``nn.Conv2d(64, 64, 2, stride=2)`` adds
+    in place of ``nn.MaxPool2d(2)``."""
+    n = 64
     conv = torch.nn.Conv2d(n, n, 2, stride=2, device="meta")
     pool = torch.nn.MaxPool2d(2)
     want = sum(p.numel() for p in conv.parameters()) - sum(

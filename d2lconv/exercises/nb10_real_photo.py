@@ -7,7 +7,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_int, positive_pair
+from .._validate import positive_pair
 from ..i18n import N_, tr
 from . import _common as c
 from ._common import as_tensor, close, correct, hint, xcorr
@@ -122,13 +122,13 @@ def check_limit_scaling(answer):
     return c.verdict(t, c.mistake(got, want, wrong))
 
 
-def check_pooled_size(answer, shape=(128, 109), rounds=3):
-    """``answer``: the (h, w) of a ``shape`` image after ``rounds`` ``MaxPool2d(2)``."""
-    t, (h, w) = TABLE["pooled_size"], positive_pair(shape, "shape")
-    if not 1 <= (rounds := check_int(rounds, "rounds")) or min(h, w) < 2**rounds:
+def check_pooled_size(answer, shape=(128, 109)):
+    """``answer``: the (h, w) of a ``shape`` image after three ``MaxPool2d(2)``."""
+    t, (h, w), rounds = TABLE["pooled_size"], positive_pair(shape, "shape"), 3
+    if min(h, w) < 2**rounds:
         raise ValueError(
-            f"rounds must be >= 1 and leave at least one pixel of {h} x {w} "
-            f"(each round halves it), got {rounds}"
+            f"shape must leave at least one pixel after {rounds} poolings "
+            f"(each halves it), got {h} x {w}"
         )
     X = up = torch.empty(1, 1, h, w, device="meta")
     for _ in range(rounds):

@@ -123,11 +123,8 @@ def check_max_pool_not_linear(x, y):
     t, x, y = TABLE["max_pool_not_linear"], c.as_tensor(x), c.as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
         return hint(t["ask"])
-
-    def pool(z):
-        return F.max_pool2d(z[None, None], 2, stride=1)[0, 0]
-
-    linear = torch.allclose(pool(x + y), pool(x) + pool(y))
+    pool_x, pool_y, pool_sum = F.max_pool2d(torch.stack([x, y, x + y])[:, None], 2, 1)
+    linear = torch.allclose(pool_sum, pool_x + pool_y)
     return hint(t["linear"]) if linear else correct(t["right"])
 
 
@@ -252,12 +249,9 @@ def check_pooling_prediction(shape, top_left):
 def check_strided_conv_params(answer):
     """``answer``: parameters (bias included) ``nn.Conv2d(64, 64, 2, stride=2)`` adds
     in place of ``nn.MaxPool2d(2)``."""
-    n = 64
-    conv = torch.nn.Conv2d(n, n, 2, stride=2, device="meta")
-    pool = torch.nn.MaxPool2d(2)
-    want = sum(p.numel() for p in conv.parameters()) - sum(
-        p.numel() for p in pool.parameters()
-    )
+    n, layers = 64, (torch.nn.Conv2d(64, 64, 2, stride=2), torch.nn.MaxPool2d(2))
+    conv, pool = (sum(p.numel() for p in layer.parameters()) for layer in layers)
+    want = conv - pool
     one_input = c.any_of(n * 4 + n, n * 4)
     wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
     return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)

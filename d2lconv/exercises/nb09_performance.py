@@ -5,8 +5,8 @@
 import torch
 import torch.nn.functional as F
 
-from ..i18n import N_, tr
-from ._common import any_of, conv_macs, grade, grade_calls
+from ..i18n import N_
+from ._common import any_of, case, conv_macs, grade, grade_calls
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
@@ -72,10 +72,8 @@ def check_loglog_slopes(slopes):
         wrong["log_size"] = any_of(ratio.log(), ratio.log2())
         return wrong | dict(upside_down=steps.log() / ratio.log())
 
-    def where(sizes, seconds):
-        return tr("sizes {sizes}", sizes=sizes)
-
-    return grade_calls(slopes, TABLE["loglog_slopes"], calls, _slope, mistakes, where)
+    entry, where = TABLE["loglog_slopes"], case(N_("sizes {sizes}"), sizes=0)
+    return grade_calls(slopes, entry, calls, _slope, mistakes, where)
 
 
 def check_im2col_megabytes(answer):

@@ -117,11 +117,9 @@ def check_stack_prediction(
 ):
     """``answer``: ``(output size, receptive field)`` after ``count`` equal square
     layers (padding per side; the field in input pixels along one axis)."""
-    t = TABLE["stack_prediction"]
-    count = check_positive_int(count, "count")
-    n = check_positive_int(input_size, "input_size")
     layers = repeat_layer(count, kernel_size, padding, stride)
-    last = receptive_field_table(layers, n)[-1]
+    n = check_positive_int(input_size, "input_size")
+    t, last = TABLE["stack_prediction"], receptive_field_table(layers, n)[-1]
     k, want = last.kernel_size[0], (last.output_size[0], last.receptive_field[0])
     size, field = want
     # A wrong size first, then a wrong field.

@@ -115,15 +115,13 @@ def check_compose_kernels(compose):
     return grade_calls(compose, t, calls, _compose, None, c.case(t["case"], s1=0, s2=1))
 
 
-def _bool(answer):
-    return answer if isinstance(answer, bool) else None
-
-
 def check_every_kernel_factors(answer):
     """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
-    two_small, one_big = 2 * 2 * 2, 3 * 3
-    entry, facts = TABLE["every_kernel_factors"], dict(two_small=8, one_big=9)
-    return c.grade(answer, entry, two_small >= one_big, read=_bool, **facts)
+    facts = dict(two_small=2 * 2 * 2, one_big=3 * 3)  # the numbers one can choose
+    entry, want = TABLE["every_kernel_factors"], facts["two_small"] >= facts["one_big"]
+    return c.grade(
+        answer, entry, want, read=lambda a: a if isinstance(a, bool) else None, **facts
+    )
 
 
 def check_y1_y2(answer):

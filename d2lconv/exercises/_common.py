@@ -91,9 +91,7 @@ def as_ints(value, n=2):
     """``value`` as a tuple of ``n`` ints, or ``None``."""
     ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
     ints = ok and all(isinstance(v, numbers.Integral) for v in value)
-    return (
-        tuple(int(v) for v in value) if ints and bool not in map(type, value) else None
-    )
+    return tuple(map(int, value)) if ints and bool not in map(type, value) else None
 
 
 def as_letter(value, choices):

@@ -81,10 +81,8 @@ def check_corner_uses(answer, input_size=6, kernel_size=3, padding=1):
 
 def _torch_same_sides(kernel_size):
     """The per-side padding that PyTorch's ``padding="same"`` uses, found by trial."""
-    k_h, k_w = kernel_size
-    g = torch.Generator().manual_seed(0)
-    X = torch.randn(1, 1, k_h + 4, k_w + 4, generator=g, dtype=torch.float64)
-    K = torch.randn(1, 1, k_h, k_w, generator=g, dtype=torch.float64)
+    (k_h, k_w), normal = kernel_size, c.random_normal(0)
+    X, K = normal(1, 1, k_h + 4, k_w + 4), normal(1, 1, k_h, k_w)
     with warnings.catch_warnings():
         # PyTorch notes that an even kernel needs a padded copy; harmless here.
         warnings.simplefilter("ignore", UserWarning)

@@ -52,8 +52,7 @@ def _f64(values):
 
 
 def _slope(sizes, seconds):
-    n, s = _f64(sizes).log(), _f64(seconds).log()
-    return (s[1:] - s[:-1]) / (n[1:] - n[:-1])
+    return _f64(seconds).log().diff() / _f64(sizes).log().diff()
 
 
 def check_loglog_slopes(slopes):

@@ -6,8 +6,6 @@ text is the check's table entry (``TABLE`` in the notebook's module), found by
 its key, so a reworded hint needs no change here.
 """
 
-import ast
-import json
 import math
 import re
 import string
@@ -19,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 import torch.nn.functional as F
+from test_lesson_code import lesson_namespace
 from torch.utils.flop_counter import FlopCounterMode
 
 import d2lconv
@@ -32,13 +31,7 @@ def solutions(number):
     """The imports and functions of ``notebooks/solutions/NN-*.ipynb``: its right
     answers (the other statements of its cells do not run)."""
     (path,) = NOTEBOOKS.glob(f"solutions/{number:02}-*.ipynb")
-    namespace, kinds = {}, (ast.Import, ast.ImportFrom, ast.FunctionDef)
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        code = "".join(cell["source"]) if cell["cell_type"] == "code" else ""
-        for node in ast.parse(re.sub(r"(?m)^(\s*)%.*", r"\1pass", code)).body:
-            if isinstance(node, kinds):
-                exec(compile(ast.Module([node], []), path.name, "exec"), namespace)
-    return SimpleNamespace(**namespace)
+    return SimpleNamespace(**lesson_namespace(f"solutions/{path.stem}")[0])
 
 
 # Right answers: the worked solutions', and a few written the way a student would.

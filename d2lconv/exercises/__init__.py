@@ -1,16 +1,12 @@
 """Self-checks for the exercises: each one says "Correct." or gives a hint.
 
-Every ``check_*`` function prints one line that starts with ``Correct.`` or
-``Not yet.`` and returns ``True`` or ``False``; a hint never gives the answer
-away. Code exercises pass a function (or a tensor), the others a short answer:
-a number, a shape, ``True``/``False`` or a letter. The right answers are
-computed on the spot, by PyTorch or from first principles, never typed in.
-Padding is per side, as in ``nn.Conv2d``; the book's ``p_h`` is the total.
-
-The checks of ``notebooks/NN-topic.ipynb`` live in ``nbNN_topic.py``, with
-their texts and typical mistakes in its ``TABLE``; ``_common.grade`` grades.
-Here are each module's checks, its multiple choices (``*_CHOICES``, ...) and
-``diagonal_edge_image``.
+Every ``check_*`` prints one line, ``Correct. ...`` or ``Not yet. Hint: ...``
+(never the answer), and returns ``True`` or ``False``; it takes a function, a
+tensor or a short answer (a number, a shape, ``True``/``False``, a letter) and
+computes the right one with PyTorch or from first principles. Padding is per
+side, as in ``nn.Conv2d``. The checks of ``notebooks/NN-topic.ipynb``, their
+texts and typical mistakes (``TABLE``) and multiple choices (``*_CHOICES``)
+live in ``nbNN_topic.py``; here are all of them and ``diagonal_edge_image``.
 """
 
 import importlib

@@ -1,15 +1,12 @@
 """The one grader of the exercise checks, and what the checks share.
 
-Each notebook's module has a ``TABLE``: for each check, its texts, marked with
-``N_`` and translated when shown. ``right`` is the verdict on a right answer
-(``right_...`` where the check chooses among several), ``otherwise`` the hint
-for a wrong one, ``ask`` what to give when the answer cannot be read; every
-other key names a typical mistake and holds its hint. The check's code computes
-the right answer (with PyTorch or from first principles, never typed in) and
-the value of each named mistake (or a test of the answer, such as ``any_of``);
+Each notebook's module has a ``TABLE`` of each check's ``N_`` texts: ``right``
+(``right_...`` where the check chooses among several), ``otherwise``, ``ask``
+(for an answer that cannot be read) and one hint per typical mistake, which may
+name the facts the check computed (``{weights}``). The check computes the right
+answer and the value of each mistake (or a test of the answer, ``any_of``);
 ``grade`` (a short answer), ``grade_parts`` (one in parts) or ``grade_calls``
-(a function) compares. The texts may name the facts the check computed
-(``{weights}``).
+(a function) compares.
 """
 
 # ruff: noqa: E501
@@ -94,9 +91,7 @@ def as_ints(value, n=2):
     """``value`` as a tuple of ``n`` ints, or ``None``."""
     ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
     ints = ok and all(isinstance(v, numbers.Integral) for v in value)
-    return (
-        tuple(int(v) for v in value) if ints and bool not in map(type, value) else None
-    )
+    return tuple(map(int, value)) if ints and bool not in map(type, value) else None
 
 
 def as_letter(value, choices):
@@ -116,10 +111,7 @@ def as_tensor(value):
 
 
 def same(got, want, rel=1e-6):
-    """Whether ``got`` is ``want``: numbers up to ``rel``, tensors close, else ==.
-
-    ``want`` may also be a test of ``got`` (a function that returns a bool).
-    """
+    """Whether ``got`` is ``want`` (numbers up to ``rel``), or passes the test ``want``."""
     if callable(want):
         return bool(want(got))
     if isinstance(want, torch.Tensor):
@@ -146,12 +138,8 @@ def mistake(got, want, wrong, rel=1e-6):
 
 
 def grade(answer, entry, want, wrong=(), /, read=as_number, rel=1e-6, **facts):
-    """Grade a short answer: ``right``, the hint of a mistake, or ``otherwise``.
-
-    ``wrong`` maps the names of ``entry``'s mistakes to their values; ``read``
-    turns the answer into something to compare, or ``None`` (then ``ask``,
-    followed by the answer unless the text shows it itself).
-    """
+    """Grade a short answer: ``right``, the hint of a mistake (``wrong``: name ->
+    value), ``otherwise``, or ``ask`` where ``read`` gives ``None``."""
     if (got := read(answer)) is None:
         if "{answer" in (ask := entry.get("ask", ASK_NUMBER)):
             return hint(ask, answer=answer, **facts)
@@ -176,12 +164,8 @@ def grade_choice(answer, entry, name, want, **facts):
 
 
 def grade_parts(entry, parts, **facts):
-    """Grade an answer in parts, ``parts[name] = (answer, read, want, wrong)``.
-
-    A part that ``read`` cannot read gets ``entry["ask_" + name]``, the first
-    wrong one ``entry["on_" + name]`` with the hint of its mistake in
-    ``entry[name]``; the facts fill in those hints and ``right``.
-    """
+    """Grade an answer in parts, ``parts[name] = (answer, read, want, wrong)``: an
+    unread part gets ``ask_name``, the first wrong one ``on_name`` with its hint."""
     got = {name: read(answer) for name, (answer, read, *_) in parts.items()}
     for name, (answer, *_) in parts.items():
         if got[name] is None:
@@ -203,12 +187,8 @@ def first(problems):
 
 
 def judge(entry, got, want, wrong):
-    """``None`` if a function's result ``got`` is ``want``, else its hint.
-
-    ``want`` is a number, a tensor, or a judge of the check's own (a function
-    of ``got`` that returns a translated hint or ``None``); ``wrong`` maps the
-    keys of ``entry``'s hints to typical wrong results.
-    """
+    """``None`` if a function's result ``got`` is ``want`` (a number, a tensor, or
+    a function of ``got`` giving a translated hint or ``None``), else its hint."""
     if callable(want):
         return want(got)
     if not isinstance(want, torch.Tensor):
@@ -236,14 +216,12 @@ class _Recorder(TorchFunctionMode):
 
 
 def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
-    """The hint (translated) for the first call ``fn`` gets wrong, or ``None``.
+    """The hint (translated) for the first of ``calls`` (float64 tensors, passed in
+    float32) where ``fn`` differs from ``reference``, or ``None``.
 
-    For each argument tuple of ``calls`` (tensors in float64, passed to ``fn``
-    in float32), ``judge`` compares ``fn(*args)`` with ``reference(*args)``;
-    ``mistakes(want, *args)`` maps the entry's mistakes to their values.
-    ``where`` introduces a hint: the parameters' names ("c, h") or a function
-    of the arguments. ``rules``: ``forbid = (match, text)``, no torch function
-    whose name ``match``es; ``require = names``, a right result calls one.
+    ``mistakes(want, *args)``: name -> value; ``where``: parameter names ("c, h")
+    or a function of the arguments. ``forbid = (match, text)``: no torch function
+    whose name ``match``es; ``require = names``: a right result calls one.
     """
     if not callable(fn):
         name = type(fn).__name__
@@ -281,18 +259,15 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
 
 
 def grade_calls(fn, entry, calls, reference, mistakes=None, where=None, /, **kw):
-    """Say ``entry["right"]`` if ``fn`` gets every call right (see ``first_hint``).
-
-    ``forbid`` and ``require`` go to ``first_hint``; the rest fill in the text.
-    """
+    """Say ``entry["right"]`` if ``fn`` gets every call right (see ``first_hint``)."""
     rules = {key: kw.pop(key) for key in ("forbid", "require") if key in kw}
     text = first_hint(fn, entry, calls, reference, mistakes, where, **rules)
     return refuse(text) if text else correct(entry["right"], **kw)
 
 
 def case(text=CASE, **at):
-    """A ``where`` for ``first_hint``: ``text`` (by default ``CASE``, arguments 0
-    and 1) with the arguments at the positions ``at`` names (a tensor's shape)."""
+    """A ``where`` for ``first_hint``: ``text`` with the arguments (a tensor's shape)
+    at the positions ``at`` names (by default ``CASE``, arguments 0 and 1)."""
 
     def shown(value):
         return tuple(value.shape) if isinstance(value, torch.Tensor) else value

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .._validate import nonnegative_pair, positive_pair
+from .._validate import check_nonnegative_int, check_positive_int, positive_pair
 from ..i18n import N_, tr
 from ..shapes import conv2d_geometry
 from . import _common as c
@@ -65,15 +65,12 @@ def _uses(n, k, p):
 
 
 def check_corner_uses(answer, input_size=6, kernel_size=3, padding=1):
-    """``answer``: how many outputs use the corner pixel (``padding`` per side)."""
-    p = nonnegative_pair(padding, "padding")
-    g = conv2d_geometry(input_size, kernel_size, 1, p)
-    if any(a != b for a, b in (g.input_size, g.kernel_size, p)):
-        raise ValueError(
-            "this check takes a square input, kernel and padding, got "
-            f"input_size={input_size}, kernel_size={kernel_size}, padding={padding}"
-        )
-    (n, _), (k, _), (p, _) = g.input_size, g.kernel_size, p
+    """``answer``: how many outputs use the corner pixel (square input and kernel,
+    ``padding`` per side)."""
+    n = check_positive_int(input_size, "input_size")
+    k = check_positive_int(kernel_size, "kernel_size")
+    p = check_nonnegative_int(padding, "padding")
+    conv2d_geometry(n, k, 1, p)  # a clear ShapeError if the layer has no output
     uses = _uses(n, k, p)
     want, centre = int(uses[0, 0]), int(uses[n // 2, n // 2])
     unpadded, per_axis = int(_uses(n, k, 0)[0, 0]), min(p, k - 1) + 1
@@ -84,10 +81,8 @@ def check_corner_uses(answer, input_size=6, kernel_size=3, padding=1):
 
 def _torch_same_sides(kernel_size):
     """The per-side padding that PyTorch's ``padding="same"`` uses, found by trial."""
-    k_h, k_w = kernel_size
-    g = torch.Generator().manual_seed(0)
-    X = torch.randn(1, 1, k_h + 4, k_w + 4, generator=g, dtype=torch.float64)
-    K = torch.randn(1, 1, k_h, k_w, generator=g, dtype=torch.float64)
+    (k_h, k_w), normal = kernel_size, c.random_normal(0)
+    X, K = normal(1, 1, k_h + 4, k_w + 4), normal(1, 1, k_h, k_w)
     with warnings.catch_warnings():
         # PyTorch notes that an even kernel needs a padded copy; harmless here.
         warnings.simplefilter("ignore", UserWarning)

@@ -70,9 +70,9 @@ def check_output_shape(
     return c.grade_output_shape(answer, entry, input_size, kernel_size, padding, stride)
 
 
-def check_audio_stride(answer, sample_rate=16000):
-    """``answer``: output samples per second of a stride-2 1-D conv on audio."""
-    rate = check_positive_int(sample_rate, "sample_rate")
+def check_audio_stride(answer):
+    """``answer``: output samples per second of a stride-2 1-D conv on 16 kHz audio."""
+    rate = 16000
     one_second = torch.empty(1, 1, rate, device="meta")
     kernel = torch.empty(1, 1, 3, device="meta")
     want = F.conv1d(one_second, kernel, stride=2, padding=1).shape[-1]
@@ -117,11 +117,9 @@ def check_stack_prediction(
 ):
     """``answer``: ``(output size, receptive field)`` after ``count`` equal square
     layers (padding per side; the field in input pixels along one axis)."""
-    t = TABLE["stack_prediction"]
-    count = check_positive_int(count, "count")
-    n = check_positive_int(input_size, "input_size")
     layers = repeat_layer(count, kernel_size, padding, stride)
-    last = receptive_field_table(layers, n)[-1]
+    n = check_positive_int(input_size, "input_size")
+    t, last = TABLE["stack_prediction"], receptive_field_table(layers, n)[-1]
     k, want = last.kernel_size[0], (last.output_size[0], last.receptive_field[0])
     size, field = want
     # A wrong size first, then a wrong field.

@@ -115,15 +115,13 @@ def check_compose_kernels(compose):
     return grade_calls(compose, t, calls, _compose, None, c.case(t["case"], s1=0, s2=1))
 
 
-def _bool(answer):
-    return answer if isinstance(answer, bool) else None
-
-
 def check_every_kernel_factors(answer):
     """``answer`` (True/False): can every 3x3 kernel be split into two 2x2 kernels?"""
-    two_small, one_big = 2 * 2 * 2, 3 * 3
-    entry, facts = TABLE["every_kernel_factors"], dict(two_small=8, one_big=9)
-    return c.grade(answer, entry, two_small >= one_big, read=_bool, **facts)
+    facts = dict(two_small=2 * 2 * 2, one_big=3 * 3)  # the numbers one can choose
+    entry, want = TABLE["every_kernel_factors"], facts["two_small"] >= facts["one_big"]
+    return c.grade(
+        answer, entry, want, read=lambda a: a if isinstance(a, bool) else None, **facts
+    )
 
 
 def check_y1_y2(answer):
@@ -176,29 +174,21 @@ def check_groups_lose(answer):
     """``answer``: the letter of ``GROUPS_CHOICES`` saying what b groups lose."""
     c, b = 4, 2
     X = torch.zeros(1, c, 3, 3)
-    X_other = X.clone()
-    X_other[:, -1] = 1.0  # a change in the last group's input only
-    grouped = torch.ones(c, c // b, 1, 1)  # nn.Conv2d(c, c, 1, groups=b)'s weight
-
-    def sees_other_group(weight, groups):
-        """Whether output channel 0 changes with the last group's input."""
-        before = F.conv2d(X, weight, groups=groups)[:, 0]
-        return not torch.equal(before, F.conv2d(X_other, weight, groups=groups)[:, 0])
-
-    # Each fact behind the right letter, checked with PyTorch.
-    isolated = not sees_other_group(grouped, b)
-    dense_sees = sees_other_group(torch.ones(c, c, 1, 1), 1)
-    same_shape = F.conv2d(X, grouped, groups=b).shape == X.shape
-    want = "b" if isolated and dense_sees and same_shape else "a"
+    X[:, -1] = 1.0  # an input in the last group only
+    # Each fact behind the right letter, checked with PyTorch: output channel 0
+    # of nn.Conv2d(c, c, 1, groups=b) does not see that input, a dense layer's
+    # does, and the grouped layer keeps the shape.
+    grouped = F.conv2d(X, torch.ones(c, c // b, 1, 1), groups=b)
+    dense = F.conv2d(X, torch.ones(c, c, 1, 1))
+    facts = not grouped[:, 0].any() and dense[:, 0].any() and grouped.shape == X.shape
+    want = "b" if facts else "a"
     return grade_choice(answer, TABLE["groups_lose"], "GROUPS_CHOICES", want)
 
 
-def check_channel_prediction(
-    weights, shape, in_channels=3, out_channels=2, kernel_size=3, size=5
-):
+def check_channel_prediction(weights, shape):
     """``weights`` (no bias) and output ``shape`` (channels, height, width) of
-    ``nn.Conv2d(in_channels, out_channels, kernel_size)`` on one size x size input."""
-    c_i, c_o, k, n = in_channels, out_channels, kernel_size, size
+    ``nn.Conv2d(3, 2, 3)`` on one 5x5 input."""
+    c_i, c_o, k, n = 3, 2, 3, 5
     layer = torch.nn.Conv2d(c_i, c_o, k, bias=False, device="meta")
     want_weights = layer.weight.numel()
     want_shape = tuple(layer(torch.empty(1, c_i, n, n, device="meta")).shape[1:])

@@ -7,7 +7,6 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_positive_int
 from ..i18n import N_
 from . import _common as c
 from ._common import Choices, correct, grade_calls, hint
@@ -124,11 +123,8 @@ def check_max_pool_not_linear(x, y):
     t, x, y = TABLE["max_pool_not_linear"], c.as_tensor(x), c.as_tensor(y)
     if x is None or y is None or x.dim() != 2 or x.shape != y.shape or min(x.shape) < 2:
         return hint(t["ask"])
-
-    def pool(z):
-        return F.max_pool2d(z[None, None], 2, stride=1)[0, 0]
-
-    linear = torch.allclose(pool(x + y), pool(x) + pool(y))
+    pool_x, pool_y, pool_sum = F.max_pool2d(torch.stack([x, y, x + y])[:, None], 2, 1)
+    linear = torch.allclose(pool_sum, pool_x + pool_y)
     return hint(t["linear"]) if linear else correct(t["right"])
 
 
@@ -230,10 +226,10 @@ def check_softmax_pooling(softmax_pool):
     return _grade_pool(softmax_pool, TABLE["softmax_pooling"], reference, mistakes)
 
 
-def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, stride=2):
-    """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(window, stride,
-    padding)`` on the explorer's input 0..size*size-1 (size x size, row by row)."""
-    n, k, p, s = size, window, padding, stride
+def check_pooling_prediction(shape, top_left):
+    """``shape`` (h, w) and ``top_left`` value of ``nn.MaxPool2d(3, 2, 1)`` on the
+    explorer's input 0..48 (7x7, row by row)."""
+    n, k, p, s = 7, 3, 1, 2
     X = torch.arange(float(n * n)).view(n, n)
     Y = F.max_pool2d(X[None, None], k, s, p)[0, 0]
     want_shape, want_value = tuple(Y.shape), Y[0, 0].item()
@@ -250,15 +246,12 @@ def check_pooling_prediction(shape, top_left, size=7, window=3, padding=1, strid
     return c.grade_parts(TABLE["pooling_prediction"], parts, **facts)
 
 
-def check_strided_conv_params(answer, channels=64):
-    """``answer``: parameters (bias included) ``nn.Conv2d(c, c, 2, stride=2)`` adds
-    in place of ``nn.MaxPool2d(2)`` on ``channels`` channels."""
-    n = check_positive_int(channels, "channels")
-    conv = torch.nn.Conv2d(n, n, 2, stride=2, device="meta")
-    pool = torch.nn.MaxPool2d(2)
-    want = sum(p.numel() for p in conv.parameters()) - sum(
-        p.numel() for p in pool.parameters()
-    )
+def check_strided_conv_params(answer):
+    """``answer``: parameters (bias included) ``nn.Conv2d(64, 64, 2, stride=2)`` adds
+    in place of ``nn.MaxPool2d(2)``."""
+    n, layers = 64, (torch.nn.Conv2d(64, 64, 2, stride=2), torch.nn.MaxPool2d(2))
+    conv, pool = (sum(p.numel() for p in layer.parameters()) for layer in layers)
+    want = conv - pool
     one_input = c.any_of(n * 4 + n, n * 4)
     wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
     return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)

@@ -5,10 +5,8 @@
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_nonnegative_int, check_positive_int
-from ..i18n import N_, tr
-from ..shapes import conv2d_output_shape
-from ._common import any_of, conv_macs, grade, grade_calls
+from ..i18n import N_
+from ._common import any_of, case, conv_macs, grade, grade_calls
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
@@ -54,8 +52,7 @@ def _f64(values):
 
 
 def _slope(sizes, seconds):
-    n, s = _f64(sizes).log(), _f64(seconds).log()
-    return (s[1:] - s[:-1]) / (n[1:] - n[:-1])
+    return _f64(seconds).log().diff() / _f64(sizes).log().diff()
 
 
 def check_loglog_slopes(slopes):
@@ -74,24 +71,17 @@ def check_loglog_slopes(slopes):
         wrong["log_size"] = any_of(ratio.log(), ratio.log2())
         return wrong | dict(upside_down=steps.log() / ratio.log())
 
-    def where(sizes, seconds):
-        return tr("sizes {sizes}", sizes=sizes)
-
-    return grade_calls(slopes, TABLE["loglog_slopes"], calls, _slope, mistakes, where)
+    entry, where = TABLE["loglog_slopes"], case(N_("sizes {sizes}"), sizes=0)
+    return grade_calls(slopes, entry, calls, _slope, mistakes, where)
 
 
-def check_im2col_megabytes(answer, channels=100, kernel_size=5, size=64, padding=2):
-    """``answer``: megabytes (10^6 bytes) of the float32 im2col matrix of the layer
-    (square kernel and input, ``padding`` per side, stride 1)."""
-    c = check_positive_int(channels, "channels")
-    k = check_positive_int(kernel_size, "kernel_size")
-    n = check_positive_int(size, "size")
-    p = check_nonnegative_int(padding, "padding")
-    # A clear ValueError (with the formula) if the layer has no output.
-    conv2d_output_shape(n, k, 1, p)
-    columns = F.unfold(torch.empty(1, c, n, n, device="meta"), k, padding=p)
-    rows, cols = columns.shape[1:]
-    mb, input_mb = columns.numel() * 4 / 1e6, c * n * n * 4 / 1e6
+def check_im2col_megabytes(answer):
+    """``answer``: megabytes (10^6 bytes) of the float32 im2col matrix of the timed
+    layer with c = 100 (stride 1)."""
+    X = torch.empty(1, 100, _SIZE, _SIZE, device="meta")
+    columns = F.unfold(X, _KERNEL, padding=_PADDING)
+    (rows, cols), c = columns.shape[1:], X.shape[1]
+    mb, input_mb = columns.numel() * 4 / 1e6, X.numel() * 4 / 1e6
     facts = dict(rows=rows, cols=cols, megabytes=mb, times=mb / input_mb)
     wrong = dict(mib=mb * 1e6 / 2**20, quarter=mb / 4, float64=mb * 2)
     wrong |= dict(one_channel=mb / c, input=input_mb)

@@ -7,7 +7,7 @@ from functools import partial
 import torch
 import torch.nn.functional as F
 
-from .._validate import check_int, positive_pair
+from .._validate import positive_pair
 from ..i18n import N_, tr
 from . import _common as c
 from ._common import as_tensor, close, correct, hint, xcorr
@@ -50,12 +50,8 @@ TABLE = {
 # fmt: on
 
 
-def _sobel_x():
-    # Sobel's kernel: a difference across the columns, smoothed down the rows.
-    return torch.outer(
-        torch.tensor([1.0, 2.0, 1.0], dtype=torch.float64),
-        torch.tensor([-1.0, 0.0, 1.0], dtype=torch.float64),
-    )
+# Sobel's kernel: a difference across the columns, smoothed down the rows.
+SOBEL_X = torch.outer(torch.tensor([1.0, 2, 1]), torch.tensor([-1.0, 0, 1])).double()
 
 
 def check_sobel_y(K):
@@ -65,13 +61,13 @@ def check_sobel_y(K):
         return hint(t["nothing"])
     if K.shape != (3, 3):
         return hint(t["shape"], shape=tuple(K.shape))
-    want = _sobel_x().T
+    want = SOBEL_X.T
     if close(K, want, 1e-6):
         return correct(t["right"])
     # A multiple of the kernel: the right shape, the wrong scale.
     scale = float((K * want).sum() / (want * want).sum())
     ramp = torch.arange(6.0, dtype=torch.float64)[:, None].expand(6, 6)
-    problems = dict(x=close(K, _sobel_x(), 1e-6), sign=close(K, -want, 1e-6))
+    problems = dict(x=close(K, SOBEL_X, 1e-6), sign=close(K, -want, 1e-6))
     problems |= dict(flat=abs(float(K.sum())) > 1e-6)
     problems |= dict(scale=scale > 0 and close(K, scale * want, 1e-6))
     problems |= dict(direction=bool((xcorr(ramp, K) > 0).all()))
@@ -81,7 +77,7 @@ def check_sobel_y(K):
 def _strength_hint(X, got):
     """Why ``got`` is not the edge strength of ``X``, translated, or ``None``."""
     t = TABLE["edge_strength"]
-    gx, gy = xcorr(X, _sobel_x()), xcorr(X, _sobel_x().T)
+    gx, gy = xcorr(X, SOBEL_X), xcorr(X, SOBEL_X.T)
     want = torch.sqrt(gx**2 + gy**2)
     if (tensor := as_tensor(got)) is None:
         return tr(t["tensor"], name=type(got).__name__)
@@ -122,13 +118,13 @@ def check_limit_scaling(answer):
     return c.verdict(t, c.mistake(got, want, wrong))
 
 
-def check_pooled_size(answer, shape=(128, 109), rounds=3):
-    """``answer``: the (h, w) of a ``shape`` image after ``rounds`` ``MaxPool2d(2)``."""
-    t, (h, w) = TABLE["pooled_size"], positive_pair(shape, "shape")
-    if not 1 <= (rounds := check_int(rounds, "rounds")) or min(h, w) < 2**rounds:
+def check_pooled_size(answer, shape=(128, 109)):
+    """``answer``: the (h, w) of a ``shape`` image after three ``MaxPool2d(2)``."""
+    t, (h, w), rounds = TABLE["pooled_size"], positive_pair(shape, "shape"), 3
+    if min(h, w) < 2**rounds:
         raise ValueError(
-            f"rounds must be >= 1 and leave at least one pixel of {h} x {w} "
-            f"(each round halves it), got {rounds}"
+            f"shape must leave at least one pixel after {rounds} poolings "
+            f"(each halves it), got {h} x {w}"
         )
     X = up = torch.empty(1, 1, h, w, device="meta")
     for _ in range(rounds):

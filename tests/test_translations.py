@@ -191,7 +191,8 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
     assert nb.cells[4].source == "x = 1\nx + 1"
 
 
-def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
+def stub_and_translate(course):
+    """Stub every entry of the course's notebook, then translate each as 译文."""
     run(course, "--stub", str(course / ONES))
     path = course / translate.translation_path(ONES)
     path.write_text(
@@ -199,6 +200,11 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
         encoding="utf-8",
     )
     assert run(course) == 0
+    return path
+
+
+def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
+    path = stub_and_translate(course)
     nb = nbformat.read(course / ONES, as_version=4)
     nb.cells[1].source = "Add **two** to $x$."
     nbformat.write(nb, course / ONES)
@@ -222,3 +228,24 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
     assert run(course) == 0
     zh = nbformat.read(course / "notebooks/zh/01-ones.ipynb", as_version=4)
     assert zh.cells[-1].source == "x = 2\nx + 1"
+
+
+def test_code_entries_replace_cells_and_are_checked(course, capsys):
+    stub_and_translate(course)
+    code = course / translate.code_path(ONES)
+    en = translate.fingerprint("x = 1\nx + 1")
+    entry = "<!-- code {} en:{} -->\n```ipython\n{}\n```\n"
+    where = f"{translate.code_path(ONES)} cell"
+    for text, printed in [
+        (entry.format("sum", en, "x = 1\nx + 2"), f"not the same program: {where} sum"),
+        (entry.format("sum", "0" * 12, "x = 1\nx + 1"), f"stale code: {where} sum"),
+        (entry.format("gone", en, "pass"), f"unknown code: {where} gone"),
+    ]:
+        code.write_text(text, encoding="utf-8")
+        capsys.readouterr()
+        assert run(course, "--check") == 1
+        assert printed in capsys.readouterr().out
+    code.write_text(entry.format("sum", en, "# 求和\nx = 1\nx + 1"), "utf-8")
+    assert run(course) == 0
+    zh = nbformat.read(course / translate.chinese_path(ONES), as_version=4)
+    assert zh.cells[-1].source == "# 求和\nx = 1\nx + 1"

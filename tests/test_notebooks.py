@@ -27,7 +27,7 @@ import pytest
 from book_numbers import BOOK, PRINTED, Approx
 from nbclient import NotebookClient
 from props import describe, rng
-from zh_share import english_share, is_english, printed_lines
+from zh_text import english_share, is_english, printed_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = ROOT / "notebooks" / "zh"
@@ -385,7 +385,7 @@ def test_chinese_notebook_speaks_chinese(run, path):
         found = ENGLISH_VERDICTS.findall(text_of(cell))
         assert not found, f"an English verdict {found} under:\n{cell.source[:300]}"
     # At most 15% of the printed lines are English sentences (code and tensor
-    # reprs aside: tests/zh_share.py).
+    # reprs aside: tests/zh_text.py).
     lines = printed_lines(nb)
     english, total = english_share(lines)
     shown = "\n".join(line for line in lines if is_english(line))

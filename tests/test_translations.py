@@ -54,12 +54,14 @@ def test_the_chinese_notebook_is_the_english_one_translated(rel):
     assert zh[2].id == translate.LANGUAGE_CELL_ID
     assert 'd2lconv.set_language("zh")' in zh.pop(2).source
     assert [(c.id, c.cell_type) for c in zh] == [(c.id, c.cell_type) for c in en]
-    # The code cells with their tags (the same program: test_zh_code.py); each
+    # The code cells the same program (test_zh_code.py), with their tags; each
     # markdown cell translated, with its formulas, links and headings.
     for en_cell, zh_cell in zip(en, zh, strict=True):
         where = f"{translate.translation_path(rel)} cell {en_cell.id}"
         if en_cell.cell_type == "code":
             assert zh_cell.metadata.get("tags") == en_cell.metadata.get("tags"), where
+            differs = translate.same_program(en_cell.source, zh_cell.source)
+            assert differs is None, f"{where}: {differs}"
             continue
         text, source = translate.english_text(en_cell), zh_cell.source
         assert formulas(source) == formulas(text), f"{where}: other formulas"

@@ -1,15 +1,12 @@
 """Every notebook is executed once in a fresh kernel; the tests read that run.
 
-An English notebook runs Run All, with a probe of the book's numbers
-(``book_numbers.py``) after their cells, then every code cell once more from
-the bottom up, as a student re-runs a cell after Run All; notebook 3 then
-runs its training cells again with other seeds and with halved learning
-rates. A Chinese notebook (``notebooks/zh/``, the English code cells) runs
-Run All, then lists the texts the package had to show in English. The one
-execution per notebook (``execute``) starts as soon as the tests are collected
-(conftest.py: two at a time, beside the other tests) and runs with errors
-allowed, so that each test below, through ``run``, names what failed in the
-part of the run it reads.
+An English notebook runs Run All, with probes of the book's numbers
+(``book_numbers.py``) after their cells, then every code cell again from the
+bottom up, as a student re-runs a cell; notebook 3 then runs its training cells
+again with other seeds and halved learning rates. A Chinese notebook runs Run
+All, then lists the texts the package showed in English. The executions start
+when the tests are collected (conftest.py) and keep errors as outputs, so that
+each test names what failed in the part of the run it reads.
 """
 
 import ast
@@ -93,15 +90,16 @@ def part(cell):
 
 def insert_book_probes(nb, expected):
     """After each cell of ``expected``, a probe that prints its expressions' values."""
-    ids = [cell.get("id") for cell in nb.cells]
-    unknown = sorted(set(expected) - set(ids))
-    assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
     for cell_id, values in expected.items():
+        ids = [cell.get("id") for cell in nb.cells]
+        assert cell_id in ids, (
+            f"book_numbers.py names a cell not in the notebook: {cell_id}"
+        )
         expressions = [e for e in values if e != PRINTED]
         if expressions:
-            at = [c.get("id") for c in nb.cells].index(cell_id) + 1
-            probe = PROBE.format(expressions=expressions)
-            nb.cells.insert(at, added(probe, "run all", of=f"probe {cell_id}"))
+            probe = added(PROBE.format(expressions=expressions), "run all")
+            probe.id = f"{cell_id}-probe"
+            nb.cells.insert(ids.index(cell_id) + 1, probe)
 
 
 def training_groups(nb, pattern):
@@ -334,9 +332,6 @@ def same_numbers(got, want):
 def test_the_lesson_computes_the_books_numbers(run, path):
     nb = run(path)
     cells = {c.get("id"): c for c in nb.cells if part(c) == "run all"}
-    probes = {
-        c.metadata["test"]["of"]: c for c in cells.values() if "test" in c.metadata
-    }
     wrong = []
     for cell_id, values in BOOK[path.stem].items():
         for expression, want in values.items():
@@ -347,7 +342,7 @@ def test_the_lesson_computes_the_books_numbers(run, path):
                     f"{cell_id} prints no {t!r}" for t in texts if t not in printed
                 ]
                 continue
-            probe = probes[f"probe {cell_id}"]
+            probe = cells[f"{cell_id}-probe"]
             if error_of(probe):
                 wrong.append(f"{cell_id}: the probe failed: {error_of(probe)[-500:]}")
                 break

@@ -107,13 +107,11 @@ def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
     assert lines[:2] == ["# 1. One", ""]
     assert f'href="{url}"' in lines[2] and BADGE in lines[2]
     assert lines[3:] == ["", "What this is."]
+    # The setup cell (what it installs where: test_colab_path.py) from the setting.
     for nb in (one, two, sol):
         setup = nb.cells[1]
-        assert setup.cell_type == "code"
-        assert setup.source.startswith("# Colab setup: on Google Colab")
-        assert 'if "google.colab" in sys.modules:' in setup.source
+        assert setup.cell_type == "code" and setup.source.startswith("# Colab setup")
         assert "git+https://github.com/someone/course@main" in setup.source
-        assert "--no-deps" in setup.source and "d2l==1.0.3" in setup.source
         assert setup.outputs == [] and setup.execution_count is None
     # Inserted: the old second cell moved down, nothing lost.
     assert [c.source for c in one.cells[2:]] == ["x = 1"]

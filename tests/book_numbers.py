@@ -1,15 +1,10 @@
 """The book's worked examples, as the executed lessons must reproduce them.
 
-A lesson cell prints what a student compares with the book; the numbers
-themselves are asserted here, from the executed notebook
-(``tests/test_notebooks.py``). ``BOOK[lesson][cell id]`` maps an expression,
-evaluated in the kernel right after that cell ran in Run All, to the book's
-value (numbers, nested lists or tuples; a tensor is compared through
-``.tolist()``). ``PRINTED`` is text that must appear in what that cell
-prints. ``Approx(value, atol)`` marks a value the book gives rounded.
-
-The numbers come from the syllabus (``shared/SYLLABUS.md``): the book, its
-lecture notes and notebook, checked once against PyTorch by hand.
+``BOOK[lesson][cell id]`` maps an expression, evaluated in the kernel right
+after that cell ran in Run All (tests/test_notebooks.py), to the book's value
+(a tensor is compared through ``.tolist()``); ``PRINTED``: text that cell must
+print; ``Approx(value, atol)``: a value the book gives rounded. The numbers
+come from the syllabus (``shared/SYLLABUS.md``), checked against PyTorch by hand.
 """
 
 from dataclasses import dataclass

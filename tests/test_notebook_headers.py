@@ -97,6 +97,22 @@ def test_check_names_the_stale_files_then_writing_makes_them_current(course, cap
     assert run(course, "--check") == 0
     assert run(course) == 0
     assert snapshot(course) == after_first
+    # Another setting: everything is stale, every link is rewritten.
+    setting = PYPROJECT.format(repository="school/convolution", branch="spring")
+    (course / "pyproject.toml").write_text(setting)
+    assert run(course, "--check") == 1
+    run(course)
+    for rel in ["notebooks/01-one.ipynb", "notebooks/02-two.ipynb"]:
+        raw = (course / rel).read_text()
+        assert "someone/course" not in raw
+        assert "school/convolution/blob/spring/" + rel in raw
+        assert "git+https://github.com/school/convolution@spring" in raw
+        nb = read(course, rel)
+        assert sum(BADGE in line for line in nb.cells[0].source.splitlines()) == 1
+        assert sum(c.source.startswith("# Colab setup") for c in nb.cells) == 1
+    readme = (course / "README.md").read_text()
+    assert "someone/course" not in readme
+    assert "mybinder.org/v2/gh/school/convolution/spring" in readme
 
 
 def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
@@ -123,25 +139,6 @@ def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
     nbformat.validate(one)
 
 
-def test_changing_the_setting_makes_everything_stale_and_rewrites_every_link(course):
-    run(course)
-    setting = PYPROJECT.format(repository="school/convolution", branch="spring")
-    (course / "pyproject.toml").write_text(setting)
-    assert run(course, "--check") == 1
-    run(course)
-    for rel in ["notebooks/01-one.ipynb", "notebooks/02-two.ipynb"]:
-        raw = (course / rel).read_text()
-        assert "someone/course" not in raw
-        assert "school/convolution/blob/spring/" + rel in raw
-        assert "git+https://github.com/school/convolution@spring" in raw
-        nb = read(course, rel)
-        assert sum(BADGE in line for line in nb.cells[0].source.splitlines()) == 1
-        assert sum(c.source.startswith("# Colab setup") for c in nb.cells) == 1
-    readme = (course / "README.md").read_text()
-    assert "someone/course" not in readme
-    assert "mybinder.org/v2/gh/school/convolution/spring" in readme
-
-
 def test_readme_lists_the_notebooks_and_keeps_descriptions_and_surroundings(course):
     run(course)
     readme = (course / "README.md").read_text()
@@ -160,17 +157,14 @@ def test_readme_lists_the_notebooks_and_keeps_descriptions_and_surroundings(cour
     assert "[![Binder](https://mybinder.org/badge_logo.svg)]" in block
 
 
-def test_readme_without_markers_is_left_alone(course):
-    (course / "README.md").write_text("# Course\n\nNo list here.\n")
-    run(course)
-    assert (course / "README.md").read_text() == "# Course\n\nNo list here.\n"
-
-
-def test_named_notebooks_only(course):
+def test_named_notebooks_only_and_a_readme_without_markers_are_left_alone(course):
     run(course, str(course / "notebooks" / "02-two.ipynb"))
     assert BADGE in (course / "notebooks" / "02-two.ipynb").read_text()
     assert BADGE not in (course / "notebooks" / "01-one.ipynb").read_text()
     assert (course / "README.md").read_text() == README
+    (course / "README.md").write_text("# Course\n\nNo list here.\n")
+    run(course)
+    assert (course / "README.md").read_text() == "# Course\n\nNo list here.\n"
 
 
 @pytest.mark.parametrize(

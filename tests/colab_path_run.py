@@ -22,12 +22,11 @@ from browser.labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, chromium
 from browser.pages import assert_same_svg, open_saved, seen
 from nbclient import NotebookClient
 from svg_checks import SVG, parse
-from test_notebooks import WIDGET_STATE, cell_errors, widget_errors
+from test_notebooks import WIDGET_STATE, WIDGET_VIEW, cell_errors, widget_errors
 
 # The check-setup notebook runs first: it also reports what was installed.
 CHECK_SETUP = NOTEBOOK_DIR / "00-check-setup.ipynb"
 NOTEBOOKS = [CHECK_SETUP] + [p for p in NOTEBOOKS if p != CHECK_SETUP]
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STARTUP = """\
 # Stand-in for Colab's own start-up, which imports google.colab into the kernel.
 import sys

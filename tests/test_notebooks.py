@@ -57,6 +57,7 @@ def editions(paths):
 # this tag; they still run twice, but their text is not compared.
 VARIES_TAG = "output-varies"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # The notebook whose training cells a student is invited to re-run with another
 # seed or another learning rate.
 TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
@@ -102,6 +103,14 @@ def insert_book_probes(nb, expected):
             nb.cells.insert(ids.index(cell_id) + 1, probe)
 
 
+def names(source, context):
+    """The names ``source`` uses in ``context`` (``ast.Store`` or ``ast.Load``)."""
+    nodes = ast.walk(ast.parse(source))
+    return {
+        n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, context)
+    }
+
+
 def training_groups(nb, pattern):
     """``[[cell index, ...]]``: each code cell matching ``pattern``, with the next
     code cell when that one checks what the first trained (it reads its names)."""
@@ -110,17 +119,10 @@ def training_groups(nb, pattern):
     for i, after in zip(code, code[1:] + [None], strict=True):
         if not pattern.search(nb.cells[i].source):
             continue
-        trained = {
-            node.id
-            for node in ast.walk(ast.parse(nb.cells[i].source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        }
         check = nb.cells[after].source if after is not None else ""
-        used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
-        reads = {n.id for n in used if isinstance(n.ctx, ast.Load)}
-        reads -= {n.id for n in used if isinstance(n.ctx, ast.Store)}
-        follows = trained & reads and not pattern.search(check)
-        groups.append([i, after] if follows else [i])
+        reads = names(check, ast.Load) - names(check, ast.Store)
+        follows = names(nb.cells[i].source, ast.Store) & reads
+        groups.append([i, after] if follows and not pattern.search(check) else [i])
     return groups
 
 
@@ -233,10 +235,7 @@ def text_of(cell):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
             parts.append(out["text"])
-        elif (
-            "data" in out
-            and "application/vnd.jupyter.widget-view+json" not in out["data"]
-        ):
+        elif "data" in out and WIDGET_VIEW not in out["data"]:
             parts.append(out["data"].get("text/plain", ""))
     return "".join(parts)
 

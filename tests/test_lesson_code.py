@@ -1,11 +1,8 @@
 """The chapter's functions as each lesson writes them agree with d2lconv and PyTorch.
 
-A lesson defines the book's function in a code cell (``def corr2d(X, K):``);
-the package keeps a validated version for the later lessons, the explorers
-and the exercises. This test takes each definition out of its notebook (the
-``def`` or ``class`` statement alone, with the notebook's imports and its other
-definitions around it) and compares it on random inputs with the package's
-function and with PyTorch.
+Each definition is taken out of its notebook (with the notebook's imports and
+other definitions) and compared on random inputs with the package's version,
+which the later lessons use, and with PyTorch.
 """
 
 import ast

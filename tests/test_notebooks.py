@@ -133,11 +133,8 @@ def training_groups(nb, pattern):
 
 
 def training_variants(nb):
-    """What a student does in notebook 3: another seed in a training cell, or
-    every learning rate halved. The cells to run after the lesson: each
-    training cell (with its check cell) again, for five drawn seeds, then with
-    its rate halved; the checks must hold. Returns (cells, seeded, with a rate).
-    """
+    """(cells, seeded groups, groups with a rate): each training cell, with its
+    check, again for five drawn seeds, then with its learning rate halved."""
     by_seed, by_rate = training_groups(nb, SEED_LINE), training_groups(nb, RATE_LINE)
     edits = [
         (f"seed {s}", by_seed, functools.partial(SEED_LINE.sub, f"seed = {s}"))
@@ -166,9 +163,8 @@ class SessionOver(Exception):
 
 
 class RunAllCopy(NotebookClient):
-    """A NotebookClient that also keeps the notebook as Run All left it (its
-    widgets' state included), before the cells the test adds after it; it
-    stops before the next cell once ``stop`` (a ``threading.Event``) is set."""
+    """A NotebookClient that keeps the notebook as Run All left it (``run_all``,
+    widgets' state included) and stops before a cell once ``stop`` is set."""
 
     stop = None
 
@@ -183,13 +179,9 @@ class RunAllCopy(NotebookClient):
 
 
 def execute(path, stop=None):
-    """Execute ``path`` in a fresh kernel, with the cells the tests add.
-
-    Errors are kept as outputs (the run goes on), each test reads its part;
-    once ``stop`` is set (the session is over), no further cell runs.
-    Run All, clean, is also written to artifacts/executed/ (the website of
-    make test-all is built from it, D2LCONV_EXECUTED in scripts/test-all.sh).
-    """
+    """Execute ``path`` in a fresh kernel, with the cells the tests add, until
+    ``stop`` is set. Run All, clean, is also written to artifacts/executed/
+    (make test-all builds the website from it: scripts/test-all.sh)."""
     source = path.read_bytes()
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     if CHINESE in path.parents:

@@ -69,11 +69,7 @@ BOOK["03-learning-a-kernel"] = {
 
 BOOK["04-padding"] = {
     # 32x32 through 5x5 kernels without padding: 28x28 after one, 4x4 after 7.
-    "nb04-05": {
-        "sizes[1]": 28,
-        "sizes[-1]": 4,
-        PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4",
-    },
+    "nb04-05": {PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4"},
     # The 3x3 input padded with one zero per side, the 2x2 kernel.
     "nb04-09": {"Y": [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]},
     # comp_conv2d on 8x8: kernel_size=3, padding=1; kernel_size=(5, 3), padding=(2, 1).
@@ -88,11 +84,6 @@ BOOK["05-stride-and-dilation"] = {
     "nb05-07": {"Y": [[0, 8], [6, 8]]},
     # comp_conv2d on 8x8 with the book's three strided layers.
     "nb05-20": {
-        "[tuple(d2lconv.comp_conv2d(c, X).shape) for c in layers]": [
-            (4, 4),
-            (2, 2),
-            (5, 6),
-        ],
         PRINTED: [
             "Conv2d(1, 1, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)) -> "
             "torch.Size([4, 4])",

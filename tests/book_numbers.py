@@ -1,15 +1,10 @@
 """The book's worked examples, as the executed lessons must reproduce them.
 
-A lesson cell prints what a student compares with the book; the numbers
-themselves are asserted here, from the executed notebook
-(``tests/test_notebooks.py``). ``BOOK[lesson][cell id]`` maps an expression,
-evaluated in the kernel right after that cell ran in Run All, to the book's
-value (numbers, nested lists or tuples; a tensor is compared through
-``.tolist()``). ``PRINTED`` is text that must appear in what that cell
-prints. ``Approx(value, atol)`` marks a value the book gives rounded.
-
-The numbers come from the syllabus (``shared/SYLLABUS.md``): the book, its
-lecture notes and notebook, checked once against PyTorch by hand.
+``BOOK[lesson][cell id]`` maps an expression, evaluated in the kernel right
+after that cell ran in Run All (tests/test_notebooks.py), to the book's value
+(a tensor is compared through ``.tolist()``); ``PRINTED``: text that cell must
+print; ``Approx(value, atol)``: a value the book gives rounded. The numbers
+come from the syllabus (``shared/SYLLABUS.md``), checked against PyTorch by hand.
 """
 
 from dataclasses import dataclass
@@ -74,11 +69,7 @@ BOOK["03-learning-a-kernel"] = {
 
 BOOK["04-padding"] = {
     # 32x32 through 5x5 kernels without padding: 28x28 after one, 4x4 after 7.
-    "nb04-05": {
-        "sizes[1]": 28,
-        "sizes[-1]": 4,
-        PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4",
-    },
+    "nb04-05": {PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4"},
     # The 3x3 input padded with one zero per side, the 2x2 kernel.
     "nb04-09": {"Y": [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]},
     # comp_conv2d on 8x8: kernel_size=3, padding=1; kernel_size=(5, 3), padding=(2, 1).
@@ -93,11 +84,6 @@ BOOK["05-stride-and-dilation"] = {
     "nb05-07": {"Y": [[0, 8], [6, 8]]},
     # comp_conv2d on 8x8 with the book's three strided layers.
     "nb05-20": {
-        "[tuple(d2lconv.comp_conv2d(c, X).shape) for c in layers]": [
-            (4, 4),
-            (2, 2),
-            (5, 6),
-        ],
         PRINTED: [
             "Conv2d(1, 1, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1)) -> "
             "torch.Size([4, 4])",

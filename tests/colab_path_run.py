@@ -1,20 +1,12 @@
-"""Every notebook runs on the Colab path: Colab's packages, install by the setup cell.
+"""Every notebook runs on the Colab path: Colab's packages, installed by the setup cell.
 
-Collected only when named: ``scripts/colab-path-test.sh`` builds the Colab-like
-environment and the wheels, then runs this file with
-
-- ``D2LCONV_COLAB_PYTHON``: the interpreter of that environment (no d2lconv, no
-  d2l, ipywidgets 7 and IPython 7 as on Colab);
-- ``D2LCONV_COLAB_WHEELS``: a folder with the d2lconv wheel and d2l's wheel.
-
-The kernel is told it runs on Colab the way Colab tells it: ``google.colab`` is
-imported at start-up (here an empty stand-in module). pip reads no
-configuration and may use no index, so the notebook's own setup cell has to
-install everything the notebook needs beyond what Colab ships. The run starts
-with neither d2lconv nor d2l installed; the first notebook, the set-up check,
-reports what its setup cell installed. Every notebook has that same setup cell
-(tests/test_colab_path.py), so the later ones find it installed already, as a
-second notebook does in the same Colab runtime.
+Collected only when named: ``scripts/colab-path-test.sh`` builds a Colab-like
+environment (``D2LCONV_COLAB_PYTHON``: no d2lconv or d2l, ipywidgets 7 and
+IPython 7) and the wheels (``D2LCONV_COLAB_WHEELS``), then runs this file. The
+kernel imports a stand-in ``google.colab`` at start-up, as Colab's does; pip
+may use no index, so each notebook's setup cell must install what it needs.
+Notebook 0 runs first and reports what its setup cell installed; the later
+notebooks find it installed, as in one Colab runtime.
 """
 
 import json
@@ -30,12 +22,11 @@ from browser.labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, chromium
 from browser.pages import assert_same_svg, open_saved, seen
 from nbclient import NotebookClient
 from svg_checks import SVG, parse
-from test_notebooks import WIDGET_STATE, cell_errors, widget_errors
+from test_notebooks import WIDGET_STATE, WIDGET_VIEW, cell_errors, widget_errors
 
 # The check-setup notebook runs first: it also reports what was installed.
 CHECK_SETUP = NOTEBOOK_DIR / "00-check-setup.ipynb"
 NOTEBOOKS = [CHECK_SETUP] + [p for p in NOTEBOOKS if p != CHECK_SETUP]
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STARTUP = """\
 # Stand-in for Colab's own start-up, which imports google.colab into the kernel.
 import sys
@@ -106,9 +97,8 @@ def uninstall(python, env, home):
 
 
 def check_explorers(nb, browser):
-    """Each explorer's display holds its picture (text/html, for a page without
-    widgets), and the state ipywidgets 7 and anywidget 0.9 saved renders in
-    Chromium, through its ES module, to that same picture."""
+    """Each explorer's display holds its picture (text/html), and the state
+    ipywidgets 7 saved renders in Chromium to that same picture."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     for i, cell in enumerate(nb.cells):
         source = cell.source if cell.cell_type == "code" else ""

@@ -15,16 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 # Property tests: the same examples on every run unless `make fuzz` asks for
 # random ones (HYPOTHESIS_PROFILE=fuzz, with a seed it prints). A property
 # must hold for every seed; CI must not go red because it drew a new one.
+PROFILE = {"database": None, "print_blob": True, "deadline": None}
+settings.register_profile("ci", derandomize=True, **PROFILE)
 settings.register_profile(
-    "ci", derandomize=True, database=None, print_blob=True, deadline=None
-)
-settings.register_profile(
-    "fuzz",
-    derandomize=False,
-    database=None,
-    print_blob=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
+    "fuzz", suppress_health_check=[HealthCheck.too_slow], **PROFILE
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
@@ -50,25 +44,18 @@ def count(config, where, path, seconds):
 
 @pytest.fixture(scope="session")
 def notebook_run(request):
-    """``notebook_run(where, path, seconds)``: count one execution of a notebook.
-
-    ``where`` is the front end (a fresh kernel, JupyterLab, the Colab path);
-    the summary at the end lists the executions, per place and edition, and
-    names any notebook executed twice in one place.
-    """
+    """``notebook_run(where, path, seconds)``: count an execution in ``where``
+    (a front end); the summary names any notebook executed twice in one place."""
     return functools.partial(count, request.config)
 
 
 def pytest_collection_finish(session):
-    """Start the executions the selected tests read as soon as they are collected.
+    """Start the notebook executions the selected tests read (``run``).
 
-    A test that takes ``run`` reads the one execution of its ``path`` that its
-    module's ``execute(path)`` makes (tests/test_notebooks.py). Two threads
-    make them in the tests' order while the other tests run (each kernel is a
-    process of its own); those not started when the session ends are cancelled,
-    and those under way stop after the cell they are running (``execute(path,
-    stop)``: ``stop`` is set then), so that ``-x`` or Ctrl-C does not wait for
-    whole notebooks: Python waits for the pool's threads before it exits.
+    Two threads make them, in the tests' order, while the other tests run.
+    When the session ends, those not started are cancelled and those under
+    way stop after their current cell (``stop`` is set), so that ``-x`` or
+    Ctrl-C does not wait for whole notebooks.
     """
     tests = [t for t in session.items if "run" in getattr(t, "fixturenames", ())]
     if not tests or session.config.option.collectonly:
@@ -104,11 +91,7 @@ def run(request):
 
 @pytest.fixture(scope="session")
 def report(request):
-    """``report(line)``: print a measurement in the summary at the end of the run.
-
-    pytest hides what a passing test prints; measurements a person needs to
-    read (latencies, loss values) go through this instead.
-    """
+    """``report(line)``: a measurement for the summary (pytest hides prints)."""
     return request.config.stash.setdefault(MEASUREMENTS, []).append
 
 
@@ -136,24 +119,10 @@ def pytest_terminal_summary(terminalreporter, config):
             write(line)
 
 
-@pytest.fixture(scope="module")
-def edges():
-    """The edge image of notebook 3, its target and its largest stable rate."""
-    from d2lconv import edge_data
-    from d2lconv.training import lr_limit
-
-    X, Y = edge_data()
-    return X, Y, lr_limit(X)
-
-
 @pytest.fixture(autouse=True)
 def _english_and_nothing_missing_at_the_start():
-    """Each test starts in English with no untranslated text recorded.
-
-    ``d2lconv.i18n`` keeps the language and the texts it had no translation
-    for in the process; a test that switches to Chinese, or shows a text of
-    its own, must not change what the next test sees.
-    """
+    """Each test starts in English with no untranslated text recorded (both are
+    kept by ``d2lconv.i18n`` for the whole process)."""
     from d2lconv import i18n
 
     i18n.set_language("en")

@@ -10,46 +10,23 @@ import re
 import shlex
 import sys
 import types
+from pathlib import Path
 
 import nbformat
 import pytest
-from browser.labserver import NOTEBOOKS, ROOT
 from IPython.core.interactiveshell import InteractiveShell
 from traitlets.config import Config
 
-
-def setup_cell(path):
-    return nbformat.read(path, as_version=4).cells[1].source
-
-
-def edition(path):
-    return "zh" if "zh" in path.relative_to(ROOT).parts else "en"
-
-
-def code(source):
-    return [line for line in source.splitlines() if not line.startswith("#")]
-
-
-# scripts/notebook_headers.py writes one setup cell per edition, the Chinese one
-# the English program with Chinese comments: run the English one.
-SETUPS = {edition(p): setup_cell(p) for p in NOTEBOOKS}
-SETUP = SETUPS["en"]
+# Every notebook has this same setup cell, the Chinese ones with Chinese
+# comments (scripts/notebook_headers.py, checked by test_notebook_headers.py).
+NOTEBOOK = Path(__file__).parents[1] / "notebooks" / "00-check-setup.ipynb"
+SETUP = nbformat.read(NOTEBOOK, as_version=4).cells[1].source
 WHEEL = "file:///tmp/wheels/d2lconv-0.1.0-py3-none-any.whl"
 
 
-def test_every_notebook_has_its_editions_setup_cell_second_same_program():
-    others = [p for p in NOTEBOOKS if setup_cell(p) != SETUPS[edition(p)]]
-    assert others == []
-    assert SETUP.startswith("# Colab setup") and SETUPS["zh"].startswith("# Colab 设置")
-    assert code(SETUPS["zh"]) == code(SETUP)
-
-
 def pip_calls(monkeypatch, on_colab, source=None):
-    """The arguments of each %pip the setup cell runs in a fresh IPython shell.
-
-    On Colab the kernel has imported google.colab at start-up; that is what
-    the cell tests. ``source``: the D2LCONV_SOURCE the kernel's environment sets.
-    """
+    """The arguments of each %pip the setup cell runs in a fresh IPython shell
+    (on Colab, google.colab is imported; ``source``: $D2LCONV_SOURCE)."""
     if on_colab:
         monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("colab"))
     else:

@@ -1,21 +1,18 @@
 """The chapter's functions as each lesson writes them agree with d2lconv and PyTorch.
 
-A lesson defines the book's function in a code cell (``def corr2d(X, K):``);
-the package keeps a validated version for the later lessons, the explorers
-and the exercises. This test takes each definition out of its notebook (the
-``def`` or ``class`` statement alone, with the notebook's imports and its other
-definitions around it) and compares it on random inputs with the package's
-function and with PyTorch.
+Each definition is taken out of its notebook (with the notebook's imports and
+other definitions) and compared on random inputs with the package's version,
+which the later lessons use, and with PyTorch.
 """
 
 import ast
-import json
 from pathlib import Path
 
 import pytest
 import torch
 import torch.nn.functional as F
 from props import rng
+from test_lessons import code_cells, counted_lines
 from torch import nn
 
 import d2lconv
@@ -38,35 +35,18 @@ WHERE = {
 TRIALS = 25
 
 
-def _code(source):
-    """A cell's source without IPython's magic and shell lines."""
-    lines = source.splitlines()
-    return "\n".join("" if ln.lstrip().startswith(("%", "!")) else ln for ln in lines)
-
-
-def lesson_namespace(stem):
-    """The names a lesson defines: its imports and every top-level def or class.
-
-    Only those statements run: the cells' examples and checks do not.
-    """
-    cells = json.loads((NOTEBOOKS / f"{stem}.ipynb").read_text(encoding="utf-8"))
-    namespace, defined = {}, set()
+def lesson(name):
+    """The lesson's ``name``, with its notebook's imports and other top-level
+    definitions around it (the cells' examples and checks do not run)."""
+    stem, namespace, defined = WHERE[name], {}, set()
     kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
-    for cell in cells["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        source = _code("".join(cell["source"]))
-        for node in ast.parse(source).body:
+    for _, source in code_cells(NOTEBOOKS / f"{stem}.ipynb"):
+        for node in ast.parse("\n".join(counted_lines(source))).body:
             if isinstance(node, kinds):
                 exec(compile(ast.Module([node], []), stem, "exec"), namespace)
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
-    return namespace, defined
-
-
-def lesson(name):
-    namespace, defined = lesson_namespace(WHERE[name])
-    assert name in defined, f"notebooks/{WHERE[name]}.ipynb defines no {name}"
+    assert name in defined, f"notebooks/{stem}.ipynb defines no {name}"
     return namespace[name]
 
 

@@ -97,36 +97,7 @@ def test_check_names_the_stale_files_then_writing_makes_them_current(course, cap
     assert run(course, "--check") == 0
     assert run(course) == 0
     assert snapshot(course) == after_first
-
-
-def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
-    run(course)
-    one, two, sol = (read(course, rel) for rel in NOTEBOOKS)
-    url = "https://colab.research.google.com/github/someone/course/blob/main/notebooks/01-one.ipynb"
-    lines = one.cells[0].source.splitlines()
-    assert lines[:2] == ["# 1. One", ""]
-    assert f'href="{url}"' in lines[2] and BADGE in lines[2]
-    assert lines[3:] == ["", "What this is."]
-    for nb in (one, two, sol):
-        setup = nb.cells[1]
-        assert setup.cell_type == "code"
-        assert setup.source.startswith("# Colab setup: on Google Colab")
-        assert 'if "google.colab" in sys.modules:' in setup.source
-        assert "git+https://github.com/someone/course@main" in setup.source
-        assert "--no-deps" in setup.source and "d2l==1.0.3" in setup.source
-        assert setup.outputs == [] and setup.execution_count is None
-    # Inserted: the old second cell moved down, nothing lost.
-    assert [c.source for c in one.cells[2:]] == ["x = 1"]
-    # Replaced in place: same id, same number of cells.
-    assert two.cells[1].id == "c1"
-    assert [c.source for c in two.cells[2:]] == ["y = 2"]
-    # Ids stay unique (nbformat 4.5 requires it).
-    assert len({c.id for c in one.cells}) == len(one.cells)
-    nbformat.validate(one)
-
-
-def test_changing_the_setting_makes_everything_stale_and_rewrites_every_link(course):
-    run(course)
+    # Another setting: everything is stale, every link is rewritten.
     setting = PYPROJECT.format(repository="school/convolution", branch="spring")
     (course / "pyproject.toml").write_text(setting)
     assert run(course, "--check") == 1
@@ -142,6 +113,30 @@ def test_changing_the_setting_makes_everything_stale_and_rewrites_every_link(cou
     readme = (course / "README.md").read_text()
     assert "someone/course" not in readme
     assert "mybinder.org/v2/gh/school/convolution/spring" in readme
+
+
+def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
+    run(course)
+    one, two, sol = (read(course, rel) for rel in NOTEBOOKS)
+    url = "https://colab.research.google.com/github/someone/course/blob/main/notebooks/01-one.ipynb"
+    lines = one.cells[0].source.splitlines()
+    assert lines[:2] == ["# 1. One", ""]
+    assert f'href="{url}"' in lines[2] and BADGE in lines[2]
+    assert lines[3:] == ["", "What this is."]
+    # The setup cell (what it installs where: test_colab_path.py) from the setting.
+    for nb in (one, two, sol):
+        setup = nb.cells[1]
+        assert setup.cell_type == "code" and setup.source.startswith("# Colab setup")
+        assert "git+https://github.com/someone/course@main" in setup.source
+        assert setup.outputs == [] and setup.execution_count is None
+    # Inserted: the old second cell moved down, nothing lost.
+    assert [c.source for c in one.cells[2:]] == ["x = 1"]
+    # Replaced in place: same id, same number of cells.
+    assert two.cells[1].id == "c1"
+    assert [c.source for c in two.cells[2:]] == ["y = 2"]
+    # Ids stay unique (nbformat 4.5 requires it).
+    assert len({c.id for c in one.cells}) == len(one.cells)
+    nbformat.validate(one)
 
 
 def test_readme_lists_the_notebooks_and_keeps_descriptions_and_surroundings(course):
@@ -162,17 +157,14 @@ def test_readme_lists_the_notebooks_and_keeps_descriptions_and_surroundings(cour
     assert "[![Binder](https://mybinder.org/badge_logo.svg)]" in block
 
 
-def test_readme_without_markers_is_left_alone(course):
-    (course / "README.md").write_text("# Course\n\nNo list here.\n")
-    run(course)
-    assert (course / "README.md").read_text() == "# Course\n\nNo list here.\n"
-
-
-def test_named_notebooks_only(course):
+def test_named_notebooks_only_and_a_readme_without_markers_are_left_alone(course):
     run(course, str(course / "notebooks" / "02-two.ipynb"))
     assert BADGE in (course / "notebooks" / "02-two.ipynb").read_text()
     assert BADGE not in (course / "notebooks" / "01-one.ipynb").read_text()
     assert (course / "README.md").read_text() == README
+    (course / "README.md").write_text("# Course\n\nNo list here.\n")
+    run(course)
+    assert (course / "README.md").read_text() == "# Course\n\nNo list here.\n"
 
 
 @pytest.mark.parametrize(

@@ -1,24 +1,27 @@
 """Every notebook is executed once in a fresh kernel; the tests read that run.
 
-An English notebook runs Run All, with a probe of the book's numbers
-(``book_numbers.py``) after their cells, then every code cell once more from
-the bottom up, as a student re-runs a cell after Run All; notebook 3 then
-runs its training cells again with other seeds and with halved learning
-rates. A Chinese notebook (``notebooks/zh/``, the English code cells) runs
-Run All, then lists the texts the package had to show in English. The one
-execution per notebook (``execute``) starts as soon as the tests are collected
-(conftest.py: two at a time, beside the other tests) and runs with errors
-allowed, so that each test below, through ``run``, names what failed in the
-part of the run it reads.
+An English notebook runs Run All, with probes of the book's numbers
+(``book_numbers.py``) after their cells, then every code cell again from the
+bottom up, as a student re-runs a cell; notebook 3 then runs its training cells
+again with other seeds and halved learning rates. A Chinese notebook runs Run
+All, then lists the texts the package showed in English. The executions start
+when the tests are collected (conftest.py) and keep errors as outputs, so that
+each test names what failed in the part of the run it reads.
 """
 
 import ast
+import asyncio
 import copy
 import functools
 import hashlib
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 import nbformat
@@ -27,7 +30,7 @@ import pytest
 from book_numbers import BOOK, PRINTED, Approx
 from nbclient import NotebookClient
 from props import describe, rng
-from zh_share import english_share, is_english, printed_lines
+from zh_text import english_share, is_english, printed_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = ROOT / "notebooks" / "zh"
@@ -60,6 +63,7 @@ def editions(paths):
 # this tag; they still run twice, but their text is not compared.
 VARIES_TAG = "output-varies"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # The notebook whose training cells a student is invited to re-run with another
 # seed or another learning rate.
 TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
@@ -93,15 +97,24 @@ def part(cell):
 
 def insert_book_probes(nb, expected):
     """After each cell of ``expected``, a probe that prints its expressions' values."""
-    ids = [cell.get("id") for cell in nb.cells]
-    unknown = sorted(set(expected) - set(ids))
-    assert not unknown, f"book_numbers.py names cells the notebook lacks: {unknown}"
     for cell_id, values in expected.items():
+        ids = [cell.get("id") for cell in nb.cells]
+        assert cell_id in ids, (
+            f"book_numbers.py names a cell not in the notebook: {cell_id}"
+        )
         expressions = [e for e in values if e != PRINTED]
         if expressions:
-            at = [c.get("id") for c in nb.cells].index(cell_id) + 1
-            probe = PROBE.format(expressions=expressions)
-            nb.cells.insert(at, added(probe, "run all", of=f"probe {cell_id}"))
+            probe = added(PROBE.format(expressions=expressions), "run all")
+            probe.id = f"{cell_id}-probe"
+            nb.cells.insert(ids.index(cell_id) + 1, probe)
+
+
+def names(source, context):
+    """The names ``source`` uses in ``context`` (``ast.Store`` or ``ast.Load``)."""
+    nodes = ast.walk(ast.parse(source))
+    return {
+        n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, context)
+    }
 
 
 def training_groups(nb, pattern):
@@ -112,26 +125,16 @@ def training_groups(nb, pattern):
     for i, after in zip(code, code[1:] + [None], strict=True):
         if not pattern.search(nb.cells[i].source):
             continue
-        trained = {
-            node.id
-            for node in ast.walk(ast.parse(nb.cells[i].source))
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store)
-        }
         check = nb.cells[after].source if after is not None else ""
-        used = [n for n in ast.walk(ast.parse(check)) if isinstance(n, ast.Name)]
-        reads = {n.id for n in used if isinstance(n.ctx, ast.Load)}
-        reads -= {n.id for n in used if isinstance(n.ctx, ast.Store)}
-        follows = trained & reads and not pattern.search(check)
-        groups.append([i, after] if follows else [i])
+        reads = names(check, ast.Load) - names(check, ast.Store)
+        follows = names(nb.cells[i].source, ast.Store) & reads
+        groups.append([i, after] if follows and not pattern.search(check) else [i])
     return groups
 
 
 def training_variants(nb):
-    """What a student does in notebook 3: another seed in a training cell, or
-    every learning rate halved. The cells to run after the lesson: each
-    training cell (with its check cell) again, for five drawn seeds, then with
-    its rate halved; the checks must hold. Returns (cells, seeded, with a rate).
-    """
+    """(cells, seeded groups, groups with a rate): each training cell, with its
+    check, again for five drawn seeds, then with its learning rate halved."""
     by_seed, by_rate = training_groups(nb, SEED_LINE), training_groups(nb, RATE_LINE)
     edits = [
         (f"seed {s}", by_seed, functools.partial(SEED_LINE.sub, f"seed = {s}"))
@@ -160,9 +163,8 @@ class SessionOver(Exception):
 
 
 class RunAllCopy(NotebookClient):
-    """A NotebookClient that also keeps the notebook as Run All left it (its
-    widgets' state included), before the cells the test adds after it; it
-    stops before the next cell once ``stop`` (a ``threading.Event``) is set."""
+    """A NotebookClient that keeps the notebook as Run All left it (``run_all``,
+    widgets' state included) and stops before a cell once ``stop`` is set."""
 
     stop = None
 
@@ -177,13 +179,9 @@ class RunAllCopy(NotebookClient):
 
 
 def execute(path, stop=None):
-    """Execute ``path`` in a fresh kernel, with the cells the tests add.
-
-    Errors are kept as outputs (the run goes on), each test reads its part;
-    once ``stop`` is set (the session is over), no further cell runs.
-    Run All, clean, is also written to artifacts/executed/ (the website of
-    make test-all is built from it, D2LCONV_EXECUTED in scripts/test-all.sh).
-    """
+    """Execute ``path`` in a fresh kernel, with the cells the tests add, until
+    ``stop`` is set. Run All, clean, is also written to artifacts/executed/
+    (make test-all builds the website from it: scripts/test-all.sh)."""
     source = path.read_bytes()
     nb = nbformat.reads(source.decode("utf-8"), as_version=4)
     if CHINESE in path.parents:
@@ -235,10 +233,7 @@ def text_of(cell):
     for out in cell.get("outputs", []):
         if out.get("output_type") == "stream":
             parts.append(out["text"])
-        elif (
-            "data" in out
-            and "application/vnd.jupyter.widget-view+json" not in out["data"]
-        ):
+        elif "data" in out and WIDGET_VIEW not in out["data"]:
             parts.append(out["data"].get("text/plain", ""))
     return "".join(parts)
 
@@ -282,7 +277,8 @@ def first_error(nb, parts, what):
         pytest.fail(f"{what}: cell {of} ({part(cell)}) failed:\n{error}", pytrace=False)
 
 
-@pytest.mark.parametrize("path", ALL_NOTEBOOKS, ids=name)
+# A Chinese notebook is stored as the script writes it (test_translations.py).
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=name)
 def test_notebook_is_stored_without_outputs(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     for i, cell in enumerate(nb["cells"]):
@@ -334,9 +330,6 @@ def same_numbers(got, want):
 def test_the_lesson_computes_the_books_numbers(run, path):
     nb = run(path)
     cells = {c.get("id"): c for c in nb.cells if part(c) == "run all"}
-    probes = {
-        c.metadata["test"]["of"]: c for c in cells.values() if "test" in c.metadata
-    }
     wrong = []
     for cell_id, values in BOOK[path.stem].items():
         for expression, want in values.items():
@@ -347,7 +340,7 @@ def test_the_lesson_computes_the_books_numbers(run, path):
                     f"{cell_id} prints no {t!r}" for t in texts if t not in printed
                 ]
                 continue
-            probe = probes[f"probe {cell_id}"]
+            probe = cells[f"{cell_id}-probe"]
             if error_of(probe):
                 wrong.append(f"{cell_id}: the probe failed: {error_of(probe)[-500:]}")
                 break
@@ -385,8 +378,67 @@ def test_chinese_notebook_speaks_chinese(run, path):
         found = ENGLISH_VERDICTS.findall(text_of(cell))
         assert not found, f"an English verdict {found} under:\n{cell.source[:300]}"
     # At most 15% of the printed lines are English sentences (code and tensor
-    # reprs aside: tests/zh_share.py).
+    # reprs aside: tests/zh_text.py).
     lines = printed_lines(nb)
     english, total = english_share(lines)
     shown = "\n".join(line for line in lines if is_english(line))
     assert english <= 0.15 * total, f"{english} of {total} lines English:\n{shown}"
+
+
+# The background executions (conftest.py) end with the session.
+
+FAKE = """
+import time
+import pytest
+from pathlib import Path
+
+def execute(path, stop=None):  # a notebook that takes 30 s, unless stopped
+    if stop is None or not stop.wait(30):
+        time.sleep(0 if stop else 30)
+        path.with_suffix(".finished").write_text("ran to its end")
+    return path
+
+def test_fails_at_once():
+    assert False
+
+@pytest.mark.parametrize("path", [Path(__file__).with_name(n) for n in "abc"])
+def test_reads_its_execution(run, path):
+    assert run(path) == path
+"""
+
+
+def test_stopping_at_the_first_failure_does_not_wait_for_the_executions(tmp_path):
+    shutil.copy(ROOT / "tests" / "conftest.py", tmp_path)
+    (tmp_path / "test_fake.py").write_text(FAKE)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "1 failed" in done.stdout, done.stdout + done.stderr
+    # The executions already running were stopped, not waited for.
+    assert not list(tmp_path.glob("*.finished")), "pytest -x waited for a notebook"
+
+
+def test_a_stopped_execution_runs_no_further_cell():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    client = RunAllCopy(nb, kernel_name="python3")
+    client.last_of_run_all = 0
+    client.stop = threading.Event()
+    client.stop.set()
+    stopped = []
+
+    def run_cell():  # in a thread of its own, as in the session (no running loop)
+        try:
+            asyncio.run(client.async_execute_cell(nb.cells[0], 0))
+        except SessionOver:
+            stopped.append(True)
+
+    thread = threading.Thread(target=run_cell)
+    thread.start()
+    thread.join(60)
+    assert stopped and nb.cells[0].outputs == []

@@ -54,12 +54,14 @@ def test_the_chinese_notebook_is_the_english_one_translated(rel):
     assert zh[2].id == translate.LANGUAGE_CELL_ID
     assert 'd2lconv.set_language("zh")' in zh.pop(2).source
     assert [(c.id, c.cell_type) for c in zh] == [(c.id, c.cell_type) for c in en]
-    # The code cells with their tags (the same program: test_zh_code.py); each
+    # The code cells the same program (test_zh_code.py), with their tags; each
     # markdown cell translated, with its formulas, links and headings.
     for en_cell, zh_cell in zip(en, zh, strict=True):
         where = f"{translate.translation_path(rel)} cell {en_cell.id}"
         if en_cell.cell_type == "code":
             assert zh_cell.metadata.get("tags") == en_cell.metadata.get("tags"), where
+            differs = translate.same_program(en_cell.source, zh_cell.source)
+            assert differs is None, f"{where}: {differs}"
             continue
         text, source = translate.english_text(en_cell), zh_cell.source
         assert formulas(source) == formulas(text), f"{where}: other formulas"
@@ -107,10 +109,33 @@ def without(terms, text):
     return functools.reduce(lambda rest, term: rest.replace(term, ""), terms, text)
 
 
-def test_the_glossary_has_the_books_terms_and_the_texts_follow_it():
+# A term -> the other names the book, the lecture notes or other Chinese
+# material give it, which the glossary must list under 也称 and not ban.
+OTHER_NAMES = {
+    "互相关": {"交叉相关"},
+    "卷积核": {"滤波器", "过滤器", "核数组"},
+    "步幅": {"步长"},
+    "偏置": {"偏差"},
+    "膨胀卷积": {"空洞卷积", "扩张卷积"},
+    "池化": {"汇聚"},
+    "池化层": {"汇聚层"},
+}
+
+
+def test_the_glossary_has_the_books_terms_their_other_names_and_the_texts_follow_it():
     rows = glossary()
     assert set(BOOK_TERMS.split()) <= {t for _, used, *_ in rows for t in used}
-    assert "汇聚" in {t for _, _, named, _ in rows for t in named}
+    banned = {word for *_, avoided in rows for word in avoided}
+    for term, names in OTHER_NAMES.items():
+        (also,) = [set(named) for _, used, named, _ in rows if term in used]
+        assert names <= also, f"{term}: 也称 lacks {names - also}"
+        assert not names & banned, f"{names & banned} is banned"
+    # 空洞卷积 names the convolution, not the parameter.
+    (dilation,) = [named for _, used, named, _ in rows if used == ["膨胀"]]
+    assert "空洞卷积" not in dilation
+    # The course's own words are marked as such.
+    coined = [english for english, used, *_ in rows if {"跳距", "探索器"} & set(used)]
+    assert len(coined) == 2 and all("本课程用语" in e for e in coined)
     text = chinese_markdown()
     everything = "\n".join(text.values())
     catalogs = "\n".join(
@@ -191,7 +216,8 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
     assert nb.cells[4].source == "x = 1\nx + 1"
 
 
-def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
+def stub_and_translate(course):
+    """Stub every entry of the course's notebook, then translate each as 译文."""
     run(course, "--stub", str(course / ONES))
     path = course / translate.translation_path(ONES)
     path.write_text(
@@ -199,6 +225,11 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
         encoding="utf-8",
     )
     assert run(course) == 0
+    return path
+
+
+def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
+    path = stub_and_translate(course)
     nb = nbformat.read(course / ONES, as_version=4)
     nb.cells[1].source = "Add **two** to $x$."
     nbformat.write(nb, course / ONES)
@@ -222,3 +253,24 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
     assert run(course) == 0
     zh = nbformat.read(course / "notebooks/zh/01-ones.ipynb", as_version=4)
     assert zh.cells[-1].source == "x = 2\nx + 1"
+
+
+def test_code_entries_replace_cells_and_are_checked(course, capsys):
+    stub_and_translate(course)
+    code = course / translate.code_path(ONES)
+    en = translate.fingerprint("x = 1\nx + 1")
+    entry = "<!-- code {} en:{} -->\n```ipython\n{}\n```\n"
+    where = f"{translate.code_path(ONES)} cell"
+    for text, printed in [
+        (entry.format("sum", en, "x = 1\nx + 2"), f"not the same program: {where} sum"),
+        (entry.format("sum", "0" * 12, "x = 1\nx + 1"), f"stale code: {where} sum"),
+        (entry.format("gone", en, "pass"), f"unknown code: {where} gone"),
+    ]:
+        code.write_text(text, encoding="utf-8")
+        capsys.readouterr()
+        assert run(course, "--check") == 1
+        assert printed in capsys.readouterr().out
+    code.write_text(entry.format("sum", en, "# 求和\nx = 1\nx + 1"), "utf-8")
+    assert run(course) == 0
+    zh = nbformat.read(course / translate.chinese_path(ONES), as_version=4)
+    assert zh.cells[-1].source == "# 求和\nx = 1\nx + 1"

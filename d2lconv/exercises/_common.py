@@ -9,8 +9,6 @@ answer and the value of each mistake (or a test of the answer, ``any_of``);
 (a function) compares.
 """
 
-# ruff: noqa: E501
-
 import contextlib
 import math
 import numbers

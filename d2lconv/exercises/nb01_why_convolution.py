@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 01-why-convolution."""
 
-# ruff: noqa: E501
-
 import math
 
 from torch import nn

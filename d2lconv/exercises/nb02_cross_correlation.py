@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 02-cross-correlation."""
 
-# ruff: noqa: E501
-
 import math
 from functools import partial
 

@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 03-learning-a-kernel."""
 
-# ruff: noqa: E501
-
 import torch
 
 from ..i18n import N_

@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 04-padding."""
 
-# ruff: noqa: E501
-
 import warnings
 from functools import partial
 

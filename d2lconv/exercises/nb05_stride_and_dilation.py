@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 05-stride-and-dilation."""
 
-# ruff: noqa: E501
-
 import math
 
 import torch

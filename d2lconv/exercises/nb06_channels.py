@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 06-channels."""
 
-# ruff: noqa: E501
-
 import torch
 import torch.nn.functional as F
 

@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 07-layer-cost."""
 
-# ruff: noqa: E501
-
 import math
 from functools import partial
 

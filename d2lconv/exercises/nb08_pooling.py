@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 08-pooling."""
 
-# ruff: noqa: E501
-
 from functools import partial
 
 import torch

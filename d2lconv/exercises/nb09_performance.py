@@ -1,7 +1,5 @@
 """Checks for the exercises of notebook 09-performance."""
 
-# ruff: noqa: E501
-
 import torch
 import torch.nn.functional as F
 

@@ -35,10 +35,10 @@ WHERE = {
 TRIALS = 25
 
 
-def lesson(name):
-    """The lesson's ``name``, with its notebook's imports and other top-level
-    definitions around it (the cells' examples and checks do not run)."""
-    stem, namespace, defined = WHERE[name], {}, set()
+def lesson_namespace(stem):
+    """``(namespace, names defined)`` of ``notebooks/<stem>.ipynb``: its imports
+    and top-level definitions (the cells' examples and checks do not run)."""
+    namespace, defined = {}, set()
     kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
     for _, source in code_cells(NOTEBOOKS / f"{stem}.ipynb"):
         for node in ast.parse("\n".join(counted_lines(source))).body:
@@ -46,7 +46,13 @@ def lesson(name):
                 exec(compile(ast.Module([node], []), stem, "exec"), namespace)
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
-    assert name in defined, f"notebooks/{stem}.ipynb defines no {name}"
+    return namespace, defined
+
+
+def lesson(name):
+    """The lesson's ``name``, with its notebook's imports and definitions around it."""
+    namespace, defined = lesson_namespace(WHERE[name])
+    assert name in defined, f"notebooks/{WHERE[name]}.ipynb defines no {name}"
     return namespace[name]
 
 

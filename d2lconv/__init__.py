@@ -9,7 +9,6 @@ from .device import default_device, one_thread
 from .i18n import language, set_language
 from .shapes import (
     conv2d_output_shape,
-    conv_transpose2d_output_shape,
     pool2d_output_shape,
     same_padding,
 )

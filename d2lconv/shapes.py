@@ -11,8 +11,7 @@ is PyTorch's formula below with ``p_h = 2 * padding`` and ``dilation = 1``:
     floor((n + 2p - d(k - 1) - 1) / s) + 1.
 
 An output size below 1 is always a ``ValueError`` that shows the formula with
-the numbers filled in: PyTorch refuses it for convolution and pooling, and an
-empty map from ``nn.ConvTranspose2d`` is a mistake in a network, not a result.
+the numbers filled in, as PyTorch refuses it for convolution and pooling.
 """
 
 from typing import NamedTuple
@@ -297,40 +296,3 @@ def pool2d_output_shape(
             )
     sizes = zip(input_size, kernel_size, stride, padding, dilation, strict=True)
     return tuple(_pool_axis(a, *size, ceil_mode) for a, size in enumerate(sizes))
-
-
-def conv_transpose2d_output_shape(
-    input_size, kernel_size, stride=1, padding=0, output_padding=0, dilation=1
-):
-    """Output ``(h, w)`` of ``nn.ConvTranspose2d`` with these arguments.
-
-    Per axis: ``(n - 1)s - 2p + d(k - 1) + output_padding + 1``, where
-    ``output_padding`` must be smaller than the stride or the dilation.
-    """
-    sizes = zip(
-        positive_pair(input_size, "input_size"),
-        positive_pair(kernel_size, "kernel_size"),
-        positive_pair(stride, "stride"),
-        nonnegative_pair(padding, "padding"),
-        nonnegative_pair(output_padding, "output_padding"),
-        positive_pair(dilation, "dilation"),
-        strict=True,
-    )
-    shape = []
-    for axis, (n, k, s, p, op, d) in zip(("height", "width"), sizes, strict=True):
-        if not (op < s or op < d):
-            raise ValueError(
-                f"output_padding must be smaller than the stride or the dilation "
-                f"(as in PyTorch), got output_padding {axis} {op} with "
-                f"stride {s} and dilation {d}"
-            )
-        out = (n - 1) * s - 2 * p + d * (k - 1) + op + 1
-        if out < 1:
-            raise ValueError(
-                f"output {axis} = (n-1)s - 2p + d(k-1) + output_padding + 1"
-                f" = ({n}-1)*{s} - 2*{p} + {d}*({k}-1) + {op} + 1 = {out} < 1: "
-                f"padding 2*{p} removes as much as or more than the transposed "
-                f"convolution makes, leaving an empty output"
-            )
-        shape.append(out)
-    return tuple(shape)

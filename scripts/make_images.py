@@ -27,7 +27,7 @@ from d2lconv.channels import book_example, channel_data, draw_channels
 from d2lconv.figures import _grid, _heading, _size, draw_padding_modes
 from d2lconv.grid import Grid
 from d2lconv.pooling import draw_pooling
-from d2lconv.shapes import conv2d_geometry, conv_transpose2d_output_shape
+from d2lconv.shapes import conv2d_geometry
 from d2lconv.sweep import draw_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +128,12 @@ def _formula(n, k, s, p, op, d):
     return f"({n}-1)\u00b7{s} - 2\u00b7{p} + {d}\u00b7({k}-1) + {op} + 1 = {out}"
 
 
+def _transposed_shape(sizes, padding, output_padding):
+    """Per axis (n - 1)s - 2p + (k - 1) + output_padding + 1: the output's (h, w)."""
+    axes = zip(*sizes, padding, output_padding, strict=True)
+    return tuple((n - 1) * s - 2 * p + k + op for n, k, s, p, op in axes)
+
+
 def draw_transposed_conv(X, K, *, stride=(1, 1), padding=(0, 0), output_padding=(0, 0)):
     """Draw a transposed convolution: each ``X[i, j]`` scatters ``X[i, j] * K``.
 
@@ -137,10 +143,10 @@ def draw_transposed_conv(X, K, *, stride=(1, 1), padding=(0, 0), output_padding=
     """
     dilation = (1, 1)
     sizes = (tuple(X.shape), tuple(K.shape), stride)
-    out_shape = conv_transpose2d_output_shape(*sizes, padding, output_padding)
+    out_shape = _transposed_shape(sizes, padding, output_padding)
     # The terms land on the uncropped canvas, (n-1)s + d(k-1) + 1 plus the
     # output_padding rows/columns PyTorch adds at the bottom/right.
-    canvas = conv_transpose2d_output_shape(*sizes, 0, output_padding)
+    canvas = _transposed_shape(sizes, (0, 0), output_padding)
     terms = _transposed_terms(X, K, stride, dilation, canvas)
     stacked = np.stack(list(terms.values()))
     total = np.nansum(stacked, axis=0)

@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import nbformat
 import pytest
 from browser.labserver import ARTIFACTS, ROOT, chromium
-from browser.pages import assert_same_picture
+from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
 
 import d2lconv
 from d2lconv import i18n
@@ -62,12 +62,6 @@ AXE_RUN = """async () => (await axe.run(document, {
     preload: false,
 })).violations.flatMap(v => v.nodes.map(n =>
     `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${n.failureSummary}`))"""
-# Added to every page: what an explorer shows, its explanation or its picture.
-SHOWN = """window.shownBy = (box) => {
-    const note = box.querySelector(".d2lconv-explanation");
-    return note && note.style.display !== "none" ? {explanation: note.textContent}
-        : {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
-};"""
 # What the page holds, read once it has loaded and MathJax has finished.
 READ_PAGE = """async () => {
     if (window.MathJax && MathJax.Hub) {
@@ -254,7 +248,7 @@ def visits(browser, server, pages, axe_script):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
     context.add_init_script(path=axe_script)
-    context.add_init_script(script=SHOWN)
+    context.add_init_script(script=SHOWN_BY)
     seen, now = {}, {}
 
     def only_local(route):
@@ -294,11 +288,7 @@ def visits(browser, server, pages, axe_script):
                 asking = page.locator(f"#{move['asking']}")
                 if asking.is_disabled():
                     box = asking.locator("xpath=ancestor::*[@data-explorer][1]")
-                    values = box.locator('select[name="values"]')
-                    options = values.locator("option").evaluate_all(
-                        "options => options.map(o => o.value)"
-                    )
-                    values.select_option(next(o for o in options if "random" in o))
+                    choose_random_values(box)
                 page.focus(f"#{move['asking']}")
                 page.keyboard.press("ArrowRight")
                 move["note"] = page.evaluate(READ_EXPLORER, move["asking"])["note"]

@@ -170,15 +170,15 @@ class NotebookPage:
     def assert_ran_clean(self):
         """Every code cell ran, in order, and no cell, widget output or log
         message shows an error."""
-        errors = self._error_outputs()
+        errors = self.error_outputs()
         assert not errors, "\n\n".join(f"cell {i}:\n{text}" for i, text in errors)
         prompts = self.prompts()
         unrun = [i for i, p in enumerate(prompts) if p != f"[{i + 1}]:"]
         assert not unrun, f"code cells {unrun} did not run in order: {prompts}"
-        logged = self._log_errors()
+        logged = self.log_errors()
         assert not logged, "log console:\n" + "\n\n".join(t for _, t in logged)
 
-    def _error_outputs(self):
+    def error_outputs(self):
         """(cell number, text) of each error shown in a cell or a widget's output."""
         outputs = self.page.evaluate(
             """([sel, stderr]) => [...document.querySelectorAll(sel)].flatMap(
@@ -188,7 +188,7 @@ class NotebookPage:
         )
         return [(i, text[-1500:]) for i, text in outputs if is_error_text(text)]
 
-    def _log_errors(self):
+    def log_errors(self):
         """(level, text) of the errors and tracebacks in JupyterLab's log console.
 
         Errors raised by widget callbacks outside any Output widget land there

@@ -6,6 +6,7 @@ and workspaces in a temporary folder, with autosave off, so running notebooks
 in the browser never writes to the files in ``notebooks/``.
 """
 
+import ast
 import contextlib
 import json
 import os
@@ -54,6 +55,23 @@ LAB_SETTINGS = {
     },
 }
 LAB_START_TIMEOUT = 600  # s; the first start may create the environment
+
+
+def find_explorers(notebooks):
+    """(notebook, cell number, class name) of every explorer the notebooks show:
+    each code cell whose last statement (its value) builds one."""
+    found = []
+    for path in notebooks:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            lines = "".join(cell["source"]).splitlines()
+            code = "\n".join(x for x in lines if not x.lstrip().startswith("%"))
+            body = ast.parse(code).body if cell["cell_type"] == "code" else []
+            value = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
+            built = ast.unparse(value.func) if isinstance(value, ast.Call) else ""
+            if built.endswith("Explorer"):
+                found.append((path, i, built.rsplit(".", 1)[-1]))
+    return found
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -14,8 +14,7 @@ import subprocess
 
 import pytest
 
-from .labserver import NOTEBOOK_DIR, NOTEBOOKS, SCREENSHOTS
-from .test_explorers_in_browser import find_explorers
+from .labserver import NOTEBOOK_DIR, NOTEBOOKS, SCREENSHOTS, find_explorers
 
 ZH = NOTEBOOK_DIR / "zh"
 SHOWN = find_explorers([p for p in NOTEBOOKS if ZH in p.parents])
@@ -60,12 +59,9 @@ def assert_drawn_in_a_chinese_font(page, element, what):
     drawn = sum(n for family, n in fonts if family in chinese_fonts())
     assert count and drawn >= count, (
         f"{what} {text!r}: {count} Chinese characters, {drawn} drawn by a font "
-        f"with Chinese glyphs; fonts used: {fonts} (install fonts-noto-cjk)"
+        f"with Chinese glyphs; fonts used: {fonts} (bash scripts/install-browser.sh "
+        "installs fonts-noto-cjk)"
     )
-
-
-def test_this_machine_has_a_chinese_font():
-    assert chinese_fonts(), "no font for Chinese: bash scripts/install-browser.sh"
 
 
 @pytest.mark.parametrize("path, cell, name", EXPLORERS, ids=IDS)

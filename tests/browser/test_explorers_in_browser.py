@@ -10,29 +10,13 @@ that need Python say so. Screenshots go to artifacts/screenshots/.
 """
 
 import json
-import re
 import statistics
 
 import pytest
 
 from .jupyterlab import BACK, key_latencies
-from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS
+from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS, find_explorers
 from .pages import choose_random_values
-
-
-def find_explorers(notebooks):
-    """(notebook path, cell number, class name) of every explorer the notebooks show."""
-    found = []
-    for path in notebooks:
-        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-        for i, cell in enumerate(cells):
-            source = "".join(cell["source"])
-            if cell["cell_type"] == "code":
-                found += [
-                    (path, i, n) for n in re.findall(r"\b(\w+Explorer)\(", source)
-                ]
-    return found
-
 
 ENGLISH = [p for p in NOTEBOOKS if NOTEBOOK_DIR / "zh" not in p.parents]
 EXPLORERS = find_explorers(ENGLISH)

@@ -14,7 +14,6 @@ Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
 ``D2LCONV_SITE_REUSE=1`` tests the site/ already built instead of building it.
 """
 
-import ast
 import functools
 import http.server
 import json
@@ -30,7 +29,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser.labserver import ARTIFACTS, ROOT, chromium
+from browser.labserver import ARTIFACTS, ROOT, chromium, find_explorers
 from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
 
 import d2lconv
@@ -163,16 +162,6 @@ def notebook_of(page):
     """The notebook (path under notebooks/) a page shows, or None."""
     path = NOTEBOOKS / Path(page).with_suffix(".ipynb")
     return path if path.exists() else None
-
-
-def shows_explorer(cell):
-    """Whether a code cell's value is an explorer (its last statement builds one)."""
-    lines = [x for x in cell.source.splitlines() if not x.lstrip().startswith("%")]
-    body = ast.parse("\n".join(lines)).body
-    last = body[-1] if body else None
-    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        return ast.unparse(last.value.func).endswith("Explorer")
-    return False
 
 
 @pytest.fixture(scope="module")
@@ -435,10 +424,8 @@ def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):
     }
     moved = set()
     for name in notebook_pages(pages):
-        nb = nbformat.read(notebook_of(name), as_version=4)
-        shown = [c for c in nb.cells if c.cell_type == "code" and shows_explorer(c)]
         seen = visits[name]
-        assert len(seen["explorers"]) == len(shown), name
+        assert len(seen["explorers"]) == len(find_explorers([notebook_of(name)])), name
         colab = headers.colab_url(SETTINGS, notebook_of(name).relative_to(ROOT))
         for explorer, move in zip(seen["explorers"], seen["moved"], strict=True):
             assert explorer["labels"] and explorer["pictures"], f"{name}: {explorer}"

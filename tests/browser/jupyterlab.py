@@ -330,7 +330,7 @@ class ExplorerView:
 
 
 # Times, in the page, from a key press to the explorer's new picture on screen:
-# keydown -> the picture's HTML changes -> the next frame is painted.
+# keydown -> the picture's HTML gets a new SVG -> the next frame is painted.
 # "Painted": a message posted from the frame's requestAnimationFrame callback
 # runs once the browser has done that frame's style, layout and paint. One
 # keydown listener for the page and one observer per picture, installed on

@@ -105,11 +105,8 @@ class Lab:
         return status, body
 
     def shut_down_kernels(self, paths):
-        """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT).
-
-        Their pages stay open with their outputs; a notebook whose page the
-        tests only read need not hold its kernel's memory (about 0.4 GB each).
-        """
+        """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT);
+        their pages stay open with their outputs."""
         wanted = {Path(p).as_posix() for p in paths}
         status, body = self.api("/api/sessions")
         assert status == 200, f"GET /api/sessions: {status}"

@@ -16,8 +16,6 @@ from .jupyterlab import open_and_run
 from .labserver import ARTIFACTS, NOTEBOOKS, ROOT, chromium, login, running_lab
 
 BROWSER_TESTS = Path(__file__).resolve().parent
-# The module whose tests only read a notebook's page once it has run.
-READ_ONLY_MODULE = "test_notebooks_in_browser"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -55,29 +53,23 @@ def lab_page(lab, browser):
 
 
 @pytest.fixture(scope="session")
-def notebook_pages(request, lab, lab_page, report, notebook_run):
+def notebook_pages(request, lab_page, report, notebook_run):
     """{path: NotebookPage}: the notebooks this run's tests use, opened and run.
 
     Each notebook is opened once and Run All Cells in its fresh kernel; the
-    notebook tests and the explorer tests then look at the same pages. The
-    kernels no test talks to are shut down once their notebooks have run.
+    tests then look at the same pages.
     """
-    wanted, live = {}, set()
+    wanted = {}
     for item in request.session.items:
         # Only the browser tests' notebooks: tests/test_notebooks.py has its own
         # path parameters, and its fresh-kernel runs need no JupyterLab.
         params = getattr(item, "callspec", None)
         path = params.params.get("path") if params else None
-        if BROWSER_TESTS not in item.path.parents or path not in NOTEBOOKS:
-            continue
-        wanted[path.relative_to(ROOT)] = path
-        # Tests other than "it ran clean" talk to the kernel (explorers, Train).
-        if not item.module.__name__.endswith(READ_ONLY_MODULE):
-            live.add(path.relative_to(ROOT))
+        if BROWSER_TESTS in item.path.parents and path in NOTEBOOKS:
+            wanted[path.relative_to(ROOT)] = path
     start = time.perf_counter()
     pages = open_and_run(lab_page, list(wanted))
     seconds = time.perf_counter() - start
-    lab.shut_down_kernels(set(wanted) - live)
     report(f"JupyterLab: opened and ran {len(pages)} notebooks in {seconds:.1f} s")
     for path, page in pages.items():
         notebook_run("JupyterLab", path, page.run_seconds)

@@ -6,6 +6,7 @@ and workspaces in a temporary folder, with autosave off, so running notebooks
 in the browser never writes to the files in ``notebooks/``.
 """
 
+import ast
 import contextlib
 import json
 import os
@@ -56,6 +57,23 @@ LAB_SETTINGS = {
 LAB_START_TIMEOUT = 600  # s; the first start may create the environment
 
 
+def find_explorers(notebooks):
+    """(notebook, cell number, class name) of every explorer the notebooks show:
+    each code cell whose last statement (its value) builds one."""
+    found = []
+    for path in notebooks:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            lines = "".join(cell["source"]).splitlines()
+            code = "\n".join(x for x in lines if not x.lstrip().startswith("%"))
+            body = ast.parse(code).body if cell["cell_type"] == "code" else []
+            value = body[-1].value if body and isinstance(body[-1], ast.Expr) else None
+            built = ast.unparse(value.func) if isinstance(value, ast.Call) else ""
+            if built.endswith("Explorer"):
+                found.append((path, i, built.rsplit(".", 1)[-1]))
+    return found
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -87,11 +105,8 @@ class Lab:
         return status, body
 
     def shut_down_kernels(self, paths):
-        """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT).
-
-        Their pages stay open with their outputs; a notebook whose page the
-        tests only read need not hold its kernel's memory (about 0.4 GB each).
-        """
+        """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT);
+        their pages stay open with their outputs."""
         wanted = {Path(p).as_posix() for p in paths}
         status, body = self.api("/api/sessions")
         assert status == 200, f"GET /api/sessions: {status}"

@@ -45,14 +45,15 @@ window.controlState = (name) => {{
   return {{ value: input.type === "checkbox" ? input.checked : input.value,
     max: input.max, disabled: input.disabled }};
 }};
-// What the reader sees: the explanation, or the picture's panels.
-window.seen = () => {{
-  const box = document.querySelector("#explorer .d2lconv-explanation");
-  if (box.style.display !== "none") return {{ explanation: box.textContent }};
-  const svg = document.querySelector("#explorer .d2lconv-picture svg");
-  return {{ svg: svg.outerHTML }};
-}};
+{shown_by}
+window.seen = () => shownBy(document.getElementById("explorer"));
 </script></body></html>"""
+# What the reader sees of an explorer: its explanation, or its picture.
+SHOWN_BY = """window.shownBy = (box) => {
+    const note = box.querySelector(".d2lconv-explanation");
+    return note && note.style.display !== "none" ? {explanation: note.textContent}
+        : {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
+};"""
 
 
 # In an ES module, a control and its label: ["name", N_("label"), ...] or
@@ -92,7 +93,8 @@ def show(page, widget):
 
 def show_saved(page, module, state):
     """``page`` showing an explorer from its ES module and a saved state."""
-    page.set_content(PAGE.format(module=module, state=json.dumps(state)))
+    html = PAGE.format(module=module, state=json.dumps(state), shown_by=SHOWN_BY)
+    page.set_content(html)
     page.wait_for_function("window.d2lconvReady === true")
     return page
 
@@ -101,6 +103,14 @@ def open_saved(browser, module, state):
     """A new page showing an explorer from its ES module and a saved state."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     return show_saved(page, module, state)
+
+
+def choose_random_values(explorer):
+    """Choose the first random values in the list of an explorer (a Locator):
+    a seed control is enabled only with them."""
+    values = explorer.locator('select[name="values"]')
+    options = values.locator("option").evaluate_all("os => os.map(o => o.value)")
+    values.select_option(next(o for o in options if "random" in o))
 
 
 def answer(page, widget, names):

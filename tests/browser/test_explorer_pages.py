@@ -17,14 +17,17 @@ import torch.nn.functional as F
 from playwright.sync_api import expect
 from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, panel, parse, texts
-from torch import nn
+from test_channels import expected_data, expected_problem
+from test_pooling import pasted_layer, reference
+from test_stack import shown_levels, torch_sizes
+from test_training import autograd_gradient
 from zh_text import KEPT, assert_chinese, assert_picture_in_chinese
 
 from d2lconv import i18n
 from d2lconv.channels import MODES as CHANNEL_MODES
 from d2lconv.channels import VALUES as CHANNEL_VALUES
-from d2lconv.channels import book_example, channel_data
 from d2lconv.data import sweep_input, sweep_kernel
+from d2lconv.explorers.channels import RANGES as CHANNEL_RANGES
 from d2lconv.explorers.channels import ChannelsExplorer
 from d2lconv.explorers.pooling import PoolingExplorer
 from d2lconv.explorers.stack import RANGES, StackExplorer
@@ -117,35 +120,23 @@ def random_stack(g):
 
 
 def conv_sizes(v):
-    """Each layer's output size by F.conv2d (on meta tensors: PyTorch's shape
-    arithmetic, no values); None when a layer has no output."""
-    x = torch.empty(1, 1, v["input_size"], v["input_size"], device="meta")
-    weight = torch.empty(1, 1, v["kernel_size"], v["kernel_size"], device="meta")
-    sizes = []
-    for _ in range(v["count"]):
-        args = {k: v[k] for k in ("stride", "padding", "dilation")}
-        try:
-            x = F.conv2d(x, weight, **args)
-        except RuntimeError:
-            return None
-        sizes.append(x.shape[-1])
-    return sizes
+    """Each layer's (h, w) by nn.Conv2d (tests/test_stack.py); None: no output."""
+    try:
+        return torch_sizes(*(v[name] for name in STACK))
+    except RuntimeError:
+        return None
 
 
 def check_stack(root, v, sizes, where):
     """Each layer's size, and the last one in the plot's title, are PyTorch's
     (fields, jumps and seen rows: Python's picture, tests/test_stack.py)."""
-    levels = [v["input_size"]] + sizes
-    shown = {
-        int(t.get("data-level")): t.text
-        for t in panel(root, "size per layer").iter(SVG + "text")
-        if t.get("data-level")
-    }
+    levels = [(v["input_size"],) * 2] + sizes
+    shown = shown_levels(root)
     assert shown, where
     for level, text in shown.items():
         name = "input" if level == 0 else f"layer {level}"
-        assert text == f"{name}: {levels[level]}x{levels[level]}", where
-    after = f"after {v['count']} layers: {sizes[-1]}x{sizes[-1]}, field "
+        assert text == f"{name}: {levels[level][0]}x{levels[level][1]}", where
+    after = f"after {v['count']} layers: {sizes[-1][0]}x{sizes[-1][1]}, field "
     assert any(t.startswith(after) for t in texts(root)), where
 
 
@@ -172,18 +163,11 @@ def random_pooling(g):
 
 
 def pooling_reference(v):
-    """PyTorch's pooling of the input for these settings (None: it refuses)."""
-    X = pooling_inputs()[v["input"]][None]
+    """PyTorch's pooling for these settings (None: it refuses), as
+    tests/test_pooling.py computes it."""
     hw = [(v[f"{k}_h"], v[f"{k}_w"]) for k in ("window", "stride", "padding")]
-    try:
-        if v["mode"] == "max":
-            return F.max_pool2d(X, *hw, ceil_mode=v["ceil_mode"])[0]
-        include = v["count_include_pad"]
-        return F.avg_pool2d(
-            X, *hw, ceil_mode=v["ceil_mode"], count_include_pad=include
-        )[0]
-    except RuntimeError:
-        return None  # PyTorch has no output for these settings
+    X = pooling_inputs()[v["input"]]
+    return reference(X, *hw, v["mode"], v["ceil_mode"], v["count_include_pad"])
 
 
 def check_pooling(root, v, Y, where):
@@ -196,24 +180,16 @@ def check_pooling(root, v, Y, where):
     assert line.startswith(f"channel 0, output cell ({i}, {j}): "), where
     shown = float(line.split("   (")[0].rsplit(" = ", 1)[1])
     assert math.isclose(shown, Y[0, i, j].item(), rel_tol=1e-3), where
-    code = next(t for t in texts(root) if t.startswith("nn."))
-    layer = eval(code, {"nn": nn})  # the line a student pastes
     X = pooling_inputs()[v["input"]]
-    assert torch.equal(layer(X[None])[0], Y), where
+    assert torch.equal(pasted_layer(texts(root))(X[None])[0], Y), where
 
 
 # ---- channels ----------------------------------------------------------------
 
 
 def random_channels(g):
-    v = {
-        "in_channels": g.randint(1, 4),
-        "out_channels": g.randint(1, 4),
-        "kernel_size": g.randint(1, 4),
-        "size": g.randint(2, 6),
-        "values": g.choice(CHANNEL_VALUES),
-        "mode": g.choice(CHANNEL_MODES),
-    }
+    v = {name: g.randint(*CHANNEL_RANGES[name]) for name in CHANNEL_RANGES}
+    v.update(values=g.choice(CHANNEL_VALUES), mode=g.choice(CHANNEL_MODES))
     # The book's sizes, and 1x1 kernels, often enough to draw most settings.
     if v["values"] == "book example" and g.random() < 0.7:
         v.update(in_channels=2, kernel_size=2, size=3)
@@ -223,17 +199,11 @@ def random_channels(g):
 
 
 def channels_reference(v):
-    """(X, K, F.conv2d's output) for these settings, or None (no picture)."""
-    names = ("in_channels", "out_channels", "kernel_size", "size")
-    c_i, c_o, k, n = (v[name] for name in names)
-    if v["values"] == "book example":
-        if (c_i, k, n) != (2, 2, 3):
-            return None
-        X, K = book_example(c_o)
-    else:
-        X, K = channel_data(c_i, c_o, k, n, SEED)
-    if k > n or (v["mode"] == CHANNEL_MODES[1] and k != 1):
+    """(X, K, F.conv2d's output) for these settings (X and K: the book's or the
+    seed's, tests/test_channels.py), or None (no picture)."""
+    if expected_problem(v):
         return None
+    X, K = expected_data({**v, "seed": SEED})
     return X, K, F.conv2d(X[None], K)[0]
 
 
@@ -475,11 +445,8 @@ def check_training(shown, history, X, Y, v, t, where):
         assert "gradient" not in line, where
         return
     # The gradient shown: autograd's at this kernel (and bias), to 2 decimals.
-    K = entry.kernel.clone().requires_grad_()
-    b = torch.tensor(bias or 0.0, requires_grad=True)
-    loss = ((F.conv2d(X[None, None], K.view(1, 1, 1, 2))[0, 0] + b - Y) ** 2).sum()
-    loss.backward()
-    want = K.grad.reshape(2).tolist() + ([b.grad.item()] if bias is not None else [])
+    dK, db = autograd_gradient(X, Y, entry.kernel, bias)
+    want = dK.reshape(2).tolist() + ([db] if bias is not None else [])
     shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
     got = [s for part in shown for s in part.split(", ")]
     assert len(got) == len(want), where
@@ -565,14 +532,6 @@ def test_training_page_says_when_a_setting_needs_python(page):
 # ---- in Chinese --------------------------------------------------------------
 
 
-@pytest.fixture
-def zh():
-    """Speak Chinese in the test, English again afterwards."""
-    i18n.set_language("zh")
-    yield
-    i18n.set_language("en")
-
-
 # Text drawn past the picture's edges (its viewBox), in pixels: none.
 OVERFLOW = """() => {
   const svg = document.querySelector("#explorer svg"), box = svg.viewBox.baseVal;
@@ -585,16 +544,17 @@ OVERFLOW = """() => {
 
 
 @pytest.mark.parametrize("name", [*KINDS, "training"])
-def test_page_in_chinese_is_pythons_chinese_picture(page, zh, name):
-    """Labels, options, pictures and explanations in Chinese, drawn in the
+def test_page_in_chinese_is_pythons_chinese_picture(page, name):
+    """Labels, buttons, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
+    i18n.set_language("zh")  # (tests/conftest.py sets English again after the test)
     build, random = KINDS.get(name, TRAINING)[:2]
     explorer = build()
     show(page, explorer)
     labels(page, explorer, lambda label: label if label in KEPT else i18n.tr(label))
-    for label in page.locator("#explorer label").all_inner_texts():
+    for label in page.locator("#explorer label, #explorer button").all_inner_texts():
         if label not in KEPT:
-            assert_chinese(label, "a control's label")
+            assert_chinese(label, "a control's label or button")
     for option in page.locator("#explorer option").all_inner_texts():
         if not re.fullmatch(r"[\d.]+", option):  # a number (a learning rate) stays
             assert_chinese(option, "an option")

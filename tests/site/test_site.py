@@ -14,7 +14,6 @@ Not part of ``make test`` (pyproject's addopts ignore tests/site): it runs in
 ``D2LCONV_SITE_REUSE=1`` tests the site/ already built instead of building it.
 """
 
-import ast
 import functools
 import http.server
 import json
@@ -30,8 +29,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser.labserver import ARTIFACTS, ROOT, chromium
-from browser.pages import assert_same_picture
+from browser.labserver import ARTIFACTS, ROOT, chromium, find_explorers
+from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
 
 import d2lconv
 from d2lconv import i18n
@@ -62,12 +61,6 @@ AXE_RUN = """async () => (await axe.run(document, {
     preload: false,
 })).violations.flatMap(v => v.nodes.map(n =>
     `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${n.failureSummary}`))"""
-# Added to every page: what an explorer shows, its explanation or its picture.
-SHOWN = """window.shownBy = (box) => {
-    const note = box.querySelector(".d2lconv-explanation");
-    return note && note.style.display !== "none" ? {explanation: note.textContent}
-        : {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
-};"""
 # What the page holds, read once it has loaded and MathJax has finished.
 READ_PAGE = """async () => {
     if (window.MathJax && MathJax.Hub) {
@@ -171,16 +164,6 @@ def notebook_of(page):
     return path if path.exists() else None
 
 
-def shows_explorer(cell):
-    """Whether a code cell's value is an explorer (its last statement builds one)."""
-    lines = [x for x in cell.source.splitlines() if not x.lstrip().startswith("%")]
-    body = ast.parse("\n".join(lines)).body
-    last = body[-1] if body else None
-    if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
-        return ast.unparse(last.value.func).endswith("Explorer")
-    return False
-
-
 @pytest.fixture(scope="module")
 def site():
     """site/, built now by scripts/build_site.py (as `make site` does)."""
@@ -254,7 +237,7 @@ def visits(browser, server, pages, axe_script):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
     context.add_init_script(path=axe_script)
-    context.add_init_script(script=SHOWN)
+    context.add_init_script(script=SHOWN_BY)
     seen, now = {}, {}
 
     def only_local(route):
@@ -294,11 +277,7 @@ def visits(browser, server, pages, axe_script):
                 asking = page.locator(f"#{move['asking']}")
                 if asking.is_disabled():
                     box = asking.locator("xpath=ancestor::*[@data-explorer][1]")
-                    values = box.locator('select[name="values"]')
-                    options = values.locator("option").evaluate_all(
-                        "options => options.map(o => o.value)"
-                    )
-                    values.select_option(next(o for o in options if "random" in o))
+                    choose_random_values(box)
                 page.focus(f"#{move['asking']}")
                 page.keyboard.press("ArrowRight")
                 move["note"] = page.evaluate(READ_EXPLORER, move["asking"])["note"]
@@ -445,10 +424,8 @@ def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):
     }
     moved = set()
     for name in notebook_pages(pages):
-        nb = nbformat.read(notebook_of(name), as_version=4)
-        shown = [c for c in nb.cells if c.cell_type == "code" and shows_explorer(c)]
         seen = visits[name]
-        assert len(seen["explorers"]) == len(shown), name
+        assert len(seen["explorers"]) == len(find_explorers([notebook_of(name)])), name
         colab = headers.colab_url(SETTINGS, notebook_of(name).relative_to(ROOT))
         for explorer, move in zip(seen["explorers"], seen["moved"], strict=True):
             assert explorer["labels"] and explorer["pictures"], f"{name}: {explorer}"

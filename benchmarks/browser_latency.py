@@ -46,7 +46,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import d2lconv  # noqa: E402, F401 (the cases' code names it)
 from tests.browser.jupyterlab import BACK, NotebookPage  # noqa: E402
 from tests.browser.labserver import chromium, login, running_lab  # noqa: E402
-from tests.browser.pages import open_explorer  # noqa: E402
+from tests.browser.pages import open_saved  # noqa: E402
 
 TARGET_MS = 16.0
 OUT = ROOT / "artifacts" / "benchmarks"
@@ -197,7 +197,8 @@ def on_pages(browser, names, presses):
     results = {}
     for name in names:
         code, label, key, _ = CASES[name]
-        page = open_explorer(browser, eval(code))
+        widget = eval(code)
+        page = open_saved(browser, widget._esm, widget.get_state())
         root = page.locator("#explorer")
         key_samples(page, root, slider(root, label), key, 2)  # warm up
         results[name] = {

@@ -17,10 +17,9 @@ import torch.nn.functional as F
 from playwright.sync_api import expect
 from props import combinations, describe, rng
 from svg_checks import SVG, grid_numbers, panel, parse, texts
-from test_channels import expected_data, expected_problem
+from test_channels import K_BOOK, X_BOOK, largest_draw
 from test_pooling import pasted_layer, reference
 from test_stack import shown_levels, torch_sizes
-from test_training import autograd_gradient
 from zh_text import KEPT, assert_chinese, assert_picture_in_chinese
 
 from d2lconv import i18n
@@ -196,6 +195,28 @@ def random_channels(g):
     if v["mode"] == CHANNEL_MODES[1] and g.random() < 0.7:
         v["kernel_size"] = 1
     return v
+
+
+def expected_problem(v):
+    """Why a combination has no picture (from the rules the course teaches), or None."""
+    book = (v["in_channels"], v["kernel_size"], v["size"]) == (2, 2, 3)
+    if v["values"] == "book example" and not book:
+        return "book's example"
+    if v["kernel_size"] > v["size"]:
+        return "larger than"
+    if v["mode"] == CHANNEL_MODES[1] and v["kernel_size"] != 1:
+        return "1x1"
+    return None
+
+
+def expected_data(v):
+    """(X, K): the book's numbers (K, K+1, ...), or the leading part of the
+    seed's largest draw (the page takes that part too)."""
+    if v["values"] == "book example":
+        return X_BOOK, torch.stack([K_BOOK + o for o in range(v["out_channels"])])
+    X, K = largest_draw(v["seed"])
+    c_i, c_o, k, n = (v[name] for name in CHANNEL_RANGES)
+    return X[:c_i, :n, :n], K[:c_o, :c_i, :k, :k]
 
 
 def channels_reference(v):
@@ -445,7 +466,10 @@ def check_training(shown, history, X, Y, v, t, where):
         assert "gradient" not in line, where
         return
     # The gradient shown: autograd's at this kernel (and bias), to 2 decimals.
-    dK, db = autograd_gradient(X, Y, entry.kernel, bias)
+    K = entry.kernel.clone().reshape(1, 1, 1, 2).requires_grad_()
+    b = torch.tensor(float(bias or 0), requires_grad=True)
+    ((F.conv2d(X[None, None], K)[0, 0] + b - Y) ** 2).sum().backward()
+    dK, db = K.grad, (None if bias is None else b.grad.item())
     want = dK.reshape(2).tolist() + ([db] if bias is not None else [])
     shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
     got = [s for part in shown for s in part.split(", ")]

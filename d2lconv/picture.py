@@ -314,6 +314,10 @@ class Picture:
         parts.append("</svg>")
         return "\n".join(parts)
 
+    def __repr__(self):
+        labels = ", ".join(p.label for p in self.panels)
+        return f"<Picture {self.title!r}: {labels}>"
+
     def _repr_svg_(self):
         return self.svg
 

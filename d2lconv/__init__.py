@@ -33,7 +33,7 @@ from .figures import PADDING_MODES, draw_padding_modes, pad2d
 
 # training.py, channels.py, pooling.py
 from .channels import channel_data, draw_channels
-from .pooling import draw_pooling, pool
+from .pooling import draw_pooling
 from .explorers.channels import ChannelsExplorer
 from .explorers.pooling import PoolingExplorer
 from .training import (

@@ -32,35 +32,6 @@ def pooling_inputs():
     }
 
 
-def pool(
-    X,
-    kernel_size,
-    stride=None,
-    padding=0,
-    mode="max",
-    ceil_mode=False,
-    count_include_pad=True,
-):
-    """Pool ``X`` (c, h, w) with PyTorch's own ``F.max_pool2d`` / ``F.avg_pool2d``.
-
-    The output shape is checked first, so a bad combination raises a
-    ``ValueError`` that explains the rule instead of a PyTorch error.
-    """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
-    kernel_size = as_pair(kernel_size, "kernel_size")
-    stride = kernel_size if stride is None else as_pair(stride, "stride")
-    padding = as_pair(padding, "padding")
-    pool2d_output_shape(
-        tuple(X.shape[-2:]), kernel_size, stride, padding, ceil_mode=ceil_mode
-    )
-    args = (X[None], kernel_size, stride, padding)
-    with one_thread():
-        if mode == "max":
-            return F.max_pool2d(*args, ceil_mode=ceil_mode)[0]
-        return F.avg_pool2d(*args, ceil_mode, count_include_pad)[0]
-
-
 def pooling_window(input_size, cell, kernel_size, stride, padding):
     """Rows and columns of output ``cell``'s window, in padded-input coordinates.
 
@@ -162,14 +133,23 @@ def draw_pooling(
     kernel_size = as_pair(kernel_size, "kernel_size")
     stride = kernel_size if stride is None else as_pair(stride, "stride")
     padding = as_pair(padding, "padding")
-    Y = pool(X, kernel_size, stride, padding, mode, ceil_mode, count_include_pad)
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
+    input_size = tuple(X.shape[1:])
+    # Checked first: a bad combination raises a ValueError that explains the rule.
+    pool2d_output_shape(input_size, kernel_size, stride, padding, ceil_mode=ceil_mode)
+    args = (X[None], kernel_size, stride, padding)
+    with one_thread():
+        if mode == "max":
+            Y = F.max_pool2d(*args, ceil_mode=ceil_mode)[0]
+        else:
+            Y = F.avg_pool2d(*args, ceil_mode, count_include_pad)[0]
     c, oh, ow = Y.shape
     cell = _output_cell(cell, (oh, ow))
     extent = tuple(
         (o - 1) * s + k for o, s, k in zip((oh, ow), stride, kernel_size, strict=True)
     )
     padded, mask = _padded_view(X, padding, extent, mode)
-    input_size = tuple(X.shape[1:])
     sizes = (input_size, cell, kernel_size, stride, padding)
     rows, cols, with_pad, without_pad = pooling_window(*sizes)
     window = [(r, q) for r in rows for q in cols]

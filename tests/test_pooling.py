@@ -9,7 +9,7 @@ from props import examples
 from svg_checks import explains, marked, matrix, panel, parse, texts
 from torch import nn
 
-from d2lconv import PoolingExplorer, draw_pooling, pool
+from d2lconv import PoolingExplorer, draw_pooling
 
 X32 = torch.arange(32.0).view(2, 4, 4)  # the book's example
 RANDOM_INPUT = "random 0..9: 2 channels, 6x6"
@@ -123,12 +123,9 @@ def test_every_output_and_window_shown_is_pytorchs(
     assert value == pytest.approx(float(expected[0, i, j]), rel=1e-3, abs=1e-3)
 
 
-def test_pool_on_the_3x3_example_and_its_default_stride():
-    X = torch.arange(9.0).view(1, 3, 3)
-    assert pool(X, 2, stride=1, mode="max").tolist() == [[[4, 5], [7, 8]]]
-    assert pool(X, 2, stride=1, mode="avg").tolist() == [[[2, 3], [5, 6]]]
-    # Without a stride, the windows do not overlap.
-    assert pool(X32, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
+def test_without_a_stride_the_windows_do_not_overlap():
+    root = parse(draw_pooling(X32, 2).svg)
+    assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
 
 
 def test_draw_pooling_explains_bad_arguments():

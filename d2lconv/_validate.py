@@ -78,21 +78,20 @@ def nonnegative_pair(value, name):
     return pair
 
 
-def check_tensor(X, name, ndim=None):
+def check_tensor(X, name, ndim):
     """Raise unless ``X`` is a tensor with ``ndim`` axes (an int or a tuple of ints)."""
     if not isinstance(X, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor, got {type(X).__name__}; "
             f"convert it with torch.tensor(...)"
         )
-    if ndim is not None:
-        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
-        if X.dim() not in allowed:
-            wanted = " or ".join(f"{d}-D" for d in allowed)
-            raise ValueError(
-                f"{name} must be a {wanted} tensor, got shape {tuple(X.shape)} "
-                f"({X.dim()}-D)"
-            )
+    allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if X.dim() not in allowed:
+        wanted = " or ".join(f"{d}-D" for d in allowed)
+        raise ValueError(
+            f"{name} must be a {wanted} tensor, got shape {tuple(X.shape)} "
+            f"({X.dim()}-D)"
+        )
     return X
 
 

@@ -105,19 +105,6 @@ def _inputs(X):
     return grids, row(grids)
 
 
-def channel_parts(X, K):
-    """``parts[o, i]``: the cross-correlation of input channel i with ``K[o, i]``.
-
-    Output channel o of the layer is ``parts[o].sum(0)``. One grouped
-    ``F.conv2d`` computes them all.
-    """
-    c_o, c_i, k_h, k_w = K.shape
-    weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
-    with one_thread():
-        parts = F.conv2d(X[None], weight, groups=c_i)[0]
-    return parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
-
-
 def _sums(X, K, parts):
     """Every X[i] ⋆ K[o, i] and their sum over i, output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
@@ -221,7 +208,11 @@ def draw_channels(X, K, mode=MODES[0]):
         torch.testing.assert_close(Y, reference)
         check = tr("the matrix product equals F.conv2d (checked in Python)")
     else:
-        parts = channel_parts(X, K)
+        # parts[o, i] = X[i] ⋆ K[o, i], all from one grouped F.conv2d.
+        weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
+        with one_thread():
+            parts = F.conv2d(X[None], weight, groups=c_i)[0]
+        parts = parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
         panels, bottom = _sums(X, K, parts)
         torch.testing.assert_close(parts.sum(1), reference)
         check = tr(

@@ -42,11 +42,6 @@ PHOTO_CREDIT = _Credit(_CREDIT)
 LUMA = (0.299, 0.587, 0.114)
 
 
-def photo_path():
-    """The path of ``grace_hopper.jpg`` in matplotlib's bundled sample data."""
-    return cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)
-
-
 def load_photo(size=128):
     """Grace Hopper's portrait in grey, ``size`` pixels high: a tensor in [0, 1].
 
@@ -54,7 +49,8 @@ def load_photo(size=128):
     Each colour pixel becomes ``0.299 R + 0.587 G + 0.114 B``; each small pixel
     is the mean of the block of large pixels it covers (``mode="area"``).
     """
-    rgb = torch.from_numpy(matplotlib.image.imread(photo_path()).copy())
+    path = cbook.get_sample_data("grace_hopper.jpg", asfileobj=False)  # matplotlib's
+    rgb = torch.from_numpy(matplotlib.image.imread(path).copy())
     grey = rgb.double() @ torch.tensor(LUMA, dtype=torch.float64) / 255
     h, w = grey.shape
     if size is None or (size := check_int(size, "size")) == h:

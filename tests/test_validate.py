@@ -66,7 +66,10 @@ TYPE_ERRORS = [
 ]
 TYPE_ERRORS += [
     (lambda: check_positive_int(False, "s"), "s must be an int, got False of type"),
-    (lambda: check_tensor(np.zeros(2), "X"), "X must be a torch.Tensor, got ndarray"),
+    (
+        lambda: check_tensor(np.zeros(2), "X", 1),
+        "X must be a torch.Tensor, got ndarray",
+    ),
     (
         lambda: check_matrix(T(2, 2) > 0, "X"),
         "X must hold real numbers (a floating or integer dtype), got dtype torch.bool",

@@ -139,12 +139,6 @@ class Plot:
             (np.asarray(xs, float), np.asarray(ys, float), color, name)
             for xs, ys, color, name in series
         ]
-        for xs, ys, _, name in self.series:
-            if xs.shape != ys.shape or xs.ndim != 1:
-                raise ValueError(
-                    f"series {name!r} needs xs and ys of one same 1-D length, got "
-                    f"shapes {xs.shape} and {ys.shape}"
-                )
         self.width, self.height = width, height
         self.title, self.xlabel, self.ylabel = title, xlabel, ylabel
         self.xlim = xlim or _limits([s[0] for s in self.series])

@@ -121,8 +121,6 @@ def test_bad_input_is_explained():
         ValueError, lambda: Grid(np.zeros((2, 2, 2))), "values", "2-D", "(2, 2, 2)"
     )
     explains(ValueError, lambda: Grid(np.zeros((0, 3))), "values", "empty")
-    series = [([0, 1], [1], "red", "loss")]
-    explains(ValueError, lambda: Plot(series), "'loss'", "(2,)", "(1,)")
     explains(ValueError, lambda: draw_grid([[1]]).save("x.pdf"), "path", "x.pdf")
 
 

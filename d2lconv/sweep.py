@@ -14,8 +14,9 @@ from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
-# The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
-# padding 4 still fits a notebook).
+# The width the cells share, in pixels: they shrink to fit it, but no number is
+# drawn under 8 px (a cell of 18 px or more): past that the picture grows and
+# scrolls, as it does for long numbers (see _readable).
 _MAX_WIDTH = 1000
 # What a sweep can show beyond input and kernel, in nn.Conv2d's argument order;
 # the formulas and the explorer's controls cover the topics a lesson taught.
@@ -56,6 +57,17 @@ def conv2d_call(g, padding=None, topics=TOPICS):
         return call
     pad_call = f"F.pad(x, ({left}, {right}, {top}, {bottom}))"
     return tr("{pad} then {conv}", pad=pad_call, conv=call)
+
+
+def _readable(cell, values):
+    """``cell``, or the cell that draws the longest number of ``values`` at 8 px.
+
+    Grid fits a number into 85% of its cell, 0.62 em a character: the 6-digit
+    outputs of a 16x16 ramp and a 7x7 kernel need 36 px. Exact numbers, not a
+    shorter format: the student checks them against the sum under the picture.
+    """
+    longest = max(2, *(len(format_number(v)) for v in values.ravel().tolist()))
+    return max(cell, math.ceil(8 * 0.62 * longest / 0.85))
 
 
 def _terms_text(window, kernel, total, i, j):
@@ -122,7 +134,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     cols = range(j * g.stride[1], j * g.stride[1] + g.span[1], g.dilation[1])
     window = padded[np.ix_(rows, cols)]
     products = window * K
-    cell = min(30, max(14, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
+    cell = min(30, max(18, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
     hatched = np.ones((H, W), dtype=bool)
     hatched[top : top + n_h, left : left + n_w] = False
     if (H, W) != (n_h, n_w):
@@ -141,12 +153,15 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     window_cells = [(r, c) for r in rows for c in cols]
     marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
     marks["indices"] = (-top, -left)
-    red = dict(cmap="RdBu_r", cell=cell)
+    p_cell, k_cell, s_cell, o_cell = (
+        _readable(cell, M) for M in (padded, K, products, Y)
+    )
+    red = dict(cmap="RdBu_r")
     panels = [
-        Grid(padded, title=title, label=title, cmap="Blues", cell=cell, **marks),
-        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=cell),
-        Grid(products, title=sum_title, label=products_label, **red),
-        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, **red),
+        Grid(padded, title=title, label=title, cmap="Blues", cell=p_cell, **marks),
+        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=k_cell),
+        Grid(products, title=sum_title, label=products_label, cell=s_cell, **red),
+        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, cell=o_cell, **red),
     ]
     bottom_y = row(panels)
     what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")

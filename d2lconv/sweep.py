@@ -146,7 +146,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     else:
         kernel = tr("kernel {h}x{w}", h=k_h, w=k_w)
     total = format_number(products.sum())
-    sum_title = tr("window times kernel\nsum = {total}", total=total)
+    sum_title = tr("window times kernel, cell by cell\nsum = {total}", total=total)
     products_label = tr("products {h}x{w}", h=k_h, w=k_w)
     output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step

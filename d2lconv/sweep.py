@@ -14,9 +14,9 @@ from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
-# The width the cells share, in pixels: they shrink to fit it, but no number is
-# drawn under 8 px (a cell of 18 px or more): past that the picture grows and
-# scrolls, as it does for long numbers (see _readable).
+# The width the cells share, in pixels: they shrink to fit it, to 18 px at most
+# (8 px numbers); long numbers widen their panel's cells (_readable) and the
+# picture scrolls: exact numbers, which the student checks against the sum.
 _MAX_WIDTH = 1000
 # What a sweep can show beyond input and kernel, in nn.Conv2d's argument order;
 # the formulas and the explorer's controls cover the topics a lesson taught.
@@ -60,12 +60,7 @@ def conv2d_call(g, padding=None, topics=TOPICS):
 
 
 def _readable(cell, values):
-    """``cell``, or the cell that draws the longest number of ``values`` at 8 px.
-
-    Grid fits a number into 85% of its cell, 0.62 em a character: the 6-digit
-    outputs of a 16x16 ramp and a 7x7 kernel need 36 px. Exact numbers, not a
-    shorter format: the student checks them against the sum under the picture.
-    """
+    """``cell``, or wider: Grid fits the longest number of ``values`` at 8 px."""
     longest = max(2, *(len(format_number(v)) for v in values.ravel().tolist()))
     return max(cell, math.ceil(8 * 0.62 * longest / 0.85))
 

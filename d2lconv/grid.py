@@ -163,15 +163,15 @@ class Grid:
             for r, c in np.argwhere(self.outlined).tolist()
         ]
         if self.indices is not None:
-            # In small cells, smaller numbers: they must not run together.
-            r0, c0, index = *self.indices, min(10, 0.6 * cell)
+            # 10 px: the sweep's cells (18 px or more) keep them apart.
+            r0, c0 = self.indices
             out += [
-                Text(x0 + (c + 0.5) * cell, y0 - 5, str(c0 + c), index, INDEX_COLOR)
+                Text(x0 + (c + 0.5) * cell, y0 - 5, str(c0 + c), 10, INDEX_COLOR)
                 for c in range(cols)
             ]
-            middle = y0 + 0.5 * cell + 0.36 * index  # the baseline of row 0's index
+            middle = y0 + 0.5 * cell + 3.6  # the baseline of row 0's index
             out += [
-                Text(x0 - 5, middle + r * cell, str(r0 + r), index, INDEX_COLOR, "end")
+                Text(x0 - 5, middle + r * cell, str(r0 + r), 10, INDEX_COLOR, "end")
                 for r in range(rows)
             ]
         bottom = y0 - (18 if self.indices else 6) - 2

@@ -14,8 +14,9 @@ from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
-# The widest picture, in pixels: cells shrink beyond it (a 16x16 input with
-# padding 4 still fits a notebook).
+# The width the cells share, in pixels: they shrink to fit it, to 18 px at most
+# (8 px numbers); long numbers widen their panel's cells (_readable) and the
+# picture scrolls: exact numbers, which the student checks against the sum.
 _MAX_WIDTH = 1000
 # What a sweep can show beyond input and kernel, in nn.Conv2d's argument order;
 # the formulas and the explorer's controls cover the topics a lesson taught.
@@ -56,6 +57,12 @@ def conv2d_call(g, padding=None, topics=TOPICS):
         return call
     pad_call = f"F.pad(x, ({left}, {right}, {top}, {bottom}))"
     return tr("{pad} then {conv}", pad=pad_call, conv=call)
+
+
+def _readable(cell, values):
+    """``cell``, or wider: Grid fits the longest number of ``values`` at 8 px."""
+    longest = max(2, *(len(format_number(v)) for v in values.ravel().tolist()))
+    return max(cell, math.ceil(8 * 0.62 * longest / 0.85))
 
 
 def _terms_text(window, kernel, total, i, j):
@@ -122,7 +129,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     cols = range(j * g.stride[1], j * g.stride[1] + g.span[1], g.dilation[1])
     window = padded[np.ix_(rows, cols)]
     products = window * K
-    cell = min(30, max(14, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
+    cell = min(30, max(18, (_MAX_WIDTH - 260) / (W + 2 * k_w + o_w)))
     hatched = np.ones((H, W), dtype=bool)
     hatched[top : top + n_h, left : left + n_w] = False
     if (H, W) != (n_h, n_w):
@@ -134,19 +141,22 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     else:
         kernel = tr("kernel {h}x{w}", h=k_h, w=k_w)
     total = format_number(products.sum())
-    sum_title = tr("window times kernel\nsum = {total}", total=total)
+    sum_title = tr("window times kernel, cell by cell\nsum = {total}", total=total)
     products_label = tr("products {h}x{w}", h=k_h, w=k_w)
     output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step
     window_cells = [(r, c) for r in rows for c in cols]
     marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
     marks["indices"] = (-top, -left)
-    red = dict(cmap="RdBu_r", cell=cell)
+    p_cell, k_cell, s_cell, o_cell = (
+        _readable(cell, M) for M in (padded, K, products, Y)
+    )
+    red = dict(cmap="RdBu_r")
     panels = [
-        Grid(padded, title=title, label=title, cmap="Blues", cell=cell, **marks),
-        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=cell),
-        Grid(products, title=sum_title, label=products_label, **red),
-        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, **red),
+        Grid(padded, title=title, label=title, cmap="Blues", cell=p_cell, **marks),
+        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=k_cell),
+        Grid(products, title=sum_title, label=products_label, cell=s_cell, **red),
+        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, cell=o_cell, **red),
     ]
     bottom_y = row(panels)
     what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")

@@ -150,10 +150,10 @@ export function grid(values, o = {}) {
     if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
     out.push(...cells((r, c) => outlined[r][c]).map(([r, c]) =>
       box(r, c, "none", { stroke: HIGHLIGHT, strokeWidth: 2.5, data: { outline: `${r},${c}` } })));
-    if (o.indices) {  // in small cells, smaller numbers: they must not run together
-      const [ri, ci] = o.indices, size = Math.min(10, 0.6 * cell);
-      out.push(...range(cols).map((c) => text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), size, INDEX)),
-        ...range(rows).map((r) => text(x0 - 5, y0 + 0.5 * cell + 0.36 * size + r * cell, String(ri + r), size, INDEX, "end")));
+    if (o.indices) {  // 10 px: the sweep's cells (18 px or more) keep them apart
+      const [ri, ci] = o.indices;
+      out.push(...range(cols).map((c) => text(x0 + (c + 0.5) * cell, y0 - 5, String(ci + c), 10, INDEX)),
+        ...range(rows).map((r) => text(x0 - 5, y0 + 0.5 * cell + 3.6 + r * cell, String(ri + r), 10, INDEX, "end")));
     }
     return out.concat(titleTexts(title, x0 + panel.width / 2, y0 - above - 2));
   };

@@ -1,7 +1,9 @@
 // sweep.js (after core.js): the kernel sweeping over its input, one output
 // cell at a time, as sweep.py's sweep_picture draws it.
 
+// Cells shrink to this width, to 18 px at most; long numbers widen theirs: sweep.py.
 const MAX_WIDTH = 1000;
+const readable = (cell, M) => Math.max(cell, Math.ceil((8 * 0.62 * Math.max(2, ...M.flat().map((x) => formatNumber(x).length))) / 0.85));
 
 // The geometry of both axes (a thrown Error explains an empty output).
 export function geometry(tr, v) {
@@ -88,21 +90,21 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const rows = range(gh.k).map((a) => i * gh.s + a * gh.d), cols = range(gw.k).map((b) => j * gw.s + b * gw.d);
   const window = rows.map((r) => cols.map((c) => padded[r][c]));
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
-  const cell = Math.min(30, Math.max(14, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
+  const cell = Math.min(30, Math.max(18, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
   const hatched = matrix(H, W, (r, c) => r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
   const total = sum(products.flat()), output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell };
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr };
   const panels = [
-    grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
+    grid(padded, { ...common, cell: readable(cell, padded), title, label: title, cmap: "Blues", hatched, outlined: inWindow,
       dropped: g.dropped, indices: [-gh.p, -gw.p] }),
-    grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
-    grid(products, { ...common, title: tr("window times kernel\nsum = {total}", { total: formatNumber(total) }),
+    grid(K, { ...common, cell: readable(cell, K), title: kernel, label: kernel, cmap: "PuOr_r" }),
+    grid(products, { ...common, cell: readable(cell, products), title: tr("window times kernel, cell by cell\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
-    grid(Y, { ...common, title: output, cmap: "RdBu_r",
+    grid(Y, { ...common, cell: readable(cell, Y), title: output, cmap: "RdBu_r",
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
       dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
   ];
@@ -135,8 +137,8 @@ const CONTROLS = [
   [["input_h", N_("input height"), 1, 16], ["input_w", N_("input width"), 1, 16],
     ["kernel_h", N_("kernel height"), 1, 7], ["kernel_w", N_("kernel width"), 1, 7]],
   [["stride_h", N_("stride height"), 1, 4], ["stride_w", N_("stride width"), 1, 4],
-    ["padding_h", N_("padding h (each side)"), 0, 4],
-    ["padding_w", N_("padding w (each side)"), 0, 4], ["dilation", N_("dilation"), 1, 3]],
+    ["padding_h", N_("padding height (each side)"), 0, 4],
+    ["padding_w", N_("padding width (each side)"), 0, 4], ["dilation", N_("dilation"), 1, 3]],
   [["values", N_("input"), [[N_("0, 1, 2, ... (row by row)"), "ramp"], [N_("small random integers"), "random"],
     [N_("edge image (6x8)"), "edge"]]],
   ["kernel", N_("kernel"), [[N_("0, 1, 2, ... (row by row)"), "ramp"], [N_("all ones"), "ones"],

@@ -276,16 +276,22 @@ KINDS = {
     ),
 }
 # Settings tried first: an empty output with neither padding, stride nor
-# dilation (notebook 2's formula, in the sweep and in the stack); a field of
-# 3^12 rows (6-digit ticks); sixty layers of stride 3, which jump 3^60 rows,
-# past a double's integers.
+# dilation (notebook 2's formula, in the sweep and in the stack); the sweep's
+# largest, whose 6-digit outputs widen their cells; a field of 3^12 rows
+# (6-digit ticks); sixty layers of stride 3, which jump 3^60 rows, past a
+# double's integers.
 NO_OUTPUT = dict(input_h=3, input_w=3, kernel_h=4, kernel_w=2, padding_h=0)
 NO_OUTPUT.update(padding_w=0, stride_h=1, stride_w=1, dilation=1, flip=False)
 NO_OUTPUT.update(values="ramp", kernel="ramp")
 STRIDE_3 = dict(input_size=256, kernel_size=3, padding=1, stride=3, dilation=1)
 SIXTY = dict(count=60, input_size=5, kernel_size=1, padding=0, stride=3, dilation=1)
 EIGHT = dict(count=8, input_size=32, kernel_size=5, padding=0, stride=1, dilation=1)
-FIRST = {"sweep": [NO_OUTPUT], "stack": [EIGHT, dict(STRIDE_3, count=12), SIXTY]}
+LARGEST = dict(NO_OUTPUT, input_h=16, input_w=16, kernel_h=7, kernel_w=7)
+LARGEST.update(padding_h=4, padding_w=4)
+FIRST = {
+    "sweep": [NO_OUTPUT, LARGEST],
+    "stack": [EIGHT, dict(STRIDE_3, count=12), SIXTY],
+}
 # The output-cell slider of the sweep and of pooling, and its number of cells.
 CELL = {"sweep": ("step", torch.numel), "pooling": ("cell", lambda Y: Y[0].numel())}
 

@@ -71,3 +71,20 @@ test("at the largest sizes the input's column numbers stay apart", () => {
   const half = (c) => (0.64 * c.size * c.t.length) / 2;
   for (let c = 1; c < shown.length; c++) assert.ok(shown[c].x - shown[c - 1].x - half(shown[c]) - half(shown[c - 1]) >= 2);
 });
+
+test("at the largest sizes every number is 8 px or more and clear of its neighbours", () => {
+  const v = settings({ input_h: 16, input_w: 16, kernel_h: 7, kernel_w: 7, padding_h: 4, padding_w: 4, step: 323 });
+  const panels = m.sweepPicture(tr, v, { x: null, k: null }, palettes).svg.split("<g ").slice(1);
+  const number = /<text x="([\d.]+)" y="[\d.]+" font-size="([\d.]+)"[^>]* data-cell="(\d+),(\d+)">([^<]+)</g;
+  for (const group of panels) {
+    const shown = new Map([...group.matchAll(number)].map(([, x, size, r, c, t]) => [`${r},${c}`,
+      { x: Number(x), size: Number(size), c: Number(c), r, t }]));
+    for (const n of shown.values()) {
+      assert.ok(n.size >= 8, `${n.t} at ${n.size} px`);
+      const next = shown.get(`${n.r},${n.c + 1}`), half = (q) => (0.64 * q.size * q.t.length) / 2;
+      if (next) assert.ok(next.x - n.x - half(n) - half(next) >= 1, `${n.t} runs into ${next.t}`);
+    }
+  }
+  assert.equal(panels.length, 5);
+  assert.match(panels[3], />-?\d{6}</);  // the output's 6-digit numbers
+});

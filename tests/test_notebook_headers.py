@@ -192,8 +192,13 @@ def test_a_notebook_that_does_not_open_with_markdown_is_refused(course):
         run(course)
 
 
-def test_the_repository_notebooks_and_readme_are_current(capsys):
+def test_the_repository_notebooks_and_readmes_are_current(capsys):
     code = headers.main(["--check"])
     assert code == 0, (
         f"{capsys.readouterr().out}run: python scripts/notebook_headers.py"
     )
+    # Both READMEs have the list (a README without markers is left alone).
+    for name in ("README.md", "README.zh.md"):
+        readme = (ROOT / name).read_text(encoding="utf-8")
+        assert headers.README_START in readme and headers.README_END in readme
+    assert "make lab" in readme and "make test" in readme

@@ -126,12 +126,11 @@ def test_sweep_picture_runs_its_chinese_pytorch_line(zh):
 
 
 def test_train_functions_print_chinese_lines_with_the_losses(zh, capsys):
-    history = train_builtin(steps=4, print_every=2)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in (2, 4)]
-    history = train_scratch(steps=10, print_every=5)
-    lines = capsys.readouterr().out.splitlines()
-    assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in (5, 10)]
+    for train, every in [(train_builtin, 2), (train_scratch, 5)]:
+        history = train(steps=2 * every, print_every=every)
+        lines = capsys.readouterr().out.splitlines()
+        steps = (every, 2 * every)
+        assert lines == [f"第 {s} 步，损失 {history[s - 1].loss:.3f}" for s in steps]
 
 
 def test_figures_grid_and_lines_speak_chinese(zh):

@@ -135,10 +135,8 @@ def test_the_glossary_has_the_books_terms_their_other_names_and_the_texts_follow
         for p in (ROOT / "d2lconv" / "locale" / "zh").glob("**/*.po")
     )
     for english_term, used, named, avoided in rows:
-        for term in used:
+        for term in used + named:
             assert term in everything, f"{term} ({english_term}) is never used"
-        for term in named:
-            assert term in everything, f"{term} ({english_term}) is never mentioned"
         for word in avoided:
             # 超参 is avoided, 超参数 is the term: look where the term is not.
             found = [name for name, t in text.items() if word in without(used, t)]

@@ -67,7 +67,6 @@ def test_every_text_the_notebooks_pass_reads_as_chinese():
         # Names of tensors ("K", "K.T") are the same in both editions.
         if any(c.isalpha() and c.islower() for c in text):
             assert_chinese(shown, f"given({text!r})")
-    assert i18n.missing() == []
 
 
 def test_the_chinese_catalog_is_complete():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from zh_text import CJK
+from zh_text import CJK, english_share
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -47,25 +47,17 @@ def test_every_translation_is_present_current_and_written():
 
 
 @pytest.mark.parametrize("rel", ENGLISH, ids=IDS)
-def test_the_chinese_notebook_is_the_english_one_translated(rel):
-    # The English cells in their order, and the language cell after the setup.
-    en = nbformat.read(ROOT / rel, as_version=4).cells
-    zh = chinese(rel).cells
-    assert zh[2].id == translate.LANGUAGE_CELL_ID
-    assert 'd2lconv.set_language("zh")' in zh.pop(2).source
-    assert [(c.id, c.cell_type) for c in zh] == [(c.id, c.cell_type) for c in en]
-    # The code cells the same program (test_zh_code.py), with their tags; each
-    # markdown cell translated, with its formulas, links and headings.
-    for en_cell, zh_cell in zip(en, zh, strict=True):
-        where = f"{translate.translation_path(rel)} cell {en_cell.id}"
-        if en_cell.cell_type == "code":
-            assert zh_cell.metadata.get("tags") == en_cell.metadata.get("tags"), where
-            differs = translate.same_program(en_cell.source, zh_cell.source)
-            assert differs is None, f"{where}: {differs}"
+def test_each_markdown_cell_is_translated_with_its_formulas_links_and_headings(rel):
+    # (the cells, their order, the code and the language cell are the script's:
+    # the tests above and below)
+    zh = {c.id: c.source for c in chinese(rel).cells}
+    for cell in nbformat.read(ROOT / rel, as_version=4).cells:
+        if cell.cell_type != "markdown":
             continue
-        text, source = translate.english_text(en_cell), zh_cell.source
+        where = f"{translate.translation_path(rel)} cell {cell.id}"
+        text, source = translate.english_text(cell), zh[cell.id]
         assert formulas(source) == formulas(text), f"{where}: other formulas"
-        assert links(source) == links(en_cell.source), f"{where}: other links"
+        assert links(source) == links(cell.source), f"{where}: other links"
         assert HEADING.findall(source) == HEADING.findall(text), f"{where}: headings"
         if re.search(r"[A-Za-z]{3,}", MATH.sub("", text)):
             assert CJK.search(source), f"{where} is not translated"
@@ -143,27 +135,13 @@ def test_the_glossary_has_the_books_terms_their_other_names_and_the_texts_follow
         for p in (ROOT / "d2lconv" / "locale" / "zh").glob("**/*.po")
     )
     for english_term, used, named, avoided in rows:
-        for term in used:
+        for term in used + named:
             assert term in everything, f"{term} ({english_term}) is never used"
-        for term in named:
-            assert term in everything, f"{term} ({english_term}) is never mentioned"
         for word in avoided:
             # 超参 is avoided, 超参数 is the term: look where the term is not.
             found = [name for name, t in text.items() if word in without(used, t)]
             assert found == [], f"{word} (for {english_term}: say {used}) in {found}"
             assert word not in without(used, catalogs), f"{word} in d2lconv/locale/zh"
-
-
-def test_the_chinese_readme_lists_every_chinese_notebook_with_its_badge():
-    readme = (ROOT / "README.zh.md").read_text(encoding="utf-8")
-    for rel in ENGLISH:
-        if rel.parent != Path("notebooks"):
-            continue
-        path = translate.chinese_path(rel).as_posix()
-        assert f"]({path})" in readme
-        assert f"/blob/main/{path})" in readme
-    for command in ("make lab", "make test"):
-        assert command in readme
 
 
 # The script on a small course: what a translator sees.
@@ -178,7 +156,8 @@ def course(tmp_path):
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     (tmp_path / "notebooks").mkdir()
     nb = nbformat.v4.new_notebook()
-    nb.cells = [MD("# 1. Ones"), MD("Add **one** to $x$."), CODE("x = 1\nx + 1")]
+    sums = CODE("x = 1\nx + 1", metadata={"tags": ["hide-output"]})
+    nb.cells = [MD("# 1. Ones"), MD("Add **one** to $x$."), sums]
     for cell, cell_id in zip(nb.cells, ["title", "text", "sum"], strict=True):
         cell.id = cell_id
     nbformat.write(nb, tmp_path / ONES)
@@ -210,10 +189,12 @@ def test_missing_entries_are_named_then_stubbed_then_translated(course, capsys):
     nb = nbformat.read(course / "notebooks" / "zh" / "01-ones.ipynb", as_version=4)
     order = ["title", "colab-setup", translate.LANGUAGE_CELL_ID, "text", "sum"]
     assert [c.id for c in nb.cells] == order
+    assert 'd2lconv.set_language("zh")' in nb.cells[2].source
     assert nb.cells[0].source.startswith("# 1. 一")
     assert "notebooks/zh/01-ones.ipynb" in nb.cells[0].source  # its own badge
     assert nb.cells[3].source == "给 $x$ 加**一**。"
     assert nb.cells[4].source == "x = 1\nx + 1"
+    assert nb.cells[4].metadata.tags == ["hide-output"]
 
 
 def stub_and_translate(course):
@@ -225,11 +206,11 @@ def stub_and_translate(course):
         encoding="utf-8",
     )
     assert run(course) == 0
-    return path
 
 
 def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, capsys):
-    path = stub_and_translate(course)
+    # (the code cells follow the English ones: the test above)
+    stub_and_translate(course)
     nb = nbformat.read(course / ONES, as_version=4)
     nb.cells[1].source = "Add **two** to $x$."
     nbformat.write(nb, course / ONES)
@@ -238,21 +219,6 @@ def test_an_english_change_makes_the_entry_stale_and_names_the_cell(course, caps
     assert "stale: notebooks/zh/translations/01-ones.md cell text" in (
         capsys.readouterr().out
     )
-    # The code changed in English: the Chinese notebook is rewritten with it.
-    run(course, "--stub", str(course / ONES))
-    entries = translate.read_entries(path)
-    path.write_text(
-        path.read_text("utf-8").replace(
-            f"en:{entries['text'][0]}",
-            f"en:{translate.fingerprint('Add **two** to $x$.')}",
-        ),
-        encoding="utf-8",
-    )
-    nb.cells[2].source = "x = 2\nx + 1"
-    nbformat.write(nb, course / ONES)
-    assert run(course) == 0
-    zh = nbformat.read(course / "notebooks/zh/01-ones.ipynb", as_version=4)
-    assert zh.cells[-1].source == "x = 2\nx + 1"
 
 
 def test_code_entries_replace_cells_and_are_checked(course, capsys):
@@ -274,3 +240,55 @@ def test_code_entries_replace_cells_and_are_checked(course, capsys):
     assert run(course) == 0
     zh = nbformat.read(course / translate.chinese_path(ONES), as_version=4)
     assert zh.cells[-1].source == "# 求和\nx = 1\nx + 1"
+
+
+# A Chinese code cell: the English program, with Chinese words and comments.
+
+ENGLISH_SUM = 'total = f"{w / 1e9:.1f} billion"\n'
+ENGLISH_SHOW = 'show({"photo": X}, mode="same")\n'
+
+
+@pytest.mark.parametrize(
+    ("english_code", "chinese_code", "same"),
+    [
+        # Comments and strings may change; a word literal is kept or translated.
+        (ENGLISH_SUM, '# 求和\ntotal = f"{w / 1e8:.0f} 亿"\n', True),
+        (ENGLISH_SUM, 'total = f"{w / 1e9:.1f} 十亿"  # 注释\n', True),
+        (ENGLISH_SUM, 'total = "{w} 亿"\n', True),  # an f-string is one literal
+        (ENGLISH_SUM, 'total = f"{w / 1e9:.1f}" "billion" ', True),  # adjacent: one
+        (ENGLISH_SUM, 'count = f"{w / 1e9:.1f} billion"\n', False),  # an identifier
+        (ENGLISH_SUM, 'total = f"{w / 1e9:.1f} billion" + 1\n', False),  # a token more
+        (ENGLISH_SUM, 'total = (f"{w / 1e9:.1f} billion")\n', False),  # brackets
+        (ENGLISH_SHOW, 'show({"照片": X}, mode="same")  # 照片\n', True),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode="same")\n', True),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode="valid")\n', False),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode="va" "lid")\n', False),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode=f"valid")\n', False),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode="")\n', False),
+        (ENGLISH_SHOW, 'show({"photo": X}, mode="same valid")\n', False),
+    ],
+)
+def test_same_program_allows_only_comments_and_strings_never_another_word(
+    english_code, chinese_code, same
+):
+    assert (translate.same_program(english_code, chinese_code) is None) == same
+
+
+def test_english_share_counts_english_sentences_not_code():
+    lines = [
+        "step 2, loss 10.638",  # English
+        "Output shape (2, 2), as expected",  # English
+        "1: 卷积 2x2: output (2, 2)",  # has Chinese
+        "第 2 步，损失 10.638",
+        "nn.Conv2d(1, 1, kernel_size=(2, 2), stride=(1, 1)) -> torch.Size([4, 4])",
+        "dz/dX = tensor([[1., 2., 1.],",
+        "torch.Size([1, 1, 3, 3])",
+        "tensor([[1., 2.],",
+        "        [3., 4.]], grad_fn=<AddBackward0>)",
+        "kernel_size padding_mode",
+        "True False",
+        "OK",
+        "",
+        "   ",
+    ]
+    assert english_share(lines) == (2, 12)

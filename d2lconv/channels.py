@@ -106,7 +106,7 @@ def _inputs(X):
 
 
 def _sums(X, K, parts):
-    """Every X[i] ⋆ K[o, i] and their sum over i, output channel o, one row per o."""
+    """Every corr2d(X[i], K[o,i]), their sum over i: output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
     Y = parts.sum(1)
     panels, bottom = _inputs(X)
@@ -116,7 +116,7 @@ def _sums(X, K, parts):
             if i:
                 line.append(_sign("+", tr("plus")))
             line.append(Grid(K[o, i], title=f"K[{o},{i}]", cell=CELL, **KERNEL_COLOURS))
-            part = f"X[{i}] ⋆ K[{o},{i}]"
+            part = f"corr2d(X[{i}], K[{o},{i}])"
             line.append(Grid(parts[o, i], title=part, cmap="RdBu_r", cell=CELL))
         line.append(_sign("=", tr("equals")))
         title = tr("output Y[{o}]", o=o)
@@ -208,7 +208,7 @@ def draw_channels(X, K, mode=MODES[0]):
         torch.testing.assert_close(Y, reference)
         check = tr("the matrix product equals F.conv2d (checked in Python)")
     else:
-        # parts[o, i] = X[i] ⋆ K[o, i], all from one grouped F.conv2d.
+        # parts[o, i] = corr2d(X[i], K[o, i]), all from one grouped F.conv2d.
         weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
         with one_thread():
             parts = F.conv2d(X[None], weight, groups=c_i)[0]

@@ -56,7 +56,7 @@ def test_each_part_and_every_output_channel_shown_is_f_conv2d(c_i, c_o, k, extra
         assert np.array_equal(matrix(panel(root, f"output Y[{o}]")), expected[o])
         # Part i is input channel i cross-correlated with K[o, i] alone.
         for i in range(c_i):
-            part = matrix(panel(root, f"X[{i}] ⋆ K[{o},{i}]"))
+            part = matrix(panel(root, f"corr2d(X[{i}], K[{o},{i}])"))
             alone = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
             assert np.array_equal(part, alone)
     # A screen reader hears the equation: parts, "plus", "equals", the output.

@@ -472,6 +472,7 @@ def test_checks_leave_the_global_random_state_alone():
     torch.manual_seed(123)
     exercises.check_blur_kernel(torch.ones(2, 2) / 4)
     exercises.check_kernel_gradient(S3.kernel_gradient)
+    exercises.check_strided_conv_params(0)
     assert torch.equal(torch.rand(3), expected)
 
 

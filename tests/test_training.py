@@ -259,6 +259,8 @@ def test_a_new_setting_trains_again_and_answers_the_page():
     assert e.answered == answered + 1 and e.run["bias"] is not None
     e.steps = 5
     assert e.answered == answered + 2 and len(e.run["loss"]) == 6 and e.step == 5
+    X, Y = edge_data()
+    assert e.run["loss"] == [h.loss for h in train_kernel(X, Y, steps=5, bias=True)]
 
 
 def test_a_diverging_run_says_so_and_travels_as_json():

@@ -95,7 +95,7 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
       for (let i = 0; i < ci; i++) {
         if (i) line.push(sign("+", tr("plus")));
         line.push(kernelGrid(K[o][i], `K[${o},${i}]`),
-          grid(parts[o][i], { ...common, title: `X[${i}] ⋆ K[${o},${i}]`, cmap: "RdBu_r" }));
+          grid(parts[o][i], { ...common, title: `corr2d(X[${i}], K[${o},${i}])`, cmap: "RdBu_r" }));
       }
       line.push(sign("=", tr("equals")), grid(Y[o], { ...common, title: tr("output Y[{o}]", { o }), cmap: "RdBu_r" }));
       bottom = row(line, MARGIN, bottom + GAP / 2);

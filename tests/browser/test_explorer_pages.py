@@ -240,7 +240,7 @@ def check_channels(root, v, reference, where):
         assert grid_numbers(panel(root, f"output Y[{o}]")) == formatted(Y[o]), where
         for i in range(c_i):
             part = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
-            shown = grid_numbers(panel(root, f"X[{i}] ⋆ K[{o},{i}]"))
+            shown = grid_numbers(panel(root, f"corr2d(X[{i}], K[{o},{i}])"))
             assert shown == formatted(part), where
 
 

@@ -22,7 +22,7 @@ INITS = (N_("random"), N_("uniform"), N_("zeros"), N_("opposite"))
 STARTS = {
     "random": N_("random: every weight drawn from N(0, 1), as the seed picks them"),
     "uniform": N_(
-        "uniform: every weight drawn from U(-1/sqrt(2), 1/sqrt(2)), as nn.Conv2d starts"
+        "uniform: every weight drawn from U(-1/sqrt(2), 1/sqrt(2)), nn.Conv2d's default"
     ),
     "zeros": N_("zeros: every weight 0"),
     "opposite": N_("opposite: the edge detector [1, -1] with its sign flipped"),

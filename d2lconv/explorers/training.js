@@ -79,7 +79,7 @@ const CONTROLS = [
   [["lr", N_("learning rate"), LEARNING_RATES.map((r) => [String(r), r])],
     ["steps", N_("steps"), 1, 100], ["seed", N_("seed"), 0, 20]],
   [["init", N_("initialisation"), [[N_("random from N(0, 1)"), "random"],
-    [N_("uniform random, as nn.Conv2d starts"), "uniform"], [N_("zeros"), "zeros"],
+    [N_("uniform random (nn.Conv2d's default)"), "uniform"], [N_("zeros"), "zeros"],
     [N_("[-1, 1], the detector's opposite"), "opposite"]]],
   ["bias", N_("learn a bias")],
   ["image", N_("input image"), [[N_("vertical"), "vertical"], [N_("diagonal"), "diagonal"]]]],

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser.labserver import ARTIFACTS, ROOT, chromium, find_explorers
+from browser.labserver import ARTIFACTS, ROOT, find_explorers
 from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
 
 import d2lconv
@@ -218,15 +218,6 @@ def axe_script():
     if result.returncode or not script.exists():
         pytest.fail(f"{' '.join(command)} failed:\n{result.stdout}{result.stderr}")
     return script
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        with chromium() as browser:
-            yield browser
-    except RuntimeError as err:
-        pytest.fail(str(err))
 
 
 @pytest.fixture(scope="module")

@@ -93,12 +93,6 @@ class NotebookPage:
         self.run_seconds = None
         self._started = None
 
-    @classmethod
-    def open(cls, page, path):
-        """Open ``path`` (relative to the lab root) in a new tab of ``page``."""
-        [panel_id] = page.evaluate(_OPEN, [str(path)])
-        return cls(page, str(path), panel_id)
-
     def activate(self):
         """Click the notebook's tab (unless it is the one on screen already)."""
         if "lm-mod-hidden" not in (self.panel.get_attribute("class") or "hidden"):
@@ -113,20 +107,6 @@ class NotebookPage:
             f"(id) => ({_KERNEL_STATUS})(id) === 'idle'",
             arg=self.panel_id,
             timeout=OPEN_TIMEOUT,
-        )
-
-    def start_restart_and_run_all(self):
-        """Click 'Restart the kernel and run all cells' and confirm the dialog."""
-        self.activate()
-        self.panel.locator('[data-jp-item-name="restart-and-run"] jp-button').click()
-        self.page.locator(".jp-Dialog .jp-mod-accept").click()
-        self._started = time.perf_counter()
-        # Restarting first shows the prompts queued or empty; wait for that,
-        # so that the state before the restart never counts as finished.
-        self.page.wait_for_function(
-            """(sel) => [...document.querySelectorAll(sel + ' .jp-InputPrompt')]
-                 .some(e => !/^\\[\\d+\\]:$/.test(e.textContent.trim()))""",
-            arg=self.selector + " .jp-CodeCell",
         )
 
     def start_run_all(self):
@@ -329,57 +309,55 @@ class ExplorerView:
         self.root.screenshot(path=str(path))
 
 
-# Times, in the page, from a key press to the explorer's new picture on screen:
-# keydown -> the picture's HTML gets a new SVG -> the next frame is painted.
-# "Painted": a message posted from the frame's requestAnimationFrame callback
-# runs once the browser has done that frame's style, layout and paint. One
-# keydown listener for the page and one observer per picture, installed on
-# first use, so that several timings of the same picture add up to nothing.
-_LATENCY_SETUP = """(pic) => {
-  if (!window.__latencyKeys) {
-    const keys = {pressed: null};
-    window.__latencyKeys = keys;
-    document.addEventListener('keydown', (e) => { keys.pressed = e.timeStamp; }, true);
-  }
-  if (!pic.__latency) {
-    const samples = [];
-    pic.__latency = samples;
-    new MutationObserver(() => {
-      const keys = window.__latencyKeys;
-      const t0 = keys.pressed;
-      if (t0 === null) return;
-      keys.pressed = null;
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => samples.push(performance.now() - t0);
-        channel.port2.postMessage(null);
-      });
-    }).observe(pic, {childList: true, subtree: true});
-  }
-  return pic.__latency.length;
+# In the page: from each input (a key's keydown, or an input event of a drag)
+# to the frame painted after the change it brings to `root`. "Painted": a
+# message posted from the frame's requestAnimationFrame callback runs once the
+# browser has done that frame's style, layout and paint.
+MEASURE = """([root, start]) => {
+  const samples = [];
+  let t0 = null;
+  const begin = (e) => { if (t0 === null) t0 = e.timeStamp; };
+  document.addEventListener(start, begin, true);
+  const observer = new MutationObserver(() => {
+    if (t0 === null) return;
+    const t = t0;
+    t0 = null;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => samples.push(performance.now() - t);
+      channel.port2.postMessage(null);
+    });
+  });
+  observer.observe(root, {childList: true, subtree: true, characterData: true});
+  window.__latency = {samples, stop() {
+    document.removeEventListener(start, begin, true);
+    observer.disconnect();
+  }};
 }"""
 
 
 BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
 
 
-def key_latencies(view, handle, key, count):
-    """Press ``key`` on a slider, then the other way, ``count`` times in all;
-    return the ms from each keydown to the frame painted after the new picture.
+def collected(page):
+    """The ms the measure (MEASURE) took, which then stops."""
+    samples = page.evaluate("() => window.__latency.samples")
+    page.evaluate("() => window.__latency.stop()")
+    return samples
+
+
+def key_samples(page, root, control, key, presses):
+    """Press ``key`` on ``control``, then the other way, ``presses`` times in all;
+    return the ms from each keydown to the frame painted after ``root`` changed.
 
     Each press waits for its picture before the next, as a student watching
     the picture does.
     """
-    page = view.page
-    # The whole explorer: a new picture or a new explanation.
-    picture = view.root.element_handle()
-    before = page.evaluate(_LATENCY_SETUP, picture)
-    handle.focus()
-    for i in range(count):
+    page.evaluate(MEASURE, [root.element_handle(), "keydown"])
+    control.focus()
+    for i in range(presses):
         page.keyboard.press(key if i % 2 == 0 else BACK[key])
         page.wait_for_function(
-            "([pic, n]) => pic.__latency.length > n",
-            arg=[picture, before + i],
-            timeout=20_000,
+            "(n) => window.__latency.samples.length > n", arg=i, timeout=20_000
         )
-    return page.evaluate("(pic) => pic.__latency", picture)[before:]
+    return collected(page)

@@ -1,8 +1,7 @@
 """Drive a notebook and its explorers in JupyterLab the way a student does.
 
-Controls are used through what the page shows (toolbar buttons, dialogs,
-sliders, buttons) and results are read from it (prompts, outputs, the text of
-the explorers' SVG pictures).
+Controls are used through what the page shows (sliders, buttons, tabs) and
+results are read from it (prompts, outputs, the explorers' SVG pictures).
 JupyterLab's app object (exposed by ``--LabApp.expose_app_in_browser``) is
 used only to open notebooks in tabs, to Run All Cells of one (the Run menu's
 command), to read a kernel's status, and in ``NotebookPage.kernel_print``,
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 from .labserver import SCREENSHOTS
+from .pages import SHOWN_BY
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 # An explorer: the element its ES module draws in (d2lconv/explorers/core.js).
@@ -246,13 +246,6 @@ def open_and_run(page, paths):
     return pages
 
 
-# What an explorer shows: [its picture's SVG ("" while hidden), its explanation].
-_SHOWN = """(root) => {
-  const picture = root.querySelector('.d2lconv-picture');
-  return [picture.style.display === 'none' ? ''
-            : picture.querySelector('svg')?.outerHTML ?? '',
-          root.querySelector('.d2lconv-explanation').innerText];
-}"""
 # [label, input id, needs Python] of every slider that can move, in page order.
 _SLIDERS = """(root) => [...root.querySelectorAll('label[for]')]
   .map(label => [label.innerText, root.querySelector('#' + CSS.escape(label.htmlFor))])
@@ -269,15 +262,16 @@ class ExplorerView:
         self.picture = root.locator(".d2lconv-picture").first
 
     def state(self):
-        """What the student sees: (the picture's SVG, the explanation text)."""
-        return tuple(self.root.evaluate(_SHOWN))
+        """What the student sees: ``{"svg": ...}`` or ``{"explanation": ...}``."""
+        return self.root.evaluate(SHOWN_BY)
 
-    def wait_for_new_state(self, old, timeout=5_000):
+    def wait_for_new_state(self, old):
         """Wait until the picture or the explanation differs from ``old``."""
         self.page.wait_for_function(
-            f"([root, old]) => ({_SHOWN})(root).some((now, i) => now !== old[i])",
-            arg=[self.root.element_handle(), list(old)],
-            timeout=timeout,
+            f"([root, old]) => {{ const now = ({SHOWN_BY})(root);"
+            " return now.svg !== old.svg || now.explanation !== old.explanation; }",
+            arg=[self.root.element_handle(), old],
+            timeout=5_000,
         )
         return self.state()
 
@@ -294,11 +288,11 @@ class ExplorerView:
         """The controls whose change only Python can answer (data-needs-python)."""
         return self.root.locator("[data-needs-python]")
 
-    def nudge(self, control, key=None):
-        """Focus a slider and press an arrow key, as a student does."""
-        if key is None:
-            up = control.evaluate("c => Number(c.value) < Number(c.max)")
-            key = "ArrowRight" if up else "ArrowLeft"
+    def nudge(self, control):
+        """Focus a slider and press the arrow key towards its far end, as a
+        student does; return the key."""
+        up = control.evaluate("c => Number(c.value) < Number(c.max)")
+        key = "ArrowRight" if up else "ArrowLeft"
         control.focus()
         self.page.keyboard.press(key)
         return key

@@ -39,6 +39,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
@@ -153,9 +155,15 @@ def floor_samples(page, root, presses):
     return collected(page)
 
 
-def slider(root, name):
-    """The explorer's control for the setting ``name`` (its HTML name)."""
-    return root.locator(f'[name="{name}"]')
+def measured(page, root, name, key, presses):
+    """{"key": [...], "drag": [...]} on the slider for the setting ``name`` (its
+    HTML name), after two presses to warm up."""
+    control = root.locator(f'[name="{name}"]')
+    key_samples(page, root, control, key, 2)
+    return {
+        "key": key_samples(page, root, control, key, presses),
+        "drag": drag_samples(page, root, control),
+    }
 
 
 def on_pages(browser, names, presses):
@@ -165,12 +173,7 @@ def on_pages(browser, names, presses):
         code, label, key, _ = CASES[name]
         widget = eval(code)
         page = open_saved(browser, widget._esm, widget.get_state())
-        root = page.locator("#explorer")
-        key_samples(page, root, slider(root, label), key, 2)  # warm up
-        results[name] = {
-            "key": key_samples(page, root, slider(root, label), key, presses),
-            "drag": drag_samples(page, root, slider(root, label)),
-        }
+        results[name] = measured(page, page.locator("#explorer"), label, key, presses)
         page.close()
     page = browser.new_page()
     page.set_content("<div id='root'></div>")
@@ -190,10 +193,8 @@ def in_jupyterlab(page, path, names, presses):
         _, label, key, _ = CASES[name]
         root = notebook.explorer_in_cell(1 + 2 * i).root
         base = notebook.panel.locator(".d2lconv-round-trip").nth(i)
-        key_samples(page, root, slider(root, label), key, 2)  # warm up
         results[name] = {
-            "key": key_samples(page, root, slider(root, label), key, presses),
-            "drag": drag_samples(page, root, slider(root, label)),
+            **measured(page, root, label, key, presses),
             "round_trip": key_samples(
                 page, base, base.get_by_role("slider").first, "ArrowRight", presses
             ),
@@ -205,26 +206,12 @@ def in_jupyterlab(page, path, names, presses):
 
 def scratch_notebook(path, sources):
     """Write a notebook of ``sources`` (no outputs) to ``path``."""
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": f"c{i}",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for i, source in enumerate(sources)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3"}
-    notebook = {
-        "cells": cells,
-        "metadata": {"kernelspec": kernel},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in sources]
+    )
+    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3"}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook, indent=1))
+    nbformat.write(notebook, path)
 
 
 def report(where, results, names):

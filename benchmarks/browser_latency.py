@@ -39,12 +39,19 @@ import sys
 import tempfile
 from pathlib import Path
 
+import nbformat
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import d2lconv  # noqa: E402, F401 (the cases' code names it)
-from tests.browser.jupyterlab import BACK, NotebookPage  # noqa: E402
+from tests.browser.jupyterlab import (  # noqa: E402
+    MEASURE,
+    collected,
+    key_samples,
+    open_and_run,
+)
 from tests.browser.labserver import chromium, login, running_lab  # noqa: E402
 from tests.browser.pages import open_saved  # noqa: E402
 
@@ -110,29 +117,6 @@ def round_trip(explorer):
     return box
 '''
 
-# In the page: from each input (a key's keydown, or an input event of a
-# drag) to the frame after the change it brings to `root` is painted.
-MEASURE = """([root, start]) => {
-  const samples = [];
-  let t0 = null;
-  const begin = (e) => { if (t0 === null) t0 = e.timeStamp; };
-  document.addEventListener(start, begin, true);
-  const observer = new MutationObserver(() => {
-    if (t0 === null) return;
-    const t = t0;
-    t0 = null;
-    requestAnimationFrame(() => {
-      const channel = new MessageChannel();
-      channel.port1.onmessage = () => samples.push(performance.now() - t);
-      channel.port2.postMessage(null);
-    });
-  });
-  observer.observe(root, {childList: true, subtree: true, characterData: true});
-  window.__latency = {samples, stop() {
-    document.removeEventListener(start, begin, true);
-    observer.disconnect();
-  }};
-}"""
 # The floor: a key press that changes one word of text in `root`.
 FLOOR = """(root) => {
   const word = document.createElement('div');
@@ -144,22 +128,6 @@ FLOOR = """(root) => {
   });
   input.focus();
 }"""
-
-
-def collected(page):
-    samples = page.evaluate("() => window.__latency.samples")
-    page.evaluate("() => window.__latency.stop()")
-    return samples
-
-
-def key_samples(page, root, control, key, presses):
-    """ms from each keydown on ``control`` to its change of ``root`` painted."""
-    page.evaluate(MEASURE, [root.element_handle(), "keydown"])
-    control.focus()
-    for k in range(presses):
-        page.keyboard.press(key if k % 2 == 0 else BACK[key])
-        page.wait_for_timeout(80)  # a student watching the picture
-    return collected(page)
 
 
 def drag_samples(page, root, control, steps=24):
@@ -181,15 +149,21 @@ def drag_samples(page, root, control, steps=24):
 def floor_samples(page, root, presses):
     page.evaluate(FLOOR, root.element_handle())
     page.evaluate(MEASURE, [root.element_handle(), "keydown"])
-    for _ in range(presses):
+    for i in range(presses):  # each waits for its word, as key_samples does
         page.keyboard.press("a")
-        page.wait_for_timeout(80)
+        page.wait_for_function("(n) => window.__latency.samples.length > n", arg=i)
     return collected(page)
 
 
-def slider(root, name):
-    """The explorer's control for the setting ``name`` (its HTML name)."""
-    return root.locator(f'[name="{name}"]')
+def measured(page, root, name, key, presses):
+    """{"key": [...], "drag": [...]} on the slider for the setting ``name`` (its
+    HTML name), after two presses to warm up."""
+    control = root.locator(f'[name="{name}"]')
+    key_samples(page, root, control, key, 2)
+    return {
+        "key": key_samples(page, root, control, key, presses),
+        "drag": drag_samples(page, root, control),
+    }
 
 
 def on_pages(browser, names, presses):
@@ -199,12 +173,7 @@ def on_pages(browser, names, presses):
         code, label, key, _ = CASES[name]
         widget = eval(code)
         page = open_saved(browser, widget._esm, widget.get_state())
-        root = page.locator("#explorer")
-        key_samples(page, root, slider(root, label), key, 2)  # warm up
-        results[name] = {
-            "key": key_samples(page, root, slider(root, label), key, presses),
-            "drag": drag_samples(page, root, slider(root, label)),
-        }
+        results[name] = measured(page, page.locator("#explorer"), label, key, presses)
         page.close()
     page = browser.new_page()
     page.set_content("<div id='root'></div>")
@@ -215,12 +184,7 @@ def on_pages(browser, names, presses):
 
 def in_jupyterlab(page, path, names, presses):
     """The same in JupyterLab, with the floor and each case's kernel round trip."""
-    notebook = NotebookPage.open(page, path.relative_to(ROOT))
-    notebook.activate()
-    notebook.wait_until_open()
-    notebook.start_restart_and_run_all()
-    while not notebook.run_finished():
-        page.wait_for_timeout(200)  # poll interval
+    [notebook] = open_and_run(page, [path.relative_to(ROOT)]).values()
     errors = notebook.error_outputs()
     if errors:
         raise RuntimeError(f"the benchmark notebook failed: {errors}")
@@ -229,10 +193,8 @@ def in_jupyterlab(page, path, names, presses):
         _, label, key, _ = CASES[name]
         root = notebook.explorer_in_cell(1 + 2 * i).root
         base = notebook.panel.locator(".d2lconv-round-trip").nth(i)
-        key_samples(page, root, slider(root, label), key, 2)  # warm up
         results[name] = {
-            "key": key_samples(page, root, slider(root, label), key, presses),
-            "drag": drag_samples(page, root, slider(root, label)),
+            **measured(page, root, label, key, presses),
             "round_trip": key_samples(
                 page, base, base.get_by_role("slider").first, "ArrowRight", presses
             ),
@@ -244,26 +206,12 @@ def in_jupyterlab(page, path, names, presses):
 
 def scratch_notebook(path, sources):
     """Write a notebook of ``sources`` (no outputs) to ``path``."""
-    cells = [
-        {
-            "cell_type": "code",
-            "execution_count": None,
-            "id": f"c{i}",
-            "metadata": {},
-            "outputs": [],
-            "source": source,
-        }
-        for i, source in enumerate(sources)
-    ]
-    kernel = {"name": "python3", "display_name": "Python 3"}
-    notebook = {
-        "cells": cells,
-        "metadata": {"kernelspec": kernel},
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
+    notebook = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell(source) for source in sources]
+    )
+    notebook.metadata.kernelspec = {"name": "python3", "display_name": "Python 3"}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook, indent=1))
+    nbformat.write(notebook, path)
 
 
 def report(where, results, names):

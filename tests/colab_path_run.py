@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser.labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, chromium
+from browser.labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT
 from browser.pages import assert_same_svg, open_saved, seen
 from nbclient import NotebookClient
 from svg_checks import SVG, parse
@@ -77,12 +77,6 @@ def colab(tmp_path_factory):
     uninstall(python, {**os.environ, **pip_env}, home)
     yield python
     os.environ.pop("JUPYTER_PATH", None)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def uninstall(python, env, home):

@@ -90,6 +90,19 @@ def run(request):
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (tests/browser, tests/site,
+    tests/colab_path_run.py)."""
+    from browser.labserver import chromium  # only where a test asks for it
+
+    try:
+        with chromium() as browser:
+            yield browser
+    except RuntimeError as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="session")
 def report(request):
     """``report(line)``: a measurement for the summary (pytest hides prints)."""
     return request.config.stash.setdefault(MEASUREMENTS, []).append

@@ -22,30 +22,25 @@ import subprocess
 import sys
 import tempfile
 import threading
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 from book_numbers import BOOK, PRINTED, Approx
+from browser.labserver import NOTEBOOK_DIR, ROOT
+from browser.labserver import NOTEBOOKS as ALL_NOTEBOOKS
 from nbclient import NotebookClient
 from props import describe, rng
 from zh_text import english_share, is_english, printed_lines
 
-ROOT = Path(__file__).resolve().parents[1]
-CHINESE = ROOT / "notebooks" / "zh"
-ALL_NOTEBOOKS = sorted(
-    p
-    for p in (ROOT / "notebooks").glob("**/*.ipynb")
-    if ".ipynb_checkpoints" not in p.parts
-)
+CHINESE = NOTEBOOK_DIR / "zh"
 NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE not in p.parents]
 ZH_NOTEBOOKS = [p for p in ALL_NOTEBOOKS if CHINESE in p.parents]
 LESSONS = [p for p in NOTEBOOKS if p.stem in BOOK]
 
 
 def name(path):
-    return str(path.relative_to(ROOT / "notebooks"))
+    return str(path.relative_to(NOTEBOOK_DIR))
 
 
 def editions(paths):
@@ -66,7 +61,7 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # The notebook whose training cells a student is invited to re-run with another
 # seed or another learning rate.
-TRAINING_NOTEBOOK = ROOT / "notebooks" / "03-learning-a-kernel.ipynb"
+TRAINING_NOTEBOOK = NOTEBOOK_DIR / "03-learning-a-kernel.ipynb"
 SEED_LINE = re.compile(r"^seed = \d+", re.MULTILINE)
 RATE_LINE = re.compile(r"^lr = ([^#\n]+?)(\s*#.*)?$", re.MULTILINE)
 SEEDS = rng("training seeds")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .jupyterlab import open_and_run
-from .labserver import ARTIFACTS, NOTEBOOKS, ROOT, chromium, login, running_lab
+from .labserver import ARTIFACTS, NOTEBOOKS, ROOT, login, running_lab
 
 BROWSER_TESTS = Path(__file__).resolve().parent
 
@@ -30,16 +30,6 @@ def lab(tmp_path_factory):
     try:
         with running_lab(tmp_path_factory.mktemp("lab"), ARTIFACTS / "lab.log") as lab:
             yield lab
-    except RuntimeError as err:
-        pytest.fail(str(err))
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium driven by Playwright."""
-    try:
-        with chromium() as browser:
-            yield browser
     except RuntimeError as err:
         pytest.fail(str(err))
 

@@ -1,8 +1,7 @@
 """Drive a notebook and its explorers in JupyterLab the way a student does.
 
-Controls are used through what the page shows (toolbar buttons, dialogs,
-sliders, buttons) and results are read from it (prompts, outputs, the text of
-the explorers' SVG pictures).
+Controls are used through what the page shows (sliders, buttons, tabs) and
+results are read from it (prompts, outputs, the explorers' SVG pictures).
 JupyterLab's app object (exposed by ``--LabApp.expose_app_in_browser``) is
 used only to open notebooks in tabs, to Run All Cells of one (the Run menu's
 command), to read a kernel's status, and in ``NotebookPage.kernel_print``,
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 from .labserver import SCREENSHOTS
+from .pages import SHOWN_BY
 
 STDERR = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
 # An explorer: the element its ES module draws in (d2lconv/explorers/core.js).
@@ -93,12 +93,6 @@ class NotebookPage:
         self.run_seconds = None
         self._started = None
 
-    @classmethod
-    def open(cls, page, path):
-        """Open ``path`` (relative to the lab root) in a new tab of ``page``."""
-        [panel_id] = page.evaluate(_OPEN, [str(path)])
-        return cls(page, str(path), panel_id)
-
     def activate(self):
         """Click the notebook's tab (unless it is the one on screen already)."""
         if "lm-mod-hidden" not in (self.panel.get_attribute("class") or "hidden"):
@@ -113,20 +107,6 @@ class NotebookPage:
             f"(id) => ({_KERNEL_STATUS})(id) === 'idle'",
             arg=self.panel_id,
             timeout=OPEN_TIMEOUT,
-        )
-
-    def start_restart_and_run_all(self):
-        """Click 'Restart the kernel and run all cells' and confirm the dialog."""
-        self.activate()
-        self.panel.locator('[data-jp-item-name="restart-and-run"] jp-button').click()
-        self.page.locator(".jp-Dialog .jp-mod-accept").click()
-        self._started = time.perf_counter()
-        # Restarting first shows the prompts queued or empty; wait for that,
-        # so that the state before the restart never counts as finished.
-        self.page.wait_for_function(
-            """(sel) => [...document.querySelectorAll(sel + ' .jp-InputPrompt')]
-                 .some(e => !/^\\[\\d+\\]:$/.test(e.textContent.trim()))""",
-            arg=self.selector + " .jp-CodeCell",
         )
 
     def start_run_all(self):
@@ -266,13 +246,6 @@ def open_and_run(page, paths):
     return pages
 
 
-# What an explorer shows: [its picture's SVG ("" while hidden), its explanation].
-_SHOWN = """(root) => {
-  const picture = root.querySelector('.d2lconv-picture');
-  return [picture.style.display === 'none' ? ''
-            : picture.querySelector('svg')?.outerHTML ?? '',
-          root.querySelector('.d2lconv-explanation').innerText];
-}"""
 # [label, input id, needs Python] of every slider that can move, in page order.
 _SLIDERS = """(root) => [...root.querySelectorAll('label[for]')]
   .map(label => [label.innerText, root.querySelector('#' + CSS.escape(label.htmlFor))])
@@ -289,15 +262,16 @@ class ExplorerView:
         self.picture = root.locator(".d2lconv-picture").first
 
     def state(self):
-        """What the student sees: (the picture's SVG, the explanation text)."""
-        return tuple(self.root.evaluate(_SHOWN))
+        """What the student sees: ``{"svg": ...}`` or ``{"explanation": ...}``."""
+        return self.root.evaluate(SHOWN_BY)
 
-    def wait_for_new_state(self, old, timeout=5_000):
+    def wait_for_new_state(self, old):
         """Wait until the picture or the explanation differs from ``old``."""
         self.page.wait_for_function(
-            f"([root, old]) => ({_SHOWN})(root).some((now, i) => now !== old[i])",
-            arg=[self.root.element_handle(), list(old)],
-            timeout=timeout,
+            f"([root, old]) => {{ const now = ({SHOWN_BY})(root);"
+            " return now.svg !== old.svg || now.explanation !== old.explanation; }",
+            arg=[self.root.element_handle(), old],
+            timeout=5_000,
         )
         return self.state()
 
@@ -314,11 +288,11 @@ class ExplorerView:
         """The controls whose change only Python can answer (data-needs-python)."""
         return self.root.locator("[data-needs-python]")
 
-    def nudge(self, control, key=None):
-        """Focus a slider and press an arrow key, as a student does."""
-        if key is None:
-            up = control.evaluate("c => Number(c.value) < Number(c.max)")
-            key = "ArrowRight" if up else "ArrowLeft"
+    def nudge(self, control):
+        """Focus a slider and press the arrow key towards its far end, as a
+        student does; return the key."""
+        up = control.evaluate("c => Number(c.value) < Number(c.max)")
+        key = "ArrowRight" if up else "ArrowLeft"
         control.focus()
         self.page.keyboard.press(key)
         return key
@@ -329,57 +303,55 @@ class ExplorerView:
         self.root.screenshot(path=str(path))
 
 
-# Times, in the page, from a key press to the explorer's new picture on screen:
-# keydown -> the picture's HTML gets a new SVG -> the next frame is painted.
-# "Painted": a message posted from the frame's requestAnimationFrame callback
-# runs once the browser has done that frame's style, layout and paint. One
-# keydown listener for the page and one observer per picture, installed on
-# first use, so that several timings of the same picture add up to nothing.
-_LATENCY_SETUP = """(pic) => {
-  if (!window.__latencyKeys) {
-    const keys = {pressed: null};
-    window.__latencyKeys = keys;
-    document.addEventListener('keydown', (e) => { keys.pressed = e.timeStamp; }, true);
-  }
-  if (!pic.__latency) {
-    const samples = [];
-    pic.__latency = samples;
-    new MutationObserver(() => {
-      const keys = window.__latencyKeys;
-      const t0 = keys.pressed;
-      if (t0 === null) return;
-      keys.pressed = null;
-      requestAnimationFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => samples.push(performance.now() - t0);
-        channel.port2.postMessage(null);
-      });
-    }).observe(pic, {childList: true, subtree: true});
-  }
-  return pic.__latency.length;
+# In the page: from each input (a key's keydown, or an input event of a drag)
+# to the frame painted after the change it brings to `root`. "Painted": a
+# message posted from the frame's requestAnimationFrame callback runs once the
+# browser has done that frame's style, layout and paint.
+MEASURE = """([root, start]) => {
+  const samples = [];
+  let t0 = null;
+  const begin = (e) => { if (t0 === null) t0 = e.timeStamp; };
+  document.addEventListener(start, begin, true);
+  const observer = new MutationObserver(() => {
+    if (t0 === null) return;
+    const t = t0;
+    t0 = null;
+    requestAnimationFrame(() => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => samples.push(performance.now() - t);
+      channel.port2.postMessage(null);
+    });
+  });
+  observer.observe(root, {childList: true, subtree: true, characterData: true});
+  window.__latency = {samples, stop() {
+    document.removeEventListener(start, begin, true);
+    observer.disconnect();
+  }};
 }"""
 
 
 BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
 
 
-def key_latencies(view, handle, key, count):
-    """Press ``key`` on a slider, then the other way, ``count`` times in all;
-    return the ms from each keydown to the frame painted after the new picture.
+def collected(page):
+    """The ms the measure (MEASURE) took, which then stops."""
+    samples = page.evaluate("() => window.__latency.samples")
+    page.evaluate("() => window.__latency.stop()")
+    return samples
+
+
+def key_samples(page, root, control, key, presses):
+    """Press ``key`` on ``control``, then the other way, ``presses`` times in all;
+    return the ms from each keydown to the frame painted after ``root`` changed.
 
     Each press waits for its picture before the next, as a student watching
     the picture does.
     """
-    page = view.page
-    # The whole explorer: a new picture or a new explanation.
-    picture = view.root.element_handle()
-    before = page.evaluate(_LATENCY_SETUP, picture)
-    handle.focus()
-    for i in range(count):
+    page.evaluate(MEASURE, [root.element_handle(), "keydown"])
+    control.focus()
+    for i in range(presses):
         page.keyboard.press(key if i % 2 == 0 else BACK[key])
         page.wait_for_function(
-            "([pic, n]) => pic.__latency.length > n",
-            arg=[picture, before + i],
-            timeout=20_000,
+            "(n) => window.__latency.samples.length > n", arg=i, timeout=20_000
         )
-    return page.evaluate("(pic) => pic.__latency", picture)[before:]
+    return collected(page)

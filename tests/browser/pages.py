@@ -45,15 +45,15 @@ window.controlState = (name) => {{
   return {{ value: input.type === "checkbox" ? input.checked : input.value,
     max: input.max, disabled: input.disabled }};
 }};
-{shown_by}
+window.shownBy = {shown_by};
 window.seen = () => shownBy(document.getElementById("explorer"));
 </script></body></html>"""
 # What the reader sees of an explorer: its explanation, or its picture.
-SHOWN_BY = """window.shownBy = (box) => {
+SHOWN_BY = """(box) => {
     const note = box.querySelector(".d2lconv-explanation");
     return note && note.style.display !== "none" ? {explanation: note.textContent}
         : {svg: box.querySelector(".d2lconv-picture svg").outerHTML};
-};"""
+}"""
 
 
 # In an ES module, a control and its label: ["name", N_("label"), ...] or

@@ -9,10 +9,10 @@ boxes): Chrome's DevTools protocol says which fonts drew each text
 lists for Chinese. Screenshots go to artifacts/screenshots/zh-*.png.
 """
 
-import re
 import subprocess
 
 import pytest
+from zh_text import CJK
 
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, SCREENSHOTS, find_explorers
 
@@ -23,7 +23,6 @@ SHOWN = find_explorers([p for p in NOTEBOOKS if ZH in p.parents])
 # has the most controls: four notebooks for the five explorers.
 EXPLORERS = sorted({name: (p, i, name) for p, i, name in SHOWN}.values())
 IDS = [f"{p.relative_to(ZH)}-cell{i}-{name}" for p, i, name in EXPLORERS]
-CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def chinese_fonts():

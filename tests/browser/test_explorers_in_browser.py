@@ -14,7 +14,7 @@ import statistics
 
 import pytest
 
-from .jupyterlab import BACK, key_latencies
+from .jupyterlab import BACK, key_samples
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS, find_explorers
 from .pages import choose_random_values
 
@@ -102,7 +102,7 @@ def test_a_key_redraws_in_the_page_the_kernel_hears_it_and_python_answers(
             break
         notebook.page.wait_for_timeout(100)
     assert any(value in c.values() for c in changed), (label, value, changed)
-    samples = key_latencies(view, slider, BACK[key], 6)
+    samples = key_samples(view.page, view.root, slider, BACK[key], 6)
     report(
         f"{path.name} {name}, {label!r}: key press -> picture painted, median "
         f"of 6: {statistics.median(samples):.1f} ms"

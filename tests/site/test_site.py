@@ -29,7 +29,8 @@ from urllib.parse import urlsplit
 
 import nbformat
 import pytest
-from browser.labserver import ARTIFACTS, ROOT, chromium, find_explorers
+from browser.labserver import ARTIFACTS, ROOT, find_explorers
+from browser.labserver import NOTEBOOK_DIR as NOTEBOOKS
 from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
 
 import d2lconv
@@ -43,7 +44,6 @@ pytestmark = pytest.mark.site
 
 SITE = ROOT / "site"
 SHOTS = ARTIFACTS / "site"
-NOTEBOOKS = ROOT / "notebooks"
 # The English notebooks as run for the site (the Chinese ones: src/zh).
 EXECUTED = ROOT / "build" / "site" / "src" / "en"
 SETTINGS = headers.load_settings(ROOT / "pyproject.toml")
@@ -221,15 +221,6 @@ def axe_script():
 
 
 @pytest.fixture(scope="module")
-def browser():
-    try:
-        with chromium() as browser:
-            yield browser
-    except RuntimeError as err:
-        pytest.fail(str(err))
-
-
-@pytest.fixture(scope="module")
 def visits(browser, server, pages, axe_script):
     """{page: what Chromium saw on it}: errors, requests from outside, the local
     server's responses, the page's content, its explorers moved, what axe-core
@@ -237,7 +228,7 @@ def visits(browser, server, pages, axe_script):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
     context.add_init_script(path=axe_script)
-    context.add_init_script(script=SHOWN_BY)
+    context.add_init_script(script=f"window.shownBy = {SHOWN_BY};")
     seen, now = {}, {}
 
     def only_local(route):

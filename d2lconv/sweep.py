@@ -14,7 +14,7 @@ from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
-# The width the cells share, in pixels: they shrink to fit it, to 18 px at most
+# The width the cells share, in pixels: they shrink to fit it, but not below 18 px
 # (8 px numbers); long numbers widen their panel's cells (_readable) and the
 # picture scrolls: exact numbers, which the student checks against the sum.
 _MAX_WIDTH = 1000
@@ -141,7 +141,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     else:
         kernel = tr("kernel {h}x{w}", h=k_h, w=k_w)
     total = format_number(products.sum())
-    sum_title = tr("window times kernel, cell by cell\nsum = {total}", total=total)
+    sum_title = tr("window times kernel, element-wise\nsum = {total}", total=total)
     products_label = tr("products {h}x{w}", h=k_h, w=k_w)
     output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step

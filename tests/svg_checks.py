@@ -79,7 +79,7 @@ def matrix(group):
 
 
 def shown_frames(root, seconds):
-    """The frames of an Animation's SVG visible ``seconds`` into its loop."""
+    """The frames of a moving SVG (images/*-animated.svg) visible ``seconds`` in."""
     shown = []
     for group in root.iter(SVG + "g"):
         if group.get("data-frame") is None:

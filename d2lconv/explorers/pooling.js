@@ -133,10 +133,10 @@ function render({ model, el }) {
   const ex = explorer({ model, el }, [
     [["mode", N_("pooling"), [[N_("max"), "max"], [N_("avg"), "avg"]]],
       ["input", N_("input"), Object.keys(inputs).map((name) => [name, name])]],
-    [["window_h", N_("window h"), 1, 4], ["padding_h", N_("padding h"), 0, 2],
-      ["stride_h", N_("stride h"), 1, 4]],
-    [["window_w", N_("window w"), 1, 4], ["padding_w", N_("padding w"), 0, 2],
-      ["stride_w", N_("stride w"), 1, 4]],
+    [["window_h", N_("window height"), 1, 4], ["padding_h", N_("padding height (each side)"), 0, 2],
+      ["stride_h", N_("stride height"), 1, 4]],
+    [["window_w", N_("window width"), 1, 4], ["padding_w", N_("padding width (each side)"), 0, 2],
+      ["stride_w", N_("stride width"), 1, 4]],
     // PyTorch's parameter names, shown as they are in every language.
     [["ceil_mode", "ceil_mode"], ["count_include_pad", "count_include_pad"]],
     ["play"],

@@ -1,7 +1,7 @@
 // sweep.js (after core.js): the kernel sweeping over its input, one output
 // cell at a time, as sweep.py's sweep_picture draws it.
 
-// Cells shrink to this width, to 18 px at most; long numbers widen theirs: sweep.py.
+// Cells shrink to this width, not below 18 px; long numbers widen theirs: sweep.py.
 const MAX_WIDTH = 1000;
 const readable = (cell, M) => Math.max(cell, Math.ceil((8 * 0.62 * Math.max(2, ...M.flat().map((x) => formatNumber(x).length))) / 0.85));
 
@@ -102,7 +102,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     grid(padded, { ...common, cell: readable(cell, padded), title, label: title, cmap: "Blues", hatched, outlined: inWindow,
       dropped: g.dropped, indices: [-gh.p, -gw.p] }),
     grid(K, { ...common, cell: readable(cell, K), title: kernel, label: kernel, cmap: "PuOr_r" }),
-    grid(products, { ...common, cell: readable(cell, products), title: tr("window times kernel, cell by cell\nsum = {total}", { total: formatNumber(total) }),
+    grid(products, { ...common, cell: readable(cell, products), title: tr("window times kernel, element-wise\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
     grid(Y, { ...common, cell: readable(cell, Y), title: output, cmap: "RdBu_r",
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),

@@ -344,8 +344,8 @@ def key_samples(page, root, control, key, presses):
     """Press ``key`` on ``control``, then the other way, ``presses`` times in all;
     return the ms from each keydown to the frame painted after ``root`` changed.
 
-    Each press waits for its picture before the next, as a student watching
-    the picture does.
+    Each press waits for its picture, then 80 ms, as a student watching the
+    picture does (a press right after a paint would wait for the next frame).
     """
     page.evaluate(MEASURE, [root.element_handle(), "keydown"])
     control.focus()
@@ -354,4 +354,5 @@ def key_samples(page, root, control, key, presses):
         page.wait_for_function(
             "(n) => window.__latency.samples.length > n", arg=i, timeout=20_000
         )
+        page.wait_for_timeout(80)
     return collected(page)

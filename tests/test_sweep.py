@@ -145,6 +145,11 @@ def test_the_lesson_chooses_the_sweeps_controls():
     assert e.topics == ["padding"] and e.padding_h == 1
     with pytest.raises(ValueError, match=r"stride=2 needs the stride sliders"):
         SweepExplorer(stride=2, controls="padding")
+    # A setting a cell changes later, without its sliders, still gets its formula.
+    e = SweepExplorer()
+    e.padding_h = 2
+    line = "height: n + 2p - k + 1 = 3 + 2*2 - 2 + 1 = 6   (PyTorch: padding per side)"
+    assert line in texts(parse(e.svg))
 
 
 @pytest.mark.parametrize(

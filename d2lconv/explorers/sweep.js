@@ -1,5 +1,4 @@
-// sweep.js (after core.js): the kernel sweeping over its input, one output
-// cell at a time, as sweep.py's sweep_picture draws it.
+// sweep.js (after core.js): the kernel sweeping its input cell by cell, as sweep.py's sweep_picture.
 
 // Cells shrink to this width, not below 18 px; long numbers widen theirs: sweep.py.
 const MAX_WIDTH = 1000;
@@ -108,7 +107,8 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
       dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
   ];
-  const bottom = row(panels), topics = v.topics;
+  const off = { stride: gh.s * gw.s > 1, padding: gh.p + gw.p > 0, dilation: gh.d * gw.d > 1 }; // formulas for these too
+  const bottom = row(panels), topics = TOPICS.filter((t) => v.topics.includes(t) || off[t]);
   const what = v.flip ? tr("convolution (kernel flipped)") : tr("cross-correlation");
   const settings = {
     stride: tr("stride {stride}", { stride: tupleText([gh.s, gw.s]) }),

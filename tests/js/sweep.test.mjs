@@ -88,3 +88,9 @@ test("at the largest sizes every number is 8 px or more and clear of its neighbo
   assert.equal(panels.length, 5);
   assert.match(panels[3], />-?\d{6}</);  // the output's 6-digit numbers
 });
+
+test("a setting off its default gets its formula even without its sliders", () => {
+  const svg = m.sweepPicture(tr, settings({ padding_h: 2 }), { x: null, k: null }, palettes).svg;
+  assert.match(svg, /height: n \+ 2p - k \+ 1 = 3 \+ 2\*2 - 2 \+ 1 = 6/);
+  assert.doesNotMatch(svg, /= 3 - 2 \+ 1 = 6/);
+});

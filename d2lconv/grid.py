@@ -4,6 +4,8 @@
 picture of one matrix, for a notebook cell.
 """
 
+import math
+
 import numpy as np
 
 from .i18n import given, tr
@@ -61,6 +63,7 @@ class Grid:
         dropped=(0, 0),
         indices=None,
         cell=CELL,
+        min_font=None,
     ):
         self.values = to_matrix(values)
         shape = self.values.shape
@@ -75,9 +78,11 @@ class Grid:
         self.dimmed = cell_mask(dimmed, shape)
         self.dropped = (int(dropped[0]), int(dropped[1]))
         self.indices = indices
+        longest = max(2, *(len(t) for row in self.texts for t in row))
+        if min_font:  # cells wide enough for the longest number at min_font px
+            cell = max(cell, math.ceil(min_font * 0.62 * longest / 0.85))
         self.cell = cell
-        longest = max(len(t) for row in self.texts for t in row)
-        fit = cell * 0.85 / (0.62 * max(longest, 2))
+        fit = cell * 0.85 / (0.62 * longest)
         self.fontsize = round(min(0.45 * cell, fit), 1)
         self.x = self.y = MARGIN
 

@@ -15,8 +15,8 @@ from .shapes import _padding_text as padding_terms
 from .shapes import conv2d_geometry, pair_text
 
 # The width the cells share, in pixels: they shrink to fit it, but not below 18 px
-# (8 px numbers); long numbers widen their panel's cells (_readable) and the
-# picture scrolls: exact numbers, which the student checks against the sum.
+# (8 px numbers); long numbers widen their panel's cells (Grid's min_font) and
+# the picture scrolls: exact numbers, which the student checks against the sum.
 _MAX_WIDTH = 1000
 # What a sweep can show beyond input and kernel, in nn.Conv2d's argument order;
 # the formulas and the explorer's controls cover the topics a lesson taught.
@@ -57,12 +57,6 @@ def conv2d_call(g, padding=None, topics=TOPICS):
         return call
     pad_call = f"F.pad(x, ({left}, {right}, {top}, {bottom}))"
     return tr("{pad} then {conv}", pad=pad_call, conv=call)
-
-
-def _readable(cell, values):
-    """``cell``, or wider: Grid fits the longest number of ``values`` at 8 px."""
-    longest = max(2, *(len(format_number(v)) for v in values.ravel().tolist()))
-    return max(cell, math.ceil(8 * 0.62 * longest / 0.85))
 
 
 def _terms_text(window, kernel, total, i, j):
@@ -119,8 +113,12 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
     ``X``, ``K`` and the output ``Y`` are 2-D tensors, ``g`` their geometry;
-    the formulas under it cover ``topics`` (see ``TOPICS``).
+    the formulas under it cover ``topics`` (see ``TOPICS``) and any setting
+    off its default (no padding, stride 1, dilation 1).
     """
+    off = dict(stride=g.stride != (1, 1), dilation=g.dilation != (1, 1))
+    off["padding"] = g.sides != ((0, 0), (0, 0))
+    topics = [t for t in TOPICS if t in topics or off[t]]
     padded, K, Y = np.pad(X.numpy(), g.sides), K.numpy(), Y.numpy()
     (n_h, n_w), (k_h, k_w), (o_h, o_w) = g.input_size, g.kernel_size, g.output_size
     (H, W), (top, bottom), (left, right) = g.padded_size, *g.sides
@@ -148,15 +146,14 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     window_cells = [(r, c) for r in rows for c in cols]
     marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
     marks["indices"] = (-top, -left)
-    p_cell, k_cell, s_cell, o_cell = (
-        _readable(cell, M) for M in (padded, K, products, Y)
-    )
-    red = dict(cmap="RdBu_r")
+    # Every number at 8 px or more: a panel with long numbers widens its cells.
+    size = dict(cell=cell, min_font=8)
+    red = dict(cmap="RdBu_r", **size)
     panels = [
-        Grid(padded, title=title, label=title, cmap="Blues", cell=p_cell, **marks),
-        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", cell=k_cell),
-        Grid(products, title=sum_title, label=products_label, cell=s_cell, **red),
-        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, cell=o_cell, **red),
+        Grid(padded, title=title, label=title, cmap="Blues", **size, **marks),
+        Grid(K, title=kernel, label=kernel, cmap="PuOr_r", **size),
+        Grid(products, title=sum_title, label=products_label, **red),
+        Grid(Y, title=output, outlined=[(i, j)], dimmed=later, **red),
     ]
     bottom_y = row(panels)
     what = tr("convolution (kernel flipped)") if flip else tr("cross-correlation")
@@ -216,8 +213,7 @@ def draw_sweep(X, K, *, padding=0, stride=1, dilation=1, step=0, flip=False):
     if not isinstance(flip, bool):
         raise TypeError(f"flip must be True or False, got {flip!r}")
     applied = torch.flip(K, (0, 1)) if flip else K
-    used = dict(stride=g.stride != (1, 1), dilation=g.dilation != (1, 1))
-    used["padding"] = isinstance(padding, str) or any(map(sum, g.sides))
-    topics = tuple(t for t in TOPICS if used[t])
+    # A padding given as a word ("same") is named even where it adds nothing.
+    topics = ("padding",) if isinstance(padding, str) else ()
     Y = _output(X, applied, g)
     return sweep_picture(X, applied, Y, g, step, flip, padding, topics)

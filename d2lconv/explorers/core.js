@@ -108,14 +108,15 @@ export const makePanel = (label, width, height, top = 0, span = [0, 0]) =>
   ({ label, x: MARGIN, y: MARGIN, width, height, top, span });
 
 // A matrix as coloured cells with their numbers: grid.Grid. Options: title,
-// label, cell, fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
+// label, cell (wider for minFont px numbers), fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
 // (padding), outlined, dimmed (not computed yet); dropped [rows, columns]
 // tinted at the end; indices: the numbers of the first row and column.
 export function grid(values, o = {}) {
-  const rows = values.length, cols = values[0].length, cell = o.cell ?? CELL;
+  const rows = values.length, cols = values[0].length;
   const title = o.title ?? "", titles = title ? title.split("\n") : [], above = o.indices ? 18 : 6;
   const texts = values.map((row) => row.map(o.fmt ?? formatNumber));
   const longest = Math.max(2, ...texts.flat().map((t) => t.length));
+  const cell = Math.max(o.cell ?? CELL, o.minFont ? Math.ceil((o.minFont * 0.62 * longest) / 0.85) : 0);
   const fontsize = Math.round(Math.min(0.45 * cell, (cell * 0.85) / (0.62 * longest)) * 10) / 10;
   const first = titles[0] ?? o.tr("grid"), size = `${rows}x${cols}`;
   const spare = Math.max(0, (Math.max(0, ...titles.map(textUnits)) * 7.8 - cols * cell) / 2);

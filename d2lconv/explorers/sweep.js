@@ -1,8 +1,7 @@
 // sweep.js (after core.js): the kernel sweeping its input cell by cell, as sweep.py's sweep_picture.
 
-// Cells shrink to this width, not below 18 px; long numbers widen theirs: sweep.py.
+// Cells shrink to this width, not below 18 px; long numbers widen theirs (minFont): sweep.py.
 const MAX_WIDTH = 1000;
-const readable = (cell, M) => Math.max(cell, Math.ceil((8 * 0.62 * Math.max(2, ...M.flat().map((x) => formatNumber(x).length))) / 0.85));
 
 // The geometry of both axes (a thrown Error explains an empty output).
 export function geometry(tr, v) {
@@ -96,14 +95,14 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
   const kernel = v.flip ? tr("kernel {h}x{w}, flipped", { h: gh.k, w: gw.k }) : tr("kernel {h}x{w}", { h: gh.k, w: gw.k });
   const total = sum(products.flat()), output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
-  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr };
+  const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell, minFont: 8 };
   const panels = [
-    grid(padded, { ...common, cell: readable(cell, padded), title, label: title, cmap: "Blues", hatched, outlined: inWindow,
+    grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
       dropped: g.dropped, indices: [-gh.p, -gw.p] }),
-    grid(K, { ...common, cell: readable(cell, K), title: kernel, label: kernel, cmap: "PuOr_r" }),
-    grid(products, { ...common, cell: readable(cell, products), title: tr("window times kernel, element-wise\nsum = {total}", { total: formatNumber(total) }),
+    grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
+    grid(products, { ...common, title: tr("window times kernel, element-wise\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
-    grid(Y, { ...common, cell: readable(cell, Y), title: output, cmap: "RdBu_r",
+    grid(Y, { ...common, title: output, cmap: "RdBu_r",
       outlined: Y.map((line, r) => line.map((_, c) => r === i && c === j)),
       dimmed: Y.map((line, r) => line.map((_, c) => r * gw.out + c > step)) }),
   ];

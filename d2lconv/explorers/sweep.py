@@ -6,7 +6,7 @@ import traitlets
 from .._validate import positive_pair
 from ..data import random_pool, sweep_input, sweep_kernel
 from ..shapes import _padding_sides, conv2d_geometry
-from ..sweep import TOPICS, _output, sweep_picture
+from ..sweep import _output, sweep_picture
 from . import Explorer, check_settings, chosen_topics, module
 
 OPTIONS = {"values": ("ramp", "random", "edge")}
@@ -94,9 +94,4 @@ class SweepExplorer(Explorer):
     def picture(self):
         X, K, Y, g = self.tensors()
         step = min(self.step, Y.numel() - 1)
-        # The formulas cover the topics of the controls and any setting off its
-        # default (a notebook may set one the controls do not show).
-        off = dict(stride=g.stride != (1, 1), dilation=g.dilation != (1, 1))
-        off["padding"] = g.sides != ((0, 0), (0, 0))
-        topics = [t for t in TOPICS if t in self.topics or off[t]]
-        return sweep_picture(X, K, Y, g, step, self.flip, None, topics)
+        return sweep_picture(X, K, Y, g, step, self.flip, None, self.topics)

@@ -4,8 +4,9 @@ It extracts the texts to translate as ``pybabel extract -F babel.cfg
 --no-default-keywords -k tr -k N_`` does (``tr("...")`` and ``N_("...")`` in
 the package and its ES modules, the texts the English notebooks pass to the
 package: ``extract_notebook``), compares them with the Chinese .po and prints
-one line per missing, fuzzy, untranslated or obsolete entry and per entry
-whose ``{fields}`` differ (exit status 1 if any). ``pybabel update`` writes
+one line per missing, fuzzy, untranslated or obsolete entry, per entry
+whose ``{fields}`` differ, and for the first entry out of the order pybabel
+writes (exit status 1 if any). ``pybabel update`` writes
 such entries into the .po.
 """
 
@@ -131,7 +132,15 @@ def check(root=ROOT, code="zh"):
             )
     obsolete = [m.id for m in entries if m.id and m.id not in texts]
     obsolete += [m.id for m in entries.obsolete.values()]
-    return problems + [f"obsolete (no longer in the source): {t!r}" for t in obsolete]
+    problems += [f"obsolete (no longer in the source): {t!r}" for t in obsolete]
+    # pybabel update writes the entries in the order extract finds them: any
+    # other order turns the next update into a diff of moved entries.
+    order = [m.id for m in entries if m.id in texts]
+    want = [t for t in texts if t in entries]
+    moved = next((b for a, b in zip(order, want, strict=True) if a != b), None)
+    if moved is not None:
+        problems.append(f"out of order (pybabel update moves it): {moved!r}")
+    return problems
 
 
 if __name__ == "__main__":

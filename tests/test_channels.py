@@ -7,7 +7,7 @@ import torch.nn.functional as F
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import explains, matrix, panel, parse, texts
+from svg_checks import matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import ChannelsExplorer, channel_data, draw_channels
@@ -88,35 +88,6 @@ def test_the_text_gives_the_layer_and_its_costs_as_pytorch_counts_them():
     assert any(f"= {weights} weights" in w for w in words)
     # One multiply-add per weight per output pixel: 4x4 outputs.
     assert any(w.endswith(f"= {weights * 16}") for w in words if "multiply" in w)
-
-
-def test_draw_channels_explains_bad_arguments():
-    larger = "kernel_size 3x3 is larger than the 2x2"
-    explains(ValueError, lambda: draw_channels(*channel_data(2, 1, 3, 2)), larger)
-    X, K = channel_data(2, 1, 2, 3)
-    one = "1x1 kernels, got kernel_size 2x2"
-    explains(ValueError, lambda: draw_channels(X, K, MODES[1]), one)
-    explains(ValueError, lambda: draw_channels(X, K, "sideways"), "mode must be one of")
-    c_i = "X has 3 channels but K expects c_i = 2"
-    explains(ValueError, lambda: draw_channels(torch.zeros(3, 3, 3), K), c_i)
-    explains(ValueError, lambda: draw_channels(X, K[0]), "K must be a 4-D tensor")
-    tensor = "X must be a torch.Tensor"
-    explains(TypeError, lambda: draw_channels(X.tolist(), K), tensor)
-    at_most = ("size must be at most 6", "got 7")
-    explains(ValueError, lambda: channel_data(size=7), *at_most)
-    explains(
-        TypeError, lambda: channel_data(in_channels=2.0), "in_channels must be an int"
-    )
-
-
-def test_the_explorer_explains_settings_its_controls_cannot_show():
-    for settings, error, words in [
-        (dict(in_channels=5), ValueError, ["in_channels", "from 1 to 4", "5"]),
-        (dict(size=1), ValueError, ["size", "from 2 to 6", "got 1"]),
-        (dict(kernel_size=2.0), TypeError, ["kernel_size", "int", "2.0"]),
-        (dict(values="zeros"), ValueError, ["values", "'book example'", "'zeros'"]),
-    ]:
-        explains(error, lambda s=settings: ChannelsExplorer(**s), *words)
 
 
 def largest_draw(seed):

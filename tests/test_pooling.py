@@ -6,7 +6,7 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import explains, marked, matrix, panel, parse, texts
+from svg_checks import marked, matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import PoolingExplorer, draw_pooling
@@ -126,18 +126,6 @@ def test_every_output_and_window_shown_is_pytorchs(
 def test_without_a_stride_the_windows_do_not_overlap():
     root = parse(draw_pooling(X32, 2).svg)
     assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
-
-
-def test_draw_pooling_explains_bad_arguments():
-    explains(ValueError, lambda: draw_pooling(X32, 2, padding=2), "padding")
-    between = "cell must be between 0 and 3"
-    explains(ValueError, lambda: draw_pooling(X32, 2, cell=99), between)
-    position = "cell must be a position (i, j)"
-    explains(ValueError, lambda: draw_pooling(X32, 2, cell=(2, 0)), position)
-    mode = "mode must be one of"
-    explains(ValueError, lambda: draw_pooling(X32, 2, mode="min"), mode)
-    explains(ValueError, lambda: draw_pooling(X32[None], 2), "X must be a 3-D tensor")
-    explains(TypeError, lambda: draw_pooling(X32, 2.5), "kernel_size must be an int")
 
 
 def explorer(**settings):

@@ -1,5 +1,6 @@
 """The picture model and its SVG: what a reader gets (text, labels, marks)."""
 
+import html
 from functools import partial
 
 import numpy as np
@@ -9,8 +10,14 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from svg_checks import SVG, explains, grid_numbers, marked, numbers, panel, parse
 
-from d2lconv import ChannelsExplorer, channel_data, draw_channels, draw_pooling
-from d2lconv.channels import MODES
+from d2lconv import (
+    ChannelsExplorer,
+    PoolingExplorer,
+    channel_data,
+    draw_channels,
+    draw_pooling,
+)
+from d2lconv.channels import MODES, VALUES
 from d2lconv.explorers.stack import StackExplorer
 from d2lconv.explorers.sweep import SweepExplorer
 from d2lconv.figures import pad2d
@@ -173,7 +180,10 @@ def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
 
 X3, K2 = torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1.0], [2.0, 3.0]])
 X32, (XC, KC) = torch.arange(32.0).view(2, 4, 4), channel_data(2, 1, 2, 3)
-STACK = partial(StackExplorer, controls=TOPICS)  # every slider
+# Explorers with every slider.
+SWEEP = partial(SweepExplorer, controls=TOPICS)
+STACK = partial(StackExplorer, controls=TOPICS)
+CHANNELS = partial(ChannelsExplorer, values=VALUES[0])  # small random integers
 # The longer messages a user reads, word for word.
 ONLY_SLIDERS = "stride=2 needs the stride sliders"
 TOPICS_ONLY = "controls must name topics"
@@ -252,3 +262,36 @@ TYPE_ERRORS = [
 )
 def test_bad_input_is_explained(case):
     explains(*case)
+
+
+NO_POOLING = "No pooling for these settings.\n"
+LAYER_8 = (
+    "layer 8: conv 5x5: output height = n - k + 1 = 4 - 5 + 1 = 0 < 1: "
+    "kernel_size 5 is larger than the input 4"
+)
+HALF = "padding must be <= kernel_size // 2 = 3 // 2 = 1"
+BOOK_3X3 = dict(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
+TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
+
+
+@pytest.mark.parametrize(
+    "explorer, settings, words",
+    [
+        (SWEEP, dict(kernel_w=5), ["output width", "n - k + 1 = 3 - 5 + 1 = -1 < 1"]),
+        (PoolingExplorer, dict(padding_h=2), [NO_POOLING + "padding height 2", HALF]),
+        (PoolingExplorer, BOOK_3X3 | dict(stride_h=1), [NO_POOLING, TOO_SMALL]),
+        (StackExplorer, dict(count=8), [LAYER_8]),
+        (CHANNELS, dict(values=VALUES[1], size=4), ["The book's example has c_i"]),
+        (CHANNELS, dict(kernel_size=4, size=3), ["kernel_size 4x4 is larger than"]),
+        (CHANNELS, dict(kernel_size=2, mode=MODES[1]), ["The matrix-product view"]),
+    ],
+)
+def test_an_explorer_explains_settings_with_no_picture(explorer, settings, words):
+    """The message starts with its first words and holds the others; a page
+    without JavaScript shows it instead of the picture."""
+    e = explorer()
+    e.set_state(settings)
+    assert e.svg == "" and e.message.startswith(words[0])
+    assert all(word in e.message for word in words)
+    bundle, _ = e._repr_mimebundle_()
+    assert html.escape(e.message) in bundle["text/html"]

@@ -158,18 +158,6 @@ def test_an_output_cell_beyond_the_output_is_its_last():
     assert marked(panel(parse(e.svg), "output channel 0"), "outline") == {(1, 3)}
 
 
-def test_impossible_settings_are_explained_in_words():
-    e = explorer(padding_h=2)
-    assert e.svg == ""
-    assert e.message.startswith("No pooling for these settings.\npadding height 2")
-    assert "padding must be <= kernel_size // 2 = 3 // 2 = 1" in e.message
-    bundle, _ = e._repr_mimebundle_()
-    assert "No pooling for these settings." in bundle["text/html"]
-    e = explorer(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
-    e.stride_h = 1
-    assert "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1" in e.message
-
-
 def test_the_settings_are_pytorchs_arguments():
     # Every setting away from its default; draw_pooling itself is checked
     # against PyTorch for random arguments above.

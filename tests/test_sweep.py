@@ -41,13 +41,6 @@ def run_pytorch_call(call, pad, shapes, X, K):
     return y[0, 0]
 
 
-def explorer(**settings):
-    """A sweep explorer with every topic's sliders, then ``settings`` as traits."""
-    e = SweepExplorer(controls=TOPICS)
-    e.set_state(settings)
-    return e
-
-
 def test_the_book_example_shows_its_output_as_text():
     # draw_sweep's picture, and the explorer's where it starts: also what a
     # page without JavaScript shows.
@@ -111,14 +104,6 @@ def test_a_new_seed_is_answered_with_pytorchs_random_integers():
     X, K, _, _ = e.tensors()
     assert X.tolist() == [row[:3] for row in e.pools["x"][:3]]
     assert K.tolist() == [row[:2] for row in e.pools["k"][:2]]
-
-
-def test_an_empty_output_is_explained_in_words():
-    e = explorer(kernel_w=5)
-    assert e.svg == "" and "output width" in e.message
-    assert "n - k + 1 = 3 - 5 + 1 = -1 < 1" in e.message
-    bundle, _ = e._repr_mimebundle_()
-    assert "output width" in bundle["text/html"]
 
 
 def test_draw_sweep_shows_the_book_padding_example():

@@ -50,7 +50,8 @@ def test_numbers_are_text_and_the_panel_says_what_it_is(tmp_path):
     assert int(root.get("width")) > 60 and int(root.get("height")) > 60
 
 
-def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
+def test_highlights_padding_and_dimmed_cells_are_marked():
+    # Dropped rows and columns: test_sweep.test_floor_drop_is_reported_and_tinted.
     hatched = np.ones((4, 5), dtype=bool)  # cells as a boolean matrix or as pairs
     hatched[1:3, 1:4] = False
     root = drawn(
@@ -59,7 +60,6 @@ def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
         hatched=hatched,
         outlined=[(1, 1), (1, 2)],
         dimmed=[(2, 3)],
-        dropped=(1, 2),
         indices=(-1, -1),
     )
     group = panel(root, "input 4x5")
@@ -75,8 +75,6 @@ def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
     assert [int(cell.get("fill")[k : k + 2], 16) for k in (1, 3, 5)] == want
     [number] = [t for t in group.iter(SVG + "text") if t.get("data-cell") == "2,3"]
     assert number.get("fill") == "#8a8a8a"
-    dropped = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
-    assert dropped == {"1 rows", "2 columns"}
     # Row and column indices start at the given origin.
     small = [t.text for t in group.iter(SVG + "text") if t.get("font-size") == "10"]
     assert small == ["-1", "0", "1", "2", "3", "-1", "0", "1", "2"]
@@ -133,30 +131,22 @@ def test_large_grids_shrink_their_numbers_to_fit_the_cells():
     assert 6 * 0.62 * large.fontsize <= large.cell
 
 
-def test_plot_draws_each_series_through_its_points():
-    plot = Plot(
-        [([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "loss")],
-        title="training",
-        xlabel="step",
-    )
+def test_plot_draws_each_series_with_its_name_beside_the_curves():
+    series = [
+        ([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "output height"),
+        ([0, 1, 2], [1.0, 3.0, 5.0], "#ff7f0e", "receptive field (rows)"),
+    ]
+    plot = Plot(series, width=300, height=160, title="training", xlabel="layer")
     root = parse(Picture([plot]).svg)
-    (line,) = [p for p in root.iter(SVG + "path") if p.get("data-series") == "loss"]
+    paths = root.iter(SVG + "path")
+    (line,) = [p for p in paths if p.get("data-series") == "output height"]
     points = line.get("d").replace("M", "").split(" L")
     assert len(points) == 3
     # y grows downwards in SVG: the largest value is the highest point.
     ys = [float(p.split()[1]) for p in points]
     assert ys[0] > ys[1] > ys[2]
     texts = [t.text for t in root.iter(SVG + "text")]
-    assert {"training", "step", "loss", "0", "4"} <= set(texts)
-
-
-def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
-    series = [
-        ([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "output height"),
-        ([0, 1, 2], [1.0, 3.0, 5.0], "#ff7f0e", "receptive field (rows)"),
-    ]
-    plot = Plot(series, width=300, height=160, xlabel="layer")
-    root = parse(Picture([plot]).svg)
+    assert {"training", "layer", "0", "4"} <= set(texts)
     frame = [float(root.get("viewBox").split()[k]) for k in range(4)]
     (box,) = [r for r in root.iter(SVG + "rect") if r.get("stroke") == "#444444"]
     right = float(box.get("x")) + float(box.get("width"))

@@ -63,6 +63,9 @@ def test_the_books_example_shows_pytorchs_output_and_a_line_to_paste():
     shown = matrix(panel(root, "output channel 0"))
     assert np.allclose(shown, [[1.11, 2, 2.67, 2], [5.67, 9, 10, 7]])
     assert isinstance(pasted_layer(texts(root)), nn.AvgPool2d)
+    # Without a stride, the windows do not overlap.
+    root = parse(draw_pooling(X32, 2).svg)
+    assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
 
 
 def test_the_window_of_the_chosen_cell_is_outlined():
@@ -123,18 +126,6 @@ def test_every_output_and_window_shown_is_pytorchs(
     assert value == pytest.approx(float(expected[0, i, j]), rel=1e-3, abs=1e-3)
 
 
-def test_without_a_stride_the_windows_do_not_overlap():
-    root = parse(draw_pooling(X32, 2).svg)
-    assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
-
-
-def explorer(**settings):
-    """A pooling explorer with ``settings`` as traits (what the page sends)."""
-    e = PoolingExplorer()
-    e.set_state(settings)
-    return e
-
-
 def test_the_page_gets_the_values_of_every_input():
     e = PoolingExplorer()
     assert list(e.inputs) == [
@@ -153,18 +144,18 @@ def test_the_page_gets_the_values_of_every_input():
     assert e.inputs["edge image: 1 channel, 6x8"][0][0] == [1, 1, 0, 0, 0, 0, 1, 1]
 
 
-def test_an_output_cell_beyond_the_output_is_its_last():
-    e = explorer(cell=99)
-    assert marked(panel(parse(e.svg), "output channel 0"), "outline") == {(1, 3)}
-
-
 def test_the_settings_are_pytorchs_arguments():
-    # Every setting away from its default; draw_pooling itself is checked
-    # against PyTorch for random arguments above.
+    # Every setting away from its default, as the page sends them; draw_pooling
+    # itself is checked against PyTorch for random arguments above.
     settings = dict(mode="avg", input=RANDOM_INPUT, window_h=3, window_w=4)
     settings.update(padding_h=0, padding_w=2, stride_h=2, stride_w=3)
-    settings.update(ceil_mode=True, count_include_pad=False)
-    e = explorer(**settings)
+    settings.update(ceil_mode=True, count_include_pad=False, cell=99)
+    e = PoolingExplorer()
+    e.set_state(settings)
     X = torch.tensor(e.inputs[RANDOM_INPUT], dtype=torch.float32)
     expected = nn.AvgPool2d((3, 4), (2, 3), (0, 2), True, False)(X[None])[0]
-    assert np.allclose(outputs(parse(e.svg), 2), expected.numpy(), atol=0.006)
+    root = parse(e.svg)
+    assert np.allclose(outputs(root, 2), expected.numpy(), atol=0.006)
+    # An output cell beyond the output is its last.
+    last = (expected.shape[1] - 1, expected.shape[2] - 1)
+    assert marked(panel(root, "output channel 0"), "outline") == {last}

@@ -97,15 +97,6 @@ def largest_draw(seed):
     return X, torch.randint(-1, 3, (4, 4, 4, 4), generator=generator).float()
 
 
-def test_the_page_gets_the_seeds_integers_and_a_new_seed_is_answered():
-    e = ChannelsExplorer(4, 4, kernel_size=3, size=6, values=VALUES[0])
-    answered = e.answered
-    e.seed = 9
-    X, K = largest_draw(9)
-    assert e.answered == answered + 1
-    assert e.pools == {"x": X.int().tolist(), "k": K.int().tolist()}
-
-
 @pytest.mark.parametrize(
     "settings",
     [
@@ -114,15 +105,19 @@ def test_the_page_gets_the_seeds_integers_and_a_new_seed_is_answered():
         dict(in_channels=1, kernel_size=1, size=5, seed=3, mode=MODES[1]),
     ],
 )
-def test_settings_show_f_conv2d(settings):
+def test_settings_show_f_conv2d_and_the_page_gets_the_seeds_integers(settings):
     """Python's picture (the page's fallback): F.conv2d of the leading part of
     the seed's largest draw (the part the page takes). Settings with no picture:
     test_picture.test_an_explorer_explains_settings_with_no_picture."""
     e = ChannelsExplorer(values=VALUES[0])
+    answered = e.answered
     e.set_state(settings)
     assert e.message == ""
     c_i, c_o, k, n = (e.in_channels, e.out_channels, e.kernel_size, e.size)
     X, K = largest_draw(e.seed)
+    # A new seed is answered: the page gets the draw's integers.
+    assert e.answered == answered + 1
+    assert e.pools == {"x": X.int().tolist(), "k": K.int().tolist()}
     reference = F.conv2d(X[None, :c_i, :n, :n], K[:c_o, :c_i, :k, :k])[0]
     root = parse(e.svg)
     if e.mode == MODES[0]:

@@ -5,18 +5,17 @@ import torch
 from svg_checks import SVG, panel, parse, texts
 from torch import nn
 
+from d2lconv import one_thread
 from d2lconv.explorers.stack import StackExplorer
 from d2lconv.stack import draw_stack, repeat_layer
 from d2lconv.sweep import TOPICS
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
+def _one_thread():
     # Many tiny convolutions: thread start-up costs more than the work.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+    with one_thread():
+        yield
 
 
 def torch_sizes(count, input_size, k, p=0, s=1, d=1):

@@ -65,10 +65,15 @@ def shown_seen(root):
     return [r.get("data-seen") for r in group.iter(SVG + "rect") if r.get("data-seen")]
 
 
-def test_the_plot_title_sums_up_the_last_layer():
-    # The book's stack, where the explorer starts (its sizes: the next test):
-    # 4 rows fewer a layer, and 5 + 6 * 4 = 29 rows of field.
+def test_draw_stack_shows_each_size_and_the_last_field():
+    sizes = [32, 28, 24, 20, 16, 12, 8, 4]  # the book's: 4 rows fewer a layer
+    # The book's stack is also where the explorer starts.
     for svg in (draw_stack(32, repeat_layer(7, 5)).svg, StackExplorer().svg):
+        assert shown_levels(parse(svg)) == {
+            level: ("input" if level == 0 else f"layer {level}") + f": {h}x{h}"
+            for level, h in enumerate(sizes)
+        }
+        # The plot's title sums up the last layer: 5 + 6 * 4 = 29 rows of field.
         plot = panel(parse(svg), "output height and receptive field per layer")
         assert "after 7 layers: 4x4, field 29x29, jump 1x1" in texts(plot)
 

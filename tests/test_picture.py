@@ -1,4 +1,5 @@
-"""The picture model and its SVG: what a reader gets (text, labels, marks)."""
+"""The picture model and its SVG: what a reader gets (text, labels, marks);
+what every drawer and explorer says of bad input and of settings with no picture."""
 
 import html
 from functools import partial

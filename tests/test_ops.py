@@ -11,6 +11,7 @@ from d2l import torch as d2l
 from hypothesis import given
 from hypothesis import strategies as st
 from props import examples, ours
+from test_pooling import reference
 from torch import nn
 
 from d2lconv import (
@@ -119,18 +120,6 @@ def test_every_convolution_and_its_gradients_equal_conv2d_exactly(
     assert all(torch.equal(a, b) for a, b in zip(got, want, strict=True))
 
 
-def reference_pool(X, mode, pool_size, padding, stride):
-    """F.max_pool2d / F.avg_pool2d on (c, h, w); None when PyTorch refuses."""
-    try:
-        if mode == "max":
-            return F.max_pool2d(X[None], pool_size, stride, padding)[0]
-        return F.avg_pool2d(
-            X[None], pool_size, stride, padding, count_include_pad=True
-        )[0]
-    except RuntimeError:
-        return None
-
-
 @MANY
 @given(
     c=st.integers(1, 2),
@@ -146,7 +135,8 @@ def reference_pool(X, mode, pool_size, padding, stride):
 def test_pool2d_equals_pytorch_pooling(c, n, pool_size, padding, stride, mode, seed):
     g = torch.Generator().manual_seed(seed)
     X = torch.randn((c,) + n, generator=g)
-    expected = reference_pool(X, mode, pool_size, padding, stride)
+    # PyTorch's layers: padding counts in an average; None when they refuse.
+    expected = reference(X, pool_size, stride, padding, mode, False, True)
     got = ours(pool2d, X, pool_size, mode=mode, padding=padding, stride=stride)
     if expected is None:
         assert got is None

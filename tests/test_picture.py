@@ -1,14 +1,32 @@
-"""The picture model and its SVG: what a reader gets (text, labels, marks)."""
+"""The picture model and its SVG: what a reader gets (text, labels, marks);
+what every drawer and explorer says of bad input and of settings with no picture."""
+
+import html
+from functools import partial
 
 import numpy as np
+import pytest
 import torch
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 from svg_checks import SVG, explains, grid_numbers, marked, numbers, panel, parse
 
+from d2lconv import (
+    ChannelsExplorer,
+    PoolingExplorer,
+    channel_data,
+    draw_channels,
+    draw_pooling,
+)
+from d2lconv.channels import MODES, VALUES
+from d2lconv.explorers.stack import StackExplorer
+from d2lconv.explorers.sweep import SweepExplorer
+from d2lconv.figures import pad2d
 from d2lconv.grid import Grid, draw_grid
 from d2lconv.picture import Lines, Picture, format_number, row
 from d2lconv.plot import Plot
+from d2lconv.stack import draw_stack, repeat_layer
+from d2lconv.sweep import TOPICS, draw_sweep
 
 
 def drawn(values, **options):
@@ -33,7 +51,8 @@ def test_numbers_are_text_and_the_panel_says_what_it_is(tmp_path):
     assert int(root.get("width")) > 60 and int(root.get("height")) > 60
 
 
-def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
+def test_highlights_padding_and_dimmed_cells_are_marked():
+    # Dropped rows and columns: test_sweep.test_floor_drop_is_reported_and_tinted.
     hatched = np.ones((4, 5), dtype=bool)  # cells as a boolean matrix or as pairs
     hatched[1:3, 1:4] = False
     root = drawn(
@@ -42,7 +61,6 @@ def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
         hatched=hatched,
         outlined=[(1, 1), (1, 2)],
         dimmed=[(2, 3)],
-        dropped=(1, 2),
         indices=(-1, -1),
     )
     group = panel(root, "input 4x5")
@@ -58,8 +76,6 @@ def test_highlights_padding_dimmed_and_dropped_cells_are_marked():
     assert [int(cell.get("fill")[k : k + 2], 16) for k in (1, 3, 5)] == want
     [number] = [t for t in group.iter(SVG + "text") if t.get("data-cell") == "2,3"]
     assert number.get("fill") == "#8a8a8a"
-    dropped = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
-    assert dropped == {"1 rows", "2 columns"}
     # Row and column indices start at the given origin.
     small = [t.text for t in group.iter(SVG + "text") if t.get("font-size") == "10"]
     assert small == ["-1", "0", "1", "2", "3", "-1", "0", "1", "2"]
@@ -116,38 +132,22 @@ def test_large_grids_shrink_their_numbers_to_fit_the_cells():
     assert 6 * 0.62 * large.fontsize <= large.cell
 
 
-def test_bad_input_is_explained():
-    explains(
-        ValueError, lambda: Grid(np.zeros((2, 2, 2))), "values", "2-D", "(2, 2, 2)"
-    )
-    explains(ValueError, lambda: Grid(np.zeros((0, 3))), "values", "empty")
-    explains(ValueError, lambda: draw_grid([[1]]).save("x.pdf"), "path", "x.pdf")
-
-
-def test_plot_draws_each_series_through_its_points():
-    plot = Plot(
-        [([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "loss")],
-        title="training",
-        xlabel="step",
-    )
+def test_plot_draws_each_series_with_its_name_beside_the_curves():
+    series = [
+        ([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "output height"),
+        ([0, 1, 2], [1.0, 3.0, 5.0], "#ff7f0e", "receptive field (rows)"),
+    ]
+    plot = Plot(series, width=300, height=160, title="training", xlabel="layer")
     root = parse(Picture([plot]).svg)
-    (line,) = [p for p in root.iter(SVG + "path") if p.get("data-series") == "loss"]
+    paths = root.iter(SVG + "path")
+    (line,) = [p for p in paths if p.get("data-series") == "output height"]
     points = line.get("d").replace("M", "").split(" L")
     assert len(points) == 3
     # y grows downwards in SVG: the largest value is the highest point.
     ys = [float(p.split()[1]) for p in points]
     assert ys[0] > ys[1] > ys[2]
     texts = [t.text for t in root.iter(SVG + "text")]
-    assert {"training", "step", "loss", "0", "4"} <= set(texts)
-
-
-def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
-    series = [
-        ([0, 1, 2], [0.0, 1.0, 4.0], "#1f77b4", "output height"),
-        ([0, 1, 2], [1.0, 3.0, 5.0], "#ff7f0e", "receptive field (rows)"),
-    ]
-    plot = Plot(series, width=300, height=160, xlabel="layer")
-    root = parse(Picture([plot]).svg)
+    assert {"training", "layer", "0", "4"} <= set(texts)
     frame = [float(root.get("viewBox").split()[k]) for k in range(4)]
     (box,) = [r for r in root.iter(SVG + "rect") if r.get("stroke") == "#444444"]
     right = float(box.get("x")) + float(box.get("width"))
@@ -167,3 +167,122 @@ def test_plot_legend_stands_beside_the_curves_and_layers_tick_whole():
         if t.get("fill") == "#666666" and t.get("text-anchor") == "middle"
     ]
     assert ticks == ["0", "1", "2"]  # no half layers
+
+
+X3, K2 = torch.arange(9.0).reshape(3, 3), torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+X32, (XC, KC) = torch.arange(32.0).view(2, 4, 4), channel_data(2, 1, 2, 3)
+# Explorers with every slider.
+SWEEP = partial(SweepExplorer, controls=TOPICS)
+STACK = partial(StackExplorer, controls=TOPICS)
+CHANNELS = partial(ChannelsExplorer, values=VALUES[0])  # small random integers
+# The longer messages a user reads, word for word.
+ONLY_SLIDERS = "stride=2 needs the stride sliders"
+TOPICS_ONLY = "controls must name topics"
+COUNT = "count must be an int from 1 to 60, got "
+LARGER = "kernel_size 3x3 is larger than the 2x2"
+C_I = "X has 3 channels but K expects c_i = 2"
+REFLECT = (
+    "padding height 2 with mode 'reflect' must be smaller than the input "
+    "height 2 (p < n"
+)
+CIRCULAR = (
+    "padding width 3 with mode 'circular' must be at most the input width 2 (p <= n"
+)
+NEGATIVE = "padding must be non-negative (>= 0), got -1"
+
+
+# What each drawer, and the explorer behind it, says of a bad argument:
+# (call, words the message holds): the parameter, the value and the rule.
+VALUE_ERRORS = [
+    (lambda: Grid(np.zeros((2, 2, 2))), "values", "2-D", "(2, 2, 2)"),
+    (lambda: Grid(np.zeros((0, 3))), "values", "empty"),
+    (lambda: draw_grid([[1]]).save("x.pdf"), "path", "x.pdf"),
+    (lambda: draw_sweep(X3, K2, step=4), "step", "0 and 3", "4"),
+    (lambda: draw_sweep(X3, K2[None]), "K", "2-D", "(1, 2, 2)"),
+    (lambda: draw_sweep(X3, K2, stride=0), "stride", ">= 1"),
+    (lambda: draw_sweep(X3, K2, padding=-1), "padding", "-1"),
+    (lambda: draw_sweep(X3, torch.ones(4, 4)), "n - k + 1 = 3 - 4 + 1 = 0 < 1"),
+    (lambda: SweepExplorer(controls=TOPICS, padding="same"), "padding", "same"),
+    (lambda: SweepExplorer(stride=2, controls="padding"), ONLY_SLIDERS),
+    (lambda: StackExplorer(stride=2, controls=["padding"]), ONLY_SLIDERS),
+    (lambda: StackExplorer(controls=["layers"]), TOPICS_ONLY, "got 'layers'"),
+    (lambda: STACK(count=0), COUNT + "0"),
+    (lambda: STACK(count=61), COUNT + "61"),
+    (lambda: STACK(input_size=257), "input_size must be an int from 1 to 256"),
+    (lambda: STACK(padding=-1), "padding must be an int from 0 to 3, got -1"),
+    (lambda: STACK(dilation=4), "dilation must be an int from 1 to 3, got 4"),
+    (lambda: draw_stack(32, repeat_layer(8, 5)), "layer 8"),
+    (lambda: draw_stack(32, []), "at least one"),
+    (lambda: draw_stack(0, repeat_layer(1, 3)), "input_size must be positive"),
+    (lambda: draw_channels(*channel_data(2, 1, 3, 2)), LARGER),
+    (lambda: draw_channels(XC, KC, MODES[1]), "1x1 kernels, got kernel_size 2x2"),
+    (lambda: draw_channels(XC, KC, "sideways"), "mode must be one of"),
+    (lambda: draw_channels(torch.zeros(3, 3, 3), KC), C_I),
+    (lambda: draw_channels(XC, KC[0]), "K must be a 4-D tensor"),
+    (lambda: channel_data(size=7), "size must be at most 6", "got 7"),
+    (lambda: ChannelsExplorer(in_channels=5), "in_channels", "from 1 to 4", "5"),
+    (lambda: ChannelsExplorer(size=1), "size", "from 2 to 6", "got 1"),
+    (lambda: ChannelsExplorer(values="zeros"), "values", "'book example'", "'zeros'"),
+    (lambda: draw_pooling(X32, 2, padding=2), "padding"),
+    (lambda: draw_pooling(X32, 2, cell=99), "cell must be between 0 and 3"),
+    (lambda: draw_pooling(X32, 2, cell=(2, 0)), "cell must be a position (i, j)"),
+    (lambda: draw_pooling(X32, 2, mode="min"), "mode must be one of"),
+    (lambda: draw_pooling(X32[None], 2), "X must be a 3-D tensor"),
+    (lambda: pad2d(torch.ones(2, 3), 2, "reflect"), REFLECT),
+    (lambda: pad2d(torch.ones(4, 2), (1, 3), "circular"), CIRCULAR),
+    (lambda: pad2d(torch.ones(2, 2), 1, "mirror"), "mode must be one of 'zeros'"),
+    (lambda: pad2d(torch.ones(2, 2), -1), NEGATIVE),
+]
+TYPE_ERRORS = [
+    (lambda: draw_sweep(X3, K2, step=1.0), "step", "1.0"),
+    (lambda: draw_sweep([[1.0]], K2), "X", "torch.Tensor"),
+    (lambda: draw_sweep(X3 > 0, K2), "X", "real numbers", "torch.bool"),
+    (lambda: draw_sweep(X3, K2, flip=1), "flip", "1"),
+    (lambda: STACK(kernel_size=2.5), "kernel_size must be an int, got 2.5"),
+    (lambda: STACK(stride=True), "stride must be an int, got True"),
+    (lambda: draw_channels(XC.tolist(), KC), "X must be a torch.Tensor"),
+    (lambda: channel_data(in_channels=2.0), "in_channels must be an int"),
+    (lambda: ChannelsExplorer(kernel_size=2.0), "kernel_size", "int", "2.0"),
+    (lambda: draw_pooling(X32, 2.5), "kernel_size must be an int"),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [(ValueError, *c) for c in VALUE_ERRORS] + [(TypeError, *c) for c in TYPE_ERRORS],
+)
+def test_bad_input_is_explained(case):
+    explains(*case)
+
+
+NO_POOLING = "No pooling for these settings.\n"
+LAYER_8 = (
+    "layer 8: conv 5x5: output height = n - k + 1 = 4 - 5 + 1 = 0 < 1: "
+    "kernel_size 5 is larger than the input 4"
+)
+HALF = "padding must be <= kernel_size // 2 = 3 // 2 = 1"
+BOOK_3X3 = dict(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
+TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
+
+
+@pytest.mark.parametrize(
+    "explorer, settings, words",
+    [
+        (SWEEP, dict(kernel_w=5), ["output width", "n - k + 1 = 3 - 5 + 1 = -1 < 1"]),
+        (PoolingExplorer, dict(padding_h=2), [NO_POOLING + "padding height 2", HALF]),
+        (PoolingExplorer, BOOK_3X3 | dict(stride_h=1), [NO_POOLING, TOO_SMALL]),
+        (StackExplorer, dict(count=8), [LAYER_8]),
+        (CHANNELS, dict(values=VALUES[1], size=4), ["The book's example has c_i"]),
+        (CHANNELS, dict(kernel_size=4, size=3), ["kernel_size 4x4 is larger than"]),
+        (CHANNELS, dict(kernel_size=2, mode=MODES[1]), ["The matrix-product view"]),
+    ],
+)
+def test_an_explorer_explains_settings_with_no_picture(explorer, settings, words):
+    """The message starts with its first words and holds the others; a page
+    without JavaScript shows it instead of the picture."""
+    e = explorer()
+    e.set_state(settings)
+    assert e.svg == "" and e.message.startswith(words[0])
+    assert all(word in e.message for word in words)
+    bundle, _ = e._repr_mimebundle_()
+    assert html.escape(e.message) in bundle["text/html"]

@@ -6,7 +6,7 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import explains, marked, matrix, panel, parse, texts
+from svg_checks import marked, matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import PoolingExplorer, draw_pooling
@@ -63,6 +63,9 @@ def test_the_books_example_shows_pytorchs_output_and_a_line_to_paste():
     shown = matrix(panel(root, "output channel 0"))
     assert np.allclose(shown, [[1.11, 2, 2.67, 2], [5.67, 9, 10, 7]])
     assert isinstance(pasted_layer(texts(root)), nn.AvgPool2d)
+    # Without a stride, the windows do not overlap.
+    root = parse(draw_pooling(X32, 2).svg)
+    assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
 
 
 def test_the_window_of_the_chosen_cell_is_outlined():
@@ -123,30 +126,6 @@ def test_every_output_and_window_shown_is_pytorchs(
     assert value == pytest.approx(float(expected[0, i, j]), rel=1e-3, abs=1e-3)
 
 
-def test_without_a_stride_the_windows_do_not_overlap():
-    root = parse(draw_pooling(X32, 2).svg)
-    assert outputs(root, 2).tolist() == [[[5, 7], [13, 15]], [[21, 23], [29, 31]]]
-
-
-def test_draw_pooling_explains_bad_arguments():
-    explains(ValueError, lambda: draw_pooling(X32, 2, padding=2), "padding")
-    between = "cell must be between 0 and 3"
-    explains(ValueError, lambda: draw_pooling(X32, 2, cell=99), between)
-    position = "cell must be a position (i, j)"
-    explains(ValueError, lambda: draw_pooling(X32, 2, cell=(2, 0)), position)
-    mode = "mode must be one of"
-    explains(ValueError, lambda: draw_pooling(X32, 2, mode="min"), mode)
-    explains(ValueError, lambda: draw_pooling(X32[None], 2), "X must be a 3-D tensor")
-    explains(TypeError, lambda: draw_pooling(X32, 2.5), "kernel_size must be an int")
-
-
-def explorer(**settings):
-    """A pooling explorer with ``settings`` as traits (what the page sends)."""
-    e = PoolingExplorer()
-    e.set_state(settings)
-    return e
-
-
 def test_the_page_gets_the_values_of_every_input():
     e = PoolingExplorer()
     assert list(e.inputs) == [
@@ -165,30 +144,17 @@ def test_the_page_gets_the_values_of_every_input():
     assert e.inputs["edge image: 1 channel, 6x8"][0][0] == [1, 1, 0, 0, 0, 0, 1, 1]
 
 
-def test_an_output_cell_beyond_the_output_is_its_last():
-    e = explorer(cell=99)
-    assert marked(panel(parse(e.svg), "output channel 0"), "outline") == {(1, 3)}
-
-
-def test_impossible_settings_are_explained_in_words():
-    e = explorer(padding_h=2)
-    assert e.svg == ""
-    assert e.message.startswith("No pooling for these settings.\npadding height 2")
-    assert "padding must be <= kernel_size // 2 = 3 // 2 = 1" in e.message
-    bundle, _ = e._repr_mimebundle_()
-    assert "No pooling for these settings." in bundle["text/html"]
-    e = explorer(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
-    e.stride_h = 1
-    assert "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1" in e.message
-
-
 def test_the_settings_are_pytorchs_arguments():
-    # Every setting away from its default; draw_pooling itself is checked
-    # against PyTorch for random arguments above.
+    # Every setting away from its default, as the page sends them; draw_pooling
+    # itself is checked against PyTorch for random arguments above.
     settings = dict(mode="avg", input=RANDOM_INPUT, window_h=3, window_w=4)
     settings.update(padding_h=0, padding_w=2, stride_h=2, stride_w=3)
-    settings.update(ceil_mode=True, count_include_pad=False)
-    e = explorer(**settings)
+    settings.update(ceil_mode=True, count_include_pad=False, cell=99)
+    e = PoolingExplorer()
+    e.set_state(settings)
     X = torch.tensor(e.inputs[RANDOM_INPUT], dtype=torch.float32)
     expected = nn.AvgPool2d((3, 4), (2, 3), (0, 2), True, False)(X[None])[0]
-    assert np.allclose(outputs(parse(e.svg), 2), expected.numpy(), atol=0.006)
+    root = parse(e.svg)
+    assert np.allclose(outputs(root, 2), expected.numpy(), atol=0.006)
+    # An output cell beyond the output (3x3) is its last.
+    assert marked(panel(root, "output channel 0"), "outline") == {(2, 2)}

@@ -6,7 +6,7 @@ from props import examples
 from torch import nn
 
 from d2lconv import one_thread
-from d2lconv.receptive import layer_geometry, receptive_field, receptive_field_table
+from d2lconv.receptive import receptive_field, receptive_field_table
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -111,7 +111,7 @@ def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
 def test_a_stack_of_convolutions_and_pools_is_read():
     specs = [
         dict(kind="conv", kernel_size=3, padding=1),
-        dict(kind="max", kernel_size=2, stride=2),
+        dict(kind="max", kernel_size=2),  # a pool's stride defaults to its window
         dict(kind="conv", kernel_size=(3, 5), stride=2, padding="valid", dilation=2),
         dict(kind="avg", kernel_size=3, stride=1, padding=1),
     ]
@@ -128,8 +128,3 @@ def test_same_padding_keeps_the_size_and_starts_in_the_padding():
     assert row.output_size == (7, 7)
     assert row.padding == ((1, 2), (1, 2))  # PyTorch puts the extra one after
     assert row.start == (-1, -1)
-
-
-def test_a_pools_stride_defaults_to_the_window():
-    assert layer_geometry(dict(kind="max", kernel_size=3))["stride"] == (3, 3)
-    assert layer_geometry(dict(kernel_size=3))["stride"] == (1, 1)

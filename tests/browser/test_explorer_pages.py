@@ -445,8 +445,7 @@ def check_training(shown, history, X, Y, v, t, where):
     K = entry.kernel.clone().reshape(1, 1, 1, 2).requires_grad_()
     b = torch.tensor(float(bias or 0), requires_grad=True)
     ((F.conv2d(X[None, None], K)[0, 0] + b - Y) ** 2).sum().backward()
-    dK, db = K.grad, (None if bias is None else b.grad.item())
-    want = dK.reshape(2).tolist() + ([db] if bias is not None else [])
+    want = K.grad.reshape(2).tolist() + ([b.grad.item()] if bias is not None else [])
     shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
     got = [s for part in shown for s in part.split(", ")]
     assert len(got) == len(want), where

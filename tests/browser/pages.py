@@ -133,42 +133,23 @@ def seen(page):
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 
 
-def elements(svg):
-    """Every element of an SVG picture: tag, attributes and text (its XML, read).
-
-    An attribute is its text with the numbers taken out, and the numbers.
-    """
-
-    def attribute(value):
-        return NUMBER.sub("#", value), [float(n) for n in NUMBER.findall(value)]
-
-    return [
-        (e.tag, {k: attribute(v) for k, v in e.attrib.items()}, e.text or "")
-        for e in parse(svg).iter()
-    ]
-
-
-def same_element(a, b):
-    """Equal, numbers in attributes to 0.011 (both write 5 significant digits,
-    and the last one may round the other way)."""
-    (tag, attributes, text), (tag_b, attributes_b, text_b) = a, b
-    if (tag, text, attributes.keys()) != (tag_b, text_b, attributes_b.keys()):
-        return False
-    for name, (shape, numbers) in attributes.items():
-        shape_b, numbers_b = attributes_b[name]
-        if shape != shape_b or len(numbers) != len(numbers_b):
-            return False
-        if any(abs(x - y) > 0.011 for x, y in zip(numbers, numbers_b, strict=True)):
-            return False
-    return True
-
-
 def assert_same_svg(svg, other, where):
-    """Two SVG pictures with the same elements (numbers to 0.011)."""
-    page, drawn = elements(svg), elements(other)
+    """Two SVG pictures with the same elements: tags, texts and attributes, the
+    numbers in attributes to 0.011 (both write 5 significant digits, and the
+    last one may round the other way)."""
+    page, drawn = list(parse(svg).iter()), list(parse(other).iter())
     assert len(page) == len(drawn), f"{len(page)} elements, not {len(drawn)}; {where}"
     for a, b in zip(page, drawn, strict=True):
-        assert same_element(a, b), f"page {a} != Python {b}; {where}"
+        what = f"page {a.tag} {a.attrib} {a.text!r} != Python {b.attrib} {b.text!r}"
+        what += f"; {where}"
+        assert (a.tag, a.text) == (b.tag, b.text), what
+        assert a.attrib.keys() == b.attrib.keys(), what
+        for name, value in a.items():
+            x, y = NUMBER.findall(value), NUMBER.findall(b.get(name))
+            assert NUMBER.sub("#", value) == NUMBER.sub("#", b.get(name)), what
+            assert len(x) == len(y), what
+            pairs = zip(x, y, strict=True)
+            assert all(abs(float(p) - float(q)) <= 0.011 for p, q in pairs), what
 
 
 def assert_same_picture(shown, python, where):

@@ -8,6 +8,7 @@ In Chinese, one pass per explorer checks what differs: the texts are Chinese,
 they fit in the picture, and the picture is still Python's.
 """
 
+import itertools
 import math
 import re
 
@@ -68,41 +69,51 @@ def svg_texts(shown):
     return " ".join(texts(parse(shown["svg"])))
 
 
-# ---- the sweep ---------------------------------------------------------------
-
-
-def random_sweep(g):
+def draw(g, space):
+    """Random settings: one item of each sequence of ``space`` (a range, a list),
+    or True with the chance a float gives."""
     return {
-        **{k: g.randint(1, 16) for k in ("input_h", "input_w")},
-        **{k: g.randint(1, 7) for k in ("kernel_h", "kernel_w")},
-        **{k: g.randint(0, 4) for k in ("padding_h", "padding_w")},
-        **{k: g.randint(1, 4) for k in ("stride_h", "stride_w")},
-        "dilation": g.randint(1, 3),
-        "values": g.choice(["ramp", "random"]),
-        "kernel": g.choice(["ramp", "ones", "random"]),
-        "flip": g.random() < 0.3,
+        name: g.random() < s if isinstance(s, float) else g.choice(s)
+        for name, s in space.items()
     }
 
 
-def sweep_reference(v):
-    """PyTorch's output for these settings: F.conv2d of the padded input."""
+def ranges(bounds):
+    """A space of ints from {name: (low, high)}."""
+    return {name: range(low, high + 1) for name, (low, high) in bounds.items()}
+
+
+def check_grids(root, v, grids, where):
+    """Each panel labelled as a key of ``grids`` shows that tensor's numbers."""
+    for label, T in grids.items():
+        assert grid_numbers(panel(root, label)) == formatted(T), where
+
+
+# ---- the sweep ---------------------------------------------------------------
+
+SWEEP = ranges(dict(input_h=(1, 16), input_w=(1, 16), kernel_h=(1, 7), kernel_w=(1, 7)))
+SWEEP |= ranges(dict(padding_h=(0, 4), padding_w=(0, 4), stride_h=(1, 4)))
+SWEEP |= ranges(dict(stride_w=(1, 4), dilation=(1, 3)))
+SWEEP |= dict(values=["ramp", "random"], kernel=["ramp", "ones", "random"], flip=0.3)
+
+
+def sweep_output(v):
+    """PyTorch's output panel for these settings: F.conv2d of the padded input
+    (None: PyTorch has no output for these sizes)."""
     X = sweep_input(v["values"], (v["input_h"], v["input_w"]), SEED).double()
     K = sweep_kernel(v["kernel"], (v["kernel_h"], v["kernel_w"]), SEED).double()
     K = torch.flip(K, (0, 1)) if v["flip"] else K
     try:
-        return F.conv2d(
+        Y = F.conv2d(
             X[None, None],
             K[None, None],
             stride=(v["stride_h"], v["stride_w"]),
             padding=(v["padding_h"], v["padding_w"]),
             dilation=v["dilation"],
-        )[0, 0]
+        )
     except RuntimeError:
-        return None  # PyTorch has no output for these sizes
-
-
-def check_sweep(root, v, Y, where):
-    assert grid_numbers(panel(root, "output")) == formatted(Y), where
+        return None
+    return {"output": Y[0, 0]}
 
 
 # ---- the stack ---------------------------------------------------------------
@@ -112,7 +123,7 @@ STACK = ["count", "input_size", "kernel_size", "padding", "stride", "dilation"]
 
 
 def random_stack(g):
-    settings = {name: g.randint(*RANGES[name]) for name in STACK}
+    settings = draw(g, ranges(RANGES))
     if g.random() < 0.5:  # short stacks: most long ones run out of rows
         settings["count"] = g.randint(1, 8)
     return settings
@@ -141,39 +152,34 @@ def check_stack(root, v, sizes, where):
 
 # ---- pooling -----------------------------------------------------------------
 
+POOLING = dict(mode=["max", "avg"], input=list(pooling_inputs()))
+POOLING |= ranges(dict(window_h=(1, 4), window_w=(1, 4), stride_h=(1, 4)))
+POOLING |= ranges(dict(stride_w=(1, 4))) | dict(ceil_mode=0.5, count_include_pad=0.5)
+
 
 def random_pooling(g):
-    k = (g.randint(1, 4), g.randint(1, 4))
+    v = draw(g, POOLING)
     # Padding up to half the window, PyTorch's rule; now and then more, which
     # the page explains.
-    p = [g.randint(0, 2) if g.random() < 0.1 else g.randint(0, n // 2) for n in k]
-    return {
-        "mode": g.choice(["max", "avg"]),
-        "input": g.choice(list(pooling_inputs())),
-        "window_h": k[0],
-        "window_w": k[1],
-        "padding_h": p[0],
-        "padding_w": p[1],
-        "stride_h": g.randint(1, 4),
-        "stride_w": g.randint(1, 4),
-        "ceil_mode": g.random() < 0.5,
-        "count_include_pad": g.random() < 0.5,
-    }
+    for a in "hw":
+        most = 2 if g.random() < 0.1 else v[f"window_{a}"] // 2
+        v[f"padding_{a}"] = g.randint(0, most)
+    return v
 
 
-def pooling_reference(v):
-    """PyTorch's pooling for these settings (None: it refuses), as
-    tests/test_pooling.py computes it."""
+def pooling_outputs(v):
+    """PyTorch's output panels for these settings (None: it refuses), as
+    tests/test_pooling.py computes them."""
     hw = [(v[f"{k}_h"], v[f"{k}_w"]) for k in ("window", "stride", "padding")]
     X = pooling_inputs()[v["input"]]
-    return reference(X, *hw, v["mode"], v["ceil_mode"], v["count_include_pad"])
+    Y = reference(X, *hw, v["mode"], v["ceil_mode"], v["count_include_pad"])
+    return None if Y is None else {f"output channel {c}": y for c, y in enumerate(Y)}
 
 
-def check_pooling(root, v, Y, where):
+def check_pooling(root, v, grids, where):
     """Every output number, the chosen cell's formula and the layer line."""
-    for ch in range(Y.shape[0]):
-        output = panel(root, f"output channel {ch}")
-        assert grid_numbers(output) == formatted(Y[ch]), where
+    check_grids(root, v, grids, where)
+    Y = torch.stack(list(grids.values()))
     i, j = divmod(v["cell"], Y.shape[2])
     (line,) = [t for t in texts(root) if t.startswith("channel 0, output cell")]
     assert line.startswith(f"channel 0, output cell ({i}, {j}): "), where
@@ -185,10 +191,11 @@ def check_pooling(root, v, Y, where):
 
 # ---- channels ----------------------------------------------------------------
 
+CHANNELS = ranges(CHANNEL_RANGES) | dict(values=CHANNEL_VALUES, mode=CHANNEL_MODES)
+
 
 def random_channels(g):
-    v = {name: g.randint(*CHANNEL_RANGES[name]) for name in CHANNEL_RANGES}
-    v.update(values=g.choice(CHANNEL_VALUES), mode=g.choice(CHANNEL_MODES))
+    v = draw(g, CHANNELS)
     # The book's sizes, and 1x1 kernels, often enough to draw most settings.
     if v["values"] == "book example" and g.random() < 0.7:
         v.update(in_channels=2, kernel_size=2, size=3)
@@ -197,64 +204,43 @@ def random_channels(g):
     return v
 
 
-def expected_problem(v):
-    """Why a combination has no picture (from the rules the course teaches), or None."""
-    book = (v["in_channels"], v["kernel_size"], v["size"]) == (2, 2, 3)
-    if v["values"] == "book example" and not book:
-        return "book's example"
-    if v["kernel_size"] > v["size"]:
-        return "larger than"
-    if v["mode"] == CHANNEL_MODES[1] and v["kernel_size"] != 1:
-        return "1x1"
-    return None
-
-
-def expected_data(v):
-    """(X, K): the book's numbers (K, K+1, ...), or the leading part of the
-    seed's largest draw (the page takes that part too)."""
-    if v["values"] == "book example":
-        return X_BOOK, torch.stack([K_BOOK + o for o in range(v["out_channels"])])
-    X, K = largest_draw(v["seed"])
+def channels_outputs(v):
+    """F.conv2d's output panels, and in the sums each part, for these settings
+    (None: no picture). X and K: the book's numbers (K, K+1, ...), or the
+    leading part of the seed's largest draw (tests/test_channels.py), as the
+    page takes it."""
     c_i, c_o, k, n = (v[name] for name in CHANNEL_RANGES)
-    return X[:c_i, :n, :n], K[:c_o, :c_i, :k, :k]
-
-
-def channels_reference(v):
-    """(X, K, F.conv2d's output) for these settings (X and K: the book's or the
-    seed's, tests/test_channels.py), or None (no picture)."""
-    if expected_problem(v):
+    # No picture (the rules the course teaches): the book's example at other
+    # sizes, a kernel larger than the input, the 1x1 view of a larger kernel.
+    book, one_by_one = v["values"] == "book example", v["mode"] == CHANNEL_MODES[1]
+    if (book and (c_i, k, n) != (2, 2, 3)) or k > n or (one_by_one and k != 1):
         return None
-    X, K = expected_data({**v, "seed": SEED})
-    return X, K, F.conv2d(X[None], K)[0]
-
-
-def check_channels(root, v, reference, where):
-    """Every output (and in the sums, every part) is F.conv2d's."""
-    X, K, Y = reference
-    c_o, c_i = K.shape[:2]
-    if v["mode"] == CHANNEL_MODES[1]:
-        output = panel(root, f"Y reshaped {c_o}x{X.shape[1] * X.shape[2]}")
-        assert grid_numbers(output) == formatted(Y.reshape(c_o, -1)), where
-        return
-    for o in range(c_o):
-        assert grid_numbers(panel(root, f"output Y[{o}]")) == formatted(Y[o]), where
-        for i in range(c_i):
-            part = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
-            shown = grid_numbers(panel(root, f"corr2d(X[{i}], K[{o},{i}])"))
-            assert shown == formatted(part), where
+    if book:
+        X, K = X_BOOK, torch.stack([K_BOOK + o for o in range(c_o)])
+    else:
+        X, K = largest_draw(SEED)
+        X, K = X[:c_i, :n, :n], K[:c_o, :c_i, :k, :k]
+    Y = F.conv2d(X[None], K)[0]
+    if one_by_one:
+        return {f"Y reshaped {c_o}x{n * n}": Y.reshape(c_o, -1)}
+    grids = {f"output Y[{o}]": Y[o] for o in range(c_o)}
+    for o, i in itertools.product(range(c_o), range(c_i)):
+        part = F.conv2d(X[None, i : i + 1], K[o : o + 1, i : i + 1])[0, 0]
+        grids[f"corr2d(X[{i}], K[{o},{i}])"] = part
+    return grids
 
 
 # ---- each explorer against PyTorch and Python -------------------------------
 
 
 # name: (the explorer, random settings, PyTorch's result for settings (None:
-# no picture), the check of the picture's numbers)
+# no picture; {panel label: its numbers} or the stack's sizes), its check)
 KINDS = {
     "sweep": (
         lambda: SweepExplorer(seed=SEED, controls=TOPICS),
-        random_sweep,
-        sweep_reference,
-        check_sweep,
+        lambda g: draw(g, SWEEP),
+        sweep_output,
+        check_grids,
     ),
     "stack": (
         lambda: StackExplorer(controls=TOPICS),
@@ -262,18 +248,8 @@ KINDS = {
         conv_sizes,
         check_stack,
     ),
-    "pooling": (
-        PoolingExplorer,
-        random_pooling,
-        pooling_reference,
-        check_pooling,
-    ),
-    "channels": (
-        ChannelsExplorer,
-        random_channels,
-        channels_reference,
-        check_channels,
-    ),
+    "pooling": (PoolingExplorer, random_pooling, pooling_outputs, check_pooling),
+    "channels": (ChannelsExplorer, random_channels, channels_outputs, check_grids),
 }
 # Settings tried first: an empty output with neither padding, stride nor
 # dilation (notebook 2's formula, in the sweep and in the stack); the sweep's
@@ -292,8 +268,8 @@ FIRST = {
     "sweep": [NO_OUTPUT, LARGEST],
     "stack": [EIGHT, dict(STRIDE_3, count=12), SIXTY],
 }
-# The output-cell slider of the sweep and of pooling, and its number of cells.
-CELL = {"sweep": ("step", torch.numel), "pooling": ("cell", lambda Y: Y[0].numel())}
+# The output-cell slider of the sweep and of pooling, and the panel of its cells.
+CELL = {"sweep": ("step", "output"), "pooling": ("cell", "output channel 0")}
 
 
 @pytest.mark.parametrize("name", KINDS)
@@ -310,8 +286,9 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
         set_controls(page, v)
         result = reference(v)
         if name in CELL and result is not None:
-            v[CELL[name][0]] = g.randrange(CELL[name][1](result))
-            set_controls(page, {CELL[name][0]: v[CELL[name][0]]})
+            slider, label = CELL[name]
+            v[slider] = g.randrange(result[label].numel())
+            set_controls(page, {slider: v[slider]})
         shown = seen(page)
         explorer.set_state(v)
         where = f"{name} settings {v} ({describe(g)})"
@@ -366,7 +343,6 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
     control(page, "count").focus()
     page.keyboard.press("ArrowRight")
     assert seen(page) == {"explanation": StackExplorer(count=8).message}
-    assert seen(page)["explanation"].startswith("layer 8: conv 5x5: output height")
     page.keyboard.press("ArrowLeft")
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
 
@@ -418,18 +394,12 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
 DIVERGING = dict(lr=0.1, steps=100, seed=3, init="random", bias=True, image="diagonal")
 
 
+TRAINING = dict(lr=LEARNING_RATES) | ranges(dict(steps=(1, 100), seed=(0, 20)))
+TRAINING |= dict(init=INITS, bias=0.5, image=IMAGES)
+
+
 def random_training(g):
-    return {
-        "lr": g.choice(LEARNING_RATES),
-        "steps": g.randint(1, 100),
-        "seed": g.randint(0, 20),
-        "init": g.choice(INITS),
-        "bias": g.random() < 0.5,
-        "image": g.choice(IMAGES),
-    }
-
-
-TRAINING = (TrainingExplorer, random_training)
+    return draw(g, TRAINING)
 
 
 def two_decimals(x):
@@ -475,8 +445,7 @@ def check_training(shown, history, X, Y, v, t, where):
     K = entry.kernel.clone().reshape(1, 1, 1, 2).requires_grad_()
     b = torch.tensor(float(bias or 0), requires_grad=True)
     ((F.conv2d(X[None, None], K)[0, 0] + b - Y) ** 2).sum().backward()
-    dK, db = K.grad, (None if bias is None else b.grad.item())
-    want = dK.reshape(2).tolist() + ([db] if bias is not None else [])
+    want = K.grad.reshape(2).tolist() + ([b.grad.item()] if bias is not None else [])
     shown = re.findall(r"\(gradient \[?([^)\]]*)\]?\)", line)
     got = [s for part in shown for s in part.split(", ")]
     assert len(got) == len(want), where
@@ -497,15 +466,13 @@ def test_training_page_scrubs_the_run_pytorch_computed(page):
         # the run of an explorer of these settings.
         explorer = TrainingExplorer(**v)
         answer(page, explorer, ["run", "step"])
-        history, (X, Y), last = explorer.history, edge_data(v["image"]), v["steps"]
+        history, (X, Y) = explorer.history, edge_data(v["image"])
         last = len(history) - 1
         assert page.evaluate("window.controlState('step').max") == str(last)
         for t in (last, g.randint(0, last)):
             set_controls(page, {"step": t})
-            shown, where = (
-                seen(page),
-                f"training settings {v}, step {t} ({describe(g)})",
-            )
+            shown = seen(page)
+            where = f"training settings {v}, step {t} ({describe(g)})"
             check_training(shown, history, X, Y, v, t, where)
             explorer.step = t
             assert_same_picture(shown, explorer, where)
@@ -578,7 +545,7 @@ def test_page_in_chinese_is_pythons_chinese_picture(page, name):
     """Labels, buttons, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
     i18n.set_language("zh")  # (tests/conftest.py sets English again after the test)
-    build, random = KINDS.get(name, TRAINING)[:2]
+    build, random = KINDS.get(name, (TrainingExplorer, random_training))[:2]
     explorer = build()
     show(page, explorer)
     labels(page, explorer, lambda label: label if label in KEPT else i18n.tr(label))

@@ -86,10 +86,14 @@ def as_whole(value):
 
 
 def as_ints(value, n=2):
-    """``value`` as a tuple of ``n`` ints, or ``None``."""
-    ok = isinstance(value, (tuple, list, torch.Size)) and len(value) == n
-    ints = ok and all(isinstance(v, numbers.Integral) for v in value)
-    return tuple(map(int, value)) if ints and bool not in map(type, value) else None
+    """``value`` (a tuple, list, torch.Size or 1-D tensor or array of ``n`` whole
+    numbers: ``(4.0, 4)`` too) as a tuple of ``n`` ints, or ``None``."""
+    if isinstance(value, (torch.Tensor, np.ndarray)) and value.ndim == 1:
+        value = value.tolist()
+    if not isinstance(value, (tuple, list, torch.Size)) or len(value) != n:
+        return None
+    wholes = [as_whole(v) for v in value]
+    return None if None in wholes else tuple(map(int, wholes))
 
 
 def as_letter(value, choices):
@@ -349,6 +353,8 @@ def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
     wrong = dict(total=size(p=half), no_padding=size(p=(0, 0)), no_stride=size(s=one))
     wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))
     wrong["round_up"] = size(rounding=math.ceil)
+    if d != one:  # where two mistakes give one size, the dilation's comes first
+        wrong = {k: wrong[k] for k in ("no_dilation", "d_times_k")} | wrong
     want = conv_output_size(*n, *k, *p, *s, d=d)
     facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])
     return grade(answer, entry, want, wrong, read=as_ints, padding=padding, **facts)

@@ -131,10 +131,14 @@ def check_second_derivative_kernel(K):
     t, K = TABLE["second_derivative_kernel"], as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
         return hint(t["ask"])
-    r = _responses(K[None, :] if K.dim() == 1 else K)
-    seen = {name for name, Y in r.items() if not torch.allclose(Y, 0 * Y)}
+    K = K[None, :] if K.dim() == 1 else K
+    # A response counts unless it is rounding (a float32 kernel such as
+    # [-1, 16, -30, 16, -1] / 12 sums to 7e-8): the images are >= 0, so |K|'s
+    # response bounds the rounding of K's.
+    r, bound = _responses(K), _responses(K.abs())
+    seen = {name for name, Y in r.items() if Y.abs().max() > 1e-6 * bound[name].max()}
     ii, jj = r["i^2"].mean().item(), r["j^2"].mean().item()
-    key = (round(ii, 6), round(jj, 6))
+    key = (round(ii, 4), round(jj, 4))  # a float32 kernel's rounding gone
     problems = dict(flat="1" in seen, ramp=bool({"i", "j"} & seen), mixed="ij" in seen)
     problems["sign"] = set(key) <= {0.0, -2.0} and key != (0, 0)
     if problem := c.first(problems):

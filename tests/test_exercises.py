@@ -341,6 +341,10 @@ def test_every_text_of_every_table_is_tested():
             assert not set(table_texts(entry)) - tested, name
 
 
+# What a check grades that a student could not guess, its question states.
+STATED = {"second_derivative_kernel": "must give 2"}
+
+
 def test_every_check_is_tested_and_called_in_its_notebook():
     # nbNN_topic.py holds the checks of notebooks/NN-topic.ipynb, and each check
     # is called there.
@@ -350,7 +354,9 @@ def test_every_check_is_tested_and_called_in_its_notebook():
         module = check(name).__module__.rsplit(".", 1)[1]
         (notebook,) = NOTEBOOKS.glob(f"{module[2:4]}-*.ipynb")
         assert notebook.stem.replace("-", "_") == module[2:]
-        assert f"exercises.check_{name}(" in notebook.read_text()
+        text = notebook.read_text()
+        assert f"exercises.check_{name}(" in text
+        assert STATED.get(name, "") in text, f"{notebook.name} must say {STATED[name]}"
 
 
 @pytest.mark.parametrize("name", CASES_BY_CHECK)

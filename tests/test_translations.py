@@ -87,13 +87,13 @@ def glossary():
 
 
 def chinese_markdown():
-    """``{notebook: its markdown text}`` of every Chinese notebook."""
+    """``{notebook: its markdown text}`` of every Chinese notebook, and README.zh.md."""
     return {
         str(rel): "\n".join(
             c.source for c in chinese(rel).cells if c.cell_type == "markdown"
         )
         for rel in ENGLISH
-    }
+    } | {"README.zh.md": (ROOT / "README.zh.md").read_text(encoding="utf-8")}
 
 
 def without(terms, text):

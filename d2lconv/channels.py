@@ -176,17 +176,8 @@ def draw_channels(X, K, mode=MODES[0]):
             f"X has {X.shape[0]} channels but K expects c_i = {c_i} (K of shape "
             f"{tuple(K.shape)}): K's second axis must match X's first"
         )
-    if k_h > n_h or k_w > n_w:
-        raise ShapeError(
-            N_(
-                "kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the "
-                "output would be (n - k + 1) = {o_h}x{o_w}. Choose a smaller "
-                "kernel or a larger input."
-            ),
-            **shape,
-            o_h=n_h - k_h + 1,
-            o_w=n_w - k_w + 1,
-        )
+    # A kernel larger than the input: "output height = n - k + 1 = 3 - 4 + 1 = 0 < 1"
+    conv2d_output_shape((n_h, n_w), (k_h, k_w))
     if mode == MODES[1] and (k_h, k_w) != (1, 1):
         raise ShapeError(
             N_(

@@ -40,7 +40,7 @@ class Bars:
 
     def __init__(self, sizes, windows, *, width=420, title=""):
         self.sizes, self.windows, self.title = sizes, windows, title
-        self.label = tr("size per layer ({count} layers)", count=len(sizes) - 1)
+        self.label = tr("size per layer ({count}-layer stack)", count=len(sizes) - 1)
         self.bar = min(18.0, max(5.0, 480 / len(sizes)))
         self.scale = width / max(h for h, _ in sizes)
         self.width, self.height = width + 120, self.bar * len(sizes)
@@ -112,7 +112,7 @@ def stack_picture(input_size, table):
         height=max(160, min(bars.height, 300)),
         ylim=(0, 1.05 * max(max(h for h, _ in sizes), max(fields))),
         title=tr(
-            "after {count} layers: {h}x{w}, field {field_h}x{field_w}, "
+            "after layer {count}: {h}x{w}, field {field_h}x{field_w}, "
             "jump {jump_h}x{jump_w}",
             **summary,
         ),
@@ -124,7 +124,7 @@ def stack_picture(input_size, table):
     plot.x = bars.x + bars.width + GAP + plot.span[0]
     plot.y = bars.y
     title = tr(
-        "a stack of {count} layers on a {input} input", count=count, input=input_size
+        "a {count}-layer stack on a {input} input", count=count, input=input_size
     )
     return Picture([bars, plot], title=title)
 

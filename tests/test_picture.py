@@ -179,7 +179,7 @@ CHANNELS = partial(ChannelsExplorer, values=VALUES[0])  # small random integers
 ONLY_SLIDERS = "stride=2 needs the stride sliders"
 TOPICS_ONLY = "controls must name topics"
 COUNT = "count must be an int from 1 to 60, got "
-LARGER = "kernel_size 3x3 is larger than the 2x2"
+LARGER = "output height = n - k + 1 = 2 - 3 + 1 = 0 < 1: kernel_size 3 is larger"
 C_I = "X has 3 channels but K expects c_i = 2"
 REFLECT = (
     "padding height 2 with mode 'reflect' must be smaller than the input "
@@ -273,7 +273,7 @@ TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
         (PoolingExplorer, BOOK_3X3 | dict(stride_h=1), [NO_POOLING, TOO_SMALL]),
         (StackExplorer, dict(count=8), [LAYER_8]),
         (CHANNELS, dict(values=VALUES[1], size=4), ["The book's example has c_i"]),
-        (CHANNELS, dict(kernel_size=4, size=3), ["kernel_size 4x4 is larger than"]),
+        (CHANNELS, dict(kernel_size=4, size=3), ["output height", "3 - 4 + 1 = 0 < 1"]),
         (CHANNELS, dict(kernel_size=2, mode=MODES[1]), ["The matrix-product view"]),
     ],
 )

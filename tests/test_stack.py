@@ -75,7 +75,8 @@ def test_draw_stack_shows_each_size_and_the_last_field():
         }
         # The plot's title sums up the last layer: 5 + 6 * 4 = 29 rows of field.
         plot = panel(parse(svg), "output height and receptive field per layer")
-        assert "after 7 layers: 4x4, field 29x29, jump 1x1" in texts(plot)
+        assert "after layer 7: 4x4, field 29x29, jump 1x1" in texts(plot)
+        assert parse(svg).get("aria-label") == "a 7-layer stack on a (32, 32) input"
 
 
 @pytest.mark.parametrize(

@@ -155,13 +155,14 @@ def test_the_pytorch_line_runs_and_gives_the_output_shown(options):
 def test_floor_drop_is_reported_and_tinted():
     root = parse(draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3)).svg)
     # 7 rows, windows of 2 every 2: rows 0..5 used, row 6 dropped; 7 columns
-    # every 3: columns 0..4 used, 2 dropped.
-    assert "drops 1 row at the bottom and 2 columns at the right" in " ".join(
-        texts(root)
-    )
+    # every 3: columns 0, 1 and 3, 4 used, 2 skipped between them, 5, 6 dropped.
+    caption = " ".join(texts(root))
+    assert "drops 1 row at the bottom and 2 columns at the right" in caption
+    assert "skipped by every window (faded): rows none; columns 2" in caption
     group = panel(root, "input 7x7")
     tints = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
     assert tints == {"1 rows", "2 columns"}
+    assert marked(group, "dimmed") == {(r, 2) for r in range(7)}
 
 
 def test_dilated_window_skips_cells():

@@ -56,10 +56,7 @@ const centre = (s, beside) => { s.y = beside.y + beside.height / 2 - s.height / 
 export function channelsPicture(tr, v, pools, palettes, language = "en") {
   const [X, K] = channelData(tr, v, pools);
   const ci = X.length, co = K.length, k = K[0][0].length, n = X[0].length;
-  if (k > n) {
-    throw new Error(tr("kernel_size {k_h}x{k_w} is larger than the {n_h}x{n_w} input: the output would be (n - k + 1) = {o_h}x{o_w}. Choose a smaller kernel or a larger input.",
-      { k_h: k, k_w: k, n_h: n, n_w: n, o_h: n - k + 1, o_w: n - k + 1 }));
-  }
+  axisGeometry(tr, 0, n, k, 1, 0, 1);  // a kernel larger than the input: "n - k + 1 = 3 - 4 + 1 = 0 < 1"
   const matmul = v.mode === VIEWS[1];
   if (matmul && k !== 1) {
     throw new Error(tr("The matrix-product view is for 1x1 kernels, got kernel_size {k_h}x{k_w}. Set the kernel size to 1: then every output pixel mixes only the channels of the same input pixel. (Larger kernels can be written as a matrix product too, after unfolding every window into a column: im2col, F.unfold.)",

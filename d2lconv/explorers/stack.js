@@ -41,7 +41,7 @@ export function stackTable(tr, v) {
 function bars(tr, levels, title, width = 420) {
   const count = levels.length, bar = Math.min(18.0, Math.max(5.0, 480 / count));
   const widest = Math.max(...levels.map((l) => l.size)), scale = width / widest;
-  const panel = makePanel(tr("size per layer ({count} layers)", { count: count - 1 }),
+  const panel = makePanel(tr("size per layer ({count}-layer stack)", { count: count - 1 }),
     width + 120, bar * count, 2 * 13 * 1.25 + 8);
   panel.primitives = () => {
     const out = [], right = widest * scale;
@@ -77,13 +77,13 @@ export function stackPicture(tr, v, language = "en") {
     [xs, fields.map(Number), FIELD_COLOR, tr("receptive field (rows)")],
   ], {
     width: 300, height: Math.max(160, Math.min(left.height, 300)), xlim: [0, v.count], ylim: [0, 1.05 * Number(widest)],
-    title: tr("after {count} layers: {h}x{w}, field {field_h}x{field_w}, jump {jump_h}x{jump_w}", {
+    title: tr("after layer {count}: {h}x{w}, field {field_h}x{field_w}, jump {jump_h}x{jump_w}", {
       count: v.count, h: last.size, w: last.size, field_h: field, field_w: field, jump_h: jump, jump_w: jump,
     }),
     xlabel: tr("layer (0 = input)"), ylabel: tr("pixels"), label: tr("output height and receptive field per layer"), tr,
   });
   row([left, right]);  // left's title is the taller
-  const title = tr("a stack of {count} layers on a {input} input",
+  const title = tr("a {count}-layer stack on a {input} input",
     { count: v.count, input: tupleText([v.input_size, v.input_size]) });
   return { svg: toSvg([left, right], title, language), levels };
 }

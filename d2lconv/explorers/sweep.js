@@ -9,7 +9,10 @@ export function geometry(tr, v) {
     [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], [v.padding_h, v.padding_w][a], v.dilation));
   const padded = axes.map((g) => g.n + 2 * g.p);
   const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
-  return { axes, padded, dropped };
+  // The rows (columns) before the dropped ones that no window reads, in the input's indices.
+  const skipped = axes.map((g, a) => range(padded[a] - dropped[a]).filter((r) => !range(g.out)
+    .some((i) => r >= i * g.s && r - i * g.s < g.span && (r - i * g.s) % g.d === 0)).map((r) => r - g.p));
+  return { axes, padded, dropped, skipped };
 }
 
 // The input and kernel values: a ramp, ones, the edge image (0 in the middle
@@ -29,10 +32,7 @@ export const flip = (K) => K.slice().reverse().map((r) => r.slice().reverse());
 // The padded input, and the output of cross-correlating it with K.
 export function correlate(X, K, g) {
   const [gh, gw] = g.axes;
-  const padded = matrix(...g.padded, (r, c) => {
-    const i = r - gh.p, j = c - gw.p;
-    return i >= 0 && i < gh.n && j >= 0 && j < gw.n ? X[i][j] : 0;
-  });
+  const padded = matrix(...g.padded, (r, c) => X[r - gh.p]?.[c - gw.p] ?? 0);  // 0 outside X: the padding
   const Y = matrix(gh.out, gw.out, (i, j) =>
     sum(K.flatMap((line, a) => line.map((k, b) => padded[i * gh.s + a * gh.d][j * gw.s + b * gw.d] * k))));
   return { padded, Y };
@@ -90,6 +90,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
   const cell = Math.min(30, Math.max(18, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
   const hatched = matrix(H, W, (r, c) => r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
+  const unread = matrix(H, W, (r, c) => [r - gh.p, c - gw.p].some((x, a) => g.skipped[a].includes(x)));
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
@@ -98,7 +99,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell, minFont: 8 };
   const panels = [
     grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
-      dropped: g.dropped, indices: [-gh.p, -gw.p] }),
+      dropped: g.dropped, indices: [-gh.p, -gw.p], dimmed: unread }),
     grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
     grid(products, { ...common, title: tr("window times kernel, element-wise\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
@@ -123,6 +124,8 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     ...formulaLines(tr, 0, gh, topics),
     ...formulaLines(tr, 1, gw, topics),
     ...(topics.includes("stride") ? [droppedText(tr, g.dropped)] : []),
+    ...(g.skipped.flat().length ? [tr("skipped by every window (faded): rows {rows}; columns {columns}",
+      { rows: g.skipped[0].join(", ") || tr("none"), columns: g.skipped[1].join(", ") || tr("none") })] : []),
     tr("PyTorch: {code}", { code: conv2dCall(g, topics) }),
     ...(v.flip ? [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")] : []),
   ], { bold: [0], label: tr("formulas") });

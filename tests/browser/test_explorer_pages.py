@@ -146,7 +146,7 @@ def check_stack(root, v, sizes, where):
     for level, text in shown.items():
         name = "input" if level == 0 else f"layer {level}"
         assert text == f"{name}: {levels[level][0]}x{levels[level][1]}", where
-    after = f"after {v['count']} layers: {sizes[-1][0]}x{sizes[-1][1]}, field "
+    after = f"after layer {v['count']}: {sizes[-1][0]}x{sizes[-1][1]}, field "
     assert any(t.startswith(after) for t in texts(root)), where
 
 

@@ -57,7 +57,7 @@ test("settings with no picture are explained", () => {
   const random = { values: "small random integers" };
   const pools = { x: [[[0, 0], [0, 0]]], k: [[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]] };
   assert.throws(() => m.channelsPicture(tr, book({ ...random, in_channels: 1, out_channels: 1, kernel_size: 3, size: 2 }), pools, {}),
-    { message: /^kernel_size 3x3 is larger than the 2x2 input: the output would be \(n - k \+ 1\) = 0x0\. / });
+    { message: "output height = n - k + 1 = 2 - 3 + 1 = 0 < 1: kernel_size 3 is larger than the input 2" });
   assert.throws(() => m.channelsPicture(tr, book({ mode: "1x1 as a matrix product" }), null, {}),
     { message: /^The matrix-product view is for 1x1 kernels, got kernel_size 2x2\. / });
 });

@@ -68,8 +68,8 @@ test("an empty layer is explained with its number and the formula", () => {
 test("the picture names the stack and the last layer's field and jump", () => {
   const { svg } = m.stackPicture(tr, { count: 7, input_size: 32, kernel_size: 5, padding: 0,
     stride: 1, dilation: 1 });
-  assert.match(svg, /aria-label="a stack of 7 layers on a \(32, 32\) input"/);
-  assert.match(svg, />after 7 layers: 4x4, field 29x29, jump 1x1</);
+  assert.match(svg, /aria-label="a 7-layer stack on a \(32, 32\) input"/);
+  assert.match(svg, />after layer 7: 4x4, field 29x29, jump 1x1</);
   // The centre output (row 1 of 4) sees rows 1..1 + 7 * 4 of the input.
   assert.match(svg, /data-seen="input: rows 1\.\.29 of 32"/);
   assert.match(svg, /data-level="7">layer 7: 4x4</);

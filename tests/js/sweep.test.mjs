@@ -34,6 +34,14 @@ test("sizes follow floor((n + 2p - d(k-1) - 1)/s) + 1", () => {
   const g = m.geometry(tr, settings({ input_h: 7, input_w: 7, stride_h: 2, stride_w: 3 }));
   assert.deepEqual(g.axes.map((a) => a.out), [3, 2]);
   assert.deepEqual(g.dropped, [1, 2]);
+  // Windows of 2 every 3 columns read 0, 1, 3, 4: no window reads column 2.
+  assert.deepEqual(g.skipped, [[], [2]]);
+  // Notebook 5: a 1x1 kernel every (3, 4) on 7x9 reads rows 0, 3, 6 and columns 0, 4, 8 only.
+  const svg = m.sweepPicture(tr, settings({ input_h: 7, input_w: 9, kernel_h: 1, kernel_w: 1, stride_h: 3,
+    stride_w: 4 }), { x: null, k: null }, palettes).svg;
+  assert.match(svg, />skipped by every window \(faded\): rows 1, 2, 4, 5; columns 1, 2, 3, 5, 6, 7</);
+  const input = svg.split('aria-label="input 7x9"')[1].split("</g>")[0];
+  assert.equal(input.match(/data-dimmed=/g).length, 7 * 9 - 3 * 3);  // all but the 3x3 cells read
   const d = m.geometry(tr, settings({ input_h: 5, input_w: 5, dilation: 2 }));
   assert.deepEqual(d.axes.map((a) => a.out), [3, 3]);
 });

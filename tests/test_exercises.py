@@ -169,6 +169,9 @@ CASES_BY_CHECK = {
     "conv2d_as_matmul": dict(right=S6.conv2d_matmul,
         forbid=lambda X, K: F.conv2d(X[None], K)[0],
         right__2=lambda X, K: S6.conv2d_matmul(X, K).clone(), require=conv2d_by_sums,
+        # Height and width swapped: right only where the output is square.
+        shape=lambda X, K: S6.conv2d_matmul(X, K).reshape(len(K),
+            X.shape[2] - K.shape[3] + 1, -1),
         otherwise=lambda X, K: S6.conv2d_matmul(X, K.flip(2, 3))),
     "block_diagonal_speedup": dict(right=S6.speedup, squared=lambda c, b: b * b,
         otherwise=lambda c, b: 7),

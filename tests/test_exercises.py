@@ -199,11 +199,16 @@ CASES_BY_CHECK = {
         padded=lambda c_i, h, w, c_o, k_h, k_w, p_h, p_w, *s: FM(
             c_i, h + 2 * p_h, w + 2 * p_w, c_o, k_h, k_w, 0, 0, *s)),
     "backward_cost": dict(right=S7.backward_cost, half=FC,
-        two=lambda *layer: 4 * FC(*layer), otherwise=lambda *layer: 3),
+        two=lambda *layer: 4 * FC(*layer), with_forward=lambda *layer: 3 * FC(*layer),
+        size=lambda *a: S7.backward_cost(*a[:8], 1, 1), otherwise=lambda *layer: 3),
     "backward_memory": dict(right=BM, not_kept=FM,
         no_bias=lambda *layer: BM(*layer) - layer[3],
         bias_kept=lambda *layer: BM(*layer) + layer[3],
-        otherwise=lambda *layer: 2 * FM(*layer)),
+        # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
+        no_incoming=lambda *a: BM(*a) - FC(*a) // (a[0] * a[4] * a[5]),
+        output_kept=lambda *a: BM(*a) + FC(*a) // (a[0] * a[4] * a[5]),
+        twice=lambda *layer: 2 * FM(*layer), size=lambda *a: BM(*a[:8], 1, 1),
+        otherwise=lambda *layer: 3),
     "doubling_channels": dict(right=4, one=2, otherwise=16),
     "doubling_padding": dict(right=(68 / 64) ** 2, border=2, border__2=4,
         one_axis=68 / 64, otherwise=1.5),

@@ -274,6 +274,7 @@ CASES_BY_CHECK = {
         shape=lambda X: sobel(X, padding=1).square().sum(0).sqrt(),
         abs=lambda X: sobel(X).abs().sum(0), squares=lambda X: sobel(X).square().sum(0),
         one=lambda X: sobel(X)[0].abs(), negative=lambda X: -edge_strength(X),
+        normalised=lambda X: edge_strength(X) / edge_strength(X).max(),
         otherwise=lambda X: edge_strength(X) + 1),
     "limit_scaling": dict(right=0.25, larger=4, unchanged=1, half=0.5, otherwise=0.1,
         ask="a quarter"),
@@ -425,8 +426,9 @@ def test_hints_do_not_give_the_answer_away(capsys):
     exercises.check_output_shape((3, 3))
     exercises.check_relu_max_layers((3, 8))
     exercises.check_audio_stride(32000)
+    exercises.check_sobel_y(SX.T / 8)
     out = capsys.readouterr().out
-    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000"):
+    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000", "-2, -1"):
         assert answer not in out
 
 

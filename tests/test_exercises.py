@@ -262,6 +262,9 @@ CASES_BY_CHECK = {
         float64=81.92, one_channel=0.4096, input=1.6384, otherwise=1, ask="40 MB"),
     "arithmetic_intensity": dict(
         right=lambda c: c * c * 25 * 4096 / (2 * c * 4096 + c * c * 25),
+        # Section 9.4's code passes the input padded to 68x68.
+        right__2=lambda c: c * c * 25 * 4096 / (c * 68 * 68 + c * c * 25 + c * 4096),
+        bias=lambda c: c * c * 25 * 4096 / (2 * c * 4096 + c * c * 25 + c),
         no_weights=lambda c: c * 25 * 64 * 64 / (2 * 64 * 64),
         no_output=lambda c: c * c * 25 * 4096 / (c * 4096 + c * c * 25),
         macs=lambda c: c * c * 25 * 64 * 64, otherwise=lambda c: 3),
@@ -427,8 +430,9 @@ def test_hints_do_not_give_the_answer_away(capsys):
     exercises.check_relu_max_layers((3, 8))
     exercises.check_audio_stride(32000)
     exercises.check_sobel_y(SX.T / 8)
+    exercises.check_arithmetic_intensity(lambda c: 3)
     out = capsys.readouterr().out
-    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000", "-2, -1"):
+    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000", "-2, -1", "c*n*n"):
         assert answer not in out
 
 

@@ -66,6 +66,13 @@ def windows(X, k, s):
     return X.unfold(2, k, s).unfold(3, k, s).flatten(-2)
 
 
+def softmax_across_windows(X, k, s):
+    # F.unfold's columns are windows: a softmax along a row mixes all windows.
+    cols = F.unfold(X.flatten(0, 1)[:, None], k, stride=s)  # (N*C, k*k, windows)
+    pooled = (cols.softmax(2) * cols).sum(1)
+    return pooled.view(*X.shape[:2], (X.shape[2] - k) // s + 1, -1)
+
+
 SX = t([-1, 0, 1], [-2, 0, 2], [-1, 0, 1])  # Sobel's x kernel
 
 
@@ -237,11 +244,15 @@ CASES_BY_CHECK = {
     "min_pooling": dict(right=lambda X, k, s: -F.max_pool2d(-X, k, s),
         max=lambda X, k, s: F.max_pool2d(X, k, s),
         negate=lambda X, k, s: -F.max_pool2d(X, k, s),
+        negate_back=lambda X, k, s: F.max_pool2d(-X, k, s),
         mean=lambda X, k, s: F.avg_pool2d(X, k, s)),
     "softmax_pooling": dict(right=S8.softmax_pool,
         mean=lambda X, k, s: F.avg_pool2d(X, k, s),
         max=lambda X, k, s: F.max_pool2d(X, k, s),
-        weights=lambda X, k, s: F.avg_pool2d(X, k, s) ** 0),
+        weights=lambda X, k, s: F.avg_pool2d(X, k, s) ** 0,
+        axis=softmax_across_windows,
+        axis__2=lambda X, k, s: F.avg_pool2d(X.flatten(2).softmax(-1).view_as(X) * X,
+            k, s) * k * k),
     "pooling_prediction": dict(right=[(4, 4), 8], shape__no_padding=[(3, 3), 8],
         shape__no_stride=[(7, 7), 8], shape__otherwise=[(2, 2), 8],
         top_left__unpadded=[(4, 4), 16], top_left__mean=[(4, 4), 16 / 9],

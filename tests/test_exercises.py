@@ -66,6 +66,13 @@ def windows(X, k, s):
     return X.unfold(2, k, s).unfold(3, k, s).flatten(-2)
 
 
+def softmax_across_windows(X, k, s):
+    # F.unfold's columns are windows: a softmax along a row mixes all windows.
+    cols = F.unfold(X.flatten(0, 1)[:, None], k, stride=s)  # (N*C, k*k, windows)
+    pooled = (cols.softmax(2) * cols).sum(1)
+    return pooled.view(*X.shape[:2], (X.shape[2] - k) // s + 1, -1)
+
+
 SX = t([-1, 0, 1], [-2, 0, 2], [-1, 0, 1])  # Sobel's x kernel
 
 
@@ -173,6 +180,9 @@ CASES_BY_CHECK = {
     "conv2d_as_matmul": dict(right=S6.conv2d_matmul,
         forbid=lambda X, K: F.conv2d(X[None], K)[0],
         right__2=lambda X, K: S6.conv2d_matmul(X, K).clone(), require=conv2d_by_sums,
+        # Height and width swapped: right only where the output is square.
+        shape=lambda X, K: S6.conv2d_matmul(X, K).reshape(len(K),
+            X.shape[2] - K.shape[3] + 1, -1),
         otherwise=lambda X, K: S6.conv2d_matmul(X, K.flip(2, 3))),
     "block_diagonal_speedup": dict(right=S6.speedup, squared=lambda c, b: b * b,
         otherwise=lambda c, b: 7),
@@ -200,11 +210,16 @@ CASES_BY_CHECK = {
         padded=lambda c_i, h, w, c_o, k_h, k_w, p_h, p_w, *s: FM(
             c_i, h + 2 * p_h, w + 2 * p_w, c_o, k_h, k_w, 0, 0, *s)),
     "backward_cost": dict(right=S7.backward_cost, half=FC,
-        two=lambda *layer: 4 * FC(*layer), otherwise=lambda *layer: 3),
+        two=lambda *layer: 4 * FC(*layer), with_forward=lambda *layer: 3 * FC(*layer),
+        size=lambda *a: S7.backward_cost(*a[:8], 1, 1), otherwise=lambda *layer: 3),
     "backward_memory": dict(right=BM, not_kept=FM,
         no_bias=lambda *layer: BM(*layer) - layer[3],
         bias_kept=lambda *layer: BM(*layer) + layer[3],
-        otherwise=lambda *layer: 2 * FM(*layer)),
+        # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
+        no_incoming=lambda *a: BM(*a) - FC(*a) // (a[0] * a[4] * a[5]),
+        output_kept=lambda *a: BM(*a) + FC(*a) // (a[0] * a[4] * a[5]),
+        twice=lambda *layer: 2 * FM(*layer), size=lambda *a: BM(*a[:8], 1, 1),
+        otherwise=lambda *layer: 3),
     "doubling_channels": dict(right=4, one=2, otherwise=16),
     "doubling_padding": dict(right=(68 / 64) ** 2, border=2, border__2=4,
         one_axis=68 / 64, otherwise=1.5),
@@ -233,11 +248,15 @@ CASES_BY_CHECK = {
     "min_pooling": dict(right=lambda X, k, s: -F.max_pool2d(-X, k, s),
         max=lambda X, k, s: F.max_pool2d(X, k, s),
         negate=lambda X, k, s: -F.max_pool2d(X, k, s),
+        negate_back=lambda X, k, s: F.max_pool2d(-X, k, s),
         mean=lambda X, k, s: F.avg_pool2d(X, k, s)),
     "softmax_pooling": dict(right=S8.softmax_pool,
         mean=lambda X, k, s: F.avg_pool2d(X, k, s),
         max=lambda X, k, s: F.max_pool2d(X, k, s),
-        weights=lambda X, k, s: F.avg_pool2d(X, k, s) ** 0),
+        weights=lambda X, k, s: F.avg_pool2d(X, k, s) ** 0,
+        axis=softmax_across_windows,
+        axis__2=lambda X, k, s: F.avg_pool2d(X.flatten(2).softmax(-1).view_as(X) * X,
+            k, s) * k * k),
     "pooling_prediction": dict(right=[(4, 4), 8], shape__no_padding=[(3, 3), 8],
         shape__no_stride=[(7, 7), 8], shape__otherwise=[(2, 2), 8],
         top_left__unpadded=[(4, 4), 16], top_left__mean=[(4, 4), 16 / 9],
@@ -258,6 +277,9 @@ CASES_BY_CHECK = {
         float64=81.92, one_channel=0.4096, input=1.6384, otherwise=1, ask="40 MB"),
     "arithmetic_intensity": dict(
         right=lambda c: c * c * 25 * 4096 / (2 * c * 4096 + c * c * 25),
+        # Section 9.4's code passes the input padded to 68x68.
+        right__2=lambda c: c * c * 25 * 4096 / (c * 68 * 68 + c * c * 25 + c * 4096),
+        bias=lambda c: c * c * 25 * 4096 / (2 * c * 4096 + c * c * 25 + c),
         no_weights=lambda c: c * 25 * 64 * 64 / (2 * 64 * 64),
         no_output=lambda c: c * c * 25 * 4096 / (c * 4096 + c * c * 25),
         macs=lambda c: c * c * 25 * 64 * 64, otherwise=lambda c: 3),
@@ -270,6 +292,7 @@ CASES_BY_CHECK = {
         shape=lambda X: sobel(X, padding=1).square().sum(0).sqrt(),
         abs=lambda X: sobel(X).abs().sum(0), squares=lambda X: sobel(X).square().sum(0),
         one=lambda X: sobel(X)[0].abs(), negative=lambda X: -edge_strength(X),
+        normalised=lambda X: edge_strength(X) / edge_strength(X).max(),
         otherwise=lambda X: edge_strength(X) + 1),
     "limit_scaling": dict(right=0.25, larger=4, unchanged=1, half=0.5, otherwise=0.1,
         ask="a quarter"),
@@ -427,8 +450,10 @@ def test_hints_do_not_give_the_answer_away(capsys):
     exercises.check_output_shape((3, 3))
     exercises.check_relu_max_layers((3, 8))
     exercises.check_audio_stride(32000)
+    exercises.check_sobel_y(SX.T / 8)
+    exercises.check_arithmetic_intensity(lambda c: 3)
     out = capsys.readouterr().out
-    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000"):
+    for answer in ("1.12", "3.6", "2x2", "(2, 2)", "(2, 4)", "8000", "-2, -1", "c*n*n"):
         assert answer not in out
 
 

@@ -34,6 +34,7 @@ TABLE = {
     "conv2d_as_matmul": {
         "right": N_("unfold the windows into columns (im2col), flatten the kernels into rows, multiply once: this is how many libraries compute convolutions."),
         "otherwise": N_("lay each window of X (all channels) out as one column; each output channel's kernel becomes one row."),
+        "shape": N_("the output has shape {want} (c_o, then the height, then the width), got {got}."),
         "forbid": N_("do it without {names}: that is the reference."),
         "require": N_("the values are right; now do the sums as one matrix product.")},
     "block_diagonal_speedup": {
@@ -144,7 +145,7 @@ def check_conv2d_as_matmul(conv2d_matmul):
     K0 = torch.tensor([[[0.0, 1.0], [2.0, 3.0]], [[1.0, 2.0], [3.0, 4.0]]])
     calls = [
         (X0.double(), torch.stack([K0, K0 + 1, K0 + 2]).double()),
-        (normal(3, 6, 5), normal(4, 3, 3, 2)),
+        (normal(3, 7, 5), normal(4, 3, 3, 2)),  # a 5x4 output: height != width
         (normal(1, 4, 4), normal(2, 1, 1, 1)),
     ]
     products = {"matmul", "mm", "bmm", "einsum", "tensordot", "linear", "addmm"}

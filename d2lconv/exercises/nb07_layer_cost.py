@@ -45,14 +45,20 @@ TABLE = {
     "backward_cost": {
         "half": N_("the backward pass computes two gradients: for the input (to pass on) and for the weights (to learn)."),
         "two": ONE_OPERATION,
+        "with_forward": N_("that counts the forward pass too: the backward pass computes only the two gradients."),
+        "size": COUNT,
         "right": N_("twice the forward cost: one pass for dL/dX, one for dL/dW, each as many multiply-adds as the forward pass."),
-        "otherwise": COUNT},
+        "otherwise": N_("your count is {got!r}. Count the multiply-adds of each gradient, for the input and for the weights, as exercise 1 counts the forward pass.")},
     "backward_memory": {
         "not_kept": N_("the forward pass keeps the input and the weights for the backward pass: count them."),
         "no_bias": N_("the bias gradient has c_o values."),
         "bias_kept": N_("the bias appears only once, as its gradient: the forward pass does not keep it for the backward pass (the bias gradient is the sum of dL/dY and needs no saved value)."),
+        "no_incoming": N_("the incoming gradient dL/dY, shaped like the output, is held too."),
+        "output_kept": N_("PyTorch's convolution does not keep its output for the backward pass, only its input and its weights."),
+        "twice": N_("not all of the forward pass is kept: its output and its bias are not saved for the backward pass, only the input and the weights."),
+        "size": COUNT,
         "right": N_("2*(c_i*h*w) + 2*(c_o*c_i*k_h*k_w) + c_o + c_o*m_h*m_w values: about twice the forward pass."),
-        "otherwise": COUNT},
+        "otherwise": N_("your count is {got!r}. Add up the values of each tensor: what the forward pass saved, the incoming gradient, and the gradients for the input, the weights and the bias.")},
     "doubling_channels": {
         "right": N_("4 times: c_i * c_o appears as a product in the cost."),
         "one": N_("both c_i and c_o double, and the cost has their product."),
@@ -72,16 +78,27 @@ TABLE = {
 # fmt: on
 
 
+def _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w):
+    """Output sizes (m_h, m_w) misread: the padding as the book's total, no stride,
+    rounded up, no padding."""
+
+    def size(p_h=p_h, p_w=p_w, s_h=s_h, s_w=s_w, rounding=math.floor):
+        axes = ((h, k_h, p_h, s_h), (w, k_w, p_w, s_w))
+        return tuple(max(rounding((n + 2 * p - k) / s) + 1, 0) for n, k, p, s in axes)
+
+    wrong = dict(total_padding=size(p_h / 2, p_w / 2), no_stride=size(s_h=1, s_w=1))
+    return wrong | dict(round_up=size(rounding=math.ceil), no_padding=size(0, 0))
+
+
 def check_forward_cost(forward_cost):
     """``forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds
     of one forward pass on one sample, no bias; padding per side."""
 
     def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
-        # Padding read as the book's total (p instead of 2p rows added).
-        m = max((h - k_h + p_h + s_h) // s_h, 0) * max((w - k_w + p_w + s_w) // s_w, 0)
-        no_stride = (h + 2 * p_h - k_h + 1) * (w + 2 * p_w - k_w + 1)
-        wrong = dict(total_padding=c_i * c_o * k_h * k_w * m)
-        wrong["no_stride"] = c_i * c_o * k_h * k_w * no_stride
+        sizes = _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w)
+        per_output = c_i * c_o * k_h * k_w  # multiply-adds per output position
+        keys = ("total_padding", "no_stride")  # each with a hint of its own
+        wrong = {key: per_output * math.prod(sizes[key]) for key in keys}
         return wrong | dict(one_input=want // c_i, one_output=want // c_o, two=2 * want)
 
     entry = TABLE["forward_cost"]
@@ -125,8 +142,10 @@ def check_backward_cost(backward_cost):
         # and one to dL/dw (x * dL/dy).
         return 2 * conv_macs(*layer)
 
-    def mistakes(want, *_):
-        return dict(half=want // 2, two=2 * want)
+    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *padding_stride):
+        sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
+        size = c.any_of(*(2 * c_i * c_o * k_h * k_w * m_h * m_w for m_h, m_w in sizes))
+        return dict(half=want // 2, two=2 * want, with_forward=3 * want // 2, size=size)
 
     entry = TABLE["backward_cost"]
     return grade_calls(backward_cost, entry, LAYERS, macs, mistakes, NAMES)
@@ -136,9 +155,15 @@ def check_backward_memory(backward_memory):
     """``backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values:
     input and weights kept, the incoming gradient and the three gradients out."""
 
-    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *_):
+    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *padding_stride):
         not_kept = want - c_i * h * w - c_o * c_i * k_h * k_w
-        return dict(not_kept=not_kept, no_bias=want - c_o, bias_kept=want + c_o)
+        wrong = dict(not_kept=not_kept, no_bias=want - c_o, bias_kept=want + c_o)
+        # The incoming gradient: as many values as the output.
+        out = c_o * math.prod(conv_output_size(h, w, k_h, k_w, *padding_stride))
+        wrong |= dict(no_incoming=want - out, output_kept=want + out)
+        sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
+        size = c.any_of(*(want - out + c_o * m_h * m_w for m_h, m_w in sizes))
+        return wrong | dict(twice=want + c_o + out, size=size)
 
     entry, values = TABLE["backward_memory"], partial(_values, backward=True)
     return grade_calls(backward_memory, entry, LAYERS, values, mistakes, NAMES)

@@ -42,11 +42,13 @@ TABLE = {
         "max": N_("that is max pooling: min(x) = -max(-x)."),
         "negate": N_("negate the input as well: min(x) = -max(-x), not -max(x)."),
         "mean": N_("that is each window's mean, not its minimum."),
+        "negate_back": N_("that is max(-x), which is -min(x): negate the result back."),
         "right": N_("min pooling needs no layer of its own: min(x) = -max(-x), so negate, max-pool, negate.")},
     "softmax_pooling": {
         "mean": N_("that is the plain mean: weight each value by the softmax of its window's values."),
         "max": N_("that is max pooling: weight each value by softmax(x) instead."),
         "weights": N_("the weights alone add up to 1: multiply each by its value x."),
+        "axis": N_("your softmax spans more than one window: each window needs a softmax of its own, over its k*k values."),
         "right": N_("softmax pooling lies between average and max pooling, but costs exponentials for every value, and its output depends on the scale of the inputs.")},
     "pooling_prediction": {
         "ask_shape": N_("give the output shape as a pair (h, w), got {shape!r}"),
@@ -203,7 +205,8 @@ def check_min_pooling(min_pool):
     def mistakes(want, X, k, s):
         windows = _windows(X, k, s)
         maxima = windows.amax(-1)
-        return dict(max=maxima, negate=-maxima, mean=windows.mean(-1))
+        wrong = dict(max=maxima, negate=-maxima, mean=windows.mean(-1))
+        return wrong | dict(negate_back=-want)
 
     return _grade_pool(min_pool, TABLE["min_pooling"], reference, mistakes)
 
@@ -219,7 +222,13 @@ def check_softmax_pooling(softmax_pool):
     def mistakes(want, X, k, s):
         windows = _windows(X, k, s)
         weights = torch.softmax(windows, -1).sum(-1)
-        return dict(mean=windows.mean(-1), max=windows.amax(-1), weights=weights)
+        wrong = dict(mean=windows.mean(-1), max=windows.amax(-1), weights=weights)
+        # A softmax over every window (N, C, positions, k*k) or the whole image
+        # (N, C, H*W): the weights of one window no longer add up to 1.
+        across = torch.softmax(windows.flatten(2, 3), 2).view_as(windows)
+        image = _windows(torch.softmax(X.flatten(2), -1).view_as(X) * X, k, s)
+        axis = c.any_of((across * windows).sum(-1), image.sum(-1))
+        return wrong | dict(axis=axis)
 
     return _grade_pool(softmax_pool, TABLE["softmax_pooling"], reference, mistakes)
 

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from ..i18n import N_
-from ._common import any_of, case, conv_macs, grade, grade_calls
+from ._common import any_of, as_number, case, conv_macs, grade, grade_calls, judge, same
 
 # The layer the notebook times: c channels in and out, a 5x5 kernel on a
 # 64x64 input with padding 2 per side.
@@ -32,8 +32,9 @@ TABLE = {
         "no_weights": N_("the weights are read too."),
         "no_output": N_("the output is written too."),
         "macs": N_("divide by the number of values moved."),
-        "right": N_("the work grows like c^2, the input and output only like c: {at_32:.0f} multiply-adds per value for c = 32, {at_100:.0f} for c = 100. A wider layer does more arithmetic per value it moves."),
-        "otherwise": N_("you answered {got!r}: divide c*c*k*k*m*m by the values of input (c*n*n), weights (c*c*k*k) and output (c*m*m).")},
+        "bias": N_("leave the bias out, as the exercise says: count the input, the weights and the output."),
+        "right": N_("the work grows like c^2, the input and output only like c: {at_32:.0f} multiply-adds per value for c = 32, {at_100:.0f} for c = 100 (a little less if you count the padded input that section 9.4's code passes). A wider layer does more arithmetic per value it moves."),
+        "otherwise": N_("you answered {got!r}. Check each count on its own: the multiply-adds (as in section 9.4), and the values of the input, of the weights and of the output (.numel() of each tensor).")},
     "float64_memory_bound": {
         "right": N_("{want:g} times: a float64 value is {want:g} times as many bytes. Compare with what you measure."),
         "inverse": N_("more bytes take longer: the ratio of the times is above 1."),
@@ -90,9 +91,11 @@ def _macs(c):
     return conv_macs(c, _SIZE, _SIZE, c, _KERNEL, _KERNEL, _PADDING, _PADDING)
 
 
-def _intensity(c):
-    """Multiply-adds per value of input, weights and output, for the timed layer."""
+def _intensity(c, padded=False):
+    """Multiply-adds per value of input, weights and output, for the timed layer
+    (``padded``: its input padded first, as section 9.4's code passes it)."""
     n, k, p = _SIZE, _KERNEL, _PADDING
+    n, p = (n + 2 * p, 0) if padded else (n, p)
     layer = torch.nn.Conv2d(c, c, k, padding=p, bias=False, device="meta")
     X = torch.empty(1, c, n, n, device="meta")
     return _macs(c) / (X.numel() + layer.weight.numel() + layer(X).numel())
@@ -104,13 +107,25 @@ def check_arithmetic_intensity(intensity):
     facts = dict(at_32=_intensity(32), at_100=_intensity(100))
     n, k = _SIZE, _KERNEL
 
-    def mistakes(want, c):
+    def mistakes(c):
         no_output = _macs(c) / (c * n * n + c * c * k * k)
         no_weights = _macs(c) / (2 * c * n * n)
-        return dict(no_weights=no_weights, no_output=no_output, macs=_macs(c))
+        wrong = dict(no_weights=no_weights, no_output=no_output, macs=_macs(c))
+        # The values moved, input unpadded or padded, and the c biases.
+        moved = (_macs(c) / _intensity(c, padded) for padded in (False, True))
+        return wrong | dict(bias=any_of(*(_macs(c) / (v + c) for v in moved)))
+
+    def reference(c):
+        # Counting the padded input (what section 9.4's code feeds the layer) as
+        # read is right too.
+        padded = _intensity(c, padded=True)
+        want, wrong = _intensity(c), mistakes(c)
+        return lambda got: (
+            None if same(as_number(got), padded) else judge(entry, got, want, wrong)
+        )
 
     calls, entry = [(1,), (32,), (100,), (256,)], TABLE["arithmetic_intensity"]
-    return grade_calls(intensity, entry, calls, _intensity, mistakes, "c", **facts)
+    return grade_calls(intensity, entry, calls, reference, None, "c", **facts)
 
 
 def check_float64_memory_bound(answer):

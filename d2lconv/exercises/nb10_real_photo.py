@@ -19,7 +19,7 @@ TABLE = {
         "x": N_("this kernel answers brightness growing from left to right; you want one that compares rows, not columns."),
         "sign": N_("the sign: brightness growing downwards must give a positive output."),
         "flat": N_("a flat image must give 0: the weights must add up to 0."),
-        "scale": N_("right shape, but {scale:g} times Sobel's weights: its rows are [-1, -2, -1], [0, 0, 0] and [1, 2, 1]."),
+        "scale": N_("the right pattern, but {scale:g} times Sobel's weights."),
         "direction": N_("it answers the right direction; Sobel's kernel also weights the middle column twice as much as the two others."),
         "otherwise": N_("subtract the row above from the row below, weighting the middle column twice.")},
     "edge_strength": {
@@ -29,6 +29,7 @@ TABLE = {
         "squares": N_("a length: take the square root of the sum of squares."),
         "one": N_("combine both directions: an edge can run any way."),
         "negative": N_("a strength is a length: it is never negative."),
+        "normalised": N_("yours is divided by its maximum: edge_strength returns the length itself; divide only the picture you pass to show_images."),
         "otherwise": N_("cross-correlate with Sobel's kernel and with its transpose, then combine the two maps into the length of the gradient (gx, gy)."),
         "right": N_("(gx, gy) points across the edge, and its length sees edges that run any way (for a smooth ramp it does not depend on the direction at all).")},
     "limit_scaling": {
@@ -88,6 +89,8 @@ def _strength_hint(X, got):
     problems |= dict(squares=close(tensor, gx**2 + gy**2))
     problems |= dict(one=any(close(tensor, m) for m in (gx, gy, gx.abs(), gy.abs())))
     problems |= dict(negative=bool((tensor < 0).any()))
+    peak = float(want.max())  # 0 for a flat image
+    problems |= dict(normalised=peak > 0 and close(tensor, want / peak))
     return tr(t[c.first(problems) or "otherwise"])
 
 

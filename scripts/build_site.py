@@ -130,8 +130,8 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 GOALS_MARK = "you will be able to"
 CELL_TIMEOUT = 600  # s; a cell of the performance lab times several methods
 CSS = """\
-/* A picture wider than the column shrinks to fit (its text stays text). */
-div.cell_output svg { max-width: 100%; height: auto; }
+/* A picture keeps its drawn size, its text readable: one wider than the
+   column scrolls sideways in its output (an explorer's, in its picture box). */
 div.cell_output .output { overflow-x: auto; }
 .d2lconv-links a { margin-right: 1em; font-weight: 600; }
 /* A note on a light background in both of the theme's modes: its own
@@ -275,6 +275,13 @@ for (const box of document.querySelectorAll(".d2lconv-live")) {
   box.querySelector(".d2lconv-still").replaceWith(el);
   box.d2lconvState = state;  // the settings as the controls move (tests read them)
   mount(el, state);
+}
+// A picture that scrolls sideways takes the keyboard's focus (arrow keys
+// scroll it); an explorer's may grow wider as its controls move.
+const boxes = "div.cell_output .output, .d2lconv-picture";
+for (const box of document.querySelectorAll(boxes)) {
+  const wide = box.scrollWidth > box.clientWidth;
+  if (wide || box.matches(".d2lconv-picture")) box.tabIndex = 0;
 }
 """
 # Traits of the widget machinery, not of the explorer.

@@ -76,6 +76,18 @@ READ_PAGE = """async () => {
         }));
     const goals = all("article p, article strong")
         .find(e => e.textContent.includes("you will be able to"));
+    // Each text of the pictures and explorers as drawn on screen: its font
+    // size times the picture's rendered width over its own (hidden ones aside).
+    const outermost = (t) => {
+        let svg = t.ownerSVGElement;
+        while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
+        return svg;
+    };
+    const texts = all("div.cell_output svg text").map(t => [t, outermost(t)])
+        .map(([t, svg]) => [t, svg, svg.getBoundingClientRect().width])
+        .filter(([t, svg, shown]) => t.textContent.trim() && shown)
+        .map(([t, svg, shown]) => [parseFloat(getComputedStyle(t).fontSize) * shown
+            / (svg.viewBox.baseVal?.width || svg.width.baseVal.value), t.textContent]);
     const firstCell = document.querySelector("article div.cell");
     // Sphinx's maths (MathJax's own output has a class "math" too).
     const maths = all(".math.notranslate");
@@ -96,6 +108,8 @@ READ_PAGE = """async () => {
         goalsFirst: !!goals && (!firstCell || !!(goals.compareDocumentPosition(
             firstCell) & Node.DOCUMENT_POSITION_FOLLOWING)),
         text: document.body.innerText,
+        textsMeasured: texts.length,
+        textsSmall: texts.filter(([px]) => px < 8).slice(0, 5),
         maths: maths.length,
         mathsUntypeset: maths.filter(
             e => !e.querySelector(".MathJax, .MathJax_Display")).length,
@@ -403,6 +417,14 @@ def test_lesson_pages_hold_their_pictures_as_inline_svg_with_numbers_as_text(
     assert drawn > 0
     numbers = {t for p in visits[MATHS_PAGE]["pictures"] for t in p["cells"]}
     assert {"19", "25", "37", "43"} <= numbers
+
+
+def test_every_pictures_text_is_drawn_at_least_8_px_high(visits):
+    """No picture shrinks to fit the column: a wide one scrolls sideways."""
+    assert sum(seen["textsMeasured"] for seen in visits.values()) > 1000
+    small = {name: seen["textsSmall"] for name, seen in visits.items()}
+    small = {name: texts for name, texts in small.items() if texts}
+    assert not small, f"text under 8 px on screen ([px, text]): {small}"
 
 
 def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):

@@ -437,8 +437,8 @@ function control(tr, [name, label, a, b], value, onChange) {
 // "note" (says when a control needs Python) and "play" (Play, the slider of
 // the picture's `cells` steps and its speed; `o.play`: {name, label, fastest,
 // speed, button, keep: the model keeps the step too}). `o.asks`: settings only
-// Python answers; `o.changes(name, value)`: the settings a choice changes;
-// `o.enabled`: name -> when, of `v`, its control is enabled.
+// Python answers (off on a page with no kernel); `o.changes(name, value)`: the
+// settings a choice changes; `o.enabled`: name -> when, of `v`, its control is enabled.
 export function explorer({ model, el }, table, o) {
   const tr = translator(model.get("text"));
   const step = o.play?.name;
@@ -448,7 +448,7 @@ export function explorer({ model, el }, table, o) {
   const taught = (s) => !v.topics || !TOPICS.includes(topic(s)) || v.topics.includes(topic(s));
   const note = box("div", "d2lconv-kernel-note", "min-height:1.3em;font:13px sans-serif;color:#8a4b00");
   note.setAttribute("role", "status");
-  const controls = {};
+  const controls = {}, offline = model.d2lconvStatic ? o.asks ?? [] : [];
   let play = null, shown = null, sending, waiting;
   const build = (item) => {
     if (item === "note") return [note];
@@ -464,6 +464,7 @@ export function explorer({ model, el }, table, o) {
     controls[name] = control(tr, item, v[name], (x) => (asks ? ask(name, x) : change(name, x)));
     // A control whose changes only Python can answer (the tests find it).
     if (asks) controls[name].input.dataset.needsPython = "true";
+    controls[name].input.disabled = offline.includes(name);
     return [controls[name]];
   };
   const top = box("div", "d2lconv-controls");
@@ -472,6 +473,9 @@ export function explorer({ model, el }, table, o) {
     line.append(...items.flatMap(build).map((c) => c.el ?? c));
     top.append(line);
   }
+  // With no kernel, the note says once which controls need one, by their labels.
+  const off = offline.map((name) => controls[name].el.querySelector("label").textContent).join(tr(", "));
+  if (off) note.textContent = tr("These controls need Python (PyTorch computes their results), so they are off on this page: {controls}. To use them, open the notebook in Jupyter or Colab and run it.", { controls: off });
   const picture = box("div", "d2lconv-picture", "overflow-x:auto;contain:content");
   const explanation = box("div", "d2lconv-explanation", "display:none;padding:8px;" +
     "border-left:4px solid #d62728;background:#fff5f5;white-space:pre-wrap;font-family:monospace");
@@ -499,10 +503,6 @@ export function explorer({ model, el }, table, o) {
     v[name] = x;
     save({ [name]: x }, false);
     send();
-    if (model.d2lconvStatic) {
-      note.textContent = tr("This control needs Python (PyTorch computes it): open the notebook in Jupyter or Colab and run it.");
-      return;
-    }
     note.textContent = tr("asking Python...");
     clearTimeout(waiting);
     waiting = setTimeout(() => {
@@ -518,7 +518,7 @@ export function explorer({ model, el }, table, o) {
     save(changes);
   }
   function draw() {
-    for (const [name, when] of Object.entries(o.enabled ?? {})) controls[name].input.disabled = !when(v);
+    for (const [name, when] of Object.entries(o.enabled ?? {})) controls[name].input.disabled = offline.includes(name) || !when(v);
     let cells = 1;
     try {
       const p = o.picture(tr, v, model), lines = p.svg.split("\n");

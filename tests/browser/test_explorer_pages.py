@@ -306,6 +306,12 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
 
 LAST = "() => document.querySelector('#explorer svg').textContent"
 SEED_OFF = "window.controlState('seed').disabled"  # the seed picks random values only
+NOTE = "#explorer .d2lconv-kernel-note"
+# What a page with no kernel says at once of the controls only Python answers.
+NO_KERNEL = (
+    "These controls need Python (PyTorch computes their results), so they are off"
+    " on this page: {}. To use them, open the notebook in Jupyter or Colab and run it."
+)
 
 
 def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
@@ -325,10 +331,10 @@ def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
     words = texts(parse(seen(page)["svg"]))
     assert "height: n - k + 1 = 5 - 2 + 1 = 4" in words
     assert "width: n - k + 1 = 3 - 3 + 1 = 1" in words
+    # No kernel to draw a seed's integers: the seed stays off, random or not.
     set_controls(page, {"kernel": "random"})
-    assert not page.evaluate(SEED_OFF)
-    set_controls(page, {"kernel": "ones", "values": "random"})
-    assert not page.evaluate(SEED_OFF)
+    assert page.evaluate(SEED_OFF)
+    assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
 
 
 def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
@@ -372,16 +378,14 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
 
 def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     show(page, ChannelsExplorer(values="small random integers"))
-    assert not page.evaluate(SEED_OFF)
+    # No kernel: the seed is off from the start, and the note says so once.
+    assert page.evaluate(SEED_OFF)
+    assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
     control(page, "out_channels").focus()
     page.keyboard.press("ArrowLeft")
     code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
     assert code in texts(parse(seen(page)["svg"]))
-    before = seen(page)["svg"]
-    set_controls(page, {"seed": 5})
-    note = page.locator("#explorer .d2lconv-kernel-note").inner_text()
-    assert "needs Python" in note
-    assert seen(page)["svg"] == before  # the numbers of seed 0 stay, as drawn
+    assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
     set_controls(page, {"values": "book example", "size": 4})
     assert page.evaluate(SEED_OFF)
     explanation = seen(page)["explanation"]
@@ -508,17 +512,18 @@ def test_training_page_steps_with_the_keyboard_and_trains(page):
     expect(train).to_have_text(name)  # no longer "Pause"
 
 
-def test_training_page_says_when_a_setting_needs_python(page):
+def test_training_page_says_which_settings_need_python(page):
     explorer = TrainingExplorer()
     show(page, explorer)
-    before = seen(page)["svg"]
-    set_controls(page, {"lr": 0.1})
-    note = page.locator("#explorer .d2lconv-kernel-note")
-    assert "needs Python" in note.inner_text()
-    assert seen(page)["svg"] == before  # the run PyTorch computed stays
+    # No kernel: PyTorch's settings are off, named in the page's note; Train is not.
+    asks = ["lr", "steps", "seed", "init", "bias", "image"]
+    off = page.evaluate(f"{asks + ['step']}.map(n => window.controlState(n).disabled)")
+    assert off == [True] * 6 + [False]
+    named = "learning rate, steps, seed, initialisation, learn a bias, input image"
+    assert page.locator(NOTE).inner_text() == NO_KERNEL.format(named)
+    set_controls(page, {"lr": 0.1})  # as a kernel would be asked
     explorer.lr = 0.1  # Python answers with the run at lr 0.1
     answer(page, explorer, ["run", "step", "answered"])
-    assert note.inner_text() == ""
     line = status_line(seen(page))
     assert line.startswith(f"stopped at step {len(explorer.history) - 1}: ")
     assert line.endswith(

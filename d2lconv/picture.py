@@ -321,7 +321,10 @@ class Picture:
     def _repr_svg_(self):
         return self.svg
 
-    _repr_html_ = _repr_svg_
+    def _repr_html_(self):
+        # JupyterLab's CSS shrinks a wide SVG to the column, and its numbers with
+        # it: the picture keeps its drawn size, and the output scrolls.
+        return self.svg.replace("<svg ", '<svg style="max-width:none" ', 1)
 
     def save(self, path):
         """Write the SVG text to ``path``, which must end in .svg; return the path."""

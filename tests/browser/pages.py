@@ -10,6 +10,17 @@ import re
 
 from svg_checks import parse
 
+# Each SVG text under ``selector`` as [px high on screen, text]: its font size
+# times its picture's drawn width over its own (a picture shrunk to fit its
+# column shrinks its numbers); texts of hidden pictures aside.
+TEXT_SIZES = """(selector) => [...document.querySelectorAll(selector)].map(t => {
+        let svg = t.ownerSVGElement;
+        while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
+        return [t, svg, svg.getBoundingClientRect().width];
+    }).filter(([t, svg, shown]) => t.textContent.trim() && shown)
+    .map(([t, svg, shown]) => [parseFloat(getComputedStyle(t).fontSize) * shown
+        / (svg.viewBox.baseVal?.width || svg.width.baseVal.value), t.textContent])"""
+
 PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 <div id="explorer"></div>
 <script type="module">

@@ -16,7 +16,7 @@ import pytest
 
 from .jupyterlab import BACK, key_samples
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS, find_explorers
-from .pages import choose_random_values
+from .pages import TEXT_SIZES, choose_random_values
 
 ENGLISH = [p for p in NOTEBOOKS if NOTEBOOK_DIR / "zh" not in p.parents]
 EXPLORERS = find_explorers(ENGLISH)
@@ -124,6 +124,18 @@ def test_a_key_redraws_in_the_page_the_kernel_hears_it_and_python_answers(
 
 
 NOTEBOOKS_SHOWN = sorted({path for path, _, _ in EXPLORERS})
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS_SHOWN, ids=[p.name for p in NOTEBOOKS_SHOWN])
+def test_every_pictures_text_is_drawn_at_least_8_px_high(notebook_pages, path):
+    """JupyterLab shrinks a wide SVG output to the column: the course's pictures
+    keep their drawn size (the output scrolls), so no number is under 8 px."""
+    notebook = notebook_pages[path]
+    notebook.activate()
+    texts = notebook.page.evaluate(TEXT_SIZES, f"{notebook.selector} svg text")
+    assert len(texts) > 50, texts
+    small = [t for t in texts if t[0] < 8]
+    assert not small, f"text under 8 px on screen ([px, text]): {small[:5]}"
 
 
 # Last in the module: it shuts the kernels down.

@@ -31,7 +31,12 @@ import nbformat
 import pytest
 from browser.labserver import ARTIFACTS, ROOT, find_explorers
 from browser.labserver import NOTEBOOK_DIR as NOTEBOOKS
-from browser.pages import SHOWN_BY, assert_same_picture, choose_random_values
+from browser.pages import (
+    SHOWN_BY,
+    TEXT_SIZES,
+    assert_same_picture,
+    choose_random_values,
+)
 
 import d2lconv
 from d2lconv import i18n
@@ -76,18 +81,8 @@ READ_PAGE = """async () => {
         }));
     const goals = all("article p, article strong")
         .find(e => e.textContent.includes("you will be able to"));
-    // Each text of the pictures and explorers as drawn on screen: its font
-    // size times the picture's rendered width over its own (hidden ones aside).
-    const outermost = (t) => {
-        let svg = t.ownerSVGElement;
-        while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
-        return svg;
-    };
-    const texts = all("div.cell_output svg text").map(t => [t, outermost(t)])
-        .map(([t, svg]) => [t, svg, svg.getBoundingClientRect().width])
-        .filter(([t, svg, shown]) => t.textContent.trim() && shown)
-        .map(([t, svg, shown]) => [parseFloat(getComputedStyle(t).fontSize) * shown
-            / (svg.viewBox.baseVal?.width || svg.width.baseVal.value), t.textContent]);
+    // Each text of the pictures and explorers as drawn on screen (pages.py).
+    const texts = (TEXT_SIZES)("div.cell_output svg text");
     const firstCell = document.querySelector("article div.cell");
     // Sphinx's maths (MathJax's own output has a class "math" too).
     const maths = all(".math.notranslate");
@@ -115,7 +110,7 @@ READ_PAGE = """async () => {
             e => !e.querySelector(".MathJax, .MathJax_Display")).length,
         mathErrors: all(".MathJax_Error, merror").length,
     };
-}"""
+}""".replace("TEXT_SIZES", TEXT_SIZES)
 # Each explorer of the page, to be moved as a student does: a key on its first
 # slider the page answers alone (the other way at the end of its range).
 TO_MOVE = """() => [...document.querySelectorAll(".d2lconv-live")].map(box => {

@@ -110,14 +110,15 @@ def _formula_lines(axis, g, topics=TOPICS):
 
 
 def skipped(g, axis):
-    """The rows (``axis`` 0) or columns before the dropped ones that no window
-    reads (a stride larger than the window steps over them), in the input's
-    indices: the padding's are below 0."""
+    """The rows (``axis`` 0) or columns of the input, before the dropped ones,
+    that no window reads (a stride larger than the window, or a dilation, steps
+    over them)."""
     s, d, span = g.stride[axis], g.dilation[axis], g.span[axis]
     reach = g.padded_size[axis] - g.dropped[axis]
     starts = range(0, g.output_size[axis] * s, s)
-    read = {r for i in starts for r in range(i, i + span, d)}
-    return [r - g.sides[axis][0] for r in range(reach) if r not in read]
+    read = {r - g.sides[axis][0] for i in starts for r in range(i, i + span, d)}
+    n = g.input_size[axis]
+    return [r for r in range(min(n, reach - g.sides[axis][0])) if r not in read]
 
 
 def _skipped_text(rows, cols):

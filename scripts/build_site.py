@@ -277,11 +277,16 @@ for (const box of document.querySelectorAll(".d2lconv-live")) {
   mount(el, state);
 }
 // A picture that scrolls sideways takes the keyboard's focus (arrow keys
-// scroll it); an explorer's may grow wider as its controls move.
+// scroll it), and only then; an explorer's is measured again as it redraws.
+const focusable = (box) => {
+  box.tabIndex = box.scrollWidth > box.clientWidth ? 0 : -1;
+};
 const boxes = "div.cell_output .output, .d2lconv-picture";
 for (const box of document.querySelectorAll(boxes)) {
-  const wide = box.scrollWidth > box.clientWidth;
-  if (wide || box.matches(".d2lconv-picture")) box.tabIndex = 0;
+  focusable(box);
+  if (!box.matches(".d2lconv-picture")) continue;
+  const redrawn = new MutationObserver(() => focusable(box));
+  redrawn.observe(box, { childList: true, subtree: true });
 }
 """
 # Traits of the widget machinery, not of the explorer.

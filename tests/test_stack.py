@@ -6,7 +6,7 @@ from svg_checks import SVG, panel, parse, texts
 from torch import nn
 
 from d2lconv import one_thread
-from d2lconv.explorers.stack import StackExplorer
+from d2lconv.explorers.stack import RANGES, StackExplorer
 from d2lconv.stack import draw_stack, repeat_layer
 from d2lconv.sweep import TOPICS
 
@@ -117,6 +117,23 @@ def test_each_level_and_the_orange_cone_are_pytorchs(settings):
         assert len(layers) in levels
         for level, name in levels.items():
             assert name == f"{names[level]}: {rows[level][2]}x{rows[level][2]}"
+
+
+def test_every_slider_over_its_range_draws_exactly_what_pytorch_computes():
+    # From 3 layers on 16x16, each slider at its lowest, highest and middle:
+    # no picture but a "< 1" formula exactly where a real nn.Conv2d refuses.
+    e = StackExplorer(count=3, input_size=16)
+    for name, (low, high) in RANGES.items():
+        for value in (low, high, (low + high) // 2):
+            setattr(e, name, value)
+            why = f"{name} = {value}"
+            try:
+                sizes = torch_sizes(*(getattr(e, name) for name in RANGES))
+            except RuntimeError:
+                assert e.svg == "" and "< 1" in e.message, why
+                continue
+            last = shown_levels(parse(e.svg))[len(sizes)]
+            assert last == f"layer {len(sizes)}: {sizes[-1][0]}x{sizes[-1][1]}", why
 
 
 def test_explorer_recovers_from_an_empty_layer():

@@ -163,6 +163,14 @@ def test_floor_drop_is_reported_and_tinted():
     tints = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
     assert tints == {"1 rows", "2 columns"}
     assert marked(group, "dimmed") == {(r, 2) for r in range(7)}
+    # Padding 2, every 2nd row: windows at rows -2, 0, 2, 4 read input rows 0 and
+    # 2 of 0..2; the padding is never named nor faded.
+    root = parse(
+        draw_sweep(torch.zeros(3, 3), torch.zeros(1, 1), padding=2, stride=2).svg
+    )
+    assert "skipped by every window (faded): rows 1; columns 1" in " ".join(texts(root))
+    unread = {(r + 2, c + 2) for r in range(3) for c in range(3) if 1 in (r, c)}
+    assert marked(panel(root, "input 3x3, padded to 7x7"), "dimmed") == unread
 
 
 def test_dilated_window_skips_cells():

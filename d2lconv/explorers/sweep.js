@@ -9,9 +9,9 @@ export function geometry(tr, v) {
     [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], [v.padding_h, v.padding_w][a], v.dilation));
   const padded = axes.map((g) => g.n + 2 * g.p);
   const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
-  // The rows (columns) before the dropped ones that no window reads, in the input's indices.
-  const skipped = axes.map((g, a) => range(padded[a] - dropped[a]).filter((r) => !range(g.out)
-    .some((i) => r >= i * g.s && r - i * g.s < g.span && (r - i * g.s) % g.d === 0)).map((r) => r - g.p));
+  // The rows (columns) of the input, before the dropped ones, that no window reads.
+  const reads = (g, r) => range(g.out).some((i) => r >= i * g.s && (r - i * g.s) % g.d === 0 && r - i * g.s < g.span);
+  const skipped = axes.map((g, a) => range(g.n).filter((r) => r + g.p < padded[a] - dropped[a] && !reads(g, r + g.p)));
   return { axes, padded, dropped, skipped };
 }
 

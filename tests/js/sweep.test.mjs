@@ -36,6 +36,10 @@ test("sizes follow floor((n + 2p - d(k-1) - 1)/s) + 1", () => {
   assert.deepEqual(g.dropped, [1, 2]);
   // Windows of 2 every 3 columns read 0, 1, 3, 4: no window reads column 2.
   assert.deepEqual(g.skipped, [[], [2]]);
+  // Padding 2, a 1x1 kernel every 2 on 3x3: input row and column 1 only, never the padding's.
+  const p = m.geometry(tr, settings({ kernel_h: 1, kernel_w: 1, padding_h: 2, padding_w: 2, stride_h: 2,
+    stride_w: 2 }));
+  assert.deepEqual(p.skipped, [[1], [1]]);
   // Notebook 5: a 1x1 kernel every (3, 4) on 7x9 reads rows 0, 3, 6 and columns 0, 4, 8 only.
   const svg = m.sweepPicture(tr, settings({ input_h: 7, input_w: 9, kernel_h: 1, kernel_w: 1, stride_h: 3,
     stride_w: 4 }), { x: null, k: null }, palettes).svg;

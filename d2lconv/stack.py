@@ -120,9 +120,10 @@ def stack_picture(input_size, table):
         ylabel=tr("pixels"),
         label=tr("output height and receptive field per layer"),
     )
+    # The plot under the bars: about 550 px wide, within a lesson's column.
     bars.x, bars.y = MARGIN, MARGIN + bars.top
-    plot.x = bars.x + bars.width + GAP + plot.span[0]
-    plot.y = bars.y
+    plot.x = bars.x + plot.span[0]
+    plot.y = bars.y + bars.height + GAP + plot.top
     title = tr(
         "a {count}-layer stack on a {input} input", count=count, input=input_size
     )

@@ -230,8 +230,8 @@ def _vector(tensor):
 
 
 def _status(last, steps, lr, limit):
-    """One line: the step, the loss, kernel and bias with their gradients, and
-    whether this lr converges."""
+    """Lines: the step, the loss, kernel and bias with their gradients; then
+    (with ``lr``) whether this lr converges."""
     finite, kernel = math.isfinite(last.loss), _vector(last.kernel)
     values = dict(step=last.step, steps=steps, loss=last.loss, kernel=kernel)
     if finite:
@@ -249,15 +249,15 @@ def _status(last, steps, lr, limit):
         if finite:
             gradient = _fmt2(last.bias_grad)
             text = tr("{status} (gradient {gradient})", status=text, gradient=gradient)
-    if lr is not None:
-        rule, verdict = ("<", tr("converges")) if lr < limit else (">=", tr("diverges"))
-        values = dict(status=text, lr=lr, rule=rule, limit=limit, verdict=verdict)
-        text = tr(
-            "{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = "
-            "{limit:.4f}: {verdict}",
-            **values,
-        )
-    return text
+    if lr is None:
+        return [text]
+    rule, verdict = ("<", tr("converges")) if lr < limit else (">=", tr("diverges"))
+    values = dict(lr=lr, rule=rule, limit=limit, verdict=verdict)
+    rate = tr(
+        "lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}",
+        **values,
+    )
+    return [text, rate]
 
 
 def start_text(init, first):
@@ -300,6 +300,8 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
         log_losses = np.log10(np.maximum(losses, LOSS_RANGE[0]))
         # A clipped curve says so: a flat line at the edge is not a plateau.
         notes = []
+        if np.any(losses < LOSS_RANGE[0]):
+            notes.append(tr("loss below 1e-8 is drawn at the bottom: off the scale"))
         if np.any(losses > LOSS_RANGE[1]):
             notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
         if np.any(np.abs(shown) > KERNEL_RANGE):
@@ -334,10 +336,11 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
         Grid(layer_output(X, last), title=title, fmt=_fmt2, **colours),
         Grid(Y, title=tr("target Y = corr2d(X, [1, -1])"), **colours),
     ]
-    bottom = row([loss, values, *grids])
+    # Two rows, the plots above the grids: about 800 px wide, a lesson's column.
+    bottom = row(grids, y=row([loss, values]) + GAP)
     start = [] if init is None else [start_text(init, history[0])]
     status = _status(last, steps, lr, lr_limit(X, bias))
-    text = Lines([status, *start, *notes], bold=[0])
+    text = Lines([*status, *start, *notes], bold=range(len(status)))
     text.y = bottom + GAP
     title = tr(
         "learning the edge kernel: step {step} of {steps}", step=last.step, steps=steps

@@ -263,6 +263,7 @@ LAYER_8 = (
 HALF = "padding must be <= kernel_size // 2 = 3 // 2 = 1"
 BOOK_3X3 = dict(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
 TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
+BOTH = "Choose 'small random integers', then set the kernel size to 1."
 
 
 @pytest.mark.parametrize(
@@ -275,6 +276,8 @@ TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
         (CHANNELS, dict(values=VALUES[1], size=4), ["The book's example has c_i"]),
         (CHANNELS, dict(kernel_size=4, size=3), ["output height", "3 - 4 + 1 = 0 < 1"]),
         (CHANNELS, dict(kernel_size=2, mode=MODES[1]), ["The matrix-product view"]),
+        (ChannelsExplorer, dict(mode=MODES[1]), ["The matrix-product view", BOTH]),
+        (ChannelsExplorer, dict(mode=MODES[1], kernel_size=1), ["The matrix", BOTH]),
     ],
 )
 def test_an_explorer_explains_settings_with_no_picture(explorer, settings, words):

@@ -112,6 +112,7 @@ def test_each_level_and_the_orange_cone_are_pytorchs(settings):
     for svg in (draw_stack(e.input_size, layers).svg, e.svg):
         root = parse(svg)
         assert shown_seen(root) == seen
+        assert int(root.get("width")) <= 830  # a lesson's output column
         # Every level is named, or some (always the last) when there are many.
         levels = shown_levels(root)
         assert len(layers) in levels

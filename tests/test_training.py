@@ -194,12 +194,12 @@ def test_draw_training_shows_the_last_step_and_its_gradients():
     # and d/db = -2 sum Y = 0.
     root = parse(draw_training(history[:1], X, Y, steps=4, lr=0.01, init="zeros").svg)
     assert "start: K = [0.00, 0.00] (zeros: every weight 0)" in texts(root)
-    status = next(w for w in texts(root) if w.startswith("step "))
-    assert status.startswith(
+    # The status in two lines: the step's numbers, then the rate against its limit.
+    assert [w for w in texts(root) if w.startswith(("step ", "lr "))] == [
         "step 0/4: loss 12, kernel [0.00, 0.00] (gradient [-12.00, 12.00]), "
-        "bias 0.00 (gradient 0.00)   |   lr 0.01 < largest stable rate "
-        "2/lambda_max = 0.0161: converges"
-    )
+        "bias 0.00 (gradient 0.00)",
+        "lr 0.01 < largest stable rate 2/lambda_max = 0.0161: converges",
+    ]
 
 
 @pytest.mark.parametrize("use", ["nn.Conv2d", "Conv2D"])
@@ -242,14 +242,20 @@ def test_explorer_sends_the_run_pytorch_computed():
 def test_explorer_picture_shows_the_step_on_its_slider():
     e = TrainingExplorer()
     e.step = 7
-    shown = texts(parse(e.svg))
+    root = parse(e.svg)
+    shown = texts(root)
     assert "output at step 7" in shown
     (status,) = [w for w in shown if w.startswith("step 7/30: ")]
     assert status.startswith(f"step 7/30: loss {e.history[7].loss:.3g}")
-    assert status.endswith(
-        "lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges"
-    )
+    assert "lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges" in shown
     assert not [w for w in shown if "off the scale" in w]
+    # Within a lesson's output column (JupyterLab's is about 830 px).
+    assert int(root.get("width")) <= 830
+    # After 100 steps the loss is about 2e-12: the curve is drawn at 1e-8.
+    e.steps = 100
+    shown = texts(parse(e.svg))
+    notes = ["loss below 1e-8 is drawn at the bottom: off the scale"]
+    assert [w for w in shown if "off the scale" in w] == notes
 
 
 def test_a_new_setting_trains_again_and_answers_the_page():
@@ -278,9 +284,7 @@ def test_a_diverging_run_says_so_and_travels_as_json():
         shown = texts(parse(e.svg))
     (status,) = [w for w in shown if w.startswith("stopped at step ")]
     assert status.startswith(f"stopped at step {last.step}: the loss overflowed")
-    assert status.endswith(
-        "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges"
-    )
+    assert "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges" in shown
     # The clipped curves say they are clipped.
     assert [w for w in shown if "off the scale" in w] == [
         "loss above 1e4 is drawn at the top: off the scale",

@@ -16,6 +16,13 @@ BOOK_SIZES = N_(
     "{n}x{n}. Choose 'small random integers' to try other sizes."
 )
 
+# The matrix-product view with the book's numbers: two steps away.
+BOOK_MATMUL = N_(
+    "The matrix-product view is for 1x1 kernels and the book's example has 2x2 "
+    "kernels; got values 'book example', kernel size {k}. Choose 'small random "
+    "integers', then set the kernel size to 1."
+)
+
 
 class ChannelsExplorer(Explorer):
     """Input and output channels, kernel size and input size, with the costs.
@@ -60,6 +67,8 @@ class ChannelsExplorer(Explorer):
         """``(X, K)`` of the settings (a ValueError explains the book's sizes)."""
         c_i, k, n = self.in_channels, self.kernel_size, self.size
         if self.values == "book example":
+            if self.mode == channels.MODES[1]:
+                raise ShapeError(BOOK_MATMUL, k=k)
             if (c_i, k, n) != (2, 2, 3):
                 raise ShapeError(BOOK_SIZES, c_i=c_i, k=k, n=n)
             return channels.book_example(self.out_channels)

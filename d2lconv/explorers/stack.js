@@ -82,7 +82,7 @@ export function stackPicture(tr, v, language = "en") {
     }),
     xlabel: tr("layer (0 = input)"), ylabel: tr("pixels"), label: tr("output height and receptive field per layer"), tr,
   });
-  row([left, right]);  // left's title is the taller
+  row([right], MARGIN, row([left]) + GAP);  // the plot under the bars, within a lesson's column
   const title = tr("a {count}-layer stack on a {input} input",
     { count: v.count, input: tupleText([v.input_size, v.input_size]) });
   return { svg: toSvg([left, right], title, language), levels };

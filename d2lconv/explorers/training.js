@@ -21,7 +21,7 @@ export function fmt2(value) {
 const vector = (values) => `[${values.map(fmt2).join(", ")}]`;
 const clip = (v, lo, hi) => (Number.isNaN(v) ? v : Math.min(Math.max(v, lo), hi));
 
-// The status line at step t: training._status.
+// The status lines at step t (the step's numbers; lr against its limit): training._status.
 export function statusText(tr, run, t) {
   const finite = Number.isFinite(run.loss[t]), kernel = vector(run.kernel[t]);
   let text = finite
@@ -34,8 +34,8 @@ export function statusText(tr, run, t) {
     if (finite) text = tr("{status} (gradient {gradient})", { status: text, gradient: fmt2(run.bias_grad[t]) });
   }
   const converges = run.lr < run.limit;
-  return tr("{status}   |   lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}", { status: text,
-    lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit, verdict: converges ? tr("converges") : tr("diverges") });
+  return [text, tr("lr {lr} {rule} largest stable rate 2/lambda_max = {limit:.4f}: {verdict}", {
+    lr: run.lr, rule: converges ? "<" : ">=", limit: run.limit, verdict: converges ? tr("converges") : tr("diverges") })];
 }
 
 // The picture of the run at step t: training.draw_training(history[:t + 1]).
@@ -60,15 +60,14 @@ export function trainingPicture(tr, run, t, palettes, language = "en") {
     grid(run.target, { ...colours, title: tr("target Y = corr2d(X, [1, -1])") }),
   ];
   // A clipped curve says so: a flat line at the edge is not a plateau.
-  const notes = [];
-  if (upTo(run.loss).some((v) => v > LOSS_RANGE[1])) notes.push(tr("loss above 1e4 is drawn at the top: off the scale"));
-  if ([...upTo(run.kernel).flat(), ...(run.bias ? upTo(run.bias) : [])].some((v) => Math.abs(v) > KERNEL_RANGE)) {
-    notes.push(tr("values beyond ±3 are drawn at the edge: off the scale"));
-  }
+  const notes = [], raw = upTo(run.loss), shown = [...upTo(run.kernel).flat(), ...(run.bias ? upTo(run.bias) : [])];
+  if (raw.some((v) => v < LOSS_RANGE[0])) notes.push(tr("loss below 1e-8 is drawn at the bottom: off the scale"));
+  if (raw.some((v) => v > LOSS_RANGE[1])) notes.push(tr("loss above 1e4 is drawn at the top: off the scale"));
+  if (shown.some((v) => Math.abs(v) > KERNEL_RANGE)) notes.push(tr("values beyond ±3 are drawn at the edge: off the scale"));
   // Python's line of the start (training.start_text): the kernel it gave, and why.
-  const text = lines([statusText(tr, run, t), ...(run.start ? [run.start] : []), ...notes],
-    { bold: [0], label: tr("text") });
-  text.y = row([loss, values, ...grids]) + GAP;
+  const text = lines([...statusText(tr, run, t), ...(run.start ? [run.start] : []), ...notes],
+    { bold: [0, 1], label: tr("text") });
+  text.y = row(grids, MARGIN, row([loss, values]) + GAP) + GAP;  // plots over grids: a lesson's column
   const title = tr("learning the edge kernel: step {step} of {steps}", { step: t, steps: run.steps });
   return { svg: toSvg([loss, values, ...grids, text], title, language) };
 }

@@ -417,10 +417,9 @@ def two_decimals(x):
 
 
 def status_line(shown):
-    """The status line under the training picture (its bold line)."""
+    """The status under the training picture (its two bold lines, joined)."""
     root = parse(shown["svg"])
-    (line,) = [t.text for t in root.iter(SVG + "text") if t.get("font-weight")]
-    return line
+    return "\n".join(t.text for t in root.iter(SVG + "text") if t.get("font-weight"))
 
 
 def check_training(shown, history, X, Y, v, t, where):

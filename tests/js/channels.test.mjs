@@ -58,6 +58,11 @@ test("settings with no picture are explained", () => {
   const pools = { x: [[[0, 0], [0, 0]]], k: [[[[1, 1, 1], [1, 1, 1], [1, 1, 1]]]] };
   assert.throws(() => m.channelsPicture(tr, book({ ...random, in_channels: 1, out_channels: 1, kernel_size: 3, size: 2 }), pools, {}),
     { message: "output height = n - k + 1 = 2 - 3 + 1 = 0 < 1: kernel_size 3 is larger than the input 2" });
-  assert.throws(() => m.channelsPicture(tr, book({ mode: "1x1 as a matrix product" }), null, {}),
-    { message: /^The matrix-product view is for 1x1 kernels, got kernel_size 2x2\. / });
+  assert.throws(() => m.channelsPicture(tr, book({ ...random, in_channels: 1, out_channels: 1, size: 2, mode: "1x1 as a matrix product" }),
+    pools, {}), { message: /^The matrix-product view is for 1x1 kernels, got kernel_size 2x2\. Set the kernel size to 1: / });
+  // The book's 2x2 kernels: both steps named, whatever the kernel size.
+  for (const kernel_size of [1, 2]) {
+    assert.throws(() => m.channelsPicture(tr, book({ mode: "1x1 as a matrix product", kernel_size }), null, {}),
+      { message: /^The matrix-product view .* got values 'book example', kernel size \d\. Choose 'small random integers', then set the kernel size to 1\.$/ });
+  }
 });

@@ -27,31 +27,30 @@ test("a run's non-finite numbers arrive as strings and are read back, its texts 
 test("the status line of the stripe at the edge detector: no loss, no gradient", () => {
   // The stripe's limit is 2 / 60 (its Hessian's largest eigenvalue is 60).
   const r = run({ loss: [0], kernel: [[1, -1]], grad: [[0, 0]] });
-  assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 0, kernel [1.00, -1.00] " +
-    "(gradient [0.00, 0.00])   |   lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges");
+  assert.deepEqual(m.statusText(tr, r, 0), ["step 0/30: loss 0, kernel [1.00, -1.00] (gradient [0.00, 0.00])",
+    "lr 0.03 < largest stable rate 2/lambda_max = 0.0333: converges"]);
 });
 
 test("from a zero kernel and bias the gradient is -2 sum Y x", () => {
   // The stripe from zeros: loss sum Y^2 = 12, gradient [-12, 12] and 0 for the bias.
   const r = run({ lr: 0.01, limit: 1 / (36 + Math.sqrt(684)), loss: [12], kernel: [[0, 0]],
     grad: [[-12, 12]], bias: [0], bias_grad: [0] });
-  assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 12, kernel [0.00, 0.00] " +
-    "(gradient [-12.00, 12.00]), bias 0.00 (gradient 0.00)   |   lr 0.01 < largest stable rate 2/lambda_max = 0.0161: converges");
+  assert.deepEqual(m.statusText(tr, r, 0), ["step 0/30: loss 12, kernel [0.00, 0.00] " +
+    "(gradient [-12.00, 12.00]), bias 0.00 (gradient 0.00)", "lr 0.01 < largest stable rate 2/lambda_max = 0.0161: converges"]);
 });
 
 test("a run that overflows says where it stopped, without a gradient", () => {
   const r = run({ lr: 0.1, loss: [3.5, "Infinity"], kernel: [[0.5, 0.25], [1e20, "-Infinity"]],
     grad: [[1, 2], ["NaN", "NaN"]] });
-  assert.equal(m.statusText(tr, r, 0), "step 0/30: loss 3.5, kernel [0.50, 0.25] " +
-    "(gradient [1.00, 2.00])   |   lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges");
-  assert.equal(m.statusText(tr, r, 1), "stopped at step 1: the loss overflowed, kernel " +
-    "[>99, <-99]   |   lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges");
+  const diverges = "lr 0.1 >= largest stable rate 2/lambda_max = 0.0333: diverges";
+  assert.deepEqual(m.statusText(tr, r, 0), ["step 0/30: loss 3.5, kernel [0.50, 0.25] (gradient [1.00, 2.00])", diverges]);
+  assert.deepEqual(m.statusText(tr, r, 1), ["stopped at step 1: the loss overflowed, kernel [>99, <-99]", diverges]);
 });
 
 test("the loss is written with 3 significant digits, as Python's .3g", () => {
   const r = run({ loss: [0.000123456, 12345.6], kernel: [[0, 0], [0, 0]], grad: [[0, 0], [0, 0]] });
-  assert.match(m.statusText(tr, r, 0), /^step 0\/30: loss 0\.000123, /);
-  assert.match(m.statusText(tr, r, 1), /^step 1\/30: loss 1\.23e\+04, /);
+  assert.match(m.statusText(tr, r, 0)[0], /^step 0\/30: loss 0\.000123, /);
+  assert.match(m.statusText(tr, r, 1)[0], /^step 1\/30: loss 1\.23e\+04, /);
 });
 
 test("the picture at step t shows the output of step t and the loss up to t", () => {
@@ -70,12 +69,14 @@ test("the picture at step t shows the output of step t and the loss up to t", ()
   assert.equal(loss.split(" L").length, 2);
 });
 
-test("a clipped loss or kernel value says it is off the scale", () => {
+test("a clipped loss or kernel value says it is off the scale, a loss below 1e-8 too", () => {
   const palettes = { RdBu_r: [["#2166ac", "#f7f7f7", "#b2182b"], [true, false, true]] };
   const r = run({ lr: 0.1, loss: [3.5, 2e4, "Infinity"], kernel: [[0.5, 0.25], [2, -1], [1e20, "-Infinity"]],
     grad: [[1, 2], [1, 2], ["NaN", "NaN"]], output: [[[0, 0, 0]], [[0, 0, 0]], [[0, 0, 0]]] });
-  const notes = (t) => m.trainingPicture(tr, r, t, palettes).svg.match(/>[^<]*off the scale</g) ?? [];
+  const notes = (t, of = r) => m.trainingPicture(tr, of, t, palettes).svg.match(/>[^<]*off the scale</g) ?? [];
   assert.deepEqual(notes(0), []);
+  const low = run({ loss: [1e-8, 9e-9], kernel: [[1, -1], [1, -1]], grad: [[0, 0], [0, 0]], output: [[[0, 0, 0]], [[0, 0, 0]]] });
+  assert.deepEqual([notes(0, low), notes(1, low)], [[], [">loss below 1e-8 is drawn at the bottom: off the scale<"]]);
   assert.deepEqual(notes(1), [">loss above 1e4 is drawn at the top: off the scale<"]);
   assert.deepEqual(notes(2), [">loss above 1e4 is drawn at the top: off the scale<",
     ">values beyond \u00b13 are drawn at the edge: off the scale<"]);

@@ -39,6 +39,19 @@ S2, S3, S4, S5, S6, S7, S8 = map(solutions, range(2, 9))
 FC, FM, BM = S7.forward_cost, S7.forward_memory, S7.backward_memory
 
 
+def outputs(*layer):
+    # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
+    return FC(*layer) // (layer[0] * layer[4] * layer[5])
+
+
+def cost_with(size):
+    # The forward cost with the output size of each axis size(n, k, p, s).
+    def cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+        return c_i * c_o * k_h * k_w * size(h, k_h, p_h, s_h) * size(w, k_w, p_w, s_w)
+
+    return cost
+
+
 def t(*rows):
     return torch.tensor(rows, dtype=torch.float32)
 
@@ -202,23 +215,30 @@ CASES_BY_CHECK = {
         no_stride=lambda *a: FC(*a[:8], 1, 1),
         one_input=lambda *layer: FC(*layer) // layer[0],
         one_output=lambda *layer: FC(*layer) // layer[3],
-        two=lambda *layer: 2 * FC(*layer)),
+        no_kernel=lambda *a: FC(*a) // (a[4] * a[5]),
+        bias=lambda *a: FC(*a) + outputs(*a), two=lambda *layer: 2 * FC(*layer),
+        size=cost_with(lambda n, k, p, s: (n + 2 * p - k) // s),
+        size__2=cost_with(lambda n, k, p, s: (n + 2 * p - k + 1) // s)),
     "forward_memory": dict(right=FM,
         otherwise=lambda c_i, h, w, *_: c_i * h * w,
         no_weights=lambda *a: FM(*a) - a[3] * (a[0] * a[4] * a[5] + 1),
         no_bias=lambda *layer: FM(*layer) - layer[3],
         no_input=lambda *a: FM(*a) - a[0] * a[1] * a[2],
+        no_output=lambda *a: FM(*a) - outputs(*a), bytes=lambda *a: 4 * FM(*a),
+        one_input=lambda *a: FM(*a) - a[3] * a[4] * a[5] * (a[0] - 1),
+        size=lambda *a: FM(*a[:8], 1, 1),
         padded=lambda c_i, h, w, c_o, k_h, k_w, p_h, p_w, *s: FM(
             c_i, h + 2 * p_h, w + 2 * p_w, c_o, k_h, k_w, 0, 0, *s)),
     "backward_cost": dict(right=S7.backward_cost, half=FC,
         two=lambda *layer: 4 * FC(*layer), with_forward=lambda *layer: 3 * FC(*layer),
         size=lambda *a: S7.backward_cost(*a[:8], 1, 1), otherwise=lambda *layer: 3),
     "backward_memory": dict(right=BM, not_kept=FM,
+        once=lambda *a: BM(*a) - a[0] * a[1] * a[2],
+        once__2=lambda *a: BM(*a) - a[0] * a[3] * a[4] * a[5],
         no_bias=lambda *layer: BM(*layer) - layer[3],
         bias_kept=lambda *layer: BM(*layer) + layer[3],
-        # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
-        no_incoming=lambda *a: BM(*a) - FC(*a) // (a[0] * a[4] * a[5]),
-        output_kept=lambda *a: BM(*a) + FC(*a) // (a[0] * a[4] * a[5]),
+        no_incoming=lambda *a: BM(*a) - outputs(*a),
+        output_kept=lambda *a: BM(*a) + outputs(*a),
         twice=lambda *layer: 2 * FM(*layer), size=lambda *a: BM(*a[:8], 1, 1),
         otherwise=lambda *layer: 3),
     "doubling_channels": dict(right=4, one=2, otherwise=16),

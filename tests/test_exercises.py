@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -56,10 +57,18 @@ def t(*rows):
     return torch.tensor(rows, dtype=torch.float32)
 
 
-def mirror_pad_symmetric(X, p):
-    # Repeats the border value: numpy's "symmetric".
+def mirror(X, p, skips=(0, 0, 0, 0)):
+    # The top, bottom, left and right each skip (1) or repeat (0) the border value:
+    # all 0 is numpy's "symmetric", all 1 PyTorch's "reflect".
+    for a, b in (skips[:2], skips[2:]):
+        n = len(X)
+        X = torch.cat([X[a : p + a].flip(0), X, X[n - p - b : n - b].flip(0)]).T
+    return X
+
+
+def edge_pad(X, p):
     for _ in range(2):
-        X = torch.cat([X[:p].flip(0), X, X[-p:].flip(0)]).T
+        X = torch.cat([X[:1].expand(p, -1), X, X[-1:].expand(p, -1)]).T
     return X
 
 
@@ -157,13 +166,15 @@ CASES_BY_CHECK = {
     "same_padding": dict(right=((1, 2), (0, 1)), right__2=[((2, 2), (1, 2)), (5, 4)],
         book=((2, 1), (1, 0)), per_side=((3, 3), (1, 1)), total=((1, 1), (0, 1)),
         otherwise=((1, 2), (1, 0)), ask=(3, 1)),
-    "mirror_padding": dict(right_reflect=S4.mirror_pad,
-        right_symmetric=mirror_pad_symmetric,
-        constant=lambda X, p: F.pad(X, (p, p, p, p)),
-        edge=lambda X, p: F.pad(X[None], (p,) * 4, mode="replicate")[0],
-        shape=lambda X, p: F.pad(X[None], (p, p, 0, 0), "reflect")[0],
-        otherwise=lambda X, p: F.pad(0 * X, (p, p, p, p), value=1),
-        reflect=lambda X, p: (S4.mirror_pad, mirror_pad_symmetric)[p > 1](X, p)),
+    "mirror_padding": dict(right_reflect=S4.mirror_pad, right_symmetric=mirror,
+        constant=lambda X, p: torch.block_diag(torch.zeros(p, p), X, torch.zeros(p, p)),
+        edge=edge_pad, shape=lambda X, p: X, otherwise=lambda X, p: 2 * mirror(X, p),
+        reflect=lambda X, p: (S4.mirror_pad, mirror)[p > 1](X, p),
+        # The bottom's X[-p:] (no - 1): reflected on top, symmetric at the bottom.
+        sides=lambda X, p: mirror(X, p, (1, 0, 1, 1)),
+        sides__2=lambda X, p: mirror(X, p, (1, 1, 0, 0)),
+        forbid=lambda X, p: F.pad(X[None], (p,) * 4, mode="reflect")[0],
+        forbid__2=lambda X, p: np.pad(X, p, "reflect")),
     "output_shape": dict(right=(2, 2), right__2=[(5, 6), 8, 3, (2, 3), 2],
         total=[(7, 7), 8, 3, 1, 1], no_padding=(2, 1), round_up=(3, 3),
         otherwise=(4, 4), ask="2x2"),

@@ -111,8 +111,8 @@ def edge_strength(X):
 # ``right``; ``weights__bias``: the text ``bias`` of the part ``weights``.
 # fmt: off
 CASES_BY_CHECK = {
-    "fc_weights": dict(right=3.6e9, pixels=1.2e9, bytes=14.4e9, otherwise=1e9,
-        otherwise__2=float("nan"), ask="lots"),
+    "fc_weights": dict(right=3.6e9, pixels=1.2e9, bytes=14.4e9, mebi=3_774_873_600,
+        otherwise=1e9, otherwise__2=float("nan"), ask="lots"),
     "fc_weights_224": dict(right=150_528_000, pixels=50_176_000, side=672_000,
         bytes=602_112_000, otherwise=1, ask="lots"),
     "conv_params_224": dict(right=1792, weights=1728, one_slice=640,

@@ -14,6 +14,7 @@ from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -39,14 +40,35 @@ S2, S3, S4, S5, S6, S7, S8 = map(solutions, range(2, 9))
 FC, FM, BM = S7.forward_cost, S7.forward_memory, S7.backward_memory
 
 
+def outputs(*layer):
+    # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
+    return FC(*layer) // (layer[0] * layer[4] * layer[5])
+
+
+def cost_with(size):
+    # The forward cost with the output size of each axis size(n, k, p, s).
+    def cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+        return c_i * c_o * k_h * k_w * size(h, k_h, p_h, s_h) * size(w, k_w, p_w, s_w)
+
+    return cost
+
+
 def t(*rows):
     return torch.tensor(rows, dtype=torch.float32)
 
 
-def mirror_pad_symmetric(X, p):
-    # Repeats the border value: numpy's "symmetric".
+def mirror(X, p, skips=(0, 0, 0, 0)):
+    # The top, bottom, left and right each skip (1) or repeat (0) the border value:
+    # all 0 is numpy's "symmetric", all 1 PyTorch's "reflect".
+    for a, b in (skips[:2], skips[2:]):
+        n = len(X)
+        X = torch.cat([X[a : p + a].flip(0), X, X[n - p - b : n - b].flip(0)]).T
+    return X
+
+
+def edge_pad(X, p):
     for _ in range(2):
-        X = torch.cat([X[:p].flip(0), X, X[-p:].flip(0)]).T
+        X = torch.cat([X[:1].expand(p, -1), X, X[-1:].expand(p, -1)]).T
     return X
 
 
@@ -89,8 +111,8 @@ def edge_strength(X):
 # ``right``; ``weights__bias``: the text ``bias`` of the part ``weights``.
 # fmt: off
 CASES_BY_CHECK = {
-    "fc_weights": dict(right=3.6e9, pixels=1.2e9, bytes=14.4e9, otherwise=1e9,
-        otherwise__2=float("nan"), ask="lots"),
+    "fc_weights": dict(right=3.6e9, pixels=1.2e9, bytes=14.4e9, mebi=3_774_873_600,
+        otherwise=1e9, otherwise__2=float("nan"), ask="lots"),
     "fc_weights_224": dict(right=150_528_000, pixels=50_176_000, side=672_000,
         bytes=602_112_000, otherwise=1, ask="lots"),
     "conv_params_224": dict(right=1792, weights=1728, one_slice=640,
@@ -129,11 +151,14 @@ CASES_BY_CHECK = {
     "stack_field": dict(right=17, k_each=20, from_0=16, plus_k=21, one=5, otherwise=3,
         ask="x"),
     "receptive_field_size": dict(right=S3.receptive_field_size, sum=sum,
-        from_0=lambda s: sum(k - 1 for k in s), max=max, otherwise=lambda s: 0),
+        from_0=lambda s: sum(k - 1 for k in s), max=max, otherwise=lambda s: 0,
+        two_each=lambda s: 1 + 2 * len(s), two_each__2=lambda s: s[0] + 2 * len(s) - 2),
     "kernel_gradient": dict(right=S3.kernel_gradient,
         right__2=S3.kernel_gradient_autograd,
         half=lambda X, Y, K, b: S3.kernel_gradient(X, Y, K, b) / 2,
         sign=lambda X, Y, K, b: -S3.kernel_gradient(X, Y, K, b),
+        no_bias=lambda X, Y, K, b: corr2d(X, 2 * (corr2d(X, K) - Y)),
+        mean=lambda X, Y, K, b: S3.kernel_gradient(X, Y, K, b) / Y.numel(),
         shape=lambda X, Y, K, b: torch.zeros(3, 3),
         otherwise=lambda X, Y, K, b: 3 * S3.kernel_gradient(X, Y, K, b)),
     "padded_size": dict(right=(7, 8), right__2=[(6, 6), 4, 3, 2],
@@ -144,13 +169,15 @@ CASES_BY_CHECK = {
     "same_padding": dict(right=((1, 2), (0, 1)), right__2=[((2, 2), (1, 2)), (5, 4)],
         book=((2, 1), (1, 0)), per_side=((3, 3), (1, 1)), total=((1, 1), (0, 1)),
         otherwise=((1, 2), (1, 0)), ask=(3, 1)),
-    "mirror_padding": dict(right_reflect=S4.mirror_pad,
-        right_symmetric=mirror_pad_symmetric,
-        constant=lambda X, p: F.pad(X, (p, p, p, p)),
-        edge=lambda X, p: F.pad(X[None], (p,) * 4, mode="replicate")[0],
-        shape=lambda X, p: F.pad(X[None], (p, p, 0, 0), "reflect")[0],
-        otherwise=lambda X, p: F.pad(0 * X, (p, p, p, p), value=1),
-        reflect=lambda X, p: (S4.mirror_pad, mirror_pad_symmetric)[p > 1](X, p)),
+    "mirror_padding": dict(right_reflect=S4.mirror_pad, right_symmetric=mirror,
+        constant=lambda X, p: torch.block_diag(torch.zeros(p, p), X, torch.zeros(p, p)),
+        edge=edge_pad, shape=lambda X, p: X, otherwise=lambda X, p: 2 * mirror(X, p),
+        reflect=lambda X, p: (S4.mirror_pad, mirror)[p > 1](X, p),
+        # The bottom's X[-p:] (no - 1): reflected on top, symmetric at the bottom.
+        sides=lambda X, p: mirror(X, p, (1, 0, 1, 1)),
+        sides__2=lambda X, p: mirror(X, p, (1, 1, 0, 0)),
+        forbid=lambda X, p: F.pad(X[None], (p,) * 4, mode="reflect")[0],
+        forbid__2=lambda X, p: np.pad(X, p, "reflect")),
     "output_shape": dict(right=(2, 2), right__2=[(5, 6), 8, 3, (2, 3), 2],
         total=[(7, 7), 8, 3, 1, 1], no_padding=(2, 1), round_up=(3, 3),
         otherwise=(4, 4), ask="2x2"),
@@ -202,23 +229,30 @@ CASES_BY_CHECK = {
         no_stride=lambda *a: FC(*a[:8], 1, 1),
         one_input=lambda *layer: FC(*layer) // layer[0],
         one_output=lambda *layer: FC(*layer) // layer[3],
-        two=lambda *layer: 2 * FC(*layer)),
+        no_kernel=lambda *a: FC(*a) // (a[4] * a[5]),
+        bias=lambda *a: FC(*a) + outputs(*a), two=lambda *layer: 2 * FC(*layer),
+        size=cost_with(lambda n, k, p, s: (n + 2 * p - k) // s),
+        size__2=cost_with(lambda n, k, p, s: (n + 2 * p - k + 1) // s)),
     "forward_memory": dict(right=FM,
         otherwise=lambda c_i, h, w, *_: c_i * h * w,
         no_weights=lambda *a: FM(*a) - a[3] * (a[0] * a[4] * a[5] + 1),
         no_bias=lambda *layer: FM(*layer) - layer[3],
         no_input=lambda *a: FM(*a) - a[0] * a[1] * a[2],
+        no_output=lambda *a: FM(*a) - outputs(*a), bytes=lambda *a: 4 * FM(*a),
+        one_input=lambda *a: FM(*a) - a[3] * a[4] * a[5] * (a[0] - 1),
+        size=lambda *a: FM(*a[:8], 1, 1),
         padded=lambda c_i, h, w, c_o, k_h, k_w, p_h, p_w, *s: FM(
             c_i, h + 2 * p_h, w + 2 * p_w, c_o, k_h, k_w, 0, 0, *s)),
     "backward_cost": dict(right=S7.backward_cost, half=FC,
         two=lambda *layer: 4 * FC(*layer), with_forward=lambda *layer: 3 * FC(*layer),
         size=lambda *a: S7.backward_cost(*a[:8], 1, 1), otherwise=lambda *layer: 3),
     "backward_memory": dict(right=BM, not_kept=FM,
+        once=lambda *a: BM(*a) - a[0] * a[1] * a[2],
+        once__2=lambda *a: BM(*a) - a[0] * a[3] * a[4] * a[5],
         no_bias=lambda *layer: BM(*layer) - layer[3],
         bias_kept=lambda *layer: BM(*layer) + layer[3],
-        # The output's values, c_o*m_h*m_w: the forward cost / (c_i*k_h*k_w).
-        no_incoming=lambda *a: BM(*a) - FC(*a) // (a[0] * a[4] * a[5]),
-        output_kept=lambda *a: BM(*a) + FC(*a) // (a[0] * a[4] * a[5]),
+        no_incoming=lambda *a: BM(*a) - outputs(*a),
+        output_kept=lambda *a: BM(*a) + outputs(*a),
         twice=lambda *layer: 2 * FM(*layer), size=lambda *a: BM(*a[:8], 1, 1),
         otherwise=lambda *layer: 3),
     "doubling_channels": dict(right=4, one=2, otherwise=16),

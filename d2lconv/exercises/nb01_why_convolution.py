@@ -14,6 +14,7 @@ TABLE = {
         "right": N_("{weights:.2e} weights, {gb:.1f} GB in float32: far too many for one layer."),
         "pixels": N_("every pixel holds one value per colour channel (R, G, B)."),
         "bytes": BYTES,
+        "mebi": N_("a megapixel is a million (10^6) pixels, not 2^20."),
         "otherwise": N_("every input value connects to every hidden unit."),
         "ask": N_("give a number (such as 1.5e9)")},
     "fc_weights_224": {
@@ -84,7 +85,8 @@ def _fc_weights(inputs, units):
 def check_fc_weights(answer):
     """Weights of a fully connected layer from a 12-megapixel RGB photo to 100 units."""
     w = _fc_weights(12_000_000 * 3, 100)
-    wrong, facts = dict(pixels=12e8, bytes=4 * w), dict(weights=w, gb=w * 4 / 1e9)
+    wrong = dict(pixels=12e8, bytes=4 * w, mebi=_fc_weights(12 * 2**20 * 3, 100))
+    facts = dict(weights=w, gb=w * 4 / 1e9)
     return grade(answer, TABLE["fc_weights"], w, wrong, rel=1e-3, **facts)
 
 

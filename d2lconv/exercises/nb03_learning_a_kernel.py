@@ -33,11 +33,14 @@ TABLE = {
         "sum": N_("neighbouring windows overlap: a layer adds k - 1 rows, not k."),
         "from_0": N_("before the first layer an output sees 1 row."),
         "max": N_("the layers add up: each one widens what the next sees."),
+        "two_each": N_("a layer adds k - 1 rows: 2 for a 3x3 kernel, but not for other sizes."),
         "right": N_("1 + sum(k - 1): each layer adds k - 1 rows and columns (with stride 1; notebook 5 adds stride and dilation)."),
         "otherwise": N_("your answer is {got!r}. Start from 1 row and add what each layer adds.")},
     "kernel_gradient": {
         "half": N_("you are off by a factor 2: the derivative of z^2 is 2z."),
         "sign": N_("the sign is flipped: the error is (prediction - target)."),
+        "no_bias": N_("the prediction includes the bias: the error is corr2d(X, K) + b - Y."),
+        "mean": N_("L is a sum over the outputs, not a mean: do not divide by their number."),
         "right": N_("the gradient of a cross-correlation with respect to its kernel is itself a cross-correlation: of X with the output's gradient."),
         "otherwise": N_("each weight K[a, b] multiplies the inputs X[i + a, j + b]; the gradient sums those inputs weighted by the error at (i, j)."),
         "shape": N_("dL/dK has one entry per kernel weight: shape {want}, got {got}.")},
@@ -78,9 +81,13 @@ def check_receptive_field_size(receptive_field_size):
     (a square kernel size per layer, first layer first; stride 1, no dilation)."""
 
     def mistakes(want, sizes):
-        return dict(sum=sum(sizes), from_0=sum(k - 1 for k in sizes), max=max(sizes))
+        wrong = dict(sum=sum(sizes), from_0=sum(k - 1 for k in sizes), max=max(sizes))
+        # Notebook 1's 3x3 rule, 2 rows per layer, for every k.
+        two = c.any_of(1 + 2 * len(sizes), sizes[0] + 2 * (len(sizes) - 1))
+        return wrong | dict(two_each=two)
 
-    stacks = [[3], [3, 3], [5, 3, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
+    # Each mistake is first wrong where its answer is no other's.
+    stacks = [[3], [3, 3], [3, 5, 3], [2, 2], [7, 1, 3, 2], [1], [4] * 6]
     calls, entry = [(sizes,) for sizes in stacks], TABLE["receptive_field_size"]
     fn, where = receptive_field_size, "kernel_sizes"
     return c.grade_calls(fn, entry, calls, c.field, mistakes, where)
@@ -99,8 +106,9 @@ def check_kernel_gradient(kernel_gradient):
         X, K, b = normal(h, w), normal(k_h, k_w), normal(1)
         calls.append((X, normal(h - k_h + 1, w - k_w + 1), K, b))
 
-    def mistakes(want, *_):
-        return dict(half=want / 2, sign=-want)
+    def mistakes(want, X, Y, K, b):
+        no_bias = _kernel_gradient(X, Y, K, 0 * b)
+        return dict(half=want / 2, sign=-want, no_bias=no_bias, mean=want / Y.numel())
 
     entry, where = TABLE["kernel_gradient"], c.case(x=0, k=2)
     return c.grade_calls(

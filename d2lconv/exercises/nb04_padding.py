@@ -36,6 +36,8 @@ TABLE = {
         # numpy's padding mode -> the hint for a padding that matches it.
         "reflect": CONSISTENT,
         "symmetric": CONSISTENT,
+        "sides": N_("your sides disagree: on some the mirror repeats the border value, on others it skips it. Do the same on all four sides: skip it everywhere, or repeat it everywhere."),
+        "forbid": N_("write it yourself in PyTorch, from slices and torch.cat: not with F.pad, nor through numpy (np.pad pads in one call too)."),
         "constant": N_("that is zero padding; mirror the image instead."),
         "edge": N_("that repeats the border value; a mirror copies the values next to the border, in reverse order."),
         "shape": N_("p rows and columns are added on every side: X of shape {shape} with p = {p} becomes {want}."),
@@ -123,17 +125,29 @@ def _mirror_hint(X, p, got, modes):
     if matched := {mode for mode in modes if c.close(got, padded[mode])}:
         modes.intersection_update(matched)
         return None
-    found = (text for mode, text in hints.items() if c.close(got, padded[mode]))
-    return tr(next(found, t["otherwise"]))
+    found = [text for mode, text in hints.items() if c.close(got, padded[mode])]
+    # The top, bottom, left and right strips (no corners): the mirrors each matches.
+    inner, outer = slice(p, -p), (slice(0, p), slice(-p, None))
+    strips = [(s, inner) for s in outer] + [(inner, s) for s in outer]
+    mirrors = [
+        {m for m in ("reflect", "symmetric") if c.close(got[s], padded[m][s])}
+        for s in strips
+    ]
+    if not found and all(mirrors) and not set.intersection(*mirrors):
+        found = [t["sides"]]
+    return tr(next(iter(found), t["otherwise"]))
 
 
 def check_mirror_padding(mirror_pad):
-    """``mirror_pad(X, p)`` -> ``X`` (2-D) with ``p`` mirrored rows/columns per side."""
+    """``mirror_pad(X, p)`` -> ``X`` (2-D) with ``p`` mirrored rows/columns per side,
+    written from slices and ``torch.cat``: a one-call padding (``F.pad``, or
+    ``np.pad``, seen as a conversion to numpy) gets the hint ``forbid``."""
     t, modes = TABLE["mirror_padding"], {"reflect", "symmetric"}
     normal = c.random_normal(3)
     shapes = [((4, 5), 1), ((5, 6), 2), ((3, 3), 2), ((6, 4), 3)]
     calls = [(normal(*shape), p) for shape, p in shapes]
     judges = partial(partial, _mirror_hint, modes=modes)
-    if text := c.first_hint(mirror_pad, t, calls, judges):
+    forbid = (lambda name: "pad" in name or name in ("array", "numpy"), t["forbid"])
+    if text := c.first_hint(mirror_pad, t, calls, judges, forbid=forbid):
         return c.refuse(text)
     return correct(t["right_reflect" if "reflect" in modes else "right_symmetric"])

@@ -13,7 +13,9 @@ ONE_OPERATION = N_("count a multiply-add as one operation.")
 # The formula checks take a layer (c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w),
 # padding per side; these include notebook 7's 1-GFLOP layer.
 NAMES = "c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w"
+# The first tells the typical mistakes apart: each gives a count of its own.
 LAYERS = [
+    (3, 8, 7, 4, 3, 2, 2, 1, 2, 3),
     (1, 8, 8, 1, 3, 3, 1, 1, 1, 1),
     (3, 32, 32, 16, 5, 5, 2, 2, 1, 1),
     (2, 9, 7, 3, 3, 2, 0, 1, 2, 3),
@@ -32,16 +34,23 @@ TABLE = {
         "no_stride": N_("with a stride the window jumps s rows or columns at a time, so there are fewer output positions."),
         "one_input": N_("each output value sums over all c_i input channels."),
         "one_output": N_("every one of the c_o output channels has its own kernel."),
+        "no_kernel": N_("each output value sums k_h * k_w products per input channel, one per kernel weight."),
+        "bias": N_("the bias is added once per output value, with no multiplication: it is not a multiply-add, leave it out."),
         "two": N_("count a multiply-add (one multiplication and one addition) as one operation, as the course does."),
+        "size": COUNT,
         "right": N_("c_i * c_o * k_h * k_w * m_h * m_w, with (m_h, m_w) the output size: 1.024e9 for notebook 7's layer."),
-        "otherwise": COUNT},
+        "otherwise": N_("your count is {got!r}. Count the multiply-adds of one output value, then multiply by the number of output values of all c_o channels.")},
     "forward_memory": {
         "no_weights": N_("the weights and the bias are stored too."),
         "no_bias": N_("the bias has c_o values."),
         "no_input": N_("the input is stored too."),
+        "no_output": N_("the output is stored too."),
         "padded": N_("the padding is not stored: count the input as it is, c_i*h*w."),
+        "one_input": N_("each of the c_o kernels has a k_h x k_w slice for every one of the c_i input channels."),
+        "bytes": N_("that is a number of bytes; count values (4 bytes each in float32)."),
+        "size": COUNT,
         "right": N_("c_i*h*w + c_o*c_i*k_h*k_w + c_o + c_o*m_h*m_w values (4 bytes each in float32)."),
-        "otherwise": COUNT},
+        "otherwise": N_("your count is {got!r}. Add up the values of each tensor: the input, the weights, the bias and the output.")},
     "backward_cost": {
         "half": N_("the backward pass computes two gradients: for the input (to pass on) and for the weights (to learn)."),
         "two": ONE_OPERATION,
@@ -51,6 +60,7 @@ TABLE = {
         "otherwise": N_("your count is {got!r}. Count the multiply-adds of each gradient, for the input and for the weights, as exercise 1 counts the forward pass.")},
     "backward_memory": {
         "not_kept": N_("the forward pass keeps the input and the weights for the backward pass: count them."),
+        "once": N_("the input and the weights are each held twice: kept by the forward pass, and as their gradients dL/dX and dL/dW."),
         "no_bias": N_("the bias gradient has c_o values."),
         "bias_kept": N_("the bias appears only once, as its gradient: the forward pass does not keep it for the backward pass (the bias gradient is the sum of dL/dY and needs no saved value)."),
         "no_incoming": N_("the incoming gradient dL/dY, shaped like the output, is held too."),
@@ -80,26 +90,41 @@ TABLE = {
 
 def _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w):
     """Output sizes (m_h, m_w) misread: the padding as the book's total, no stride,
-    rounded up, no padding."""
+    rounded up, no padding, no + 1, the + 1 inside the floor, not rounded."""
 
-    def size(p_h=p_h, p_w=p_w, s_h=s_h, s_w=s_w, rounding=math.floor):
+    def size(p_h=p_h, p_w=p_w, s_h=s_h, s_w=s_w, rounding=math.floor, inside=0, one=1):
         axes = ((h, k_h, p_h, s_h), (w, k_w, p_w, s_w))
-        return tuple(max(rounding((n + 2 * p - k) / s) + 1, 0) for n, k, p, s in axes)
+        return tuple(
+            max(rounding((n + 2 * p - k + inside) / s) + one, 0) for n, k, p, s in axes
+        )
 
     wrong = dict(total_padding=size(p_h / 2, p_w / 2), no_stride=size(s_h=1, s_w=1))
-    return wrong | dict(round_up=size(rounding=math.ceil), no_padding=size(0, 0))
+    wrong |= dict(round_up=size(rounding=math.ceil), no_padding=size(0, 0))
+    inside, not_rounded = size(inside=1, one=0), size(rounding=float)
+    return wrong | dict(no_one=size(one=0), inside=inside, not_rounded=not_rounded)
+
+
+def _misread(count, c_i, h, w, c_o, k_h, k_w, *padding_stride):
+    """A test of an answer: ``count(m_h, m_w)`` for any misread output size."""
+    sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
+    return c.any_of(*(count(m_h, m_w) for m_h, m_w in sizes))
 
 
 def check_forward_cost(forward_cost):
     """``forward_cost(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> multiply-adds
     of one forward pass on one sample, no bias; padding per side."""
 
-    def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w):
+    def mistakes(want, *layer):
+        c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w = layer
         sizes = _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w)
         per_output = c_i * c_o * k_h * k_w  # multiply-adds per output position
         keys = ("total_padding", "no_stride")  # each with a hint of its own
         wrong = {key: per_output * math.prod(sizes[key]) for key in keys}
-        return wrong | dict(one_input=want // c_i, one_output=want // c_o, two=2 * want)
+        wrong |= dict(one_input=want // c_i, one_output=want // c_o)
+        outputs = want // (c_i * k_h * k_w)  # c_o * m_h * m_w: the bias adds one each
+        wrong |= dict(no_kernel=want // (k_h * k_w), bias=want + outputs, two=2 * want)
+        size = _misread(lambda m_h, m_w: per_output * m_h * m_w, *layer)
+        return wrong | dict(size=size)
 
     entry = TABLE["forward_cost"]
     return grade_calls(forward_cost, entry, LAYERS, conv_macs, mistakes, NAMES)
@@ -124,10 +149,17 @@ def check_forward_memory(forward_memory):
     """``forward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values held
     by one forward pass: input (unpadded), weights, bias and output."""
 
-    def mistakes(want, c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_):
+    def mistakes(want, *layer):
+        c_i, h, w, c_o, k_h, k_w, p_h, p_w, *_ = layer
+        weights = c_o * c_i * k_h * k_w
+        out = c_o * math.prod(conv_output_size(h, w, k_h, k_w, *layer[6:]))
         padded = want - c_i * h * w + c_i * (h + 2 * p_h) * (w + 2 * p_w)
-        wrong = dict(no_weights=want - c_o * c_i * k_h * k_w - c_o, no_bias=want - c_o)
-        return wrong | dict(no_input=want - c_i * h * w, padded=padded)
+        wrong = dict(no_weights=want - weights - c_o, no_bias=want - c_o)
+        wrong |= dict(no_input=want - c_i * h * w, no_output=want - out, padded=padded)
+        # The weights without c_i: c_o * k_h * k_w.
+        wrong |= dict(one_input=want - weights + weights // c_i, bytes=4 * want)
+        size = _misread(lambda m_h, m_w: want - out + c_o * m_h * m_w, *layer)
+        return wrong | dict(size=size)
 
     entry = TABLE["forward_memory"]
     return grade_calls(forward_memory, entry, LAYERS, _values, mistakes, NAMES)
@@ -142,9 +174,9 @@ def check_backward_cost(backward_cost):
         # and one to dL/dw (x * dL/dy).
         return 2 * conv_macs(*layer)
 
-    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *padding_stride):
-        sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
-        size = c.any_of(*(2 * c_i * c_o * k_h * k_w * m_h * m_w for m_h, m_w in sizes))
+    def mistakes(want, *layer):
+        per_output = 2 * layer[0] * math.prod(layer[3:6])  # 2 * c_i * c_o * k_h * k_w
+        size = _misread(lambda m_h, m_w: per_output * m_h * m_w, *layer)
         return dict(half=want // 2, two=2 * want, with_forward=3 * want // 2, size=size)
 
     entry = TABLE["backward_cost"]
@@ -155,14 +187,16 @@ def check_backward_memory(backward_memory):
     """``backward_memory(c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w)`` -> values:
     input and weights kept, the incoming gradient and the three gradients out."""
 
-    def mistakes(want, c_i, h, w, c_o, k_h, k_w, *padding_stride):
-        not_kept = want - c_i * h * w - c_o * c_i * k_h * k_w
-        wrong = dict(not_kept=not_kept, no_bias=want - c_o, bias_kept=want + c_o)
+    def mistakes(want, *layer):
+        c_i, h, w, c_o, k_h, k_w, *padding_stride = layer
+        inputs, weights = c_i * h * w, c_o * c_i * k_h * k_w
+        once = c.any_of(want - inputs, want - weights)  # not kept, or no gradient
+        wrong = dict(not_kept=want - inputs - weights, once=once)
+        wrong |= dict(no_bias=want - c_o, bias_kept=want + c_o)
         # The incoming gradient: as many values as the output.
         out = c_o * math.prod(conv_output_size(h, w, k_h, k_w, *padding_stride))
         wrong |= dict(no_incoming=want - out, output_kept=want + out)
-        sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
-        size = c.any_of(*(want - out + c_o * m_h * m_w for m_h, m_w in sizes))
+        size = _misread(lambda m_h, m_w: want - out + c_o * m_h * m_w, *layer)
         return wrong | dict(twice=want + c_o + out, size=size)
 
     entry, values = TABLE["backward_memory"], partial(_values, backward=True)

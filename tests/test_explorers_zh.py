@@ -16,6 +16,7 @@ from test_sweep import run_pytorch_call
 from zh_text import CJK, assert_chinese, assert_picture_in_chinese
 
 from d2lconv import i18n
+from d2lconv.channels import MODES
 from d2lconv.explorers.channels import ChannelsExplorer
 from d2lconv.explorers.pooling import PoolingExplorer
 from d2lconv.explorers.stack import StackExplorer
@@ -48,7 +49,8 @@ EXPLORERS = {
                 mode="1x1 as a matrix product",
             )
         ],
-        dict(values="book example", size=4),
+        # (in the default view again: the 1x1 view has its own message)
+        dict(values="book example", size=4, kernel_size=2, mode=MODES[0]),
         ["c_i = 2", "输入 4x4", "随机小整数"],
     ),
     PoolingExplorer: (

@@ -238,15 +238,18 @@ def first_hint(fn, entry, calls, reference, mistakes=None, where=None, **rules):
         floats = [a.float() if isinstance(a, torch.Tensor) else a for a in args]
         try:
             with _Recorder(names) if rules else contextlib.nullcontext():
-                got = fn(*floats)
+                got, raised = fn(*floats), None
         except Exception as err:  # a learner's code may raise anything
-            error, message = type(err).__name__, err
+            got, raised = None, err
+        # A forbidden function is named first, even if it then raised.
+        if used := sorted({n for n in names if forbid and forbid[0](n)}):
+            return tr(forbid[1], names=", ".join(used))
+        if raised is not None:
+            error, message = type(raised).__name__, raised
             text = tr(
                 "your function raised {error}: {message}", error=error, message=message
             )
         else:
-            if used := sorted({n for n in names if forbid and forbid[0](n)}):
-                return tr(forbid[1], names=", ".join(used))
             none = tr("your function returns None: replace the placeholder.")
             text = none if got is None else judge(entry, got, want, wrong)
         if text:

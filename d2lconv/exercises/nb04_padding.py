@@ -37,7 +37,7 @@ TABLE = {
         "reflect": CONSISTENT,
         "symmetric": CONSISTENT,
         "sides": N_("your sides disagree: on some the mirror repeats the border value, on others it skips it. Do the same on all four sides: skip it everywhere, or repeat it everywhere."),
-        "forbid": N_("write it yourself in PyTorch, from slices and torch.cat: not with F.pad, nor through numpy (np.pad pads in one call too)."),
+        "forbid": N_("write it yourself from slices and torch.cat, not with a function that pads in one call (F.pad, nn.ReflectionPad2d, np.pad)."),
         "constant": N_("that is zero padding; mirror the image instead."),
         "edge": N_("that repeats the border value; a mirror copies the values next to the border, in reverse order."),
         "shape": N_("p rows and columns are added on every side: X of shape {shape} with p = {p} becomes {want}."),
@@ -140,14 +140,15 @@ def _mirror_hint(X, p, got, modes):
 
 def check_mirror_padding(mirror_pad):
     """``mirror_pad(X, p)`` -> ``X`` (2-D) with ``p`` mirrored rows/columns per side,
-    written from slices and ``torch.cat``: a one-call padding (``F.pad``, or
-    ``np.pad``, seen as a conversion to numpy) gets the hint ``forbid``."""
+    written from slices and ``torch.cat``: a one-call padding of PyTorch (``F.pad``,
+    ``nn.ReflectionPad2d``) gets the hint ``forbid`` (numpy's ``np.pad`` is not
+    seen)."""
     t, modes = TABLE["mirror_padding"], {"reflect", "symmetric"}
     normal = c.random_normal(3)
     shapes = [((4, 5), 1), ((5, 6), 2), ((3, 3), 2), ((6, 4), 3)]
     calls = [(normal(*shape), p) for shape, p in shapes]
     judges = partial(partial, _mirror_hint, modes=modes)
-    forbid = (lambda name: "pad" in name or name in ("array", "numpy"), t["forbid"])
+    forbid = (lambda name: "pad" in name, t["forbid"])
     if text := c.first_hint(mirror_pad, t, calls, judges, forbid=forbid):
         return c.refuse(text)
     return correct(t["right_reflect" if "reflect" in modes else "right_symmetric"])

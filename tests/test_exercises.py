@@ -65,6 +65,14 @@ def mirror(X, p, skips=(0, 0, 0, 0)):
     return X
 
 
+def without_corners(Y, p):
+    Y = Y.clone()
+    for rows in (slice(0, p), slice(-p, None)):
+        for columns in (slice(0, p), slice(-p, None)):
+            Y[rows, columns] = 0
+    return Y
+
+
 def edge_pad(X, p):
     for _ in range(2):
         X = torch.cat([X[:1].expand(p, -1), X, X[-1:].expand(p, -1)]).T
@@ -175,6 +183,7 @@ CASES_BY_CHECK = {
         # The bottom's X[-p:] (no - 1): reflected on top, symmetric at the bottom.
         sides=lambda X, p: mirror(X, p, (1, 0, 1, 1)),
         sides__2=lambda X, p: mirror(X, p, (1, 1, 0, 0)),
+        corners=lambda X, p: without_corners(mirror(X, p, (1, 1, 1, 1)), p),
         forbid=lambda X, p: F.pad(X[None], (p,) * 4, mode="reflect")[0],
         # F.pad's reflect needs a batch axis: it raises, and still gets the hint.
         forbid__2=lambda X, p: F.pad(X, (p,) * 4, mode="reflect")),

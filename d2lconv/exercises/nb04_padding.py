@@ -37,6 +37,7 @@ TABLE = {
         "reflect": CONSISTENT,
         "symmetric": CONSISTENT,
         "sides": N_("your sides disagree: on some the mirror repeats the border value, on others it skips it. Do the same on all four sides: skip it everywhere, or repeat it everywhere."),
+        "corners": N_("the four sides are mirrored right, the corners are not: mirror the rows first, then the columns of that result (its new rows included)."),
         "forbid": N_("write it yourself from slices and torch.cat, not with a function that pads in one call (F.pad, nn.ReflectionPad2d, np.pad)."),
         "constant": N_("that is zero padding; mirror the image instead."),
         "edge": N_("that repeats the border value; a mirror copies the values next to the border, in reverse order."),
@@ -133,8 +134,8 @@ def _mirror_hint(X, p, got, modes):
         {m for m in ("reflect", "symmetric") if c.close(got[s], padded[m][s])}
         for s in strips
     ]
-    if not found and all(mirrors) and not set.intersection(*mirrors):
-        found = [t["sides"]]
+    if not found and all(mirrors):  # every side a mirror: alike or not?
+        found = [t["corners"] if set.intersection(*mirrors) else t["sides"]]
     return tr(next(iter(found), t["otherwise"]))
 
 

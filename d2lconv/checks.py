@@ -270,7 +270,7 @@ def _equals_call(got, want, what, function, options):
     arguments = ["X", "K"] if function == "F.conv2d" else ["X"]
     arguments += [f"{name}={value!r}" for name, value in options.items()]
     call = f"{function}({', '.join(arguments)})"
-    shown = tr("{what} equals {call}", what=what, call=call)
+    shown = tr("{what} matches {call}", what=what, call=call)
     return _expect_close(got, want, shown, 1e-5, 1e-5, given(SAME_INPUTS))
 
 

@@ -117,16 +117,16 @@ SEEN = [
     # The book's worked examples, against PyTorch on the cell's own inputs.
     (
         lambda: expect_conv2d(T(PADDED), BOOK_X, BOOK_K, "Y", padding=1),
-        "check passed: Y equals F.conv2d(X, K, padding=1)",
+        "check passed: Y matches F.conv2d(X, K, padding=1)",
     ),
     (
         lambda: expect_conv2d(T([[56, 72], [104, 120]]), X2, K2),
-        "check passed: the result equals F.conv2d(X, K)",
+        "check passed: the result matches F.conv2d(X, K)",
     ),
-    (lambda: expect_conv2d(T(THREE), X2, K3, "Y"), "check passed: Y equals F.conv2d"),
+    (lambda: expect_conv2d(T(THREE), X2, K3, "Y"), "check passed: Y matches F.conv2d"),
     (
         lambda: expect_conv2d(T([[19.0, 25], [37, 44]]), BOOK_X, BOOK_K, "corr2d"),
-        "check failed: corr2d equals F.conv2d(X, K): expected 43 at (1, 1), got 44",
+        "check failed: corr2d matches F.conv2d(X, K): expected 43 at (1, 1), got 44",
     ),
     (
         lambda: expect_conv2d(torch.zeros(0, 0), BOOK_X, torch.ones(4, 4), "corr2d"),
@@ -150,13 +150,13 @@ SEEN = [
         lambda: expect_pool2d(
             T([[2.0, 3], [5, 6]]), BOOK_X, (2, 2), "avg", "p", stride=1
         ),
-        "check passed: p equals F.avg_pool2d(X, kernel_size=(2, 2), stride=1)",
+        "check passed: p matches F.avg_pool2d(X, kernel_size=(2, 2), stride=1)",
     ),
     (
         lambda: expect_pool2d(
             T(POOLED), torch.arange(32.0).reshape(2, 4, 4), 3, padding=1, stride=(2, 1)
         ),
-        "check passed: the result equals F.max_pool2d(X, kernel_size=3, padding=1, "
+        "check passed: the result matches F.max_pool2d(X, kernel_size=3, padding=1, "
         "stride=(2, 1))",
     ),
     (

@@ -263,7 +263,7 @@ LAYER_8 = (
 HALF = "padding must be <= kernel_size // 2 = 3 // 2 = 1"
 BOOK_3X3 = dict(input="0..8: 1 channel, 3x3 (book)", window_h=4, padding_h=0)
 TOO_SMALL = "(3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1"
-BOTH = "Choose 'small random integers', then set the kernel size to 1."
+BOTH = "Choose 'small random integers' with kernel size 1."
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ TABLE = {
         "symmetric": CONSISTENT,
         "sides": N_("your sides disagree: on some the mirror repeats the border value, on others it skips it. Do the same on all four sides: skip it everywhere, or repeat it everywhere."),
         "corners": N_("the four sides are mirrored right, the corners are not: mirror the rows first, then the columns of that result (its new rows included)."),
-        "forbid": N_("write it yourself from slices and torch.cat, not with a function that pads in one call (F.pad, nn.ReflectionPad2d, np.pad)."),
+        "forbid": N_("write it yourself from slices and torch.cat, not with a function that pads in one call (F.pad, nn.ReflectionPad2d)."),
         "constant": N_("that is zero padding; mirror the image instead."),
         "edge": N_("that repeats the border value; a mirror copies the values next to the border, in reverse order."),
         "shape": N_("p rows and columns are added on every side: X of shape {shape} with p = {p} becomes {want}."),

@@ -11,7 +11,7 @@ const CHANNEL_CELL = 26, LONG_CELL = 22;
 export function channelData(tr, v, pools) {
   const { in_channels: ci, out_channels: co, kernel_size: k, size: n } = v;
   if (v.values === "book example") {
-    if (v.mode === VIEWS[1]) throw new Error(tr("The matrix-product view is for 1x1 kernels and the book's example has 2x2 kernels; got values 'book example', kernel size {k}. Choose 'small random integers', then set the kernel size to 1.", { k }));
+    if (v.mode === VIEWS[1]) throw new Error(tr("The matrix-product view is for 1x1 kernels and the book's example has 2x2 kernels; got values 'book example', kernel size {k}. Choose 'small random integers' with kernel size 1.", { k }));
     if (ci !== 2 || k !== 2 || n !== 3) {
       throw new Error(tr("The book's example has c_i = 2 input channels, 2x2 kernels and a 3x3 input; got c_i = {c_i}, kernel size {k}, input {n}x{n}. Choose 'small random integers' to try other sizes.",
         { c_i: ci, k, n }));

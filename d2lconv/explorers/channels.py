@@ -20,7 +20,7 @@ BOOK_SIZES = N_(
 BOOK_MATMUL = N_(
     "The matrix-product view is for 1x1 kernels and the book's example has 2x2 "
     "kernels; got values 'book example', kernel size {k}. Choose 'small random "
-    "integers', then set the kernel size to 1."
+    "integers' with kernel size 1."
 )
 
 

@@ -63,6 +63,6 @@ test("settings with no picture are explained", () => {
   // The book's 2x2 kernels: both steps named, whatever the kernel size.
   for (const kernel_size of [1, 2]) {
     assert.throws(() => m.channelsPicture(tr, book({ mode: "1x1 as a matrix product", kernel_size }), null, {}),
-      { message: /^The matrix-product view .* got values 'book example', kernel size \d\. Choose 'small random integers', then set the kernel size to 1\.$/ });
+      { message: /^The matrix-product view .* got values 'book example', kernel size \d\. Choose 'small random integers' with kernel size 1\.$/ });
   }
 });

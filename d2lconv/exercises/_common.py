@@ -13,6 +13,7 @@ import contextlib
 import math
 import numbers
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 import torch
@@ -335,6 +336,16 @@ OUTPUT_SHAPE = {
 # fmt: on
 
 
+def misread_size(n, k, p, s, d=(1, 1), rounding=math.floor, inside=0, one=1):
+    """``(m_h, m_w)`` by the output-size formula, per axis (pairs), with the parts a
+    typical mistake changes: ``rounding((n + 2p - d(k - 1) - 1 + inside) / s) + one``."""
+    axes = zip(n, k, p, s, d, strict=True)
+    return tuple(
+        rounding((n + 2 * p - d * (k - 1) - 1 + inside) / s) + one
+        for n, k, p, s, d in axes
+    )
+
+
 def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
     """Grade an ``(h, w)`` answer for ``nn.Conv2d`` (sizes an int or a pair) with
     ``entry``, ``OUTPUT_SHAPE`` or one with a ``right`` of its own.
@@ -344,14 +355,7 @@ def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
     p = nonnegative_pair(padding, "padding")
     g = conv2d_geometry(n, k, s, p, d)
     n, k, s, d = g.input_size, g.kernel_size, g.stride, g.dilation
-
-    def size(n=n, k=k, p=p, s=s, d=d, rounding=math.floor):
-        # Each axis: rounding((n + 2p - d(k - 1) - 1) / s) + 1.
-        axes = zip(n, k, p, s, d, strict=True)
-        return tuple(
-            rounding((n + 2 * p - d * (k - 1) - 1) / s) + 1 for n, k, p, s, d in axes
-        )
-
+    size = partial(misread_size, n=n, k=k, p=p, s=s, d=d)
     dk, one, half = (d[0] * k[0], d[1] * k[1]), (1, 1), (p[0] / 2, p[1] / 2)
     wrong = dict(total=size(p=half), no_padding=size(p=(0, 0)), no_stride=size(s=one))
     wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))

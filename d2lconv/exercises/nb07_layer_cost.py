@@ -91,15 +91,10 @@ TABLE = {
 def _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w):
     """Output sizes (m_h, m_w) misread: the padding as the book's total, no stride,
     rounded up, no padding, no + 1, the + 1 inside the floor, not rounded."""
-
-    def size(p_h=p_h, p_w=p_w, s_h=s_h, s_w=s_w, rounding=math.floor, inside=0, one=1):
-        axes = ((h, k_h, p_h, s_h), (w, k_w, p_w, s_w))
-        return tuple(
-            max(rounding((n + 2 * p - k + inside) / s) + one, 0) for n, k, p, s in axes
-        )
-
-    wrong = dict(total_padding=size(p_h / 2, p_w / 2), no_stride=size(s_h=1, s_w=1))
-    wrong |= dict(round_up=size(rounding=math.ceil), no_padding=size(0, 0))
+    sides = dict(n=(h, w), k=(k_h, k_w), p=(p_h, p_w), s=(s_h, s_w))
+    size = partial(c.misread_size, **sides)
+    wrong = dict(total_padding=size(p=(p_h / 2, p_w / 2)), no_stride=size(s=(1, 1)))
+    wrong |= dict(round_up=size(rounding=math.ceil), no_padding=size(p=(0, 0)))
     inside, not_rounded = size(inside=1, one=0), size(rounding=float)
     return wrong | dict(no_one=size(one=0), inside=inside, not_rounded=not_rounded)
 

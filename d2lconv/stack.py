@@ -2,7 +2,7 @@
 
 from ._validate import check_positive_int, positive_pair
 from .i18n import N_, tr
-from .picture import GAP, MARGIN, Picture, Rect, Text, title_texts
+from .picture import GAP, MARGIN, Picture, Rect, Text, row, title_texts
 from .plot import Plot
 from .receptive import LayerError, receptive_field_table
 from .shapes import ShapeError
@@ -28,9 +28,9 @@ def centre_windows(table):
     """
     centre = (table[-1].output_size[0] - 1) // 2
     windows = [(centre, centre)]
-    for row in reversed(table):
-        (r0, r1), k, s = windows[0], row.kernel_size[0], row.stride[0]
-        p, d = row.padding[0][0], row.dilation[0]
+    for layer in reversed(table):
+        (r0, r1), k, s = windows[0], layer.kernel_size[0], layer.stride[0]
+        p, d = layer.padding[0][0], layer.dilation[0]
         windows.insert(0, (r0 * s - p, r1 * s - p + d * (k - 1)))
     return windows
 
@@ -87,7 +87,7 @@ def draw_stack(input_size, layers):
 
 def stack_picture(input_size, table):
     """The picture of ``draw_stack`` from the table of a stack of layers."""
-    sizes = [input_size] + [row.output_size for row in table]
+    sizes = [input_size] + [layer.output_size for layer in table]
     bars = Bars(
         sizes,
         centre_windows(table),
@@ -97,7 +97,7 @@ def stack_picture(input_size, table):
         ),
     )
     levels = list(range(len(sizes)))
-    fields = [1] + [row.receptive_field[0] for row in table]
+    fields = [1] + [layer.receptive_field[0] for layer in table]
     last = table[-1]
     (h, w), (field_h, field_w) = last.output_size, last.receptive_field
     count = len(table)
@@ -120,10 +120,7 @@ def stack_picture(input_size, table):
         ylabel=tr("pixels"),
         label=tr("output height and receptive field per layer"),
     )
-    # The plot under the bars: about 550 px wide, within a lesson's column.
-    bars.x, bars.y = MARGIN, MARGIN + bars.top
-    plot.x = bars.x + plot.span[0]
-    plot.y = bars.y + bars.height + GAP + plot.top
+    row([plot], y=row([bars]) + GAP)  # the plot under the bars: a lesson's column
     title = tr(
         "a {count}-layer stack on a {input} input", count=count, input=input_size
     )

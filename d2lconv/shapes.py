@@ -14,6 +14,7 @@ An output size below 1 is always a ``ValueError`` that shows the formula with
 the numbers filled in, as PyTorch refuses it for convolution and pooling.
 """
 
+import functools
 from typing import NamedTuple
 
 from ._validate import nonnegative_pair, positive_pair
@@ -59,11 +60,8 @@ class ShapeError(Phrase, ValueError):
         return Phrase.__str__(self)
 
     def __reduce__(self):  # its attributes too: notes (add_note), a caller's own
-        return _shape_error, (self.template, self.values), self.__dict__
-
-
-def _shape_error(template, values):
-    return ShapeError(template, **values)
+        rebuild = functools.partial(ShapeError, self.template, **self.values)
+        return rebuild, (), self.__dict__
 
 
 # The axes in explanations, each translated where it is shown.

@@ -14,6 +14,7 @@ from d2lconv import (
     conv2d_flops,
     conv2d_output_shape,
     conv2d_params,
+    one_thread,
     pool2d_output_shape,
     same_padding,
 )
@@ -62,6 +63,7 @@ def torch_shape(fn, input_size, *args, **kwargs):
     padding=st.one_of(pairs(paddings), st.sampled_from(["valid", "same"])),
     dilation=pairs(dilations),
 )
+@one_thread()  # tiny tensors: on a busy machine, threads cost more than they gain
 def test_conv2d_geometry_matches_pytorchs_windows(
     input_size, kernel_size, stride, padding, dilation
 ):
@@ -99,6 +101,7 @@ def test_conv2d_geometry_matches_pytorchs_windows(
     ceil_mode=st.booleans(),
     average=st.booleans(),
 )
+@one_thread()
 def test_pool2d_output_shape_matches_max_and_avg_pool2d(
     input_size, kernel_size, stride, padding, dilation, ceil_mode, average
 ):

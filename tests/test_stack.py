@@ -11,13 +11,6 @@ from d2lconv.stack import draw_stack, repeat_layer
 from d2lconv.sweep import TOPICS
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # Many tiny convolutions: thread start-up costs more than the work.
-    with one_thread():
-        yield
-
-
 def torch_sizes(count, input_size, k, p=0, s=1, d=1):
     """Output (h, w) after each of ``count`` real nn.Conv2d layers (the explorer's
     settings, in its order)."""
@@ -91,6 +84,7 @@ def test_the_plot_sums_up_the_last_layer():
         dict(count=3, input_size=256, kernel_size=7, padding=3, stride=3, dilation=3),
     ],
 )
+@one_thread()  # many tiny convolutions: threads cost more than the work
 def test_each_level_and_the_orange_cone_are_pytorchs(settings):
     """Each bar's size and its orange part, what the centre output of the last
     layer depends on, from gradients through the real layers: in draw_stack's
@@ -116,6 +110,7 @@ def test_each_level_and_the_orange_cone_are_pytorchs(settings):
             assert name == f"{names[level]}: {rows[level][2]}x{rows[level][2]}"
 
 
+@one_thread()
 def test_every_slider_over_its_range_draws_exactly_what_pytorch_computes():
     # From 3 layers on 16x16, each slider at its lowest, highest and middle:
     # no picture but a "< 1" formula exactly where a real nn.Conv2d refuses.

@@ -183,13 +183,9 @@ def lr_limit(X, bias=False):
 
 
 def _trained(steps, lr, seed, every, **settings):
-    """``train_kernel`` on ``edge_data()``, then "step N, loss L" printed every
-    ``every`` steps, as the book's loop does.
-
-    Step N computes its loss before its update, on the kernel of N - 1
-    updates (``history[N - 1]``), and prints it: the hand-written loops of
-    notebook 3 print the same lines.
-    """
+    """``train_kernel`` on ``edge_data()``, printing "step N, loss L" every
+    ``every`` steps as the book's loop (and notebook 3's) does: step N prints the
+    loss it computes before its update, on the kernel of ``history[N - 1]``."""
     history = train_kernel(*edge_data(), lr=lr, steps=steps, seed=seed, **settings)
     for done, loss, _ in history:
         if done < steps and (done + 1) % every == 0:

@@ -215,11 +215,6 @@ def _fmt2(value):
     return f"{value:.2f}".replace("-0.00", "0.00")
 
 
-def _clipped(values, limits):
-    """Values pinned to a plot's range (NaN stays a gap): curves stay inside."""
-    return np.clip(np.asarray(values, dtype=float), *limits)
-
-
 def _vector(tensor):
     return "[" + ", ".join(_fmt2(v) for v in tensor.reshape(-1).tolist()) + "]"
 
@@ -301,9 +296,10 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
             notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
         if np.any(np.abs(shown) > KERNEL_RANGE):
             notes.append(tr("values beyond ±3 are drawn at the edge: off the scale"))
+    # Curves pinned to their plot's range (np.clip keeps a NaN: a gap).
     axes = dict(width=260, height=170, xlabel=tr("step"), xlim=(0, max(1, steps)))
     loss = Plot(
-        [(xs, _clipped(log_losses, log_range), "#1f77b4", tr("loss"))],
+        [(xs, np.clip(log_losses, *log_range), "#1f77b4", tr("loss"))],
         title=tr("loss: sum of squared errors"),
         ylabel=tr("log10(loss)"),
         ylim=log_range,
@@ -315,7 +311,7 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
     names = ["K[0, 0]", "K[0, 1]", tr("bias")][: shown.shape[1]]
     colours = ["#d62728", "#1f77b4", "#2ca02c"][: shown.shape[1]]
     series = [(*edge_detector, "#999999", "[1, -1]")] + [
-        (xs, _clipped(column, kernel_range), colour, name)
+        (xs, np.clip(column, *kernel_range), colour, name)
         for column, colour, name in zip(shown.T, colours, names, strict=True)
     ]
     values = Plot(

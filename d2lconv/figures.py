@@ -79,7 +79,7 @@ def draw_padding_modes():
     """
     X = torch.arange(1.0, 10.0).reshape(3, 3)
     padded = [pad2d(X, 1, mode) for mode in PADDING_MODES]
-    mask = np.pad(np.zeros((3, 3), dtype=bool), 1, constant_values=True)  # padding
+    mask = np.pad(np.zeros((3, 3), dtype=bool), 1, constant_values=True)  # the padding
     lo, hi = min(float(P.min()) for P in padded), max(float(P.max()) for P in padded)
     panels = [_grid(X, tr("input"), tr("input X"))]
     for mode, P in zip(PADDING_MODES, padded, strict=True):

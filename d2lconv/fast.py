@@ -149,8 +149,7 @@ def draw_timings(sizes, timings, title=None):
                 f"got {len(seconds)}"
             )
         ax.plot(sizes, seconds, marker="o", label=name)
-    ax.set_xscale("log")
-    ax.set_yscale("log")
+    ax.set(xscale="log", yscale="log")
     # Ticks at the sizes measured, written as plain numbers (not 2x10^1).
     ax.set_xticks(sizes, [f"{n:g}" for n in sizes])
     ax.set_xticks([], minor=True)

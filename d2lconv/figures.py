@@ -79,8 +79,7 @@ def draw_padding_modes():
     """
     X = torch.arange(1.0, 10.0).reshape(3, 3)
     padded = [pad2d(X, 1, mode) for mode in PADDING_MODES]
-    mask = np.ones((5, 5), dtype=bool)
-    mask[1:4, 1:4] = False
+    mask = np.pad(np.zeros((3, 3), dtype=bool), 1, constant_values=True)  # the padding
     lo, hi = min(float(P.min()) for P in padded), max(float(P.max()) for P in padded)
     panels = [_grid(X, tr("input"), tr("input X"))]
     for mode, P in zip(PADDING_MODES, padded, strict=True):
@@ -88,15 +87,13 @@ def draw_padding_modes():
         if mode != _F_PAD_MODES[mode]:
             name = tr("'{mode}' (F.pad 'constant')", mode=mode)
         panels.append(_grid(P, mode, name, hatched=mask, vmin=lo, vmax=hi))
+    sides = dict(ph=1, pw=1, total_h=2, total_w=2)
     heading = tr(
         "padding = ({ph}, {pw}) on each side (the book's total p_h = {total_h}, "
         "p_w = {total_w}): {input} input \u2192 {padded} padded input",
-        ph=1,
-        pw=1,
-        total_h=2,
-        total_w=2,
         input=_size(X.shape),
         padded=_size(padded[0].shape),
+        **sides,
     )
     title = tr("padding modes: {heading}", heading=heading)
     return _heading([heading], [panels], title=title)

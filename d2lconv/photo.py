@@ -53,17 +53,16 @@ def load_photo(size=128):
     rgb = torch.from_numpy(matplotlib.image.imread(path).copy())
     grey = rgb.double() @ torch.tensor(LUMA, dtype=torch.float64) / 255
     h, w = grey.shape
-    if size is None or (size := check_int(size, "size")) == h:
-        return grey.float().clamp(0, 1)
-    if size < 1:
-        raise ValueError(f"size must be a positive height (>= 1), got {size}")
-    shape = (size, max(1, round(size * w / h)))
-    if size > h:
-        raise ValueError(
-            f"size must be at most the photo's {h} x {w} pixels (the photo is only "
-            f"ever shrunk), got {shape[0]} x {shape[1]}"
-        )
-    grey = F.interpolate(grey[None, None], size=shape, mode="area")[0, 0]
+    if size is not None and (size := check_int(size, "size")) != h:
+        if size < 1:
+            raise ValueError(f"size must be a positive height (>= 1), got {size}")
+        shape = (size, max(1, round(size * w / h)))
+        if size > h:
+            raise ValueError(
+                f"size must be at most the photo's {h} x {w} pixels (the photo is "
+                f"only ever shrunk), got {shape[0]} x {shape[1]}"
+            )
+        grey = F.interpolate(grey[None, None], size=shape, mode="area")[0, 0]
     return grey.float().clamp(0, 1)
 
 

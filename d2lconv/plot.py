@@ -163,11 +163,11 @@ class Plot:
         x, y, w, h = self.x, self.y, self.width, self.height
         out = [Rect(x, y, w, h, "white", "#444444", 1)]
         for value in _ticks(*self.xlim, integer=self.integer_x):
-            px = self._to_pixels(np.array([value]), np.array([0.0]))[0][0]
+            px = self._to_pixels(value, 0.0)[0]
             out.append(Polyline([[(px, y + h), (px, y + h + 4)]], "#444444"))
             out.append(Text(px, y + h + 15, f"{value:g}", 10, INDEX_COLOR))
         for value in _ticks(*self.ylim):
-            py = self._to_pixels(np.array([0.0]), np.array([value]))[1][0]
+            py = self._to_pixels(0.0, value)[1]
             out.append(Polyline([[(x - 4, py), (x, py)]], "#444444"))
             out.append(Text(x - 6, py + 3.5, f"{value:g}", 10, INDEX_COLOR, "end"))
         for k, (xs, ys, color, name) in enumerate(self.series):
@@ -175,11 +175,8 @@ class Plot:
             keep = np.isfinite(px) & np.isfinite(py)
             pieces = np.split(np.arange(len(px)), np.flatnonzero(~keep))
             lines = [[(px[i], py[i]) for i in piece if keep[i]] for piece in pieces]
-            out.append(
-                Polyline(
-                    [line for line in lines if line], color, 2, data={"series": name}
-                )
-            )
+            lines = [line for line in lines if line]
+            out.append(Polyline(lines, color, 2, data={"series": name}))
             out.append(Rect(x + w + 8, y + 8 + 15 * k, 14, 3, color))
             out.append(Text(x + w + 26, y + 13 + 15 * k, name, 10, anchor="start"))
         if self.xlabel:

@@ -33,8 +33,7 @@ class LayerError(ValueError):
 
     def __init__(self, layer, error, number, shown):
         super().__init__(f"layer {layer}: {getattr(error, 'english', error)}")
-        self.layer, self.error = layer, error
-        self.number, self.shown = number, shown
+        self.error, self.number, self.shown = error, number, shown
 
 
 class LayerField(NamedTuple):

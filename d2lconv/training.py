@@ -65,8 +65,7 @@ def edge_image(kind="vertical"):
 def edge_data(kind="vertical"):
     """Return ``(X, Y)``: an image and its edges under the kernel ``[[1, -1]]``."""
     X = edge_image(kind)
-    Y = corr2d(X, torch.tensor(EDGE_KERNEL))
-    return X, Y
+    return X, corr2d(X, torch.tensor(EDGE_KERNEL))
 
 
 def _initial_values(init, bias, generator):
@@ -184,13 +183,9 @@ def lr_limit(X, bias=False):
 
 
 def _trained(steps, lr, seed, every, **settings):
-    """``train_kernel`` on ``edge_data()``, then "step N, loss L" printed every
-    ``every`` steps, as the book's loop does.
-
-    Step N computes its loss before its update, on the kernel of N - 1
-    updates (``history[N - 1]``), and prints it: the hand-written loops of
-    notebook 3 print the same lines.
-    """
+    """``train_kernel`` on ``edge_data()``, printing "step N, loss L" every
+    ``every`` steps as the book's loop (and notebook 3's) does: step N prints the
+    loss it computes before its update, on the kernel of ``history[N - 1]``."""
     history = train_kernel(*edge_data(), lr=lr, steps=steps, seed=seed, **settings)
     for done, loss, _ in history:
         if done < steps and (done + 1) % every == 0:
@@ -218,11 +213,6 @@ def _fmt2(value):
     if math.isnan(value) or abs(value) >= 100:
         return "nan" if math.isnan(value) else ">99" if value > 0 else "<-99"
     return f"{value:.2f}".replace("-0.00", "0.00")
-
-
-def _clipped(values, limits):
-    """Values pinned to a plot's range (NaN stays a gap): curves stay inside."""
-    return np.clip(np.asarray(values, dtype=float), *limits)
 
 
 def _vector(tensor):
@@ -270,7 +260,7 @@ def start_text(init, first):
 
 def layer_output(X, entry):
     """The layer's output on ``X`` (float32) with the kernel and bias of ``entry``."""
-    with np.errstate(all="ignore"), one_thread():
+    with one_thread():
         weight = entry.kernel.view(1, 1, 1, 2)
         return F.conv2d(X[None, None].float(), weight)[0, 0] + (entry.bias or 0.0)
 
@@ -306,9 +296,10 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
             notes.append(tr("loss above 1e4 is drawn at the top: off the scale"))
         if np.any(np.abs(shown) > KERNEL_RANGE):
             notes.append(tr("values beyond ±3 are drawn at the edge: off the scale"))
+    # Curves pinned to their plot's range (np.clip keeps a NaN: a gap).
     axes = dict(width=260, height=170, xlabel=tr("step"), xlim=(0, max(1, steps)))
     loss = Plot(
-        [(xs, _clipped(log_losses, log_range), "#1f77b4", tr("loss"))],
+        [(xs, np.clip(log_losses, *log_range), "#1f77b4", tr("loss"))],
         title=tr("loss: sum of squared errors"),
         ylabel=tr("log10(loss)"),
         ylim=log_range,
@@ -320,7 +311,7 @@ def draw_training(history, X, Y, steps=None, lr=None, init=None):
     names = ["K[0, 0]", "K[0, 1]", tr("bias")][: shown.shape[1]]
     colours = ["#d62728", "#1f77b4", "#2ca02c"][: shown.shape[1]]
     series = [(*edge_detector, "#999999", "[1, -1]")] + [
-        (xs, _clipped(column, kernel_range), colour, name)
+        (xs, np.clip(column, *kernel_range), colour, name)
         for column, colour, name in zip(shown.T, colours, names, strict=True)
     ]
     values = Plot(

@@ -1,4 +1,3 @@
-import pytest
 import torch
 from hypothesis import given
 from hypothesis import strategies as st
@@ -7,13 +6,6 @@ from torch import nn
 
 from d2lconv import one_thread
 from d2lconv.receptive import receptive_field, receptive_field_table
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _one_thread():
-    # Hundreds of tiny convolutions: thread start-up costs more than the work.
-    with one_thread():
-        yield
 
 
 @st.composite
@@ -76,6 +68,7 @@ def window(row, i, j):
 
 @examples(300)
 @given(st.lists(layer_specs(), min_size=1, max_size=4))
+@one_thread()  # hundreds of tiny convolutions: threads cost more than the work
 def test_receptive_field_and_sizes_match_autograd_and_the_modules(specs):
     table = receptive_field_table(specs)
     last = table[-1]

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 import pytest
 import torch
 import torch.nn.functional as F
+from svg_checks import explains
 from test_lesson_code import lesson_namespace
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -569,10 +570,7 @@ def test_checks_leave_the_global_random_state_alone():
     ],
 )
 def test_a_bad_setting_of_a_check_raises_a_clear_error(name, args, error, words):
-    with pytest.raises(error) as raised:
-        check(name)(*args)
-    for word in words:
-        assert word in str(raised.value)
+    explains(error, lambda: check(name)(*args), *words)
 
 
 def test_the_top_level_holds_what_the_notebooks_use():

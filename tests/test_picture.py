@@ -146,26 +146,19 @@ def test_plot_draws_each_series_with_its_name_beside_the_curves():
     # y grows downwards in SVG: the largest value is the highest point.
     ys = [float(p.split()[1]) for p in points]
     assert ys[0] > ys[1] > ys[2]
-    texts = [t.text for t in root.iter(SVG + "text")]
-    assert {"training", "layer", "0", "4"} <= set(texts)
-    frame = [float(root.get("viewBox").split()[k]) for k in range(4)]
+    texts = list(root.iter(SVG + "text"))
+    assert {"training", "layer", "0", "4"} <= {t.text for t in texts}
+    frame = [float(v) for v in root.get("viewBox").split()]
     (box,) = [r for r in root.iter(SVG + "rect") if r.get("stroke") == "#444444"]
     right = float(box.get("x")) + float(box.get("width"))
-    names = [
-        t
-        for t in root.iter(SVG + "text")
-        if t.text in ("output height", "receptive field (rows)")
-    ]
+    names = [t for t in texts if t.text in ("output height", "receptive field (rows)")]
     assert len(names) == 2
     for name in names:
         # Right of the box, off the curves, and the whole name inside the frame.
         end = float(name.get("x")) + 0.6 * 10 * len(name.text)
         assert right < float(name.get("x")) and end <= frame[0] + frame[2]
-    ticks = [
-        t.text
-        for t in root.iter(SVG + "text")
-        if t.get("fill") == "#666666" and t.get("text-anchor") == "middle"
-    ]
+    middle = [t for t in texts if t.get("text-anchor") == "middle"]
+    ticks = [t.text for t in middle if t.get("fill") == "#666666"]
     assert ticks == ["0", "1", "2"]  # no half layers
 
 

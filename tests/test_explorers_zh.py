@@ -128,18 +128,11 @@ def test_train_functions_print_chinese_lines_with_the_losses(zh, capsys):
 
 
 def test_figures_grid_and_lines_speak_chinese(zh):
-    pictures = {
-        "padding modes": draw_padding_modes(),
-        "stack": draw_stack(
-            64, [dict(kernel_size=3, padding=1), dict(kind="max", kernel_size=2)]
-        ),
-    }
-    for what, picture in pictures.items():
-        assert_picture_in_chinese(picture.svg, what)
-    assert (
-        parse(draw_grid(torch.arange(6.0).view(2, 3)).svg).get("aria-label")
-        == "网格 2x3"
-    )
+    assert_picture_in_chinese(draw_padding_modes().svg, "padding modes")
+    layers = [dict(kernel_size=3, padding=1), dict(kind="max", kernel_size=2)]
+    assert_picture_in_chinese(draw_stack(64, layers).svg, "stack")
+    grid = parse(draw_grid(torch.arange(6.0).view(2, 3)).svg)
+    assert grid.get("aria-label") == "网格 2x3"
     assert Lines(["x"]).label == "说明"
     assert parse(Picture([]).svg).get("aria-label") == "图"
 

@@ -39,8 +39,7 @@ def drawn(values, **options):
 def test_numbers_are_text_and_the_panel_says_what_it_is(tmp_path):
     Y = torch.tensor([[19.0, 25.0], [37.0, 43.0]])
     # What a notebook shows, and what save writes.
-    svg = draw_grid(Y, title="output").save(tmp_path / "a.svg").read_text()
-    root = parse(svg)
+    root = parse(draw_grid(Y, title="output").save(tmp_path / "a.svg").read_text())
     group = panel(root, "output 2x2")
     assert group.find(SVG + "title").text == "output 2x2"
     assert group.get("role") == "group"
@@ -108,10 +107,8 @@ def test_row_places_panels_side_by_side_without_overlap():
 
 
 def test_text_is_escaped_and_lines_keep_their_spaces():
-    picture = Picture(
-        [Lines(["a < b & c", "  indented"], bold=[0])], title="<formulas>"
-    )
-    root = parse(picture.svg)
+    lines = Lines(["a < b & c", "  indented"], bold=[0])
+    root = parse(Picture([lines], title="<formulas>").svg)
     texts = list(root.iter(SVG + "text"))
     assert [t.text for t in texts] == ["a < b & c", "  indented"]
     assert texts[0].get("font-weight") == "bold"

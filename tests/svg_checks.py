@@ -17,14 +17,10 @@ def parse(svg):
 
 def panel(root, label):
     """The <g> whose aria-label is ``label``, or starts with ``label`` and a space."""
-    found = [
-        g
-        for g in root.iter(SVG + "g")
-        if g.get("aria-label") == label
-        or (g.get("aria-label") or "").startswith(label + " ")
-    ]
-    labels = [g.get("aria-label") for g in root.iter(SVG + "g")]
-    assert len(found) == 1, f"{len(found)} panels labelled {label!r} in {labels}"
+    labels = {g: g.get("aria-label") for g in root.iter(SVG + "g")}
+    found = [g for g, text in labels.items() if f"{text} ".startswith(f"{label} ")]
+    shown = list(labels.values())
+    assert len(found) == 1, f"{len(found)} panels labelled {label!r} in {shown}"
     return found[0]
 
 
@@ -72,9 +68,8 @@ def matrix(group):
     else:
         rows, cols = (1 + max(rc[k] for rc in cells) for k in (0, 1))
     values = np.full((rows, cols), np.nan)
-    words = {"\u2212\u221e": "-inf", "\u221e": "inf"}
     for (r, c), text in cells.items():
-        values[r, c] = float(words.get(text, text.replace("\u2212", "-")))
+        values[r, c] = float(text.replace("\u2212", "-").replace("\u221e", "inf"))
     return values
 
 

@@ -107,15 +107,14 @@ def test_the_environment_check_is_chinese_and_its_columns_line_up(
     assert [c.name for c in checks if not c.ok] == ["d2l"]
     assert "FAIL" not in out and "OK" not in out
     # The columns are as wide as in English: the details line up.
-    rows = [line for line in lines(out) if line[:2] in ("正常", "失败")]
+    printed = lines(out)
+    rows = [line for line in printed if line[:2] in ("正常", "失败")]
     assert len(rows) == len(envcheck.CHECKS)
     for line in rows:
         assert columns(re.match(r"\S+\s+\S+\s+", line).group()) == 18, line
     (failed,) = [line for line in rows if line.startswith("失败")]
-    assert (
-        "pip install --no-deps d2l==1.0.3" in lines(out)[lines(out).index(failed) + 1]
-    )
-    assert lines(out)[-1].startswith("有 1 ")
+    assert "pip install --no-deps d2l==1.0.3" in printed[printed.index(failed) + 1]
+    assert printed[-1].startswith("有 1 ")
     check = envcheck.check_python((3, 9, 7), "/usr/bin/python3")
     assert_chinese(check.detail + check.fix, "an old Python")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: True)

@@ -39,8 +39,7 @@ def drawn(values, **options):
 def test_numbers_are_text_and_the_panel_says_what_it_is(tmp_path):
     Y = torch.tensor([[19.0, 25.0], [37.0, 43.0]])
     # What a notebook shows, and what save writes.
-    svg = draw_grid(Y, title="output").save(tmp_path / "a.svg").read_text()
-    root = parse(svg)
+    root = parse(draw_grid(Y, title="output").save(tmp_path / "a.svg").read_text())
     group = panel(root, "output 2x2")
     assert group.find(SVG + "title").text == "output 2x2"
     assert group.get("role") == "group"
@@ -108,10 +107,8 @@ def test_row_places_panels_side_by_side_without_overlap():
 
 
 def test_text_is_escaped_and_lines_keep_their_spaces():
-    picture = Picture(
-        [Lines(["a < b & c", "  indented"], bold=[0])], title="<formulas>"
-    )
-    root = parse(picture.svg)
+    lines = Lines(["a < b & c", "  indented"], bold=[0])
+    root = parse(Picture([lines], title="<formulas>").svg)
     texts = list(root.iter(SVG + "text"))
     assert [t.text for t in texts] == ["a < b & c", "  indented"]
     assert texts[0].get("font-weight") == "bold"
@@ -146,26 +143,19 @@ def test_plot_draws_each_series_with_its_name_beside_the_curves():
     # y grows downwards in SVG: the largest value is the highest point.
     ys = [float(p.split()[1]) for p in points]
     assert ys[0] > ys[1] > ys[2]
-    texts = [t.text for t in root.iter(SVG + "text")]
-    assert {"training", "layer", "0", "4"} <= set(texts)
-    frame = [float(root.get("viewBox").split()[k]) for k in range(4)]
+    texts = list(root.iter(SVG + "text"))
+    assert {"training", "layer", "0", "4"} <= {t.text for t in texts}
+    frame = [float(v) for v in root.get("viewBox").split()]
     (box,) = [r for r in root.iter(SVG + "rect") if r.get("stroke") == "#444444"]
     right = float(box.get("x")) + float(box.get("width"))
-    names = [
-        t
-        for t in root.iter(SVG + "text")
-        if t.text in ("output height", "receptive field (rows)")
-    ]
+    names = [t for t in texts if t.text in ("output height", "receptive field (rows)")]
     assert len(names) == 2
     for name in names:
         # Right of the box, off the curves, and the whole name inside the frame.
         end = float(name.get("x")) + 0.6 * 10 * len(name.text)
         assert right < float(name.get("x")) and end <= frame[0] + frame[2]
-    ticks = [
-        t.text
-        for t in root.iter(SVG + "text")
-        if t.get("fill") == "#666666" and t.get("text-anchor") == "middle"
-    ]
+    middle = [t for t in texts if t.get("text-anchor") == "middle"]
+    ticks = [t.text for t in middle if t.get("fill") == "#666666"]
     assert ticks == ["0", "1", "2"]  # no half layers
 
 

@@ -14,20 +14,15 @@ from d2lconv.sweep import TOPICS, draw_sweep
 
 X3 = torch.arange(9.0).reshape(3, 3)
 K2 = torch.tensor([[0.0, 1.0], [2.0, 3.0]])
+# The picture's PyTorch line: the F.pad first where the padding is uneven (its
+# argument, else None), the layer, and the shapes "(1, 1, h, w) -> (1, 1, h', w')".
+PYTORCH_LINE = re.compile(r"PyTorch: (?:F\.pad\(x, (\(.*?\))\) then )?(.*)  # (.*)")
 
 
-def run_pytorch_line(root, X, K):
-    """Run the nn.Conv2d line written in the picture on X with weights K."""
-    (line,) = [t for t in texts(root) if t.startswith("PyTorch: ")]
-    call, shapes = line[len("PyTorch: ") :].split("  # ")
-    padded = re.match(r"F\.pad\(x, (\(.*?\))\) then (.*)", call)
-    pad, call = (padded.group(1), padded.group(2)) if padded else (None, call)
-    return run_pytorch_call(call, pad, shapes, X, K)
-
-
-def run_pytorch_call(call, pad, shapes, X, K):
-    """``call`` ("nn.Conv2d(...)") after ``F.pad(x, pad)`` (None: no pad) on X,
-    with weights K; the shapes "(1, 1, h, w) -> (1, 1, h', w')" must hold."""
+def run_pytorch_line(root, X, K, line=PYTORCH_LINE):
+    """Run the PyTorch line (``line`` matches it) written in the picture on X with
+    weights K; the shapes it states must hold."""
+    ((pad, call, shapes),) = [m.groups() for m in map(line.fullmatch, texts(root)) if m]
     x = X[None, None].float()
     if pad is not None:
         x = F.pad(x, eval(pad))

@@ -11,15 +11,10 @@ CJK = re.compile(r"[\u3400-\u9fff]")
 ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,;:]+[A-Za-z]{2,}\b){3}")
 
 
-def english_runs(text):
-    """The runs of four or more English words in ``text`` ([] for good Chinese)."""
-    return [m.group(0) for m in ENGLISH_RUN.finditer(text)]
-
-
 def assert_chinese(text, what):
     """Fail unless ``text`` holds Chinese and no run of four English words."""
     assert CJK.search(text), f"{what} has no Chinese: {text!r}"
-    runs = english_runs(text)
+    runs = ENGLISH_RUN.findall(text)
     assert not runs, f"{what} still has English {runs}: {text!r}"
 
 
@@ -35,7 +30,7 @@ CODE = re.compile(
 
 def assert_reads_chinese(text, what):
     """Text a student reads: Chinese wherever it has words, no English sentence."""
-    assert not english_runs(text), f"{what} still has English: {text!r}"
+    assert not ENGLISH_RUN.search(text), f"{what} still has English: {text!r}"
     if re.search("[A-Za-z]{3,}", CODE.sub("", text)):
         assert_chinese(text, what)
 

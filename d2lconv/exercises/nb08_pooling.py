@@ -255,8 +255,7 @@ def check_strided_conv_params(answer):
     layers = (torch.nn.Conv2d(n, n, 2, stride=2, device="meta"), torch.nn.MaxPool2d(2))
     conv, pool = (sum(p.numel() for p in layer.parameters()) for layer in layers)
     want = conv - pool
-    one_input = c.any_of(n * 4 + n, n * 4)
-    wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
+    wrong = dict(no_bias=n * n * 4, one_input=c.any_of(n * 4 + n, n * 4), none=0)
     return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)
 
 

@@ -125,8 +125,7 @@ def check_every_kernel_factors(answer):
 def check_y1_y2(answer):
     """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
     # Floating-point addition in a different order: a first-principles check.
-    x, y, z = 0.1, 0.2, 0.3
-    left, right = (x + y) + z, x + (y + z)
+    left, right = (0.1 + 0.2) + 0.3, 0.1 + (0.2 + 0.3)
     want = "b" if left != right else "a"
     entry = TABLE["y1_y2"]
     return grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)

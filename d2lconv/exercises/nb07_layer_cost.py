@@ -103,7 +103,7 @@ def check_forward_cost(forward_cost):
         c_i, h, w, c_o, k_h, k_w, *_ = layer
         per_output = c_i * c_o * k_h * k_w  # multiply-adds per output position
         counts = _misread(layer, lambda positions: per_output * positions)
-        # Two misread sizes with a hint of their own; every one gets "size".
+        # Two misread sizes have a hint of their own (checked first), the rest "size".
         wrong = dict(total_padding=counts["total"], no_stride=counts["no_stride"])
         wrong |= dict(one_input=want // c_i, one_output=want // c_o)
         outputs = want // (c_i * k_h * k_w)  # c_o * m_h * m_w: the bias adds one each

@@ -13,7 +13,6 @@ import contextlib
 import math
 import numbers
 from collections.abc import Mapping
-from functools import partial
 
 import numpy as np
 import torch
@@ -83,7 +82,7 @@ def as_number(value):
 def as_whole(value):
     """``value`` as a whole number (a float), or ``None``."""
     v = as_number(value)
-    return v if v is not None and math.isfinite(v) and v == int(v) else None
+    return v if v is not None and v.is_integer() else None
 
 
 def as_ints(value, n=2):
@@ -336,14 +335,23 @@ OUTPUT_SHAPE = {
 # fmt: on
 
 
-def misread_size(n, k, p, s, d=(1, 1), rounding=math.floor, inside=0, one=1):
-    """``(m_h, m_w)`` by the output-size formula, per axis (pairs), with the parts a
-    typical mistake changes: ``rounding((n + 2p - d(k - 1) - 1 + inside) / s) + one``."""
-    axes = zip(n, k, p, s, d, strict=True)
-    return tuple(
-        rounding((n + 2 * p - d * (k - 1) - 1 + inside) / s) + one
-        for n, k, p, s, d in axes
-    )
+def misread_sizes(n, k, p, s, d=(1, 1)):
+    """Name -> the output size ``(m_h, m_w)`` (every argument a pair) by the formula
+    floor((n + 2p - d(k - 1) - 1) / s) + 1 with the part a typical mistake changes."""
+
+    def size(n=n, k=k, p=p, s=s, d=d, rounding=math.floor, inside=0, one=1):
+        axes = zip(n, k, p, s, d, strict=True)
+        return tuple(
+            rounding((n + 2 * p - d * (k - 1) - 1 + inside) / s) + one
+            for n, k, p, s, d in axes
+        )
+
+    dk, ones, half = (d[0] * k[0], d[1] * k[1]), (1, 1), (p[0] / 2, p[1] / 2)
+    # Where two mistakes give one size, the dilation's comes first.
+    wrong = dict(no_dilation=size(d=ones), d_times_k=size(k=dk, d=ones))
+    wrong |= dict(total=size(p=half), no_padding=size(p=(0, 0)), no_stride=size(s=ones))
+    wrong |= dict(round_up=size(rounding=math.ceil), no_one=size(one=0))
+    return wrong | dict(inside=size(inside=1, one=0), not_rounded=size(rounding=float))
 
 
 def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
@@ -355,13 +363,8 @@ def grade_output_shape(answer, entry, n, k, padding, s=1, d=1):
     p = nonnegative_pair(padding, "padding")
     g = conv2d_geometry(n, k, s, p, d)
     n, k, s, d = g.input_size, g.kernel_size, g.stride, g.dilation
-    size = partial(misread_size, n=n, k=k, p=p, s=s, d=d)
-    dk, one, half = (d[0] * k[0], d[1] * k[1]), (1, 1), (p[0] / 2, p[1] / 2)
-    wrong = dict(total=size(p=half), no_padding=size(p=(0, 0)), no_stride=size(s=one))
-    wrong |= dict(no_dilation=size(d=one), d_times_k=size(k=dk, d=one))
-    wrong["round_up"] = size(rounding=math.ceil)
-    if d != one:  # where two mistakes give one size, the dilation's comes first
-        wrong = {k: wrong[k] for k in ("no_dilation", "d_times_k")} | wrong
+    sizes = misread_sizes(n, k, p, s, d).items()
+    wrong = {key: size for key, size in sizes if key in entry}
     want = conv_output_size(*n, *k, *p, *s, d=d)
     facts = dict(h=want[0], w=want[1], rows=2 * p[0], columns=2 * p[1])
     return grade(answer, entry, want, wrong, read=as_ints, padding=padding, **facts)

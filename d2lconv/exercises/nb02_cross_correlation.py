@@ -131,7 +131,7 @@ def check_second_derivative_kernel(K):
     t, K = TABLE["second_derivative_kernel"], as_tensor(K)
     if K is None or K.dim() not in (1, 2) or K.numel() == 0 or max(K.shape) > 7:
         return hint(t["ask"])
-    K = K[None, :] if K.dim() == 1 else K
+    K = torch.atleast_2d(K)  # a 1-D kernel: along the width
     # A response counts unless it is rounding (a float32 kernel such as
     # [-1, 16, -30, 16, -1] / 12 sums to 7e-8): the images are >= 0, so |K|'s
     # response bounds the rounding of K's.

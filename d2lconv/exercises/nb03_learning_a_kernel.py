@@ -8,8 +8,6 @@ from . import _common as c
 
 # The training explorer task: the diagonal image, no bias, this learning rate.
 TRAINING_TASK_LR = 0.03
-# The stack explorer task: this many layers of this kernel size (stride 1).
-STACK_TASK = (4, 5)
 OUTCOMES = ("converges", "diverges")
 # The same answers in Chinese, for the Chinese edition.
 CHINESE_OUTCOMES = {"收敛": "converges", "发散": "diverges"}
@@ -70,7 +68,7 @@ def check_training_prediction(answer):
 
 def check_stack_field(answer):
     """Receptive field (rows) of four 5x5 layers, stride 1."""
-    count, k = STACK_TASK
+    count, k = 4, 5  # the stack explorer's task
     wrong = dict(k_each=count * k, from_0=count * (k - 1), plus_k=1 + count * k, one=k)
     facts = dict(field=c.field([k] * count), k=k, added=k - 1, count=count)
     return c.grade(answer, TABLE["stack_field"], facts["field"], wrong, **facts)

@@ -121,22 +121,21 @@ def _mirror_hint(X, p, got, modes):
     want = (X.shape[0] + 2 * p, X.shape[1] + 2 * p)
     if got is None or tuple(got.shape) != want:
         return tr(t["shape"], shape=tuple(X.shape), p=p, want=want)
-    hints = {mode: t[mode] for mode in ("reflect", "symmetric", "constant", "edge")}
-    padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in hints}
-    if matched := {mode for mode in modes if c.close(got, padded[mode])}:
-        modes.intersection_update(matched)
+    pads = ("reflect", "symmetric", "constant", "edge")  # numpy's; mirrors first
+    padded = {mode: torch.from_numpy(np.pad(X.numpy(), p, mode)) for mode in pads}
+    found = [mode for mode in pads if c.close(got, padded[mode])]
+    if modes.intersection(found):
+        modes.intersection_update(found)
         return None
-    found = [text for mode, text in hints.items() if c.close(got, padded[mode])]
+    if found:
+        return tr(t[found[0]])
     # The top, bottom, left and right strips (no corners): the mirrors each matches.
     inner, outer = slice(p, -p), (slice(0, p), slice(-p, None))
     strips = [(s, inner) for s in outer] + [(inner, s) for s in outer]
-    mirrors = [
-        {m for m in ("reflect", "symmetric") if c.close(got[s], padded[m][s])}
-        for s in strips
-    ]
-    if not found and all(mirrors):  # every side a mirror: alike or not?
-        found = [t["corners"] if set.intersection(*mirrors) else t["sides"]]
-    return tr(next(iter(found), t["otherwise"]))
+    mirrors = [{m for m in pads[:2] if c.close(got[s], padded[m][s])} for s in strips]
+    if all(mirrors):  # every side a mirror: alike or not?
+        return tr(t["corners"] if set.intersection(*mirrors) else t["sides"])
+    return tr(t["otherwise"])
 
 
 def check_mirror_padding(mirror_pad):

@@ -77,9 +77,8 @@ GROUPS_CHOICES = Choices(TABLE["groups_lose"]["choices"])
 
 def _impulse_response_size(k1, k2):
     """Size of what two stacked kernels make of a single 1: their combined kernel."""
-    normal = c.random_normal(5)
-    # Positive weights, so no value cancels out by chance.
-    K1, K2 = normal(1, 1, k1, k1).abs() + 0.5, normal(1, 1, k2, k2).abs() + 0.5
+    # Positive weights, so no value cancels out.
+    K1, K2 = (torch.ones(1, 1, k, k, dtype=torch.float64) for k in (k1, k2))
     n = 2 * (k1 + k2) + 1
     X = torch.zeros(1, 1, n, n, dtype=torch.float64)
     X[0, 0, n // 2, n // 2] = 1.0
@@ -126,8 +125,7 @@ def check_every_kernel_factors(answer):
 def check_y1_y2(answer):
     """``answer``: a letter from ``Y1_Y2_CHOICES``: why Y1 and Y2 may differ."""
     # Floating-point addition in a different order: a first-principles check.
-    x, y, z = 0.1, 0.2, 0.3
-    left, right = (x + y) + z, x + (y + z)
+    left, right = (0.1 + 0.2) + 0.3, 0.1 + (0.2 + 0.3)
     want = "b" if left != right else "a"
     entry = TABLE["y1_y2"]
     return grade_choice(answer, entry, "Y1_Y2_CHOICES", want, left=left, right=right)

@@ -88,21 +88,11 @@ TABLE = {
 # fmt: on
 
 
-def _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w):
-    """Output sizes (m_h, m_w) misread: the padding as the book's total, no stride,
-    rounded up, no padding, no + 1, the + 1 inside the floor, not rounded."""
-    sides = dict(n=(h, w), k=(k_h, k_w), p=(p_h, p_w), s=(s_h, s_w))
-    size = partial(c.misread_size, **sides)
-    wrong = dict(total_padding=size(p=(p_h / 2, p_w / 2)), no_stride=size(s=(1, 1)))
-    wrong |= dict(round_up=size(rounding=math.ceil), no_padding=size(p=(0, 0)))
-    inside, not_rounded = size(inside=1, one=0), size(rounding=float)
-    return wrong | dict(no_one=size(one=0), inside=inside, not_rounded=not_rounded)
-
-
-def _misread(count, c_i, h, w, c_o, k_h, k_w, *padding_stride):
-    """A test of an answer: ``count(m_h, m_w)`` for any misread output size."""
-    sizes = _wrong_sizes(h, w, k_h, k_w, *padding_stride).values()
-    return c.any_of(*(count(m_h, m_w) for m_h, m_w in sizes))
+def _misread(layer, count):
+    """Name -> ``count(m_h * m_w)`` for each misread output size (m_h, m_w)."""
+    c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w = layer
+    sizes = c.misread_sizes((h, w), (k_h, k_w), (p_h, p_w), (s_h, s_w))
+    return {key: count(math.prod(m)) for key, m in sizes.items()}
 
 
 def check_forward_cost(forward_cost):
@@ -110,16 +100,15 @@ def check_forward_cost(forward_cost):
     of one forward pass on one sample, no bias; padding per side."""
 
     def mistakes(want, *layer):
-        c_i, h, w, c_o, k_h, k_w, p_h, p_w, s_h, s_w = layer
-        sizes = _wrong_sizes(h, w, k_h, k_w, p_h, p_w, s_h, s_w)
+        c_i, h, w, c_o, k_h, k_w, *_ = layer
         per_output = c_i * c_o * k_h * k_w  # multiply-adds per output position
-        keys = ("total_padding", "no_stride")  # each with a hint of its own
-        wrong = {key: per_output * math.prod(sizes[key]) for key in keys}
+        counts = _misread(layer, lambda positions: per_output * positions)
+        # Two misread sizes have a hint of their own (checked first), the rest "size".
+        wrong = dict(total_padding=counts["total"], no_stride=counts["no_stride"])
         wrong |= dict(one_input=want // c_i, one_output=want // c_o)
         outputs = want // (c_i * k_h * k_w)  # c_o * m_h * m_w: the bias adds one each
         wrong |= dict(no_kernel=want // (k_h * k_w), bias=want + outputs, two=2 * want)
-        size = _misread(lambda m_h, m_w: per_output * m_h * m_w, *layer)
-        return wrong | dict(size=size)
+        return wrong | dict(size=c.any_of(*counts.values()))
 
     entry = TABLE["forward_cost"]
     return grade_calls(forward_cost, entry, LAYERS, conv_macs, mistakes, NAMES)
@@ -153,7 +142,7 @@ def check_forward_memory(forward_memory):
         wrong |= dict(no_input=want - c_i * h * w, no_output=want - out, padded=padded)
         # The weights without c_i: c_o * k_h * k_w.
         wrong |= dict(one_input=want - weights + weights // c_i, bytes=4 * want)
-        size = _misread(lambda m_h, m_w: want - out + c_o * m_h * m_w, *layer)
+        size = c.any_of(*_misread(layer, lambda m: want - out + c_o * m).values())
         return wrong | dict(size=size)
 
     entry = TABLE["forward_memory"]
@@ -171,7 +160,7 @@ def check_backward_cost(backward_cost):
 
     def mistakes(want, *layer):
         per_output = 2 * layer[0] * math.prod(layer[3:6])  # 2 * c_i * c_o * k_h * k_w
-        size = _misread(lambda m_h, m_w: per_output * m_h * m_w, *layer)
+        size = c.any_of(*_misread(layer, lambda m: per_output * m).values())
         return dict(half=want // 2, two=2 * want, with_forward=3 * want // 2, size=size)
 
     entry = TABLE["backward_cost"]
@@ -191,7 +180,7 @@ def check_backward_memory(backward_memory):
         # The incoming gradient: as many values as the output.
         out = c_o * math.prod(conv_output_size(h, w, k_h, k_w, *padding_stride))
         wrong |= dict(no_incoming=want - out, output_kept=want + out)
-        size = _misread(lambda m_h, m_w: want - out + c_o * m_h * m_w, *layer)
+        size = c.any_of(*_misread(layer, lambda m: want - out + c_o * m).values())
         return wrong | dict(twice=want + c_o + out, size=size)
 
     entry, values = TABLE["backward_memory"], partial(_values, backward=True)

@@ -1,5 +1,6 @@
 """Checks for the exercises of notebook 08-pooling."""
 
+import math
 from functools import partial
 
 import torch
@@ -157,18 +158,11 @@ def check_max_pool_from_relu(max_pool):
     return grade_calls(max_pool, t, calls, reference, None, where, forbid=RELU_ONLY)
 
 
-def _tournament_rounds(values):
-    """Rounds of pairwise maxima needed to reduce ``values`` numbers to one."""
-    rounds = 0
-    while values > 1:
-        values, rounds = (values + 1) // 2, rounds + 1
-    return rounds
-
-
 def check_relu_max_layers(answer):
     """``answer = (layers_2x2, layers_3x3)``: layers of pairwise ReLU maxima that
     max-pool a window (a value with no partner passes through)."""
-    want = (_tournament_rounds(4), _tournament_rounds(9))
+    # Each layer of pairwise maxima halves the candidates, rounding up.
+    want = tuple(math.ceil(math.log2(values)) for values in (4, 9))
     facts = dict(layers_2x2=want[0], layers_3x3=want[1])
     entry = TABLE["relu_max_layers"]
     return c.grade(answer, entry, want, dict(linear=(3, 8)), read=c.as_ints, **facts)
@@ -261,8 +255,7 @@ def check_strided_conv_params(answer):
     layers = (torch.nn.Conv2d(n, n, 2, stride=2, device="meta"), torch.nn.MaxPool2d(2))
     conv, pool = (sum(p.numel() for p in layer.parameters()) for layer in layers)
     want = conv - pool
-    one_input = c.any_of(n * 4 + n, n * 4)
-    wrong = dict(no_bias=n * n * 4, one_input=one_input, none=0)
+    wrong = dict(no_bias=n * n * 4, one_input=c.any_of(n * 4 + n, n * 4), none=0)
     return c.grade(answer, TABLE["strided_conv_params"], want, wrong, c=n, want=want)
 
 

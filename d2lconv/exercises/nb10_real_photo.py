@@ -60,15 +60,14 @@ def check_sobel_y(K):
         return hint(t["nothing"])
     if K.shape != (3, 3):
         return hint(t["shape"], shape=tuple(K.shape))
-    want = SOBEL_X.T
-    if close(K, want, 1e-6):
+    want, like = SOBEL_X.T, partial(close, K, tol=1e-6)
+    if like(want):
         return correct(t["right"])
     # A multiple of the kernel: the right shape, the wrong scale.
     scale = float((K * want).sum() / (want * want).sum())
     ramp = torch.arange(6.0, dtype=torch.float64)[:, None].expand(6, 6)
-    problems = dict(x=close(K, SOBEL_X, 1e-6), sign=close(K, -want, 1e-6))
-    problems |= dict(flat=abs(float(K.sum())) > 1e-6)
-    problems |= dict(scale=scale > 0 and close(K, scale * want, 1e-6))
+    problems = dict(x=like(SOBEL_X), sign=like(-want), flat=abs(float(K.sum())) > 1e-6)
+    problems |= dict(scale=scale > 0 and like(scale * want))
     problems |= dict(direction=bool((xcorr(ramp, K) > 0).all()))
     return hint(t[c.first(problems) or "otherwise"], scale=scale)
 
@@ -83,14 +82,14 @@ def _strength_hint(X, got):
     if tensor.shape != want.shape:
         (h, w), shape = X.shape, tuple(tensor.shape)
         return tr(t["shape"], h=h, w=w, m_h=h - 2, m_w=w - 2, shape=shape)
-    if close(tensor, want):
+    like = partial(close, tensor)
+    if like(want):
         return None
-    problems = dict(abs=close(tensor, gx.abs() + gy.abs()))
-    problems |= dict(squares=close(tensor, gx**2 + gy**2))
-    problems |= dict(one=any(close(tensor, m) for m in (gx, gy, gx.abs(), gy.abs())))
+    problems = dict(abs=like(gx.abs() + gy.abs()), squares=like(gx**2 + gy**2))
+    problems |= dict(one=any(map(like, (gx, gy, gx.abs(), gy.abs()))))
     problems |= dict(negative=bool((tensor < 0).any()))
     peak = float(want.max())  # 0 for a flat image
-    problems |= dict(normalised=peak > 0 and close(tensor, want / peak))
+    problems |= dict(normalised=peak > 0 and like(want / peak))
     return tr(t[c.first(problems) or "otherwise"])
 
 

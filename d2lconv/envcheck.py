@@ -124,7 +124,8 @@ def check_torch():
         setup=_setup_hint(),
     )
     wanted = ".".join(str(n) for n in MIN_TORCH)
-    _, version, failed = _import("torch", fix, MIN_TORCH, f"{fix} >= {wanted}")
+    old = tr("pip install --upgrade 'torch>={wanted}'", wanted=wanted)
+    _, version, failed = _import("torch", fix, MIN_TORCH, old)
     return failed or Check("torch", True, version, fix)
 
 

@@ -142,3 +142,14 @@ def _english_and_nothing_missing_at_the_start():
     i18n._missing.clear()
     yield
     i18n.set_language("en")
+
+
+@pytest.fixture
+def zh():
+    """Chinese for the test; at its end, no text was asked for without its
+    Chinese (each test starts in English with nothing missing: above)."""
+    from d2lconv import i18n
+
+    i18n.set_language("zh")
+    yield
+    assert i18n.missing() == []

@@ -20,19 +20,10 @@ from svg_checks import SVG
 from zh_text import CJK, assert_chinese
 
 import d2lconv
-from d2lconv import CheckFailed, envcheck, exercises, fast, i18n, plot
+from d2lconv import CheckFailed, envcheck, exercises, fast, plot
 from d2lconv.i18n import columns
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture
-def nothing_missing():
-    """Chinese, and every text asked for in the test had a catalog entry (the
-    conftest starts each test in English with nothing missing)."""
-    d2lconv.set_language("zh")
-    yield
-    assert i18n.missing() == []
 
 
 # What stays as it is in Chinese: commands to type and Python's own messages.
@@ -57,7 +48,7 @@ def failure(check, *args, **kwargs):
     return str(info.value)
 
 
-def test_the_checks_pass_and_fail_in_chinese(nothing_missing, capsys):
+def test_the_checks_pass_and_fail_in_chinese(zh, capsys):
     # Each kind of message: passed, failed, and no check above the limit.
     d2lconv.expect_close(36, 36, "same count")
     assert d2lconv.expect_descent([4.0, 0.5, 0.01], 0.5, 1.0)
@@ -80,7 +71,7 @@ def test_the_checks_pass_and_fail_in_chinese(nothing_missing, capsys):
     failure(d2lconv.expect_shrinks, 2.0, 1.0, 0.9, 30, what)
 
 
-def test_the_exercise_checks_speak_chinese(nothing_missing, capsys):
+def test_the_exercise_checks_speak_chinese(zh, capsys):
     # (every table text has a catalog entry: test_i18n's complete catalog)
     # A verdict, a hint, a hint for a case or a part, a statement of a choice.
     assert exercises.check_fc_weights(3.6e9)
@@ -96,7 +87,7 @@ def test_the_exercise_checks_speak_chinese(nothing_missing, capsys):
 
 
 def test_the_environment_check_is_chinese_and_its_columns_line_up(
-    monkeypatch, nothing_missing, capsys
+    monkeypatch, zh, capsys
 ):
     monkeypatch.setitem(sys.modules, "d2l", None)
     for loaded in [m for m in sys.modules if m.startswith("d2l.")]:
@@ -145,14 +136,14 @@ def test_the_file_speaks_chinese_without_the_package_and_english_alone(tmp_path)
     assert "OK    Python" in out and "FAIL  torch" in out
 
 
-def test_a_duration_in_days_is_chinese(nothing_missing):
+def test_a_duration_in_days_is_chinese(zh):
     # Units are symbols in both editions; only days are a word.
     assert_chinese(days := fast.format_duration(3 * 86400), "a duration in days")
     assert days.startswith("3 ")
 
 
 @pytest.mark.font
-def test_plots_are_chinese_with_a_chinese_font(nothing_missing):
+def test_plots_are_chinese_with_a_chinese_font(zh):
     if plot.cjk_font() is None:
         pytest.fail(
             "matplotlib finds no font with Chinese characters: install one "
@@ -211,7 +202,7 @@ def test_chinese_plots_are_svg_text_without_a_chinese_font():
     assert chinese == ["输入大小 n（n x n）", "时间（秒）", title]
 
 
-def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
+def test_the_kernel_table_and_the_credit_are_chinese(zh, capsys):
     sobel = torch.outer(torch.tensor([1.0, 2, 1]), torch.tensor([-1.0, 0, 1]))
     learned = sobel + 0.0123
     text = d2lconv.format_kernels(
@@ -236,7 +227,7 @@ def test_the_kernel_table_and_the_credit_are_chinese(nothing_missing, capsys):
     assert capsys.readouterr().out == str.__str__(d2lconv.PHOTO_CREDIT) + "\n"
 
 
-def test_the_layers_of_a_receptive_field_table_have_chinese_names(nothing_missing):
+def test_the_layers_of_a_receptive_field_table_have_chinese_names(zh):
     layers = [dict(kernel_size=3, stride=2, padding=1), dict(kind="max", kernel_size=2)]
     layers.append(dict(kind="avg", kernel_size=3, stride=1))
     table = d2lconv.receptive_field_table(layers)

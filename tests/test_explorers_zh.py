@@ -68,15 +68,6 @@ EXPLORERS = {
 }
 
 
-@pytest.fixture
-def zh():
-    """Speak Chinese in the test (the conftest starts each in English with
-    nothing missing); no text was asked for without its Chinese."""
-    i18n.set_language("zh")
-    yield
-    assert i18n.missing() == []
-
-
 def test_every_control_label_has_its_chinese(zh):
     # (the pages show them through the catalog: browser/test_explorer_pages.py)
     for explorer in EXPLORERS:

@@ -38,7 +38,6 @@ from browser.pages import (
     choose_random_values,
 )
 
-import d2lconv
 from d2lconv import i18n
 from d2lconv.explorers import Explorer
 
@@ -425,10 +424,7 @@ def test_every_explorer_is_live_on_its_page_with_no_kernel(visits, pages):
     """Each explorer of every page: its controls, its picture, and a key press
     that redraws it, with no kernel and nothing from another host; the new
     picture is the one Python draws, with PyTorch's numbers, for its settings."""
-    kinds = {getattr(d2lconv, n) for n in dir(d2lconv) if n.endswith("Explorer")}
-    kinds = {
-        k.NAME: k for k in kinds if isinstance(k, type) and issubclass(k, Explorer)
-    }
+    kinds = {kind.NAME: kind for kind in Explorer.__subclasses__()}
     moved = set()
     for name in notebook_pages(pages):
         seen = visits[name]
@@ -457,7 +453,6 @@ def test_colab_and_download_links_name_the_pages_notebook(visits, pages, server)
         rel = notebook_of(name).relative_to(ROOT)
         seen = visits[name]
         expected = headers.colab_url(SETTINGS, rel)
-        assert seen["colab"], f"{name}: no Colab link"
         assert set(seen["colab"]) == {expected}, f"{name}: {seen['colab']}"
         assert seen["colab"][0].endswith("/" + rel.as_posix())
         [download] = set(seen["download"])

@@ -320,8 +320,7 @@ def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
     shown = labels(page, explorer)
     assert {"input_h", "kernel_w", "flip"} <= set(shown)
     assert not [t for t in shown if t.startswith(("padding", "stride", "dilation"))]
-    control(page, "step").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "step").press("ArrowRight")
     assert "step 2 of 4" in svg_texts(seen(page))
     control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('step 4 of 4')")
@@ -345,8 +344,7 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
     show(page, explorer)
     assert labels(page, explorer) == STACK
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
-    control(page, "count").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "count").press("ArrowRight")
     assert seen(page) == {"explanation": StackExplorer(count=8).message}
     page.keyboard.press("ArrowLeft")
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
@@ -360,8 +358,7 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
     # Padded to 6 rows, windows of 3 at stride 2 cover rows 0-4: row 5 is left.
     dropped = "the floor drops 1 row at the bottom of the padded input (tinted purple)"
     assert dropped in svg_texts(seen(page))
-    control(page, "cell").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "cell").press("ArrowRight")
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in svg_texts(seen(page))
     control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('output cell (1, 3)')")
@@ -380,8 +377,7 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     # No kernel: the seed is off from the start, and the note says so once.
     assert control(page, "seed").is_disabled()
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
-    control(page, "out_channels").focus()
-    page.keyboard.press("ArrowLeft")
+    control(page, "out_channels").press("ArrowLeft")
     code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
     assert code in texts(parse(seen(page)["svg"]))
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
@@ -395,14 +391,8 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
 
 # Runs that blow up are scrubbed too: the largest rate for 100 steps overflows.
 DIVERGING = dict(lr=0.1, steps=100, seed=3, init="random", bias=True, image="diagonal")
-
-
 TRAINING = dict(lr=LEARNING_RATES) | ranges(dict(steps=(1, 100), seed=(0, 20)))
 TRAINING |= dict(init=INITS, bias=0.5, image=IMAGES)
-
-
-def random_training(g):
-    return draw(g, TRAINING)
 
 
 def two_decimals(x):
@@ -461,7 +451,7 @@ def check_training(shown, history, X, Y, v, t, where):
 def test_training_page_scrubs_the_run_pytorch_computed(page):
     show(page, TrainingExplorer())
     g = rng("training page")
-    runs = [DIVERGING] + [random_training(g) for _ in range(combinations(CASES // 4))]
+    runs = [DIVERGING] + [draw(g, TRAINING) for _ in range(combinations(CASES // 4))]
     for v in runs:
         set_controls(page, v)
         # The page asked Python; the test answers as the kernel would, with
@@ -487,8 +477,7 @@ def test_training_page_steps_with_the_keyboard_and_trains(page):
     shown = labels(page, explorer)
     assert shown == ["lr", "steps", "seed", "init", "bias", "image", "step", "speed"]
     assert status_line(seen(page)).startswith("step 30/30: ")
-    control(page, "step").focus()
-    page.keyboard.press("ArrowLeft")
+    control(page, "step").press("ArrowLeft")
     assert status_line(seen(page)).startswith("step 29/30: ")
     # Train plays the run from its start: every status line it shows, in order.
     page.evaluate("""() => {
@@ -548,7 +537,7 @@ def test_page_in_chinese_is_pythons_chinese_picture(page, name):
     """Labels, buttons, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
     i18n.set_language("zh")  # (tests/conftest.py sets English again after the test)
-    build, random = KINDS.get(name, (TrainingExplorer, random_training))[:2]
+    build, random = KINDS.get(name, (TrainingExplorer, lambda g: draw(g, TRAINING)))[:2]
     explorer = build()
     show(page, explorer)
     labels(page, explorer, lambda label: label if label in KEPT else i18n.tr(label))

@@ -75,10 +75,9 @@ _ERROR_LAST_LINE = re.compile(r"^[\w.]*(Error|Exception|Interrupt)\b")
 
 def is_error_text(text):
     """True for the text of a Python error output (traceback or 'XError: ...')."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if "Traceback (most recent call last)" in text:
-        return True
-    return bool(lines) and bool(_ERROR_LAST_LINE.match(lines[-1].strip()))
+    last = text.strip().rsplit("\n", 1)[-1].strip()
+    traceback = "Traceback (most recent call last)" in text
+    return traceback or bool(_ERROR_LAST_LINE.match(last))
 
 
 class NotebookPage:
@@ -100,21 +99,20 @@ class NotebookPage:
         self.page.locator(f'.lm-TabBar-tab[data-id="{self.panel_id}"]').click()
         self.page.locator(self.selector + ":not(.lm-mod-hidden)").wait_for()
 
-    def wait_until_open(self):
-        """Wait until the notebook is shown and its kernel is idle."""
+    def start_run_all(self):
+        """Show the notebook, wait until its kernel is idle and Run All Cells.
+
+        JupyterLab builds a tab's content the first time it is shown. The
+        notebooks are stored without outputs: until the run is over, a prompt
+        is empty or queued, so that nothing before it counts as finished.
+        """
+        self.activate()
         self.panel.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=OPEN_TIMEOUT)
         self.page.wait_for_function(
             f"(id) => ({_KERNEL_STATUS})(id) === 'idle'",
             arg=self.panel_id,
             timeout=OPEN_TIMEOUT,
         )
-
-    def start_run_all(self):
-        """Run All Cells in the kernel the notebook started with when it opened.
-
-        The notebooks are stored without outputs: until the run is over, a
-        prompt is empty or queued, so that nothing before it counts as finished.
-        """
         self.page.evaluate(
             "(id) => { window.jupyterapp.commands.execute("
             "'notebook:run-all-cells', {widgetId: id}); }",
@@ -141,11 +139,8 @@ class NotebookPage:
 
     def prompts(self):
         """The input prompts of the code cells, e.g. ['[1]:', '[2]:']."""
-        return self.page.evaluate(
-            """(sel) => [...document.querySelectorAll(sel)]
-                 .map(e => e.textContent.trim())""",
-            self.selector + " .jp-CodeCell .jp-InputPrompt",
-        )
+        prompts = self.panel.locator(".jp-CodeCell .jp-InputPrompt")
+        return [p.strip() for p in prompts.all_text_contents()]
 
     def assert_ran_clean(self):
         """Every code cell ran, in order, and no cell, widget output or log
@@ -156,7 +151,7 @@ class NotebookPage:
         unrun = [i for i, p in enumerate(prompts) if p != f"[{i + 1}]:"]
         assert not unrun, f"code cells {unrun} did not run in order: {prompts}"
         logged = self.log_errors()
-        assert not logged, "log console:\n" + "\n\n".join(t for _, t in logged)
+        assert not logged, "log console:\n" + "\n\n".join(logged)
 
     def error_outputs(self):
         """(cell number, text) of each error shown in a cell or a widget's output."""
@@ -169,7 +164,7 @@ class NotebookPage:
         return [(i, text[-1500:]) for i, text in outputs if is_error_text(text)]
 
     def log_errors(self):
-        """(level, text) of the errors and tracebacks in JupyterLab's log console.
+        """The errors and tracebacks in JupyterLab's log console.
 
         Errors raised by widget callbacks outside any Output widget land there
         (the status bar shows a counter); the panel is opened only when the
@@ -182,18 +177,14 @@ class NotebookPage:
         item.click()
         children = self.page.locator(".jp-LogConsolePanel .jp-OutputArea-child")
         children.first.wait_for()
-        messages = [
-            (
-                child.locator(".jp-OutputArea-prompt").get_attribute("data-log-level"),
-                child.locator(".jp-OutputArea-output").inner_text()[-1500:],
-            )
-            for child in children.all()
-        ]
-        return [
-            (level, text)
-            for level, text in messages
-            if level in ("error", "critical") or is_error_text(text)
-        ]
+        errors = []
+        for child in children.all():
+            prompt = child.locator(".jp-OutputArea-prompt")
+            level = prompt.get_attribute("data-log-level")
+            text = child.locator(".jp-OutputArea-output").inner_text()[-1500:]
+            if level in ("error", "critical") or is_error_text(text):
+                errors.append(text)
+        return errors
 
     def kernel_print(self, code):
         """Run ``code`` in this notebook's kernel; return what it printed to stdout."""
@@ -204,12 +195,8 @@ class NotebookPage:
         self.activate()
         views = self.panel.locator(".jp-Notebook .jp-Cell").nth(cell).locator(EXPLORER)
         # The widget draws itself once its ES module has loaded.
-        self.page.wait_for_function(
-            "([sel, n]) => document.querySelectorAll(sel)[n]"
-            "?.querySelector('.d2lconv-explorer svg, .d2lconv-explanation')",
-            arg=[self.selector + " .jp-Notebook .jp-Cell", cell],
-            timeout=30_000,
-        )
+        drawn = views.locator("svg, .d2lconv-explanation").first
+        drawn.wait_for(state="attached", timeout=30_000)
         count = views.count()
         assert count == 1, f"{self.name} cell {cell} shows {count} explorers, not 1"
         return ExplorerView(self.page, views.first)
@@ -228,21 +215,15 @@ def open_and_run(page, paths):
         for path, i in zip(paths, ids, strict=True)
     }
     for notebook in pages.values():
-        # JupyterLab builds a tab's content the first time it is shown.
-        notebook.activate()
-        notebook.wait_until_open()
         notebook.start_run_all()
     deadline = time.monotonic() + RUN_TIMEOUT
-    pending = list(pages.values())
-    while pending:
-        pending = [nb for nb in pending if not nb.run_finished()]
-        if pending and time.monotonic() > deadline:
+    while pending := [nb for nb in pages.values() if not nb.run_finished()]:
+        if time.monotonic() > deadline:
             raise TimeoutError(
                 f"still running after {RUN_TIMEOUT} s:\n"
                 + "\n".join(nb.describe_stuck() for nb in pending)
             )
-        if pending:
-            page.wait_for_timeout(200)  # poll interval, not a wait for the UI
+        page.wait_for_timeout(200)  # poll interval, not a wait for the UI
     return pages
 
 
@@ -335,9 +316,7 @@ BACK = {"ArrowLeft": "ArrowRight", "ArrowRight": "ArrowLeft"}
 
 def collected(page):
     """The ms the measure (MEASURE) took, which then stops."""
-    samples = page.evaluate("() => window.__latency.samples")
-    page.evaluate("() => window.__latency.stop()")
-    return samples
+    return page.evaluate("() => (window.__latency.stop(), window.__latency.samples)")
 
 
 def key_samples(page, root, control, key, presses):

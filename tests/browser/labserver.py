@@ -82,11 +82,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
-def http_get(url, headers=None, timeout=30, method="GET"):
+def http_get(url, headers=None, method="GET"):
     """GET ``url`` without following redirects; return (status, headers, body)."""
     request = urllib.request.Request(url, headers=headers or {}, method=method)
     try:
-        with _opener.open(request, timeout=timeout) as response:
+        with _opener.open(request, timeout=30) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as err:
         return err.code, err.headers, err.read()
@@ -104,21 +104,19 @@ class Lab:
         status, _, body = http_get(self.url + path, headers, method=method)
         return status, body
 
-    def shut_down_kernels(self, paths):
-        """Shut down the kernels of the notebooks at ``paths`` (relative to ROOT);
-        their pages stay open with their outputs."""
-        wanted = {Path(p).as_posix() for p in paths}
+    def shut_down_kernel(self, path):
+        """Shut down the kernel of the notebook at ``path`` (relative to ROOT);
+        its page stays open with its outputs."""
         status, body = self.api("/api/sessions")
         assert status == 200, f"GET /api/sessions: {status}"
         for session in json.loads(body):
-            if session.get("path") in wanted:
-                path = f"/api/sessions/{session['id']}"
-                assert self.api(path, method="DELETE")[0] == 204, path
+            if session.get("path") == path.as_posix():
+                url = f"/api/sessions/{session['id']}"
+                assert self.api(url, method="DELETE")[0] == 204, url
 
-    def log_tail(self, n=40):
-        """The last lines the lab printed (for failure messages)."""
-        lines = self.log.read_text(errors="replace").splitlines()
-        return "\n".join(lines[-n:])
+    def log_tail(self):
+        """The last 40 lines the lab printed (for failure messages)."""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-40:])
 
 
 def _stop(process):
@@ -172,16 +170,14 @@ def running_lab(home, log):
     deadline = time.monotonic() + LAB_START_TIMEOUT
     try:
         while not _answers(lab):
-            if process.poll() is not None:
-                raise RuntimeError(
-                    f"`{' '.join(command)}` exited with {process.returncode}:\n"
-                    + lab.log_tail()
+            ended = process.poll() is not None
+            if ended or time.monotonic() > deadline:
+                why = (
+                    f"exited with {process.returncode}"
+                    if ended
+                    else f"did not answer on {lab.url} within {LAB_START_TIMEOUT} s"
                 )
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"JupyterLab did not answer on {lab.url} within "
-                    f"{LAB_START_TIMEOUT} s:\n" + lab.log_tail()
-                )
+                raise RuntimeError(f"`{' '.join(command)}` {why}:\n" + lab.log_tail())
             time.sleep(0.1)  # poll interval while the server starts
         yield lab
     finally:

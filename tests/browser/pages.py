@@ -32,32 +32,20 @@ render({{ model, el: document.getElementById("explorer") }});
 window.answer = (traits) => {{
   for (const [name, value] of Object.entries(traits)) model.set(name, value);
 }};
-window.d2lconvReady = true;
-</script>
-<script>
-// The control named `name` (the setting it changes).
-function control(name) {{
-  const found = document.querySelectorAll(`#explorer [name="${{name}}"]`);
-  if (found.length !== 1) throw new Error(`${{found.length}} controls named ${{name}}`);
-  return found[0];
-}}
-// Set a control as a student does: the value, then the event the page hears.
+// Set each control named (the setting it changes) as a student does: the
+// value, then the event the page hears.
 window.setControls = (values) => {{
   for (const [name, value] of values) {{
-    const input = control(name);
+    const found = document.querySelectorAll(`#explorer [name="${{name}}"]`);
+    if (found.length !== 1) throw new Error(`${{found.length}} named ${{name}}`);
+    const input = found[0];
     if (input.type === "checkbox") input.checked = value;
     else input.value = String(value);
     const event = input.type === "range" ? "input" : "change";
     input.dispatchEvent(new Event(event, {{ bubbles: true }}));
   }}
 }};
-window.controlState = (name) => {{
-  const input = control(name);
-  return {{ value: input.type === "checkbox" ? input.checked : input.value,
-    max: input.max, disabled: input.disabled }};
-}};
-window.shownBy = {shown_by};
-window.seen = () => shownBy(document.getElementById("explorer"));
+window.d2lconvReady = true;
 </script></body></html>"""
 # What the reader sees of an explorer: its explanation, or its picture.
 SHOWN_BY = """(box) => {
@@ -104,8 +92,7 @@ def show(page, widget):
 
 def show_saved(page, module, state):
     """``page`` showing an explorer from its ES module and a saved state."""
-    html = PAGE.format(module=module, state=json.dumps(state), shown_by=SHOWN_BY)
-    page.set_content(html)
+    page.set_content(PAGE.format(module=module, state=json.dumps(state)))
     page.wait_for_function("window.d2lconvReady === true")
     return page
 
@@ -138,7 +125,7 @@ def set_controls(page, values):
 
 def seen(page):
     """``{"svg": ...}`` or ``{"explanation": ...}``: what the explorer shows now."""
-    return page.evaluate("() => window.seen()")
+    return page.locator("#explorer").evaluate(SHOWN_BY)
 
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")

@@ -67,11 +67,11 @@ def assert_drawn_in_a_chinese_font(page, element, what):
 def test_explorer_speaks_chinese_in_real_glyphs(notebook_pages, path, cell, name):
     notebook = notebook_pages[path]
     view = notebook.explorer_in_cell(cell)
-    titles = view.picture.locator("svg text", has_text=CJK)
-    assert titles.count(), f"{name}: no Chinese text in the picture"
-    assert_drawn_in_a_chinese_font(view.page, titles.first, f"{name}: the picture")
-    label = view.root.locator("label", has_text=CJK)
-    assert label.count(), f"{name}: no label in Chinese"
-    assert_drawn_in_a_chinese_font(view.page, label.first, f"{name}: the label")
+    for what, found in [
+        ("the picture", view.picture.locator("svg text", has_text=CJK)),
+        ("the labels", view.root.locator("label", has_text=CJK)),
+    ]:
+        assert found.count(), f"{name}: no Chinese in {what}"
+        assert_drawn_in_a_chinese_font(view.page, found.first, f"{name}: {what}")
     view.screenshot(SCREENSHOTS / f"zh-{path.stem}-cell{cell}-{name}.png")
     notebook.assert_ran_clean()

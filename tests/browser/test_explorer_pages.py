@@ -305,7 +305,6 @@ def test_page_shows_pytorchs_numbers_and_pythons_picture(page, name):
 # ---- the keyboard, Play and what the page says -------------------------------
 
 LAST = "() => document.querySelector('#explorer svg').textContent"
-SEED_OFF = "window.controlState('seed').disabled"  # the seed picks random values only
 NOTE = "#explorer .d2lconv-kernel-note"
 # What a page with no kernel says at once of the controls only Python answers.
 NO_KERNEL = (
@@ -317,23 +316,22 @@ NO_KERNEL = (
 def test_sweep_page_offers_the_topics_taught_and_steps_and_plays(page):
     explorer = SweepExplorer()
     show(page, explorer)
-    assert page.evaluate(SEED_OFF)  # ramp input and kernel
+    assert control(page, "seed").is_disabled()  # ramp input and kernel
     shown = labels(page, explorer)
     assert {"input_h", "kernel_w", "flip"} <= set(shown)
     assert not [t for t in shown if t.startswith(("padding", "stride", "dilation"))]
-    control(page, "step").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "step").press("ArrowRight")
     assert "step 2 of 4" in svg_texts(seen(page))
     control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('step 4 of 4')")
-    assert page.evaluate("window.controlState('step').value") == "3"
+    assert control(page, "step").input_value() == "3"
     set_controls(page, {"input_h": 5, "kernel_w": 3})
     words = texts(parse(seen(page)["svg"]))
     assert "height: n - k + 1 = 5 - 2 + 1 = 4" in words
     assert "width: n - k + 1 = 3 - 3 + 1 = 1" in words
     # No kernel to draw a seed's integers: the seed stays off, random or not.
     set_controls(page, {"kernel": "random"})
-    assert page.evaluate(SEED_OFF)
+    assert control(page, "seed").is_disabled()
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
 
 
@@ -346,8 +344,7 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
     show(page, explorer)
     assert labels(page, explorer) == STACK
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
-    control(page, "count").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "count").press("ArrowRight")
     assert seen(page) == {"explanation": StackExplorer(count=8).message}
     page.keyboard.press("ArrowLeft")
     assert "layer 7: 4x4" in texts(parse(seen(page)["svg"]))
@@ -356,18 +353,17 @@ def test_stack_page_moves_with_the_keyboard_and_explains_an_empty_layer(page):
 def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
     show(page, PoolingExplorer())
     # The book's start: 3x3 window, padding 1, stride (2, 1) on arange(32): 2x4.
-    assert page.evaluate("window.controlState('cell').max") == "7"
-    assert page.evaluate("window.controlState('count_include_pad').disabled")
+    assert control(page, "cell").get_attribute("max") == "7"
+    assert control(page, "count_include_pad").is_disabled()
     # Padded to 6 rows, windows of 3 at stride 2 cover rows 0-4: row 5 is left.
     dropped = "the floor drops 1 row at the bottom of the padded input (tinted purple)"
     assert dropped in svg_texts(seen(page))
-    control(page, "cell").focus()
-    page.keyboard.press("ArrowRight")
+    control(page, "cell").press("ArrowRight")
     assert "output cell (0, 1): max(0, 1, 2, 4, 5, 6) = 6" in svg_texts(seen(page))
     control(page, "play").click()
     page.wait_for_function(f"{LAST}.includes('output cell (1, 3)')")
     set_controls(page, {"mode": "avg"})
-    assert not page.evaluate("window.controlState('count_include_pad').disabled")
+    assert control(page, "count_include_pad").is_enabled()
     set_controls(page, {"count_include_pad": False, "cell": 0})
     line = svg_texts(seen(page))
     assert "(0 + 1 + 4 + 5) / 4 = 2.5   (padding not counted)" in line
@@ -379,15 +375,14 @@ def test_pooling_page_steps_plays_and_offers_count_include_pad_for_avg(page):
 def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
     show(page, ChannelsExplorer(values="small random integers"))
     # No kernel: the seed is off from the start, and the note says so once.
-    assert page.evaluate(SEED_OFF)
+    assert control(page, "seed").is_disabled()
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
-    control(page, "out_channels").focus()
-    page.keyboard.press("ArrowLeft")
+    control(page, "out_channels").press("ArrowLeft")
     code = "nn.Conv2d(2, 2, kernel_size=2, bias=False)  # (2, 3, 3) -> (2, 2, 2)"
     assert code in texts(parse(seen(page)["svg"]))
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format("seed")
     set_controls(page, {"values": "book example", "size": 4})
-    assert page.evaluate(SEED_OFF)
+    assert control(page, "seed").is_disabled()
     explanation = seen(page)["explanation"]
     assert explanation.startswith("The book's example has c_i = 2 input channels")
 
@@ -396,14 +391,8 @@ def test_channels_page_moves_by_keyboard_and_says_the_seed_needs_python(page):
 
 # Runs that blow up are scrubbed too: the largest rate for 100 steps overflows.
 DIVERGING = dict(lr=0.1, steps=100, seed=3, init="random", bias=True, image="diagonal")
-
-
 TRAINING = dict(lr=LEARNING_RATES) | ranges(dict(steps=(1, 100), seed=(0, 20)))
 TRAINING |= dict(init=INITS, bias=0.5, image=IMAGES)
-
-
-def random_training(g):
-    return draw(g, TRAINING)
 
 
 def two_decimals(x):
@@ -462,7 +451,7 @@ def check_training(shown, history, X, Y, v, t, where):
 def test_training_page_scrubs_the_run_pytorch_computed(page):
     show(page, TrainingExplorer())
     g = rng("training page")
-    runs = [DIVERGING] + [random_training(g) for _ in range(combinations(CASES // 4))]
+    runs = [DIVERGING] + [draw(g, TRAINING) for _ in range(combinations(CASES // 4))]
     for v in runs:
         set_controls(page, v)
         # The page asked Python; the test answers as the kernel would, with
@@ -471,7 +460,7 @@ def test_training_page_scrubs_the_run_pytorch_computed(page):
         answer(page, explorer, ["run", "step"])
         history, (X, Y) = explorer.history, edge_data(v["image"])
         last = len(history) - 1
-        assert page.evaluate("window.controlState('step').max") == str(last)
+        assert control(page, "step").get_attribute("max") == str(last)
         for t in (last, g.randint(0, last)):
             set_controls(page, {"step": t})
             shown = seen(page)
@@ -488,8 +477,7 @@ def test_training_page_steps_with_the_keyboard_and_trains(page):
     shown = labels(page, explorer)
     assert shown == ["lr", "steps", "seed", "init", "bias", "image", "step", "speed"]
     assert status_line(seen(page)).startswith("step 30/30: ")
-    control(page, "step").focus()
-    page.keyboard.press("ArrowLeft")
+    control(page, "step").press("ArrowLeft")
     assert status_line(seen(page)).startswith("step 29/30: ")
     # Train plays the run from its start: every status line it shows, in order.
     page.evaluate("""() => {
@@ -516,7 +504,7 @@ def test_training_page_says_which_settings_need_python(page):
     show(page, explorer)
     # No kernel: PyTorch's settings are off, named in the page's note; Train is not.
     asks = ["lr", "steps", "seed", "init", "bias", "image"]
-    off = page.evaluate(f"{asks + ['step']}.map(n => window.controlState(n).disabled)")
+    off = [control(page, name).is_disabled() for name in asks + ["step"]]
     assert off == [True] * 6 + [False]
     named = "learning rate, steps, seed, initialisation, learn a bias, input image"
     assert page.locator(NOTE).inner_text() == NO_KERNEL.format(named)
@@ -549,7 +537,7 @@ def test_page_in_chinese_is_pythons_chinese_picture(page, name):
     """Labels, buttons, options, pictures and explanations in Chinese, drawn in the
     picture's bounds, as Python draws them (the numbers are the English tests')."""
     i18n.set_language("zh")  # (tests/conftest.py sets English again after the test)
-    build, random = KINDS.get(name, (TrainingExplorer, random_training))[:2]
+    build, random = KINDS.get(name, (TrainingExplorer, lambda g: draw(g, TRAINING)))[:2]
     explorer = build()
     show(page, explorer)
     labels(page, explorer, lambda label: label if label in KEPT else i18n.tr(label))

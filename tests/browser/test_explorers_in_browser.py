@@ -14,6 +14,8 @@ import statistics
 
 import pytest
 
+from d2lconv.explorers import Explorer
+
 from .jupyterlab import BACK, key_samples
 from .labserver import NOTEBOOK_DIR, NOTEBOOKS, ROOT, SCREENSHOTS, find_explorers
 from .pages import TEXT_SIZES, choose_random_values
@@ -43,14 +45,21 @@ SLIDER = {
 }
 
 
-def asking_slider(view, name):
-    """The first slider that asks Python, enabled first (random values chosen)."""
+def ask_python(view, name, note):
+    """Move the first slider that asks Python (enabled first: random values
+    chosen); wait until the note on such controls passes ``note`` (JS of ``text``)."""
     if view.root.locator('select[name="values"]').count():
         choose_random_values(view.root)
     slider = view.asking_python().and_(view.root.locator("[type=range]")).first
     slider.wait_for()
     assert slider.is_enabled(), name
-    return slider
+    view.nudge(slider)
+    view.page.wait_for_function(
+        f"(root) => (text => {note})"
+        "(root.querySelector('.d2lconv-kernel-note').textContent)",
+        arg=view.root.element_handle(),
+        timeout=20_000,
+    )
 
 
 def named(sliders, name):
@@ -65,11 +74,7 @@ def explorer_states(notebook, name):
 
 
 def test_the_notebooks_show_every_explorer():
-    import d2lconv
-    from d2lconv.explorers import Explorer
-
-    kinds = {n for n in dir(d2lconv) if n.endswith("Explorer")}
-    kinds = {n for n in kinds if issubclass(getattr(d2lconv, n), Explorer)}
+    kinds = {kind.__name__ for kind in Explorer.__subclasses__()}
     assert {name for _, _, name in EXPLORERS} == kinds
 
 
@@ -112,12 +117,7 @@ def test_a_key_redraws_in_the_page_the_kernel_hears_it_and_python_answers(
     assert view.asking_python().count() == ASKS.get(name, 0)
     if name in ASKS:
         answered = [s["answered"] for s in explorer_states(notebook, name)]
-        view.nudge(asking_slider(view, name))
-        notebook.page.wait_for_function(
-            "(root) => !root.querySelector('.d2lconv-kernel-note').textContent",
-            arg=view.root.element_handle(),
-            timeout=20_000,
-        )
+        ask_python(view, name, "!text")
         after = [s["answered"] for s in explorer_states(notebook, name)]
         assert sum(after) > sum(answered)
     notebook.assert_ran_clean()
@@ -143,7 +143,7 @@ def test_every_pictures_text_is_drawn_at_least_8_px_high(notebook_pages, path):
 def test_explorers_redraw_with_no_kernel_and_say_what_needs_one(
     lab, notebook_pages, path
 ):
-    lab.shut_down_kernels([path.relative_to(ROOT)])
+    lab.shut_down_kernel(path.relative_to(ROOT))
     notebook = notebook_pages[path]
     for shown, cell, name in EXPLORERS:
         if shown != path:
@@ -156,11 +156,5 @@ def test_explorers_redraw_with_no_kernel_and_say_what_needs_one(
             view.nudge(slider)
             assert view.wait_for_new_state(before) != before, (name, label)
         if name in ASKS:
-            view.nudge(asking_slider(view, name))
-            notebook.page.wait_for_function(
-                "(root) => root.querySelector('.d2lconv-kernel-note')"
-                ".textContent.includes('running kernel')",
-                arg=view.root.element_handle(),
-                timeout=10_000,
-            )
+            ask_python(view, name, "text.includes('running kernel')")
         view.screenshot(SCREENSHOTS / f"{path.stem}-cell{cell}-{name}-no-kernel.png")

@@ -19,11 +19,9 @@ def test_the_lab_refuses_anyone_without_its_token(lab):
 def _listening_addresses(port):
     """Local addresses of the sockets listening on ``port`` (Linux /proc)."""
     found = []
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        path = Path(table)
-        if not path.exists():
-            continue
-        for line in path.read_text().splitlines()[1:]:
+    for path in (Path("/proc/net/tcp"), Path("/proc/net/tcp6")):
+        table = path.read_text().splitlines()[1:] if path.exists() else []
+        for line in table:
             fields = line.split()
             address, hex_port = fields[1].split(":")
             if int(hex_port, 16) == port and fields[3] == "0A":  # 0A: LISTEN

@@ -131,9 +131,14 @@ class Grid:
             x, y = x0 + c0 * cell, y0 + r0 * cell
             hatch = _hatch(x, y, (c1 - c0) * cell, (r1 - r0) * cell)
             out.append(Polyline(hatch, HATCH_COLOR))
-        # A dimmed cell (not computed yet) is its colour faded towards white,
-        # its number grey: one element a cell, however many are dimmed.
-        dimmed = self.dimmed & ~self.hatched
+        # A dimmed cell (not computed yet, or read by no window, as the dropped
+        # rows and columns) is its colour faded towards white, its number grey:
+        # one element a cell, however many are dimmed. Padding stays hatched.
+        drop_rows, drop_cols = self.dropped
+        dimmed = self.dimmed.copy()
+        dimmed[rows - drop_rows :] = True
+        dimmed[:, cols - drop_cols :] = True
+        dimmed &= ~self.hatched
         fills[dimmed] = [faded(f) for f in fills[dimmed]]
         inks[dimmed] = MASK_TEXT_COLOR
         out += [
@@ -155,7 +160,6 @@ class Grid:
             for c, text in enumerate(line)
             if text
         ]
-        drop_rows, drop_cols = self.dropped
         if drop_rows:
             y = y0 + (rows - drop_rows) * cell
             out.append(_tint(x0, y, self.width, drop_rows * cell, f"{drop_rows} rows"))

@@ -56,8 +56,10 @@ def test_the_books_example_shows_pytorchs_output_and_a_line_to_paste():
         layer = "nn.MaxPool2d(kernel_size=3, stride=(2, 1), padding=1, ceil_mode=False)"
         assert layer in words and any("-> output (2, 2, 4)" in w for w in words)
         assert pasted_layer(words)(X32[None])[0].tolist() == maximum
-        # Windows of 3 at stride 2 cover rows 0-4 of the 6 padded rows.
+        # Windows of 3 at stride 2 cover rows 0-4 of the 6 padded rows: row 5,
+        # padding, stays hatched, not faded.
         assert "the floor drops 1 row at the bottom of the padded input" in words[-2]
+        assert marked(panel(root, "input channel 0"), "dimmed") == set()
     root = parse(draw_pooling(X32, 3, stride=(2, 1), padding=1, mode="avg").svg)
     # Two decimals; the padding counts as zeros: every sum is divided by 9.
     shown = matrix(panel(root, "output channel 0"))
@@ -80,6 +82,14 @@ def test_the_window_of_the_chosen_cell_is_outlined():
     # A row-major index names the same cell (the output is 5x5).
     same = parse(draw_pooling(X, 2, stride=1, padding=1, cell=8).svg)
     assert marked(panel(same, "input channel 0"), "outline") == window
+
+
+def test_dropped_rows_and_columns_are_faded():
+    # 2x2 windows every 2 on 5x5: rows and columns 0-3 are read, 4 is dropped.
+    root = parse(draw_pooling(torch.arange(25.0).view(1, 5, 5), 2).svg)
+    assert "drops 1 row at the bottom and 1 column" in " ".join(texts(root))
+    unread = {(r, c) for r in range(5) for c in range(5) if 4 in (r, c)}
+    assert marked(panel(root, "input channel 0"), "dimmed") == unread
 
 
 def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():

@@ -147,7 +147,7 @@ def test_the_pytorch_line_runs_and_gives_the_output_shown(options):
     assert np.array_equal(shown, run_pytorch_line(root, X, K).numpy())
 
 
-def test_floor_drop_is_reported_and_tinted():
+def test_floor_drop_is_reported_tinted_and_faded():
     root = parse(draw_sweep(torch.zeros(7, 7), torch.zeros(2, 2), stride=(2, 3)).svg)
     # 7 rows, windows of 2 every 2: rows 0..5 used, row 6 dropped; 7 columns
     # every 3: columns 0, 1 and 3, 4 used, 2 skipped between them, 5, 6 dropped.
@@ -157,7 +157,10 @@ def test_floor_drop_is_reported_and_tinted():
     group = panel(root, "input 7x7")
     tints = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
     assert tints == {"1 rows", "2 columns"}
-    assert marked(group, "dimmed") == {(r, 2) for r in range(7)}
+    # Faded: every cell no window reads, the skipped and the dropped ones.
+    read = {(r, c) for r in range(6) for c in (0, 1, 3, 4)}
+    unread = {(r, c) for r in range(7) for c in range(7)} - read
+    assert marked(group, "dimmed") == unread
     # Padding 2, every 2nd row: windows at rows -2, 0, 2, 4 read input rows 0 and
     # 2 of 0..2; the padding is never named nor faded.
     root = parse(

@@ -11,7 +11,9 @@ const CHANNEL_CELL = 26, LONG_CELL = 22;
 export function channelData(tr, v, pools) {
   const { in_channels: ci, out_channels: co, kernel_size: k, size: n } = v;
   if (v.values === "book example") {
-    if (v.mode === VIEWS[1]) throw new Error(tr("The matrix-product view is for 1x1 kernels and the book's example has 2x2 kernels; got values 'book example', kernel size {k}. Choose 'small random integers' with kernel size 1.", { k }));
+    if (v.mode === VIEWS[1]) {
+      throw new Error(tr("The matrix-product view is for 1x1 kernels and the book's example has 2x2 kernels; got values 'book example', kernel size {k}. Choose 'small random integers' with kernel size 1.", { k }));
+    }
     if (ci !== 2 || k !== 2 || n !== 3) {
       throw new Error(tr("The book's example has c_i = 2 input channels, 2x2 kernels and a 3x3 input; got c_i = {c_i}, kernel size {k}, input {n}x{n}. Choose 'small random integers' to try other sizes.",
         { c_i: ci, k, n }));
@@ -68,7 +70,6 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
   const panels = X.map((x, i) => grid(x, { ...common, title: tr("input X[{i}]", { i }), cmap: "Greys" }));
   let bottom = row(panels);
   const { parts, Y } = channelParts(X, K);
-  let check;
   if (matmul) {
     // W (c_o, c_i) @ X as (c_i, h*w) = Y as (c_o, h*w): channels._matmul.
     const sizes = { c_i: ci, c_o: co, pixels: n * n };
@@ -86,7 +87,6 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
     centre(equals, Yr);
     bottom = Yr.y + Yr.height;
     panels.push(W, times, Xr, equals, Yr);
-    check = tr("the matrix product equals F.conv2d (checked in Python)");
   } else {
     for (let o = 0; o < co; o++) {
       const line = [];
@@ -100,8 +100,9 @@ export function channelsPicture(tr, v, pools, palettes, language = "en") {
       line.forEach((panel, t) => { if (panel.sign) centre(panel, line[t + 1]); });
       panels.push(...line);
     }
-    check = tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d (checked in Python)", { c_i: ci });
   }
+  const check = matmul ? tr("the matrix product equals F.conv2d (checked in Python)")
+    : tr("each output channel sums c_i = {c_i} cross-correlations; the sums equal F.conv2d (checked in Python)", { c_i: ci });
   const caption = lines([...costsLines(tr, ci, co, k, n), check], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;
   const title = tr("{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",

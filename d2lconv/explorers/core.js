@@ -109,8 +109,8 @@ export const makePanel = (label, width, height, top = 0, span = [0, 0]) =>
 
 // A matrix as coloured cells with their numbers: grid.Grid. Options: title,
 // label, cell (wider for minFont px numbers), fmt, palettes, cmap, vmin, vmax, tr; the masks hatched
-// (padding), outlined, dimmed (not computed yet); dropped [rows, columns]
-// tinted at the end; indices: the numbers of the first row and column.
+// (padding), outlined, dimmed (not computed yet); dropped [rows, columns] at the end,
+// read by no window: tinted and dimmed; indices: the numbers of the first row and column.
 export function grid(values, o = {}) {
   const rows = values.length, cols = values[0].length;
   const title = o.title ?? "", titles = title ? title.split("\n") : [], above = o.indices ? 18 : 6;
@@ -135,8 +135,9 @@ export function grid(values, o = {}) {
         Math.max(...padding.map((p) => p[a])) + 1]);
       out.push(path(hatch(x0 + c0 * cell, y0 + r0 * cell, (c1 - c0) * cell, (r1 - r0) * cell), HATCH));
     }
-    // A dimmed cell: its colour faded towards white, its number grey (as grid.py).
-    const dim = (r, c) => dimmed[r][c] && !hatched[r][c];
+    // A dimmed or dropped cell: faded towards white, its number grey (as grid.py).
+    const [dropRows, dropCols] = o.dropped ?? [0, 0];
+    const dim = (r, c) => (dimmed[r][c] || r >= rows - dropRows || c >= cols - dropCols) && !hatched[r][c];
     out.push(...cells((r, c) => !hatched[r][c]).map(([r, c]) => (dim(r, c)
       ? box(r, c, faded(paint[r][c][0]), { data: { dimmed: `${r},${c}` } }) : box(r, c, paint[r][c][0]))));
     const right = x0 + cols * cell, bottom = y0 + rows * cell;
@@ -145,7 +146,6 @@ export function grid(values, o = {}) {
     texts.forEach((line, r) => line.forEach((t, c) => t && out.push(text(x0 + (c + 0.5) * cell,
       y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, hatched[r][c] || dim(r, c) ? MASK_TEXT : paint[r][c][1],
       "middle", { data: { cell: `${r},${c}` } }))));
-    const [dropRows, dropCols] = o.dropped ?? [0, 0];
     const tint = (x, y, w, h, what) => rect(x, y, w, h, DROPPED, { opacity: 0.25, data: { dropped: what } });
     if (dropRows) out.push(tint(x0, y0 + (rows - dropRows) * cell, cols * cell, dropRows * cell, `${dropRows} rows`));
     if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));

@@ -116,11 +116,10 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     padding: tr("padding (top, bottom, left, right) = ({top}, {bottom}, {left}, {right})",
       { top: gh.p, bottom: gh.p, left: gw.p, right: gw.p }),
   };
-  const shown = TOPICS.filter((t) => topics.includes(t)).map((t) => settings[t]);
   const text = lines([
     tr("{what}, step {step} of {steps}: {terms}", { what, step: step + 1, steps: cells,
       terms: termsText(tr, window, K, Y[i][j], i, j) }),
-    ...(shown.length ? [shown.join(tr(", "))] : []),
+    ...(topics.length ? [topics.map((t) => settings[t]).join(tr(", "))] : []),
     ...formulaLines(tr, 0, gh, topics),
     ...formulaLines(tr, 1, gw, topics),
     ...(topics.includes("stride") ? [droppedText(tr, g.dropped)] : []),

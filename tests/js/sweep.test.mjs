@@ -36,6 +36,12 @@ test("sizes follow floor((n + 2p - d(k-1) - 1)/s) + 1", () => {
   assert.deepEqual(g.dropped, [1, 2]);
   // Windows of 2 every 3 columns read 0, 1, 3, 4: no window reads column 2.
   assert.deepEqual(g.skipped, [[], [2]]);
+  // Faded: the cells no window reads, column 2 and the dropped row 6 and columns 5, 6.
+  const strided = m.sweepPicture(tr, settings({ input_h: 7, input_w: 7, stride_h: 2, stride_w: 3 }),
+    { x: null, k: null }, palettes).svg.split('aria-label="input 7x7"')[1].split("</g>")[0];
+  const faded = [...strided.matchAll(/<rect [^>]*data-dimmed="(\d),(\d)"/g)].map(([, r, c]) => [+r, +c]);
+  const unread = m.range(49).map((n) => [Math.floor(n / 7), n % 7]).filter(([r, c]) => r === 6 || [2, 5, 6].includes(c));
+  assert.deepEqual(faded, unread);
   // Padding 2, a 1x1 kernel every 2 on 3x3: input row and column 1 only, never the padding's.
   const p = m.geometry(tr, settings({ kernel_h: 1, kernel_w: 1, padding_h: 2, padding_w: 2, stride_h: 2,
     stride_w: 2 }));

@@ -168,7 +168,6 @@ def draw_channels(X, K, mode=MODES[0]):
     X, K = X.detach().cpu().float(), K.detach().cpu().float()
     c_o, c_i, k_h, k_w = K.shape
     n_h, n_w = X.shape[1:]
-    shape = dict(k_h=k_h, k_w=k_w, n_h=n_h, n_w=n_w)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if X.shape[0] != c_i:
@@ -213,11 +212,10 @@ def draw_channels(X, K, mode=MODES[0]):
         )
     caption = Lines([*_costs_lines(c_i, c_o, (k_h, k_w), (n_h, n_w)), check], bold=[0])
     caption.y = bottom + GAP / 2
+    sizes = dict(c_i=c_i, c_o=c_o, k_h=k_h, k_w=k_w)
     title = tr(
         "{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
-        **shape,
-        c_i=c_i,
-        c_o=c_o,
+        **sizes,
         mode=tr(mode),
     )
     return Picture([*panels, caption], title=title)

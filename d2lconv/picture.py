@@ -235,17 +235,10 @@ class Lines:
         return len(self.lines) * self.size * 1.35
 
     def primitives(self):
-        step = self.size * 1.35
+        step, lift = self.size * 1.35, 0.35 * self.size
+        text = functools.partial(Text, size=self.size, anchor="start", mono=self.mono)
         return [
-            Text(
-                self.x,
-                self.y + (k + 1) * step - 0.35 * self.size,
-                line,
-                self.size,
-                anchor="start",
-                bold=k in self.bold,
-                mono=self.mono,
-            )
+            text(self.x, self.y + (k + 1) * step - lift, line, bold=k in self.bold)
             for k, line in enumerate(self.lines)
             if line
         ]
@@ -336,9 +329,7 @@ class Picture:
 
 
 def _data(data):
-    if not data:
-        return ""
-    return "".join(f' data-{k}="{escape(str(v))}"' for k, v in data.items())
+    return "".join(f' data-{k}="{escape(str(v))}"' for k, v in (data or {}).items())
 
 
 def _svg_rect(r):

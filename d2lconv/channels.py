@@ -105,10 +105,9 @@ def _inputs(X):
     return grids, row(grids)
 
 
-def _sums(X, K, parts):
+def _sums(X, K, parts, Y):
     """Every corr2d(X[i], K[o,i]), their sum over i: output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
-    Y = parts.sum(1)
     panels, bottom = _inputs(X)
     for o in range(c_o):
         line = []
@@ -189,27 +188,25 @@ def draw_channels(X, K, mode=MODES[0]):
             k_h=k_h,
             k_w=k_w,
         )
-    with one_thread():
-        reference = F.conv2d(X[None], K)[0]
-        Y = corr2d_multi_in_out_1x1(X, K) if mode == MODES[1] else None
     # The caption says the picture equals F.conv2d: checked here, each time.
-    if mode == MODES[1]:
-        panels, bottom = _matmul(X, K, Y)
-        torch.testing.assert_close(Y, reference)
-        check = tr("the matrix product equals F.conv2d (checked in Python)")
-    else:
-        # parts[o, i] = corr2d(X[i], K[o, i]), all from one grouped F.conv2d.
-        weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
-        with one_thread():
+    with one_thread():
+        if mode == MODES[1]:
+            Y = corr2d_multi_in_out_1x1(X, K)
+            panels, bottom = _matmul(X, K, Y)
+            check = tr("the matrix product equals F.conv2d (checked in Python)")
+        else:
+            # parts[o, i] = corr2d(X[i], K[o, i]), all from one grouped F.conv2d.
+            weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
             parts = F.conv2d(X[None], weight, groups=c_i)[0]
-        parts = parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
-        panels, bottom = _sums(X, K, parts)
-        torch.testing.assert_close(parts.sum(1), reference)
-        check = tr(
-            "each output channel sums c_i = {c_i} cross-correlations; the sums "
-            "equal F.conv2d (checked in Python)",
-            c_i=c_i,
-        )
+            parts = parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
+            Y = parts.sum(1)
+            panels, bottom = _sums(X, K, parts, Y)
+            check = tr(
+                "each output channel sums c_i = {c_i} cross-correlations; the sums "
+                "equal F.conv2d (checked in Python)",
+                c_i=c_i,
+            )
+        torch.testing.assert_close(Y, F.conv2d(X[None], K)[0])
     caption = Lines([*_costs_lines(c_i, c_o, (k_h, k_w), (n_h, n_w)), check], bold=[0])
     caption.y = bottom + GAP / 2
     sizes = dict(c_i=c_i, c_o=c_o, k_h=k_h, k_w=k_w)

@@ -20,9 +20,6 @@ extent of what is drawn.
     caption.y = row(panels) + 10
     Picture([*panels, caption], title="a kernel and its input").svg
 
-Colours come from matplotlib colormaps: ``cmap=None`` picks ``"RdBu_r"`` when
-a value is negative, else ``"Blues"``; diverging maps keep zero white.
-
 Panels turn themselves into three primitives (``Rect``, ``Text``,
 ``Polyline``); the SVG writer here and the ES modules only draw primitives,
 so a new panel or colour is one edit in one place. A primitive's ``data``
@@ -119,8 +116,10 @@ def palette(cmap):
 
 
 def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
-    """Hex fill colours of ``values`` from a matplotlib colormap, and the ink
-    (white on dark cells) of their numbers; NaN cells are grey."""
+    """Hex fill colours of ``values`` from a matplotlib colormap (``None``:
+    ``"RdBu_r"`` when a value is negative, else ``"Blues"``; diverging maps keep
+    zero white), and the ink (white on dark cells) of their numbers; NaN cells
+    are grey."""
     finite = np.isfinite(values) & (True if ignore is None else ~ignore)
     shown = values[finite]
     if cmap is None:

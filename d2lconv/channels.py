@@ -47,12 +47,11 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     part of ``channel_pool(seed)``, as the explorer's page takes them: sizes
     above ``LARGEST`` are a ValueError.
     """
-    sizes = dict(in_channels=in_channels, out_channels=out_channels)
-    sizes.update(kernel_size=kernel_size, size=size)
-    for name, value in sizes.items():
-        if check_positive_int(value, name) > LARGEST[name]:
+    given = (in_channels, out_channels, kernel_size, size)
+    for (name, largest), value in zip(LARGEST.items(), given, strict=True):
+        if check_positive_int(value, name) > largest:
             raise ValueError(
-                f"{name} must be at most {LARGEST[name]} (the largest size of "
+                f"{name} must be at most {largest} (the largest size of "
                 f"the random integers), got {value}"
             )
     X, K = channel_pool(seed)
@@ -150,8 +149,7 @@ def _matmul(X, K, Y):
     equals.x = times.x
     _centre(times, W)
     _centre(equals, Yr)
-    bottom = Yr.y + Yr.height
-    return panels + [W, times, Xr, equals, Yr], bottom
+    return panels + [W, times, Xr, equals, Yr], Yr.y + Yr.height
 
 
 def draw_channels(X, K, mode=MODES[0]):

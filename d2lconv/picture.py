@@ -244,10 +244,8 @@ class Lines:
 
 
 def row(panels, x=MARGIN, y=MARGIN, gap=GAP):
-    """Place ``panels`` side by side, bodies aligned under the tallest title.
-
-    Returns the y just below the tallest panel.
-    """
+    """Place ``panels`` side by side, bodies aligned under the tallest title;
+    return the y just below the tallest panel."""
     top = max((p.top for p in panels), default=0)
     for panel in panels:
         left, right = panel.span

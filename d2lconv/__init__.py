@@ -7,11 +7,7 @@ The top level holds what the notebooks use; the exercise checks are in
 # Keep the names sorted inside an import.
 from .device import default_device, one_thread
 from .i18n import language, set_language
-from .shapes import (
-    conv2d_output_shape,
-    pool2d_output_shape,
-    same_padding,
-)
+from .shapes import conv2d_output_shape, pool2d_output_shape, same_padding
 from .ops import (
     Conv2D,
     comp_conv2d,

@@ -47,12 +47,11 @@ def channel_data(in_channels=2, out_channels=3, kernel_size=2, size=3, seed=0):
     part of ``channel_pool(seed)``, as the explorer's page takes them: sizes
     above ``LARGEST`` are a ValueError.
     """
-    sizes = dict(in_channels=in_channels, out_channels=out_channels)
-    sizes.update(kernel_size=kernel_size, size=size)
-    for name, value in sizes.items():
-        if check_positive_int(value, name) > LARGEST[name]:
+    given = (in_channels, out_channels, kernel_size, size)
+    for (name, largest), value in zip(LARGEST.items(), given, strict=True):
+        if check_positive_int(value, name) > largest:
             raise ValueError(
-                f"{name} must be at most {LARGEST[name]} (the largest size of "
+                f"{name} must be at most {largest} (the largest size of "
                 f"the random integers), got {value}"
             )
     X, K = channel_pool(seed)
@@ -105,10 +104,9 @@ def _inputs(X):
     return grids, row(grids)
 
 
-def _sums(X, K, parts):
+def _sums(X, K, parts, Y):
     """Every corr2d(X[i], K[o,i]), their sum over i: output channel o, one row per o."""
     c_o, c_i = K.shape[:2]
-    Y = parts.sum(1)
     panels, bottom = _inputs(X)
     for o in range(c_o):
         line = []
@@ -151,8 +149,7 @@ def _matmul(X, K, Y):
     equals.x = times.x
     _centre(times, W)
     _centre(equals, Yr)
-    bottom = Yr.y + Yr.height
-    return panels + [W, times, Xr, equals, Yr], bottom
+    return panels + [W, times, Xr, equals, Yr], Yr.y + Yr.height
 
 
 def draw_channels(X, K, mode=MODES[0]):
@@ -168,7 +165,6 @@ def draw_channels(X, K, mode=MODES[0]):
     X, K = X.detach().cpu().float(), K.detach().cpu().float()
     c_o, c_i, k_h, k_w = K.shape
     n_h, n_w = X.shape[1:]
-    shape = dict(k_h=k_h, k_w=k_w, n_h=n_h, n_w=n_w)
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
     if X.shape[0] != c_i:
@@ -190,34 +186,31 @@ def draw_channels(X, K, mode=MODES[0]):
             k_h=k_h,
             k_w=k_w,
         )
-    with one_thread():
-        reference = F.conv2d(X[None], K)[0]
-        Y = corr2d_multi_in_out_1x1(X, K) if mode == MODES[1] else None
     # The caption says the picture equals F.conv2d: checked here, each time.
-    if mode == MODES[1]:
-        panels, bottom = _matmul(X, K, Y)
-        torch.testing.assert_close(Y, reference)
-        check = tr("the matrix product equals F.conv2d (checked in Python)")
-    else:
-        # parts[o, i] = corr2d(X[i], K[o, i]), all from one grouped F.conv2d.
-        weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
-        with one_thread():
+    with one_thread():
+        if mode == MODES[1]:
+            Y = corr2d_multi_in_out_1x1(X, K)
+            panels, bottom = _matmul(X, K, Y)
+            check = tr("the matrix product equals F.conv2d (checked in Python)")
+        else:
+            # parts[o, i] = corr2d(X[i], K[o, i]), all from one grouped F.conv2d.
+            weight = K.transpose(0, 1).reshape(c_i * c_o, 1, k_h, k_w)
             parts = F.conv2d(X[None], weight, groups=c_i)[0]
-        parts = parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
-        panels, bottom = _sums(X, K, parts)
-        torch.testing.assert_close(parts.sum(1), reference)
-        check = tr(
-            "each output channel sums c_i = {c_i} cross-correlations; the sums "
-            "equal F.conv2d (checked in Python)",
-            c_i=c_i,
-        )
+            parts = parts.view(c_i, c_o, *parts.shape[1:]).transpose(0, 1)
+            Y = parts.sum(1)
+            panels, bottom = _sums(X, K, parts, Y)
+            check = tr(
+                "each output channel sums c_i = {c_i} cross-correlations; the sums "
+                "equal F.conv2d (checked in Python)",
+                c_i=c_i,
+            )
+        torch.testing.assert_close(Y, F.conv2d(X[None], K)[0])
     caption = Lines([*_costs_lines(c_i, c_o, (k_h, k_w), (n_h, n_w)), check], bold=[0])
     caption.y = bottom + GAP / 2
+    sizes = dict(c_i=c_i, c_o=c_o, k_h=k_h, k_w=k_w)
     title = tr(
         "{c_i} input and {c_o} output channels, {k_h}x{k_w} kernels: {mode}",
-        **shape,
-        c_i=c_i,
-        c_o=c_o,
+        **sizes,
         mode=tr(mode),
     )
     return Picture([*panels, caption], title=title)

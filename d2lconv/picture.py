@@ -20,9 +20,6 @@ extent of what is drawn.
     caption.y = row(panels) + 10
     Picture([*panels, caption], title="a kernel and its input").svg
 
-Colours come from matplotlib colormaps: ``cmap=None`` picks ``"RdBu_r"`` when
-a value is negative, else ``"Blues"``; diverging maps keep zero white.
-
 Panels turn themselves into three primitives (``Rect``, ``Text``,
 ``Polyline``); the SVG writer here and the ES modules only draw primitives,
 so a new panel or colour is one edit in one place. A primitive's ``data``
@@ -119,8 +116,10 @@ def palette(cmap):
 
 
 def colors(values, cmap=None, vmin=None, vmax=None, ignore=None):
-    """Hex fill colours of ``values`` from a matplotlib colormap, and the ink
-    (white on dark cells) of their numbers; NaN cells are grey."""
+    """Hex fill colours of ``values`` from a matplotlib colormap (``None``:
+    ``"RdBu_r"`` when a value is negative, else ``"Blues"``; diverging maps keep
+    zero white), and the ink (white on dark cells) of their numbers; NaN cells
+    are grey."""
     finite = np.isfinite(values) & (True if ignore is None else ~ignore)
     shown = values[finite]
     if cmap is None:
@@ -235,27 +234,18 @@ class Lines:
         return len(self.lines) * self.size * 1.35
 
     def primitives(self):
-        step = self.size * 1.35
+        step, lift = self.size * 1.35, 0.35 * self.size
+        text = functools.partial(Text, size=self.size, anchor="start", mono=self.mono)
         return [
-            Text(
-                self.x,
-                self.y + (k + 1) * step - 0.35 * self.size,
-                line,
-                self.size,
-                anchor="start",
-                bold=k in self.bold,
-                mono=self.mono,
-            )
+            text(self.x, self.y + (k + 1) * step - lift, line, bold=k in self.bold)
             for k, line in enumerate(self.lines)
             if line
         ]
 
 
 def row(panels, x=MARGIN, y=MARGIN, gap=GAP):
-    """Place ``panels`` side by side, bodies aligned under the tallest title.
-
-    Returns the y just below the tallest panel.
-    """
+    """Place ``panels`` side by side, bodies aligned under the tallest title;
+    return the y just below the tallest panel."""
     top = max((p.top for p in panels), default=0)
     for panel in panels:
         left, right = panel.span
@@ -336,9 +326,7 @@ class Picture:
 
 
 def _data(data):
-    if not data:
-        return ""
-    return "".join(f' data-{k}="{escape(str(v))}"' for k, v in data.items())
+    return "".join(f' data-{k}="{escape(str(v))}"' for k, v in (data or {}).items())
 
 
 def _svg_rect(r):

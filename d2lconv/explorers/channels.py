@@ -63,16 +63,15 @@ class ChannelsExplorer(Explorer):
         X, K = channels.channel_pool(seed)
         return {"x": X.int().tolist(), "k": K.int().tolist()}
 
-    def data(self):
-        """``(X, K)`` of the settings (a ValueError explains the book's sizes)."""
+    def picture(self):
+        """The picture of the settings (a ValueError explains the book's sizes)."""
         c_i, k, n = self.in_channels, self.kernel_size, self.size
         if self.values == "book example":
             if self.mode == channels.MODES[1]:
                 raise ShapeError(BOOK_MATMUL, k=k)
             if (c_i, k, n) != (2, 2, 3):
                 raise ShapeError(BOOK_SIZES, c_i=c_i, k=k, n=n)
-            return channels.book_example(self.out_channels)
-        return channels.channel_data(c_i, self.out_channels, k, n, self.seed)
-
-    def picture(self):
-        return channels.draw_channels(*self.data(), self.mode)
+            X, K = channels.book_example(self.out_channels)
+        else:
+            X, K = channels.channel_data(c_i, self.out_channels, k, n, self.seed)
+        return channels.draw_channels(X, K, self.mode)

@@ -40,23 +40,16 @@ class PoolingExplorer(Explorer):
             # The page shows the names of the inputs too (marked in pooling.py).
             self.text = {**self.text, **{name: tr(name) for name in inputs}}
 
-    def parameters(self):
-        """The pooling arguments the settings describe."""
-        return dict(
-            kernel_size=(self.window_h, self.window_w),
-            stride=(self.stride_h, self.stride_w),
-            padding=(self.padding_h, self.padding_w),
-            mode=self.mode,
-            ceil_mode=self.ceil_mode,
-            count_include_pad=self.count_include_pad,
-        )
-
     def picture(self):
-        X, p = pooling_inputs()[self.input], self.parameters()
-        k, s, pad, ceil = p["kernel_size"], p["stride"], p["padding"], p["ceil_mode"]
+        X = pooling_inputs()[self.input]
+        k, s = (self.window_h, self.window_w), (self.stride_h, self.stride_w)
+        pad, ceil = (self.padding_h, self.padding_w), self.ceil_mode
         try:
             oh, ow = pool2d_output_shape(tuple(X.shape[1:]), k, s, pad, ceil_mode=ceil)
-            return draw_pooling(X, cell=min(self.cell, oh * ow - 1), **p)
+            cell = min(self.cell, oh * ow - 1)
+            return draw_pooling(
+                X, k, s, pad, self.mode, ceil, self.count_include_pad, cell
+            )
         except ValueError as err:
             raise ShapeError(
                 N_("No pooling for these settings.\n{reason}"), reason=err

@@ -2,8 +2,7 @@
 
 import traitlets
 
-from ..receptive import receptive_field_table
-from ..stack import layer_error, repeat_layer, stack_picture
+from ..stack import draw_stack, layer_error, repeat_layer
 from . import TOPICS, Explorer, check_settings, chosen_topics, module
 
 # Each slider's range: (low, high).
@@ -52,14 +51,9 @@ class StackExplorer(Explorer):
         name = proposal["trait"].name
         return check_settings({name: proposal["value"]}, RANGES)[name]
 
-    def table(self):
-        """The stack's ``receptive_field_table`` (a ValueError names an empty layer)."""
-        layer = (self.kernel_size, self.padding, self.stride, self.dilation)
-        return receptive_field_table(repeat_layer(self.count, *layer), self.input_size)
-
     def picture(self):
+        layer = (self.kernel_size, self.padding, self.stride, self.dilation)
         try:
-            table = self.table()
+            return draw_stack(self.input_size, repeat_layer(self.count, *layer))
         except ValueError as err:
             raise layer_error(err) from None
-        return stack_picture((self.input_size, self.input_size), table)

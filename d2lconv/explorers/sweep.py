@@ -69,11 +69,10 @@ class SweepExplorer(Explorer):
         s = positive_pair(stride, "stride")
         starts = {"padding": (padding, (top, left) != (0, 0))}
         starts["stride"] = (stride, s != (1, 1))
-        topics = chosen_topics(controls, starts)
         settings = dict(input_h=n[0], input_w=n[1], kernel_h=k[0], kernel_w=k[1])
         settings.update(padding_h=top, padding_w=left, stride_h=s[0], stride_w=s[1])
         settings.update(values=values, kernel=kernel, flip=bool(flip), seed=seed)
-        settings.update(topics=topics, pools=self._pools(seed))
+        settings.update(topics=chosen_topics(controls, starts), pools=self._pools(seed))
         super().__init__(**settings)
 
     @staticmethod

@@ -82,11 +82,6 @@ def draw_stack(input_size, layers):
             "layers must hold at least one convolution or pooling layer, "
             f"got {layers!r}"
         )
-    return stack_picture(input_size, table)
-
-
-def stack_picture(input_size, table):
-    """The picture of ``draw_stack`` from the table of a stack of layers."""
     sizes = [input_size] + [layer.output_size for layer in table]
     bars = Bars(
         sizes,

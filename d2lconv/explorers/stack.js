@@ -1,5 +1,5 @@
 // stack.js (after core.js): equal square convolution layers stacked, sizes
-// shrinking and the field growing, as stack.py's stack_picture draws them.
+// shrinking and the field growing, as stack.py's draw_stack draws them.
 
 const BAR_COLOR = "#c6dbef", BAR_EDGE = "#6baed6", SEEN_COLOR = "#fd8d3c";
 const FIELD_COLOR = "#e6550d", SIZE_COLOR = "#1f77b4";
@@ -65,7 +65,7 @@ function bars(tr, levels, title, width = 420) {
   return panel;
 }
 
-// The picture: stack.stack_picture. Throws an Error explaining an empty layer.
+// The picture: stack.draw_stack. Throws an Error explaining an empty layer.
 export function stackPicture(tr, v, language = "en") {
   const levels = stackTable(tr, v);
   const left = bars(tr, levels, tr("size per layer (height axis)\norange: what the centre output of the last layer sees"));

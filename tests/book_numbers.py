@@ -2,7 +2,7 @@
 
 ``BOOK[lesson][cell id]`` maps an expression, evaluated in the kernel right
 after that cell ran in Run All (tests/test_notebooks.py), to the book's value
-(a tensor is compared through ``.tolist()``); ``PRINTED``: text that cell must
+(a tensor is compared through ``.tolist()``); ``PRINTED``: the texts that cell must
 print; ``Approx(value, atol)``: a value the book gives rounded. The numbers
 come from the syllabus (``shared/SYLLABUS.md``), checked against PyTorch by hand.
 """
@@ -59,7 +59,7 @@ BOOK["03-learning-a-kernel"] = {
     # The hand-written Conv2D (weight and bias) learns [1, -1] and a bias of 0.
     "nb03-13": {"learned": Approx([1.0, -1.0, 0.0], 0.02)},
     # Two 2x2 layers on a 3x3 input: the one output depends on all 9 inputs.
-    "nb03-20": {"z.shape": (1, 1), PRINTED: "z depends on 9 of the 9 inputs"},
+    "nb03-20": {"z.shape": (1, 1), PRINTED: ["z depends on 9 of the 9 inputs"]},
     "nb03-24": {
         "[row.output_size for row in table]": [(2, 2), (1, 1)],
         "table[-1].receptive_field": (3, 3),
@@ -68,7 +68,7 @@ BOOK["03-learning-a-kernel"] = {
 
 BOOK["04-padding"] = {
     # 32x32 through 5x5 kernels without padding: 28x28 after one, 4x4 after 7.
-    "nb04-05": {PRINTED: "32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4"},
+    "nb04-05": {PRINTED: ["32 -> 28 -> 24 -> 20 -> 16 -> 12 -> 8 -> 4"]},
     # The 3x3 input padded with one zero per side, the 2x2 kernel.
     "nb04-09": {"Y": [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]},
     # comp_conv2d on 8x8: kernel_size=3, padding=1; kernel_size=(5, 3), padding=(2, 1).

@@ -147,10 +147,7 @@ def training_variants(nb):
 def append_reruns(nb):
     """A copy of every code cell of Run All, last first (probes aside)."""
     cells = [c for c in nb.cells if c.cell_type == "code" and "test" not in c.metadata]
-    for cell in reversed(cells):
-        again = copy.deepcopy(cell)
-        again.metadata["test"] = {"part": "again", "of": cell.get("id")}
-        nb.cells.append(again)
+    nb.cells += [added(c.source, "again", of=c.get("id")) for c in reversed(cells)]
 
 
 class SessionOver(Exception):
@@ -297,7 +294,7 @@ def test_every_cell_run_again_from_the_bottom_up_prints_the_same(run, path):
     )
     first = {c.get("id"): c for c in nb.cells if part(c) == "run all"}
     for again in (c for c in nb.cells if part(c) == "again"):
-        cell = first[again.get("id")]
+        cell = first[again.metadata["test"]["of"]]
         if VARIES_TAG not in cell.metadata.get("tags", []):
             assert text_of(again) == text_of(cell), (
                 f"cell {cell.get('id')} prints something else when run again after "

@@ -194,4 +194,4 @@ def test_the_repository_notebooks_and_readmes_are_current(capsys):
     for name in ("README.md", "README.zh.md"):
         readme = (ROOT / name).read_text(encoding="utf-8")
         assert headers.README_START in readme and headers.README_END in readme
-    assert "make lab" in readme and "make test" in readme
+        assert "make lab" in readme and "make test" in readme

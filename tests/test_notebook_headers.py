@@ -67,10 +67,6 @@ def make_course(root, repository="someone/course", branch="main"):
     return root
 
 
-def read(root, rel):
-    return nbformat.read(root / rel, as_version=4)
-
-
 def snapshot(root):
     """Every file of ``root`` and its bytes."""
     return {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
@@ -104,7 +100,7 @@ def test_check_names_the_stale_files_then_writing_makes_them_current(course, cap
         assert "someone/course" not in raw
         assert "school/convolution/blob/spring/" + rel in raw
         assert "git+https://github.com/school/convolution@spring" in raw
-        nb = read(course, rel)
+        nb = nbformat.read(course / rel, as_version=4)
         assert sum(BADGE in line for line in nb.cells[0].source.splitlines()) == 1
         assert sum(c.source.startswith("# Colab setup") for c in nb.cells) == 1
     readme = (course / "README.md").read_text()
@@ -114,7 +110,7 @@ def test_check_names_the_stale_files_then_writing_makes_them_current(course, cap
 
 def test_the_badge_goes_under_the_title_and_the_setup_cell_second(course):
     run(course)
-    one, two, sol = (read(course, rel) for rel in NOTEBOOKS)
+    one, two, sol = (nbformat.read(course / rel, as_version=4) for rel in NOTEBOOKS)
     url = "https://colab.research.google.com/github/someone/course/blob/main/notebooks/01-one.ipynb"
     lines = one.cells[0].source.splitlines()
     assert lines[:2] == ["# 1. One", ""]
@@ -198,4 +194,4 @@ def test_the_repository_notebooks_and_readmes_are_current(capsys):
     for name in ("README.md", "README.zh.md"):
         readme = (ROOT / name).read_text(encoding="utf-8")
         assert headers.README_START in readme and headers.README_END in readme
-    assert "make lab" in readme and "make test" in readme
+        assert "make lab" in readme and "make test" in readme

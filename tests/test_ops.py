@@ -137,15 +137,14 @@ def test_pool2d_equals_pytorch_pooling(c, n, pool_size, padding, stride, mode, s
     X = torch.randn((c,) + n, generator=g)
     # PyTorch's layers: padding counts in an average; None when they refuse.
     expected = reference(X, pool_size, stride, padding, mode, False, True)
-    got = ours(pool2d, X, pool_size, mode=mode, padding=padding, stride=stride)
+    options = dict(mode=mode, padding=padding, stride=stride)
+    got = ours(pool2d, X, pool_size, **options)
     if expected is None:
         assert got is None
         return
     torch.testing.assert_close(got, expected)
     # A 2-D input gives the first channel of the 3-D result.
-    torch.testing.assert_close(
-        pool2d(X[0], pool_size, mode=mode, padding=padding, stride=stride), expected[0]
-    )
+    torch.testing.assert_close(pool2d(X[0], pool_size, **options), expected[0])
 
 
 def test_max_pool_on_integer_tensors_pads_with_the_lowest_integer():

@@ -29,6 +29,7 @@ BOOK["01-why-convolution"] = {
         "weights": 3_600_000_000,
         "size_bytes / 1e9": 14.4,
         "round(size_bytes / 2**30, 1)": 13.4,
+        PRINTED: ["36,000,000", "3.6 billion", "14.4 GB", "13.4 GiB"],
     },
     # A 1000x1000 image: 10^12 weights fully connected, about 4 x 10^6 with
     # translation invariance (the book's one-digit figure for (2n - 1)^2).
@@ -36,7 +37,7 @@ BOOK["01-why-convolution"] = {
 }
 
 BOOK["02-cross-correlation"] = {
-    "nb02-07": {"Y": [[19, 25], [37, 43]]},
+    "nb02-07": {"Y": [[19, 25], [37, 43]], PRINTED: "[[19., 25.],"},
     "nb02-09": {"d2l.corr2d(X, K)": [[19, 25], [37, 43]]},
     # The stripe's edges under [1, -1]: 6x7, 1 in column 1, -1 in column 5.
     "nb02-20": {"Y": [[0, 1, 0, 0, 0, -1, 0]] * 6, "tuple(Y.shape)": (6, 7)},
@@ -72,8 +73,8 @@ BOOK["04-padding"] = {
     # The 3x3 input padded with one zero per side, the 2x2 kernel.
     "nb04-09": {"Y": [[0, 3, 8, 4], [9, 19, 25, 10], [21, 37, 43, 16], [6, 7, 8, 0]]},
     # comp_conv2d on 8x8: kernel_size=3, padding=1; kernel_size=(5, 3), padding=(2, 1).
-    "nb04-12": {"tuple(Y.shape)": (8, 8)},
-    "nb04-14": {"tuple(Y.shape)": (8, 8)},
+    "nb04-12": {"tuple(Y.shape)": (8, 8), PRINTED: "torch.Size([8, 8])"},
+    "nb04-14": {"tuple(Y.shape)": (8, 8), PRINTED: "torch.Size([8, 8])"},
 }
 
 BOOK["05-stride-and-dilation"] = {
@@ -163,7 +164,7 @@ BOOK["08-pooling"] = {
 
 BOOK["09-performance"] = {
     # The book's 3x3 input and 2x2 kernel, with no loop.
-    "nb09-07": {"Y": [[19, 25], [37, 43]]},
+    "nb09-07": {"Y": [[19, 25], [37, 43]], PRINTED: "[[19., 25.],"},
     # Two channels, the kernels K, K + 1, K + 2: one matrix product.
     "nb09-11": {
         "Y": [
@@ -173,8 +174,10 @@ BOOK["09-performance"] = {
         ]
     },
     # c_i = c_o = 100, a 5x5 kernel, a 64x64 output: about 1 GFLOP.
-    "nb09-20": {"book_macs": 1.024e9},
+    "nb09-20": {"book_macs": 1.024e9, PRINTED: "1.024e+09 multiply-adds"},
     # 10 layers on 1M samples, forward: about 10 PFLOP; 19 hours at 0.15
     # TFLOPS, 14 minutes at 12 TFLOPS.
     "nb09-25": {"total": 1.024e16, PRINTED: ["19 h", "14.2 min"]},
 }
+
+BOOK["10-real-photo"] = {}

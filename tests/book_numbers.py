@@ -179,5 +179,3 @@ BOOK["09-performance"] = {
     # TFLOPS, 14 minutes at 12 TFLOPS.
     "nb09-25": {"total": 1.024e16, PRINTED: ["19 h", "14.2 min"]},
 }
-
-BOOK["10-real-photo"] = {}

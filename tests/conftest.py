@@ -26,12 +26,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers", "chinese: runs a notebook of the Chinese edition (notebooks/zh/)"
-    )
-
-
 RUNS = pytest.StashKey[list]()
 MEASUREMENTS = pytest.StashKey[list]()
 EXECUTIONS = pytest.StashKey[dict]()

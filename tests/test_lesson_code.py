@@ -35,17 +35,24 @@ WHERE = {
 TRIALS = 25
 
 
-def lesson(name):
-    """The lesson's ``name`` as its notebook defines it, with the notebook's imports
-    and other top-level definitions around it (its examples and checks do not run)."""
+def lesson_namespace(stem):
+    """``(namespace, names defined)`` of ``notebooks/<stem>.ipynb``: its imports
+    and top-level definitions (the cells' examples and checks do not run).
+    test_exercises reads the worked solutions with it."""
     namespace, defined = {}, set()
     kinds = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.ClassDef)
-    for _, source in code_cells(NOTEBOOKS / f"{WHERE[name]}.ipynb"):
+    for _, source in code_cells(NOTEBOOKS / f"{stem}.ipynb"):
         for node in ast.parse("\n".join(counted_lines(source))).body:
             if isinstance(node, kinds):
-                exec(compile(ast.Module([node], []), WHERE[name], "exec"), namespace)
+                exec(compile(ast.Module([node], []), stem, "exec"), namespace)
             if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
                 defined.add(node.name)
+    return namespace, defined
+
+
+def lesson(name):
+    """The lesson's ``name``, with its notebook's imports and definitions around it."""
+    namespace, defined = lesson_namespace(WHERE[name])
     assert name in defined, f"notebooks/{WHERE[name]}.ipynb defines no {name}"
     return namespace[name]
 

@@ -51,7 +51,7 @@ def test_numbers_are_text_and_the_panel_says_what_it_is(tmp_path):
 
 
 def test_highlights_padding_and_dimmed_cells_are_marked():
-    # Dropped rows and columns: test_sweep.test_floor_drop_is_reported_and_tinted.
+    # Dropped rows and columns: test_sweep.test_floor_drop_is_reported_tinted_and_faded.
     hatched = np.ones((4, 5), dtype=bool)  # cells as a boolean matrix or as pairs
     hatched[1:3, 1:4] = False
     root = drawn(

@@ -54,3 +54,18 @@ test("the layer line is the nn.MaxPool2d / nn.AvgPool2d call", () => {
   assert.equal(m.pytorchLayer([2, 3], [2, 2], [0, 1], "avg", true, false),
     "nn.AvgPool2d(kernel_size=(2, 3), stride=2, padding=(0, 1), ceil_mode=True, count_include_pad=False)");
 });
+
+test("the rows and columns the floor drops are faded, padding stays hatched", () => {
+  const palettes = { Blues: [["#f7fbff", "#08306b"], [false, true]] };
+  const v = { mode: "max", window_h: 2, window_w: 2, stride_h: 2, stride_w: 2, padding_h: 0,
+    padding_w: 0, ceil_mode: false, count_include_pad: true, cell: 0 };
+  const faded = (X, o) => [...m.poolingPicture(tr, { ...v, ...o }, X, palettes).svg
+    .split('aria-label="input channel 0')[1].split("</g>")[0]
+    .matchAll(/<rect [^>]*data-dimmed="(\d),(\d)"/g)].map(([, r, c]) => [+r, +c]);
+  // 2x2 windows every 2 on 5x5 (as test_pooling.py): row 4 and column 4 are dropped.
+  const unread = m.range(25).map((n) => [Math.floor(n / 5), n % 5]).filter(([r, c]) => r === 4 || c === 4);
+  assert.deepEqual(faded([ramp(5, 5)], {}), unread);
+  // The book's: padded to 6 rows, the dropped row 5 is padding: hatched, not faded.
+  const book = { window_h: 3, window_w: 3, stride_h: 2, stride_w: 1, padding_h: 1, padding_w: 1 };
+  assert.deepEqual(faded([ramp(4, 4)], book), []);
+});

@@ -225,6 +225,34 @@ def dropped_text(dropped_h, dropped_w):
     )
 
 
+def unread(shape, size, before, windows, stride, span, dilation=(1, 1)):
+    """The input cells no window reads before the last window ends (a stride larger
+    than the window, or a dilation, steps over them): a mask of the padded input
+    (``shape``) and the caption naming their rows and columns (faded), if any.
+
+    Per axis: ``size`` input rows after ``before`` rows of padding; ``windows``
+    windows ``span`` long, every ``stride``, reading every ``dilation``-th row.
+    """
+    skipped = []
+    axes = zip(size, before, windows, stride, span, dilation, strict=True)
+    for n, p, out, s, k, d in axes:
+        read = {i + t - p for i in range(0, out * s, s) for t in range(0, k, d)}
+        skipped.append([r for r in range(min(n, max(read))) if r not in read])
+    rows, cols = skipped
+    mask = np.zeros(shape, dtype=bool)
+    mask[[r + before[0] for r in rows], :] = True
+    mask[:, [c + before[1] for c in cols]] = True
+    if not rows and not cols:
+        return mask, []
+    lists = [", ".join(map(str, xs)) or tr("none") for xs in (rows, cols)]
+    text = tr(
+        "skipped by every window (faded): rows {rows}; columns {columns}",
+        rows=lists[0],
+        columns=lists[1],
+    )
+    return mask, [text]
+
+
 def _hatch(x, y, w, h, spacing=7.0):
     """Rising diagonal lines ("///") across a box, as segments."""
     lines = []

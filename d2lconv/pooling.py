@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from ._validate import as_pair, check_tensor
 from .data import edge_image
 from .device import one_thread
-from .grid import Grid, dropped_text
+from .grid import Grid, dropped_text, unread
 from .i18n import N_, tr
 from .picture import GAP, Lines, Picture, format_number, row
 from .shapes import pair_text, pool2d_output_shape
@@ -158,7 +158,11 @@ def draw_pooling(
         max(0, n + 2 * p - e)
         for n, p, e in zip(input_size, padding, extent, strict=True)
     )
-    marks = dict(hatched=mask, outlined=window, dropped=dropped)
+    # Input rows and columns the windows step over (a stride larger than the window).
+    faded, skipped_lines = unread(
+        mask.shape, input_size, padding, (oh, ow), stride, kernel_size
+    )
+    marks = dict(hatched=mask, outlined=window, dimmed=faded, dropped=dropped)
     blues = dict(cmap="Blues", cell=CELL)
     panels = []
     for ch in range(c):
@@ -192,6 +196,7 @@ def draw_pooling(
         ),
         # With ceil_mode, the formula line says why a last window is left out.
         *([dropped_text(*dropped)] if any(dropped) and not ceil_mode else []),
+        *skipped_lines,
         tr("channel 0, output cell {cell}: {formula}   ({note})", **window_line),
     ]
     caption = Lines(lines, bold=[0])

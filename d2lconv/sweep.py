@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from ._validate import check_int, check_matrix
 from .device import one_thread
-from .grid import Grid, dropped_text
+from .grid import Grid, dropped_text, unread
 from .i18n import tr
 from .picture import Lines, Picture, format_number, row, text_units
 from .shapes import _padding_text as padding_terms
@@ -109,31 +109,6 @@ def _formula_lines(axis, g, topics=TOPICS):
     )
 
 
-def skipped(g, axis):
-    """The rows (``axis`` 0) or columns of the input, before the dropped ones,
-    that no window reads (a stride larger than the window, or a dilation, steps
-    over them)."""
-    s, d, span = g.stride[axis], g.dilation[axis], g.span[axis]
-    reach = g.padded_size[axis] - g.dropped[axis]
-    starts = range(0, g.output_size[axis] * s, s)
-    read = {r - g.sides[axis][0] for i in starts for r in range(i, i + span, d)}
-    n = g.input_size[axis]
-    return [r for r in range(min(n, reach - g.sides[axis][0])) if r not in read]
-
-
-def _skipped_text(rows, cols):
-    """The caption of the rows and columns no window reads (faded), if any."""
-    if not rows and not cols:
-        return []
-    lists = [", ".join(map(str, xs)) or tr("none") for xs in (rows, cols)]
-    text = tr(
-        "skipped by every window (faded): rows {rows}; columns {columns}",
-        rows=lists[0],
-        columns=lists[1],
-    )
-    return [text]
-
-
 def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     """The picture of the applied kernel ``K`` over ``X`` at ``step``.
 
@@ -169,12 +144,10 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
     output = tr("output {h}x{w}", h=o_h, w=o_w)
     later = np.arange(o_h * o_w).reshape(o_h, o_w) > step
     window_cells = [(r, c) for r in rows for c in cols]
-    rows_skipped, cols_skipped = skipped(g, 0), skipped(g, 1)
-    unread = np.zeros((H, W), dtype=bool)
-    unread[[r + top for r in rows_skipped], :] = True
-    unread[:, [c + left for c in cols_skipped]] = True
+    sizes = (g.input_size, (top, left), g.output_size, g.stride, g.span, g.dilation)
+    faded, skipped_lines = unread((H, W), *sizes)
     marks = dict(hatched=hatched, outlined=window_cells, dropped=g.dropped)
-    marks["dimmed"] = unread
+    marks["dimmed"] = faded
     marks["indices"] = (-top, -left)
     # Every number at 8 px or more: a panel with long numbers widens its cells.
     size = dict(cell=cell, min_font=8)
@@ -206,7 +179,7 @@ def sweep_picture(X, K, Y, g, step=0, flip=False, padding=None, topics=TOPICS):
             *_formula_lines(0, g, topics),
             *_formula_lines(1, g, topics),
             *([dropped_text(*g.dropped)] if "stride" in topics else []),
-            *_skipped_text(rows_skipped, cols_skipped),
+            *skipped_lines,
             tr("PyTorch: {code}", code=conv2d_call(g, padding, topics)),
             *(
                 [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")]

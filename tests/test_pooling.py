@@ -90,6 +90,28 @@ def test_dropped_rows_and_columns_are_faded():
     assert "drops 1 row at the bottom and 1 column" in " ".join(texts(root))
     unread = {(r, c) for r in range(5) for c in range(5) if 4 in (r, c)}
     assert marked(panel(root, "input channel 0"), "dimmed") == unread
+    assert "skipped by every window" not in " ".join(texts(root))
+
+
+def test_rows_and_columns_the_stride_steps_over_are_faded_and_named():
+    # 1x1 windows every 3 on 5x5 read rows and columns 0 and 3: 1 and 2 are
+    # stepped over, 4 is dropped; only the four cells read stay unfaded.
+    root = parse(draw_pooling(torch.arange(25.0).view(1, 5, 5), 1, stride=3).svg)
+    words = " ".join(texts(root))
+    assert "skipped by every window (faded): rows 1, 2; columns 1, 2" in words
+    read = {(0, 0), (0, 3), (3, 0), (3, 3)}
+    unread = {(r, c) for r in range(5) for c in range(5)} - read
+    assert marked(panel(root, "input channel 0"), "dimmed") == unread
+    # Windows 3 wide every 4 over padding 1 read padded columns 0-2, 4-6 and
+    # 8-10: input columns 0, 1, 3-5, 7, 8; 2 and 6 are stepped over (padded 3
+    # and 7). The padding columns 0 and 10 stay hatched, not faded.
+    X = torch.arange(45.0).view(1, 5, 9)
+    root = parse(draw_pooling(X, (1, 3), stride=(3, 4), padding=(0, 1)).svg)
+    words = " ".join(texts(root))
+    assert "skipped by every window (faded): rows 1, 2; columns 2, 6" in words
+    unread = {(r, c) for r in range(5) for c in range(1, 10) if r in (1, 2, 4)}
+    unread |= {(r, c) for r in range(5) for c in (3, 7)}
+    assert marked(panel(root, "input channel 0"), "dimmed") == unread
 
 
 def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():

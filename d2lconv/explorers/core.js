@@ -171,6 +171,23 @@ export function droppedText(tr, [rows, cols]) {
   return tr("the floor drops {what} of the padded input (tinted purple): the next stride would run off the edge", { what });
 }
 
+// The marks of a padded input (`shape`) under windows (per axis: n input rows after
+// p of padding, `out` windows `span` long every s, reading every d-th row): padding
+// hatched, the rows and columns the floor drops, and those a stride larger than the
+// window, or a dilation, skips (faded and named: grid.unread).
+export function inputMarks(tr, shape, axes) {
+  const skipped = axes.map(({ n, p, out, s, span, d = 1 }) => {
+    const read = range(out).flatMap((i) => range(span).filter((t) => t % d === 0).map((t) => i * s + t - p));
+    return range(Math.min(n, Math.max(...read))).filter((r) => !read.includes(r));
+  });
+  const cells = (f) => matrix(...shape, (r, c) => [r, c].some((x, a) => f(x - axes[a].p, a)));
+  const [rows, columns] = skipped.map((xs) => xs.join(", ") || tr("none"));
+  const text = tr("skipped by every window (faded): rows {rows}; columns {columns}", { rows, columns });
+  return { hatched: cells((x, a) => x < 0 || x >= axes[a].n), unread: cells((x, a) => skipped[a].includes(x)),
+    dropped: axes.map(({ n, p, out, s, span }) => Math.max(0, n + 2 * p - (out - 1) * s - span)),
+    skipped, skippedText: skipped.flat().length ? [text] : [] };
+}
+
 // A colour ("#rrggbb") 65% of the way to white, each channel rounded half up.
 export const faded = (color) => "#" + [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16))
   .map((v) => Math.floor((7 * v + 13 * 255 + 10) / 20).toString(16).padStart(2, "0")).join("");

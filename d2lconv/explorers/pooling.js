@@ -2,17 +2,19 @@
 // as pooling.py's draw_pooling draws it.
 
 const POOL_CELL = 28;
+// The explanation the page shows for impossible settings.
+const noPooling = (tr, reason) => new Error(tr("No pooling for these settings.\n{reason}", { reason }));
 
 // The output length along one axis (window k, stride s, padding p per side)
 // as PyTorch computes it (ceil_mode drops a last window that would start in
-// the padding), and its formula line; impossible settings throw shapes.py's words.
+// the padding), and its formula line; impossible settings throw shapes.py's words (noPooling).
 export function poolAxis(tr, axis, n, k, s, p, ceil) {
   const rounding = ceil ? "ceil" : "floor", rounded = Math[rounding]((n + 2 * p - k) / s) + 1;
   const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
   if (out < 1) {  // dropping a window never empties the output: only the rounding can
     const formula = `${rounding}((n + 2p - d(k-1) - 1)/s) + 1 = ${rounding}((${n} + 2*${p} - 1*(${k}-1) - 1)/${s}) + 1`;
     const steps = tr("output {axis} = {formula} = {out}", { axis: axisName(tr, axis), formula, out });
-    throw new Error(tr("{steps} < 1: the pooling window (kernel_size {k}, effective size {span}) is larger than the padded input {n} + 2*{p} = {padded}",
+    throw noPooling(tr, tr("{steps} < 1: the pooling window (kernel_size {k}, effective size {span}) is larger than the padded input {n} + 2*{p} = {padded}",
       { steps, k, span: k, n, p, padded: n + 2 * p }));
   }
   const text = `${"hw"[axis]}: ${rounding}((${n} + 2*${p} - ${k})/${s}) + 1 = ${rounded}`;
@@ -22,13 +24,11 @@ export function poolAxis(tr, axis, n, k, s, p, ceil) {
 
 // The output size [oh, ow] and its formulas (or the explanation, thrown).
 export function poolShape(tr, size, k, s, p, ceil) {
-  for (const axis of [0, 1]) {
-    if (p[axis] > Math.floor(k[axis] / 2)) {
-      throw new Error(tr("padding {axis} {p} is more than half the pooling window: padding must be <= kernel_size // 2 = {k} // 2 = {half} (PyTorch's rule for pooling), got padding={padding}, kernel_size={kernel_size}", {
-        axis: axisName(tr, axis), p: p[axis], k: k[axis], half: Math.floor(k[axis] / 2),
-        padding: tupleText(p), kernel_size: tupleText(k),
-      }));
-    }
+  const a = [0, 1].find((axis) => p[axis] > Math.floor(k[axis] / 2));  // padding checked first, as shapes.py
+  if (a !== undefined) {
+    throw noPooling(tr, tr("padding {axis} {p} is more than half the pooling window: padding must be <= kernel_size // 2 = {k} // 2 = {half} (PyTorch's rule for pooling), got padding={padding}, kernel_size={kernel_size}",
+      { axis: axisName(tr, a), p: p[a], k: k[a], half: Math.floor(k[a] / 2),
+        padding: tupleText(p), kernel_size: tupleText(k) }));
   }
   const axes = [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
   return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]).join(",  ") };
@@ -76,51 +76,40 @@ export function pytorchLayer(k, s, p, mode, ceil, countIncludePad) {
 export function poolingPicture(tr, v, X, palettes, language = "en") {
   const k = [v.window_h, v.window_w], s = [v.stride_h, v.stride_w];
   const p = [v.padding_h, v.padding_w], size = [X[0].length, X[0][0].length];
-  let out, formulas;
-  try {
-    ({ out, formulas } = poolShape(tr, size, k, s, p, v.ceil_mode));
-  } catch (err) {
-    throw new Error(tr("No pooling for these settings.\n{reason}", { reason: err.message }));
-  }
+  const { out, formulas } = poolShape(tr, size, k, s, p, v.ceil_mode);
   const Y = X.map((x) => poolChannel(x, out, k, s, p, v.mode, v.count_include_pad));
   const cells = out[0] * out[1], step = Math.min(v.cell, cells - 1), cell = [Math.floor(step / out[1]), step % out[1]];
   // The padded input as shown: padding -inf (max) or 0 (avg), and NaN where
   // a ceil_mode window reaches past the padding.
-  const extent = [0, 1].map((a) => (out[a] - 1) * s[a] + k[a]);
-  const shape = [0, 1].map((a) => Math.max(size[a] + 2 * p[a], extent[a]));
-  const isInput = (r, c) => r >= p[0] && r < p[0] + size[0] && c >= p[1] && c < p[1] + size[1];
+  const shape = [0, 1].map((a) => Math.max(size[a] + 2 * p[a], (out[a] - 1) * s[a] + k[a]));
+  const marks = inputMarks(tr, shape, [0, 1].map((a) => ({ n: size[a], p: p[a], out: out[a], s: s[a], span: k[a] })));
   const isPadded = (r, c) => r < size[0] + 2 * p[0] && c < size[1] + 2 * p[1];
   const fill = v.mode === "max" ? -Infinity : 0;
   const padded = X.map((x) => matrix(...shape, (r, c) =>
-    isInput(r, c) ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN));
-  const hatched = matrix(...shape, (r, c) => !isInput(r, c));
+    !marks.hatched[r][c] ? x[r - p[0]][c - p[1]] : isPadded(r, c) ? fill : NaN));
   const w = poolingWindow(size, cell, k, s, p);
   const outlined = matrix(...shape, (r, c) => w.rows.includes(r) && w.cols.includes(c));
-  const dropped = [0, 1].map((a) => Math.max(0, size[a] + 2 * p[a] - extent[a]));
   const common = { palettes, tr, cmap: "Blues", cell: POOL_CELL };
   const panels = X.flatMap((_, ch) => [
     grid(padded[ch], { ...common, title: tr("input channel {ch}\npadding {padding}", { ch, padding: tupleText(p) }),
-      hatched, outlined, dropped }),
+      hatched: marks.hatched, outlined, dropped: marks.dropped, dimmed: marks.unread }),
     grid(Y[ch], { ...common, title: tr("output channel {ch}\n{mode} pool", { ch, mode: tr(v.mode) }),
       outlined: Y[ch].map((line, r) => line.map((_, c) => r === cell[0] && c === cell[1])) }),
   ]);
   const bottom = row(panels), values = inside(X[0], w, p), shown = values.map(formatNumber);
-  let formula, note;
-  if (v.mode === "max") {
-    formula = `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`;
-    note = tr("padding is -inf: it never wins");
-  } else {
-    const divisor = v.count_include_pad ? w.withPad : w.withoutPad;
-    formula = `(${shown.join(" + ")}) / ${divisor} = ${general(sum(values) / divisor, 4)}`;
-    note = v.count_include_pad ? tr("padding counts as 0") : tr("padding not counted");
-  }
+  const max = v.mode === "max", divisor = v.count_include_pad ? w.withPad : w.withoutPad;
+  const formula = max ? `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`
+    : `(${shown.join(" + ")}) / ${divisor} = ${general(sum(values) / divisor, 4)}`;
+  const note = max ? tr("padding is -inf: it never wins")
+    : v.count_include_pad ? tr("padding counts as 0") : tr("padding not counted");
   const caption = lines([
     pytorchLayer(k, s, p, v.mode, v.ceil_mode, v.count_include_pad),
     tr("# input {input} -> output {output}: each channel is pooled on its own, channels are never summed",
       { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
     tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
       { formulas }),
-    ...(dropped.some(Boolean) && !v.ceil_mode ? [droppedText(tr, dropped)] : []),
+    ...(marks.dropped.some(Boolean) && !v.ceil_mode ? [droppedText(tr, marks.dropped)] : []),
+    ...marks.skippedText,
     tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
   ], { bold: [0], label: tr("text") });
   caption.y = bottom + GAP / 2;

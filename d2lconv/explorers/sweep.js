@@ -3,16 +3,12 @@
 // Cells shrink to this width, not below 18 px; long numbers widen theirs (minFont): sweep.py.
 const MAX_WIDTH = 1000;
 
-// The geometry of both axes (a thrown Error explains an empty output).
+// The geometry of both axes and the marks of the padded input (a thrown Error explains an empty output).
 export function geometry(tr, v) {
   const axes = [0, 1].map((a) => axisGeometry(tr, a, [v.input_h, v.input_w][a],
     [v.kernel_h, v.kernel_w][a], [v.stride_h, v.stride_w][a], [v.padding_h, v.padding_w][a], v.dilation));
   const padded = axes.map((g) => g.n + 2 * g.p);
-  const dropped = axes.map((g, a) => padded[a] - (g.out - 1) * g.s - g.span);
-  // The rows (columns) of the input, before the dropped ones, that no window reads.
-  const reads = (g, r) => range(g.out).some((i) => r >= i * g.s && (r - i * g.s) % g.d === 0 && r - i * g.s < g.span);
-  const skipped = axes.map((g, a) => range(g.n).filter((r) => r + g.p < padded[a] - dropped[a] && !reads(g, r + g.p)));
-  return { axes, padded, dropped, skipped };
+  return { axes, padded, ...inputMarks(tr, padded, axes) };
 }
 
 // The input and kernel values: a ramp, ones, the edge image (0 in the middle
@@ -89,8 +85,6 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const window = rows.map((r) => cols.map((c) => padded[r][c]));
   const products = window.map((line, a) => line.map((x, b) => x * K[a][b]));
   const cell = Math.min(30, Math.max(18, (MAX_WIDTH - 260) / (W + 2 * gw.k + gw.out)));
-  const hatched = matrix(H, W, (r, c) => r < gh.p || r >= gh.p + gh.n || c < gw.p || c >= gw.p + gw.n);
-  const unread = matrix(H, W, (r, c) => [r - gh.p, c - gw.p].some((x, a) => g.skipped[a].includes(x)));
   const title = H !== gh.n || W !== gw.n
     ? tr("input {h}x{w}, padded to {ph}x{pw}", { h: gh.n, w: gw.n, ph: H, pw: W })
     : tr("input {h}x{w}", { h: gh.n, w: gw.n });
@@ -98,8 +92,8 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
   const total = sum(products.flat()), output = tr("output {h}x{w}", { h: gh.out, w: gw.out });
   const inWindow = matrix(H, W, (r, c) => rows.includes(r) && cols.includes(c)), common = { palettes, tr, cell, minFont: 8 };
   const panels = [
-    grid(padded, { ...common, title, label: title, cmap: "Blues", hatched, outlined: inWindow,
-      dropped: g.dropped, indices: [-gh.p, -gw.p], dimmed: unread }),
+    grid(padded, { ...common, title, label: title, cmap: "Blues", hatched: g.hatched, outlined: inWindow,
+      dropped: g.dropped, indices: [-gh.p, -gw.p], dimmed: g.unread }),
     grid(K, { ...common, title: kernel, label: kernel, cmap: "PuOr_r" }),
     grid(products, { ...common, title: tr("window times kernel, element-wise\nsum = {total}", { total: formatNumber(total) }),
       label: tr("products {h}x{w}", { h: gh.k, w: gw.k }), cmap: "RdBu_r" }),
@@ -123,8 +117,7 @@ export function sweepPicture(tr, v, pools, palettes, language = "en") {
     ...formulaLines(tr, 0, gh, topics),
     ...formulaLines(tr, 1, gw, topics),
     ...(topics.includes("stride") ? [droppedText(tr, g.dropped)] : []),
-    ...(g.skipped.flat().length ? [tr("skipped by every window (faded): rows {rows}; columns {columns}",
-      { rows: g.skipped[0].join(", ") || tr("none"), columns: g.skipped[1].join(", ") || tr("none") })] : []),
+    ...g.skippedText,
     tr("PyTorch: {code}", { code: conv2dCall(g, topics) }),
     ...(v.flip ? [tr("# its weight is the flipped kernel: nn.Conv2d does not flip")] : []),
   ], { bold: [0], label: tr("formulas") });

@@ -40,9 +40,9 @@ test("ceil_mode drops a last window that would start in the padding", () => {
 });
 
 test("impossible settings are explained in shapes.py's words", () => {
-  assert.throws(() => m.poolShape(tr, [4, 4], [3, 3], [1, 1], [2, 1], false), { message:
+  assert.throws(() => m.poolShape(tr, [4, 4], [3, 3], [1, 1], [2, 1], false), { message: "No pooling for these settings.\n" +
     "padding height 2 is more than half the pooling window: padding must be <= kernel_size // 2 = 3 // 2 = 1 (PyTorch's rule for pooling), got padding=(2, 1), kernel_size=(3, 3)" });
-  assert.throws(() => m.poolShape(tr, [3, 3], [4, 2], [1, 1], [0, 0], false), { message:
+  assert.throws(() => m.poolShape(tr, [3, 3], [4, 2], [1, 1], [0, 0], false), { message: "No pooling for these settings.\n" +
     "output height = floor((n + 2p - d(k-1) - 1)/s) + 1 = floor((3 + 2*0 - 1*(4-1) - 1)/1) + 1 = 0 < 1: the pooling window (kernel_size 4, effective size 4) is larger than the padded input 3 + 2*0 = 3" });
   // Rounding up, the same window fits once with stride 2.
   assert.deepEqual(m.poolShape(tr, [3, 3], [4, 2], [2, 1], [0, 0], true).out, [1, 2]);
@@ -55,17 +55,33 @@ test("the layer line is the nn.MaxPool2d / nn.AvgPool2d call", () => {
     "nn.AvgPool2d(kernel_size=(2, 3), stride=2, padding=(0, 1), ceil_mode=True, count_include_pad=False)");
 });
 
+// The picture of X with 2x2 windows every 2 unless `o` says otherwise.
+const picture = (X, o) => m.poolingPicture(tr, { mode: "max", window_h: 2, window_w: 2, stride_h: 2,
+  stride_w: 2, padding_h: 0, padding_w: 0, ceil_mode: false, count_include_pad: true, cell: 0, ...o },
+  X, { Blues: [["#f7fbff", "#08306b"], [false, true]] }).svg;
+// The faded cells [row, column] of the padded input of channel 0, row by row.
+const faded = (X, o) => [...picture(X, o).split('aria-label="input channel 0')[1].split("</g>")[0]
+  .matchAll(/<rect [^>]*data-dimmed="(\d+),(\d+)"/g)].map(([, r, c]) => [+r, +c]);
+const cells = (h, w, f) => m.range(h * w).map((n) => [Math.floor(n / w), n % w]).filter(([r, c]) => f(r, c));
+
 test("the rows and columns the floor drops are faded, padding stays hatched", () => {
-  const palettes = { Blues: [["#f7fbff", "#08306b"], [false, true]] };
-  const v = { mode: "max", window_h: 2, window_w: 2, stride_h: 2, stride_w: 2, padding_h: 0,
-    padding_w: 0, ceil_mode: false, count_include_pad: true, cell: 0 };
-  const faded = (X, o) => [...m.poolingPicture(tr, { ...v, ...o }, X, palettes).svg
-    .split('aria-label="input channel 0')[1].split("</g>")[0]
-    .matchAll(/<rect [^>]*data-dimmed="(\d),(\d)"/g)].map(([, r, c]) => [+r, +c]);
   // 2x2 windows every 2 on 5x5 (as test_pooling.py): row 4 and column 4 are dropped.
-  const unread = m.range(25).map((n) => [Math.floor(n / 5), n % 5]).filter(([r, c]) => r === 4 || c === 4);
-  assert.deepEqual(faded([ramp(5, 5)], {}), unread);
+  assert.deepEqual(faded([ramp(5, 5)], {}), cells(5, 5, (r, c) => r === 4 || c === 4));
   // The book's: padded to 6 rows, the dropped row 5 is padding: hatched, not faded.
   const book = { window_h: 3, window_w: 3, stride_h: 2, stride_w: 1, padding_h: 1, padding_w: 1 };
   assert.deepEqual(faded([ramp(4, 4)], book), []);
+});
+
+test("the rows and columns a stride larger than the window steps over are faded and named", () => {
+  // 1x1 windows every 3 on 5x5 read rows and columns 0 and 3 (as test_pooling.py):
+  // 1 and 2 are stepped over, 4 is dropped; only the four cells read stay unfaded.
+  const every3 = { window_h: 1, window_w: 1, stride_h: 3, stride_w: 3 };
+  assert.deepEqual(faded([ramp(5, 5)], every3), cells(5, 5, (r, c) => ![0, 3].includes(r) || ![0, 3].includes(c)));
+  assert.match(picture([ramp(5, 5)], every3), />skipped by every window \(faded\): rows 1, 2; columns 1, 2</);
+  // Windows 3 wide every 4 over padding 1 read padded columns 0-2, 4-6, 8-10: input
+  // columns 2 and 6 (padded 3, 7) are stepped over; padding columns 0 and 10 stay hatched.
+  const wide = { window_h: 1, window_w: 3, stride_h: 3, stride_w: 4, padding_w: 1 };
+  assert.deepEqual(faded([ramp(5, 9)], wide),
+    cells(5, 11, (r, c) => c > 0 && c < 10 && ([1, 2, 4].includes(r) || [3, 7].includes(c))));
+  assert.match(picture([ramp(5, 9)], wide), />skipped by every window \(faded\): rows 1, 2; columns 2, 6</);
 });

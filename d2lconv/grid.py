@@ -31,6 +31,10 @@ from .picture import (
     to_matrix,
 )
 
+# A dimmed cell's number: 4.5:1 (WCAG) or more on every faded colour of the
+# palettes, the purple tint over it too; the pale fill says it is dimmed.
+DIMMED_TEXT_COLOR = "#333333"
+
 
 def cell_mask(cells, shape):
     """A boolean matrix of ``shape`` from a boolean matrix or ``(row, col)`` pairs."""
@@ -132,21 +136,30 @@ class Grid:
             hatch = _hatch(x, y, (c1 - c0) * cell, (r1 - r0) * cell)
             out.append(Polyline(hatch, HATCH_COLOR))
         # A dimmed cell (not computed yet, or read by no window, as the dropped
-        # rows and columns) is its colour faded towards white, its number grey:
-        # one element a cell, however many are dimmed. Padding stays hatched.
+        # rows and columns) is its colour faded towards white, its number dark
+        # grey: one element a cell, however many are dimmed. Padding stays hatched.
         drop_rows, drop_cols = self.dropped
         dimmed = self.dimmed.copy()
         dimmed[rows - drop_rows :] = True
         dimmed[:, cols - drop_cols :] = True
         dimmed &= ~self.hatched
         fills[dimmed] = [faded(f) for f in fills[dimmed]]
-        inks[dimmed] = MASK_TEXT_COLOR
+        inks[dimmed] = DIMMED_TEXT_COLOR
         out += [
             self._box(r, c, fills[r, c], data={"dimmed": f"{r},{c}"} if dim else None)
             for r, c in np.argwhere(~self.hatched).tolist()
             for dim in [bool(dimmed[r, c])]
         ]
         out.append(Polyline(_grid_lines(x0, y0, rows, cols, cell), "white"))
+        # The tints under the numbers; the corner both share tinted once (by
+        # the rows' tint: the columns' stops above it).
+        kept = rows - drop_rows
+        if drop_rows:
+            y = y0 + kept * cell
+            out.append(_tint(x0, y, self.width, drop_rows * cell, f"{drop_rows} rows"))
+        if drop_cols:
+            x, what = x0 + (cols - drop_cols) * cell, f"{drop_cols} columns"
+            out.append(_tint(x, y0, drop_cols * cell, kept * cell, what))
         out += [
             Text(
                 x0 + (c + 0.5) * cell,
@@ -160,12 +173,6 @@ class Grid:
             for c, text in enumerate(line)
             if text
         ]
-        if drop_rows:
-            y = y0 + (rows - drop_rows) * cell
-            out.append(_tint(x0, y, self.width, drop_rows * cell, f"{drop_rows} rows"))
-        if drop_cols:
-            x, what = x0 + (cols - drop_cols) * cell, f"{drop_cols} columns"
-            out.append(_tint(x, y0, drop_cols * cell, self.height, what))
         frame = dict(stroke=HIGHLIGHT_COLOR, stroke_width=2.5)
         out += [
             self._box(r, c, data={"outline": f"{r},{c}"}, **frame)

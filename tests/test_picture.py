@@ -2,6 +2,7 @@
 what every drawer and explorer says of bad input and of settings with no picture."""
 
 import html
+import itertools
 from functools import partial
 
 import numpy as np
@@ -66,18 +67,61 @@ def test_highlights_padding_and_dimmed_cells_are_marked():
     assert marked(group, "outline") == {(1, 1), (1, 2)}
     assert marked(group, "padding") == {tuple(rc) for rc in np.argwhere(hatched)}
     assert marked(group, "dimmed") == {(2, 3)}
-    # A dimmed cell is paler: 65% of the way to white, and its number grey.
-    # Undimmed, (2, 3) holds 13, the largest value outside the padding: the
-    # darkest blue.
+    # A dimmed cell is paler: 65% of the way to white (its number:
+    # test_dimmed_numbers_can_be_read). Undimmed, (2, 3) holds 13, the largest
+    # value outside the padding: the darkest blue.
     [cell] = [e for e in group.iter(SVG + "rect") if e.get("data-dimmed") == "2,3"]
-    r, g, b = (int(to_hex(colormaps["Blues"](1.0))[k : k + 2], 16) for k in (1, 3, 5))
-    want = [int(0.35 * v + 0.65 * 255 + 0.5) for v in (r, g, b)]  # half up
-    assert [int(cell.get("fill")[k : k + 2], 16) for k in (1, 3, 5)] == want
-    [number] = [t for t in group.iter(SVG + "text") if t.get("data-cell") == "2,3"]
-    assert number.get("fill") == "#8a8a8a"
+    assert rgb(cell.get("fill")) == faded(rgb(to_hex(colormaps["Blues"](1.0))))
     # Row and column indices start at the given origin.
     small = [t.text for t in group.iter(SVG + "text") if t.get("font-size") == "10"]
     assert small == ["-1", "0", "1", "2", "3", "-1", "0", "1", "2"]
+
+
+def rgb(color):
+    """The (r, g, b) of "#rrggbb", 0 to 255."""
+    return [int(color[k : k + 2], 16) for k in (1, 3, 5)]
+
+
+def faded(channels):
+    """A colour 65% of the way to white, each channel rounded half up."""
+    return [int(0.35 * v + 0.65 * 255 + 0.5) for v in channels]
+
+
+def contrast(a, b):
+    """The WCAG contrast ratio of two (r, g, b) colours, 0 to 255."""
+
+    def luminance(channels):
+        c = np.array(channels) / 255
+        linear = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+        return linear @ [0.2126, 0.7152, 0.0722] + 0.05
+
+    return max(luminance(a), luminance(b)) / min(luminance(a), luminance(b))
+
+
+def test_dimmed_numbers_can_be_read_on_every_faded_colour_and_the_purple_tint():
+    # The last row and column dropped: tinted purple once each (the corner by
+    # one tint), under the numbers; their numbers and a dimmed cell's (0) at
+    # >= 4.5:1 (WCAG) on every faded colour of the page's colour maps, tinted too.
+    values = np.arange(9.0).reshape(3, 3)
+    group = panel(drawn(values, dimmed=[(0, 0)], dropped=(1, 1)), "grid 3x3")
+    items = list(group)
+    tints = [e for e in items if e.get("data-dropped")]
+    last_tint = max(items.index(e) for e in tints)
+    assert last_tint < min(items.index(t) for t in group.iter(SVG + "text"))
+    boxes = [[float(e.get(k)) for k in ("x", "y", "width", "height")] for e in tints]
+    (x, y, w, h), (x2, y2, w2, h2) = boxes
+    assert min(x + w, x2 + w2) <= max(x, x2) or min(y + h, y2 + h2) <= max(y, y2)
+    side = float(next(e for e in items if e.get("data-dimmed")).get("width"))
+    assert sum(w * h for _, _, w, h in boxes) == 5 * side**2  # the 5 dropped cells
+    inks = {t.get("fill") for t in group.iter(SVG + "text") if t.text in ("0", "8")}
+    purple, alpha = rgb(tints[0].get("fill")), float(tints[0].get("fill-opacity"))
+    for ink, name in itertools.product(
+        map(rgb, inks), ("Blues", "PuOr_r", "RdBu_r", "Greys")
+    ):
+        for color in colormaps[name](np.arange(colormaps[name].N)):
+            fill = faded(rgb(to_hex(color)))
+            tinted = (1 - alpha) * np.array(fill) + alpha * np.array(purple)
+            assert min(contrast(ink, fill), contrast(ink, tinted)) >= 4.5, name
 
 
 def test_colours_come_from_the_matplotlib_colormap():

@@ -64,7 +64,7 @@ export const matrix = (h, w, f) => range(h).map((r) => range(w).map((c) => f(r, 
 export const axisName = (tr, axis) => (axis ? tr("width") : tr("height"));
 
 export const CELL = 30, GAP = 36, MARGIN = 12, TITLE_SIZE = 13, LINE_SIZE = 12;
-const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", HATCH = "#b5b5b5";
+const MASK = "#e9e9e9", MASK_TEXT = "#8a8a8a", DIM_TEXT = "#333333", HATCH = "#b5b5b5";  // DIM_TEXT: grid.py
 const HIGHLIGHT = "#d62728", DROPPED = "#9467bd", INDEX = "#666666";
 const CJK = "Noto Sans CJK SC, Source Han Sans SC, PingFang SC, Microsoft YaHei";
 const FONTS = {
@@ -135,7 +135,7 @@ export function grid(values, o = {}) {
         Math.max(...padding.map((p) => p[a])) + 1]);
       out.push(path(hatch(x0 + c0 * cell, y0 + r0 * cell, (c1 - c0) * cell, (r1 - r0) * cell), HATCH));
     }
-    // A dimmed or dropped cell: faded towards white, its number grey (as grid.py).
+    // A dimmed or dropped cell: faded towards white, its number dark grey over any tint (as grid.py).
     const [dropRows, dropCols] = o.dropped ?? [0, 0];
     const dim = (r, c) => (dimmed[r][c] || r >= rows - dropRows || c >= cols - dropCols) && !hatched[r][c];
     out.push(...cells((r, c) => !hatched[r][c]).map(([r, c]) => (dim(r, c)
@@ -143,12 +143,12 @@ export function grid(values, o = {}) {
     const right = x0 + cols * cell, bottom = y0 + rows * cell;
     out.push(path([...range(cols - 1).map((c) => [[x0 + (c + 1) * cell, y0], [x0 + (c + 1) * cell, bottom]]),
       ...range(rows - 1).map((r) => [[x0, y0 + (r + 1) * cell], [right, y0 + (r + 1) * cell]])], "white"));
-    texts.forEach((line, r) => line.forEach((t, c) => t && out.push(text(x0 + (c + 0.5) * cell,
-      y0 + (r + 0.5) * cell + 0.36 * fontsize, t, fontsize, hatched[r][c] || dim(r, c) ? MASK_TEXT : paint[r][c][1],
-      "middle", { data: { cell: `${r},${c}` } }))));
     const tint = (x, y, w, h, what) => rect(x, y, w, h, DROPPED, { opacity: 0.25, data: { dropped: what } });
     if (dropRows) out.push(tint(x0, y0 + (rows - dropRows) * cell, cols * cell, dropRows * cell, `${dropRows} rows`));
-    if (dropCols) out.push(tint(x0 + (cols - dropCols) * cell, y0, dropCols * cell, rows * cell, `${dropCols} columns`));
+    if (dropCols) out.push(tint(right - dropCols * cell, y0, dropCols * cell, (rows - dropRows) * cell, `${dropCols} columns`));
+    texts.forEach((line, r) => line.forEach((t, c) => t && out.push(text(x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell
+      + 0.36 * fontsize, t, fontsize, hatched[r][c] ? MASK_TEXT : dim(r, c) ? DIM_TEXT : paint[r][c][1],
+      "middle", { data: { cell: `${r},${c}` } }))));
     out.push(...cells((r, c) => outlined[r][c]).map(([r, c]) =>
       box(r, c, "none", { stroke: HIGHLIGHT, strokeWidth: 2.5, data: { outline: `${r},${c}` } })));
     if (o.indices) {  // 10 px: the sweep's cells (18 px or more) keep them apart

@@ -208,8 +208,10 @@ def _tint(x, y, width, height, what):
     )
 
 
-def dropped_text(dropped_h, dropped_w):
-    """The caption of the rows and columns no window reaches (tinted purple)."""
+def dropped_text(dropped_h, dropped_w, ceil_mode=False):
+    """The caption of the rows and columns no window reaches (tinted purple): by
+    the floor, or (``ceil_mode``) as PyTorch drops a window starting past the input.
+    """
     if not dropped_h and not dropped_w:
         return tr(
             "the floor drops nothing: the last window ends on the last row and column"
@@ -225,6 +227,11 @@ def dropped_text(dropped_h, dropped_w):
         parts.append(tr("{count} columns at the right", count=dropped_w))
     if len(parts) == 2:
         parts = [tr("{first} and {second}", first=parts[0], second=parts[1])]
+    if ceil_mode:
+        return tr(
+            "{what} unread (tinted purple): no window may start past the input",
+            what=parts[0],
+        )
     return tr(
         "the floor drops {what} of the padded input (tinted purple): the next "
         "stride would run off the edge",

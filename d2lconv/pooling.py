@@ -86,7 +86,7 @@ def _padded_view(X, padding, extent, mode):
 
 
 def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output_size):
-    """The output-size formula, with this layer's numbers filled in, per axis."""
+    """The output-size formula, with this layer's numbers filled in: one per axis."""
     rounding = "ceil" if ceil_mode else "floor"
     parts = []
     for axis, name in ((0, "h"), (1, "w")):
@@ -95,11 +95,15 @@ def describe_pooling(input_size, kernel_size, stride, padding, ceil_mode, output
         out = (math.ceil(quotient) if ceil_mode else math.floor(quotient)) + 1
         text = f"{name}: {rounding}(({n} + 2*{p} - {k})/{s}) + 1 = {out}"
         if out != output_size[axis]:
-            # PyTorch drops a last window that would start in the right padding.
-            dropped = "{formula} - 1 (last window would start in the padding) = {out}"
-            text = tr(dropped, formula=text, out=out - 1)
+            # PyTorch drops a last window that would start past the input (in
+            # the right padding or beyond): windows may start in the left one.
+            text = tr(
+                "{formula} - 1 (the last window would start past the input) = {out}",
+                formula=text,
+                out=out - 1,
+            )
         parts.append(text)
-    return ",  ".join(parts)
+    return parts
 
 
 def pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad):
@@ -163,6 +167,7 @@ def draw_pooling(
         mask.shape, input_size, padding, (oh, ow), stride, kernel_size
     )
     marks = dict(hatched=mask, outlined=window, dimmed=faded, dropped=dropped)
+    marks["indices"] = (-padding[0], -padding[1])
     blues = dict(cmap="Blues", cell=CELL)
     panels = []
     for ch in range(c):
@@ -182,6 +187,10 @@ def draw_pooling(
     shapes = dict(input=tuple(X.shape), output=tuple(Y.shape))
     window_line = dict(cell=cell, formula=formula, note=note)
     sizes = (input_size, kernel_size, stride, padding, ceil_mode, (oh, ow))
+    formulas = describe_pooling(*sizes)
+    # A dropped window's note makes the line too long: one line per axis.
+    wrap = ceil_mode and any(dropped)
+    formulas = "".join(f"\n  {f}" for f in formulas) if wrap else ",  ".join(formulas)
     lines = [
         pytorch_layer(kernel_size, stride, padding, mode, ceil_mode, count_include_pad),
         tr(
@@ -189,13 +198,14 @@ def draw_pooling(
             "channels are never summed",
             **shapes,
         ),
-        tr(
+        *tr(
             "output size (p = padding per side; the book's total padding is 2p): "
             "{formulas}",
-            formulas=describe_pooling(*sizes),
-        ),
-        # With ceil_mode, the formula line says why a last window is left out.
-        *([dropped_text(*dropped)] if any(dropped) and not ceil_mode else []),
+            formulas=formulas,
+        )
+        .replace(" \n", "\n")
+        .split("\n"),
+        *([dropped_text(*dropped, ceil_mode)] if any(dropped) else []),
         *skipped_lines,
         tr("channel 0, output cell {cell}: {formula}   ({note})", **window_line),
     ]

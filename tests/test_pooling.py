@@ -6,7 +6,7 @@ import torch
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from props import examples
-from svg_checks import marked, matrix, panel, parse, texts
+from svg_checks import SVG, marked, matrix, panel, parse, texts
 from torch import nn
 
 from d2lconv import PoolingExplorer, draw_pooling
@@ -114,16 +114,58 @@ def test_rows_and_columns_the_stride_steps_over_are_faded_and_named():
     assert marked(panel(root, "input channel 0"), "dimmed") == unread
 
 
-def test_ceil_mode_formula_drops_a_window_that_starts_in_the_padding():
-    X = torch.arange(49.0).view(1, 7, 7)
-    args = dict(stride=(3, 2), padding=(2, 1), ceil_mode=True)
-    root = parse(draw_pooling(X, (4, 3), **args).svg)
-    expected = nn.MaxPool2d((4, 3), **args)(X[None])[0, 0]
-    assert np.array_equal(matrix(panel(root, "output channel 0")), expected.numpy())
-    formula = next(w for w in texts(root) if w.startswith("output size"))
-    last = f"= 4 - 1 (last window would start in the padding) = {expected.shape[0]}"
-    assert last in formula
-    assert not [w for w in texts(root) if "floor drops" in w]  # the formula says it
+def test_padded_input_is_numbered_from_minus_the_padding():
+    # The caption names input rows: 2x2 windows every 3 over padding 1 read
+    # padded rows 0, 1 and 3, 4, that is input rows -1, 0 and 2, 3: row 1 is
+    # stepped over, and the panel numbers its rows and columns -1 to 5.
+    root = parse(draw_pooling(torch.arange(25.0).view(1, 5, 5), 2, 3, 1).svg)
+    assert "skipped by every window (faded): rows 1; columns 1" in texts(root)
+    group = panel(root, "input channel 0")
+    small = [t.text for t in group.iter(SVG + "text") if t.get("font-size") == "10"]
+    assert small == [str(i) for i in range(-1, 6)] * 2
+
+
+@pytest.mark.parametrize(
+    "n, k, s, p, tinted",
+    # ceil((5 - 1)/3) + 1 = 3 windows, the 3rd would start at 6 >= 5: dropped.
+    # ceil((7 + 4 - 4)/3) + 1 = 4, the 4th at 9 >= 7 + 2 (past the input):
+    # dropped; the padded row 10 is left (padding). ceil(6/4) + 1 = 3, the 3rd
+    # at 8 >= 6 + 1; padded rows 6, 7 left. ceil(3/2) + 1 = 3, the 3rd at 4 < 5
+    # and ceil(6/2) + 1 = 4, the 4th at 6 < 7 + 1 start in the input: kept.
+    [
+        (5, 1, 3, 0, 1),
+        (7, 4, 3, 2, 1),
+        (6, 2, 4, 1, 2),
+        (5, 2, 2, 0, 0),
+        (7, 3, 2, 1, 0),
+    ],
+)
+def test_ceil_mode_drops_a_window_that_would_start_past_the_input(n, k, s, p, tinted):
+    X = torch.arange(n * n, dtype=torch.float32).view(1, n, n).requires_grad_()
+    Y = nn.AvgPool2d(k, s, p, ceil_mode=True)(X[None])
+    Y.sum().backward()  # the input rows no window reads get no gradient
+    last_read = int(torch.nonzero(X.grad[0, :, 0]).max())
+    assert n - 1 - last_read == max(0, tinted - p)
+    root = parse(draw_pooling(X.detach(), k, s, p, "avg", ceil_mode=True).svg)
+    assert matrix(panel(root, "output channel 0")).shape == Y.shape[-2:]
+    words = texts(root)
+    note = f"- 1 (the last window would start past the input) = {Y.shape[-1]}"
+    formulas = [w for w in words if w.startswith(("  h: ceil", "  w: ceil"))]
+    caption = [w for w in words if "unread (tinted purple)" in w]
+    if not tinted:  # the formulas on one line, no window dropped
+        assert not formulas and not caption
+        return
+    assert len(formulas) == 2 and all(w.endswith(note) for w in formulas)
+    rows = f"{tinted} row" + "s" * (tinted > 1)
+    columns = f"{tinted} column" + "s" * (tinted > 1)
+    assert caption == [
+        f"{rows} at the bottom and {columns} at the right unread (tinted purple): "
+        "no window may start past the input"
+    ]
+    group = panel(root, "input channel 0")
+    tints = {e.get("data-dropped") for e in group.iter() if e.get("data-dropped")}
+    assert tints == {f"{tinted} rows", f"{tinted} columns"}
+    assert int(root.get("width")) <= 800  # a lesson's column
 
 
 @examples(50)

@@ -162,12 +162,13 @@ export function grid(values, o = {}) {
 }
 
 // The caption of the rows and columns no window reaches: grid.dropped_text.
-export function droppedText(tr, [rows, cols]) {
+export function droppedText(tr, [rows, cols], ceil = false) {
   if (!rows && !cols) return tr("the floor drops nothing: the last window ends on the last row and column");
   const parts = [];
   if (rows) parts.push(rows === 1 ? tr("{count} row at the bottom", { count: rows }) : tr("{count} rows at the bottom", { count: rows }));
   if (cols) parts.push(cols === 1 ? tr("{count} column at the right", { count: cols }) : tr("{count} columns at the right", { count: cols }));
   const what = parts.length === 2 ? tr("{first} and {second}", { first: parts[0], second: parts[1] }) : parts[0];
+  if (ceil) return tr("{what} unread (tinted purple): no window may start past the input", { what });
   return tr("the floor drops {what} of the padded input (tinted purple): the next stride would run off the edge", { what });
 }
 

@@ -1,13 +1,12 @@
-// pooling.js (after core.js): max and average pooling, one window at a time,
-// as pooling.py's draw_pooling draws it.
+// pooling.js (after core.js): max and average pooling window by window, as pooling.py's draw_pooling.
 
 const POOL_CELL = 28;
 // The explanation the page shows for impossible settings.
 const noPooling = (tr, reason) => new Error(tr("No pooling for these settings.\n{reason}", { reason }));
 
 // The output length along one axis (window k, stride s, padding p per side)
-// as PyTorch computes it (ceil_mode drops a last window that would start in
-// the padding), and its formula line; impossible settings throw shapes.py's words (noPooling).
+// as PyTorch computes it (ceil_mode drops a last window that would start past
+// the input), and its formula line; impossible settings throw shapes.py's words (noPooling).
 export function poolAxis(tr, axis, n, k, s, p, ceil) {
   const rounding = ceil ? "ceil" : "floor", rounded = Math[rounding]((n + 2 * p - k) / s) + 1;
   const out = ceil && (rounded - 1) * s >= n + p ? rounded - 1 : rounded;
@@ -19,7 +18,7 @@ export function poolAxis(tr, axis, n, k, s, p, ceil) {
   }
   const text = `${"hw"[axis]}: ${rounding}((${n} + 2*${p} - ${k})/${s}) + 1 = ${rounded}`;
   return [out, out === rounded ? text
-    : tr("{formula} - 1 (last window would start in the padding) = {out}", { formula: text, out })];
+    : tr("{formula} - 1 (the last window would start past the input) = {out}", { formula: text, out })];
 }
 
 // The output size [oh, ow] and its formulas (or the explanation, thrown).
@@ -31,7 +30,7 @@ export function poolShape(tr, size, k, s, p, ceil) {
         padding: tupleText(p), kernel_size: tupleText(k) }));
   }
   const axes = [0, 1].map((a) => poolAxis(tr, a, size[a], k[a], s[a], p[a], ceil));
-  return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]).join(",  ") };
+  return { out: axes.map((a) => a[0]), formulas: axes.map((a) => a[1]) };
 }
 
 // Output cell [i, j]'s window in padded-input coordinates, and the divisors
@@ -92,11 +91,12 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
   const common = { palettes, tr, cmap: "Blues", cell: POOL_CELL };
   const panels = X.flatMap((_, ch) => [
     grid(padded[ch], { ...common, title: tr("input channel {ch}\npadding {padding}", { ch, padding: tupleText(p) }),
-      hatched: marks.hatched, outlined, dropped: marks.dropped, dimmed: marks.unread }),
+      hatched: marks.hatched, outlined, dropped: marks.dropped, dimmed: marks.unread, indices: [-p[0], -p[1]] }),
     grid(Y[ch], { ...common, title: tr("output channel {ch}\n{mode} pool", { ch, mode: tr(v.mode) }),
       outlined: Y[ch].map((line, r) => line.map((_, c) => r === cell[0] && c === cell[1])) }),
   ]);
   const bottom = row(panels), values = inside(X[0], w, p), shown = values.map(formatNumber);
+  const wrap = v.ceil_mode && marks.dropped.some(Boolean);  // a dropped window's note: a line per axis
   const max = v.mode === "max", divisor = v.count_include_pad ? w.withPad : w.withoutPad;
   const formula = max ? `max(${shown.join(", ")}) = ${formatNumber(Math.max(...values))}`
     : `(${shown.join(" + ")}) / ${divisor} = ${general(sum(values) / divisor, 4)}`;
@@ -106,9 +106,9 @@ export function poolingPicture(tr, v, X, palettes, language = "en") {
     pytorchLayer(k, s, p, v.mode, v.ceil_mode, v.count_include_pad),
     tr("# input {input} -> output {output}: each channel is pooled on its own, channels are never summed",
       { input: tupleText([X.length, ...size]), output: tupleText([X.length, ...out]) }),
-    tr("output size (p = padding per side; the book's total padding is 2p): {formulas}",
-      { formulas }),
-    ...(marks.dropped.some(Boolean) && !v.ceil_mode ? [droppedText(tr, marks.dropped)] : []),
+    ...tr("output size (p = padding per side; the book's total padding is 2p): {formulas}", { formulas:
+      wrap ? formulas.map((f) => `\n  ${f}`).join("") : formulas.join(",  ") }).replaceAll(" \n", "\n").split("\n"),
+    ...(marks.dropped.some(Boolean) ? [droppedText(tr, marks.dropped, v.ceil_mode)] : []),
     ...marks.skippedText,
     tr("channel 0, output cell {cell}: {formula}   ({note})", { cell: tupleText(cell), formula, note }),
   ], { bold: [0], label: tr("text") });

@@ -28,11 +28,14 @@ test("average pooling divides in float32, as PyTorch does", () => {
     [[2.5, 3, 4, 4.5], [8.5, 9, 10, 10.5]]);
 });
 
-test("ceil_mode drops a last window that would start in the padding", () => {
+test("ceil_mode drops a last window that would start past the input", () => {
   // 7x7, window (4, 3), stride (3, 2), padding (2, 1): ceil(7/3) + 1 = 4 rows,
   // but the 4th would start at 9 >= n + p = 9; columns ceil(6/2) + 1 = 4.
   assert.deepEqual(pooled(ramp(7, 7), [4, 3], [3, 2], [2, 1], "max", true),
     [[8, 10, 12, 13], [29, 31, 33, 34], [43, 45, 47, 48]]);
+  assert.deepEqual(m.poolShape(tr, [7, 7], [4, 3], [3, 2], [2, 1], true).formulas, [
+    "h: ceil((7 + 2*2 - 4)/3) + 1 = 4 - 1 (the last window would start past the input) = 3",
+    "w: ceil((7 + 2*1 - 3)/2) + 1 = 4"]);
   // A window past the end is cut at the padding: rows 4..5 of a 5-row input
   // with window 2 stride 2 (ceil) covers one row, the divisor counts it once.
   assert.deepEqual(m.poolingWindow([5, 5], [2, 2], [2, 2], [2, 2], [0, 0]),
@@ -84,4 +87,26 @@ test("the rows and columns a stride larger than the window steps over are faded 
   assert.deepEqual(faded([ramp(5, 9)], wide),
     cells(5, 11, (r, c) => c > 0 && c < 10 && ([1, 2, 4].includes(r) || [3, 7].includes(c))));
   assert.match(picture([ramp(5, 9)], wide), />skipped by every window \(faded\): rows 1, 2; columns 2, 6</);
+});
+
+test("ceil_mode: the dropped window's rows are named, each axis on a line, in a lesson's column", () => {
+  // 1x1 windows every 3 on 5x5: ceil(4/3) + 1 = 3, the 3rd would start at 6 >= 5.
+  const svg = picture([ramp(5, 5)], { window_h: 1, window_w: 1, stride_h: 3, stride_w: 3, ceil_mode: true });
+  const note = "ceil((5 + 2*0 - 1)/3) + 1 = 3 - 1 (the last window would start past the input) = 2";
+  assert.match(svg, new RegExp(`>output size \\(p = padding per side; the book's total padding is 2p\\):</text>\n` +
+    `<text [^>]*>  h: ${note.replace(/[()*+]/g, "\\$&")}</text>\n<text [^>]*>  w: `));
+  assert.match(svg, />1 row at the bottom and 1 column at the right unread \(tinted purple\): no window may start past the input</);
+  assert.ok(Number(svg.match(/width="(\d+)"/)[1]) <= 800);
+  // Tinted under the numbers, the corner once: the columns' tint stops above the rows'.
+  assert.ok(svg.indexOf("data-dropped") < svg.indexOf("data-cell"));
+  assert.match(svg, /height="112" [^>]*data-dropped="1 columns"/);  // 4 rows of 28 px
+});
+
+test("the padded input is numbered from minus the padding, as the sweep's", () => {
+  // 2x2 windows every 3 over padding 1: the caption's "rows 1" is the row numbered 1.
+  const svg = picture([ramp(5, 5)], { stride_h: 3, stride_w: 3, padding_h: 1, padding_w: 1 });
+  const small = [...svg.split('aria-label="input channel 0')[1].split("</g>")[0]
+    .matchAll(/font-size="10"[^>]*>(-?\d+)</g)].map(([, x]) => x);
+  assert.deepEqual(small, [...m.range(7), ...m.range(7)].map((x) => String(x - 1)));
+  assert.match(svg, />skipped by every window \(faded\): rows 1; columns 1</);
 });
